@@ -1,0 +1,252 @@
+/**
+ * The thin signed client: the one place that talks to Amazon Connect. SigV4, endpoints and
+ * retries are @aws-sdk/client-connect's; this file adds validation before any request, one
+ * typed error for every failure, and a lazy load of the SDK.
+ */
+import { AttributesError, type AttributesErrorKind } from './errors.ts';
+import { assertValidUpdate, type Attributes } from './validate.ts';
+import type { AttributeWriter, ContactRef, WriteOptions } from './writer.ts';
+
+/** AWS credentials (structurally the SDK's AwsCredentialIdentity). */
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+/** Any AWS SDK credential provider: called when credentials are needed or about to expire. */
+export type CredentialsProvider = () => Promise<Credentials>;
+
+/** An HTTP transport the SDK accepts as `requestHandler` (for tests and special networks). */
+export type RequestHandler = NonNullable<import('@aws-sdk/client-connect').ConnectClientConfig['requestHandler']>;
+
+export interface AttributesClientOptions {
+  /** AWS region of the Amazon Connect instance, e.g. `us-east-1`. */
+  region: string;
+  /** Static credentials or a provider such as `cognitoCredentials(...)`. */
+  credentials: Credentials | CredentialsProvider;
+  /** Another endpoint than `https://connect.<region>.amazonaws.com`: a local stand-in, or a proxy of your own. */
+  endpoint?: string;
+  /** Attempts per request, first one included, with the SDK's backoff (default 3; the outbox passes 1 and retries itself). */
+  maxAttempts?: number;
+  /** The HTTP transport (default: the SDK's fetch handler). */
+  requestHandler?: RequestHandler;
+  /** The clock requests are signed with (default: the system clock). */
+  now?: () => Date;
+}
+
+export interface RequestOptions {
+  /** Aborts the request; the promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface UpdateOptions extends RequestOptions {
+  /** What is known to be stored, so the 32,768-byte budget is checked on the merged result. */
+  stored?: Readonly<Attributes>;
+}
+
+type Sdk = typeof import('./sdk.ts');
+type Connect = InstanceType<Sdk['ConnectClient']>;
+
+let sdkModule: Promise<Sdk> | undefined;
+
+/** Loads the AWS SDK half of the plugin (once per page). Call it early to warm the cache. */
+export function loadSdk(): Promise<Sdk> {
+  sdkModule ??= import('./sdk.ts');
+  return sdkModule;
+}
+
+/**
+ * Reads and writes contact attributes with UpdateContactAttributes and GetContactAttributes.
+ * As an AttributeWriter it writes directly, without the outbox's coalescing and durability.
+ */
+export class AttributesClient implements AttributeWriter {
+  readonly region: string;
+  readonly endpoint: string | undefined;
+  readonly #options: AttributesClientOptions;
+  #connect: Promise<Connect> | undefined;
+
+  constructor(options: AttributesClientOptions) {
+    if (!options || typeof options.region !== 'string' || options.region === '') {
+      throw new TypeError('AttributesClient: the `region` option is required (e.g. "us-east-1").');
+    }
+    if (!options.credentials || (typeof options.credentials !== 'function' && typeof options.credentials !== 'object')) {
+      throw new TypeError('AttributesClient: the `credentials` option is required (credentials or a credential provider).');
+    }
+    if (options.endpoint !== undefined) {
+      try {
+        new URL(options.endpoint);
+      } catch {
+        throw new TypeError(`AttributesClient: the \`endpoint\` option is not a URL: ${options.endpoint}`);
+      }
+    }
+    if (options.maxAttempts !== undefined && !(Number.isInteger(options.maxAttempts) && options.maxAttempts >= 1)) {
+      throw new TypeError('AttributesClient: the `maxAttempts` option must be a whole number of at least 1.');
+    }
+    this.region = options.region;
+    this.endpoint = options.endpoint;
+    this.#options = options;
+  }
+
+  /** Merges `attributes` into the contact's stored attributes. Validates first: a bad input never leaves the page. */
+  async update(instanceId: string, initialContactId: string, attributes: Readonly<Attributes>, options: UpdateOptions = {}): Promise<void> {
+    assertValidUpdate({ instanceId, initialContactId, attributes, stored: options.stored });
+    options.signal?.throwIfAborted();
+    const [connect, sdk] = await Promise.all([this.#client(), loadSdk()]);
+    const command = new sdk.UpdateContactAttributesCommand({
+      InstanceId: instanceId,
+      InitialContactId: initialContactId,
+      Attributes: { ...attributes },
+    });
+    await this.#send(() => connect.send(command, { abortSignal: options.signal }), options.signal);
+  }
+
+  /** AttributeWriter: one direct UpdateContactAttributes call. */
+  async write(contact: ContactRef, attributes: Readonly<Attributes>, options: WriteOptions = {}): Promise<void> {
+    options.onProgress?.({ state: 'sending' });
+    await this.update(contact.instanceId, contact.initialContactId, attributes, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.stored ? { stored: options.stored } : {}),
+    });
+  }
+
+  /** The contact's stored attributes. */
+  async get(instanceId: string, initialContactId: string, options: RequestOptions = {}): Promise<Attributes> {
+    assertValidUpdate({ instanceId, initialContactId, attributes: {} });
+    options.signal?.throwIfAborted();
+    const [connect, sdk] = await Promise.all([this.#client(), loadSdk()]);
+    const command = new sdk.GetContactAttributesCommand({ InstanceId: instanceId, InitialContactId: initialContactId });
+    const output = await this.#send(() => connect.send(command, { abortSignal: options.signal }), options.signal);
+    return { ...(output.Attributes ?? {}) };
+  }
+
+  async #send<T>(send: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    const { now } = this.#options;
+    if (now) (await this.#client()).config.systemClockOffset = now().getTime() - Date.now();
+    try {
+      return await send();
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw toAttributesError(error);
+    }
+  }
+
+  #client(): Promise<Connect> {
+    this.#connect ??= loadSdk().then(({ ConnectClient }) => {
+      const { region, credentials, endpoint, maxAttempts, requestHandler } = this.#options;
+      return new ConnectClient({
+        region,
+        credentials,
+        ...(endpoint === undefined ? {} : { endpoint }),
+        ...(maxAttempts === undefined ? {} : { maxAttempts }),
+        ...(requestHandler === undefined ? {} : { requestHandler }),
+      });
+    });
+    return this.#connect;
+  }
+}
+
+/** Options of the Cognito identity pool credentials of a real deployment. */
+export interface CognitoCredentialsOptions {
+  /** `us-east-1:1234abcd-...` */
+  identityPoolId: string;
+  /** Region of the identity pool (default: the pool id's prefix). */
+  region?: string;
+  /**
+   * The authenticated login, e.g. `{'cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC': idToken}`; a value may be a
+   * function returning a fresh token. Unauthenticated identities are deliberately not supported.
+   */
+  logins: Record<string, string | (() => Promise<string>)>;
+  /** Another Cognito Identity endpoint (a local stand-in). */
+  endpoint?: string;
+}
+
+/**
+ * Credentials from a Cognito identity pool with an authenticated login, through the SDK's own
+ * `fromCognitoIdentityPool`; loaded with the SDK on first use. Credentials are kept in memory only.
+ */
+export function cognitoCredentials(options: CognitoCredentialsOptions): CredentialsProvider {
+  if (!options || typeof options.identityPoolId !== 'string' || !options.identityPoolId.includes(':')) {
+    throw new TypeError('cognitoCredentials: the `identityPoolId` option is required (e.g. "us-east-1:1234abcd-...").');
+  }
+  if (!options.logins || Object.keys(options.logins).length === 0) {
+    throw new TypeError('cognitoCredentials: the `logins` option is required: an authenticated login (provider name -> token).');
+  }
+  const region = options.region ?? options.identityPoolId.slice(0, options.identityPoolId.indexOf(':'));
+  let provider: Promise<CredentialsProvider> | undefined;
+  return async () => {
+    provider ??= loadSdk().then(({ fromCognitoIdentityPool }) =>
+      fromCognitoIdentityPool({
+        identityPoolId: options.identityPoolId,
+        logins: options.logins,
+        clientConfig: { region, ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }) },
+      }),
+    );
+    try {
+      return await (await provider)();
+    } catch (error) {
+      throw toAttributesError(error);
+    }
+  };
+}
+
+const typeKinds: Record<string, AttributesErrorKind> = {
+  InvalidRequestException: 'validation',
+  InvalidParameterException: 'validation',
+  InvalidActiveRegionException: 'validation',
+  ValidationException: 'validation',
+  AccessDeniedException: 'auth',
+  UnrecognizedClientException: 'auth',
+  InvalidSignatureException: 'auth',
+  ExpiredTokenException: 'auth',
+  MissingAuthenticationTokenException: 'auth',
+  NotAuthorizedException: 'auth',
+  CredentialsProviderError: 'auth',
+  ResourceNotFoundException: 'not-found',
+  ThrottlingException: 'throttled',
+  LimitExceededException: 'throttled',
+  TooManyRequestsException: 'throttled',
+  InternalServiceException: 'server',
+  ServiceUnavailableException: 'server',
+};
+
+const kindMessages: Record<AttributesErrorKind, string> = {
+  validation: 'Amazon Connect refused these attributes',
+  auth: 'Not allowed to save contact attributes: the sign-in may have expired, or access to UpdateContactAttributes is missing',
+  'not-found': 'Amazon Connect does not know this contact or instance',
+  throttled: 'Amazon Connect is receiving too many requests right now',
+  server: 'Amazon Connect had an internal error',
+  network: 'Could not reach Amazon Connect (a network error, or access refused without CORS headers)',
+};
+
+function kindOfStatus(status: number): AttributesErrorKind | undefined {
+  if (status === 429) return 'throttled';
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 404) return 'not-found';
+  if (status >= 500) return 'server';
+  if (status >= 400) return 'validation';
+  return undefined;
+}
+
+/**
+ * Classifies any failure of the SDK as an AttributesError: by the AWS error type when it could be
+ * read, else by HTTP status (a browser under CORS cannot read `x-amzn-errortype`), else as a
+ * network failure (no response at all, e.g. a 403 without CORS headers).
+ */
+export function toAttributesError(error: unknown): AttributesError {
+  if (error instanceof AttributesError) return error;
+  const record = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    message?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+  };
+  const name = typeof record.name === 'string' ? record.name : undefined;
+  const rawStatus = record.$metadata?.httpStatusCode;
+  const status = typeof rawStatus === 'number' ? rawStatus : undefined;
+  const awsType = name !== undefined && name in typeKinds ? name : undefined;
+  const kind = (awsType === undefined ? undefined : typeKinds[awsType]) ?? (status === undefined ? undefined : kindOfStatus(status)) ?? 'network';
+  const detail = typeof record.message === 'string' && record.message !== '' && record.message !== 'UnknownError' ? record.message : '';
+  const message = kind === 'validation' && detail ? `${kindMessages[kind]}: ${detail}` : `${kindMessages[kind]}.`;
+  return new AttributesError(kind, message, { status, awsType, cause: error });
+}

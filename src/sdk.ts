@@ -1,0 +1,6 @@
+/**
+ * The AWS SDK half of the client, loaded on first use by a dynamic import so that the UI can
+ * paint before ~50 KB of SDK arrives. Nothing else in the plugin imports @aws-sdk/* statically.
+ */
+export { ConnectClient, GetContactAttributesCommand, UpdateContactAttributesCommand } from '@aws-sdk/client-connect';
+export { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';

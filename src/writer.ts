@@ -1,0 +1,38 @@
+/** The write path every part of the plugin saves through: the direct client or the durable outbox. */
+import type { AttributesError } from './errors.ts';
+import type { Attributes } from './validate.ts';
+
+/** The contact a write is for: the ids UpdateContactAttributes needs. */
+export interface ContactRef {
+  contactId: string;
+  initialContactId: string;
+  instanceId: string;
+}
+
+/** Who asked for a write. */
+export type WriteOrigin = 'agent' | 'rule';
+
+/** Progress of a write that has not landed yet. */
+export interface WriteProgress {
+  /** queued: waiting to be sent; sending: on the wire; waiting: will retry after a retryable error. */
+  state: 'queued' | 'sending' | 'waiting';
+  /** The retryable error that caused a wait. */
+  error?: AttributesError;
+  /** When the next attempt is due (ms since the epoch), while waiting. */
+  retryAt?: number;
+}
+
+export interface WriteOptions {
+  origin?: WriteOrigin;
+  /** Abandons the write (rejects with an AbortError) if it has not been sent. */
+  signal?: AbortSignal;
+  /** What is known to be stored, so the byte budget is checked on the merged result. */
+  stored?: Readonly<Attributes>;
+  /** Called on each change of progress until the promise settles. */
+  onProgress?: (progress: WriteProgress) => void;
+}
+
+/** Saves attributes; resolves once they are stored by Amazon Connect, rejects with an AttributesError. */
+export interface AttributeWriter {
+  write(contact: ContactRef, attributes: Readonly<Attributes>, options?: WriteOptions): Promise<void>;
+}

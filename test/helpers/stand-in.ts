@@ -1,0 +1,95 @@
+// Browser-side access to the Connect API stand-in started by the test runner (its /_standin/ control surface).
+import type { Attributes } from '../../src/validate.ts';
+
+/** What /_standin/config tells about the stand-in. */
+export interface StandInConfig {
+  url: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  identityPoolId: string;
+  loginProvider: string;
+  validTokens: string[];
+}
+
+/** One API request the stand-in saw. */
+export interface LoggedRequest {
+  time: string;
+  action: string;
+  instanceId?: string;
+  initialContactId?: string;
+  attributes?: Attributes;
+  status: number;
+  errorType?: string;
+}
+
+/** Faults the stand-in injects (null clears one). */
+export interface Faults {
+  quota?: { ratePerSecond: number; burst: number } | null;
+  failNext?: { count: number; status?: number; type?: string } | null;
+  latencyMs?: number;
+  dropNext?: number;
+  credentialTtlSeconds?: number;
+}
+
+let configPromise: Promise<StandInConfig> | undefined;
+
+async function json<T>(response: Response): Promise<T> {
+  if (!response.ok) throw new Error(`stand-in answered ${response.status} for ${response.url}`);
+  return (await response.json()) as T;
+}
+
+/** The stand-in's address and demo credentials. */
+export function standInConfig(): Promise<StandInConfig> {
+  configPromise ??= fetch('/__standin.json')
+    .then((r) => json<{ url: string }>(r))
+    .then(({ url }) => fetch(`${url}/_standin/config`))
+    .then((r) => json<StandInConfig>(r));
+  return configPromise;
+}
+
+async function control(method: string, path: string, body?: unknown): Promise<Response> {
+  const { url } = await standInConfig();
+  const init: RequestInit = { method };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { 'content-type': 'application/json' };
+  }
+  const response = await fetch(`${url}/_standin/${path}`, init);
+  if (!response.ok && response.status !== 404) throw new Error(`stand-in answered ${response.status} for ${path}`);
+  return response;
+}
+
+/** Registers contacts with the stand-in. */
+export async function registerContacts(
+  contacts: { instanceId: string; contactId: string; initialContactId?: string; startedAt: string }[],
+): Promise<void> {
+  await control('POST', 'contacts', contacts);
+}
+
+/** What the stand-in has stored for a contact, or undefined when it does not know it. */
+export async function storedAttributes(instanceId: string, initialContactId: string): Promise<Attributes | undefined> {
+  const response = await control('GET', `attributes/${encodeURIComponent(instanceId)}/${encodeURIComponent(initialContactId)}`);
+  if (response.status === 404) return undefined;
+  return (await json<{ attributes: Attributes }>(response)).attributes;
+}
+
+/** Sets faults for the following requests. */
+export async function setFaults(faults: Faults): Promise<void> {
+  await control('POST', 'faults', faults);
+}
+
+/** The API requests seen since the last reset. */
+export async function requestLog(): Promise<LoggedRequest[]> {
+  return (await json<{ requests: LoggedRequest[] }>(await control('GET', 'log'))).requests;
+}
+
+/** Clears stored attributes, the request log, faults and issued credentials. */
+export async function resetStandIn(): Promise<void> {
+  await control('POST', 'reset');
+}
+
+/** A fresh contact id for a test. */
+export function newContactId(): string {
+  return crypto.randomUUID();
+}
