@@ -1,0 +1,73 @@
+/**
+ * The boundary between the contact tracker and the host that delivers contacts: Streams today
+ * (`streams-source.ts`), the Agent Workspace SDK later (../shared/REFERENCE.md section 4). A source reports
+ * raw facts; the tracker derives the model (instance, merged attributes, the viewed contact, events).
+ */
+import type { AttributesError } from '../errors.ts';
+
+/** Lifecycle facts a source reports; `refresh` means the contact's data may have changed. */
+export type SourceEventType =
+  | 'connecting'
+  | 'accepted'
+  | 'connected'
+  | 'missed'
+  | 'acw'
+  | 'ended'
+  | 'destroyed'
+  | 'refresh';
+
+/** One contact as the source sees it now. */
+export interface SourceContact {
+  contactId: string;
+  /** As the host gives it; the tracker falls back to contactId when missing. */
+  initialContactId: string | null | undefined;
+  /** The host's channel name (`voice`, `chat`, `task`, `email`, `queue_callback`, ...). */
+  type: string;
+  /** The host's state name (`connecting`, `connected`, `ended`, `missed`, ...). */
+  state: string;
+  queue: { name: string; arn: string | undefined } | undefined;
+  /** Attributes in whatever shape the host uses; the tracker normalises them. `null` while monitoring. */
+  attributes: unknown;
+  monitoring: boolean;
+}
+
+/** The logged-in agent as the source sees it. */
+export interface SourceAgent {
+  username: string;
+  name: string;
+  arn: string;
+  routingProfile: { name: string; arn: string } | undefined;
+}
+
+/** A lifecycle fact about one contact. `contact` is the latest data the source could read (required for `destroyed`). */
+export interface SourceContactEvent {
+  type: SourceEventType;
+  contactId: string;
+  contact: SourceContact | undefined;
+}
+
+/** What a source calls back with. */
+export interface SourceSink {
+  /** The agent became known or changed. */
+  agent(agent: SourceAgent): void;
+  /** A lifecycle fact or a refresh. Contacts that existed before `start` are reported too, as the host would have. */
+  contact(event: SourceContactEvent): void;
+  /** The agent switched the contact on screen. */
+  view(contactId: string): void;
+  /** Something the integrator should know (e.g. the host could not be reached). */
+  error(error: AttributesError): void;
+}
+
+/** A host of contacts: subscribe, list, read. */
+export interface ContactSource {
+  /** Starts delivering to `sink` (possibly later, once the host is ready); idempotent until `stop`. */
+  start(sink: SourceSink): void;
+  /** Unsubscribes everything `start` subscribed. */
+  stop(): void;
+  /** The contacts the host has now (empty before it is ready). */
+  listContacts(): SourceContact[];
+  /** One contact now, or undefined when the host no longer has it. */
+  readContact(contactId: string): SourceContact | undefined;
+  /** The agent now, or undefined before the host is ready. */
+  readAgent(): SourceAgent | undefined;
+}

@@ -1,0 +1,309 @@
+/// <reference types="amazon-connect-streams" />
+/**
+ * The Streams adapter behind the ContactSource boundary. It reads the page's global `connect` (the page loads
+ * amazon-connect-streams itself; this module never bundles it), attaches whether Streams was initialised before
+ * or after it, calls `connect.core.initCCP` only when asked to and only when no CCP exists, and reports contacts
+ * that existed before it subscribed as Streams would have (`connect.contact` does not replay them).
+ * Protocol notes: node_modules/amazon-connect-streams/release/connect-streams.js (AgentDataProvider,
+ * contactEventGraph, Contact.prototype.accept) and ../shared/REFERENCE.md section 2.
+ */
+import { AttributesError } from '../errors.ts';
+import type { ContactSource, SourceAgent, SourceContact, SourceEventType, SourceSink } from './source.ts';
+import { ContactTracker } from './tracker.ts';
+
+/** The Streams global, as `amazon-connect-streams` declares it. */
+export type StreamsGlobal = typeof connect;
+
+/** How the Streams adapter finds or creates the CCP. */
+export interface StreamsSourceOptions {
+  /** The Streams global; by default `globalThis.connect`, looked up again until it exists (Streams may load later). */
+  streams?: StreamsGlobal;
+  /** Where to create the CCP iframe, when this tracker has to (`initCCP` given and the page has no CCP). */
+  container?: HTMLElement;
+  /** Options passed unchanged to `connect.core.initCCP` when the page has not initialised Streams itself. */
+  initCCP?: connect.InitCCPOptions;
+  /** How often to look for an initialised Streams while waiting for the page (ms). Default 50. */
+  pollMs?: number;
+  /** After how long without Streams an `error` is reported (ms; the wait goes on). Default 15000. */
+  waitWarningMs?: number;
+}
+
+/** Streams fields its type definitions leave out. */
+interface StreamsInternals {
+  core: { initialized?: boolean; getEventBus(): connect.EventBus | null | undefined };
+  agent: { initialized?: boolean };
+}
+
+/** The name Streams gives its CCP iframe (it refuses a second initCCP while one exists). */
+export const CCP_IFRAME_NAME = 'Amazon Connect CCP';
+
+/** Streams contact events and what the source reports for each (the contactEventGraph's targets). */
+const STATE_EVENTS: readonly [string, SourceEventType][] = [
+  ['contact::incoming', 'connecting'],
+  ['contact::pending', 'connecting'],
+  ['contact::connecting', 'connecting'],
+  ['contact::connected', 'connected'],
+  ['contact::missed', 'missed'],
+  ['contact::acw', 'acw'],
+  ['contact::ended', 'ended'],
+  ['contact::accepted', 'accepted'],
+];
+
+/** What Streams would have fired for a contact first seen in `state` (init -> state in its contactEventGraph). */
+function eventsFromInit(state: string): SourceEventType[] {
+  switch (state) {
+    case 'incoming':
+    case 'pending':
+    case 'connecting':
+      return ['connecting'];
+    case 'connected':
+      return ['connected'];
+    case 'ended':
+      return ['acw']; // init -> ended fires ACW but not ENDED (ENDED needs an active previous state)
+    default:
+      return [];
+  }
+}
+
+function contactIdOf(data: unknown): string | undefined {
+  if (data === null || typeof data !== 'object') return undefined;
+  const candidate = data as { getContactId?: unknown; contactId?: unknown };
+  if (typeof candidate.getContactId === 'function') {
+    const id: unknown = (candidate.getContactId as () => unknown).call(data);
+    if (typeof id === 'string') return id;
+  }
+  return typeof candidate.contactId === 'string' ? candidate.contactId : undefined;
+}
+
+/** Reads one contact through Streams' public Contact API (a Contact or a ContactSnapshot). */
+function readStreamsContact(contact: connect.Contact): SourceContact | undefined {
+  try {
+    const agentConnection = contact.getAgentConnection() as connect.BaseConnection | undefined | null;
+    const connectionType = agentConnection ? String(agentConnection.getType()) : '';
+    const monitorStatus = agentConnection && 'getMonitorStatus' in agentConnection
+      ? String((agentConnection as { getMonitorStatus(): unknown }).getMonitorStatus() ?? '')
+      : '';
+    const queue = contact.getQueue() as connect.Queue | null | undefined;
+    return {
+      contactId: contact.getContactId(),
+      initialContactId: contact.getInitialContactId() as string | null | undefined,
+      type: String(contact.getType()),
+      state: String(contact.getState().type),
+      queue: queue ? { name: queue.name, arn: queue.queueARN || undefined } : undefined,
+      attributes: contact.getAttributes() as unknown,
+      monitoring: connectionType === 'monitoring' || monitorStatus === 'SILENT_MONITOR' || monitorStatus === 'BARGE',
+    };
+  } catch {
+    return undefined; // the contact left the snapshot
+  }
+}
+
+/** The Streams adapter: see the module comment. */
+export class StreamsContactSource implements ContactSource {
+  readonly #options: StreamsSourceOptions;
+  #sink: SourceSink | undefined;
+  #subscriptions: connect.Subscription[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #warned = false;
+  #startedAt = 0;
+  #streams: StreamsGlobal | undefined;
+  /** Contacts already reported (or announced by Streams' own contact::init). */
+  readonly #known = new Set<string>();
+  #lastAgent = '';
+
+  /** Creates the adapter; nothing happens before `start`. */
+  constructor(options: StreamsSourceOptions = {}) {
+    this.#options = options;
+  }
+
+  /** Attaches now if Streams is initialised (or initialises it when asked to), else waits for it. */
+  start(sink: SourceSink): void {
+    if (this.#sink) return;
+    this.#sink = sink;
+    this.#startedAt = Date.now();
+    this.#tryAttach();
+  }
+
+  /** Unsubscribes from Streams and stops waiting for it. */
+  stop(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const subscription of this.#subscriptions) {
+      try {
+        subscription.unsubscribe();
+      } catch {
+        // Streams' terminate() may already have dropped it.
+      }
+    }
+    this.#subscriptions = [];
+    this.#known.clear();
+    this.#sink = undefined;
+  }
+
+  /** The contacts in Streams' latest snapshot. */
+  listContacts(): SourceContact[] {
+    const streams = this.#streams;
+    if (!streams || !this.#agentReady(streams)) return [];
+    return new streams.Agent()
+      .getContacts()
+      .map((contact) => readStreamsContact(contact))
+      .filter((contact): contact is SourceContact => contact !== undefined);
+  }
+
+  /** One contact from Streams' latest snapshot. */
+  readContact(contactId: string): SourceContact | undefined {
+    const streams = this.#streams;
+    if (!streams || !this.#agentReady(streams)) return undefined;
+    const Contact = streams.Contact as unknown as new (id: string) => connect.Contact;
+    return readStreamsContact(new Contact(contactId));
+  }
+
+  /** The agent from Streams' latest snapshot. */
+  readAgent(): SourceAgent | undefined {
+    const streams = this.#streams;
+    if (!streams || !this.#agentReady(streams)) return undefined;
+    try {
+      const configuration = new streams.Agent().getConfiguration();
+      const routingProfile = configuration.routingProfile as connect.AgentRoutingProfile | null | undefined;
+      return {
+        username: configuration.username ?? '',
+        name: configuration.name ?? '',
+        arn: (configuration as { agentARN?: string }).agentARN ?? '',
+        routingProfile: routingProfile
+          ? { name: routingProfile.name ?? '', arn: (routingProfile as { routingProfileARN?: string }).routingProfileARN ?? '' }
+          : undefined,
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
+  #agentReady(streams: StreamsGlobal): boolean {
+    return (streams as unknown as StreamsInternals).agent.initialized === true;
+  }
+
+  #global(): StreamsGlobal | undefined {
+    return this.#options.streams ?? (globalThis as { connect?: StreamsGlobal }).connect;
+  }
+
+  #tryAttach(): void {
+    this.#timer = undefined;
+    const sink = this.#sink;
+    if (!sink) return;
+    const streams = this.#global();
+    const internals = streams as unknown as StreamsInternals | undefined;
+    let bus = internals?.core?.getEventBus?.() ?? undefined;
+    if (streams && !bus && this.#options.initCCP && this.#mayInitialize(streams)) {
+      const container = this.#options.container;
+      if (!container) throw new TypeError('createStreamsTracker: `container` is required with `initCCP`.');
+      streams.core.initCCP(container, this.#options.initCCP);
+      bus = internals?.core.getEventBus() ?? undefined;
+    }
+    if (streams && bus) {
+      this.#attach(streams, bus);
+      return;
+    }
+    const waitWarningMs = this.#options.waitWarningMs ?? 15_000;
+    if (!this.#warned && Date.now() - this.#startedAt >= waitWarningMs) {
+      this.#warned = true;
+      sink.error(
+        new AttributesError(
+          'not-found',
+          streams
+            ? 'Amazon Connect Streams is loaded but no CCP was initialised: call connect.core.initCCP, or pass `initCCP` and `container`.'
+            : 'Amazon Connect Streams is not loaded on this page (no global `connect`).',
+        ),
+      );
+    }
+    this.#timer = setTimeout(() => this.#tryAttach(), this.#options.pollMs ?? 50);
+  }
+
+  /** True when no CCP exists yet, so calling initCCP cannot create a second one. */
+  #mayInitialize(streams: StreamsGlobal): boolean {
+    const internals = streams as unknown as StreamsInternals;
+    if (internals.core.initialized) return false;
+    return !Array.from(document.getElementsByTagName('iframe')).some((frame) => frame.name === CCP_IFRAME_NAME);
+  }
+
+  #attach(streams: StreamsGlobal, bus: connect.EventBus): void {
+    this.#streams = streams;
+    const subscribe = (event: string, handler: (data: unknown) => void): void => {
+      this.#subscriptions.push(bus.subscribe(event, handler));
+    };
+    subscribe('contact::init', (data) => {
+      const id = contactIdOf(data);
+      if (id) this.#known.add(id);
+    });
+    for (const [event, type] of STATE_EVENTS) {
+      subscribe(event, (data) => {
+        const id = contactIdOf(data);
+        if (!id) return;
+        this.#known.add(id); // a state event for a contact we never saw: report it as is, no synthesis
+        this.#report(type, id);
+      });
+    }
+    subscribe('contact::refresh', (data) => {
+      const id = contactIdOf(data);
+      if (!id) return;
+      this.#ensureKnown(id);
+      this.#report('refresh', id);
+    });
+    subscribe('contact::destroyed', (data) => {
+      const id = contactIdOf(data);
+      if (!id) return;
+      const snapshot = data !== null && typeof data === 'object' && 'getState' in data ? readStreamsContact(data as connect.Contact) : undefined;
+      this.#known.delete(id);
+      this.#sink?.contact({ type: 'destroyed', contactId: id, contact: snapshot });
+    });
+    subscribe('agent::refresh', () => this.#reportAgent());
+    this.#subscriptions.push(streams.core.onViewContact((event) => this.#sink?.view(event.contactId)));
+    // connect.agent fires at once when the agent is already initialised, else on the first snapshot.
+    this.#subscriptions.push(
+      streams.agent(() => {
+        this.#reportAgent();
+        // Deferred: when this runs inside Streams' first update, Streams fires contact::init for those
+        // contacts right after; walking then would report them twice.
+        queueMicrotask(() => this.#walk());
+      }),
+    );
+  }
+
+  #walk(): void {
+    if (!this.#sink) return;
+    for (const contact of this.listContacts()) this.#ensureKnown(contact.contactId);
+  }
+
+  /** Reports a contact Streams never announced to us, with the events Streams would have fired for it. */
+  #ensureKnown(contactId: string): void {
+    if (this.#known.has(contactId)) return;
+    this.#known.add(contactId);
+    const contact = this.readContact(contactId);
+    if (!contact) return;
+    for (const type of eventsFromInit(contact.state)) this.#sink?.contact({ type, contactId, contact });
+    this.#sink?.contact({ type: 'refresh', contactId, contact });
+  }
+
+  #report(type: SourceEventType, contactId: string): void {
+    this.#sink?.contact({ type, contactId, contact: this.readContact(contactId) });
+  }
+
+  #reportAgent(): void {
+    const agent = this.readAgent();
+    if (!agent) return;
+    const key = JSON.stringify(agent);
+    if (key === this.#lastAgent) return;
+    this.#lastAgent = key;
+    this.#sink?.agent(agent);
+  }
+}
+
+/** Options of `createStreamsTracker`. */
+export type StreamsTrackerOptions = StreamsSourceOptions;
+
+/**
+ * A ContactTracker over Streams: attaches to the page's CCP (initialised before or after this call), or
+ * initialises one with `initCCP` + `container` when the page has none. Never creates a second CCP.
+ */
+export function createStreamsTracker(options: StreamsTrackerOptions = {}): ContactTracker {
+  return new ContactTracker(new StreamsContactSource(options));
+}

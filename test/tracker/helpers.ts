@@ -1,0 +1,92 @@
+// Helpers for the tracker's browser tests: record tracker events in order, wait for conditions, start Streams
+// against the stand-in CCP (demo/ccp/) with the Connect API stand-in's URL.
+import 'amazon-connect-streams';
+import type { ContactEventType, ContactTrackerLike, ContactEvent } from '../../src/tracker/types.ts';
+import { ccpUrl, findCcpIframe, standInCcp, type StandInCcp, type StandInUrlOptions } from '../../demo/ccp/scenario.ts';
+
+/** Every lifecycle event type, to record them all. */
+export const LIFECYCLE: readonly ContactEventType[] = ['connecting', 'accepted', 'connected', 'missed', 'acw', 'ended', 'destroyed', 'viewed'];
+
+/** Records the tracker's lifecycle events in order. */
+export function record(tracker: ContactTrackerLike): { events: ContactEvent[]; of(contactId: string): string[]; stop(): void } {
+  const events: ContactEvent[] = [];
+  const offs = LIFECYCLE.map((type) => tracker.on(type, (event) => events.push(event)));
+  return {
+    events,
+    of: (contactId) => events.filter((e) => e.contact.contactId === contactId).map((e) => e.type),
+    stop: () => offs.forEach((off) => off()),
+  };
+}
+
+/** Resolves when `check` returns truthy; rejects with `what` after `timeoutMs`. */
+export async function until<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A short pause, to let events that should NOT happen have their chance. */
+export function settle(ms = 150): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+let apiUrl: Promise<string> | undefined;
+
+/**
+ * The Connect API stand-in's URL from `/__standin.json`. Tolerates the body arriving as esbuild's JS module
+ * form of the JSON (the dev server's esbuild plugin transforms `.json` paths when `json: true`).
+ */
+export function standInApiUrl(): Promise<string> {
+  apiUrl ??= fetch('/__standin.json')
+    .then((r) => r.text())
+    .then((text) => {
+      try {
+        return (JSON.parse(text) as { url: string }).url;
+      } catch {
+        const match = /"(https?:\/\/[^"]+)"/.exec(text);
+        if (!match?.[1]) throw new Error(`cannot read the API stand-in URL from /__standin.json: ${text.slice(0, 200)}`);
+        return match[1];
+      }
+    });
+  return apiUrl;
+}
+
+/** What the API stand-in stores for a contact (undefined when it does not know it). */
+export async function stored(instanceId: string, initialContactId: string): Promise<Record<string, string> | undefined> {
+  const url = await standInApiUrl();
+  const response = await fetch(`${url}/_standin/attributes/${encodeURIComponent(instanceId)}/${encodeURIComponent(initialContactId)}`);
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`stand-in answered ${response.status}`);
+  return ((await response.json()) as { attributes: Record<string, string> }).attributes;
+}
+
+/** initCCP options for the stand-in CCP, with the API stand-in's URL filled in. */
+export async function ccpOptions(options: StandInUrlOptions = {}): Promise<connect.InitCCPOptions> {
+  const url = await standInApiUrl();
+  return {
+    ccpUrl: ccpUrl({ api: url, interval: 500, ...options }),
+    loginPopup: false,
+    softphone: { allowFramedSoftphone: false },
+    ccpLoadTimeout: 10000,
+  } as connect.InitCCPOptions;
+}
+
+/** A container for the CCP iframe. */
+export function container(): HTMLElement {
+  const div = document.createElement('div');
+  div.style.cssText = 'width: 320px; height: 400px;';
+  document.body.append(div);
+  return div;
+}
+
+/** The stand-in's scenario API once Streams created the iframe and the stand-in started. */
+export async function scenario(): Promise<StandInCcp> {
+  const iframe = await until(() => findCcpIframe(), 'the CCP iframe');
+  const ccp = await standInCcp(iframe);
+  await ccp.ready;
+  return ccp;
+}
