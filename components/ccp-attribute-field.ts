@@ -1,0 +1,154 @@
+/**
+ * One attribute row of `<ccp-attributes>` (internal). It renders into the editor's shadow root (no
+ * shadow root of its own, so the editor's styles, ids and `::part`s apply) and re-renders itself on
+ * a keystroke, so typing in one of 500 fields does not re-render the other 499.
+ */
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { live } from 'lit/directives/live.js';
+import type { AttributesController, FieldState } from './attributes-controller.ts';
+
+/**
+ * @summary One editable attribute of `<ccp-attributes>`; not meant to be used on its own.
+ * @csspart field - The row.
+ * @csspart label - The field's label.
+ * @csspart input - The input, textarea or select.
+ * @csspart error - The error under a field.
+ */
+export class CcpAttributeField extends LitElement {
+  /** The editor's controller, which holds the field's state. */
+  @property({ attribute: false }) controller: AttributesController | undefined;
+
+  /** The attribute key this row shows. */
+  @property({ attribute: false }) fieldKey = '';
+
+  /** Changes when the editor's fields change shape; makes the row read its state again. */
+  @property({ attribute: false }) version = 0;
+
+  /** True while nothing can be edited (read-only, or a save in flight). */
+  @property({ attribute: false }) locked = false;
+
+  /** True when required-but-empty must be flagged (after-contact work). */
+  @property({ attribute: false }) flagRequired = false;
+
+  @state() private revealed = false;
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  #set(value: string): void {
+    this.controller?.setValue(this.fieldKey, value);
+    this.requestUpdate();
+  }
+
+  #onInput = (event: Event): void => {
+    const target = event.target as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+    this.#set(target instanceof HTMLInputElement && target.type === 'checkbox' ? String(target.checked) : target.value);
+  };
+
+  #clear = (): void => {
+    this.#set('');
+    this.querySelector<HTMLElement>('.input')?.focus();
+  };
+
+  #toggleReveal = (): void => {
+    this.revealed = !this.revealed;
+  };
+
+  protected override render(): TemplateResult | typeof nothing {
+    const field = this.controller?.field(this.fieldKey);
+    if (!field) return nothing;
+    const id = `f${field.id}`;
+    const spec = field.spec;
+    const label = spec?.label ?? field.key;
+    const editable = !this.locked && !(spec?.readOnly ?? false);
+    const dirty = field.value !== (field.stored ?? '');
+    const missing = this.flagRequired && (spec?.required ?? false) && field.value === '';
+    const cleared = dirty && field.value === '' && field.stored !== undefined;
+    const error = field.problem ?? (missing ? `${label} is required: fill it in before finishing after-contact work.` : undefined);
+    const describedBy = [
+      error ? `${id}-error` : '',
+      spec?.description ? `${id}-help` : '',
+      cleared ? `${id}-cleared` : '',
+      field.conflict !== undefined ? `${id}-conflict` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    const masked = (spec?.masked ?? false) && !this.revealed;
+    return html`<div part="field" class="field${dirty ? ' dirty' : ''}${error ? ' invalid' : ''}">
+      <div class="field-head">
+        <label part="label" for=${id}>${label}</label>
+        ${spec && spec.label !== field.key ? html`<span class="key">${field.key}</span>` : nothing}
+        ${spec?.required ? html`<span class="tag${missing ? ' missing' : ''}">required</span>` : nothing}
+        ${spec?.readOnly ? html`<span class="tag">read-only</span>` : nothing}
+        ${dirty ? html`<span class="tag edited">edited</span>` : nothing}
+      </div>
+      <div class="control">
+        ${this.#control(field, id, editable, masked, error !== undefined, describedBy)}
+        ${spec?.masked
+          ? html`<button type="button" class="small" aria-pressed=${this.revealed ? 'true' : 'false'} @click=${this.#toggleReveal}>
+              Show<span class="sr-only"> ${label}</span>
+            </button>`
+          : nothing}
+        ${editable && field.value !== '' && spec?.type !== 'boolean' && spec?.type !== 'enum'
+          ? html`<button type="button" class="small" @click=${this.#clear}>Clear<span class="sr-only"> ${label}</span></button>`
+          : nothing}
+      </div>
+      ${error ? html`<div part="error" class="error" id="${id}-error">${error}</div>` : nothing}
+      ${spec?.description ? html`<div class="help" id="${id}-help">${spec.description}</div>` : nothing}
+      ${cleared
+        ? html`<div class="help" id="${id}-cleared">
+            Will be saved as an empty value. The attribute itself stays: Amazon Connect cannot delete attributes.
+          </div>`
+        : nothing}
+      ${field.conflict !== undefined
+        ? html`<div class="help warn" id="${id}-conflict">
+            Changed elsewhere to “${field.conflict}” while you were editing; saving keeps your value.
+          </div>`
+        : nothing}
+    </div>`;
+  }
+
+  #control(field: FieldState, id: string, editable: boolean, masked: boolean, invalid: boolean, describedBy: string): TemplateResult {
+    const type = field.spec?.type ?? 'text';
+    const described = ifDefined(describedBy || undefined);
+    const invalidAttr = invalid ? 'true' : 'false';
+    if (masked) {
+      return html`<input id=${id} part="input" class="input" type="password" autocomplete="off" .value=${live(field.value)}
+        ?readonly=${!editable} aria-invalid=${invalidAttr} aria-describedby=${described} @input=${this.#onInput} />`;
+    }
+    switch (type) {
+      case 'multiline':
+        return html`<textarea id=${id} part="input" class="input" rows="3" .value=${live(field.value)} ?readonly=${!editable}
+          aria-invalid=${invalidAttr} aria-describedby=${described} @input=${this.#onInput}></textarea>`;
+      case 'boolean':
+        return html`<input id=${id} part="input" class="check" type="checkbox" .checked=${live(field.value === 'true')}
+          ?disabled=${!editable} aria-invalid=${invalidAttr} aria-describedby=${described} @change=${this.#onInput} />`;
+      case 'enum': {
+        const options = field.spec?.options ?? [];
+        const known = options.some((option) => option.value === field.value);
+        return html`<select id=${id} part="input" class="input" ?disabled=${!editable} aria-invalid=${invalidAttr}
+          aria-describedby=${described} @change=${this.#onInput}>
+          ${field.value === '' || !field.spec?.required ? html`<option value="" .selected=${live(field.value === '')}>—</option>` : nothing}
+          ${!known && field.value !== '' ? html`<option .value=${field.value} .selected=${live(true)}>${field.value} (not a listed choice)</option>` : nothing}
+          ${options.map((option) => html`<option .value=${option.value} .selected=${live(option.value === field.value)}>${option.label}</option>`)}
+        </select>`;
+      }
+      default:
+        return html`<input id=${id} part="input" class="input" type=${type === 'date' ? 'date' : 'text'}
+          inputmode=${ifDefined(type === 'number' ? 'decimal' : undefined)} autocomplete="off" spellcheck="false"
+          .value=${live(field.value)} ?readonly=${!editable} aria-invalid=${invalidAttr} aria-describedby=${described}
+          @input=${this.#onInput} />`;
+    }
+  }
+}
+
+if (!customElements.get('ccp-attribute-field')) customElements.define('ccp-attribute-field', CcpAttributeField);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ccp-attribute-field': CcpAttributeField;
+  }
+}

@@ -1,0 +1,157 @@
+// A fake contact tracker and writer for the editor's unit tests, plus helpers to drive the element.
+import sinon from 'sinon';
+import type { ContactModel, ContactTrackerLike, TrackerEventMap, TrackerEventType } from '../../src/tracker/types.ts';
+import { mergeAttributes, type Attributes } from '../../src/validate.ts';
+import type { AttributeWriter, ContactRef, WriteOptions } from '../../src/writer.ts';
+import type { CcpAttributes } from '../../components/ccp-attributes.ts';
+import type { CcpAttributeField } from '../../components/ccp-attribute-field.ts';
+
+/** A contact model with sensible defaults. */
+export function contact(overrides: Partial<ContactModel> = {}): ContactModel {
+  const contactId = overrides.contactId ?? 'c-1';
+  return {
+    contactId,
+    initialContactId: contactId,
+    instanceId: 'instance-1',
+    region: 'us-east-1',
+    arnSource: 'routing-profile',
+    instanceError: undefined,
+    channel: 'voice',
+    state: 'connected',
+    queue: { name: 'Support', arn: undefined },
+    attributes: {},
+    monitoring: false,
+    ended: false,
+    ...overrides,
+  };
+}
+
+/** A tracker under the test's control: set contacts, view one, change attributes; emits `change` like the real one. */
+export class FakeTracker implements ContactTrackerLike {
+  agent = undefined;
+  contacts = new Map<string, ContactModel>();
+  viewed: ContactModel | undefined;
+  readonly listeners = new Map<string, Set<(event: never) => void>>();
+  readonly recordWrite = sinon.spy((initialContactId: string, attributes: Readonly<Attributes>) => {
+    for (const model of this.contacts.values()) {
+      if (model.initialContactId === initialContactId) this.update(model.contactId, { attributes: mergeAttributes(model.attributes, attributes) });
+    }
+  });
+
+  constructor(...models: ContactModel[]) {
+    for (const model of models) this.contacts.set(model.contactId, model);
+    this.viewed = models[0];
+  }
+
+  on<K extends TrackerEventType>(type: K, listener: (event: TrackerEventMap[K]) => void): () => void {
+    let set = this.listeners.get(type);
+    if (!set) this.listeners.set(type, (set = new Set()));
+    set.add(listener as (event: never) => void);
+    return () => set.delete(listener as (event: never) => void);
+  }
+
+  dispose(): void {
+    this.listeners.clear();
+  }
+
+  /** Number of `change` listeners. */
+  get listenerCount(): number {
+    return this.listeners.get('change')?.size ?? 0;
+  }
+
+  #emit(): void {
+    for (const listener of this.listeners.get('change') ?? []) {
+      (listener as (event: TrackerEventMap['change']) => void)({ agent: undefined, contacts: this.contacts, viewed: this.viewed });
+    }
+  }
+
+  add(model: ContactModel): void {
+    this.contacts.set(model.contactId, model);
+    this.#emit();
+  }
+
+  view(contactId: string | undefined): void {
+    this.viewed = contactId === undefined ? undefined : this.contacts.get(contactId);
+    this.#emit();
+  }
+
+  /** Replaces a contact's model (as the real tracker does on every snapshot). */
+  update(contactId: string, patch: Partial<ContactModel>): void {
+    const model = this.contacts.get(contactId);
+    if (!model) throw new Error(`no contact ${contactId}`);
+    const next = { ...model, ...patch };
+    this.contacts.set(contactId, next);
+    if (this.viewed?.contactId === contactId) this.viewed = next;
+    this.#emit();
+  }
+
+  remove(contactId: string): void {
+    this.contacts.delete(contactId);
+    if (this.viewed?.contactId === contactId) this.viewed = [...this.contacts.values()].at(-1);
+    this.#emit();
+  }
+}
+
+export type WriteStub = sinon.SinonStub<[ContactRef, Readonly<Attributes>, WriteOptions?], Promise<void>>;
+
+/** A writer whose `write` is a sinon stub (resolves by default). */
+export function fakeWriter(): AttributeWriter & { write: WriteStub } {
+  return { write: sinon.stub<[ContactRef, Readonly<Attributes>, WriteOptions?], Promise<void>>().resolves() };
+}
+
+/** A promise with its resolve/reject functions. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (reason: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Waits until the element and all its rows rendered. */
+export async function settle(el: CcpAttributes): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await el.updateComplete;
+    await Promise.all([...el.shadowRoot!.querySelectorAll('ccp-attribute-field')].map((row) => row.updateComplete));
+  }
+}
+
+export function $(el: CcpAttributes, selector: string): HTMLElement | null {
+  return el.shadowRoot!.querySelector<HTMLElement>(selector);
+}
+
+export function $$(el: CcpAttributes, selector: string): HTMLElement[] {
+  return [...el.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
+}
+
+export function row(el: CcpAttributes, key: string): CcpAttributeField {
+  const found = [...el.shadowRoot!.querySelectorAll('ccp-attribute-field')].find((candidate) => candidate.fieldKey === key);
+  if (!found) throw new Error(`no row for ${key}`);
+  return found;
+}
+
+/** The input/textarea/select of a row. */
+export function control<T extends HTMLElement = HTMLInputElement>(el: CcpAttributes, key: string): T {
+  const found = row(el, key).querySelector<T>('[part~="input"]');
+  if (!found) throw new Error(`no input for ${key}`);
+  return found;
+}
+
+/** Types a whole value as the browser would report it (one input event). */
+export async function typeInto(el: CcpAttributes, input: HTMLInputElement | HTMLTextAreaElement, value: string): Promise<void> {
+  input.value = value;
+  input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+  await settle(el);
+}
+
+export function button(el: CcpAttributes, name: string): HTMLButtonElement {
+  const found = [...el.shadowRoot!.querySelectorAll('button')].find((candidate) => candidate.textContent!.replace(/\s+/g, ' ').trim() === name);
+  if (!found) throw new Error(`no button "${name}"`);
+  return found;
+}
+
+export function text(el: CcpAttributes, selector: string): string {
+  return ($(el, selector)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
