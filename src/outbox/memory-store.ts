@@ -1,0 +1,61 @@
+/** An in-memory OutboxStore: for Node, tests and the fleet benchmark (nothing survives a reload). */
+import type { EntryUpdate, OutboxEntry, OutboxStore, StoreUpdateOptions, StoreUpdateResult } from './types.ts';
+
+let stores = 0;
+
+/** A store private to this page, kept in memory; `structuredClone` keeps callers from sharing objects with it. */
+export class MemoryOutboxStore implements OutboxStore {
+  readonly name: string;
+  readonly shared = false;
+  readonly #entries = new Map<string, OutboxEntry>();
+  readonly #markers = new Map<string, number>();
+  #revision = 0;
+
+  constructor(name = `memory-${++stores}`) {
+    this.name = name;
+  }
+
+  async update(
+    id: string,
+    change: (current: OutboxEntry | undefined, revision: number) => EntryUpdate,
+    options: StoreUpdateOptions = {},
+  ): Promise<StoreUpdateResult> {
+    const current = this.#entries.get(id);
+    if (options.marker && this.#markers.has(options.marker.id)) return { entry: clone(current), applied: false, revision: 0 };
+    const revision = ++this.#revision;
+    const next = change(clone(current), revision);
+    if (next === null) this.#entries.delete(id);
+    else if (next !== undefined) this.#entries.set(id, structuredClone(next));
+    if (options.marker) this.#markers.set(options.marker.id, options.marker.at);
+    return { entry: clone(next === undefined ? current : (next ?? undefined)), applied: true, revision };
+  }
+
+  async get(id: string): Promise<OutboxEntry | undefined> {
+    return clone(this.#entries.get(id));
+  }
+
+  async list(): Promise<OutboxEntry[]> {
+    return [...this.#entries.values()].map((entry) => structuredClone(entry));
+  }
+
+  async hasMarker(marker: string): Promise<boolean> {
+    return this.#markers.has(marker);
+  }
+
+  async pruneMarkers(before: number): Promise<number> {
+    let pruned = 0;
+    for (const [id, at] of this.#markers) {
+      if (at < before) {
+        this.#markers.delete(id);
+        pruned++;
+      }
+    }
+    return pruned;
+  }
+
+  close(): void {}
+}
+
+function clone(entry: OutboxEntry | undefined): OutboxEntry | undefined {
+  return entry === undefined ? undefined : structuredClone(entry);
+}

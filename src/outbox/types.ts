@@ -1,0 +1,94 @@
+/**
+ * The outbox's persisted model and its storage boundary. Entries hold what a write needs to be
+ * replayed after a reload (the contact, the attributes, who asked, attempts, the last error) and
+ * never credentials.
+ */
+import type { AttributeProblem, AttributesErrorKind } from '../errors.ts';
+import type { Attributes } from '../validate.ts';
+import type { ContactRef, WriteOrigin } from '../writer.ts';
+
+/** An AttributesError as it is stored: plain data that survives IndexedDB's structured clone. */
+export interface StoredError {
+  kind: AttributesErrorKind;
+  message: string;
+  status?: number | undefined;
+  awsType?: string | undefined;
+  problems?: AttributeProblem[] | undefined;
+}
+
+/** One persisted write: the merged pending attributes of one contact, or a failed request kept for review. */
+export interface OutboxEntry {
+  /** `<instanceId>/<initialContactId>` for the live entry of a contact; `...#failed:<revision>` for a kept failure. */
+  id: string;
+  /** The live entry's id of the same contact (equal to `id` for a live entry). */
+  contactKey: string;
+  contact: ContactRef;
+  /** Attributes to write; later writes won per key. */
+  attributes: Attributes;
+  /** Per key, the store revision of the write that set its current value (later revisions are newer). */
+  revisions: Record<string, number>;
+  /** 'agent' as soon as one merged write came from the agent. */
+  origin: WriteOrigin;
+  /** The store revision of the last change of this entry (orders copies of it seen by several tabs). */
+  revision: number;
+  /** Failed attempts since the last success. */
+  attempts: number;
+  /** The error of the last failed attempt. */
+  lastError?: StoredError | undefined;
+  /** When the first pending write of this entry was queued (ms since the epoch). */
+  createdAt: number;
+  /** When the entry last changed. */
+  updatedAt: number;
+  /** Earliest time to send (the rule debounce). */
+  dueAt: number;
+  /** No attempt before this time (the retry backoff). */
+  notBefore: number;
+  /** True when a non-retryable error stopped this entry: kept and surfaced, never sent again unless retried. */
+  failed: boolean;
+}
+
+/** What an atomic update of one entry decides: a new entry, `null` to delete it, `undefined` to leave it. */
+export type EntryUpdate = OutboxEntry | null | undefined;
+
+/** Options of `OutboxStore.update`. */
+export interface StoreUpdateOptions {
+  /** A fired marker checked and set in the same transaction: when it is already set nothing changes. */
+  marker?: { id: string; at: number } | undefined;
+}
+
+/** The result of `OutboxStore.update`. */
+export interface StoreUpdateResult {
+  /** The entry after the update (undefined when there is none). */
+  entry: OutboxEntry | undefined;
+  /** False when the marker was already set, so nothing was done. */
+  applied: boolean;
+  /** The store revision of this update (0 when nothing was applied). */
+  revision: number;
+}
+
+/**
+ * Where the outbox keeps its entries and the tagging engine its fired markers. Every method is
+ * atomic on its own; `update` is a read-modify-write that other tabs cannot interleave.
+ */
+export interface OutboxStore {
+  /** Identifies the storage (the database name): outboxes over one store share one flusher. */
+  readonly name: string;
+  /** True when other tabs see the same data (IndexedDB), false for a store private to this page. */
+  readonly shared: boolean;
+  /** Reads, transforms and writes one entry atomically; `revision` is a new store-wide increasing number. */
+  update(
+    id: string,
+    change: (current: OutboxEntry | undefined, revision: number) => EntryUpdate,
+    options?: StoreUpdateOptions,
+  ): Promise<StoreUpdateResult>;
+  /** One entry, or undefined. */
+  get(id: string): Promise<OutboxEntry | undefined>;
+  /** Every entry. */
+  list(): Promise<OutboxEntry[]>;
+  /** True when the fired marker is set. */
+  hasMarker(marker: string): Promise<boolean>;
+  /** Deletes markers set before `time`; returns how many. */
+  pruneMarkers(before: number): Promise<number>;
+  /** Releases the storage. */
+  close(): void;
+}

@@ -1,0 +1,117 @@
+// Test doubles for the outbox: a controllable clock and a recording sender.
+import { AttributesError, type AttributesErrorKind } from '../../src/errors.ts';
+import type { OutboxClock, OutboxSender } from '../../src/outbox/outbox.ts';
+import type { Attributes } from '../../src/validate.ts';
+import type { ContactRef } from '../../src/writer.ts';
+
+/** Lets pending promises, microtasks and IndexedDB callbacks run. */
+export async function settle(rounds = 3): Promise<void> {
+  for (let i = 0; i < rounds; i++) await macrotask();
+}
+
+const channel = new MessageChannel();
+const queue: (() => void)[] = [];
+channel.port1.onmessage = () => queue.shift()?.();
+
+/** One macrotask turn (a MessageChannel message: unlike setTimeout, never clamped to 4 ms). */
+function macrotask(): Promise<void> {
+  return new Promise((resolve) => {
+    queue.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
+
+/** A manual clock: timers run only when `advance` passes their time. */
+export class FakeClock implements OutboxClock {
+  time: number;
+  #timers = new Map<number, { at: number; callback: () => void }>();
+  #next = 1;
+
+  constructor(start = Date.UTC(2025, 0, 1)) {
+    this.time = start;
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(callback: () => void, ms: number): unknown {
+    const id = this.#next++;
+    this.#timers.set(id, { at: this.time + Math.max(0, ms), callback });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.#timers.delete(handle as number);
+  }
+
+  /** Moves time forward by `ms`, firing due timers in order and letting promises settle after each. */
+  async advance(ms: number): Promise<void> {
+    const end = this.time + ms;
+    await settle();
+    for (;;) {
+      let first: [number, { at: number; callback: () => void }] | undefined;
+      for (const timer of this.#timers) if (timer[1].at <= end && (!first || timer[1].at < first[1].at)) first = timer;
+      if (!first) break;
+      this.#timers.delete(first[0]);
+      this.time = Math.max(this.time, first[1].at);
+      first[1].callback();
+      await settle();
+    }
+    this.time = end;
+    await settle();
+  }
+}
+
+/** One call the recording sender received. */
+export interface SentRequest {
+  contact: ContactRef;
+  attributes: Attributes;
+  at: number;
+}
+
+/**
+ * A sender that records every request and answers from a script: each call takes the next outcome
+ * (an error kind to fail with, 'ok', or 'hang' to never answer); once the script is used up it succeeds.
+ */
+export class ScriptedSender {
+  readonly requests: SentRequest[] = [];
+  readonly stored = new Map<string, Attributes>();
+  script: (AttributesErrorKind | 'ok' | 'hang')[] = [];
+  #clock: { now(): number };
+  #gates: (() => void)[] = [];
+  /** When true, each request waits until `release()` is called. */
+  gated = false;
+
+  constructor(clock: { now(): number } = { now: () => Date.now() }) {
+    this.#clock = clock;
+  }
+
+  readonly send: OutboxSender = async (contact, attributes) => {
+    this.requests.push({ contact, attributes: { ...attributes }, at: this.#clock.now() });
+    const outcome = this.script.shift() ?? 'ok';
+    if (this.gated) await new Promise<void>((resolve) => this.#gates.push(resolve));
+    if (outcome === 'hang') return new Promise<void>(() => {});
+    if (outcome !== 'ok') throw new AttributesError(outcome, `scripted ${outcome}`, { status: statusOf(outcome) });
+    const key = `${contact.instanceId}/${contact.initialContactId}`;
+    this.stored.set(key, { ...(this.stored.get(key) ?? {}), ...attributes });
+  };
+
+  /** Lets the oldest gated request answer. */
+  release(): void {
+    this.#gates.shift()?.();
+  }
+
+  storedFor(contact: ContactRef): Attributes | undefined {
+    return this.stored.get(`${contact.instanceId}/${contact.initialContactId}`);
+  }
+}
+
+function statusOf(kind: AttributesErrorKind): number | undefined {
+  return { validation: 400, auth: 403, 'not-found': 404, throttled: 429, server: 500, network: undefined }[kind];
+}
+
+/** A contact reference for tests. */
+export function contact(id: string, instanceId = 'inst-1'): ContactRef {
+  return { contactId: id, initialContactId: id, instanceId };
+}

@@ -1,0 +1,148 @@
+// The IndexedDB store and the cross-tab behaviour: replay after a reload, one flusher for two "tabs"
+// (two outboxes over two connections to one database, sharing the Web Locks name).
+import { expect } from '@open-wc/testing';
+import { deleteDB } from 'idb';
+import { Outbox, openIdbOutboxStore, type IdbOutboxStore, type OutboxEntry } from '../../src/outbox/index.ts';
+import { contact, ScriptedSender, settle } from './fakes.ts';
+
+function entry(id: string, revision: number): OutboxEntry {
+  return {
+    id,
+    contactKey: id,
+    contact: contact(id),
+    attributes: { a: String(revision) },
+    revisions: { a: revision },
+    revision,
+    origin: 'rule',
+    attempts: 0,
+    createdAt: 1,
+    updatedAt: 1,
+    dueAt: 1,
+    notBefore: 0,
+    failed: false,
+  };
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('IndexedDB outbox store', () => {
+  let name: string;
+  const stores: IdbOutboxStore[] = [];
+  const outboxes: Outbox[] = [];
+  beforeEach(() => {
+    name = `outbox-test-${crypto.randomUUID()}`;
+  });
+  afterEach(async () => {
+    for (const outbox of outboxes.splice(0)) outbox.close();
+    for (const store of stores.splice(0)) store.close();
+    await deleteDB(name);
+  });
+  async function open(): Promise<IdbOutboxStore> {
+    const store = await openIdbOutboxStore(name);
+    stores.push(store);
+    return store;
+  }
+
+  it('updates entries atomically with increasing revisions, and keeps them across connections', async () => {
+    const store = await open();
+    const first = await store.update('x', (current, revision) => (current ? undefined : entry('x', revision)));
+    const second = await store.update('x', (current, revision) => ({ ...current!, attributes: { a: 'b' }, revision }));
+    expect(second.revision).to.be.greaterThan(first.revision);
+    const other = await open();
+    expect((await other.get('x'))?.attributes).to.deep.equal({ a: 'b' });
+    expect((await other.list()).map((e) => e.id)).to.deep.equal(['x']);
+    await other.update('x', () => null);
+    expect(await store.get('x')).to.equal(undefined);
+  });
+
+  it('merges concurrent read-modify-write updates from two connections without losing one', async () => {
+    const [a, b] = [await open(), await open()];
+    const add = (store: IdbOutboxStore, key: string) =>
+      store.update('x', (current, revision) => {
+        const base = current ?? entry('x', revision);
+        return { ...base, attributes: { ...base.attributes, [key]: key }, revision };
+      });
+    await Promise.all(Array.from({ length: 20 }, (_, i) => add(i % 2 ? a : b, `k${i}`)));
+    expect(Object.keys((await a.get('x'))!.attributes)).to.have.length(21);
+  });
+
+  it('sets a fired marker at most once, in the same transaction as the entry', async () => {
+    const [a, b] = [await open(), await open()];
+    const results = await Promise.all(
+      [a, b, a, b].map((store) => store.update('x', (current, revision) => entry('x', current ? current.revision + 100 : revision), { marker: { id: 'm', at: 5 } })),
+    );
+    expect(results.filter((r) => r.applied)).to.have.length(1);
+    expect(await a.hasMarker('m')).to.equal(true);
+    expect(await a.pruneMarkers(5)).to.equal(0);
+    expect(await a.pruneMarkers(6)).to.equal(1);
+    expect(await b.hasMarker('m')).to.equal(false);
+  });
+
+  it('leaves the entry unchanged when the update function throws', async () => {
+    const store = await open();
+    await store.update('x', (_, revision) => entry('x', revision));
+    const error = await store
+      .update('x', () => {
+        throw new Error('refused');
+      })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).to.equal('refused');
+    expect((await store.get('x'))?.attributes).to.deep.equal({ a: '1' });
+  });
+
+  it('replays writes queued before a reload', async () => {
+    const sender1 = new ScriptedSender();
+    sender1.script = ['hang'];
+    const first = new Outbox({ store: await open(), sender: sender1.send, lockName: name });
+    const c = contact('c1');
+    const pending = first.write(c, { a: '1' }).catch(() => undefined);
+    void first.write(c, { b: '2' }, { origin: 'rule' }).catch(() => undefined);
+    await until(() => sender1.requests.length === 1, 'the first send');
+    first.close();
+    stores[0]!.close();
+    await pending;
+    const sender2 = new ScriptedSender();
+    const second = new Outbox({ store: await open(), sender: sender2.send, lockName: name, debounceMs: 0 });
+    outboxes.push(second);
+    await until(() => second.state.pending === 0 && sender2.requests.length > 0, 'the replay');
+    expect(sender2.storedFor(c)).to.deep.equal({ a: '1', b: '2' });
+    expect(await stores[1]!.list()).to.deep.equal([]);
+  });
+
+  it('lets one tab flush for both: writes made in the other tab land once and resolve there', async () => {
+    const senderA = new ScriptedSender();
+    const senderB = new ScriptedSender();
+    const a = new Outbox({ store: await open(), sender: senderA.send, lockName: name, debounceMs: 20 });
+    outboxes.push(a);
+    await until(() => a.flusher, 'tab A to become the flusher');
+    const b = new Outbox({ store: await open(), sender: senderB.send, lockName: name, debounceMs: 20 });
+    outboxes.push(b);
+    await b.ready;
+    await settle();
+    expect(b.flusher).to.equal(false);
+    const landedInB: string[] = [];
+    b.on('landed', (event) => landedInB.push(event.contact.contactId));
+    await Promise.all([
+      b.write(contact('c1'), { fromB: '1' }),
+      a.write(contact('c1'), { fromA: '1' }, { origin: 'rule' }),
+      b.write(contact('c2'), { fromB: '2' }, { origin: 'rule' }),
+    ]);
+    expect(senderB.requests).to.have.length(0);
+    expect(senderA.storedFor(contact('c1'))).to.deep.equal({ fromB: '1', fromA: '1' });
+    expect(senderA.storedFor(contact('c2'))).to.deep.equal({ fromB: '2' });
+    expect(landedInB.sort()).to.include.members(['c1', 'c2']);
+    await until(() => b.state.pending === 0, 'tab B to see the outbox empty');
+
+    // Tab A goes away: B takes the lock and flushes what is queued from then on.
+    a.close();
+    await until(() => b.flusher, 'tab B to become the flusher');
+    await b.write(contact('c3'), { after: 'yes' });
+    expect(senderB.storedFor(contact('c3'))).to.deep.equal({ after: 'yes' });
+  });
+});
