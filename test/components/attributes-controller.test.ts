@@ -1,0 +1,127 @@
+// The controller on a throwaway host element, without <ccp-attributes>' rendering.
+import { expect, fixture, html } from '@open-wc/testing';
+import { LitElement } from 'lit';
+import { AttributesController } from '../../components/attributes-controller.ts';
+import type { SchemaInput } from '../../components/schema.ts';
+import type { ContactTrackerLike } from '../../src/tracker/types.ts';
+import { attributesBytes, mergeAttributes, MAX_TOTAL_BYTES } from '../../src/validate.ts';
+import type { AttributeWriter } from '../../src/writer.ts';
+import { contact, fakeWriter, FakeTracker } from './fakes.ts';
+
+class ControllerHost extends LitElement {
+  tracker: ContactTrackerLike | undefined;
+  writer: AttributeWriter | undefined;
+  schema: SchemaInput | undefined;
+  unknownKeys: 'show' | 'hide' = 'show';
+  readOnly = false;
+  readonly controller = new AttributesController(this);
+  updates = 0;
+  protected override updated(): void {
+    this.updates++;
+  }
+}
+customElements.define('test-controller-host', ControllerHost);
+
+async function host(tracker: FakeTracker, writer: AttributeWriter | undefined = fakeWriter()): Promise<ControllerHost> {
+  const el = document.createElement('test-controller-host') as ControllerHost;
+  el.tracker = tracker;
+  el.writer = writer;
+  await fixture(html`<div></div>`).then((parent) => parent.append(el));
+  await el.updateComplete;
+  return el;
+}
+
+describe('AttributesController', () => {
+  it('keeps a running byte total equal to the validator\'s count after many edits', async () => {
+    const stored: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) stored[`k${i}`] = 'v'.repeat(i) + 'é';
+    const el = await host(new FakeTracker(contact({ attributes: stored })));
+    const c = el.controller;
+    const edits: Record<string, string> = {};
+    const alphabet = ['', 'a', 'ü', '日本', '🙂x', 'long'.repeat(20)];
+    for (let step = 0; step < 300; step++) {
+      const key = `k${(step * 7) % 40}`;
+      const value = alphabet[step % alphabet.length]!;
+      c.setValue(key, value);
+      if (value === stored[key]) delete edits[key];
+      else edits[key] = value;
+      expect(c.bytesUsed, `step ${step}`).to.equal(attributesBytes(mergeAttributes(stored, edits)));
+    }
+  });
+
+  it('requests a host update on each edit, and reports dirty state and problems', async () => {
+    const el = await host(new FakeTracker(contact({ attributes: { a: '1' } })));
+    const c = el.controller;
+    const before = el.updates;
+    c.setValue('a', '2');
+    await el.updateComplete;
+    expect(el.updates).to.equal(before + 1);
+    expect(c.dirty).to.equal(true);
+    const id = c.addField()!;
+    c.setNewKey(id, 'bad key');
+    expect(c.problemCount).to.equal(1);
+    expect(c.lastProblem).to.contain('can use only letters');
+    c.setNewKey(id, 'good');
+    expect(c.problemCount).to.equal(0);
+    expect(c.bytesUsed).to.equal(attributesBytes({ a: '2', good: '' }));
+    c.revert();
+    expect(c.dirty).to.equal(false);
+    expect(c.bytesUsed).to.equal(attributesBytes({ a: '1' }));
+  });
+
+  it('does not write while a save for the contact is in flight (no double send)', async () => {
+    const writer = fakeWriter();
+    let finish!: () => void;
+    writer.write.returns(new Promise<void>((resolve) => (finish = resolve)));
+    const el = await host(new FakeTracker(contact({ attributes: { a: '1' } })), writer);
+    const c = el.controller;
+    c.setValue('a', '2');
+    const first = c.save();
+    const second = c.save();
+    finish();
+    await Promise.all([first, second]);
+    expect(writer.write).to.have.been.calledOnce;
+    expect(c.status).to.equal('saved');
+  });
+
+  it('keeps the save result with its contact when the agent switched contacts meanwhile', async () => {
+    const writer = fakeWriter();
+    let finish!: () => void;
+    writer.write.returns(new Promise<void>((resolve) => (finish = resolve)));
+    const tracker = new FakeTracker(contact({ contactId: 'a', attributes: { x: '1' } }), contact({ contactId: 'b', attributes: { y: '1' } }));
+    const el = await host(tracker, writer);
+    const c = el.controller;
+    c.setValue('x', '2');
+    const saving = c.save();
+    tracker.view('b');
+    expect(c.status).to.equal('idle');
+    c.setValue('y', '5');
+    finish();
+    await saving;
+    expect(c.status).to.equal('idle');
+    expect(c.dirty).to.equal(true);
+    tracker.view('a');
+    expect(c.status).to.equal('saved');
+    expect(c.dirty).to.equal(false);
+    expect(tracker.contacts.get('a')!.attributes).to.deep.equal({ x: '2' });
+  });
+
+  it('is read-only without a writer and refuses to save', async () => {
+    const el = await host(new FakeTracker(contact({ attributes: { a: '1' } })));
+    el.writer = undefined;
+    expect(el.controller.readOnlyReason).to.equal('no-writer');
+    el.controller.setValue('a', '2');
+    await el.controller.save();
+    expect(el.controller.status).to.equal('idle');
+  });
+
+  it('blocks an over-budget save before the writer', async () => {
+    const writer = fakeWriter();
+    const el = await host(new FakeTracker(contact({ attributes: { a: '' } })), writer);
+    el.controller.setValue('a', 'x'.repeat(MAX_TOTAL_BYTES));
+    expect(el.controller.budgetLevel).to.equal('over');
+    await el.controller.save();
+    expect(el.controller.status).to.equal('blocked');
+    expect(writer.write).not.to.have.been.called;
+  });
+});
