@@ -90,3 +90,20 @@ export async function scenario(): Promise<StandInCcp> {
   await ccp.ready;
   return ccp;
 }
+
+/** Streams' Contact for an id (its type definitions declare no constructor arguments). */
+export function streamsContact(contactId: string): connect.Contact {
+  const Contact = connect.Contact as unknown as new (id: string) => connect.Contact;
+  return new Contact(contactId);
+}
+
+/** Streams internals the type definitions leave out. */
+export interface StreamsInternals {
+  core: { initialized: boolean; getClient(): { call(method: string, params: object, callbacks: { success(data: unknown): void; failure(err: unknown): void }): void } };
+  ifMaster(topic: string, whenMaster: () => void, otherwise: () => void): void;
+}
+
+/** The Streams global with its untyped internals. */
+export function streams(): StreamsInternals {
+  return connect as unknown as StreamsInternals;
+}
