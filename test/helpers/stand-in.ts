@@ -41,7 +41,7 @@ async function json<T>(response: Response): Promise<T> {
 
 /** The stand-in's address and demo credentials. */
 export function standInConfig(): Promise<StandInConfig> {
-  configPromise ??= fetch('/__standin.json')
+  configPromise ??= fetch('/__standin')
     .then((r) => json<{ url: string }>(r))
     .then(({ url }) => fetch(`${url}/_standin/config`))
     .then((r) => json<StandInConfig>(r));
