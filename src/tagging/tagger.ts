@@ -1,0 +1,124 @@
+/**
+ * The tagging engine: on each lifecycle event the tracker reports, every matching rule renders its
+ * attributes and hands them to the outbox with origin 'rule' (debounced, so the rules of one event
+ * coalesce into one request) and a fired marker, so each (contact, event, rule) fires at most once,
+ * also across tabs and reloads (the marker is set in the same store transaction as the write).
+ */
+import type { Attributes } from '../validate.ts';
+import type { ContactEvent, ContactTrackerLike } from '../tracker/types.ts';
+import type { ContactRef, WriteOptions } from '../writer.ts';
+import { matches, parseRules, type TagRule, type TagRuleInput } from './rules.ts';
+import { renderTemplate, TAG_EVENTS, type TagEvent, type TemplateContext } from './template.ts';
+
+/** The outbox surface the tagger writes through (`Outbox` fits). */
+export interface TaggingOutbox {
+  write(contact: ContactRef, attributes: Readonly<Attributes>, options: WriteOptions & { once?: string }): Promise<void>;
+}
+
+/** The tracker surface the tagger listens to (`ContactTracker` fits). */
+export type TaggingTracker = Pick<ContactTrackerLike, 'on'>;
+
+/** Why a rule did not write. */
+export interface TaggingErrorDetail {
+  error: unknown;
+  rule: TagRule;
+  event: ContactEvent;
+}
+
+export interface TaggerOptions {
+  tracker: TaggingTracker;
+  outbox: TaggingOutbox;
+  /** Parsed rules, or rules as JSON / plain objects (validated with `parseRules`, which throws on problems). */
+  rules: readonly TagRule[] | readonly TagRuleInput[] | unknown;
+  /** Called when a rule cannot write (a function value threw, no instance id, the outbox refused). Default: console.error. */
+  onError?: (detail: TaggingErrorDetail) => void;
+  /** Called after a rule's attributes were queued (not yet landed). */
+  onTag?: (detail: { rule: TagRule; event: ContactEvent; attributes: Attributes }) => void;
+}
+
+/** A running tagger. */
+export interface Tagger {
+  readonly rules: readonly TagRule[];
+  /** Stops listening to the tracker. */
+  dispose(): void;
+}
+
+function isParsed(rules: unknown): rules is readonly TagRule[] {
+  return Array.isArray(rules) && rules.every((rule: unknown) => typeof rule === 'object' && rule !== null && 'templates' in rule && (rule as TagRule).templates instanceof Map);
+}
+
+/** The fired marker of one (contact, event, rule). */
+export function firedMarker(contactId: string, event: TagEvent, ruleId: string): string {
+  return `tag:${contactId}:${event}:${ruleId}`;
+}
+
+/** Renders a rule's attributes for one event; a function value returning undefined leaves its key out. */
+export function renderRule(rule: TagRule, context: TemplateContext): Attributes {
+  const attributes: Attributes = {};
+  for (const [key, value] of Object.entries(rule.set)) {
+    if (typeof value === 'function') {
+      const result = value(context);
+      if (result === undefined) continue;
+      attributes[key] = String(result);
+    } else {
+      const template = rule.templates.get(key);
+      attributes[key] = template ? renderTemplate(template, context) : value;
+    }
+  }
+  return attributes;
+}
+
+/** Starts tagging: subscribes to the tracker's lifecycle events; `dispose()` stops it. */
+export function createTagger(options: TaggerOptions): Tagger {
+  const { tracker, outbox } = options;
+  if (!tracker || typeof tracker.on !== 'function') throw new TypeError('createTagger: the `tracker` option is required.');
+  if (!outbox || typeof outbox.write !== 'function') throw new TypeError('createTagger: the `outbox` option is required.');
+  const rules = isParsed(options.rules) ? options.rules : parseRules(options.rules);
+  const onError = options.onError ?? ((detail: TaggingErrorDetail) => console.error(`ccp-attributes: tagging rule "${detail.rule.id}" on ${detail.event.type}:`, detail.error));
+  /** When this tab saw each event of each contact, for `{{time.*}}` and `{{duration.*}}`. */
+  const times = new Map<string, Partial<Record<TagEvent, Date>>>();
+  let disposed = false;
+
+  const handle = (type: TagEvent, event: ContactEvent): void => {
+    if (disposed) return;
+    const { contact } = event;
+    const seen = times.get(contact.contactId) ?? {};
+    seen[type] ??= event.at;
+    times.set(contact.contactId, seen);
+    const context: TemplateContext = { agent: event.agent, contact, event: { type, at: event.at }, times: { ...seen } };
+    for (const rule of rules) {
+      if (!rule.on.includes(type) || !matches(rule.when, context)) continue;
+      try {
+        if (!contact.instanceId) throw contact.instanceError ?? new Error('The contact has no Amazon Connect instance id.');
+        const attributes = renderRule(rule, context);
+        if (Object.keys(attributes).length === 0) continue;
+        const ref: ContactRef = { contactId: contact.contactId, initialContactId: contact.initialContactId, instanceId: contact.instanceId };
+        const write = outbox.write(ref, attributes, { origin: 'rule', once: firedMarker(contact.contactId, type, rule.id), stored: contact.attributes });
+        options.onTag?.({ rule, event, attributes });
+        write.catch((error: unknown) => {
+          if (!disposed || !(error instanceof DOMException && error.name === 'AbortError')) onError({ error, rule, event });
+        });
+      } catch (error) {
+        onError({ error, rule, event });
+      }
+    }
+    if (type === 'destroyed') times.delete(contact.contactId);
+  };
+
+  const unsubscribe = TAG_EVENTS.map((type) => tracker.on(type, (event: ContactEvent) => handle(type, event)));
+  return {
+    rules,
+    dispose() {
+      disposed = true;
+      for (const off of unsubscribe) off();
+    },
+  };
+}
+
+/** Records every landed write in the tracker's model, so tags show in the widget's view of the contact. */
+export function recordLandedWrites(
+  outbox: { on(type: 'landed', listener: (event: { contact: ContactRef; attributes: Attributes }) => void): () => void },
+  tracker: Pick<ContactTrackerLike, 'recordWrite'>,
+): () => void {
+  return outbox.on('landed', ({ contact, attributes }) => tracker.recordWrite(contact.initialContactId, attributes));
+}
