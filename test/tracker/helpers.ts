@@ -2,6 +2,7 @@
 // against the stand-in CCP (demo/ccp/) with the Connect API stand-in's URL.
 import 'amazon-connect-streams';
 import type { ContactEventType, ContactTrackerLike, ContactEvent } from '../../src/tracker/types.ts';
+import { standInConfig, storedAttributes } from '../helpers/stand-in.ts';
 import { ccpUrl, findCcpIframe, standInCcp, type StandInCcp, type StandInUrlOptions } from '../../demo/ccp/scenario.ts';
 
 /** Every lifecycle event type, to record them all. */
@@ -34,35 +35,13 @@ export function settle(ms = 150): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-let apiUrl: Promise<string> | undefined;
-
-/**
- * The Connect API stand-in's URL from `/__standin.json`. Tolerates the body arriving as esbuild's JS module
- * form of the JSON (the dev server's esbuild plugin transforms `.json` paths when `json: true`).
- */
-export function standInApiUrl(): Promise<string> {
-  apiUrl ??= fetch('/__standin.json')
-    .then((r) => r.text())
-    .then((text) => {
-      try {
-        return (JSON.parse(text) as { url: string }).url;
-      } catch {
-        const match = /"(https?:\/\/[^"]+)"/.exec(text);
-        if (!match?.[1]) throw new Error(`cannot read the API stand-in URL from /__standin.json: ${text.slice(0, 200)}`);
-        return match[1];
-      }
-    });
-  return apiUrl;
+/** The Connect API stand-in's URL (started by the test runner). */
+export async function standInApiUrl(): Promise<string> {
+  return (await standInConfig()).url;
 }
 
 /** What the API stand-in stores for a contact (undefined when it does not know it). */
-export async function stored(instanceId: string, initialContactId: string): Promise<Record<string, string> | undefined> {
-  const url = await standInApiUrl();
-  const response = await fetch(`${url}/_standin/attributes/${encodeURIComponent(instanceId)}/${encodeURIComponent(initialContactId)}`);
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw new Error(`stand-in answered ${response.status}`);
-  return ((await response.json()) as { attributes: Record<string, string> }).attributes;
-}
+export const stored = storedAttributes;
 
 /** initCCP options for the stand-in CCP, with the API stand-in's URL filled in. */
 export async function ccpOptions(options: StandInUrlOptions = {}): Promise<connect.InitCCPOptions> {

@@ -5,7 +5,8 @@ import { ConnectClient, UpdateContactAttributesCommand } from '@aws-sdk/client-c
 import { createStreamsTracker } from '../../src/tracker/streams-source.ts';
 import type { ContactTracker } from '../../src/tracker/tracker.ts';
 import type { StandInCcp } from '../../demo/ccp/scenario.ts';
-import { ccpOptions, container, record, scenario, settle, standInApiUrl, stored, streams, streamsContact, until } from './helpers.ts';
+import { standInConfig } from '../helpers/stand-in.ts';
+import { ccpOptions, container, record, scenario, settle, stored, streams, streamsContact, until } from './helpers.ts';
 
 /** Accepts a contact through Streams' own Contact API (an acceptContact api_request). */
 function acceptWithStreams(contactId: string): Promise<void> {
@@ -19,9 +20,8 @@ function acceptWithStreams(contactId: string): Promise<void> {
 
 /** Writes attributes through the Connect API stand-in with the real AWS SDK (demo credentials). */
 async function writeThroughApi(instanceId: string, initialContactId: string, attributes: Record<string, string>): Promise<void> {
-  const url = await standInApiUrl();
-  const config = (await (await fetch(`${url}/_standin/config`)).json()) as { region: string; accessKeyId: string; secretAccessKey: string };
-  const client = new ConnectClient({ region: config.region, endpoint: url, credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } });
+  const config = await standInConfig();
+  const client = new ConnectClient({ region: config.region, endpoint: config.url, credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } });
   await client.send(new UpdateContactAttributesCommand({ InstanceId: instanceId, InitialContactId: initialContactId, Attributes: attributes }));
 }
 
