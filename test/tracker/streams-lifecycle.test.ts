@@ -5,6 +5,7 @@ import { ConnectClient, UpdateContactAttributesCommand } from '@aws-sdk/client-c
 import { createStreamsTracker } from '../../src/tracker/streams-source.ts';
 import type { ContactTracker } from '../../src/tracker/tracker.ts';
 import type { StandInCcp } from '../../demo/ccp/scenario.ts';
+import { mountScenarioPanel } from '../../demo/ccp/panel.ts';
 import { standInConfig } from '../helpers/stand-in.ts';
 import { ccpOptions, container, record, scenario, settle, stored, streams, streamsContact, until } from './helpers.ts';
 
@@ -231,6 +232,21 @@ describe('tracker over Streams and the stand-in CCP', () => {
   it('answers master requests so connect.ifMaster works', async () => {
     const master = await new Promise<boolean>((resolve) => streams().ifMaster('connect::ringtone', () => resolve(true), () => resolve(false)));
     expect(master).to.equal(true);
+  });
+
+  it('the scenario panel rings a call, shows it from the tracker and accepts it', async () => {
+    const host = document.createElement('div');
+    document.body.append(host);
+    const unmount = mountScenarioPanel(host, { ccp, tracker });
+    const click = (label: string): void =>
+      [...host.querySelectorAll('button')].find((b) => b.textContent === label)!.click();
+    click('Ring a call');
+    await until(() => host.querySelector('tbody tr')?.textContent?.includes('connecting'), 'the ringing call in the panel');
+    click('Accept');
+    await until(() => host.querySelector('tbody tr')?.textContent?.includes('connected'), 'the call connected in the panel');
+    expect(host.querySelector('.scenario-log')?.textContent).to.contain('accepted');
+    unmount();
+    expect(host.children.length).to.equal(0);
   });
 
   it('a second tracker with initCCP options attaches to the existing CCP, and dispose unsubscribes it', async () => {
