@@ -9,7 +9,7 @@
  */
 import { AttributesError } from '../errors.ts';
 import type { ContactSource, SourceAgent, SourceContact, SourceEventType, SourceSink } from './source.ts';
-import { ContactTracker } from './tracker.ts';
+import { ContactTracker, type InstanceOverride } from './tracker.ts';
 
 /** The Streams global, as `amazon-connect-streams` declares it. */
 export type StreamsGlobal = typeof connect;
@@ -298,12 +298,12 @@ export class StreamsContactSource implements ContactSource {
 }
 
 /** Options of `createStreamsTracker`. */
-export type StreamsTrackerOptions = StreamsSourceOptions;
+export type StreamsTrackerOptions = StreamsSourceOptions & InstanceOverride;
 
 /**
  * A ContactTracker over Streams: attaches to the page's CCP (initialised before or after this call), or
  * initialises one with `initCCP` + `container` when the page has none. Never creates a second CCP.
  */
 export function createStreamsTracker(options: StreamsTrackerOptions = {}): ContactTracker {
-  return new ContactTracker(new StreamsContactSource(options));
+  return new ContactTracker(new StreamsContactSource(options), options);
 }

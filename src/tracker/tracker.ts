@@ -66,6 +66,12 @@ function toAgentInfo(agent: SourceAgent): AgentInfo {
   });
 }
 
+/** An instance id (and region) set by the page, for hosts whose ARNs do not give them. */
+export interface InstanceOverride {
+  instanceId?: string | undefined;
+  region?: string | undefined;
+}
+
 /** Tracks the agent's contacts from one ContactSource; see ContactTrackerLike. */
 export class ContactTracker implements ContactTrackerLike {
   readonly #source: ContactSource;
@@ -85,10 +91,12 @@ export class ContactTracker implements ContactTrackerLike {
   /** The viewed contact last reported by a `viewed` event. */
   #viewedId: string | undefined;
   #disposed = false;
+  readonly #configured: InstanceOverride;
 
   /** Starts tracking `source` at once. */
-  constructor(source: ContactSource) {
+  constructor(source: ContactSource, options: InstanceOverride = {}) {
     this.#source = source;
+    this.#configured = options;
     source.start({
       agent: (agent) => this.#onAgent(agent),
       contact: (event) => this.#onContact(event),
@@ -273,11 +281,16 @@ export class ContactTracker implements ContactTrackerLike {
 
   #withInstance(contact: ContactModel, previous: ContactModel | undefined): ContactModel {
     const agent = this.#agent;
-    const location = resolveInstance([
+    const parsed = resolveInstance([
       { source: 'routing-profile', arn: agent?.routingProfile?.arn },
       { source: 'agent', arn: agent?.arn },
       { source: 'queue', arn: contact.queue?.arn },
     ]);
+    const { instanceId, region } = this.#configured;
+    const location =
+      instanceId === undefined
+        ? parsed
+        : { instanceId, region: region ?? ('kind' in parsed ? '' : parsed.region), source: 'configured' as const };
     if ('kind' in location) {
       // Keep the same error object while the cause is unchanged, so the model compares equal.
       const error = previous?.instanceError?.message === location.message ? previous.instanceError : location;

@@ -23,8 +23,8 @@ export interface AgentInfo {
   routingProfile: { name: string; arn: string } | undefined;
 }
 
-/** Where a contact's instance id and region were read from, most trusted first. */
-export type ArnSource = 'routing-profile' | 'agent' | 'queue';
+/** Where a contact's instance id and region were read from: the page's configuration, else an ARN (most trusted first). */
+export type ArnSource = 'configured' | 'routing-profile' | 'agent' | 'queue';
 
 /** One contact as the tracker knows it. */
 export interface ContactModel {

@@ -162,6 +162,21 @@ describe('ContactTracker', () => {
     expect(tracker.contacts.get('c1')?.arnSource).to.equal('routing-profile');
   });
 
+  it('uses a configured instance id over the ARNs, with the ARN region unless one is configured', () => {
+    const configured = new FakeSource();
+    const withRegion = new FakeSource();
+    const plain = new ContactTracker(configured, { instanceId: 'inst-configured' });
+    const trackerWithRegion = new ContactTracker(withRegion, { instanceId: 'inst-2', region: 'ap-southeast-2' });
+    configured.sink!.agent(AGENT);
+    configured.put('c1');
+    configured.fire('connecting', 'c1');
+    expect(plain.contacts.get('c1')).to.deep.include({ instanceId: 'inst-configured', region: 'eu-central-1', arnSource: 'configured' });
+    withRegion.sink!.agent({ ...AGENT, arn: 'not-an-arn', routingProfile: undefined });
+    withRegion.put('c2', { queue: undefined });
+    withRegion.fire('connecting', 'c2');
+    expect(trackerWithRegion.contacts.get('c2')).to.deep.include({ instanceId: 'inst-2', region: 'ap-southeast-2', instanceError: undefined });
+  });
+
   it('ignores destroyed for contacts it never reported', () => {
     const destroyed = sinon.spy();
     tracker.on('destroyed', destroyed);

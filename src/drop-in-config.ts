@@ -1,0 +1,177 @@
+/**
+ * The drop-in script tag's configuration: read from the script element's data-* attributes,
+ * checked, and turned into plugin options. Every problem names the attribute it comes from.
+ */
+import type { CognitoCredentialsOptions } from './client.ts';
+
+/** The data-* attributes the drop-in script reads (names without `data-`). */
+export const DROP_IN_ATTRIBUTES = {
+  'ccp-url': 'URL of your CCP; when the page has no CCP yet, one is created in `ccp-container`.',
+  'ccp-container': 'CSS selector of the element that receives the CCP iframe (default: a new element after the script).',
+  region: 'AWS region of the Amazon Connect instance (default: read from the agent\'s ARN).',
+  'instance-id': 'Amazon Connect instance id, when it cannot be read from the ARNs Streams gives.',
+  endpoint: 'Another Amazon Connect endpoint: your own proxy, or the local stand-in.',
+  'identity-pool-id': 'Cognito identity pool id (region:uuid), for the credentials.',
+  'login-provider': 'The identity pool\'s login provider name, e.g. cognito-idp.<region>.amazonaws.com/<user pool id>.',
+  'login-token-function': 'Name of a global function that returns (a promise of) the login token.',
+  'login-token-storage': 'Key in sessionStorage (then localStorage) that holds the login token.',
+  'cognito-endpoint': 'Another Cognito Identity endpoint (the local stand-in).',
+  rules: 'Tagging rules as inline JSON (a list of rules).',
+  'rules-url': 'URL of a JSON file of tagging rules.',
+  target: 'CSS selector of the element that receives a <ccp-attributes> editor (default: none; place the element yourself).',
+  'outbox-debounce-ms': 'How long rule tags wait to coalesce (ms).',
+  'outbox-max-age-ms': 'Pending writes older than this are expired with an event (ms).',
+  'outbox-rate': 'Client-side request rate limit, requests per second.',
+} as const;
+
+export type DropInAttribute = keyof typeof DROP_IN_ATTRIBUTES;
+
+/** Configuration read from the script element. */
+export interface DropInConfig {
+  ccpUrl: string | undefined;
+  ccpContainer: string | undefined;
+  region: string | undefined;
+  instanceId: string | undefined;
+  endpoint: string | undefined;
+  cognito: (Omit<CognitoCredentialsOptions, 'logins'> & { loginProvider: string; token: TokenSource }) | undefined;
+  rules: unknown;
+  rulesUrl: string | undefined;
+  target: string | undefined;
+  outbox: { debounceMs?: number; maxAgeMs?: number; rate?: { ratePerSecond: number; burst: number } };
+}
+
+/** Where the login token comes from. */
+export type TokenSource = { function: string } | { storage: string };
+
+/** One problem of the configuration. */
+export interface DropInProblem {
+  attribute: `data-${DropInAttribute}` | 'data-*';
+  message: string;
+}
+
+/** Thrown with every configuration problem. */
+export class DropInConfigError extends Error {
+  override readonly name = 'DropInConfigError';
+  readonly problems: readonly DropInProblem[];
+  constructor(problems: readonly DropInProblem[]) {
+    super(`ccp-attributes: bad configuration:\n${problems.map((p) => `- ${p.attribute}: ${p.message}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+/** Reads and checks the drop-in configuration from a script element's dataset. */
+export function readDropInConfig(dataset: DOMStringMap, base: string): DropInConfig {
+  const problems: DropInProblem[] = [];
+  const known = new Set(Object.keys(DROP_IN_ATTRIBUTES).map(camel));
+  for (const key of Object.keys(dataset)) {
+    if (!known.has(key)) problems.push({ attribute: 'data-*', message: `data-${kebab(key)} is not a ccp-attributes setting.` });
+  }
+  const text = (name: DropInAttribute): string | undefined => {
+    const value = dataset[camel(name)]?.trim();
+    return value === '' ? undefined : value;
+  };
+  const url = (name: DropInAttribute): string | undefined => {
+    const value = text(name);
+    if (value === undefined) return undefined;
+    try {
+      return new URL(value, base).href;
+    } catch {
+      problems.push({ attribute: `data-${name}`, message: `${JSON.stringify(value)} is not a URL.` });
+      return undefined;
+    }
+  };
+  const number = (name: DropInAttribute): number | undefined => {
+    const value = text(name);
+    if (value === undefined) return undefined;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0) {
+      problems.push({ attribute: `data-${name}`, message: `${JSON.stringify(value)} is not a positive number.` });
+      return undefined;
+    }
+    return parsed;
+  };
+
+  const region = text('region');
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    problems.push({ attribute: 'data-region', message: `${JSON.stringify(region)} is not an AWS region (like us-east-1).` });
+  }
+
+  let cognito: DropInConfig['cognito'];
+  const identityPoolId = text('identity-pool-id');
+  const loginProvider = text('login-provider');
+  const tokenFunction = text('login-token-function');
+  const tokenStorage = text('login-token-storage');
+  const cognitoEndpoint = url('cognito-endpoint');
+  if (identityPoolId !== undefined) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f-]+$/.test(identityPoolId)) {
+      problems.push({ attribute: 'data-identity-pool-id', message: `${JSON.stringify(identityPoolId)} is not an identity pool id (region:uuid).` });
+    }
+    if (loginProvider === undefined) {
+      problems.push({ attribute: 'data-login-provider', message: 'is required with data-identity-pool-id (unauthenticated identities are not supported).' });
+    }
+    if ((tokenFunction === undefined) === (tokenStorage === undefined)) {
+      problems.push({ attribute: 'data-login-token-function', message: 'give exactly one of data-login-token-function and data-login-token-storage.' });
+    }
+    if (loginProvider !== undefined) {
+      cognito = {
+        identityPoolId,
+        loginProvider,
+        token: tokenFunction !== undefined ? { function: tokenFunction } : { storage: tokenStorage ?? '' },
+        ...(cognitoEndpoint === undefined ? {} : { endpoint: cognitoEndpoint }),
+      };
+    }
+  } else {
+    for (const name of ['login-provider', 'login-token-function', 'login-token-storage', 'cognito-endpoint'] as const) {
+      if (text(name) !== undefined) problems.push({ attribute: `data-${name}`, message: 'needs data-identity-pool-id.' });
+    }
+  }
+
+  let rules: unknown;
+  const inlineRules = text('rules');
+  if (inlineRules !== undefined) {
+    try {
+      rules = JSON.parse(inlineRules);
+    } catch (error) {
+      problems.push({ attribute: 'data-rules', message: `is not valid JSON (${(error as Error).message}).` });
+    }
+  }
+  const rulesUrl = url('rules-url');
+  if (inlineRules !== undefined && rulesUrl !== undefined) {
+    problems.push({ attribute: 'data-rules-url', message: 'give data-rules or data-rules-url, not both.' });
+  }
+
+  const ccpUrl = url('ccp-url');
+  const ccpContainer = text('ccp-container');
+  if (ccpContainer !== undefined && ccpUrl === undefined) {
+    problems.push({ attribute: 'data-ccp-container', message: 'needs data-ccp-url.' });
+  }
+
+  const debounceMs = number('outbox-debounce-ms');
+  const maxAgeMs = number('outbox-max-age-ms');
+  const rate = number('outbox-rate');
+  if (problems.length > 0) throw new DropInConfigError(problems);
+  return {
+    ccpUrl,
+    ccpContainer,
+    region,
+    instanceId: text('instance-id'),
+    endpoint: url('endpoint'),
+    cognito,
+    rules,
+    rulesUrl,
+    target: text('target'),
+    outbox: {
+      ...(debounceMs === undefined ? {} : { debounceMs }),
+      ...(maxAgeMs === undefined ? {} : { maxAgeMs }),
+      ...(rate === undefined ? {} : { rate: { ratePerSecond: rate, burst: Math.max(1, Math.ceil(rate * 2)) } }),
+    },
+  };
+}
+
+function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}

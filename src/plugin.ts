@@ -1,0 +1,115 @@
+/**
+ * One call that assembles the plugin for a custom CCP page: the Streams contact tracker, the signed
+ * client, the durable outbox every write goes through, and the tagging rules. The widget and the
+ * drop-in script tag are built on this; bundler users can call it directly.
+ */
+import { AttributesClient, type Credentials, type CredentialsProvider } from './client.ts';
+import { AttributesError } from './errors.ts';
+import { createOutbox, openIdbOutboxStore, type Outbox, type OutboxOptions } from './outbox/index.ts';
+import { createTagger, recordLandedWrites, type Tagger, type TaggerOptions } from './tagging/index.ts';
+import { createStreamsTracker, parseConnectArn, type ContactTracker, type StreamsTrackerOptions } from './tracker/index.ts';
+import type { Attributes } from './validate.ts';
+import type { ContactRef, WriteOptions } from './writer.ts';
+
+export interface CcpAttributesOptions {
+  /** AWS credentials or a provider (e.g. `cognitoCredentials(...)`). Without them the plugin is read-only. */
+  credentials?: Credentials | CredentialsProvider | undefined;
+  /** The region of the Amazon Connect instance; by default read from the agent's and contacts' ARNs. */
+  region?: string | undefined;
+  /** Another endpoint than Amazon Connect's (a local stand-in, or a proxy of your own). */
+  endpoint?: string | undefined;
+  /** The Amazon Connect instance id, when the ARNs Streams gives do not contain it. */
+  instanceId?: string | undefined;
+  /** How to find or create the CCP (see `createStreamsTracker`). */
+  tracker?: StreamsTrackerOptions;
+  /** Tagging rules (JSON-compatible objects, or rules with function values). */
+  rules?: TaggerOptions['rules'];
+  /** Outbox settings; by default an IndexedDB store named `ccp-attributes-outbox`. */
+  outbox?: Partial<OutboxOptions>;
+  /** Called when a tagging rule cannot write. */
+  onTagError?: TaggerOptions['onError'];
+}
+
+/** The assembled plugin. */
+export interface CcpAttributes {
+  readonly tracker: ContactTracker;
+  /** The write path (undefined without credentials). */
+  readonly outbox: Outbox | undefined;
+  readonly tagger: Tagger | undefined;
+  /**
+   * Writes attributes to a contact through the outbox: the viewed contact by default, or the one with the
+   * given contactId. Resolves when Amazon Connect stored them.
+   */
+  write(attributes: Readonly<Attributes>, options?: WriteOptions & { contactId?: string }): Promise<void>;
+  /** Stops everything: tracker subscriptions, tagging, the outbox. */
+  dispose(): void;
+}
+
+/** Assembles tracker, client, outbox and tagging (see `CcpAttributesOptions`). */
+export async function createCcpAttributes(options: CcpAttributesOptions = {}): Promise<CcpAttributes> {
+  const tracker = createStreamsTracker({ instanceId: options.instanceId, region: options.region, ...options.tracker });
+  const clients = new Map<string, AttributesClient>();
+  const { credentials } = options;
+
+  /** The region of a write: configured, else the contact's, else the agent's ARN's. */
+  const regionOf = (contact: ContactRef): string => {
+    const region =
+      options.region ??
+      tracker.contacts.get(contact.contactId)?.region ??
+      (tracker.agent ? parseConnectArn(tracker.agent.arn)?.region : undefined);
+    if (!region) {
+      throw new AttributesError('validation', 'The AWS region of this contact is unknown: set the `region` option.');
+    }
+    return region;
+  };
+
+  let outbox: Outbox | undefined;
+  let tagger: Tagger | undefined;
+  const cleanup: (() => void)[] = [];
+  if (credentials) {
+    const store = options.outbox?.store ?? (await openIdbOutboxStore());
+    if (store !== options.outbox?.store) cleanup.push(() => store.close());
+    outbox = createOutbox({
+      ...options.outbox,
+      store,
+      sender: (contact, attributes, { signal, stored }) => {
+        const region = regionOf(contact);
+        let client = clients.get(region);
+        if (!client) {
+          client = new AttributesClient({ region, credentials, endpoint: options.endpoint, maxAttempts: 1 });
+          clients.set(region, client);
+        }
+        return client.update(contact.instanceId, contact.initialContactId, attributes, { signal, ...(stored ? { stored } : {}) });
+      },
+    });
+    cleanup.push(recordLandedWrites(outbox, tracker));
+    if (options.rules !== undefined) {
+      tagger = createTagger({ tracker, outbox, rules: options.rules, ...(options.onTagError ? { onError: options.onTagError } : {}) });
+      cleanup.push(() => tagger?.dispose());
+    }
+  }
+
+  return {
+    tracker,
+    outbox,
+    tagger,
+    async write(attributes, writeOptions = {}) {
+      if (!outbox) throw new AttributesError('auth', 'Saving is not set up: no Amazon Connect credentials are configured for this page.');
+      const { contactId, ...rest } = writeOptions;
+      const contact = contactId === undefined ? tracker.viewed : tracker.contacts.get(contactId);
+      if (!contact) {
+        throw new AttributesError('not-found', contactId === undefined ? 'No contact is open.' : `No contact ${contactId} is known.`);
+      }
+      if (!contact.instanceId) {
+        throw contact.instanceError ?? new AttributesError('validation', 'The Amazon Connect instance of this contact is unknown.');
+      }
+      const ref = { contactId: contact.contactId, initialContactId: contact.initialContactId, instanceId: contact.instanceId };
+      await outbox.write(ref, attributes, { origin: 'agent', stored: contact.attributes, ...rest });
+    },
+    dispose() {
+      outbox?.close();
+      for (const off of cleanup) off();
+      tracker.dispose();
+    },
+  };
+}
