@@ -15,7 +15,7 @@ import { emit } from './events.ts';
 import { checkFieldValue, parseSchema, SchemaError, type AttributesSchema, type FieldSpec, type SchemaInput } from './schema.ts';
 
 /** Why the editor cannot save right now. */
-export type ReadOnlyReason = 'no-contact' | 'monitoring' | 'read-only' | 'no-instance' | 'no-writer';
+export type ReadOnlyReason = 'setup-error' | 'no-contact' | 'monitoring' | 'read-only' | 'no-instance' | 'no-writer';
 
 /** Where the current contact's save stands. */
 export type SaveStatus = 'idle' | 'queued' | 'saving' | 'waiting' | 'saved' | 'failed' | 'blocked';
@@ -33,6 +33,7 @@ export interface AttributesControllerHost extends ReactiveControllerHost, EventT
   schema: SchemaInput | undefined;
   unknownKeys: 'show' | 'hide';
   readOnly: boolean;
+  setupError: string | undefined;
 }
 
 /** One existing (stored or schema-defined) attribute of the viewed contact. */
@@ -102,6 +103,11 @@ interface Draft {
 }
 
 let nextId = 1;
+
+/** 32768 -> "32,768" (cheaper than toLocaleString, which builds a formatter per call). */
+export function formatCount(count: number): string {
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
 
 function isDirty(field: MutableField): boolean {
   return field.value !== (field.stored ?? '');
@@ -173,6 +179,7 @@ export class AttributesController implements ReactiveController {
   /** Why nothing can be saved now, or undefined when the agent can edit. */
   get readOnlyReason(): ReadOnlyReason | undefined {
     const contact = this.contact;
+    if (this.host.setupError) return 'setup-error';
     if (!contact) return 'no-contact';
     if (contact.monitoring) return 'monitoring';
     if (this.host.readOnly) return 'read-only';
@@ -355,7 +362,7 @@ export class AttributesController implements ReactiveController {
       return this.#block(draft, `Fix ${count} problem${count === 1 ? '' : 's'} before saving.`);
     }
     if (this.budgetLevel === 'over') {
-      return this.#block(draft, `Over the ${MAX_TOTAL_BYTES.toLocaleString('en-US')}-byte limit by ${(this.bytesUsed - MAX_TOTAL_BYTES).toLocaleString('en-US')} bytes: shorten or clear values to save.`);
+      return this.#block(draft, `Over the ${formatCount(MAX_TOTAL_BYTES)}-byte limit by ${formatCount(this.bytesUsed - MAX_TOTAL_BYTES)} bytes: shorten or clear values to save.`);
     }
 
     const stored = { ...contact.attributes };

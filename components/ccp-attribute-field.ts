@@ -34,6 +34,29 @@ export class CcpAttributeField extends LitElement {
 
   @state() private revealed = false;
 
+  /** True while focus is in the row: the Clear button shows then (and for edited rows), not on all 500 rows. */
+  @state() private active = false;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('focusin', this.#onFocusIn);
+    this.addEventListener('focusout', this.#onFocusOut);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('focusin', this.#onFocusIn);
+    this.removeEventListener('focusout', this.#onFocusOut);
+  }
+
+  #onFocusIn = (): void => {
+    this.active = true;
+  };
+
+  #onFocusOut = (event: FocusEvent): void => {
+    if (!(event.relatedTarget instanceof Node && this.contains(event.relatedTarget))) this.active = false;
+  };
+
   protected override createRenderRoot(): HTMLElement {
     return this;
   }
@@ -68,46 +91,53 @@ export class CcpAttributeField extends LitElement {
     const missing = this.flagRequired && (spec?.required ?? false) && field.value === '';
     const cleared = dirty && field.value === '' && field.stored !== undefined;
     const error = field.problem ?? (missing ? `${label} is required: fill it in before finishing after-contact work.` : undefined);
-    const describedBy = [
-      error ? `${id}-error` : '',
-      spec?.description ? `${id}-help` : '',
-      cleared ? `${id}-cleared` : '',
-      field.conflict !== undefined ? `${id}-conflict` : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
+    const help = spec?.description;
+    const conflict = field.conflict;
+    const describedBy =
+      error || help || cleared || conflict !== undefined
+        ? [error ? `${id}-error` : '', help ? `${id}-help` : '', cleared ? `${id}-cleared` : '', conflict !== undefined ? `${id}-conflict` : '']
+            .filter(Boolean)
+            .join(' ')
+        : '';
     const masked = (spec?.masked ?? false) && !this.revealed;
-    return html`<div part="field" class="field${dirty ? ' dirty' : ''}${error ? ' invalid' : ''}">
-      <div class="field-head">
-        <label part="label" for=${id}>${label}</label>
-        ${spec && spec.label !== field.key ? html`<span class="key">${field.key}</span>` : nothing}
-        ${spec?.required ? html`<span class="tag${missing ? ' missing' : ''}">required</span>` : nothing}
-        ${spec?.readOnly ? html`<span class="tag">read-only</span>` : nothing}
-        ${dirty ? html`<span class="tag edited">edited</span>` : nothing}
-      </div>
-      <div class="control">
-        ${this.#control(field, id, editable, masked, error !== undefined, describedBy)}
-        ${spec?.masked
-          ? html`<button type="button" class="small" aria-pressed=${this.revealed ? 'true' : 'false'} @click=${this.#toggleReveal}>
-              Show<span class="sr-only"> ${label}</span>
-            </button>`
-          : nothing}
-        ${editable && field.value !== '' && spec?.type !== 'boolean' && spec?.type !== 'enum'
-          ? html`<button type="button" class="small" @click=${this.#clear}>Clear<span class="sr-only"> ${label}</span></button>`
-          : nothing}
-      </div>
-      ${error ? html`<div part="error" class="error" id="${id}-error">${error}</div>` : nothing}
-      ${spec?.description ? html`<div class="help" id="${id}-help">${spec.description}</div>` : nothing}
-      ${cleared
-        ? html`<div class="help" id="${id}-cleared">
-            Will be saved as an empty value. The attribute itself stays: Amazon Connect cannot delete attributes.
-          </div>`
-        : nothing}
-      ${field.conflict !== undefined
-        ? html`<div class="help warn" id="${id}-conflict">
-            Changed elsewhere to “${field.conflict}” while you were editing; saving keeps your value.
-          </div>`
-        : nothing}
+    // The common row (a stored text value, untouched) is kept to a few nodes: 500 of them render at once.
+    const head =
+      spec || dirty
+        ? html`${spec && spec.label !== field.key ? html`<span class="key">${field.key}</span>` : nothing}${spec?.required
+            ? html`<span class="tag${missing ? ' missing' : ''}">required</span>`
+            : nothing}${spec?.readOnly ? html`<span class="tag">read-only</span>` : nothing}${dirty
+            ? html`<span class="tag edited">edited</span>`
+            : nothing}`
+        : nothing;
+    const showClear = editable && field.value !== '' && spec?.type !== 'boolean' && spec?.type !== 'enum' && (this.active || dirty);
+    const buttons =
+      spec?.masked || showClear
+        ? html`${spec?.masked
+            ? html`<button type="button" class="small" aria-pressed=${this.revealed ? 'true' : 'false'} @click=${this.#toggleReveal}>
+                Show<span class="sr-only"> ${label}</span>
+              </button>`
+            : nothing}${showClear
+            ? html`<button type="button" class="small" @click=${this.#clear}>Clear<span class="sr-only"> ${label}</span></button>`
+            : nothing}`
+        : nothing;
+    const notes =
+      describedBy !== ''
+        ? html`${error ? html`<div part="error" class="error" id="${id}-error">${error}</div>` : nothing}${help
+            ? html`<div class="help" id="${id}-help">${help}</div>`
+            : nothing}${cleared
+            ? html`<div class="help" id="${id}-cleared">
+                Will be saved as an empty value. The attribute itself stays: Amazon Connect cannot delete attributes.
+              </div>`
+            : nothing}${conflict !== undefined
+            ? html`<div class="help warn" id="${id}-conflict">
+                Changed elsewhere to “${conflict}” while you were editing; saving keeps your value.
+              </div>`
+            : nothing}`
+        : nothing;
+    return html`<div part="field" class=${dirty ? (error ? 'field dirty invalid' : 'field dirty') : error ? 'field invalid' : 'field'}>
+      <div class="field-head"><label part="label" for=${id}>${label}</label>${head}</div>
+      <div class="control">${this.#control(field, id, editable, masked, error !== undefined, describedBy)}${buttons}</div>
+      ${notes}
     </div>`;
   }
 

@@ -11,7 +11,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ContactModel, ContactTrackerLike } from '../src/tracker/types.ts';
 import { MAX_TOTAL_BYTES } from '../src/validate.ts';
 import type { AttributeWriter } from '../src/writer.ts';
-import { AttributesController, type ReadOnlyReason, type SaveStatus } from './attributes-controller.ts';
+import { AttributesController, formatCount, type ReadOnlyReason, type SaveStatus } from './attributes-controller.ts';
 import { styles } from './ccp-attributes.styles.ts';
 import type { SchemaInput } from './schema.ts';
 import './ccp-attribute-field.ts';
@@ -27,14 +27,18 @@ const channelLabels: Record<string, string> = {
   unknown: 'Contact',
 };
 
-const readOnlyMessages: Record<Exclude<ReadOnlyReason, 'no-contact'>, string> = {
+const readOnlyMessages: Record<Exclude<ReadOnlyReason, 'no-contact' | 'setup-error'>, string> = {
   monitoring: 'You are monitoring this contact: its attributes cannot be read or changed while monitoring.',
   'read-only': 'Attributes are read-only here.',
   'no-instance': 'Saving is unavailable: the Amazon Connect instance of this contact is unknown.',
   'no-writer': 'Saving is not set up: no Amazon Connect credentials are configured for this page.',
 };
 
-const format = (bytes: number): string => bytes.toLocaleString('en-US');
+const format = formatCount;
+
+/** Rows rendered in the first update: more than a 320 px column shows. The rest follow in chunks, one per frame. */
+const FIRST_ROWS = 40;
+const ROWS_PER_FRAME = 120;
 
 /**
  * @summary Shows and edits the Amazon Connect contact attributes of the contact the agent is viewing.
@@ -100,7 +104,14 @@ export class CcpAttributes extends LitElement {
   /** Colour scheme: 'auto' (follows prefers-color-scheme, the default), 'light' or 'dark'. */
   @property({ reflect: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
 
+  /** A configuration problem found by the page or the drop-in script: shown instead of saving, and makes the editor read-only. */
+  @property({ attribute: false }) setupError: string | undefined;
+
   readonly #controller = new AttributesController(this);
+  /** How many rows are rendered so far (progressive rendering of long lists). */
+  #rowLimit = FIRST_ROWS;
+  #rowsFor: string | undefined;
+  #moreRowsScheduled = false;
   #focusNewId: number | undefined;
   #focusFirstInvalid = false;
 
@@ -152,8 +163,35 @@ export class CcpAttributes extends LitElement {
     this.renderRoot.querySelector<HTMLElement>('[part~="add-button"]')?.focus();
   }
 
+  /** Resolves once every row of the current contact is rendered (long lists render in chunks after the first paint). */
+  async allRowsRendered(): Promise<void> {
+    await this.updateComplete;
+    while (this.#rowLimit < this.#controller.keys.length) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      await this.updateComplete;
+    }
+    const rows = this.renderRoot.querySelectorAll('ccp-attribute-field');
+    await Promise.all([...rows].map((row) => row.updateComplete));
+  }
+
+  #scheduleMoreRows(): void {
+    if (this.#moreRowsScheduled || this.#rowLimit >= this.#controller.keys.length) return;
+    this.#moreRowsScheduled = true;
+    let done = false;
+    const more = (): void => {
+      if (done) return;
+      done = true;
+      this.#moreRowsScheduled = false;
+      this.#rowLimit += ROWS_PER_FRAME;
+      this.requestUpdate();
+    };
+    requestAnimationFrame(more);
+    setTimeout(more, 100); // rAF does not run in a hidden tab
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    this.#scheduleMoreRows();
     if (this.#focusNewId !== undefined) {
       this.renderRoot.querySelector<HTMLElement>(`#n${this.#focusNewId}-key`)?.focus();
       this.#focusNewId = undefined;
@@ -171,7 +209,13 @@ export class CcpAttributes extends LitElement {
   protected override render(): TemplateResult {
     const c = this.#controller;
     const contact = c.contact;
+    if (contact?.contactId !== this.#rowsFor) {
+      // Another contact: paint its first rows at once, the rest in the next frames.
+      this.#rowsFor = contact?.contactId;
+      this.#rowLimit = FIRST_ROWS;
+    }
     const reason = c.readOnlyReason;
+    const editable = reason === undefined;
     return html`<div part="base" class="base" @keydown=${this.#onKeydown}>
       <div part="header" class="header">
         <h2 class="title"><slot name="title">Contact attributes</slot></h2>
@@ -183,7 +227,14 @@ export class CcpAttributes extends LitElement {
             <ul>${c.schemaError.problems.map((problem) => html`<li>${problem}</li>`)}</ul>
           </div>`
         : nothing}
-      ${reason === 'no-contact'
+      ${this.setupError
+        ? html`<div part="notice" class="notice error-notice" role="alert">
+            <strong>Contact attributes are not set up correctly.</strong><br />${this.setupError}
+          </div>`
+        : nothing}
+      ${reason === 'setup-error'
+        ? nothing
+        : reason === 'no-contact'
         ? html`<div part="notice" class="notice"><slot name="empty">No contact is open. Attributes appear here when you take a contact.</slot></div>`
         : reason
           ? html`<div part="notice" class="notice">
@@ -191,7 +242,7 @@ export class CcpAttributes extends LitElement {
               ${reason === 'no-instance' && contact?.instanceError ? html`<br />${contact.instanceError.message}` : nothing}
             </div>`
           : nothing}
-      ${contact && !contact.monitoring ? this.#editor(reason === undefined) : nothing}
+      ${contact && !contact.monitoring ? this.#editor(editable) : nothing}
     </div>`;
   }
 
@@ -213,11 +264,11 @@ export class CcpAttributes extends LitElement {
     const missing = c.missingRequired;
     return html`
       <div part="list" class="list" role="group" aria-label="Attributes">
-        ${guard([c.structureVersion, locked, flagRequired, keys], () =>
+        ${guard([c.structureVersion, locked, flagRequired, keys, Math.min(this.#rowLimit, keys.length)], () =>
           keys.length === 0
             ? html`<p class="empty">This contact has no attributes yet.</p>`
             : repeat(
-                keys,
+                keys.length > this.#rowLimit ? keys.slice(0, this.#rowLimit) : keys,
                 (key) => key,
                 (key) => html`<ccp-attribute-field
                   .controller=${c}

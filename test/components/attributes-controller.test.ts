@@ -14,6 +14,7 @@ class ControllerHost extends LitElement {
   schema: SchemaInput | undefined;
   unknownKeys: 'show' | 'hide' = 'show';
   readOnly = false;
+  setupError: string | undefined;
   readonly controller = new AttributesController(this);
   updates = 0;
   protected override updated(): void {

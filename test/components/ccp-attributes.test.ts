@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import sinon from 'sinon';
 import '../../components/ccp-attributes.ts';
 import type { CcpAttributes } from '../../components/ccp-attributes.ts';
@@ -130,6 +130,20 @@ describe('<ccp-attributes>', () => {
       expect(control(el, 'a').readOnly).to.equal(true);
     });
 
+    it('shows a setup error (from the page or the drop-in script) and saves nothing', async () => {
+      const writer = fakeWriter();
+      const el = await editor(new FakeTracker(contact({ attributes: { a: '1' } })), writer);
+      await typeInto(el, control(el, 'a'), '2');
+      el.setupError = 'data-region is missing.';
+      await settle(el);
+      expect(el.readOnlyReason).to.equal('setup-error');
+      expect(text(el, '[role="alert"][part~="notice"]')).to.contain('data-region is missing.');
+      expect(control(el, 'a').readOnly).to.equal(true);
+      await el.save();
+      expect(writer.write).not.to.have.been.called;
+      await expect(el).to.be.accessible();
+    });
+
     it('Ctrl+Enter does nothing while read-only', async () => {
       const writer = fakeWriter();
       const el = await editor(new FakeTracker(contact({ attributes: { a: '1' } })), writer);
@@ -220,6 +234,9 @@ describe('<ccp-attributes>', () => {
       const writer = fakeWriter();
       const el = await editor(new FakeTracker(contact({ attributes: { a: 'secret' } })), writer);
       expect(text(el, '.help')).to.contain('cannot delete');
+      expect(() => button(el, 'Clear a'), 'Clear shows only in the row with focus').to.throw();
+      control(el, 'a').focus();
+      await settle(el);
       button(el, 'Clear a').click();
       await settle(el);
       const input = control(el, 'a');
@@ -497,6 +514,24 @@ describe('<ccp-attributes>', () => {
     });
   });
 
+  describe('long lists', () => {
+    it('paints the first rows at once and the rest in the following frames', async () => {
+      const attributes: Record<string, string> = {};
+      for (let i = 0; i < 200; i++) attributes[`key${i}`] = `value${i}`;
+      const tracker = new FakeTracker(contact({ attributes }), contact({ contactId: 'c-2', attributes }));
+      const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`);
+      const first = $$(el, 'ccp-attribute-field').length;
+      expect(first).to.be.greaterThan(0).and.lessThan(200);
+      await el.allRowsRendered();
+      expect($$(el, 'ccp-attribute-field')).to.have.length(200);
+      tracker.view('c-2');
+      await el.updateComplete;
+      expect($$(el, 'ccp-attribute-field')).to.have.length(first);
+      await el.allRowsRendered();
+      expect(control(el, 'key199').value).to.equal('value199');
+    });
+  });
+
   describe('theme', () => {
     it('dark theme changes the colours and stays accessible', async () => {
       const el = await editor(new FakeTracker(contact({ attributes: { a: '1' } })));
@@ -506,6 +541,27 @@ describe('<ccp-attributes>', () => {
       expect(el.getAttribute('theme')).to.equal('dark');
       expect(getComputedStyle($(el, '.base')!).backgroundColor).not.to.equal(light);
       await expect(el).to.be.accessible();
+    });
+
+    it('follows prefers-color-scheme with theme="auto", unless a theme is forced', async () => {
+      const el = await editor(new FakeTracker(contact({ attributes: { a: '1' } })));
+      const background = (): string => getComputedStyle($(el, '.base')!).backgroundColor;
+      try {
+        await emulateMedia({ colorScheme: 'light' });
+        const light = background();
+        await emulateMedia({ colorScheme: 'dark' });
+        const dark = background();
+        expect(dark).not.to.equal(light);
+        el.theme = 'light';
+        await settle(el);
+        expect(background()).to.equal(light);
+        el.theme = 'auto';
+        await settle(el);
+        expect(background()).to.equal(dark);
+        await expect(el).to.be.accessible();
+      } finally {
+        await emulateMedia({ colorScheme: 'light' });
+      }
     });
 
     it('takes --ccp-* custom properties', async () => {
