@@ -60,6 +60,12 @@ export interface OutboxOptions {
   backoff?: Partial<BackoffOptions>;
   /** Client-side token bucket (default 2 requests/s, burst 5). */
   rate?: { ratePerSecond: number; burst: number };
+  /**
+   * Retries of an `auth` error before the entry is kept as a failure (default 0: auth errors are not retried).
+   * In a browser an expired token and a missing permission both look like a bare 403 (CORS hides the error
+   * type); 1 gives a credential provider that refreshes late one more chance.
+   */
+  authRetries?: number;
   /** Requests in flight at once (default 4; one per contact at most). */
   maxInFlight?: number;
   /** Entries older than this are expired with an `expired` event (ms, default 24 h). */
@@ -230,6 +236,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   readonly #backoff: BackoffOptions;
   readonly #bucket: TokenBucket;
   readonly #maxInFlight: number;
+  readonly #authRetries: number;
   readonly #maxAgeMs: number;
   readonly #expiryIntervalMs: number;
   readonly #markerMaxAgeMs: number;
@@ -280,6 +287,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     const rate = options.rate ?? { ratePerSecond: 2, burst: 5 };
     this.#bucket = new TokenBucket(rate.ratePerSecond, rate.burst, () => this.#clock.now());
     this.#maxInFlight = options.maxInFlight ?? 4;
+    this.#authRetries = options.authRetries ?? 0;
     this.#maxAgeMs = options.maxAgeMs ?? 24 * 3600_000;
     this.#expiryIntervalMs = options.expiryIntervalMs ?? 60_000;
     this.#markerMaxAgeMs = options.markerMaxAgeMs ?? 7 * 24 * 3600_000;
@@ -499,8 +507,10 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   #becomeFlusher(): void {
     if (this.#closed) return;
     this.#flusher = true;
-    // Another tab may have died mid-send: its "sending" flags mean nothing now.
+    // Another tab may have died mid-send: its "sending" flags mean nothing now. Its debounce does not bind us.
     this.#sending.clear();
+    const latest = this.#clock.now() + this.#debounceMs;
+    for (const entry of this.#entries.values()) entry.dueAt = Math.min(entry.dueAt, latest);
     this.#emitChange([...this.#contactKeys()]);
     this.#schedule();
     void this.#expire();
@@ -834,7 +844,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     this.#post({ type: 'sending', contactKey: key, sending: false });
     try {
       if (!failure) await this.#succeeded(key, entry, sent);
-      else if (failure.retryable) await this.#retryLater(key, failure);
+      else if (failure.retryable || (failure.kind === 'auth' && entry.attempts < this.#authRetries)) await this.#retryLater(key, failure);
       else await this.#failed(key, entry, sent, failure);
     } catch (error) {
       this.#fail(error);

@@ -172,6 +172,21 @@ describe('Outbox', () => {
     }
   });
 
+  it('retries an auth error authRetries times (a late credential refresh), then keeps it', async () => {
+    const { clock, sender, outbox } = track(setup({ authRetries: 1, random: () => 0.999, backoff: { baseMs: 100, capMs: 100 } }));
+    sender.script = ['auth'];
+    const first = outbox.write(contact('c1'), { a: '1' });
+    await clock.advance(100);
+    await first;
+    expect(sender.requests).to.have.length(2);
+    sender.script = ['auth', 'auth'];
+    const second = outbox.write(contact('c2'), { a: '1' }).catch((e: unknown) => e);
+    await clock.advance(100);
+    expect(((await second) as AttributesError).kind).to.equal('auth');
+    expect(sender.requests).to.have.length(4);
+    expect(outbox.failures()).to.have.length(1);
+  });
+
   it('retry() does not overwrite values queued after the failure', async () => {
     const { sender, outbox } = track(setup());
     sender.script = ['validation'];
