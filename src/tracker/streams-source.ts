@@ -1,4 +1,4 @@
-/// <reference types="amazon-connect-streams" />
+/// <reference types="amazon-connect-streams" preserve="true" />
 /**
  * The Streams adapter behind the ContactSource boundary. It reads the page's global `connect` (the page loads
  * amazon-connect-streams itself; this module never bundles it), attaches whether Streams was initialised before

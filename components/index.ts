@@ -1,0 +1,7 @@
+/** The elements of ccp-attributes: importing this module defines them (once, even beside the drop-in script). */
+export { CcpAttributes } from './ccp-attributes.ts';
+export type { ReadOnlyReason, SaveStatus } from './ccp-attributes.ts';
+export { CcpAttributeField } from './ccp-attribute-field.ts';
+export type * from './events.ts';
+export { parseSchema, SchemaError, FIELD_TYPES } from './schema.ts';
+export type { AttributesSchema, FieldOption, FieldSchemaInput, FieldSpec, FieldType, SchemaInput } from './schema.ts';

@@ -1,0 +1,62 @@
+// Two builds: the npm module (ES modules with bare imports, for bundler users) and the drop-in
+// script (everything bundled and minified; Lit + the element load first, the rest and the AWS SDK
+// arrive as lazy chunks). Types come from `tsc` (see package.json "build").
+import { existsSync, readFileSync } from 'node:fs';
+import commonjs from '@rollup/plugin-commonjs';
+import json from '@rollup/plugin-json';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import esbuild from 'rollup-plugin-esbuild';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const dependencies = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
+const isDependency = (id) => dependencies.some((name) => id === name || id.startsWith(`${name}/`));
+
+/**
+ * esbuild compiles our own TypeScript only: its resolver would bypass the `browser` field of
+ * packages in node_modules and pull the SDK's Node credential chain (TOOLCHAIN.md).
+ */
+function typescript() {
+  const plugin = esbuild({ include: /\.ts$/, exclude: /node_modules/, target: 'es2022', tsconfig: 'tsconfig.json' });
+  const resolveId = plugin.resolveId;
+  return {
+    ...plugin,
+    resolveId(source, importer, options) {
+      if (!importer || importer.includes('/node_modules/') || !source.startsWith('.')) return null;
+      return resolveId.call(this, source, importer, options);
+    },
+  };
+}
+
+const browserResolve = () => nodeResolve({ browser: true, exportConditions: ['browser'] });
+
+/**
+ * AWS SDK packages map `./dist-es/x` to `./dist-es/x.browser` in their `browser` field, without the
+ * `.js` of the file; node-resolve then returns a path that does not exist. Add the extension.
+ */
+function browserFieldExtensions() {
+  return {
+    name: 'browser-field-extensions',
+    async resolveId(source, importer, options) {
+      if (!importer) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      if (!resolved || resolved.external || existsSync(resolved.id) || !existsSync(`${resolved.id}.js`)) return resolved;
+      return { ...resolved, id: `${resolved.id}.js` };
+    },
+  };
+}
+
+export default [
+  {
+    input: { 'ccp-attributes': 'src/index.ts', elements: 'components/index.ts' },
+    external: isDependency,
+    plugins: [typescript(), browserResolve()],
+    output: { dir: 'dist', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+  },
+  {
+    input: { 'ccp-attributes': 'components/drop-in.ts' },
+    external: ['amazon-connect-streams'],
+    plugins: [typescript(), browserFieldExtensions(), browserResolve(), commonjs(), json(), terser({ format: { comments: false } })],
+    output: { dir: 'dist/drop-in', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+  },
+];
