@@ -1,14 +1,10 @@
-// `npm start`: the Connect API stand-in plus a dev server for the demo pages (TypeScript compiled on the fly).
-import { fileURLToPath } from 'node:url';
+// `npm start`: the Connect API stand-in plus a dev server for the demo pages (see server.ts), from the command line.
 import { parseArgs } from 'node:util';
-import { startDevServer } from '@web/dev-server';
-import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { startConnectApi } from './connect-api/server.ts';
-import { bundledSdk, standInLocation } from './dev-plugins.ts';
+import { startDemo } from './server.ts';
 
 const usage = `Usage: npm start -- [--port 8000] [--api-port 8787]
-  --port       port of the demo pages (default 8000)
-  --api-port   port of the Connect API stand-in (default 8787)`;
+  --port       port of the demo pages (default 8000; 0 picks a free one)
+  --api-port   port of the Connect API stand-in (default 8787; 0 picks a free one)`;
 
 function port(value: string | undefined, name: string): number {
   const number = Number(value);
@@ -33,32 +29,16 @@ if (values.help) {
   process.exit(0);
 }
 
-const api = await startConnectApi({ port: port(values['api-port'], 'api-port') });
-const server = await startDevServer({
-  config: {
-    rootDir: fileURLToPath(new URL('..', import.meta.url)),
-    hostname: '127.0.0.1',
-    port: port(values.port, 'port'),
-    nodeResolve: { browser: true, exportConditions: ['browser'] },
-    plugins: [
-      standInLocation(() => api.url),
-      bundledSdk(),
-      esbuildPlugin({ ts: true, json: true, tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)), target: 'es2022' }),
-    ],
-  },
-  readCliArgs: false,
-  readFileConfig: false,
-  logStartMessage: false,
-  autoExitProcess: false,
-});
-const base = `http://127.0.0.1:${server.config.port}`;
+const demo = await startDemo({ port: port(values.port, 'port'), apiPort: port(values['api-port'], 'api-port') });
+const { api } = demo;
 console.log(`ccp-attributes demo
-  custom agent desktop:   ${base}/demo/
+  custom agent desktop:   ${demo.url}/demo/
+  drop-in script tag:     ${demo.url}/demo/drop-in.html
   Connect API stand-in:   ${api.url} (access key ${api.accessKeyId}, secret ${api.secretAccessKey}, region ${api.region})
 Press Ctrl+C to stop.`);
 
 async function stop(): Promise<void> {
-  await Promise.all([server.stop(), api.close()]);
+  await demo.stop();
   process.exit(0);
 }
 process.once('SIGINT', () => void stop());

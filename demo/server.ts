@@ -1,0 +1,89 @@
+/**
+ * The demo server, started by `npm start` (demo/serve.ts) and by the screenshot test: the Connect API stand-in plus
+ * a dev server for the demo pages (TypeScript compiled on the fly, bare imports resolved).
+ */
+import { fileURLToPath } from 'node:url';
+import { startDevServer } from '@web/dev-server';
+import type { Plugin } from '@web/dev-server-core';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { startConnectApi, type ConnectApiHandle, type ConnectApiOptions } from './connect-api/server.ts';
+import { bundledSdk, standInLocation } from './dev-plugins.ts';
+
+/** Options of startDemo; every field is optional. */
+export interface DemoOptions {
+  /** Port of the demo pages; 0 (the default) picks a free one. */
+  port?: number;
+  /** Port of the Connect API stand-in; 0 (the default) picks a free one. */
+  apiPort?: number;
+  /** Receives one line per Connect API request (default: none). */
+  log?: ConnectApiOptions['log'];
+}
+
+/** A running demo. */
+export interface DemoHandle {
+  /** Base URL of the demo pages, e.g. `http://127.0.0.1:8000` (the custom agent desktop is `${url}/demo/`). */
+  url: string;
+  /** The Connect API stand-in (its `url`, control methods, demo credentials). */
+  api: ConnectApiHandle;
+  /** Stops both servers. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Where demo/drop-in.html expects the Connect API stand-in: `npm start`'s default. The page writes it literally in
+ * its data-* attributes, as a real page writes its real endpoints; when the stand-in listens elsewhere (another
+ * --api-port, or a free port in the tests) the server rewrites this text in that page only.
+ */
+export const DROP_IN_DEFAULT_API_URL = 'http://127.0.0.1:8787';
+
+const rootDir = fileURLToPath(new URL('..', import.meta.url));
+
+/** Serves demo/drop-in.html with the stand-in's real address in place of DROP_IN_DEFAULT_API_URL. */
+function dropInApiAddress(url: () => string): Plugin {
+  return {
+    name: 'drop-in-demo-api-address',
+    transform(context) {
+      if (context.path !== '/demo/drop-in.html' || typeof context.body !== 'string') return undefined;
+      const actual = url();
+      return actual === DROP_IN_DEFAULT_API_URL ? undefined : { body: context.body.split(DROP_IN_DEFAULT_API_URL).join(actual) };
+    },
+  };
+}
+
+/** Starts the Connect API stand-in and the dev server; resolves once both listen. */
+export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> {
+  const api = await startConnectApi({ port: options.apiPort ?? 0, ...(options.log ? { log: options.log } : {}) });
+  let server: Awaited<ReturnType<typeof startDevServer>>;
+  try {
+    server = await startDevServer({
+      config: {
+        rootDir,
+        hostname: '127.0.0.1',
+        port: options.port ?? 0,
+        nodeResolve: { browser: true, exportConditions: ['browser'] },
+        plugins: [
+          standInLocation(() => api.url),
+          dropInApiAddress(() => api.url),
+          bundledSdk(),
+          esbuildPlugin({ ts: true, json: true, tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)), target: 'es2022' }),
+        ],
+      },
+      readCliArgs: false,
+      readFileConfig: false,
+      logStartMessage: false,
+      autoExitProcess: false,
+    });
+  } catch (error) {
+    await api.close();
+    throw error;
+  }
+  const address = server.server?.address();
+  const port = address && typeof address === 'object' ? address.port : server.config.port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    api,
+    stop: async () => {
+      await Promise.all([server.stop(), api.close()]);
+    },
+  };
+}
