@@ -1,0 +1,8 @@
+// `npm run bench`: every benchmark, printing figures (no assertions; targets are in the issues and the README).
+import { benchEditor } from './editor.ts';
+import { benchOutbox } from './outbox.bench.ts';
+import { benchSize } from './size.ts';
+
+await benchSize();
+await benchEditor();
+await benchOutbox();

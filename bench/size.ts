@@ -1,0 +1,90 @@
+// Bundle sizes of the drop-in script: the critical path (what loads before the editor paints) and the
+// whole plugin, printed beside a reference built in the same run: the AWS SDK's ConnectClient with
+// UpdateContactAttributesCommand bundled alone by rollup with the same plugins. Figures only.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import commonjs from '@rollup/plugin-commonjs';
+import json from '@rollup/plugin-json';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import { rollup } from 'rollup';
+
+const rootDir = fileURLToPath(new URL('..', import.meta.url));
+const dropIn = join(rootDir, 'dist', 'drop-in');
+
+interface Size {
+  raw: number;
+  gzip: number;
+}
+
+function sizeOf(code: string | Buffer): Size {
+  return { raw: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length };
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+function row(name: string, size: Size, note = ''): string {
+  return `  ${name.padEnd(44)} ${kb(size.raw).padStart(9)} raw ${kb(size.gzip).padStart(9)} gzip ${note}`;
+}
+
+/** Modules the entry imports statically (they load before the editor paints). */
+function staticImports(code: string): string[] {
+  return [...code.matchAll(/(?:^|[;}])\s*import\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']/g)].map((match) => match[1] ?? '');
+}
+
+async function reference(): Promise<Size> {
+  const work = mkdtempSync(join(tmpdir(), 'ccp-attributes-size-'));
+  try {
+    const entry = join(work, 'reference.js');
+    writeFileSync(
+      entry,
+      `import { ConnectClient, UpdateContactAttributesCommand } from '@aws-sdk/client-connect';
+export const send = (config, input) => new ConnectClient(config).send(new UpdateContactAttributesCommand(input));`,
+    );
+    const bundle = await rollup({
+      input: entry,
+      plugins: [nodeResolve({ browser: true, exportConditions: ['browser'], rootDir, modulePaths: [join(rootDir, 'node_modules')] }), commonjs(), json(), terser({ format: { comments: false } })],
+      logLevel: 'silent',
+    });
+    const { output } = await bundle.generate({ format: 'es', inlineDynamicImports: true });
+    await bundle.close();
+    return sizeOf(output.map((chunk) => ('code' in chunk ? chunk.code : '')).join(''));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Builds with `npm run build` (rollup) and prints the sizes. */
+export async function benchSize(): Promise<void> {
+  const started = performance.now();
+  execFileSync('npx', ['rollup', '-c', '--silent'], { cwd: rootDir, stdio: 'inherit' });
+  const buildSeconds = (performance.now() - started) / 1000;
+
+  const entryCode = readFileSync(join(dropIn, 'ccp-attributes.js'));
+  const critical = new Map<string, Buffer>([['ccp-attributes.js', entryCode]]);
+  for (const specifier of staticImports(entryCode.toString())) {
+    const file = join(dropIn, specifier);
+    critical.set(specifier, readFileSync(file));
+  }
+  const chunks = readdirSync(join(dropIn, 'chunks')).filter((name) => name.endsWith('.js'));
+  const all = [entryCode, ...chunks.map((name) => readFileSync(join(dropIn, 'chunks', name)))];
+  const sdkChunk = chunks.find((name) => name.startsWith('sdk-'));
+  const ref = await reference();
+
+  const criticalSize = sizeOf(Buffer.concat([...critical.values()]));
+  const total = all.map((code) => sizeOf(code)).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip }), { raw: 0, gzip: 0 });
+  console.log(`\nBundle sizes (rollup + terser, gzip -9; build took ${buildSeconds.toFixed(1)} s)`);
+  console.log(row('critical path: Lit + <ccp-attributes>', criticalSize, `(goal <= 12 KB gzip; ${critical.size} file${critical.size > 1 ? 's' : ''})`));
+  for (const name of chunks) console.log(row(`  lazy chunk ${name}`, sizeOf(readFileSync(join(dropIn, 'chunks', name)))));
+  if (sdkChunk) console.log(row('  of which the AWS SDK chunk', sizeOf(readFileSync(join(dropIn, 'chunks', sdkChunk)))));
+  console.log(row('whole drop-in plugin (sum of files)', total, '(goal < 100 KB gzip)'));
+  console.log(row('reference: ConnectClient + 1 command alone', ref));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await benchSize();

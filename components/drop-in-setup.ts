@@ -1,0 +1,88 @@
+/**
+ * The drop-in script's setup, loaded after the editor painted: reads the data-* configuration,
+ * assembles the plugin (tracker, outbox, tagging; the AWS SDK loads on first use) and wires the editors.
+ */
+import type { CcpAttributes as CcpAttributesElement } from './ccp-attributes.ts';
+import { DropInConfigError, readDropInConfig, type DropInConfig } from '../src/drop-in-config.ts';
+import type { CcpAttributes, CcpAttributesOptions } from '../src/plugin.ts';
+
+function element<T extends Element>(selector: string, attribute: string): T {
+  const found = document.querySelector<T>(selector);
+  if (!found) throw new DropInConfigError([{ attribute: attribute as `data-target`, message: `no element matches ${JSON.stringify(selector)}.` }]);
+  return found;
+}
+
+async function loginToken(source: { function: string } | { storage: string }): Promise<string> {
+  if ('function' in source) {
+    const fn = (globalThis as unknown as Record<string, unknown>)[source.function];
+    if (typeof fn !== 'function') throw new DropInConfigError([{ attribute: 'data-login-token-function', message: `window.${source.function} is not a function.` }]);
+    return String(await (fn as () => unknown)());
+  }
+  const token = sessionStorage.getItem(source.storage) ?? localStorage.getItem(source.storage);
+  if (!token) throw new DropInConfigError([{ attribute: 'data-login-token-storage', message: `no login token is stored under ${JSON.stringify(source.storage)}.` }]);
+  return token;
+}
+
+async function pluginOptions(config: DropInConfig): Promise<CcpAttributesOptions> {
+  const { cognitoCredentials } = await import('../src/client.ts');
+  const { cognito } = config;
+  let rules = config.rules;
+  if (config.rulesUrl !== undefined) {
+    const response = await fetch(config.rulesUrl);
+    if (!response.ok) throw new DropInConfigError([{ attribute: 'data-rules-url', message: `${config.rulesUrl} answered ${response.status}.` }]);
+    rules = await response.json();
+  }
+  const container = config.ccpUrl === undefined ? undefined : config.ccpContainer === undefined ? undefined : element<HTMLElement>(config.ccpContainer, 'data-ccp-container');
+  return {
+    region: config.region,
+    endpoint: config.endpoint,
+    instanceId: config.instanceId,
+    credentials: cognito
+      ? cognitoCredentials({
+          identityPoolId: cognito.identityPoolId,
+          logins: { [cognito.loginProvider]: () => loginToken(cognito.token) },
+          ...(cognito.endpoint === undefined ? {} : { endpoint: cognito.endpoint }),
+        })
+      : undefined,
+    rules,
+    outbox: config.outbox,
+    tracker:
+      config.ccpUrl === undefined
+        ? {}
+        : {
+            ...(container ? { container } : {}),
+            initCCP: { ccpUrl: config.ccpUrl, ...(config.region ? { region: config.region } : {}), softphone: { allowFramedSoftphone: false } },
+          },
+  };
+}
+
+/** Reads the script element's configuration, assembles the plugin and wires `editors` (plus one in `data-target`). */
+export async function start(script: HTMLScriptElement, editors: CcpAttributesElement[]): Promise<CcpAttributes> {
+  const config = readDropInConfig(script.dataset, document.baseURI);
+  if (config.target !== undefined) {
+    const target = element<HTMLElement>(config.target, 'data-target');
+    editors.push(target.appendChild(document.createElement('ccp-attributes')));
+  }
+  if (config.ccpUrl !== undefined && config.ccpContainer === undefined) {
+    const container = document.createElement('div');
+    container.className = 'ccp-attributes-ccp';
+    container.style.cssText = 'width: 320px; height: 480px';
+    script.after(container);
+    config.ccpContainer = undefined;
+    const options = await pluginOptions(config);
+    options.tracker = { ...options.tracker, container };
+    return assemble(options, editors);
+  }
+  return assemble(await pluginOptions(config), editors);
+}
+
+async function assemble(options: CcpAttributesOptions, editors: CcpAttributesElement[]): Promise<CcpAttributes> {
+  const { createCcpAttributes } = await import('../src/plugin.ts');
+  const plugin = await createCcpAttributes(options);
+  for (const editor of editors) {
+    editor.tracker = plugin.tracker;
+    if (plugin.outbox) editor.writer = plugin.outbox;
+  }
+  return plugin;
+}
+
