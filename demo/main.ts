@@ -11,7 +11,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import '../components/ccp-attributes.ts';
 import type { CcpAttributes as CcpAttributesElement } from '../components/ccp-attributes.ts';
 import type { SchemaInput } from '../components/schema.ts';
-import { cognitoCredentials } from '../src/client.ts';
+import { cognitoCredentials, loadSdk } from '../src/client.ts';
 import type { AttributesError } from '../src/errors.ts';
 import type { ContactStatus, Outbox, OutboxState } from '../src/outbox/index.ts';
 import { createCcpAttributes, type CcpAttributes } from '../src/plugin.ts';
@@ -352,14 +352,15 @@ function renderFaults(view: View): void {
 
 function renderStored(view: View): void {
   const viewed = view.plugin?.tracker.viewed?.initialContactId;
-  const contacts = [...view.stored].reverse();
+  // The contact on screen first, then the newest others.
+  const contacts = [...view.stored].reverse().sort((a, b) => Number(b.initialContactId === viewed) - Number(a.initialContactId === viewed));
   const now = Date.now();
-  const requests = view.requests.filter((request) => request.action !== 'Preflight').slice(-6).reverse();
+  const requests = view.requests.filter((request) => request.action !== 'Preflight').slice(-5).reverse();
   render(
     html`${contacts.length === 0
         ? html`<p class="muted">Nothing stored yet. Contacts appear here when the stand-in CCP registers them; their attributes as each write lands.</p>`
         : repeat(
-            contacts.slice(0, 4),
+            contacts.slice(0, 3),
             (contact) => contact.initialContactId,
             (contact) => {
               const entries = Object.entries(contact.attributes).sort(([a], [b]) => a.localeCompare(b));
@@ -470,6 +471,7 @@ class View {
 
 async function main(): Promise<void> {
   setStatus('Starting the CCP…', 'busy');
+  loadSdk().catch(() => undefined); // the AWS SDK half loads while the CCP starts (a failure shows at the first write)
   const editor = $<CcpAttributesElement>('editor');
   editor.schema = SCHEMA;
 
