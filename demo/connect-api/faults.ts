@@ -1,0 +1,144 @@
+/**
+ * Injected faults: a token-bucket request-rate quota, failures of the next N requests, added latency, dropped
+ * connections and the lifetime of newly issued Cognito credentials.
+ */
+import { isRecord } from './rules.ts';
+import type { Faults } from './server.ts';
+
+/** A failure to answer instead of the real one. */
+export interface Failure {
+  status: number;
+  type: string;
+}
+
+/** The current faults and the state they need (the quota's bucket, the countdowns). */
+export class FaultState {
+  #faults: Faults = {};
+  #bucket = { tokens: 0, atMs: 0 };
+
+  /** The faults in force. */
+  current(): Faults {
+    return structuredClone(this.#faults);
+  }
+
+  /** Merges a patch: a field set to null is cleared, a field left out is kept. Setting a quota refills its bucket. */
+  merge(patch: Faults, nowMs: number): void {
+    const next: Record<string, unknown> = { ...this.#faults };
+    for (const [name, value] of Object.entries(patch)) {
+      if (value === null) delete next[name];
+      else if (value !== undefined) next[name] = value;
+    }
+    this.#faults = next as Faults;
+    if (patch.quota) this.#bucket = { tokens: patch.quota.burst, atMs: nowMs };
+  }
+
+  /** Clears every fault. */
+  clear(): void {
+    this.#faults = {};
+  }
+
+  /** True when this connection is to be dropped (counts down dropNext). */
+  takeDrop(): boolean {
+    const left = this.#faults.dropNext ?? 0;
+    if (left <= 0) return false;
+    if (left === 1) delete this.#faults.dropNext;
+    else this.#faults.dropNext = left - 1;
+    return true;
+  }
+
+  /** Milliseconds to wait before answering. */
+  latencyMs(): number {
+    return this.#faults.latencyMs ?? 0;
+  }
+
+  /** Lifetime of newly issued credentials, when overridden. */
+  credentialTtlSeconds(): number | undefined {
+    return this.#faults.credentialTtlSeconds ?? undefined;
+  }
+
+  /** Takes a token from the quota's bucket; true when there is none left (the request is throttled). */
+  takeThrottle(nowMs: number): boolean {
+    const quota = this.#faults.quota;
+    if (!quota) return false;
+    const elapsedMs = Math.max(0, nowMs - this.#bucket.atMs);
+    const tokens = Math.min(quota.burst, this.#bucket.tokens + (elapsedMs * quota.ratePerSecond) / 1000);
+    this.#bucket = { tokens, atMs: nowMs };
+    if (tokens < 1) return true;
+    this.#bucket.tokens = tokens - 1;
+    return false;
+  }
+
+  /** The failure to answer with when failNext is counting down (500 InternalServiceException unless set). */
+  takeFailure(): Failure | undefined {
+    const failNext = this.#faults.failNext;
+    if (!failNext || failNext.count <= 0) return undefined;
+    if (failNext.count === 1) delete this.#faults.failNext;
+    else this.#faults.failNext = { ...failNext, count: failNext.count - 1 };
+    return { status: failNext.status ?? 500, type: failNext.type ?? 'InternalServiceException' };
+  }
+}
+
+/** Checks a Faults patch received as JSON; throws a TypeError naming the bad field. */
+export function parseFaults(value: unknown): Faults {
+  if (!isRecord(value)) throw new TypeError('faults: expected an object');
+  const faults: Faults = {};
+  for (const [name, field] of Object.entries(value)) {
+    switch (name) {
+      case 'quota':
+        if (field === null) faults.quota = null;
+        else if (isRecord(field) && positive(field['ratePerSecond']) && positive(field['burst'])) {
+          faults.quota = { ratePerSecond: Number(field['ratePerSecond']), burst: Number(field['burst']) };
+        } else throw new TypeError('faults.quota: expected {ratePerSecond > 0, burst > 0} or null');
+        break;
+      case 'failNext':
+        faults.failNext = parseFailNext(field);
+        break;
+      case 'latencyMs':
+        faults.latencyMs = nullOr(field, (v) => count(v), 'faults.latencyMs: expected a number >= 0 or null');
+        break;
+      case 'dropNext':
+        faults.dropNext = nullOr(field, (v) => count(v) && Number.isInteger(v), 'faults.dropNext: expected an integer >= 0 or null');
+        break;
+      case 'credentialTtlSeconds':
+        faults.credentialTtlSeconds = nullOr(field, positive, 'faults.credentialTtlSeconds: expected a number > 0 or null');
+        break;
+      default:
+        throw new TypeError(`faults: unknown field ${name}`);
+    }
+  }
+  return faults;
+}
+
+function parseFailNext(field: unknown): Faults['failNext'] {
+  if (field === null) return null;
+  if (!isRecord(field) || !count(field['count']) || !Number.isInteger(field['count'])) {
+    throw new TypeError('faults.failNext: expected {count: integer >= 0, status?, type?} or null');
+  }
+  const { status, type } = field;
+  if (status !== undefined && !(Number.isInteger(status) && Number(status) >= 400 && Number(status) <= 599)) {
+    throw new TypeError('faults.failNext.status: expected an HTTP error status (400..599)');
+  }
+  if (type !== undefined && (typeof type !== 'string' || !/^[A-Za-z]+$/.test(type))) {
+    throw new TypeError('faults.failNext.type: expected an error type name');
+  }
+  return {
+    count: Number(field['count']),
+    ...(status === undefined ? {} : { status: Number(status) }),
+    ...(type === undefined ? {} : { type: String(type) }),
+  };
+}
+
+/** The number, or null, or a TypeError when the value is neither null nor accepted by the check. */
+function nullOr(value: unknown, check: (value: number) => boolean, message: string): number | null {
+  if (value === null) return null;
+  if (typeof value !== 'number' || !check(value)) throw new TypeError(message);
+  return value;
+}
+
+function positive(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}
+
+function count(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}

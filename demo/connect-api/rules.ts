@@ -1,0 +1,223 @@
+/**
+ * The contact store and the rules of UpdateContactAttributes / GetContactAttributes.
+ *
+ * Sources (REFERENCE.md section 1): the API reference page of UpdateContactAttributes and botocore's model
+ * (data/connect/2017-08-08/service-2.json): InstanceId 1..100 chars, InitialContactId (ContactId) 1..256,
+ * AttributeName 1..32,767, AttributeValue 0..32,767, all three members required; "up to 32,768 UTF-8 bytes across
+ * all attributes for a contact"; keys "can include only alphanumeric, dash, and underscore characters"; a 400 for
+ * contacts that started before the API's release on 2018-09-12; works for ongoing and completed contacts.
+ *
+ * Error types chosen: a member that is missing or breaks its own constraint is an InvalidParameterException (the
+ * model's "One or more of the specified parameters are not valid"); a request whose members are each valid but that
+ * the contact cannot take (the merged total over 32,768 bytes, a contact older than the API) is an
+ * InvalidRequestException ("The request is not valid"). InvalidRequestException's `Reason` member is a union whose
+ * only variant is `AttachedFileInvalidRequestExceptionReason` (client-connect dist-es/schemas/schemas_0.js
+ * `InvalidRequestExceptionReason$`), so no Reason fits these cases and the stand-in sends none: the Message explains.
+ */
+import { ApiError } from './errors.ts';
+import type { ContactRecord } from './server.ts';
+
+/** Most UTF-8 bytes a contact's attributes may hold, keys and values counted (API reference). */
+export const maxAttributeBytes = 32_768;
+/** Longest key (botocore: AttributeName max 32767). */
+export const maxKeyLength = 32_767;
+/** Longest value (botocore: AttributeValue max 32767). */
+export const maxValueLength = 32_767;
+/** Longest InitialContactId (botocore: ContactId max 256). */
+export const maxContactIdLength = 256;
+/** Longest InstanceId (botocore: InstanceId max 100). */
+export const maxInstanceIdLength = 100;
+/** Contacts that started before this instant cannot be updated (the API's release, 2018-09-12). */
+export const apiReleaseMs = Date.UTC(2018, 8, 12);
+
+const keyPattern = /^[a-zA-Z0-9_-]+$/;
+
+/** The attribute store shared by a chain of contacts (all contacts with one InitialContactId). */
+interface Chain {
+  startedAtMs: number;
+  attributes: Map<string, string>;
+}
+
+/** UTF-8 size of a set of attributes, keys and values counted. */
+export function attributeBytes(attributes: Iterable<[string, string]>): number {
+  let total = 0;
+  for (const [key, value] of attributes) total += Buffer.byteLength(key, 'utf8') + Buffer.byteLength(value, 'utf8');
+  return total;
+}
+
+/** Registered contacts and the attributes stored per (InstanceId, InitialContactId). */
+export class ContactStore {
+  readonly #contacts = new Map<string, ContactRecord & { initialContactId: string }>();
+  readonly #chains = new Map<string, Chain>();
+  readonly #instances = new Set<string>();
+
+  /** Registers (or re-registers) contacts; attributes already stored for their chain are kept. */
+  register(records: readonly ContactRecord[]): void {
+    for (const input of records) {
+      const record = { ...input, initialContactId: input.initialContactId ?? input.contactId };
+      const startedAtMs = Date.parse(record.startedAt);
+      this.#instances.add(record.instanceId);
+      this.#contacts.set(chainKey(record.instanceId, record.contactId), record);
+      const key = chainKey(record.instanceId, record.initialContactId);
+      const chain = this.#chains.get(key);
+      if (chain) chain.startedAtMs = Math.min(chain.startedAtMs, startedAtMs);
+      else this.#chains.set(key, { startedAtMs, attributes: new Map() });
+    }
+  }
+
+  /** Every registered contact with the attributes of its chain. */
+  list(): Array<ContactRecord & { initialContactId: string; attributes: Record<string, string> }> {
+    return [...this.#contacts.values()].map((record) => ({
+      ...record,
+      attributes: this.attributesOf(record.instanceId, record.initialContactId) ?? {},
+    }));
+  }
+
+  /** The stored attributes of a chain, or undefined when no contact has that InitialContactId. */
+  attributesOf(instanceId: string, initialContactId: string): Record<string, string> | undefined {
+    const chain = this.#chains.get(chainKey(instanceId, initialContactId));
+    return chain ? Object.fromEntries(chain.attributes) : undefined;
+  }
+
+  /** Forgets every stored attribute, keeping the contacts. */
+  clearAttributes(): void {
+    for (const chain of this.#chains.values()) chain.attributes.clear();
+  }
+
+  /** UpdateContactAttributes on an already validated request: merge, or refuse without storing anything. */
+  update(request: UpdateRequest): void {
+    const chain = this.#find(request.InstanceId, request.InitialContactId);
+    if (chain.startedAtMs < apiReleaseMs) {
+      throw new ApiError(
+        400,
+        'InvalidRequestException',
+        'Contact attributes cannot be updated for contacts that started before 2018-09-12, the release of the UpdateContactAttributes API.',
+      );
+    }
+    // A merge, not a replace (API reference: "Creates or updates"); the budget counts the stored result.
+    const merged = new Map(chain.attributes);
+    for (const [key, value] of Object.entries(request.Attributes)) merged.set(key, value);
+    const bytes = attributeBytes(merged);
+    if (bytes > maxAttributeBytes) {
+      throw new ApiError(
+        400,
+        'InvalidRequestException',
+        `The attributes of a contact are limited to ${maxAttributeBytes} UTF-8 bytes across all keys and values; this update would store ${bytes}.`,
+      );
+    }
+    chain.attributes = merged;
+  }
+
+  /** GetContactAttributes on an already validated request. */
+  get(instanceId: string, initialContactId: string): Record<string, string> {
+    return Object.fromEntries(this.#find(instanceId, initialContactId).attributes);
+  }
+
+  #find(instanceId: string, initialContactId: string): Chain {
+    if (!this.#instances.has(instanceId)) {
+      throw new ApiError(404, 'ResourceNotFoundException', `Instance ${instanceId} not found.`);
+    }
+    const chain = this.#chains.get(chainKey(instanceId, initialContactId));
+    if (!chain) throw new ApiError(404, 'ResourceNotFoundException', `Contact ${initialContactId} not found.`);
+    return chain;
+  }
+}
+
+/** A well-formed UpdateContactAttributes request body. */
+export interface UpdateRequest {
+  InstanceId: string;
+  InitialContactId: string;
+  Attributes: Record<string, string>;
+}
+
+/** Checks an UpdateContactAttributes body member by member (InvalidParameterException listing every violation). */
+export function validateUpdate(body: unknown): UpdateRequest {
+  if (!isRecord(body)) throw invalidParameter(['Value at the request body failed to satisfy constraint: Member must be an object']);
+  const problems: string[] = [];
+  const instanceId = body['InstanceId'];
+  const initialContactId = body['InitialContactId'];
+  const attributes = body['Attributes'];
+  checkId(problems, instanceId, 'instanceId', maxInstanceIdLength);
+  checkId(problems, initialContactId, 'initialContactId', maxContactIdLength);
+  if (attributes === undefined || attributes === null) {
+    problems.push("Value null at 'attributes' failed to satisfy constraint: Member must not be null");
+  } else if (!isRecord(attributes)) {
+    problems.push("Value at 'attributes' failed to satisfy constraint: Member must be a map of strings");
+  } else {
+    for (const [key, value] of Object.entries(attributes)) {
+      if (key.length < 1 || key.length > maxKeyLength) {
+        problems.push(`Value at 'attributes' failed to satisfy constraint: Map keys must have length between 1 and ${maxKeyLength}`);
+      } else if (!keyPattern.test(key)) {
+        problems.push(
+          `Value '${preview(key)}' at 'attributes' failed to satisfy constraint: Map keys must satisfy regular expression pattern: [a-zA-Z0-9_-]+`,
+        );
+      }
+      if (typeof value !== 'string') {
+        problems.push(`Value at 'attributes.${preview(key)}' failed to satisfy constraint: Member must be a string`);
+      } else if (value.length > maxValueLength) {
+        problems.push(`Value at 'attributes.${preview(key)}' failed to satisfy constraint: Member must have length less than or equal to ${maxValueLength}`);
+      }
+    }
+  }
+  if (problems.length > 0 || typeof instanceId !== 'string' || typeof initialContactId !== 'string' || !isRecord(attributes)) {
+    throw invalidParameter(problems);
+  }
+  return { InstanceId: instanceId, InitialContactId: initialContactId, Attributes: attributes as Record<string, string> };
+}
+
+/** Checks the two labels of GetContactAttributes (already percent-decoded). */
+export function validateGet(instanceId: string, initialContactId: string): void {
+  const problems: string[] = [];
+  checkId(problems, instanceId, 'instanceId', maxInstanceIdLength);
+  checkId(problems, initialContactId, 'initialContactId', maxContactIdLength);
+  if (problems.length > 0) throw invalidParameter(problems);
+}
+
+/** Parses a ContactRecord or an array of them (the control surface and the CLI's contacts file). */
+export function parseContactRecords(value: unknown): ContactRecord[] {
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item, index) => {
+    const where = Array.isArray(value) ? `contact [${index}]` : 'contact';
+    if (!isRecord(item)) throw new TypeError(`${where}: expected an object with instanceId, contactId, startedAt`);
+    const { instanceId, contactId, initialContactId, startedAt } = item;
+    for (const [name, member] of Object.entries({ instanceId, contactId, startedAt })) {
+      if (typeof member !== 'string' || member.length === 0) throw new TypeError(`${where}: ${name} must be a non-empty string`);
+    }
+    if (initialContactId !== undefined && (typeof initialContactId !== 'string' || initialContactId.length === 0)) {
+      throw new TypeError(`${where}: initialContactId must be a non-empty string when given`);
+    }
+    if (Number.isNaN(Date.parse(String(startedAt)))) throw new TypeError(`${where}: startedAt must be an ISO date`);
+    const record: ContactRecord = { instanceId: String(instanceId), contactId: String(contactId), startedAt: String(startedAt) };
+    if (typeof initialContactId === 'string') record.initialContactId = initialContactId;
+    return record;
+  });
+}
+
+/** True for a plain JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkId(problems: string[], value: unknown, member: string, max: number): void {
+  if (value === undefined || value === null) {
+    problems.push(`Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+  } else if (typeof value !== 'string') {
+    problems.push(`Value at '${member}' failed to satisfy constraint: Member must be a string`);
+  } else if (value.length < 1 || value.length > max) {
+    problems.push(`Value at '${member}' failed to satisfy constraint: Member must have length between 1 and ${max}`);
+  }
+}
+
+function invalidParameter(problems: readonly string[]): ApiError {
+  const count = `${problems.length} validation error${problems.length === 1 ? '' : 's'} detected: `;
+  return new ApiError(400, 'InvalidParameterException', count + problems.join('; '));
+}
+
+/** At most 40 characters of user input in a message, so a 32 KB value never ends up in one. */
+function preview(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+}
+
+function chainKey(instanceId: string, contactId: string): string {
+  return `${instanceId}\u0000${contactId}`;
+}

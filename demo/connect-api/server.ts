@@ -1,0 +1,425 @@
+/**
+ * A loopback stand-in for the Amazon Connect API (UpdateContactAttributes, GetContactAttributes) and the two Cognito
+ * Identity actions a browser needs for credentials, with real SigV4 verification, the API's rules, Connect's CORS,
+ * fault injection and a control surface under /_standin/.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CognitoPool, type CognitoAction } from './cognito.ts';
+import { ApiError, awsJsonError, restJsonError } from './errors.ts';
+import { FaultState, parseFaults } from './faults.ts';
+import { ContactStore, isRecord, parseContactRecords, validateGet, validateUpdate } from './rules.ts';
+import { verifySigV4 } from './sigv4.ts';
+
+/** A contact the stand-in knows; its attributes are addressed by (instanceId, initialContactId). */
+export interface ContactRecord {
+  instanceId: string;
+  contactId: string;
+  /** The first contact of the chain; defaults to contactId. */
+  initialContactId?: string;
+  /** ISO date the contact started (contacts before 2018-09-12 cannot be updated). */
+  startedAt: string;
+}
+
+/** Options of startConnectApi; every field is optional. */
+export interface ConnectApiOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 'us-east-1'. */
+  region?: string;
+  /** Static demo credentials, default 'AKIDSTANDINDEMO'. */
+  accessKeyId?: string;
+  /** Default 'standin-demo-secret'. */
+  secretAccessKey?: string;
+  /** Contacts known from the start. */
+  contacts?: ContactRecord[];
+  /** The Cognito identity pool served at `POST /`. */
+  identityPool?: {
+    /** Default 'us-east-1:00000000-0000-4000-8000-000000000000'. */
+    identityPoolId?: string;
+    /** Default 'cognito-idp.us-east-1.amazonaws.com/us-east-1_STANDIN'. */
+    loginProvider?: string;
+    /** Default ['demo-agent-token']. */
+    validTokens?: string[];
+    /** Default true: GetId without a login is refused. */
+    authenticatedOnly?: boolean;
+    /** Default 3600. */
+    credentialTtlSeconds?: number;
+  };
+  /** Injectable clock in milliseconds (SigV4 skew, credential expiry, the quota, log times, the Date header). */
+  now?: () => number;
+  /** Receives one line per API request; never given secrets. */
+  log?: (line: string) => void;
+}
+
+/** A running stand-in. */
+export interface ConnectApiHandle {
+  /** Base URL, e.g. 'http://127.0.0.1:8787'; use it as the SDK's endpoint. */
+  url: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  identityPoolId: string;
+  loginProvider: string;
+  /** Registers more contacts (attributes already stored for a contact are kept). */
+  registerContacts(records: ContactRecord[]): void;
+  /** The stored attributes of a contact chain, or undefined when no contact has that InitialContactId. */
+  attributesOf(instanceId: string, initialContactId: string): Record<string, string> | undefined;
+  /** Merges faults into the current ones (a field set to null is cleared). */
+  setFaults(faults: Faults): void;
+  /** API requests received so far (not /_standin/ ones), refused ones included. */
+  requestLog(): LoggedRequest[];
+  /** Clears stored attributes, the request log, faults and issued credentials; registered contacts are kept. */
+  reset(): void;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Injected faults. `quota` and `failNext` apply to the Connect actions; `latencyMs` and `dropNext` to every API
+ * request (Connect and Cognito, not preflights); `credentialTtlSeconds` to credentials issued from then on.
+ */
+export interface Faults {
+  quota?: { ratePerSecond: number; burst: number } | null;
+  failNext?: { count: number; status?: number; type?: string } | null;
+  latencyMs?: number | null;
+  dropNext?: number | null;
+  credentialTtlSeconds?: number | null;
+}
+
+/** One API request as the stand-in saw it. A dropped connection is logged with status 0 and 'ConnectionDropped'. */
+export interface LoggedRequest {
+  time: string;
+  action: 'UpdateContactAttributes' | 'GetContactAttributes' | 'GetId' | 'GetCredentialsForIdentity' | 'Preflight' | 'Unknown';
+  instanceId?: string;
+  initialContactId?: string;
+  attributes?: Record<string, string>;
+  status: number;
+  errorType?: string;
+}
+
+/**
+ * Connect's CORS answer (REFERENCE.md section 1): these request headers and no others, no exposed response headers.
+ * The browser SDK sends content-type, x-amz-user-agent, amz-sdk-invocation-id, amz-sdk-request, x-amz-date,
+ * x-amz-security-token, x-amz-content-sha256 and authorization (test/node/connect-api-browser.test.ts checks it).
+ */
+export const connectAllowHeaders =
+  'Content-Type, X-Amz-Date, Authorization, X-Api-Key, X-Amz-Security-Token, X-Amz-Content-Sha256, X-Amz-User-Agent, amz-sdk-invocation-id, amz-sdk-request';
+/**
+ * Cognito Identity's CORS allows what its browser client sends (x-amz-target, x-amz-user-agent, content-type,
+ * amz-sdk-*); the stand-in answers with this list, which covers them and SigV4 headers for signed actions.
+ */
+export const cognitoAllowHeaders =
+  'Content-Type, X-Amz-Target, X-Amz-User-Agent, X-Amz-Date, Authorization, X-Amz-Security-Token, X-Amz-Content-Sha256, amz-sdk-invocation-id, amz-sdk-request';
+const allowMethods = 'GET, POST, PUT, DELETE, PATCH, OPTIONS';
+const preflightMaxAgeSeconds = '600';
+const maxBodyBytes = 1024 * 1024;
+
+/** Starts the stand-in and resolves once it listens. */
+export async function startConnectApi(options: ConnectApiOptions = {}): Promise<ConnectApiHandle> {
+  const region = options.region ?? 'us-east-1';
+  const accessKeyId = options.accessKeyId ?? 'AKIDSTANDINDEMO';
+  const secretAccessKey = options.secretAccessKey ?? 'standin-demo-secret';
+  const pool = options.identityPool ?? {};
+  const identityPoolId = pool.identityPoolId ?? 'us-east-1:00000000-0000-4000-8000-000000000000';
+  const loginProvider = pool.loginProvider ?? 'cognito-idp.us-east-1.amazonaws.com/us-east-1_STANDIN';
+  const validTokens = [...(pool.validTokens ?? ['demo-agent-token'])];
+  const defaultTtlSeconds = pool.credentialTtlSeconds ?? 3600;
+  const now = options.now ?? Date.now;
+  const emit = options.log ?? (() => undefined);
+
+  const store = new ContactStore();
+  store.register(options.contacts ?? []);
+  const cognito = new CognitoPool({ region, identityPoolId, loginProvider, validTokens, authenticatedOnly: pool.authenticatedOnly ?? true });
+  const faults = new FaultState();
+  let requests: LoggedRequest[] = [];
+
+  const record = (entry: Omit<LoggedRequest, 'time'>): void => {
+    const logged: LoggedRequest = { time: new Date(now()).toISOString(), ...entry };
+    requests.push(logged);
+    const where = entry.instanceId ? ` ${entry.instanceId}/${entry.initialContactId ?? '-'}` : '';
+    emit(`${logged.time} ${entry.action}${where} -> ${entry.status}${entry.errorType ? ` ${entry.errorType}` : ''}`);
+  };
+
+  /** Headers every API answer carries: CORS origin, request id and a Date from the injected clock (the SDK corrects skew from it). */
+  const apiHeaders = (): Record<string, string> => ({
+    'access-control-allow-origin': '*',
+    'x-amzn-requestid': randomUUID(),
+    date: new Date(now()).toUTCString(),
+  });
+
+  const send = (res: ServerResponse, status: number, headers: Record<string, string>, body: string): void => {
+    res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
+    res.end(body);
+  };
+
+  const handleConnect = async (action: LoggedRequest['action'], req: IncomingMessage, res: ServerResponse, target: RawTarget, body: Buffer): Promise<void> => {
+    const entry: Omit<LoggedRequest, 'time'> = { action, status: 200 };
+    try {
+      if (action === 'UpdateContactAttributes') describeUpdate(entry, body);
+      if (action === 'GetContactAttributes') describeGet(entry, target.path);
+      await verifySigV4(
+        { method: req.method ?? 'GET', path: target.path, query: target.query, headers: req.headers, body },
+        { region, service: 'connect', nowMs: now(), lookup: (id) => (id === accessKeyId ? { secretAccessKey } : cognito.lookup(id)) },
+      );
+      if (action === 'Unknown') throw new ApiError(404, 'UnknownOperationException', `No operation matches ${req.method ?? ''} ${target.path}.`);
+      // Quota and injected failures come after authentication: AWS meters an authenticated account.
+      if (faults.takeThrottle(now())) throw new ApiError(429, 'ThrottlingException', 'Rate exceeded');
+      const failure = faults.takeFailure();
+      if (failure) throw new ApiError(failure.status, failure.type, 'Injected failure (stand-in fault).');
+      let payload: Record<string, unknown>;
+      if (action === 'UpdateContactAttributes') {
+        store.update(validateUpdate(parseJson(body)));
+        payload = {};
+      } else {
+        const [instanceId, initialContactId] = getLabels(target.path);
+        validateGet(instanceId, initialContactId);
+        payload = { Attributes: store.get(instanceId, initialContactId) };
+      }
+      send(res, 200, { ...apiHeaders(), 'content-type': 'application/json' }, JSON.stringify(payload));
+    } catch (error) {
+      const apiError = asApiError(error, emit);
+      const { headers, body: errorBody } = restJsonError(apiError);
+      entry.status = apiError.status;
+      entry.errorType = apiError.type;
+      send(res, apiError.status, { ...apiHeaders(), ...headers }, errorBody);
+    }
+    record(entry);
+  };
+
+  const handleCognito = (action: CognitoAction, res: ServerResponse, body: Buffer): void => {
+    try {
+      const payload = cognito.handle(action, parseJson(body), now(), faults.credentialTtlSeconds() ?? defaultTtlSeconds);
+      send(res, 200, { ...apiHeaders(), 'content-type': 'application/x-amz-json-1.1' }, JSON.stringify(payload));
+      record({ action, status: 200 });
+    } catch (error) {
+      const apiError = asApiError(error, emit);
+      const { headers, body: errorBody } = awsJsonError(apiError);
+      send(res, apiError.status, { ...apiHeaders(), ...headers }, errorBody);
+      record({ action, status: apiError.status, errorType: apiError.type });
+    }
+  };
+
+  const handleControl = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    const cors = { 'access-control-allow-origin': '*' };
+    const json = (status: number, value: unknown): void => send(res, status, { ...cors, 'content-type': 'application/json' }, JSON.stringify(value));
+    const noContent = (): void => {
+      res.writeHead(204, cors);
+      res.end();
+    };
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        ...cors,
+        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-headers': 'Content-Type',
+        'access-control-max-age': preflightMaxAgeSeconds,
+      });
+      res.end();
+      return;
+    }
+    const route = `${req.method ?? ''} ${path}`;
+    try {
+      if (route === 'POST /_standin/contacts') {
+        store.register(parseContactRecords(parseJson(await readBody(req))));
+        noContent();
+      } else if (route === 'GET /_standin/contacts') {
+        json(200, { contacts: store.list() });
+      } else if (route === 'POST /_standin/faults') {
+        faults.merge(parseFaults(parseJson(await readBody(req))), now());
+        noContent();
+      } else if (route === 'GET /_standin/faults') {
+        json(200, { faults: faults.current() });
+      } else if (route === 'GET /_standin/log') {
+        json(200, { requests });
+      } else if (route === 'POST /_standin/reset') {
+        reset();
+        noContent();
+      } else if (route === 'GET /_standin/config') {
+        json(200, { url, region, accessKeyId, secretAccessKey, identityPoolId, loginProvider, validTokens });
+      } else if (req.method === 'GET' && path.startsWith('/_standin/attributes/')) {
+        const [instanceId, initialContactId, ...rest] = path.slice('/_standin/attributes/'.length).split('/').map(decodeURIComponent);
+        const attributes = instanceId && initialContactId && rest.length === 0 ? store.attributesOf(instanceId, initialContactId) : undefined;
+        if (attributes) json(200, { attributes });
+        else json(404, { message: 'No contact with that instance and InitialContactId.' });
+      } else {
+        json(404, { message: `No control route ${route}.` });
+      }
+    } catch (error) {
+      json(400, { message: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const rawUrl = req.url ?? '/';
+    const queryAt = rawUrl.indexOf('?');
+    const target: RawTarget = queryAt < 0 ? { path: rawUrl, query: '' } : { path: rawUrl.slice(0, queryAt), query: rawUrl.slice(queryAt + 1) };
+    if (target.path.startsWith('/_standin/')) return handleControl(req, res, target.path);
+
+    const cognitoAction = cognitoActionOf(req, target.path);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(200, {
+        ...apiHeaders(),
+        'access-control-allow-methods': allowMethods,
+        'access-control-allow-headers': target.path === '/' ? cognitoAllowHeaders : connectAllowHeaders,
+        'access-control-max-age': preflightMaxAgeSeconds,
+      });
+      res.end();
+      record({ action: 'Preflight', status: 200 });
+      return;
+    }
+    const action: LoggedRequest['action'] = cognitoAction ?? connectActionOf(req.method, target.path);
+    if (faults.takeDrop()) {
+      record({ action, status: 0, errorType: 'ConnectionDropped' });
+      req.socket.destroy();
+      return;
+    }
+    const latency = faults.latencyMs();
+    if (latency > 0) await sleep(latency);
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      const apiError = asApiError(error, emit);
+      const answer = cognitoAction ? awsJsonError(apiError) : restJsonError(apiError);
+      send(res, apiError.status, { ...apiHeaders(), ...answer.headers }, answer.body);
+      record({ action, status: apiError.status, errorType: apiError.type });
+      return;
+    }
+    if (cognitoAction) handleCognito(cognitoAction, res, body);
+    else await handleConnect(action, req, res, target, body);
+  };
+
+  const server = createServer((req, res) => {
+    handleRequest(req, res).catch((error: unknown) => {
+      emit(`stand-in error: ${error instanceof Error ? error.message : String(error)}`);
+      if (!res.headersSent) send(res, 500, { 'access-control-allow-origin': '*', 'content-type': 'application/json' }, '{"message":"stand-in error"}');
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${hostPart}:${address.port}`;
+
+  function reset(): void {
+    store.clearAttributes();
+    requests = [];
+    faults.clear();
+    cognito.revokeCredentials();
+  }
+
+  return {
+    url,
+    region,
+    accessKeyId,
+    secretAccessKey,
+    identityPoolId,
+    loginProvider,
+    registerContacts: (records) => store.register(parseContactRecords(records)),
+    attributesOf: (instanceId, initialContactId) => store.attributesOf(instanceId, initialContactId),
+    setFaults: (patch) => faults.merge(parseFaults(patch), now()),
+    requestLog: () => structuredClone(requests),
+    reset,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The raw (percent-encoded) path and query of a request. */
+interface RawTarget {
+  path: string;
+  query: string;
+}
+
+const getPath = /^\/contact\/attributes\/([^/]+)\/([^/]+)$/;
+
+function connectActionOf(method: string | undefined, path: string): LoggedRequest['action'] {
+  if (method === 'POST' && path === '/contact/attributes') return 'UpdateContactAttributes';
+  if (method === 'GET' && getPath.test(path)) return 'GetContactAttributes';
+  return 'Unknown';
+}
+
+/** Cognito Identity is served at `POST /` and chosen by X-Amz-Target, as awsJson1.1 services are. */
+function cognitoActionOf(req: IncomingMessage, path: string): CognitoAction | undefined {
+  const target = req.headers['x-amz-target'];
+  if (req.method !== 'POST' || path !== '/' || typeof target !== 'string') return undefined;
+  if (target === 'AWSCognitoIdentityService.GetId') return 'GetId';
+  if (target === 'AWSCognitoIdentityService.GetCredentialsForIdentity') return 'GetCredentialsForIdentity';
+  return undefined;
+}
+
+/** The two labels of GetContactAttributes, percent-decoded. */
+function getLabels(path: string): [string, string] {
+  const match = getPath.exec(path);
+  try {
+    return [decodeURIComponent(match?.[1] ?? ''), decodeURIComponent(match?.[2] ?? '')];
+  } catch {
+    throw new ApiError(400, 'InvalidParameterException', 'The path labels are not valid percent-encoding.');
+  }
+}
+
+/** Fills the log entry of an UpdateContactAttributes request from its body, as far as it can be read. */
+function describeUpdate(entry: Omit<LoggedRequest, 'time'>, body: Buffer): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    return;
+  }
+  if (!isRecord(value)) return;
+  const { InstanceId, InitialContactId, Attributes } = value;
+  if (typeof InstanceId === 'string') entry.instanceId = InstanceId;
+  if (typeof InitialContactId === 'string') entry.initialContactId = InitialContactId;
+  if (isRecord(Attributes)) {
+    entry.attributes = Object.fromEntries(Object.entries(Attributes).filter((pair): pair is [string, string] => typeof pair[1] === 'string'));
+  }
+}
+
+function describeGet(entry: Omit<LoggedRequest, 'time'>, path: string): void {
+  try {
+    [entry.instanceId, entry.initialContactId] = getLabels(path);
+  } catch {
+    // Undecodable labels: logged without them.
+  }
+}
+
+/** Parses a JSON body; an unparsable one is a SerializationException, as Coral answers it. */
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.length === 0 ? '{}' : body.toString('utf8'));
+  } catch {
+    throw new ApiError(400, 'SerializationException', 'The request body is not valid JSON.');
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > maxBodyBytes) throw new ApiError(413, 'RequestEntityTooLargeException', 'Request body too large.');
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Unexpected errors become a 500 InternalServiceException (and a log line). */
+function asApiError(error: unknown, emit: (line: string) => void): ApiError {
+  if (error instanceof ApiError) return error;
+  emit(`stand-in error: ${error instanceof Error ? error.message : String(error)}`);
+  return new ApiError(500, 'InternalServiceException', 'Internal service error.');
+}
