@@ -1,10 +1,11 @@
 // The README's configuration tables, checked against the element manifest generated from the elements' JSDoc
 // and against the drop-in script's list of data-* attributes.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { create, ts } from '@custom-elements-manifest/analyzer';
+import { litPlugin } from '@custom-elements-manifest/analyzer/src/features/framework-plugins/lit/lit.js';
 import { fileURLToPath } from 'node:url';
 import { DROP_IN_ATTRIBUTES } from '../../src/drop-in-config.ts';
 
@@ -24,22 +25,17 @@ interface Declaration {
 }
 
 describe('README.md', () => {
-  let work: string;
   let element: Declaration;
 
   before(() => {
-    // The analyzer writes below its working directory: use a scratch folder in node_modules/.cache.
-    const cache = join(root, 'node_modules', '.cache');
-    mkdirSync(cache, { recursive: true });
-    work = mkdtempSync(join(cache, 'readme-cem-'));
-    execFileSync(join(root, 'node_modules', '.bin', 'cem'), ['analyze', '--litelement', '--globs', 'components/ccp-attributes.ts', '--outdir', relative(root, work)], { cwd: root, stdio: 'pipe' });
-    const manifest = JSON.parse(readFileSync(join(work, 'custom-elements.json'), 'utf8')) as { modules: { declarations?: Declaration[] }[] };
+    // The analyzer's API, as `cem analyze --litelement` runs it (its CLI would rewrite package.json).
+    const path = 'components/ccp-attributes.ts';
+    const source = ts.createSourceFile(path, readFileSync(join(root, path), 'utf8'), ts.ScriptTarget.ES2022, true);
+    const manifest = create({ modules: [source], plugins: [...litPlugin()] }) as { modules: { declarations?: Declaration[] }[] };
     const found = manifest.modules.flatMap((module) => module.declarations ?? []).find((declaration) => declaration.tagName === 'ccp-attributes');
     assert.ok(found, 'the manifest has no <ccp-attributes>');
     element = found;
   });
-
-  after(() => rmSync(work, { recursive: true, force: true }));
 
   it('opens with the two commands a newcomer needs', () => {
     const opening = readme.split('\n').slice(0, 6).join('\n');
