@@ -57,7 +57,7 @@ function editorValues(page: Page): Promise<Record<string, string>> {
 
 /** Clicks the editor's Save button and waits for the editor to report the save done. */
 async function save(page: Page): Promise<void> {
-  await page.click('ccp-attributes >>> button[part~="save-button"]');
+  await page.locator('ccp-attributes >>> button[part~="save-button"]').click();
   await until('the editor to say saved', () =>
     page.evaluate(() => {
       const status = document.querySelector('ccp-attributes')?.status;
@@ -109,14 +109,14 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     await page.waitForFunction(() => window.demo !== undefined, { timeout: 15_000 });
 
     // A call from the IVR (flow attributes CustomerTier=gold, ...) rings; the agent accepts it in the scenario panel.
-    await page.click('#scenario-extra ::-p-text(Ring a gold-customer call)');
+    await page.locator('#scenario-extra ::-p-text(Ring a gold-customer call)').click();
     const contact = await until('the ringing call in the tracker', () =>
       page.evaluate(() => {
         const viewed = window.demo?.plugin.tracker.viewed;
         return viewed?.state === 'connecting' ? { id: viewed.contactId, initial: viewed.initialContactId, instance: viewed.instanceId } : undefined;
       }),
     );
-    await page.click('#scenario ::-p-text(Accept)');
+    await page.locator('#scenario ::-p-text(Accept)').click();
 
     // The rules tag it on connected: who, when, and (CustomerTier is gold) the priority.
     const tags = await until('the connected tags in the API stand-in', () => {
@@ -140,7 +140,7 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     assert.equal(edited?.['HandledBy'], agent, 'the save kept the tags (UpdateContactAttributes merges)');
 
     // The customer hangs up: the wrap-up rule tags the end time and the talk time.
-    await page.click('#scenario ::-p-text(Hang up)');
+    await page.locator('#scenario ::-p-text(Hang up)').click();
     const wrapped = await until('the ACW tags in the API stand-in', () => {
       const attributes = stored(contact.instance, contact.initial);
       return attributes?.['EndedAt'] && attributes['TalkSeconds'] !== undefined ? attributes : undefined;
@@ -185,14 +185,14 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     assert.equal(endpoint, demo.api.url);
     await page.waitForSelector('#scenario .scenario-panel', { timeout: 15_000 });
 
-    await page.click('#scenario ::-p-text(Ring a call)');
+    await page.locator('#scenario ::-p-text(Ring a call)').click();
     const contact = await until('the ringing call in the tracker', () =>
       page.evaluate(async () => {
         const viewed = (await window.ccpAttributes?.ready)?.tracker.viewed;
         return viewed?.state === 'connecting' ? { initial: viewed.initialContactId, instance: viewed.instanceId } : undefined;
       }),
     );
-    await page.click('#scenario ::-p-text(Accept)');
+    await page.locator('#scenario ::-p-text(Accept)').click();
     const tags = await until('the tags of the inline data-rules in the API stand-in', () => {
       const attributes = stored(contact.instance, contact.initial);
       return attributes?.['HandledBy'] && attributes['ConnectedAt'] ? attributes : undefined;
