@@ -146,6 +146,7 @@ export function readDropInConfig(dataset: DOMStringMap, base: string): DropInCon
     problems.push({ attribute: 'data-ccp-container', message: 'needs data-ccp-url.' });
   }
 
+  const endpoint = url('endpoint');
   const debounceMs = number('outbox-debounce-ms');
   const maxAgeMs = number('outbox-max-age-ms');
   const rate = number('outbox-rate');
@@ -155,7 +156,7 @@ export function readDropInConfig(dataset: DOMStringMap, base: string): DropInCon
     ccpContainer,
     region,
     instanceId: text('instance-id'),
-    endpoint: url('endpoint'),
+    endpoint,
     cognito,
     rules,
     rulesUrl,

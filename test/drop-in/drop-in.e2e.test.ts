@@ -1,0 +1,117 @@
+// End to end: the drop-in script tag alone (data-* configuration), with the REAL amazon-connect-streams on the
+// stand-in CCP, Cognito credentials from the stand-in (the real deployment path), tagging rules, the outbox
+// and the editor. One drop-in script per page: it runs once.
+import { expect } from '@open-wc/testing';
+import 'amazon-connect-streams';
+import type { CcpAttributes as CcpAttributesElement } from '../../components/ccp-attributes.ts';
+import { ccpUrl, findCcpIframe, standInCcp, type StandInCcp } from '../../demo/ccp/scenario.ts';
+import { DEFAULT_OUTBOX_DB } from '../../src/outbox/index.ts';
+import type { CcpAttributes } from '../../src/plugin.ts';
+import { requestLog, standInConfig, storedAttributes } from '../helpers/stand-in.ts';
+import { until } from '../tracker/helpers.ts';
+
+const instanceId = '9c7d1f52-8a3b-4e06-9d1e-2b5f0c4a7e11';
+
+/** Resolves once `check` resolves truthy (it may be async); rejects after `timeoutMs`. */
+async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+declare global {
+  interface Window {
+    dropInToken?: () => string;
+  }
+}
+
+describe('the drop-in script tag, end to end', () => {
+  let plugin: CcpAttributes;
+  let ccp: StandInCcp;
+  let editor: CcpAttributesElement;
+
+  before(async () => {
+    await new Promise((resolve) => {
+      const request = indexedDB.deleteDatabase(DEFAULT_OUTBOX_DB);
+      request.onsuccess = request.onerror = request.onblocked = resolve;
+    });
+    const config = await standInConfig();
+    window.dropInToken = () => config.validTokens[0] ?? '';
+    const target = document.createElement('div');
+    target.id = 'attributes';
+    document.body.append(target);
+    const script = document.createElement('script');
+    script.type = 'module';
+    Object.assign(script.dataset, {
+      ccpUrl: ccpUrl({ api: config.url, instance: instanceId, interval: 500 }, location.href),
+      endpoint: config.url,
+      region: config.region,
+      identityPoolId: config.identityPoolId,
+      loginProvider: config.loginProvider,
+      loginTokenFunction: 'dropInToken',
+      cognitoEndpoint: config.url,
+      rules: JSON.stringify([
+        { id: 'handled-by', on: 'connected', set: { HandledBy: '{{agent.username}}', Channel: '{{contact.channel}}' } },
+        { id: 'wrap', on: 'acw', set: { WrapStartedAt: '{{event.at}}' } },
+      ]),
+      target: '#attributes',
+      outboxDebounceMs: '50',
+    });
+    script.src = new URL('/components/drop-in.ts', location.href).href;
+    document.head.append(script);
+    const api = await until(() => window.ccpAttributes, 'window.ccpAttributes');
+    plugin = await api.ready;
+    ccp = await standInCcp(await until(() => findCcpIframe(), 'the CCP iframe created from data-ccp-url'));
+    await ccp.ready;
+    editor = await until(() => document.querySelector<CcpAttributesElement>('#attributes > ccp-attributes'), 'the editor in data-target');
+  });
+
+  it('creates the CCP from data-ccp-url, beside the script, and exposes the plugin', () => {
+    expect(findCcpIframe()?.closest('.ccp-attributes-ccp')).to.exist;
+    expect(plugin.tracker).to.exist;
+    expect(plugin.outbox).to.exist;
+    expect(plugin.tagger?.rules.map((rule) => rule.id)).to.deep.equal(['handled-by', 'wrap']);
+    expect(editor.tracker).to.equal(plugin.tracker);
+    expect(editor.writer).to.equal(plugin.outbox);
+  });
+
+  it('tags a call on connected and on ACW through the outbox, with Cognito credentials, and the editor shows the tags', async () => {
+    const id = await ccp.ringCall();
+    await until(() => plugin.tracker.contacts.get(id), 'the ringing call');
+    await ccp.accept(id);
+    const agent = await until(() => plugin.tracker.agent, 'the agent');
+    await eventually(async () => (await storedAttributes(instanceId, id))?.['HandledBy'], 'the HandledBy tag stored');
+    expect(await storedAttributes(instanceId, id)).to.deep.equal({ HandledBy: agent.username, Channel: 'voice' });
+    await until(() => editor.contact?.attributes['HandledBy'] === agent.username, 'the tag in the editor');
+
+    await ccp.hangUp(id);
+    await eventually(async () => (await storedAttributes(instanceId, id))?.['WrapStartedAt'], 'the ACW tag stored');
+    const actions = (await requestLog()).map((entry) => entry.action);
+    expect(actions).to.include.members(['GetId', 'GetCredentialsForIdentity', 'UpdateContactAttributes']);
+    await ccp.clear(id);
+  });
+
+  it('writes through window.ccpAttributes.write to the viewed contact', async () => {
+    const id = await ccp.startChat();
+    await ccp.accept(id);
+    await until(() => plugin.tracker.viewed?.contactId === id, 'the chat viewed');
+    await window.ccpAttributes!.write({ Note: 'from the host page' });
+    expect((await storedAttributes(instanceId, id))?.['Note']).to.equal('from the host page');
+    await ccp.clear(id);
+  });
+
+  it('rejects a write with no contact open, with a readable error', async () => {
+    await until(() => plugin.tracker.contacts.size === 0, 'no contacts');
+    let error: unknown;
+    try {
+      await window.ccpAttributes!.write({ Note: 'x' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as Error).message).to.equal('No contact is open.');
+  });
+});
