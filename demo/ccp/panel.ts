@@ -55,7 +55,7 @@ export function mountScenarioPanel(host: HTMLElement, { ccp, tracker }: Scenario
     const viewed = tracker.viewed?.contactId;
     model.replaceChildren();
     const head = model.createTHead().insertRow();
-    for (const title of ['', 'contact', 'initial contact', 'channel', 'state', 'instance / region (source)', 'attributes', 'actions']) {
+    for (const title of ['viewed', 'contact', 'initial contact', 'channel', 'state', 'instance / region (source)', 'attributes', 'actions']) {
       const th = document.createElement('th');
       th.textContent = title;
       head.append(th);
@@ -64,11 +64,11 @@ export function mountScenarioPanel(host: HTMLElement, { ccp, tracker }: Scenario
     for (const contact of tracker.contacts.values()) {
       const row = body.insertRow();
       const cells = [
-        contact.contactId === viewed ? '👁' : '',
+        contact.contactId === viewed ? 'yes' : '',
         contact.contactId,
         contact.initialContactId === contact.contactId ? '(same)' : contact.initialContactId,
         `${contact.channel}${contact.monitoring ? ' (monitoring)' : ''}`,
-        `${contact.state}${contact.ended ? ' · ended' : ''}`,
+        contact.ended && contact.state !== 'ended' ? `${contact.state} (ended)` : contact.state,
         contact.instanceError ? contact.instanceError.message : `${contact.instanceId} / ${contact.region} (${contact.arnSource ?? '?'})`,
         Object.entries(contact.attributes).map(([k, v]) => `${k}=${v}`).join(', '),
       ];

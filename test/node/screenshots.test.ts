@@ -2,11 +2,14 @@
  * The two demo pages in headless Chromium, end to end: the demo server (Connect API stand-in + dev server) on free
  * ports, the real Streams on the stand-in CCP, the real SDK with Cognito credentials against the API stand-in. Each
  * test drives a call (ring, accept, tag rules fire, the agent edits and saves), checks what the API stand-in stored
- * and what the page shows, and writes the README's screenshot (docs/screenshots/, 1280 x 800).
+ * and what the page shows, and takes a 1280 x 800 screenshot: into docs/screenshots/ (the README's) with
+ * `npm run screenshots`, else into a temporary folder, so a test run leaves the tree unchanged.
  * Skipped, saying why, only when no Chromium is installed.
  */
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
@@ -17,7 +20,9 @@ const chromium = findChromium();
 const skip = chromium ? false : 'no Chromium found (install Debian\'s chromium, or set CHROME_PATH): the demo screenshots are not taken';
 if (!chromium) console.log(`# screenshots skipped: ${skip}`);
 
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const screenshots = process.env['UPDATE_SCREENSHOTS']
+  ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+  : join(tmpdir(), 'ccp-attributes-screenshots/');
 const viewport = { width: 1280, height: 800 };
 const agent = 'agent.smith'; // the stand-in CCP's default agent
 
