@@ -28,6 +28,8 @@ export interface CcpAttributesOptions {
   outbox?: Partial<OutboxOptions>;
   /** Called when a tagging rule cannot write. */
   onTagError?: TaggerOptions['onError'];
+  /** Called when a tagging rule queued its attributes (before they land). */
+  onTag?: TaggerOptions['onTag'];
 }
 
 /** The assembled plugin. */
@@ -84,7 +86,13 @@ export async function createCcpAttributes(options: CcpAttributesOptions = {}): P
     });
     cleanup.push(recordLandedWrites(outbox, tracker));
     if (options.rules !== undefined) {
-      tagger = createTagger({ tracker, outbox, rules: options.rules, ...(options.onTagError ? { onError: options.onTagError } : {}) });
+      tagger = createTagger({
+        tracker,
+        outbox,
+        rules: options.rules,
+        ...(options.onTagError ? { onError: options.onTagError } : {}),
+        ...(options.onTag ? { onTag: options.onTag } : {}),
+      });
       cleanup.push(() => tagger?.dispose());
     }
   }
