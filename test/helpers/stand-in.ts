@@ -1,5 +1,8 @@
 // Browser-side access to the Connect API stand-in started by the test runner (its /_standin/ control surface).
+import type { ContactRecord, Faults, LoggedRequest } from '../../demo/connect-api/server.ts';
 import type { Attributes } from '../../src/validate.ts';
+
+export type { Faults, LoggedRequest };
 
 /** What /_standin/config tells about the stand-in. */
 export interface StandInConfig {
@@ -10,26 +13,6 @@ export interface StandInConfig {
   identityPoolId: string;
   loginProvider: string;
   validTokens: string[];
-}
-
-/** One API request the stand-in saw. */
-export interface LoggedRequest {
-  time: string;
-  action: string;
-  instanceId?: string;
-  initialContactId?: string;
-  attributes?: Attributes;
-  status: number;
-  errorType?: string;
-}
-
-/** Faults the stand-in injects (null clears one). */
-export interface Faults {
-  quota?: { ratePerSecond: number; burst: number } | null;
-  failNext?: { count: number; status?: number; type?: string } | null;
-  latencyMs?: number;
-  dropNext?: number;
-  credentialTtlSeconds?: number;
 }
 
 let configPromise: Promise<StandInConfig> | undefined;
@@ -61,9 +44,7 @@ async function control(method: string, path: string, body?: unknown): Promise<Re
 }
 
 /** Registers contacts with the stand-in. */
-export async function registerContacts(
-  contacts: { instanceId: string; contactId: string; initialContactId?: string; startedAt: string }[],
-): Promise<void> {
+export async function registerContacts(contacts: ContactRecord[]): Promise<void> {
   await control('POST', 'contacts', contacts);
 }
 
