@@ -12,10 +12,10 @@ import type { ContactModel, ContactTrackerLike } from '../src/tracker/types.ts';
 import { checkKey, checkUpdate, checkValue, mergeAttributes, utf8Length, MAX_TOTAL_BYTES, type Attributes } from '../src/validate.ts';
 import type { AttributeWriter, ContactRef, WriteProgress } from '../src/writer.ts';
 import { emit } from './events.ts';
+import { readOnlyReason, type ReadOnlyReason } from './internal/read-only.ts';
 import { checkFieldValue, parseSchema, SchemaError, type AttributesSchema, type FieldSpec, type SchemaInput } from './schema.ts';
 
-/** Why the editor cannot save right now. */
-export type ReadOnlyReason = 'setup-error' | 'no-contact' | 'monitoring' | 'read-only' | 'no-instance' | 'no-writer';
+export type { ReadOnlyReason } from './internal/read-only.ts';
 
 /** Where the current contact's save stands. */
 export type SaveStatus = 'idle' | 'queued' | 'saving' | 'waiting' | 'saved' | 'failed' | 'blocked';
@@ -178,14 +178,7 @@ export class AttributesController implements ReactiveController {
 
   /** Why nothing can be saved now, or undefined when the agent can edit. */
   get readOnlyReason(): ReadOnlyReason | undefined {
-    const contact = this.contact;
-    if (this.host.setupError) return 'setup-error';
-    if (!contact) return 'no-contact';
-    if (contact.monitoring) return 'monitoring';
-    if (this.host.readOnly) return 'read-only';
-    if (!contact.instanceId || contact.instanceError) return 'no-instance';
-    if (!this.host.writer) return 'no-writer';
-    return undefined;
+    return readOnlyReason(this.host, this.contact);
   }
 
   /** Keys shown, in display order. */

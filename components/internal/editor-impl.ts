@@ -1,0 +1,280 @@
+/**
+ * The implementation of `<ccp-attributes>` (internal): the controller, the rows, the templates and
+ * most styles. The public element (../ccp-attributes.ts) paints its frame at once and imports this
+ * module dynamically, so it stays off the drop-in script's critical path; the element then renders
+ * the editor through `render()` below, and delegates its methods and getters here.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { guard } from 'lit/directives/guard.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { live } from 'lit/directives/live.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { MAX_TOTAL_BYTES } from '../../src/validate.ts';
+import { AttributesController, formatCount as format, type ReadOnlyReason } from '../attributes-controller.ts';
+import type { CcpAttributes } from '../ccp-attributes.ts';
+import '../ccp-attribute-field.ts';
+import { editorStyles } from './editor.styles.ts';
+
+const readOnlyMessages: Record<Exclude<ReadOnlyReason, 'no-contact' | 'setup-error'>, string> = {
+  monitoring: 'You are monitoring this contact: its attributes cannot be read or changed while monitoring.',
+  'read-only': 'Attributes are read-only here.',
+  'no-instance': 'Saving is unavailable: the Amazon Connect instance of this contact is unknown.',
+  'no-writer': 'Saving is not set up: no Amazon Connect credentials are configured for this page.',
+};
+
+/** Rows rendered in the first update: more than a 320 px column shows. The rest follow in chunks, one per frame. */
+const FIRST_ROWS = 40;
+const ROWS_PER_FRAME = 120;
+
+/** Adds the editor's styles after the element's own (a `<style>` where constructable stylesheets are missing). */
+function addEditorStyles(root: ShadowRoot): void {
+  const sheet = editorStyles.styleSheet;
+  if (sheet) {
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  } else {
+    const style = document.createElement('style');
+    style.textContent = editorStyles.cssText;
+    root.append(style);
+  }
+}
+
+/** One per `<ccp-attributes>`: holds its controller and renders everything under the header. */
+export class EditorImpl {
+  readonly controller: AttributesController;
+  readonly #host: CcpAttributes;
+  #styled = false;
+  /** How many rows are rendered so far (progressive rendering of long lists). */
+  #rowLimit = FIRST_ROWS;
+  #rowsFor: string | undefined;
+  #moreRowsScheduled = false;
+  #focusNewId: number | undefined;
+  #focusFirstInvalid = false;
+
+  constructor(host: CcpAttributes) {
+    this.#host = host;
+    this.controller = new AttributesController(host);
+  }
+
+  save(): Promise<void> {
+    const c = this.controller;
+    const result = c.save();
+    if (c.status === 'blocked' && c.problemCount > 0) this.#focusFirstInvalid = true;
+    return result;
+  }
+
+  #add = (): void => {
+    this.#focusNewId = this.controller.addField();
+  };
+
+  #remove(id: number): void {
+    this.controller.removeNewField(id);
+    this.#host.renderRoot.querySelector<HTMLElement>('[part~="add-button"]')?.focus();
+  }
+
+  /** Resolves once every row of the current contact is rendered (the host's updateComplete awaited in between). */
+  async allRowsRendered(): Promise<void> {
+    const host = this.#host;
+    await host.updateComplete;
+    while (this.#rowLimit < this.controller.keys.length) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      await host.updateComplete;
+    }
+    const rows = host.renderRoot.querySelectorAll('ccp-attribute-field');
+    await Promise.all([...rows].map((row) => row.updateComplete));
+  }
+
+  #scheduleMoreRows(): void {
+    if (this.#moreRowsScheduled || this.#rowLimit >= this.controller.keys.length) return;
+    this.#moreRowsScheduled = true;
+    let done = false;
+    const more = (): void => {
+      if (done) return;
+      done = true;
+      this.#moreRowsScheduled = false;
+      this.#rowLimit += ROWS_PER_FRAME;
+      this.#host.requestUpdate();
+    };
+    requestAnimationFrame(more);
+    setTimeout(more, 100); // rAF does not run in a hidden tab
+  }
+
+  /** The host's updated(): more rows, and focus moves. */
+  updated(): void {
+    const root = this.#host.renderRoot;
+    this.#scheduleMoreRows();
+    if (this.#focusNewId !== undefined) {
+      root.querySelector<HTMLElement>(`#n${this.#focusNewId}-key`)?.focus();
+      this.#focusNewId = undefined;
+    }
+    if (this.#focusFirstInvalid) {
+      this.#focusFirstInvalid = false;
+      const id = this.controller.firstInvalidId;
+      if (id !== undefined) {
+        const target = root.querySelector<HTMLElement>(`#f${id}, #n${id}-key[aria-invalid="true"], #n${id}-value`);
+        target?.focus();
+      }
+    }
+  }
+
+  /** Everything under the header: notices, the fields, the meter and the footer. */
+  render(): TemplateResult {
+    const host = this.#host;
+    if (!this.#styled) {
+      this.#styled = true;
+      addEditorStyles(host.renderRoot as ShadowRoot);
+    }
+    const c = this.controller;
+    const contact = c.contact;
+    if (contact?.contactId !== this.#rowsFor) {
+      // Another contact: paint its first rows at once, the rest in the next frames.
+      this.#rowsFor = contact?.contactId;
+      this.#rowLimit = FIRST_ROWS;
+    }
+    const reason = c.readOnlyReason;
+    const editable = reason === undefined;
+    return html`${c.schemaError
+        ? html`<div part="notice" class="notice error-notice" role="alert">
+            <strong>The schema was ignored.</strong>
+            <ul>${c.schemaError.problems.map((problem) => html`<li>${problem}</li>`)}</ul>
+          </div>`
+        : nothing}
+      ${host.setupError
+        ? html`<div part="notice" class="notice error-notice" role="alert">
+            <strong>Contact attributes are not set up correctly.</strong><br />${host.setupError}
+          </div>`
+        : nothing}
+      ${reason === 'setup-error'
+        ? nothing
+        : reason === 'no-contact'
+        ? html`<div part="notice" class="notice"><slot name="empty">No contact is open. Attributes appear here when you take a contact.</slot></div>`
+        : reason
+          ? html`<div part="notice" class="notice">
+              ${readOnlyMessages[reason]}
+              ${reason === 'no-instance' && contact?.instanceError ? html`<br />${contact.instanceError.message}` : nothing}
+            </div>`
+          : nothing}
+      ${contact && !contact.monitoring ? this.#editor(editable) : nothing}`;
+  }
+
+  #editor(editable: boolean): TemplateResult {
+    const c = this.controller;
+    const locked = !editable || c.busy;
+    const flagRequired = c.contact?.ended ?? false;
+    const keys = c.keys;
+    const missing = c.missingRequired;
+    return html`
+      <div part="list" class="list" role="group" aria-label="Attributes">
+        ${guard([c.structureVersion, locked, flagRequired, keys, Math.min(this.#rowLimit, keys.length)], () =>
+          keys.length === 0
+            ? html`<p class="empty">This contact has no attributes yet.</p>`
+            : repeat(
+                keys.length > this.#rowLimit ? keys.slice(0, this.#rowLimit) : keys,
+                (key) => key,
+                (key) => html`<ccp-attribute-field
+                  .controller=${c}
+                  .fieldKey=${key}
+                  .version=${c.structureVersion}
+                  .locked=${locked}
+                  .flagRequired=${flagRequired}
+                ></ccp-attribute-field>`,
+              ),
+        )}
+      </div>
+      ${editable ? this.#newFields(locked) : nothing}
+      ${missing.length > 0
+        ? html`<p class="notice warn-notice">
+            Required for after-contact work: ${missing.map((spec) => spec.label).join(', ')}.
+          </p>`
+        : nothing}
+      ${this.#meter()} ${editable ? this.#footer() : nothing}
+      <div class="sr-only" aria-live="polite">${c.lastProblem ?? ''}</div>
+    `;
+  }
+
+  #newFields(locked: boolean): TemplateResult {
+    const c = this.controller;
+    return html`<div part="new-fields" class="new-fields">
+        ${c.newFields.map((field) => {
+          const id = `n${field.id}`;
+          const keyDescribed = field.keyProblem ? `${id}-key-error` : undefined;
+          const valueDescribed = field.valueProblem ? `${id}-value-error` : undefined;
+          return html`<div part="field" class="field new${field.keyProblem || field.valueProblem ? ' invalid' : ''}">
+            <div class="pair">
+              <label part="label" for="${id}-key">New attribute name</label>
+              <input id="${id}-key" part="input" class="input" autocomplete="off" spellcheck="false" .value=${live(field.key)}
+                ?readonly=${locked} aria-invalid=${field.keyProblem ? 'true' : 'false'} aria-describedby=${ifDefined(keyDescribed)}
+                @input=${(event: Event) => c.setNewKey(field.id, (event.target as HTMLInputElement).value)} />
+              ${field.keyProblem ? html`<div part="error" class="error" id="${id}-key-error">${field.keyProblem}</div>` : nothing}
+            </div>
+            <div class="pair">
+              <label part="label" for="${id}-value">Value${field.key ? html`<span class="sr-only"> of ${field.key}</span>` : nothing}</label>
+              <input id="${id}-value" part="input" class="input" autocomplete="off" .value=${live(field.value)} ?readonly=${locked}
+                aria-invalid=${field.valueProblem ? 'true' : 'false'} aria-describedby=${ifDefined(valueDescribed)}
+                @input=${(event: Event) => c.setNewValue(field.id, (event.target as HTMLInputElement).value)} />
+              ${field.valueProblem ? html`<div part="error" class="error" id="${id}-value-error">${field.valueProblem}</div>` : nothing}
+            </div>
+            <button type="button" class="small" ?disabled=${locked} @click=${() => this.#remove(field.id)}>
+              Remove<span class="sr-only"> new attribute ${field.key}</span>
+            </button>
+          </div>`;
+        })}
+      </div>
+      <div class="add-row">
+        <button type="button" part="add-button" class="secondary" ?disabled=${locked} @click=${this.#add}>Add attribute</button>
+      </div>
+      <p class="help">Clearing a value saves it as empty text: Amazon Connect cannot delete an attribute once it exists.</p>`;
+  }
+
+  #meter(): TemplateResult {
+    const c = this.controller;
+    const used = c.bytesUsed;
+    const level = c.budgetLevel;
+    const percent = Math.min(100, (used / MAX_TOTAL_BYTES) * 100);
+    const text = `${format(used)} of ${format(MAX_TOTAL_BYTES)} bytes`;
+    return html`<div part="meter" class="meter ${level}">
+      <div class="meter-head">
+        <span id="meter-label">Attribute space</span>
+        <span class="meter-text">${text}</span>
+      </div>
+      <div class="bar" role="meter" aria-labelledby="meter-label" aria-valuemin="0" aria-valuemax=${MAX_TOTAL_BYTES}
+        aria-valuenow=${Math.min(used, MAX_TOTAL_BYTES)} aria-valuetext=${text}>
+        <div class="fill" style="width: ${percent.toFixed(2)}%"></div>
+      </div>
+      <div class="budget-message" role="status">
+        ${level === 'over'
+          ? `Over the limit by ${format(used - MAX_TOTAL_BYTES)} bytes: shorten or clear values to save.`
+          : level === 'warn'
+            ? `Nearly full: ${format(MAX_TOTAL_BYTES - used)} bytes left.`
+            : ''}
+      </div>
+    </div>`;
+  }
+
+  #footer(): TemplateResult {
+    const c = this.controller;
+    const status = c.status;
+    const count = c.changeCount;
+    const busy = c.busy;
+    const failed = status === 'failed';
+    return html`<div part="footer" class="footer">
+      <div part="status" class="status ${status}" role="status">${failed ? '' : (c.statusMessage ?? '')}</div>
+      <div class="alert" role="alert">
+        ${failed
+          ? html`<span>${c.statusMessage}</span>
+              <button type="button" class="small" @click=${() => this.#host.save()}>Retry</button>`
+          : nothing}
+      </div>
+      <div class="actions">
+        <span class="changes">${count === 0 ? 'No unsaved changes' : `${count} unsaved change${count === 1 ? '' : 's'}`}</span>
+        <button type="button" part="revert-button" class="secondary" ?disabled=${count === 0 || busy} @click=${() => this.#host.revert()}>
+          Revert
+        </button>
+        <button type="button" part="save-button" class="primary" ?disabled=${count === 0 || busy} aria-keyshortcuts="Control+Enter Meta+Enter"
+          aria-describedby="save-hint" @click=${() => this.#host.save()}>
+          ${status === 'waiting' ? 'Waiting…' : busy ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+      <div class="help" id="save-hint">Ctrl+Enter (⌘+Enter on a Mac) saves.</div>
+    </div>`;
+  }
+}
