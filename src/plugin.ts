@@ -53,12 +53,38 @@ export async function createCcpAttributes(options: CcpAttributesOptions = {}): P
   const clients = new Map<string, AttributesClient>();
   const { credentials } = options;
 
-  /** The region of a write: configured, else the contact's, else the agent's ARN's. */
-  const regionOf = (contact: ContactRef): string => {
-    const region =
-      options.region ??
-      tracker.contacts.get(contact.contactId)?.region ??
-      (tracker.agent ? parseConnectArn(tracker.agent.arn)?.region : undefined);
+  const knownRegion = (contact: ContactRef): string | undefined =>
+    options.region ??
+    tracker.contacts.get(contact.contactId)?.region ??
+    (tracker.agent ? parseConnectArn(tracker.agent.arn)?.region : undefined);
+
+  /** Resolves once Streams reported the agent (aborts with `signal`). */
+  const agentKnown = (signal: AbortSignal): Promise<void> =>
+    new Promise((resolve, reject) => {
+      signal.throwIfAborted();
+      const done = (): void => {
+        off();
+        signal.removeEventListener('abort', onAbort);
+      };
+      const onAbort = (): void => {
+        done();
+        reject(signal.reason);
+      };
+      const off = tracker.on('change', () => {
+        if (!tracker.agent) return;
+        done();
+        resolve();
+      });
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+
+  /**
+   * The region of a write: configured, else the contact's, else the agent's ARN's. Writes replayed after a
+   * reload can reach the outbox before Streams reported the agent: they wait for it instead of failing.
+   */
+  const regionOf = async (contact: ContactRef, signal: AbortSignal): Promise<string> => {
+    if (knownRegion(contact) === undefined && !tracker.agent) await agentKnown(signal);
+    const region = knownRegion(contact);
     if (!region) {
       throw new AttributesError('validation', 'The AWS region of this contact is unknown: set the `region` option.');
     }
@@ -74,8 +100,8 @@ export async function createCcpAttributes(options: CcpAttributesOptions = {}): P
     outbox = createOutbox({
       ...options.outbox,
       store,
-      sender: (contact, attributes, { signal, stored }) => {
-        const region = regionOf(contact);
+      sender: async (contact, attributes, { signal, stored }) => {
+        const region = await regionOf(contact, signal);
         let client = clients.get(region);
         if (!client) {
           client = new AttributesClient({ region, credentials, endpoint: options.endpoint, maxAttempts: 1 });
