@@ -94,32 +94,43 @@ export async function createCcpAttributes(options: CcpAttributesOptions = {}): P
   let outbox: Outbox | undefined;
   let tagger: Tagger | undefined;
   const cleanup: (() => void)[] = [];
+  const dispose = (): void => {
+    outbox?.close();
+    for (const off of cleanup) off();
+    tracker.dispose();
+  };
   if (credentials) {
-    const store = options.outbox?.store ?? (await openIdbOutboxStore());
-    if (store !== options.outbox?.store) cleanup.push(() => store.close());
-    outbox = createOutbox({
-      ...options.outbox,
-      store,
-      sender: async (contact, attributes, { signal, stored }) => {
-        const region = await regionOf(contact, signal);
-        let client = clients.get(region);
-        if (!client) {
-          client = new AttributesClient({ region, credentials, endpoint: options.endpoint, maxAttempts: 1 });
-          clients.set(region, client);
-        }
-        return client.update(contact.instanceId, contact.initialContactId, attributes, { signal, ...(stored ? { stored } : {}) });
-      },
-    });
-    cleanup.push(recordLandedWrites(outbox, tracker));
-    if (options.rules !== undefined) {
-      tagger = createTagger({
-        tracker,
-        outbox,
-        rules: options.rules,
-        ...(options.onTagError ? { onError: options.onTagError } : {}),
-        ...(options.onTag ? { onTag: options.onTag } : {}),
+    // The tracker already subscribed to Streams: a failure below (no IndexedDB, bad rules or outbox options) undoes it.
+    try {
+      const store = options.outbox?.store ?? (await openIdbOutboxStore());
+      if (store !== options.outbox?.store) cleanup.push(() => store.close());
+      outbox = createOutbox({
+        ...options.outbox,
+        store,
+        sender: async (contact, attributes, { signal, stored }) => {
+          const region = await regionOf(contact, signal);
+          let client = clients.get(region);
+          if (!client) {
+            client = new AttributesClient({ region, credentials, endpoint: options.endpoint, maxAttempts: 1 });
+            clients.set(region, client);
+          }
+          return client.update(contact.instanceId, contact.initialContactId, attributes, { signal, ...(stored ? { stored } : {}) });
+        },
       });
-      cleanup.push(() => tagger?.dispose());
+      cleanup.push(recordLandedWrites(outbox, tracker));
+      if (options.rules !== undefined) {
+        tagger = createTagger({
+          tracker,
+          outbox,
+          rules: options.rules,
+          ...(options.onTagError ? { onError: options.onTagError } : {}),
+          ...(options.onTag ? { onTag: options.onTag } : {}),
+        });
+        cleanup.push(() => tagger?.dispose());
+      }
+    } catch (error) {
+      dispose();
+      throw error;
     }
   }
 
@@ -140,10 +151,6 @@ export async function createCcpAttributes(options: CcpAttributesOptions = {}): P
       const ref = { contactId: contact.contactId, initialContactId: contact.initialContactId, instanceId: contact.instanceId };
       await outbox.write(ref, attributes, { origin: 'agent', stored: contact.attributes, ...rest });
     },
-    dispose() {
-      outbox?.close();
-      for (const off of cleanup) off();
-      tracker.dispose();
-    },
+    dispose,
   };
 }

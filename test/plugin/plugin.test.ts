@@ -93,4 +93,21 @@ describe('createCcpAttributes', () => {
     expect(outbox.failures()).to.deep.equal([]);
     expect(await storedAttributes(instanceId, contactId)).to.deep.equal({ Note: 'before the reload' });
   });
+
+  it('undoes what it set up when the setup fails (bad rules): no Streams subscription is left behind', async () => {
+    const fake = fakeStreams();
+    let error: unknown;
+    try {
+      plugin = await createCcpAttributes({
+        credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
+        tracker: { streams: fake.streams },
+        outbox: { store: new MemoryOutboxStore() },
+        rules: [{ on: 'not-an-event', set: { a: 'b' } }],
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as Error | undefined)?.name).to.equal('TagRuleError');
+    expect(fake.subscriptions()).to.equal(0);
+  });
 });
