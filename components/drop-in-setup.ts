@@ -3,7 +3,7 @@
  * assembles the plugin (tracker, outbox, tagging; the AWS SDK loads on first use) and wires the editors.
  */
 import type { CcpAttributes as CcpAttributesElement } from './ccp-attributes.ts';
-import { DropInConfigError, readDropInConfig, type DropInConfig } from '../src/drop-in-config.ts';
+import { checkRules, DropInConfigError, readDropInConfig, type DropInConfig } from '../src/drop-in-config.ts';
 import type { CcpAttributes, CcpAttributesOptions } from '../src/plugin.ts';
 
 function element<T extends Element>(selector: string, attribute: string): T {
@@ -28,9 +28,16 @@ async function pluginOptions(config: DropInConfig): Promise<CcpAttributesOptions
   const { cognito } = config;
   let rules = config.rules;
   if (config.rulesUrl !== undefined) {
-    const response = await fetch(config.rulesUrl);
-    if (!response.ok) throw new DropInConfigError([{ attribute: 'data-rules-url', message: `${config.rulesUrl} answered ${response.status}.` }]);
-    rules = await response.json();
+    const problem = (message: string): DropInConfigError => new DropInConfigError([{ attribute: 'data-rules-url', message: `${config.rulesUrl} ${message}` }]);
+    const response = await fetch(config.rulesUrl).catch((error: Error) => {
+      throw problem(`could not be fetched (${error.message}).`);
+    });
+    if (!response.ok) throw problem(`answered ${response.status}.`);
+    rules = await response.json().catch((error: Error) => {
+      throw problem(`is not valid JSON (${error.message}).`);
+    });
+    const invalid = checkRules(rules, 'data-rules-url');
+    if (invalid) throw new DropInConfigError([invalid]);
   }
   const container = config.ccpUrl === undefined ? undefined : config.ccpContainer === undefined ? undefined : element<HTMLElement>(config.ccpContainer, 'data-ccp-container');
   return {

@@ -3,6 +3,7 @@
  * checked, and turned into plugin options. Every problem names the attribute it comes from.
  */
 import type { CognitoCredentialsOptions } from './client.ts';
+import { parseRules, TagRuleError } from './tagging/rules.ts';
 
 /** The data-* attributes the drop-in script reads (names without `data-`). */
 export const DROP_IN_ATTRIBUTES = {
@@ -129,11 +130,14 @@ export function readDropInConfig(dataset: DOMStringMap, base: string): DropInCon
   let rules: unknown;
   const inlineRules = text('rules');
   if (inlineRules !== undefined) {
+    let problem: DropInProblem | undefined;
     try {
       rules = JSON.parse(inlineRules);
     } catch (error) {
-      problems.push({ attribute: 'data-rules', message: `is not valid JSON (${(error as Error).message}).` });
+      problem = { attribute: 'data-rules', message: `is not valid JSON (${(error as Error).message}).` };
     }
+    problem ??= checkRules(rules, 'data-rules');
+    if (problem) problems.push(problem);
   }
   const rulesUrl = url('rules-url');
   if (inlineRules !== undefined && rulesUrl !== undefined) {
@@ -167,6 +171,17 @@ export function readDropInConfig(dataset: DOMStringMap, base: string): DropInCon
       ...(rate === undefined ? {} : { rate: { ratePerSecond: rate, burst: Math.max(1, Math.ceil(rate * 2)) } }),
     },
   };
+}
+
+/** The problem of a tagging rule list read from `attribute`, or undefined when the rules are valid. */
+export function checkRules(rules: unknown, attribute: 'data-rules' | 'data-rules-url'): DropInProblem | undefined {
+  try {
+    parseRules(rules);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof TagRuleError)) throw error;
+    return { attribute, message: error.message };
+  }
 }
 
 function camel(name: string): string {

@@ -66,6 +66,7 @@ describe('readDropInConfig', () => {
     ['both token sources', { identityPoolId: 'us-east-1:abc', loginProvider: 'p', loginTokenFunction: 'f', loginTokenStorage: 's' }, ['data-login-token-function']],
     ['login settings without a pool', { loginProvider: 'p', cognitoEndpoint: 'http://127.0.0.1:1' }, ['data-login-provider', 'data-cognito-endpoint']],
     ['rules that are not JSON', { rules: '[{on: connected}]' }, ['data-rules']],
+    ['JSON rules that are not valid rules', { rules: '[{"on":"hung-up","set":{"a":"b"}}]' }, ['data-rules']],
     ['inline rules and a rules URL', { rules: '[]', rulesUrl: 'r.json' }, ['data-rules-url']],
     ['a CCP container without a CCP URL', { ccpContainer: '#ccp' }, ['data-ccp-container']],
     ['a URL that is not one', { endpoint: 'http://' }, ['data-endpoint']],
