@@ -1,8 +1,10 @@
 // `npm run bench`: every benchmark, printing figures (no assertions; targets are in the issues and the README).
 import { benchEditor } from './editor.ts';
+import { benchEventToWire } from './event-to-wire.ts';
 import { benchOutbox } from './outbox.bench.ts';
 import { benchSize } from './size.ts';
 
 await benchSize();
 await benchEditor();
 await benchOutbox();
+await benchEventToWire();
