@@ -70,20 +70,14 @@ export async function start(script: HTMLScriptElement, editors: CcpAttributesEle
     const target = element<HTMLElement>(config.target, 'data-target');
     editors.push(target.appendChild(document.createElement('ccp-attributes')));
   }
+  const options = await pluginOptions(config);
   if (config.ccpUrl !== undefined && config.ccpContainer === undefined) {
     const container = document.createElement('div');
     container.className = 'ccp-attributes-ccp';
     container.style.cssText = 'width: 320px; height: 480px';
     script.after(container);
-    config.ccpContainer = undefined;
-    const options = await pluginOptions(config);
     options.tracker = { ...options.tracker, container };
-    return assemble(options, editors);
   }
-  return assemble(await pluginOptions(config), editors);
-}
-
-async function assemble(options: CcpAttributesOptions, editors: CcpAttributesElement[]): Promise<CcpAttributes> {
   const { createCcpAttributes } = await import('../src/plugin.ts');
   const plugin = await createCcpAttributes(options);
   for (const editor of editors) {
@@ -92,4 +86,3 @@ async function assemble(options: CcpAttributesOptions, editors: CcpAttributesEle
   }
   return plugin;
 }
-

@@ -51,9 +51,15 @@ type Connect = InstanceType<Sdk['ConnectClient']>;
 
 let sdkModule: Promise<Sdk> | undefined;
 
-/** Loads the AWS SDK half of the plugin (once per page). Call it early to warm the cache. */
+/**
+ * Loads the AWS SDK half of the plugin (once per page; a failed load, e.g. a network blip while fetching
+ * the chunk, is tried again on the next call). Call it early to warm the cache.
+ */
 export function loadSdk(): Promise<Sdk> {
-  sdkModule ??= import('./sdk.ts');
+  sdkModule ??= import('./sdk.ts').catch((error: unknown) => {
+    sdkModule = undefined;
+    throw error;
+  });
   return sdkModule;
 }
 
@@ -93,13 +99,14 @@ export class AttributesClient implements AttributeWriter {
   async update(instanceId: string, initialContactId: string, attributes: Readonly<Attributes>, options: UpdateOptions = {}): Promise<void> {
     assertValidUpdate({ instanceId, initialContactId, attributes, stored: options.stored });
     options.signal?.throwIfAborted();
-    const [connect, sdk] = await Promise.all([this.#client(), loadSdk()]);
-    const command = new sdk.UpdateContactAttributesCommand({
-      InstanceId: instanceId,
-      InitialContactId: initialContactId,
-      Attributes: { ...attributes },
-    });
-    await this.#send(() => connect.send(command, { abortSignal: options.signal }), options.signal);
+    await this.#send(async (connect, sdk) => {
+      const command = new sdk.UpdateContactAttributesCommand({
+        InstanceId: instanceId,
+        InitialContactId: initialContactId,
+        Attributes: { ...attributes },
+      });
+      await connect.send(command, { abortSignal: options.signal });
+    }, options.signal);
   }
 
   /** AttributeWriter: one direct UpdateContactAttributes call. */
@@ -115,17 +122,23 @@ export class AttributesClient implements AttributeWriter {
   async get(instanceId: string, initialContactId: string, options: RequestOptions = {}): Promise<Attributes> {
     assertValidUpdate({ instanceId, initialContactId, attributes: {} });
     options.signal?.throwIfAborted();
-    const [connect, sdk] = await Promise.all([this.#client(), loadSdk()]);
-    const command = new sdk.GetContactAttributesCommand({ InstanceId: instanceId, InitialContactId: initialContactId });
-    const output = await this.#send(() => connect.send(command, { abortSignal: options.signal }), options.signal);
+    const output = await this.#send(
+      (connect, sdk) =>
+        connect.send(new sdk.GetContactAttributesCommand({ InstanceId: instanceId, InitialContactId: initialContactId }), {
+          abortSignal: options.signal,
+        }),
+      options.signal,
+    );
     return { ...(output.Attributes ?? {}) };
   }
 
-  async #send<T>(send: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    const { now } = this.#options;
-    if (now) (await this.#client()).config.systemClockOffset = now().getTime() - Date.now();
+  /** Loads the SDK and the client, then sends; every failure, loading included, becomes an AttributesError. */
+  async #send<T>(send: (connect: Connect, sdk: Sdk) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     try {
-      return await send();
+      const [connect, sdk] = await Promise.all([this.#client(), loadSdk()]);
+      const { now } = this.#options;
+      if (now) connect.config.systemClockOffset = now().getTime() - Date.now();
+      return await send(connect, sdk);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       throw toAttributesError(error);
@@ -142,6 +155,9 @@ export class AttributesClient implements AttributeWriter {
         ...(maxAttempts === undefined ? {} : { maxAttempts }),
         ...(requestHandler === undefined ? {} : { requestHandler }),
       });
+    }, (error: unknown) => {
+      this.#connect = undefined;
+      throw error;
     });
     return this.#connect;
   }
@@ -176,12 +192,17 @@ export function cognitoCredentials(options: CognitoCredentialsOptions): Credenti
   const region = options.region ?? options.identityPoolId.slice(0, options.identityPoolId.indexOf(':'));
   let provider: Promise<CredentialsProvider> | undefined;
   return async () => {
-    provider ??= loadSdk().then(({ fromCognitoIdentityPool }) =>
-      fromCognitoIdentityPool({
-        identityPoolId: options.identityPoolId,
-        logins: options.logins,
-        clientConfig: { region, ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }) },
-      }),
+    provider ??= loadSdk().then(
+      ({ fromCognitoIdentityPool }) =>
+        fromCognitoIdentityPool({
+          identityPoolId: options.identityPoolId,
+          logins: options.logins,
+          clientConfig: { region, ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }) },
+        }),
+      (error: unknown) => {
+        provider = undefined;
+        throw error;
+      },
     );
     try {
       return await (await provider)();
@@ -244,7 +265,7 @@ export function toAttributesError(error: unknown): AttributesError {
   const name = typeof record.name === 'string' ? record.name : undefined;
   const rawStatus = record.$metadata?.httpStatusCode;
   const status = typeof rawStatus === 'number' ? rawStatus : undefined;
-  const awsType = name !== undefined && name in typeKinds ? name : undefined;
+  const awsType = name !== undefined && Object.hasOwn(typeKinds, name) ? name : undefined;
   const kind = (awsType === undefined ? undefined : typeKinds[awsType]) ?? (status === undefined ? undefined : kindOfStatus(status)) ?? 'network';
   const detail = typeof record.message === 'string' && record.message !== '' && record.message !== 'UnknownError' ? record.message : '';
   const message = kind === 'validation' && detail ? `${kindMessages[kind]}: ${detail}` : `${kindMessages[kind]}.`;

@@ -1,6 +1,6 @@
 // The real @aws-sdk/client-connect in Chromium, over real HTTP (CORS included), against the Connect API stand-in.
 import { expect } from '@open-wc/testing';
-import { AttributesClient, cognitoCredentials, loadSdk, type RequestHandler } from '../../src/client.ts';
+import { AttributesClient, cognitoCredentials, loadSdk, toAttributesError, type RequestHandler } from '../../src/client.ts';
 import { AttributesError } from '../../src/errors.ts';
 import {
   newContactId,
@@ -285,6 +285,23 @@ describe('AttributesClient', () => {
       { signingDate: new Date('2026-01-02T03:04:05.000Z'), unsignableHeaders: new Set(Object.keys(unsigned).filter((h) => !signedHeaders.includes(h))) },
     );
     expect((resigned as { headers: Record<string, string> }).headers['authorization']).to.equal(authorization);
+  });
+
+  describe('toAttributesError', () => {
+    it('classifies a failed load of the SDK chunk (no response at all) as a retryable network error', () => {
+      const error = toAttributesError(new TypeError('Failed to fetch dynamically imported module: /chunks/sdk.js'));
+      expect([error.kind, error.retryable, error.status]).to.deep.equal(['network', true, undefined]);
+    });
+
+    it('reads only its own table of AWS error types (no inherited names)', () => {
+      const error = toAttributesError(Object.assign(new Error('odd'), { name: 'constructor', $metadata: { httpStatusCode: 503 } }));
+      expect([error.kind, error.awsType]).to.deep.equal(['server', undefined]);
+    });
+
+    it('classifies by HTTP status when the browser could not read the AWS error type', () => {
+      const kinds = [400, 403, 404, 429, 500].map((status) => toAttributesError(Object.assign(new Error(''), { name: 'Unknown', $metadata: { httpStatusCode: status } })).kind);
+      expect(kinds).to.deep.equal(['validation', 'auth', 'not-found', 'throttled', 'server']);
+    });
   });
 
   it('loadSdk loads the SDK once', async () => {
