@@ -101,6 +101,8 @@ function readStreamsContact(contact: connect.Contact): SourceContact | undefined
 /** The Streams adapter: see the module comment. */
 export class StreamsContactSource implements ContactSource {
   readonly #options: StreamsSourceOptions;
+  /** Where and how to initialise the CCP when the page has none (both options given). */
+  readonly #init: { container: HTMLElement; options: connect.InitCCPOptions } | undefined;
   #sink: SourceSink | undefined;
   #subscriptions: connect.Subscription[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -112,8 +114,11 @@ export class StreamsContactSource implements ContactSource {
   #lastAgent = '';
 
   /** Creates the adapter; nothing happens before `start`. */
+  /** Throws a TypeError at once for `initCCP` without a `container` (not later, inside a polling timer). */
   constructor(options: StreamsSourceOptions = {}) {
+    if (options.initCCP && !options.container) throw new TypeError('createStreamsTracker: `container` is required with `initCCP`.');
     this.#options = options;
+    this.#init = options.initCCP && options.container ? { container: options.container, options: options.initCCP } : undefined;
   }
 
   /** Attaches now if Streams is initialised (or initialises it when asked to), else waits for it. */
@@ -193,10 +198,8 @@ export class StreamsContactSource implements ContactSource {
     const streams = this.#global();
     const internals = streams as unknown as StreamsInternals | undefined;
     let bus = internals?.core?.getEventBus?.() ?? undefined;
-    if (streams && !bus && this.#options.initCCP && this.#mayInitialize(streams)) {
-      const container = this.#options.container;
-      if (!container) throw new TypeError('createStreamsTracker: `container` is required with `initCCP`.');
-      streams.core.initCCP(container, this.#options.initCCP);
+    if (streams && !bus && this.#init && this.#mayInitialize(streams)) {
+      streams.core.initCCP(this.#init.container, this.#init.options);
       bus = internals?.core.getEventBus() ?? undefined;
     }
     if (streams && bus) {

@@ -246,6 +246,10 @@ describe('StreamsContactSource without an initialised Streams', () => {
     tracker.dispose();
   });
 
+  it('refuses initCCP options without a container at once, with a TypeError naming it', () => {
+    expect(() => new StreamsContactSource({ initCCP: { ccpUrl: 'https://example.com/ccp-v2/' } as connect.InitCCPOptions })).to.throw(TypeError, '`container`');
+  });
+
   it('does not call initCCP when a CCP iframe already exists, even with initCCP options', async () => {
     const iframe = document.createElement('iframe');
     iframe.name = 'Amazon Connect CCP';
