@@ -3,7 +3,7 @@
  * are shared by the tabs of one origin. Entries never hold credentials.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { EntryUpdate, OutboxEntry, OutboxStore, StoreUpdateOptions, StoreUpdateResult } from './types.ts';
+import { markersOf, type EntryUpdate, type MarkerContext, type OutboxEntry, type OutboxStore, type StoreUpdateOptions, type StoreUpdateResult } from './types.ts';
 
 interface OutboxSchema extends DBSchema {
   entries: { key: string; value: OutboxEntry };
@@ -40,25 +40,29 @@ export class IdbOutboxStore implements OutboxStore {
 
   async update(
     id: string,
-    change: (current: OutboxEntry | undefined, revision: number) => EntryUpdate,
+    change: (current: OutboxEntry | undefined, revision: number, markers: MarkerContext) => EntryUpdate,
     options: StoreUpdateOptions = {},
   ): Promise<StoreUpdateResult> {
     // One readwrite transaction over entries, markers and the revision counter: tabs cannot interleave it.
     const tx = this.#db.transaction(['entries', 'markers', 'meta'], 'readwrite');
     const entries = tx.objectStore('entries');
-    const [current, marked, revision] = await Promise.all([
+    const markerStore = tx.objectStore('markers');
+    const markers = markersOf(options);
+    const [current, revision, ...marked] = await Promise.all([
       entries.get(id),
-      options.marker ? tx.objectStore('markers').get(options.marker.id) : Promise.resolve(undefined),
       tx.objectStore('meta').get('revision'),
+      ...markers.map((marker) => markerStore.getKey(marker.id)),
     ]);
-    if (marked) {
+    const fired = new Set(markers.filter((_, index) => marked[index] !== undefined).map((marker) => marker.id));
+    if (markers.length > 0 && fired.size === markers.length) {
       await tx.done;
       return { entry: current, applied: false, revision: 0 };
     }
     const next = (revision ?? 0) + 1;
+    const set = new Set(markers.filter((marker) => !fired.has(marker.id)).map((marker) => marker.id));
     let result: EntryUpdate;
     try {
-      result = change(current, next);
+      result = change(current, next, { fired, set });
     } catch (error) {
       tx.abort();
       await tx.done.catch(() => undefined);
@@ -67,7 +71,7 @@ export class IdbOutboxStore implements OutboxStore {
     const writes: Promise<unknown>[] = [tx.objectStore('meta').put(next, 'revision')];
     if (result === null) writes.push(entries.delete(id));
     else if (result !== undefined) writes.push(entries.put(result));
-    if (options.marker) writes.push(tx.objectStore('markers').put(options.marker));
+    for (const marker of markers) if (set.has(marker.id) && !fired.has(marker.id)) writes.push(markerStore.put(marker));
     await Promise.all([...writes, tx.done]);
     return { entry: result === undefined ? current : (result ?? undefined), applied: true, revision: next };
   }

@@ -1,5 +1,5 @@
 /** An in-memory OutboxStore: for Node, tests and the fleet benchmark (nothing survives a reload). */
-import type { EntryUpdate, OutboxEntry, OutboxStore, StoreUpdateOptions, StoreUpdateResult } from './types.ts';
+import { markersOf, type EntryUpdate, type MarkerContext, type OutboxEntry, type OutboxStore, type StoreUpdateOptions, type StoreUpdateResult } from './types.ts';
 
 let stores = 0;
 
@@ -17,16 +17,19 @@ export class MemoryOutboxStore implements OutboxStore {
 
   async update(
     id: string,
-    change: (current: OutboxEntry | undefined, revision: number) => EntryUpdate,
+    change: (current: OutboxEntry | undefined, revision: number, markers: MarkerContext) => EntryUpdate,
     options: StoreUpdateOptions = {},
   ): Promise<StoreUpdateResult> {
     const current = this.#entries.get(id);
-    if (options.marker && this.#markers.has(options.marker.id)) return { entry: clone(current), applied: false, revision: 0 };
+    const markers = markersOf(options);
+    const fired = new Set(markers.filter((marker) => this.#markers.has(marker.id)).map((marker) => marker.id));
+    if (markers.length > 0 && fired.size === markers.length) return { entry: clone(current), applied: false, revision: 0 };
+    const set = new Set(markers.filter((marker) => !fired.has(marker.id)).map((marker) => marker.id));
     const revision = ++this.#revision;
-    const next = change(clone(current), revision);
+    const next = change(clone(current), revision, { fired, set });
     if (next === null) this.#entries.delete(id);
     else if (next !== undefined) this.#entries.set(id, structuredClone(next));
-    if (options.marker) this.#markers.set(options.marker.id, options.marker.at);
+    for (const marker of markers) if (set.has(marker.id) && !fired.has(marker.id)) this.#markers.set(marker.id, marker.at);
     return { entry: clone(next === undefined ? current : (next ?? undefined)), applied: true, revision };
   }
 

@@ -14,7 +14,7 @@ import { checkUpdate, type Attributes } from '../validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions, WriteOrigin, WriteProgress } from '../writer.ts';
 import { Emitter, type Subscribable } from './emitter.ts';
 import { TokenBucket, backoffDelay, type BackoffOptions } from './pacing.ts';
-import type { OutboxEntry, OutboxStore, StoredError } from './types.ts';
+import type { OutboxEntry, OutboxStore, StoredError, StoreUpdateResult } from './types.ts';
 
 /** Sends one merged request; the default calls `AttributesClient.update`. Must reject with (or with something convertible to) an AttributesError. */
 export type OutboxSender = (
@@ -87,6 +87,16 @@ export interface OutboxOptions {
   /** Random numbers in [0, 1) for the jitter (default Math.random). */
   random?: () => number;
 }
+
+/** One part of `Outbox.writeBatch`: attributes with their own fired marker. */
+export interface OutboxPart {
+  attributes: Readonly<Attributes>;
+  /** The part's fired marker: when it is already set (by this or another tab, before or after a reload) the part is left out. */
+  once: string;
+}
+
+/** How one part of an enqueue settled: queued (`landed` resolves when it landed), or refused. */
+type PartOutcome = { landed: Promise<void> } | { error: unknown };
 
 /** Options of `Outbox.write`. */
 export interface OutboxWriteOptions extends WriteOptions {
@@ -353,65 +363,138 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
    * is known to be stored).
    */
   async write(contact: ContactRef, attributes: Readonly<Attributes>, options: OutboxWriteOptions = {}): Promise<void> {
-    const { landed } = await this.#enqueue(contact, attributes, options);
-    return landed;
+    const [outcome] = await this.#enqueue(contact, [{ attributes, once: options.once }], options);
+    if ('error' in outcome!) throw outcome.error;
+    return outcome!.landed;
   }
 
-  async #enqueue(contact: ContactRef, attributes: Readonly<Attributes>, options: OutboxWriteOptions): Promise<{ landed: Promise<void> }> {
+  /**
+   * Queues several writes of one contact, each with its own fired marker, in ONE store transaction (the rules
+   * one event matched): the markers are checked and set in it, parts whose marker is already set are left out,
+   * and the others are merged in order, as if written one after the other with `write()`. Returns one promise
+   * per part, settling like `write()`'s would: resolved when its attributes landed (at once when its marker was
+   * already set), rejected with its own error (invalid, or over the byte budget: that part alone is refused and
+   * its marker stays unset).
+   */
+  writeBatch(contact: ContactRef, parts: readonly OutboxPart[], options: WriteOptions = {}): Promise<void>[] {
+    const outcomes = this.#enqueue(contact, parts, options);
+    return parts.map((_, index) =>
+      outcomes.then((all) => {
+        const outcome = all[index]!;
+        if ('error' in outcome) throw outcome.error;
+        return outcome.landed;
+      }),
+    );
+  }
+
+  /**
+   * Queues parts in one store transaction (one part for `write()`); settles each part on its own, and rejects as a
+   * whole only when nothing could be queued for a reason common to all parts (closed, aborted, the store failed).
+   * Every part carries a marker, or it is the only part (the store leaves nothing done only when every marker is set).
+   */
+  async #enqueue(contact: ContactRef, parts: readonly { attributes: Readonly<Attributes>; once?: string | undefined }[], options: WriteOptions): Promise<PartOutcome[]> {
     if (this.#closed) throw new Error('Outbox: closed.');
     options.signal?.throwIfAborted();
     const origin: WriteOrigin = options.origin ?? 'agent';
     const ref: ContactRef = { contactId: contact.contactId, initialContactId: contact.initialContactId, instanceId: contact.instanceId };
-    const problems = checkUpdate({ instanceId: ref.instanceId, initialContactId: ref.initialContactId, attributes });
-    if (problems.length > 0) throw validationError(problems);
+    const outcomes: PartOutcome[] = [];
+    const valid: { index: number; values: Attributes; once: string | undefined }[] = [];
+    parts.forEach((part, index) => {
+      const problems = checkUpdate({ instanceId: ref.instanceId, initialContactId: ref.initialContactId, attributes: part.attributes });
+      if (problems.length > 0) outcomes[index] = { error: validationError(problems) };
+      else valid.push({ index, values: { ...part.attributes }, once: part.once });
+    });
+    if (valid.length === 0) return outcomes;
     const key = contactKeyOf(ref);
     if (options.stored) this.setKnownStored(ref, options.stored);
     const known = this.#known.get(key);
-    const values: Attributes = { ...attributes };
-    if (Object.keys(values).length === 0) return { landed: Promise.resolve() };
+    const queued = valid.filter((part) => {
+      if (Object.keys(part.values).length > 0) return true;
+      outcomes[part.index] = { landed: Promise.resolve() };
+      return false;
+    });
+    if (queued.length === 0) return outcomes;
     const now = this.#clock.now();
-    const result = await this.store.update(
-      key,
-      (current, revision) => {
-        const live = current && !current.failed ? current : undefined;
-        const merged = { ...(live?.attributes ?? {}), ...values };
-        const budget = checkUpdate({ instanceId: ref.instanceId, initialContactId: ref.initialContactId, attributes: merged, stored: known });
-        if (budget.length > 0) throw validationError(budget);
-        const revisions = { ...(live?.revisions ?? {}) };
-        for (const name of Object.keys(values)) revisions[name] = revision;
-        const createdAt = live?.createdAt ?? now;
-        let dueAt: number;
-        if (origin === 'agent') dueAt = now;
-        else if (!live) dueAt = now + this.#debounceMs;
-        else if (live.dueAt <= now) dueAt = live.dueAt;
-        else dueAt = Math.min(Math.max(live.dueAt, now + this.#debounceMs), createdAt + this.#maxDebounceMs);
-        return {
-          id: key,
-          contactKey: key,
-          contact: live?.contact ?? ref,
-          attributes: merged,
-          revisions,
-          revision,
-          origin: live?.origin === 'agent' || origin === 'agent' ? 'agent' : 'rule',
-          attempts: live?.attempts ?? 0,
-          lastError: live?.lastError,
-          createdAt,
-          updatedAt: now,
-          dueAt,
-          notBefore: live?.notBefore ?? 0,
-          failed: false,
-        };
-      },
-      options.once === undefined ? {} : { marker: { id: options.once, at: now } },
-    );
-    if (!result.applied) return { landed: Promise.resolve() };
+    const markers = queued.flatMap((part) => (part.once === undefined ? [] : [{ id: part.once, at: now }]));
+    if (markers.length > 0 && markers.length < queued.length) throw new TypeError('Outbox: every part of a batched write needs its own marker.');
+    let accepted = new Set<number>();
+    let refused = new Map<number, AttributesError>();
+    let refusedAll = false;
+    let result: StoreUpdateResult;
+    try {
+      result = await this.store.update(
+        key,
+        (current, revision, marks) => {
+          accepted = new Set();
+          refused = new Map();
+          const live = current && !current.failed ? current : undefined;
+          let merged: Attributes = { ...(live?.attributes ?? {}) };
+          const revisions = { ...(live?.revisions ?? {}) };
+          for (const part of queued) {
+            if (part.once !== undefined && marks.fired.has(part.once)) continue; // fired before: left out
+            const next = { ...merged, ...part.values };
+            const budget = checkUpdate({ instanceId: ref.instanceId, initialContactId: ref.initialContactId, attributes: next, stored: known });
+            if (budget.length > 0) {
+              refused.set(part.index, validationError(budget));
+              if (part.once !== undefined) marks.set.delete(part.once);
+              continue;
+            }
+            merged = next;
+            for (const name of Object.keys(part.values)) revisions[name] = revision;
+            accepted.add(part.index);
+          }
+          if (accepted.size === 0) {
+            // Nothing to queue: abort the transaction (no marker set), each refused part rejects with its reason.
+            refusedAll = true;
+            throw refused.values().next().value ?? new Error('Outbox: nothing to queue.');
+          }
+          const createdAt = live?.createdAt ?? now;
+          let dueAt: number;
+          if (origin === 'agent') dueAt = now;
+          else if (!live) dueAt = now + this.#debounceMs;
+          else if (live.dueAt <= now) dueAt = live.dueAt;
+          else dueAt = Math.min(Math.max(live.dueAt, now + this.#debounceMs), createdAt + this.#maxDebounceMs);
+          return {
+            id: key,
+            contactKey: key,
+            contact: live?.contact ?? ref,
+            attributes: merged,
+            revisions,
+            revision,
+            origin: live?.origin === 'agent' || origin === 'agent' ? 'agent' : 'rule',
+            attempts: live?.attempts ?? 0,
+            lastError: live?.lastError,
+            createdAt,
+            updatedAt: now,
+            dueAt,
+            notBefore: live?.notBefore ?? 0,
+            failed: false,
+          };
+        },
+        markers.length === 0 ? {} : { markers },
+      );
+    } catch (error) {
+      if (!refusedAll) throw error;
+      for (const part of queued) outcomes[part.index] = refused.has(part.index) ? { error: refused.get(part.index) } : { landed: Promise.resolve() };
+      return outcomes;
+    }
+    if (!result.applied) {
+      for (const part of queued) outcomes[part.index] = { landed: Promise.resolve() };
+      return outcomes;
+    }
     const entry = result.entry!;
-    const waitFor: Record<string, number> = {};
-    for (const name of Object.keys(values)) waitFor[name] = entry.revisions[name] ?? result.revision;
-    const landed = this.#waitFor(key, waitFor, options);
+    for (const part of queued) {
+      if (refused.has(part.index)) outcomes[part.index] = { error: refused.get(part.index) };
+      else if (!accepted.has(part.index)) outcomes[part.index] = { landed: Promise.resolve() };
+      else {
+        const waitFor: Record<string, number> = {};
+        for (const name of Object.keys(part.values)) waitFor[name] = entry.revisions[name] ?? result.revision;
+        outcomes[part.index] = { landed: this.#waitFor(key, waitFor, options) };
+      }
+    }
     this.#changed(key, entry, result.revision);
     this.#schedule();
-    return { landed };
+    return outcomes;
   }
 
   /** Sends every pending entry as soon as the pacing allows, without waiting for the debounce. */
@@ -434,9 +517,10 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     for (const [key, value] of Object.entries(failed.attributes)) {
       if (!live || live.failed || !(key in live.attributes)) values[key] = value;
     }
-    const { landed } = await this.#enqueue(failed.contact, values, { origin: 'agent' });
+    const [outcome] = await this.#enqueue(failed.contact, [{ attributes: values }], { origin: 'agent' });
+    if ('error' in outcome!) throw outcome.error;
     await this.#remove(id, (current) => current?.failed === true);
-    return landed;
+    return outcome!.landed;
   }
 
   /** Deletes a kept failure for good (an explicit decision of the agent or the host page). */

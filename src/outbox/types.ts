@@ -50,17 +50,38 @@ export interface OutboxEntry {
 /** What an atomic update of one entry decides: a new entry, `null` to delete it, `undefined` to leave it. */
 export type EntryUpdate = OutboxEntry | null | undefined;
 
+/** A fired marker: its id and when it was set (ms since the epoch, for pruning). */
+export interface FiredMarker {
+  id: string;
+  at: number;
+}
+
 /** Options of `OutboxStore.update`. */
 export interface StoreUpdateOptions {
   /** A fired marker checked and set in the same transaction: when it is already set nothing changes. */
-  marker?: { id: string; at: number } | undefined;
+  marker?: FiredMarker | undefined;
+  /**
+   * Several fired markers checked and set in the same transaction (the parts of one batched write, e.g. the
+   * rules one event matched). When every one is already set nothing changes (`applied` false, `change` is not
+   * called); otherwise `change` learns which are set (`MarkerContext.fired`) and the transaction sets the others,
+   * except those `change` takes out of `MarkerContext.set`. `marker` alone is `markers: [marker]`.
+   */
+  markers?: readonly FiredMarker[] | undefined;
+}
+
+/** What `change` learns, and decides, about the markers of `StoreUpdateOptions.markers` (or `marker`). */
+export interface MarkerContext {
+  /** The update's markers that are already set (by this or another tab, before or after a reload). */
+  readonly fired: ReadonlySet<string>;
+  /** The markers this transaction sets: at first every one not fired; `change` deletes those of parts it refused. */
+  readonly set: Set<string>;
 }
 
 /** The result of `OutboxStore.update`. */
 export interface StoreUpdateResult {
   /** The entry after the update (undefined when there is none). */
   entry: OutboxEntry | undefined;
-  /** False when the marker was already set, so nothing was done. */
+  /** False when the marker (every one of `markers`) was already set, so nothing was done. */
   applied: boolean;
   /** The store revision of this update (0 when nothing was applied). */
   revision: number;
@@ -78,7 +99,7 @@ export interface OutboxStore {
   /** Reads, transforms and writes one entry atomically; `revision` is a new store-wide increasing number. */
   update(
     id: string,
-    change: (current: OutboxEntry | undefined, revision: number) => EntryUpdate,
+    change: (current: OutboxEntry | undefined, revision: number, markers: MarkerContext) => EntryUpdate,
     options?: StoreUpdateOptions,
   ): Promise<StoreUpdateResult>;
   /** One entry, or undefined. */
@@ -91,4 +112,9 @@ export interface OutboxStore {
   pruneMarkers(before: number): Promise<number>;
   /** Releases the storage. */
   close(): void;
+}
+
+/** The markers of an update: `markers`, or `marker` alone. */
+export function markersOf(options: StoreUpdateOptions): readonly FiredMarker[] {
+  return options.markers ?? (options.marker ? [options.marker] : []);
 }

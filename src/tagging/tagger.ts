@@ -1,8 +1,10 @@
 /**
  * The tagging engine: on each lifecycle event the tracker reports, every matching rule renders its
- * attributes and hands them to the outbox with origin 'rule' (debounced, so the rules of one event
- * coalesce into one request) and a fired marker, so each (contact, event, rule) fires at most once,
- * also across tabs and reloads (the marker is set in the same store transaction as the write).
+ * attributes, and the rules of the event go to the outbox together (one store transaction: one
+ * request, and one IndexedDB write instead of one per rule) with origin 'rule' and a fired marker
+ * per rule, so each (contact, event, rule) fires at most once, also across tabs and reloads (the
+ * markers are checked and set in the same store transaction as the write; a rule whose marker is
+ * set is left out, so a rule added later still fires once).
  */
 import type { Attributes } from '../validate.ts';
 import type { ContactEvent, ContactTrackerLike } from '../tracker/types.ts';
@@ -13,6 +15,11 @@ import { renderTemplate, TAG_EVENTS, type TagEvent, type TemplateContext } from 
 /** The outbox surface the tagger writes through (`Outbox` fits). */
 export interface TaggingOutbox {
   write(contact: ContactRef, attributes: Readonly<Attributes>, options: WriteOptions & { once?: string }): Promise<void>;
+  /**
+   * When present, the rules one event matched are written with one call: one store transaction that checks and
+   * sets every rule's marker (`Outbox.writeBatch`); one promise per part. Without it, one `write` per rule.
+   */
+  writeBatch?(contact: ContactRef, parts: readonly { attributes: Readonly<Attributes>; once: string }[], options: WriteOptions): Promise<void>[];
 }
 
 /** The tracker surface the tagger listens to (`ContactTracker` fits). */
@@ -86,21 +93,48 @@ export function createTagger(options: TaggerOptions): Tagger {
     seen[type] ??= event.at;
     times.set(contact.contactId, seen);
     const context: TemplateContext = { agent: event.agent, contact, event: { type, at: event.at }, times: { ...seen } };
+    const matched: { rule: TagRule; attributes: Attributes; once: string }[] = [];
     for (const rule of rules) {
       if (!rule.on.includes(type) || !matches(rule.when, context)) continue;
       try {
         if (!contact.instanceId) throw contact.instanceError ?? new Error('The contact has no Amazon Connect instance id.');
         const attributes = renderRule(rule, context);
         if (Object.keys(attributes).length === 0) continue;
-        const ref: ContactRef = { contactId: contact.contactId, initialContactId: contact.initialContactId, instanceId: contact.instanceId };
-        const write = outbox.write(ref, attributes, { origin: 'rule', once: firedMarker(contact.contactId, type, rule.id), stored: contact.attributes });
-        options.onTag?.({ rule, event, attributes });
-        write.catch((error: unknown) => {
-          if (!disposed || !(error instanceof DOMException && error.name === 'AbortError')) onError({ error, rule, event });
-        });
+        matched.push({ rule, attributes, once: firedMarker(contact.contactId, type, rule.id) });
       } catch (error) {
         onError({ error, rule, event });
       }
+    }
+    if (matched.length > 0) {
+      const ref: ContactRef = { contactId: contact.contactId, initialContactId: contact.initialContactId, instanceId: contact.instanceId };
+      const writeOptions: WriteOptions = { origin: 'rule', stored: contact.attributes };
+      // Every rule of this event in one outbox write (one store transaction, every marker checked and set in it).
+      let writes: Promise<void>[];
+      if (typeof outbox.writeBatch === 'function') {
+        try {
+          writes = outbox.writeBatch(ref, matched.map(({ attributes, once }) => ({ attributes, once })), writeOptions);
+        } catch (error) {
+          writes = matched.map(() => Promise.reject(error));
+        }
+      } else {
+        writes = matched.map(({ attributes, once }) => {
+          try {
+            return outbox.write(ref, attributes, { ...writeOptions, once });
+          } catch (error) {
+            return Promise.reject(error);
+          }
+        });
+      }
+      matched.forEach(({ rule, attributes }, index) => {
+        writes[index]!.catch((error: unknown) => {
+          if (!disposed || !(error instanceof DOMException && error.name === 'AbortError')) onError({ error, rule, event });
+        });
+        try {
+          options.onTag?.({ rule, event, attributes });
+        } catch (error) {
+          onError({ error, rule, event });
+        }
+      });
     }
     if (type === 'destroyed') times.delete(contact.contactId);
   };

@@ -2,7 +2,8 @@
 // (two outboxes over two connections to one database, sharing the Web Locks name).
 import { expect } from '@open-wc/testing';
 import { deleteDB } from 'idb';
-import { Outbox, openIdbOutboxStore, type IdbOutboxStore, type OutboxEntry } from '../../src/outbox/index.ts';
+import sinon from 'sinon';
+import { Outbox, openIdbOutboxStore, type IdbOutboxStore, type OutboxEntry, type OutboxPart } from '../../src/outbox/index.ts';
 import { contact, ScriptedSender, settle } from './fakes.ts';
 
 function entry(id: string, revision: number): OutboxEntry {
@@ -82,6 +83,57 @@ describe('IndexedDB outbox store', () => {
     expect(await a.pruneMarkers(5)).to.equal(0);
     expect(await a.pruneMarkers(6)).to.equal(1);
     expect(await b.hasMarker('m')).to.equal(false);
+  });
+
+  it('checks and sets several markers in one transaction, leaving out those already set and those change takes out', async () => {
+    const store = await open();
+    await store.update('x', (_, revision) => entry('x', revision), { marker: { id: 'm1', at: 1 } });
+    const seen: { fired: string[]; set: string[] }[] = [];
+    const markers = ['m1', 'm2', 'm3'].map((id) => ({ id, at: 2 }));
+    const result = await store.update(
+      'x',
+      (current, revision, marks) => {
+        seen.push({ fired: [...marks.fired], set: [...marks.set] });
+        marks.set.delete('m3'); // its part refused
+        return { ...current!, revision };
+      },
+      { markers },
+    );
+    expect(result.applied).to.equal(true);
+    expect(seen).to.deep.equal([{ fired: ['m1'], set: ['m2', 'm3'] }]);
+    expect([await store.hasMarker('m2'), await store.hasMarker('m3')]).to.deep.equal([true, false]);
+    await store.update('x', (current, revision) => ({ ...current!, revision }), { markers: [{ id: 'm3', at: 3 }] });
+    let called = false;
+    const none = await store.update('x', () => ((called = true), null), { markers });
+    expect([none.applied, called]).to.deep.equal([false, false]);
+    expect(await store.get('x')).to.not.equal(undefined);
+  });
+
+  it('writes the rules of one event with one transaction and their markers: writeBatch over IndexedDB', async () => {
+    const store = await open();
+    const sender = new ScriptedSender();
+    const outbox = new Outbox({ store, sender: sender.send, debounceMs: 0, lockName: `lock-${name}` });
+    outboxes.push(outbox);
+    await outbox.ready;
+    const c = contact('c1');
+    await outbox.write(c, { a: '0' }, { origin: 'rule', once: 'r1' });
+    const update = sinon.spy(store, 'update');
+    const parts: OutboxPart[] = [
+      { attributes: { a: '1' }, once: 'r1' },
+      { attributes: { b: '2' }, once: 'r2' },
+      { attributes: { c: '3' }, once: 'r3' },
+    ];
+    await Promise.all(outbox.writeBatch(c, parts, { origin: 'rule' }));
+    const marked = update.getCalls().filter((call) => call.args[2]?.markers);
+    expect(marked.map((call) => call.args[2]!.markers!.map((m) => m.id))).to.deep.equal([['r1', 'r2', 'r3']]);
+    expect([await store.hasMarker('r2'), await store.hasMarker('r3')]).to.deep.equal([true, true]);
+    await outbox.whenIdle();
+    const sent = Object.assign({}, ...sender.requests.map((r) => r.attributes));
+    expect(sent).to.deep.equal({ a: '0', b: '2', c: '3' });
+    await Promise.all(outbox.writeBatch(c, parts, { origin: 'rule' }));
+    await settle();
+    expect(Object.assign({}, ...sender.requests.map((r) => r.attributes))).to.deep.equal(sent);
+    update.restore();
   });
 
   it('leaves the entry unchanged when the update function throws', async () => {

@@ -97,6 +97,68 @@ describe('createTagger', () => {
     expect(Object.keys(sender.requests[1]!.attributes)).to.deep.equal(['TalkSeconds']);
   });
 
+  it('writes every rule an event matched in ONE store transaction, checking and setting each rule\'s marker in it', async () => {
+    start();
+    const update = sinon.spy(store, 'update');
+    tracker.emit('connected', model('c1', { attributes: { Tier: 'gold' } }));
+    await settle();
+    expect(update.callCount).to.equal(1);
+    const markers = update.firstCall.args[2]?.markers?.map((m) => m.id);
+    expect(markers).to.deep.equal(['handled-by', 'queue', 'vip'].map((rule) => firedMarker('c1', 'connected', rule)));
+    for (const marker of markers!) expect(await store.hasMarker(marker)).to.equal(true);
+    await clock.advance(200);
+    expect(sender.requests).to.have.length(1);
+    expect(Object.keys(sender.requests[0]!.attributes).sort()).to.deep.equal(['Channel', 'ConnectedAt', 'FirstQueue', 'HandledBy', 'Priority']);
+  });
+
+  it('fires a rule added after a reload once, leaving out the rules that already fired', async () => {
+    start([baseRules[0]]);
+    tracker.emit('connected', model('c1'));
+    await clock.advance(200);
+    expect(sender.requests).to.have.length(1);
+    for (let reload = 0; reload < 2; reload++) {
+      taggers.pop()!.dispose();
+      outbox.close();
+      // "Reload" with one more rule: the tracker replays the contact's connected event.
+      outbox = new Outbox({ store, sender: sender.send, clock, debounceMs: 200 });
+      tracker = new FakeTracker();
+      start([baseRules[0], baseRules[1]]);
+      tracker.emit('connected', model('c1'));
+      tracker.emit('connected', model('c1'));
+      await clock.advance(200);
+    }
+    expect(sender.requests).to.have.length(2);
+    expect(Object.keys(sender.requests[1]!.attributes).sort()).to.deep.equal(['Channel', 'FirstQueue']);
+  });
+
+  it('refuses only the rule over the byte budget: the other rules of the event are queued, its marker stays unset', async () => {
+    const errors: { error: unknown; rule: { id: string } }[] = [];
+    start(
+      [
+        { id: 'small', on: 'connected', set: { Small: 's' } },
+        { id: 'big', on: 'connected', set: { Big: 'y'.repeat(3_000) } },
+        { id: 'also', on: 'connected', set: { Also: 'a' } },
+      ],
+      { onError: (d) => errors.push(d as never) },
+    );
+    tracker.emit('connected', model('c1', { attributes: { Existing: 'x'.repeat(30_000) } }));
+    await clock.advance(200);
+    expect(errors.map((e) => [e.rule.id, (e.error as { kind?: string }).kind])).to.deep.equal([['big', 'validation']]);
+    expect(sender.requests.map((r) => r.attributes)).to.deep.equal([{ Small: 's', Also: 'a' }]);
+    expect(await store.hasMarker(firedMarker('c1', 'connected', 'small'))).to.equal(true);
+    expect(await store.hasMarker(firedMarker('c1', 'connected', 'big'))).to.equal(false);
+  });
+
+  it('falls back to one write per rule with an outbox that has no writeBatch', async () => {
+    const write = sinon.stub().resolves();
+    taggers.push(createTagger({ tracker, outbox: { write }, rules: [baseRules[0], baseRules[1]] }));
+    tracker.emit('connected', model('c1'));
+    expect(write.args.map((args) => (args[2] as { once: string }).once)).to.deep.equal([
+      firedMarker('c1', 'connected', 'handled-by'),
+      firedMarker('c1', 'connected', 'queue'),
+    ]);
+  });
+
   it('renders durations from the times this tab saw', async () => {
     start([baseRules[2]]);
     tracker.emit('connected', model('c1'), new Date(1_000_000));
