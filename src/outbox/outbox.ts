@@ -172,7 +172,12 @@ type Message =
   | { type: 'landed'; contactKey: string; contact: ContactRef; attributes: Attributes; revisions: Record<string, number> }
   | { type: 'failed'; entry: OutboxEntry }
   | { type: 'expired'; entry: OutboxEntry }
-  | { type: 'flush' };
+  | { type: 'flush' }
+  /** A non-flusher tab starts (+1) or ends (-1) a store update of a contact's entry: a hint, for coalescing only. */
+  | { type: 'enqueuing'; contactKey: string; delta: 1 | -1 };
+
+/** How long an `enqueuing` hint of another tab holds without its end (a tab that died mid-write). */
+const ENQUEUING_HINT_MS = 1_000;
 
 interface Waiter {
   contactKey: string;
@@ -272,6 +277,16 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   readonly #sending = new Set<string>();
   /** This tab's requests in flight: contact -> revisions sent and the abort controller. */
   readonly #inFlight = new Map<string, { revisions: Record<string, number>; controller: AbortController }>();
+  /**
+   * Live entries this tab just wrote itself while holding the flusher lock: id -> the revision its own awaited
+   * store update returned. Only the next pump may send them without reading them back (see #send); it forgets
+   * them all, and a copy of the entry from another tab voids it at once.
+   */
+  readonly #fresh = new Map<string, number>();
+  /** Per contact, this tab's writes whose store update has not returned yet (a read-back would wait for them). */
+  readonly #enqueuing = new Map<string, number>();
+  /** Per contact, the same for other tabs, from their `enqueuing` hints: count and when the last one came. */
+  readonly #remoteEnqueuing = new Map<string, { count: number; at: number }>();
   readonly #statuses = new Map<string, ContactStatus>();
   #lastError: AttributesError | undefined;
   #flusher = false;
@@ -421,6 +436,9 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     let refused = new Map<number, AttributesError>();
     let refusedAll = false;
     let result: StoreUpdateResult;
+    this.#enqueuing.set(key, (this.#enqueuing.get(key) ?? 0) + 1);
+    const hinted = !this.#flusher && this.#channel !== null;
+    if (hinted) this.#post({ type: 'enqueuing', contactKey: key, delta: 1 });
     try {
       result = await this.store.update(
         key,
@@ -472,7 +490,12 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
           };
         },
         markers.length === 0 ? {} : { markers },
-      );
+      ).finally(() => {
+        const left = this.#enqueuing.get(key)! - 1;
+        if (left > 0) this.#enqueuing.set(key, left);
+        else this.#enqueuing.delete(key);
+        if (hinted && !this.#closed) this.#post({ type: 'enqueuing', contactKey: key, delta: -1 });
+      });
     } catch (error) {
       if (!refusedAll) throw error;
       for (const part of queued) outcomes[part.index] = refused.has(part.index) ? { error: refused.get(part.index) } : { landed: Promise.resolve() };
@@ -566,6 +589,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   // ---- loading and the flusher lock ----
 
   async #load(): Promise<void> {
+    this.#fresh.clear();
     try {
       for (const entry of await this.store.list()) this.#apply(entry.id, entry, entry.revision);
     } catch (error) {
@@ -618,6 +642,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     if (this.#closed) return;
     switch (message.type) {
       case 'entry':
+        this.#fresh.delete(message.id);
         this.#apply(message.id, message.entry, message.revision);
         this.#emitChange([message.entry?.contactKey ?? message.id]);
         this.#schedule();
@@ -640,6 +665,12 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       case 'flush':
         if (this.#flusher) this.flush();
         break;
+      case 'enqueuing': {
+        const count = (this.#remoteEnqueuing.get(message.contactKey)?.count ?? 0) + message.delta;
+        if (count > 0) this.#remoteEnqueuing.set(message.contactKey, { count, at: this.#clock.now() });
+        else this.#remoteEnqueuing.delete(message.contactKey);
+        break;
+      }
     }
   }
 
@@ -662,6 +693,10 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   /** Applies a change made by this tab and tells the other tabs. */
   #changed(id: string, entry: OutboxEntry | null, revision: number): void {
     this.#apply(id, entry, revision);
+    if (entry && this.#flusher && !entry.failed && this.#entries.get(id) === entry) {
+      this.#fresh.set(id, revision);
+      this.#schedule();
+    } else this.#fresh.delete(id);
     this.#post({ type: 'entry', id, entry, revision });
     this.#emitChange([entry?.contactKey ?? id.split('#')[0] ?? id]);
   }
@@ -883,6 +918,8 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       }
       void this.#send(entry.id);
     }
+    // Entries not sent by this pump (debounce, pacing) are read back from the store when their turn comes.
+    this.#fresh.clear();
     if (wake < Infinity && wake !== this.#pumpAt) {
       this.#clock.clearTimeout(this.#pumpTimer);
       this.#pumpAt = wake;
@@ -898,12 +935,24 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     const flight = { revisions: {} as Record<string, number>, controller };
     this.#inFlight.set(key, flight);
     let entry: OutboxEntry | undefined;
-    try {
-      entry = await this.store.get(key);
-    } catch (error) {
-      this.#inFlight.delete(key);
-      this.#fail(error);
-      return;
+    const mirror = this.#entries.get(key);
+    if (mirror && this.#fresh.get(key) === mirror.revision && !this.#enqueuing.has(key) && !this.#otherTabWriting(key)) {
+      // This tab holds the flusher lock and its own store update, awaited just now (this pump runs in a microtask
+      // after it), returned this entry: committed, so persisted before it is sent, and what a read-back would return
+      // unless another tab wrote since. Such a write is handled like one made just after a read-back: #succeeded
+      // removes only the keys sent at their revision, so newer values stay queued for the next request. When this
+      // tab (or, by their hints, another tab) has more writes of the contact on their way to the store, it reads
+      // back instead: the read queues behind them, so they ride along in this request, as before.
+      this.#fresh.delete(key);
+      entry = mirror;
+    } else {
+      try {
+        entry = await this.store.get(key);
+      } catch (error) {
+        this.#inFlight.delete(key);
+        this.#fail(error);
+        return;
+      }
     }
     if (this.#closed) return;
     if (!entry || entry.failed || Object.keys(entry.attributes).length === 0) {
@@ -941,6 +990,15 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       this.#emitChange([key]);
       this.#schedule();
     }
+  }
+
+  /** True while another tab announced a store update of this contact's entry that has not ended (and is recent). */
+  #otherTabWriting(key: string): boolean {
+    const hint = this.#remoteEnqueuing.get(key);
+    if (!hint) return false;
+    if (this.#clock.now() - hint.at < ENQUEUING_HINT_MS) return true;
+    this.#remoteEnqueuing.delete(key);
+    return false;
   }
 
   async #succeeded(key: string, entry: OutboxEntry, sent: { attributes: Attributes; revisions: Record<string, number> }): Promise<void> {

@@ -136,6 +136,23 @@ describe('IndexedDB outbox store', () => {
     update.restore();
   });
 
+  it('sends the entry it just wrote from memory, but reads back while more writes of the contact are on their way', async () => {
+    const store = await open();
+    const sender = new ScriptedSender();
+    const outbox = new Outbox({ store, sender: sender.send, debounceMs: 0, lockName: `lock-${name}` });
+    outboxes.push(outbox);
+    await until(() => outbox.flusher, 'the flusher lock');
+    const get = sinon.spy(store, 'get');
+    const c = contact('c1');
+    await outbox.write(c, { a: '1' });
+    expect(get.callCount).to.equal(0);
+    // Three writes at once: the first to commit is not sent alone, the read-back queues behind the other two.
+    await Promise.all([outbox.write(c, { b: '1' }), outbox.write(c, { c: '1' }, { origin: 'rule' }), outbox.write(c, { d: '1' })]);
+    expect(sender.requests.map((r) => r.attributes)).to.deep.equal([{ a: '1' }, { b: '1', c: '1', d: '1' }]);
+    expect(get.callCount).to.equal(1);
+    get.restore();
+  });
+
   it('leaves the entry unchanged when the update function throws', async () => {
     const store = await open();
     await store.update('x', (_, revision) => entry('x', revision));

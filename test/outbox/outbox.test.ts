@@ -311,6 +311,51 @@ describe('Outbox', () => {
     expect(await store.list()).to.deep.equal([]);
   });
 
+  it('sends an entry it just wrote from memory, without reading it back; reads back one it did not just write', async () => {
+    const { clock, sender, store, outbox } = track(setup());
+    await outbox.ready;
+    const get = sinon.spy(store, 'get');
+    const c = contact('c1');
+    await outbox.write(c, { a: '1' });
+    expect(get.callCount).to.equal(0);
+    // A rule write waits the debounce: by then other tabs may have written, so it is read back.
+    const rule = outbox.write(c, { b: '2' }, { origin: 'rule' });
+    await settle();
+    expect(get.callCount).to.equal(0);
+    await clock.advance(200);
+    await rule;
+    expect(get.callCount).to.equal(1);
+    expect(sender.requests.map((r) => r.attributes)).to.deep.equal([{ a: '1' }, { b: '2' }]);
+  });
+
+  it('sending from memory loses nothing another tab wrote right after: it goes in the next request', async () => {
+    const { sender, store, outbox } = track(setup({ debounceMs: 0 }));
+    await outbox.ready;
+    const c = contact('c1');
+    const update = store.update.bind(store);
+    let other = true;
+    // Another tab (no message yet) merges a newer value of `a` and a new key `b` between this tab's write and its send.
+    sinon.stub(store, 'update').callsFake(async (...args: Parameters<typeof store.update>) => {
+      const result = await update(...args);
+      if (other) {
+        other = false;
+        await update(args[0], (current, revision) => ({
+          ...current!,
+          attributes: { ...current!.attributes, a: 'newer', b: '2' },
+          revisions: { ...current!.revisions, a: revision, b: revision },
+          revision,
+        }));
+      }
+      return result;
+    });
+    await outbox.write(c, { a: '1' }, { origin: 'rule' });
+    await settle();
+    await outbox.whenIdle();
+    expect(sender.requests.map((r) => r.attributes)).to.deep.equal([{ a: '1' }, { a: 'newer', b: '2' }]);
+    expect(sender.storedFor(c)).to.deep.equal({ a: 'newer', b: '2' });
+    expect(await store.list()).to.deep.equal([]);
+  });
+
   it('expires entries older than maxAgeMs with an event, and rejects their writes', async () => {
     const { clock, sender, outbox } = track(setup({ maxAgeMs: 10_000, expiryIntervalMs: 1_000, backoff: { baseMs: 100, capMs: 500 } }));
     sender.script = Array(1000).fill('network');
