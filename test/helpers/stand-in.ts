@@ -1,19 +1,13 @@
 // Browser-side access to the Connect API stand-in started by the test runner (its /_standin/ control surface).
-import type { ContactRecord, Faults, LoggedRequest } from '../../demo/connect-api/server.ts';
+import type { ConnectApiHandle, ContactRecord, Faults, LoggedRequest } from '../../demo/connect-api/server.ts';
 import type { Attributes } from '../../src/validate.ts';
 
 export type { Faults, LoggedRequest };
 
 /** What /_standin/config tells about the stand-in. */
-export interface StandInConfig {
-  url: string;
-  region: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  identityPoolId: string;
-  loginProvider: string;
+export type StandInConfig = Pick<ConnectApiHandle, 'url' | 'region' | 'accessKeyId' | 'secretAccessKey' | 'identityPoolId' | 'loginProvider'> & {
   validTokens: string[];
-}
+};
 
 let configPromise: Promise<StandInConfig> | undefined;
 
