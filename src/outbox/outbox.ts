@@ -155,6 +155,14 @@ export interface ExpiredEvent {
   entry: OutboxEntry;
 }
 
+/**
+ * A kept failure removed because newer values of every one of its keys landed since (e.g. the agent fixed the value
+ * and saved again): what it would have written is obsolete.
+ */
+export interface SupersededEvent {
+  entry: OutboxEntry;
+}
+
 /** Events of the outbox. */
 export interface OutboxEventMap {
   change: OutboxState;
@@ -162,6 +170,7 @@ export interface OutboxEventMap {
   landed: LandedEvent;
   failed: FailedEvent;
   expired: ExpiredEvent;
+  superseded: SupersededEvent;
   /** Storage failures and other unexpected errors. */
   error: Error;
 }
@@ -172,6 +181,7 @@ type Message =
   | { type: 'landed'; contactKey: string; contact: ContactRef; attributes: Attributes; revisions: Record<string, number> }
   | { type: 'failed'; entry: OutboxEntry }
   | { type: 'expired'; entry: OutboxEntry }
+  | { type: 'superseded'; entry: OutboxEntry }
   | { type: 'flush' }
   /** A non-flusher tab starts (+1) or ends (-1) a store update of a contact's entry: a hint, for coalescing only. */
   | { type: 'enqueuing'; contactKey: string; delta: 1 | -1 };
@@ -233,6 +243,12 @@ function withoutSent(entry: OutboxEntry, revisions: Readonly<Record<string, numb
     kept[key] = revision;
   }
   return { attributes, revisions: kept };
+}
+
+/** True when a newer value of every key of a kept failure landed (`landed`: per key, the highest landed revision). */
+function isSuperseded(entry: OutboxEntry, landed: Readonly<Record<string, number>>): boolean {
+  const keys = Object.keys(entry.attributes);
+  return keys.length > 0 && keys.every((key) => (landed[key] ?? 0) > (entry.revisions[key] ?? 0));
 }
 
 /**
@@ -662,6 +678,9 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       case 'expired':
         this.#onExpired(message.entry);
         break;
+      case 'superseded':
+        this.#emitter.emit('superseded', { entry: structuredClone(message.entry) });
+        break;
       case 'flush':
         if (this.#flusher) this.flush();
         break;
@@ -1013,6 +1032,29 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     const message: Message = { type: 'landed', contactKey: key, contact: entry.contact, attributes: sent.attributes, revisions: sent.revisions };
     this.#post(message);
     this.#onLanded(key, entry.contact, sent.attributes, sent.revisions);
+    await this.#removeSuperseded(key);
+  }
+
+  /**
+   * Removes the kept failures of a contact whose every key a newer value that landed replaced (compared by the
+   * per-key revisions), each with a `superseded` event; a failure with any key not superseded stays.
+   */
+  async #removeSuperseded(key: string): Promise<void> {
+    const landed = this.#landed.get(key);
+    if (!landed) return;
+    for (const kept of [...this.#entries.values()]) {
+      if (!kept.failed || kept.contactKey !== key || !isSuperseded(kept, landed)) continue;
+      let removed: OutboxEntry | undefined;
+      const result = await this.store.update(kept.id, (current) => {
+        if (!current?.failed || !isSuperseded(current, landed)) return undefined;
+        removed = current;
+        return null;
+      });
+      if (!removed || this.#closed) continue;
+      this.#changed(kept.id, null, result.revision);
+      this.#post({ type: 'superseded', entry: removed });
+      this.#emitter.emit('superseded', { entry: structuredClone(removed) });
+    }
   }
 
   async #retryLater(key: string, error: AttributesError): Promise<void> {

@@ -214,4 +214,30 @@ describe('IndexedDB outbox store', () => {
     await b.write(contact('c3'), { after: 'yes' });
     expect(senderB.storedFor(contact('c3'))).to.deep.equal({ after: 'yes' });
   });
+
+  it('removes a kept failure that a newer landed write superseded in every tab, with the event in each', async () => {
+    const senderA = new ScriptedSender();
+    const a = new Outbox({ store: await open(), sender: senderA.send, lockName: name, debounceMs: 0 });
+    outboxes.push(a);
+    await until(() => a.flusher, 'tab A to become the flusher');
+    const b = new Outbox({ store: await open(), sender: new ScriptedSender().send, lockName: name, debounceMs: 0 });
+    outboxes.push(b);
+    await b.ready;
+    const supersededInA: string[] = [];
+    const supersededInB: string[] = [];
+    a.on('superseded', ({ entry }) => supersededInA.push(entry.id));
+    b.on('superseded', ({ entry }) => supersededInB.push(entry.id));
+    const c = contact('c1');
+    senderA.script = ['validation'];
+    await b.write(c, { note: 'too long' }).catch(() => undefined);
+    await until(() => b.state.failed === 1 && a.state.failed === 1, 'both tabs to see the kept failure');
+    const id = b.failures()[0]!.id;
+    await b.write(c, { note: 'fixed' });
+    await until(() => b.state.failed === 0 && a.state.failed === 0, 'both tabs to drop the superseded failure');
+    expect(supersededInA).to.deep.equal([id]);
+    await until(() => supersededInB.length === 1, 'the superseded event in tab B');
+    expect(supersededInB).to.deep.equal([id]);
+    expect(b.failures()).to.deep.equal([]);
+    expect(await stores[0]!.list()).to.deep.equal([]);
+  });
 });

@@ -204,6 +204,53 @@ describe('Outbox', () => {
     expect(sender.storedFor(c)).to.deep.equal({ a: 'new', b: 'old' });
   });
 
+  it('removes a kept failure once newer values of all its keys landed, with a superseded event; keeps one with a key not superseded', async () => {
+    const { sender, outbox } = track(setup());
+    const c = contact('c1');
+    const other = contact('c2');
+    const superseded: string[] = [];
+    const changes: number[] = [];
+    outbox.on('superseded', ({ entry }) => superseded.push(entry.id));
+    outbox.on('change', (state) => changes.push(state.failed));
+    // The agent's save is refused for good (e.g. a 400 over the byte budget): kept, and write() rejects.
+    sender.script = ['validation'];
+    const error = await outbox.write(c, { note: 'too long', tag: 'x' }).catch((e: unknown) => e);
+    expect((error as AttributesError).kind).to.equal('validation');
+    sender.script = ['validation'];
+    await outbox.write(other, { note: 'too long' }).catch(() => undefined);
+    const [kept, keptOther] = outbox.failures();
+    expect(outbox.state.failed).to.equal(2);
+    // A newer value of one key only: the failure still holds a value nothing replaced.
+    await outbox.write(c, { note: 'fixed' });
+    expect(outbox.failures().map((e) => e.id)).to.deep.equal([kept!.id, keptOther!.id]);
+    expect(superseded).to.deep.equal([]);
+    // The agent saves again with both keys: that write lands, so the kept failure is obsolete.
+    await outbox.write(c, { note: 'fixed again', tag: 'y' });
+    await settle();
+    expect(superseded).to.deep.equal([kept!.id]);
+    expect(outbox.failures().map((e) => e.id)).to.deep.equal([keptOther!.id]);
+    expect(outbox.state.failed).to.equal(1);
+    expect(changes.at(-1)).to.equal(1);
+    expect(outbox.statusOf(c)?.failed ?? 0).to.equal(0);
+    expect(await outbox.store.get(kept!.id)).to.equal(undefined);
+    // Another contact's landing does not touch it.
+    expect(outbox.statusOf(other)?.state).to.equal('failed');
+  });
+
+  it('keeps a kept failure whose keys were rewritten only by requests that failed too', async () => {
+    const { sender, outbox } = track(setup());
+    const c = contact('c1');
+    sender.script = ['validation', 'validation'];
+    await outbox.write(c, { note: 'a' }).catch(() => undefined);
+    await outbox.write(c, { note: 'b' }).catch(() => undefined);
+    await outbox.write(c, { other: 'c' });
+    await settle();
+    expect(outbox.failures().map((e) => e.attributes)).to.deep.equal([{ note: 'a' }, { note: 'b' }]);
+    await outbox.write(c, { note: 'c' });
+    await settle();
+    expect(outbox.failures()).to.deep.equal([]);
+  });
+
   it('discard() removes a kept failure only on request', async () => {
     const { sender, outbox } = track(setup());
     sender.script = ['auth'];
