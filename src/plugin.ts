@@ -5,7 +5,7 @@
  */
 import { AttributesClient, type Credentials, type CredentialsProvider } from './client.ts';
 import { AttributesError } from './errors.ts';
-import { createOutbox, openIdbOutboxStore, type Outbox, type OutboxOptions } from './outbox/index.ts';
+import { contactKeyOf, createOutbox, openIdbOutboxStore, type Outbox, type OutboxOptions } from './outbox/index.ts';
 import { createTagger, recordLandedWrites, type Tagger, type TaggerOptions } from './tagging/index.ts';
 import { createStreamsTracker, parseConnectArn, type ContactTracker, type StreamsTrackerOptions } from './tracker/index.ts';
 import type { Attributes } from './validate.ts';
@@ -128,6 +128,8 @@ export async function createCcpAttributes(options: CcpAttributesOptions = {}): P
         });
         cleanup.push(() => tagger?.dispose());
       }
+      // Subscribed after the tagger, so the writes of rules on `destroyed` are on their way when it runs.
+      cleanup.push(forgetDestroyedContacts(outbox, tracker));
     } catch (error) {
       dispose();
       throw error;
@@ -152,5 +154,40 @@ export async function createCcpAttributes(options: CcpAttributesOptions = {}): P
       await outbox.write(ref, attributes, { origin: 'agent', stored: contact.attributes, ...rest });
     },
     dispose,
+  };
+}
+
+/**
+ * Lets the outbox drop its in-memory bookkeeping of each contact Streams destroyed, once that contact's writes
+ * settled: at once when nothing of it is left in the outbox, else on the `landed` or `change` that leaves nothing
+ * (a kept failure waits for its retry, discard, supersession or expiry). A contact whose initial contact id another
+ * tracked contact still shares (a transfer) is not forgotten: the outbox keys contacts by initial contact id.
+ */
+function forgetDestroyedContacts(outbox: Outbox, tracker: ContactTracker): () => void {
+  /** Destroyed contacts the outbox still holds something of, by contact key. */
+  const waiting = new Map<string, ContactRef>();
+  const inUse = (ref: ContactRef): boolean =>
+    [...tracker.contacts.values()].some((c) => c.initialContactId === ref.initialContactId && c.instanceId === ref.instanceId);
+  const attempt = (key: string): void => {
+    const ref = waiting.get(key);
+    if (!ref) return;
+    if (inUse(ref) || outbox.forget(ref)) waiting.delete(key);
+  };
+  const offs = [
+    tracker.on('destroyed', ({ contact }) => {
+      if (!contact.instanceId) return; // never written: the outbox keys contacts by instance
+      const ref: ContactRef = { contactId: contact.contactId, initialContactId: contact.initialContactId, instanceId: contact.instanceId };
+      const key = contactKeyOf(ref);
+      waiting.set(key, ref);
+      attempt(key);
+    }),
+    outbox.on('landed', ({ contact }) => attempt(contactKeyOf(contact))),
+    outbox.on('change', () => {
+      for (const key of [...waiting.keys()]) attempt(key);
+    }),
+  ];
+  return () => {
+    for (const off of offs) off();
+    waiting.clear();
   };
 }

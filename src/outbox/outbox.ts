@@ -304,6 +304,11 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   /** Per contact, the same for other tabs, from their `enqueuing` hints: count and when the last one came. */
   readonly #remoteEnqueuing = new Map<string, { count: number; at: number }>();
   readonly #statuses = new Map<string, ContactStatus>();
+  /**
+   * Contacts `forget()` dropped, so a late `landed` message of another tab (it comes after the entry's deletion)
+   * does not bring their bookkeeping back; a new write of the contact takes it out. Bounded like `#deleted`.
+   */
+  readonly #forgotten = new Set<string>();
   #lastError: AttributesError | undefined;
   #flusher = false;
   #closed = false;
@@ -384,7 +389,36 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   /** Tells the outbox what is stored for a contact (for the byte budget at enqueue). */
   setKnownStored(contact: ContactRef, stored: Readonly<Attributes>): void {
     const key = contactKeyOf(contact);
+    this.#forgotten.delete(key);
     this.#known.set(key, { ...stored, ...this.#landedValues(key) });
+  }
+
+  /**
+   * Drops the in-memory bookkeeping of a contact (what is known to be stored, what landed, its last status) once it
+   * has nothing left in the outbox: no pending entry, no kept failure, no write on its way to the store or on the
+   * wire, no write() waiting. Returns whether it forgot; otherwise it is a no-op (call it again once the writes
+   * settled, e.g. on the next `landed` or `change`). For contacts that are gone (Streams destroyed them), so a long
+   * shift does not grow memory. A later write of the contact starts afresh.
+   */
+  forget(contact: ContactRef): boolean {
+    const key = contactKeyOf(contact);
+    if (this.#closed) return false;
+    if (this.#inFlight.has(key) || this.#sending.has(key) || this.#enqueuing.has(key) || this.#otherTabWriting(key)) return false;
+    for (const entry of this.#entries.values()) if (entry.contactKey === key) return false;
+    for (const waiter of this.#waiters) if (waiter.contactKey === key) return false;
+    this.#known.delete(key);
+    this.#landed.delete(key);
+    this.#landedAttributes.delete(key);
+    this.#statuses.delete(key);
+    this.#remoteEnqueuing.delete(key);
+    this.#fresh.delete(key);
+    this.#forgotten.delete(key);
+    this.#forgotten.add(key);
+    if (this.#forgotten.size > 1000) {
+      const oldest = this.#forgotten.values().next().value;
+      if (oldest !== undefined) this.#forgotten.delete(oldest);
+    }
+    return true;
   }
 
   /**
@@ -437,6 +471,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     });
     if (valid.length === 0) return outcomes;
     const key = contactKeyOf(ref);
+    this.#forgotten.delete(key);
     if (options.stored) this.setKnownStored(ref, options.stored);
     const known = this.#known.get(key);
     const queued = valid.filter((part) => {
@@ -706,7 +741,10 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
         const oldest = this.#deleted.keys().next().value;
         if (oldest !== undefined) this.#deleted.delete(oldest);
       }
-    } else this.#entries.set(id, entry);
+    } else {
+      this.#entries.set(id, entry);
+      if (!entry.failed) this.#forgotten.delete(entry.contactKey);
+    }
   }
 
   /** Applies a change made by this tab and tells the other tabs. */
@@ -871,6 +909,11 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   }
 
   #onLanded(key: string, contact: ContactRef, attributes: Attributes, revisions: Record<string, number>): void {
+    if (this.#forgotten.has(key) && !this.#entries.has(key) && ![...this.#waiters].some((waiter) => waiter.contactKey === key)) {
+      // Another tab's landing, told after its entry's deletion, of a contact this tab already forgot.
+      this.#emitter.emit('landed', { contact, attributes });
+      return;
+    }
     const landed = { ...(this.#landed.get(key) ?? {}) };
     for (const [name, revision] of Object.entries(revisions)) landed[name] = Math.max(landed[name] ?? 0, revision);
     this.#landed.set(key, landed);

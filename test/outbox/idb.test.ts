@@ -240,4 +240,28 @@ describe('IndexedDB outbox store', () => {
     expect(b.failures()).to.deep.equal([]);
     expect(await stores[0]!.list()).to.deep.equal([]);
   });
+
+  it('forget() in a tab that is not the flusher is not undone by the landing the flusher reports after the deletion', async () => {
+    const senderA = new ScriptedSender();
+    const a = new Outbox({ store: await open(), sender: senderA.send, lockName: name, debounceMs: 0 });
+    outboxes.push(a);
+    await until(() => a.flusher, 'tab A to become the flusher');
+    const b = new Outbox({ store: await open(), sender: new ScriptedSender().send, lockName: name, debounceMs: 0 });
+    outboxes.push(b);
+    await b.ready;
+    const c = contact('c1');
+    // Tab B forgets the contact as soon as it has nothing left in the outbox (what the plugin does on `change`).
+    const forgot: boolean[] = [];
+    b.on('change', () => {
+      if (b.state.pending === 0 && b.statusOf(c) === undefined && b.state.contacts.size === 0) forgot.push(b.forget(c));
+    });
+    let landedInB = 0;
+    b.on('landed', () => landedInB++);
+    await a.write(c, { big: 'x'.repeat(30_000) });
+    await until(() => landedInB === 1, 'the landing in tab B');
+    expect(forgot).to.include(true);
+    // Tab B does not count the landed 30,003 bytes any more: forgotten, this write fits its budget.
+    await b.write(c, { more: 'z'.repeat(3_000) });
+    expect(senderA.storedFor(c)?.['more']).to.have.length(3_000);
+  });
 });

@@ -251,6 +251,37 @@ describe('Outbox', () => {
     expect(outbox.failures()).to.deep.equal([]);
   });
 
+  it('forget() drops the bookkeeping of a contact with nothing left in the outbox, and is a no-op before that', async () => {
+    const { sender, outbox } = track(setup());
+    const c = contact('c1');
+    const stored = { big: 'x'.repeat(30_000) };
+    sender.gated = true;
+    const write = outbox.write(c, { tag: 'y' }, { stored });
+    // On its way to the store, then on the wire: nothing is forgotten.
+    expect(outbox.forget(c)).to.equal(false);
+    await settle();
+    expect(outbox.statusOf(c)?.state).to.equal('sending');
+    expect(outbox.forget(c)).to.equal(false);
+    sender.release();
+    await write;
+    await settle();
+    // What is known to be stored still counts for the byte budget: 30,003 + 3,004 > 32,768.
+    const refused = await outbox.write(c, { more: 'z'.repeat(3_000) }).catch((e: unknown) => e);
+    expect((refused as AttributesError).problems[0]!.code).to.equal('over-budget');
+    // A kept failure holds the contact too, until it is discarded.
+    sender.gated = false;
+    sender.script = ['validation'];
+    await outbox.write(c, { bad: '1' }).catch(() => undefined);
+    expect(outbox.forget(c)).to.equal(false);
+    await outbox.discard(outbox.failures()[0]!.id);
+    expect(outbox.forget(c)).to.equal(true);
+    expect(outbox.statusOf(c)).to.equal(undefined);
+    // Forgotten: the stored value of before no longer counts (the caller tells it again with `stored` if it writes).
+    await outbox.write(c, { more: 'z'.repeat(3_000) });
+    expect(sender.storedFor(c)?.['more']).to.have.length(3_000);
+    expect(outbox.forget(contact('never-seen'))).to.equal(true);
+  });
+
   it('discard() removes a kept failure only on request', async () => {
     const { sender, outbox } = track(setup());
     sender.script = ['auth'];

@@ -20,10 +20,46 @@ function fakeStreams() {
     return { unsubscribe: () => void set.delete(handler) };
   };
   let configuration: object | undefined;
+  /** Contacts in Streams' snapshot: id -> initial contact id. */
+  const contacts = new Map<string, string>();
+  class Contact {
+    readonly #id: string;
+    constructor(id: string) {
+      this.#id = id;
+    }
+    #initial(): string {
+      const initial = contacts.get(this.#id);
+      if (initial === undefined) throw new Error('not in the snapshot');
+      return initial;
+    }
+    getContactId() {
+      return this.#id;
+    }
+    getInitialContactId() {
+      return this.#initial();
+    }
+    getType() {
+      return 'voice';
+    }
+    getState() {
+      this.#initial();
+      return { type: 'connected' };
+    }
+    getQueue() {
+      return { name: 'Sales', queueARN: '' };
+    }
+    getAttributes() {
+      return {};
+    }
+    getAgentConnection() {
+      return { getType: () => 'agent' };
+    }
+  }
   const agent = Object.assign((handler: Handler) => subscribe('agent::init', handler), { initialized: false });
   const streams = {
     core: { initialized: true, getEventBus: () => ({ subscribe }), onViewContact: (handler: Handler) => subscribe('contact::view', handler) },
     agent,
+    Contact,
     Agent: class {
       getConfiguration() {
         return configuration;
@@ -42,6 +78,16 @@ function fakeStreams() {
       configuration = { username: 'jdoe', name: 'Jane Doe', agentARN, routingProfile: { name: 'Basic', routingProfileARN: agentARN.replace(/agent\/.*/, 'routing-profile/rp1') } };
       agent.initialized = true;
       for (const handler of handlers.get('agent::init') ?? []) handler(undefined);
+    },
+    /** Streams reports a connected contact. */
+    connect(contactId: string, initialContactId = contactId) {
+      contacts.set(contactId, initialContactId);
+      for (const handler of handlers.get('contact::connected') ?? []) handler({ contactId });
+    },
+    /** Streams destroys a contact. */
+    destroy(contactId: string) {
+      contacts.delete(contactId);
+      for (const handler of handlers.get('contact::destroyed') ?? []) handler({ contactId });
     },
   };
 }
@@ -109,5 +155,53 @@ describe('createCcpAttributes', () => {
     }
     expect((error as Error | undefined)?.name).to.equal('TagRuleError');
     expect(fake.subscriptions()).to.equal(0);
+  });
+
+  it('lets the outbox forget a destroyed contact once its writes (a rule on destroyed among them) landed', async () => {
+    const config = await standInConfig();
+    const instanceId = crypto.randomUUID();
+    const contactId = newContactId();
+    const transferred = newContactId();
+    await registerContacts([
+      { instanceId, contactId, initialContactId: contactId, startedAt: new Date().toISOString() },
+      { instanceId, contactId: transferred, initialContactId: contactId, startedAt: new Date().toISOString() },
+    ]);
+    const fake = fakeStreams();
+    plugin = await createCcpAttributes({
+      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+      endpoint: config.url,
+      tracker: { streams: fake.streams },
+      outbox: { store: new MemoryOutboxStore(), debounceMs: 0 },
+      rules: [{ on: 'destroyed', set: { Wrapped: 'yes' } }],
+    });
+    const outbox = plugin.outbox!;
+    await outbox.ready;
+    const log: string[] = [];
+    outbox.on('landed', ({ contact }) => log.push(`landed ${contact.contactId}`));
+    const forget = outbox.forget.bind(outbox);
+    outbox.forget = (ref) => {
+      const forgot = forget(ref);
+      log.push(`forget ${ref.contactId}: ${forgot}`);
+      return forgot;
+    };
+    fake.initAgent(`arn:aws:connect:${config.region}:123456789012:instance/${instanceId}/agent/a1`);
+    fake.connect(contactId);
+    fake.connect(transferred, contactId);
+    await until(() => plugin!.tracker.contacts.size === 2, 'the tracker to report both contacts');
+    const write = plugin.write({ Note: 'hello' }, { contactId });
+    // Destroyed with its write (and the rule's) not landed: nothing is forgotten yet.
+    fake.destroy(contactId);
+    // The transfer shares the initial contact id, hence the outbox's entry: not forgotten while it is tracked.
+    await write;
+    await until(() => outbox.state.pending === 0, 'the writes to land');
+    expect(log.filter((line) => line.startsWith('forget') && line.endsWith('true'))).to.deep.equal([]);
+    fake.destroy(transferred);
+    await until(() => log.some((line) => line.endsWith('true')), 'the outbox to forget the contact');
+    expect(log.filter((line) => line.endsWith('true'))).to.deep.equal([`forget ${transferred}: true`]);
+    // Tried when Streams destroyed it (the rule's write on its way: refused), forgotten only after that write landed.
+    expect(log.indexOf(`forget ${transferred}: false`)).to.be.greaterThan(-1);
+    expect(log.indexOf(`forget ${transferred}: true`)).to.be.greaterThan(log.lastIndexOf(`landed ${transferred}`));
+    expect(log.lastIndexOf(`landed ${transferred}`)).to.be.greaterThan(log.indexOf(`forget ${transferred}: false`));
+    expect(await storedAttributes(instanceId, contactId)).to.deep.equal({ Note: 'hello', Wrapped: 'yes' });
   });
 });
