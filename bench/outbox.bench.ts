@@ -13,40 +13,13 @@ import { performance } from 'node:perf_hooks';
 import { AttributesClient } from '../src/client.ts';
 import { MemoryOutboxStore, Outbox, type OutboxSender } from '../src/outbox/index.ts';
 import { createTagger, type TagRuleInput } from '../src/tagging/index.ts';
-import type { AgentInfo, ContactEventType, ContactModel, TrackerEventMap, TrackerEventType } from '../src/tracker/types.ts';
+import type { ContactModel } from '../src/tracker/types.ts';
+import { FakeTracker, model } from '../test/tagging/fake-tracker.ts';
 import { startConnectApi } from '../demo/connect-api/server.ts';
 
-const agent: AgentInfo = { username: 'bench-agent', name: 'Bench Agent', arn: 'arn:aws:connect:us-east-1:123456789012:instance/i/agent/a', routingProfile: undefined };
-
-/** The smallest tracker the tagger can listen to. */
-class BenchTracker {
-  readonly #listeners = new Map<TrackerEventType, Set<(event: never) => void>>();
-  on<K extends TrackerEventType>(type: K, listener: (event: TrackerEventMap[K]) => void): () => void {
-    let set = this.#listeners.get(type);
-    if (!set) this.#listeners.set(type, (set = new Set()));
-    set.add(listener as (event: never) => void);
-    return () => set.delete(listener as (event: never) => void);
-  }
-  emit(type: ContactEventType, contact: ContactModel, at = new Date()): void {
-    for (const listener of this.#listeners.get(type) ?? []) (listener as (e: TrackerEventMap['connected']) => void)({ type, contact, agent, at });
-  }
-}
-
+/** A contact model for the benchmarks (instance `bench-instance`). */
 function contactModel(contactId: string, instanceId = 'bench-instance'): ContactModel {
-  return {
-    contactId,
-    initialContactId: contactId,
-    instanceId,
-    region: 'us-east-1',
-    arnSource: 'routing-profile',
-    instanceError: undefined,
-    channel: 'voice',
-    state: 'connected',
-    queue: { name: 'Sales', arn: undefined },
-    attributes: {},
-    monitoring: false,
-    ended: false,
-  };
+  return model(contactId, { instanceId });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,7 +51,7 @@ async function callsPerLifecycle(k: number, e: number): Promise<{ ruleCalls: num
     await sleep(20); // a request's round trip
   };
   const outbox = new Outbox({ store: new MemoryOutboxStore(), sender, debounceMs: 50, rate: { ratePerSecond: 100, burst: 100 } });
-  const tracker = new BenchTracker();
+  const tracker = new FakeTracker();
   const tagger = createTagger({ tracker, outbox, rules: rulesFor(k) });
   const contact = contactModel(`lifecycle-${k}-${e}`);
   const ref = { contactId: contact.contactId, initialContactId: contact.initialContactId, instanceId: contact.instanceId };
@@ -111,7 +84,7 @@ async function eventToWire(n: number): Promise<{ median: number; p95: number; ag
     sentAt.set(contact.contactId, performance.now());
   };
   const outbox = new Outbox({ store: new MemoryOutboxStore(), sender, debounceMs: 0, rate: { ratePerSecond: 1e6, burst: 1e6 }, maxInFlight: 1e6 });
-  const tracker = new BenchTracker();
+  const tracker = new FakeTracker();
   const tagger = createTagger({ tracker, outbox, rules: rulesFor(3).map((r) => ({ ...r, on: 'connected' as const })) });
   const ruleTimes: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -166,7 +139,7 @@ export async function benchOutboxFleet(): Promise<void> {
     );
     const backoff = { ...(capMs === undefined ? {} : { capMs }), ...(baseMs === undefined ? {} : { baseMs }) };
     const outboxes = Array.from({ length: agents }, (_, i) => new Outbox({ store: new MemoryOutboxStore(), client: clients[i % clients.length]!, backoff }));
-    const trackers = outboxes.map(() => new BenchTracker());
+    const trackers = outboxes.map(() => new FakeTracker());
     const rules: TagRuleInput[] = [
       { id: 'handled-by', on: 'acw', set: { HandledBy: '{{agent.username}}' } },
       { id: 'wrap-up-at', on: 'acw', set: { WrapUpAt: '{{event.at}}' } },
