@@ -311,8 +311,12 @@ export class AttributesController implements ReactiveController {
   /** Drops a key being added (it was never stored, so nothing is deleted). */
   removeNewField(id: number): void {
     const draft = this.#draft;
-    if (!draft) return;
-    draft.newFields = draft.newFields.filter((field) => field.id !== id);
+    const removed = draft?.newFields.find((field) => field.id === id);
+    if (!draft || !removed) return;
+    // Its bytes and its problem go with it (#checkNewFields only sees the fields that remain).
+    draft.editBytes -= removed.bytes;
+    draft.invalid.delete(removed.id);
+    draft.newFields = draft.newFields.filter((field) => field !== removed);
     this.#checkNewFields(draft);
     this.#edited(draft);
   }

@@ -1,6 +1,7 @@
 // The controller on a throwaway host element, without <ccp-attributes>' rendering.
 import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
+import sinon from 'sinon';
 import { AttributesController } from '../../components/attributes-controller.ts';
 import type { SchemaInput } from '../../components/schema.ts';
 import type { ContactTrackerLike } from '../../src/tracker/types.ts';
@@ -124,5 +125,29 @@ describe('AttributesController', () => {
     await el.controller.save();
     expect(el.controller.status).to.equal('blocked');
     expect(writer.write).not.to.have.been.called;
+  });
+});
+
+describe('AttributesController: removing a key being added', () => {
+  it('takes its bytes off the meter and its problem off the count, so a later save is not blocked', async () => {
+    const writer = fakeWriter();
+    const el = await host(new FakeTracker(contact({ attributes: { a: '1' } })), writer);
+    const c = el.controller;
+    const big = c.addField()!;
+    c.setNewKey(big, 'big');
+    c.setNewValue(big, 'x'.repeat(MAX_TOTAL_BYTES));
+    expect(c.budgetLevel).to.equal('over');
+    c.removeNewField(big);
+    expect(c.bytesUsed).to.equal(attributesBytes({ a: '1' }));
+    expect(c.budgetLevel).to.equal('ok');
+    const bad = c.addField()!;
+    c.setNewKey(bad, 'bad key');
+    expect(c.problemCount).to.equal(1);
+    c.removeNewField(bad);
+    expect(c.problemCount).to.equal(0);
+    c.setValue('a', '2');
+    await c.save();
+    expect(c.status).to.equal('saved');
+    expect(writer.write).to.have.been.calledOnceWith(sinon.match.any, { a: '2' });
   });
 });
