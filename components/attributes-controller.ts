@@ -528,6 +528,8 @@ export class AttributesController implements ReactiveController {
       field.problem = fieldProblem(field);
       if (field.problem) draft.invalid.add(field.id);
     }
+    // The kept keys being added still carry their bytes from the old draft, which #checkNewFields takes off first.
+    for (const field of draft.newFields) draft.editBytes += field.bytes;
     this.#checkNewFields(draft);
     return draft;
   }

@@ -151,3 +151,22 @@ describe('AttributesController: removing a key being added', () => {
     expect(writer.write).to.have.been.calledOnceWith(sinon.match.any, { a: '2' });
   });
 });
+
+describe('AttributesController: rebuilding a draft', () => {
+  it('keeps counting the keys being added when the attributes change underneath or the host reconnects', async () => {
+    const tracker = new FakeTracker(contact({ attributes: { a: '1' } }));
+    const el = await host(tracker);
+    const c = el.controller;
+    const id = c.addField()!;
+    c.setNewKey(id, 'note');
+    c.setNewValue(id, 'héllo wörld');
+    expect(c.bytesUsed).to.equal(attributesBytes({ a: '1', note: 'héllo wörld' }));
+    tracker.update('c-1', { attributes: { a: '1', b: '22' } });
+    expect(c.newFields).to.have.length(1);
+    expect(c.bytesUsed).to.equal(attributesBytes({ a: '1', b: '22', note: 'héllo wörld' }));
+    const parent = el.parentElement!;
+    el.remove();
+    parent.append(el);
+    expect(c.bytesUsed).to.equal(attributesBytes({ a: '1', b: '22', note: 'héllo wörld' }));
+  });
+});
