@@ -189,6 +189,13 @@ type Message =
 /** How long an `enqueuing` hint of another tab holds without its end (a tab that died mid-write). */
 const ENQUEUING_HINT_MS = 1_000;
 
+/** A request being prepared or on the wire. `read` settles once `revisions` says what it sends. */
+interface Flight {
+  revisions: Record<string, number>;
+  controller: AbortController;
+  read: Promise<void>;
+}
+
 interface Waiter {
   contactKey: string;
   revisions: Record<string, number>;
@@ -292,7 +299,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   /** Contacts whose request is on the wire (sent by this tab, or reported by the flusher). */
   readonly #sending = new Set<string>();
   /** This tab's requests in flight: contact -> revisions sent and the abort controller. */
-  readonly #inFlight = new Map<string, { revisions: Record<string, number>; controller: AbortController }>();
+  readonly #inFlight = new Map<string, Flight>();
   /**
    * Live entries this tab just wrote itself while holding the flusher lock: id -> the revision its own awaited
    * store update returned. Only the next pump may send them without reading them back (see #send); it forgets
@@ -871,6 +878,10 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
 
   async #abortWaiter(waiter: Waiter, reason: unknown): Promise<void> {
     if (!this.#waiters.has(waiter)) return;
+    // A request being prepared may already hold these values (its entry was read before this abort): wait until it
+    // says what it sends. Values it sends are not abandoned: the waiter settles with that request.
+    await this.#inFlight.get(waiter.contactKey)?.read;
+    if (!this.#waiters.has(waiter)) return;
     const inFlight = this.#inFlight.get(waiter.contactKey);
     if (inFlight && Object.entries(waiter.revisions).some(([key, revision]) => (inFlight.revisions[key] ?? 0) >= revision)) return;
     this.#dropWaiter(waiter);
@@ -994,8 +1005,18 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
 
   async #send(key: string): Promise<void> {
     const controller = new AbortController();
-    const flight = { revisions: {} as Record<string, number>, controller };
+    let markRead = (): void => {};
+    const flight: Flight = { revisions: {}, controller, read: new Promise<void>((resolve) => (markRead = resolve)) };
     this.#inFlight.set(key, flight);
+    try {
+      await this.#sendFlight(key, flight, markRead);
+    } finally {
+      markRead();
+    }
+  }
+
+  async #sendFlight(key: string, flight: Flight, markRead: () => void): Promise<void> {
+    const { controller } = flight;
     let entry: OutboxEntry | undefined;
     const mirror = this.#entries.get(key);
     if (mirror && this.#fresh.get(key) === mirror.revision && !this.#enqueuing.has(key) && !this.#otherTabWriting(key)) {
@@ -1027,6 +1048,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     this.#apply(key, entry, entry.revision);
     const sent = { attributes: { ...entry.attributes }, revisions: { ...entry.revisions } };
     flight.revisions = sent.revisions;
+    markRead();
     this.#sending.add(key);
     this.#post({ type: 'sending', contactKey: key, sending: true });
     this.#emitChange([key]);

@@ -472,6 +472,41 @@ describe('Outbox', () => {
     expect(sender.requests.map((r) => r.attributes)).to.deep.equal([{ keep: '1' }]);
   });
 
+  it('does not report as aborted a write whose values a request already read (an abort while the entry is read back)', async () => {
+    /** A store whose reads see the data of their start, then take long (as an IndexedDB read started before a write). */
+    class SlowReadStore extends MemoryOutboxStore {
+      reads = 0;
+      gate: Promise<void> | undefined;
+      override async get(id: string) {
+        const value = await super.get(id);
+        this.reads++;
+        if (this.gate) await this.gate;
+        return value;
+      }
+    }
+    const store = new SlowReadStore();
+    let open = (): void => {};
+    store.gate = new Promise<void>((resolve) => (open = resolve));
+    const { clock, sender, outbox } = track(setup({ store }));
+    const c = contact('c1');
+    const controller = new AbortController();
+    // A rule tag waits out the debounce; then its request reads the entry back from the store.
+    const second = outbox.write(c, { b: '1' }, { origin: 'rule', signal: controller.signal }).then(
+      () => 'landed',
+      (e: unknown) => (e as DOMException).name,
+    );
+    await clock.advance(200);
+    expect(store.reads, 'the request is reading its entry back').to.equal(1);
+    controller.abort();
+    await settle();
+    open();
+    await clock.advance(1000);
+    const outcome = await second;
+    // The request read the entry before the abort, so it carries the write: the caller is told it landed.
+    expect(sender.requests.map((request) => request.attributes)).to.deep.equal([{ b: '1' }]);
+    expect(outcome).to.equal('landed');
+  });
+
   it('reports pending count, per-contact status, landed writes and the last error as events', async () => {
     const { clock, sender, outbox } = track(setup({ random: () => 0.999, backoff: { baseMs: 1000, capMs: 1000 } }));
     sender.script = ['server'];
