@@ -46,13 +46,22 @@ export class EditorImpl {
   /** How many rows are rendered so far (progressive rendering of long lists). */
   #rowLimit = FIRST_ROWS;
   #rowsFor: string | undefined;
-  #moreRowsScheduled = false;
+  /** The pending frame and timer of the next chunk of rows (cancelled on disconnect). */
+  #moreRowsFrame: number | undefined;
+  #moreRowsTimer: ReturnType<typeof setTimeout> | undefined;
   #focusNewId: number | undefined;
   #focusFirstInvalid = false;
 
   constructor(host: CcpAttributes) {
     this.#host = host;
     this.controller = new AttributesController(host);
+    host.addController({
+      // Detached, no more chunks of rows are rendered; reattached, they resume.
+      hostConnected: () => {
+        if (this.#rowLimit < this.controller.keys.length) host.requestUpdate();
+      },
+      hostDisconnected: () => this.#cancelMoreRows(),
+    });
   }
 
   save(): Promise<void> {
@@ -84,18 +93,21 @@ export class EditorImpl {
   }
 
   #scheduleMoreRows(): void {
-    if (this.#moreRowsScheduled || this.#rowLimit >= this.controller.keys.length) return;
-    this.#moreRowsScheduled = true;
-    let done = false;
+    if (this.#moreRowsFrame !== undefined || !this.#host.isConnected || this.#rowLimit >= this.controller.keys.length) return;
     const more = (): void => {
-      if (done) return;
-      done = true;
-      this.#moreRowsScheduled = false;
+      this.#cancelMoreRows();
       this.#rowLimit += ROWS_PER_FRAME;
       this.#host.requestUpdate();
     };
-    requestAnimationFrame(more);
-    setTimeout(more, 100); // rAF does not run in a hidden tab
+    this.#moreRowsFrame = requestAnimationFrame(more);
+    this.#moreRowsTimer = setTimeout(more, 100); // rAF does not run in a hidden tab
+  }
+
+  #cancelMoreRows(): void {
+    if (this.#moreRowsFrame !== undefined) cancelAnimationFrame(this.#moreRowsFrame);
+    clearTimeout(this.#moreRowsTimer);
+    this.#moreRowsFrame = undefined;
+    this.#moreRowsTimer = undefined;
   }
 
   /** The host's updated(): more rows, and focus moves. */

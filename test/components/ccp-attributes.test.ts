@@ -583,3 +583,28 @@ async function addKey(el: CcpAttributes, key: string): Promise<{ key: HTMLInputE
   if (key) await typeInto(el, keyInput, key);
   return { key: keyInput, value: inputs[1]! };
 }
+
+describe('<ccp-attributes> detached from the page', () => {
+  afterEach(() => sinon.restore());
+
+  function longContact(contactId = 'c-1'): ReturnType<typeof contact> {
+    const attributes: Record<string, string> = {};
+    for (let i = 0; i < 200; i++) attributes[`key${i}`] = `value${i}`;
+    return contact({ contactId, attributes });
+  }
+
+  it('cancels the frame and the timer of the next chunk of rows on disconnect, and resumes on reconnect', async () => {
+    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${new FakeTracker(longContact())} .writer=${fakeWriter()}></ccp-attributes>`);
+    const first = $$(el, 'ccp-attribute-field').length;
+    expect(first).to.be.lessThan(200);
+    const parent = el.parentElement!;
+    const updated = sinon.spy(el as unknown as { updated(): void }, 'updated');
+    el.remove();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(updated.callCount, 'updates of the detached element').to.equal(0);
+    expect($$(el, 'ccp-attribute-field')).to.have.length(first);
+    parent.append(el);
+    await el.allRowsRendered();
+    expect($$(el, 'ccp-attribute-field')).to.have.length(200);
+  });
+});
