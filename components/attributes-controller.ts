@@ -157,6 +157,8 @@ export class AttributesController implements ReactiveController {
   hostConnected(): void {
     this.#connected = true;
     this.#syncConfig(true);
+    // The viewed contact may have changed while detached (no subscription then): render what is followed now.
+    this.host.requestUpdate();
   }
 
   hostDisconnected(): void {

@@ -608,3 +608,18 @@ describe('<ccp-attributes> detached from the page', () => {
     expect($$(el, 'ccp-attribute-field')).to.have.length(200);
   });
 });
+
+describe('<ccp-attributes> reattached', () => {
+  it('shows the contact viewed meanwhile, so typing edits the contact on screen', async () => {
+    const tracker = new FakeTracker(contact({ contactId: 'a', attributes: { topic: 'one' } }), contact({ contactId: 'b', attributes: { topic: 'two' } }));
+    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`);
+    await settle(el);
+    const parent = el.parentElement!;
+    el.remove();
+    tracker.view('b');
+    parent.append(el);
+    await settle(el);
+    expect(el.contact?.contactId).to.equal('b');
+    expect(control(el, 'topic').value).to.equal('two');
+  });
+});
