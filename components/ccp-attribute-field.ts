@@ -57,6 +57,17 @@ export class CcpAttributeField extends LitElement {
     if (!(event.relatedTarget instanceof Node && this.contains(event.relatedTarget))) this.active = false;
   };
 
+  /** The field the row showed last: another one (the row reused for another contact) is masked again. */
+  #shownId: number | undefined;
+
+  protected override willUpdate(): void {
+    const id = this.controller?.field(this.fieldKey)?.id;
+    if (id !== this.#shownId) {
+      this.#shownId = id;
+      this.revealed = false;
+    }
+  }
+
   protected override createRenderRoot(): HTMLElement {
     return this;
   }

@@ -623,3 +623,20 @@ describe('<ccp-attributes> reattached', () => {
     expect(control(el, 'topic').value).to.equal('two');
   });
 });
+
+describe('<ccp-attributes> masked fields', () => {
+  it('a value revealed on one contact is masked again on the next contact', async () => {
+    const tracker = new FakeTracker(contact({ contactId: 'a', attributes: { ssn: '111' } }), contact({ contactId: 'b', attributes: { ssn: '222' } }));
+    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()} .schema=${[{ key: 'ssn', masked: true }]}></ccp-attributes>`);
+    await settle(el);
+    expect(control(el, 'ssn').type).to.equal('password');
+    button(el, 'Show ssn').click();
+    await settle(el);
+    expect(control(el, 'ssn').type).to.equal('text');
+    tracker.view('b');
+    await settle(el);
+    expect(control(el, 'ssn').value).to.equal('222');
+    expect(control(el, 'ssn').type).to.equal('password');
+    expect(button(el, 'Show ssn').getAttribute('aria-pressed')).to.equal('false');
+  });
+});
