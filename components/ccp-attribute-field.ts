@@ -141,7 +141,7 @@ export class CcpAttributeField extends LitElement {
               </div>`
             : nothing}${conflict !== undefined
             ? html`<div class="help warn" id="${id}-conflict">
-                Changed elsewhere to “${conflict}” while you were editing; saving keeps your value.
+                Changed elsewhere${masked ? '' : ` to “${conflict}”`} while you were editing; saving keeps your value.
               </div>`
             : nothing}`
         : nothing;

@@ -640,3 +640,20 @@ describe('<ccp-attributes> masked fields', () => {
     expect(button(el, 'Show ssn').getAttribute('aria-pressed')).to.equal('false');
   });
 });
+
+describe('<ccp-attributes> masked fields changed elsewhere', () => {
+  it('says a masked value changed elsewhere without showing the new value until revealed', async () => {
+    const tracker = new FakeTracker(contact({ attributes: { ssn: '111' } }));
+    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()} .schema=${[{ key: 'ssn', masked: true }]}></ccp-attributes>`);
+    await settle(el);
+    await typeInto(el, control(el, 'ssn'), '123');
+    tracker.update('c-1', { attributes: { ssn: '987-65-4321' } });
+    await settle(el);
+    expect(control(el, 'ssn').value).to.equal('123');
+    expect(row(el, 'ssn').textContent).to.contain('Changed elsewhere');
+    expect(row(el, 'ssn').textContent).not.to.contain('987-65-4321');
+    button(el, 'Show ssn').click();
+    await settle(el);
+    expect(row(el, 'ssn').textContent).to.contain('Changed elsewhere to “987-65-4321”');
+  });
+});
