@@ -51,6 +51,8 @@ export class EditorImpl {
   #moreRowsTimer: ReturnType<typeof setTimeout> | undefined;
   #focusNewId: number | undefined;
   #focusFirstInvalid = false;
+  /** A footer button the agent used may become disabled or go away: keep focus in the editor, on the status. */
+  #keepFooterFocus = false;
 
   constructor(host: CcpAttributes) {
     this.#host = host;
@@ -117,6 +119,13 @@ export class EditorImpl {
     if (this.#focusNewId !== undefined) {
       root.querySelector<HTMLElement>(`#n${this.#focusNewId}-key`)?.focus();
       this.#focusNewId = undefined;
+    }
+    if (this.#keepFooterFocus) {
+      this.#keepFooterFocus = false;
+      const active = root instanceof ShadowRoot ? root.activeElement : document.activeElement;
+      if (!active?.isConnected || (active instanceof HTMLButtonElement && active.disabled)) {
+        root.querySelector<HTMLElement>('[part~="status"]')?.focus();
+      }
     }
     if (this.#focusFirstInvalid) {
       this.#focusFirstInvalid = false;
@@ -262,6 +271,11 @@ export class EditorImpl {
     </div>`;
   }
 
+  #footerAction(action: () => unknown): void {
+    this.#keepFooterFocus = true;
+    void action();
+  }
+
   #footer(): TemplateResult {
     const c = this.controller;
     const status = c.status;
@@ -269,20 +283,20 @@ export class EditorImpl {
     const busy = c.busy;
     const failed = status === 'failed';
     return html`<div part="footer" class="footer">
-      <div part="status" class="status ${status}" role="status">${failed ? '' : (c.statusMessage ?? '')}</div>
+      <div part="status" class="status ${status}" role="status" tabindex="-1">${failed ? '' : (c.statusMessage ?? '')}</div>
       <div class="alert" role="alert">
         ${failed
           ? html`<span>${c.statusMessage}</span>
-              <button type="button" class="small" @click=${() => this.#host.save()}>Retry</button>`
+              <button type="button" class="small" @click=${() => this.#footerAction(() => this.#host.save())}>Retry</button>`
           : nothing}
       </div>
       <div class="actions">
         <span class="changes">${count === 0 ? 'No unsaved changes' : `${count} unsaved change${count === 1 ? '' : 's'}`}</span>
-        <button type="button" part="revert-button" class="secondary" ?disabled=${count === 0 || busy} @click=${() => this.#host.revert()}>
+        <button type="button" part="revert-button" class="secondary" ?disabled=${count === 0 || busy} @click=${() => this.#footerAction(() => this.#host.revert())}>
           Revert
         </button>
         <button type="button" part="save-button" class="primary" ?disabled=${count === 0 || busy} aria-keyshortcuts="Control+Enter Meta+Enter"
-          aria-describedby="save-hint" @click=${() => this.#host.save()}>
+          aria-describedby="save-hint" @click=${() => this.#footerAction(() => this.#host.save())}>
           ${status === 'waiting' ? 'Waiting…' : busy ? 'Saving…' : 'Save'}
         </button>
       </div>

@@ -221,7 +221,7 @@ describe('<ccp-attributes>', () => {
       const tracker = new FakeTracker(contact({ attributes: { a: '1' } }));
       const el = await editor(tracker, writer);
       const { key, value } = await addKey(el, 'caseNumber');
-      expect(el.shadowRoot!.activeElement).to.equal(key);
+      expect(el.shadowRoot!.activeElement === key, 'focus is on key').to.equal(true);
       await typeInto(el, value, 'CN-42');
       await el.save();
       await settle(el);
@@ -241,7 +241,7 @@ describe('<ccp-attributes>', () => {
       await settle(el);
       const input = control(el, 'a');
       expect(input.value).to.equal('');
-      expect(el.shadowRoot!.activeElement).to.equal(input);
+      expect(el.shadowRoot!.activeElement === input, 'focus is on input').to.equal(true);
       const note = el.shadowRoot!.getElementById(input.getAttribute('aria-describedby')!.split(' ').find((id) => id.endsWith('-cleared'))!);
       expect(note!.textContent).to.contain('cannot delete attributes');
       await el.save();
@@ -310,7 +310,7 @@ describe('<ccp-attributes>', () => {
       expect(writer.write).not.to.have.been.called;
       expect(el.status).to.equal('blocked');
       expect(text(el, '[part~="status"]')).to.equal('Fix 1 problem before saving.');
-      expect(el.shadowRoot!.activeElement).to.equal(key);
+      expect(el.shadowRoot!.activeElement === key, 'focus is on key').to.equal(true);
     });
 
     it('removing a new key drops it and its problem, returning focus to Add', async () => {
@@ -320,7 +320,7 @@ describe('<ccp-attributes>', () => {
       await settle(el);
       expect($$(el, '.field.new')).to.have.length(0);
       expect(el.dirty).to.equal(false);
-      expect(el.shadowRoot!.activeElement).to.equal($(el, '[part~="add-button"]'));
+      expect(el.shadowRoot!.activeElement === $(el, '[part~="add-button"]'), 'focus is on $(el, "[part~="add-button"]")').to.equal(true);
     });
   });
 
@@ -485,7 +485,7 @@ describe('<ccp-attributes>', () => {
       // Tab from the field: Clear, then Add attribute.
       await sendKeys({ press: 'Tab' });
       await sendKeys({ press: 'Tab' });
-      expect(el.shadowRoot!.activeElement).to.equal($(el, '[part~="add-button"]'));
+      expect(el.shadowRoot!.activeElement === $(el, '[part~="add-button"]'), 'focus is on $(el, "[part~="add-button"]")').to.equal(true);
       await sendKeys({ press: 'Enter' });
       await settle(el);
       await sendKeys({ type: 'wrapUp' });
@@ -498,6 +498,30 @@ describe('<ccp-attributes>', () => {
       await settle(el);
       expect(writer.write).to.have.been.calledOnce;
       expect(writer.write.firstCall.args[1]).to.deep.equal({ a: '123', wrapUp: 'done' });
+    });
+  });
+
+  describe('focus after a footer action', () => {
+    it('keeps keyboard focus in the editor, on the status, when Save becomes disabled', async () => {
+      const writer = fakeWriter();
+      const el = await editor(new FakeTracker(contact({ attributes: { a: '1' } })), writer);
+      await typeInto(el, control(el, 'a'), '2');
+      $(el, '[part~="save-button"]')!.focus();
+      await sendKeys({ press: 'Enter' });
+      await settle(el);
+      expect(writer.write).to.have.been.calledOnce;
+      expect(($(el, '[part~="save-button"]') as HTMLButtonElement).disabled).to.equal(true);
+      expect(el.shadowRoot!.activeElement === $(el, '[part~="status"]'), 'focus is on $(el, "[part~="status"]")').to.equal(true);
+    });
+
+    it('keeps keyboard focus in the editor when Revert becomes disabled', async () => {
+      const el = await editor(new FakeTracker(contact({ attributes: { a: '1' } })), fakeWriter());
+      await typeInto(el, control(el, 'a'), '2');
+      $(el, '[part~="revert-button"]')!.focus();
+      await sendKeys({ press: 'Enter' });
+      await settle(el);
+      expect(control(el, 'a').value).to.equal('1');
+      expect(el.shadowRoot!.activeElement === $(el, '[part~="status"]'), 'focus is on $(el, "[part~="status"]")').to.equal(true);
     });
   });
 
