@@ -75,8 +75,8 @@ describe('the drop-in script tag, end to end', () => {
     expect(plugin.tracker).to.exist;
     expect(plugin.outbox).to.exist;
     expect(plugin.tagger?.rules.map((rule) => rule.id)).to.deep.equal(['handled-by', 'wrap']);
-    expect(editor.tracker === plugin.tracker, 'the editor shows the plugin's tracker').to.equal(true);
-    expect(editor.writer === plugin.outbox, 'the editor saves through the plugin's outbox').to.equal(true);
+    expect(editor.tracker === plugin.tracker, 'the editor shows the plugin tracker').to.equal(true);
+    expect(editor.writer === plugin.outbox, 'the editor saves through the plugin outbox').to.equal(true);
   });
 
   it('tags a call on connected and on ACW through the outbox, with Cognito credentials, and the editor shows the tags', async () => {
