@@ -215,7 +215,8 @@ describe('IndexedDB outbox store', () => {
     expect(senderB.storedFor(contact('c3'))).to.deep.equal({ after: 'yes' });
   });
 
-  it('removes a kept failure that a newer landed write superseded in every tab, with the event in each', async () => {
+  /** Two outboxes over one database, as two tabs: A holds the flusher lock, B follows. */
+  async function twoTabs(): Promise<{ senderA: ScriptedSender; a: Outbox; b: Outbox }> {
     const senderA = new ScriptedSender();
     const a = new Outbox({ store: await open(), sender: senderA.send, lockName: name, debounceMs: 0 });
     outboxes.push(a);
@@ -223,6 +224,11 @@ describe('IndexedDB outbox store', () => {
     const b = new Outbox({ store: await open(), sender: new ScriptedSender().send, lockName: name, debounceMs: 0 });
     outboxes.push(b);
     await b.ready;
+    return { senderA, a, b };
+  }
+
+  it('removes a kept failure that a newer landed write superseded in every tab, with the event in each', async () => {
+    const { senderA, a, b } = await twoTabs();
     const supersededInA: string[] = [];
     const supersededInB: string[] = [];
     a.on('superseded', ({ entry }) => supersededInA.push(entry.id));
@@ -242,13 +248,7 @@ describe('IndexedDB outbox store', () => {
   });
 
   it('forget() in a tab that is not the flusher is not undone by the landing the flusher reports after the deletion', async () => {
-    const senderA = new ScriptedSender();
-    const a = new Outbox({ store: await open(), sender: senderA.send, lockName: name, debounceMs: 0 });
-    outboxes.push(a);
-    await until(() => a.flusher, 'tab A to become the flusher');
-    const b = new Outbox({ store: await open(), sender: new ScriptedSender().send, lockName: name, debounceMs: 0 });
-    outboxes.push(b);
-    await b.ready;
+    const { senderA, a, b } = await twoTabs();
     const c = contact('c1');
     // Tab B forgets the contact as soon as it has nothing left in the outbox (what the plugin does on `change`).
     const forgot: boolean[] = [];
