@@ -1,8 +1,8 @@
 /**
  * The rules of UpdateContactAttributes, checked before any request leaves the browser.
- * Source: the API reference and botocore's connect model (see ../shared/REFERENCE.md section 1):
+ * Source: the UpdateContactAttributes API reference and botocore's connect model (service-2.json):
  * keys match [a-zA-Z0-9_-], 1..32,767 characters; values are strings of 0..32,767 characters;
- * InitialContactId 1..256 characters; at most 32,768 UTF-8 bytes of keys and values per contact,
+ * InstanceId 1..100 characters; InitialContactId 1..256 characters; at most 32,768 UTF-8 bytes of keys and values per contact,
  * counted on what is stored after the merge.
  * The editor widget, the tagging rules, the outbox and the client all use this one module.
  */
@@ -14,6 +14,7 @@ export type Attributes = Record<string, string>;
 export const MAX_TOTAL_BYTES = 32_768;
 export const MAX_KEY_LENGTH = 32_767;
 export const MAX_VALUE_LENGTH = 32_767;
+export const MAX_INSTANCE_ID_LENGTH = 100;
 export const MAX_INITIAL_CONTACT_ID_LENGTH = 256;
 const KEY_PATTERN = /^[A-Za-z0-9_-]+$/;
 
@@ -100,6 +101,12 @@ export function checkUpdate(input: UpdateInput): AttributeProblem[] {
   const problems: AttributeProblem[] = [];
   if (typeof input.instanceId !== 'string' || input.instanceId.length === 0) {
     problems.push({ field: 'instanceId', code: 'missing', message: 'The Amazon Connect instance id is missing.' });
+  } else if (input.instanceId.length > MAX_INSTANCE_ID_LENGTH) {
+    problems.push({
+      field: 'instanceId',
+      code: 'too-long',
+      message: `An Amazon Connect instance id can have at most ${MAX_INSTANCE_ID_LENGTH} characters.`,
+    });
   }
   if (typeof input.initialContactId !== 'string' || input.initialContactId.length === 0) {
     problems.push({ field: 'initialContactId', code: 'missing', message: 'The contact id is missing.' });

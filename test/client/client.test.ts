@@ -94,6 +94,7 @@ describe('AttributesClient', () => {
     const cases: [string, () => Parameters<AttributesClient['update']>][] = [
       ['a missing instance id', () => ['', 'c', { a: 'b' }]],
       ['a missing contact id', () => [instanceId, '', { a: 'b' }]],
+      ['an instance id over 100 characters', () => ['i'.repeat(101), 'c', { a: 'b' }]],
       ['a contact id over 256 characters', () => [instanceId, 'c'.repeat(257), { a: 'b' }]],
       ['missing attributes', () => [instanceId, 'c', undefined as never]],
       ['a key with a space', () => [instanceId, 'c', { 'two words': 'b' }]],

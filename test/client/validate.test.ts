@@ -79,6 +79,13 @@ describe('checkUpdate', () => {
     expect(problems.map((p) => p.field)).to.deep.equal(['instanceId', 'initialContactId', 'attributes']);
   });
 
+  it('refuses an InstanceId longer than 100 characters, with a message naming the limit', () => {
+    expect(checkUpdate({ ...valid, instanceId: 'i'.repeat(100), attributes: {} })).to.deep.equal([]);
+    const problems = checkUpdate({ ...valid, instanceId: 'i'.repeat(101), attributes: {} });
+    expect(problems.map((p) => [p.field, p.code])).to.deep.equal([['instanceId', 'too-long']]);
+    expect(problems[0]?.message).to.equal('An Amazon Connect instance id can have at most 100 characters.');
+  });
+
   it('refuses an InitialContactId longer than 256 characters', () => {
     expect(checkUpdate({ ...valid, initialContactId: 'c'.repeat(256), attributes: {} })).to.deep.equal([]);
     expect(checkUpdate({ ...valid, initialContactId: 'c'.repeat(257), attributes: {} })[0]?.code).to.equal('too-long');
