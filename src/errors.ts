@@ -53,3 +53,75 @@ export class AttributesError extends Error {
 export function isAttributesError(value: unknown): value is AttributesError {
   return value instanceof AttributesError || (value instanceof Error && value.name === 'AttributesError' && 'kind' in value);
 }
+
+const typeKinds: Record<string, AttributesErrorKind> = {
+  InvalidRequestException: 'validation',
+  InvalidParameterException: 'validation',
+  InvalidActiveRegionException: 'validation',
+  ValidationException: 'validation',
+  AccessDeniedException: 'auth',
+  UnrecognizedClientException: 'auth',
+  InvalidSignatureException: 'auth',
+  ExpiredTokenException: 'auth',
+  MissingAuthenticationTokenException: 'auth',
+  NotAuthorizedException: 'auth',
+  CredentialsProviderError: 'auth',
+  ResourceNotFoundException: 'not-found',
+  ThrottlingException: 'throttled',
+  LimitExceededException: 'throttled',
+  TooManyRequestsException: 'throttled',
+  InternalServiceException: 'server',
+  ServiceUnavailableException: 'server',
+};
+
+const kindMessages: Record<AttributesErrorKind, string> = {
+  validation: 'Amazon Connect refused these attributes',
+  auth: 'Not allowed to save contact attributes: the sign-in may have expired, or access to UpdateContactAttributes is missing',
+  'not-found': 'Amazon Connect does not know this contact or instance',
+  throttled: 'Amazon Connect is receiving too many requests right now',
+  server: 'Amazon Connect had an internal error',
+  network: 'Could not reach Amazon Connect (a network error, or access refused without CORS headers)',
+};
+
+function kindOfStatus(status: number): AttributesErrorKind | undefined {
+  if (status === 429) return 'throttled';
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 404) return 'not-found';
+  if (status >= 500) return 'server';
+  if (status >= 400) return 'validation';
+  return undefined;
+}
+
+/**
+ * Classifies any failure of the SDK as an AttributesError: by the AWS error type when it could be
+ * read, else by HTTP status (a browser under CORS cannot read `x-amzn-errortype`), else as a
+ * network failure (no response at all, e.g. a 403 without CORS headers).
+ */
+export function toAttributesError(error: unknown): AttributesError {
+  if (isAttributesError(error)) return error;
+  const record = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    message?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+  };
+  const name = typeof record.name === 'string' ? record.name : undefined;
+  const rawStatus = record.$metadata?.httpStatusCode;
+  const status = typeof rawStatus === 'number' ? rawStatus : undefined;
+  const awsType = name !== undefined && Object.hasOwn(typeKinds, name) ? name : undefined;
+  const kind = (awsType === undefined ? undefined : typeKinds[awsType]) ?? (status === undefined ? undefined : kindOfStatus(status)) ?? 'network';
+  const detail = typeof record.message === 'string' && record.message !== '' && record.message !== 'UnknownError' ? record.message : '';
+  const message = kind === 'validation' && detail ? `${kindMessages[kind]}: ${detail}` : `${kindMessages[kind]}.`;
+  return new AttributesError(kind, message, { status, awsType, cause: error });
+}
+
+/**
+ * The one way a broken rule of the API becomes an error: the first problem's sentence, with a count of the others
+ * (every problem stays in `problems`).
+ */
+export function validationError(problems: readonly AttributeProblem[]): AttributesError {
+  const [first] = problems;
+  if (!first) throw new TypeError('validationError: no problem given.');
+  const others = problems.length - 1;
+  const more = others > 0 ? ` (and ${others} more problem${others > 1 ? 's' : ''})` : '';
+  return new AttributesError('validation', first.message + more, { problems });
+}

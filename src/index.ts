@@ -1,7 +1,7 @@
 /** ccp-attributes, framework-free: the signed client, validation, the contact tracker, the outbox, tagging, and their assembly. */
-export { AttributesClient, cognitoCredentials, loadSdk, toAttributesError } from './client.ts';
+export { AttributesClient, cognitoCredentials, loadSdk } from './client.ts';
 export type { AttributesClientOptions, CognitoCredentialsOptions, Credentials, CredentialsProvider, RequestHandler, RequestOptions, UpdateOptions } from './client.ts';
-export { AttributesError, isAttributesError } from './errors.ts';
+export { AttributesError, isAttributesError, toAttributesError, validationError } from './errors.ts';
 export type { AttributeProblem, AttributesErrorKind, AttributesErrorOptions } from './errors.ts';
 export * from './validate.ts';
 export type * from './writer.ts';

@@ -6,7 +6,7 @@
  * counted on what is stored after the merge.
  * The editor widget, the tagging rules, the outbox and the client all use this one module.
  */
-import { AttributesError, type AttributeProblem } from './errors.ts';
+import { validationError, type AttributeProblem } from './errors.ts';
 
 /** Attribute key/value pairs as the API takes them. */
 export type Attributes = Record<string, string>;
@@ -136,11 +136,7 @@ export function checkUpdate(input: UpdateInput): AttributeProblem[] {
 /** Throws a `validation` AttributesError listing every broken rule, unless the update is valid. */
 export function assertValidUpdate(input: UpdateInput): void {
   const problems = checkUpdate(input);
-  const first = problems[0];
-  if (first) {
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-    throw new AttributesError('validation', first.message + more, { problems });
-  }
+  if (problems.length > 0) throw validationError(problems);
 }
 
 function shorten(text: string): string {

@@ -8,8 +8,7 @@
  * revision each entry carries) and learns of other tabs' changes over a BroadcastChannel named like
  * the flusher lock. Only the tab holding the lock sends.
  */
-import { AttributesError, isAttributesError } from '../errors.ts';
-import { toAttributesError } from '../client.ts';
+import { AttributesError, isAttributesError, toAttributesError } from '../errors.ts';
 import { checkUpdate, type Attributes } from '../validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions, WriteOrigin, WriteProgress } from '../writer.ts';
 import { Emitter, type Subscribable } from './emitter.ts';

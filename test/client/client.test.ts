@@ -1,6 +1,7 @@
 // The real @aws-sdk/client-connect in Chromium, over real HTTP (CORS included), against the Connect API stand-in.
 import { expect } from '@open-wc/testing';
-import { AttributesClient, cognitoCredentials, loadSdk, toAttributesError, type RequestHandler } from '../../src/client.ts';
+import { AttributesClient, cognitoCredentials, loadSdk, type RequestHandler } from '../../src/client.ts';
+import { toAttributesError } from '../../src/errors.ts';
 import { AttributesError } from '../../src/errors.ts';
 import {
   newContactId,
