@@ -285,7 +285,9 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     } catch (error) {
       const apiError = asApiError(error, emit);
       const answer = cognitoAction ? awsJsonError(apiError) : restJsonError(apiError);
-      send(res, apiError.status, { ...apiHeaders(), ...answer.headers }, answer.body);
+      // The body was read to its end, so the answer reaches the client; the connection then closes, as servers do
+      // after refusing a body, and a keep-alive client opens a new one for its next request.
+      send(res, apiError.status, { ...apiHeaders(), ...answer.headers, connection: 'close' }, answer.body);
       record({ action, status: apiError.status, errorType: apiError.type });
       return;
     }
@@ -405,15 +407,20 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
+/**
+ * Reads a request body of at most maxBodyBytes. A longer one is read to its end and discarded before the 413 is
+ * thrown: leaving the loop early would destroy the request and its socket, so a client still sending would get
+ * ECONNRESET instead of the answer, and a keep-alive client would lose its next request on that socket.
+ */
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > maxBodyBytes) throw new ApiError(413, 'RequestEntityTooLargeException', 'Request body too large.');
-    chunks.push(buffer);
+    if (size <= maxBodyBytes) chunks.push(buffer);
   }
+  if (size > maxBodyBytes) throw new ApiError(413, 'RequestEntityTooLargeException', 'Request body too large.');
   return Buffer.concat(chunks);
 }
 

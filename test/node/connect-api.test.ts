@@ -3,7 +3,7 @@
  * @aws-sdk/credential-providers, plus raw signed requests for the SigV4 refusals.
  */
 import assert from 'node:assert/strict';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import {
@@ -134,12 +134,19 @@ async function signed(options: SignOptions = {}): Promise<RawRequest> {
   return { method, path, headers: { ...out.headers }, body };
 }
 
-/** Sends a request as given (no header of its own but content-length). */
-function send(raw: RawRequest): Promise<RawResponse> {
+/** Sends a request as given (no header of its own but content-length), on the given agent or a fresh connection. */
+function send(raw: RawRequest, agent?: Agent): Promise<RawResponse> {
   const url = new URL(handle.url);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: url.hostname, port: url.port, method: raw.method, path: raw.path, headers: { ...raw.headers, 'content-length': String(Buffer.byteLength(raw.body)) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: raw.method,
+        path: raw.path,
+        headers: { ...raw.headers, 'content-length': String(Buffer.byteLength(raw.body)) },
+        ...(agent ? { agent } : {}),
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -521,6 +528,42 @@ describe('fault injection', () => {
     assert.throws(() => handle.setFaults({ quota: { ratePerSecond: 0, burst: 1 } }), TypeError);
     assert.throws(() => handle.setFaults({ dropNext: -1 }), TypeError);
   });
+});
+
+describe('the 1 MiB request body cap', () => {
+  // Just over the cap, the body is all in when the cap is crossed; at four times the cap the client is still sending.
+  for (const [what, size] of [
+    ['just over 1 MiB', 1024 * 1024 + 1],
+    ['4 MiB', 4 * 1024 * 1024],
+  ] as const) {
+    it(`answers a body of ${what} with 413 and Connection: close; the same keep-alive client's next request is served and logged`, async () => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        // Unsigned: the body is read (and refused) before the signature is checked.
+        const oversized: RawRequest = {
+          method: 'POST',
+          path: '/contact/attributes',
+          headers: { host: new URL(handle.url).host, 'content-type': 'application/json' },
+          body: 'x'.repeat(size),
+        };
+        const refused = await send(oversized, agent);
+        assert.deepEqual(refusal(refused), { status: 413, type: 'RequestEntityTooLargeException', message: 'Request body too large.' });
+        assert.equal(refused.headers['connection'], 'close');
+        const next = await send(await signed(), agent);
+        assert.equal(next.status, 200, next.text);
+        assert.deepEqual(
+          handle.requestLog().map((entry) => [entry.action, entry.status, entry.errorType]),
+          [
+            ['UpdateContactAttributes', 413, 'RequestEntityTooLargeException'],
+            ['UpdateContactAttributes', 200, undefined],
+          ],
+        );
+        assert.deepEqual(handle.attributesOf(instanceId, 'c-1'), { raw: 'yes' });
+      } finally {
+        agent.destroy();
+      }
+    });
+  }
 });
 
 describe('Cognito Identity through the real fromCognitoIdentityPool', () => {
