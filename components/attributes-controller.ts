@@ -9,7 +9,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { AttributesError, isAttributesError } from '../src/errors.ts';
 import type { ContactModel, ContactTrackerLike } from '../src/tracker/types.ts';
-import { checkKey, checkUpdate, checkValue, mergeAttributes, utf8Length, MAX_TOTAL_BYTES, type Attributes } from '../src/validate.ts';
+import { attributesFrom, checkKey, checkUpdate, checkValue, mergeAttributes, utf8Length, MAX_TOTAL_BYTES, type Attributes } from '../src/validate.ts';
 import type { AttributeWriter, ContactRef, WriteProgress } from '../src/writer.ts';
 import { emit } from './events.ts';
 import { readOnlyReason, type ReadOnlyReason } from './internal/read-only.ts';
@@ -365,9 +365,10 @@ export class AttributesController implements ReactiveController {
     }
 
     const stored = { ...contact.attributes };
-    const attributes: Attributes = {};
-    for (const field of draft.fields.values()) if (isDirty(field)) attributes[field.key] = field.value;
-    for (const field of draft.newFields) if (field.key !== '' || field.value !== '') attributes[field.key] = field.value;
+    const attributes = attributesFrom([
+      ...[...draft.fields.values()].filter(isDirty).map((field): [string, string] => [field.key, field.value]),
+      ...draft.newFields.filter((field) => field.key !== '' || field.value !== '').map((field): [string, string] => [field.key, field.value]),
+    ]);
     const ref = contactRef(contact);
 
     const detail = { contact: ref, attributes, stored };

@@ -43,8 +43,19 @@ export function attributesBytes(attributes: Readonly<Attributes>): number {
   return bytes;
 }
 
+/**
+ * Attributes from key/value pairs, for every key the API accepts: `Object.fromEntries` defines own properties,
+ * where `attributes[key] = value` calls the `__proto__` setter inherited from Object.prototype and drops that
+ * key in silence. The result is a plain object (JSON, structuredClone and IndexedDB keep an own `__proto__`).
+ * A later pair wins over an earlier one with the same key.
+ */
+export function attributesFrom(pairs: Iterable<readonly [string, string]>): Attributes {
+  return Object.fromEntries(pairs);
+}
+
 /** The stored result of an update: later values win per key; nothing is ever deleted (the API cannot delete). */
 export function mergeAttributes(stored: Readonly<Attributes>, update: Readonly<Attributes>): Attributes {
+  // Spread defines own properties, so an own `__proto__` key is copied like any other.
   return { ...stored, ...update };
 }
 

@@ -82,12 +82,17 @@ export interface ConnectApiHandle {
 /**
  * Injected faults. `quota` and `failNext` apply to the Connect actions; `latencyMs` and `dropNext` to every API
  * request (Connect and Cognito, not preflights); `credentialTtlSeconds` to credentials issued from then on.
+ * `dropAfterStoreNext` and `failAfterStoreNext` are ambiguous failures of the next N UpdateContactAttributes that
+ * pass every check: the merge is stored (and logged with `stored: true`), then the connection is dropped without an
+ * answer, or a 500 InternalServiceException is answered, so the client cannot tell that its write landed.
  */
 export interface Faults {
   quota?: { ratePerSecond: number; burst: number } | null;
   failNext?: { count: number; status?: number; type?: string } | null;
   latencyMs?: number | null;
   dropNext?: number | null;
+  dropAfterStoreNext?: number | null;
+  failAfterStoreNext?: number | null;
   credentialTtlSeconds?: number | null;
 }
 
@@ -100,6 +105,8 @@ export interface LoggedRequest {
   attributes?: Record<string, string>;
   status: number;
   errorType?: string;
+  /** UpdateContactAttributes: the merge was applied to the store (on every 200, and on an ambiguous failure). */
+  stored?: true;
 }
 
 /**
@@ -142,7 +149,8 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     const logged: LoggedRequest = { time: new Date(now()).toISOString(), ...entry };
     requests.push(logged);
     const where = entry.instanceId ? ` ${entry.instanceId}/${entry.initialContactId ?? '-'}` : '';
-    emit(`${logged.time} ${entry.action}${where} -> ${entry.status}${entry.errorType ? ` ${entry.errorType}` : ''}`);
+    const storedAnyway = entry.stored && entry.status !== 200 ? ' (stored)' : '';
+    emit(`${logged.time} ${entry.action}${where} -> ${entry.status}${entry.errorType ? ` ${entry.errorType}` : ''}${storedAnyway}`);
   };
 
   /** Headers every API answer carries: CORS origin, request id and a Date from the injected clock (the SDK corrects skew from it). */
@@ -174,6 +182,14 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
       let payload: Record<string, unknown>;
       if (action === 'UpdateContactAttributes') {
         store.update(validateUpdate(parseJson(body)));
+        entry.stored = true;
+        const after = faults.takeAfterStore();
+        if (after === 'drop') {
+          record({ ...entry, status: 0, errorType: 'ConnectionDropped' });
+          req.socket.destroy();
+          return;
+        }
+        if (after === 'fail') throw new ApiError(500, 'InternalServiceException', 'Injected failure after the write was stored (stand-in fault).');
         payload = {};
       } else {
         const [instanceId, initialContactId] = getLabels(target.path);

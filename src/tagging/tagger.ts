@@ -6,7 +6,7 @@
  * markers are checked and set in the same store transaction as the write; a rule whose marker is
  * set is left out, so a rule added later still fires once).
  */
-import type { Attributes } from '../validate.ts';
+import { attributesFrom, type Attributes } from '../validate.ts';
 import type { ContactEvent, ContactTrackerLike } from '../tracker/types.ts';
 import type { ContactRef, WriteOptions } from '../writer.ts';
 import { matches, parseRules, type TagRule, type TagRuleInput } from './rules.ts';
@@ -61,18 +61,18 @@ export function firedMarker(contactId: string, event: TagEvent, ruleId: string):
 
 /** Renders a rule's attributes for one event; a function value returning undefined leaves its key out. */
 export function renderRule(rule: TagRule, context: TemplateContext): Attributes {
-  const attributes: Attributes = {};
+  const pairs: [string, string][] = [];
   for (const [key, value] of Object.entries(rule.set)) {
     if (typeof value === 'function') {
       const result = value(context);
       if (result === undefined) continue;
-      attributes[key] = String(result);
+      pairs.push([key, String(result)]);
     } else {
       const template = rule.templates.get(key);
-      attributes[key] = template ? renderTemplate(template, context) : value;
+      pairs.push([key, template ? renderTemplate(template, context) : value]);
     }
   }
-  return attributes;
+  return attributesFrom(pairs);
 }
 
 /** Starts tagging: subscribes to the tracker's lifecycle events; `dispose()` stops it. */

@@ -2,25 +2,28 @@
  * Contact attributes as the tracker reports them: a plain `Record<string, string>`.
  * Streams gives `{[key]: {name, value}}` (null while monitoring); the Agent Workspace SDK may give plain strings.
  */
-import type { Attributes } from '../validate.ts';
+import { attributesFrom, type Attributes } from '../validate.ts';
 
-/** Normalises attributes from any source to `Record<string, string>`; anything that is not a string value is dropped. */
+/**
+ * Normalises attributes from any source to `Record<string, string>`; anything that is not a string value is dropped.
+ * Every key the API accepts is kept, `__proto__` included (Streams' JSON deep copy of a snapshot keeps it as an own key).
+ */
 export function normalizeAttributes(raw: unknown): Attributes {
-  const out: Attributes = {};
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return out;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const pairs: [string, string][] = [];
   for (const [key, entry] of Object.entries(raw as Record<string, unknown>)) {
     if (typeof entry === 'string') {
-      out[key] = entry;
-    } else if (entry !== null && typeof entry === 'object' && 'value' in entry) {
+      pairs.push([key, entry]);
+    } else if (entry !== null && typeof entry === 'object' && Object.hasOwn(entry, 'value')) {
       const { name, value } = entry as { name?: unknown; value?: unknown };
       const finalKey = typeof name === 'string' && name !== '' ? name : key;
-      if (typeof value === 'string') out[finalKey] = value;
-      else if (typeof value === 'number' || typeof value === 'boolean') out[finalKey] = String(value);
+      if (typeof value === 'string') pairs.push([finalKey, value]);
+      else if (typeof value === 'number' || typeof value === 'boolean') pairs.push([finalKey, String(value)]);
     } else if (typeof entry === 'number' || typeof entry === 'boolean') {
-      out[key] = String(entry);
+      pairs.push([key, String(entry)]);
     }
   }
-  return out;
+  return attributesFrom(pairs);
 }
 
 /** True when both hold the same keys with the same values. */
@@ -40,11 +43,13 @@ export function mergeReported(
   reported: Readonly<Attributes>,
   local: Readonly<Attributes>,
 ): { merged: Attributes; local: Attributes } {
-  const keep: Attributes = {};
-  for (const [key, value] of Object.entries(local)) {
-    const changedAtSource = previous !== undefined && reported[key] !== undefined && reported[key] !== previous[key];
-    if (changedAtSource && reported[key] !== value) continue;
-    keep[key] = value;
-  }
+  const valueOf = (attributes: Readonly<Attributes>, key: string): string | undefined => (Object.hasOwn(attributes, key) ? attributes[key] : undefined);
+  const keep = attributesFrom(
+    Object.entries(local).filter(([key, value]) => {
+      const now = valueOf(reported, key);
+      const changedAtSource = previous !== undefined && now !== undefined && now !== valueOf(previous, key);
+      return !changedAtSource || now === value;
+    }),
+  );
   return { merged: { ...reported, ...keep }, local: keep };
 }

@@ -6,6 +6,7 @@ import {
   checkUpdate,
   checkValue,
   assertValidUpdate,
+  attributesFrom,
   mergeAttributes,
   utf8Length,
   MAX_TOTAL_BYTES,
@@ -122,6 +123,36 @@ describe('checkUpdate', () => {
     expect(error.retryable).to.equal(false);
     expect(error.problems.map((p) => p.code)).to.deep.equal(['charset', 'not-string']);
     expect(error.message).to.contain('and 1 more problem');
+  });
+});
+
+describe('attributesFrom', () => {
+  const objectKeys = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+
+  it('keeps every valid key as an own property of a plain object, __proto__ included, through JSON and structuredClone', () => {
+    const attributes = attributesFrom(objectKeys.map((key) => [key, `v-${key}`]));
+    expect(Object.getPrototypeOf(attributes)).to.equal(Object.prototype);
+    const expected = objectKeys.map((key) => [key, `v-${key}`]);
+    expect(Object.entries(attributes)).to.deep.equal(expected);
+    expect(Object.entries(JSON.parse(JSON.stringify(attributes)) as object)).to.deep.equal(expected);
+    expect(Object.entries(structuredClone(attributes))).to.deep.equal(expected);
+    expect(Object.entries(mergeAttributes(attributes, attributesFrom([['__proto__', 'later']])))[0]).to.deep.equal(['__proto__', 'later']);
+    expect(attributesBytes(attributes)).to.equal(attributesBytes(Object.fromEntries(expected) as Record<string, string>));
+    expect(checkUpdate({ ...valid, attributes })).to.deep.equal([]);
+  });
+
+  it('lets a later pair win over an earlier one with the same key', () => {
+    expect(attributesFrom([['a', '1'], ['b', '2'], ['a', '3']])).to.deep.equal({ a: '3', b: '2' });
+  });
+
+  it('holds exactly the pairs given, for any valid keys', () => {
+    const key = fc.oneof(fc.constantFrom(...objectKeys), fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/));
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(key, fc.string()), { selector: ([k]) => k }), (pairs) => {
+        const attributes = attributesFrom(pairs);
+        return Object.keys(attributes).length === pairs.length && pairs.every(([k, v]) => Object.hasOwn(attributes, k) && attributes[k] === v);
+      }),
+    );
   });
 });
 

@@ -170,3 +170,30 @@ describe('AttributesController: rebuilding a draft', () => {
     expect(c.bytesUsed).to.equal(attributesBytes({ a: '1', b: '22', note: 'héllo wörld' }));
   });
 });
+
+describe('AttributesController: keys named like Object.prototype members', () => {
+  it('saves a new __proto__ key alone, and edits of stored constructor and toString keys, as own keys of the write', async () => {
+    const writer = fakeWriter();
+    const stored = Object.fromEntries([['constructor', 'c0'], ['toString', 't0']]);
+    const el = await host(new FakeTracker(contact({ attributes: stored })), writer);
+    const c = el.controller;
+    expect(c.keys).to.deep.equal(['constructor', 'toString']);
+    const id = c.addField()!;
+    c.setNewKey(id, '__proto__');
+    c.setNewValue(id, 'mine');
+    expect(c.problemCount).to.equal(0);
+    expect(c.changeCount).to.equal(1);
+    await c.save();
+    expect(c.status).to.equal('saved');
+    expect(writer.write).to.have.been.calledOnce;
+    expect(Object.entries(writer.write.firstCall.args[1])).to.deep.equal([['__proto__', 'mine']]);
+    expect(c.keys).to.deep.equal(['constructor', 'toString', '__proto__']);
+    expect(c.field('__proto__')?.value).to.equal('mine');
+    expect(c.dirty).to.equal(false);
+
+    c.setValue('constructor', 'c1');
+    c.setValue('toString', 't1');
+    await c.save();
+    expect(Object.entries(writer.write.secondCall.args[1])).to.deep.equal([['constructor', 'c1'], ['toString', 't1']]);
+  });
+});

@@ -72,6 +72,25 @@ describe('<ccp-attributes> end to end (Streams + stand-in CCP + SDK + API stand-
     expect(el.dirty).to.equal(false);
   });
 
+  it('an agent saves only a __proto__ key: the stand-in stores it and the editor shows it saved', async () => {
+    const { id, el } = await chatInEditor({ topic: 'billing' });
+    button(el, 'Add attribute').click();
+    await settle(el);
+    const [key, value] = [...el.shadowRoot!.querySelectorAll<HTMLInputElement>('.field.new input')];
+    await typeInto(el, key!, '__proto__');
+    await typeInto(el, value!, 'kept');
+    button(el, 'Save').click();
+    await until(() => el.status === 'saved', 'saved', 10_000);
+    const instanceId = tracker.contacts.get(id)!.instanceId;
+    const stored = (await storedAttributes(instanceId, id))!;
+    expect(Object.hasOwn(stored, '__proto__'), 'stored as its own key').to.equal(true);
+    expect(Object.entries(stored)).to.deep.include(['__proto__', 'kept']);
+    expect(Object.entries(await client.get(instanceId, id))).to.deep.include(['__proto__', 'kept']);
+    await settle(el);
+    expect(control(el, '__proto__').value).to.equal('kept');
+    expect(el.dirty).to.equal(false);
+  });
+
   it('an over-budget edit never reaches the network', async () => {
     const { el } = await chatInEditor({ note: '' });
     const before = updates(await requestLog());

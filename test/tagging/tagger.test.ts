@@ -159,6 +159,26 @@ describe('createTagger', () => {
     ]);
   });
 
+  it('writes a rule\'s __proto__, constructor and toString keys (rules as JSON): the outbox gets them as own keys', () => {
+    const writes: Record<string, string>[] = [];
+    const write = sinon.spy(async (_contact: unknown, attributes: Readonly<Record<string, string>>) => {
+      writes.push({ ...attributes });
+    });
+    const json = '[{"id": "odd-keys", "on": "connected", "set": {"__proto__": "{{agent.username}}", "constructor": "c", "toString": "{{contact.channel}}"}}]';
+    taggers.push(createTagger({ tracker, outbox: { write }, rules: json }));
+    tracker.emit('connected', model('c1'));
+    expect(write.callCount).to.equal(1);
+    expect(Object.entries(writes[0]!)).to.deep.equal([['__proto__', 'jdoe'], ['constructor', 'c'], ['toString', 'voice']]);
+  });
+
+  it('a rule\'s __proto__ key reaches the sender through the outbox', async () => {
+    start(JSON.parse('[{"id": "proto", "on": "connected", "set": {"__proto__": "{{agent.username}}"}}]'));
+    tracker.emit('connected', model('c1'));
+    await clock.advance(200);
+    expect(sender.requests).to.have.length(1);
+    expect(Object.entries(sender.requests[0]!.attributes)).to.deep.equal([['__proto__', 'jdoe']]);
+  });
+
   it('renders durations from the times this tab saw', async () => {
     start([baseRules[2]]);
     tracker.emit('connected', model('c1'), new Date(1_000_000));

@@ -1,6 +1,9 @@
 import { expect } from '@open-wc/testing';
 import { mergeReported, normalizeAttributes, sameAttributes } from '../../src/tracker/attributes.ts';
 
+/** Keys the API accepts that plain-object assignment mishandles (`__proto__` is dropped, the others shadow inherited members). */
+const OBJECT_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+
 describe('normalizeAttributes', () => {
   it('flattens Streams {name, value} entries', () => {
     expect(normalizeAttributes({ a: { name: 'a', value: '1' }, b: { name: 'b', value: '' } })).to.deep.equal({ a: '1', b: '' });
@@ -21,6 +24,17 @@ describe('normalizeAttributes', () => {
     expect(normalizeAttributes({ key: { name: 'Name', value: 'v' }, other: { value: 'w' } })).to.deep.equal({ Name: 'v', other: 'w' });
   });
 
+  it('keeps every valid key, __proto__ and Object.prototype names included, as plain own properties', () => {
+    // Streams hands over its snapshot after a JSON round trip (connect.deepcopy), which keeps an own "__proto__".
+    const streams: unknown = JSON.parse(JSON.stringify(Object.fromEntries(OBJECT_KEYS.map((key) => [key, { name: key, value: `v-${key}` }]))));
+    const plain: unknown = JSON.parse(JSON.stringify(Object.fromEntries(OBJECT_KEYS.map((key) => [key, `p-${key}`]))));
+    for (const [raw, prefix] of [[streams, 'v'], [plain, 'p']] as const) {
+      const out = normalizeAttributes(raw);
+      expect(Object.getPrototypeOf(out)).to.equal(Object.prototype);
+      expect(Object.entries(out)).to.deep.equal(OBJECT_KEYS.map((key) => [key, `${prefix}-${key}`]));
+    }
+  });
+
   it('gives {} for null (monitoring), undefined, arrays and primitives', () => {
     for (const raw of [null, undefined, [], 'text', 5]) expect(normalizeAttributes(raw)).to.deep.equal({});
   });
@@ -37,6 +51,13 @@ describe('mergeReported', () => {
 
   it('keeps a local write that the source reflects', () => {
     expect(mergeReported({}, { a: 'mine' }, { a: 'mine' })).to.deep.equal({ merged: { a: 'mine' }, local: { a: 'mine' } });
+  });
+
+  it('keeps a local write of __proto__ (and other Object.prototype names) in both results', () => {
+    const local = Object.fromEntries(OBJECT_KEYS.map((key) => [key, `mine-${key}`]));
+    const { merged, local: kept } = mergeReported({}, { a: '1' }, local);
+    expect(Object.entries(kept)).to.deep.equal(Object.entries(local));
+    expect(Object.entries(merged)).to.deep.equal([['a', '1'], ...Object.entries(local)]);
   });
 
   it('keeps local writes on the first report', () => {

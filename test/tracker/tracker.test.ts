@@ -147,6 +147,19 @@ describe('ContactTracker', () => {
     expect(tracker.contacts.get('c1')?.attributes).to.deep.equal({ a: '1', b: '2' });
   });
 
+  it('keeps a __proto__ attribute from a Streams snapshot and from a recorded write', () => {
+    // The attributes as Streams hands them over: {key: {name, value}} after its JSON deep copy.
+    const attributes: unknown = JSON.parse('{"__proto__": {"name": "__proto__", "value": "from-flow"}, "constructor": {"name": "constructor", "value": "c"}}');
+    source.put('c1', { attributes });
+    source.fire('connecting', 'c1');
+    expect(Object.entries(tracker.contacts.get('c1')!.attributes)).to.deep.equal([['__proto__', 'from-flow'], ['constructor', 'c']]);
+    tracker.recordWrite('c1', Object.fromEntries([['__proto__', 'mine'], ['toString', 't']]));
+    source.fire('refresh', 'c1');
+    const model = tracker.contacts.get('c1')!;
+    expect(Object.entries(model.attributes)).to.deep.equal([['__proto__', 'mine'], ['constructor', 'c'], ['toString', 't']]);
+    expect(Object.getPrototypeOf(model.attributes)).to.equal(Object.prototype);
+  });
+
   it('reports an instance error once per contact, and clears it when an ARN appears', () => {
     const errors: AttributesError[] = [];
     tracker.on('error', (e) => errors.push(e));
