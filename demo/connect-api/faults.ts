@@ -1,6 +1,7 @@
 /**
  * Injected faults: a token-bucket request-rate quota, failures of the next N requests, added latency, dropped
- * connections and the lifetime of newly issued Cognito credentials.
+ * connections, ambiguous failures of the next N writes (stored, then the connection dropped or a 500 answered) and
+ * the lifetime of newly issued Cognito credentials.
  */
 import { isRecord } from './rules.ts';
 import type { Faults } from './server.ts';
@@ -10,6 +11,9 @@ export interface Failure {
   status: number;
   type: string;
 }
+
+/** What happens to a write after it was stored: its connection is dropped, or it is answered 500. */
+export type AfterStore = 'drop' | 'fail';
 
 /** The current faults and the state they need (the quota's bucket, the countdowns). */
 export class FaultState {
@@ -39,10 +43,22 @@ export class FaultState {
 
   /** True when this connection is to be dropped (counts down dropNext). */
   takeDrop(): boolean {
-    const left = this.#faults.dropNext ?? 0;
+    return this.#countDown('dropNext');
+  }
+
+  /** The ambiguous failure of a write just stored, if one is due (counts down dropAfterStoreNext, then failAfterStoreNext). */
+  takeAfterStore(): AfterStore | undefined {
+    if (this.#countDown('dropAfterStoreNext')) return 'drop';
+    if (this.#countDown('failAfterStoreNext')) return 'fail';
+    return undefined;
+  }
+
+  /** True when the countdown was above 0; takes one from it (and clears it at 0). */
+  #countDown(name: 'dropNext' | 'dropAfterStoreNext' | 'failAfterStoreNext'): boolean {
+    const left = this.#faults[name] ?? 0;
     if (left <= 0) return false;
-    if (left === 1) delete this.#faults.dropNext;
-    else this.#faults.dropNext = left - 1;
+    if (left === 1) delete this.#faults[name];
+    else this.#faults[name] = left - 1;
     return true;
   }
 
@@ -97,7 +113,9 @@ export function parseFaults(value: unknown): Faults {
         faults.latencyMs = nullOr(field, (v) => count(v), 'faults.latencyMs: expected a number >= 0 or null');
         break;
       case 'dropNext':
-        faults.dropNext = nullOr(field, (v) => count(v) && Number.isInteger(v), 'faults.dropNext: expected an integer >= 0 or null');
+      case 'dropAfterStoreNext':
+      case 'failAfterStoreNext':
+        faults[name] = nullOr(field, (v) => count(v) && Number.isInteger(v), `faults.${name}: expected an integer >= 0 or null`);
         break;
       case 'credentialTtlSeconds':
         faults.credentialTtlSeconds = nullOr(field, positive, 'faults.credentialTtlSeconds: expected a number > 0 or null');

@@ -3,6 +3,7 @@ import { expect } from '@open-wc/testing';
 import { AttributesClient, cognitoCredentials, loadSdk, type RequestHandler } from '../../src/client.ts';
 import { toAttributesError } from '../../src/errors.ts';
 import { AttributesError } from '../../src/errors.ts';
+import { attributesFrom } from '../../src/validate.ts';
 import {
   newContactId,
   registerContacts,
@@ -81,6 +82,19 @@ describe('AttributesClient', () => {
     await c.update(instanceId, id, { Note: 'second', Reason: 'billing' });
     expect(await c.get(instanceId, id)).to.deep.equal({ HandledBy: 'agent-1', Note: 'second', Reason: 'billing' });
     expect(await storedAttributes(instanceId, id)).to.deep.equal({ HandledBy: 'agent-1', Note: 'second', Reason: 'billing' });
+  });
+
+  it('writes and reads back keys named like Object.prototype members, __proto__ included (the SDK keeps own keys)', async () => {
+    const id = await contact();
+    const c = client();
+    const attributes = attributesFrom([['__proto__', 'p'], ['constructor', 'c'], ['toString', 't'], ['hasOwnProperty', 'h']]);
+    await c.update(instanceId, id, attributes);
+    const update = (await requestLog()).find((entry) => entry.action === 'UpdateContactAttributes');
+    expect(update?.status).to.equal(200);
+    expect(Object.entries((await storedAttributes(instanceId, id))!)).to.deep.equal(Object.entries(attributes));
+    const read = await c.get(instanceId, id);
+    expect(Object.getPrototypeOf(read)).to.equal(Object.prototype);
+    expect(Object.entries(read)).to.deep.equal(Object.entries(attributes));
   });
 
   it('writes through the AttributeWriter interface, reporting progress', async () => {

@@ -513,6 +513,59 @@ describe('fault injection', () => {
     );
   });
 
+  it('stores the next N writes, then drops their connection without answering (logged as stored)', async () => {
+    handle.setFaults({ dropAfterStoreNext: 1 });
+    // A refused write and a read do not use up the countdown: only a write that is stored does.
+    await assertRefused(update(connect(), 'c-1', { 'bad key': '1' }), 'InvalidParameterException', 400);
+    assert.deepEqual(await stored('c-1'), {});
+    const error = await sdkError(update(connect(), 'c-1', { a: '1', b: '1' }));
+    assert.equal(error.$metadata?.httpStatusCode, undefined);
+    assert.deepEqual(handle.attributesOf(instanceId, 'c-1'), { a: '1', b: '1' });
+    await update(connect(), 'c-1', { a: '2' });
+    assert.deepEqual(handle.attributesOf(instanceId, 'c-1'), { a: '2', b: '1' });
+    assert.deepEqual(
+      handle.requestLog().map((entry) => [entry.action, entry.status, entry.errorType, entry.stored]),
+      [
+        ['UpdateContactAttributes', 400, 'InvalidParameterException', undefined],
+        ['GetContactAttributes', 200, undefined, undefined],
+        ['UpdateContactAttributes', 0, 'ConnectionDropped', true],
+        ['UpdateContactAttributes', 200, undefined, true],
+      ],
+    );
+    assert.ok(logLines.some((line) => line.endsWith('UpdateContactAttributes inst-1/c-1 -> 0 ConnectionDropped (stored)')));
+  });
+
+  it('stores the next N writes, then answers 500 InternalServiceException (logged as stored)', async () => {
+    handle.setFaults({ failAfterStoreNext: 2 });
+    await assertRefused(update(connect(), 'c-1', { a: '1' }), 'InternalServiceException', 500);
+    await assertRefused(update(connect(), 'c-2', { a: '1' }), 'InternalServiceException', 500);
+    await update(connect(), 'c-1', { a: '2' });
+    assert.deepEqual(handle.attributesOf(instanceId, 'c-1'), { a: '2' });
+    assert.deepEqual(handle.attributesOf(instanceId, 'c-2'), { a: '1' });
+    assert.deepEqual(
+      handle.requestLog().map((entry) => [entry.initialContactId, entry.status, entry.errorType, entry.stored]),
+      [
+        ['c-1', 500, 'InternalServiceException', true],
+        ['c-2', 500, 'InternalServiceException', true],
+        ['c-1', 200, undefined, true],
+      ],
+    );
+    assert.deepEqual(handle.requestLog().filter((entry) => entry.status === 200 && !entry.stored), []);
+  });
+
+  it('lets the SDK\'s retry re-send a write that was stored and answered 500 (the log shows it stored twice)', async () => {
+    handle.setFaults({ failAfterStoreNext: 1 });
+    const out = await update(connect({ maxAttempts: 3 }), 'c-1', { a: '1' });
+    assert.equal(out.$metadata.attempts, 2);
+    assert.deepEqual(
+      handle.requestLog().map((entry) => [entry.status, entry.stored, entry.attributes]),
+      [
+        [500, true, { a: '1' }],
+        [200, true, { a: '1' }],
+      ],
+    );
+  });
+
   it('adds latency to every request', async () => {
     handle.setFaults({ latencyMs: 250 });
     const started = performance.now();
@@ -527,6 +580,8 @@ describe('fault injection', () => {
   it('rejects malformed faults', () => {
     assert.throws(() => handle.setFaults({ quota: { ratePerSecond: 0, burst: 1 } }), TypeError);
     assert.throws(() => handle.setFaults({ dropNext: -1 }), TypeError);
+    assert.throws(() => handle.setFaults({ dropAfterStoreNext: -1 }), /faults\.dropAfterStoreNext/);
+    assert.throws(() => handle.setFaults({ failAfterStoreNext: 1.5 }), /faults\.failAfterStoreNext/);
   });
 });
 
@@ -714,9 +769,9 @@ describe('the /_standin/ control surface', () => {
   });
 
   it('sets faults over HTTP: merged, null clears a field, bad ones are 400', async () => {
-    assert.equal((await control('POST', '/_standin/faults', { failNext: { count: 1 }, latencyMs: 1 })).status, 204);
-    assert.equal((await control('POST', '/_standin/faults', { latencyMs: null })).status, 204);
-    assert.deepEqual((await control('GET', '/_standin/faults')).json, { faults: { failNext: { count: 1 } } });
+    assert.equal((await control('POST', '/_standin/faults', { failNext: { count: 1 }, latencyMs: 1, dropAfterStoreNext: 2, failAfterStoreNext: 1 })).status, 204);
+    assert.equal((await control('POST', '/_standin/faults', { latencyMs: null, dropAfterStoreNext: null })).status, 204);
+    assert.deepEqual((await control('GET', '/_standin/faults')).json, { faults: { failNext: { count: 1 }, failAfterStoreNext: 1 } });
     await assertRefused(update(connect(), 'c-1', { a: '1' }), 'InternalServiceException', 500);
     assert.equal((await control('POST', '/_standin/faults', { bogus: 1 })).status, 400);
   });
