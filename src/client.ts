@@ -103,6 +103,8 @@ export class AttributesClient implements AttributeWriter {
       const command = new sdk.UpdateContactAttributesCommand({
         InstanceId: instanceId,
         InitialContactId: initialContactId,
+        // A copy by spread keeps an own `__proto__` key; the SDK writes every own key of the map (for...in with
+        // hasOwn in @smithy/core/dist-es/submodules/protocols/json/codec-v2/JsonShapeSerializer2.js, writeMap).
         Attributes: { ...attributes },
       });
       await connect.send(command, { abortSignal: options.signal });
