@@ -1,0 +1,79 @@
+// Helpers for the workspace source's browser tests: an app iframe (fixtures/app.html, the REAL Amazon Connect SDK)
+// served by the stand-in workspace host (demo/workspace/host.ts) in the test page, with the Connect API stand-in.
+import { StandInWorkspace, type AppOptions, type HostedApp, type WorkspaceHostOptions } from '../../demo/workspace/host.ts';
+import type { AttributesError } from '../../src/errors.ts';
+import type { ContactTracker } from '../../src/tracker/tracker.ts';
+import type { ContactEventType } from '../../src/tracker/types.ts';
+import type { WorkspaceContactSource } from '../../src/tracker/workspace-source.ts';
+import { standInConfig } from '../helpers/stand-in.ts';
+
+/** Every lifecycle event type, to record them all. */
+export const LIFECYCLE: readonly ContactEventType[] = ['connecting', 'accepted', 'connected', 'missed', 'acw', 'ended', 'destroyed', 'viewed'];
+
+/** One lifecycle event as the app recorded it. */
+export interface AppRecord {
+  type: ContactEventType;
+  contactId: string;
+  state: string;
+}
+
+/** What the test app exposes as `window.workspaceApp` (objects of the iframe's realm). */
+export interface WorkspaceApp {
+  tracker: ContactTracker;
+  source: WorkspaceContactSource;
+  events: AppRecord[];
+  errors: AttributesError[];
+}
+
+/** A running app: its iframe, the host's view of it and the app's own objects. */
+export interface RunningApp {
+  iframe: HTMLIFrameElement;
+  hosted: HostedApp;
+  app: WorkspaceApp;
+  /** The lifecycle events of one contact, in order. */
+  of(contactId: string): ContactEventType[];
+  close(): void;
+}
+
+/** Resolves when `check` returns truthy; rejects with `what` after `timeoutMs`. */
+export async function until<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A short pause, to let events that should NOT happen have their chance. */
+export function settle(ms = 150): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A stand-in workspace registered with the Connect API stand-in of the test run. */
+export async function workspace(options: WorkspaceHostOptions = {}): Promise<StandInWorkspace> {
+  const host = new StandInWorkspace({ api: (await standInConfig()).url, ...options });
+  await host.ready;
+  return host;
+}
+
+/** Loads the test app in an iframe served by `host` (or by nobody, with `host` undefined). */
+export async function runApp(host: StandInWorkspace | undefined, options: AppOptions = {}, query = ''): Promise<RunningApp> {
+  const iframe = document.createElement('iframe');
+  const hosted = host?.attach(iframe, options);
+  iframe.src = `/test/workspace/fixtures/app.html${query ? `?${query}` : ''}`;
+  document.body.append(iframe);
+  const app = await until(() => (iframe.contentWindow as (Window & { workspaceApp?: WorkspaceApp }) | null)?.workspaceApp, 'the app to load');
+  return {
+    iframe,
+    hosted: hosted as HostedApp,
+    app,
+    of: (contactId) => app.events.filter((e) => e.contactId === contactId).map((e) => e.type),
+    close: () => {
+      app.tracker.dispose();
+      hosted?.detach();
+      iframe.remove();
+    },
+  };
+}
