@@ -93,6 +93,11 @@ function arn(kind: 'agent' | 'routing-profile' | 'queue' | 'agent-state', id: st
   return `${instanceArn()}/${kind}/${id}`;
 }
 
+/** The agent's Amazon Connect user id: the last part of its agent ARN, and DescribeContact's AgentInfo.Id. */
+function agentId(): string {
+  return `agent-${config.agent.replace(/[^A-Za-z0-9-]/g, '-')}`;
+}
+
 function queue(name: string): { name: string; queueARN: string | null; queueId: string | null } {
   const queueArn = arn('queue', `q-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`);
   return { name, queueARN: queueArn, queueId: queueArn };
@@ -109,7 +114,7 @@ function configuration(): Record<string, unknown> {
   return {
     name: config.agent.split(/[._-]/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join(' '),
     username: config.agent,
-    agentARN: arn('agent', `agent-${config.agent.replace(/[^A-Za-z0-9-]/g, '-')}`),
+    agentARN: arn('agent', agentId()),
     softphoneEnabled: false,
     softphoneAutoAccept: false,
     extension: '+15555550199',
@@ -263,14 +268,28 @@ function reportMissingApi(what: string): void {
   console.error(`stand-in CCP: no Connect API stand-in configured (add ?api=<url> to the ccpUrl); ${what}`);
 }
 
-async function register(held: Held): Promise<void> {
+/**
+ * Registers the contact with the API stand-in as Connect knows it: its agent, channel and chain, plus `extra` (the
+ * flow's attributes on arrival, the disconnect on hang-up, the end of after-contact work on clear).
+ */
+async function register(held: Held, extra: Record<string, unknown> = { attributes: held.attributes }): Promise<void> {
   if (!config.api) {
     held.registered = false;
     reportMissingApi(`contact ${held.contactId} is NOT registered, so UpdateContactAttributes for it will fail.`);
     return;
   }
+  const transferred = held.initialContactId !== held.contactId;
   const body = [
-    { instanceId: config.instance, contactId: held.contactId, initialContactId: held.initialContactId, startedAt: held.startedAt.toISOString() },
+    {
+      instanceId: config.instance,
+      contactId: held.contactId,
+      initialContactId: held.initialContactId,
+      ...(transferred ? { previousContactId: held.initialContactId } : {}),
+      startedAt: held.startedAt.toISOString(),
+      agentId: agentId(),
+      channel: held.channel === 'chat' ? 'CHAT' : 'VOICE',
+      ...extra,
+    },
   ];
   try {
     const response = await fetch(`${config.api}/_standin/contacts`, {
@@ -563,7 +582,8 @@ async function loadInitialContacts(): Promise<void> {
     if (held.initialContactId !== held.contactId) held.initiationMethod = 'transfer';
     if (held.monitoring) held.initiationMethod = 'monitor';
     offset += 1;
-    await register(held);
+    const disconnected = held.state === 'ended' ? { disconnectedAt: new Date(held.stateAt).toISOString() } : {};
+    await register(held, { attributes: held.attributes, ...disconnected });
     contacts.set(held.contactId, held);
   }
 }
@@ -598,10 +618,12 @@ const api: StandInCcp = {
     const held = get(contactId);
     setState(held, 'ended');
     postSnapshot();
+    await register(held, { disconnectedAt: new Date().toISOString() });
   },
   async clear(contactId) {
-    get(contactId);
+    const held = get(contactId);
     remove(contactId);
+    if (held.state === 'ended') await register(held, { afterContactWorkEndedAt: new Date().toISOString() });
   },
   view(contactId) {
     send('contact::view', { contactId });
@@ -617,8 +639,10 @@ const api: StandInCcp = {
     postSnapshot();
   },
   setFlowAttributes(contactId, attributes) {
-    Object.assign(get(contactId).attributes, attributes);
+    const held = get(contactId);
+    Object.assign(held.attributes, attributes);
     postSnapshot();
+    void register(held, { attributes });
   },
   async refreshAttributes() {
     await reflect();

@@ -9,14 +9,17 @@ import { startConnectApi, type ContactRecord } from './server.ts';
 
 const usage = `Usage: npm run connect-api -- [options]
 
-A loopback stand-in for the Amazon Connect API (UpdateContactAttributes, GetContactAttributes) and Cognito Identity.
+A loopback stand-in for the Amazon Connect API (UpdateContactAttributes, GetContactAttributes, DescribeContact,
+SearchUsers), a Cognito user pool (InitiateAuth, JWKS) and Cognito Identity.
 
 Options:
   --port <n>                 port to listen on, 0 picks a free one (default 8787)
   --host <address>           address to listen on (default 127.0.0.1)
   --region <region>          region of the SigV4 credential scope (default us-east-1)
-  --contacts <file.json>     contacts to register: [{"instanceId","contactId","initialContactId","startedAt"}]
-                             (default: none; the stand-in CCP page or POST /_standin/contacts registers them)
+  --contacts <file.json>     contacts to register: [{"instanceId","contactId","startedAt", and optionally
+                             "initialContactId","previousContactId","agentId","channel","attributes",
+                             "disconnectedAt","afterContactWorkEndedAt"}] (example: demo/connect-api/contacts.json;
+                             default: none, the stand-in CCP page or POST /_standin/contacts registers them)
   --access-key-id <id>       static demo access key id (default AKIDSTANDINDEMO)
   --secret-access-key <key>  static demo secret (default standin-demo-secret)
   -h, --help                 print this help
@@ -87,6 +90,7 @@ async function main(argv: string[]): Promise<void> {
   console.log(`  secret access key ${handle.secretAccessKey}`);
   console.log(`  identity pool     ${handle.identityPoolId}`);
   console.log(`  login provider    ${handle.loginProvider}`);
+  console.log(`  user pool issuer  ${handle.issuer} (app client ${handle.userPoolClientId}; agents agent.smith, agent.jones, password demo-password)`);
   console.log(`  contacts          ${contacts.length}`);
   console.log('  control surface   GET /_standin/config, /_standin/contacts, /_standin/log; POST /_standin/faults, /_standin/reset');
 }

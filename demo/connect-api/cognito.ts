@@ -1,7 +1,9 @@
 /**
  * Cognito Identity's GetId and GetCredentialsForIdentity (awsJson1.1, `X-Amz-Target: AWSCognitoIdentityService.*`,
  * unsigned: the SDK picks `smithy.api#noAuth` for both, @aws-sdk/nested-clients cognito-identity
- * auth/httpAuthSchemeProvider.js), issuing temporary credentials the Connect side then accepts.
+ * auth/httpAuthSchemeProvider.js), issuing temporary credentials the Connect side then accepts. A login is the id
+ * token of the configured user pool, verified (signature, issuer, audience, expiry) by `verifyLogin`; the identity
+ * follows the token's `sub`, so every sign-in of one user gets the same IdentityId, as in Cognito.
  *
  * Errors: the model gives NotAuthorizedException httpError 403, but Cognito Identity is an awsJson service and answers
  * client errors with HTTP 400 and `__type` (the SDK classifies by `__type`, so both parse identically).
@@ -18,7 +20,8 @@ export interface PoolSettings {
   region: string;
   identityPoolId: string;
   loginProvider: string;
-  validTokens: readonly string[];
+  /** Verifies a login token of the provider; resolves to the user's stable subject, rejects when the token is not valid. */
+  verifyLogin: (token: string) => Promise<string>;
   authenticatedOnly: boolean;
 }
 
@@ -51,19 +54,19 @@ export class CognitoPool {
   }
 
   /** Answers one awsJson1.1 action; throws ApiError (status 400) for refusals. */
-  handle(action: CognitoAction, body: unknown, nowMs: number, ttlSeconds: number): Record<string, unknown> {
+  async handle(action: CognitoAction, body: unknown, nowMs: number, ttlSeconds: number): Promise<Record<string, unknown>> {
     if (!isRecord(body)) throw new ApiError(400, 'SerializationException', 'Start of structure or map found where not expected.');
     return action === 'GetId' ? this.#getId(body) : this.#getCredentials(body, nowMs, ttlSeconds);
   }
 
-  #getId(body: Record<string, unknown>): Record<string, unknown> {
+  async #getId(body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const poolId = body['IdentityPoolId'];
     if (typeof poolId !== 'string' || poolId.length === 0) {
       throw new ApiError(400, 'InvalidParameterException', "1 validation error detected: Value null at 'identityPoolId' failed to satisfy constraint: Member must not be null");
     }
     if (poolId !== this.#settings.identityPoolId) throw new ApiError(400, 'ResourceNotFoundException', `IdentityPool '${poolId}' not found.`);
-    const token = this.#loginToken(body['Logins']);
-    if (token === undefined) {
+    const subject = await this.#loginSubject(body['Logins']);
+    if (subject === undefined) {
       if (this.#settings.authenticatedOnly) {
         throw new ApiError(400, 'NotAuthorizedException', 'Unauthenticated access is not supported for this identity pool.');
       }
@@ -71,24 +74,24 @@ export class CognitoPool {
       this.#guests.add(identityId);
       return { IdentityId: identityId };
     }
-    const identityId = this.#identityFor(token);
+    const identityId = this.#identityFor(subject);
     this.#members.add(identityId);
     return { IdentityId: identityId };
   }
 
-  #getCredentials(body: Record<string, unknown>, nowMs: number, ttlSeconds: number): Record<string, unknown> {
+  async #getCredentials(body: Record<string, unknown>, nowMs: number, ttlSeconds: number): Promise<Record<string, unknown>> {
     const identityId = body['IdentityId'];
     if (typeof identityId !== 'string' || identityId.length === 0) {
       throw new ApiError(400, 'InvalidParameterException', "1 validation error detected: Value null at 'identityId' failed to satisfy constraint: Member must not be null");
     }
-    const token = this.#loginToken(body['Logins']);
-    if (token === undefined) {
+    const subject = await this.#loginSubject(body['Logins']);
+    if (subject === undefined) {
       if (this.#members.has(identityId)) throw new ApiError(400, 'NotAuthorizedException', 'Invalid login token. Missing a required login for this identity.');
       if (!this.#guests.has(identityId)) throw new ApiError(400, 'ResourceNotFoundException', `Identity '${identityId}' not found.`);
       if (this.#settings.authenticatedOnly) {
         throw new ApiError(400, 'NotAuthorizedException', 'Unauthenticated access is not supported for this identity pool.');
       }
-    } else if (this.#identityFor(token) !== identityId) {
+    } else if (this.#identityFor(subject) !== identityId) {
       throw new ApiError(400, 'NotAuthorizedException', "Logins don't match. Please include at least one valid login for this identity or identity pool.");
     }
     const accessKeyId = `ASIA${[...randomBytes(16)].map((byte) => base32[byte % 32]).join('')}`;
@@ -102,19 +105,23 @@ export class CognitoPool {
     };
   }
 
-  /** The valid token of the configured provider in a Logins map; undefined when there is no Logins map at all. */
-  #loginToken(logins: unknown): string | undefined {
+  /** The verified subject of the configured provider's token in a Logins map; undefined when there is no Logins map at all. */
+  async #loginSubject(logins: unknown): Promise<string | undefined> {
     if (logins === undefined || logins === null || (isRecord(logins) && Object.keys(logins).length === 0)) return undefined;
     if (!isRecord(logins)) throw new ApiError(400, 'InvalidParameterException', 'Logins must be a map of provider names to tokens.');
     const token = logins[this.#settings.loginProvider];
     if (token === undefined) throw new ApiError(400, 'NotAuthorizedException', 'Token is not from a supported provider of this identity pool.');
-    if (typeof token !== 'string' || !this.#settings.validTokens.includes(token)) throw new ApiError(400, 'NotAuthorizedException', 'Invalid login token.');
-    return token;
+    if (typeof token !== 'string') throw new ApiError(400, 'NotAuthorizedException', 'Invalid login token.');
+    try {
+      return await this.#settings.verifyLogin(token);
+    } catch (error) {
+      throw new ApiError(400, 'NotAuthorizedException', `Invalid login token. ${error instanceof Error ? error.message : ''}`.trim());
+    }
   }
 
-  /** Cognito returns the same IdentityId for the same login: derive it from pool, provider and token. */
-  #identityFor(token: string): string {
-    const digest = createHash('sha256').update(`${this.#settings.identityPoolId}\n${this.#settings.loginProvider}\n${token}`).digest();
+  /** Cognito returns the same IdentityId for the same user: derive it from pool, provider and the token's subject. */
+  #identityFor(subject: string): string {
+    const digest = createHash('sha256').update(`${this.#settings.identityPoolId}\n${this.#settings.loginProvider}\n${subject}`).digest();
     return `${this.#settings.region}:${uuidFromBytes(digest)}`;
   }
 }

@@ -15,7 +15,10 @@
  * `InvalidRequestExceptionReason$`), so no Reason fits these cases and the stand-in sends none: the Message explains.
  */
 import { ApiError } from './errors.ts';
-import type { ContactRecord } from './server.ts';
+import type { ContactChannel, ContactRecord } from './server.ts';
+
+/** Channels a registered contact may have (DescribeContact's `Channel`). */
+export const contactChannels: readonly ContactChannel[] = ['VOICE', 'CHAT', 'TASK', 'EMAIL'];
 
 /** Most UTF-8 bytes a contact's attributes may hold, keys and values counted (API reference). */
 export const maxAttributeBytes = 32_768;
@@ -36,7 +39,12 @@ const keyPattern = /^[a-zA-Z0-9_-]+$/;
 interface Chain {
   startedAtMs: number;
   attributes: Map<string, string>;
+  /** What contact flows set (registered with the contacts); a reset goes back to these. */
+  flowAttributes: Map<string, string>;
 }
+
+/** A registered contact: its record with the defaults filled in. */
+export type StoredContact = ContactRecord & { initialContactId: string };
 
 /** UTF-8 size of a set of attributes, keys and values counted. */
 export function attributeBytes(attributes: Iterable<[string, string]>): number {
@@ -47,26 +55,47 @@ export function attributeBytes(attributes: Iterable<[string, string]>): number {
 
 /** Registered contacts and the attributes stored per (InstanceId, InitialContactId). */
 export class ContactStore {
-  readonly #contacts = new Map<string, ContactRecord & { initialContactId: string }>();
+  readonly #contacts = new Map<string, StoredContact>();
   readonly #chains = new Map<string, Chain>();
   readonly #instances = new Set<string>();
 
-  /** Registers (or re-registers) contacts; attributes already stored for their chain are kept. */
+  /**
+   * Registers contacts, or updates registered ones (fields left out keep their value, so a disconnect can be marked
+   * with the contact's ids and `disconnectedAt` alone). Attributes already stored for their chain are kept; the
+   * record's `attributes` are merged into the chain as a contact flow sets them.
+   */
   register(records: readonly ContactRecord[]): void {
     for (const input of records) {
-      const record = { ...input, initialContactId: input.initialContactId ?? input.contactId };
+      const previous = this.#contacts.get(chainKey(input.instanceId, input.contactId));
+      const { attributes: flowAttributes, ...fields } = input;
+      const record: StoredContact = { ...previous, ...fields, initialContactId: input.initialContactId ?? previous?.initialContactId ?? input.contactId };
       const startedAtMs = Date.parse(record.startedAt);
       this.#instances.add(record.instanceId);
       this.#contacts.set(chainKey(record.instanceId, record.contactId), record);
       const key = chainKey(record.instanceId, record.initialContactId);
-      const chain = this.#chains.get(key);
+      let chain = this.#chains.get(key);
       if (chain) chain.startedAtMs = Math.min(chain.startedAtMs, startedAtMs);
-      else this.#chains.set(key, { startedAtMs, attributes: new Map() });
+      else this.#chains.set(key, (chain = { startedAtMs, attributes: new Map(), flowAttributes: new Map() }));
+      for (const [name, value] of Object.entries(flowAttributes ?? {})) {
+        chain.flowAttributes.set(name, value);
+        chain.attributes.set(name, value);
+      }
     }
   }
 
+  /** A registered contact (any leg of a chain), or undefined. */
+  contact(instanceId: string, contactId: string): StoredContact | undefined {
+    const record = this.#contacts.get(chainKey(instanceId, contactId));
+    return record && { ...record };
+  }
+
+  /** Whether any contact of this instance was registered. */
+  hasInstance(instanceId: string): boolean {
+    return this.#instances.has(instanceId);
+  }
+
   /** Every registered contact with the attributes of its chain. */
-  list(): Array<ContactRecord & { initialContactId: string; attributes: Record<string, string> }> {
+  list(): Array<StoredContact & { attributes: Record<string, string> }> {
     return [...this.#contacts.values()].map((record) => ({
       ...record,
       attributes: this.attributesOf(record.instanceId, record.initialContactId) ?? {},
@@ -79,9 +108,9 @@ export class ContactStore {
     return chain ? Object.fromEntries(chain.attributes) : undefined;
   }
 
-  /** Forgets every stored attribute, keeping the contacts. */
+  /** Forgets every attribute written through the API, keeping the contacts and what their flows set. */
   clearAttributes(): void {
-    for (const chain of this.#chains.values()) chain.attributes.clear();
+    for (const chain of this.#chains.values()) chain.attributes = new Map(chain.flowAttributes);
   }
 
   /** UpdateContactAttributes on an already validated request: merge, or refuse without storing anything. */
@@ -179,16 +208,41 @@ export function parseContactRecords(value: unknown): ContactRecord[] {
   return items.map((item, index) => {
     const where = Array.isArray(value) ? `contact [${index}]` : 'contact';
     if (!isRecord(item)) throw new TypeError(`${where}: expected an object with instanceId, contactId, startedAt`);
-    const { instanceId, contactId, initialContactId, startedAt } = item;
+    const { instanceId, contactId, startedAt } = item;
     for (const [name, member] of Object.entries({ instanceId, contactId, startedAt })) {
       if (typeof member !== 'string' || member.length === 0) throw new TypeError(`${where}: ${name} must be a non-empty string`);
     }
-    if (initialContactId !== undefined && (typeof initialContactId !== 'string' || initialContactId.length === 0)) {
-      throw new TypeError(`${where}: initialContactId must be a non-empty string when given`);
-    }
     if (Number.isNaN(Date.parse(String(startedAt)))) throw new TypeError(`${where}: startedAt must be an ISO date`);
     const record: ContactRecord = { instanceId: String(instanceId), contactId: String(contactId), startedAt: String(startedAt) };
-    if (typeof initialContactId === 'string') record.initialContactId = initialContactId;
+    for (const name of ['initialContactId', 'previousContactId', 'agentId'] as const) {
+      const member = item[name];
+      if (member === undefined) continue;
+      if (typeof member !== 'string' || member.length === 0) throw new TypeError(`${where}: ${name} must be a non-empty string when given`);
+      record[name] = member;
+    }
+    const channel = item['channel'];
+    if (channel !== undefined) {
+      if (typeof channel !== 'string' || !contactChannels.includes(channel as ContactChannel)) {
+        throw new TypeError(`${where}: channel must be one of ${contactChannels.join(', ')}`);
+      }
+      record.channel = channel as ContactChannel;
+    }
+    for (const name of ['disconnectedAt', 'afterContactWorkEndedAt'] as const) {
+      const member = item[name];
+      if (member === undefined) continue;
+      if (typeof member !== 'string' || Number.isNaN(Date.parse(member))) throw new TypeError(`${where}: ${name} must be an ISO date when given`);
+      record[name] = member;
+    }
+    const attributes = item['attributes'];
+    if (attributes !== undefined) {
+      if (!isRecord(attributes)) throw new TypeError(`${where}: attributes must be an object of strings`);
+      const flow: Record<string, string> = Object.create(null) as Record<string, string>;
+      for (const [key, value] of Object.entries(attributes)) {
+        if (!keyPattern.test(key) || typeof value !== 'string') throw new TypeError(`${where}: attributes must map keys of [a-zA-Z0-9_-] to strings`);
+        flow[key] = value;
+      }
+      record.attributes = flow;
+    }
     return record;
   });
 }

@@ -1,6 +1,7 @@
 /**
- * A loopback stand-in for the Amazon Connect API (UpdateContactAttributes, GetContactAttributes) and the two Cognito
- * Identity actions a browser needs for credentials, with real SigV4 verification, the API's rules, Connect's CORS,
+ * A loopback stand-in for the Amazon Connect API (UpdateContactAttributes, GetContactAttributes, and the
+ * DescribeContact and SearchUsers an owner-checking relay needs), a Cognito user pool (JWKS, InitiateAuth) and the two
+ * Cognito Identity actions a browser needs for credentials, with real SigV4 verification, the API's rules, Connect's CORS,
  * fault injection and a control surface under /_standin/.
  */
 import { randomUUID } from 'node:crypto';
@@ -8,10 +9,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CognitoPool, type CognitoAction } from './cognito.ts';
+import { describeContact, describeLabels, isDescribeContact, searchUsers } from './directory.ts';
 import { ApiError, awsJsonError, restJsonError } from './errors.ts';
 import { FaultState, parseFaults } from './faults.ts';
 import { ContactStore, isRecord, parseContactRecords, validateGet, validateUpdate } from './rules.ts';
 import { verifySigV4 } from './sigv4.ts';
+import { demoUsers, UserPool, type IssuedTokens, type PoolUser } from './user-pool.ts';
+
+/** DescribeContact's `Channel`. */
+export type ContactChannel = 'VOICE' | 'CHAT' | 'TASK' | 'EMAIL';
 
 /** A contact the stand-in knows; its attributes are addressed by (instanceId, initialContactId). */
 export interface ContactRecord {
@@ -21,6 +27,18 @@ export interface ContactRecord {
   initialContactId?: string;
   /** ISO date the contact started (contacts before 2018-09-12 cannot be updated). */
   startedAt: string;
+  /** The Amazon Connect user id of the agent on this leg (DescribeContact's `AgentInfo.Id`). */
+  agentId?: string;
+  /** Attributes the contact flow set; stored for the chain, counted in its 32,768 bytes, returned by GetContactAttributes. */
+  attributes?: Record<string, string>;
+  /** Default 'VOICE'. */
+  channel?: ContactChannel;
+  /** The leg this one was transferred from. */
+  previousContactId?: string;
+  /** ISO date the contact was disconnected; the agent is in after-contact work from then until afterContactWorkEndedAt. */
+  disconnectedAt?: string;
+  /** ISO date the agent closed the contact (after-contact work done). */
+  afterContactWorkEndedAt?: string;
 }
 
 /** Options of startConnectApi; every field is optional. */
@@ -41,14 +59,23 @@ export interface ConnectApiOptions {
   identityPool?: {
     /** Default 'us-east-1:00000000-0000-4000-8000-000000000000'. */
     identityPoolId?: string;
-    /** Default 'cognito-idp.us-east-1.amazonaws.com/us-east-1_STANDIN'. */
+    /** Default 'cognito-idp.us-east-1.amazonaws.com/us-east-1_STANDIN'; its logins are id tokens of the user pool. */
     loginProvider?: string;
-    /** Default ['demo-agent-token']. */
-    validTokens?: string[];
     /** Default true: GetId without a login is refused. */
     authenticatedOnly?: boolean;
     /** Default 3600. */
     credentialTtlSeconds?: number;
+  };
+  /** The Cognito user pool whose id tokens the identity pool accepts. */
+  userPool?: {
+    /** Default 'us-east-1_STANDIN'. */
+    userPoolId?: string;
+    /** App clients; the first (default 'standin-agent-desktop') is the agent desktop's, a second one may be added. */
+    clientIds?: string[];
+    /** Default: agent.smith and agent.jones, password 'demo-password'. */
+    users?: PoolUser[];
+    /** Default 3600. */
+    tokenTtlSeconds?: number;
   };
   /** Injectable clock in milliseconds (SigV4 skew, credential expiry, the quota, log times, the Date header). */
   now?: () => number;
@@ -65,6 +92,15 @@ export interface ConnectApiHandle {
   secretAccessKey: string;
   identityPoolId: string;
   loginProvider: string;
+  userPoolId: string;
+  /** The app client id of the agent desktop. */
+  userPoolClientId: string;
+  /** The user pool's issuer URL (`<url>/<userPoolId>`), the `iss` of its tokens. */
+  issuer: string;
+  /** `<issuer>/.well-known/jwks.json`. */
+  jwksUri: string;
+  /** Tokens for a user of the pool (default the first), issued now by the injected clock, for an app client (default the first). */
+  signIn(username?: string, clientId?: string): IssuedTokens;
   /** Registers more contacts (attributes already stored for a contact are kept). */
   registerContacts(records: ContactRecord[]): void;
   /** The stored attributes of a contact chain, or undefined when no contact has that InitialContactId. */
@@ -99,8 +135,19 @@ export interface Faults {
 /** One API request as the stand-in saw it. A dropped connection is logged with status 0 and 'ConnectionDropped'. */
 export interface LoggedRequest {
   time: string;
-  action: 'UpdateContactAttributes' | 'GetContactAttributes' | 'GetId' | 'GetCredentialsForIdentity' | 'Preflight' | 'Unknown';
+  action:
+    | 'UpdateContactAttributes'
+    | 'GetContactAttributes'
+    | 'DescribeContact'
+    | 'SearchUsers'
+    | 'GetId'
+    | 'GetCredentialsForIdentity'
+    | 'InitiateAuth'
+    | 'Preflight'
+    | 'Unknown';
   instanceId?: string;
+  /** DescribeContact's ContactId. */
+  contactId?: string;
   initialContactId?: string;
   attributes?: Record<string, string>;
   status: number;
@@ -134,14 +181,19 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
   const pool = options.identityPool ?? {};
   const identityPoolId = pool.identityPoolId ?? 'us-east-1:00000000-0000-4000-8000-000000000000';
   const loginProvider = pool.loginProvider ?? 'cognito-idp.us-east-1.amazonaws.com/us-east-1_STANDIN';
-  const validTokens = [...(pool.validTokens ?? ['demo-agent-token'])];
+  const userPoolOptions = options.userPool ?? {};
+  const userPoolId = userPoolOptions.userPoolId ?? 'us-east-1_STANDIN';
+  const clientIds = [...(userPoolOptions.clientIds ?? ['standin-agent-desktop'])];
+  const users = [...(userPoolOptions.users ?? demoUsers)];
   const defaultTtlSeconds = pool.credentialTtlSeconds ?? 3600;
   const now = options.now ?? Date.now;
   const emit = options.log ?? (() => undefined);
 
   const store = new ContactStore();
   store.register(options.contacts ?? []);
-  const cognito = new CognitoPool({ region, identityPoolId, loginProvider, validTokens, authenticatedOnly: pool.authenticatedOnly ?? true });
+  const userPool = new UserPool({ region, userPoolId, clientIds, users, tokenTtlSeconds: userPoolOptions.tokenTtlSeconds ?? 3600, issuer: () => `${url}/${userPoolId}` });
+  const verifyLogin = async (token: string): Promise<string> => (await userPool.verifyIdToken(token)).sub ?? '';
+  const cognito = new CognitoPool({ region, identityPoolId, loginProvider, verifyLogin, authenticatedOnly: pool.authenticatedOnly ?? true });
   const faults = new FaultState();
   let requests: LoggedRequest[] = [];
 
@@ -170,6 +222,7 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     try {
       if (action === 'UpdateContactAttributes') describeUpdate(entry, body);
       if (action === 'GetContactAttributes') describeGet(entry, target.path);
+      if (action === 'DescribeContact') [entry.instanceId, entry.contactId] = describeLabels(target.path);
       await verifySigV4(
         { method: req.method ?? 'GET', path: target.path, query: target.query, headers: req.headers, body },
         { region, service: 'connect', nowMs: now(), lookup: (id) => (id === accessKeyId ? { secretAccessKey } : cognito.lookup(id)) },
@@ -191,6 +244,16 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
         }
         if (after === 'fail') throw new ApiError(500, 'InternalServiceException', 'Injected failure after the write was stored (stand-in fault).');
         payload = {};
+      } else if (action === 'DescribeContact') {
+        const [instanceId, contactId] = describeLabels(target.path);
+        validateGet(instanceId, contactId);
+        payload = describeContact(store, region, instanceId, contactId);
+      } else if (action === 'SearchUsers') {
+        const request = parseJson(body);
+        if (!isRecord(request) || !store.hasInstance(String(request['InstanceId']))) {
+          throw new ApiError(404, 'ResourceNotFoundException', `Instance ${isRecord(request) ? String(request['InstanceId']) : ''} not found.`);
+        }
+        payload = searchUsers(users, region, request);
       } else {
         const [instanceId, initialContactId] = getLabels(target.path);
         validateGet(instanceId, initialContactId);
@@ -207,9 +270,12 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     record(entry);
   };
 
-  const handleCognito = (action: CognitoAction, res: ServerResponse, body: Buffer): void => {
+  const handleCognito = async (action: CognitoAction | 'InitiateAuth', res: ServerResponse, body: Buffer): Promise<void> => {
     try {
-      const payload = cognito.handle(action, parseJson(body), now(), faults.credentialTtlSeconds() ?? defaultTtlSeconds);
+      const payload =
+        action === 'InitiateAuth'
+          ? userPool.initiateAuth(parseJson(body), now())
+          : await cognito.handle(action, parseJson(body), now(), faults.credentialTtlSeconds() ?? defaultTtlSeconds);
       send(res, 200, { ...apiHeaders(), 'content-type': 'application/x-amz-json-1.1' }, JSON.stringify(payload));
       record({ action, status: 200 });
     } catch (error) {
@@ -255,7 +321,9 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
         reset();
         noContent();
       } else if (route === 'GET /_standin/config') {
-        json(200, { url, region, accessKeyId, secretAccessKey, identityPoolId, loginProvider, validTokens });
+        // validTokens: an id token of the first demo agent, issued for each request (it expires like any other).
+        const validTokens = [userPool.issue(users[0]?.username ?? '', now()).idToken];
+        json(200, { url, region, accessKeyId, secretAccessKey, identityPoolId, loginProvider, userPoolId, userPoolClientId: clientIds[0], issuer: `${url}/${userPoolId}`, validTokens });
       } else if (req.method === 'GET' && path.startsWith('/_standin/attributes/')) {
         const [instanceId, initialContactId, ...rest] = path.slice('/_standin/attributes/'.length).split('/').map(decodeURIComponent);
         const attributes = instanceId && initialContactId && rest.length === 0 ? store.attributesOf(instanceId, initialContactId) : undefined;
@@ -274,6 +342,10 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     const queryAt = rawUrl.indexOf('?');
     const target: RawTarget = queryAt < 0 ? { path: rawUrl, query: '' } : { path: rawUrl.slice(0, queryAt), query: rawUrl.slice(queryAt + 1) };
     if (target.path.startsWith('/_standin/')) return handleControl(req, res, target.path);
+    if (req.method === 'GET' && target.path === `/${userPoolId}/.well-known/jwks.json`) {
+      send(res, 200, { 'access-control-allow-origin': '*', 'content-type': 'application/json' }, JSON.stringify(userPool.jwks()));
+      return;
+    }
 
     const cognitoAction = cognitoActionOf(req, target.path);
     if (req.method === 'OPTIONS') {
@@ -307,7 +379,7 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
       record({ action, status: apiError.status, errorType: apiError.type });
       return;
     }
-    if (cognitoAction) handleCognito(cognitoAction, res, body);
+    if (cognitoAction) await handleCognito(cognitoAction, res, body);
     else await handleConnect(action, req, res, target, body);
   };
 
@@ -343,6 +415,11 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     secretAccessKey,
     identityPoolId,
     loginProvider,
+    userPoolId,
+    userPoolClientId: clientIds[0] ?? '',
+    issuer: `${url}/${userPoolId}`,
+    jwksUri: `${url}/${userPoolId}/.well-known/jwks.json`,
+    signIn: (username = users[0]?.username ?? '', clientId) => userPool.issue(username, now(), clientId),
     registerContacts: (records) => store.register(parseContactRecords(records)),
     attributesOf: (instanceId, initialContactId) => store.attributesOf(instanceId, initialContactId),
     setFaults: (patch) => faults.merge(parseFaults(patch), now()),
@@ -367,15 +444,18 @@ const getPath = /^\/contact\/attributes\/([^/]+)\/([^/]+)$/;
 function connectActionOf(method: string | undefined, path: string): LoggedRequest['action'] {
   if (method === 'POST' && path === '/contact/attributes') return 'UpdateContactAttributes';
   if (method === 'GET' && getPath.test(path)) return 'GetContactAttributes';
+  if (isDescribeContact(method, path)) return 'DescribeContact';
+  if (method === 'POST' && path === '/search-users') return 'SearchUsers';
   return 'Unknown';
 }
 
-/** Cognito Identity is served at `POST /` and chosen by X-Amz-Target, as awsJson1.1 services are. */
-function cognitoActionOf(req: IncomingMessage, path: string): CognitoAction | undefined {
+/** Cognito Identity and the user pool's InitiateAuth are served at `POST /` and chosen by X-Amz-Target, as awsJson1.1 services are. */
+function cognitoActionOf(req: IncomingMessage, path: string): CognitoAction | 'InitiateAuth' | undefined {
   const target = req.headers['x-amz-target'];
   if (req.method !== 'POST' || path !== '/' || typeof target !== 'string') return undefined;
   if (target === 'AWSCognitoIdentityService.GetId') return 'GetId';
   if (target === 'AWSCognitoIdentityService.GetCredentialsForIdentity') return 'GetCredentialsForIdentity';
+  if (target === 'AWSCognitoIdentityProviderService.InitiateAuth') return 'InitiateAuth';
   return undefined;
 }
 

@@ -86,7 +86,7 @@ async function allowedHeaders(path: string): Promise<string[]> {
 it('runs Cognito + UpdateContactAttributes end to end with only headers the preflights allow', async () => {
   const credentials = sdk.fromCognitoIdentityPool({
     identityPoolId: handle.identityPoolId,
-    logins: { [handle.loginProvider]: 'demo-agent-token' },
+    logins: { [handle.loginProvider]: handle.signIn().idToken },
     clientConfig: { region: handle.region, endpoint: proxyUrl },
   });
   const client = new sdk.ConnectClient({ region: handle.region, endpoint: proxyUrl, credentials });
