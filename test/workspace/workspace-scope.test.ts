@@ -1,0 +1,165 @@
+// The workspace source's start: contacts present before the app, the app's scope (one app per contact, each
+// following its own, or idle), missing permissions as a clear reason, and a page outside any workspace.
+import { expect } from '@open-wc/testing';
+import type { StandInWorkspace } from '../../demo/workspace/host.ts';
+import { runApp, settle, until, workspace, type RunningApp } from './helpers.ts';
+
+const withoutViewed = (types: string[]): string[] => types.filter((type) => type !== 'viewed');
+
+describe('workspace source: contacts present at start', () => {
+  let host: StandInWorkspace;
+  let running: RunningApp;
+
+  before(async () => {
+    host = await workspace({
+      contacts: [
+        { channel: 'voice', state: 'connected', attributes: { greeting: 'played' } },
+        { channel: 'voice', state: 'ended', attributes: { greeting: 'played' } },
+        { channel: 'voice', state: 'connected', initialContactId: crypto.randomUUID() },
+        { channel: 'chat', state: 'connected', attributes: { topic: 'billing' } },
+      ],
+    });
+    running = await runApp(host);
+  });
+
+  after(() => running.close());
+
+  it('reports them from listContacts, with the state of the agent\'s own participant and the events Streams would fire', async () => {
+    const { tracker } = running.app;
+    await until(() => tracker.contacts.size === 4, 'four contacts');
+    const [connected, acw, transferred, chat] = host.contacts();
+    expect(withoutViewed(running.of(connected!.contactId))).to.deep.equal(['connected']);
+    expect(withoutViewed(running.of(acw!.contactId))).to.deep.equal(['acw']);
+    expect(withoutViewed(running.of(transferred!.contactId))).to.deep.equal(['connected']);
+    expect(withoutViewed(running.of(chat!.contactId))).to.deep.equal(['connected']);
+    const acwModel = tracker.contacts.get(acw!.contactId)!;
+    expect(acwModel.state).to.equal('ended');
+    expect(acwModel.ended).to.equal(true);
+    expect(acwModel.attributes).to.deep.equal({ greeting: 'played' });
+    const transferModel = tracker.contacts.get(transferred!.contactId)!;
+    expect(transferModel.initialContactId).to.equal(transferred!.initialContactId);
+    expect(transferModel.initialContactId).to.not.equal(transferred!.contactId);
+    expect(tracker.contacts.get(chat!.contactId)?.channel).to.equal('chat');
+    expect(tracker.contacts.get(chat!.contactId)?.attributes).to.deep.equal({ topic: 'billing' });
+  });
+
+  it('then follows them: clearing the one in after-contact work destroys it', async () => {
+    const acw = host.contacts()[1]!;
+    await host.clear(acw.contactId);
+    await until(() => !running.app.tracker.contacts.has(acw.contactId), 'destroyed');
+    expect(withoutViewed(running.of(acw.contactId))).to.deep.equal(['acw', 'destroyed']);
+  });
+});
+
+describe('workspace source: the app\'s scope', () => {
+  let host: StandInWorkspace;
+  const apps: RunningApp[] = [];
+
+  beforeEach(async () => {
+    host = await workspace();
+  });
+
+  afterEach(() => {
+    for (const app of apps.splice(0)) app.close();
+  });
+
+  it('one app per contact: each follows and views only its own contact', async () => {
+    const first = await host.ringCall({ attributes: { n: '1' } });
+    const second = await host.startChat({ attributes: { n: '2' } });
+    const a = await runApp(host, { scope: { type: 'contact', contactId: first } });
+    const b = await runApp(host, { scope: { type: 'contact', contactId: second } });
+    apps.push(a, b);
+    await until(() => a.app.tracker.viewed && b.app.tracker.viewed, 'both apps viewing');
+    expect([...a.app.tracker.contacts.keys()]).to.deep.equal([first]);
+    expect([...b.app.tracker.contacts.keys()]).to.deep.equal([second]);
+    expect(a.app.tracker.viewed?.contactId).to.equal(first);
+    expect(b.app.source.scope).to.deep.equal({ type: 'contact', contactId: second });
+    const third = await host.ringCall();
+    await host.accept(first);
+    await until(() => a.app.tracker.contacts.get(first)?.state === 'connected', 'the first app sees its contact connect');
+    await settle();
+    expect(a.app.tracker.contacts.has(third)).to.equal(false);
+    expect(b.app.tracker.contacts.has(third)).to.equal(false);
+    expect(b.app.tracker.contacts.get(second)?.state).to.equal('connecting');
+  });
+
+  it('an idle app follows every contact; `follow: all` makes a contact-scoped app do the same', async () => {
+    const first = await host.ringCall();
+    const idle = await runApp(host);
+    const all = await runApp(host, { scope: { type: 'contact', contactId: first } }, 'follow=all');
+    apps.push(idle, all);
+    const second = await host.startChat();
+    for (const running of [idle, all]) await until(() => running.app.tracker.contacts.size === 2, 'both contacts');
+    expect(idle.app.source.scope).to.deep.equal({ type: 'idle' });
+    expect(idle.app.tracker.viewed?.contactId).to.equal(second);
+    expect(all.app.tracker.viewed?.contactId).to.equal(first);
+  });
+});
+
+describe('workspace source: missing permissions', () => {
+  let host: StandInWorkspace;
+  let running: RunningApp | undefined;
+
+  beforeEach(async () => {
+    host = await workspace();
+  });
+
+  afterEach(() => {
+    running?.close();
+    running = undefined;
+  });
+
+  it('without Contact.Attributes.View: contacts are followed, and one clear reason names the permission', async () => {
+    running = await runApp(host, { permissions: ['User.Details.View', 'User.Configuration.View', 'Contact.Details.View'] });
+    const { tracker, source, errors } = running.app;
+    const id = await host.ringCall({ attributes: { greeting: 'played' } });
+    await until(() => tracker.contacts.get(id), 'the contact');
+    await host.accept(id);
+    await until(() => tracker.contacts.get(id)?.state === 'connected', 'connected');
+    expect(tracker.contacts.get(id)?.attributes).to.deep.equal({});
+    const reasons = errors.filter((e) => e.message.includes('Contact.Attributes.View'));
+    expect(reasons).to.have.length(1); // once, not at every event
+    expect(reasons[0]!.kind).to.equal('auth');
+    expect(reasons[0]!.message).to.match(/^This app lacks the Contact\.Attributes\.View permission/);
+    expect(reasons[0]!.message).to.not.match(/\n\s+at /); // a sentence, not a stack trace
+    expect(source.readOnlyReason).to.equal(reasons[0]!.message);
+    expect(source.missingPermissions).to.deep.equal(['Contact.Attributes.View']);
+  });
+
+  it('without Contact.Details.View: the refused subscriptions and requests give one reason naming it', async () => {
+    running = await runApp(host, { permissions: ['User.Details.View', 'User.Configuration.View', 'Contact.Attributes.View'] });
+    const { source, errors, tracker } = running.app;
+    await until(() => source.readOnlyReason, 'the reason');
+    await until(() => tracker.agent, 'the agent');
+    expect(source.readOnlyReason).to.match(/^This app lacks the Contact\.Details\.View permission/);
+    expect(source.missingPermissions).to.deep.equal(['Contact.Details.View']);
+    expect(errors.filter((e) => e.message.includes('Contact.Details.View'))).to.have.length(1);
+    expect(running.hosted.subscriptions()).to.have.length(0);
+  });
+
+  it('without User.Details.View: the agent has no ARN, the routing profile still gives the instance; no read-only reason', async () => {
+    running = await runApp(host, { permissions: ['User.Configuration.View', 'Contact.Details.View', 'Contact.Attributes.View'] });
+    const { source, tracker } = running.app;
+    await until(() => tracker.agent, 'the agent');
+    expect(tracker.agent?.arn).to.equal('');
+    const id = await host.ringCall();
+    const contact = await until(() => tracker.contacts.get(id), 'the contact');
+    expect(contact.instanceId).to.equal(host.instance);
+    expect(source.missingPermissions).to.deep.equal(['User.Details.View']);
+    expect(source.readOnlyReason).to.equal(undefined);
+  });
+});
+
+describe('workspace source: outside a workspace', () => {
+  it('reports that the workspace did not answer, as a network error, after the connection timeout', async () => {
+    const running = await runApp(undefined, {}, 'timeout=300');
+    try {
+      const error = await until(() => running.app.errors[0], 'the error');
+      expect(error.kind).to.equal('network');
+      expect(error.message).to.match(/agent workspace did not answer/);
+      expect(running.app.tracker.contacts.size).to.equal(0);
+    } finally {
+      running.close();
+    }
+  });
+});
