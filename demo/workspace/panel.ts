@@ -1,0 +1,100 @@
+/**
+ * The stand-in workspace's scenario controls (plain DOM): make contacts happen (ring a call, start a chat, transfer
+ * in) and move them on (accept, miss, hang up into after-contact work, clear), with the workspace's own view of the
+ * contacts. The apps show what they made of it. Usage: `mountWorkspacePanel(element, { workspace })`.
+ */
+import type { StandInContact } from '../ccp/scenario.ts';
+import type { StandInWorkspace } from './host.ts';
+
+/** What the panel drives, and what it tells the page. */
+export interface WorkspacePanelOptions {
+  workspace: StandInWorkspace;
+  /** The agent picked a contact (its app comes to the front). */
+  onSelect?: (contactId: string) => void;
+  /** The contact whose app is in front, if any. */
+  selected?: () => string | undefined;
+}
+
+/** Renders the panel into `element`; returns a function that removes it and its subscription. */
+export function mountWorkspacePanel(element: HTMLElement, { workspace, onSelect, selected }: WorkspacePanelOptions): () => void {
+  const root = document.createElement('section');
+  root.className = 'workspace-panel';
+  root.setAttribute('aria-label', 'Stand-in workspace scenarios');
+  const controls = document.createElement('div');
+  controls.className = 'button-row';
+  const status = document.createElement('p');
+  status.setAttribute('role', 'status');
+  status.className = 'muted';
+  const table = document.createElement('table');
+  root.append(controls, status, table);
+  element.append(root);
+
+  const run = (label: string, action: () => Promise<unknown> | unknown): void => {
+    Promise.resolve()
+      .then(action)
+      .then(() => (status.textContent = `${label}: done`))
+      .catch((error: unknown) => (status.textContent = `${label}: ${error instanceof Error ? error.message : String(error)}`));
+  };
+  const button = (parent: HTMLElement, label: string, action: () => Promise<unknown> | unknown, primary = false): void => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    if (primary) b.className = 'primary';
+    b.addEventListener('click', () => run(label, action));
+    parent.append(b);
+  };
+  button(controls, 'Ring a call', () => workspace.ringCall({ attributes: { greeting: 'played' } }), true);
+  button(controls, 'Start a chat', () => workspace.startChat({ attributes: { topic: 'billing' } }));
+  button(controls, 'Transfer in', () => workspace.transferIn({ attributes: { transferredFrom: 'sales' } }));
+
+  const stateText = (contact: StandInContact): string => (contact.state === 'ended' ? 'after-contact work' : contact.state);
+  const render = (): void => {
+    table.replaceChildren();
+    const head = table.createTHead().insertRow();
+    for (const title of ['app', 'contact', 'channel', 'state', 'registered', 'actions']) {
+      const th = document.createElement('th');
+      th.textContent = title;
+      head.append(th);
+    }
+    const body = table.createTBody();
+    const front = selected?.();
+    for (const contact of workspace.contacts()) {
+      const row = body.insertRow();
+      const id = contact.contactId;
+      const cells = [
+        id === front ? 'in front' : '',
+        contact.initialContactId === id ? id : `${id} (initial ${contact.initialContactId})`,
+        contact.channel,
+        stateText(contact),
+        contact.registered === undefined ? '…' : contact.registered ? 'yes' : 'NO',
+      ];
+      for (const text of cells) row.insertCell().textContent = text;
+      const actions = row.insertCell();
+      actions.className = 'button-row';
+      if (contact.state === 'connecting') {
+        button(actions, 'Accept', () => workspace.accept(id));
+        button(actions, 'Miss', () => workspace.missCall(id));
+      }
+      if (contact.state === 'connected') button(actions, 'Hang up', () => workspace.hangUp(id));
+      if (contact.state === 'ended' || contact.state === 'missed') button(actions, 'Clear', () => workspace.clear(id));
+      if (onSelect) {
+        button(actions, 'Show', () => {
+          onSelect(id);
+          render();
+        });
+      }
+    }
+    if (body.rows.length === 0) {
+      const cell = body.insertRow().insertCell();
+      cell.colSpan = 6;
+      cell.className = 'muted';
+      cell.textContent = 'No contacts: ring a call or start a chat.';
+    }
+  };
+  const off = workspace.onChange(render);
+  render();
+  return () => {
+    off();
+    root.remove();
+  };
+}
