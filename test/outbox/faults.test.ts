@@ -38,6 +38,24 @@ import { FakeTracker, model } from '../tagging/fake-tracker.ts';
 const instanceId = '11111111-2222-4333-8444-555555555555';
 
 /**
+ * The seed of the outboxes' jitter, printed in every row: set it here to replay a failing run's backoff delays (the
+ * stand-in's faults are counts, so only the timing of the run itself then differs).
+ */
+const fixedSeed: number | undefined = undefined;
+
+/** mulberry32: a small seeded generator of numbers in [0, 1). */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
  * How a write() settled: resolved; reported (rejected with an AttributesError, kept as failed, or a TimeoutError,
  * expired); abandoned (rejected because its outbox was closed: the write stays queued for the next outbox); pending.
  */
@@ -107,6 +125,7 @@ class Writes {
 }
 
 let config: StandInConfig;
+let seed = 0;
 
 function staticClient(): AttributesClient {
   return new AttributesClient({
@@ -194,7 +213,7 @@ async function tally(attempts: readonly Attempt[]): Promise<Tally> {
 function report(name: string, t: Tally, extra = ''): void {
   const refused = [...t.refused].map(([label, count]) => `${count}x ${label}`).join(', ');
   console.log(
-    `[faults] ${name}: attempted=${t.attempted} landed=${t.landed} lost=${t.lost} duplicated=${t.duplicated}` +
+    `[faults] ${name} (seed ${seed}): attempted=${t.attempted} landed=${t.landed} lost=${t.lost} duplicated=${t.duplicated}` +
       ` | UpdateContactAttributes requests=${t.requests}${refused ? ` (refused: ${refused})` : ''}` +
       `${t.reported ? ` | reported failed or expired=${t.reported}` : ''}${extra ? ` | ${extra}` : ''}`,
   );
@@ -252,6 +271,7 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
     await resetStandIn();
     dbName = `faults-${crypto.randomUUID()}`;
     writes = new Writes();
+    seed = fixedSeed ?? crypto.getRandomValues(new Uint32Array(1))[0]!;
   });
   afterEach(async () => {
     for (const outbox of outboxes.splice(0)) outbox.close();
@@ -269,6 +289,7 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
       debounceMs: 50,
       backoff: { baseMs: 100, capMs: 1_000 },
       rate: { ratePerSecond: 20, burst: 20 },
+      random: seeded(seed),
       ...options,
     });
     outboxes.push(created);
