@@ -14,7 +14,7 @@
  * of the rules below are configured (default all).
  * The fetch wrapper is installed before the plugin (and so the SDK, loaded lazily on the first write) is imported.
  */
-import type { CcpAttributes } from '../src/plugin.ts';
+import type { CcpAttributesPlugin } from '../src/plugin.ts';
 import type { TagRuleInput } from '../src/tagging/index.ts';
 import type { StandInCcp } from '../demo/ccp/scenario.ts';
 
@@ -137,7 +137,7 @@ interface StreamsBus {
 // ---- t0: Streams delivers contact::connected ----
 const connectedAt = new Map<string, number>();
 
-let plugin: CcpAttributes;
+let plugin: CcpAttributesPlugin;
 let ccp: StandInCcp;
 const landedKeys = new Map<string, Set<string>>();
 /** The write being measured: when the outbox first reported its contact queued and sending. */

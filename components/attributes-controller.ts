@@ -125,7 +125,8 @@ function fieldProblem(field: MutableField): string | undefined {
 }
 
 function contactRef(contact: ContactModel): ContactRef {
-  return { contactId: contact.contactId, initialContactId: contact.initialContactId, instanceId: contact.instanceId };
+  const { contactId, initialContactId, instanceId, region } = contact;
+  return { contactId, initialContactId, instanceId, region };
 }
 
 export class AttributesController implements ReactiveController {

@@ -4,7 +4,7 @@
  */
 import type { CcpAttributes as CcpAttributesElement } from './ccp-attributes.ts';
 import { checkRules, DropInConfigError, readDropInConfig, type DropInConfig } from '../src/drop-in-config.ts';
-import type { CcpAttributes, CcpAttributesOptions } from '../src/plugin.ts';
+import type { CcpAttributesPlugin, CcpAttributesPluginOptions } from '../src/plugin.ts';
 
 function element<T extends Element>(selector: string, attribute: string): T {
   const found = document.querySelector<T>(selector);
@@ -23,7 +23,7 @@ async function loginToken(source: { function: string } | { storage: string }): P
   return token;
 }
 
-async function pluginOptions(config: DropInConfig): Promise<CcpAttributesOptions> {
+async function pluginOptions(config: DropInConfig): Promise<CcpAttributesPluginOptions> {
   const { cognitoCredentials } = await import('../src/client.ts');
   const { cognito } = config;
   let rules = config.rules;
@@ -64,7 +64,7 @@ async function pluginOptions(config: DropInConfig): Promise<CcpAttributesOptions
 }
 
 /** Reads the script element's configuration, assembles the plugin and wires `editors` (plus one in `data-target`). */
-export async function start(script: HTMLScriptElement, editors: CcpAttributesElement[]): Promise<CcpAttributes> {
+export async function start(script: HTMLScriptElement, editors: CcpAttributesElement[]): Promise<CcpAttributesPlugin> {
   const config = readDropInConfig(script.dataset, document.baseURI);
   if (config.target !== undefined) {
     const target = element<HTMLElement>(config.target, 'data-target');

@@ -4,14 +4,14 @@
  * and the AWS SDK after that. Configuration errors go to the console, naming the attribute, and into the editor.
  */
 import './ccp-attributes.ts';
-import type { CcpAttributes } from '../src/plugin.ts';
+import type { CcpAttributesPlugin } from '../src/plugin.ts';
 
 /** What the drop-in script puts on `window.ccpAttributes` for the host page. */
 export interface DropInApi {
   /** Resolves with the assembled plugin (tracker, outbox, tagger, write), or rejects with the setup error. */
-  readonly ready: Promise<CcpAttributes>;
+  readonly ready: Promise<CcpAttributesPlugin>;
   /** Writes attributes through the outbox to the viewed contact (or `contactId`). */
-  write: CcpAttributes['write'];
+  write: CcpAttributesPlugin['write'];
 }
 
 declare global {

@@ -14,7 +14,7 @@ import type { SchemaInput } from '../components/schema.ts';
 import { cognitoCredentials, loadSdk } from '../src/client.ts';
 import type { AttributesError } from '../src/errors.ts';
 import type { ContactStatus, Outbox, OutboxState } from '../src/outbox/index.ts';
-import { createCcpAttributes, type CcpAttributes } from '../src/plugin.ts';
+import { createCcpAttributes, type CcpAttributesPlugin } from '../src/plugin.ts';
 import { matches, type TagRuleInput } from '../src/tagging/rules.ts';
 import { TAG_EVENTS } from '../src/tagging/template.ts';
 import type { ContactModel } from '../src/tracker/types.ts';
@@ -96,7 +96,7 @@ interface Faults {
 
 /** What the demo exposes for the screenshot test and for curious developers (window.demo). */
 export interface DemoGlobal {
-  plugin: CcpAttributes;
+  plugin: CcpAttributesPlugin;
   ccp: StandInCcp;
   editor: CcpAttributesElement;
   apiUrl: string;
@@ -407,7 +407,7 @@ function renderStored(view: View): void {
 // ------------------------------------------------------------------------------------------------ the page
 
 class View {
-  plugin: CcpAttributes | undefined;
+  plugin: CcpAttributesPlugin | undefined;
   stored: StoredContact[] = [];
   storedByInitialId = new Map<string, StoredContact>();
   requests: LoggedRequest[] = [];

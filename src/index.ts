@@ -9,4 +9,4 @@ export * from './tracker/index.ts';
 export * from './outbox/index.ts';
 export * from './tagging/index.ts';
 export { createCcpAttributes } from './plugin.ts';
-export type { CcpAttributes, CcpAttributesOptions } from './plugin.ts';
+export type { CcpAttributesPlugin, CcpAttributesPluginOptions } from './plugin.ts';

@@ -7,6 +7,8 @@ export interface ContactRef {
   contactId: string;
   initialContactId: string;
   instanceId: string;
+  /** The AWS region of the instance, when known: the outbox keeps it with the queued write, so it is sent there. */
+  region?: string | undefined;
 }
 
 /** Who asked for a write. */

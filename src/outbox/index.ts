@@ -1,5 +1,9 @@
 /** The durable outbox: coalescing, pacing, retries, persistence and one flusher across tabs. */
-export * from './outbox.ts';
+export { Outbox, createOutbox, type OutboxPart, type OutboxWriteOptions } from './outbox.ts';
+export type { OutboxOptions, OutboxSender, UpdatingClient, OutboxClock, LockManagerLike } from './options.ts';
+export type { OutboxState, OutboxEventMap, LandedEvent, FailedEvent, ExpiredEvent, SupersededEvent } from './events.ts';
+export type { ContactStatus, ContactStatusState } from './status.ts';
+export { contactKeyOf, fromStoredError } from './entry.ts';
 export * from './types.ts';
 export { MemoryOutboxStore } from './memory-store.ts';
 export { IdbOutboxStore, openIdbOutboxStore, DEFAULT_OUTBOX_DB } from './idb-store.ts';

@@ -27,6 +27,8 @@ export interface OutboxEntry {
   attributes: Attributes;
   /** Per key, the store revision of the write that set its current value (later revisions are newer). */
   revisions: Record<string, number>;
+  /** Per key, when its current value was queued (ms since the epoch): expiry judges each value by it. */
+  queuedAt?: Record<string, number> | undefined;
   /** 'agent' as soon as one merged write came from the agent. */
   origin: WriteOrigin;
   /** The store revision of the last change of this entry (orders copies of it seen by several tabs). */
@@ -35,7 +37,7 @@ export interface OutboxEntry {
   attempts: number;
   /** The error of the last failed attempt. */
   lastError?: StoredError | undefined;
-  /** When the first pending write of this entry was queued (ms since the epoch). */
+  /** When the first pending write of this entry was queued (ms since the epoch): bounds the rule debounce. */
   createdAt: number;
   /** When the entry last changed. */
   updatedAt: number;

@@ -106,7 +106,8 @@ export function createTagger(options: TaggerOptions): Tagger {
       }
     }
     if (matched.length > 0) {
-      const ref: ContactRef = { contactId: contact.contactId, initialContactId: contact.initialContactId, instanceId: contact.instanceId };
+      const { contactId, initialContactId, instanceId, region } = contact;
+      const ref: ContactRef = { contactId, initialContactId, instanceId, region };
       const writeOptions: WriteOptions = { origin: 'rule', stored: contact.attributes };
       // Every rule of this event in one outbox write (one store transaction, every marker checked and set in it).
       let writes: Promise<void>[];

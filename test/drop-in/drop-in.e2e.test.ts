@@ -6,7 +6,7 @@ import 'amazon-connect-streams';
 import type { CcpAttributes as CcpAttributesElement } from '../../components/ccp-attributes.ts';
 import { ccpUrl, findCcpIframe, standInCcp, type StandInCcp } from '../../demo/ccp/scenario.ts';
 import { DEFAULT_OUTBOX_DB } from '../../src/outbox/index.ts';
-import type { CcpAttributes } from '../../src/plugin.ts';
+import type { CcpAttributesPlugin } from '../../src/plugin.ts';
 import { requestLog, standInConfig, storedAttributes } from '../helpers/stand-in.ts';
 import { until } from '../tracker/helpers.ts';
 
@@ -30,7 +30,7 @@ declare global {
 }
 
 describe('the drop-in script tag, end to end', () => {
-  let plugin: CcpAttributes;
+  let plugin: CcpAttributesPlugin;
   let ccp: StandInCcp;
   let editor: CcpAttributesElement;
 

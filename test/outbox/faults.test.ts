@@ -415,6 +415,43 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
     expectSound(t, { atMost: t.ambiguous });
   });
 
+  it('ambiguous faults while two tabs write: the flusher re-sends for both, only after ambiguous failures', async () => {
+    const a = await outbox();
+    await until(() => a.flusher, 'tab A to flush');
+    const b = await outbox();
+    await b.ready;
+    const contacts = await newContacts(4);
+    await setFaults({ latencyMs: 50, dropAfterStoreNext: 2, failAfterStoreNext: 2 });
+    await Promise.all([workload(contacts.slice(0, 3), a, 'AmbA', 5, 20), workload(contacts.slice(1), b, 'AmbB', 5, 20)]);
+    await writes.settled();
+    const t = await tally(writes.attempts);
+    report('ambiguous faults, two tabs', t, `ambiguous failures injected=${t.ambiguous}`);
+    expect(b.flusher).to.equal(false);
+    expect(t.ambiguous).to.equal(4);
+    expectSound(t, { atMost: t.ambiguous });
+  });
+
+  it('reload after an ambiguous failure: the next tab sends the newest values, the failed request at most once more', async () => {
+    // Tab 1 waits 5 s before any retry, so it is closed while its ambiguously failed write waits.
+    const tab1 = await outbox({ backoff: { baseMs: 5_000, capMs: 5_000 }, random: () => 1 });
+    const [contact] = await newContacts(1);
+    await setFaults({ failAfterStoreNext: 1 });
+    void writes.write(tab1, contact!, { AfterReload: writes.value('failed ambiguously'), Untouched: writes.value('failed ambiguously') });
+    await until(async () => (await requestLog()).some((r) => r.stored), 'the first request to be stored');
+    void writes.write(tab1, contact!, { AfterReload: writes.value('queued while waiting') });
+    await sleep(100);
+    tab1.close();
+    stores[0]!.close();
+    await writes.settled();
+    const tab2 = await outbox();
+    await until(() => tab2.flusher, 'the new tab to take the flusher lock');
+    await within(tab2.whenIdle(), 30_000, 'tab 2 to send what tab 1 left');
+    const t = await tally(writes.attempts);
+    report('reload after an ambiguous failure', t);
+    expect(t.ambiguous).to.equal(1);
+    expectSound(t, { atMost: 1 });
+  });
+
   it('credentials that expire and refresh: Cognito credentials living 1 s, writes over 3 s, nothing is lost', async () => {
     await setFaults({ credentialTtlSeconds: 1 });
     const credentials = cognitoCredentials({

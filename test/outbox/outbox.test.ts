@@ -251,37 +251,6 @@ describe('Outbox', () => {
     expect(outbox.failures()).to.deep.equal([]);
   });
 
-  it('forget() drops the bookkeeping of a contact with nothing left in the outbox, and is a no-op before that', async () => {
-    const { sender, outbox } = track(setup());
-    const c = contact('c1');
-    const stored = { big: 'x'.repeat(30_000) };
-    sender.gated = true;
-    const write = outbox.write(c, { tag: 'y' }, { stored });
-    // On its way to the store, then on the wire: nothing is forgotten.
-    expect(outbox.forget(c)).to.equal(false);
-    await settle();
-    expect(outbox.statusOf(c)?.state).to.equal('sending');
-    expect(outbox.forget(c)).to.equal(false);
-    sender.release();
-    await write;
-    await settle();
-    // What is known to be stored still counts for the byte budget: 30,003 + 3,004 > 32,768.
-    const refused = await outbox.write(c, { more: 'z'.repeat(3_000) }).catch((e: unknown) => e);
-    expect((refused as AttributesError).problems[0]!.code).to.equal('over-budget');
-    // A kept failure holds the contact too, until it is discarded.
-    sender.gated = false;
-    sender.script = ['validation'];
-    await outbox.write(c, { bad: '1' }).catch(() => undefined);
-    expect(outbox.forget(c)).to.equal(false);
-    await outbox.discard(outbox.failures()[0]!.id);
-    expect(outbox.forget(c)).to.equal(true);
-    expect(outbox.statusOf(c)).to.equal(undefined);
-    // Forgotten: the stored value of before no longer counts (the caller tells it again with `stored` if it writes).
-    await outbox.write(c, { more: 'z'.repeat(3_000) });
-    expect(sender.storedFor(c)?.['more']).to.have.length(3_000);
-    expect(outbox.forget(contact('never-seen'))).to.equal(true);
-  });
-
   it('discard() removes a kept failure only on request', async () => {
     const { sender, outbox } = track(setup());
     sender.script = ['auth'];
@@ -308,11 +277,11 @@ describe('Outbox', () => {
     const stored = { big: 'x'.repeat(30_000) };
     const first = outbox.write(c, { tag: 'y'.repeat(2_000) }, { origin: 'rule', stored });
     // 30,003 stored + 2,003 pending + 1,003 more > 32,768: refused, whole.
-    const error = await outbox.write(c, { more: 'z'.repeat(1_000) }, { origin: 'rule' }).catch((e: unknown) => e);
+    const error = await outbox.write(c, { more: 'z'.repeat(1_000) }, { origin: 'rule', stored }).catch((e: unknown) => e);
     expect((error as AttributesError).kind).to.equal('validation');
     expect((error as AttributesError).problems[0]!.code).to.equal('over-budget');
     // Overwriting a stored key counts the new value only: this fits.
-    const overwrite = outbox.write(c, { big: 'x'.repeat(29_000), more: 'z'.repeat(1_000) }, { origin: 'rule' });
+    const overwrite = outbox.write(c, { big: 'x'.repeat(29_000), more: 'z'.repeat(1_000) }, { origin: 'rule', stored });
     await clock.advance(200);
     await Promise.all([first, overwrite]);
     expect(sender.requests).to.have.length(1);
@@ -389,20 +358,16 @@ describe('Outbox', () => {
     expect(await store.list()).to.deep.equal([]);
   });
 
-  it('sends an entry it just wrote from memory, without reading it back; reads back one it did not just write', async () => {
+  it('sends from its mirror of the store: no request reads its entry back', async () => {
     const { clock, sender, store, outbox } = track(setup());
     await outbox.ready;
     const get = sinon.spy(store, 'get');
     const c = contact('c1');
     await outbox.write(c, { a: '1' });
-    expect(get.callCount).to.equal(0);
-    // A rule write waits the debounce: by then other tabs may have written, so it is read back.
     const rule = outbox.write(c, { b: '2' }, { origin: 'rule' });
-    await settle();
-    expect(get.callCount).to.equal(0);
     await clock.advance(200);
     await rule;
-    expect(get.callCount).to.equal(1);
+    expect(get.callCount).to.equal(0);
     expect(sender.requests.map((r) => r.attributes)).to.deep.equal([{ a: '1' }, { b: '2' }]);
   });
 
@@ -472,39 +437,34 @@ describe('Outbox', () => {
     expect(sender.requests.map((r) => r.attributes)).to.deep.equal([{ keep: '1' }]);
   });
 
-  it('does not report as aborted a write whose values a request already read (an abort while the entry is read back)', async () => {
-    /** A store whose reads see the data of their start, then take long (as an IndexedDB read started before a write). */
-    class SlowReadStore extends MemoryOutboxStore {
-      reads = 0;
-      gate: Promise<void> | undefined;
-      override async get(id: string) {
-        const value = await super.get(id);
-        this.reads++;
-        if (this.gate) await this.gate;
-        return value;
-      }
-    }
-    const store = new SlowReadStore();
-    let open = (): void => {};
-    store.gate = new Promise<void>((resolve) => (open = resolve));
-    const { clock, sender, outbox } = track(setup({ store }));
+  it('does not report as aborted a write whose values a request already carries; an earlier abort keeps them off the wire', async () => {
+    const { clock, sender, outbox } = track(setup());
     const c = contact('c1');
-    const controller = new AbortController();
-    // A rule tag waits out the debounce; then its request reads the entry back from the store.
-    const second = outbox.write(c, { b: '1' }, { origin: 'rule', signal: controller.signal }).then(
-      () => 'landed',
-      (e: unknown) => (e as DOMException).name,
-    );
-    await clock.advance(200);
-    expect(store.reads, 'the request is reading its entry back').to.equal(1);
-    controller.abort();
+    const outcome = (write: Promise<void>) =>
+      write.then(
+        () => 'landed',
+        (e: unknown) => (e as DOMException).name,
+      );
+    // On the wire when aborted: it settles with its request.
+    sender.gated = true;
+    const onWire = new AbortController();
+    const first = outcome(outbox.write(c, { a: '1' }, { signal: onWire.signal }));
     await settle();
-    open();
-    await clock.advance(1000);
-    const outcome = await second;
-    // The request read the entry before the abort, so it carries the write: the caller is told it landed.
-    expect(sender.requests.map((request) => request.attributes)).to.deep.equal([{ b: '1' }]);
-    expect(outcome).to.equal('landed');
+    expect(outbox.statusOf(c)?.state).to.equal('sending');
+    onWire.abort();
+    sender.release();
+    expect(await first).to.equal('landed');
+    // Aborted while it waits out the debounce: rejected, never sent, and the write queued beside it still goes.
+    sender.gated = false;
+    const early = new AbortController();
+    const second = outcome(outbox.write(c, { b: '1' }, { origin: 'rule', signal: early.signal }));
+    const third = outcome(outbox.write(c, { c: '1' }, { origin: 'rule' }));
+    await settle();
+    early.abort();
+    await clock.advance(200);
+    expect(await second).to.equal('AbortError');
+    expect(await third).to.equal('landed');
+    expect(sender.requests.map((request) => request.attributes)).to.deep.equal([{ a: '1' }, { c: '1' }]);
   });
 
   it('reports pending count, per-contact status, landed writes and the last error as events', async () => {

@@ -2,7 +2,7 @@
 // its public surface), with an in-memory outbox store, and the real SDK against the Connect API stand-in.
 import { expect } from '@open-wc/testing';
 import { contactKeyOf, MemoryOutboxStore, type OutboxEntry } from '../../src/outbox/index.ts';
-import { createCcpAttributes, type CcpAttributes } from '../../src/plugin.ts';
+import { createCcpAttributes, type CcpAttributesPlugin } from '../../src/plugin.ts';
 import type { StreamsGlobal } from '../../src/tracker/streams-source.ts';
 import type { ContactRef } from '../../src/writer.ts';
 import { newContactId, registerContacts, standInConfig, storedAttributes } from '../helpers/stand-in.ts';
@@ -93,20 +93,20 @@ function fakeStreams() {
 }
 
 describe('createCcpAttributes', () => {
-  let plugin: CcpAttributes | undefined;
+  let plugin: CcpAttributesPlugin | undefined;
   afterEach(() => {
     plugin?.dispose();
     plugin = undefined;
   });
 
-  it('sends a write replayed after a reload once Streams reports the agent, instead of keeping it as a failure', async () => {
+  it('sends a write replayed after a reload to the region it was queued with, without waiting for Streams', async () => {
     const config = await standInConfig();
     const instanceId = crypto.randomUUID();
     const contactId = newContactId();
     await registerContacts([{ instanceId, contactId, initialContactId: contactId, startedAt: new Date().toISOString() }]);
-    // What the outbox of the page before the reload left in the store: an agent's write, due now.
+    // What the outbox of the page before the reload left in the store: an agent's write, due now, with its region.
     const store = new MemoryOutboxStore();
-    const ref: ContactRef = { contactId, initialContactId: contactId, instanceId };
+    const ref: ContactRef = { contactId, initialContactId: contactId, instanceId, region: config.region };
     const key = contactKeyOf(ref);
     await store.update(key, (_, revision): OutboxEntry => ({
       id: key,
@@ -131,10 +131,7 @@ describe('createCcpAttributes', () => {
       outbox: { store },
     });
     const outbox = plugin.outbox!;
-    await outbox.ready;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(outbox.failures()).to.deep.equal([]);
-    fake.initAgent(`arn:aws:connect:${config.region}:123456789012:instance/${instanceId}/agent/a1`);
+    // Streams never reports the agent in this test: the sender asks nothing of the tracker.
     await until(() => outbox.state.pending === 0, 'the replayed write to land');
     expect(outbox.failures()).to.deep.equal([]);
     expect(await storedAttributes(instanceId, contactId)).to.deep.equal({ Note: 'before the reload' });
@@ -157,51 +154,31 @@ describe('createCcpAttributes', () => {
     expect(fake.subscriptions()).to.equal(0);
   });
 
-  it('lets the outbox forget a destroyed contact once its writes (a rule on destroyed among them) landed', async () => {
+  it('records a landed write in the tracker once, whether a rule or the agent wrote it', async () => {
     const config = await standInConfig();
     const instanceId = crypto.randomUUID();
     const contactId = newContactId();
-    const transferred = newContactId();
-    await registerContacts([
-      { instanceId, contactId, initialContactId: contactId, startedAt: new Date().toISOString() },
-      { instanceId, contactId: transferred, initialContactId: contactId, startedAt: new Date().toISOString() },
-    ]);
+    await registerContacts([{ instanceId, contactId, initialContactId: contactId, startedAt: new Date().toISOString() }]);
     const fake = fakeStreams();
     plugin = await createCcpAttributes({
       credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
       endpoint: config.url,
       tracker: { streams: fake.streams },
       outbox: { store: new MemoryOutboxStore(), debounceMs: 0 },
-      rules: [{ on: 'destroyed', set: { Wrapped: 'yes' } }],
+      rules: [{ on: 'connected', set: { Tagged: 'yes' } }],
     });
-    const outbox = plugin.outbox!;
-    await outbox.ready;
-    const log: string[] = [];
-    outbox.on('landed', ({ contact }) => log.push(`landed ${contact.contactId}`));
-    const forget = outbox.forget.bind(outbox);
-    outbox.forget = (ref) => {
-      const forgot = forget(ref);
-      log.push(`forget ${ref.contactId}: ${forgot}`);
-      return forgot;
+    const recorded: Record<string, string>[] = [];
+    const record = plugin.tracker.recordWrite.bind(plugin.tracker);
+    plugin.tracker.recordWrite = (initialContactId, attributes) => {
+      recorded.push({ ...attributes });
+      record(initialContactId, attributes);
     };
     fake.initAgent(`arn:aws:connect:${config.region}:123456789012:instance/${instanceId}/agent/a1`);
     fake.connect(contactId);
-    fake.connect(transferred, contactId);
-    await until(() => plugin!.tracker.contacts.size === 2, 'the tracker to report both contacts');
-    const write = plugin.write({ Note: 'hello' }, { contactId });
-    // Destroyed with its write (and the rule's) not landed: nothing is forgotten yet.
-    fake.destroy(contactId);
-    // The transfer shares the initial contact id, hence the outbox's entry: not forgotten while it is tracked.
-    await write;
-    await until(() => outbox.state.pending === 0, 'the writes to land');
-    expect(log.filter((line) => line.startsWith('forget') && line.endsWith('true'))).to.deep.equal([]);
-    fake.destroy(transferred);
-    await until(() => log.some((line) => line.endsWith('true')), 'the outbox to forget the contact');
-    expect(log.filter((line) => line.endsWith('true'))).to.deep.equal([`forget ${transferred}: true`]);
-    // Tried when Streams destroyed it (the rule's write on its way: refused), forgotten only after that write landed.
-    expect(log.indexOf(`forget ${transferred}: false`)).to.be.greaterThan(-1);
-    expect(log.indexOf(`forget ${transferred}: true`)).to.be.greaterThan(log.lastIndexOf(`landed ${transferred}`));
-    expect(log.lastIndexOf(`landed ${transferred}`)).to.be.greaterThan(log.indexOf(`forget ${transferred}: false`));
-    expect(await storedAttributes(instanceId, contactId)).to.deep.equal({ Note: 'hello', Wrapped: 'yes' });
+    await until(() => plugin!.tracker.contacts.get(contactId)?.attributes['Tagged'] === 'yes', 'the rule to land');
+    await plugin.write({ Note: 'hello' }, { contactId });
+    expect(plugin.tracker.contacts.get(contactId)?.attributes).to.deep.equal({ Tagged: 'yes', Note: 'hello' });
+    expect(recorded).to.deep.equal([{ Tagged: 'yes' }, { Note: 'hello' }]);
+    expect(await storedAttributes(instanceId, contactId)).to.deep.equal({ Tagged: 'yes', Note: 'hello' });
   });
 });

@@ -1,0 +1,57 @@
+/** What the outbox tells its listeners: its state and its events. */
+import type { AttributesError } from '../errors.ts';
+import type { Attributes } from '../validate.ts';
+import type { ContactRef } from '../writer.ts';
+import type { ContactStatus } from './status.ts';
+import type { OutboxEntry } from './types.ts';
+
+/** A snapshot of the whole outbox. */
+export interface OutboxState {
+  /** Contacts with writes not yet landed. */
+  pending: number;
+  /** Kept failures (non-retryable errors), across contacts. */
+  failed: number;
+  /** True while this tab is the one that sends. */
+  flusher: boolean;
+  /** Status per contact that has pending writes or kept failures. */
+  contacts: ReadonlyMap<string, ContactStatus>;
+  /** The most recent error of any attempt. */
+  lastError: AttributesError | undefined;
+}
+
+/** A request that landed: Amazon Connect stored these attributes. */
+export interface LandedEvent {
+  contact: ContactRef;
+  attributes: Attributes;
+}
+
+/** A request that failed for good: the entry is kept (see `failures()`), until retried, discarded or superseded. */
+export interface FailedEvent {
+  entry: OutboxEntry;
+  error: AttributesError;
+}
+
+/** Queued values dropped because they were not sent within `maxAgeMs` (the entry holds only those values). */
+export interface ExpiredEvent {
+  entry: OutboxEntry;
+}
+
+/**
+ * A kept failure removed because newer values of every one of its keys landed since (e.g. the agent fixed the value
+ * and saved again): what it would have written is obsolete.
+ */
+export interface SupersededEvent {
+  entry: OutboxEntry;
+}
+
+/** Events of the outbox. */
+export interface OutboxEventMap {
+  change: OutboxState;
+  status: ContactStatus;
+  landed: LandedEvent;
+  failed: FailedEvent;
+  expired: ExpiredEvent;
+  superseded: SupersededEvent;
+  /** Storage failures, a throwing progress callback, and other unexpected errors. */
+  error: Error;
+}

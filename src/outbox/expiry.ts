@@ -1,0 +1,39 @@
+/**
+ * Expiry: a queued value that could not be sent within `maxAgeMs` of being queued (offline for a day, a region
+ * never known) is dropped and reported (an `expired` event, its write() rejected with a TimeoutError), so the store
+ * cannot grow without end. Each value is judged by its own queue time inside the transaction that drops it, so a
+ * value merged in meanwhile is never dropped with older ones. Kept failures never expire: they wait for a retry, a
+ * discard or a newer value that supersedes them.
+ */
+import { expireKeys, queuedAtOf, type Revisions } from './entry.ts';
+import type { Change } from './flight.ts';
+import type { OutboxEntry, OutboxStore } from './types.ts';
+
+/** What one pass of expiry did. */
+export interface ExpiryPass {
+  changes: Change[];
+  /** The dropped values, one entry-shaped part per contact. */
+  expired: OutboxEntry[];
+}
+
+/**
+ * Drops the values queued before `before` from every live entry of the store, except those a request in flight
+ * carries (`inFlight(id)`: the revisions it sent).
+ */
+export async function expireBefore(store: OutboxStore, before: number, inFlight: (id: string) => Readonly<Revisions> | undefined): Promise<ExpiryPass> {
+  const pass: ExpiryPass = { changes: [], expired: [] };
+  for (const listed of await store.list()) {
+    if (listed.failed || !Object.keys(listed.attributes).some((key) => queuedAtOf(listed, key) < before)) continue;
+    let expired: OutboxEntry | undefined;
+    const result = await store.update(listed.id, (current, revision) => {
+      if (!current || current.failed) return undefined;
+      const outcome = expireKeys(current, before, revision, inFlight(listed.id));
+      expired = outcome.expired;
+      return expired ? outcome.rest : undefined;
+    });
+    if (!expired) continue;
+    pass.changes.push({ id: listed.id, contactKey: listed.contactKey, entry: result.entry ?? null, revision: result.revision });
+    pass.expired.push(expired);
+  }
+  return pass;
+}

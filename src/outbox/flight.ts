@@ -1,0 +1,105 @@
+/**
+ * One request of one entry, start to end: send the values the entry holds, classify the outcome, and record it in
+ * the store in one transaction per entry touched. It returns what changed; the Outbox applies that to its mirror,
+ * tells the other tabs and settles the waiters.
+ */
+import { isAttributesError, toAttributesError, type AttributesError } from '../errors.ts';
+import type { Attributes } from '../validate.ts';
+import { failureId, pick, toStoredError, withoutSent, type Revisions } from './entry.ts';
+import type { Settings } from './options.ts';
+import { backoffDelay } from './pacing.ts';
+import type { OutboxEntry, OutboxStore } from './types.ts';
+
+/** A change of one stored entry (null: deleted) at a store revision. */
+export interface Change {
+  id: string;
+  contactKey: string;
+  entry: OutboxEntry | null;
+  revision: number;
+}
+
+/** What a request's values were: the attributes sent and the revision of each. */
+export interface Sent {
+  attributes: Attributes;
+  revisions: Revisions;
+}
+
+/** How a request ended, and the store changes recorded for it. */
+export type FlightResult =
+  | { type: 'landed'; sent: Sent; changes: Change[] }
+  | { type: 'retry'; error: AttributesError; retryAt: number; changes: Change[] }
+  | { type: 'failed'; error: AttributesError; kept: OutboxEntry; changes: Change[] }
+  /** The outbox closed while the request was out: nothing is recorded, the entry stays queued in the store. */
+  | { type: 'aborted' };
+
+/** What the values of `entry` are, as one request carries them. */
+export function sentOf(entry: OutboxEntry): Sent {
+  const { attributes, revisions } = pick(entry, Object.keys(entry.attributes));
+  return { attributes, revisions };
+}
+
+/** Whether an error is worth another attempt: retryable kinds, and `auth` while `authRetries` allows. */
+export function shouldRetry(error: AttributesError, attempts: number, authRetries: number): boolean {
+  return error.retryable || (error.kind === 'auth' && attempts < authRetries);
+}
+
+/** Sends `entry`'s values and records the outcome (see FlightResult); `answered` is called when the answer came. */
+export async function fly(entry: OutboxEntry, sent: Sent, signal: AbortSignal, settings: Settings, answered: () => void): Promise<FlightResult> {
+  let error: AttributesError | undefined;
+  try {
+    await settings.sender(entry.contact, sent.attributes, { signal });
+  } catch (thrown) {
+    if (signal.aborted) return { type: 'aborted' };
+    error = isAttributesError(thrown) ? thrown : toAttributesError(thrown);
+  }
+  if (signal.aborted) return { type: 'aborted' };
+  answered();
+  const { store, clock } = settings;
+  const now = clock.now();
+  if (!error) return { type: 'landed', sent, changes: [await takeOut(store, entry.id, sent, now)].flatMap((c) => c ?? []) };
+  if (shouldRetry(error, entry.attempts, settings.authRetries)) return retry(store, entry.id, error, now, settings);
+  // Keep the failure first, then take its values out of the live entry: a crash in between duplicates, never loses.
+  const id = failureId(entry.contactKey, entry.revision);
+  const put = await store.update(id, (_, revision) => ({
+    ...entry,
+    ...pick(entry, Object.keys(sent.attributes)),
+    id,
+    revision,
+    attempts: entry.attempts + 1,
+    lastError: toStoredError(error),
+    updatedAt: now,
+    failed: true,
+  }));
+  const kept = put.entry!;
+  const changes: Change[] = [{ id, contactKey: entry.contactKey, entry: kept, revision: put.revision }];
+  const live = await takeOut(store, entry.id, sent, now);
+  if (live) changes.push(live);
+  return { type: 'failed', error, kept, changes };
+}
+
+/** Takes the sent values out of the live entry (newer ones stay), clearing its attempts and backoff. */
+async function takeOut(store: OutboxStore, id: string, sent: Sent, now: number): Promise<Change | undefined> {
+  let changed = false;
+  const result = await store.update(id, (current, revision) => {
+    if (!current || current.failed) return undefined;
+    changed = true;
+    return withoutSent(current, sent.revisions, revision, now);
+  });
+  return changed ? { id, contactKey: id, entry: result.entry ?? null, revision: result.revision } : undefined;
+}
+
+/** Schedules the next attempt with backoff; the previous delay (for decorrelated jitter) is the last retry's wait. */
+async function retry(store: OutboxStore, id: string, error: AttributesError, now: number, settings: Settings): Promise<FlightResult> {
+  let retryAt = now;
+  let changed = false;
+  const result = await store.update(id, (current, revision) => {
+    if (!current || current.failed) return undefined;
+    const attempts = current.attempts + 1;
+    const previous = current.attempts > 0 ? current.notBefore - current.updatedAt : undefined;
+    retryAt = now + backoffDelay(attempts, settings.backoff, settings.random, previous);
+    changed = true;
+    return { ...current, revision, attempts, lastError: toStoredError(error), updatedAt: now, notBefore: retryAt };
+  });
+  const changes = changed ? [{ id, contactKey: id, entry: result.entry ?? null, revision: result.revision }] : [];
+  return { type: 'retry', error, retryAt, changes };
+}

@@ -1,0 +1,80 @@
+/**
+ * One flusher for all tabs of an origin: the tab holding the Web Lock (`navigator.locks`) named after the store
+ * sends; every tab mirrors the store and learns of the others' changes over a BroadcastChannel of the same name.
+ * The store stays the truth: messages only tell a tab sooner what it would read there.
+ */
+import type { Attributes } from '../validate.ts';
+import type { ContactRef } from '../writer.ts';
+import type { Revisions } from './entry.ts';
+import type { LockManagerLike } from './options.ts';
+import type { OutboxEntry } from './types.ts';
+
+/** What tabs tell each other. */
+export type Message =
+  /** An entry changed in the store (null: deleted) at this revision. */
+  | { type: 'entry'; id: string; contactKey: string; entry: OutboxEntry | null; revision: number }
+  /** The flusher started or ended a request of the contact. */
+  | { type: 'sending'; contactKey: string; sending: boolean }
+  /** A request landed, carrying these values at these revisions. */
+  | { type: 'landed'; contact: ContactRef; contactKey: string; attributes: Attributes; revisions: Revisions }
+  | { type: 'failed'; entry: OutboxEntry }
+  | { type: 'expired'; entry: OutboxEntry }
+  | { type: 'superseded'; entry: OutboxEntry }
+  /** A tab that is not the flusher asks it to send everything now. */
+  | { type: 'flush' };
+
+export interface LeadershipOptions {
+  lockName: string;
+  /** Null: no other tab shares the store, so this tab is always the flusher. */
+  locks: LockManagerLike | null;
+  /** True when other tabs see the store (a BroadcastChannel is opened then). */
+  shared: boolean;
+  onMessage(message: Message): void;
+  onError(error: unknown): void;
+}
+
+export class Leadership {
+  readonly #options: LeadershipOptions;
+  readonly #channel: BroadcastChannel | null;
+  readonly #abort = new AbortController();
+  #release: (() => void) | undefined;
+
+  constructor(options: LeadershipOptions) {
+    this.#options = options;
+    this.#channel = options.shared && typeof BroadcastChannel === 'function' ? new BroadcastChannel(options.lockName) : null;
+    if (this.#channel) this.#channel.onmessage = (event: MessageEvent<Message>) => options.onMessage(event.data);
+  }
+
+  /** Waits for the flusher lock, then calls `lead`; the lock is held until `close()`. */
+  acquire(lead: () => void): void {
+    const { locks } = this.#options;
+    if (!locks) return lead();
+    locks
+      .request(this.#options.lockName, { signal: this.#abort.signal }, () => {
+        if (this.#abort.signal.aborted) return Promise.resolve();
+        return new Promise<void>((release) => {
+          this.#release = release;
+          lead();
+        });
+      })
+      .catch((error: unknown) => {
+        if (!this.#abort.signal.aborted) this.#options.onError(error);
+      });
+  }
+
+  /** Tells the other tabs. */
+  post(message: Message): void {
+    try {
+      this.#channel?.postMessage(message);
+    } catch (error) {
+      this.#options.onError(error);
+    }
+  }
+
+  /** Gives the lock up (another tab becomes the flusher) and stops listening. */
+  close(): void {
+    this.#abort.abort();
+    this.#release?.();
+    this.#channel?.close();
+  }
+}

@@ -1,0 +1,129 @@
+/** The outbox's options, the seams tests inject (clock, locks, sender), and their defaults. */
+import type { Attributes } from '../validate.ts';
+import type { ContactRef } from '../writer.ts';
+import type { BackoffOptions } from './pacing.ts';
+import type { OutboxStore } from './types.ts';
+
+/**
+ * Sends one merged request; must reject with an AttributesError (or something `toAttributesError` classifies).
+ * `contact.region` is the region the write was queued for, when it was known then.
+ */
+export type OutboxSender = (contact: ContactRef, attributes: Readonly<Attributes>, options: { signal: AbortSignal }) => Promise<void>;
+
+/** The part of AttributesClient the outbox uses (create the client with `maxAttempts: 1`: the outbox retries). */
+export interface UpdatingClient {
+  update(instanceId: string, initialContactId: string, attributes: Readonly<Attributes>, options?: { signal?: AbortSignal }): Promise<void>;
+}
+
+/** Time source and timers (tests inject fakes). */
+export interface OutboxClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The Web Locks API surface the outbox needs (`navigator.locks`). */
+export interface LockManagerLike {
+  request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<void>): Promise<unknown>;
+}
+
+export interface OutboxOptions {
+  /** Where entries persist: `openIdbOutboxStore()` in browsers, `new MemoryOutboxStore()` elsewhere. */
+  store: OutboxStore;
+  /** Sends one request; default: `client.update`. One of `sender` and `client` is required. */
+  sender?: OutboxSender;
+  /** The client behind the default sender. */
+  client?: UpdatingClient;
+  /** Delay before rule tags are sent, so several rules coalesce (ms, default 200). Agent writes flush at once. */
+  debounceMs?: number;
+  /** The longest a rule tag waits while more rules keep arriving (ms, default 2000). */
+  maxDebounceMs?: number;
+  /**
+   * Retry backoff for throttling, server and network errors (default: base 500 ms, cap 5 s, full jitter). The cap is
+   * short on purpose: with a quota shared by a fleet, clients that wait long leave it unused once the crowd thins
+   * (`npm run bench` compares jitters and caps on a simulated fleet).
+   */
+  backoff?: Partial<BackoffOptions>;
+  /** Client-side token bucket (default 2 requests/s, burst 5). */
+  rate?: { ratePerSecond: number; burst: number };
+  /**
+   * Retries of an `auth` error before the entry is kept as a failure (default 0: auth errors are not retried).
+   * In a browser an expired token and a missing permission both look like a bare 403 (CORS hides the error
+   * type); 1 gives a credential provider that refreshes late one more chance.
+   */
+  authRetries?: number;
+  /** Requests in flight at once (default 4; one per contact at most). */
+  maxInFlight?: number;
+  /**
+   * A queued value not sent within this time is dropped with an `expired` event, and its write() rejects with a
+   * TimeoutError (ms, default 24 h). Each value counts from when it was queued; kept failures never expire.
+   */
+  maxAgeMs?: number;
+  /** How often the flusher looks for expired values (ms, default 60 s). */
+  expiryIntervalMs?: number;
+  /** Fired markers older than this are pruned (ms, default 7 days). */
+  markerMaxAgeMs?: number;
+  /** Name of the flusher lock and the BroadcastChannel (default `ccp-attributes-outbox:<store name>`). */
+  lockName?: string;
+  /** The lock manager; default `navigator.locks` for a shared store, none (always the flusher) otherwise. `null` disables. */
+  locks?: LockManagerLike | null;
+  /** Clock and timers (default: the global ones). */
+  clock?: OutboxClock;
+  /** Random numbers in [0, 1) for the jitter (default Math.random). */
+  random?: () => number;
+}
+
+/** Options with every default applied. */
+export interface Settings {
+  store: OutboxStore;
+  sender: OutboxSender;
+  clock: OutboxClock;
+  random: () => number;
+  debounceMs: number;
+  maxDebounceMs: number;
+  backoff: BackoffOptions;
+  rate: { ratePerSecond: number; burst: number };
+  authRetries: number;
+  maxInFlight: number;
+  maxAgeMs: number;
+  expiryIntervalMs: number;
+  markerMaxAgeMs: number;
+  lockName: string;
+  locks: LockManagerLike | null;
+}
+
+const systemClock: OutboxClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** Checks the options and fills in the defaults; throws a TypeError naming what is missing. */
+export function settingsOf(options: OutboxOptions): Settings {
+  if (!options || !options.store) throw new TypeError('Outbox: the `store` option is required (openIdbOutboxStore() or new MemoryOutboxStore()).');
+  const { client, store } = options;
+  let sender = options.sender;
+  if (!sender) {
+    if (!client) throw new TypeError('Outbox: a `sender` or a `client` option is required.');
+    sender = (contact, attributes, { signal }) => client.update(contact.instanceId, contact.initialContactId, attributes, { signal });
+  }
+  const debounceMs = options.debounceMs ?? 200;
+  const globalLocks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+  return {
+    store,
+    sender,
+    clock: options.clock ?? systemClock,
+    random: options.random ?? Math.random,
+    debounceMs,
+    maxDebounceMs: Math.max(debounceMs, options.maxDebounceMs ?? 2000),
+    backoff: { baseMs: 500, capMs: 5_000, ...options.backoff },
+    rate: options.rate ?? { ratePerSecond: 2, burst: 5 },
+    authRetries: options.authRetries ?? 0,
+    maxInFlight: options.maxInFlight ?? 4,
+    maxAgeMs: options.maxAgeMs ?? 24 * 3600_000,
+    expiryIntervalMs: options.expiryIntervalMs ?? 60_000,
+    markerMaxAgeMs: options.markerMaxAgeMs ?? 7 * 24 * 3600_000,
+    lockName: options.lockName ?? `ccp-attributes-outbox:${store.name}`,
+    locks: options.locks === undefined ? (store.shared ? (globalLocks ?? null) : null) : options.locks,
+  };
+}

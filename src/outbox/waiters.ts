@@ -1,0 +1,125 @@
+/**
+ * The promises handed out by `write()` and `whenIdle()`, and how they settle. A waiter waits for the revisions its
+ * write got, per key; it resolves once each landed, or rejects with the error that stopped them. After `close()`
+ * every waiter has settled and new ones reject at once: no promise outlives the outbox.
+ */
+import type { WriteProgress } from '../writer.ts';
+import { covers, holdsAny, type Revisions } from './entry.ts';
+import type { OutboxEntry } from './types.ts';
+
+/** One write() waiting to land. */
+export interface Waiter {
+  readonly contactKey: string;
+  /** Per key, the revision the write got. */
+  readonly revisions: Readonly<Revisions>;
+}
+
+interface Pending extends Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+  onProgress: ((progress: WriteProgress) => void) | undefined;
+  cleanup(): void;
+}
+
+/** What a waiter needs besides its contact and revisions. */
+export interface WaitOptions {
+  signal?: AbortSignal | undefined;
+  onProgress?: ((progress: WriteProgress) => void) | undefined;
+  /** Called when `signal` aborts while the waiter still waits; it decides, and settles it with `drop`. */
+  onAbort(waiter: Waiter, reason: unknown): void;
+}
+
+export class Waiters {
+  readonly #pending = new Set<Pending>();
+  readonly #idle = new Set<{ resolve(): void; reject(error: unknown): void }>();
+  #closedWith: unknown;
+  #closed = false;
+
+  /** A promise for a write of the contact that got `revisions`. */
+  add(contactKey: string, revisions: Readonly<Revisions>, options: WaitOptions): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.#closed) return reject(this.#closedWith);
+      const { signal } = options;
+      const onAbort = (): void => options.onAbort(waiter, signal?.reason);
+      const waiter: Pending = {
+        contactKey,
+        revisions,
+        resolve,
+        reject,
+        onProgress: options.onProgress,
+        cleanup: () => signal?.removeEventListener('abort', onAbort),
+      };
+      this.#pending.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** True while a write of the contact waits. */
+  has(contactKey: string): boolean {
+    for (const waiter of this.#pending) if (waiter.contactKey === contactKey) return true;
+    return false;
+  }
+
+  /** True while `waiter` waits. */
+  waiting(waiter: Waiter): boolean {
+    return this.#pending.has(waiter as Pending);
+  }
+
+  /** Settles a waiter: rejects it with `error`, or resolves it when `error` is undefined. */
+  drop(waiter: Waiter, error?: unknown): void {
+    const pending = waiter as Pending;
+    if (!this.#pending.delete(pending)) return;
+    pending.cleanup();
+    if (error === undefined) pending.resolve();
+    else pending.reject(error);
+  }
+
+  /** Resolves the writes of the contact whose every key landed at (or after) its revision. */
+  settle(contactKey: string, landed: Readonly<Revisions>): void {
+    for (const waiter of [...this.#pending]) {
+      if (waiter.contactKey === contactKey && covers(landed, waiter.revisions)) this.drop(waiter);
+    }
+  }
+
+  /** Rejects with `error` the writes of which `entry` (a failed or expired part) holds a value. */
+  reject(entry: Pick<OutboxEntry, 'contactKey' | 'revisions'>, error: unknown): void {
+    for (const waiter of [...this.#pending]) {
+      if (waiter.contactKey === entry.contactKey && holdsAny(entry, waiter.revisions)) this.drop(waiter, error);
+    }
+  }
+
+  /** Tells the writes of the contact their progress; a throwing callback is reported, never allowed to stop the outbox. */
+  progress(contactKey: string, progress: WriteProgress, onError: (error: unknown) => void): void {
+    for (const waiter of [...this.#pending]) {
+      if (waiter.contactKey !== contactKey) continue;
+      try {
+        waiter.onProgress?.(progress);
+      } catch (error) {
+        onError(error);
+      }
+    }
+  }
+
+  /** A promise that resolves the next time `idle(true)` is called (at once when `now` is true). */
+  whenIdle(now: boolean): Promise<void> {
+    if (this.#closed) return Promise.reject(this.#closedWith);
+    if (now) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#idle.add({ resolve, reject }));
+  }
+
+  /** Resolves the `whenIdle` promises when nothing is pending. */
+  idle(nothingPending: boolean): void {
+    if (!nothingPending) return;
+    for (const waiter of this.#idle) waiter.resolve();
+    this.#idle.clear();
+  }
+
+  /** Rejects every waiter with `error`, and every later one. */
+  close(error: unknown): void {
+    this.#closed = true;
+    this.#closedWith = error;
+    for (const waiter of [...this.#pending]) this.drop(waiter, error);
+    for (const waiter of this.#idle) waiter.reject(error);
+    this.#idle.clear();
+  }
+}
