@@ -24,6 +24,7 @@ import type { AmazonConnectApp, AppContext } from '@amazon-connect/app';
 import type { AgentClient, BaseContactLifecycleEvent, ContactClient } from '@amazon-connect/contact';
 import type { AmazonConnectError } from '@amazon-connect/core';
 import { AttributesError } from '../errors.ts';
+import { normalizeAttributes, sameAttributes } from './attributes.ts';
 import type { ContactSource, SourceAgent, SourceContact, SourceEventType, SourceSink } from './source.ts';
 import { ContactTracker, type InstanceOverride } from './tracker.ts';
 
@@ -45,6 +46,11 @@ export interface WorkspaceSourceOptions {
    * reports every contact.
    */
   follow?: 'scope' | 'all';
+  /**
+   * Reads the attributes of the followed contacts again every so many ms, for changes made between lifecycle events
+   * (a flow, another app): the workspace has no attribute-change event. 0, the default, reads them at each event only.
+   */
+  refreshMs?: number;
 }
 
 /** The SDK classes the source uses (workspace-sdk.ts). */
@@ -189,7 +195,7 @@ export class WorkspaceContactSource implements ContactSource {
   /** Bumped by stop(): work started before it reports nothing. */
   #generation = 0;
   #scope: WorkspaceScope | undefined;
-  #scopeKnown: Promise<void> = Promise.resolve();
+  #ready: Promise<void> = Promise.resolve();
   #agent: SourceAgent | undefined;
   readonly #contacts = new Map<string, SourceContact>();
   /** Per contact, the work in order: each event waits for the one before it. */
@@ -225,9 +231,9 @@ export class WorkspaceContactSource implements ContactSource {
     if (this.#sink) return;
     this.#sink = sink;
     const generation = ++this.#generation;
-    let scopeKnown!: () => void;
-    this.#scopeKnown = new Promise<void>((resolve) => (scopeKnown = resolve));
-    this.#attach(generation, scopeKnown).catch((error: unknown) => {
+    let ready!: () => void;
+    this.#ready = new Promise<void>((resolve) => (ready = resolve));
+    this.#attach(generation, ready).catch((error: unknown) => {
       if (generation === this.#generation) this.#sink?.error(this.#toError(error, 'connecting to the agent workspace'));
     });
   }
@@ -257,7 +263,7 @@ export class WorkspaceContactSource implements ContactSource {
     return this.#agent;
   }
 
-  async #attach(generation: number, scopeKnown: () => void): Promise<void> {
+  async #attach(generation: number, ready: () => void): Promise<void> {
     const sdk: Sdk = await import('./workspace-sdk.ts');
     if (generation !== this.#generation) return;
     const { provider, scope } = appHandle(sdk, this.#options);
@@ -267,7 +273,8 @@ export class WorkspaceContactSource implements ContactSource {
     const onError = (error: AmazonConnectError): void => this.#onProviderError(generation, error);
     provider.onError(onError);
     this.#detach.push(() => provider.offError(onError));
-    // Subscriptions go out now (the SDK queues them until the workspace acknowledges); events wait for the scope.
+    // Subscriptions go out now (the SDK queues them until the workspace acknowledges); events wait for the scope
+    // and the agent.
     for (const topic of TOPICS) {
       const handler = async (event: BaseContactLifecycleEvent): Promise<void> => {
         if (generation !== this.#generation || typeof event?.contactId !== 'string') return;
@@ -279,10 +286,33 @@ export class WorkspaceContactSource implements ContactSource {
 
     this.#scope = await scope;
     if (generation !== this.#generation) return;
-    scopeKnown();
+    // The agent first: the tracker reads the instance from its ARNs, so contacts reported before it would each
+    // raise an instance error that the agent's arrival clears a moment later.
+    await this.#readAgent(generation, agent);
+    if (generation !== this.#generation) return;
+    ready();
     const scoped = this.#scope.type === 'contact' ? this.#scope.contactId : undefined;
     if (scoped) this.#sink?.view(scoped);
-    await Promise.all([this.#readAgent(generation, agent), this.#walk(generation, contacts, scoped)]);
+    await this.#walk(generation, contacts, scoped);
+    const refreshMs = this.#options.refreshMs ?? 0;
+    if (refreshMs > 0 && generation === this.#generation) {
+      const timer = setInterval(() => {
+        for (const contactId of this.#contacts.keys()) this.#enqueue(generation, contactId, () => this.#refresh(generation, contacts, contactId));
+      }, refreshMs);
+      this.#detach.push(() => clearInterval(timer));
+    }
+  }
+
+  /** Reads a contact's attributes again; reports a refresh when they changed. */
+  async #refresh(generation: number, client: ContactClient, contactId: string): Promise<void> {
+    const known = this.#contacts.get(contactId);
+    if (!known) return;
+    const event = { contactId, initialContactId: known.initialContactId ?? undefined } as BaseContactLifecycleEvent;
+    const contact = await this.#read(client, event, undefined, known);
+    if (generation !== this.#generation || this.#contacts.get(contactId) !== known) return;
+    if (sameAttributes(normalizeAttributes(known.attributes), normalizeAttributes(contact.attributes))) return;
+    this.#contacts.set(contactId, contact);
+    this.#sink?.contact({ type: 'refresh', contactId, contact });
   }
 
   /** True when this source reports `contactId` (see the `follow` option). */
@@ -293,7 +323,7 @@ export class WorkspaceContactSource implements ContactSource {
   }
 
   #enqueue(generation: number, contactId: string, task: () => Promise<void>): void {
-    const previous = this.#chains.get(contactId) ?? this.#scopeKnown;
+    const previous = this.#chains.get(contactId) ?? this.#ready;
     const next = previous
       .then(() => (generation === this.#generation && this.#follows(contactId) ? task() : undefined))
       .catch((error: unknown) => {

@@ -41,6 +41,7 @@ describe('workspace source: contacts present at start', () => {
     expect(transferModel.initialContactId).to.not.equal(transferred!.contactId);
     expect(tracker.contacts.get(chat!.contactId)?.channel).to.equal('chat');
     expect(tracker.contacts.get(chat!.contactId)?.attributes).to.deep.equal({ topic: 'billing' });
+    expect(running.app.errors.map((e) => e.message)).to.deep.equal([]);
   });
 
   it('then follows them: clearing the one in after-contact work destroys it', async () => {

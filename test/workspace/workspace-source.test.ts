@@ -110,6 +110,28 @@ describe('workspace source: contacts from the real Amazon Connect SDK', () => {
   });
 });
 
+describe('workspace source: refreshing attributes between events', () => {
+  it('with refreshMs, a flow write shows up without a lifecycle event, as one refresh', async () => {
+    const host = await workspace();
+    const running = await runApp(host, {}, 'refresh=100');
+    try {
+      const { tracker } = running.app;
+      const id = await host.ringCall({ attributes: { greeting: 'played' } });
+      await host.accept(id);
+      await until(() => tracker.contacts.get(id)?.state === 'connected', 'connected');
+      const changes: string[] = [];
+      tracker.on('change', (state) => changes.push(JSON.stringify(state.contacts.get(id)?.attributes)));
+      await host.setFlowAttributes(id, { intent: 'refund' });
+      await until(() => tracker.contacts.get(id)?.attributes['intent'] === 'refund', 'the flow write', 3000);
+      await settle(300);
+      expect(changes).to.deep.equal([JSON.stringify({ greeting: 'played', intent: 'refund' })]);
+      expect(withoutViewed(running.of(id))).to.deep.equal(['connecting', 'connected']);
+    } finally {
+      running.close();
+    }
+  });
+});
+
 describe('workspace source: attribute values as plain strings', () => {
   it('normalises getAttributes answers whose values are strings (the SDK\'s declared type)', async () => {
     const host = await workspace();
