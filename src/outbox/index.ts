@@ -1,5 +1,6 @@
 /** The durable outbox: coalescing, pacing, retries, persistence and one flusher across tabs. */
-export { Outbox, createOutbox, type OutboxPart, type OutboxWriteOptions } from './outbox.ts';
+export { Outbox, createOutbox } from './outbox.ts';
+export type { OutboxPart, OutboxWriteOptions } from './queue.ts';
 export type { OutboxOptions, OutboxSender, UpdatingClient, OutboxClock, LockManagerLike } from './options.ts';
 export type { OutboxState, OutboxEventMap, LandedEvent, FailedEvent, ExpiredEvent, SupersededEvent } from './events.ts';
 export type { ContactStatus, ContactStatusState } from './status.ts';

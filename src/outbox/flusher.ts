@@ -1,0 +1,158 @@
+/**
+ * The sending side, run by the one tab holding the flusher lock: the pump starts requests as pacing allows, each
+ * request's outcome is recorded (flight.ts), kept failures superseded by newer landed values are removed, and
+ * expiry runs on its timer. Everything it learns goes back to the Outbox through `FlusherHost`, which owns the
+ * mirror, the waiters and the events.
+ */
+import type { AttributesError } from '../errors.ts';
+import type { ContactRef } from '../writer.ts';
+import { isSuperseded, own, type Revisions } from './entry.ts';
+import { expireBefore } from './expiry.ts';
+import { fly, sentOf, type Change, type FlightResult, type Sent } from './flight.ts';
+import type { Mirror } from './mirror.ts';
+import type { Settings } from './options.ts';
+import { Pump } from './pump.ts';
+import { removeKept } from './queue.ts';
+import type { OutboxEntry } from './types.ts';
+
+/** What the flusher needs of the Outbox. */
+export interface FlusherHost {
+  readonly mirror: Mirror;
+  /** True while this tab still has store updates of the contact under way (its request waits for them). */
+  enqueuing(contactKey: string): boolean;
+  /** Values of aborted writes no request may carry, per contact. */
+  abandoned(contactKey: string): readonly Revisions[];
+  /** Everything that landed for the contact (see Ledger). */
+  landed(contactKey: string): Readonly<Revisions>;
+  changed(change: Change): void;
+  sending(contactKey: string, sending: boolean, emit: boolean): void;
+  onLanded(contactKey: string, contact: ContactRef, sent: Sent): void;
+  onRetry(error: AttributesError): void;
+  onFailed(kept: OutboxEntry): void;
+  onExpired(expired: OutboxEntry): void;
+  onSuperseded(removed: OutboxEntry): void;
+  fail(error: unknown): void;
+}
+
+/** The values of `entry` a request may carry: all but those of aborted writes. */
+export function sendable(entry: OutboxEntry, abandoned: readonly Revisions[]): Sent | undefined {
+  const all = sentOf(entry);
+  const keys = Object.keys(all.attributes).filter((name) => !abandoned.some((revisions) => own(revisions, name) === own(all.revisions, name)));
+  if (keys.length === 0) return undefined;
+  return {
+    attributes: Object.fromEntries(keys.map((name) => [name, own(all.attributes, name)!])),
+    revisions: Object.fromEntries(keys.map((name) => [name, own(all.revisions, name)!])),
+  };
+}
+
+export class Flusher {
+  readonly #settings: Settings;
+  readonly #host: FlusherHost;
+  readonly #pump: Pump;
+  /** Requests on the wire, by contact: what each carries, and how to abort it. */
+  readonly #inFlight = new Map<string, { sent: Sent; controller: AbortController }>();
+  #expiryTimer: unknown;
+  #stopped = false;
+
+  constructor(settings: Settings, host: FlusherHost) {
+    this.#settings = settings;
+    this.#host = host;
+    this.#pump = new Pump({
+      clock: settings.clock,
+      rate: settings.rate,
+      maxInFlight: settings.maxInFlight,
+      candidates: () =>
+        host.mirror
+          .pending()
+          .filter((entry) => entry.id === entry.contactKey && !this.#inFlight.has(entry.id) && !host.enqueuing(entry.id))
+          .map((entry) => ({ id: entry.id, at: Math.max(entry.dueAt, entry.notBefore) })),
+      inFlight: () => this.#inFlight.size,
+      start: (id) => this.#start(id),
+    });
+  }
+
+  /** Starts sending and expiring (this tab became the flusher). */
+  run(): void {
+    this.#pump.run();
+    void this.#expire();
+  }
+
+  /** Looks for due entries soon. */
+  schedule(): void {
+    this.#pump.schedule();
+  }
+
+  /** What the request of a contact on the wire carries, if any. */
+  inFlight(contactKey: string): Sent | undefined {
+    return this.#inFlight.get(contactKey)?.sent;
+  }
+
+  /** Stops for good: timers stop and requests on the wire are aborted (their entries stay queued in the store). */
+  stop(): void {
+    this.#stopped = true;
+    this.#pump.stop();
+    this.#settings.clock.clearTimeout(this.#expiryTimer);
+    for (const { controller } of this.#inFlight.values()) controller.abort(new DOMException('The outbox was closed.', 'AbortError'));
+  }
+
+  #start(key: string): void {
+    const host = this.#host;
+    const entry = host.mirror.get(key);
+    const sent = entry && sendable(entry, host.abandoned(key));
+    if (!entry || !sent) return;
+    const controller = new AbortController();
+    this.#inFlight.set(key, { sent, controller });
+    host.sending(key, true, true);
+    // The contact stops "sending" once the answer came; its status changes once the store recorded the outcome.
+    void fly(entry, sent, controller.signal, this.#settings, () => host.sending(key, false, false))
+      .then((result) => this.#record(key, entry, result))
+      .catch((error: unknown) => host.fail(error))
+      .finally(() => {
+        if (this.#stopped) return;
+        this.#inFlight.delete(key);
+        host.sending(key, false, true);
+        this.#pump.schedule();
+      });
+  }
+
+  async #record(key: string, entry: OutboxEntry, result: FlightResult): Promise<void> {
+    if (result.type === 'aborted' || this.#stopped) return;
+    const host = this.#host;
+    for (const change of result.changes) host.changed(change);
+    if (result.type === 'landed') {
+      host.onLanded(key, entry.contact, result.sent);
+      await this.#supersede(key);
+    } else if (result.type === 'retry') {
+      host.onRetry(result.error);
+      if (result.error.kind === 'throttled') this.#pump.pause(result.retryAt);
+    } else {
+      host.onFailed(result.kept);
+    }
+  }
+
+  /** Removes the kept failures of a contact whose every key a newer landed value replaced. */
+  async #supersede(key: string): Promise<void> {
+    const landed = this.#host.landed(key);
+    for (const kept of this.#host.mirror.failures(key)) {
+      const done = await removeKept(this.#settings.store, kept.id, (current) => isSuperseded(current, landed));
+      if (!done || this.#stopped) continue;
+      this.#host.changed(done.change);
+      this.#host.onSuperseded(done.removed);
+    }
+  }
+
+  async #expire(): Promise<void> {
+    const { clock, store, maxAgeMs, markerMaxAgeMs, expiryIntervalMs } = this.#settings;
+    const now = clock.now();
+    try {
+      const pass = await expireBefore(store, now - maxAgeMs, (id) => this.#inFlight.get(id)?.sent.revisions);
+      if (this.#stopped) return;
+      for (const change of pass.changes) this.#host.changed(change);
+      for (const expired of pass.expired) this.#host.onExpired(expired);
+      await store.pruneMarkers(now - markerMaxAgeMs);
+    } catch (error) {
+      this.#host.fail(error);
+    }
+    if (!this.#stopped) this.#expiryTimer = clock.setTimeout(() => void this.#expire(), expiryIntervalMs);
+  }
+}

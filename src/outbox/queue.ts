@@ -1,0 +1,232 @@
+/**
+ * The store transactions of the writing side: queueing the parts of a write (their markers checked and set in the
+ * same transaction), taking an aborted write's values back out, and removing a kept failure. Each returns the
+ * change it made; the Outbox applies it to its mirror and tells the other tabs.
+ */
+import { validationError, type AttributesError } from '../errors.ts';
+import { checkUpdate, type Attributes } from '../validate.ts';
+import type { ContactRef, WriteOptions } from '../writer.ts';
+import { contactKeyOf, mergeParts, withoutSent, type Revisions } from './entry.ts';
+import type { Change, Sent } from './flight.ts';
+import type { Settings } from './options.ts';
+import type { OutboxEntry, OutboxStore } from './types.ts';
+import type { Waiter, Waiters } from './waiters.ts';
+import { holdsAny } from './entry.ts';
+
+/** One part of `Outbox.writeBatch`: attributes with their own fired marker. */
+export interface OutboxPart {
+  attributes: Readonly<Attributes>;
+  /** The part's fired marker: when it is already set (by this or another tab, before or after a reload) the part is left out. */
+  once: string;
+}
+
+/** Options of `Outbox.write`. */
+export interface OutboxWriteOptions extends WriteOptions {
+  /** A fired marker: when it was already set (by this or another tab, before or after a reload) nothing is queued. */
+  once?: string;
+}
+
+/** How one part of a write settled in the store: queued with these revisions, refused, or nothing to queue. */
+export type PartFate = { queued: Revisions } | { error: AttributesError } | { done: true };
+
+/** What queueing decided: each part's fate by index, and the change to the contact's live entry (if any). */
+export interface Queued {
+  contactKey: string;
+  fates: PartFate[];
+  change: Change | undefined;
+}
+
+/** Settings of a queueing transaction. */
+export interface QueueContext {
+  now: number;
+  debounceMs: number;
+  maxDebounceMs: number;
+}
+
+/**
+ * Queues the parts of a write of one contact in ONE store transaction, merged in order as if written one after
+ * the other. A part that breaks a rule of the API is refused alone (its marker stays unset); an empty part, or one
+ * whose marker is already set, has nothing to queue.
+ */
+export async function queueParts(
+  store: OutboxStore,
+  contact: ContactRef,
+  parts: readonly { attributes: Readonly<Attributes>; once?: string | undefined }[],
+  options: OutboxWriteOptions,
+  context: QueueContext,
+): Promise<Queued> {
+  const { contactId, initialContactId, instanceId, region } = contact;
+  const ref: ContactRef = { contactId, initialContactId, instanceId, ...(region ? { region } : {}) };
+  const contactKey = contactKeyOf(ref);
+  const fates: PartFate[] = [];
+  const queued: { index: number; attributes: Attributes; once: string | undefined }[] = [];
+  parts.forEach(({ attributes, once }, index) => {
+    const problems = checkUpdate({ instanceId, initialContactId, attributes });
+    if (problems.length > 0) fates[index] = { error: validationError(problems) };
+    else if (Object.keys(attributes).length === 0) fates[index] = { done: true };
+    else queued.push({ index, attributes: { ...attributes }, once });
+  });
+  if (queued.length === 0) return { contactKey, fates, change: undefined };
+  const { now } = context;
+  const markers = queued.flatMap(({ once }) => (once === undefined ? [] : [{ id: once, at: now }]));
+  if (markers.length > 0 && markers.length < queued.length) throw new TypeError('Outbox: every part of a batched write needs its own marker.');
+  const merge = { ...context, contact: ref, origin: options.origin ?? 'agent', stored: options.stored } as const;
+  let merged: ReturnType<typeof mergeParts> | undefined;
+  const result = await store.update(
+    contactKey,
+    (current, revision, marks) => {
+      merged = mergeParts(current, queued, { ...merge, revision, fired: marks.fired });
+      for (const position of merged.refused.keys()) {
+        const once = queued[position]?.once;
+        if (once !== undefined) marks.set.delete(once);
+      }
+      return merged.entry;
+    },
+    { markers },
+  );
+  queued.forEach(({ index, attributes }, position) => {
+    const refused = merged?.refused.get(position);
+    if (refused) fates[index] = { error: refused };
+    else if (!result.applied || !merged?.accepted.has(position)) fates[index] = { done: true };
+    else fates[index] = { queued: Object.fromEntries(Object.keys(attributes).map((name) => [name, result.revision])) };
+  });
+  const change = result.applied && merged?.entry ? { id: contactKey, contactKey, entry: result.entry!, revision: result.revision } : undefined;
+  return { contactKey, fates, change };
+}
+
+/** Takes the values an aborted write queued (at its revisions) out of the contact's live entry; newer values stay. */
+export async function takeBack(store: OutboxStore, contactKey: string, revisions: Readonly<Revisions>): Promise<Change | undefined> {
+  let changed = false;
+  const result = await store.update(contactKey, (current, revision) => {
+    if (!current || current.failed) return undefined;
+    const next = withoutSent(current, revisions, revision);
+    changed = next === null || Object.keys(next.attributes).length < Object.keys(current.attributes).length;
+    return changed ? next : undefined;
+  });
+  return changed ? { id: contactKey, contactKey, entry: result.entry ?? null, revision: result.revision } : undefined;
+}
+
+/** Deletes the kept failure `id` when `when` holds for it in the transaction; returns what it removed. */
+export async function removeKept(store: OutboxStore, id: string, when: (kept: OutboxEntry) => boolean): Promise<{ removed: OutboxEntry; change: Change } | undefined> {
+  let removed: OutboxEntry | undefined;
+  const result = await store.update(id, (current) => {
+    removed = current?.failed && when(current) ? current : undefined;
+    return removed ? null : undefined;
+  });
+  return removed && { removed, change: { id, contactKey: removed.contactKey, entry: null, revision: result.revision } };
+}
+
+/** How one part of a write settles: with its request (`landed`), or at once with a refusal. */
+export type PartOutcome = { landed: Promise<void> } | { error: AttributesError };
+
+/** The promise of one part. */
+export function partPromise(outcome: PartOutcome | undefined): Promise<void> {
+  if (!outcome) return Promise.resolve();
+  return 'error' in outcome ? Promise.reject(outcome.error) : outcome.landed;
+}
+
+/** What the writing side needs of the Outbox. */
+export interface QueueHost {
+  readonly waiters: Waiters;
+  closed(): boolean;
+  /** True while a request of the contact is on the wire. */
+  sending(contactKey: string): boolean;
+  /** What this tab's request of the contact on the wire carries, if any. */
+  inFlight(contactKey: string): Sent | undefined;
+  changed(change: Change): void;
+  /** Lets the flusher look for due entries. */
+  schedule(): void;
+  fail(error: unknown): void;
+}
+
+function abortError(message: string): DOMException {
+  return new DOMException(message, 'AbortError');
+}
+
+/** The writing side: queues writes in the store, hands out their promises, and takes aborted ones back. */
+export class Queue {
+  readonly #settings: Settings;
+  readonly #host: QueueHost;
+  /**
+   * Per contact, this tab's store updates still under way: its request waits for them, so a burst of writes goes
+   * out as one request (another tab's writes that arrive too late go in the next one).
+   */
+  readonly #enqueuing = new Map<string, number>();
+  /** Per contact, values whose write() was aborted while the store forgets them: no request may carry them. */
+  readonly #abandoned = new Map<string, Revisions[]>();
+
+  constructor(settings: Settings, host: QueueHost) {
+    this.#settings = settings;
+    this.#host = host;
+  }
+
+  enqueuing(contactKey: string): boolean {
+    return this.#enqueuing.has(contactKey);
+  }
+
+  abandoned(contactKey: string): readonly Revisions[] {
+    return this.#abandoned.get(contactKey) ?? [];
+  }
+
+  /**
+   * Queues parts in one store transaction (one part for `write()`) and settles each on its own; rejects as a whole
+   * only for a reason common to all parts (closed, aborted, the store failed).
+   */
+  async enqueue(contact: ContactRef, parts: readonly { attributes: Readonly<Attributes>; once?: string | undefined }[], options: OutboxWriteOptions): Promise<PartOutcome[]> {
+    if (this.#host.closed()) throw abortError('The outbox was closed.');
+    options.signal?.throwIfAborted();
+    const { store, clock, debounceMs, maxDebounceMs } = this.#settings;
+    const key = contactKeyOf(contact);
+    this.#enqueuing.set(key, (this.#enqueuing.get(key) ?? 0) + 1);
+    let queued: Queued;
+    try {
+      queued = await queueParts(store, contact, parts, options, { now: clock.now(), debounceMs, maxDebounceMs });
+    } finally {
+      // In the same turn as the mirror's update below, so the pump never sees the count drop before the change.
+      const left = this.#enqueuing.get(key)! - 1;
+      if (left > 0) this.#enqueuing.set(key, left);
+      else this.#enqueuing.delete(key);
+      this.#host.schedule();
+    }
+    const outcomes = queued.fates.map((fate): PartOutcome => {
+      if ('error' in fate) return fate;
+      return { landed: 'queued' in fate ? this.#waitFor(key, fate.queued, options) : Promise.resolve() };
+    });
+    if (queued.change) this.#host.changed(queued.change);
+    return outcomes;
+  }
+
+  #waitFor(key: string, revisions: Revisions, options: OutboxWriteOptions): Promise<void> {
+    const landed = this.#host.waiters.add(key, revisions, {
+      signal: options.signal,
+      onProgress: options.onProgress,
+      onAbort: (waiter, reason) => void this.#abandon(waiter, reason),
+    });
+    try {
+      options.onProgress?.({ state: this.#host.sending(key) ? 'sending' : 'queued' });
+    } catch (error) {
+      this.#host.fail(error);
+    }
+    return landed;
+  }
+
+  /** An aborted write: unless a request already carries its values, they are taken out of the queue and it rejects. */
+  async #abandon(waiter: Waiter, reason: unknown): Promise<void> {
+    const host = this.#host;
+    const sent = host.inFlight(waiter.contactKey);
+    if (sent && holdsAny(sent, waiter.revisions)) return; // it settles with that request
+    host.waiters.drop(waiter, reason ?? abortError('The write was aborted.'));
+    const { contactKey, revisions } = waiter;
+    this.#abandoned.set(contactKey, [...this.abandoned(contactKey), revisions]);
+    try {
+      const change = await takeBack(this.#settings.store, contactKey, revisions);
+      if (change) host.changed(change);
+    } catch (error) {
+      host.fail(error);
+    } finally {
+      const left = this.abandoned(contactKey).filter((other) => other !== revisions);
+      if (left.length > 0) this.#abandoned.set(contactKey, left);
+      else this.#abandoned.delete(contactKey);
+    }
+  }
+}
