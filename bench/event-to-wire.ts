@@ -72,7 +72,7 @@ function stages(times: WireTimes[], debounceMs: number): string {
     'medians after t0 (ms): ' +
     (tracked.length ? `tracker+tagging ${median(tracked)}, ` : '') +
     `queued (IndexedDB write done) ${median(times.map((t) => t.queued))}, ` +
-    `sending (entry read back)${minus} ${median(times.map((t) => t.sending - debounceMs))}, ` +
+    `sending${minus} ${median(times.map((t) => t.sending - debounceMs))}, ` +
     `fetch${minus} ${median(times.map((t) => t.wire - debounceMs))}`
   );
 }
