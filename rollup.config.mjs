@@ -46,7 +46,27 @@ function browserFieldExtensions() {
   };
 }
 
-export default [
+/**
+ * The relay (Node only): `ccp-attributes/relay` as an ES module with bare imports, and the Lambda function as one
+ * self-contained file (its dependencies bundled, so the deployment does not depend on the SDK version of the runtime).
+ * `npm run build:relay` builds these alone (RELAY_ONLY), for `cdk deploy`.
+ */
+const relayTargets = [
+  {
+    input: { index: 'src/relay/index.ts' },
+    external: (id) => isDependency(id) || id.startsWith('node:'),
+    plugins: [typescript()],
+    output: { dir: 'dist/relay', format: 'es', sourcemap: true },
+  },
+  {
+    input: { index: 'src/relay/lambda.ts' },
+    plugins: [typescript(), nodeResolve({ exportConditions: ['node'], preferBuiltins: true }), commonjs(), json()],
+    output: { dir: 'dist/relay-lambda', format: 'es', entryFileNames: '[name].mjs', inlineDynamicImports: true, sourcemap: true },
+  },
+];
+
+export default process.env.RELAY_ONLY ? relayTargets : [
+  ...relayTargets,
   {
     input: { 'ccp-attributes': 'src/index.ts', elements: 'components/index.ts' },
     external: isDependency,

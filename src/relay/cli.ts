@@ -1,0 +1,116 @@
+/**
+ * `npm run relay -- --port 8788 --config relay.json`: runs the relay as a Node HTTP server until SIGINT or SIGTERM.
+ * Exit codes: 0 after a clean stop or --help, 2 for bad flags or a bad configuration.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { resolveRelayConfig, type ResolvedRelayConfig } from './config.ts';
+import { startRelayServer } from './server.ts';
+
+const usage = `Usage: npm run relay -- --config <relay.json> [options]
+
+An owner-checking relay for Amazon Connect UpdateContactAttributes: agents' browsers send writes here with their
+sign-in token (Authorization: Bearer <JWT>); the relay writes only contacts the agent is handling.
+
+Options:
+  --config <file.json>   the relay's settings (required), see below
+  --port <n>             port to listen on, 0 picks a free one (default 8788)
+  --host <address>       address to listen on (default 127.0.0.1)
+  -h, --help             print this help
+
+Settings (JSON):
+  instanceArn              arn:aws:connect:<region>:<account>:instance/<instanceId> (required)
+  auth                     how tokens are verified (required), one of
+                             {"type": "oidc", "issuer": "<iss>", "audience": ["<aud>"], "jwksUri": "<url>"}
+                               (jwksUri defaults to <issuer>/.well-known/jwks.json; http only on a loopback host)
+                             {"type": "cognito", "userPoolId": "<id>", "clientId": ["<id>"], "tokenUse": "id"|"access"}
+  user                     how a token maps to the Connect user (required), one of
+                             {"userIdClaim": "<claim holding the Connect user id>"}
+                             {"usernameClaim": "<claim holding the Connect username>", "cacheTtlSeconds": 300}
+                               (resolved with SearchUsers, Username EXACT)
+  ownershipWindowSeconds   how long after a contact ended it can still be written (default 3600)
+  allowKeyPrefixes         if set, every key must start with one of these
+  denyKeyPrefixes          keys starting with one of these are refused
+  allowedOrigins           browser origins allowed by CORS, e.g. ["https://agents.example.com"] (default none)
+  connectEndpoint          the Connect API's URL, for a stand-in (default: the region's endpoint)
+
+Connect is called with the AWS SDK's default credentials (environment, profile, instance role); the role needs
+connect:DescribeContact, connect:UpdateContactAttributes and, with usernameClaim, connect:SearchUsers.
+One JSON audit line per decision goes to stdout (caller, contact, keys, decision, reason; never values or tokens).`;
+
+/** Thrown for anything the user typed wrong; exits with code 2. */
+class UsageError extends Error {}
+
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        config: { type: 'string' },
+        port: { type: 'string', default: '8788' },
+        host: { type: 'string', default: '127.0.0.1' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function readConfig(file: string): Promise<ResolvedRelayConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --config ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    return resolveRelayConfig(JSON.parse(text));
+  } catch (error) {
+    throw new UsageError(`bad --config ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const values = parseFlags(argv);
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  if (values.config === undefined) throw new UsageError('--config <relay.json> is required');
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port) || port > 65_535) throw new UsageError(`--port must be an integer from 0 to 65535, got '${values.port}'`);
+  const config = await readConfig(values.config);
+  let server;
+  try {
+    server = await startRelayServer({ config, port, host: values.host });
+  } catch (error) {
+    if (error instanceof TypeError) throw new UsageError(error.message);
+    throw error;
+  }
+  const stop = (signal: NodeJS.Signals): void => {
+    console.error(`${signal}: stopping`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  // On stderr: stdout carries only the audit lines.
+  console.error(`ccp-attributes relay listening on ${server.url}/contact/attributes for instance ${config.instanceId} (${config.region})`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`relay: ${error.message}\nRun with --help for the options.`);
+    process.exit(2);
+  }
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,199 @@
+/**
+ * The relay's configuration: one JSON shape for the Node server's `--config relay.json` and the Lambda's
+ * `RELAY_CONFIG` environment variable, checked once at start with an error naming every wrong field.
+ */
+
+/** How the caller is authenticated. */
+export type RelayAuth =
+  | {
+      /** Any OpenID Connect issuer, verified with aws-jwt-verify's `JwtVerifier` against its JWKS. */
+      type: 'oidc';
+      /** The exact `iss` of the tokens. */
+      issuer: string;
+      /** Accepted `aud` values (for Cognito access tokens, which carry no `aud`, use type 'cognito'). */
+      audience: string[];
+      /** Default `<issuer>/.well-known/jwks.json`. Must be https, except on a loopback host. */
+      jwksUri?: string;
+    }
+  | {
+      /** An Amazon Cognito user pool, verified with aws-jwt-verify's `CognitoJwtVerifier`. */
+      type: 'cognito';
+      userPoolId: string;
+      /** Accepted app client ids (`aud` of id tokens, `client_id` of access tokens). */
+      clientId: string[];
+      tokenUse: 'id' | 'access';
+    }
+  | {
+      /**
+       * Behind an API Gateway HTTP API JWT authorizer: API Gateway verified the token and the relay reads the
+       * verified claims from the event (`requestContext.authorizer.jwt.claims`). Lambda entry point only.
+       */
+      type: 'api-gateway-jwt-authorizer';
+    };
+
+/** How the caller's token maps to an Amazon Connect user. */
+export type RelayUserMapping =
+  | {
+      /** A claim holding the Connect user id (e.g. a Cognito custom attribute, `custom:connect_user_id`). */
+      userIdClaim: string;
+    }
+  | {
+      /** A claim holding the Connect username (e.g. `cognito:username`, `username`, `email`), resolved with SearchUsers. */
+      usernameClaim: string;
+      /** How long a resolved username is remembered; default 300. */
+      cacheTtlSeconds?: number;
+    };
+
+/** The relay's settings. */
+export interface RelayConfig {
+  /** The Amazon Connect instance the relay writes to: `arn:aws:connect:<region>:<account>:instance/<instanceId>`. */
+  instanceArn: string;
+  auth: RelayAuth;
+  user: RelayUserMapping;
+  /** How long after its disconnect (or the end of after-contact work) a contact can still be written; default 3600. */
+  ownershipWindowSeconds?: number;
+  /** Key prefixes agents may write (when given, every key must start with one of them). */
+  allowKeyPrefixes?: string[];
+  /** Key prefixes agents may not write. */
+  denyKeyPrefixes?: string[];
+  /** Browser origins allowed by CORS (exact, e.g. `https://agents.example.com`). None: no CORS headers at all. */
+  allowedOrigins?: string[];
+  /** The Connect endpoint, for a stand-in; default: the region's public endpoint. */
+  connectEndpoint?: string;
+}
+
+/** A configuration with every default filled in and the instance ARN taken apart. */
+export interface ResolvedRelayConfig extends RelayConfig {
+  region: string;
+  instanceId: string;
+  ownershipWindowSeconds: number;
+  allowKeyPrefixes: string[];
+  denyKeyPrefixes: string[];
+  allowedOrigins: string[];
+}
+
+/** An instance ARN: `arn:<partition>:connect:<region>:<account>:instance/<instanceId>`. */
+const instanceArnPattern = /^arn:aws[a-z-]*:connect:([a-z0-9-]+):(\d{12}):instance\/([A-Za-z0-9-]{1,100})$/;
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** The region, account and instance id of an instance ARN, or undefined when it is not one. */
+export function parseInstanceArn(arn: string): { region: string; account: string; instanceId: string } | undefined {
+  const match = instanceArnPattern.exec(arn);
+  if (!match) return undefined;
+  const [, region = '', account = '', instanceId = ''] = match;
+  return { region, account, instanceId };
+}
+
+/** Checks a parsed JSON configuration; throws a TypeError listing every problem. */
+export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
+  const problems: string[] = [];
+  if (!isObject(value)) throw new TypeError('relay config: expected a JSON object');
+  const instanceArn = value['instanceArn'];
+  const arn = typeof instanceArn === 'string' ? parseInstanceArn(instanceArn) : undefined;
+  if (!arn) problems.push('instanceArn must be an instance ARN, arn:aws:connect:<region>:<account>:instance/<instanceId>');
+
+  const auth = checkAuth(value['auth'], problems);
+  const user = checkUser(value['user'], problems);
+  const window = value['ownershipWindowSeconds'] ?? 3600;
+  if (typeof window !== 'number' || !Number.isInteger(window) || window < 0) problems.push('ownershipWindowSeconds must be a whole number of seconds, 0 or more');
+  const allow = stringList(value, 'allowKeyPrefixes', problems, /^[A-Za-z0-9_-]+$/);
+  const deny = stringList(value, 'denyKeyPrefixes', problems, /^[A-Za-z0-9_-]+$/);
+  const origins = stringList(value, 'allowedOrigins', problems, /^https?:\/\/[^/\s]+$/);
+  const endpoint = value['connectEndpoint'];
+  if (endpoint !== undefined && (typeof endpoint !== 'string' || !/^https?:\/\//.test(endpoint))) problems.push('connectEndpoint must be an http(s) URL');
+  const known = new Set(['instanceArn', 'auth', 'user', 'ownershipWindowSeconds', 'allowKeyPrefixes', 'denyKeyPrefixes', 'allowedOrigins', 'connectEndpoint']);
+  for (const key of Object.keys(value)) if (!known.has(key)) problems.push(`unknown setting ${key}`);
+
+  if (problems.length > 0 || !arn || !auth || !user) throw new TypeError(`relay config: ${problems.join('; ')}`);
+  const resolved: ResolvedRelayConfig = {
+    instanceArn: String(instanceArn),
+    region: arn.region,
+    instanceId: arn.instanceId,
+    auth,
+    user,
+    ownershipWindowSeconds: Number(window),
+    allowKeyPrefixes: allow,
+    denyKeyPrefixes: deny,
+    allowedOrigins: origins,
+  };
+  if (typeof endpoint === 'string') resolved.connectEndpoint = endpoint.replace(/\/+$/, '');
+  return resolved;
+}
+
+function checkAuth(auth: unknown, problems: string[]): RelayAuth | undefined {
+  if (!isObject(auth)) {
+    problems.push("auth must be an object with type 'oidc', 'cognito' or 'api-gateway-jwt-authorizer'");
+    return undefined;
+  }
+  const type = auth['type'];
+  if (type === 'api-gateway-jwt-authorizer') return { type };
+  if (type === 'oidc') {
+    const issuer = auth['issuer'];
+    const audience = auth['audience'];
+    const jwksUri = auth['jwksUri'] ?? (typeof issuer === 'string' ? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json` : undefined);
+    if (typeof issuer !== 'string' || !/^https?:\/\//.test(issuer)) problems.push('auth.issuer must be the URL of the token issuer');
+    const audiences = typeof audience === 'string' ? [audience] : audience;
+    if (!Array.isArray(audiences) || audiences.length === 0 || !audiences.every((entry) => typeof entry === 'string' && entry.length > 0)) {
+      problems.push('auth.audience must be a non-empty string or list of strings (the accepted aud values)');
+    }
+    if (typeof jwksUri !== 'string' || !safeJwksUri(jwksUri)) problems.push('auth.jwksUri must be an https URL (http only on a loopback host)');
+    if (typeof issuer !== 'string' || !Array.isArray(audiences) || typeof jwksUri !== 'string') return undefined;
+    return { type, issuer, audience: audiences.map(String), jwksUri };
+  }
+  if (type === 'cognito') {
+    const userPoolId = auth['userPoolId'];
+    const clientId = auth['clientId'];
+    const tokenUse = auth['tokenUse'];
+    if (typeof userPoolId !== 'string' || !/^[a-z]{2}-[a-z]+-\d_[A-Za-z0-9]+$/.test(userPoolId)) problems.push('auth.userPoolId must be a user pool id, <region>_<id>');
+    const clients = typeof clientId === 'string' ? [clientId] : clientId;
+    if (!Array.isArray(clients) || clients.length === 0 || !clients.every((entry) => typeof entry === 'string' && entry.length > 0)) {
+      problems.push('auth.clientId must be a non-empty string or list of app client ids');
+    }
+    if (tokenUse !== 'id' && tokenUse !== 'access') problems.push("auth.tokenUse must be 'id' or 'access'");
+    if (typeof userPoolId !== 'string' || !Array.isArray(clients) || (tokenUse !== 'id' && tokenUse !== 'access')) return undefined;
+    return { type, userPoolId, clientId: clients.map(String), tokenUse };
+  }
+  problems.push("auth.type must be 'oidc', 'cognito' or 'api-gateway-jwt-authorizer'");
+  return undefined;
+}
+
+function checkUser(user: unknown, problems: string[]): RelayUserMapping | undefined {
+  if (isObject(user) && typeof user['userIdClaim'] === 'string' && user['userIdClaim'].length > 0 && user['usernameClaim'] === undefined) {
+    return { userIdClaim: user['userIdClaim'] };
+  }
+  if (isObject(user) && typeof user['usernameClaim'] === 'string' && user['usernameClaim'].length > 0 && user['userIdClaim'] === undefined) {
+    const ttl = user['cacheTtlSeconds'] ?? 300;
+    if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0) {
+      problems.push('user.cacheTtlSeconds must be a whole number of seconds, 0 or more');
+      return undefined;
+    }
+    return { usernameClaim: user['usernameClaim'], cacheTtlSeconds: ttl };
+  }
+  problems.push('user must name exactly one claim: {"userIdClaim": "..."} (the Connect user id) or {"usernameClaim": "..."} (the Connect username)');
+  return undefined;
+}
+
+function stringList(value: Record<string, unknown>, name: string, problems: string[], pattern: RegExp): string[] {
+  const list = value[name];
+  if (list === undefined) return [];
+  if (!Array.isArray(list) || !list.every((entry) => typeof entry === 'string' && pattern.test(entry))) {
+    problems.push(`${name} must be a list of strings matching ${String(pattern)}`);
+    return [];
+  }
+  return list.map(String);
+}
+
+/** An https JWKS URI, or http on a loopback host (a stand-in): keys fetched in clear elsewhere could be swapped. */
+function safeJwksUri(uri: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return false;
+  }
+  return url.protocol === 'https:' || (url.protocol === 'http:' && loopbackHosts.has(url.hostname));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,56 @@
+/**
+ * The relay as an AWS Lambda function behind an API Gateway HTTP API (payload format 2.0). The configuration is the
+ * JSON in the `RELAY_CONFIG` environment variable, read once per execution environment; the Connect client uses the
+ * function's role. rollup bundles this file and its dependencies into one file (dist/relay-lambda/index.mjs).
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Claims } from './auth.ts';
+import { resolveRelayConfig } from './config.ts';
+import { createRelay, type Relay, type RelayDependencies } from './core.ts';
+import type { ResolvedRelayConfig } from './config.ts';
+
+/** An HTTP API event, with or without a JWT authorizer. */
+export type RelayEvent = APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer;
+/** A Lambda handler for HTTP API events. */
+export type RelayLambdaHandler = (event: RelayEvent) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** A handler over a given configuration (tests, or a function of one's own that builds the configuration). */
+export function createLambdaHandler(config: ResolvedRelayConfig, dependencies: RelayDependencies = {}): RelayLambdaHandler {
+  const relay: Relay = createRelay(config, dependencies);
+  return async (event) => {
+    const headers: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
+    const raw = event.body ?? '';
+    const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+    const response = await relay({
+      method: event.requestContext.http.method,
+      path: event.rawPath,
+      headers,
+      body,
+      // Read only in 'api-gateway-jwt-authorizer' mode; present only when the route has a JWT authorizer.
+      ...authorizerClaims(event),
+      requestId: event.requestContext.requestId,
+    });
+    return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+  };
+}
+
+function authorizerClaims(event: RelayEvent): { authorizerClaims?: Claims } {
+  const authorizer: unknown = (event.requestContext as { authorizer?: unknown }).authorizer;
+  if (typeof authorizer !== 'object' || authorizer === null) return {};
+  const jwt = (authorizer as { jwt?: { claims?: unknown } }).jwt;
+  const claims = jwt?.claims;
+  return typeof claims === 'object' && claims !== null ? { authorizerClaims: claims as Claims } : {};
+}
+
+let cached: RelayLambdaHandler | undefined;
+
+/** The Lambda entry point: configured from RELAY_CONFIG (a missing or wrong configuration fails every invocation loudly). */
+export const handler: RelayLambdaHandler = async (event) => {
+  if (!cached) {
+    const text = process.env['RELAY_CONFIG'];
+    if (!text) throw new Error('ccp-attributes relay: the RELAY_CONFIG environment variable is not set');
+    cached = createLambdaHandler(resolveRelayConfig(JSON.parse(text)));
+  }
+  return cached(event);
+};

@@ -1,0 +1,38 @@
+/**
+ * Whether a contact leg, as DescribeContact describes it, is the caller's to write: the caller is the leg's agent
+ * (`AgentInfo.Id`), the leg belongs to the chain the write addresses (its own id or its `InitialContactId` is the
+ * request's InitialContactId), and the leg is ongoing, in after-contact work, or ended less than a window ago.
+ * A pure function, so every case is tested without a server.
+ */
+import type { Contact } from '@aws-sdk/client-connect';
+
+/** Why a leg is not the caller's. */
+export type OwnershipRefusal = 'not-the-agent' | 'other-chain' | 'window-passed';
+
+/** The leg's state when the write is allowed. */
+export type OwnedState = 'ongoing' | 'after-contact-work' | 'recently-ended';
+
+/** The decision on one leg. */
+export type Ownership = { owned: true; state: OwnedState } | { owned: false; reason: OwnershipRefusal };
+
+/** The request's side of the check. */
+export interface OwnershipQuestion {
+  userId: string;
+  initialContactId: string;
+  nowMs: number;
+  windowMs: number;
+}
+
+/** Decides whether `contact` may be written by `question.userId` under `question.initialContactId`. */
+export function checkOwnership(contact: Contact, question: OwnershipQuestion): Ownership {
+  if (!contact.AgentInfo?.Id || contact.AgentInfo.Id !== question.userId) return { owned: false, reason: 'not-the-agent' };
+  const chain = contact.InitialContactId ?? contact.Id;
+  if (contact.Id !== question.initialContactId && chain !== question.initialContactId) return { owned: false, reason: 'other-chain' };
+  const disconnected = contact.DisconnectTimestamp;
+  if (!disconnected) return { owned: true, state: 'ongoing' };
+  const acwStart = contact.AgentInfo.AfterContactWorkStartTimestamp;
+  const acwEnd = contact.AgentInfo.AfterContactWorkEndTimestamp;
+  if (acwStart && !acwEnd) return { owned: true, state: 'after-contact-work' };
+  const endedMs = Math.max(disconnected.getTime(), acwEnd?.getTime() ?? 0);
+  return question.nowMs - endedMs <= question.windowMs ? { owned: true, state: 'recently-ended' } : { owned: false, reason: 'window-passed' };
+}

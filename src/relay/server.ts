@@ -1,0 +1,85 @@
+/**
+ * The relay as a Node HTTP server, for self-hosting and the demo. It verifies tokens itself: the
+ * 'api-gateway-jwt-authorizer' mode has no meaning here and is refused at start.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ResolvedRelayConfig } from './config.ts';
+import { createRelay, type RelayDependencies } from './core.ts';
+
+/** A running relay server. */
+export interface RelayServer {
+  /** e.g. 'http://127.0.0.1:8788'. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Options of startRelayServer. */
+export interface RelayServerOptions {
+  config: ResolvedRelayConfig;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  dependencies?: RelayDependencies;
+}
+
+const maxBodyBytes = 256 * 1024;
+
+/** Starts the relay and resolves once it listens. */
+export async function startRelayServer(options: RelayServerOptions): Promise<RelayServer> {
+  if (options.config.auth.type === 'api-gateway-jwt-authorizer') {
+    throw new TypeError("relay server: auth.type 'api-gateway-jwt-authorizer' needs API Gateway in front; use 'oidc' or 'cognito' here");
+  }
+  const relay = createRelay(options.config, options.dependencies);
+  const server = createServer((req, res) => {
+    readBody(req)
+      .then((body) => {
+        const headers: Record<string, string | undefined> = {};
+        for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        const rawUrl = req.url ?? '/';
+        const path = rawUrl.split('?')[0] ?? '/';
+        return body === undefined
+          ? { statusCode: 413, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'RequestEntityTooLargeException', connection: 'close' }, body: '{"message":"Request body too large.","Message":"Request body too large."}' }
+          : relay({ method: req.method ?? 'GET', path, headers, body });
+      })
+      .then((response) => {
+        res.writeHead(response.statusCode, { ...response.headers, 'content-length': String(Buffer.byteLength(response.body)) });
+        res.end(response.body);
+      })
+      .catch((error: unknown) => {
+        console.error('ccp-attributes relay server:', error);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end('{"message":"internal error"}');
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The body as text, or undefined when it is over the limit (read to its end so the answer reaches the client). */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size <= maxBodyBytes) chunks.push(buffer);
+  }
+  return size > maxBodyBytes ? undefined : Buffer.concat(chunks).toString('utf8');
+}
