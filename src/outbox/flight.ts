@@ -56,7 +56,7 @@ export async function fly(entry: OutboxEntry, sent: Sent, signal: AbortSignal, s
   answered();
   const { store, clock } = settings;
   const now = clock.now();
-  if (!error) return { type: 'landed', sent, changes: [await takeOut(store, entry.id, sent, now)].flatMap((c) => c ?? []) };
+  if (!error) return { type: 'landed', sent, changes: [await takeOut(store, entry.id, sent.revisions, now)].flatMap((c) => c ?? []) };
   if (shouldRetry(error, entry.attempts, settings.authRetries)) return retry(store, entry.id, error, now, settings);
   // Keep the failure first, then take its values out of the live entry: a crash in between duplicates, never loses.
   const id = failureId(entry.contactKey, entry.revision);
@@ -72,18 +72,23 @@ export async function fly(entry: OutboxEntry, sent: Sent, signal: AbortSignal, s
   }));
   const kept = put.entry!;
   const changes: Change[] = [{ id, contactKey: entry.contactKey, entry: kept, revision: put.revision }];
-  const live = await takeOut(store, entry.id, sent, now);
+  const live = await takeOut(store, entry.id, sent.revisions, now);
   if (live) changes.push(live);
   return { type: 'failed', error, kept, changes };
 }
 
-/** Takes the sent values out of the live entry (newer ones stay), clearing its attempts and backoff. */
-async function takeOut(store: OutboxStore, id: string, sent: Sent, now: number): Promise<Change | undefined> {
+/**
+ * Takes values (at the given revisions) out of a contact's live entry; newer values of the same keys stay. With
+ * `reset` (after a request's outcome) the entry's attempts and backoff are cleared too; without it (an aborted
+ * write) nothing is written unless a value was taken out.
+ */
+export async function takeOut(store: OutboxStore, id: string, revisions: Readonly<Revisions>, reset?: number): Promise<Change | undefined> {
   let changed = false;
   const result = await store.update(id, (current, revision) => {
     if (!current || current.failed) return undefined;
-    changed = true;
-    return withoutSent(current, sent.revisions, revision, now);
+    const next = withoutSent(current, revisions, revision, reset);
+    changed = reset !== undefined || next === null || Object.keys(next.attributes).length < Object.keys(current.attributes).length;
+    return changed ? next : undefined;
   });
   return changed ? { id, contactKey: id, entry: result.entry ?? null, revision: result.revision } : undefined;
 }

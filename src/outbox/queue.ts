@@ -1,17 +1,16 @@
 /**
- * The store transactions of the writing side: queueing the parts of a write (their markers checked and set in the
- * same transaction), taking an aborted write's values back out, and removing a kept failure. Each returns the
+ * The writing side: queueing the parts of a write in the store (their markers checked and set in the same
+ * transaction), the write() promises, taking an aborted write's values back out, and removing a kept failure. Each returns the
  * change it made; the Outbox applies it to its mirror and tells the other tabs.
  */
 import { validationError, type AttributesError } from '../errors.ts';
 import { checkUpdate, type Attributes } from '../validate.ts';
 import type { ContactRef, WriteOptions } from '../writer.ts';
-import { contactKeyOf, mergeParts, withoutSent, type Revisions } from './entry.ts';
-import type { Change, Sent } from './flight.ts';
+import { contactKeyOf, holdsAny, mergeParts, type Revisions } from './entry.ts';
+import { takeOut, type Change, type Sent } from './flight.ts';
 import type { Settings } from './options.ts';
 import type { OutboxEntry, OutboxStore } from './types.ts';
 import type { Waiter, Waiters } from './waiters.ts';
-import { holdsAny } from './entry.ts';
 
 /** One part of `Outbox.writeBatch`: attributes with their own fired marker. */
 export interface OutboxPart {
@@ -92,18 +91,6 @@ export async function queueParts(
   });
   const change = result.applied && merged?.entry ? { id: contactKey, contactKey, entry: result.entry!, revision: result.revision } : undefined;
   return { contactKey, fates, change };
-}
-
-/** Takes the values an aborted write queued (at its revisions) out of the contact's live entry; newer values stay. */
-export async function takeBack(store: OutboxStore, contactKey: string, revisions: Readonly<Revisions>): Promise<Change | undefined> {
-  let changed = false;
-  const result = await store.update(contactKey, (current, revision) => {
-    if (!current || current.failed) return undefined;
-    const next = withoutSent(current, revisions, revision);
-    changed = next === null || Object.keys(next.attributes).length < Object.keys(current.attributes).length;
-    return changed ? next : undefined;
-  });
-  return changed ? { id: contactKey, contactKey, entry: result.entry ?? null, revision: result.revision } : undefined;
 }
 
 /** Deletes the kept failure `id` when `when` holds for it in the transaction; returns what it removed. */
@@ -219,7 +206,7 @@ export class Queue {
     const { contactKey, revisions } = waiter;
     this.#abandoned.set(contactKey, [...this.abandoned(contactKey), revisions]);
     try {
-      const change = await takeBack(this.#settings.store, contactKey, revisions);
+      const change = await takeOut(this.#settings.store, contactKey, revisions);
       if (change) host.changed(change);
     } catch (error) {
       host.fail(error);
