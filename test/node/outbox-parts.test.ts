@@ -5,6 +5,8 @@ import { describe, it } from 'node:test';
 import { contactKeyOf, covers, dueTime, expireKeys, isSuperseded, mergeParts, withoutSent, type MergeContext } from '../../src/outbox/entry.ts';
 import { Ledger } from '../../src/outbox/ledger.ts';
 import { Mirror } from '../../src/outbox/mirror.ts';
+import { Pump } from '../../src/outbox/pump.ts';
+import { Waiters } from '../../src/outbox/waiters.ts';
 import { contactStatus, progressOf } from '../../src/outbox/status.ts';
 import type { OutboxEntry } from '../../src/outbox/types.ts';
 
@@ -146,5 +148,82 @@ describe('Ledger and Mirror', () => {
     assert.equal(mirror.apply(entry.id, null, 3), true);
     assert.equal(mirror.apply(entry.id, entry, 2), false);
     assert.equal(mirror.get(entry.id), undefined);
+  });
+});
+
+describe('Waiters', () => {
+  it('resolves a write once every key landed at its revision, rejects those a failed part holds', async () => {
+    const waiters = new Waiters();
+    const onAbort = (): void => {};
+    const a = waiters.add('k', { a: 2, b: 2 }, { onAbort });
+    const b = waiters.add('k', { c: 3 }, { onAbort });
+    waiters.settle('k', { a: 2 });
+    assert.equal(waiters.has('k'), true);
+    waiters.settle('k', { a: 2, b: 5 });
+    await a;
+    waiters.reject({ contactKey: 'k', revisions: { c: 3 } }, new Error('refused'));
+    await assert.rejects(b, /refused/);
+    assert.equal(waiters.has('k'), false);
+  });
+
+  it('reports a throwing progress callback instead of throwing', () => {
+    const waiters = new Waiters();
+    void waiters.add('k', { a: 1 }, { onAbort: () => {}, onProgress: () => { throw new Error('faulty'); } });
+    const errors: unknown[] = [];
+    waiters.progress('k', { state: 'sending' }, (error) => errors.push(error));
+    assert.equal((errors[0] as Error).message, 'faulty');
+  });
+
+  it('settles every write and idle promise on close, and refuses new ones', async () => {
+    const waiters = new Waiters();
+    const write = waiters.add('k', { a: 1 }, { onAbort: () => {} });
+    const idle = waiters.whenIdle(false);
+    const closed = new DOMException('closed', 'AbortError');
+    waiters.close(closed);
+    await assert.rejects(write, (error) => error === closed);
+    await assert.rejects(idle, (error) => error === closed);
+    await assert.rejects(waiters.add('k', { a: 2 }, { onAbort: () => {} }), (error) => error === closed);
+    await assert.rejects(waiters.whenIdle(true), (error) => error === closed);
+  });
+});
+
+describe('Pump', () => {
+  it('starts due entries in due order within the bucket and the in-flight limit, and sleeps until the next is due', async () => {
+    let now = 10;
+    const timers: { at: number; run: () => void }[] = [];
+    const clock = { now: () => now, setTimeout: (run: () => void, ms: number) => timers.push({ at: now + ms, run }), clearTimeout: () => {} };
+    const started: string[] = [];
+    const candidates = [
+      { id: 'late', at: 50 },
+      { id: 'b', at: 5 },
+      { id: 'a', at: 1 },
+    ];
+    const pump = new Pump({
+      clock,
+      rate: { ratePerSecond: 1, burst: 5 },
+      maxInFlight: 2,
+      candidates: () => candidates.filter((c) => !started.includes(c.id)),
+      inFlight: () => started.length,
+      start: (id) => started.push(id),
+    });
+    pump.run();
+    await Promise.resolve();
+    assert.deepEqual(started, ['a', 'b']);
+    started.length = 0;
+    pump.schedule();
+    await Promise.resolve();
+    assert.deepEqual(started, []);
+    assert.equal(timers.at(-1)!.at, 50);
+    now = 50;
+    timers.at(-1)!.run();
+    assert.deepEqual(started, ['late']);
+    pump.pause(1_000);
+    started.length = 0;
+    candidates.push({ id: 'after-429', at: 60 });
+    pump.schedule();
+    await Promise.resolve();
+    assert.deepEqual(started, []);
+    assert.equal(timers.at(-1)!.at, 1_000);
+    pump.stop();
   });
 });
