@@ -188,14 +188,16 @@ describe('Waiters', () => {
 });
 
 describe('Pump', () => {
-  it('starts due entries in due order within the bucket and the in-flight limit, and sleeps until the next is due', async () => {
+  it('starts due entries in due order within the in-flight limit, sleeps until the next is due, and holds all after a 429', async () => {
     let now = 10;
     const timers: { at: number; run: () => void }[] = [];
     const clock = { now: () => now, setTimeout: (run: () => void, ms: number) => timers.push({ at: now + ms, run }), clearTimeout: () => {} };
     const started: string[] = [];
+    let inFlight = 0;
     const candidates = [
       { id: 'late', at: 50 },
       { id: 'b', at: 5 },
+      { id: 'c', at: 6 },
       { id: 'a', at: 1 },
     ];
     const pump = new Pump({
@@ -203,26 +205,29 @@ describe('Pump', () => {
       rate: { ratePerSecond: 1, burst: 5 },
       maxInFlight: 2,
       candidates: () => candidates.filter((c) => !started.includes(c.id)),
-      inFlight: () => started.length,
-      start: (id) => started.push(id),
+      inFlight: () => inFlight,
+      start: (id) => {
+        started.push(id);
+        inFlight++;
+      },
     });
     pump.run();
     await Promise.resolve();
     assert.deepEqual(started, ['a', 'b']);
-    started.length = 0;
+    inFlight = 0;
     pump.schedule();
     await Promise.resolve();
-    assert.deepEqual(started, []);
+    assert.deepEqual(started, ['a', 'b', 'c']);
     assert.equal(timers.at(-1)!.at, 50);
     now = 50;
     timers.at(-1)!.run();
-    assert.deepEqual(started, ['late']);
+    assert.deepEqual(started, ['a', 'b', 'c', 'late']);
     pump.pause(1_000);
-    started.length = 0;
     candidates.push({ id: 'after-429', at: 60 });
+    now = 60;
     pump.schedule();
     await Promise.resolve();
-    assert.deepEqual(started, []);
+    assert.deepEqual(started.at(-1), 'late');
     assert.equal(timers.at(-1)!.at, 1_000);
     pump.stop();
   });
