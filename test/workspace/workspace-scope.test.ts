@@ -2,6 +2,8 @@
 // following its own, or idle), missing permissions as a clear reason, and a page outside any workspace.
 import { expect } from '@open-wc/testing';
 import type { StandInWorkspace } from '../../demo/workspace/host.ts';
+import type { ContactTracker } from '../../src/tracker/tracker.ts';
+import type { WorkspaceContactSource } from '../../src/tracker/workspace-source.ts';
 import { runApp, settle, until, workspace, type RunningApp } from './helpers.ts';
 
 const withoutViewed = (types: string[]): string[] => types.filter((type) => type !== 'viewed');
@@ -94,6 +96,51 @@ describe('workspace source: the app\'s scope', () => {
     expect(idle.app.source.scope).to.deep.equal({ type: 'idle' });
     expect(idle.app.tracker.viewed?.contactId).to.equal(second);
     expect(all.app.tracker.viewed?.contactId).to.equal(first);
+  });
+});
+
+describe('workspace source: the provider and the subscriptions', () => {
+  let host: StandInWorkspace;
+  let running: RunningApp | undefined;
+
+  beforeEach(async () => {
+    host = await workspace();
+  });
+
+  afterEach(() => {
+    running?.close();
+    running = undefined;
+  });
+
+  it('uses the provider the page made with AmazonConnectApp.init, with the scope from its start stage', async () => {
+    const id = await host.ringCall();
+    running = await runApp(host, { scope: { type: 'contact', contactId: id } }, 'provider=page');
+    const { tracker, source } = running.app;
+    await until(() => tracker.viewed, 'the viewed contact');
+    expect(source.scope).to.deep.equal({ type: 'contact', contactId: id });
+    expect([...tracker.contacts.keys()]).to.deep.equal([id]);
+    const inits = running.hosted.protocol().filter((r) => r.message.type === 'connect-app-host-init');
+    expect(inits).to.have.length(1); // one provider, one connection
+  });
+
+  it('dispose unsubscribes every topic; a new tracker in the same window reuses the provider and follows again', async () => {
+    running = await runApp(host);
+    const { tracker, source } = running.app;
+    await until(() => running!.hosted.subscriptions().length === 8, 'the subscriptions');
+    tracker.dispose();
+    await until(() => running!.hosted.subscriptions().length === 0, 'no subscriptions');
+    // Constructors of the app's realm, as a second part of the page would make them.
+    const Source = source.constructor as new () => WorkspaceContactSource;
+    const Tracker = tracker.constructor as new (from: WorkspaceContactSource) => ContactTracker;
+    const again = new Tracker(new Source());
+    try {
+      await until(() => running!.hosted.subscriptions().length === 8, 'the subscriptions again');
+      const id = await host.ringCall();
+      await until(() => again.contacts.get(id), 'the contact');
+      expect(running.hosted.protocol().filter((r) => r.message.type === 'connect-app-host-init')).to.have.length(1);
+    } finally {
+      again.dispose();
+    }
   });
 });
 
