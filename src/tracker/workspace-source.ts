@@ -51,6 +51,11 @@ export interface WorkspaceSourceOptions {
    * (a flow, another app): the workspace has no attribute-change event. 0, the default, reads them at each event only.
    */
   refreshMs?: number;
+  /**
+   * The agent's login name, when the page knows it (from its own sign-in): the SDK gives the agent's name and ARN
+   * but no login name, so without it `agent.username` stays empty (and so does a `{{agent.username}}` tag).
+   */
+  username?: string;
 }
 
 /** The SDK classes the source uses (workspace-sdk.ts). */
@@ -425,8 +430,7 @@ export class WorkspaceContactSource implements ContactSource {
     ]);
     if (generation !== this.#generation) return;
     this.#agent = {
-      // The SDK gives no login name.
-      username: '',
+      username: this.#options.username ?? '',
       name,
       arn,
       routingProfile: routingProfile ? { name: routingProfile.name, arn: routingProfile.routingProfileARN } : undefined,

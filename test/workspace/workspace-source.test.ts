@@ -39,6 +39,17 @@ describe('workspace source: contacts from the real Amazon Connect SDK', () => {
     expect(contact.arnSource).to.equal('routing-profile');
   });
 
+  it('has no login name from the SDK: username is empty unless the page passes it', async () => {
+    expect(running.app.tracker.agent?.username).to.equal('');
+    const named = await runApp(host, {}, 'username=agent.smith');
+    try {
+      await until(() => named.app.tracker.agent, 'the agent');
+      expect(named.app.tracker.agent?.username).to.equal('agent.smith');
+    } finally {
+      named.close();
+    }
+  });
+
   it('reports a voice call in order: connecting, connected, acw, destroyed, with its attributes ({name, value} normalised)', async () => {
     const { tracker } = running.app;
     const id = await host.ringCall({ attributes: { greeting: 'played', langCode: 'en-GB' } });
