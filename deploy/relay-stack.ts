@@ -1,0 +1,119 @@
+/**
+ * The relay on AWS: an API Gateway HTTP API whose only route, `POST /contact/attributes`, sits behind a JWT authorizer
+ * (a Cognito user pool or another OIDC issuer), integrated with the relay's Lambda function (the rollup bundle
+ * dist/relay-lambda/index.mjs as its asset). The function's role may call connect:DescribeContact and
+ * connect:UpdateContactAttributes on the instance's contacts and, when usernames are resolved, connect:SearchUsers on
+ * the instance and its users; nothing on `*`. The stage throttles below Connect's quota, so a fleet's retries stop at
+ * API Gateway (429, which the plugin's outbox backs off from) and Connect never sees a storm.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { parseInstanceArn, type RelayConfig } from '../src/relay/config.ts';
+import type { RelaySettings } from './settings.ts';
+
+/** Props of the relay stack. */
+export interface RelayStackProps extends StackProps {
+  settings: RelaySettings;
+  /** The folder holding the Lambda bundle, index.mjs (`npm run build:relay` writes dist/relay-lambda). */
+  bundleDir: string;
+}
+
+/** Headers the agent desktop may send: the relay client's, and the AWS SDK's should a caller use it. */
+export const corsAllowHeaders = ['authorization', 'content-type', 'x-amz-user-agent', 'amz-sdk-invocation-id', 'amz-sdk-request'];
+
+/** The relay's stack. */
+export class RelayStack extends Stack {
+  /** The API's base URL; the plugin's relay URL. */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: RelayStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const arn = parseInstanceArn(settings.instanceArn);
+    if (!arn) throw new Error(`instanceArn is not an instance ARN: ${settings.instanceArn}`);
+    if (!existsSync(join(props.bundleDir, 'index.mjs'))) {
+      throw new Error(`The relay's Lambda bundle ${join(props.bundleDir, 'index.mjs')} does not exist: run npm run build:relay first.`);
+    }
+    const retention = Object.values(RetentionDays).find((days) => days === settings.logRetentionDays);
+    if (retention === undefined || typeof retention === 'string') {
+      throw new Error(`logRetentionDays must be one of CloudWatch Logs' retention periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...); got ${settings.logRetentionDays}`);
+    }
+
+    const issuer = 'userPoolId' in settings.identity ? `https://cognito-idp.${userPoolRegion(settings.identity.userPoolId)}.amazonaws.com/${settings.identity.userPoolId}` : settings.identity.issuer;
+
+    // The audit log: one line per decision, kept for the configured time.
+    const logGroup = new LogGroup(this, 'AuditLog', { retention });
+    const role = new Role(this, 'RelayRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'ccp-attributes relay: reads contacts and writes their attributes on one Amazon Connect instance',
+    });
+    logGroup.grantWrite(role);
+    const contacts = `${settings.instanceArn}/contact/*`;
+    role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['connect:DescribeContact', 'connect:UpdateContactAttributes'], resources: [contacts] }));
+    if ('usernameClaim' in settings.user) {
+      role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['connect:SearchUsers'], resources: [settings.instanceArn, `${settings.instanceArn}/agent/*`] }));
+    }
+
+    // API Gateway verifies the token; the function reads the verified claims from the event (never guessed: configured).
+    const config: RelayConfig = {
+      instanceArn: settings.instanceArn,
+      auth: { type: 'api-gateway-jwt-authorizer' },
+      user: settings.user,
+      ownershipWindowSeconds: settings.ownershipWindowSeconds,
+      allowedOrigins: settings.allowedOrigins,
+      ...(settings.allowKeyPrefixes.length > 0 ? { allowKeyPrefixes: settings.allowKeyPrefixes } : {}),
+      ...(settings.denyKeyPrefixes.length > 0 ? { denyKeyPrefixes: settings.denyKeyPrefixes } : {}),
+    };
+    const relay = new LambdaFunction(this, 'Relay', {
+      description: 'ccp-attributes relay: writes contact attributes only for the agent handling the contact',
+      // Lambda deprecated nodejs20.x on 2026-04-30 (CDK's synth-time validation warns); 24 is the newest it offers.
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      handler: 'index.handler',
+      code: Code.fromAsset(props.bundleDir),
+      role,
+      logGroup,
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      environment: { RELAY_CONFIG: JSON.stringify(config), NODE_OPTIONS: '--enable-source-maps' },
+    });
+
+    const api = new HttpApi(this, 'Api', {
+      description: 'ccp-attributes relay',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: settings.allowedOrigins,
+        allowMethods: [CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
+        allowHeaders: corsAllowHeaders,
+        // Unlike Connect, expose the error type, so the browser can read it.
+        exposeHeaders: ['x-amzn-errortype', 'x-amzn-requestid'],
+        maxAge: Duration.minutes(10),
+      },
+    });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
+    });
+    const authorizer = new HttpJwtAuthorizer('AgentToken', issuer, { jwtAudience: settings.audience, identitySource: ['$request.header.Authorization'] });
+    api.addRoutes({ path: '/contact/attributes', methods: [HttpMethod.POST], integration: new HttpLambdaIntegration('RelayIntegration', relay), authorizer });
+
+    this.url = api.apiEndpoint;
+    new CfnOutput(this, 'RelayUrl', { value: api.apiEndpoint, description: "The relay's URL: the plugin's relay url (writes go to <url>/contact/attributes)" });
+    new CfnOutput(this, 'AuditLogGroup', { value: logGroup.logGroupName, description: 'CloudWatch Logs group of the audit lines' });
+  }
+}
+
+/** A user pool id starts with its region: `us-east-1_AbC123`. */
+function userPoolRegion(userPoolId: string): string {
+  return userPoolId.slice(0, userPoolId.indexOf('_'));
+}
