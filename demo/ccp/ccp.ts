@@ -618,12 +618,12 @@ const api: StandInCcp = {
     const held = get(contactId);
     setState(held, 'ended');
     postSnapshot();
-    await register(held, { disconnectedAt: new Date().toISOString() });
+    if (held.registered) await register(held, { disconnectedAt: new Date().toISOString() });
   },
   async clear(contactId) {
     const held = get(contactId);
     remove(contactId);
-    if (held.state === 'ended') await register(held, { afterContactWorkEndedAt: new Date().toISOString() });
+    if (held.registered && held.state === 'ended') await register(held, { afterContactWorkEndedAt: new Date().toISOString() });
   },
   view(contactId) {
     send('contact::view', { contactId });
@@ -642,7 +642,7 @@ const api: StandInCcp = {
     const held = get(contactId);
     Object.assign(held.attributes, attributes);
     postSnapshot();
-    void register(held, { attributes });
+    if (held.registered) void register(held, { attributes });
   },
   async refreshAttributes() {
     await reflect();
