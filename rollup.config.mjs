@@ -47,26 +47,24 @@ function browserFieldExtensions() {
 }
 
 /**
- * The relay (Node only): `ccp-attributes/relay` as an ES module with bare imports, and the Lambda function as one
- * self-contained file (its dependencies bundled, so the deployment does not depend on the SDK version of the runtime).
- * `npm run build:relay` builds these alone (RELAY_ONLY), for `cdk deploy`.
+ * The relay (Node only): `ccp-attributes/relay` as an ES module with bare imports (part of the package), and the
+ * Lambda function as one self-contained file (its dependencies bundled, so the deployment does not depend on the SDK
+ * version of the runtime; not part of the package). `npm run build:relay` (RELAY_ONLY) builds both, for `cdk deploy`.
  */
-const relayTargets = [
-  {
-    input: { index: 'src/relay/index.ts' },
-    external: (id) => isDependency(id) || id.startsWith('node:'),
-    plugins: [typescript()],
-    output: { dir: 'dist/relay', format: 'es', sourcemap: true },
-  },
-  {
-    input: { index: 'src/relay/lambda.ts' },
-    plugins: [typescript(), nodeResolve({ exportConditions: ['node'], preferBuiltins: true }), commonjs(), json()],
-    output: { dir: 'dist/relay-lambda', format: 'es', entryFileNames: '[name].mjs', inlineDynamicImports: true, sourcemap: true },
-  },
-];
+const relayModule = {
+  input: { index: 'src/relay/index.ts' },
+  external: (id) => isDependency(id) || id.startsWith('node:'),
+  plugins: [typescript()],
+  output: { dir: 'dist/relay', format: 'es', sourcemap: true },
+};
+const relayLambda = {
+  input: { index: 'src/relay/lambda.ts' },
+  plugins: [typescript(), nodeResolve({ exportConditions: ['node'], preferBuiltins: true }), commonjs(), json()],
+  output: { dir: 'dist/relay-lambda', format: 'es', entryFileNames: '[name].mjs', inlineDynamicImports: true, sourcemap: true },
+};
 
-export default process.env.RELAY_ONLY ? relayTargets : [
-  ...relayTargets,
+export default process.env.RELAY_ONLY ? [relayModule, relayLambda] : [
+  relayModule,
   {
     input: { 'ccp-attributes': 'src/index.ts', elements: 'components/index.ts' },
     external: isDependency,

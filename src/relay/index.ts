@@ -7,5 +7,5 @@ export { resolveRelayConfig, parseInstanceArn, type RelayAuth, type RelayConfig,
 export { createAuthenticator, AuthFailure, type Authenticator, type Claims, type TokenRefusal } from './auth.ts';
 export { checkOwnership, type Ownership, type OwnershipQuestion, type OwnershipRefusal, type OwnedState } from './ownership.ts';
 export { createUserResolver, type UserLookup, type UserResolver } from './users.ts';
-export { createLambdaHandler, handler, type RelayEvent, type RelayLambdaHandler } from './lambda.ts';
+export { createLambdaHandler, handler, type RelayEvent, type RelayLambdaHandler, type RelayResult } from './lambda.ts';
 export { startRelayServer, type RelayServer, type RelayServerOptions } from './server.ts';

@@ -3,16 +3,37 @@
  * JSON in the `RELAY_CONFIG` environment variable, read once per execution environment; the Connect client uses the
  * function's role. rollup bundles this file and its dependencies into one file (dist/relay-lambda/index.mjs).
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Claims } from './auth.ts';
-import { resolveRelayConfig } from './config.ts';
+import { resolveRelayConfig, type ResolvedRelayConfig } from './config.ts';
 import { createRelay, type Relay, type RelayDependencies } from './core.ts';
-import type { ResolvedRelayConfig } from './config.ts';
 
-/** An HTTP API event, with or without a JWT authorizer. */
-export type RelayEvent = APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer;
+/**
+ * The members of an API Gateway HTTP API event (payload format 2.0) the relay reads; `APIGatewayProxyEventV2` and
+ * `APIGatewayProxyEventV2WithJWTAuthorizer` of @types/aws-lambda fit it (declared here so the package's types do not
+ * depend on @types/aws-lambda).
+ */
+export interface RelayEvent {
+  rawPath: string;
+  headers?: Readonly<Record<string, string | undefined>>;
+  body?: string;
+  isBase64Encoded: boolean;
+  requestContext: {
+    requestId: string;
+    http: { method: string };
+    /** Present when the route has a JWT authorizer: the claims it verified. */
+    authorizer?: { jwt?: { claims?: Readonly<Record<string, unknown>> } };
+  };
+}
+
+/** What the handler returns (a structured payload 2.0 response). */
+export interface RelayResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
 /** A Lambda handler for HTTP API events. */
-export type RelayLambdaHandler = (event: RelayEvent) => Promise<APIGatewayProxyStructuredResultV2>;
+export type RelayLambdaHandler = (event: RelayEvent) => Promise<RelayResult>;
 
 /** A handler over a given configuration (tests, or a function of one's own that builds the configuration). */
 export function createLambdaHandler(config: ResolvedRelayConfig, dependencies: RelayDependencies = {}): RelayLambdaHandler {
@@ -36,11 +57,8 @@ export function createLambdaHandler(config: ResolvedRelayConfig, dependencies: R
 }
 
 function authorizerClaims(event: RelayEvent): { authorizerClaims?: Claims } {
-  const authorizer: unknown = (event.requestContext as { authorizer?: unknown }).authorizer;
-  if (typeof authorizer !== 'object' || authorizer === null) return {};
-  const jwt = (authorizer as { jwt?: { claims?: unknown } }).jwt;
-  const claims = jwt?.claims;
-  return typeof claims === 'object' && claims !== null ? { authorizerClaims: claims as Claims } : {};
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  return typeof claims === 'object' && claims !== null ? { authorizerClaims: claims } : {};
 }
 
 let cached: RelayLambdaHandler | undefined;
