@@ -62,4 +62,27 @@ describe('stand-in workspace host: the protocol the real SDK speaks', () => {
     const response = protocol.find((r) => r.direction === 'down' && r.message.type === 'response' && r.message['requestId'] === request.message['requestId'])!;
     expect(response.message).to.include({ isError: false, namespace: 'aws.connect.contact' });
   });
+
+  it('refuses a request without its permission with an error response, and a subscription with an error message', async () => {
+    running = await runApp(host, { permissions: ['User.Details.View', 'Contact.Details.View'] });
+    const id = await host.ringCall();
+    await until(() => running!.app.tracker.contacts.get(id), 'the contact');
+    await until(() => running!.app.source.readOnlyReason, 'the reason');
+    const protocol = running.hosted.protocol();
+    const request = protocol.find((r) => r.direction === 'up' && r.message['command'] === 'contact/getAttributes')!;
+    const refusal = protocol.find((r) => r.direction === 'down' && r.message['requestId'] === request.message['requestId'])!;
+    expect(refusal.message).to.include({ type: 'response', isError: true, reason: 'App does not have permission for this request' });
+    expect(refusal.message['details']).to.deep.include({ command: 'contact/getAttributes' });
+
+    const quiet = await runApp(host, { permissions: ['User.Details.View'] });
+    try {
+      await until(() => quiet.app.source.readOnlyReason, 'the reason');
+      const errors = quiet.hosted.protocol().filter((r) => r.direction === 'down' && r.message.type === 'error');
+      expect(errors.length).to.be.greaterThan(0);
+      expect(errors[0]!.message['message']).to.match(/^App attempted to subscribe to topic without permission - Topic \{"key":"contact\//);
+      expect(errors[0]!.message['isFatal']).to.equal(false);
+    } finally {
+      quiet.close();
+    }
+  });
 });
