@@ -71,6 +71,22 @@ export const styles = css`
     border-radius: var(--_radius);
     color: var(--_text);
   }
+  .notice p {
+    margin: 0 0 var(--_space);
+  }
+  .notice button {
+    font: inherit;
+    padding: 3px 8px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: transparent;
+    color: var(--_accent);
+    cursor: pointer;
+  }
+  .notice button:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
   .loading {
     margin: 0;
     color: var(--_muted);

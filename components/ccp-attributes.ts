@@ -12,6 +12,7 @@ import type { AttributeWriter } from '../src/writer.ts';
 import type { SaveStatus } from './attributes-controller.ts';
 import { styles } from './ccp-attributes.styles.ts';
 import type { EditorImpl } from './internal/editor-impl.ts';
+import { editorLoader } from './internal/editor-loader.ts';
 import { readOnlyReason, type ReadOnlyReason } from './internal/read-only.ts';
 import type { SchemaInput } from './schema.ts';
 
@@ -30,8 +31,15 @@ const channelLabels: Record<string, string> = {
 let Impl: typeof EditorImpl | undefined;
 let loading: Promise<typeof EditorImpl> | undefined;
 
+/** Imports the implementation once; a failed import (e.g. a network blip while fetching the chunk) is tried again on the next call. */
 function loadImpl(): Promise<typeof EditorImpl> {
-  return (loading ??= import('./internal/editor-impl.ts').then((module) => (Impl = module.EditorImpl)));
+  return (loading ??= editorLoader.load().then(
+    (Loaded) => (Impl = Loaded),
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  ));
 }
 
 /**
@@ -146,7 +154,10 @@ export class CcpAttributes extends LitElement {
     void this.#load();
   }
 
-  /** Creates the implementation: at once when it is loaded already, else when its module arrives. */
+  /**
+   * Creates the implementation: at once when it is loaded already, else when its module arrives. After a failed
+   * load the next connect, `save()` or the notice's "Try again" loads again.
+   */
   #load(): Promise<unknown> {
     if (!this.#impl && Impl) this.#impl = new Impl(this);
     return (this.#ready ??= this.#impl
@@ -154,15 +165,23 @@ export class CcpAttributes extends LitElement {
       : loadImpl().then(
           (Loaded) => {
             this.#impl ??= new Loaded(this);
+            this.#loadError = undefined;
             this.requestUpdate();
           },
           (error: unknown) => {
+            this.#ready = undefined;
             this.#loadError = error instanceof Error ? error.message : String(error);
             console.error(`<ccp-attributes>: the editor could not load: ${this.#loadError}`);
             this.requestUpdate();
           },
         ));
   }
+
+  #retryLoad = (): void => {
+    this.#loadError = undefined;
+    this.requestUpdate();
+    void this.#load();
+  };
 
   /** Also waits for the implementation (when loading) and the editor's render. */
   protected override async getUpdateComplete(): Promise<boolean> {
@@ -193,7 +212,10 @@ export class CcpAttributes extends LitElement {
       ${impl
         ? impl.render()
         : this.#loadError
-          ? html`<p part="notice" class="notice" role="alert">The attributes editor could not load: ${this.#loadError}</p>`
+          ? html`<div part="notice" class="notice" role="alert">
+              <p>The attributes editor could not load: ${this.#loadError}</p>
+              <button type="button" @click=${this.#retryLoad}>Try again</button>
+            </div>`
           : html`<p class="loading" role="status">Loading attributes…</p>`}
     </div>`;
   }
