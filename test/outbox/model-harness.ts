@@ -1,0 +1,444 @@
+// The world the outbox model test drives: a shared fake clock, a shared in-page lock manager, counted
+// BroadcastChannels, IndexedDB stores whose operations are counted, and an in-memory UpdateContactAttributes
+// server whose requests stay on the wire until the test answers them. "Quiet" means no store operation, no
+// cross-tab message and no lock grant is on its way, so the test can wait for the outboxes without real timers.
+import { AttributesError } from '../../src/errors.ts';
+import type { EntryUpdate, IdbOutboxStore, MarkerContext, Outbox, OutboxEntry, OutboxStore, StoreUpdateOptions, StoreUpdateResult } from '../../src/outbox/index.ts';
+import type { Attributes } from '../../src/validate.ts';
+
+type Options = ConstructorParameters<typeof Outbox>[0];
+type OutboxClock = NonNullable<Options['clock']>;
+type LockManagerLike = NonNullable<Options['locks']>;
+type OutboxSender = NonNullable<Options['sender']>;
+
+/** Work started by the outboxes that has not come back yet. */
+export const pending = { store: 0, messages: 0, locks: 0 };
+
+/** Called each time `quiet()` finds everything at rest. */
+export const restListeners = new Set<() => void>();
+
+function busy(): boolean {
+  return pending.store > 0 || pending.messages > 0 || pending.locks > 0;
+}
+
+const turns = new MessageChannel();
+const turnQueue: (() => void)[] = [];
+turns.port1.onmessage = () => turnQueue.shift()?.();
+
+/** One macrotask turn (a MessageChannel message: unlike setTimeout, never clamped). */
+export function turn(): Promise<void> {
+  return new Promise((resolve) => {
+    turnQueue.push(resolve);
+    turns.port2.postMessage(null);
+  });
+}
+
+/**
+ * Waits until nothing is on its way (store operations, cross-tab messages, lock grants) for a few turns in a
+ * row; throws when that does not happen within `limitMs` of real time (something keeps the outboxes busy).
+ */
+export async function quiet(limitMs = 3_000): Promise<void> {
+  const end = performance.now() + limitMs;
+  let calm = 0;
+  while (calm < 3) {
+    await turn();
+    calm = busy() ? 0 : calm + 1;
+    if (performance.now() > end) throw new Error(`the outboxes did not come to rest (${JSON.stringify(pending)})`);
+  }
+  for (const listener of restListeners) listener();
+}
+
+/** A fake clock shared by every outbox of a run: timers fire only when `advance` passes their time. */
+export class ModelClock implements OutboxClock {
+  time: number;
+  readonly #timers = new Map<number, { at: number; callback: () => void }>();
+  #next = 1;
+
+  constructor(start = Date.UTC(2026, 0, 1)) {
+    this.time = start;
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(callback: () => void, ms: number): unknown {
+    const id = this.#next++;
+    this.#timers.set(id, { at: this.time + Math.max(0, ms), callback });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.#timers.delete(handle as number);
+  }
+
+  /**
+   * Moves time forward by `ms`, firing due timers in time order. With `rest` (the default) the outboxes come to
+   * rest before and after each timer; without, only microtasks run in between, as with real timers whose
+   * callbacks start work (store transactions, requests) that takes longer than the time between them.
+   */
+  async advance(ms: number, rest = true): Promise<void> {
+    const end = this.time + ms;
+    const wait = rest ? quiet : () => Promise.resolve();
+    await wait();
+    for (;;) {
+      let first: [number, { at: number; callback: () => void }] | undefined;
+      for (const timer of this.#timers) if (timer[1].at <= end && (!first || timer[1].at < first[1].at)) first = timer;
+      if (!first) break;
+      this.#timers.delete(first[0]);
+      this.time = Math.max(this.time, first[1].at);
+      first[1].callback();
+      await wait();
+    }
+    this.time = end;
+    await wait();
+  }
+}
+
+/**
+ * The Web Locks API for the "tabs" of one page: exclusive locks granted in request order; a waiting request
+ * whose signal aborts is dropped with an AbortError; a lock passes on when its callback's promise settles.
+ */
+export class ModelLocks implements LockManagerLike {
+  readonly #held = new Set<string>();
+  readonly #queues = new Map<string, { grant: () => void; signal: AbortSignal | undefined }[]>();
+
+  request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<void>): Promise<unknown> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        signal,
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          this.#held.add(name);
+          pending.locks++;
+          queueMicrotask(() => {
+            pending.locks--;
+            let result: Promise<void>;
+            try {
+              result = callback();
+            } catch (error) {
+              result = Promise.reject(error);
+            }
+            result.then(resolve, reject).finally(() => {
+              this.#held.delete(name);
+              this.#grantNext(name);
+            });
+          });
+        },
+      };
+      const onAbort = (): void => {
+        const queue = this.#queues.get(name) ?? [];
+        const index = queue.indexOf(waiter);
+        if (index >= 0) queue.splice(index, 1);
+        reject(signal?.reason ?? new DOMException('The lock request was aborted.', 'AbortError'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const queue = this.#queues.get(name) ?? [];
+      this.#queues.set(name, queue);
+      queue.push(waiter);
+      if (!this.#held.has(name)) this.#grantNext(name);
+    });
+  }
+
+  /** True while some request holds the lock `name`. */
+  held(name: string): boolean {
+    return this.#held.has(name);
+  }
+
+  #grantNext(name: string): void {
+    this.#queues.get(name)?.shift()?.grant();
+  }
+}
+
+/** Per open channel, the messages posted to it that it has not received yet. */
+const inbox = new Map<BroadcastChannel, number>();
+
+/**
+ * The real BroadcastChannel, counting messages on their way so `quiet()` can wait for them: a post counts one
+ * for each other open channel of the same name; receiving or closing takes them off.
+ */
+export class CountedBroadcastChannel extends BroadcastChannel {
+  constructor(name: string) {
+    super(name);
+    inbox.set(this, 0);
+    this.addEventListener('message', () => this.#received(1));
+  }
+
+  override postMessage(message: unknown): void {
+    super.postMessage(message);
+    for (const [channel, count] of inbox) {
+      if (channel === this || channel.name !== this.name) continue;
+      inbox.set(channel, count + 1);
+      pending.messages++;
+    }
+  }
+
+  override close(): void {
+    this.#received(inbox.get(this) ?? 0);
+    inbox.delete(this);
+    super.close();
+  }
+
+  #received(count: number): void {
+    const left = inbox.get(this);
+    if (left === undefined) return;
+    const taken = Math.min(left, count);
+    inbox.set(this, left - taken);
+    pending.messages -= taken;
+  }
+}
+
+/** Replaces the global BroadcastChannel with the counted one; returns the function that puts it back. */
+export function countBroadcastChannels(): () => void {
+  const original = globalThis.BroadcastChannel;
+  globalThis.BroadcastChannel = CountedBroadcastChannel;
+  return () => {
+    globalThis.BroadcastChannel = original;
+  };
+}
+
+/** One value of a contact's live entry as a write put it there: the store revision it was committed at. */
+export interface AppliedValue {
+  contactKey: string;
+  key: string;
+  value: string;
+  revision: number;
+}
+
+/**
+ * An OutboxStore over an IndexedDB store that counts its operations in flight and reports each value a write
+ * puts in a live entry (a key whose per-key revision is the revision of the committing update), so the test
+ * learns the order in which writes reached the store.
+ */
+export class CountedStore implements OutboxStore {
+  readonly name: string;
+  readonly shared = true;
+  readonly #inner: IdbOutboxStore;
+  readonly #onApplied: (applied: AppliedValue) => void;
+
+  constructor(inner: IdbOutboxStore, onApplied: (applied: AppliedValue) => void) {
+    this.name = inner.name;
+    this.#inner = inner;
+    this.#onApplied = onApplied;
+  }
+
+  async update(
+    id: string,
+    change: (current: OutboxEntry | undefined, revision: number, markers: MarkerContext) => EntryUpdate,
+    options?: StoreUpdateOptions,
+  ): Promise<StoreUpdateResult> {
+    let written: EntryUpdate;
+    const result = await this.#count(
+      this.#inner.update(
+        id,
+        (current, revision, markers) => {
+          written = change(current, revision, markers);
+          return written;
+        },
+        options,
+      ),
+    );
+    if (result.applied && written && !written.failed && written.id === written.contactKey) {
+      for (const [key, value] of Object.entries(written.attributes)) {
+        if (written.revisions[key] === result.revision) this.#onApplied({ contactKey: written.contactKey, key, value, revision: result.revision });
+      }
+    }
+    return result;
+  }
+
+  get(id: string): Promise<OutboxEntry | undefined> {
+    return this.#count(this.#inner.get(id));
+  }
+
+  list(): Promise<OutboxEntry[]> {
+    return this.#count(this.#inner.list());
+  }
+
+  hasMarker(marker: string): Promise<boolean> {
+    return this.#count(this.#inner.hasMarker(marker));
+  }
+
+  pruneMarkers(before: number): Promise<number> {
+    return this.#count(this.#inner.pruneMarkers(before));
+  }
+
+  close(): void {
+    this.#inner.close();
+  }
+
+  async #count<T>(operation: Promise<T>): Promise<T> {
+    pending.store++;
+    try {
+      return await operation;
+    } finally {
+      pending.store--;
+    }
+  }
+}
+
+/** How the server answers one request. */
+export type Outcome =
+  /** Stored, answered 200. */
+  | 'ok'
+  /** The request never reached the server: a network error. */
+  | 'drop'
+  /** Refused before storing: 429 ThrottlingException. */
+  | '429'
+  /** Refused before storing: 500. */
+  | '500'
+  /** Stored, then the connection dropped before the answer: a network error (retryable) although it landed. */
+  | 'ambiguous'
+  /** Stored, then answered 500 (retryable) although it landed. */
+  | 'stored-500'
+  /** Refused before storing for good: 400 InvalidParameterException (not retryable: kept as a failure). */
+  | 'refused';
+
+/** A request on the wire: sent by one outbox, not answered yet. */
+export interface WireRequest {
+  sender: number;
+  contactKey: string;
+  attributes: Attributes;
+  answer(outcome: Outcome): void;
+}
+
+/** Something the server saw that must never happen. */
+export type Violation = string;
+
+/**
+ * UpdateContactAttributes as a merge per contact. Requests wait on the wire until `answer`; an aborted request
+ * (its outbox closed) leaves the wire without reaching the server. Checks, as requests arrive, that only one
+ * outbox sends at a time, at most one request per contact is on the wire, and a closed outbox sends nothing.
+ */
+export class ModelServer {
+  /** What is stored, per contact key. */
+  readonly stored = new Map<string, Map<string, string>>();
+  /** Per `contactKey|key|value`: how many requests stored it. */
+  readonly received = new Map<string, number>();
+  /**
+   * Per `contactKey|key|value`: how many of those the sender cannot know landed: answered with a dropped
+   * connection, or answered 200 to an outbox closed before it came to rest (a tab that died before it recorded
+   * the answer).
+   */
+  readonly ambiguous = new Map<string, number>();
+  /** Requests answered 200 since the outboxes were last at rest: sender and what was stored. */
+  readonly #unrecorded: { sender: number; attributes: Attributes; contactKey: string }[] = [];
+  readonly wire: WireRequest[] = [];
+  /** While true the network is down: every request is dropped before it reaches the server, at once. */
+  offline = false;
+  /** The sender of every request received, in order. */
+  readonly requests: number[] = [];
+  readonly violations: Violation[] = [];
+  /** Per contact key, the values stored in the order they were stored (to see a value go back). */
+  readonly history = new Map<string, { key: string; value: string }[]>();
+
+  /** The sender function of outbox number `sender`; `isClosed` says whether that outbox was closed. */
+  senderFor(sender: number, isClosed: () => boolean): OutboxSender {
+    return (contact, attributes, options) => {
+      const contactKey = `${contact.instanceId}/${contact.initialContactId}`;
+      const copy: Attributes = { ...attributes };
+      this.requests.push(sender);
+      if (isClosed()) this.violations.push(`outbox ${sender} sent ${show(copy)} for ${contactKey} after it was closed`);
+      for (const other of this.wire) {
+        if (other.sender !== sender) {
+          this.violations.push(`two senders at once: outbox ${sender} sent ${show(copy)} for ${contactKey} while outbox ${other.sender}'s ${show(other.attributes)} for ${other.contactKey} was on the wire`);
+        } else if (other.contactKey === contactKey) {
+          this.violations.push(`two requests for ${contactKey} at once: ${show(other.attributes)} and ${show(copy)}`);
+        }
+      }
+      return new Promise<void>((resolve, reject) => {
+        const leave = (): void => {
+          const index = this.wire.indexOf(request);
+          if (index >= 0) this.wire.splice(index, 1);
+          options.signal.removeEventListener('abort', onAbort);
+        };
+        const onAbort = (): void => {
+          leave();
+          reject(options.signal.reason);
+        };
+        const request: WireRequest = {
+          sender,
+          contactKey,
+          attributes: copy,
+          answer: (outcome) => {
+            leave();
+            if (outcome === 'ok' || outcome === 'ambiguous' || outcome === 'stored-500') this.#store(contactKey, copy, outcome !== 'ok');
+            if (outcome === 'ok') this.#unrecorded.push({ sender, contactKey, attributes: copy });
+            const error = errorOf(outcome);
+            if (error) reject(error);
+            else resolve();
+          },
+        };
+        if (options.signal.aborted) {
+          reject(options.signal.reason);
+          return;
+        }
+        options.signal.addEventListener('abort', onAbort, { once: true });
+        this.wire.push(request);
+        if (this.offline) request.answer('drop');
+      });
+    };
+  }
+
+  /** The outboxes came to rest: every answer given so far was recorded by its sender. */
+  rested(): void {
+    this.#unrecorded.length = 0;
+  }
+
+  /** Outbox `sender` closes: the 200 answers it may not have recorded yet become ambiguous. */
+  closing(sender: number): void {
+    for (const request of this.#unrecorded.splice(0)) {
+      if (request.sender !== sender) {
+        this.#unrecorded.push(request);
+        continue;
+      }
+      for (const [key, value] of Object.entries(request.attributes)) {
+        const id = `${request.contactKey}|${key}|${value}`;
+        this.ambiguous.set(id, (this.ambiguous.get(id) ?? 0) + 1);
+      }
+    }
+  }
+
+  /** How many times `value` of `key` was stored for the contact. */
+  receivedCount(contactKey: string, key: string, value: string): number {
+    return this.received.get(`${contactKey}|${key}|${value}`) ?? 0;
+  }
+
+  #store(contactKey: string, attributes: Attributes, ambiguous: boolean): void {
+    const stored = this.stored.get(contactKey) ?? new Map<string, string>();
+    this.stored.set(contactKey, stored);
+    const history = this.history.get(contactKey) ?? [];
+    this.history.set(contactKey, history);
+    for (const [key, value] of Object.entries(attributes)) {
+      stored.set(key, value);
+      history.push({ key, value });
+      const id = `${contactKey}|${key}|${value}`;
+      this.received.set(id, (this.received.get(id) ?? 0) + 1);
+      if (ambiguous) this.ambiguous.set(id, (this.ambiguous.get(id) ?? 0) + 1);
+    }
+  }
+}
+
+function errorOf(outcome: Outcome): AttributesError | undefined {
+  switch (outcome) {
+    case 'ok':
+      return undefined;
+    case 'drop':
+      return new AttributesError('network', 'The connection dropped before the request reached the server.');
+    case 'ambiguous':
+      return new AttributesError('network', 'The connection dropped after the request was sent.');
+    case '429':
+      return new AttributesError('throttled', 'Rate exceeded.', { status: 429, awsType: 'ThrottlingException' });
+    case '500':
+    case 'stored-500':
+      return new AttributesError('server', 'Internal failure.', { status: 500, awsType: 'InternalServiceException' });
+    case 'refused':
+      return new AttributesError('validation', 'Invalid attributes.', { status: 400, awsType: 'InvalidParameterException' });
+  }
+}
+
+/** Attributes in one line, for messages. */
+export function show(attributes: Readonly<Attributes>): string {
+  return JSON.stringify(attributes);
+}
