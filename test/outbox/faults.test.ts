@@ -263,6 +263,8 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
   let writes: Writes;
   const stores: IdbOutboxStore[] = [];
   const outboxes: Outbox[] = [];
+  /** Tabs a scenario closed: workloads stop writing to them (a write to a closed outbox is refused, not queued). */
+  const closedTabs = new Set<Outbox>();
 
   before(async () => {
     config = await standInConfig();
@@ -275,6 +277,7 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
   });
   afterEach(async () => {
     for (const outbox of outboxes.splice(0)) outbox.close();
+    closedTabs.clear();
     for (const store of stores.splice(0)) store.close();
     await deleteDB(dbName);
   });
@@ -303,6 +306,7 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
   async function workload(contacts: readonly ContactRef[], target: Outbox, tag: string, rounds = 3, gapMs = 40): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       if (round > 0) await sleep(gapMs);
+      if (closedTabs.has(target)) return;
       for (const contact of contacts) {
         const rule = writes.value(`${tag}-rule`);
         const note = writes.value(`${tag}-note`);
@@ -451,6 +455,58 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
     expect(t.ambiguous).to.equal(1);
     expectSound(t, { atMost: 1 });
   });
+
+  it('the flusher tab closes while its requests are on the wire: the other tab takes over, nothing is lost', async () => {
+    const a = await outbox();
+    await until(() => a.flusher, 'tab A to flush');
+    const b = await outbox();
+    await b.ready;
+    const contacts = await newContacts(3);
+    await setFaults({ latencyMs: 100, dropAfterStoreNext: 1, failAfterStoreNext: 1 });
+    const work = Promise.all([workload(contacts, a, 'OverA', 4, 30), workload(contacts, b, 'OverB', 4, 30)]);
+    await sleep(150);
+    a.close();
+    closedTabs.add(a);
+    await work;
+    await writes.settled();
+    await until(() => b.flusher, 'tab B to take over');
+    const idle = await within(b.whenIdle(), 20_000, 'tab B to be idle').then(
+      () => true,
+      () => false,
+    );
+    const t = await tally(writes.attempts);
+    report('flusher closes mid-flight, the other tab takes over', t, `idle=${idle}`);
+    expect(idle, 'tab B idle').to.equal(true);
+    // A request tab A had on the wire may be stored and then sent again by tab B, once per contact.
+    expectSound(t, { atMost: t.ambiguous + contacts.length });
+  });
+
+  for (const delayMs of [0, 1]) {
+    it(`the flusher tab closes ${delayMs} ms after its request landed: the next flusher sends it at most once more, then is idle`, async () => {
+      const client = staticClient();
+      let a: Outbox | undefined;
+      const closing: OutboxSender = async (contact, attributes, { signal }) => {
+        await client.update(contact.instanceId, contact.initialContactId, attributes, { signal });
+        setTimeout(() => a?.close(), delayMs);
+      };
+      a = await outbox({ sender: closing });
+      await until(() => a!.flusher, 'tab A to flush');
+      const b = await outbox();
+      await b.ready;
+      const [contact] = await newContacts(1);
+      void writes.write(b, contact!, { Handover: writes.value('written in tab B') });
+      await writes.settled();
+      await until(() => b.flusher, 'tab B to take over');
+      const idle = await within(b.whenIdle(), 5_000, 'tab B to be idle').then(
+        () => true,
+        () => false,
+      );
+      const t = await tally(writes.attempts);
+      report(`flusher closes ${delayMs} ms after its request landed`, t, `idle=${idle}`);
+      expect(idle, 'tab B idle').to.equal(true);
+      expectSound(t, { atMost: 1 });
+    });
+  }
 
   it('credentials that expire and refresh: Cognito credentials living 1 s, writes over 3 s, nothing is lost', async () => {
     await setFaults({ credentialTtlSeconds: 1 });
