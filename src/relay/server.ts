@@ -24,7 +24,8 @@ export interface RelayServerOptions {
   dependencies?: RelayDependencies;
 }
 
-const maxBodyBytes = 256 * 1024;
+/** Bytes of a body kept: more than the core accepts, so an oversized body is still seen (and refused, and audited) as one. */
+const keptBodyBytes = 256 * 1024 + 1024;
 
 /** Starts the relay and resolves once it listens. */
 export async function startRelayServer(options: RelayServerOptions): Promise<RelayServer> {
@@ -39,9 +40,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
         for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
         const rawUrl = req.url ?? '/';
         const path = rawUrl.split('?')[0] ?? '/';
-        return body === undefined
-          ? { statusCode: 413, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'RequestEntityTooLargeException', connection: 'close' }, body: '{"message":"Request body too large.","Message":"Request body too large."}' }
-          : relay({ method: req.method ?? 'GET', path, headers, body });
+        return relay({ method: req.method ?? 'GET', path, headers, body });
       })
       .then((response) => {
         res.writeHead(response.statusCode, { ...response.headers, 'content-length': String(Buffer.byteLength(response.body)) });
@@ -72,14 +71,17 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
   };
 }
 
-/** The body as text, or undefined when it is over the limit (read to its end so the answer reaches the client). */
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
+/**
+ * The body as text, at most keptBodyBytes of it: the rest is read and dropped (leaving the loop early would reset the
+ * connection before the answer reaches the client), and the core answers 413 for anything over its limit.
+ */
+async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
+    if (size < keptBodyBytes) chunks.push(buffer.subarray(0, keptBodyBytes - size));
     size += buffer.length;
-    if (size <= maxBodyBytes) chunks.push(buffer);
   }
-  return size > maxBodyBytes ? undefined : Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
 }

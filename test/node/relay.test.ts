@@ -491,3 +491,21 @@ describe('resolveRelayConfig', () => {
     assert.equal(resolved.ownershipWindowSeconds, 3600);
   });
 });
+
+describe('the relay server', () => {
+  it('refuses a body over 256 KiB with 413, audited, and still answers on the connection', async () => {
+    const server = await startRelayServer({ config: settings(), dependencies: dependencies() });
+    try {
+      const response = await fetch(`${server.url}/contact/attributes`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${signIn()}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ InstanceId: instanceId, InitialContactId: 'live', ContactId: 'live', Attributes: { big: 'x'.repeat(600_000) } }),
+      });
+      assert.equal(response.status, 413);
+      assert.equal(response.headers.get('x-amzn-errortype'), 'RequestEntityTooLargeException');
+      assert.equal(audits.at(-1)?.reason, 'invalid:too-large');
+    } finally {
+      await server.close();
+    }
+  });
+});
