@@ -168,9 +168,12 @@ export function createRelay(config: ResolvedRelayConfig, dependencies: RelayDepe
     if (contactId) record.contactId = contactId;
     if (initialContactId) record.initialContactId = initialContactId;
     if (isObject(attributes)) record.keys = Object.keys(attributes);
+    if (!contactId || contactId.length > 256) {
+      throw new RelayError(400, 'InvalidParameterException', 'ContactId, the id of the contact leg you are on, is missing or longer than 256 characters.', 'invalid:contact-id');
+    }
+    // checkUpdate reports a missing or non-object Attributes itself.
     const problems = checkUpdate({ instanceId: instanceId ?? '', initialContactId: initialContactId ?? '', attributes: (isObject(attributes) ? attributes : null) as Record<string, string> });
-    if (!contactId || contactId.length > 256) problems.unshift({ field: 'initialContactId', code: 'missing', message: 'ContactId, the id of the contact leg you are on, is missing or longer than 256 characters.' });
-    if (problems.length > 0 || !instanceId || !initialContactId || !contactId || !isObject(attributes)) {
+    if (problems.length > 0 || !instanceId || !initialContactId || !isObject(attributes)) {
       const [first] = problems;
       // As Connect answers: a member breaking its constraint is a parameter error, a total over the budget a request error.
       const type = first?.code === 'over-budget' ? 'InvalidRequestException' : 'InvalidParameterException';
