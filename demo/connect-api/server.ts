@@ -132,7 +132,10 @@ export interface Faults {
   credentialTtlSeconds?: number | null;
 }
 
-/** One API request as the stand-in saw it. A dropped connection is logged with status 0 and 'ConnectionDropped'. */
+/**
+ * One API request as the stand-in saw it. A dropped connection is logged with status 0 and 'ConnectionDropped'; a
+ * request whose client went away before its body was read, with status 0 and 'ClientAborted' (nothing is stored).
+ */
 export interface LoggedRequest {
   time: string;
   action:
@@ -371,6 +374,10 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     try {
       body = await readBody(req);
     } catch (error) {
+      if (error instanceof ClientAborted) {
+        record({ action, status: 0, errorType: 'ClientAborted' });
+        return;
+      }
       const apiError = asApiError(error, emit);
       const answer = cognitoAction ? awsJsonError(apiError) : restJsonError(apiError);
       // The body was read to its end, so the answer reaches the client; the connection then closes, as servers do
@@ -503,21 +510,31 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
+/** The client went away before its request's body was read: there is no one to answer. */
+class ClientAborted extends Error {}
+
 /**
  * Reads a request body of at most maxBodyBytes. A longer one is read to its end and discarded before the 413 is
- * thrown: leaving the loop early would destroy the request and its socket, so a client still sending would get
- * ECONNRESET instead of the answer, and a keep-alive client would lose its next request on that socket.
+ * thrown: stopping early would destroy the request and its socket, so a client still sending would get ECONNRESET
+ * instead of the answer, and a keep-alive client would lose its next request on that socket. Rejects with
+ * ClientAborted when the client went away first (then the request emits 'error', ECONNRESET 'aborted', and 'close').
  */
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size <= maxBodyBytes) chunks.push(buffer);
-  }
-  if (size > maxBodyBytes) throw new ApiError(413, 'RequestEntityTooLargeException', 'Request body too large.');
-  return Buffer.concat(chunks);
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  if (req.destroyed) return Promise.reject(new ClientAborted('The client closed the connection.'));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBodyBytes) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > maxBodyBytes) reject(new ApiError(413, 'RequestEntityTooLargeException', 'Request body too large.'));
+      else resolve(Buffer.concat(chunks));
+    });
+    req.on('error', () => reject(new ClientAborted('The client closed the connection.')));
+    req.on('close', () => reject(new ClientAborted('The client closed the connection.')));
+  });
 }
 
 /** Unexpected errors become a 500 InternalServiceException (and a log line). */

@@ -585,6 +585,41 @@ describe('fault injection', () => {
   });
 });
 
+describe('a request its client abandons', () => {
+  for (const [when, latencyMs, sent] of [
+    ['in the middle of its body', 0, '{"InstanceId":'],
+    ['during the injected latency, its whole body sent', 300, body({ InstanceId: instanceId, InitialContactId: 'c-1', Attributes: { a: '1' } })],
+  ] as const) {
+    it(`is logged with status 0 and ClientAborted, and nothing stored, when the client goes ${when}`, async () => {
+      handle.setFaults({ latencyMs });
+      const linesBefore = logLines.length;
+      const url = new URL(handle.url);
+      const length = when === 'in the middle of its body' ? 100 : Buffer.byteLength(sent);
+      const req = httpRequest({
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/contact/attributes',
+        headers: { 'content-type': 'application/json', 'content-length': String(length) },
+      });
+      req.on('error', () => undefined);
+      const connected = new Promise((resolve) => req.on('socket', (socket) => (socket.connecting ? socket.once('connect', resolve) : resolve(undefined))));
+      req.write(sent);
+      await connected;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      req.destroy();
+      const end = performance.now() + 2_000;
+      while (handle.requestLog().length === 0 && performance.now() < end) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.deepEqual(
+        handle.requestLog().map((entry) => [entry.action, entry.status, entry.errorType, entry.stored]),
+        [['UpdateContactAttributes', 0, 'ClientAborted', undefined]],
+      );
+      assert.deepEqual(handle.attributesOf(instanceId, 'c-1'), {});
+      assert.deepEqual(logLines.slice(linesBefore).filter((line) => line.startsWith('stand-in error')), []);
+    });
+  }
+});
+
 describe('the 1 MiB request body cap', () => {
   // Just over the cap, the body is all in when the cap is crossed; at four times the cap the client is still sending.
   for (const [what, size] of [
