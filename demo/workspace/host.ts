@@ -247,6 +247,13 @@ export class StandInWorkspace {
     return this.#add(this.#make('voice', 'connecting', { initialContactId: crypto.randomUUID(), ...options }));
   }
 
+  /** A contact the agent only monitors appears, connected (the agent's participant is a monitoring one). */
+  monitor(options: ContactOptions = {}): Promise<string> {
+    const contact = this.#make('voice', 'connected', options);
+    contact.monitoring = true;
+    return this.#add(contact);
+  }
+
   /** The agent accepts: connecting -> connected. */
   async accept(contactId: string): Promise<void> {
     const contact = this.#get(contactId);

@@ -46,6 +46,7 @@ export function mountWorkspacePanel(element: HTMLElement, { workspace, onSelect,
   button(controls, 'Ring a call', () => workspace.ringCall({ attributes: { greeting: 'played' } }), true);
   button(controls, 'Start a chat', () => workspace.startChat({ attributes: { topic: 'billing' } }));
   button(controls, 'Transfer in', () => workspace.transferIn({ attributes: { transferredFrom: 'sales' } }));
+  button(controls, 'Monitor a call', () => workspace.monitor());
 
   const stateText = (contact: StandInContact): string => (contact.state === 'ended' ? 'after-contact work' : contact.state);
   const render = (): void => {
@@ -64,7 +65,7 @@ export function mountWorkspacePanel(element: HTMLElement, { workspace, onSelect,
       const cells = [
         id === front ? 'in front' : '',
         contact.initialContactId === id ? id : `${id} (initial ${contact.initialContactId})`,
-        contact.channel,
+        contact.monitoring ? `${contact.channel} (monitoring)` : contact.channel,
         stateText(contact),
         contact.registered === undefined ? '…' : contact.registered ? 'yes' : 'NO',
       ];

@@ -201,6 +201,8 @@ export class WorkspaceContactSource implements ContactSource {
   #generation = 0;
   #scope: WorkspaceScope | undefined;
   #ready: Promise<void> = Promise.resolve();
+  /** The first read of the contact that arrived last: a new contact waits for it (see #enqueue). */
+  #arrivals: Promise<void> = Promise.resolve();
   #agent: SourceAgent | undefined;
   readonly #contacts = new Map<string, SourceContact>();
   /** Per contact, the work in order: each event waits for the one before it. */
@@ -238,6 +240,7 @@ export class WorkspaceContactSource implements ContactSource {
     const generation = ++this.#generation;
     let ready!: () => void;
     this.#ready = new Promise<void>((resolve) => (ready = resolve));
+    this.#arrivals = this.#ready;
     this.#attach(generation, ready).catch((error: unknown) => {
       if (generation === this.#generation) this.#sink?.error(this.#toError(error, 'connecting to the agent workspace'));
     });
@@ -327,14 +330,21 @@ export class WorkspaceContactSource implements ContactSource {
     return scope.contactId === contactId;
   }
 
+  /**
+   * Runs `task` after the contact's earlier work. A contact not seen before also waits for the first read of the
+   * contact that arrived before it: reads take varying time, and the tracker takes the order in which contacts are
+   * first reported as their arrival order (the newest is the one shown in the idle scope).
+   */
   #enqueue(generation: number, contactId: string, task: () => Promise<void>): void {
-    const previous = this.#chains.get(contactId) ?? this.#ready;
+    const isNew = !this.#chains.has(contactId) && !this.#contacts.has(contactId);
+    const previous = isNew ? this.#arrivals : (this.#chains.get(contactId) ?? this.#ready);
     const next = previous
       .then(() => (generation === this.#generation && this.#follows(contactId) ? task() : undefined))
       .catch((error: unknown) => {
         if (generation === this.#generation) this.#sink?.error(this.#toError(error, `reading contact ${contactId}`));
       });
     this.#chains.set(contactId, next);
+    if (isNew) this.#arrivals = next;
     void next.then(() => {
       if (this.#chains.get(contactId) === next) this.#chains.delete(contactId);
     });

@@ -58,13 +58,15 @@ export async function workspace(options: WorkspaceHostOptions = {}): Promise<Sta
   return host;
 }
 
-/** Loads the test app in an iframe served by `host` (or by nobody, with `host` undefined). */
+/** Loads the test app in an iframe served by `host` (or by nobody, with `host` undefined); with a host, waits until it follows. */
 export async function runApp(host: StandInWorkspace | undefined, options: AppOptions = {}, query = ''): Promise<RunningApp> {
   const iframe = document.createElement('iframe');
   const hosted = host?.attach(iframe, options);
   iframe.src = `/test/workspace/fixtures/app.html${query ? `?${query}` : ''}`;
   document.body.append(iframe);
   const app = await until(() => (iframe.contentWindow as (Window & { workspaceApp?: WorkspaceApp }) | null)?.workspaceApp, 'the app to load');
+  // The source reads the agent after its subscriptions went out: from then on no contact event is missed.
+  if (host) await until(() => app.tracker.agent, 'the agent');
   return {
     iframe,
     hosted: hosted as HostedApp,

@@ -107,6 +107,15 @@ describe('workspace source: contacts from the real Amazon Connect SDK', () => {
     expect(contact.attributes).to.deep.equal({ transferredFrom: 'sales' });
   });
 
+  it('reports a monitored contact as monitoring (from the agent\'s own participant)', async () => {
+    const id = await host.monitor({ attributes: { greeting: 'played' } });
+    const contact = await until(() => running.app.tracker.contacts.get(id), 'the monitored contact');
+    expect(contact.monitoring).to.equal(true);
+    expect(contact.state).to.equal('connected');
+    const plain = await host.ringCall();
+    expect((await until(() => running.app.tracker.contacts.get(plain), 'a plain call')).monitoring).to.equal(false);
+  });
+
   it('reads attributes again at each lifecycle event: a flow or API write shows up at the next one', async () => {
     const { tracker } = running.app;
     const id = await host.ringCall({ attributes: { greeting: 'played' } });
