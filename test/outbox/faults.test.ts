@@ -1,7 +1,8 @@
 // The fault suite: the outbox over IndexedDB with the REAL AttributesClient and AWS SDK in Chromium, against the
 // Connect API stand-in's fault injection. Each scenario prints one row
 //   attempted / landed / lost / duplicated | UpdateContactAttributes requests (the refused ones by cause)
-// and asserts every figure of it.
+// and asserts the final value of every key, landed, lost (0), duplicated (an exact number, or at most the number of
+// ambiguous failures the stand-in injected) and the faults it met.
 //
 // Counting is done from the stand-in, never from the outbox's own accounting (`failures()` is not read):
 // - the invariant: for every contact, the final stored value of every key is the last value the test wrote for it,
