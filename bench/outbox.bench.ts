@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { AttributesClient } from '../src/client.ts';
 import { AttributesError } from '../src/errors.ts';
 import { MemoryOutboxStore, Outbox, type OutboxClock, type OutboxSender } from '../src/outbox/index.ts';
+import { DEFAULT_BACKOFF } from '../src/outbox/options.ts';
 import { TokenBucket, backoffDelay, type BackoffOptions, type Jitter } from '../src/outbox/pacing.ts';
 import { createTagger, type TagRuleInput } from '../src/tagging/index.ts';
 import type { ContactModel } from '../src/tracker/types.ts';
@@ -432,8 +433,6 @@ async function outboxHerd(options: { active: number; spreadMs: number; ratePerSe
   return result;
 }
 
-/** The outbox's backoff default, as the grid compares against it. */
-const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 5_000, jitter: 'full' };
 const GRID_CAPS_S = [5, 6, 7, 8, 10, 12, 15, 20, 30, 40, 60, 80];
 /** The drain time the choice may cost, against the ideal. */
 const DRAIN_LIMIT = 1.1;

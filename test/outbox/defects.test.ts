@@ -43,7 +43,7 @@ describe('Outbox defects', () => {
 
   it('expires each value by its own queue time: a value merged in later is neither dropped nor left hanging', async () => {
     // Server errors keep the entry waiting (a retry every 10 s); values expire 60 s after they were queued.
-    const { clock, sender, outbox } = setup({ maxAgeMs: 60_000, expiryIntervalMs: 1_000, backoff: { baseMs: 20_000, capMs: 20_000 } });
+    const { clock, sender, outbox } = setup({ maxAgeMs: 60_000, expiryIntervalMs: 1_000, backoff: { baseMs: 20_000, capMs: 20_000, jitter: 'full' } });
     opened.push(outbox);
     sender.script = Array<'server'>(7).fill('server');
     const expired: OutboxEntry[] = [];

@@ -104,7 +104,7 @@ describe('Outbox', () => {
 
   it('retries throttling, server and network errors with capped exponential backoff and full jitter, reporting progress', async () => {
     const { clock, sender, outbox } = track(
-      setup({ random: () => 0.999, backoff: { baseMs: 1000, capMs: 3000 } }),
+      setup({ random: () => 0.999, backoff: { baseMs: 1000, capMs: 3000, jitter: 'full' } }),
     );
     sender.script = ['network', 'server', 'server', 'server'];
     const progress: string[] = [];
@@ -131,7 +131,7 @@ describe('Outbox', () => {
   });
 
   it('draws each backoff delay at random between 0 and the ceiling (full jitter)', async () => {
-    const { clock, sender, outbox } = track(setup({ random: () => 0, backoff: { baseMs: 1000, capMs: 3000 } }));
+    const { clock, sender, outbox } = track(setup({ random: () => 0, backoff: { baseMs: 1000, capMs: 3000, jitter: 'full' } }));
     sender.script = ['throttled', 'throttled'];
     const write = outbox.write(contact('c1'), { a: '1' });
     // Delay 0 from the jitter; only the token bucket (emptied by the 429, 100/s) spaces the attempts.
