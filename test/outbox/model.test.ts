@@ -14,19 +14,25 @@ import { deleteDB } from 'idb';
 import { isAttributesError } from '../../src/errors.ts';
 import { Outbox, openIdbOutboxStore } from '../../src/outbox/index.ts';
 import type { Attributes } from '../../src/validate.ts';
+import type { ContactRef } from '../../src/writer.ts';
 import { contact } from './fakes.ts';
-import { countBroadcastChannels, CountedStore, ModelClock, ModelLocks, ModelServer, quiet, restListeners, show, type AppliedValue, type Outcome } from './model-harness.ts';
+import { countBroadcastChannels, CountedStore, ModelClock, ModelLocks, ModelServer, quiet, restListeners, show, turn, type AppliedValue, type Outcome } from './model-harness.ts';
 
 type Key = 'a' | 'b' | 'c';
 
 /**
- * One step of a sequence. `tab` picks among the open tabs (modulo their number); `settle` waits for rest after
+ * One step of a sequence. A `rule` write with `batch` goes through writeBatch, one part per key, each part with the
+ * marker `<once>:<key>` (a marker of its own when `once` is null), as the tagger writes the rules one event matched.
+ * `destroy` ends a contact as Streams does: the outboxes may forget it (`forget`, where the outbox has one), its
+ * queued writes still go out, and later writes of that slot are for a new contact.
+ * `wait` lets a few macrotask turns pass (store transactions and cross-tab messages partly done).
+ * `tab` picks among the open tabs (modulo their number); `settle` waits for rest after
  * the step; `rest: false` fires the timers a time step passes without waiting for the work they start, so the next
  * steps race with it. `expire` passes maxAgeMs and the expiry interval, with the network down all along when
  * `offline` (every request in that time is dropped before it reaches the server), else with requests left waiting.
  */
 type Step =
-  | { do: 'rule'; tab: number; contact: number; keys: Key[]; once: string | null; settle: boolean }
+  | { do: 'rule'; tab: number; contact: number; keys: Key[]; once: string | null; batch?: boolean; settle: boolean }
   | { do: 'save'; tab: number; contact: number; keys: Key[]; settle: boolean }
   | { do: 'answer'; outcome: Outcome; pick: number; settle: boolean }
   | { do: 'advance'; ms: number; rest: boolean }
@@ -34,14 +40,15 @@ type Step =
   | { do: 'reload'; tab: number; settle: boolean }
   | { do: 'open-tab' }
   | { do: 'close-tab'; tab: number; settle: boolean }
-  | { do: 'destroy'; contact: number };
+  | { do: 'destroy'; contact: number }
+  | { do: 'wait'; turns: number };
 
 const options = {
   debounceMs: 200,
   maxDebounceMs: 1_000,
   backoff: { baseMs: 1_000, capMs: 2_000 },
   rate: { ratePerSecond: 10, burst: 5 },
-  maxAgeMs: 10_000,
+  maxAgeMs: 4_000,
   expiryIntervalMs: 250,
 };
 
@@ -49,7 +56,7 @@ const keysArb = fc.uniqueArray(fc.constantFrom<Key>('a', 'b', 'c'), { minLength:
 const tabArb = fc.nat({ max: 1 });
 const contactArb = fc.nat({ max: 1 });
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ do: fc.constant('rule' as const), tab: tabArb, contact: contactArb, keys: keysArb, once: fc.constantFrom(null, 'm0', 'm1'), settle: fc.boolean() }) },
+  { weight: 4, arbitrary: fc.record({ do: fc.constant('rule' as const), tab: tabArb, contact: contactArb, keys: keysArb, once: fc.constantFrom(null, 'm0', 'm1'), batch: fc.boolean(), settle: fc.boolean() }) },
   { weight: 4, arbitrary: fc.record({ do: fc.constant('save' as const), tab: tabArb, contact: contactArb, keys: keysArb, settle: fc.boolean() }) },
   {
     weight: 6,
@@ -63,9 +70,10 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ do: fc.constant('advance' as const), ms: fc.constantFrom(0, 100, 300, 1_000), rest: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ do: fc.constant('expire' as const), offline: fc.boolean(), rest: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ do: fc.constant('reload' as const), tab: tabArb, settle: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ do: fc.constant('open-tab' as const) }) },
-  { weight: 1, arbitrary: fc.record({ do: fc.constant('close-tab' as const), tab: tabArb, settle: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ do: fc.constant('open-tab' as const) }) },
+  { weight: 2, arbitrary: fc.record({ do: fc.constant('close-tab' as const), tab: tabArb, settle: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ do: fc.constant('destroy' as const), contact: contactArb }) },
+  { weight: 2, arbitrary: fc.record({ do: fc.constant('wait' as const), turns: fc.integer({ min: 1, max: 6 }) }) },
 );
 
 interface Tab {
@@ -114,6 +122,9 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
   /** Per `contactKey|key`, the values writes put in the store, in store order. */
   const applied = new Map<string, AppliedValue[]>();
   const fired = new Set<string>();
+  /** Per contact slot, how many of its contacts were destroyed: the slot's current contact is `c<slot>.<generation>`. */
+  const generations: number[] = [];
+  const contactIn = (slot: number): ContactRef => contact(`c${slot}.${generations[slot] ?? 0}`);
   let nextTab = 0;
 
   const onApplied = (value: AppliedValue): void => {
@@ -206,22 +217,38 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
     }
   }
 
-  function write(step: Extract<Step, { do: 'rule' | 'save' }>): void {
-    const tab = tabs[step.tab % tabs.length]!;
-    const n = writes.length + 1;
-    const ref = contact(`c${step.contact}`);
-    const attributes: Attributes = Object.fromEntries(step.keys.map((key) => [key, `w${n}`]));
-    const once = step.do === 'rule' ? step.once : null;
+  /** Records write `n` (a write() or one part of a writeBatch), its values all `w<n>`, and checks how it settles. */
+  function recordWrite(n: number, tab: Tab, contactKey: string, attributes: Attributes, once: string | null, promise: Promise<void>): void {
     const queued = once === null || !fired.has(once);
     if (once !== null) fired.add(once);
-    const record: WriteRecord = { n, tab, contactKey: `${ref.instanceId}/${ref.initialContactId}`, attributes, queued, state: 'pending' };
-    writes.push(record);
-    tab.outbox
-      .write(ref, attributes, { origin: step.do === 'rule' ? 'rule' : 'agent', ...(once === null ? {} : { once }) })
-      .then(
-        () => onResolved(record),
-        (error: unknown) => onRejected(record, error),
+    const write: WriteRecord = { n, tab, contactKey, attributes, queued, state: 'pending' };
+    writes.push(write);
+    promise.then(
+      () => onResolved(write),
+      (error: unknown) => onRejected(write, error),
+    );
+  }
+
+  function write(step: Extract<Step, { do: 'rule' | 'save' }>): void {
+    const tab = tabs[step.tab % tabs.length]!;
+    const ref = contactIn(step.contact);
+    const contactKey = `${ref.instanceId}/${ref.initialContactId}`;
+    const first = writes.length + 1;
+    if (step.do === 'rule' && step.batch) {
+      const base = step.once ?? `u${first}`;
+      const parts = step.keys.map((key, index) => ({ n: first + index, attributes: { [key]: `w${first + index}` }, once: `${base}:${key}` }));
+      const promises = tab.outbox.writeBatch(
+        ref,
+        parts.map(({ attributes, once }) => ({ attributes, once })),
+        { origin: 'rule' },
       );
+      parts.forEach((part, index) => recordWrite(part.n, tab, contactKey, part.attributes, part.once, promises[index]!));
+      return;
+    }
+    const once = step.do === 'rule' ? step.once : null;
+    const attributes: Attributes = Object.fromEntries(step.keys.map((key) => [key, `w${first}`]));
+    const promise = tab.outbox.write(ref, attributes, { origin: step.do === 'rule' ? 'rule' : 'agent', ...(once === null ? {} : { once }) });
+    recordWrite(first, tab, contactKey, attributes, once, promise);
   }
 
   async function liveEntries(): Promise<string[]> {
@@ -275,8 +302,14 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
           closeTab(tabs[step.tab % tabs.length]!);
           if (step.settle) await quiet();
           break;
-        case 'destroy':
-          for (const tab of tabs) tab.outbox.forget(contact(`c${step.contact}`));
+        case 'destroy': {
+          const ref = contactIn(step.contact);
+          for (const tab of tabs) (tab.outbox as { forget?: (contact: ContactRef) => unknown }).forget?.(ref);
+          generations[step.contact] = (generations[step.contact] ?? 0) + 1;
+          break;
+        }
+        case 'wait':
+          for (let i = 0; i < step.turns; i++) await turn();
           break;
       }
     }
@@ -317,6 +350,14 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
   for (const record of writes) if (record.state === 'pending') problems.push(`w${record.n} ${show(record.attributes)} (outbox ${record.tab.id}) never settled after close()`);
   for (const other of others) if (!other.settled && other.what.includes('close')) problems.push(`${other.what} never settled`);
   if (server.wire.length > 0) problems.push(`${server.wire.length} request(s) still on the wire after every outbox closed`);
+
+  // A write told it landed is never also reported failed or expired.
+  for (const write of writes) {
+    if (write.state !== 'resolved') continue;
+    for (const [key, value] of Object.entries(write.attributes)) {
+      if (reported(undefined, write.contactKey, key, value)) problems.push(`w${write.n} resolved, yet an event reported its ${key} failed or expired`);
+    }
+  }
 
   // Every write queued reached the store; one whose marker had fired did not.
   for (const record of writes) {
@@ -401,6 +442,13 @@ describe('Outbox model: random interleavings over IndexedDB', function () {
   it('settles a write made just before a reload closes its outbox', async () => {
     await expectSound([
       { do: 'rule', tab: 0, contact: 0, keys: ['a'], once: null, settle: false },
+      { do: 'reload', tab: 0, settle: false },
+    ]);
+  });
+
+  it('settles whenIdle() called before and after close() on an outbox with a request on the wire', async () => {
+    await expectSound([
+      { do: 'save', tab: 0, contact: 0, keys: ['a'], settle: true },
       { do: 'reload', tab: 0, settle: false },
     ]);
   });
