@@ -104,14 +104,38 @@ export function toAttributesError(error: unknown): AttributesError {
     message?: unknown;
     $metadata?: { httpStatusCode?: unknown };
   };
-  const name = typeof record.name === 'string' ? record.name : undefined;
   const rawStatus = record.$metadata?.httpStatusCode;
-  const status = typeof rawStatus === 'number' ? rawStatus : undefined;
-  const awsType = name !== undefined && Object.hasOwn(typeKinds, name) ? name : undefined;
+  return classifyFailure({
+    type: typeof record.name === 'string' ? record.name : undefined,
+    status: typeof rawStatus === 'number' ? rawStatus : undefined,
+    message: typeof record.message === 'string' ? record.message : undefined,
+    cause: error,
+  });
+}
+
+/** What a failed request told about itself, whichever client read it. */
+export interface FailureReport {
+  /** The AWS error type (`ThrottlingException`, ...), when it could be read; unknown names are ignored. */
+  type?: string | undefined;
+  /** HTTP status, when a response arrived. */
+  status?: number | undefined;
+  /** The service's message. */
+  message?: string | undefined;
+  cause?: unknown;
+}
+
+/**
+ * The one classification of a failed request: kind by the AWS error type when known, else by HTTP status, else a
+ * network failure. The service's message is shown for the kinds in `showMessageOf` (by default `validation` only:
+ * Connect's other messages are written for developers, not agents); the others get the kind's sentence.
+ */
+export function classifyFailure(report: FailureReport, showMessageOf: readonly AttributesErrorKind[] = ['validation']): AttributesError {
+  const { type, status } = report;
+  const awsType = type !== undefined && Object.hasOwn(typeKinds, type) ? type : undefined;
   const kind = (awsType === undefined ? undefined : typeKinds[awsType]) ?? (status === undefined ? undefined : kindOfStatus(status)) ?? 'network';
-  const detail = typeof record.message === 'string' && record.message !== '' && record.message !== 'UnknownError' ? record.message : '';
-  const message = kind === 'validation' && detail ? `${kindMessages[kind]}: ${detail}` : `${kindMessages[kind]}.`;
-  return new AttributesError(kind, message, { status, awsType, cause: error });
+  const detail = report.message !== undefined && report.message !== '' && report.message !== 'UnknownError' ? report.message : '';
+  const message = !detail || !showMessageOf.includes(kind) ? `${kindMessages[kind]}.` : kind === 'validation' ? `${kindMessages[kind]}: ${detail}` : detail;
+  return new AttributesError(kind, message, { status, awsType, cause: report.cause });
 }
 
 /**

@@ -1,12 +1,14 @@
-/** ccp-attributes, framework-free: the signed client, validation, the contact tracker, the outbox, tagging, and their assembly. */
+/** ccp-attributes, framework-free: the signed client, the relay client, validation, the contact tracker, the outbox, tagging, and their assembly. */
 export { AttributesClient, cognitoCredentials, loadSdk } from './client.ts';
 export type { AttributesClientOptions, CognitoCredentialsOptions, Credentials, CredentialsProvider, RequestHandler, RequestOptions, UpdateOptions } from './client.ts';
-export { AttributesError, isAttributesError, toAttributesError, validationError } from './errors.ts';
-export type { AttributeProblem, AttributesErrorKind, AttributesErrorOptions } from './errors.ts';
+export { RelayClient, RELAY_PATH } from './relay-client.ts';
+export type { RelayClientOptions, RelayRequestOptions, RelayToken } from './relay-client.ts';
+export { AttributesError, classifyFailure, isAttributesError, toAttributesError, validationError } from './errors.ts';
+export type { AttributeProblem, AttributesErrorKind, AttributesErrorOptions, FailureReport } from './errors.ts';
 export * from './validate.ts';
 export type * from './writer.ts';
 export * from './tracker/index.ts';
 export * from './outbox/index.ts';
 export * from './tagging/index.ts';
 export { createCcpAttributes } from './plugin.ts';
-export type { CcpAttributesPlugin, CcpAttributesPluginOptions } from './plugin.ts';
+export type { CcpAttributesPlugin, CcpAttributesPluginOptions, RelayOptions } from './plugin.ts';

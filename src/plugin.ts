@@ -1,20 +1,39 @@
 /**
  * One call that assembles the plugin for a custom CCP page. Data flows one way: Streams -> the contact tracker ->
- * (tagging rules | the editor) -> the durable outbox -> the signed client -> Amazon Connect. The tracker owns what
- * is stored for each contact; a landed write is recorded in it once, from the outbox's `landed` event. The widget
- * and the drop-in script tag are built on this; bundler users can call it directly.
+ * (tagging rules | the editor) -> the durable outbox -> a sender -> Amazon Connect. The sender is the signed client
+ * (direct mode, AWS credentials) or the relay client (relay mode: the agent's sign-in token, and an owner-checking
+ * relay that writes only the agent's own contacts). The tracker owns what is stored for each contact; a landed write
+ * is recorded in it once, from the outbox's `landed` event. The widget and the drop-in script tag are built on this;
+ * bundler users can call it directly.
  */
 import { AttributesClient, type Credentials, type CredentialsProvider } from './client.ts';
 import { AttributesError } from './errors.ts';
+import { RelayClient, type RelayToken } from './relay-client.ts';
 import { createOutbox, openIdbOutboxStore, type Outbox, type OutboxOptions, type OutboxSender } from './outbox/index.ts';
 import { createTagger, recordLandedWrites, type Tagger, type TaggerOptions } from './tagging/index.ts';
 import { createStreamsTracker, type ContactTracker, type StreamsTrackerOptions } from './tracker/index.ts';
 import type { Attributes } from './validate.ts';
 import type { WriteOptions } from './writer.ts';
 
+/** Relay mode's settings. */
+export interface RelayOptions {
+  /** The relay's base URL (the deployed stack's `RelayUrl`). */
+  url: string;
+  /** The agent's sign-in token (a JWT), or a function returning (a promise of) a fresh one; asked for every request. */
+  token: RelayToken;
+}
+
 export interface CcpAttributesPluginOptions {
-  /** AWS credentials or a provider (e.g. `cognitoCredentials(...)`). Without them the plugin is read-only. */
+  /**
+   * Direct mode: AWS credentials or a provider (e.g. `cognitoCredentials(...)`). Without them or `relay`, the plugin
+   * is read-only.
+   */
   credentials?: Credentials | CredentialsProvider | undefined;
+  /**
+   * Relay mode: writes go through an owner-checking relay with the agent's token, and the AWS SDK is never loaded.
+   * Give `credentials` or `relay`, not both.
+   */
+  relay?: RelayOptions | undefined;
   /** The region of the Amazon Connect instance; by default read from the agent's and contacts' ARNs. */
   region?: string | undefined;
   /** Another endpoint than Amazon Connect's (a local stand-in, or a proxy of your own). */
@@ -36,7 +55,7 @@ export interface CcpAttributesPluginOptions {
 /** The assembled plugin (the `<ccp-attributes>` element is `CcpAttributes`). */
 export interface CcpAttributesPlugin {
   readonly tracker: ContactTracker;
-  /** The write path (undefined without credentials). */
+  /** The write path (undefined without credentials or relay). */
   readonly outbox: Outbox | undefined;
   readonly tagger: Tagger | undefined;
   /**
@@ -50,8 +69,11 @@ export interface CcpAttributesPlugin {
 
 /** Assembles tracker, client, outbox and tagging (see `CcpAttributesPluginOptions`). */
 export async function createCcpAttributes(options: CcpAttributesPluginOptions = {}): Promise<CcpAttributesPlugin> {
+  const { credentials, relay } = options;
+  if (credentials && relay) throw new TypeError('createCcpAttributes: give `credentials` (direct mode) or `relay` (relay mode), not both.');
+  // Checked before the tracker subscribes to Streams, so a bad relay URL or token leaves nothing to undo.
+  const sender = relay ? relaySender(relay) : credentials ? clientSender(credentials, options) : undefined;
   const tracker = createStreamsTracker({ instanceId: options.instanceId, region: options.region, ...options.tracker });
-  const { credentials } = options;
   let outbox: Outbox | undefined;
   let tagger: Tagger | undefined;
   const cleanup: (() => void)[] = [];
@@ -60,12 +82,12 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
     for (const off of cleanup) off();
     tracker.dispose();
   };
-  if (credentials) {
+  if (sender) {
     // The tracker already subscribed to Streams: a failure below (no IndexedDB, bad rules or outbox options) undoes it.
     try {
       const store = options.outbox?.store ?? (await openIdbOutboxStore());
       if (store !== options.outbox?.store) cleanup.push(() => store.close());
-      outbox = createOutbox({ ...options.outbox, store, sender: clientSender(credentials, options) });
+      outbox = createOutbox({ ...options.outbox, store, sender });
       cleanup.push(recordLandedWrites(outbox, tracker));
       if (options.rules !== undefined) {
         tagger = createTagger({
@@ -88,7 +110,7 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
     outbox,
     tagger,
     async write(attributes, writeOptions = {}) {
-      if (!outbox) throw new AttributesError('auth', 'Saving is not set up: no Amazon Connect credentials are configured for this page.');
+      if (!outbox) throw new AttributesError('auth', 'Saving is not set up: neither Amazon Connect credentials nor a relay are configured for this page.');
       const { contactId, ...rest } = writeOptions;
       const contact = contactId === undefined ? tracker.viewed : tracker.contacts.get(contactId);
       if (!contact) {
@@ -121,4 +143,14 @@ function clientSender(credentials: Credentials | CredentialsProvider, options: C
     }
     return client.update(contact.instanceId, contact.initialContactId, attributes, { signal });
   };
+}
+
+/**
+ * Sends through the relay: its `ContactId` is the leg the write was queued for, so the relay checks that the agent
+ * handles that leg; the region is the relay's.
+ */
+function relaySender(relay: RelayOptions): OutboxSender {
+  if (!relay || typeof relay !== 'object') throw new TypeError('createCcpAttributes: the `relay` option must be `{ url, token }`.');
+  const client = new RelayClient({ url: relay.url, token: relay.token });
+  return (contact, attributes, { signal }) => client.update(contact, attributes, { signal });
 }

@@ -1,0 +1,44 @@
+/**
+ * The owner-checking relay (ccp-attributes/relay) pointed at the Connect API stand-in, for the demo, the browser
+ * tests and the bench: it verifies the stand-in user pool's JWTs against the pool's JWKS, reads the Connect user id
+ * from the id token's `custom:connect_user_id`, and calls the stand-in with the stand-in's demo credentials.
+ */
+import { ConnectClient } from '@aws-sdk/client-connect';
+import type { ConnectApiHandle } from './connect-api/server.ts';
+import { DEFAULT_ACCOUNT, DEFAULT_INSTANCE_ID } from './ccp/scenario.ts';
+import { resolveRelayConfig, startRelayServer, type AuditRecord, type RelayServer } from '../src/relay/index.ts';
+
+/** Options of startStandInRelay; every field is optional. */
+export interface StandInRelayOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Browser origins allowed by CORS (the demo pages' or the test runner's). */
+  allowedOrigins?: string[];
+  /** The instance the relay writes to (default: the stand-in CCP's default instance). */
+  instanceId?: string;
+  /** Receives each audit line (default: none). */
+  audit?: (record: AuditRecord) => void;
+}
+
+/** Starts the relay in this process, in front of the stand-in `api`. */
+export function startStandInRelay(api: ConnectApiHandle, options: StandInRelayOptions = {}): Promise<RelayServer> {
+  const config = resolveRelayConfig({
+    instanceArn: `arn:aws:connect:${api.region}:${DEFAULT_ACCOUNT}:instance/${options.instanceId ?? DEFAULT_INSTANCE_ID}`,
+    auth: { type: 'oidc', issuer: api.issuer, audience: [api.userPoolClientId], jwksUri: api.jwksUri },
+    user: { userIdClaim: 'custom:connect_user_id' },
+    allowedOrigins: options.allowedOrigins ?? [],
+    connectEndpoint: api.url,
+  });
+  const connect = new ConnectClient({
+    region: api.region,
+    endpoint: api.url,
+    credentials: { accessKeyId: api.accessKeyId, secretAccessKey: api.secretAccessKey },
+    retryMode: 'adaptive',
+  });
+  return startRelayServer({ config, port: options.port ?? 0, dependencies: { connect, audit: options.audit ?? (() => undefined) } });
+}
+
+/** The loopback origins a dev server on `port` is reached at. */
+export function loopbackOrigins(port: number): string[] {
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+}

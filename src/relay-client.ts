@@ -1,0 +1,146 @@
+/**
+ * The relay client: writes through an owner-checking relay (`ccp-attributes/relay`) with `fetch` and the agent's
+ * sign-in token, instead of calling Amazon Connect with AWS credentials. The browser then needs neither the AWS SDK
+ * nor Cognito Identity, and the relay writes only the contacts the agent is handling.
+ *
+ * The request is the relay's (src/relay/core.ts documents it): restJson1 `POST <url>/contact/attributes` with the
+ * body of UpdateContactAttributes plus `ContactId`, the leg the agent is on, and `Authorization: Bearer <token>`.
+ * Errors come back in Connect's shape (status, `x-amzn-errortype`, `message`) and are classified like Connect's.
+ * This module imports nothing from the AWS SDK or from the relay itself, so it stays a few hundred bytes.
+ */
+import { AttributesError, classifyFailure, validationError, type AttributesErrorKind } from './errors.ts';
+import { checkUpdate, type Attributes } from './validate.ts';
+import type { AttributeWriter, ContactRef, WriteOptions } from './writer.ts';
+
+/** The agent's JWT, or a function returning (a promise of) a fresh one. */
+export type RelayToken = string | (() => string | Promise<string>);
+
+export interface RelayClientOptions {
+  /** The relay's base URL: the deployed stack's `RelayUrl`, or a self-hosted relay's address. */
+  url: string;
+  /** The agent's id or access token, or a function returning a fresh one; asked again for every request. */
+  token: RelayToken;
+  /** The transport (default: the global `fetch`), for tests and special networks. */
+  fetch?: typeof fetch;
+}
+
+export interface RelayRequestOptions {
+  /** Aborts the request; the promise then rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /** What is known to be stored, so the 32,768-byte budget is checked on the merged result. */
+  stored?: Readonly<Attributes> | undefined;
+}
+
+/** The relay's only route. */
+export const RELAY_PATH = '/contact/attributes';
+
+/** As the relay checks ContactId (src/relay/core.ts); UpdateContactAttributes' InitialContactId has the same limit. */
+const MAX_CONTACT_ID_LENGTH = 256;
+
+/**
+ * Kinds whose message the relay wrote for the agent: its refusals ("This contact is not yours: ...", a key agents
+ * may not write, a sign-in to renew) and the validator's sentences. Throttling, server and network failures are
+ * retried by the outbox and get the kind's own sentence.
+ */
+const agentReadableKinds: readonly AttributesErrorKind[] = ['validation', 'auth', 'not-found'];
+
+/** Writes contact attributes through the relay. As an AttributeWriter it writes directly, without the outbox. */
+export class RelayClient implements AttributeWriter {
+  readonly url: string;
+  readonly #endpoint: string;
+  readonly #token: RelayToken;
+  readonly #fetch: typeof fetch | undefined;
+
+  constructor(options: RelayClientOptions) {
+    if (!options || typeof options.url !== 'string' || options.url === '') {
+      throw new TypeError('RelayClient: the `url` option is required (the relay\'s base URL).');
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(options.url);
+    } catch {
+      throw new TypeError(`RelayClient: the \`url\` option is not a URL: ${options.url}`);
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+      throw new TypeError(`RelayClient: the \`url\` option must be an http(s) URL: ${options.url}`);
+    }
+    if (typeof options.token !== 'function' && (typeof options.token !== 'string' || options.token === '')) {
+      throw new TypeError('RelayClient: the `token` option is required (the agent\'s sign-in token, or a function returning it).');
+    }
+    this.url = options.url;
+    this.#endpoint = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}${RELAY_PATH}`;
+    this.#token = options.token;
+    this.#fetch = options.fetch;
+  }
+
+  /**
+   * Merges `attributes` into the contact's stored attributes, through the relay. Validates first: a bad input
+   * never leaves the page.
+   */
+  async update(contact: ContactRef, attributes: Readonly<Attributes>, options: RelayRequestOptions = {}): Promise<void> {
+    const { instanceId, initialContactId, contactId } = contact;
+    const problems = checkUpdate({ instanceId, initialContactId, attributes, stored: options.stored });
+    if (problems.length > 0) throw validationError(problems);
+    if (typeof contactId !== 'string' || contactId === '' || contactId.length > MAX_CONTACT_ID_LENGTH) {
+      throw new AttributesError('validation', 'The id of the contact leg is missing or longer than 256 characters.');
+    }
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const token = await this.#readToken();
+    signal?.throwIfAborted();
+    let response: Response;
+    try {
+      response = await (this.#fetch ?? fetch)(this.#endpoint, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        // JSON.stringify writes every own key, an own `__proto__` included.
+        body: JSON.stringify({ InstanceId: instanceId, InitialContactId: initialContactId, ContactId: contactId, Attributes: attributes }),
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw classifyFailure({ cause: error });
+    }
+    if (response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      return;
+    }
+    throw await failureOf(response, signal);
+  }
+
+  /** AttributeWriter: one request to the relay. */
+  async write(contact: ContactRef, attributes: Readonly<Attributes>, options: WriteOptions = {}): Promise<void> {
+    options.onProgress?.({ state: 'sending' });
+    await this.update(contact, attributes, { signal: options.signal, stored: options.stored });
+  }
+
+  /** The token, from the string or the function; a token that cannot be had is an `auth` error, never a request. */
+  async #readToken(): Promise<string> {
+    let token: unknown;
+    try {
+      token = typeof this.#token === 'function' ? await this.#token() : this.#token;
+    } catch (error) {
+      const reason = error instanceof Error && error.message ? `: ${error.message}` : '.';
+      throw new AttributesError('auth', `Your sign-in token could not be read${reason}`, { cause: error });
+    }
+    if (typeof token !== 'string' || token === '') throw new AttributesError('auth', 'You are not signed in: there is no sign-in token. Sign in again.');
+    return token;
+  }
+}
+
+/** The relay's (or a gateway's) error answer as an AttributesError, by `x-amzn-errortype`, else the body's type, else the status. */
+async function failureOf(response: Response, signal: AbortSignal | undefined): Promise<AttributesError> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await response.text());
+  } catch {
+    if (signal?.aborted) throw signal.reason;
+    body = undefined;
+  }
+  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+  // restJson1: the header may carry a namespace or a URI after the name (`Name:http://...`); `__type` may be `ns#Name`.
+  const type = text(response.headers.get('x-amzn-errortype'))?.split(':')[0] ?? text(record['__type'])?.split('#').pop();
+  // Only an answer that names its error type is the relay's own: a gateway's bare 401 "Unauthorized" gets the kind's sentence.
+  return classifyFailure({ type, status: response.status, message: text(record['message']) ?? text(record['Message']) }, type ? agentReadableKinds : []);
+}
