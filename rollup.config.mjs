@@ -66,7 +66,7 @@ const relayLambda = {
 export default process.env.RELAY_ONLY ? [relayModule, relayLambda] : [
   relayModule,
   {
-    input: { 'ccp-attributes': 'src/index.ts', elements: 'components/index.ts' },
+    input: { 'ccp-attributes': 'src/index.ts', elements: 'components/index.ts', react: 'components/react.ts' },
     external: isDependency,
     plugins: [typescript(), browserResolve()],
     output: { dir: 'dist', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
