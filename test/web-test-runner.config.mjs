@@ -1,5 +1,6 @@
 // Browser tests: real Chromium (Debian's), real amazon-connect-streams, real AWS SDK, and the
-// Connect API stand-in started for the run, with the owner-checking relay in front of it (relay mode's tests). Run through `npm run test:browser` (tsx loader on).
+// Connect API stand-in started for the run with the owner-checking relay in front of it (relay mode's tests).
+// Run through `npm run test:browser` (tsx loader on).
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
