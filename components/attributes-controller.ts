@@ -2,14 +2,19 @@
  * The logic of `<ccp-attributes>`, as a Lit ReactiveController: follows the tracker's viewed contact,
  * keeps one draft per contact (so switching chats never loses edits), validates with the shared
  * validator while the agent types, keeps a running byte total (O(1) work per keystroke), and saves
- * through the plugin's write path (an AttributeWriter: the client today, the outbox later).
+ * through the plugin's write path (an AttributeWriter: the outbox, or a client).
+ *
+ * What is stored is the tracker's: a draft is built from the contact's attributes and rebuilt when they change.
+ * The write path records a landed write into the tracker (the plugin wires the outbox's `landed` event to
+ * `tracker.recordWrite`, which fires before the write's promise settles), so after a save the fields already hold
+ * what was written; this controller never records writes itself nor keeps its own copy of what is stored.
  *
  * Only types are imported from the write path: the element must not pull in the AWS SDK.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { AttributesError, isAttributesError } from '../src/errors.ts';
+import { AttributesError, isAttributesError, validationError } from '../src/errors.ts';
 import type { ContactModel, ContactTrackerLike } from '../src/tracker/types.ts';
-import { attributesFrom, checkKey, checkUpdate, checkValue, mergeAttributes, utf8Length, MAX_TOTAL_BYTES, type Attributes } from '../src/validate.ts';
+import { attributesFrom, checkKey, checkUpdate, checkValue, utf8Length, MAX_TOTAL_BYTES, type Attributes } from '../src/validate.ts';
 import type { AttributeWriter, ContactRef, WriteProgress } from '../src/writer.ts';
 import { emit } from './events.ts';
 import { readOnlyReason, type ReadOnlyReason } from './internal/read-only.ts';
@@ -379,8 +384,7 @@ export class AttributesController implements ReactiveController {
     const toWrite: Attributes = { ...detail.attributes };
     const problems = checkUpdate({ ...ref, attributes: toWrite, stored });
     if (problems.length > 0) {
-      const error = new AttributesError('validation', problems.map((problem) => problem.message).join(' '), { problems });
-      return this.#fail(draft, ref, toWrite, error);
+      return this.#fail(draft, ref, toWrite, validationError(problems));
     }
 
     draft.status = 'saving';
@@ -397,8 +401,7 @@ export class AttributesController implements ReactiveController {
     } catch (error) {
       return this.#fail(draft, ref, toWrite, toError(error));
     }
-    this.#saved(draft, toWrite);
-    this.host.tracker?.recordWrite(ref.initialContactId, toWrite);
+    this.#saved(draft);
     emit(this.host, 'ccp-attributes-saved', { contact: ref, attributes: toWrite });
   }
 
@@ -478,13 +481,18 @@ export class AttributesController implements ReactiveController {
   /** A draft for the contact's attributes, keeping the edits of `old` (the agent's work is never clobbered). */
   #build(contact: ContactModel, old: Draft | undefined): Draft {
     const stored = contact.attributes;
+    // Keys being added that are now stored with the value typed (their save landed) become ordinary fields.
+    const landed = new Map<string, MutableNewField>();
+    for (const field of old?.newFields ?? []) {
+      if (field.key !== '' && Object.hasOwn(stored, field.key) && stored[field.key] === field.value) landed.set(field.key, field);
+    }
     const fields = new Map<string, MutableField>();
     const order: string[] = [];
     const add = (key: string, spec: FieldSpec | undefined, show: boolean): void => {
       const storedValue = Object.hasOwn(stored, key) ? stored[key] : undefined;
       const previous = old?.fields.get(key);
       const field: MutableField = {
-        id: previous?.id ?? nextId++,
+        id: previous?.id ?? landed.get(key)?.id ?? nextId++,
         key,
         spec,
         stored: storedValue,
@@ -515,7 +523,7 @@ export class AttributesController implements ReactiveController {
       source: stored,
       fields,
       order,
-      newFields: old?.newFields ?? [],
+      newFields: (old?.newFields ?? []).filter((field) => landed.get(field.key) !== field),
       storedBytes,
       editBytes: 0,
       dirtyCount: 0,
@@ -609,57 +617,12 @@ export class AttributesController implements ReactiveController {
     emit(this.host, 'ccp-attributes-error', { contact, attributes, error });
   }
 
-  #saved(draft: Draft, written: Attributes): void {
-    const stored = mergeAttributes(draft.source, written);
-    // Fields now hold what was written: only edits that differ from it stay dirty.
-    for (const [key, value] of Object.entries(written)) {
-      const field = draft.fields.get(key);
-      if (!field) continue;
-      const wasDirty = isDirty(field);
-      field.stored = value;
-      field.storedBytes = utf8Length(value);
-      field.conflict = undefined;
-      const dirty = isDirty(field);
-      if (wasDirty !== dirty) draft.dirtyCount += dirty ? 1 : -1;
-      draft.editBytes -= field.bytes;
-      field.bytes = fieldBytes(field);
-      draft.editBytes += field.bytes;
-      field.problem = fieldProblem(field);
-      if (field.problem) draft.invalid.add(field.id);
-      else draft.invalid.delete(field.id);
-    }
-    const added = draft.newFields.filter((field) => Object.hasOwn(written, field.key) && written[field.key] === field.value);
-    draft.newFields = draft.newFields.filter((field) => !added.includes(field));
-    for (const field of added) {
-      draft.editBytes -= field.bytes;
-      draft.invalid.delete(field.id);
-    }
-    let storedBytes = 0;
-    for (const key in stored) storedBytes += utf8Length(key) + utf8Length(stored[key] ?? '');
-    draft.storedBytes = storedBytes;
-    draft.source = stored;
-    if (added.length > 0) {
-      // The added keys become ordinary fields (if shown), after the others.
-      const showUnknown = !this.schema || this.#unknownKeys === 'show';
-      for (const field of added) {
-        if (draft.fields.has(field.key)) continue;
-        const spec = this.schema?.byKey.get(field.key);
-        if (!spec && !showUnknown) continue;
-        draft.fields.set(field.key, {
-          id: field.id,
-          key: field.key,
-          spec,
-          stored: field.value,
-          storedBytes: utf8Length(field.value),
-          value: field.value,
-          bytes: 0,
-          problem: undefined,
-          conflict: undefined,
-        });
-        draft.order.push(field.key);
-      }
-    }
-    this.#checkNewFields(draft);
+  /**
+   * The write landed. The tracker recorded it before this runs, and its `change` rebuilt the viewed contact's draft
+   * from the stored attributes (fields hold what was written; the keys added became fields); a draft not viewed
+   * is rebuilt when the agent comes back to it.
+   */
+  #saved(draft: Draft): void {
     draft.status = 'saved';
     draft.error = undefined;
     draft.retryAt = undefined;

@@ -91,7 +91,7 @@ export class CcpAttributes extends LitElement {
   /** The contact tracker whose viewed contact is shown (a JS property). */
   @property({ attribute: false }) tracker: ContactTrackerLike | undefined;
 
-  /** The write path saves go through: an AttributesClient or the outbox (a JS property). Without it the editor is read-only. */
+  /** The write path saves go through, which records each landed write into the tracker: the plugin's outbox (a JS property). Without it the editor is read-only. */
   @property({ attribute: false }) writer: AttributeWriter | undefined;
 
   /** The field schema: a list of fields, an object keyed by attribute key, or that as JSON (the `schema` attribute). */

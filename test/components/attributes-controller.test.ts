@@ -7,7 +7,7 @@ import type { SchemaInput } from '../../components/schema.ts';
 import type { ContactTrackerLike } from '../../src/tracker/types.ts';
 import { attributesBytes, mergeAttributes, MAX_TOTAL_BYTES } from '../../src/validate.ts';
 import type { AttributeWriter } from '../../src/writer.ts';
-import { contact, fakeWriter, FakeTracker } from './fakes.ts';
+import { contact, fakeWriter, FakeTracker, FakeWriter } from './fakes.ts';
 
 class ControllerHost extends LitElement {
   tracker: ContactTrackerLike | undefined;
@@ -25,6 +25,7 @@ class ControllerHost extends LitElement {
 customElements.define('test-controller-host', ControllerHost);
 
 async function host(tracker: FakeTracker, writer: AttributeWriter | undefined = fakeWriter()): Promise<ControllerHost> {
+  if (writer instanceof FakeWriter) writer.recordInto(tracker);
   const el = document.createElement('test-controller-host') as ControllerHost;
   el.tracker = tracker;
   el.writer = writer;
@@ -74,7 +75,7 @@ describe('AttributesController', () => {
   it('does not write while a save for the contact is in flight (no double send)', async () => {
     const writer = fakeWriter();
     let finish!: () => void;
-    writer.write.returns(new Promise<void>((resolve) => (finish = resolve)));
+    writer.send.returns(new Promise<void>((resolve) => (finish = resolve)));
     const el = await host(new FakeTracker(contact({ attributes: { a: '1' } })), writer);
     const c = el.controller;
     c.setValue('a', '2');
@@ -89,7 +90,7 @@ describe('AttributesController', () => {
   it('keeps the save result with its contact when the agent switched contacts meanwhile', async () => {
     const writer = fakeWriter();
     let finish!: () => void;
-    writer.write.returns(new Promise<void>((resolve) => (finish = resolve)));
+    writer.send.returns(new Promise<void>((resolve) => (finish = resolve)));
     const tracker = new FakeTracker(contact({ contactId: 'a', attributes: { x: '1' } }), contact({ contactId: 'b', attributes: { y: '1' } }));
     const el = await host(tracker, writer);
     const c = el.controller;

@@ -8,6 +8,7 @@ import { AttributesClient } from '../../src/client.ts';
 import { createStreamsTracker } from '../../src/tracker/streams-source.ts';
 import type { ContactTracker } from '../../src/tracker/tracker.ts';
 import { MAX_TOTAL_BYTES } from '../../src/validate.ts';
+import type { AttributeWriter } from '../../src/writer.ts';
 import { requestLog, setFaults, standInConfig, storedAttributes } from '../helpers/stand-in.ts';
 import { ccpOptions, container, scenario, until } from '../tracker/helpers.ts';
 import { $, button, control, settle, text, typeInto } from './fakes.ts';
@@ -16,6 +17,8 @@ describe('<ccp-attributes> end to end (Streams + stand-in CCP + SDK + API stand-
   let tracker: ContactTracker;
   let ccp: StandInCcp;
   let client: AttributesClient;
+  /** The client as the write path, recording what lands into the tracker as the plugin's outbox wiring does. */
+  let writer: AttributeWriter;
 
   before(async () => {
     tracker = createStreamsTracker({ container: container(), initCCP: await ccpOptions() });
@@ -28,6 +31,12 @@ describe('<ccp-attributes> end to end (Streams + stand-in CCP + SDK + API stand-
       credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
       maxAttempts: 1,
     });
+    writer = {
+      async write(contact, attributes, options) {
+        await client.write(contact, attributes, options);
+        tracker.recordWrite(contact.initialContactId, attributes);
+      },
+    };
   });
 
   afterEach(async () => {
@@ -41,7 +50,7 @@ describe('<ccp-attributes> end to end (Streams + stand-in CCP + SDK + API stand-
     const id = await ccp.startChat({ attributes });
     await ccp.accept(id);
     await until(() => tracker.viewed?.contactId === id && tracker.viewed.state === 'connected', 'the chat, viewed and connected');
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${client}></ccp-attributes>`);
+    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${writer}></ccp-attributes>`);
     await settle(el);
     expect(el.contact?.contactId).to.equal(id);
     return { id, el };

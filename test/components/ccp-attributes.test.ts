@@ -6,10 +6,13 @@ import type { CcpAttributes } from '../../components/ccp-attributes.ts';
 import { CcpAttributeField } from '../../components/ccp-attribute-field.ts';
 import { AttributesError } from '../../src/errors.ts';
 import { attributesBytes, MAX_TOTAL_BYTES, mergeAttributes } from '../../src/validate.ts';
+import { createOutbox, MemoryOutboxStore } from '../../src/outbox/index.ts';
+import { recordLandedWrites } from '../../src/tagging/tagger.ts';
 import type { WriteProgress } from '../../src/writer.ts';
 import { $, $$, button, contact, control, deferred, fakeWriter, FakeTracker, row, settle, text, typeInto } from './fakes.ts';
 
 async function editor(tracker: FakeTracker | undefined, writer = fakeWriter(), extra: Partial<CcpAttributes> = {}): Promise<CcpAttributes> {
+  writer.recordInto(tracker);
   const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${writer}></ccp-attributes>`);
   Object.assign(el, extra);
   await settle(el);
@@ -157,6 +160,34 @@ describe('<ccp-attributes>', () => {
   });
 
   describe('editing and saving', () => {
+    it('a save through the real outbox, wired to the tracker as the plugin does, records the landed write once', async () => {
+      const tracker = new FakeTracker(contact({ attributes: { a: '1' } }));
+      const sent: Record<string, string>[] = [];
+      const outbox = createOutbox({
+        store: new MemoryOutboxStore(),
+        sender: async (_contact, attributes) => void sent.push({ ...attributes }),
+        locks: null,
+      });
+      const unwire = recordLandedWrites(outbox, tracker);
+      try {
+        const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${outbox}></ccp-attributes>`);
+        await settle(el);
+        await typeInto(el, control(el, 'a'), '2');
+        await el.save();
+        expect(el.status).to.equal('saved');
+        expect(sent).to.deep.equal([{ a: '2' }]);
+        expect(tracker.recordWrite.callCount, 'the landed write is recorded once').to.equal(1);
+        expect(tracker.recordWrite.firstCall.args).to.deep.equal(['c-1', { a: '2' }]);
+        expect(tracker.contacts.get('c-1')!.attributes).to.deep.equal({ a: '2' });
+        await settle(el);
+        expect(el.dirty).to.equal(false);
+        expect(control(el, 'a').value).to.equal('2');
+      } finally {
+        unwire();
+        outbox.close();
+      }
+    });
+
     it('tracks dirty state and saves only the changed keys for the initial contact id', async () => {
       const tracker = new FakeTracker(contact({ contactId: 'c-2', initialContactId: 'c-0', attributes: { a: '1', b: '2' } }));
       const writer = fakeWriter();
@@ -173,13 +204,14 @@ describe('<ccp-attributes>', () => {
       const event = await saved;
       expect(writer.write).to.have.been.calledOnce;
       const [ref, attributes, options] = writer.write.firstCall.args;
-      expect(ref).to.deep.equal({ contactId: 'c-2', initialContactId: 'c-0', instanceId: 'instance-1' });
+      expect(ref).to.deep.equal({ contactId: 'c-2', initialContactId: 'c-0', instanceId: 'instance-1', region: 'us-east-1' });
       expect(attributes).to.deep.equal({ b: 'two' });
       expect(options?.origin).to.equal('agent');
       expect(options?.stored).to.deep.equal({ a: '1', b: '2' });
       expect(event.detail.attributes).to.deep.equal({ b: 'two' });
       expect(event.bubbles && event.composed).to.equal(true);
-      expect(tracker.recordWrite).to.have.been.calledOnceWith('c-0', { b: 'two' });
+      expect(tracker.recordWrite.callCount, 'the landed write is recorded once').to.equal(1);
+      expect(tracker.recordWrite.firstCall.args).to.deep.equal(['c-0', { b: 'two' }]);
       await settle(el);
       expect(el.status).to.equal('saved');
       expect(text(el, '[part~="status"]')).to.equal('All changes saved.');
@@ -365,7 +397,7 @@ describe('<ccp-attributes>', () => {
     it('shows saving, then on failure keeps the edits, fires error, offers retry, and is accessible in both states', async () => {
       const writer = fakeWriter();
       const first = deferred();
-      writer.write.onFirstCall().returns(first.promise);
+      writer.send.onFirstCall().returns(first.promise);
       const el = await editor(new FakeTracker(contact({ attributes: { a: '1' } })), writer);
       await typeInto(el, control(el, 'a'), 'edited');
       const done = el.save();
@@ -397,7 +429,7 @@ describe('<ccp-attributes>', () => {
       const writer = fakeWriter();
       const landed = deferred();
       let report: ((progress: WriteProgress) => void) | undefined;
-      writer.write.callsFake(async (_ref, _attributes, options) => {
+      writer.send.callsFake(async (_ref, _attributes, options) => {
         report = options?.onProgress;
         return landed.promise;
       });
@@ -420,7 +452,7 @@ describe('<ccp-attributes>', () => {
 
     it('turns an unknown rejection into a network AttributesError', async () => {
       const writer = fakeWriter();
-      writer.write.rejects(new TypeError('Failed to fetch'));
+      writer.send.rejects(new TypeError('Failed to fetch'));
       const el = await editor(new FakeTracker(contact({ attributes: { a: '1' } })), writer);
       await typeInto(el, control(el, 'a'), '2');
       const errored = oneEvent(el, 'ccp-attributes-error');

@@ -1,5 +1,6 @@
 // A fake contact tracker and writer for the editor's unit tests, plus helpers to drive the element.
 import sinon from 'sinon';
+import { recordLandedWrites } from '../../src/tagging/tagger.ts';
 import type { ContactModel, ContactTrackerLike, TrackerEventMap, TrackerEventType } from '../../src/tracker/types.ts';
 import { mergeAttributes, type Attributes } from '../../src/validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions } from '../../src/writer.ts';
@@ -92,11 +93,43 @@ export class FakeTracker implements ContactTrackerLike {
   }
 }
 
-export type WriteStub = sinon.SinonStub<[ContactRef, Readonly<Attributes>, WriteOptions?], Promise<void>>;
+export type SendStub = sinon.SinonStub<[ContactRef, Readonly<Attributes>, WriteOptions?], Promise<void>>;
 
-/** A writer whose `write` is a sinon stub (resolves by default). */
-export function fakeWriter(): AttributeWriter & { write: WriteStub } {
-  return { write: sinon.stub<[ContactRef, Readonly<Attributes>, WriteOptions?], Promise<void>>().resolves() };
+type LandedListener = (event: { contact: ContactRef; attributes: Attributes }) => void;
+
+/**
+ * A writer that behaves like the plugin's outbox: `write` (a sinon spy) sends through `send` (a sinon stub that
+ * resolves by default: script it to delay or fail) and, when the send resolved, emits `landed` before the write's
+ * promise settles, as the outbox does.
+ */
+export class FakeWriter implements AttributeWriter {
+  readonly send: SendStub = sinon.stub<[ContactRef, Readonly<Attributes>, WriteOptions?], Promise<void>>().resolves();
+  readonly #landed = new Set<LandedListener>();
+  readonly #trackers = new Set<Pick<ContactTrackerLike, 'recordWrite'>>();
+
+  readonly write = sinon.spy(async (contact: ContactRef, attributes: Readonly<Attributes>, options?: WriteOptions): Promise<void> => {
+    await this.send(contact, attributes, options);
+    for (const listener of [...this.#landed]) listener({ contact, attributes: { ...attributes } });
+  });
+
+  on(_type: 'landed', listener: LandedListener): () => void {
+    this.#landed.add(listener);
+    return () => this.#landed.delete(listener);
+  }
+
+  /** Wires landed writes into a tracker as the plugin does (`recordLandedWrites`); once per tracker. */
+  recordInto(tracker: Pick<ContactTrackerLike, 'recordWrite'> | undefined): this {
+    if (tracker && !this.#trackers.has(tracker)) {
+      this.#trackers.add(tracker);
+      recordLandedWrites(this, tracker);
+    }
+    return this;
+  }
+}
+
+/** A writer like the plugin's outbox; with a tracker, wired to record what lands into it. */
+export function fakeWriter(tracker?: Pick<ContactTrackerLike, 'recordWrite'>): FakeWriter {
+  return new FakeWriter().recordInto(tracker);
 }
 
 /** A promise with its resolve/reject functions. */
