@@ -1,6 +1,7 @@
 /**
  * The drop-in script's setup, loaded after the editor painted: reads the data-* configuration,
- * assembles the plugin (tracker, outbox, tagging; the AWS SDK loads on first use) and wires the editors.
+ * assembles the plugin (tracker, outbox, tagging) and wires the editors. In direct mode the AWS SDK loads on first
+ * use; in relay mode (data-relay-url) it never loads: the relay client is a few hundred bytes of fetch.
  */
 import type { CcpAttributes as CcpAttributesElement } from './ccp-attributes.ts';
 import { checkRules, DropInConfigError, readDropInConfig, type DropInConfig } from '../src/drop-in-config.ts';
@@ -24,8 +25,9 @@ async function loginToken(source: { function: string } | { storage: string }): P
 }
 
 async function pluginOptions(config: DropInConfig): Promise<CcpAttributesPluginOptions> {
-  const { cognitoCredentials } = await import('../src/client.ts');
-  const { cognito } = config;
+  const { cognito, relay } = config;
+  // Only direct mode needs the signed client's Cognito half (it loads the SDK on first use).
+  const cognitoCredentials = cognito ? (await import('../src/client.ts')).cognitoCredentials : undefined;
   let rules = config.rules;
   if (config.rulesUrl !== undefined) {
     const problem = (message: string): DropInConfigError => new DropInConfigError([{ attribute: 'data-rules-url', message: `${config.rulesUrl} ${message}` }]);
@@ -44,7 +46,8 @@ async function pluginOptions(config: DropInConfig): Promise<CcpAttributesPluginO
     region: config.region,
     endpoint: config.endpoint,
     instanceId: config.instanceId,
-    credentials: cognito
+    relay: relay ? { url: relay.url, token: () => loginToken(relay.token) } : undefined,
+    credentials: cognito && cognitoCredentials
       ? cognitoCredentials({
           identityPoolId: cognito.identityPoolId,
           logins: { [cognito.loginProvider]: () => loginToken(cognito.token) },

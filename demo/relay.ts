@@ -4,6 +4,7 @@
  * from the id token's `custom:connect_user_id`, and calls the stand-in with the stand-in's demo credentials.
  */
 import { ConnectClient } from '@aws-sdk/client-connect';
+import type { Plugin } from '@web/dev-server-core';
 import type { ConnectApiHandle } from './connect-api/server.ts';
 import { DEFAULT_ACCOUNT, DEFAULT_INSTANCE_ID } from './ccp/scenario.ts';
 import { resolveRelayConfig, startRelayServer, type AuditRecord, type RelayServer } from '../src/relay/index.ts';
@@ -41,4 +42,16 @@ export function startStandInRelay(api: ConnectApiHandle, options: StandInRelayOp
 /** The loopback origins a dev server on `port` is reached at. */
 export function loopbackOrigins(port: number): string[] {
   return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+}
+
+/** Tells pages where the relay listens: `GET /__relay` -> `{url}` (404 before it started). */
+export function relayLocation(url: () => string | undefined): Plugin {
+  return {
+    name: 'relay-location',
+    serve(context) {
+      if (context.path !== '/__relay') return undefined;
+      const relay = url();
+      return relay ? { body: JSON.stringify({ url: relay }), type: 'json' } : undefined;
+    },
+  };
 }

@@ -11,10 +11,11 @@ export const DROP_IN_ATTRIBUTES = {
   'ccp-container': 'CSS selector of the element that receives the CCP iframe (default: a new element after the script).',
   region: 'AWS region of the Amazon Connect instance (default: read from the agent\'s ARN).',
   'instance-id': 'Amazon Connect instance id, when it cannot be read from the ARNs Streams gives.',
-  endpoint: 'Another Amazon Connect endpoint: your own proxy, or the local stand-in.',
-  'identity-pool-id': 'Cognito identity pool id (region:uuid), for the credentials.',
+  endpoint: 'Another Amazon Connect endpoint: your own proxy, or the local stand-in (direct mode).',
+  'relay-url': 'Relay mode: URL of the owner-checking relay; writes go there with the login token, and the AWS SDK is never loaded.',
+  'identity-pool-id': 'Direct mode: Cognito identity pool id (region:uuid), for the credentials.',
   'login-provider': 'The identity pool\'s login provider name, e.g. cognito-idp.<region>.amazonaws.com/<user pool id>.',
-  'login-token-function': 'Name of a global function that returns (a promise of) the login token.',
+  'login-token-function': 'Name of a global function that returns (a promise of) the login token (a fresh one when it expires).',
   'login-token-storage': 'Key in sessionStorage (then localStorage) that holds the login token.',
   'cognito-endpoint': 'Another Cognito Identity endpoint (the local stand-in).',
   rules: 'Tagging rules as inline JSON (a list of rules).',
@@ -35,6 +36,8 @@ export interface DropInConfig {
   instanceId: string | undefined;
   endpoint: string | undefined;
   cognito: (Omit<CognitoCredentialsOptions, 'logins'> & { loginProvider: string; token: TokenSource }) | undefined;
+  /** Relay mode: the relay's URL and where the agent's token comes from. */
+  relay: { url: string; token: TokenSource } | undefined;
   rules: unknown;
   rulesUrl: string | undefined;
   target: string | undefined;
@@ -103,27 +106,42 @@ export function readDropInConfig(dataset: DOMStringMap, base: string): DropInCon
   const tokenFunction = text('login-token-function');
   const tokenStorage = text('login-token-storage');
   const cognitoEndpoint = url('cognito-endpoint');
-  if (identityPoolId !== undefined) {
+  const relayUrl = url('relay-url');
+  const tokenSource = (): TokenSource | undefined => {
+    if ((tokenFunction === undefined) === (tokenStorage === undefined)) {
+      problems.push({ attribute: 'data-login-token-function', message: 'give exactly one of data-login-token-function and data-login-token-storage.' });
+      return undefined;
+    }
+    return tokenFunction !== undefined ? { function: tokenFunction } : { storage: tokenStorage ?? '' };
+  };
+  let relay: DropInConfig['relay'];
+  // Relay mode is chosen by the attribute being there, even when its URL is wrong (that problem is reported above).
+  if (text('relay-url') !== undefined) {
+    if (identityPoolId !== undefined) problems.push({ attribute: 'data-relay-url', message: 'give data-relay-url (relay mode) or data-identity-pool-id (direct mode), not both.' });
+    for (const name of ['login-provider', 'cognito-endpoint', 'endpoint'] as const) {
+      if (text(name) !== undefined) problems.push({ attribute: `data-${name}`, message: 'is for direct mode; with data-relay-url the relay calls Amazon Connect.' });
+    }
+    const token = tokenSource();
+    if (token && relayUrl !== undefined) relay = { url: relayUrl, token };
+  } else if (identityPoolId !== undefined) {
     if (!/^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f-]+$/.test(identityPoolId)) {
       problems.push({ attribute: 'data-identity-pool-id', message: `${JSON.stringify(identityPoolId)} is not an identity pool id (region:uuid).` });
     }
     if (loginProvider === undefined) {
       problems.push({ attribute: 'data-login-provider', message: 'is required with data-identity-pool-id (unauthenticated identities are not supported).' });
     }
-    if ((tokenFunction === undefined) === (tokenStorage === undefined)) {
-      problems.push({ attribute: 'data-login-token-function', message: 'give exactly one of data-login-token-function and data-login-token-storage.' });
-    }
-    if (loginProvider !== undefined) {
+    const token = tokenSource();
+    if (loginProvider !== undefined && token) {
       cognito = {
         identityPoolId,
         loginProvider,
-        token: tokenFunction !== undefined ? { function: tokenFunction } : { storage: tokenStorage ?? '' },
+        token,
         ...(cognitoEndpoint === undefined ? {} : { endpoint: cognitoEndpoint }),
       };
     }
   } else {
     for (const name of ['login-provider', 'login-token-function', 'login-token-storage', 'cognito-endpoint'] as const) {
-      if (text(name) !== undefined) problems.push({ attribute: `data-${name}`, message: 'needs data-identity-pool-id.' });
+      if (text(name) !== undefined) problems.push({ attribute: `data-${name}`, message: name === 'login-token-function' || name === 'login-token-storage' ? 'needs data-relay-url or data-identity-pool-id.' : 'needs data-identity-pool-id.' });
     }
   }
 
@@ -162,6 +180,7 @@ export function readDropInConfig(dataset: DOMStringMap, base: string): DropInCon
     instanceId: text('instance-id'),
     endpoint,
     cognito,
+    relay,
     rules,
     rulesUrl,
     target: text('target'),

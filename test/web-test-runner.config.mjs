@@ -1,14 +1,17 @@
 // Browser tests: real Chromium (Debian's), real amazon-connect-streams, real AWS SDK, and the
-// Connect API stand-in started for the run. Run through `npm run test:browser` (tsx loader on).
+// Connect API stand-in started for the run with the owner-checking relay in front of it (relay mode's tests).
+// Run through `npm run test:browser` (tsx loader on).
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { findChromium, chromiumArgs } from './chromium.ts';
 import { startConnectApi } from '../demo/connect-api/server.ts';
 import { bundledSdk, standInLocation } from '../demo/dev-plugins.ts';
+import { loopbackOrigins, relayLocation, startStandInRelay } from '../demo/relay.ts';
 import { bundledReact } from './helpers/bundled-react.ts';
 
 let api;
+let relay;
 
 export default {
   rootDir: fileURLToPath(new URL('..', import.meta.url)),
@@ -21,14 +24,17 @@ export default {
   plugins: [
     {
       name: 'connect-api-stand-in',
-      async serverStart() {
+      async serverStart({ config }) {
         api = await startConnectApi({ port: 0 });
+        relay = await startStandInRelay(api, { allowedOrigins: loopbackOrigins(config.port) });
       },
       async serverStop() {
+        await relay?.close();
         await api?.close();
       },
     },
     standInLocation(() => api.url),
+    relayLocation(() => relay?.url),
     bundledSdk(),
     bundledReact(),
     esbuildPlugin({ ts: true, json: true, tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)), target: 'es2022' }),

@@ -54,6 +54,16 @@ describe('readDropInConfig', () => {
     expect(readDropInConfig({}, base)).to.deep.include({ ccpUrl: undefined, cognito: undefined, rules: undefined });
   });
 
+  it('reads relay mode: the relay URL resolved against the page and the login token source, no Cognito', () => {
+    const config = readDropInConfig({ relayUrl: '/relay/', loginTokenFunction: 'agentToken', region: 'eu-west-2' }, base);
+    expect(config.relay).to.deep.equal({ url: 'https://agents.example.com/relay/', token: { function: 'agentToken' } });
+    expect(config.cognito).to.equal(undefined);
+    expect(readDropInConfig({ relayUrl: 'https://relay.example.com', loginTokenStorage: 'idToken' }, base).relay).to.deep.equal({
+      url: 'https://relay.example.com/',
+      token: { storage: 'idToken' },
+    });
+  });
+
   it('parses inline rules', () => {
     expect(readDropInConfig({ rules: '[{"on":"connected","set":{"a":"b"}}]' }, base).rules).to.deep.equal([{ on: 'connected', set: { a: 'b' } }]);
   });
@@ -65,6 +75,11 @@ describe('readDropInConfig', () => {
     ['a pool without a login provider or token source', { identityPoolId: 'us-east-1:abc' }, ['data-login-provider', 'data-login-token-function']],
     ['both token sources', { identityPoolId: 'us-east-1:abc', loginProvider: 'p', loginTokenFunction: 'f', loginTokenStorage: 's' }, ['data-login-token-function']],
     ['login settings without a pool', { loginProvider: 'p', cognitoEndpoint: 'http://127.0.0.1:1' }, ['data-login-provider', 'data-cognito-endpoint']],
+    ['a relay without a token source', { relayUrl: 'https://relay.example.com' }, ['data-login-token-function']],
+    ['a relay and an identity pool', { relayUrl: 'https://relay.example.com', identityPoolId: 'us-east-1:abc', loginProvider: 'p', loginTokenFunction: 'f' }, ['data-relay-url', 'data-login-provider']],
+    ['direct-mode endpoints with a relay', { relayUrl: 'https://relay.example.com', loginTokenFunction: 'f', endpoint: 'https://x.example.com', cognitoEndpoint: 'https://y.example.com' }, ['data-cognito-endpoint', 'data-endpoint']],
+    ['a relay URL that is not one', { relayUrl: 'http://', loginTokenFunction: 'f' }, ['data-relay-url']],
+    ['a token source without a relay or a pool', { loginTokenStorage: 's' }, ['data-login-token-storage']],
     ['rules that are not JSON', { rules: '[{on: connected}]' }, ['data-rules']],
     ['JSON rules that are not valid rules', { rules: '[{"on":"hung-up","set":{"a":"b"}}]' }, ['data-rules']],
     ['inline rules and a rules URL', { rules: '[]', rulesUrl: 'r.json' }, ['data-rules-url']],
