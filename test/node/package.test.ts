@@ -23,14 +23,14 @@ describe('the npm package', () => {
     project = join(work, 'project');
     execFileSync('mkdir', ['-p', project]);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, tarball), 'amazon-connect-streams', 'typescript'], project);
+    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, tarball), 'amazon-connect-streams', 'typescript', 'react', '@types/react'], project);
   });
 
   after(() => { if (!process.env['KEEP']) rmSync(work, { recursive: true, force: true }); });
 
   it('ships the builds, the types and the element manifest, and nothing else', () => {
     const installed = join(project, 'node_modules', 'ccp-attributes');
-    for (const file of ['dist/ccp-attributes.js', 'dist/elements.js', 'dist/drop-in/ccp-attributes.js', 'dist/types/src/index.d.ts', 'dist/types/components/index.d.ts', 'custom-elements.json']) {
+    for (const file of ['dist/ccp-attributes.js', 'dist/elements.js', 'dist/react.js', 'dist/drop-in/ccp-attributes.js', 'dist/types/src/index.d.ts', 'dist/types/components/index.d.ts', 'dist/types/components/react.d.ts', 'custom-elements.json']) {
       assert.ok(existsSync(join(installed, file)), `${file} is missing from the package`);
     }
     for (const folder of ['src', 'components', 'test', 'demo', 'dist/types/test', 'dist/types/demo']) {
@@ -52,7 +52,7 @@ describe('the npm package', () => {
     assert.deepEqual(JSON.parse(output), { problem: 'charset', client: 'function', rules: 1 });
   });
 
-  it('type-checks a consumer of both entries', () => {
+  it('type-checks a consumer of the entries, and a React (TSX) consumer of ccp-attributes/react', () => {
     writeFileSync(
       join(project, 'consumer.ts'),
       `import { AttributesClient, type ContactModel, createCcpAttributes } from 'ccp-attributes';
@@ -63,8 +63,31 @@ export const used: [AttributesClient, CcpAttributes, ContactModel | undefined, t
 `,
     );
     writeFileSync(
+      join(project, 'consumer-react.tsx'),
+      `import { useRef } from 'react';
+import type { AttributeWriter, ContactTrackerLike } from 'ccp-attributes';
+import { CcpAttributesComponent, type CcpAttributes, type ErrorDetail } from 'ccp-attributes/react';
+export function Panel(props: { tracker: ContactTrackerLike; writer: AttributeWriter; onFailure: (detail: ErrorDetail) => void }) {
+  const ref = useRef<CcpAttributes>(null);
+  return (
+    <CcpAttributesComponent
+      ref={ref}
+      tracker={props.tracker}
+      writer={props.writer}
+      schema={[{ key: 'topic', label: 'Topic' }]}
+      theme="dark"
+      className="attributes"
+      onBeforeSave={(event) => { if (event.detail.attributes['topic'] === '') event.preventDefault(); }}
+      onSaved={(event) => console.log(event.detail.contact.initialContactId, ref.current?.status)}
+      onError={(event) => props.onFailure(event.detail)}
+    />
+  );
+}
+`,
+    );
+    writeFileSync(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2023', 'dom', 'dom.iterable'], skipLibCheck: true, types: [] }, files: ['consumer.ts'] }),
+      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2023', 'dom', 'dom.iterable'], jsx: 'react-jsx', skipLibCheck: true, types: [] }, files: ['consumer.ts', 'consumer-react.tsx'] }),
     );
     try {
       execFileSync(join(project, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
