@@ -1,6 +1,6 @@
 /**
  * The logic of `<ccp-attributes>`, as a Lit ReactiveController: follows the tracker's viewed contact,
- * keeps one draft per contact (so switching chats never loses edits), validates with the shared
+ * keeps one draft per contact while the tracker has it (so switching chats never loses edits), validates with the shared
  * validator while the agent types, keeps a running byte total (O(1) work per keystroke), and saves
  * through the plugin's write path (an AttributeWriter: the outbox, or a client).
  *
@@ -149,6 +149,8 @@ export class AttributesController implements ReactiveController {
   structureVersion = 0;
 
   #drafts = new Map<string, Draft>();
+  /** Drafts whose save is in flight: kept until it settles, even when their contact is gone. */
+  #saving = new Set<Draft>();
   #tracker: ContactTrackerLike | undefined;
   #unsubscribe: (() => void) | undefined;
   #schemaInput: SchemaInput | undefined;
@@ -182,6 +184,11 @@ export class AttributesController implements ReactiveController {
 
   get #draft(): Draft | undefined {
     return this.contact ? this.#drafts.get(this.contact.contactId) : undefined;
+  }
+
+  /** Drafts held: one per contact the tracker has, plus any whose save is still in flight. */
+  get draftCount(): number {
+    return this.#drafts.size;
   }
 
   /** Why nothing can be saved now, or undefined when the agent can edit. */
@@ -392,6 +399,7 @@ export class AttributesController implements ReactiveController {
     draft.error = undefined;
     draft.retryAt = undefined;
     this.host.requestUpdate();
+    this.#saving.add(draft);
     try {
       await writer.write(ref, toWrite, {
         origin: 'agent',
@@ -399,10 +407,15 @@ export class AttributesController implements ReactiveController {
         onProgress: (progress) => this.#progress(draft, progress),
       });
     } catch (error) {
-      return this.#fail(draft, ref, toWrite, toError(error));
+      this.#saving.delete(draft);
+      this.#fail(draft, ref, toWrite, toError(error));
+      this.#prune();
+      return;
     }
+    this.#saving.delete(draft);
     this.#saved(draft);
     emit(this.host, 'ccp-attributes-saved', { contact: ref, attributes: toWrite });
+    this.#prune();
   }
 
   // ---- internals ---------------------------------------------------------------------------
@@ -448,13 +461,7 @@ export class AttributesController implements ReactiveController {
     const previous = this.contact;
     this.contact = contact;
     if (previous?.contactId !== contact?.contactId) this.lastProblem = undefined;
-    if (tracker) {
-      for (const [id, draft] of this.#drafts) {
-        if (!tracker.contacts.has(id) && id !== contact?.contactId && draft.status !== 'saving' && draft.dirtyCount === 0 && draft.newFields.length === 0) {
-          this.#drafts.delete(id);
-        }
-      }
-    }
+    this.#prune();
     if (!contact) {
       if (previous) this.structureVersion++;
       return;
@@ -475,6 +482,28 @@ export class AttributesController implements ReactiveController {
     }
     if (previous?.contactId !== contact.contactId || previous.monitoring !== contact.monitoring || previous.ended !== contact.ended) {
       this.structureVersion++;
+    }
+  }
+
+  /**
+   * Drops the drafts of contacts the tracker no longer has, so a long shift of chats does not grow the editor's
+   * memory. A contact leaves the tracker when it is destroyed (in Streams: the agent closed it after contact work);
+   * the editor can then neither show nor save its draft, so its unsaved edits go too, reported on the console. While
+   * the contact exists its edits are kept, viewed or not. A draft whose save is in flight stays until the save
+   * settled. Runs on every change of the tracker, when the element is attached again, and after each save.
+   */
+  #prune(): void {
+    const tracker = this.#tracker;
+    if (!tracker || this.#drafts.size === 0) return;
+    const contacts = tracker.contacts;
+    for (const [id, draft] of this.#drafts) {
+      if (contacts.has(id) || id === this.contact?.contactId || this.#saving.has(draft)) continue;
+      this.#drafts.delete(id);
+      let unsaved = draft.dirtyCount;
+      for (const field of draft.newFields) if (field.key !== '' || field.value !== '') unsaved++;
+      if (unsaved > 0) {
+        console.warn(`<ccp-attributes>: contact ${id} is gone; its ${unsaved} unsaved change${unsaved === 1 ? ' was' : 's were'} discarded.`);
+      }
     }
   }
 

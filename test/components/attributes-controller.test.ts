@@ -198,3 +198,77 @@ describe('AttributesController: keys named like Object.prototype members', () =>
     expect(Object.entries(writer.write.secondCall.args[1])).to.deep.equal([['constructor', 'c1'], ['toString', 't1']]);
   });
 });
+
+describe('AttributesController: drafts of contacts that are gone', () => {
+  afterEach(() => sinon.restore());
+
+  it('a long shift of destroyed chats leaves no draft behind, whatever state each was left in; live contacts keep their edits', async () => {
+    const warn = sinon.stub(console, 'warn');
+    const keep = contact({ contactId: 'voice-1', attributes: { a: '1' } });
+    const tracker = new FakeTracker(keep);
+    const writer = fakeWriter();
+    const el = await host(tracker, writer);
+    const c = el.controller;
+    c.setValue('a', 'unsaved, contact still open');
+    let inFlight: (() => void) | undefined;
+    let saving: Promise<void> | undefined;
+    for (let i = 0; i < 60; i++) {
+      const id = `chat-${i}`;
+      tracker.add(contact({ contactId: id, channel: 'chat', attributes: { note: '' } }));
+      tracker.view(id);
+      switch (i % 5) {
+        case 0: // viewed only
+          break;
+        case 1: // unsaved edit
+          c.setValue('note', `edit ${i}`);
+          break;
+        case 2: // a blank key being added
+          c.addField();
+          break;
+        case 3: // a failed save, edits kept
+          writer.send.onCall(writer.send.callCount).rejects(new Error('offline'));
+          c.setValue('note', `failed ${i}`);
+          await c.save();
+          expect(c.status).to.equal('failed');
+          break;
+        case 4: // saved
+          c.setValue('note', `saved ${i}`);
+          await c.save();
+          expect(c.status).to.equal('saved');
+          break;
+      }
+      if (i === 31) {
+        // A save in flight when its chat is destroyed: its draft goes once the save settled.
+        writer.send.onCall(writer.send.callCount).returns(new Promise<void>((resolve) => (inFlight = resolve)));
+        c.setValue('note', 'in flight');
+        saving = c.save();
+      }
+      tracker.remove(id);
+    }
+    tracker.view('voice-1');
+    expect(c.draftCount, 'the live contact and the chat whose save is in flight').to.equal(2);
+    inFlight!();
+    await saving;
+    expect(c.draftCount, 'only the live contact').to.equal(1);
+    expect(c.field('a')?.value).to.equal('unsaved, contact still open');
+    expect(c.dirty).to.equal(true);
+    expect(warn.callCount, 'each discarded unsaved edit is reported').to.be.greaterThan(0);
+  });
+
+  it('drops the drafts of contacts destroyed while the element was detached, when it is attached again', async () => {
+    sinon.stub(console, 'warn');
+    const tracker = new FakeTracker(contact({ contactId: 'x', attributes: { a: '1' } }), contact({ contactId: 'y', attributes: { b: '2' } }));
+    const el = await host(tracker);
+    const c = el.controller;
+    c.setValue('a', 'edited');
+    tracker.view('y');
+    c.setValue('b', 'edited too');
+    expect(c.draftCount).to.equal(2);
+    const parent = el.parentElement!;
+    el.remove();
+    tracker.remove('x');
+    parent.append(el);
+    expect(c.draftCount).to.equal(1);
+    expect(c.field('b')?.value).to.equal('edited too');
+  });
+});
