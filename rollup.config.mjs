@@ -1,6 +1,6 @@
-// Two builds: the npm module (ES modules with bare imports, for bundler users) and the drop-in
-// script (everything bundled and minified; Lit + the element load first, the rest and the AWS SDK
-// arrive as lazy chunks). Types come from `tsc` (see package.json "build").
+// The builds: the npm module (ES modules with bare imports, for bundler users), the drop-in script and the agent
+// workspace app (everything bundled and minified; Lit + the element load first, the rest and the AWS SDK arrive as
+// lazy chunks), and the relay (Node). Types come from `tsc` (see package.json "build").
 import { existsSync, readFileSync } from 'node:fs';
 import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
@@ -63,10 +63,29 @@ const relayLambda = {
   output: { dir: 'dist/relay-lambda', format: 'es', entryFileNames: '[name].mjs', inlineDynamicImports: true, sourcemap: true },
 };
 
+/**
+ * The agent workspace app's page: components/workspace-app.html emitted as dist/workspace/index.html, its script
+ * tag pointing at the built entry.
+ */
+function workspacePage() {
+  const template = 'components/workspace-app.html';
+  return {
+    name: 'workspace-app-page',
+    buildStart() {
+      this.addWatchFile(template);
+    },
+    generateBundle() {
+      const source = readFileSync(template, 'utf8').replace('src="./workspace-app.ts"', 'src="./index.js"');
+      if (!source.includes('src="./index.js"')) this.error(`${template} has no <script src="./workspace-app.ts">`);
+      this.emitFile({ type: 'asset', fileName: 'index.html', source });
+    },
+  };
+}
+
 export default process.env.RELAY_ONLY ? [relayModule, relayLambda] : [
   relayModule,
   {
-    input: { 'ccp-attributes': 'src/index.ts', elements: 'components/index.ts', react: 'components/react.ts' },
+    input: { 'ccp-attributes': 'src/index.ts', elements: 'components/index.ts', workspace: 'src/workspace.ts', react: 'components/react.ts' },
     external: isDependency,
     plugins: [typescript(), browserResolve()],
     output: { dir: 'dist', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
@@ -76,5 +95,11 @@ export default process.env.RELAY_ONLY ? [relayModule, relayLambda] : [
     external: ['amazon-connect-streams'],
     plugins: [typescript(), browserFieldExtensions(), browserResolve(), commonjs(), json(), terser({ format: { comments: false } })],
     output: { dir: 'dist/drop-in', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+  },
+  {
+    // The agent workspace app: bundled like the drop-in, with no Streams at all (the workspace runs the CCP).
+    input: { index: 'components/workspace-app.ts' },
+    plugins: [typescript(), browserFieldExtensions(), browserResolve(), commonjs(), json(), terser({ format: { comments: false } }), workspacePage()],
+    output: { dir: 'dist/workspace', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
   },
 ];

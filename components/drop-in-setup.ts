@@ -24,7 +24,8 @@ async function loginToken(source: { function: string } | { storage: string }): P
   return token;
 }
 
-async function pluginOptions(config: DropInConfig): Promise<CcpAttributesPluginOptions> {
+/** The plugin options a checked configuration asks for (fetches `rulesUrl`; the Streams part only with `ccpUrl`). */
+export async function pluginOptions(config: DropInConfig): Promise<CcpAttributesPluginOptions> {
   const { cognito, relay } = config;
   // Only direct mode needs the signed client's Cognito half (it loads the SDK on first use).
   const cognitoCredentials = cognito ? (await import('../src/client.ts')).cognitoCredentials : undefined;

@@ -49,13 +49,30 @@ export function bundledSdk(): Plugin {
   };
 }
 
-/** Tells pages where the Connect API stand-in listens: `GET /__standin` -> `{url}`. */
+/**
+ * Where the demo's configuration expects the Connect API stand-in: `npm start`'s default. demo/drop-in.html and
+ * demo/workspace/app.html write it literally, as a real page writes its real endpoints.
+ */
+export const DEMO_API_URL = 'http://127.0.0.1:8787';
+
+/** The demo files that write DEMO_API_URL literally. */
+const DEMO_CONFIG_PATHS = new Set(['/demo/drop-in.html', '/demo/workspace/app.html']);
+
+/**
+ * Tells pages where the Connect API stand-in listens: `GET /__standin` -> `{url}`; and when it listens elsewhere than
+ * DEMO_API_URL (another --api-port, a free port in the tests), serves the demo's configuration files with its address.
+ */
 export function standInLocation(url: () => string): Plugin {
   return {
     name: 'connect-api-stand-in-location',
     serve(context) {
       if (context.path !== '/__standin') return undefined;
       return { body: JSON.stringify({ url: url() }), type: 'json' };
+    },
+    transform(context) {
+      if (!DEMO_CONFIG_PATHS.has(context.path) || typeof context.body !== 'string') return undefined;
+      const actual = url();
+      return actual === DEMO_API_URL ? undefined : { body: context.body.split(DEMO_API_URL).join(actual) };
     },
   };
 }

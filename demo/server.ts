@@ -4,7 +4,6 @@
  */
 import { fileURLToPath } from 'node:url';
 import { startDevServer } from '@web/dev-server';
-import type { Plugin } from '@web/dev-server-core';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { startConnectApi, type ConnectApiHandle, type ConnectApiOptions } from './connect-api/server.ts';
 import { bundledSdk, standInLocation } from './dev-plugins.ts';
@@ -29,26 +28,7 @@ export interface DemoHandle {
   stop(): Promise<void>;
 }
 
-/**
- * Where demo/drop-in.html expects the Connect API stand-in: `npm start`'s default. The page writes it literally in
- * its data-* attributes, as a real page writes its real endpoints; when the stand-in listens elsewhere (another
- * --api-port, or a free port in the tests) the server rewrites this text in that page only.
- */
-export const DROP_IN_DEFAULT_API_URL = 'http://127.0.0.1:8787';
-
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
-
-/** Serves demo/drop-in.html with the stand-in's real address in place of DROP_IN_DEFAULT_API_URL. */
-function dropInApiAddress(url: () => string): Plugin {
-  return {
-    name: 'drop-in-demo-api-address',
-    transform(context) {
-      if (context.path !== '/demo/drop-in.html' || typeof context.body !== 'string') return undefined;
-      const actual = url();
-      return actual === DROP_IN_DEFAULT_API_URL ? undefined : { body: context.body.split(DROP_IN_DEFAULT_API_URL).join(actual) };
-    },
-  };
-}
 
 /** Starts the Connect API stand-in and the dev server; resolves once both listen. */
 export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> {
@@ -63,7 +43,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
         nodeResolve: { browser: true, exportConditions: ['browser'] },
         plugins: [
           standInLocation(() => api.url),
-          dropInApiAddress(() => api.url),
           bundledSdk(),
           esbuildPlugin({ ts: true, json: true, tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)), target: 'es2022' }),
         ],

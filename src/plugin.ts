@@ -11,7 +11,7 @@ import { AttributesError } from './errors.ts';
 import { RelayClient, type RelayToken } from './relay-client.ts';
 import { createOutbox, openIdbOutboxStore, type Outbox, type OutboxOptions, type OutboxSender } from './outbox/index.ts';
 import { createTagger, recordLandedWrites, type Tagger, type TaggerOptions } from './tagging/index.ts';
-import { createStreamsTracker, type ContactTracker, type StreamsTrackerOptions } from './tracker/index.ts';
+import { ContactTracker, createStreamsTracker, type ContactSource, type StreamsTrackerOptions } from './tracker/index.ts';
 import type { Attributes } from './validate.ts';
 import type { WriteOptions } from './writer.ts';
 
@@ -40,8 +40,13 @@ export interface CcpAttributesPluginOptions {
   endpoint?: string | undefined;
   /** The Amazon Connect instance id, when the ARNs Streams gives do not contain it. */
   instanceId?: string | undefined;
-  /** How to find or create the CCP (see `createStreamsTracker`). */
+  /** How to find or create the CCP (see `createStreamsTracker`); ignored with `source`. */
   tracker?: StreamsTrackerOptions;
+  /**
+   * Another host of contacts than Streams, e.g. `new WorkspaceContactSource()` in an agent workspace app
+   * (`ccp-attributes/workspace`). The plugin starts it, and stops it on `dispose()`.
+   */
+  source?: ContactSource | undefined;
   /** Tagging rules (JSON-compatible objects, or rules with function values). */
   rules?: TaggerOptions['rules'];
   /** Outbox settings; by default an IndexedDB store named `ccp-attributes-outbox`. */
@@ -73,7 +78,8 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
   if (credentials && relay) throw new TypeError('createCcpAttributes: give `credentials` (direct mode) or `relay` (relay mode), not both.');
   // Checked before the tracker subscribes to Streams, so a bad relay URL or token leaves nothing to undo.
   const sender = relay ? relaySender(relay) : credentials ? clientSender(credentials, options) : undefined;
-  const tracker = createStreamsTracker({ instanceId: options.instanceId, region: options.region, ...options.tracker });
+  const instance = { instanceId: options.instanceId, region: options.region };
+  const tracker = options.source ? new ContactTracker(options.source, instance) : createStreamsTracker({ ...instance, ...options.tracker });
   let outbox: Outbox | undefined;
   let tagger: Tagger | undefined;
   const cleanup: (() => void)[] = [];

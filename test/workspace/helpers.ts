@@ -5,6 +5,9 @@ import type { AttributesError } from '../../src/errors.ts';
 import type { ContactTracker } from '../../src/tracker/tracker.ts';
 import type { ContactEventType } from '../../src/tracker/types.ts';
 import type { WorkspaceContactSource } from '../../src/tracker/workspace-source.ts';
+import type { WorkspaceAttributesPlugin } from '../../src/workspace.ts';
+import type { CcpAttributes } from '../../components/ccp-attributes.ts';
+import type { DropInApi } from '../../components/drop-in.ts';
 import { standInConfig } from '../helpers/stand-in.ts';
 
 /** Every lifecycle event type, to record them all. */
@@ -78,4 +81,21 @@ export async function runApp(host: StandInWorkspace | undefined, options: AppOpt
       iframe.remove();
     },
   };
+}
+
+/** The app page's plugin and editor (components/workspace-app.ts; objects of the iframe's realm). */
+export interface AppPage {
+  plugin: WorkspaceAttributesPlugin;
+  tracker: ContactTracker;
+  source: WorkspaceContactSource;
+  editor: CcpAttributes;
+}
+
+/** Waits until the app page in `iframe` assembled its plugin (its `window.ccpAttributes.ready`). */
+export async function appPageIn(iframe: HTMLIFrameElement, timeoutMs = 10_000): Promise<AppPage> {
+  const api = await until(() => (iframe.contentWindow as (Window & { ccpAttributes?: DropInApi }) | null)?.ccpAttributes, 'the app page', timeoutMs);
+  const plugin = (await api.ready) as WorkspaceAttributesPlugin;
+  const editor = iframe.contentDocument?.querySelector('ccp-attributes');
+  if (!editor) throw new Error('the app page has no <ccp-attributes>');
+  return { plugin, tracker: plugin.tracker as ContactTracker, source: plugin.source, editor };
 }

@@ -1,13 +1,11 @@
 // The stand-in workspace page (demo/workspace/index.html) as a person uses it: its controls make contacts happen,
-// it opens the demo app once per contact (each in its contact's scope, the one in front started) or once in the
+// it opens the app page once per contact (each in its contact's scope, the one in front started) or once in the
 // idle scope, and closes an app when its contact is cleared. The apps run the real SDK and the real editor.
 import { expect } from '@open-wc/testing';
-import type { WorkspaceDemoApp } from '../../demo/workspace/app.ts';
 import type { StandInWorkspace } from '../../demo/workspace/host.ts';
-import { until } from './helpers.ts';
+import { appPageIn, until } from './helpers.ts';
 
 type DemoWindow = Window & { standInWorkspace?: StandInWorkspace };
-type AppWindow = Window & { workspaceDemoApp?: WorkspaceDemoApp };
 
 describe('stand-in workspace page', () => {
   let frame: HTMLIFrameElement;
@@ -19,7 +17,6 @@ describe('stand-in workspace page', () => {
     found.click();
   };
   const appFrames = (): HTMLIFrameElement[] => [...page.querySelectorAll<HTMLIFrameElement>('#apps iframe')];
-  const appOf = (iframe: HTMLIFrameElement): WorkspaceDemoApp | undefined => (iframe.contentWindow as AppWindow | null)?.workspaceDemoApp;
   const rowOf = (contactId: string): HTMLTableRowElement | undefined =>
     [...page.querySelectorAll<HTMLTableRowElement>('#scenario tbody tr')].find((row) => row.textContent?.includes(contactId));
 
@@ -39,7 +36,7 @@ describe('stand-in workspace page', () => {
     click('Ring a call');
     const id = await until(() => workspace.contacts()[0]?.contactId, 'the call');
     const iframe = await until(() => appFrames()[0], 'its app');
-    const app = await until(() => appOf(iframe), 'the app to load', 10_000);
+    const app = await appPageIn(iframe);
     await until(() => app.editor.contact?.contactId === id, 'the call in the editor', 10_000);
     expect(app.source.scope).to.deep.equal({ type: 'contact', contactId: id });
     expect(iframe.hidden).to.equal(false);
@@ -59,7 +56,7 @@ describe('stand-in workspace page', () => {
     const workspace = (frame.contentWindow as DemoWindow).standInWorkspace!;
     page.querySelector<HTMLInputElement>('input[name="mode"][value="idle"]')!.click();
     await until(() => appFrames().length === 1, 'the idle app');
-    const app = await until(() => appOf(appFrames()[0]!), 'the app to load', 10_000);
+    const app = await appPageIn(appFrames()[0]!);
     click('Ring a call');
     click('Start a chat');
     await until(() => workspace.contacts().length === 2, 'two contacts');

@@ -1,27 +1,27 @@
-// End to end in the stand-in workspace: the demo app (demo/workspace/app.html: <ccp-attributes> over the workspace
-// source, the REAL Amazon Connect SDK in its iframe) saving through the real AWS SDK with Cognito credentials to the
-// Connect API stand-in, where the workspace host registered the contact and reads its attributes back from.
+// End to end in the stand-in workspace: the app page (components/workspace-app.ts as demo/workspace/app.html
+// configures it: <ccp-attributes> over the workspace source, the REAL Amazon Connect SDK in its iframe,
+// the rules and the outbox) saving through the real AWS SDK with Cognito credentials to the Connect API stand-in,
+// where the workspace host registered the contact and reads its attributes back from.
 import { expect } from '@open-wc/testing';
-import type { WorkspaceDemoApp } from '../../demo/workspace/app.ts';
 import type { AppOptions, HostedApp, StandInWorkspace } from '../../demo/workspace/host.ts';
 import type { CcpAttributes } from '../../components/ccp-attributes.ts';
 import { storedAttributes } from '../helpers/stand-in.ts';
 import { button, control, settle, text, typeInto } from '../components/fakes.ts';
-import { until, workspace } from './helpers.ts';
+import { appPageIn, until, workspace, type AppPage } from './helpers.ts';
 
 describe('<ccp-attributes> end to end in the stand-in workspace (real Amazon Connect SDK + AWS SDK + API stand-in)', () => {
   let host: StandInWorkspace;
   const frames: { iframe: HTMLIFrameElement; hosted: HostedApp }[] = [];
 
-  /** Opens the demo app as the workspace would, and waits for its editor. */
-  async function openApp(options: AppOptions): Promise<WorkspaceDemoApp> {
+  /** Opens the app page as the workspace would, and waits for its editor. */
+  async function openApp(options: AppOptions): Promise<AppPage> {
     const iframe = document.createElement('iframe');
     iframe.style.cssText = 'width: 400px; height: 600px;';
     const hosted = host.attach(iframe, options);
     iframe.src = '/demo/workspace/app.html';
     document.body.append(iframe);
     frames.push({ iframe, hosted });
-    const app = await until(() => (iframe.contentWindow as (Window & { workspaceDemoApp?: WorkspaceDemoApp }) | null)?.workspaceDemoApp, 'the app');
+    const app = await appPageIn(iframe);
     await until(() => app.editor.writer, 'the writer', 10_000);
     return app;
   }
@@ -40,7 +40,8 @@ describe('<ccp-attributes> end to end in the stand-in workspace (real Amazon Con
   it('the agent edits and saves in the app of a connected call: Connect stores it and the workspace reads it back', async () => {
     const id = await host.ringCall({ attributes: { topic: 'billing' } });
     await host.accept(id);
-    const { editor, tracker } = await openApp({ scope: { type: 'contact', contactId: id } });
+    const app = await openApp({ scope: { type: 'contact', contactId: id } });
+    const { editor, tracker } = app;
     await until(() => editor.contact?.contactId === id && editor.contact.state === 'connected', 'the call in the editor');
     const el: CcpAttributes = editor;
     await settle(el);
@@ -52,6 +53,11 @@ describe('<ccp-attributes> end to end in the stand-in workspace (real Amazon Con
     const contact = tracker.contacts.get(id)!;
     expect(contact.instanceId).to.equal(host.instance);
     expect(await storedAttributes(host.instance, id)).to.deep.include({ topic: 'refund' });
+    // The page's rule tagged the call on connected, through the same outbox (agent.smith's name from agent/getName).
+    await app.plugin.outbox?.whenIdle();
+    const tagged = await storedAttributes(host.instance, id);
+    expect(tagged).to.deep.include({ topic: 'refund', HandledBy: 'Agent Smith' });
+    expect(Date.parse(tagged?.['ConnectedAt'] ?? '')).to.be.above(0);
     // The next lifecycle event reads the attributes again, from Connect: the saved value, not the flow's.
     await host.hangUp(id);
     await until(() => tracker.contacts.get(id)?.ended, 'after-contact work');

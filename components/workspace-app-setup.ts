@@ -1,0 +1,80 @@
+/**
+ * The agent workspace app's setup, loaded after the editor painted: reads the configuration (the drop-in's reader,
+ * src/drop-in-config.ts), assembles the plugin over the workspace source and wires the editors. A permission the
+ * workspace refused becomes the editors' read-only reason, a sentence naming it.
+ */
+import type { CcpAttributes as CcpAttributesElement } from './ccp-attributes.ts';
+import { pluginOptions } from './drop-in-setup.ts';
+import { DropInConfigError, readDropInConfig, type DropInConfig, type DropInProblem } from '../src/drop-in-config.ts';
+import type { WorkspaceAttributesPlugin } from '../src/workspace.ts';
+
+/** The configuration file read beside the page when the script element carries no data-* attributes. */
+export const CONFIG_FILE = 'config.json';
+
+/** Drop-in settings that have no meaning in the workspace: the workspace, not the page, hosts the CCP. */
+const STREAMS_ONLY = ['ccp-url', 'ccp-container'] as const;
+
+function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * `config.json` as a dataset: the same names as the data-* attributes without `data-` (`"identity-pool-id"`), string
+ * values as they are, others (a rules list, a number) as JSON text. No file (404) is no configuration: read-only.
+ */
+async function configFile(url: string): Promise<DOMStringMap> {
+  const fail = (message: string): Error => new Error(`ccp-attributes: ${url} ${message}`);
+  const response = await fetch(url, { cache: 'no-cache' }).catch((error: Error) => {
+    throw fail(`could not be fetched (${error.message}).`);
+  });
+  if (response.status === 404) return {};
+  if (!response.ok) throw fail(`answered ${response.status}.`);
+  const body: unknown = await response.json().catch((error: Error) => {
+    throw fail(`is not valid JSON (${error.message}).`);
+  });
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw fail('must hold one JSON object of settings.');
+  const dataset: DOMStringMap = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (value === null || value === undefined) continue;
+    dataset[camel(key)] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return dataset;
+}
+
+/** Reads the configuration, assembles the plugin over the agent workspace and wires `editors` (plus one in `data-target`). */
+export async function start(script: HTMLScriptElement, editors: CcpAttributesElement[]): Promise<WorkspaceAttributesPlugin> {
+  const fromScript = Object.keys(script.dataset).length > 0;
+  const file = new URL(CONFIG_FILE, document.baseURI).href;
+  const dataset = fromScript ? script.dataset : await configFile(file);
+  let config: DropInConfig;
+  try {
+    config = readDropInConfig(dataset, fromScript ? document.baseURI : file);
+    const problems: DropInProblem[] = STREAMS_ONLY.filter((name) => dataset[camel(name)] !== undefined).map((name) => ({
+      attribute: `data-${name}`,
+      message: 'does not apply in the agent workspace: the workspace hosts the contact control panel.',
+    }));
+    if (problems.length > 0) throw new DropInConfigError(problems);
+  } catch (error) {
+    if (fromScript || !(error instanceof DropInConfigError)) throw error;
+    throw new Error(`${error.message.replace('bad configuration', `bad configuration in ${file}`)}\n(its keys are the data-* names without "data-")`, { cause: error });
+  }
+  if (config.target !== undefined) {
+    const target = document.querySelector<HTMLElement>(config.target);
+    if (!target) throw new DropInConfigError([{ attribute: 'data-target', message: `no element matches ${JSON.stringify(config.target)}.` }]);
+    editors.push(target.appendChild(document.createElement('ccp-attributes')));
+  }
+  const { tracker: _streams, ...options } = await pluginOptions(config);
+  const { createWorkspaceAttributes } = await import('../src/workspace.ts');
+  const plugin = await createWorkspaceAttributes(options);
+  const showPermissions = (): void => {
+    const reason = plugin.source.readOnlyReason;
+    if (reason) for (const editor of editors) editor.setupError = reason;
+  };
+  plugin.tracker.on('error', showPermissions);
+  showPermissions();
+  for (const editor of editors) {
+    editor.tracker = plugin.tracker;
+    if (plugin.outbox) editor.writer = plugin.outbox;
+  }
+  return plugin;
+}
