@@ -34,6 +34,7 @@ const { api } = demo;
 console.log(`ccp-attributes demo
   custom agent desktop:   ${demo.url}/demo/
   drop-in script tag:     ${demo.url}/demo/drop-in.html
+  agent workspace app:    ${demo.url}/demo/workspace/ (a stand-in workspace with the app inside)
   Connect API stand-in:   ${api.url} (access key ${api.accessKeyId}, secret ${api.secretAccessKey}, region ${api.region})
 Press Ctrl+C to stop.`);
 

@@ -1,7 +1,7 @@
 /**
- * The boundary between the contact tracker and the host that delivers contacts: Streams today
- * (`streams-source.ts`), the Agent Workspace SDK later (../shared/REFERENCE.md section 4). A source reports
- * raw facts; the tracker derives the model (instance, merged attributes, the viewed contact, events).
+ * The boundary between the contact tracker and the host that delivers contacts: Streams in a custom CCP page
+ * (`streams-source.ts`) or the Amazon Connect SDK in an agent workspace app (`workspace-source.ts`). A source
+ * reports raw facts; the tracker derives the model (instance, merged attributes, the viewed contact, events).
  */
 import type { AttributesError } from '../errors.ts';
 

@@ -1,7 +1,7 @@
 /**
  * The contact tracker's public model: what the widget, the tagging engine and host pages see of
- * the agent's contacts, independent of where the events come from (Streams today, the Agent
- * Workspace SDK later; see ../shared/REFERENCE.md section 4).
+ * the agent's contacts, independent of where the events come from (Streams in a custom CCP page,
+ * the Amazon Connect SDK in an agent workspace app; see source.ts).
  */
 import type { AttributesError } from '../errors.ts';
 import type { Attributes } from '../validate.ts';
