@@ -55,7 +55,7 @@ describe('createTagger', () => {
       Channel: 'voice',
       Priority: 'high',
     });
-    expect(sender.requests[0]!.contact).to.deep.equal({ contactId: 'c1', initialContactId: 'c1', instanceId: 'inst-1' });
+    expect(sender.requests[0]!.contact).to.deep.equal({ contactId: 'c1', initialContactId: 'c1', instanceId: 'inst-1', region: 'us-east-1' });
   });
 
   it('writes with origin "rule" and a fired marker per (contact, event, rule)', async () => {
