@@ -1,10 +1,11 @@
-// Bundle sizes of the drop-in script: the critical path (what loads before the editor paints) and the
-// whole plugin, printed beside a reference built in the same run: the AWS SDK's ConnectClient with
-// UpdateContactAttributesCommand bundled alone by rollup with the same plugins. Figures only.
+// Bundle sizes of the drop-in script: the critical path (what loads before the editor paints), the whole plugin,
+// and what each write mode downloads (direct: Cognito credentials and the AWS SDK; relay: fetch to the relay), printed
+// beside a reference built in the same run: the AWS SDK's ConnectClient with UpdateContactAttributesCommand bundled
+// alone by rollup with the same plugins. Figures only.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import commonjs from '@rollup/plugin-commonjs';
@@ -36,6 +37,33 @@ function row(name: string, size: Size, note = ''): string {
 /** Modules the entry imports statically (they load before the editor paints). */
 function staticImports(code: string): string[] {
   return [...code.matchAll(/(?:^|[;}])\s*import\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']/g)].map((match) => match[1] ?? '');
+}
+
+/** Relative modules a file imports, statically or dynamically, as paths beside it. */
+function importsOf(file: string): string[] {
+  const code = readFileSync(file, 'utf8');
+  return [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)].map((match) => join(dirname(file), match[1] ?? ''));
+}
+
+/**
+ * Every file the entry can load, following static and dynamic imports, except those reached only through a file
+ * `skip` refuses: what the browser downloads at most in one mode.
+ */
+function reachable(entry: string, skip: (file: string) => boolean = () => false): string[] {
+  const seen = new Set<string>([entry]);
+  const queue = [entry];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    for (const next of importsOf(file)) {
+      if (seen.has(next) || skip(next)) continue;
+      seen.add(next);
+      queue.push(next);
+    }
+  }
+  return [...seen];
+}
+
+function totalOf(files: readonly string[]): Size {
+  return files.map((file) => sizeOf(readFileSync(file))).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip }), { raw: 0, gzip: 0 });
 }
 
 async function reference(): Promise<Size> {
@@ -85,6 +113,15 @@ export async function benchSize(): Promise<void> {
   for (const name of chunks) console.log(row(`  lazy chunk ${name}`, sizeOf(readFileSync(join(dropIn, 'chunks', name)))));
   if (sdkChunk) console.log(row('  of which the AWS SDK chunk', sizeOf(readFileSync(join(dropIn, 'chunks', sdkChunk)))));
   console.log(row('whole drop-in plugin (sum of files)', total, '(goal < 100 KB gzip)'));
+  // Direct mode may load every file the entry reaches. Relay mode never imports the AWS SDK chunk (the signed client
+  // imports it on its first request, and relay mode sends none through it: test/drop-in/drop-in-relay.e2e.test.ts
+  // checks that no SDK module is fetched), so it downloads what remains reachable without it.
+  const entry = join(dropIn, 'ccp-attributes.js');
+  const direct = reachable(entry);
+  const relay = reachable(entry, (file) => file.startsWith(join(dropIn, 'chunks', 'sdk-')));
+  const files = (list: string[]): string => `${list.length} files`;
+  console.log(row('direct mode: Cognito + AWS SDK (all files)', totalOf(direct), `(${files(direct)})`));
+  console.log(row('relay mode: fetch to the relay (all files)', totalOf(relay), `(goal <= 45 KB gzip; ${files(relay)}: ${relay.map((file) => relative(dropIn, file)).join(', ')})`));
   console.log(row('reference: ConnectClient + 1 command alone', ref));
 }
 
