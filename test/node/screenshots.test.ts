@@ -1,5 +1,5 @@
 /**
- * The two demo pages in headless Chromium, end to end: the demo server (Connect API stand-in + dev server) on free
+ * The three demo pages in headless Chromium, end to end: the demo server (Connect API stand-in + dev server) on free
  * ports, the real Streams on the stand-in CCP, the real SDK with Cognito credentials against the API stand-in. Each
  * test drives a call (ring, accept, tag rules fire, the agent edits and saves), checks what the API stand-in stored
  * and what the page shows, and takes a 1280 x 800 screenshot: into docs/screenshots/ (the README's) with
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type BrowserContext, type Frame, type Page } from 'puppeteer-core';
 import { startDemo, type DemoHandle } from '../../demo/server.ts';
 import { chromiumArgs, findChromium } from '../chromium.ts';
 
@@ -46,8 +46,8 @@ async function openPage(context: BrowserContext, url: string, errors: string[]):
   return page;
 }
 
-/** The values of the editor's inputs, by the text of their labels. */
-function editorValues(page: Page): Promise<Record<string, string>> {
+/** The values of the editor's inputs, by the text of their labels (in a page, or in an app's frame). */
+function editorValues(page: Page | Frame): Promise<Record<string, string>> {
   return page.evaluate(() => {
     const root = document.querySelector('ccp-attributes')?.shadowRoot;
     const values: Record<string, string> = {};
@@ -61,7 +61,7 @@ function editorValues(page: Page): Promise<Record<string, string>> {
 }
 
 /** Clicks the editor's Save button and waits for the editor to report the save done. */
-async function save(page: Page): Promise<void> {
+async function save(page: Page | Frame): Promise<void> {
   await page.locator('ccp-attributes >>> button[part~="save-button"]').click();
   await until('the editor to say saved', () =>
     page.evaluate(() => {
@@ -220,6 +220,56 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     assert.deepEqual(errors, []);
 
     await screenshot(page, 'drop-in.png');
+    await context.close();
+  });
+
+  it('stand-in agent workspace: the app page in its iframe follows the call, its rule tags it and the agent saves a note', async () => {
+    const errors: string[] = [];
+    const context = await browser.createBrowserContext();
+    const page = await openPage(context, `${demo.url}/demo/workspace/`, errors);
+    await page.waitForFunction(() => document.getElementById('setup-status')?.textContent === 'Ready', { timeout: 15_000 });
+
+    await page.locator('#scenario ::-p-text(Ring a call)').click();
+    const contact = await until('the call in the stand-in workspace', () =>
+      page.evaluate(() => {
+        const workspace = (window as Window & { standInWorkspace?: { instance: string; contacts(): { contactId: string }[] } }).standInWorkspace;
+        const id = workspace?.contacts()[0]?.contactId;
+        return id && workspace ? { id, instance: workspace.instance } : undefined;
+      }),
+    );
+    // The workspace opened the app page for this contact, in its scope; it assembles the plugin from its data-*.
+    const app = await until('the app page in its iframe', async () => {
+      const frame = page.frames().find((f) => f.url().endsWith('/demo/workspace/app.html'));
+      return frame && (await frame.evaluate(async () => (await window.ccpAttributes?.ready) !== undefined)) ? frame : undefined;
+    }, 15_000);
+    await until('the call in the app\'s editor', () => app.evaluate((id) => document.querySelector('ccp-attributes')?.contact?.contactId === id, contact.id));
+    await page.locator('#scenario ::-p-text(Accept)').click();
+
+    // The app's rule tags the call on connected with the agent's name (the workspace gives no login name).
+    const tags = await until('the rule\'s tags in the API stand-in', () => {
+      const attributes = stored(contact.instance, contact.id);
+      return attributes?.['HandledBy'] && attributes['ConnectedAt'] ? attributes : undefined;
+    });
+    assert.equal(tags['HandledBy'], 'Agent Smith');
+    await until('the tags in the app\'s editor', async () => (await editorValues(app))['Handled by'] === 'Agent Smith');
+
+    const notes = await app.waitForSelector('ccp-attributes >>> textarea');
+    await notes!.type('Asked for a callback about the new router.');
+    await save(app);
+    const edited = stored(contact.instance, contact.id);
+    assert.equal(edited?.['Notes'], 'Asked for a callback about the new router.');
+    assert.equal(edited?.['HandledBy'], 'Agent Smith', 'the save kept the tag (UpdateContactAttributes merges)');
+    assert.equal(edited?.['greeting'], 'played', 'the flow attribute the workspace registered is kept');
+
+    // A chat arrives meanwhile: the workspace opens a second app for it, behind the call's.
+    await page.locator('#scenario ::-p-text(Start a chat)').click();
+    await until('a second app for the chat', async () => ((await page.$$('#apps iframe')).length === 2 ? true : undefined));
+    const updates = demo.api.requestLog().filter((request) => request.action === 'UpdateContactAttributes');
+    assert.ok(updates.length >= 2 && updates.every((request) => request.status === 200), JSON.stringify(updates));
+    assert.deepEqual(errors, []);
+
+    await app.evaluate(() => (document.querySelector('ccp-attributes')?.shadowRoot?.activeElement as HTMLElement | null | undefined)?.blur());
+    await screenshot(page, 'workspace.png');
     await context.close();
   });
 });
