@@ -46,14 +46,28 @@ export type CcpAttributesProps = Omit<React.HTMLAttributes<CcpAttributes>, keyof
   CcpAttributesEventProps &
   React.RefAttributes<CcpAttributes>;
 
-/**
- * `<ccp-attributes>` for React. The props leave out the element's read-only getters (`status`, `dirty`, ...), which
- * `@lit/react` would otherwise offer as props and then fail to assign.
- */
-export const CcpAttributesComponent: React.ForwardRefExoticComponent<CcpAttributesProps> = createComponent({
+const Wrapped = createComponent({
   react: React,
   tagName: 'ccp-attributes',
   elementClass: CcpAttributes,
   events,
-  displayName: 'CcpAttributes',
+});
+
+/**
+ * `<ccp-attributes>` for React. The props leave out the element's read-only getters (`status`, `dirty`, ...), which
+ * `@lit/react` would otherwise offer as props and then fail to assign. A prop left out of a later render goes back
+ * to the element's default: `@lit/react` assigns `undefined` to a dropped property, and `unknownKeys` reads only
+ * 'show' as showing unknown keys.
+ */
+export const CcpAttributesComponent: React.ForwardRefExoticComponent<CcpAttributesProps> = React.forwardRef<
+  CcpAttributes,
+  Omit<CcpAttributesProps, 'ref'>
+>(function CcpAttributesComponent(props, ref) {
+  return React.createElement(Wrapped, {
+    ...props,
+    unknownKeys: props.unknownKeys ?? 'show',
+    readOnly: props.readOnly ?? false,
+    theme: props.theme ?? 'auto',
+    ref,
+  });
 });

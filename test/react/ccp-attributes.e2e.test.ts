@@ -102,6 +102,21 @@ describe('ccp-attributes/react: <CcpAttributesComponent> end to end (React + Str
     expect(el.readOnlyReason).to.equal('read-only');
   });
 
+  it('a prop left out of a later render returns the element to its default', async () => {
+    const { id } = await viewedChat({ topic: 'billing', other: 'kept' });
+    const schema = [{ key: 'topic' }];
+    render({ schema, unknownKeys: 'hide', theme: 'dark', readOnly: true });
+    const el = await rendered(id);
+    const shown = (): string[] => [...el.shadowRoot!.querySelectorAll('ccp-attribute-field')].map((field) => field.fieldKey);
+    expect(shown()).to.deep.equal(['topic']);
+    render({ schema });
+    await settle(el);
+    expect(el.unknownKeys).to.equal('show');
+    expect(shown()).to.have.members(['topic', 'other']);
+    expect(el.theme).to.equal('auto');
+    expect(el.readOnly).to.equal(false);
+  });
+
   it('an edit saved through the component: the stand-in stores it and onSaved gets the detail', async () => {
     const { id, instanceId } = await viewedChat({ topic: 'billing' });
     const onSaved = sinon.spy((event: CustomEvent<SavedDetail>) => event.detail);
