@@ -2,9 +2,11 @@
 import { benchEditor } from './editor.ts';
 import { benchEventToWire } from './event-to-wire.ts';
 import { benchOutbox } from './outbox.bench.ts';
+import { benchRelay } from './relay.bench.ts';
 import { benchSize } from './size.ts';
 
 await benchSize();
 await benchEditor();
 await benchOutbox();
 await benchEventToWire();
+await benchRelay();
