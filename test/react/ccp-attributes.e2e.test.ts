@@ -117,6 +117,17 @@ describe('ccp-attributes/react: <CcpAttributesComponent> end to end (React + Str
     expect(el.readOnly).to.equal(false);
   });
 
+  it('a parent re-render with an equal new schema array keeps the agent\'s unsaved edit', async () => {
+    const { id } = await viewedChat({ topic: 'billing' });
+    render({ schema: [{ key: 'topic', label: 'Topic' }] });
+    const el = await rendered(id);
+    await typeInto(el, control(el, 'topic'), 'refund');
+    render({ schema: [{ key: 'topic', label: 'Topic' }] });
+    await settle(el);
+    expect(control(el, 'topic').value).to.equal('refund');
+    expect(el.dirty).to.equal(true);
+  });
+
   it('an edit saved through the component: the stand-in stores it and onSaved gets the detail', async () => {
     const { id, instanceId } = await viewedChat({ topic: 'billing' });
     const onSaved = sinon.spy((event: CustomEvent<SavedDetail>) => event.detail);
