@@ -46,14 +46,18 @@ export async function start(script: HTMLScriptElement, editors: CcpAttributesEle
   const fromScript = Object.keys(script.dataset).length > 0;
   const file = new URL(CONFIG_FILE, document.baseURI).href;
   const dataset = fromScript ? script.dataset : await configFile(file);
+  const streamsOnly: DropInProblem[] = STREAMS_ONLY.filter((name) => dataset[camel(name)] !== undefined).map((name) => ({
+    attribute: `data-${name}`,
+    message: 'does not apply in the agent workspace: the workspace hosts the contact control panel.',
+  }));
   let config: DropInConfig;
   try {
-    config = readDropInConfig(dataset, fromScript ? document.baseURI : file);
-    const problems: DropInProblem[] = STREAMS_ONLY.filter((name) => dataset[camel(name)] !== undefined).map((name) => ({
-      attribute: `data-${name}`,
-      message: 'does not apply in the agent workspace: the workspace hosts the contact control panel.',
-    }));
-    if (problems.length > 0) throw new DropInConfigError(problems);
+    try {
+      config = readDropInConfig(dataset, fromScript ? document.baseURI : file);
+    } catch (error) {
+      throw error instanceof DropInConfigError && streamsOnly.length > 0 ? new DropInConfigError([...streamsOnly, ...error.problems]) : error;
+    }
+    if (streamsOnly.length > 0) throw new DropInConfigError(streamsOnly);
   } catch (error) {
     if (fromScript || !(error instanceof DropInConfigError)) throw error;
     throw new Error(`${error.message.replace('bad configuration', `bad configuration in ${file}`)}\n(its keys are the data-* names without "data-")`, { cause: error });
