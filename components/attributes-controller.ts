@@ -14,7 +14,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { AttributesError, isAttributesError, validationError } from '../src/errors.ts';
 import type { ContactModel, ContactTrackerLike } from '../src/tracker/types.ts';
-import { attributesFrom, checkKey, checkUpdate, checkValue, utf8Length, MAX_TOTAL_BYTES, type Attributes } from '../src/validate.ts';
+import { attributesBytes, attributesFrom, checkKey, checkUpdate, checkValue, utf8Length, MAX_TOTAL_BYTES, type Attributes } from '../src/validate.ts';
 import type { AttributeWriter, ContactRef, WriteProgress } from '../src/writer.ts';
 import { emit } from './events.ts';
 import { readOnlyReason, type ReadOnlyReason } from './internal/read-only.ts';
@@ -545,8 +545,7 @@ export class AttributesController implements ReactiveController {
     const showUnknown = !schema || this.#unknownKeys === 'show';
     if (showUnknown) for (const key of Object.keys(stored)) if (!fields.has(key)) add(key, undefined, true);
 
-    let storedBytes = 0;
-    for (const key in stored) storedBytes += utf8Length(key) + utf8Length(stored[key] ?? '');
+    const storedBytes = attributesBytes(stored);
     const draft: Draft = {
       contactId: contact.contactId,
       source: stored,
