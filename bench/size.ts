@@ -1,5 +1,5 @@
-// Bundle sizes of the drop-in script: the critical path (what loads before the editor paints), the whole plugin,
-// and what each write mode downloads (direct: Cognito credentials and the AWS SDK; relay: fetch to the relay), printed
+// Bundle sizes of the drop-in script and of the agent workspace app: the critical path (what loads before the editor
+// paints), the whole plugin, and what each write mode downloads (direct: Cognito credentials and the AWS SDK; relay: fetch to the relay), printed
 // beside a reference built in the same run: the AWS SDK's ConnectClient with UpdateContactAttributesCommand bundled
 // alone by rollup with the same plugins. Figures only.
 import { execFileSync } from 'node:child_process';
@@ -16,6 +16,7 @@ import { rollup } from 'rollup';
 
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const dropIn = join(rootDir, 'dist', 'drop-in');
+const workspaceApp = join(rootDir, 'dist', 'workspace');
 
 interface Size {
   raw: number;
@@ -91,6 +92,7 @@ export const send = (config, input) => new ConnectClient(config).send(new Update
 /** Builds the drop-in afresh with rollup and prints the sizes. */
 export async function benchSize(): Promise<void> {
   rmSync(dropIn, { recursive: true, force: true });
+  rmSync(workspaceApp, { recursive: true, force: true });
   const started = performance.now();
   execFileSync('npx', ['rollup', '-c', '--silent'], { cwd: rootDir, stdio: 'inherit' });
   const buildSeconds = (performance.now() - started) / 1000;
@@ -123,6 +125,26 @@ export async function benchSize(): Promise<void> {
   console.log(row('direct mode: Cognito + AWS SDK (all files)', totalOf(direct), `(${files(direct)})`));
   console.log(row('relay mode: fetch to the relay (all files)', totalOf(relay), `(goal <= 45 KB gzip; ${files(relay)}: ${relay.map((file) => relative(dropIn, file)).join(', ')})`));
   console.log(row('reference: ConnectClient + 1 command alone', ref));
+  benchWorkspaceApp(files);
+}
+
+/**
+ * The agent workspace app (dist/workspace/, built in the same run): the page and what loads before the editor paints
+ * (the entry and its static imports), then at most what it downloads in each write mode, reached as for the drop-in.
+ */
+function benchWorkspaceApp(files: (list: string[]) => string): void {
+  const entry = join(workspaceApp, 'index.js');
+  const page = join(workspaceApp, 'index.html');
+  const critical = [page, entry, ...staticImports(readFileSync(entry, 'utf8')).map((specifier) => join(workspaceApp, specifier))];
+  const sdk = (prefix: string) => (file: string): boolean => file.startsWith(join(workspaceApp, 'chunks', prefix));
+  const direct = [page, ...reachable(entry)];
+  const relay = [page, ...reachable(entry, sdk('sdk-'))];
+  const connectSdk = direct.filter(sdk('workspace-sdk-'));
+  console.log('\nAgent workspace app (dist/workspace/: index.html + index.js and its chunks; no Streams)');
+  console.log(row('critical path: page + Lit + <ccp-attributes>', totalOf(critical), `(${files(critical)})`));
+  console.log(row('  of which the Amazon Connect SDK chunk (lazy)', totalOf(connectSdk)));
+  console.log(row('whole app, direct mode: Cognito + AWS SDK', totalOf(direct), `(${files(direct)})`));
+  console.log(row('relay mode: fetch to the relay (all files)', totalOf(relay), `(${files(relay)})`));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await benchSize();
