@@ -1,7 +1,7 @@
 // Bundle sizes of the drop-in script and of the agent workspace app: the critical path (what loads before the editor
-// paints), the whole plugin, and what each write mode downloads (direct: Cognito credentials and the AWS SDK; relay: fetch to the relay), printed
-// beside a reference built in the same run: the AWS SDK's ConnectClient with UpdateContactAttributesCommand bundled
-// alone by rollup with the same plugins. Figures only.
+// paints), the whole plugin, and what each write mode downloads (direct: Cognito credentials and the AWS SDK; relay:
+// fetch to the relay), printed beside a reference built in the same run: the AWS SDK's ConnectClient with
+// UpdateContactAttributesCommand bundled alone by rollup with the same plugins. Figures only.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
