@@ -4,6 +4,9 @@
  * tagging rules write on contact events, and every write goes through the durable outbox. Around it, demo-only
  * views: the rules and whether they landed, the outbox state, what the Connect API stand-in stored (polled),
  * injected network faults, and the scenario panel that drives the stand-in CCP.
+ * Writes go directly to Connect with Cognito credentials (`?writes=direct`, the default) or through the
+ * owner-checking relay with the agent's sign-in token (`?writes=relay`); "Write another agent's contact" shows what
+ * each mode does with a contact the agent does not handle.
  * Every value is rendered as text (Lit text bindings), never as HTML.
  */
 import { html, nothing, render } from 'lit';
@@ -21,6 +24,7 @@ import type { ContactModel } from '../src/tracker/types.ts';
 import type { Attributes } from '../src/validate.ts';
 import { ccpUrl, findCcpIframe, standInCcp, type StandInCcp } from './ccp/scenario.ts';
 import { mountScenarioPanel } from './ccp/panel.ts';
+import { tokenSource } from './sign-in.ts';
 
 /** The tagging rules of this desk, as JSON a team would keep in a config file. */
 export const RULES: TagRuleInput[] = [
@@ -67,7 +71,7 @@ interface StandInConfigResponse {
   region: string;
   identityPoolId: string;
   loginProvider: string;
-  validTokens: string[];
+  userPoolClientId: string;
 }
 
 interface StoredContact {
@@ -471,24 +475,34 @@ class View {
 
 async function main(): Promise<void> {
   setStatus('Starting the CCP…', 'busy');
-  loadSdk().catch(() => undefined); // the AWS SDK half loads while the CCP starts (a failure shows at the first write)
+  const mode = writeMode();
+  renderWriteMode(mode);
+  // In direct mode the AWS SDK half loads while the CCP starts (a failure shows at the first write); relay mode never loads it.
+  if (mode === 'direct') loadSdk().catch(() => undefined);
   const editor = $<CcpAttributesElement>('editor');
   editor.schema = SCHEMA;
 
-  // Where the Connect API stand-in listens, and its Cognito identity pool (a real page knows these from its config).
+  // Where the Connect API stand-in and the relay listen, and the user pool and identity pool (a real page knows these
+  // from its config). The agent signs in to the user pool; tokens last an hour, so the token function signs in again
+  // shortly before the one it holds expires.
   const { url: apiUrl } = await json<{ url: string }>('/__standin');
   const config = await json<StandInConfigResponse>(`${apiUrl}/_standin/config`);
-  const token = config.validTokens[0];
-  if (!token) throw new Error('the API stand-in lists no valid login token');
+  const token = tokenSource({ endpoint: apiUrl, clientId: config.userPoolClientId });
+  const relayUrl = mode === 'relay' ? (await json<{ url: string }>('/__relay')).url : undefined;
 
   const view = new View(apiUrl);
   view.refresh();
 
-  // The plugin, configured as for a real deployment: Cognito credentials from an authenticated login, the
-  // instance's endpoint (here the stand-in), the CCP created in a container, the rules, the default IndexedDB outbox.
+  // The plugin, configured as for a real deployment: relay mode (the relay's URL and the agent's token) or direct mode
+  // (Cognito credentials from an authenticated login, the instance's endpoint, here the stand-in), the CCP created in
+  // a container, the rules, the default IndexedDB outbox.
   const plugin = await createCcpAttributes({
-    credentials: cognitoCredentials({ identityPoolId: config.identityPoolId, logins: { [config.loginProvider]: token }, endpoint: apiUrl }),
-    endpoint: apiUrl,
+    ...(relayUrl
+      ? { relay: { url: relayUrl, token } }
+      : {
+          credentials: cognitoCredentials({ identityPoolId: config.identityPoolId, logins: { [config.loginProvider]: token }, endpoint: apiUrl }),
+          endpoint: apiUrl,
+        }),
     tracker: {
       container: $('ccp'),
       initCCP: {
@@ -524,6 +538,7 @@ async function main(): Promise<void> {
   await ccp.ready;
   mountScenarioPanel($('scenario'), { ccp, tracker: plugin.tracker });
   renderExtraScenarios(ccp);
+  renderOtherAgentWrite(plugin, ccp, apiUrl, mode);
 
   window.demo = { plugin, ccp, editor, apiUrl };
   await view.poll();
@@ -548,6 +563,65 @@ function renderExtraScenarios(ccp: StandInCcp): void {
       ${status}`,
     $('scenario-extra'),
   );
+}
+
+// ------------------------------------------------------------------------------------------------ write modes
+
+type WriteMode = 'direct' | 'relay';
+
+/** The write mode the page was opened with: `?writes=relay`, else direct. */
+function writeMode(): WriteMode {
+  return new URLSearchParams(location.search).get('writes') === 'relay' ? 'relay' : 'direct';
+}
+
+/** The switch in the top bar: each mode is a page load (the plugin, its CCP and its outbox start once per page). */
+function renderWriteMode(mode: WriteMode): void {
+  const link = (target: WriteMode, label: string, title: string) =>
+    html`<a href=${`?writes=${target}`} title=${title} aria-current=${target === mode ? 'page' : 'false'}>${label}</a>`;
+  render(
+    html`<span>Writes:</span>
+      ${link('direct', 'Direct (Cognito)', 'Each agent calls Amazon Connect with Cognito credentials that can write any contact of the instance')}
+      ${link('relay', 'Relay (owner-checked)', 'Writes go to the relay with the agent\'s sign-in token; it writes only contacts the agent handles')}`,
+    $('write-mode'),
+  );
+}
+
+/**
+ * "Write another agent's contact": registers a call that agent.jones handles with the API stand-in, then writes a
+ * note on it through this page's outbox, as agent.smith. Direct mode lets it land; the relay refuses it, and the
+ * outbox keeps it as a failure.
+ */
+function renderOtherAgentWrite(plugin: CcpAttributesPlugin, ccp: StandInCcp, apiUrl: string, mode: WriteMode): void {
+  const status = document.createElement('span');
+  status.setAttribute('role', 'status');
+  status.className = 'muted';
+  const write = async (): Promise<void> => {
+    const outbox = plugin.outbox;
+    if (!outbox) throw new Error('this page cannot write (no outbox)');
+    const contactId = crypto.randomUUID();
+    const { instance, region } = ccp.config;
+    const record = { instanceId: instance, contactId, startedAt: new Date().toISOString(), agentId: 'agent-agent-jones', channel: 'VOICE' };
+    const registered = await fetch(`${apiUrl}/_standin/contacts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([record]) });
+    if (!registered.ok) throw new Error(`the API stand-in answered HTTP ${registered.status}`);
+    status.textContent = `Writing a note on agent.jones's call ${short(contactId)}…`;
+    try {
+      await outbox.write({ contactId, initialContactId: contactId, instanceId: instance, region }, { Note: 'written by agent.smith' }, { origin: 'agent' });
+      status.textContent = `Landed on agent.jones's call ${short(contactId)}: in direct mode any agent can write any contact of the instance.`;
+    } catch (error) {
+      status.textContent = `Refused on agent.jones's call ${short(contactId)}: ${message(error)} (kept in the outbox as a failure, not retried)`;
+    }
+  };
+  const hint = mode === 'relay' ? 'The relay checks who handles the contact and refuses' : 'Direct mode cannot tell whose contact it is';
+  const button = html`<button
+    type="button"
+    title=${`Registers a call handled by agent.jones and writes a note on it as agent.smith. ${hint}.`}
+    @click=${() => {
+      write().catch((error: unknown) => (status.textContent = message(error)));
+    }}
+  >
+    Write another agent's contact
+  </button>`;
+  render(html`${button} ${status}`, $('other-agent'));
 }
 
 async function until<T>(check: () => T | null | undefined, what: string, timeoutMs: number): Promise<T> {

@@ -36,6 +36,7 @@ console.log(`ccp-attributes demo
   drop-in script tag:     ${demo.url}/demo/drop-in.html
   agent workspace app:    ${demo.url}/demo/workspace/ (a stand-in workspace with the app inside)
   Connect API stand-in:   ${api.url} (access key ${api.accessKeyId}, secret ${api.secretAccessKey}, region ${api.region})
+  relay (owner-checked):  ${demo.relay.url}/contact/attributes (the agent desktop's relay mode: ${demo.url}/demo/?writes=relay)
 Press Ctrl+C to stop.`);
 
 async function stop(): Promise<void> {

@@ -7,6 +7,8 @@ import { startDevServer } from '@web/dev-server';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { startConnectApi, type ConnectApiHandle, type ConnectApiOptions } from './connect-api/server.ts';
 import { bundledSdk, standInLocation } from './dev-plugins.ts';
+import { loopbackOrigins, relayLocation, startStandInRelay } from './relay.ts';
+import type { RelayServer } from '../src/relay/index.ts';
 
 /** Options of startDemo; every field is optional. */
 export interface DemoOptions {
@@ -24,6 +26,8 @@ export interface DemoHandle {
   url: string;
   /** The Connect API stand-in (its `url`, control methods, demo credentials). */
   api: ConnectApiHandle;
+  /** The owner-checking relay in front of the stand-in (relay mode's writes), CORS open to the demo pages. */
+  relay: RelayServer;
   /** Stops both servers. */
   stop(): Promise<void>;
 }
@@ -34,6 +38,8 @@ const rootDir = fileURLToPath(new URL('..', import.meta.url));
 export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> {
   const api = await startConnectApi({ port: options.apiPort ?? 0, ...(options.log ? { log: options.log } : {}) });
   let server: Awaited<ReturnType<typeof startDevServer>>;
+  // Started once the pages' port is known: its CORS allows exactly their origin.
+  let relay: RelayServer | undefined;
   try {
     server = await startDevServer({
       config: {
@@ -43,6 +49,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
         nodeResolve: { browser: true, exportConditions: ['browser'] },
         plugins: [
           standInLocation(() => api.url),
+          relayLocation(() => relay?.url),
           bundledSdk(),
           esbuildPlugin({ ts: true, json: true, tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)), target: 'es2022' }),
         ],
@@ -58,11 +65,19 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
   }
   const address = server.server?.address();
   const port = address && typeof address === 'object' ? address.port : server.config.port;
+  try {
+    relay = await startStandInRelay(api, { allowedOrigins: port === undefined ? [] : loopbackOrigins(port) });
+  } catch (error) {
+    await Promise.all([server.stop(), api.close()]);
+    throw error;
+  }
+  const started = relay;
   return {
     url: `http://127.0.0.1:${port}`,
     api,
+    relay: started,
     stop: async () => {
-      await Promise.all([server.stop(), api.close()]);
+      await Promise.all([server.stop(), started.close(), api.close()]);
     },
   };
 }

@@ -1,0 +1,108 @@
+/**
+ * The custom agent desktop demo in both write modes, in headless Chromium against the demo server (Connect API
+ * stand-in, the relay in front of it, dev server): in relay mode a rule's tags land through the relay (checked with
+ * DescribeContact), the page never fetches the AWS SDK, and "Write another agent's contact" is refused with the
+ * relay's reason and kept as a failure; in direct mode the same button lands, which is what the relay is for.
+ * Skipped, saying why, only when no Chromium is installed.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { startDemo, type DemoHandle } from '../../demo/server.ts';
+import { chromiumArgs, findChromium } from '../chromium.ts';
+
+const chromium = findChromium();
+const skip = chromium ? false : 'no Chromium found (install Debian\'s chromium, or set CHROME_PATH): the demo is not driven';
+
+async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the agent desktop demo: direct and relay writes', { skip }, () => {
+  let demo: DemoHandle;
+  let browser: Browser;
+
+  before(async () => {
+    demo = await startDemo({ port: 0, apiPort: 0 });
+    browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: chromiumArgs });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+
+  /** The demo page in a fresh browser context (its own IndexedDB outbox), with the URLs it fetched and its errors. */
+  async function open(query: string): Promise<{ page: Page; fetched: string[]; errors: string[] }> {
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage();
+    const fetched: string[] = [];
+    const errors: string[] = [];
+    page.on('request', (request) => fetched.push(request.url()));
+    page.on('pageerror', (error) => errors.push(error instanceof Error ? error.message : String(error)));
+    await page.goto(`${demo.url}/demo/${query}`, { waitUntil: 'load' });
+    await page.waitForFunction(() => window.demo !== undefined, { timeout: 20_000 });
+    return { page, fetched, errors };
+  }
+
+  /** Clicks "Write another agent's contact" and returns the status line once the write settled. */
+  async function writeOtherAgentsContact(page: Page): Promise<string> {
+    await page.locator('#other-agent ::-p-text(Write another agent)').click();
+    return until('the outcome of the write', () =>
+      page.$eval('#other-agent [role="status"]', (element) => element.textContent ?? '').then((text) => (/^(Landed|Refused)/.test(text) ? text : undefined)),
+    );
+  }
+
+  it('relay mode: a rule lands through the relay, no SDK is fetched, and another agent\'s contact is refused and kept', async () => {
+    const { page, fetched, errors } = await open('?writes=relay');
+    assert.equal(await page.$eval('#write-mode [aria-current="page"]', (element) => element.textContent?.trim()), 'Relay (owner-checked)');
+
+    await page.locator('#scenario ::-p-text(Ring a call)').click();
+    const contact = await until('the ringing call', () =>
+      page.evaluate(() => {
+        const viewed = window.demo?.plugin.tracker.viewed;
+        return viewed?.state === 'connecting' ? { initial: viewed.initialContactId, instance: viewed.instanceId } : undefined;
+      }),
+    );
+    await page.locator('#scenario ::-p-text(Accept)').click();
+    const tags = await until('the connected tags stored', () => {
+      const attributes = demo.api.attributesOf(contact.instance, contact.initial);
+      return attributes?.['HandledBy'] ? attributes : undefined;
+    });
+    assert.equal(tags['HandledBy'], 'agent.smith');
+    const actions = demo.api.requestLog().map((request) => request.action);
+    assert.ok(actions.includes('DescribeContact'), 'the relay checked the contact');
+    assert.ok(!actions.includes('GetId') && !actions.includes('GetCredentialsForIdentity'), 'no Cognito Identity call');
+
+    const outcome = await writeOtherAgentsContact(page);
+    assert.match(outcome, /^Refused .*This contact is not yours/);
+    assert.match(outcome, /kept in the outbox as a failure/);
+    const outbox = await until('the outbox to count the failure', () =>
+      page.$eval('#outbox', (element) => element.textContent ?? '').then((text) => (/kept, not retried/.test(text) ? text : undefined)),
+    );
+    assert.match(outbox, /This contact is not yours/);
+    const refused = demo.api.requestLog().filter((request) => request.action === 'UpdateContactAttributes' && request.status !== 200);
+    assert.deepEqual(refused, [], 'the refused write never reached UpdateContactAttributes');
+
+    assert.deepEqual(fetched.filter((url) => /__sdk__|@aws-sdk|\/src\/sdk\.ts/.test(url)), [], 'relay mode fetched no AWS SDK module');
+    assert.deepEqual(errors, []);
+    await page.browserContext().close();
+  });
+
+  it('direct mode: the same button lands, since Cognito credentials can write any contact of the instance', async () => {
+    const { page, errors } = await open('');
+    assert.equal(await page.$eval('#write-mode [aria-current="page"]', (element) => element.textContent?.trim()), 'Direct (Cognito)');
+    const outcome = await writeOtherAgentsContact(page);
+    assert.match(outcome, /^Landed on agent\.jones's call/);
+    const actions = demo.api.requestLog().map((request) => request.action);
+    assert.ok(actions.includes('GetCredentialsForIdentity'), 'direct mode signed with Cognito credentials');
+    assert.deepEqual(errors, []);
+    await page.browserContext().close();
+  });
+});
