@@ -11,6 +11,7 @@ import { startConnectApi, type ConnectApiHandle } from '../../demo/connect-api/s
 import { DEFAULT_INSTANCE_ID } from '../../demo/ccp/scenario.ts';
 import { startStandInRelay } from '../../demo/relay.ts';
 import { AttributesError, type AttributesErrorKind } from '../../src/errors.ts';
+import { createCcpAttributes } from '../../src/plugin.ts';
 import { RelayClient } from '../../src/relay-client.ts';
 import { attributesFrom } from '../../src/validate.ts';
 import type { RelayServer } from '../../src/relay/index.ts';
@@ -174,6 +175,18 @@ describe('RelayClient', () => {
     const inputs = Object.keys(result.metafile.inputs);
     assert.deepEqual(inputs.filter((path) => path.includes('node_modules') || path.includes('src/relay/') || /src\/(client|sdk)\.ts$/.test(path)), []);
     assert.deepEqual(inputs.map((path) => path.replace(/^.*src\//, 'src/')).sort(), ['src/errors.ts', 'src/relay-client.ts', 'src/validate.ts']);
+  });
+});
+
+describe('createCcpAttributes in relay mode', () => {
+  it('fails fast, before touching Streams, on both modes at once or a relay without a URL or token', async () => {
+    const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
+    await assert.rejects(createCcpAttributes({ credentials, relay: { url: 'https://relay.example.com', token: 't' } }), {
+      name: 'TypeError',
+      message: /give `credentials` \(direct mode\) or `relay` \(relay mode\), not both/,
+    });
+    await assert.rejects(createCcpAttributes({ relay: { url: 'relay.example.com', token: 't' } }), { name: 'TypeError', message: /not a URL/ });
+    await assert.rejects(createCcpAttributes({ relay: { url: 'https://relay.example.com', token: '' } }), { name: 'TypeError', message: /`token` option/ });
   });
 });
 
