@@ -2,6 +2,7 @@
 // Streams on the stand-in CCP, the real tracker, the real SDK against the Connect API stand-in and its faults.
 // One CCP per file.
 import { expect, fixture, html } from '@open-wc/testing';
+import sinon from 'sinon';
 import '../../components/ccp-attributes.ts';
 import type { CcpAttributes, SaveStatus } from '../../components/ccp-attributes.ts';
 import type { StandInCcp } from '../../demo/ccp/scenario.ts';
@@ -56,6 +57,29 @@ describe('<ccp-attributes> over the outbox, end to end', () => {
     watch();
     return { id, instanceId: tracker.contacts.get(id)!.instanceId, el, statuses };
   }
+
+  it('an agent saves only a __proto__ key through the outbox: the stand-in stores it, the tracker records it once', async () => {
+    const { id, instanceId, el } = await chatInEditor({ topic: 'billing' });
+    const recordWrite = sinon.spy(tracker, 'recordWrite');
+    try {
+      button(el, 'Add attribute').click();
+      await settle(el);
+      const [key, value] = [...el.shadowRoot!.querySelectorAll<HTMLInputElement>('.field.new input')];
+      await typeInto(el, key!, '__proto__');
+      await typeInto(el, value!, 'kept');
+      button(el, 'Save').click();
+      await until(() => el.status === 'saved', 'saved', 10_000);
+      expect(Object.entries((await storedAttributes(instanceId, id))!)).to.deep.include(['__proto__', 'kept']);
+      expect(recordWrite.callCount, 'recorded once').to.equal(1);
+      expect(Object.entries(recordWrite.firstCall.args[1])).to.deep.equal([['__proto__', 'kept']]);
+      expect(Object.hasOwn(tracker.contacts.get(id)!.attributes, '__proto__')).to.equal(true);
+      await settle(el);
+      expect(control(el, '__proto__').value).to.equal('kept');
+      expect(el.dirty).to.equal(false);
+    } finally {
+      recordWrite.restore();
+    }
+  });
 
   it('a throttled save says it is waiting, retries by itself, and lands', async () => {
     const { id, instanceId, el, statuses } = await chatInEditor({ reason: 'unknown' });
