@@ -30,7 +30,7 @@ describe('the npm package', () => {
 
   it('ships the builds, the types and the element manifest, and nothing else', () => {
     const installed = join(project, 'node_modules', 'ccp-attributes');
-    for (const file of ['dist/ccp-attributes.js', 'dist/elements.js', 'dist/react.js', 'dist/drop-in/ccp-attributes.js', 'dist/types/src/index.d.ts', 'dist/types/components/index.d.ts', 'dist/types/components/react.d.ts', 'custom-elements.json']) {
+    for (const file of ['dist/ccp-attributes.js', 'dist/elements.js', 'dist/react.js', 'dist/drop-in/ccp-attributes.js', 'dist/workspace.js', 'dist/workspace/index.html', 'dist/workspace/index.js', 'dist/types/src/workspace.d.ts', 'dist/types/src/index.d.ts', 'dist/types/components/index.d.ts', 'dist/types/components/react.d.ts', 'custom-elements.json']) {
       assert.ok(existsSync(join(installed, file)), `${file} is missing from the package`);
     }
     for (const folder of ['src', 'components', 'test', 'demo', 'dist/types/test', 'dist/types/demo']) {
@@ -52,7 +52,7 @@ describe('the npm package', () => {
     assert.deepEqual(JSON.parse(output), { problem: 'charset', client: 'function', rules: 1 });
   });
 
-  it('type-checks a consumer of the entries, and a React (TSX) consumer of ccp-attributes/react', () => {
+  it('type-checks a consumer of the entries (ccp-attributes/workspace among them), and a React (TSX) consumer of ccp-attributes/react', () => {
     writeFileSync(
       join(project, 'consumer.ts'),
       `import { AttributesClient, type ContactModel, createCcpAttributes } from 'ccp-attributes';
@@ -60,6 +60,15 @@ import { CcpAttributes } from 'ccp-attributes/elements';
 const client: AttributesClient = new AttributesClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
 const element: CcpAttributes = document.createElement('ccp-attributes');
 export const used: [AttributesClient, CcpAttributes, ContactModel | undefined, typeof createCcpAttributes] = [client, element, element.contact, createCcpAttributes];
+`,
+    );
+    writeFileSync(
+      join(project, 'consumer-workspace.ts'),
+      `import { createWorkspaceAttributes, type WorkspaceAttributesPlugin, type WorkspaceScope } from 'ccp-attributes/workspace';
+export async function start(): Promise<WorkspaceScope | undefined> {
+  const plugin: WorkspaceAttributesPlugin = await createWorkspaceAttributes({ relay: { url: 'https://relay.example.com', token: () => 'jwt' }, workspace: { follow: 'scope' } });
+  return plugin.source.scope;
+}
 `,
     );
     writeFileSync(
@@ -87,7 +96,7 @@ export function Panel(props: { tracker: ContactTrackerLike; writer: AttributeWri
     );
     writeFileSync(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2023', 'dom', 'dom.iterable'], jsx: 'react-jsx', skipLibCheck: true, types: [] }, files: ['consumer.ts', 'consumer-react.tsx'] }),
+      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2023', 'dom', 'dom.iterable'], jsx: 'react-jsx', skipLibCheck: true, types: [] }, files: ['consumer.ts', 'consumer-workspace.ts', 'consumer-react.tsx'] }),
     );
     try {
       execFileSync(join(project, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
