@@ -85,7 +85,11 @@ export async function fly(entry: OutboxEntry, sent: Sent, signal: AbortSignal, s
 export async function takeOut(store: OutboxStore, id: string, revisions: Readonly<Revisions>, reset?: number): Promise<Change | undefined> {
   let changed = false;
   const result = await store.update(id, (current, revision) => {
-    if (!current || current.failed) return undefined;
+    if (!current) {
+      // Gone from the store (a tab that closed right after its own request landed removed it): drop the copy too.
+      changed = true;
+      return null;
+    }
     const next = withoutSent(current, revisions, revision, reset);
     changed = reset !== undefined || next === null || Object.keys(next.attributes).length < Object.keys(current.attributes).length;
     return changed ? next : undefined;
@@ -98,11 +102,11 @@ async function retry(store: OutboxStore, id: string, error: AttributesError, now
   let retryAt = now;
   let changed = false;
   const result = await store.update(id, (current, revision) => {
-    if (!current || current.failed) return undefined;
+    changed = true;
+    if (!current) return null; // gone from the store: drop the copy too
     const attempts = current.attempts + 1;
     const previous = current.attempts > 0 ? current.notBefore - current.updatedAt : undefined;
     retryAt = now + backoffDelay(attempts, settings.backoff, settings.random, previous);
-    changed = true;
     return { ...current, revision, attempts, lastError: toStoredError(error), updatedAt: now, notBefore: retryAt };
   });
   const changes = changed ? [{ id, contactKey: id, entry: result.entry ?? null, revision: result.revision }] : [];
