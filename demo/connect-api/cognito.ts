@@ -12,7 +12,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { ApiError } from './errors.ts';
-import { isRecord } from './rules.ts';
+import { isRecord } from './json.ts';
 import type { KnownKey } from './sigv4.ts';
 
 /** The resolved identity pool settings. */

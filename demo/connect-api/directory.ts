@@ -7,7 +7,8 @@
  * agent was in after-contact work from its disconnect until `afterContactWorkEndedAt` (the agent closed it).
  */
 import { ApiError } from './errors.ts';
-import { isRecord, type ContactStore } from './rules.ts';
+import { isRecord } from './json.ts';
+import type { ContactStore } from './rules.ts';
 import type { PoolUser } from './user-pool.ts';
 
 /** The AWS account of the stand-in's ARNs (the stand-in CCP's default account). */

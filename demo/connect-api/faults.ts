@@ -3,8 +3,8 @@
  * connections, ambiguous failures of the next N writes (stored, then the connection dropped or a 500 answered) and
  * the lifetime of newly issued Cognito credentials.
  */
-import { isRecord } from './rules.ts';
-import type { Faults } from './server.ts';
+import { isRecord } from './json.ts';
+import type { Faults } from './types.ts';
 
 /** A failure to answer instead of the real one. */
 export interface Failure {

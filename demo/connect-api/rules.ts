@@ -15,7 +15,8 @@
  * `InvalidRequestExceptionReason$`), so no Reason fits these cases and the stand-in sends none: the Message explains.
  */
 import { ApiError } from './errors.ts';
-import type { ContactChannel, ContactRecord } from './server.ts';
+import { isRecord } from './json.ts';
+import type { ContactChannel, ContactRecord } from './types.ts';
 
 /** Channels a registered contact may have (DescribeContact's `Channel`). */
 export const contactChannels: readonly ContactChannel[] = ['VOICE', 'CHAT', 'TASK', 'EMAIL'];
@@ -245,11 +246,6 @@ export function parseContactRecords(value: unknown): ContactRecord[] {
     }
     return record;
   });
-}
-
-/** True for a plain JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function checkId(problems: string[], value: unknown, member: string, max: number): void {

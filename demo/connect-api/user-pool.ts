@@ -16,7 +16,7 @@ import { createPrivateKey, generateKeyPairSync, randomUUID, sign, type KeyObject
 import { JwtVerifier } from 'aws-jwt-verify';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { ApiError } from './errors.ts';
-import { isRecord } from './rules.ts';
+import { isRecord } from './json.ts';
 
 /** A demo agent who can sign in. */
 export interface PoolUser {

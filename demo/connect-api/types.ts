@@ -1,0 +1,73 @@
+/**
+ * The data the stand-in's parts share: a registered contact, the injected faults, a logged request. Its own module, so
+ * that the server and the parts it composes (rules.ts, faults.ts) import it and not each other.
+ */
+
+/** DescribeContact's `Channel`. */
+export type ContactChannel = 'VOICE' | 'CHAT' | 'TASK' | 'EMAIL';
+
+/** A contact the stand-in knows; its attributes are addressed by (instanceId, initialContactId). */
+export interface ContactRecord {
+  instanceId: string;
+  contactId: string;
+  /** The first contact of the chain; defaults to contactId. */
+  initialContactId?: string;
+  /** ISO date the contact started (contacts before 2018-09-12 cannot be updated). */
+  startedAt: string;
+  /** The Amazon Connect user id of the agent on this leg (DescribeContact's `AgentInfo.Id`). */
+  agentId?: string;
+  /** Attributes the contact flow set; stored for the chain, counted in its 32,768 bytes, returned by GetContactAttributes. */
+  attributes?: Record<string, string>;
+  /** Default 'VOICE'. */
+  channel?: ContactChannel;
+  /** The leg this one was transferred from. */
+  previousContactId?: string;
+  /** ISO date the contact was disconnected; the agent is in after-contact work from then until afterContactWorkEndedAt. */
+  disconnectedAt?: string;
+  /** ISO date the agent closed the contact (after-contact work done). */
+  afterContactWorkEndedAt?: string;
+}
+
+/**
+ * Injected faults. `quota` and `failNext` apply to the Connect actions; `latencyMs` and `dropNext` to every API
+ * request (Connect and Cognito, not preflights); `credentialTtlSeconds` to credentials issued from then on.
+ * `dropAfterStoreNext` and `failAfterStoreNext` are ambiguous failures of the next N UpdateContactAttributes that
+ * pass every check: the merge is stored (and logged with `stored: true`), then the connection is dropped without an
+ * answer, or a 500 InternalServiceException is answered, so the client cannot tell that its write landed.
+ */
+export interface Faults {
+  quota?: { ratePerSecond: number; burst: number } | null;
+  failNext?: { count: number; status?: number; type?: string } | null;
+  latencyMs?: number | null;
+  dropNext?: number | null;
+  dropAfterStoreNext?: number | null;
+  failAfterStoreNext?: number | null;
+  credentialTtlSeconds?: number | null;
+}
+
+/**
+ * One API request as the stand-in saw it. A dropped connection is logged with status 0 and 'ConnectionDropped'; a
+ * request whose client went away before its body was read, with status 0 and 'ClientAborted' (nothing is stored).
+ */
+export interface LoggedRequest {
+  time: string;
+  action:
+    | 'UpdateContactAttributes'
+    | 'GetContactAttributes'
+    | 'DescribeContact'
+    | 'SearchUsers'
+    | 'GetId'
+    | 'GetCredentialsForIdentity'
+    | 'InitiateAuth'
+    | 'Preflight'
+    | 'Unknown';
+  instanceId?: string;
+  /** DescribeContact's ContactId. */
+  contactId?: string;
+  initialContactId?: string;
+  attributes?: Record<string, string>;
+  status: number;
+  errorType?: string;
+  /** UpdateContactAttributes: the merge was applied to the store (on every 200, and on an ambiguous failure). */
+  stored?: true;
+}
