@@ -1,7 +1,7 @@
 /**
  * The drop-in script tag: `<script type="module" src=".../ccp-attributes.js" data-...>`.
- * Paints the editor first (Lit + the element only), then loads the setup and the rest of the plugin,
- * and the AWS SDK after that. Configuration errors go to the console, naming the attribute, and into the editor.
+ * Paints the editor first (Lit + the element only), then loads the setup and the rest of the plugin, and in
+ * direct mode the AWS SDK after that (relay mode, data-relay-url, never loads it). Configuration errors go to the console, naming the attribute, and into the editor.
  */
 import './ccp-attributes.ts';
 import type { CcpAttributesPlugin } from '../src/plugin.ts';
