@@ -25,6 +25,8 @@ type Key = 'a' | 'b' | 'c';
  * marker `<once>:<key>` (a marker of its own when `once` is null), as the tagger writes the rules one event matched.
  * `destroy` ends a contact as Streams does: the outboxes may forget it (`forget`, where the outbox has one), its
  * queued writes still go out, and later writes of that slot are for a new contact.
+ * An `answer` with `closeAfter` closes the tab that sent the request that many macrotask turns after the answer
+ * (a tab that dies around a response: closed when another tab is open, else reloaded).
  * `wait` lets a few macrotask turns pass (store transactions and cross-tab messages partly done).
  * `tab` picks among the open tabs (modulo their number); `settle` waits for rest after
  * the step; `rest: false` fires the timers a time step passes without waiting for the work they start, so the next
@@ -34,7 +36,7 @@ type Key = 'a' | 'b' | 'c';
 type Step =
   | { do: 'rule'; tab: number; contact: number; keys: Key[]; once: string | null; batch?: boolean; settle: boolean }
   | { do: 'save'; tab: number; contact: number; keys: Key[]; settle: boolean }
-  | { do: 'answer'; outcome: Outcome; pick: number; settle: boolean }
+  | { do: 'answer'; outcome: Outcome; pick: number; settle: boolean; closeAfter?: number }
   | { do: 'advance'; ms: number; rest: boolean }
   | { do: 'expire'; offline: boolean; rest: boolean }
   | { do: 'reload'; tab: number; settle: boolean }
@@ -65,6 +67,16 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       outcome: fc.constantFrom<Outcome>('ok', 'ok', 'drop', '429', '500', 'ambiguous', 'stored-500', 'refused'),
       pick: fc.nat({ max: 1 }),
       settle: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      do: fc.constant('answer' as const),
+      outcome: fc.constantFrom<Outcome>('ok', 'ok', 'drop', '429', '500', 'ambiguous', 'stored-500', 'refused'),
+      pick: fc.nat({ max: 1 }),
+      settle: fc.boolean(),
+      closeAfter: fc.integer({ min: 0, max: 4 }),
     }),
   },
   { weight: 3, arbitrary: fc.record({ do: fc.constant('advance' as const), ms: fc.constantFrom(0, 100, 300, 1_000), rest: fc.boolean() }) },
@@ -271,6 +283,13 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
         case 'answer': {
           const request = server.wire[step.pick % Math.max(1, server.wire.length)];
           request?.answer(step.outcome);
+          const sender = tabs.find((tab) => tab.id === request?.sender);
+          if (sender && step.closeAfter !== undefined) {
+            for (let i = 0; i < step.closeAfter; i++) await turn();
+            const index = tabs.indexOf(sender);
+            closeTab(sender);
+            if (tabs.length === 0) tabs.splice(index, 0, await openTab());
+          }
           if (step.settle) await quiet();
           break;
         }
@@ -450,6 +469,14 @@ describe('Outbox model: random interleavings over IndexedDB', function () {
     await expectSound([
       { do: 'save', tab: 0, contact: 0, keys: ['a'], settle: true },
       { do: 'reload', tab: 0, settle: false },
+    ]);
+  });
+
+  it('does not send again, for ever, a write the closing flusher recorded as landed just before it closed', async () => {
+    await expectSound([
+      { do: 'open-tab' },
+      { do: 'save', tab: 0, contact: 0, keys: ['a'], settle: true },
+      { do: 'answer', outcome: 'ok', pick: 0, settle: true, closeAfter: 1 },
     ]);
   });
 
