@@ -5,18 +5,19 @@
  * the frame's styles. The editor itself (internal/editor-impl.ts: AttributesController, the rows,
  * the templates and their styles) is imported dynamically on connect, then rendered under the frame.
  */
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { ContactModel, ContactTrackerLike } from '../src/tracker/types.ts';
 import type { AttributeWriter } from '../src/writer.ts';
-import type { SaveStatus } from './attributes-controller.ts';
 import { styles } from './ccp-attributes.styles.ts';
 import type { EditorImpl } from './internal/editor-impl.ts';
 import { editorLoader } from './internal/editor-loader.ts';
 import { readOnlyReason, type ReadOnlyReason } from './internal/read-only.ts';
+import type { SaveStatus } from './internal/save-status.ts';
 import type { SchemaInput } from './schema.ts';
 
-export type { ReadOnlyReason, SaveStatus } from './attributes-controller.ts';
+export type { ReadOnlyReason } from './internal/read-only.ts';
+export type { SaveStatus } from './internal/save-status.ts';
 
 const channelLabels: Record<string, string> = {
   voice: 'Voice call',
@@ -195,11 +196,6 @@ export class CcpAttributes extends LitElement {
       void this.save();
     }
   };
-
-  protected override updated(changed: PropertyValues<this>): void {
-    super.updated(changed);
-    this.#impl?.updated();
-  }
 
   protected override render(): TemplateResult {
     const impl = this.#impl;

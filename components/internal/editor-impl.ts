@@ -2,16 +2,16 @@
  * The implementation of `<ccp-attributes>` (internal): the controller, the rows, the templates and
  * most styles. The public element (../ccp-attributes.ts) paints its frame at once and imports this
  * module dynamically, so it stays off the drop-in script's critical path; the element then renders
- * the editor through `render()` below, and delegates its methods and getters here.
+ * the editor through `render()` below, and delegates its methods and getters here. What this module
+ * needs from the element is the `EditorHost` interface, so it never imports the element's module.
  */
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { MAX_TOTAL_BYTES } from '../../src/validate.ts';
-import { AttributesController, formatCount as format, type ReadOnlyReason } from '../attributes-controller.ts';
-import type { CcpAttributes } from '../ccp-attributes.ts';
+import { AttributesController, formatCount as format, type AttributesControllerHost, type ReadOnlyReason } from '../attributes-controller.ts';
 import '../ccp-attribute-field.ts';
 import { editorStyles } from './editor.styles.ts';
 
@@ -38,10 +38,23 @@ function addEditorStyles(root: ShadowRoot): void {
   }
 }
 
-/** One per `<ccp-attributes>`: holds its controller and renders everything under the header. */
-export class EditorImpl {
+/** What the implementation needs from its element. */
+export interface EditorHost extends AttributesControllerHost {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+  readonly isConnected: boolean;
+  /** The element's save (the Save and Retry buttons and Ctrl+Enter go through it, as a page's call does). */
+  save(): Promise<void>;
+  /** The element's revert. */
+  revert(): void;
+}
+
+/**
+ * One per `<ccp-attributes>`, a controller of the element: holds the AttributesController, renders everything under
+ * the header, renders long lists in chunks (paused while detached) and moves focus after an update.
+ */
+export class EditorImpl implements ReactiveController {
   readonly controller: AttributesController;
-  readonly #host: CcpAttributes;
+  readonly #host: EditorHost;
   #styled = false;
   /** How many rows are rendered so far (progressive rendering of long lists). */
   #rowLimit = FIRST_ROWS;
@@ -54,16 +67,20 @@ export class EditorImpl {
   /** A footer button the agent used may become disabled or go away: keep focus in the editor, on the status. */
   #keepFooterFocus = false;
 
-  constructor(host: CcpAttributes) {
+  constructor(host: EditorHost) {
     this.#host = host;
     this.controller = new AttributesController(host);
-    host.addController({
-      // Detached, no more chunks of rows are rendered; reattached, they resume.
-      hostConnected: () => {
-        if (this.#rowLimit < this.controller.keys.length) host.requestUpdate();
-      },
-      hostDisconnected: () => this.#cancelMoreRows(),
-    });
+    host.addController(this);
+  }
+
+  /** Reattached: the chunks of rows resume. */
+  hostConnected(): void {
+    if (this.#rowLimit < this.controller.keys.length) this.#host.requestUpdate();
+  }
+
+  /** Detached: no more chunks of rows are rendered. */
+  hostDisconnected(): void {
+    this.#cancelMoreRows();
   }
 
   save(): Promise<void> {
@@ -112,8 +129,8 @@ export class EditorImpl {
     this.#moreRowsTimer = undefined;
   }
 
-  /** The host's updated(): more rows, and focus moves. */
-  updated(): void {
+  /** After each update of the element: more rows, and focus moves. */
+  hostUpdated(): void {
     const root = this.#host.renderRoot;
     this.#scheduleMoreRows();
     if (this.#focusNewId !== undefined) {
@@ -142,7 +159,7 @@ export class EditorImpl {
     const host = this.#host;
     if (!this.#styled) {
       this.#styled = true;
-      addEditorStyles(host.renderRoot as ShadowRoot);
+      if (host.renderRoot instanceof ShadowRoot) addEditorStyles(host.renderRoot);
     }
     const c = this.controller;
     const contact = c.contact;
