@@ -116,24 +116,9 @@ class StandInCcpPage implements CcpCore {
     return id;
   }
 
-  async #loadInitialContacts(): Promise<void> {
-    const base = Date.now() - 60_000;
-    for (const [offset, entry] of this.config.contacts.entries()) {
-      const initial = toInitial(entry);
-      const monitoring = initial.monitoring ?? this.config.monitoring;
-      const contact = this.book.make(initial.channel ?? 'voice', initial.state, { startedAt: new Date(base + offset * 1000), ...initial }, {
-        stateAt: base + offset * 1000 + 500,
-        monitoring,
-        ...(monitoring ? { initiationMethod: 'monitor' } : {}),
-      });
-      const disconnected = contact.state === 'ended' ? { disconnectedAt: new Date(contact.stateAt).toISOString() } : {};
-      await this.book.add(contact, { attributes: contact.attributes, ...disconnected });
-    }
-  }
-
   async #start(): Promise<void> {
     if (!this.config.api) console.error('stand-in CCP: no Connect API stand-in configured (add ?api=<url> to the ccpUrl); contacts will not be registered and attributes will not be reflected.');
-    await this.#loadInitialContacts();
+    await this.book.addPresent(this.config.contacts.map(toInitial), this.config.monitoring);
     // As the shared worker does for a new port: acknowledge with the port id, then the agent (ClientEngine onconnect).
     this.protocol.send('acknowledge', { id: this.portId });
     this.postSnapshot();

@@ -4,7 +4,7 @@
  * which owns their attributes. Each host turns this state into its own protocol (Streams snapshots, SDK events).
  */
 import type { ContactChannel, ContactRecord } from '../connect-api/types.ts';
-import type { ContactOptions, StandInChannel, StandInContact, StandInState } from './scenario.ts';
+import type { ContactOptions, InitialContact, StandInChannel, StandInContact, StandInState } from './scenario.ts';
 
 /** One contact as a host holds it: the scenario's view plus what the hosts' protocols need. */
 export interface HeldContact extends StandInContact {
@@ -143,6 +143,24 @@ export class ContactBook {
       customerConnectionId: crypto.randomUUID(),
       ...extra,
     };
+  }
+
+  /**
+   * Contacts present before the host starts (the agent signed in with them): started a minute ago, a second apart,
+   * each registered as Connect knows it (one in after-contact work with its disconnect time).
+   */
+  async addPresent(initials: readonly InitialContact[], monitoringDefault = false): Promise<void> {
+    const base = Date.now() - 60_000;
+    for (const [index, initial] of initials.entries()) {
+      const monitoring = initial.monitoring ?? monitoringDefault;
+      const contact = this.make(initial.channel ?? 'voice', initial.state, { startedAt: new Date(base + index * 1000), ...initial }, {
+        stateAt: base + index * 1000 + 500,
+        monitoring,
+        ...(monitoring ? { initiationMethod: 'monitor' } : {}),
+      });
+      const disconnected = contact.state === 'ended' ? { disconnectedAt: new Date(contact.stateAt).toISOString() } : {};
+      await this.add(contact, { attributes: contact.attributes, ...disconnected });
+    }
   }
 
   /** Registers the contact (it exists in Connect before it reaches the agent), then holds it. */

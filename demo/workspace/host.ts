@@ -24,8 +24,8 @@
  *   ("Troubleshoot application setup") gives the texts used here: a request answers an error whose reason is
  *   "App does not have permission for this request", a subscription gets an `error` message "App attempted to
  *   subscribe to topic without permission - Topic {...}". The error keys are this stand-in's own.
- * Contacts use the stand-in CCP's contact model (demo/ccp/scenario.ts) and are registered with the Connect API
- * stand-in, which owns their attributes: getAttributes reads them from there.
+ * Contacts are the stand-in CCP's contact model (demo/ccp/contacts.ts: ContactBook), registered with the Connect
+ * API stand-in as they arrive, hang up and close; it owns their attributes, and getAttributes reads them from there.
  */
 import type {
   AcknowledgeMessage,
@@ -38,7 +38,7 @@ import type {
   UpstreamMessage,
 } from '@amazon-connect/core';
 import type { AppUpstreamMessage, LifecycleMessage, LifecycleStage } from '@amazon-connect/workspace-types';
-import type { ContactRecord } from '../connect-api/server.ts';
+import { agentIdOf, agentNameOf, ApiRegistration, ContactBook, type HeldContact } from '../ccp/contacts.ts';
 import {
   DEFAULT_ACCOUNT,
   DEFAULT_INSTANCE_ID,
@@ -123,7 +123,6 @@ export interface HostedApp {
 
 /** Channel types and subtypes (contact/lib/types.d.ts ContactChannelType). */
 const SUBTYPES: Readonly<Record<StandInChannel, string>> = { voice: 'connect:Telephony', chat: 'connect:Chat', task: 'connect:Task' };
-const API_CHANNELS: Readonly<Record<StandInChannel, ContactRecord['channel']>> = { voice: 'VOICE', chat: 'CHAT', task: 'TASK' };
 const MAX_CHATS = 3;
 const NAMESPACE_CONTACT = 'aws.connect.contact';
 
@@ -179,7 +178,7 @@ export class StandInWorkspace {
   readonly latency: number;
   /** Resolves once the contacts present at start are registered with the API stand-in. */
   readonly ready: Promise<void>;
-  readonly #contacts = new Map<string, StandInContact>();
+  readonly #book: ContactBook;
   readonly #apps = new Set<AppConnection>();
   readonly #listeners = new Set<() => void>();
 
@@ -190,14 +189,10 @@ export class StandInWorkspace {
     this.instance = options.instance ?? DEFAULT_INSTANCE_ID;
     this.agent = options.agent ?? 'agent.smith';
     this.latency = options.latency ?? 0;
-    this.ready = (async () => {
-      const base = Date.now() - 60_000;
-      for (const [index, initial] of (options.contacts ?? []).entries()) {
-        const contact = this.#make(initial.channel ?? 'voice', initial.state, { startedAt: new Date(base + index * 1000), ...initial });
-        contact.monitoring = initial.monitoring ?? false;
-        await this.#add(contact, false);
-      }
-    })();
+    const registration = new ApiRegistration({ api: this.api, instance: this.instance, agentId: this.agentId(), host: 'stand-in workspace' });
+    const book = new ContactBook(registration, { maxChats: MAX_CHATS, host: 'stand-in workspace' });
+    this.#book = book;
+    this.ready = book.addPresent(options.contacts ?? []).then(() => this.#changed());
   }
 
   // ------------------------------------------------------------------------------------------ apps
@@ -227,66 +222,63 @@ export class StandInWorkspace {
 
   /** The contacts now (copies). */
   contacts(): StandInContact[] {
-    return [...this.#contacts.values()].map((contact) => ({ ...contact, attributes: { ...contact.attributes } }));
+    return this.#book.copies();
   }
 
   /** An inbound call rings (connecting). */
   ringCall(options: ContactOptions = {}): Promise<string> {
-    return this.#add(this.#make('voice', 'connecting', options));
+    return this.#add(this.#book.make('voice', 'connecting', options));
   }
 
   /** A chat arrives (connecting); at most three at once. */
   startChat(options: ContactOptions = {}): Promise<string> {
-    const chats = [...this.#contacts.values()].filter((c) => c.channel === 'chat').length;
-    if (chats >= MAX_CHATS) return Promise.reject(new Error(`stand-in workspace: at most ${MAX_CHATS} chats at once`));
-    return this.#add(this.#make('chat', 'connecting', options));
+    return this.#add(this.#book.make('chat', 'connecting', options));
   }
 
   /** A transferred call rings: its initialContactId is the original contact's (a new random one by default). */
   transferIn(options: ContactOptions = {}): Promise<string> {
-    return this.#add(this.#make('voice', 'connecting', { initialContactId: crypto.randomUUID(), ...options }));
+    return this.#add(this.#book.make('voice', 'connecting', { initialContactId: crypto.randomUUID(), ...options }));
   }
 
   /** A contact the agent only monitors appears, connected (the agent's participant is a monitoring one). */
   monitor(options: ContactOptions = {}): Promise<string> {
-    const contact = this.#make('voice', 'connected', options);
-    contact.monitoring = true;
-    return this.#add(contact);
+    return this.#add(this.#book.make('voice', 'connected', options, { monitoring: true, initiationMethod: 'monitor' }));
   }
 
   /** The agent accepts: connecting -> connected. */
   async accept(contactId: string): Promise<void> {
-    const contact = this.#get(contactId);
-    if (contact.state !== 'connecting' && contact.state !== 'incoming') throw new Error(`stand-in workspace: ${contactId} is not ringing`);
+    const contact = this.#book.get(contactId);
+    if (!ContactBook.isRinging(contact)) throw new Error(`stand-in workspace: ${contactId} is not ringing`);
     await wait(this.latency);
     this.#setState(contact, 'connected');
   }
 
   /** A ringing contact is not answered: connecting -> missed. */
   async missCall(contactId: string): Promise<void> {
-    const contact = this.#get(contactId);
-    if (contact.state !== 'connecting' && contact.state !== 'incoming') throw new Error(`stand-in workspace: ${contactId} is not ringing`);
+    const contact = this.#book.get(contactId);
+    if (!ContactBook.isRinging(contact)) throw new Error(`stand-in workspace: ${contactId} is not ringing`);
     this.#setState(contact, 'missed');
   }
 
   /** The customer hangs up or the chat ends: after-contact work starts. */
   async hangUp(contactId: string): Promise<void> {
-    this.#setState(this.#get(contactId), 'ended');
+    const contact = this.#book.get(contactId);
+    this.#setState(contact, 'ended');
+    await this.#book.registerDisconnect(contact);
   }
 
   /** The agent closes the contact (after-contact work done, or a missed contact dismissed): cleared. */
   async clear(contactId: string): Promise<void> {
-    const contact = this.#get(contactId);
-    this.#contacts.delete(contactId);
+    const contact = this.#book.get(contactId);
+    this.#book.remove(contactId);
     this.#publishState(contact, 'cleared');
     this.#changed();
+    await this.#book.registerClosed(contact);
   }
 
-  /** Sets attributes as a contact flow would: in the API stand-in when there is one, else on the contact. */
+  /** Sets attributes as a contact flow would: on the contact, and in the API stand-in when it is registered there. */
   async setFlowAttributes(contactId: string, attributes: Record<string, string>): Promise<void> {
-    const contact = this.#get(contactId);
-    Object.assign(contact.attributes, attributes);
-    if (this.api) await this.#register(contact);
+    await this.#book.setFlowAttributes(this.#book.get(contactId), attributes);
     this.#changed();
   }
 
@@ -299,7 +291,7 @@ export class StandInWorkspace {
 
   /** The agent's user id. */
   agentId(): string {
-    return `agent-${this.agent.replace(/[^A-Za-z0-9-]/g, '-')}`;
+    return agentIdOf(this.agent);
   }
 
   /** @internal Answers one request, or throws a HostError. */
@@ -309,13 +301,13 @@ export class StandInWorkspace {
       case 'agent/getARN':
         return { ARN: this.agentArn() };
       case 'agent/getName':
-        return { name: this.agent.split(/[._-]/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join(' ') };
+        return { name: agentNameOf(this.agent) };
       case 'agent/getRoutingProfile':
         return this.#routingProfile();
       case 'agent/getState':
         return { type: 'routable', name: 'Available' };
       case 'contact/listContacts':
-        return [...this.#contacts.values()].map((c) => this.#coreData(c));
+        return this.#book.list().map((c) => this.#coreData(c));
       case 'contact/listParticipants': {
         const contact = this.#find(data);
         return [
@@ -325,7 +317,7 @@ export class StandInWorkspace {
       }
       case 'contact/getParticipantState': {
         const participantId = String(data['participantId'] ?? '');
-        const contact = [...this.#contacts.values()].find((c) => participantId.startsWith(c.contactId));
+        const contact = this.#book.list().find((c) => participantId.startsWith(c.contactId));
         if (!contact) throw new HostError('noResult', 'No Result Found');
         if (participantId.endsWith('-customer')) return { value: contact.state === 'ended' ? 'disconnected' : 'connected' };
         if (contact.monitoring) return { value: 'silent_monitor' };
@@ -368,7 +360,7 @@ export class StandInWorkspace {
   }
 
   /** @internal The lifecycle data of a contact (BaseContactLifecycleEvent). */
-  eventData(contact: StandInContact): Record<string, unknown> {
+  eventData(contact: HeldContact): Record<string, unknown> {
     return { contactId: contact.contactId, initialContactId: contact.initialContactId, type: contact.channel, subtype: SUBTYPES[contact.channel] };
   }
 
@@ -394,13 +386,13 @@ export class StandInWorkspace {
     };
   }
 
-  #coreData(contact: StandInContact): Record<string, unknown> {
+  #coreData(contact: HeldContact): Record<string, unknown> {
     return { contactId: contact.contactId, type: contact.channel, subtype: SUBTYPES[contact.channel], initialContactId: contact.initialContactId };
   }
 
   /** The contact's attributes: the API stand-in's copy (which the plugin writes to) when there is one. */
-  async #attributes(contact: StandInContact, filter: unknown, shape: AttributeShape): Promise<Record<string, unknown>> {
-    const stored = await this.#stored(contact);
+  async #attributes(contact: HeldContact, filter: unknown, shape: AttributeShape): Promise<Record<string, unknown>> {
+    const stored = await this.#book.registration.stored(contact);
     if (stored) contact.attributes = { ...stored };
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(contact.attributes)) {
@@ -410,92 +402,28 @@ export class StandInWorkspace {
     return out;
   }
 
-  async #stored(contact: StandInContact): Promise<Record<string, string> | undefined> {
-    if (!this.api || contact.monitoring) return undefined;
-    const url = `${this.api}/_standin/attributes/${encodeURIComponent(this.instance)}/${encodeURIComponent(contact.initialContactId)}`;
-    try {
-      const response = await fetch(url);
-      if (response.status === 404) return undefined;
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return ((await response.json()) as { attributes?: Record<string, string> }).attributes ?? {};
-    } catch (error) {
-      console.error(`stand-in workspace: reading the attributes of ${contact.contactId} from ${url} failed:`, error);
-      return undefined;
-    }
-  }
-
-  #find(data: Record<string, unknown>): StandInContact {
+  #find(data: Record<string, unknown>): HeldContact {
     const contactId = data['contactId'];
-    const contact = typeof contactId === 'string' ? this.#contacts.get(contactId) : undefined;
+    const contact = typeof contactId === 'string' ? this.#book.find(contactId) : undefined;
     if (!contact) throw new HostError('noResult', 'No Result Found');
     return contact;
   }
 
-  #get(contactId: string): StandInContact {
-    const contact = this.#contacts.get(contactId);
-    if (!contact) throw new Error(`stand-in workspace: no contact ${contactId}`);
-    return contact;
-  }
-
-  #make(channel: StandInChannel, state: StandInState, options: ContactOptions): StandInContact {
-    const contactId = options.contactId ?? crypto.randomUUID();
-    return {
-      contactId,
-      initialContactId: options.initialContactId ?? contactId,
-      channel,
-      state,
-      monitoring: false,
-      queueName: options.queueName ?? 'BasicQueue',
-      attributes: { ...options.attributes },
-      startedAt: options.startedAt ?? new Date(),
-      registered: undefined,
-    };
-  }
-
   /** Registers the contact (the contact exists in Connect before it reaches the agent), then publishes it. */
-  async #add(contact: StandInContact, publish = true): Promise<string> {
-    await this.#register(contact);
-    this.#contacts.set(contact.contactId, contact);
-    if (publish) this.#publishState(contact, contact.state);
+  async #add(contact: HeldContact): Promise<string> {
+    await this.#book.add(contact);
+    this.#publishState(contact, contact.state);
     this.#changed();
     return contact.contactId;
   }
 
-  async #register(contact: StandInContact): Promise<void> {
-    if (!this.api) {
-      contact.registered = false;
-      return;
-    }
-    const record: ContactRecord = {
-      instanceId: this.instance,
-      contactId: contact.contactId,
-      initialContactId: contact.initialContactId,
-      startedAt: contact.startedAt.toISOString(),
-      agentId: this.agentId(),
-      attributes: contact.attributes,
-      channel: API_CHANNELS[contact.channel],
-    };
-    try {
-      const response = await fetch(`${this.api}/_standin/contacts`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify([record]),
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status} ${await response.text().catch(() => '')}`);
-      contact.registered = true;
-    } catch (error) {
-      contact.registered = false;
-      console.error(`stand-in workspace: registering contact ${contact.contactId} with the Connect API stand-in at ${this.api} FAILED:`, error);
-    }
-  }
-
-  #setState(contact: StandInContact, state: StandInState): void {
-    contact.state = state;
+  #setState(contact: HeldContact, state: StandInState): void {
+    this.#book.setState(contact, state);
     this.#publishState(contact, state);
     this.#changed();
   }
 
-  #publishState(contact: StandInContact, state: StandInState | 'cleared'): void {
+  #publishState(contact: HeldContact, state: StandInState | 'cleared'): void {
     const data = this.eventData(contact);
     for (const key of STATE_TOPICS[state] ?? []) for (const app of this.#apps) app.publish(key, contact.contactId, data);
   }
