@@ -13,7 +13,7 @@ class ControllerHost extends LitElement {
   tracker: ContactTrackerLike | undefined;
   writer: AttributeWriter | undefined;
   schema: SchemaInput | undefined;
-  unknownKeys: 'show' | 'hide' = 'show';
+  unknownKeys: 'show' | 'hide' | undefined = 'show';
   readOnly = false;
   setupError: string | undefined;
   readonly controller = new AttributesController(this);
@@ -270,5 +270,20 @@ describe('AttributesController: drafts of contacts that are gone', () => {
     parent.append(el);
     expect(c.draftCount).to.equal(1);
     expect(c.field('b')?.value).to.equal('edited too');
+  });
+});
+
+describe('AttributesController: unknownKeys', () => {
+  it("shows keys outside the schema when unknownKeys is undefined (as @lit/react or Vue leave a dropped prop), hides them only for 'hide'", async () => {
+    const el = await host(new FakeTracker(contact({ attributes: { reason: 'billing', other: 'x' } })));
+    el.schema = [{ key: 'reason' }];
+    el.unknownKeys = 'hide';
+    el.requestUpdate();
+    await el.updateComplete;
+    expect(el.controller.keys).to.deep.equal(['reason']);
+    el.unknownKeys = undefined;
+    el.requestUpdate();
+    await el.updateComplete;
+    expect(el.controller.keys).to.deep.equal(['reason', 'other']);
   });
 });
