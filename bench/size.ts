@@ -63,6 +63,17 @@ function reachable(entry: string, skip: (file: string) => boolean = () => false)
   return [...seen];
 }
 
+/**
+ * The chunks a write mode never loads, in a build under `dir`: the plugin imports only its mode's sender
+ * (src/plugin.ts), so relay mode loads neither the signed client nor the AWS SDK it imports, and direct mode not the
+ * relay client. Rollup names a chunk after its first module. test/drop-in/drop-in-relay.e2e.test.ts checks that a
+ * relay-mode page fetches no SDK module and not the signed client.
+ */
+function notLoadedIn(mode: 'direct' | 'relay', dir: string): (file: string) => boolean {
+  const prefixes = mode === 'relay' ? ['sdk-', 'client-'] : ['relay-client-'];
+  return (file) => prefixes.some((prefix) => file.startsWith(join(dir, 'chunks', prefix)));
+}
+
 function totalOf(files: readonly string[]): Size {
   return files.map((file) => sizeOf(readFileSync(file))).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip }), { raw: 0, gzip: 0 });
 }
@@ -115,12 +126,10 @@ export async function benchSize(): Promise<void> {
   for (const name of chunks) console.log(row(`  lazy chunk ${name}`, sizeOf(readFileSync(join(dropIn, 'chunks', name)))));
   if (sdkChunk) console.log(row('  of which the AWS SDK chunk', sizeOf(readFileSync(join(dropIn, 'chunks', sdkChunk)))));
   console.log(row('whole drop-in plugin (sum of files)', total, '(goal < 100 KB gzip)'));
-  // Direct mode may load every file the entry reaches. Relay mode never imports the AWS SDK chunk (the signed client
-  // imports it on its first request, and relay mode sends none through it: test/drop-in/drop-in-relay.e2e.test.ts
-  // checks that no SDK module is fetched), so it downloads what remains reachable without it.
+  // What each write mode downloads at most: every file the entry reaches without the chunks that mode never loads.
   const entry = join(dropIn, 'ccp-attributes.js');
-  const direct = reachable(entry);
-  const relay = reachable(entry, (file) => file.startsWith(join(dropIn, 'chunks', 'sdk-')));
+  const direct = reachable(entry, notLoadedIn('direct', dropIn));
+  const relay = reachable(entry, notLoadedIn('relay', dropIn));
   const files = (list: string[]): string => `${list.length} files`;
   console.log(row('direct mode: Cognito + AWS SDK (all files)', totalOf(direct), `(${files(direct)})`));
   console.log(row('relay mode: fetch to the relay (all files)', totalOf(relay), `(goal <= 45 KB gzip; ${files(relay)}: ${relay.map((file) => relative(dropIn, file)).join(', ')})`));
@@ -137,8 +146,8 @@ function benchWorkspaceApp(files: (list: string[]) => string): void {
   const page = join(workspaceApp, 'index.html');
   const critical = [page, entry, ...staticImports(readFileSync(entry, 'utf8')).map((specifier) => join(workspaceApp, specifier))];
   const sdk = (prefix: string) => (file: string): boolean => file.startsWith(join(workspaceApp, 'chunks', prefix));
-  const direct = [page, ...reachable(entry)];
-  const relay = [page, ...reachable(entry, sdk('sdk-'))];
+  const direct = [page, ...reachable(entry, notLoadedIn('direct', workspaceApp))];
+  const relay = [page, ...reachable(entry, notLoadedIn('relay', workspaceApp))];
   const connectSdk = direct.filter(sdk('workspace-sdk-'));
   console.log('\nAgent workspace app (dist/workspace/: index.html + index.js and its chunks; no Streams)');
   console.log(row('critical path: page + Lit + <ccp-attributes>', totalOf(critical), `(${files(critical)})`));

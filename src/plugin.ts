@@ -6,9 +6,9 @@
  * is recorded in it once, from the outbox's `landed` event. The widget and the drop-in script tag are built on this;
  * bundler users can call it directly.
  */
-import { AttributesClient, type Credentials, type CredentialsProvider } from './client.ts';
+import type { AttributesClient, Credentials, CredentialsProvider } from './client.ts';
 import { AttributesError } from './errors.ts';
-import { RelayClient, type RelayToken } from './relay-client.ts';
+import type { RelayToken } from './relay-client.ts';
 import { createOutbox, openIdbOutboxStore, type Outbox, type OutboxOptions, type OutboxSender } from './outbox/index.ts';
 import { createTagger, recordLandedWrites, type Tagger, type TaggerOptions } from './tagging/index.ts';
 import { ContactTracker, createStreamsTracker, type ContactSource, type StreamsTrackerOptions } from './tracker/index.ts';
@@ -76,8 +76,10 @@ export interface CcpAttributesPlugin {
 export async function createCcpAttributes(options: CcpAttributesPluginOptions = {}): Promise<CcpAttributesPlugin> {
   const { credentials, relay } = options;
   if (credentials && relay) throw new TypeError('createCcpAttributes: give `credentials` (direct mode) or `relay` (relay mode), not both.');
-  // Checked before the tracker subscribes to Streams, so a bad relay URL or token leaves nothing to undo.
-  const sender = relay ? relaySender(relay) : credentials ? clientSender(credentials, options) : undefined;
+  // Each mode loads only its own sender (a lazy chunk of the drop-in): relay mode never fetches the signed client,
+  // nor direct mode the relay client. Done before the tracker subscribes to Streams, so a bad relay URL or token
+  // leaves nothing to undo.
+  const sender = relay ? await relaySender(relay) : credentials ? await clientSender(credentials, options) : undefined;
   const instance = { instanceId: options.instanceId, region: options.region };
   const tracker = options.source ? new ContactTracker(options.source, instance) : createStreamsTracker({ ...instance, ...options.tracker });
   let outbox: Outbox | undefined;
@@ -137,14 +139,15 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
  * Sends through one AttributesClient per region: the region the write was queued with (the contact's, from its
  * ARNs or the configuration), else the configured one.
  */
-function clientSender(credentials: Credentials | CredentialsProvider, options: CcpAttributesPluginOptions): OutboxSender {
+async function clientSender(credentials: Credentials | CredentialsProvider, options: CcpAttributesPluginOptions): Promise<OutboxSender> {
+  const signed = await import('./client.ts');
   const clients = new Map<string, AttributesClient>();
   return async (contact, attributes, { signal }) => {
     const region = contact.region || options.region;
     if (!region) throw new AttributesError('validation', 'The AWS region of this contact is unknown: set the `region` option.');
     let client = clients.get(region);
     if (!client) {
-      client = new AttributesClient({ region, credentials, endpoint: options.endpoint, maxAttempts: 1 });
+      client = new signed.AttributesClient({ region, credentials, endpoint: options.endpoint, maxAttempts: 1 });
       clients.set(region, client);
     }
     return client.update(contact.instanceId, contact.initialContactId, attributes, { signal });
@@ -155,8 +158,9 @@ function clientSender(credentials: Credentials | CredentialsProvider, options: C
  * Sends through the relay: its `ContactId` is the leg the write was queued for, so the relay checks that the agent
  * handles that leg; the region is the relay's.
  */
-function relaySender(relay: RelayOptions): OutboxSender {
+async function relaySender(relay: RelayOptions): Promise<OutboxSender> {
   if (!relay || typeof relay !== 'object') throw new TypeError('createCcpAttributes: the `relay` option must be `{ url, token }`.');
+  const { RelayClient } = await import('./relay-client.ts');
   const client = new RelayClient({ url: relay.url, token: relay.token });
   return (contact, attributes, { signal }) => client.update(contact, attributes, { signal });
 }

@@ -142,11 +142,11 @@ describe('the drop-in script tag in relay mode, end to end', () => {
     }
   });
 
-  it('never loaded the AWS SDK or Cognito Identity', () => {
+  it('never loaded the AWS SDK, Cognito Identity or the signed client', () => {
     const urls = fetchedUrls();
     expect(urls.some((url) => url.includes('/components/drop-in-setup.ts')), 'the resource timing sees the lazy modules').to.equal(true);
     expect(urls.some((url) => url.includes('/src/relay-client.ts')), 'the relay client loaded').to.equal(true);
-    const sdk = urls.filter((url) => /__sdk__|@aws-sdk|@smithy|\/src\/sdk\.ts/.test(url));
+    const sdk = urls.filter((url) => /__sdk__|@aws-sdk|@smithy|\/src\/sdk\.ts|\/src\/client\.ts/.test(url));
     expect(sdk).to.deep.equal([]);
   });
 });
