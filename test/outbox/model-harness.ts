@@ -152,6 +152,9 @@ export class ModelLocks implements LockManagerLike {
   }
 }
 
+/** How many messages counted channels posted (a check that the outboxes' channels are the counted ones). */
+export const channelPosts = { count: 0 };
+
 /** Per open channel, the messages posted to it that it has not received yet. */
 const inbox = new Map<BroadcastChannel, number>();
 
@@ -168,6 +171,7 @@ export class CountedBroadcastChannel extends BroadcastChannel {
 
   override postMessage(message: unknown): void {
     super.postMessage(message);
+    channelPosts.count++;
     for (const [channel, count] of inbox) {
       if (channel === this || channel.name !== this.name) continue;
       inbox.set(channel, count + 1);

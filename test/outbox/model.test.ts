@@ -16,7 +16,7 @@ import { Outbox, openIdbOutboxStore } from '../../src/outbox/index.ts';
 import type { Attributes } from '../../src/validate.ts';
 import type { ContactRef } from '../../src/writer.ts';
 import { contact } from './fakes.ts';
-import { countBroadcastChannels, CountedStore, ModelClock, ModelLocks, ModelServer, quiet, restListeners, show, turn, type AppliedValue, type Outcome } from './model-harness.ts';
+import { channelPosts, countBroadcastChannels, CountedStore, ModelClock, ModelLocks, ModelServer, quiet, restListeners, show, turn, type AppliedValue, type Outcome } from './model-harness.ts';
 
 type Key = 'a' | 'b' | 'c';
 
@@ -335,7 +335,7 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
 
     // Drain: the server answers everything, time passes, until nothing is left to send.
     let left: string[] = [];
-    for (let round = 0; round < 30; round++) {
+    for (let round = 0; round < 12; round++) {
       for (const request of [...server.wire]) request.answer('ok');
       await clock.advance(options.backoff.capMs);
       left = await liveEntries();
@@ -450,6 +450,8 @@ describe('Outbox model: random interleavings over IndexedDB', function () {
       { numRuns: 200, interruptAfterTimeLimit: 45_000, markInterruptAsFailure: false },
     );
     console.log(`[model] ${result.numRuns} sequences in ${((performance.now() - started) / 1000).toFixed(1)} s${result.interrupted ? ' (interrupted by the time limit)' : ''}; seen ${JSON.stringify(seen)}`);
+    // The counted BroadcastChannel saw the outboxes' messages: quiet() waited for them.
+    expect(channelPosts.count, 'cross-tab messages counted').to.be.greaterThan(0);
     if (result.failed) {
       const why = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
       throw new Error(`${fc.defaultReportMessage(result) ?? 'the property failed'}\nProblems of the counterexample:\n${why}`);
@@ -476,6 +478,14 @@ describe('Outbox model: random interleavings over IndexedDB', function () {
     await expectSound([
       { do: 'open-tab' },
       { do: 'save', tab: 0, contact: 0, keys: ['a'], settle: true },
+      { do: 'answer', outcome: 'ok', pick: 0, settle: true, closeAfter: 1 },
+    ]);
+  });
+
+  it('settles a write of the other tab whose landing the closing flusher recorded but never announced', async () => {
+    await expectSound([
+      { do: 'open-tab' },
+      { do: 'save', tab: 1, contact: 0, keys: ['a'], settle: true },
       { do: 'answer', outcome: 'ok', pick: 0, settle: true, closeAfter: 1 },
     ]);
   });
