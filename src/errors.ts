@@ -74,7 +74,8 @@ const typeKinds: Record<string, AttributesErrorKind> = {
   ServiceUnavailableException: 'server',
 };
 
-const kindMessages: Record<AttributesErrorKind, string> = {
+/** Each kind's sentence (without its full stop): the message of an error that has no more specific words. */
+export const kindMessages: Readonly<Record<AttributesErrorKind, string>> = {
   validation: 'Amazon Connect refused these attributes',
   auth: 'Not allowed to save contact attributes: the sign-in may have expired, or access to UpdateContactAttributes is missing',
   'not-found': 'Amazon Connect does not know this contact or instance',

@@ -37,6 +37,8 @@ export interface SourceAgent {
   name: string;
   arn: string;
   routingProfile: { name: string; arn: string } | undefined;
+  /** The agent's language (a tag like `de_DE` or `pt-BR`), when the host gives it. */
+  locale?: string;
 }
 
 /** A lifecycle fact about one contact. `contact` is the latest data the source could read (required for `destroyed`). */

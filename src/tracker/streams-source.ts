@@ -170,7 +170,12 @@ export class StreamsContactSource implements ContactSource {
     try {
       const configuration = new streams.Agent().getConfiguration();
       const routingProfile = configuration.routingProfile as connect.AgentRoutingProfile | null | undefined;
+      // The CCP language: `locale`, or `LANGUAGE` in snapshots that carry only that (Streams itself copies it over
+      // only when the configuration is written back: Agent.prototype.setConfiguration in release/connect-streams.js).
+      const preferences = (configuration as { agentPreferences?: { locale?: unknown; LANGUAGE?: unknown } | null }).agentPreferences;
+      const locale = [preferences?.locale, preferences?.LANGUAGE].find((tag): tag is string => typeof tag === 'string' && tag !== '');
       return {
+        ...(locale ? { locale } : {}),
         username: configuration.username ?? '',
         name: configuration.name ?? '',
         arn: (configuration as { agentARN?: string }).agentARN ?? '',

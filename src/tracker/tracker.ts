@@ -63,6 +63,7 @@ function toAgentInfo(agent: SourceAgent): AgentInfo {
     name: agent.name,
     arn: agent.arn,
     routingProfile: agent.routingProfile ? Object.freeze({ ...agent.routingProfile }) : undefined,
+    ...(agent.locale ? { locale: agent.locale } : {}),
   });
 }
 
@@ -179,7 +180,8 @@ export class ContactTracker implements ContactTrackerLike {
       before.name === info.name &&
       before.arn === info.arn &&
       before.routingProfile?.arn === info.routingProfile?.arn &&
-      before.routingProfile?.name === info.routingProfile?.name
+      before.routingProfile?.name === info.routingProfile?.name &&
+      before.locale === info.locale
     ) {
       return;
     }

@@ -21,6 +21,8 @@ export interface AgentInfo {
   name: string;
   arn: string;
   routingProfile: { name: string; arn: string } | undefined;
+  /** The agent's language as the host gives it (Streams: `agentPreferences.locale`, like `de_DE`), when it gives one. */
+  locale?: string;
 }
 
 /** Where a contact's instance id and region were read from: the page's configuration, else an ARN (most trusted first). */

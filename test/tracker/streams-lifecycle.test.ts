@@ -50,6 +50,8 @@ describe('tracker over Streams and the stand-in CCP', () => {
     expect(tracker.agent?.username).to.equal('agent.smith');
     expect(tracker.agent?.arn).to.match(/^arn:aws:connect:us-east-1:123456789012:instance\/[0-9a-f-]+\/agent\//);
     expect(tracker.agent?.routingProfile?.name).to.equal('Basic Routing Profile');
+    // The stand-in's snapshot carries the CCP language as older ones do: agentPreferences.LANGUAGE only.
+    expect(tracker.agent?.locale).to.equal('en_US');
   });
 
   it('reports a voice call in Streams order: connecting, accepted, connected, acw + ended, destroyed', async () => {
