@@ -3,6 +3,7 @@
 import { expect } from '@open-wc/testing';
 import { contactKeyOf, MemoryOutboxStore, type OutboxEntry } from '../../src/outbox/index.ts';
 import { createCcpAttributes, type CcpAttributesPlugin } from '../../src/plugin.ts';
+import type { ContactSource, SourceContact, SourceSink } from '../../src/tracker/source.ts';
 import type { StreamsGlobal } from '../../src/tracker/streams-source.ts';
 import type { ContactRef } from '../../src/writer.ts';
 import { newContactId, registerContacts, standInConfig, storedAttributes } from '../helpers/stand-in.ts';
@@ -180,5 +181,40 @@ describe('createCcpAttributes', () => {
     expect(plugin.tracker.contacts.get(contactId)?.attributes).to.deep.equal({ Tagged: 'yes', Note: 'hello' });
     expect(recorded).to.deep.equal([{ Tagged: 'yes' }, { Note: 'hello' }]);
     expect(await storedAttributes(instanceId, contactId)).to.deep.equal({ Tagged: 'yes', Note: 'hello' });
+  });
+
+  it('takes another host of contacts as `source` (as the agent workspace app does): rules and writes over it, stopped on dispose', async () => {
+    const config = await standInConfig();
+    const instanceId = crypto.randomUUID();
+    const contactId = newContactId();
+    await registerContacts([{ instanceId, contactId, initialContactId: contactId, startedAt: new Date().toISOString() }]);
+    const contact: SourceContact = { contactId, initialContactId: contactId, type: 'chat', state: 'connected', queue: undefined, attributes: {}, monitoring: false };
+    let sink: SourceSink | undefined;
+    let stopped = 0;
+    const source: ContactSource = {
+      start: (given) => void (sink = given),
+      stop: () => void stopped++,
+      listContacts: () => [contact],
+      readContact: (id) => (id === contactId ? contact : undefined),
+      readAgent: () => undefined,
+    };
+    const fake = fakeStreams();
+    plugin = await createCcpAttributes({
+      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+      endpoint: config.url,
+      source,
+      tracker: { streams: fake.streams },
+      outbox: { store: new MemoryOutboxStore(), debounceMs: 0 },
+      rules: [{ on: 'connected', set: { Tagged: 'yes' } }],
+    });
+    expect(fake.subscriptions(), 'Streams is not touched').to.equal(0);
+    sink!.agent({ username: '', name: 'Agent Smith', arn: `arn:aws:connect:${config.region}:123456789012:instance/${instanceId}/agent/a1`, routingProfile: undefined });
+    sink!.contact({ type: 'connected', contactId, contact });
+    await until(() => plugin!.tracker.contacts.get(contactId)?.attributes['Tagged'] === 'yes', 'the rule to land');
+    await plugin.write({ Note: 'from the workspace' });
+    expect(await storedAttributes(instanceId, contactId)).to.deep.equal({ Tagged: 'yes', Note: 'from the workspace' });
+    plugin.dispose();
+    plugin = undefined;
+    expect(stopped).to.equal(1);
   });
 });
