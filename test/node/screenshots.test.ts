@@ -178,6 +178,22 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     assert.deepEqual(errors, []);
 
     await screenshot(page, 'demo.png');
+
+    // A plain call (no CustomerTier): the priority rule's event comes and the tagger queues nothing for it.
+    await page.locator('#scenario ::-p-text(Ring a call)').click();
+    await until('the plain call on screen', () =>
+      page.evaluate((first) => {
+        const viewed = window.demo?.plugin.tracker.viewed;
+        return viewed && viewed.contactId !== first && viewed.state === 'connecting';
+      }, contact.id),
+    );
+    await page.locator('#scenario ::-p-text(Accept)').click();
+    const plain = await until('the rules of the plain call', async () => {
+      const badges = await page.$$eval('#rules .rule', (items) => items.map((item) => item.querySelector('.badge')?.textContent?.trim() ?? ''));
+      return badges[0] === 'stored ✓' && badges[2] === 'condition not met' ? badges : undefined;
+    });
+    assert.deepEqual(plain, ['stored ✓', 'waits for acw', 'condition not met', 'waits for missed']);
+    assert.deepEqual(errors, []);
     await context.close();
   });
 
