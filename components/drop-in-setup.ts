@@ -35,6 +35,9 @@ export async function pluginOptions(config: DropInConfig): Promise<CcpAttributes
     const response = await fetch(config.rulesUrl).catch((error: Error) => {
       throw problem(`could not be fetched (${error.message}).`);
     });
+    // A redirect may have led elsewhere: only the origins the configuration allows are trusted with the rules.
+    const landed = new URL(response.url || config.rulesUrl).origin;
+    if (!config.rulesOrigins.includes(landed)) throw problem(`was redirected to ${landed}, which is not an allowed origin (see data-rules-origin).`);
     if (!response.ok) throw problem(`answered ${response.status}.`);
     rules = await response.json().catch((error: Error) => {
       throw problem(`is not valid JSON (${error.message}).`);
@@ -69,7 +72,7 @@ export async function pluginOptions(config: DropInConfig): Promise<CcpAttributes
 
 /** Reads the script element's configuration, assembles the plugin and wires `editors` (plus one in `data-target`). */
 export async function start(script: HTMLScriptElement, editors: CcpAttributesElement[]): Promise<CcpAttributesPlugin> {
-  const config = readDropInConfig(script.dataset, document.baseURI);
+  const config = readDropInConfig(script.dataset, document.baseURI, location.origin);
   if (config.target !== undefined) {
     const target = element<HTMLElement>(config.target, 'data-target');
     editors.push(target.appendChild(document.createElement('ccp-attributes')));

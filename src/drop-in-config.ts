@@ -3,6 +3,7 @@
  * checked, and turned into plugin options. Every problem names the attribute it comes from.
  */
 import type { CognitoCredentialsOptions } from './client.ts';
+import { isSecureTransport } from './secure-url.ts';
 import { parseRules, TagRuleError } from './tagging/rules.ts';
 
 /** The data-* attributes the drop-in script reads (names without `data-`). */
@@ -11,15 +12,16 @@ export const DROP_IN_ATTRIBUTES = {
   'ccp-container': 'CSS selector of the element that receives the CCP iframe (default: a new element after the script).',
   region: 'AWS region of the Amazon Connect instance (default: read from the agent\'s ARN).',
   'instance-id': 'Amazon Connect instance id, when it cannot be read from the ARNs Streams gives.',
-  endpoint: 'Another Amazon Connect endpoint: your own proxy, or the local stand-in (direct mode).',
-  'relay-url': 'Relay mode: URL of the owner-checking relay; writes go there with the login token, and the AWS SDK is never loaded.',
+  endpoint: 'Another Amazon Connect endpoint: your own proxy, or the local stand-in (direct mode). https:, or http: to a loopback address only.',
+  'relay-url': 'Relay mode: URL of the owner-checking relay; writes go there with the login token, and the AWS SDK is never loaded. https:, or http: to a loopback address only.',
   'identity-pool-id': 'Direct mode: Cognito identity pool id (region:uuid), for the credentials.',
   'login-provider': 'The identity pool\'s login provider name, e.g. cognito-idp.<region>.amazonaws.com/<user pool id>.',
   'login-token-function': 'Name of a global function that returns (a promise of) the login token (a fresh one when it expires).',
   'login-token-storage': 'Key in sessionStorage (then localStorage) that holds the login token.',
-  'cognito-endpoint': 'Another Cognito Identity endpoint (the local stand-in).',
+  'cognito-endpoint': 'Another Cognito Identity endpoint (the local stand-in). https:, or http: to a loopback address only.',
   rules: 'Tagging rules as inline JSON (a list of rules).',
-  'rules-url': 'URL of a JSON file of tagging rules.',
+  'rules-url': 'URL of a JSON file of tagging rules, on the page\'s own origin unless data-rules-origin allows another.',
+  'rules-origin': 'The one other origin data-rules-url may be on (e.g. https://config.example.com); https:, or http: to a loopback address only.',
   target: 'CSS selector of the element that receives a <ccp-attributes> editor (default: none; place the element yourself).',
   'outbox-debounce-ms': 'How long rule tags wait to coalesce (ms).',
   'outbox-max-age-ms': 'Pending writes older than this are expired with an event (ms).',
@@ -40,6 +42,8 @@ export interface DropInConfig {
   relay: { url: string; token: TokenSource } | undefined;
   rules: unknown;
   rulesUrl: string | undefined;
+  /** The origins `rulesUrl` may be fetched from (after redirects): the page's own, and the one data-rules-origin allows. */
+  rulesOrigins: readonly string[];
   target: string | undefined;
   outbox: { debounceMs?: number; maxAgeMs?: number; rate?: { ratePerSecond: number; burst: number } };
 }
@@ -63,8 +67,12 @@ export class DropInConfigError extends Error {
   }
 }
 
-/** Reads and checks the drop-in configuration from a script element's dataset. */
-export function readDropInConfig(dataset: DOMStringMap, base: string): DropInConfig {
+/**
+ * Reads and checks the drop-in configuration from a script element's dataset. Relative URLs resolve against `base`
+ * (the document's base URL); `pageOrigin` is the page's own origin (`location.origin`, which a `<base>` element cannot
+ * change), the one data-rules-url may be on without data-rules-origin.
+ */
+export function readDropInConfig(dataset: DOMStringMap, base: string, pageOrigin: string = new URL(base).origin): DropInConfig {
   const problems: DropInProblem[] = [];
   const known = new Set(Object.keys(DROP_IN_ATTRIBUTES).map(camel));
   for (const key of Object.keys(dataset)) {
@@ -83,6 +91,22 @@ export function readDropInConfig(dataset: DOMStringMap, base: string): DropInCon
       problems.push({ attribute: `data-${name}`, message: `${JSON.stringify(value)} is not a URL.` });
       return undefined;
     }
+  };
+  // These carry the login token or AWS credentials (data-endpoint: signed requests with the session token), or
+  // decide what is written (data-rules-origin): never in clear text over a network.
+  const secureUrl = (name: 'endpoint' | 'cognito-endpoint' | 'relay-url' | 'rules-origin'): string | undefined => {
+    const value = url(name);
+    if (value === undefined) return undefined;
+    const parsed = new URL(value);
+    if (isSecureTransport(parsed)) return value;
+    const what = name === 'endpoint' ? 'AWS credentials' : name === 'rules-origin' ? 'the tagging rules' : 'the login token';
+    problems.push({
+      attribute: `data-${name}`,
+      message: parsed.protocol === 'http:'
+        ? `${JSON.stringify(value)} would carry ${what} in clear text: use https: (http: only to a loopback address: localhost, 127.0.0.0/8, [::1]).`
+        : `${JSON.stringify(value)} is not an https: URL.`,
+    });
+    return undefined;
   };
   const number = (name: DropInAttribute): number | undefined => {
     const value = text(name);
@@ -105,8 +129,8 @@ export function readDropInConfig(dataset: DOMStringMap, base: string): DropInCon
   const loginProvider = text('login-provider');
   const tokenFunction = text('login-token-function');
   const tokenStorage = text('login-token-storage');
-  const cognitoEndpoint = url('cognito-endpoint');
-  const relayUrl = url('relay-url');
+  const cognitoEndpoint = secureUrl('cognito-endpoint');
+  const relayUrl = secureUrl('relay-url');
   const tokenSource = (): TokenSource | undefined => {
     if ((tokenFunction === undefined) === (tokenStorage === undefined)) {
       problems.push({ attribute: 'data-login-token-function', message: 'give exactly one of data-login-token-function and data-login-token-storage.' });
@@ -161,6 +185,28 @@ export function readDropInConfig(dataset: DOMStringMap, base: string): DropInCon
   if (inlineRules !== undefined && rulesUrl !== undefined) {
     problems.push({ attribute: 'data-rules-url', message: 'give data-rules or data-rules-url, not both.' });
   }
+  // An opaque origin ('null': a sandboxed frame, a data: URL) is no origin to trust; a data: rules URL has one too.
+  const rulesOrigins = pageOrigin === 'null' ? [] : [pageOrigin];
+  const rulesOrigin = secureUrl('rules-origin');
+  if (rulesOrigin !== undefined) {
+    const origin = new URL(rulesOrigin).origin;
+    if (rulesOrigin !== `${origin}/`) {
+      problems.push({ attribute: 'data-rules-origin', message: `${JSON.stringify(text('rules-origin'))} is not an origin (scheme://host[:port], like https://config.example.com).` });
+    } else if (rulesUrl === undefined) {
+      problems.push({ attribute: 'data-rules-origin', message: 'needs data-rules-url.' });
+    } else {
+      rulesOrigins.push(origin);
+    }
+  }
+  if (rulesUrl !== undefined && !rulesOrigins.includes(new URL(rulesUrl).origin)) {
+    const origin = new URL(rulesUrl).origin;
+    problems.push({
+      attribute: 'data-rules-url',
+      message: origin === 'null'
+        ? `${rulesUrl} has no origin to allow: give the rules inline in data-rules, or serve them from this page's origin.`
+        : `${rulesUrl} is not on this page's origin (${pageOrigin}): to fetch rules from ${origin}, allow it with data-rules-origin="${origin}".`,
+    });
+  }
 
   const ccpUrl = url('ccp-url');
   const ccpContainer = text('ccp-container');
@@ -168,7 +214,7 @@ export function readDropInConfig(dataset: DOMStringMap, base: string): DropInCon
     problems.push({ attribute: 'data-ccp-container', message: 'needs data-ccp-url.' });
   }
 
-  const endpoint = url('endpoint');
+  const endpoint = secureUrl('endpoint');
   const debounceMs = number('outbox-debounce-ms');
   const maxAgeMs = number('outbox-max-age-ms');
   const rate = number('outbox-rate');
@@ -183,6 +229,7 @@ export function readDropInConfig(dataset: DOMStringMap, base: string): DropInCon
     relay,
     rules,
     rulesUrl,
+    rulesOrigins,
     target: text('target'),
     outbox: {
       ...(debounceMs === undefined ? {} : { debounceMs }),

@@ -64,6 +64,67 @@ describe('readDropInConfig', () => {
     });
   });
 
+  it('accepts plain http: endpoints on a loopback address only (localhost, 127.0.0.0/8, [::1])', () => {
+    const pool = { identityPoolId: 'us-east-1:1234abcd-0000-4000-8000-000000000000', loginProvider: 'p', loginTokenFunction: 'f' };
+    for (const host of ['localhost:8787', '127.0.0.1:8787', '127.8.9.10', '[::1]:8787', 'LOCALHOST']) {
+      const config = readDropInConfig({ ...pool, endpoint: `http://${host}/`, cognitoEndpoint: `http://${host}/` }, base);
+      expect(config.endpoint, host).to.equal(new URL(`http://${host}/`).href);
+      expect(config.cognito?.endpoint, host).to.equal(new URL(`http://${host}/`).href);
+      expect(readDropInConfig({ relayUrl: `http://${host}/relay`, loginTokenFunction: 'f' }, base).relay?.url, host).to.equal(new URL(`http://${host}/relay`).href);
+    }
+  });
+
+  it('refuses a plain http: endpoint elsewhere, naming each attribute and saying what would travel in clear text', () => {
+    const pool = { identityPoolId: 'us-east-1:1234abcd-0000-4000-8000-000000000000', loginProvider: 'p', loginTokenFunction: 'f' };
+    try {
+      readDropInConfig({ ...pool, endpoint: 'http://proxy.example.com', cognitoEndpoint: 'http://128.0.0.1:8787' }, base);
+      expect.fail('expected an error');
+    } catch (error) {
+      expect((error as DropInConfigError).problems).to.deep.equal([
+        {
+          attribute: 'data-cognito-endpoint',
+          message: '"http://128.0.0.1:8787/" would carry the login token in clear text: use https: (http: only to a loopback address: localhost, 127.0.0.0/8, [::1]).',
+        },
+        {
+          attribute: 'data-endpoint',
+          message: '"http://proxy.example.com/" would carry AWS credentials in clear text: use https: (http: only to a loopback address: localhost, 127.0.0.0/8, [::1]).',
+        },
+      ]);
+    }
+    expect(problems({ relayUrl: 'http://relay.example.com', loginTokenFunction: 'f' })).to.deep.equal(['data-relay-url']);
+    expect(problems({ relayUrl: 'http://localhost.example.com', loginTokenFunction: 'f' })).to.deep.equal(['data-relay-url']);
+    expect(problems({ relayUrl: 'ws://127.0.0.1:1', loginTokenFunction: 'f' })).to.deep.equal(['data-relay-url']);
+  });
+
+  it('resolves a relative endpoint against an http: page and refuses it there', () => {
+    expect(problems({ relayUrl: '/relay', loginTokenFunction: 'f' })).to.deep.equal([]);
+    try {
+      readDropInConfig({ relayUrl: '/relay', loginTokenFunction: 'f' }, 'http://agents.example.com/desk/');
+      expect.fail('expected an error');
+    } catch (error) {
+      expect((error as DropInConfigError).problems.map((p) => p.attribute)).to.deep.equal(['data-relay-url']);
+    }
+  });
+
+  it('fetches data-rules-url from the page\'s own origin, or from the one data-rules-origin allows', () => {
+    expect(readDropInConfig({ rulesUrl: '/rules.json' }, base).rulesOrigins).to.deep.equal(['https://agents.example.com']);
+    const allowed = readDropInConfig({ rulesUrl: 'https://config.example.com/rules.json', rulesOrigin: 'https://config.example.com' }, base);
+    expect(allowed.rulesUrl).to.equal('https://config.example.com/rules.json');
+    expect(allowed.rulesOrigins).to.deep.equal(['https://agents.example.com', 'https://config.example.com']);
+    // The page's origin is its own (location.origin), not the origin of its base URL (a <base> element).
+    try {
+      readDropInConfig({ rulesUrl: 'rules.json' }, 'https://cdn.example.net/', 'https://agents.example.com');
+      expect.fail('expected an error');
+    } catch (error) {
+      expect((error as DropInConfigError).problems).to.deep.equal([
+        {
+          attribute: 'data-rules-url',
+          message: 'https://cdn.example.net/rules.json is not on this page\'s origin (https://agents.example.com): to fetch rules from https://cdn.example.net, allow it with data-rules-origin="https://cdn.example.net".',
+        },
+      ]);
+    }
+  });
+
   it('parses inline rules', () => {
     expect(readDropInConfig({ rules: '[{"on":"connected","set":{"a":"b"}}]' }, base).rules).to.deep.equal([{ on: 'connected', set: { a: 'b' } }]);
   });
@@ -87,6 +148,15 @@ describe('readDropInConfig', () => {
     ['a URL that is not one', { endpoint: 'http://' }, ['data-endpoint']],
     ['a debounce that is not a positive number', { outboxDebounceMs: '-5' }, ['data-outbox-debounce-ms']],
     ['a rate that is not a number', { outboxRate: 'fast' }, ['data-outbox-rate']],
+    ['an endpoint that is not http(s)', { endpoint: 'ftp://127.0.0.1/' }, ['data-endpoint']],
+    ['a rules URL on another origin', { rulesUrl: 'https://rules.example.com/r.json' }, ['data-rules-url']],
+    ['a rules URL on another port of the page\'s host', { rulesUrl: 'https://agents.example.com:8443/r.json' }, ['data-rules-url']],
+    ['a data: rules URL (no origin)', { rulesUrl: 'data:application/json,[]' }, ['data-rules-url']],
+    ['a rules URL on another origin than the allowed one', { rulesUrl: 'https://rules.example.com/r.json', rulesOrigin: 'https://config.example.com' }, ['data-rules-url']],
+    ['a rules origin with a path', { rulesUrl: 'https://config.example.com/r.json', rulesOrigin: 'https://config.example.com/rules/' }, ['data-rules-origin', 'data-rules-url']],
+    ['a rules origin that is not absolute', { rulesUrl: '/r.json', rulesOrigin: 'config.example.com' }, ['data-rules-origin']],
+    ['a plain http: rules origin', { rulesUrl: 'http://config.example.com/r.json', rulesOrigin: 'http://config.example.com' }, ['data-rules-origin', 'data-rules-url']],
+    ['a rules origin without a rules URL', { rulesOrigin: 'https://config.example.com' }, ['data-rules-origin']],
   ];
   for (const [name, dataset, attributes] of bad) {
     it(`names the attribute of ${name}`, () => {
@@ -103,5 +173,11 @@ describe('readDropInConfig', () => {
         'ccp-attributes: bad configuration:\n- data-region: "moon" is not an AWS region (like us-east-1).\n- data-outbox-rate: "fast" is not a positive number.',
       );
     }
+  });
+
+  it('lists the hardening problems with the others', () => {
+    expect(
+      problems({ region: 'moon', relayUrl: 'http://relay.example.com', loginTokenFunction: 'f', rulesUrl: 'https://rules.example.com/r.json', outboxRate: 'fast' }),
+    ).to.deep.equal(['data-region', 'data-relay-url', 'data-rules-url', 'data-outbox-rate']);
   });
 });
