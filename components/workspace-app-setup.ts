@@ -53,7 +53,7 @@ export async function start(script: HTMLScriptElement, editors: CcpAttributesEle
   let config: DropInConfig;
   try {
     try {
-      config = readDropInConfig(dataset, fromScript ? document.baseURI : file);
+      config = readDropInConfig(dataset, fromScript ? document.baseURI : file, location.origin);
     } catch (error) {
       throw error instanceof DropInConfigError && streamsOnly.length > 0 ? new DropInConfigError([...streamsOnly, ...error.problems]) : error;
     }

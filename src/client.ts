@@ -4,6 +4,7 @@
  * typed error for every failure, and a lazy load of the SDK.
  */
 import { toAttributesError } from './errors.ts';
+import { secureEndpoint } from './secure-url.ts';
 import { assertValidUpdate, type Attributes } from './validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions } from './writer.ts';
 
@@ -80,13 +81,7 @@ export class AttributesClient implements AttributeWriter {
     if (!options.credentials || (typeof options.credentials !== 'function' && typeof options.credentials !== 'object')) {
       throw new TypeError('AttributesClient: the `credentials` option is required (credentials or a credential provider).');
     }
-    if (options.endpoint !== undefined) {
-      try {
-        new URL(options.endpoint);
-      } catch {
-        throw new TypeError(`AttributesClient: the \`endpoint\` option is not a URL: ${options.endpoint}`);
-      }
-    }
+    if (options.endpoint !== undefined) secureEndpoint('AttributesClient', 'endpoint', options.endpoint);
     if (options.maxAttempts !== undefined && !(Number.isInteger(options.maxAttempts) && options.maxAttempts >= 1)) {
       throw new TypeError('AttributesClient: the `maxAttempts` option must be a whole number of at least 1.');
     }
@@ -191,6 +186,7 @@ export function cognitoCredentials(options: CognitoCredentialsOptions): Credenti
   if (!options.logins || Object.keys(options.logins).length === 0) {
     throw new TypeError('cognitoCredentials: the `logins` option is required: an authenticated login (provider name -> token).');
   }
+  if (options.endpoint !== undefined) secureEndpoint('cognitoCredentials', 'endpoint', options.endpoint);
   const region = options.region ?? options.identityPoolId.slice(0, options.identityPoolId.indexOf(':'));
   let provider: Promise<CredentialsProvider> | undefined;
   return async () => {

@@ -9,6 +9,7 @@
 import type { AttributesClient, Credentials, CredentialsProvider } from './client.ts';
 import { AttributesError } from './errors.ts';
 import type { RelayToken } from './relay-client.ts';
+import { secureEndpoint } from './secure-url.ts';
 import { createOutbox, openIdbOutboxStore, type Outbox, type OutboxOptions, type OutboxSender } from './outbox/index.ts';
 import { createTagger, recordLandedWrites, type Tagger, type TaggerOptions } from './tagging/index.ts';
 import { ContactTracker, createStreamsTracker, type ContactSource, type StreamsTrackerOptions } from './tracker/index.ts';
@@ -76,6 +77,7 @@ export interface CcpAttributesPlugin {
 export async function createCcpAttributes(options: CcpAttributesPluginOptions = {}): Promise<CcpAttributesPlugin> {
   const { credentials, relay } = options;
   if (credentials && relay) throw new TypeError('createCcpAttributes: give `credentials` (direct mode) or `relay` (relay mode), not both.');
+  if (options.endpoint !== undefined) secureEndpoint('createCcpAttributes', 'endpoint', options.endpoint);
   // Each mode loads only its own sender (a lazy chunk of the drop-in): relay mode never fetches the signed client,
   // nor direct mode the relay client. Done before the tracker subscribes to Streams, so a bad relay URL or token
   // leaves nothing to undo.

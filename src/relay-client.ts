@@ -9,6 +9,7 @@
  * This module imports nothing from the AWS SDK or from the relay itself, so it stays a few hundred bytes.
  */
 import { AttributesError, classifyFailure, validationError, type AttributesErrorKind } from './errors.ts';
+import { secureEndpoint } from './secure-url.ts';
 import { checkUpdate, type Attributes } from './validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions } from './writer.ts';
 
@@ -55,15 +56,7 @@ export class RelayClient implements AttributeWriter {
     if (!options || typeof options.url !== 'string' || options.url === '') {
       throw new TypeError('RelayClient: the `url` option is required (the relay\'s base URL).');
     }
-    let parsed: URL;
-    try {
-      parsed = new URL(options.url);
-    } catch {
-      throw new TypeError(`RelayClient: the \`url\` option is not a URL: ${options.url}`);
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-      throw new TypeError(`RelayClient: the \`url\` option must be an http(s) URL: ${options.url}`);
-    }
+    const parsed = secureEndpoint('RelayClient', 'url', options.url);
     if (typeof options.token !== 'function' && (typeof options.token !== 'string' || options.token === '')) {
       throw new TypeError('RelayClient: the `token` option is required (the agent\'s sign-in token, or a function returning it).');
     }

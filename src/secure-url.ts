@@ -16,3 +16,23 @@ export function isLoopbackHost(hostname: string): boolean {
 export function isSecureTransport(url: URL): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
 }
+
+/**
+ * Fails fast with a `TypeError` naming `owner` and its `option` when `value` is not a URL, or not one that may carry
+ * secrets (see isSecureTransport). Returns the parsed URL.
+ */
+export function secureEndpoint(owner: string, option: string, value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`${owner}: the \`${option}\` option is not a URL: ${value}`);
+  }
+  if (!isSecureTransport(url)) {
+    throw new TypeError(
+      `${owner}: the \`${option}\` option must be an https: URL (plain http: only to a loopback address: localhost, 127.0.0.0/8, [::1]), ` +
+        `since its requests carry the login token or AWS credentials: ${value}`,
+    );
+  }
+  return url;
+}

@@ -70,6 +70,10 @@ describe('AttributesClient', () => {
     it('refuses an endpoint that is not a URL', () => {
       expect(() => new AttributesClient({ region: 'us-east-1', credentials, endpoint: 'nope' })).to.throw(TypeError, '`endpoint`');
     });
+    it('refuses a plain http: endpoint off the loopback address (signed requests carry credentials)', () => {
+      expect(() => new AttributesClient({ region: 'us-east-1', credentials, endpoint: 'http://proxy.example.com' })).to.throw(TypeError, '`endpoint` option must be an https: URL');
+      expect(new AttributesClient({ region: 'us-east-1', credentials, endpoint: 'http://127.0.0.1:8787' }).endpoint).to.equal('http://127.0.0.1:8787');
+    });
     it('refuses maxAttempts below 1', () => {
       expect(() => new AttributesClient({ region: 'us-east-1', credentials, maxAttempts: 0 })).to.throw(TypeError, '`maxAttempts`');
     });
@@ -244,6 +248,12 @@ describe('AttributesClient', () => {
     it('refuses options without a pool id or a login', () => {
       expect(() => cognitoCredentials({ identityPoolId: '', logins: { a: 'b' } })).to.throw(TypeError, '`identityPoolId`');
       expect(() => cognitoCredentials({ identityPoolId: 'us-east-1:x', logins: {} })).to.throw(TypeError, '`logins`');
+    });
+
+    it('refuses a plain http: endpoint off the loopback address (the login token goes there)', () => {
+      const logins = { a: 'b' };
+      expect(() => cognitoCredentials({ identityPoolId: 'us-east-1:x', logins, endpoint: 'http://cognito.example.com' })).to.throw(TypeError, '`endpoint` option must be an https: URL');
+      expect(cognitoCredentials({ identityPoolId: 'us-east-1:x', logins, endpoint: 'http://localhost:8787' })).to.be.a('function');
     });
   });
 

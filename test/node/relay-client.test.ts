@@ -165,7 +165,7 @@ describe('RelayClient', () => {
   it('fails fast with a TypeError naming the option', () => {
     assert.throws(() => new RelayClient({ url: '', token: 't' }), /`url` option is required/);
     assert.throws(() => new RelayClient({ url: 'not a url', token: 't' }), /not a URL/);
-    assert.throws(() => new RelayClient({ url: 'ftp://relay.example.com', token: 't' }), /http\(s\) URL/);
+    assert.throws(() => new RelayClient({ url: 'ftp://relay.example.com', token: 't' }), /`url` option must be an https: URL/);
     assert.throws(() => new RelayClient({ url: 'https://relay.example.com', token: '' }), /`token` option is required/);
   });
 
@@ -174,7 +174,7 @@ describe('RelayClient', () => {
     const result = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', write: false, metafile: true, logLevel: 'silent' });
     const inputs = Object.keys(result.metafile.inputs);
     assert.deepEqual(inputs.filter((path) => path.includes('node_modules') || path.includes('src/relay/') || /src\/(client|sdk)\.ts$/.test(path)), []);
-    assert.deepEqual(inputs.map((path) => path.replace(/^.*src\//, 'src/')).sort(), ['src/errors.ts', 'src/relay-client.ts', 'src/validate.ts']);
+    assert.deepEqual(inputs.map((path) => path.replace(/^.*src\//, 'src/')).sort(), ['src/errors.ts', 'src/relay-client.ts', 'src/secure-url.ts', 'src/validate.ts']);
   });
 });
 
@@ -187,6 +187,19 @@ describe('createCcpAttributes in relay mode', () => {
     });
     await assert.rejects(createCcpAttributes({ relay: { url: 'relay.example.com', token: 't' } }), { name: 'TypeError', message: /not a URL/ });
     await assert.rejects(createCcpAttributes({ relay: { url: 'https://relay.example.com', token: '' } }), { name: 'TypeError', message: /`token` option/ });
+  });
+
+  it('refuses a plain http: relay or endpoint off the loopback address: the login token would travel in clear text', async () => {
+    const inClear = /must be an https: URL \(plain http: only to a loopback address: localhost, 127\.0\.0\.0\/8, \[::1\]\)/;
+    await assert.rejects(createCcpAttributes({ relay: { url: 'http://relay.example.com', token: 't' } }), { name: 'TypeError', message: inClear });
+    await assert.rejects(createCcpAttributes({ relay: { url: 'http://10.0.0.5:8080', token: 't' } }), { name: 'TypeError', message: /RelayClient: the `url` option/ });
+    await assert.rejects(createCcpAttributes({ credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, endpoint: 'http://proxy.example.com' }), {
+      name: 'TypeError',
+      message: /createCcpAttributes: the `endpoint` option must be an https: URL/,
+    });
+    for (const url of ['http://localhost:8788', 'http://127.0.0.1:8788/relay', 'http://[::1]:8788', 'https://relay.example.com']) {
+      assert.doesNotThrow(() => new RelayClient({ url, token: 't' }), url);
+    }
   });
 });
 
