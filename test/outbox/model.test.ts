@@ -490,6 +490,15 @@ describe('Outbox model: random interleavings over IndexedDB', function () {
     ]);
   });
 
+  it('reports a kept failure stored by a flusher that closed before announcing it (whatever the moment of the close)', async () => {
+    for (let closeAfter = 2; closeAfter <= 8; closeAfter++) {
+      await expectSound([
+        { do: 'save', tab: 0, contact: 0, keys: ['a'], settle: true },
+        { do: 'answer', outcome: 'refused', pick: 0, settle: true, closeAfter },
+      ]);
+    }
+  });
+
   it('does not expire a write merged into an old entry while an expiry pass was reading the store', async () => {
     await expectSound([
       { do: 'save', tab: 0, contact: 1, keys: ['a'], settle: false },
