@@ -41,23 +41,31 @@ async function configFile(url: string): Promise<DOMStringMap> {
   return dataset;
 }
 
+/** The checked configuration; a DropInConfigError names every problem at once, the Streams-only settings among them. */
+function checkedConfig(dataset: DOMStringMap, base: string): DropInConfig {
+  const streamsOnly: DropInProblem[] = STREAMS_ONLY.filter((name) => dataset[camel(name)] !== undefined).map((name) => ({
+    attribute: `data-${name}`,
+    message: 'does not apply in the agent workspace: the workspace hosts the contact control panel.',
+  }));
+  let problems = streamsOnly;
+  try {
+    const config = readDropInConfig(dataset, base, location.origin);
+    if (problems.length === 0) return config;
+  } catch (error) {
+    if (!(error instanceof DropInConfigError)) throw error;
+    problems = [...streamsOnly, ...error.problems];
+  }
+  throw new DropInConfigError(problems);
+}
+
 /** Reads the configuration, assembles the plugin over the agent workspace and wires `editors` (plus one in `data-target`). */
 export async function start(script: HTMLScriptElement, editors: CcpAttributesElement[]): Promise<WorkspaceAttributesPlugin> {
   const fromScript = Object.keys(script.dataset).length > 0;
   const file = new URL(CONFIG_FILE, document.baseURI).href;
   const dataset = fromScript ? script.dataset : await configFile(file);
-  const streamsOnly: DropInProblem[] = STREAMS_ONLY.filter((name) => dataset[camel(name)] !== undefined).map((name) => ({
-    attribute: `data-${name}`,
-    message: 'does not apply in the agent workspace: the workspace hosts the contact control panel.',
-  }));
   let config: DropInConfig;
   try {
-    try {
-      config = readDropInConfig(dataset, fromScript ? document.baseURI : file, location.origin);
-    } catch (error) {
-      throw error instanceof DropInConfigError && streamsOnly.length > 0 ? new DropInConfigError([...streamsOnly, ...error.problems]) : error;
-    }
-    if (streamsOnly.length > 0) throw new DropInConfigError(streamsOnly);
+    config = checkedConfig(dataset, fromScript ? document.baseURI : file);
   } catch (error) {
     if (fromScript || !(error instanceof DropInConfigError)) throw error;
     throw new Error(`${error.message.replace('bad configuration', `bad configuration in ${file}`)}\n(its keys are the data-* names without "data-")`, { cause: error });
