@@ -6,6 +6,7 @@
 import type { CcpAttributes as CcpAttributesElement } from './ccp-attributes.ts';
 import { pluginOptions } from './drop-in-setup.ts';
 import { DropInConfigError, readDropInConfig, type DropInConfig, type DropInProblem } from '../src/drop-in-config.ts';
+import type { AttributesError } from '../src/errors.ts';
 import type { WorkspaceAttributesPlugin } from '../src/workspace.ts';
 
 /** The configuration file read beside the page when the script element carries no data-* attributes. */
@@ -78,12 +79,17 @@ export async function start(script: HTMLScriptElement, editors: CcpAttributesEle
   const { tracker: _streams, ...options } = await pluginOptions(config);
   const { createWorkspaceAttributes } = await import('../src/workspace.ts');
   const plugin = await createWorkspaceAttributes(options);
-  const showPermissions = (): void => {
-    const reason = plugin.source.readOnlyReason;
+  // A refused permission, or no workspace at all (the handshake timed out before the agent was known: the page was
+  // opened outside the agent workspace), leaves nothing to edit: the editors say why.
+  const showSetupProblem = (error?: AttributesError): void => {
+    const reason = plugin.source.readOnlyReason ?? (error?.kind === 'network' && !plugin.tracker.agent ? error.message : undefined);
     if (reason) for (const editor of editors) editor.setupError = reason;
   };
-  plugin.tracker.on('error', showPermissions);
-  showPermissions();
+  plugin.tracker.on('error', (error) => {
+    console.error(error.message);
+    showSetupProblem(error);
+  });
+  showSetupProblem();
   for (const editor of editors) {
     editor.tracker = plugin.tracker;
     if (plugin.outbox) editor.writer = plugin.outbox;
