@@ -42,8 +42,8 @@ export class RelayStack extends Stack {
     if (!existsSync(join(props.bundleDir, 'index.mjs'))) {
       throw new Error(`The relay's Lambda bundle ${join(props.bundleDir, 'index.mjs')} does not exist: run npm run build:relay first.`);
     }
-    const retention = Object.values(RetentionDays).find((days) => days === settings.logRetentionDays);
-    if (retention === undefined || typeof retention === 'string') {
+    const retention = Object.values(RetentionDays).find((days): days is RetentionDays => (days as number) === settings.logRetentionDays);
+    if (retention === undefined) {
       throw new Error(`logRetentionDays must be one of CloudWatch Logs' retention periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...); got ${settings.logRetentionDays}`);
     }
 

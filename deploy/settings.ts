@@ -60,7 +60,8 @@ export function readSettings(context: (key: string) => unknown, env: Readonly<Re
   const raw = (name: SettingName): string | undefined => {
     const [key, variable] = settingNames[name];
     const fromContext = context(key);
-    const value = fromContext === undefined ? env[variable] : Array.isArray(fromContext) ? fromContext.join(',') : String(fromContext);
+    const value =
+      fromContext === undefined ? env[variable] : Array.isArray(fromContext) ? fromContext.join(',') : typeof fromContext === 'string' ? fromContext : JSON.stringify(fromContext);
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
   const describe = (name: SettingName): string => `${settingNames[name][0]} (context -c ${settingNames[name][0]}=... or ${settingNames[name][1]})`;

@@ -161,7 +161,8 @@ async function clientSender(credentials: Credentials | CredentialsProvider, opti
  * handles that leg; the region is the relay's.
  */
 async function relaySender(relay: RelayOptions): Promise<OutboxSender> {
-  if (!relay || typeof relay !== 'object') throw new TypeError('createCcpAttributes: the `relay` option must be `{ url, token }`.');
+  const given: unknown = relay; // JavaScript callers can pass anything
+  if (!given || typeof given !== 'object') throw new TypeError('createCcpAttributes: the `relay` option must be `{ url, token }`.');
   const { RelayClient } = await import('./relay-client.ts');
   const client = new RelayClient({ url: relay.url, token: relay.token });
   return (contact, attributes, { signal }) => client.update(contact, attributes, { signal });

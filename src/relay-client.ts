@@ -53,7 +53,8 @@ export class RelayClient implements AttributeWriter {
   readonly #fetch: typeof fetch | undefined;
 
   constructor(options: RelayClientOptions) {
-    if (!options || typeof options.url !== 'string' || options.url === '') {
+    const given = options as Partial<RelayClientOptions> | undefined; // JavaScript callers can pass anything
+    if (typeof given?.url !== 'string' || given.url === '') {
       throw new TypeError('RelayClient: the `url` option is required (the relay\'s base URL).');
     }
     const parsed = secureEndpoint('RelayClient', 'url', options.url);

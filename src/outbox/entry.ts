@@ -39,8 +39,9 @@ export function queuedAtOf(entry: OutboxEntry, key: string): number {
 
 /** The part of `entry` holding only `keys`. */
 export function pick(entry: OutboxEntry, keys: readonly string[]): Pick<OutboxEntry, 'attributes' | 'revisions' | 'queuedAt'> {
+  const wanted = new Set(keys);
   return {
-    attributes: Object.fromEntries(keys.map((key) => [key, entry.attributes[key]!])),
+    attributes: Object.fromEntries(Object.entries(entry.attributes).filter(([key]) => wanted.has(key))),
     revisions: Object.fromEntries(keys.map((key) => [key, revisionOf(entry, key)])),
     queuedAt: Object.fromEntries(keys.map((key) => [key, queuedAtOf(entry, key)])),
   };
@@ -72,12 +73,12 @@ export function isSuperseded(entry: OutboxEntry, landed: Readonly<Revisions>): b
 
 /** True when every key of `wanted` landed at (or after) its revision. */
 export function covers(landed: Readonly<Revisions>, wanted: Readonly<Revisions>): boolean {
-  return Object.keys(wanted).every((key) => (own(landed, key) ?? 0) >= wanted[key]!);
+  return Object.entries(wanted).every(([key, revision]) => (own(landed, key) ?? 0) >= revision);
 }
 
 /** True when any key of `entry` is at or after the revision `wanted` waits for (the entry holds that write). */
 export function holdsAny(entry: Pick<OutboxEntry, 'revisions'>, wanted: Readonly<Revisions>): boolean {
-  return Object.keys(wanted).some((key) => (own(entry.revisions, key) ?? 0) >= wanted[key]!);
+  return Object.entries(wanted).some(([key, revision]) => (own(entry.revisions, key) ?? 0) >= revision);
 }
 
 /** Settings of a merge. */

@@ -70,7 +70,8 @@ export async function fly(entry: OutboxEntry, sent: Sent, signal: AbortSignal, s
     updatedAt: now,
     failed: true,
   }));
-  const kept = put.entry!;
+  const kept = put.entry;
+  if (!kept) throw new Error('Outbox: the store did not keep the failed entry.');
   const changes: Change[] = [{ id, contactKey: entry.contactKey, entry: kept, revision: put.revision }];
   const live = await takeOut(store, entry.id, sent.revisions, now);
   if (live) changes.push(live);
@@ -83,7 +84,7 @@ export async function fly(entry: OutboxEntry, sent: Sent, signal: AbortSignal, s
  * write) nothing is written unless a value was taken out.
  */
 export async function takeOut(store: OutboxStore, id: string, revisions: Readonly<Revisions>, reset?: number): Promise<Change | undefined> {
-  let changed = false;
+  let changed = false as boolean; // set inside the transaction
   const result = await store.update(id, (current, revision) => {
     if (!current) {
       // Gone from the store (a tab that closed right after its own request landed removed it): drop the copy too.
@@ -100,7 +101,7 @@ export async function takeOut(store: OutboxStore, id: string, revisions: Readonl
 /** Schedules the next attempt with backoff; the previous delay (for decorrelated jitter) is the last retry's wait. */
 async function retry(store: OutboxStore, id: string, error: AttributesError, now: number, settings: Settings): Promise<FlightResult> {
   let retryAt = now;
-  let changed = false;
+  let changed = false as boolean; // set inside the transaction
   const result = await store.update(id, (current, revision) => {
     changed = true;
     if (!current) return null; // gone from the store: drop the copy too

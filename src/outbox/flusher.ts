@@ -36,13 +36,10 @@ export interface FlusherHost {
 
 /** The values of `entry` a request may carry: all but those of aborted writes. */
 export function sendable(entry: OutboxEntry, abandoned: readonly Revisions[]): Sent | undefined {
-  const all = sentOf(entry);
-  const keys = Object.keys(all.attributes).filter((name) => !abandoned.some((revisions) => own(revisions, name) === own(all.revisions, name)));
-  if (keys.length === 0) return undefined;
-  return {
-    attributes: Object.fromEntries(keys.map((name) => [name, own(all.attributes, name)!])),
-    revisions: Object.fromEntries(keys.map((name) => [name, own(all.revisions, name)!])),
-  };
+  const { attributes, revisions } = sentOf(entry);
+  const keep = ([name]: [string, unknown]): boolean => !abandoned.some((gone) => own(gone, name) === own(revisions, name));
+  const sent = { attributes: Object.fromEntries(Object.entries(attributes).filter(keep)), revisions: Object.fromEntries(Object.entries(revisions).filter(keep)) };
+  return Object.keys(sent.attributes).length > 0 ? sent : undefined;
 }
 
 export class Flusher {

@@ -48,7 +48,10 @@ export class Leadership {
   /** Waits for the flusher lock, then calls `lead`; the lock is held until `close()`. */
   acquire(lead: () => void): void {
     const { locks } = this.#options;
-    if (!locks) return lead();
+    if (!locks) {
+      lead();
+      return;
+    }
     locks
       .request(this.#options.lockName, { signal: this.#abort.signal }, () => {
         if (this.#abort.signal.aborted) return Promise.resolve();

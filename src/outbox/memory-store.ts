@@ -3,6 +3,9 @@ import { markersOf, type EntryUpdate, type MarkerContext, type OutboxEntry, type
 
 let stores = 0;
 
+/* eslint-disable @typescript-eslint/require-await -- the in-memory form of an asynchronous interface: `async` keeps a
+   throwing change() a rejected promise, as IndexedDB's transactions make it. */
+
 /** A store private to this page, kept in memory; `structuredClone` keeps callers from sharing objects with it. */
 export class MemoryOutboxStore implements OutboxStore {
   readonly name: string;

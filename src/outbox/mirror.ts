@@ -23,7 +23,8 @@ export class Mirror {
     this.#entries.delete(id);
     this.#deleted.delete(id);
     this.#deleted.set(id, revision);
-    if (this.#deleted.size > MAX_TOMBSTONES) this.#deleted.delete(this.#deleted.keys().next().value!);
+    const oldest = this.#deleted.keys().next();
+    if (this.#deleted.size > MAX_TOMBSTONES && !oldest.done) this.#deleted.delete(oldest.value);
     return true;
   }
 

@@ -104,7 +104,8 @@ const systemClock: OutboxClock = {
 
 /** Checks the options and fills in the defaults; throws a TypeError naming what is missing. */
 export function settingsOf(options: OutboxOptions): Settings {
-  if (!options || !options.store) throw new TypeError('Outbox: the `store` option is required (openIdbOutboxStore() or new MemoryOutboxStore()).');
+  // JavaScript callers can pass anything: check what the types cannot promise.
+  if (!(options as Partial<OutboxOptions> | undefined)?.store) throw new TypeError('Outbox: the `store` option is required (openIdbOutboxStore() or new MemoryOutboxStore()).');
   const { client, store } = options;
   let sender = options.sender;
   if (!sender) {

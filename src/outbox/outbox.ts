@@ -164,7 +164,10 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
 
   /** Sends every pending entry as soon as the pacing allows, without waiting for the debounce. */
   flush(): void {
-    if (!this.#flusher) return this.#leadership.post({ type: 'flush' });
+    if (!this.#flusher) {
+      this.#leadership.post({ type: 'flush' });
+      return;
+    }
     const now = this.#settings.clock.now();
     for (const entry of this.#mirror.pending()) entry.dueAt = Math.min(entry.dueAt, now);
     this.#flusherSide.schedule();

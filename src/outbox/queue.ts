@@ -89,7 +89,7 @@ export async function queueParts(
     else if (!result.applied || !merged?.accepted.has(position)) fates[index] = { done: true };
     else fates[index] = { queued: Object.fromEntries(Object.keys(attributes).map((name) => [name, result.revision])) };
   });
-  const change = result.applied && merged?.entry ? { id: contactKey, contactKey, entry: result.entry!, revision: result.revision } : undefined;
+  const change = result.applied && merged?.entry && result.entry ? { id: contactKey, contactKey, entry: result.entry, revision: result.revision } : undefined;
   return { contactKey, fates, change };
 }
 
@@ -170,7 +170,7 @@ export class Queue {
       queued = await queueParts(store, contact, parts, options, { now: clock.now(), debounceMs, maxDebounceMs });
     } finally {
       // In the same turn as the mirror's update below, so the pump never sees the count drop before the change.
-      const left = this.#enqueuing.get(key)! - 1;
+      const left = (this.#enqueuing.get(key) ?? 1) - 1;
       if (left > 0) this.#enqueuing.set(key, left);
       else this.#enqueuing.delete(key);
       this.#host.schedule();

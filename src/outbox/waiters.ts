@@ -32,13 +32,16 @@ export interface WaitOptions {
 export class Waiters {
   readonly #pending = new Set<Pending>();
   readonly #idle = new Set<{ resolve(): void; reject(error: unknown): void }>();
-  #closedWith: unknown;
-  #closed = false;
+  /** Set by `close()`: what every waiter then rejects with. */
+  #closedWith: Error | undefined;
 
   /** A promise for a write of the contact that got `revisions`. */
   add(contactKey: string, revisions: Readonly<Revisions>, options: WaitOptions): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      if (this.#closed) return reject(this.#closedWith);
+      if (this.#closedWith) {
+        reject(this.#closedWith);
+        return;
+      }
       const { signal } = options;
       const onAbort = (): void => options.onAbort(waiter, signal?.reason);
       const waiter: Pending = {
@@ -102,7 +105,7 @@ export class Waiters {
 
   /** A promise that resolves the next time `idle(true)` is called (at once when `now` is true). */
   whenIdle(now: boolean): Promise<void> {
-    if (this.#closed) return Promise.reject(this.#closedWith);
+    if (this.#closedWith) return Promise.reject(this.#closedWith);
     if (now) return Promise.resolve();
     return new Promise((resolve, reject) => this.#idle.add({ resolve, reject }));
   }
@@ -115,8 +118,7 @@ export class Waiters {
   }
 
   /** Rejects every waiter with `error`, and every later one. */
-  close(error: unknown): void {
-    this.#closed = true;
+  close(error: Error): void {
     this.#closedWith = error;
     for (const waiter of [...this.#pending]) this.drop(waiter, error);
     for (const waiter of this.#idle) waiter.reject(error);

@@ -77,6 +77,7 @@ class LoopbackAwareFetcher implements Fetcher {
 export function createAuthenticator(auth: RelayAuth): Authenticator {
   if (auth.type === 'api-gateway-jwt-authorizer') {
     return {
+      // eslint-disable-next-line @typescript-eslint/require-await -- one of two implementations of an async interface
       async authenticate({ authorizerClaims }) {
         // Claims only come from the authorizer: a route without one (a misconfigured API) is refused, never trusted.
         if (!authorizerClaims || Object.keys(authorizerClaims).length === 0) throw new AuthFailure('no-authorizer-claims');

@@ -58,7 +58,7 @@ export function createLambdaHandler(config: ResolvedRelayConfig, dependencies: R
 
 function authorizerClaims(event: RelayEvent): { authorizerClaims?: Claims } {
   const claims = event.requestContext.authorizer?.jwt?.claims;
-  return typeof claims === 'object' && claims !== null ? { authorizerClaims: claims } : {};
+  return claims ? { authorizerClaims: claims } : {};
 }
 
 let cached: RelayLambdaHandler | undefined;

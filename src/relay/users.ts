@@ -20,6 +20,7 @@ export interface UserResolver {
 export function createUserResolver(mapping: RelayUserMapping, connect: ConnectClient, instanceId: string, now: () => number): UserResolver {
   if ('userIdClaim' in mapping) {
     return {
+      // eslint-disable-next-line @typescript-eslint/require-await -- one of two implementations of an async interface
       async resolve(claims) {
         const id = claims[mapping.userIdClaim];
         return typeof id === 'string' && id.length > 0 ? { userId: id } : { refused: 'no-user-claim' };
