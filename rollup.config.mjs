@@ -31,6 +31,35 @@ function typescript() {
 const browserResolve = () => nodeResolve({ browser: true, exportConditions: ['browser'] });
 
 /**
+ * @lit/localize's modules only set up their own state at the top level (init/runtime.js resolves a promise), so one
+ * whose exports nothing uses can be left out: without this its index keeps the whole runtime in the chunk that first
+ * imports `msg`, i.e. on the critical path, although only the lazily imported components/messages/runtime.ts uses it.
+ */
+const treeshake = { moduleSideEffects: (id) => !id.includes('/node_modules/@lit/localize/') };
+
+/**
+ * Minifies the CSS of our components' `css` templates (terser keeps template text as written): comments go and
+ * whitespace shrinks to what CSS needs. Only our own *.styles.ts, and only templates without `${}` expressions.
+ */
+function minifyCss() {
+  const squeeze = (text) =>
+    text
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\s+/g, ' ')
+      .replace(/\s*([{};,>])\s*/g, '$1')
+      .replace(/:\s+/g, ':')
+      .replace(/;}/g, '}')
+      .trim();
+  return {
+    name: 'minify-css',
+    transform(code, id) {
+      if (!id.endsWith('.styles.ts') || id.includes('/node_modules/')) return null;
+      return { code: code.replace(/\bcss`([^`$]*)`/g, (_, text) => `css\`${squeeze(text)}\``), map: null };
+    },
+  };
+}
+
+/**
  * AWS SDK packages map `./dist-es/x` to `./dist-es/x.browser` in their `browser` field, without the
  * `.js` of the file; node-resolve then returns a path that does not exist. Add the extension.
  */
@@ -93,13 +122,15 @@ export default process.env.RELAY_ONLY ? [relayModule, relayLambda] : [
   {
     input: { 'ccp-attributes': 'components/drop-in.ts' },
     external: ['amazon-connect-streams'],
-    plugins: [typescript(), browserFieldExtensions(), browserResolve(), commonjs(), json(), terser({ format: { comments: false } })],
+    treeshake,
+    plugins: [minifyCss(), typescript(), browserFieldExtensions(), browserResolve(), commonjs(), json(), terser({ format: { comments: false } })],
     output: { dir: 'dist/drop-in', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
   },
   {
     // The agent workspace app: bundled like the drop-in, with no Streams at all (the workspace runs the CCP).
     input: { index: 'components/workspace-app.ts' },
-    plugins: [typescript(), browserFieldExtensions(), browserResolve(), commonjs(), json(), terser({ format: { comments: false } }), workspacePage()],
+    treeshake,
+    plugins: [minifyCss(), typescript(), browserFieldExtensions(), browserResolve(), commonjs(), json(), terser({ format: { comments: false } }), workspacePage()],
     output: { dir: 'dist/workspace', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
   },
 ];

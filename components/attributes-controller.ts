@@ -19,6 +19,7 @@ import type { ContactModel, ContactTrackerLike } from '../src/tracker/types.ts';
 import { checkUpdate, MAX_TOTAL_BYTES, type Attributes } from '../src/validate.ts';
 import type { AttributeWriter, ContactRef } from '../src/writer.ts';
 import { emit } from './events.ts';
+import * as t from './messages/editor.ts';
 import { Draft, type BudgetLevel, type FieldState, type NewFieldState } from './internal/draft.ts';
 import { readOnlyReason, type ReadOnlyReason } from './internal/read-only.ts';
 import { initialSaveState, isBusy, saveReducer, type SaveAction, type SaveState, type SaveStatus } from './internal/save-status.ts';
@@ -43,11 +44,6 @@ export interface AttributesControllerHost extends ReactiveControllerHost, EventT
 interface ContactDraft {
   draft: Draft;
   save: SaveState;
-}
-
-/** 32768 -> "32,768" (cheaper than toLocaleString, which builds a formatter per call). */
-export function formatCount(count: number): string {
-  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function contactRef(contact: ContactModel): ContactRef {
@@ -172,33 +168,33 @@ export class AttributesController implements ReactiveController {
     return this.#save.status;
   }
 
-  /** The sentence describing the save status, if any. */
+  /** The sentence describing the save status, if any, in the editor's language. */
   get statusMessage(): string | undefined {
     const { status, note, error, retryAt } = this.#save;
     switch (status) {
       case 'idle':
-        return note?.kind === 'reverted' ? 'Changes reverted.' : undefined;
+        return note?.kind === 'reverted' ? t.revertedText() : undefined;
       case 'blocked':
         switch (note?.kind) {
           case 'problems':
-            return `Fix ${note.count} problem${note.count === 1 ? '' : 's'} before saving.`;
+            return t.problemsText(note.count);
           case 'over-budget':
-            return `Over the ${formatCount(MAX_TOTAL_BYTES)}-byte limit by ${formatCount(note.bytesOver)} bytes: shorten or clear values to save.`;
+            return t.overLimitText(note.bytesOver);
           case 'vetoed':
-            return 'The page stopped this save. Your changes are kept.';
+            return t.vetoedText();
           default:
             return undefined;
         }
       case 'queued':
-        return 'Queued to save…';
+        return t.queuedText();
       case 'saving':
-        return 'Saving…';
+        return t.savingText();
       case 'waiting':
-        return `Amazon Connect is busy; waiting to retry${retryAt ? ` at ${new Date(retryAt).toLocaleTimeString()}` : ''}. Your changes are kept.`;
+        return t.waitingText(retryAt);
       case 'failed':
-        return `Not saved: ${error?.message ?? ''} Your changes are kept.`;
+        return error ? t.notSavedText(error) : undefined;
       case 'saved':
-        return 'All changes saved.';
+        return t.savedText();
     }
   }
 

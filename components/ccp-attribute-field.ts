@@ -3,11 +3,14 @@
  * shadow root of its own, so the editor's styles, ids and `::part`s apply) and re-renders itself on
  * a keystroke, so typing in one of 500 fields does not re-render the other 499.
  */
+import { updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import type { AttributesController, FieldState } from './attributes-controller.ts';
+import * as t from './messages/editor.ts';
+import { descriptionOf, labelOf, optionLabelOf } from './schema.ts';
 
 /**
  * @summary One editable attribute of `<ccp-attributes>`; not meant to be used on its own.
@@ -36,6 +39,12 @@ export class CcpAttributeField extends LitElement {
 
   /** True while focus is in the row: the Clear button shows then (and for edited rows), not on all 500 rows. */
   @state() private active = false;
+
+  constructor() {
+    super();
+    // Rows are guarded from the editor's renders: each follows a change of language itself.
+    updateWhenLocaleChanges(this);
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -96,13 +105,13 @@ export class CcpAttributeField extends LitElement {
     if (!field) return nothing;
     const id = `f${field.id}`;
     const spec = field.spec;
-    const label = spec?.label ?? field.key;
+    const label = spec ? labelOf(spec) : field.key;
     const editable = !this.locked && !(spec?.readOnly ?? false);
     const dirty = field.value !== (field.stored ?? '');
     const missing = this.flagRequired && (spec?.required ?? false) && field.value === '';
     const cleared = dirty && field.value === '' && field.stored !== undefined;
-    const error = field.problem ?? (missing ? `${label} is required: fill it in before finishing after-contact work.` : undefined);
-    const help = spec?.description;
+    const error = field.problem ?? (missing ? t.requiredMissingText(label) : undefined);
+    const help = spec ? descriptionOf(spec) : undefined;
     const conflict = field.conflict;
     const describedBy =
       error || help || cleared || conflict !== undefined
@@ -114,10 +123,10 @@ export class CcpAttributeField extends LitElement {
     // The common row (a stored text value, untouched) is kept to a few nodes: 500 of them render at once.
     const head =
       spec || dirty
-        ? html`${spec && spec.label !== field.key ? html`<span class="key">${field.key}</span>` : nothing}${spec?.required
-            ? html`<span class="tag${missing ? ' missing' : ''}">required</span>`
-            : nothing}${spec?.readOnly ? html`<span class="tag">read-only</span>` : nothing}${dirty
-            ? html`<span class="tag edited">edited</span>`
+        ? html`${spec && label !== field.key ? html`<span class="key">${field.key}</span>` : nothing}${spec?.required
+            ? html`<span class="tag${missing ? ' missing' : ''}">${t.requiredTag()}</span>`
+            : nothing}${spec?.readOnly ? html`<span class="tag">${t.readOnlyTag()}</span>` : nothing}${dirty
+            ? html`<span class="tag edited">${t.editedTag()}</span>`
             : nothing}`
         : nothing;
     const showClear = editable && field.value !== '' && spec?.type !== 'boolean' && spec?.type !== 'enum' && (this.active || dirty);
@@ -125,10 +134,12 @@ export class CcpAttributeField extends LitElement {
       spec?.masked || showClear
         ? html`${spec?.masked
             ? html`<button type="button" class="small" aria-pressed=${this.revealed ? 'true' : 'false'} @click=${this.#toggleReveal}>
-                Show<span class="sr-only"> ${label}</span>
+                <span aria-hidden="true">${t.showText()}</span><span class="sr-only">${t.showLabel(label)}</span>
               </button>`
             : nothing}${showClear
-            ? html`<button type="button" class="small" @click=${this.#clear}>Clear<span class="sr-only"> ${label}</span></button>`
+            ? html`<button type="button" class="small" @click=${this.#clear}>
+                <span aria-hidden="true">${t.clearText()}</span><span class="sr-only">${t.clearLabel(label)}</span>
+              </button>`
             : nothing}`
         : nothing;
     const notes =
@@ -136,13 +147,9 @@ export class CcpAttributeField extends LitElement {
         ? html`${error ? html`<div part="error" class="error" id="${id}-error">${error}</div>` : nothing}${help
             ? html`<div class="help" id="${id}-help">${help}</div>`
             : nothing}${cleared
-            ? html`<div class="help" id="${id}-cleared">
-                Will be saved as an empty value. The attribute itself stays: Amazon Connect cannot delete attributes.
-              </div>`
+            ? html`<div class="help" id="${id}-cleared">${t.clearedText()}</div>`
             : nothing}${conflict !== undefined
-            ? html`<div class="help warn" id="${id}-conflict">
-                Changed elsewhere${masked ? '' : ` to “${conflict}”`} while you were editing; saving keeps your value.
-              </div>`
+            ? html`<div class="help warn" id="${id}-conflict">${t.conflictText(masked ? undefined : conflict)}</div>`
             : nothing}`
         : nothing;
     return html`<div part="field" class=${dirty ? (error ? 'field dirty invalid' : 'field dirty') : error ? 'field invalid' : 'field'}>
@@ -173,8 +180,8 @@ export class CcpAttributeField extends LitElement {
         return html`<select id=${id} part="input" class="input" ?disabled=${!editable} aria-invalid=${invalidAttr}
           aria-describedby=${described} @change=${this.#onInput}>
           ${field.value === '' || !field.spec?.required ? html`<option value="" .selected=${live(field.value === '')}>—</option>` : nothing}
-          ${!known && field.value !== '' ? html`<option .value=${field.value} .selected=${live(true)}>${field.value} (not a listed choice)</option>` : nothing}
-          ${options.map((option) => html`<option .value=${option.value} .selected=${live(option.value === field.value)}>${option.label}</option>`)}
+          ${!known && field.value !== '' ? html`<option .value=${field.value} .selected=${live(true)}>${t.notListedText(field.value)}</option>` : nothing}
+          ${options.map((option) => html`<option .value=${option.value} .selected=${live(option.value === field.value)}>${optionLabelOf(option)}</option>`)}
         </select>`;
       }
       default:

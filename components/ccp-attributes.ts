@@ -1,10 +1,12 @@
 /**
  * `<ccp-attributes>`: the viewed contact's attributes beside the CCP, editable and saved through
  * the plugin's write path. This module is what loads before the editor paints (the drop-in script's
- * critical path): the element's properties, its frame (heading, contact line, a loading line) and
- * the frame's styles. The editor itself (internal/editor-impl.ts: AttributesController, the rows,
- * the templates and their styles) is imported dynamically on connect, then rendered under the frame.
+ * critical path): the element's properties, its frame (heading, a loading line) and the frame's
+ * styles, in the agent's language. The editor itself (internal/editor-impl.ts: AttributesController,
+ * the contact line, the rows, the templates and their styles) is imported dynamically on connect, then
+ * rendered in the frame.
  */
+import { updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { ContactModel, ContactTrackerLike } from '../src/tracker/types.ts';
@@ -14,19 +16,12 @@ import type { EditorImpl } from './internal/editor-impl.ts';
 import { editorLoader } from './internal/editor-loader.ts';
 import { readOnlyReason, type ReadOnlyReason } from './internal/read-only.ts';
 import type { SaveStatus } from './internal/save-status.ts';
+import { loadFailedText, loadingText, titleText, tryAgainText } from './messages/frame.ts';
+import { activeLocale, requestLocale } from './messages/localization.ts';
 import type { SchemaInput } from './schema.ts';
 
 export type { ReadOnlyReason } from './internal/read-only.ts';
 export type { SaveStatus } from './internal/save-status.ts';
-
-const channelLabels: Record<string, string> = {
-  voice: 'Voice call',
-  chat: 'Chat',
-  task: 'Task',
-  email: 'Email',
-  callback: 'Callback',
-  unknown: 'Contact',
-};
 
 /** The implementation, once loaded (one import for every element on the page). */
 let Impl: typeof EditorImpl | undefined;
@@ -109,6 +104,17 @@ export class CcpAttributes extends LitElement {
 
   /** A configuration problem found by the page or the drop-in script: shown instead of saving, and makes the editor read-only. */
   @property({ attribute: false }) setupError: string | undefined;
+
+  /**
+   * The language of the editor's words (`de`, `pt-BR`, `de_DE`, ...), overriding the agent's CCP language; English
+   * when neither is one of its languages. One language per page: the last editor to ask for one sets it.
+   */
+  @property() locale: string | undefined;
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
 
   #impl: EditorImpl | undefined;
   #ready: Promise<unknown> | undefined;
@@ -197,38 +203,28 @@ export class CcpAttributes extends LitElement {
     }
   };
 
+  protected override willUpdate(): void {
+    // The agent's language arrives with the tracker's agent (a change of the tracker makes the editor update).
+    void requestLocale(this.locale, this.tracker?.agent?.locale);
+  }
+
   protected override render(): TemplateResult {
     const impl = this.#impl;
-    const contact = this.contact;
-    return html`<div part="base" class="base" aria-busy=${impl || this.#loadError ? nothing : 'true'} @keydown=${this.#onKeydown}>
+    return html`<div part="base" class="base" lang=${activeLocale()} aria-busy=${impl || this.#loadError ? nothing : 'true'} @keydown=${this.#onKeydown}>
       <div part="header" class="header">
-        <h2 class="title"><slot name="title">Contact attributes</slot></h2>
-        ${contact ? contactLine(contact) : nothing}
+        <h2 class="title"><slot name="title">${titleText()}</slot></h2>
+        ${impl ? impl.contactLine() : nothing}
       </div>
       ${impl
         ? impl.render()
         : this.#loadError
           ? html`<div part="notice" class="notice" role="alert">
-              <p>The attributes editor could not load: ${this.#loadError}</p>
-              <button type="button" @click=${this.#retryLoad}>Try again</button>
+              <p>${loadFailedText(this.#loadError)}</p>
+              <button type="button" @click=${this.#retryLoad}>${tryAgainText()}</button>
             </div>`
-          : html`<p class="loading" role="status">Loading attributes…</p>`}
+          : html`<p class="loading" role="status">${loadingText()}</p>`}
     </div>`;
   }
-}
-
-function contactLine(contact: ContactModel): TemplateResult {
-  const state = contact.ended && contact.state !== 'missed' ? 'After contact work' : capitalize(contact.state);
-  return html`<p part="contact" class="contact">
-    <span class="channel">${channelLabels[contact.channel] ?? contact.channel}</span>
-    <span aria-hidden="true">·</span>
-    <span class="state">${state}</span>
-    ${contact.queue ? html`<span aria-hidden="true">·</span> <span class="queue">${contact.queue.name}</span>` : nothing}
-  </p>`;
-}
-
-function capitalize(text: string): string {
-  return text ? text.charAt(0).toUpperCase() + text.slice(1) : 'Unknown';
 }
 
 if (!customElements.get('ccp-attributes')) customElements.define('ccp-attributes', CcpAttributes);

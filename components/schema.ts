@@ -1,31 +1,40 @@
 /**
  * The optional field schema of `<ccp-attributes>`: per attribute key a label, a type, and flags.
  * Given as a JS value (the `schema` property) or as JSON (the `schema` attribute); either way it is
- * checked here, and every mistake is reported with the field and property it is about.
+ * checked here, and every mistake is reported with the field and property it is about (in English:
+ * they are for the page's developer). Labels and descriptions may be given per language.
  */
 import { checkKey } from '../src/validate.ts';
+import { booleanProblemText, dateProblemText, numberProblemText } from './messages/editor.ts';
+import { activeLocale } from './messages/localization.ts';
 
 /** How a field is edited. Values are always stored as strings, as the API requires. */
 export type FieldType = 'text' | 'multiline' | 'enum' | 'boolean' | 'number' | 'date';
 
 export const FIELD_TYPES: readonly FieldType[] = ['text', 'multiline', 'enum', 'boolean', 'number', 'date'];
 
+/** Text for the agent: one for every language, or one per language tag (`{"en": "Reason", "de": "Grund"}`). */
+export type LocalizedText = string | Readonly<Record<string, string>>;
+
 /** One choice of an `enum` field. */
 export interface FieldOption {
   value: string;
+  /** The label in English, or the one given. */
   label: string;
+  /** The labels per language tag, when given per language. */
+  labels?: ReadonlyMap<string, string>;
 }
 
 /** One field as a page writes it (everything but `key` optional). */
 export interface FieldSchemaInput {
   /** The attribute key. */
   key: string;
-  /** What the agent reads instead of the key. */
-  label?: string;
+  /** What the agent reads instead of the key, in one language or per language tag. */
+  label?: LocalizedText;
   /** How the value is edited (default `text`). */
   type?: FieldType;
-  /** The choices of an `enum` field: strings, or `{value, label}`. */
-  options?: readonly (string | { value: string; label?: string })[];
+  /** The choices of an `enum` field: strings, or `{value, label}` (a label may be given per language). */
+  options?: readonly (string | { value: string; label?: LocalizedText })[];
   /** Shown but not editable. */
   readOnly?: boolean;
   /** Not shown (still counted in the byte budget). */
@@ -34,8 +43,8 @@ export interface FieldSchemaInput {
   required?: boolean;
   /** Shown as dots until the agent reveals it. */
   masked?: boolean;
-  /** A short help text under the field. */
-  description?: string;
+  /** A short help text under the field, in one language or per language tag. */
+  description?: LocalizedText;
 }
 
 /** The `schema` property: a list of fields, an object keyed by attribute key, or that as a JSON string. */
@@ -52,6 +61,9 @@ export interface FieldSpec {
   readonly required: boolean;
   readonly masked: boolean;
   readonly description: string | undefined;
+  /** Labels and descriptions per language tag, when given per language (`label` and `description` are the English or first ones). */
+  readonly labels?: ReadonlyMap<string, string>;
+  readonly descriptions?: ReadonlyMap<string, string>;
 }
 
 /** A checked schema: fields in display order, and by key. */
@@ -131,10 +143,8 @@ function parseField(where: string, item: unknown, problems: string[]): FieldSpec
     const problem = checkKey(key);
     if (problem) problems.push(`${where}.key: ${problem.message}`);
   }
-  const label = record['label'];
-  if (label !== undefined && typeof label !== 'string') problems.push(`${where}.label must be a string.`);
-  const description = record['description'];
-  if (description !== undefined && typeof description !== 'string') problems.push(`${where}.description must be a string.`);
+  const label = parseText(`${where}.label`, record['label'], problems);
+  const description = parseText(`${where}.description`, record['description'], problems);
   const type = record['type'] ?? 'text';
   if (typeof type !== 'string' || !(FIELD_TYPES as readonly string[]).includes(type)) {
     problems.push(`${where}.type: ${JSON.stringify(type)} is not one of ${FIELD_TYPES.join(', ')}.`);
@@ -148,15 +158,82 @@ function parseField(where: string, item: unknown, problems: string[]): FieldSpec
   const fieldKey = key as string;
   return {
     key: fieldKey,
-    label: (label as string | undefined) || fieldKey,
+    label: label?.text || fieldKey,
     type: type as FieldType,
     options,
     readOnly: record['readOnly'] === true,
     hidden: record['hidden'] === true,
     required: record['required'] === true,
     masked: record['masked'] === true,
-    description: description as string | undefined,
+    description: description?.text,
+    ...(label?.perLanguage ? { labels: label.perLanguage } : {}),
+    ...(description?.perLanguage ? { descriptions: description.perLanguage } : {}),
   };
+}
+
+/**
+ * Reads text given for every language or per language tag: the English (else the first) text, and the texts by
+ * tag. Undefined when not given; a problem is recorded when it is neither a string nor an object of strings keyed by
+ * language tags.
+ */
+function parseText(where: string, raw: unknown, problems: string[]): { text: string; perLanguage?: ReadonlyMap<string, string> } | undefined {
+  if (raw === undefined || typeof raw === 'string') return raw === undefined ? undefined : { text: raw };
+  const entries = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? Object.entries(raw) : [];
+  const perLanguage = new Map<string, string>();
+  for (const [tag, text] of entries) {
+    let canonical: string | undefined;
+    try {
+      canonical = Intl.getCanonicalLocales(tag.replace(/_/g, '-'))[0];
+    } catch {
+      canonical = undefined;
+    }
+    if (!canonical || typeof text !== 'string') {
+      problems.push(`${where}: ${JSON.stringify(tag)} must be a language tag (like "en" or "pt-BR") with a string.`);
+      return undefined;
+    }
+    perLanguage.set(canonical, text);
+  }
+  const first = perLanguage.values().next();
+  if (first.done) {
+    problems.push(`${where} must be a string, or an object of strings by language tag like {"en": "Reason", "de": "Grund"}.`);
+    return undefined;
+  }
+  return { text: perLanguage.get('en') ?? first.value, perLanguage };
+}
+
+/**
+ * The text for `locale` among texts given per language tag: the tag itself, else its language alone (`pt` for
+ * `pt-BR`), else the same language with another region (`de-AT` for `de`; never another script of Chinese), else
+ * undefined.
+ */
+function pick(texts: ReadonlyMap<string, string> | undefined, locale: string): string | undefined {
+  if (!texts) return undefined;
+  const wanted = locale.toLowerCase();
+  const language = wanted.split('-')[0] ?? wanted;
+  let sameLanguage: string | undefined;
+  for (const [tag, text] of texts) {
+    const lower = tag.toLowerCase();
+    if (lower === wanted) return text;
+    if (lower === language) sameLanguage = text;
+  }
+  if (sameLanguage !== undefined || language === 'zh') return sameLanguage;
+  for (const [tag, text] of texts) if (tag.toLowerCase().startsWith(`${language}-`)) return text;
+  return undefined;
+}
+
+/** A field's label in `locale` (the editor's language by default). */
+export function labelOf(spec: FieldSpec, locale: string = activeLocale()): string {
+  return pick(spec.labels, locale) ?? spec.label;
+}
+
+/** A field's description in `locale` (the editor's language by default). */
+export function descriptionOf(spec: FieldSpec, locale: string = activeLocale()): string | undefined {
+  return pick(spec.descriptions, locale) ?? spec.description;
+}
+
+/** A choice's label in `locale` (the editor's language by default). */
+export function optionLabelOf(option: FieldOption, locale: string = activeLocale()): string {
+  return pick(option.labels, locale) ?? option.label;
 }
 
 function parseOptions(where: string, type: unknown, raw: unknown, problems: string[]): FieldOption[] {
@@ -174,12 +251,11 @@ function parseOptions(where: string, type: unknown, raw: unknown, problems: stri
     let parsed: FieldOption | undefined;
     if (typeof option === 'string') parsed = { value: option, label: option };
     else if (option !== null && typeof option === 'object' && typeof (option as { value?: unknown }).value === 'string') {
-      const { value, label } = option as { value: string; label?: unknown };
-      if (label !== undefined && typeof label !== 'string') {
-        problems.push(`${where}.options[${index}].label must be a string.`);
-        return;
-      }
-      parsed = { value, label: label || value };
+      const { value, label: rawLabel } = option as { value: string; label?: unknown };
+      const before = problems.length;
+      const label = parseText(`${where}.options[${index}].label`, rawLabel, problems);
+      if (problems.length > before) return;
+      parsed = { value, label: label?.text || value, ...(label?.perLanguage ? { labels: label.perLanguage } : {}) };
     }
     if (!parsed) {
       problems.push(`${where}.options[${index}] must be a string or {"value": "...", "label": "..."}.`);
@@ -195,21 +271,21 @@ function parseOptions(where: string, type: unknown, raw: unknown, problems: stri
   return options;
 }
 
-/** Why a value does not fit its field's type, or undefined. Empty values always fit (see `required`). */
+/** Why a value does not fit its field's type, in the editor's language, or undefined. Empty values always fit (see `required`). */
 export function checkFieldValue(spec: FieldSpec | undefined, value: string): string | undefined {
   if (!spec || value === '') return undefined;
   switch (spec.type) {
     case 'number':
       return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value) && Number.isFinite(Number(value))
         ? undefined
-        : `${spec.label} must be a number, like 42 or 3.5.`;
+        : numberProblemText(labelOf(spec));
     case 'date': {
       const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
       const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
-      return date && date.toISOString().startsWith(value) ? undefined : `${spec.label} must be a date written YYYY-MM-DD.`;
+      return date && date.toISOString().startsWith(value) ? undefined : dateProblemText(labelOf(spec));
     }
     case 'boolean':
-      return value === 'true' || value === 'false' ? undefined : `${spec.label} must be true or false.`;
+      return value === 'true' || value === 'false' ? undefined : booleanProblemText(labelOf(spec));
     default:
       return undefined;
   }

@@ -12,8 +12,15 @@
  * the agent's edits and keys being added carry over, an edited value changed elsewhere meanwhile is noted as a
  * conflict, and a key being added that is now stored with the value typed (its save landed) becomes a field.
  */
+import type { AttributeProblem } from '../../src/errors.ts';
 import { attributesBytes, attributesFrom, checkKey, checkValue, utf8Length, MAX_TOTAL_BYTES, type Attributes } from '../../src/validate.ts';
+import { keyExistsText, keyRepeatedText, problemText } from '../messages/editor.ts';
 import { checkFieldValue, type AttributesSchema, type FieldSpec } from '../schema.ts';
+
+/** A broken rule of the API in the editor's language (problems are worded when found, in the language shown then). */
+function worded(problem: AttributeProblem | undefined): string | undefined {
+  return problem && problemText(problem);
+}
 
 /** Whether the byte budget is fine, nearly used up (warn) or exceeded (blocks saving). */
 export type BudgetLevel = 'ok' | 'warn' | 'over';
@@ -308,11 +315,11 @@ export class Draft {
     const changed = isChanged(row);
     let invalid: boolean;
     if (row.kind === 'field') {
-      row.problem = changed ? (checkValue(row.key, row.value)?.message ?? checkFieldValue(row.spec, row.value)) : undefined;
+      row.problem = changed ? (worded(checkValue(row.key, row.value)) ?? checkFieldValue(row.spec, row.value)) : undefined;
       invalid = row.problem !== undefined;
     } else {
       row.keyProblem = changed ? this.#newKeyProblem(row.key) : undefined;
-      row.valueProblem = changed ? checkValue(row.key, row.value)?.message : undefined;
+      row.valueProblem = changed ? worded(checkValue(row.key, row.value)) : undefined;
       invalid = row.keyProblem !== undefined || row.valueProblem !== undefined;
     }
     // A stored key's bytes are counted already; a key not stored yet adds its own.
@@ -345,10 +352,8 @@ export class Draft {
   }
 
   #newKeyProblem(key: string): string | undefined {
-    if (Object.hasOwn(this.stored, key) || this.#fields.has(key) || this.#schema?.byKey.has(key)) {
-      return `"${key}" already exists: edit its field above instead.`;
-    }
-    if ((this.#newKeyCounts.get(key) ?? 0) > 1 && key !== '') return `"${key}" is entered more than once.`;
-    return checkKey(key)?.message;
+    if (Object.hasOwn(this.stored, key) || this.#fields.has(key) || this.#schema?.byKey.has(key)) return keyExistsText(key);
+    if ((this.#newKeyCounts.get(key) ?? 0) > 1 && key !== '') return keyRepeatedText(key);
+    return worded(checkKey(key));
   }
 }

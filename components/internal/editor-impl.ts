@@ -11,16 +11,12 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { MAX_TOTAL_BYTES } from '../../src/validate.ts';
-import { AttributesController, formatCount as format, type AttributesControllerHost, type ReadOnlyReason } from '../attributes-controller.ts';
+import { AttributesController, type AttributesControllerHost } from '../attributes-controller.ts';
 import '../ccp-attribute-field.ts';
+import * as t from '../messages/editor.ts';
+import { activeLocale } from '../messages/localization.ts';
+import { labelOf } from '../schema.ts';
 import { editorStyles } from './editor.styles.ts';
-
-const readOnlyMessages: Record<Exclude<ReadOnlyReason, 'no-contact' | 'setup-error'>, string> = {
-  monitoring: 'You are monitoring this contact: its attributes cannot be read or changed while monitoring.',
-  'read-only': 'Attributes are read-only here.',
-  'no-instance': 'Saving is unavailable: the Amazon Connect instance of this contact is unknown.',
-  'no-writer': 'Saving is not set up: no Amazon Connect credentials are configured for this page.',
-};
 
 /** Rows rendered in the first update: more than a 320 px column shows. The rest follow in chunks, one per frame. */
 const FIRST_ROWS = 40;
@@ -154,6 +150,18 @@ export class EditorImpl implements ReactiveController {
     }
   }
 
+  /** The line under the heading: the viewed contact's channel, state (after contact work once it ended) and queue. */
+  contactLine(): TemplateResult | typeof nothing {
+    const contact = this.controller.contact;
+    if (!contact) return nothing;
+    return html`<p part="contact" class="contact">
+      <span class="channel">${t.channelText(contact.channel)}</span>
+      <span aria-hidden="true">·</span>
+      <span class="state">${t.stateText(contact)}</span>
+      ${contact.queue ? html`<span aria-hidden="true">·</span> <span class="queue">${contact.queue.name}</span>` : nothing}
+    </p>`;
+  }
+
   /** Everything under the header: notices, the fields, the meter and the footer. */
   render(): TemplateResult {
     const host = this.#host;
@@ -172,22 +180,22 @@ export class EditorImpl implements ReactiveController {
     const editable = reason === undefined;
     return html`${c.schemaError
         ? html`<div part="notice" class="notice error-notice" role="alert">
-            <strong>The schema was ignored.</strong>
+            <strong>${t.schemaIgnoredText()}</strong>
             <ul>${c.schemaError.problems.map((problem) => html`<li>${problem}</li>`)}</ul>
           </div>`
         : nothing}
       ${host.setupError
         ? html`<div part="notice" class="notice error-notice" role="alert">
-            <strong>Contact attributes are not set up correctly.</strong><br />${host.setupError}
+            <strong>${t.setupErrorText()}</strong><br />${host.setupError}
           </div>`
         : nothing}
       ${reason === 'setup-error'
         ? nothing
         : reason === 'no-contact'
-        ? html`<div part="notice" class="notice"><slot name="empty">No contact is open. Attributes appear here when you take a contact.</slot></div>`
+        ? html`<div part="notice" class="notice"><slot name="empty">${t.noContactText()}</slot></div>`
         : reason
           ? html`<div part="notice" class="notice">
-              ${readOnlyMessages[reason]}
+              ${t.readOnlyText(reason)}
               ${reason === 'no-instance' && contact?.instanceError ? html`<br />${contact.instanceError.message}` : nothing}
             </div>`
           : nothing}
@@ -201,10 +209,10 @@ export class EditorImpl implements ReactiveController {
     const keys = c.keys;
     const missing = c.missingRequired;
     return html`
-      <div part="list" class="list" role="group" aria-label="Attributes">
-        ${guard([c.structureVersion, locked, flagRequired, keys, Math.min(this.#rowLimit, keys.length)], () =>
+      <div part="list" class="list" role="group" aria-label=${t.attributesLabel()}>
+        ${guard([c.structureVersion, locked, flagRequired, keys, Math.min(this.#rowLimit, keys.length), activeLocale()], () =>
           keys.length === 0
-            ? html`<p class="empty">This contact has no attributes yet.</p>`
+            ? html`<p class="empty">${t.noAttributesText()}</p>`
             : repeat(
                 keys.length > this.#rowLimit ? keys.slice(0, this.#rowLimit) : keys,
                 (key) => key,
@@ -220,9 +228,7 @@ export class EditorImpl implements ReactiveController {
       </div>
       ${editable ? this.#newFields(locked) : nothing}
       ${missing.length > 0
-        ? html`<p class="notice warn-notice">
-            Required for after-contact work: ${missing.map((spec) => spec.label).join(', ')}.
-          </p>`
+        ? html`<p class="notice warn-notice">${t.requiredForAcwText(missing.map((spec) => labelOf(spec, activeLocale())))}</p>`
         : nothing}
       ${this.#meter()} ${editable ? this.#footer() : nothing}
       <div class="sr-only" aria-live="polite">${c.lastProblem ?? ''}</div>
@@ -238,29 +244,31 @@ export class EditorImpl implements ReactiveController {
           const valueDescribed = field.valueProblem ? `${id}-value-error` : undefined;
           return html`<div part="field" class="field new${field.keyProblem || field.valueProblem ? ' invalid' : ''}">
             <div class="pair">
-              <label part="label" for="${id}-key">New attribute name</label>
+              <label part="label" for="${id}-key">${t.newKeyLabel()}</label>
               <input id="${id}-key" part="input" class="input" autocomplete="off" spellcheck="false" .value=${live(field.key)}
                 ?readonly=${locked} aria-invalid=${field.keyProblem ? 'true' : 'false'} aria-describedby=${ifDefined(keyDescribed)}
                 @input=${(event: Event) => c.setNewKey(field.id, (event.target as HTMLInputElement).value)} />
               ${field.keyProblem ? html`<div part="error" class="error" id="${id}-key-error">${field.keyProblem}</div>` : nothing}
             </div>
             <div class="pair">
-              <label part="label" for="${id}-value">Value${field.key ? html`<span class="sr-only"> of ${field.key}</span>` : nothing}</label>
+              <label part="label" for="${id}-value">${field.key
+                ? html`<span aria-hidden="true">${t.valueLabel()}</span><span class="sr-only">${t.valueOfLabel(field.key)}</span>`
+                : t.valueLabel()}</label>
               <input id="${id}-value" part="input" class="input" autocomplete="off" .value=${live(field.value)} ?readonly=${locked}
                 aria-invalid=${field.valueProblem ? 'true' : 'false'} aria-describedby=${ifDefined(valueDescribed)}
                 @input=${(event: Event) => c.setNewValue(field.id, (event.target as HTMLInputElement).value)} />
               ${field.valueProblem ? html`<div part="error" class="error" id="${id}-value-error">${field.valueProblem}</div>` : nothing}
             </div>
             <button type="button" class="small" ?disabled=${locked} @click=${() => this.#remove(field.id)}>
-              Remove<span class="sr-only"> new attribute ${field.key}</span>
+              <span aria-hidden="true">${t.removeText()}</span><span class="sr-only">${t.removeNewLabel(field.key)}</span>
             </button>
           </div>`;
         })}
       </div>
       <div class="add-row">
-        <button type="button" part="add-button" class="secondary" ?disabled=${locked} @click=${this.#add}>Add attribute</button>
+        <button type="button" part="add-button" class="secondary" ?disabled=${locked} @click=${this.#add}>${t.addText()}</button>
       </div>
-      <p class="help">Clearing a value saves it as empty text: Amazon Connect cannot delete an attribute once it exists.</p>`;
+      <p class="help">${t.clearingHelpText()}</p>`;
   }
 
   #meter(): TemplateResult {
@@ -268,10 +276,10 @@ export class EditorImpl implements ReactiveController {
     const used = c.bytesUsed;
     const level = c.budgetLevel;
     const percent = Math.min(100, (used / MAX_TOTAL_BYTES) * 100);
-    const text = `${format(used)} of ${format(MAX_TOTAL_BYTES)} bytes`;
+    const text = t.meterText(used);
     return html`<div part="meter" class="meter ${level}">
       <div class="meter-head">
-        <span id="meter-label">Attribute space</span>
+        <span id="meter-label">${t.meterLabel()}</span>
         <span class="meter-text">${text}</span>
       </div>
       <div class="bar" role="meter" aria-labelledby="meter-label" aria-valuemin="0" aria-valuemax=${MAX_TOTAL_BYTES}
@@ -279,11 +287,7 @@ export class EditorImpl implements ReactiveController {
         <div class="fill" style="width: ${percent.toFixed(2)}%"></div>
       </div>
       <div class="budget-message" role="status">
-        ${level === 'over'
-          ? `Over the limit by ${format(used - MAX_TOTAL_BYTES)} bytes: shorten or clear values to save.`
-          : level === 'warn'
-            ? `Nearly full: ${format(MAX_TOTAL_BYTES - used)} bytes left.`
-            : ''}
+        ${level === 'over' ? t.overBudgetText(used - MAX_TOTAL_BYTES) : level === 'warn' ? t.nearlyFullText(MAX_TOTAL_BYTES - used) : ''}
       </div>
     </div>`;
   }
@@ -304,20 +308,20 @@ export class EditorImpl implements ReactiveController {
       <div class="alert" role="alert">
         ${failed
           ? html`<span>${c.statusMessage}</span>
-              <button type="button" class="small" @click=${() => this.#footerAction(() => this.#host.save())}>Retry</button>`
+              <button type="button" class="small" @click=${() => this.#footerAction(() => this.#host.save())}>${t.retryText()}</button>`
           : nothing}
       </div>
       <div class="actions">
-        <span class="changes">${count === 0 ? 'No unsaved changes' : `${count} unsaved change${count === 1 ? '' : 's'}`}</span>
+        <span class="changes">${t.changesText(count)}</span>
         <button type="button" part="revert-button" class="secondary" ?disabled=${count === 0 || busy} @click=${() => this.#footerAction(() => this.#host.revert())}>
-          Revert
+          ${t.revertText()}
         </button>
         <button type="button" part="save-button" class="primary" ?disabled=${count === 0 || busy} aria-keyshortcuts="Control+Enter Meta+Enter"
           aria-describedby="save-hint" @click=${() => this.#footerAction(() => this.#host.save())}>
-          ${status === 'waiting' ? 'Waiting…' : busy ? 'Saving…' : 'Save'}
+          ${status === 'waiting' ? t.waitingButtonText() : busy ? t.savingButtonText() : t.saveText()}
         </button>
       </div>
-      <div class="help" id="save-hint">Ctrl+Enter (⌘+Enter on a Mac) saves.</div>
+      <div class="help" id="save-hint">${t.saveHintText()}</div>
     </div>`;
   }
 }

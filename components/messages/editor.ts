@@ -6,6 +6,7 @@
 import { msg, str } from '@lit/localize';
 import { kindMessages, type AttributeProblem, type AttributesError, type AttributesErrorKind } from '../../src/errors.ts';
 import { MAX_KEY_LENGTH, MAX_TOTAL_BYTES, MAX_VALUE_LENGTH } from '../../src/validate.ts';
+import type { ContactModel } from '../../src/tracker/types.ts';
 import type { ReadOnlyReason } from '../internal/read-only.ts';
 import { activeLocale } from './localization.ts';
 
@@ -33,6 +34,55 @@ export function formatList(items: readonly string[]): string {
 
 function isOne(count: number): boolean {
   return new Intl.PluralRules(activeLocale()).select(count) === 'one';
+}
+
+// ---- the contact line -------------------------------------------------------------------------------------------
+
+/** The contact's channel, as the CCP names it. */
+export function channelText(channel: ContactModel['channel']): string {
+  switch (channel) {
+    case 'voice':
+      return msg('Voice call', { id: 'channel.voice' });
+    case 'chat':
+      return msg('Chat', { id: 'channel.chat' });
+    case 'task':
+      return msg('Task', { id: 'channel.task' });
+    case 'email':
+      return msg('Email', { id: 'channel.email' });
+    case 'callback':
+      return msg('Callback', { id: 'channel.callback' });
+    default:
+      return msg('Contact', { id: 'channel.unknown' });
+  }
+}
+
+/** Where the contact stands: after contact work once it ended (unless missed), else its state (Streams' state types). */
+export function stateText(contact: Pick<ContactModel, 'state' | 'ended'>): string {
+  if (contact.ended && contact.state !== 'missed') return msg('After contact work', { id: 'state.acw' });
+  switch (contact.state) {
+    case 'init':
+    case 'incoming':
+      return msg('Incoming', { id: 'state.incoming' });
+    case 'pending':
+      return msg('Pending', { id: 'state.pending' });
+    case 'connecting':
+      return msg('Connecting', { id: 'state.connecting' });
+    case 'connected':
+      return msg('Connected', { id: 'state.connected' });
+    case 'paused':
+      return msg('Paused', { id: 'state.paused' });
+    case 'missed':
+      return msg('Missed', { id: 'state.missed' });
+    case 'rejected':
+      return msg('Rejected', { id: 'state.rejected' });
+    case 'error':
+      return msg('Error', { id: 'state.error' });
+    case 'ended':
+      return msg('Ended', { id: 'state.ended' });
+    default:
+      // A state this version does not know: the host's own word for it.
+      return contact.state || msg('Unknown', { id: 'state.unknown' });
+  }
 }
 
 // ---- notices ------------------------------------------------------------------------------------------------------
@@ -70,8 +120,8 @@ export const removeNewLabel = (key: string): string => msg(str`Remove new attrib
 export const addText = (): string => msg('Add attribute', { id: 'new.add' });
 export const clearingHelpText = (): string =>
   msg('Clearing a value saves it as empty text: Amazon Connect cannot delete an attribute once it exists.', { id: 'new.clearing-help' });
-export const keyExistsText = (key: string): string => msg(str`“${key}” already exists: edit its field above instead.`, { id: 'new.key-exists' });
-export const keyRepeatedText = (key: string): string => msg(str`“${key}” is entered more than once.`, { id: 'new.key-repeated' });
+export const keyExistsText = (key: string): string => msg(str`"${key}" already exists: edit its field above instead.`, { id: 'new.key-exists' });
+export const keyRepeatedText = (key: string): string => msg(str`"${key}" is entered more than once.`, { id: 'new.key-repeated' });
 
 // ---- one field ----------------------------------------------------------------------------------------------------
 
@@ -154,9 +204,9 @@ export function problemText(problem: AttributeProblem): string {
     case 'key/too-long':
       return msg(str`An attribute name can have at most ${formatNumber(MAX_KEY_LENGTH)} characters.`, { id: 'problem.key-too-long' });
     case 'key/charset':
-      return msg(str`“${key}” can use only letters A–Z and a–z, digits, dash (-) and underscore (_).`, { id: 'problem.key-charset' });
+      return msg(str`"${key}" can use only letters A-Z and a-z, digits, dash (-) and underscore (_).`, { id: 'problem.key-charset' });
     case 'value/too-long':
-      return msg(str`The value of “${key}” can have at most ${formatNumber(MAX_VALUE_LENGTH)} characters.`, { id: 'problem.value-too-long' });
+      return msg(str`The value of "${key}" can have at most ${formatNumber(MAX_VALUE_LENGTH)} characters.`, { id: 'problem.value-too-long' });
     case 'attributes/over-budget':
       return msg(str`A contact can hold at most ${formatNumber(MAX_TOTAL_BYTES)} bytes of attributes.`, { id: 'problem.over-budget' });
     case 'instanceId/missing':

@@ -15,7 +15,7 @@ async function firstRender(el: CcpAttributes): Promise<void> {
 }
 
 describe('<ccp-attributes> while its implementation loads', () => {
-  it('paints the frame at once (heading, contact line, a busy line), accessible and styled, then the editor', async () => {
+  it('paints the frame at once (heading, a busy line), accessible and styled, then the editor and the contact line', async () => {
     const tracker = new FakeTracker(contact({ channel: 'chat', state: 'connected', attributes: { a: '1', b: '2' } }));
     const writer = fakeWriter();
     const el = document.createElement('ccp-attributes');
@@ -27,7 +27,7 @@ describe('<ccp-attributes> while its implementation loads', () => {
     expect(base.getAttribute('aria-busy')).to.equal('true');
     expect(text(el, '.title')).to.equal('Contact attributes');
     expect($(el, 'slot[name="title"]')).to.exist;
-    expect(text(el, '[part~="contact"]')).to.equal('Chat · Connected · Support');
+    expect($(el, '[part~="contact"]'), 'the contact line comes with the editor').to.equal(null);
     expect(text(el, '[role="status"]')).to.equal('Loading attributes…');
     expect($(el, '[part~="list"]')).to.equal(null);
     expect(el.contact?.contactId).to.equal('c-1');
@@ -55,6 +55,7 @@ describe('<ccp-attributes> while its implementation loads', () => {
     expect(writer.write, 'nothing to save').not.to.have.been.called;
     expect(base.hasAttribute('aria-busy')).to.equal(false);
     expect($$(el, 'ccp-attribute-field')).to.have.length(2);
+    expect(text(el, '[part~="contact"]')).to.equal('Chat · Connected · Support');
     expect(control(el, 'b').value).to.equal('2');
     expect(getComputedStyle(base).backgroundColor, 'the frame does not change when the editor arrives').to.equal(background);
     expect(getComputedStyle(base).padding).to.equal(padding);

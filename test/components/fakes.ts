@@ -179,8 +179,17 @@ export async function typeInto(el: CcpAttributes, input: HTMLInputElement | HTML
   await settle(el);
 }
 
+/** A button by its accessible name: its text without the parts hidden from assistive technology. */
 export function button(el: CcpAttributes, name: string): HTMLButtonElement {
-  const found = [...el.shadowRoot!.querySelectorAll('button')].find((candidate) => candidate.textContent!.replace(/\s+/g, ' ').trim() === name);
+  const spoken = (node: Node): string =>
+    node instanceof Element
+      ? node.getAttribute('aria-hidden') === 'true'
+        ? ''
+        : [...node.childNodes].map(spoken).join('')
+      : node.nodeType === Node.TEXT_NODE
+        ? (node.textContent ?? '')
+        : '';
+  const found = [...el.shadowRoot!.querySelectorAll('button')].find((candidate) => spoken(candidate).replace(/\s+/g, ' ').trim() === name);
   if (!found) throw new Error(`no button "${name}"`);
   return found;
 }

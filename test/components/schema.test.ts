@@ -159,7 +159,7 @@ describe('<ccp-attributes> with a schema', () => {
     const select = control<HTMLSelectElement>(el, 'reason');
     expect(select.getAttribute('aria-invalid')).to.equal('true');
     expect(text(el, `#${select.getAttribute('aria-describedby')}`)).to.contain('Reason is required');
-    expect(text(el, '.warn-notice')).to.equal('Required for after-contact work: Reason.');
+    expect(text(el, '.warn-notice')).to.equal('Required for after contact work: Reason.');
     await expect(el).to.be.accessible();
     select.value = 'billing';
     select.dispatchEvent(new Event('change', { bubbles: true }));

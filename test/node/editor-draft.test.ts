@@ -73,7 +73,7 @@ describe('Draft edits', () => {
     assert.equal(draft.changeCount, 0, 'typed back to what is stored: no change');
     assert.equal(draft.bytesUsed, attributesBytes({ a: '1', b: 'é' }));
     draft.setValue('a', 'x'.repeat(40_000));
-    assert.match(draft.field('a')?.problem ?? '', /at most 32767 characters/);
+    assert.match(draft.field('a')?.problem ?? '', /at most 32,767 characters/);
     assert.equal(draft.problemCount, 1);
     assert.equal(draft.budgetLevel, 'over');
     draft.revert();

@@ -1,6 +1,6 @@
 // German. Amazon Connect's German words: Kontakt, Kontaktattribute, Kontaktnachbearbeitung (after contact work).
 import { str } from '@lit/localize';
-import type { Translations } from '../localization.ts';
+import type { Translations } from '../translations.ts';
 
 export const templates: Translations = {
   'frame.title': 'Kontaktattribute',

@@ -1,6 +1,6 @@
 // Spanish. Amazon Connect's Spanish words: contacto, atributos de contacto, trabajo después del contacto.
 import { str } from '@lit/localize';
-import type { Translations } from '../localization.ts';
+import type { Translations } from '../translations.ts';
 
 export const templates: Translations = {
   'frame.title': 'Atributos de contacto',

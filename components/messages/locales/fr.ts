@@ -1,6 +1,6 @@
 // French. Amazon Connect's French words: contact, attributs de contact, travail après contact.
 import { str } from '@lit/localize';
-import type { Translations } from '../localization.ts';
+import type { Translations } from '../translations.ts';
 
 export const templates: Translations = {
   'frame.title': 'Attributs de contact',

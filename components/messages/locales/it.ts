@@ -1,6 +1,6 @@
 // Italian. Amazon Connect's Italian words: contatto, attributi di contatto, lavoro dopo il contatto.
 import { str } from '@lit/localize';
-import type { Translations } from '../localization.ts';
+import type { Translations } from '../translations.ts';
 
 export const templates: Translations = {
   'frame.title': 'Attributi di contatto',

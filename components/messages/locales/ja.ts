@@ -1,6 +1,6 @@
 // Japanese. Amazon Connect's Japanese words: コンタクト, コンタクト属性, アフターコンタクトワーク.
 import { str } from '@lit/localize';
-import type { Translations } from '../localization.ts';
+import type { Translations } from '../translations.ts';
 
 export const templates: Translations = {
   'frame.title': 'コンタクト属性',

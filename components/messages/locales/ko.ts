@@ -1,6 +1,6 @@
 // Korean. Amazon Connect's Korean words: 연락처, 연락처 속성, 연락 후 작업(ACW).
 import { str } from '@lit/localize';
-import type { Translations } from '../localization.ts';
+import type { Translations } from '../translations.ts';
 
 export const templates: Translations = {
   'frame.title': '연락처 속성',

@@ -1,6 +1,6 @@
 // Portuguese (Brazil). Amazon Connect's Brazilian Portuguese words: contato, atributos de contato, trabalho após o contato.
 import { str } from '@lit/localize';
-import type { Translations } from '../localization.ts';
+import type { Translations } from '../translations.ts';
 
 export const templates: Translations = {
   'frame.title': 'Atributos de contato',

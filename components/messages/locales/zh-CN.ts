@@ -1,6 +1,6 @@
 // Simplified Chinese. Amazon Connect's Simplified Chinese words: 联系人, 联系人属性, 联系后续工作.
 import { str } from '@lit/localize';
-import type { Translations } from '../localization.ts';
+import type { Translations } from '../translations.ts';
 
 export const templates: Translations = {
   'frame.title': '联系人属性',

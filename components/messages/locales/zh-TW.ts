@@ -1,6 +1,6 @@
 // Traditional Chinese. Amazon Connect's Traditional Chinese words: 聯絡人, 聯絡人屬性, 聯絡後續工作.
 import { str } from '@lit/localize';
-import type { Translations } from '../localization.ts';
+import type { Translations } from '../translations.ts';
 
 export const templates: Translations = {
   'frame.title': '聯絡人屬性',
