@@ -21,12 +21,29 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts'],
+    files: ['test/node/**/*.ts'],
     rules: {
       // node:test's describe() and it() return promises the runner awaits itself.
       '@typescript-eslint/no-floating-promises': [
         'error',
         { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    ignores: ['test/node/**'],
+    rules: {
+      // @open-wc/testing's chai types every `expect(x).to.equal(y)` as a promise (only its DOM comparisons are), so
+      // the rule cannot tell a real floating promise in the browser tests; the asynchronous assertions that are real
+      // must still be awaited.
+      '@typescript-eslint/no-floating-promises': 'off',
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ExpressionStatement > CallExpression[callee.property.name=/^(accessible|notAccessible)$/]",
+          message: 'Await the accessibility assertion: it is asynchronous and fails only when awaited.',
+        },
       ],
     },
   },
