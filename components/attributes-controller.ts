@@ -20,6 +20,7 @@ import { checkUpdate, MAX_TOTAL_BYTES, type Attributes } from '../src/validate.t
 import type { AttributeWriter, ContactRef } from '../src/writer.ts';
 import { emit } from './events.ts';
 import * as t from './messages/editor.ts';
+import { activeLocale } from './messages/localization.ts';
 import { Draft, type BudgetLevel, type FieldState, type NewFieldState } from './internal/draft.ts';
 import { readOnlyReason, type ReadOnlyReason } from './internal/read-only.ts';
 import { initialSaveState, isBusy, saveReducer, type SaveAction, type SaveState, type SaveStatus } from './internal/save-status.ts';
@@ -44,6 +45,8 @@ export interface AttributesControllerHost extends ReactiveControllerHost, EventT
 interface ContactDraft {
   draft: Draft;
   save: SaveState;
+  /** The language the draft's problems are worded in: rebuilt (edits kept) when another is shown. */
+  wordedIn: string;
 }
 
 function contactRef(contact: ContactModel): ContactRef {
@@ -72,6 +75,7 @@ export class AttributesController implements ReactiveController {
   #unsubscribe: (() => void) | undefined;
   #schemaInput: SchemaInput | undefined;
   #unknownKeys: 'show' | 'hide' = 'show';
+  #locale: string = activeLocale();
   #connected = false;
 
   constructor(host: AttributesControllerHost) {
@@ -333,6 +337,13 @@ export class AttributesController implements ReactiveController {
       }
       rebuild = true;
     }
+    const locale = activeLocale();
+    if (locale !== this.#locale) {
+      // The problems shown are worded anew in the language now shown.
+      this.#locale = locale;
+      this.lastProblem = undefined;
+      rebuild = true;
+    }
     const unknownKeys = host.unknownKeys === 'hide' ? 'hide' : 'show';
     if (unknownKeys !== this.#unknownKeys) {
       this.#unknownKeys = unknownKeys;
@@ -364,11 +375,16 @@ export class AttributesController implements ReactiveController {
     }
     const current = this.#drafts.get(contact.contactId);
     if (!current) {
-      this.#drafts.set(contact.contactId, { draft: this.#build(contact, undefined), save: initialSaveState });
+      this.#drafts.set(contact.contactId, { draft: this.#build(contact, undefined), save: initialSaveState, wordedIn: this.#locale });
       this.structureVersion++;
-    } else if (configChanged || (current.draft.stored !== contact.attributes && !sameAttributes(current.draft.stored, contact.attributes))) {
+    } else if (
+      configChanged ||
+      current.wordedIn !== this.#locale ||
+      (current.draft.stored !== contact.attributes && !sameAttributes(current.draft.stored, contact.attributes))
+    ) {
       // In place: a save in flight holds on to this record.
       current.draft = this.#build(contact, current.draft);
+      current.wordedIn = this.#locale;
       this.structureVersion++;
     }
     if (previous?.contactId !== contact.contactId || previous.monitoring !== contact.monitoring || previous.ended !== contact.ended) {
