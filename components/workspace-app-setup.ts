@@ -25,13 +25,13 @@ function camel(name: string): string {
  */
 async function configFile(url: string): Promise<DOMStringMap> {
   const fail = (message: string): Error => new Error(`ccp-attributes: ${url} ${message}`);
-  const response = await fetch(url, { cache: 'no-cache' }).catch((error: Error) => {
-    throw fail(`could not be fetched (${error.message}).`);
+  const response = await fetch(url, { cache: 'no-cache' }).catch((error: unknown) => {
+    throw fail(`could not be fetched (${error instanceof Error ? error.message : String(error)}).`);
   });
   if (response.status === 404) return {};
   if (!response.ok) throw fail(`answered ${response.status}.`);
-  const body: unknown = await response.json().catch((error: Error) => {
-    throw fail(`is not valid JSON (${error.message}).`);
+  const body: unknown = await response.json().catch((error: unknown) => {
+    throw fail(`is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
   });
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw fail('must hold one JSON object of settings.');
   const dataset: DOMStringMap = {};
@@ -76,7 +76,8 @@ export async function start(script: HTMLScriptElement, editors: CcpAttributesEle
     if (!target) throw new DropInConfigError([{ attribute: 'data-target', message: `no element matches ${JSON.stringify(config.target)}.` }]);
     editors.push(target.appendChild(document.createElement('ccp-attributes')));
   }
-  const { tracker: _streams, ...options } = await pluginOptions(config);
+  // The options' Streams part (`tracker`) is left aside: the plugin follows the workspace source instead.
+  const options = await pluginOptions(config);
   const { createWorkspaceAttributes } = await import('../src/workspace.ts');
   const plugin = await createWorkspaceAttributes(options);
   // A refused permission, or no workspace at all (the handshake timed out before the agent was known: the page was

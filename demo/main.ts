@@ -68,7 +68,8 @@ async function main(): Promise<void> {
   renderWriteMode($('write-mode'), mode);
   // In direct mode the AWS SDK half loads while the CCP starts (a failure shows at the first write); relay mode never loads it.
   if (mode === 'direct') loadSdk().catch(() => undefined);
-  const editor = $<CcpAttributesElement>('editor');
+  const editor = document.querySelector('ccp-attributes');
+  if (!editor) throw new Error('demo: the <ccp-attributes> editor is missing from index.html');
   editor.schema = SCHEMA;
 
   // Where the Connect API stand-in and the relay listen, and the user pool and identity pool (a real page knows these
@@ -79,13 +80,14 @@ async function main(): Promise<void> {
   const token = tokenSource({ endpoint: apiUrl, clientId: config.userPoolClientId });
   const relayUrl = mode === 'relay' ? (await json<{ url: string }>('/__relay')).url : undefined;
 
-  let plugin: CcpAttributesPlugin | undefined;
-  let outboxPanel: OutboxPanel | undefined;
+  // The plugin and its outbox panel arrive once the CCP is up; the panels render before that.
+  const assembled: { plugin?: CcpAttributesPlugin; outboxPanel?: OutboxPanel } = {};
   const refresh = scheduler(() => {
-    rules.render(plugin?.tracker.viewed);
-    outboxPanel?.render();
+    const viewed = assembled.plugin?.tracker.viewed;
+    rules.render(viewed);
+    assembled.outboxPanel?.render();
     renderFaults($('faults'), standIn);
-    renderStored($('stored'), standIn, plugin?.tracker.viewed?.initialContactId);
+    renderStored($('stored'), standIn, viewed?.initialContactId);
   });
   const standIn = new StandInState(apiUrl, refresh);
   const rules = new RulesPanel($('rules'), RULES, refresh);
@@ -94,8 +96,8 @@ async function main(): Promise<void> {
   // The plugin, configured as for a real deployment: relay mode (the relay's URL and the agent's token) or direct mode
   // (Cognito credentials from an authenticated login, the instance's endpoint, here the stand-in), the CCP created in
   // a container, the rules, the default IndexedDB outbox.
-  const { onTag, onError } = rules.callbacks((text) => outboxPanel?.log('error', text));
-  plugin = await createCcpAttributes({
+  const { onTag, onError } = rules.callbacks((text) => assembled.outboxPanel?.log('error', text));
+  const plugin = await createCcpAttributes({
     ...(relayUrl
       ? { relay: { url: relayUrl, token } }
       : {
@@ -117,7 +119,8 @@ async function main(): Promise<void> {
   });
   editor.tracker = plugin.tracker;
   editor.writer = plugin.outbox;
-  outboxPanel = new OutboxPanel($('outbox'), plugin.outbox, refresh);
+  assembled.plugin = plugin;
+  assembled.outboxPanel = new OutboxPanel($('outbox'), plugin.outbox, refresh);
   rules.watch(plugin.tracker, plugin.outbox);
   plugin.tracker.on('change', refresh);
   plugin.tracker.on('error', (error) => setStatus(error.message, 'error'));

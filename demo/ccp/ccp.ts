@@ -26,7 +26,8 @@ const PRESETS: Record<ContactPreset, InitialContact> = {
 
 function toInitial(entry: ContactPreset | InitialContact): InitialContact {
   if (typeof entry === 'string') {
-    const preset = PRESETS[entry];
+    // The URL may name any preset: an unknown one is an error, not undefined.
+    const preset = Object.hasOwn(PRESETS, entry) ? PRESETS[entry] : undefined;
     if (!preset) throw new Error(`stand-in CCP: unknown contact preset "${entry}" (known: ${Object.keys(PRESETS).join(', ')})`);
     return { ...preset };
   }
@@ -60,7 +61,7 @@ class StandInCcpPage implements CcpCore {
     const registration = new ApiRegistration({ api: config.api, instance: config.instance, agentId: agentIdOf(config.agent), host: 'stand-in CCP', reportMissingApi: true });
     this.book = new ContactBook(registration, { maxChats: MAX_CHATS, host: 'stand-in CCP' });
     this.protocol = new CcpProtocol(this, upstream);
-    this.api = this.#scenario();
+    this.api = this.#scenario(() => this.ready);
     this.ready = this.#start().catch((error: unknown) => {
       console.error('stand-in CCP: failed to start', error);
     });
@@ -127,24 +128,27 @@ class StandInCcpPage implements CcpCore {
     }, this.config.interval);
   }
 
-  #scenario(): StandInCcp {
+  /** The scenario API; `ready` is read when asked (the page starts after the API exists). */
+  #scenario(ready: () => Promise<void>): StandInCcp {
     const { book, config, identity } = this;
-    const page = this;
-    const make: ContactBook['make'] = (channel, state, options, extra = {}) => book.make(channel, state, options, { monitoring: config.monitoring, ...extra });
+    const make: ContactBook['make'] = (channel, state, options, extra) => book.make(channel, state, options, { monitoring: config.monitoring, ...extra });
     const api: StandInCcp = {
       get config() {
         return { ...config, ...identity.switches };
       },
       get ready() {
-        return page.ready;
+        return ready();
       },
       ringCall: (options = {}) => this.#add(make('voice', 'connecting', options)),
-      missCall: async (contactId) => {
-        const contact = book.get(contactId);
-        if (!ContactBook.isRinging(contact)) throw new Error(`stand-in CCP: ${contactId} is not ringing`);
-        book.setState(contact, 'missed');
-        this.postSnapshot();
-      },
+      // A promise that rejects (rather than a throw) for a contact that is not ringing.
+      missCall: (contactId) =>
+        new Promise<void>((resolve) => {
+          const contact = book.get(contactId);
+          if (!ContactBook.isRinging(contact)) throw new Error(`stand-in CCP: ${contactId} is not ringing`);
+          book.setState(contact, 'missed');
+          this.postSnapshot();
+          resolve();
+        }),
       startChat: (options = {}) => this.#add(make('chat', 'connecting', options)),
       transferIn: (options = {}) => this.#add(make('voice', 'connecting', { initialContactId: crypto.randomUUID(), ...options }, { initiationMethod: 'transfer' })),
       monitor: (options = {}) => this.#add(make('voice', 'connected', options, { monitoring: true, initiationMethod: 'monitor' })),

@@ -1,10 +1,10 @@
 /** Small helpers the desk's panels share: finding elements, formatting ids and times, fetching JSON, the status pill. */
 
 /** The element with this id in index.html; throws when it is missing. */
-export function $<T extends HTMLElement>(id: string): T {
+export function $(id: string): HTMLElement {
   const element = document.getElementById(id);
   if (!element) throw new Error(`demo: #${id} is missing from index.html`);
-  return element as T;
+  return element;
 }
 
 export const short = (id: string): string => id.slice(0, 8);
