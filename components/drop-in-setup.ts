@@ -75,7 +75,9 @@ export async function start(script: HTMLScriptElement, editors: CcpAttributesEle
   const config = readDropInConfig(script.dataset, document.baseURI, location.origin);
   if (config.target !== undefined) {
     const target = element<HTMLElement>(config.target, 'data-target');
-    editors.push(target.appendChild(document.createElement('ccp-attributes')));
+    const editor = document.createElement('ccp-attributes');
+    editor.locale = config.locale;
+    editors.push(target.appendChild(editor));
   }
   const options = await pluginOptions(config);
   if (config.ccpUrl !== undefined && config.ccpContainer === undefined) {

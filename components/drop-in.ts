@@ -27,6 +27,10 @@ function ownScript(): HTMLScriptElement | undefined {
 
 const script = ownScript();
 const editors = [...document.querySelectorAll('ccp-attributes')];
+// The language asked for (data-locale) applies at once, so its texts load beside the editor; an editor's own locale
+// attribute wins. The setup checks the tag and reports a bad one.
+const locale = script?.dataset['locale'];
+if (locale) for (const editor of editors) if (!editor.hasAttribute('locale')) editor.locale = locale;
 const ready = script
   ? import('./drop-in-setup.ts').then(({ start }) => start(script, editors))
   : Promise.reject(new Error('ccp-attributes: the drop-in script could not find its own <script> element.'));

@@ -23,6 +23,7 @@ export const DROP_IN_ATTRIBUTES = {
   'rules-url': 'URL of a JSON file of tagging rules, on the page\'s own origin unless data-rules-origin allows another.',
   'rules-origin': 'The one other origin data-rules-url may be on (e.g. https://config.example.com); https:, or http: to a loopback address only.',
   target: 'CSS selector of the element that receives a <ccp-attributes> editor (default: none; place the element yourself).',
+  locale: "Language of the editors' words (de, pt-BR, de_DE, ...), for editors without their own locale attribute (default: the agent's CCP language).",
   'outbox-debounce-ms': 'How long rule tags wait to coalesce (ms).',
   'outbox-max-age-ms': 'Pending writes older than this are expired with an event (ms).',
   'outbox-rate': 'Client-side request rate limit, requests per second.',
@@ -45,6 +46,8 @@ export interface DropInConfig {
   /** The origins `rulesUrl` may be fetched from (after redirects): the page's own, and the one data-rules-origin allows. */
   rulesOrigins: readonly string[];
   target: string | undefined;
+  /** The editors' language tag, as given (the editor picks the nearest of its languages, else English). */
+  locale: string | undefined;
   outbox: { debounceMs?: number; maxAgeMs?: number; rate?: { ratePerSecond: number; burst: number } };
 }
 
@@ -209,6 +212,11 @@ export function readDropInConfig(dataset: DOMStringMap, base: string, pageOrigin
   }
 
   const ccpUrl = url('ccp-url');
+  const locale = text('locale');
+  if (locale !== undefined && !isLanguageTag(locale)) {
+    problems.push({ attribute: 'data-locale', message: `${JSON.stringify(locale)} is not a language tag (like de, pt-BR or de_DE).` });
+  }
+
   const ccpContainer = text('ccp-container');
   if (ccpContainer !== undefined && ccpUrl === undefined) {
     problems.push({ attribute: 'data-ccp-container', message: 'needs data-ccp-url.' });
@@ -231,6 +239,7 @@ export function readDropInConfig(dataset: DOMStringMap, base: string, pageOrigin
     rulesUrl,
     rulesOrigins,
     target: text('target'),
+    locale,
     outbox: {
       ...(debounceMs === undefined ? {} : { debounceMs }),
       ...(maxAgeMs === undefined ? {} : { maxAgeMs }),
@@ -247,6 +256,15 @@ export function checkRules(rules: unknown, attribute: 'data-rules' | 'data-rules
   } catch (error) {
     if (!(error instanceof TagRuleError)) throw error;
     return { attribute, message: error.message };
+  }
+}
+
+/** True for a BCP 47 language tag, or a CCP one with an underscore (`de_DE`). */
+function isLanguageTag(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag.replace(/_/g, '-')).length === 1;
+  } catch {
+    return false;
   }
 }
 

@@ -125,6 +125,13 @@ describe('readDropInConfig', () => {
     }
   });
 
+  it('reads the editors\' language (data-locale) as a CCP or BCP 47 tag, and names a tag that is none', () => {
+    expect(readDropInConfig({ locale: 'de_DE' }, base).locale).to.equal('de_DE');
+    expect(readDropInConfig({ locale: 'pt-BR' }, base).locale).to.equal('pt-BR');
+    expect(readDropInConfig({}, base).locale).to.equal(undefined);
+    expect(problems({ locale: 'not a language' })).to.deep.equal(['data-locale']);
+  });
+
   it('parses inline rules', () => {
     expect(readDropInConfig({ rules: '[{"on":"connected","set":{"a":"b"}}]' }, base).rules).to.deep.equal([{ on: 'connected', set: { a: 'b' } }]);
   });

@@ -60,6 +60,7 @@ describe('the drop-in script tag, end to end', () => {
       ]),
       target: '#attributes',
       outboxDebounceMs: '50',
+      locale: 'fr_FR',
     });
     script.src = new URL('/components/drop-in.ts', location.href).href;
     document.head.append(script);
@@ -77,6 +78,12 @@ describe('the drop-in script tag, end to end', () => {
     expect(plugin.tagger?.rules.map((rule) => rule.id)).to.deep.equal(['handled-by', 'wrap']);
     expect(editor.tracker === plugin.tracker, 'the editor shows the plugin tracker').to.equal(true);
     expect(editor.writer === plugin.outbox, 'the editor saves through the plugin outbox').to.equal(true);
+  });
+
+  it('speaks the language data-locale asks for, over the agent\'s CCP language (the stand-in\'s en_US)', async () => {
+    expect(plugin.tracker.agent?.locale).to.equal('en_US');
+    expect(editor.locale).to.equal('fr_FR');
+    await eventually(() => editor.shadowRoot?.querySelector('.title')?.textContent === 'Attributs de contact', 'the French heading');
   });
 
   it('tags a call on connected and on ACW through the outbox, with Cognito credentials, and the editor shows the tags', async () => {
