@@ -27,6 +27,7 @@ type Key = 'a' | 'b' | 'c';
  * queued writes still go out, and later writes of that slot are for a new contact.
  * An `answer` with `closeAfter` closes the tab that sent the request that many macrotask turns after the answer
  * (a tab that dies around a response: closed when another tab is open, else reloaded).
+ * `retry` and `discard` act on one of the kept failures a tab lists (`failures()`).
  * `wait` lets a few macrotask turns pass (store transactions and cross-tab messages partly done).
  * `tab` picks among the open tabs (modulo their number); `settle` waits for rest after
  * the step; `rest: false` fires the timers a time step passes without waiting for the work they start, so the next
@@ -43,7 +44,8 @@ type Step =
   | { do: 'open-tab' }
   | { do: 'close-tab'; tab: number; settle: boolean }
   | { do: 'destroy'; contact: number }
-  | { do: 'wait'; turns: number };
+  | { do: 'wait'; turns: number }
+  | { do: 'retry' | 'discard'; tab: number; pick: number; settle: boolean };
 
 const options = {
   debounceMs: 200,
@@ -86,6 +88,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ do: fc.constant('close-tab' as const), tab: tabArb, settle: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ do: fc.constant('destroy' as const), contact: contactArb }) },
   { weight: 2, arbitrary: fc.record({ do: fc.constant('wait' as const), turns: fc.integer({ min: 1, max: 6 }) }) },
+  { weight: 2, arbitrary: fc.record({ do: fc.constantFrom('retry' as const, 'discard' as const), tab: tabArb, pick: fc.nat({ max: 1 }), settle: fc.boolean() }) },
 );
 
 interface Tab {
@@ -103,6 +106,11 @@ interface WriteRecord {
   attributes: Attributes;
   /** False when its fired marker was set by an earlier write: nothing is queued. */
   queued: boolean;
+  /**
+   * A retry() of a kept failure: its values are the failure's (not its own); those pending since then are not
+   * queued again. Per key, the store revision of the value when retry() was called (it grows if queued again).
+   */
+  retry?: Map<string, number>;
   state: 'pending' | 'resolved' | 'rejected';
 }
 
@@ -143,7 +151,10 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
     const id = `${value.contactKey}|${value.key}`;
     const list = applied.get(id) ?? [];
     applied.set(id, list);
-    if (!list.some((known) => known.value === value.value)) list.push(value);
+    const known = list.find((other) => other.value === value.value);
+    // A retried value is queued again: its place in store order is the newest.
+    if (known) known.revision = Math.max(known.revision, value.revision);
+    else list.push(value);
   };
   const revisionOf = (contactKey: string, key: string, value: string): number | undefined =>
     applied.get(`${contactKey}|${key}`)?.find((known) => known.value === value)?.revision;
@@ -200,6 +211,8 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
     record.state = 'resolved';
     if (!record.queued) return;
     for (const [key, value] of Object.entries(record.attributes)) {
+      // A retry resolves for the values it queued again, not for those newer pending values replaced.
+      if (record.retry && (revisionOf(record.contactKey, key, value) ?? 0) <= (record.retry.get(key) ?? 0)) continue;
       if (revisionOf(record.contactKey, key, value) === undefined) {
         problems.push(`w${record.n} resolved but its ${key} never reached the store`);
         continue;
@@ -224,7 +237,8 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
       if (!covered('expired')) problems.push(`w${record.n} rejected as expired without an expired event carrying its values`);
     } else if (isAttributesError(error)) {
       if (!covered('failed')) problems.push(`w${record.n} rejected with "${error.message}" without a failed event carrying its values`);
-    } else {
+    } else if (!(record.retry && error instanceof Error && error.message.startsWith('Outbox.retry: no kept failure'))) {
+      // A retry may find its kept failure gone (superseded, discarded or retried by another tab since it was listed).
       problems.push(`w${record.n} rejected with ${name}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
@@ -327,6 +341,25 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
           generations[step.contact] = (generations[step.contact] ?? 0) + 1;
           break;
         }
+        case 'retry':
+        case 'discard': {
+          const tab = tabs[step.tab % tabs.length]!;
+          const kept = tab.outbox.failures();
+          const failure = kept[step.pick % Math.max(1, kept.length)];
+          if (!failure) break;
+          if (step.do === 'discard') track(tab.outbox.discard(failure.id), `discard() in outbox ${tab.id}`);
+          else {
+            const before = new Map(Object.entries(failure.attributes).map(([key, value]) => [key, revisionOf(failure.contactKey, key, value) ?? 0]));
+            const write: WriteRecord = { n: writes.length + 1, tab, contactKey: failure.contactKey, attributes: { ...failure.attributes }, queued: true, retry: before, state: 'pending' };
+            writes.push(write);
+            tab.outbox.retry(failure.id).then(
+              () => onResolved(write),
+              (error: unknown) => onRejected(write, error),
+            );
+          }
+          if (step.settle) await quiet();
+          break;
+        }
         case 'wait':
           for (let i = 0; i < step.turns; i++) await turn();
           break;
@@ -372,7 +405,7 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
 
   // A write told it landed is never also reported failed or expired.
   for (const write of writes) {
-    if (write.state !== 'resolved') continue;
+    if (write.state !== 'resolved' || write.retry) continue;
     for (const [key, value] of Object.entries(write.attributes)) {
       if (reported(undefined, write.contactKey, key, value)) problems.push(`w${write.n} resolved, yet an event reported its ${key} failed or expired`);
     }
@@ -380,6 +413,7 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
 
   // Every write queued reached the store; one whose marker had fired did not.
   for (const record of writes) {
+    if (record.retry) continue;
     for (const [key, value] of Object.entries(record.attributes)) {
       const inStore = revisionOf(record.contactKey, key, value) !== undefined;
       if (record.queued && !inStore) problems.push(`w${record.n}'s ${key} was never queued`);
@@ -497,6 +531,16 @@ describe('Outbox model: random interleavings over IndexedDB', function () {
         { do: 'answer', outcome: 'refused', pick: 0, settle: true, closeAfter },
       ]);
     }
+  });
+
+  it('does not store a value twice when a close split keeping its failure from taking it out of the queue, and it is retried', async () => {
+    await expectSound([
+      { do: 'save', tab: 0, contact: 0, keys: ['a'], settle: true },
+      { do: 'answer', outcome: 'refused', pick: 0, settle: false, closeAfter: 1 },
+      { do: 'expire', offline: false, rest: true },
+      { do: 'retry', tab: 0, pick: 0, settle: false },
+      { do: 'advance', ms: 0, rest: false },
+    ]);
   });
 
   it('does not expire a write merged into an old entry while an expiry pass was reading the store', async () => {
