@@ -1,7 +1,7 @@
 // A fake contact tracker and writer for the editor's unit tests, plus helpers to drive the element.
 import sinon from 'sinon';
 import { recordLandedWrites } from '../../src/tagging/tagger.ts';
-import type { ContactModel, ContactTrackerLike, TrackerEventMap, TrackerEventType } from '../../src/tracker/types.ts';
+import type { AgentInfo, ContactModel, ContactTrackerLike, TrackerEventMap, TrackerEventType } from '../../src/tracker/types.ts';
 import { mergeAttributes, type Attributes } from '../../src/validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions } from '../../src/writer.ts';
 import type { CcpAttributes } from '../../components/ccp-attributes.ts';
@@ -29,7 +29,7 @@ export function contact(overrides: Partial<ContactModel> = {}): ContactModel {
 
 /** A tracker under the test's control: set contacts, view one, change attributes; emits `change` like the real one. */
 export class FakeTracker implements ContactTrackerLike {
-  agent = undefined;
+  agent: AgentInfo | undefined = undefined;
   contacts = new Map<string, ContactModel>();
   viewed: ContactModel | undefined;
   readonly listeners = new Map<string, Set<(event: never) => void>>();
@@ -62,7 +62,7 @@ export class FakeTracker implements ContactTrackerLike {
 
   #emit(): void {
     for (const listener of this.listeners.get('change') ?? []) {
-      (listener as (event: TrackerEventMap['change']) => void)({ agent: undefined, contacts: this.contacts, viewed: this.viewed });
+      (listener as (event: TrackerEventMap['change']) => void)({ agent: this.agent, contacts: this.contacts, viewed: this.viewed });
     }
   }
 
