@@ -56,7 +56,14 @@ class StandInCcpPage implements CcpCore {
     this.config = config;
     this.identity = {
       config,
-      switches: { noRoutingProfileArn: config.noRoutingProfileArn, noAgentArn: config.noAgentArn, noQueueArn: config.noQueueArn, garbledArns: false },
+      switches: {
+        noRoutingProfileArn: config.noRoutingProfileArn,
+        noAgentArn: config.noAgentArn,
+        noQueueArn: config.noQueueArn,
+        garbledArns: false,
+        locale: config.locale,
+        languageOnly: false,
+      },
     };
     const registration = new ApiRegistration({ api: config.api, instance: config.instance, agentId: agentIdOf(config.agent), host: 'stand-in CCP', reportMissingApi: true });
     this.book = new ContactBook(registration, { maxChats: MAX_CHATS, host: 'stand-in CCP' });

@@ -1,10 +1,25 @@
 /**
  * A scenario control panel for the demo page: buttons that drive the stand-in CCP (ring a call, start a chat,
- * transfer in, miss, accept, hang up, clear, switch view) and a live view of the tracker's model.
+ * transfer in, miss, accept, hang up, clear, switch view), the agent's CCP language, and a live view of the tracker's
+ * model.
  * Framework-light: plain DOM, no Lit. Usage: `mountScenarioPanel(host, { ccp: await standInCcp(iframe), tracker })`.
  */
 import type { ContactTrackerLike } from '../../src/tracker/types.ts';
 import type { StandInCcp } from './scenario.ts';
+
+/** The CCP's languages, by their CCP tag, each named in its own language as the CCP's language menu does. */
+export const CCP_LANGUAGES: readonly (readonly [tag: string, name: string])[] = [
+  ['en_US', 'English'],
+  ['de_DE', 'Deutsch'],
+  ['es_ES', 'Español'],
+  ['fr_FR', 'Français'],
+  ['it_IT', 'Italiano'],
+  ['ja_JP', '日本語'],
+  ['ko_KR', '한국어'],
+  ['pt_BR', 'Português (Brasil)'],
+  ['zh_CN', '中文(简体)'],
+  ['zh_TW', '中文(繁體)'],
+];
 
 /** What the panel drives and shows. */
 export interface ScenarioPanelOptions {
@@ -49,7 +64,19 @@ export function mountScenarioPanel(host: HTMLElement, { ccp, tracker }: Scenario
   box.checked = ccp.config.reflect;
   box.addEventListener('change', () => ccp.setReflection(box.checked));
   reflect.append(box, ' reflect API writes in snapshots');
-  controls.append(reflect);
+  // The agent's CCP language: the stand-in puts it in its snapshots' agentPreferences.locale, as the CCP does when
+  // the agent picks one in its settings.
+  const language = document.createElement('label');
+  const languages = document.createElement('select');
+  languages.className = 'ccp-language';
+  for (const [tag, name] of CCP_LANGUAGES) {
+    const option = new Option(name, tag, false, tag === ccp.config.locale);
+    option.lang = tag.replace('_', '-');
+    languages.append(option);
+  }
+  languages.addEventListener('change', () => run(`CCP language ${languages.value}`, () => ccp.setAgentConfig({ locale: languages.value })));
+  language.append('CCP language ', languages);
+  controls.append(reflect, language);
 
   const render = (): void => {
     const viewed = tracker.viewed?.contactId;

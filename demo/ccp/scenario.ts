@@ -45,6 +45,8 @@ export interface StandInConfig {
   instance: string;
   /** The agent's username. */
   agent: string;
+  /** The agent's CCP language (`agentPreferences.locale`), a tag like `de_DE` (URL `locale`, default `en_US`). */
+  locale: string;
   contacts: (ContactPreset | InitialContact)[];
   /** Contacts created by the scenario are monitored ones (attributes null, no queue ARN). */
   monitoring: boolean;
@@ -94,6 +96,10 @@ export interface AgentConfigPatch {
   noQueueArn?: boolean;
   /** Replace the ARNs with text that is not an ARN at all. */
   garbledArns?: boolean;
+  /** The agent's CCP language, as the agent sets it in the CCP: a tag like `de_DE`. */
+  locale?: string;
+  /** Carry the language as older snapshots do: `agentPreferences.LANGUAGE` only, no `locale`. */
+  languageOnly?: boolean;
 }
 
 /** The scenario API (window.standInCcp inside the stand-in's iframe). */
@@ -215,6 +221,7 @@ export function parseConfig(search: string): StandInConfig {
     account: params.get('account') || DEFAULT_ACCOUNT,
     instance: params.get('instance') || DEFAULT_INSTANCE_ID,
     agent: params.get('agent') || 'agent.smith',
+    locale: params.get('locale') || 'en_US',
     contacts,
     monitoring: flag('monitoring', false),
     reflect: flag('reflect', true),

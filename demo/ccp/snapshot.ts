@@ -64,7 +64,7 @@ function queue(identity: AgentIdentity, name: string): { name: string; queueARN:
 
 /** The agent's configuration (getAgentConfiguration, and `configuration` of agent::update). */
 export function configuration(identity: AgentIdentity): Record<string, unknown> {
-  const { config } = identity;
+  const { config, switches } = identity;
   const basic = queue(identity, 'BasicQueue');
   const routingProfileArn = arnOf(identity, 'routing-profile', 'rp-basic');
   const agentStates = [
@@ -87,7 +87,9 @@ export function configuration(identity: AgentIdentity): Record<string, unknown> 
       queues: [basic, queue(identity, 'CallbackQueue')],
       channelConcurrencyMap: { VOICE: 1, CHAT: MAX_CHATS, TASK: 10 },
     },
-    agentPreferences: { LANGUAGE: 'en_US' },
+    // The CCP language: `locale`, or `LANGUAGE` alone as older snapshots carry it (Streams copies it to `locale`
+    // only when the configuration is written back: Agent.prototype.setConfiguration).
+    agentPreferences: switches.languageOnly ? { LANGUAGE: switches.locale } : { locale: switches.locale },
     permissions: ['outboundCall'],
     agentStates,
     dialableCountries: ['us', 'ca', 'gb'],

@@ -50,8 +50,23 @@ describe('tracker over Streams and the stand-in CCP', () => {
     expect(tracker.agent?.username).to.equal('agent.smith');
     expect(tracker.agent?.arn).to.match(/^arn:aws:connect:us-east-1:123456789012:instance\/[0-9a-f-]+\/agent\//);
     expect(tracker.agent?.routingProfile?.name).to.equal('Basic Routing Profile');
-    // The stand-in's snapshot carries the CCP language as older ones do: agentPreferences.LANGUAGE only.
     expect(tracker.agent?.locale).to.equal('en_US');
+  });
+
+  it('follows the agent\'s CCP language: agentPreferences.locale, else LANGUAGE as older snapshots carry it', async () => {
+    const changes: (string | undefined)[] = [];
+    const off = tracker.on('change', (state) => changes.push(state.agent?.locale));
+    try {
+      ccp.setAgentConfig({ locale: 'de_DE' });
+      await until(() => tracker.agent?.locale === 'de_DE', 'the German CCP');
+      ccp.setAgentConfig({ locale: 'ja_JP', languageOnly: true });
+      await until(() => tracker.agent?.locale === 'ja_JP', 'the Japanese CCP, in LANGUAGE only');
+      expect(changes).to.include.members(['de_DE', 'ja_JP']);
+    } finally {
+      off();
+      ccp.setAgentConfig({ locale: 'en_US', languageOnly: false });
+      await until(() => tracker.agent?.locale === 'en_US', 'English again');
+    }
   });
 
   it('reports a voice call in Streams order: connecting, accepted, connected, acw + ended, destroyed', async () => {
