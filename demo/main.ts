@@ -15,6 +15,7 @@ import type { CcpAttributes as CcpAttributesElement } from '../components/ccp-at
 import { cognitoCredentials, loadSdk } from '../src/client.ts';
 import { createCcpAttributes, type CcpAttributesPlugin } from '../src/plugin.ts';
 import { ccpUrl, findCcpIframe, standInCcp, type StandInCcp } from './ccp/scenario.ts';
+import type { StandInConfigAnswer } from './connect-api/types.ts';
 import { mountScenarioPanel } from './ccp/panel.ts';
 import { RULES, SCHEMA } from './desk/config.ts';
 import { $, json, setStatus, showSetupError, until } from './desk/dom.ts';
@@ -26,14 +27,6 @@ import { StandInState } from './desk/stand-in.ts';
 import { renderStored } from './desk/stored-panel.ts';
 import { renderOtherAgentWrite, renderWriteMode, writeMode } from './desk/write-mode.ts';
 import { tokenSource } from './sign-in.ts';
-
-interface StandInConfigResponse {
-  url: string;
-  region: string;
-  identityPoolId: string;
-  loginProvider: string;
-  userPoolClientId: string;
-}
 
 /** What the demo exposes for the screenshot test and for curious developers (window.demo). */
 export interface DemoGlobal {
@@ -76,8 +69,8 @@ async function main(): Promise<void> {
   // from its config). The agent signs in to the user pool; tokens last an hour, so the token function signs in again
   // shortly before the one it holds expires.
   const { url: apiUrl } = await json<{ url: string }>('/__standin');
-  const config = await json<StandInConfigResponse>(`${apiUrl}/_standin/config`);
-  const token = tokenSource({ endpoint: apiUrl, clientId: config.userPoolClientId });
+  const config = await json<StandInConfigAnswer>(`${apiUrl}/_standin/config`);
+  const token = tokenSource({ endpoint: apiUrl, clientId: config.userPoolClientId ?? '' });
   const relayUrl = mode === 'relay' ? (await json<{ url: string }>('/__relay')).url : undefined;
 
   // The plugin and its outbox panel arrive once the CCP is up; the panels render before that.

@@ -15,10 +15,10 @@ import { FaultState, parseFaults } from './faults.ts';
 import { isRecord, parseJson } from './json.ts';
 import { ContactStore, parseContactRecords, validateGet, validateUpdate } from './rules.ts';
 import { verifySigV4 } from './sigv4.ts';
-import type { ContactRecord, Faults, LoggedRequest } from './types.ts';
+import type { ContactRecord, Faults, LoggedRequest, StandInConfigAnswer } from './types.ts';
 import { demoUsers, UserPool, type IssuedTokens, type PoolUser } from './user-pool.ts';
 
-export type { ContactChannel, ContactRecord, Faults, LoggedRequest } from './types.ts';
+export type { ContactChannel, ContactRecord, Faults, LoggedRequest, StandInConfigAnswer } from './types.ts';
 
 /** Options of startConnectApi; every field is optional. */
 export interface ConnectApiOptions {
@@ -261,7 +261,8 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
       } else if (route === 'GET /_standin/config') {
         // validTokens: an id token of the first demo agent, issued for each request (it expires like any other).
         const validTokens = [userPool.issue(users[0]?.username ?? '', now()).idToken];
-        json(200, { url, region, accessKeyId, secretAccessKey, identityPoolId, loginProvider, userPoolId, userPoolClientId: clientIds[0], issuer: `${url}/${userPoolId}`, validTokens });
+        const answer: StandInConfigAnswer = { url, region, accessKeyId, secretAccessKey, identityPoolId, loginProvider, userPoolId, userPoolClientId: clientIds[0], issuer: `${url}/${userPoolId}`, validTokens };
+        json(200, answer);
       } else if (req.method === 'GET' && path.startsWith('/_standin/attributes/')) {
         const [instanceId, initialContactId, ...rest] = path.slice('/_standin/attributes/'.length).split('/').map(decodeURIComponent);
         const attributes = instanceId && initialContactId && rest.length === 0 ? store.attributesOf(instanceId, initialContactId) : undefined;

@@ -1,5 +1,6 @@
 /**
- * The data the stand-in's parts share: a registered contact, the injected faults, a logged request. Its own module, so
+ * The data the stand-in's parts share, and what its control surface answers: a registered contact, the injected
+ * faults, a logged request, the configuration pages read. Its own module, so
  * that the server and the parts it composes (rules.ts, faults.ts) import it and not each other.
  */
 
@@ -70,4 +71,20 @@ export interface LoggedRequest {
   errorType?: string;
   /** UpdateContactAttributes: the merge was applied to the store (on every 200, and on an ambiguous failure). */
   stored?: true;
+}
+
+/** `GET /_standin/config`: where the stand-in listens, its demo credentials, its pools, and a fresh id token. */
+export interface StandInConfigAnswer {
+  url: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  identityPoolId: string;
+  loginProvider: string;
+  userPoolId: string;
+  /** The first app client of the user pool. */
+  userPoolClientId: string | undefined;
+  issuer: string;
+  /** An id token of the first demo agent, issued for this request (it expires like any other). */
+  validTokens: string[];
 }
