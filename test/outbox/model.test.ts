@@ -524,6 +524,15 @@ describe('Outbox model: random interleavings over IndexedDB', function () {
     ]);
   });
 
+  it('settles a write of the other tab when the next flusher resends its landed, unannounced entry and that request fails retryably', async () => {
+    await expectSound([
+      { do: 'open-tab' },
+      { do: 'save', tab: 1, contact: 0, keys: ['a'], settle: true },
+      { do: 'answer', outcome: 'ok', pick: 0, settle: true, closeAfter: 1 },
+      { do: 'answer', outcome: '500', pick: 0, settle: true },
+    ]);
+  });
+
   it('reports a kept failure stored by a flusher that closed before announcing it (whatever the moment of the close)', async () => {
     for (let closeAfter = 2; closeAfter <= 8; closeAfter++) {
       await expectSound([
