@@ -17,6 +17,7 @@ import * as t from '../messages/editor.ts';
 import { activeLocale } from '../messages/localization.ts';
 import { labelOf } from '../schema.ts';
 import { editorStyles } from './editor.styles.ts';
+import { styleProperties } from './style-properties.ts';
 
 /** Rows rendered in the first update: more than a 320 px column shows. The rest follow in chunks, one per frame. */
 const FIRST_ROWS = 40;
@@ -284,7 +285,7 @@ export class EditorImpl implements ReactiveController {
       </div>
       <div class="bar" role="meter" aria-labelledby="meter-label" aria-valuemin="0" aria-valuemax=${MAX_TOTAL_BYTES}
         aria-valuenow=${Math.min(used, MAX_TOTAL_BYTES)} aria-valuetext=${text}>
-        <div class="fill" style="width: ${percent.toFixed(2)}%"></div>
+        <div class="fill" ${styleProperties({ width: `${percent.toFixed(2)}%` })}></div>
       </div>
       <div class="budget-message" role="status">
         ${level === 'over' ? t.overBudgetText(used - MAX_TOTAL_BYTES) : level === 'warn' ? t.nearlyFullText(MAX_TOTAL_BYTES - used) : ''}
