@@ -1,13 +1,16 @@
 // A model-based test of the outbox over real IndexedDB: random sequences of rule writes, agent saves, reloads,
-// a second tab taking over, expiry ticks, destroyed contacts and the server's answers (ok, a dropped connection
-// before the request reached the server, 429, 500, a refusal, and the ambiguous ones: the server stored the write,
-// then the connection dropped or it answered 500), checked against a small model of UpdateContactAttributes (a merge per contact):
+// a second tab taking over, expiry ticks, destroyed contacts, retries and discards of kept failures, and the
+// server's answers (ok, a dropped connection before the request reached the server, 429, 500, a refusal, and the
+// ambiguous ones: the server stored the write, then the connection dropped or it answered 500), checked against a
+// small model of UpdateContactAttributes (a merge per contact):
 // - every write ends landed (the server's final value of each key is the last value written for it, per contact,
 //   in the order the writes reached the store) or reported (a `failed` or `expired` event carries its value, and
 //   its promise rejected); a promise resolves only once its values (or newer ones) reached the server;
 // - no promise stays pending after `close()` (write(), whenIdle());
 // - never two senders at once, at most one request per contact on the wire, nothing sent by a closed outbox;
-// - nothing stored twice except after an ambiguous failure, and no stored value goes back to an older one.
+// - nothing stored twice except after an ambiguous failure (a dropped connection or a 500 after storing, or a 200
+//   whose tab closed before it recorded the answer), and no stored value goes back to an older one.
+// A found counterexample is kept below as a plain sequence (the shrunk one fast-check printed).
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { deleteDB } from 'idb';
