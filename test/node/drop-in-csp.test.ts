@@ -18,7 +18,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
 import { rollup, type OutputOptions, type RollupOptions } from 'rollup';
 import { ccpUrl, type StandInCcp } from '../../demo/ccp/scenario.ts';
+import { startStandInRelay } from '../../demo/relay.ts';
 import { startDemo, type DemoHandle } from '../../demo/server.ts';
+import type { RelayServer } from '../../src/relay/index.ts';
 import { chromiumArgs, findChromium } from '../chromium.ts';
 
 const chromium = findChromium();
@@ -35,12 +37,12 @@ const STRICT_CSP = "script-src 'self'; object-src 'none'; base-uri 'none'; requi
  * A stricter one: nothing but what the drop-in needs (the stand-ins for connect-src, the CCP's origin for frame-src),
  * no inline style attribute (style-src without 'unsafe-inline'), and one Trusted Types policy, Lit's.
  */
-function strictestCsp(api: string, ccp: string): string {
+function strictestCsp(connect: string, ccp: string): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    `connect-src 'self' ${new URL(api).origin}`,
+    `connect-src 'self' ${new URL(connect).origin}`,
     `frame-src ${new URL(ccp).origin}`,
     "img-src 'self'",
     "object-src 'none'",
@@ -52,7 +54,11 @@ function strictestCsp(api: string, ccp: string): string {
 }
 
 /** One stand-in instance per page, so their contacts stay apart. */
-const instances = { strict: '5a0e7b7c-3f2d-4c55-8d6a-9e1f2a3b4c5d', strictest: '6b1f8c8d-4a3e-4d66-9e7b-0f2a3b4c5d6e' };
+const instances = {
+  strict: '5a0e7b7c-3f2d-4c55-8d6a-9e1f2a3b4c5d',
+  strictest: '6b1f8c8d-4a3e-4d66-9e7b-0f2a3b4c5d6e',
+  relay: '7c2a9d9e-5b4f-4e77-8f8c-1a3b4c5d6e7f',
+};
 
 /** What the page reports: `securitypolicyviolation` events and console messages about CSP or Trusted Types. */
 interface Violation {
@@ -175,7 +181,8 @@ describe('the built drop-in on a page with a strict Content Security Policy and 
   let pageServer: Server;
   let pageOrigin: string;
   let browser: Browser;
-  let strictest: string;
+  let relay: RelayServer | undefined;
+  const files = new Map<string, Served>();
 
   before(async () => {
     dropIn = await mkdtemp(join(tmpdir(), 'ccp-attributes-csp-'));
@@ -192,36 +199,45 @@ describe('the built drop-in on a page with a strict Content Security Policy and 
     };
     const token = config.validTokens[0];
     assert.ok(token, 'the stand-in gives a valid login token');
-    const dataset = (instance: string): Record<string, string> => ({
+    const ccp = (instance: string): Record<string, string> => ({
       'ccp-url': ccpUrl({ api: demo.api.url, instance, interval: 500 }, demo.url),
+      'login-token-function': 'cspLoginToken',
+      'rules-url': '/page/rules.json',
+      'outbox-debounce-ms': '50',
+    });
+    const direct = (instance: string): Record<string, string> => ({
+      ...ccp(instance),
       region: config.region,
       endpoint: demo.api.url,
       'identity-pool-id': config.identityPoolId,
       'login-provider': config.loginProvider,
-      'login-token-function': 'cspLoginToken',
       'cognito-endpoint': demo.api.url,
-      'rules-url': '/page/rules.json',
-      'outbox-debounce-ms': '50',
     });
-    strictest = strictestCsp(demo.api.url, demo.url);
-    const files = new Map<string, Served>([
-      // The issue's policy, the CCP in the page's own container; the strictest, the CCP in the drop-in's own one.
-      ['/', { body: pageHtml({ ...dataset(instances.strict), 'ccp-container': '#ccp' }), policy: STRICT_CSP }],
-      ['/strictest.html', { body: pageHtml(dataset(instances.strictest)), policy: strictest }],
+    for (const [path, file] of [
+      // The issue's policy, the CCP in the page's own container; the stricter one, the CCP in the drop-in's own one.
+      ['/', { body: pageHtml({ ...direct(instances.strict), 'ccp-container': '#ccp' }), policy: STRICT_CSP }],
+      ['/strictest.html', { body: pageHtml(direct(instances.strictest)), policy: strictestCsp(demo.api.url, demo.url) }],
       ['/page/page.css', { body: '#ccp { width: 320px; height: 480px; }\n' }],
       ['/page/icon.png', { body: async () => Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64') }],
       ['/page/token.js', { body: `window.cspLoginToken = () => ${JSON.stringify(token)};\n` }],
       ['/page/rules.json', { body: JSON.stringify([{ id: 'handled-by', on: 'connected', set: { HandledBy: '{{agent.username}}' } }]) }],
       ['/streams/connect-streams-min.js', { body: () => readFile(streams) }],
-    ]);
+    ] as const) {
+      files.set(path, file);
+    }
     pageServer = await startPageServer(files, dropIn);
     pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+    // Relay mode: the owner-checking relay in front of the stand-in, its CORS open to this page only; the page may
+    // connect to the relay alone (no Cognito, no Amazon Connect endpoint).
+    relay = await startStandInRelay(demo.api, { allowedOrigins: [pageOrigin], instanceId: instances.relay });
+    files.set('/relay.html', { body: pageHtml({ ...ccp(instances.relay), 'relay-url': relay.url }), policy: strictestCsp(relay.url, demo.url) });
     browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: chromiumArgs });
   }, { timeout: 180_000 });
 
   after(async () => {
     await browser?.close();
     await new Promise((resolve) => (pageServer ? pageServer.close(resolve) : resolve(undefined)));
+    await relay?.close();
     await demo?.stop();
     if (dropIn) await rm(dropIn, { recursive: true, force: true });
   });
@@ -262,7 +278,7 @@ describe('the built drop-in on a page with a strict Content Security Policy and 
     });
     page.on('pageerror', (error) => observed.pageErrors.push(error instanceof Error ? error.message : String(error)));
     const response = await page.goto(`${pageOrigin}${path}`, { waitUntil: 'load' });
-    assert.equal(response?.headers()['content-security-policy'], path === '/' ? STRICT_CSP : strictest);
+    assert.equal(response?.headers()['content-security-policy'], files.get(path)?.policy);
     return { page, observed };
   }
 
@@ -330,6 +346,16 @@ describe('the built drop-in on a page with a strict Content Security Policy and 
     const { page, observed } = await open('/strictest.html');
     await loadTagAndSave(page, instances.strictest);
     assert.ok(await page.$('.ccp-attributes-ccp iframe'), 'the drop-in made the CCP\'s container');
+    await assertClean(page, observed);
+    await page.browserContext().close();
+  });
+
+  it('relay mode under the stricter policy (connect-src to the relay only): the same, and no AWS SDK is fetched', async () => {
+    const { page, observed } = await open('/relay.html');
+    await loadTagAndSave(page, instances.relay);
+    const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
+    assert.ok(fetched.some((url) => /\/chunks\/relay-client-/.test(url)), 'the relay client was loaded');
+    assert.deepEqual(fetched.filter((url) => /\/chunks\/(sdk|client)-/.test(url)), [], 'the signed client and the AWS SDK were not');
     await assertClean(page, observed);
     await page.browserContext().close();
   });
