@@ -146,14 +146,24 @@ function benchWorkspaceApp(files: (list: string[]) => string): void {
   const page = join(workspaceApp, 'index.html');
   const critical = [page, entry, ...staticImports(readFileSync(entry, 'utf8')).map((specifier) => join(workspaceApp, specifier))];
   const sdk = (prefix: string) => (file: string): boolean => file.startsWith(join(workspaceApp, 'chunks', prefix));
-  const direct = [page, ...reachable(entry, notLoadedIn('direct', workspaceApp))];
-  const relay = [page, ...reachable(entry, notLoadedIn('relay', workspaceApp))];
+  // A page shows one language: English needs no messages chunk, another language loads its own one only.
+  const languages = readdirSync(join(rootDir, 'components', 'messages', 'locales')).map((name) => name.replace(/\.ts$/, ''));
+  const isLanguage = (file: string): boolean => {
+    const name = relative(join(workspaceApp, 'chunks'), file);
+    return languages.some((language) => name.startsWith(`${language}-`) && /^[\w-]{8}\.js$/.test(name.slice(language.length + 1)));
+  };
+  const without = (mode: 'direct' | 'relay') => (file: string): boolean => notLoadedIn(mode, workspaceApp)(file) || isLanguage(file);
+  const direct = [page, ...reachable(entry, without('direct'))];
+  const relay = [page, ...reachable(entry, without('relay'))];
   const connectSdk = direct.filter(sdk('workspace-sdk-'));
-  console.log('\nAgent workspace app (dist/workspace/: index.html + index.js and its chunks; no Streams)');
+  const languageChunks = reachable(entry).filter(isLanguage).map((file) => totalOf([file]));
+  const largestLanguage = languageChunks.reduce((a, b) => (b.gzip > a.gzip ? b : a), { raw: 0, gzip: 0 });
+  console.log('\nAgent workspace app (dist/workspace/: index.html + index.js and its chunks; no Streams; an agent in English)');
   console.log(row('critical path: page + Lit + <ccp-attributes>', totalOf(critical), `(${files(critical)})`));
   console.log(row('  of which the Amazon Connect SDK chunk (lazy)', totalOf(connectSdk)));
   console.log(row('whole app, direct mode: Cognito + AWS SDK', totalOf(direct), `(${files(direct)})`));
   console.log(row('relay mode: fetch to the relay (all files)', totalOf(relay), `(${files(relay)})`));
+  console.log(row('another language: its one messages chunk, at most', largestLanguage, `(${languageChunks.length} languages)`));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await benchSize();
