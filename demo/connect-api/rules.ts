@@ -1,7 +1,7 @@
 /**
  * The contact store and the rules of UpdateContactAttributes / GetContactAttributes.
  *
- * Sources (REFERENCE.md section 1): the API reference page of UpdateContactAttributes and botocore's model
+ * Sources: the API reference page of UpdateContactAttributes and botocore's model
  * (data/connect/2017-08-08/service-2.json): InstanceId 1..100 chars, InitialContactId (ContactId) 1..256,
  * AttributeName 1..32,767, AttributeValue 0..32,767, all three members required; "up to 32,768 UTF-8 bytes across
  * all attributes for a contact"; keys "can include only alphanumeric, dash, and underscore characters"; a 400 for

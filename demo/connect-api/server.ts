@@ -95,7 +95,7 @@ export interface ConnectApiHandle {
 }
 
 /**
- * Connect's CORS answer (REFERENCE.md section 1): these request headers and no others, no exposed response headers.
+ * Connect's CORS answer: these request headers and no others, no exposed response headers.
  * The browser SDK sends content-type, x-amz-user-agent, amz-sdk-invocation-id, amz-sdk-request, x-amz-date,
  * x-amz-security-token, x-amz-content-sha256 and authorization (test/node/connect-api-browser.test.ts checks it).
  */

@@ -1,7 +1,8 @@
 /**
  * Amazon Connect ARNs: `arn:<partition>:connect:<region>:<account>:instance/<instanceId>[/<type>/<id>]`.
  * No Connect API returns the instance id, so the tracker reads it (and the region) from the ARNs Streams
- * gives: the routing profile's, the agent's, then the contact queue's (../shared/REFERENCE.md section 2).
+ * gives: the routing profile's, the agent's, then the contact queue's (the ARN formats: "Actions, resources, and
+ * condition keys for Amazon Connect", https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonconnect.html).
  */
 import { AttributesError } from '../errors.ts';
 import type { ArnSource } from './types.ts';

@@ -5,7 +5,8 @@
  * or after it, calls `connect.core.initCCP` only when asked to and only when no CCP exists, and reports contacts
  * that existed before it subscribed as Streams would have (`connect.contact` does not replay them).
  * Protocol notes: node_modules/amazon-connect-streams/release/connect-streams.js (AgentDataProvider,
- * contactEventGraph, Contact.prototype.accept) and ../shared/REFERENCE.md section 2.
+ * contactEventGraph, Contact.prototype.accept) and the Streams API documentation
+ * (https://github.com/amazon-connect/amazon-connect-streams/blob/master/Documentation.md).
  */
 import { AttributesError } from '../errors.ts';
 import type { ContactSource, SourceAgent, SourceContact, SourceEventType, SourceSink } from './source.ts';
