@@ -5,7 +5,9 @@
  * function, and the drop-in's script tag. In headless Chromium, against the stand-in CCP (in Streams' iframe) and the
  * Connect API stand-in (Cognito credentials, signed writes), the drop-in must load, tag a call (a rule fetched from
  * data-rules-url lands in the stand-in) and save the agent's edit, with no `securitypolicyviolation` event and no
- * CSP or Trusted Types message in the console. Skipped, saying why, only when no Chromium is installed.
+ * CSP or Trusted Types message in the console. Three pages: the issue's policy; a stricter one (default-src 'none',
+ * style-src 'self', connect-src and frame-src to the stand-ins only, one Trusted Types policy); and relay mode under
+ * the stricter one (connect-src to the relay alone). Skipped, saying why, only when no Chromium is installed.
  */
 import assert from 'node:assert/strict';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
@@ -34,10 +36,10 @@ const streams = join(root, 'node_modules', 'amazon-connect-streams', 'release', 
 const STRICT_CSP = "script-src 'self'; object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'";
 
 /**
- * A stricter one: nothing but what the drop-in needs (the stand-ins for connect-src, the CCP's origin for frame-src),
+ * The stricter one: nothing but what the drop-in needs (the stand-ins for connect-src, the CCP's origin for frame-src),
  * no inline style attribute (style-src without 'unsafe-inline'), and one Trusted Types policy, Lit's.
  */
-function strictestCsp(connect: string, ccp: string): string {
+function stricterCsp(connect: string, ccp: string): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
@@ -56,7 +58,7 @@ function strictestCsp(connect: string, ccp: string): string {
 /** One stand-in instance per page, so their contacts stay apart. */
 const instances = {
   strict: '5a0e7b7c-3f2d-4c55-8d6a-9e1f2a3b4c5d',
-  strictest: '6b1f8c8d-4a3e-4d66-9e7b-0f2a3b4c5d6e',
+  stricter: '6b1f8c8d-4a3e-4d66-9e7b-0f2a3b4c5d6e',
   relay: '7c2a9d9e-5b4f-4e77-8f8c-1a3b4c5d6e7f',
 };
 
@@ -216,7 +218,7 @@ describe('the built drop-in on a page with a strict Content Security Policy and 
     for (const [path, file] of [
       // The issue's policy, the CCP in the page's own container; the stricter one, the CCP in the drop-in's own one.
       ['/', { body: pageHtml({ ...direct(instances.strict), 'ccp-container': '#ccp' }), policy: STRICT_CSP }],
-      ['/strictest.html', { body: pageHtml(direct(instances.strictest)), policy: strictestCsp(demo.api.url, demo.url) }],
+      ['/stricter.html', { body: pageHtml(direct(instances.stricter)), policy: stricterCsp(demo.api.url, demo.url) }],
       ['/page/page.css', { body: '#ccp { width: 320px; height: 480px; }\n' }],
       ['/page/icon.png', { body: async () => Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64') }],
       ['/page/token.js', { body: `window.cspLoginToken = () => ${JSON.stringify(token)};\n` }],
@@ -230,7 +232,7 @@ describe('the built drop-in on a page with a strict Content Security Policy and 
     // Relay mode: the owner-checking relay in front of the stand-in, its CORS open to this page only; the page may
     // connect to the relay alone (no Cognito, no Amazon Connect endpoint).
     relay = await startStandInRelay(demo.api, { allowedOrigins: [pageOrigin], instanceId: instances.relay });
-    files.set('/relay.html', { body: pageHtml({ ...ccp(instances.relay), 'relay-url': relay.url }), policy: strictestCsp(relay.url, demo.url) });
+    files.set('/relay.html', { body: pageHtml({ ...ccp(instances.relay), 'relay-url': relay.url }), policy: stricterCsp(relay.url, demo.url) });
     browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: chromiumArgs });
   }, { timeout: 180_000 });
 
@@ -343,8 +345,8 @@ describe('the built drop-in on a page with a strict Content Security Policy and 
   });
 
   it('a stricter policy (default-src \'none\', no inline style, connect-src and frame-src to the stand-ins only, one Trusted Types policy): the same, with the drop-in making the CCP\'s container', async () => {
-    const { page, observed } = await open('/strictest.html');
-    await loadTagAndSave(page, instances.strictest);
+    const { page, observed } = await open('/stricter.html');
+    await loadTagAndSave(page, instances.stricter);
     assert.ok(await page.$('.ccp-attributes-ccp iframe'), 'the drop-in made the CCP\'s container');
     await assertClean(page, observed);
     await page.browserContext().close();
