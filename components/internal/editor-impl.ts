@@ -5,6 +5,7 @@
  * the editor through `render()` below, and delegates its methods and getters here. What this module
  * needs from the element is the `EditorHost` interface, so it never imports the element's module.
  */
+import { updateWhenLocaleChanges } from '@lit/localize';
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
@@ -68,6 +69,9 @@ export class EditorImpl implements ReactiveController {
     this.#host = host;
     this.controller = new AttributesController(host);
     host.addController(this);
+    // The element renders again when another language is ready (subscribed from here, off the critical path; until
+    // this module arrives the frame shows its few words in the language active when it renders).
+    updateWhenLocaleChanges(host);
   }
 
   /** Reattached: the chunks of rows resume. */

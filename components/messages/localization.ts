@@ -18,7 +18,7 @@ let runtime: Promise<typeof import('./runtime.ts')> | undefined;
 
 // Registered before any element listens: the language is known when they render again on the same event. (No
 // window in Node, where the draft model and the checks that word their problems run in tests.)
-globalThis.window?.addEventListener(LOCALE_STATUS_EVENT, (event) => {
+globalThis.addEventListener?.(LOCALE_STATUS_EVENT, (event) => {
   const detail: LocaleStatusEventDetail = event.detail;
   if (detail.status === 'ready') active = detail.readyLocale as Locale;
 });
@@ -31,22 +31,20 @@ export function activeLocale(): Locale {
 /**
  * Asks for the first of `tags` that is one of the editor's languages (English when none is): a CCP tag (`de_DE`),
  * a BCP 47 tag (`pt-BR`) or a language (`fr`). The language's module loads (once), then every element listening for
- * @lit/localize's status event renders again. When it cannot load, the language shown stays and the next request
- * tries again.
+ * @lit/localize's status event renders again. When it cannot load, the language shown stays (./runtime.ts says why
+ * on the console) and the next request tries again.
  */
-export function requestLocale(...tags: (string | undefined)[]): Promise<void> {
+export function requestLocale(...tags: (string | undefined)[]): void {
   const key = tags.join(' ');
-  if (key === requested) return Promise.resolve();
+  if (key === requested) return;
   requested = key;
   // English, or nothing: nothing to load while English is shown.
-  if (!runtime && tags.every((tag) => tag === undefined || /^en(?:[-_]|$)/i.test(tag))) return Promise.resolve();
-  const loading = (runtime ??= import('./runtime.ts'));
-  return loading
-    .then((loaded) => loaded.useFirstOf(tags))
-    .catch((error: unknown) => {
-      console.error(`<ccp-attributes>: the texts for ${key} could not load: ${String(error)}`);
-      if (requested === key) requested = '';
-      // A failed import of the runtime is not kept: the next request imports it again.
-      if (runtime === loading) void loading.catch(() => (runtime = undefined));
-    });
+  if (!runtime && tags.every((tag) => !tag || /^en(?:[-_]|$)/i.test(tag))) return;
+  (runtime ??= import('./runtime.ts')).then(
+    (loaded) => loaded.useFirstOf(tags).catch(() => (requested = '')),
+    () => {
+      runtime = undefined;
+      requested = '';
+    },
+  );
 }

@@ -32,8 +32,8 @@ try {
 
 /**
  * Makes the first of `tags` that is one of the editor's languages active (English when none is) once its messages
- * loaded; rejects when they cannot load, after going back to the language shown (so that a later request loads it
- * again instead of reusing the failed attempt).
+ * loaded; when they cannot load, says so on the console and rejects, after going back to the language shown (so that
+ * a later request loads it again instead of reusing the failed attempt).
  */
 export async function useFirstOf(tags: readonly (string | undefined)[]): Promise<void> {
   if (!runtime) return;
@@ -49,6 +49,7 @@ export async function useFirstOf(tags: readonly (string | undefined)[]): Promise
   try {
     await runtime.setLocale(locale);
   } catch (error) {
+    console.error(`<ccp-attributes>: the ${locale} texts could not load: ${String(error)}`);
     await runtime.setLocale(shown).catch(() => undefined);
     throw error;
   }
