@@ -536,6 +536,22 @@ describe('Outbox model: random interleavings over IndexedDB', function () {
     ]);
   });
 
+  it('settles a write of the other tab whose landing the closing flusher recorded but never announced, while newer values stay queued', async () => {
+    await expectSound([
+      { do: 'open-tab' },
+      { do: 'reload', tab: 0, settle: false },
+      { do: 'save', tab: 0, contact: 1, keys: ['a'], settle: false },
+      { do: 'save', tab: 0, contact: 1, keys: ['c'], settle: true },
+      { do: 'answer', outcome: 'ok', pick: 0, settle: false, closeAfter: 1 },
+    ]);
+    await expectSound([
+      { do: 'open-tab' },
+      { do: 'save', tab: 1, contact: 0, keys: ['a'], settle: true },
+      { do: 'save', tab: 1, contact: 0, keys: ['b'], settle: true },
+      { do: 'answer', outcome: 'ok', pick: 0, settle: true, closeAfter: 1 },
+    ]);
+  });
+
   it('reports a kept failure stored by a flusher that closed before announcing it (whatever the moment of the close)', async () => {
     for (let closeAfter = 2; closeAfter <= 8; closeAfter++) {
       await expectSound([
