@@ -52,6 +52,8 @@ export default tseslint.config(
     rules: {
       // A test reads what it just set up; a wrong guess fails the test at that line, which is what `!` says.
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // chai's property assertions (`expect(x).to.be.true`) are expressions by design.
+      '@typescript-eslint/no-unused-expressions': 'off',
     },
   },
   {
