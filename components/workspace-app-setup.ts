@@ -76,6 +76,9 @@ export async function start(script: HTMLScriptElement, editors: CcpAttributesEle
     if (!target) throw new DropInConfigError([{ attribute: 'data-target', message: `no element matches ${JSON.stringify(config.target)}.` }]);
     editors.push(target.appendChild(document.createElement('ccp-attributes')));
   }
+  // The workspace gives no agent language to this SDK: data-locale ("locale" in config.json) sets the editors' one;
+  // an editor's own locale attribute wins.
+  if (config.locale !== undefined) for (const editor of editors) if (!editor.hasAttribute('locale')) editor.locale = config.locale;
   // The options' Streams part (`tracker`) is left aside: the plugin follows the workspace source instead.
   const options = await pluginOptions(config);
   const { createWorkspaceAttributes } = await import('../src/workspace.ts');

@@ -65,6 +65,12 @@ describe('workspace app setup', () => {
     expect(plugin.source.constructor.name).to.equal('WorkspaceContactSource');
   });
 
+  it('sets the editors\' language from "locale" in config.json (the workspace gives the app no agent language)', async () => {
+    serveConfig({ 'relay-url': 'https://relay.example.com', 'login-token-storage': 'idToken', locale: 'ko_KR' });
+    const { editor } = await run();
+    expect(editor.locale).to.equal('ko_KR');
+  });
+
   it('relay mode from config.json: an outbox that sends to the relay', async () => {
     serveConfig({ 'relay-url': 'https://relay.example.com', 'login-token-storage': 'idToken' });
     const { plugin } = await run();
