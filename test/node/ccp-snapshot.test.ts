@@ -59,9 +59,9 @@ describe('stand-in CCP snapshot', () => {
     const listed = data.snapshot['contacts'] as Record<string, unknown>[];
     assert.deepEqual(listed.map((c) => c['contactId']), ['early', 'late']);
     assert.equal(listed[0]?.['attributes'], null);
-    assert.equal(listed[0]?.['initialContactId'], null);
+    assert.equal(listed[0]['initialContactId'], null);
     assert.deepEqual(listed[1]?.['attributes'], { topic: { name: 'topic', value: 'billing' } });
-    assert.equal(listed[1]?.['contactDuration'], '10');
+    assert.equal(listed[1]['contactDuration'], '10');
     assert.equal((data.configuration['routingProfile'] as { routingProfileARN: string }).routingProfileARN, 'arn:aws:connect:us-east-1:123456789012:instance/i-1/routing-profile/rp-basic');
     assert.equal(data.configuration['agentARN'], 'arn:aws:connect:us-east-1:123456789012:instance/i-1/agent/agent-agent-smith');
     assert.equal(data.configuration['name'], 'Agent Smith');

@@ -502,7 +502,7 @@ describe('fault injection', () => {
   it('drops the next N connections without answering', async () => {
     handle.setFaults({ dropNext: 1 });
     const error = await sdkError(update(connect(), 'c-1', { a: '1' }));
-    assert.equal(error.$metadata?.httpStatusCode, undefined);
+    assert.equal(error.$metadata.httpStatusCode, undefined);
     await update(connect(), 'c-1', { a: '2' });
     assert.deepEqual(
       handle.requestLog().map((entry) => [entry.action, entry.status, entry.errorType]),
@@ -519,7 +519,7 @@ describe('fault injection', () => {
     await assertRefused(update(connect(), 'c-1', { 'bad key': '1' }), 'InvalidParameterException', 400);
     assert.deepEqual(await stored('c-1'), {});
     const error = await sdkError(update(connect(), 'c-1', { a: '1', b: '1' }));
-    assert.equal(error.$metadata?.httpStatusCode, undefined);
+    assert.equal(error.$metadata.httpStatusCode, undefined);
     assert.deepEqual(handle.attributesOf(instanceId, 'c-1'), { a: '1', b: '1' });
     await update(connect(), 'c-1', { a: '2' });
     assert.deepEqual(handle.attributesOf(instanceId, 'c-1'), { a: '2', b: '1' });
@@ -842,7 +842,8 @@ describe('the /_standin/ control surface', () => {
     const { validTokens, ...json } = answer as { validTokens: string[] };
     // A fresh id token of the first demo agent, which Cognito Identity accepts as a login.
     assert.equal(validTokens.length, 1);
-    assert.equal(JSON.parse(Buffer.from(validTokens[0]?.split('.')[1] ?? '', 'base64url').toString())['cognito:username'], 'agent.smith');
+    const payload = Buffer.from(validTokens[0]?.split('.')[1] ?? '', 'base64url').toString();
+    assert.equal((JSON.parse(payload) as Record<string, unknown>)['cognito:username'], 'agent.smith');
     assert.deepEqual(json, {
       url: handle.url,
       region: 'us-east-1',

@@ -123,8 +123,8 @@ describe('the relay stack', () => {
     assert.equal(functions.length, 1);
     const [relay] = functions;
     assert.equal(relay?.['Runtime'], 'nodejs24.x');
-    assert.equal(relay?.['Handler'], 'index.handler');
-    const environment = (relay?.['Environment'] as { Variables: Record<string, string> }).Variables;
+    assert.equal(relay['Handler'], 'index.handler');
+    const environment = (relay['Environment'] as { Variables: Record<string, string> }).Variables;
     const config = JSON.parse(environment['RELAY_CONFIG'] ?? '{}') as Record<string, unknown>;
     assert.deepEqual(config, {
       instanceArn,

@@ -51,7 +51,7 @@ describe('Draft.from', () => {
   });
 
   it('keeps keys named like Object.prototype members as fields, and writes them as own keys', () => {
-    const stored = Object.fromEntries([['__proto__', 'p0'], ['constructor', 'c0']]) as Attributes;
+    const stored = Object.fromEntries<string>([['__proto__', 'p0'], ['constructor', 'c0']]);
     const draft = draftOf(stored);
     assert.deepEqual(draft.keys, ['__proto__', 'constructor']);
     assert.equal(draft.setValue('__proto__', 'p1'), true);
@@ -105,10 +105,14 @@ describe('Draft edits', () => {
     assert.equal(draft.newFields[0]?.keyProblem, '"note" is entered more than once.');
     assert.equal(draft.problemCount, 2);
     draft.setNewKey(second, 'a');
-    assert.equal(draft.newFields[0]?.keyProblem, undefined, 'the duplicate went with the other row’s change');
+    assert.equal(draft.newFields[0].keyProblem, undefined, 'the duplicate went with the other row’s change');
     assert.equal(draft.newFields[1]?.keyProblem, '"a" already exists: edit its field above instead.');
     draft.setNewKey(second, 'planned');
-    assert.equal(draft.newFields[1]?.keyProblem, '"planned" already exists: edit its field above instead.', 'a schema key not stored yet');
+    assert.equal(
+      draft.newFields[1].keyProblem,
+      '"planned" already exists: edit its field above instead.',
+      'a schema key not stored yet',
+    );
     assert.equal(draft.firstInvalidId, second);
     draft.removeNewField(second);
     draft.setNewValue(first, 'héllo');
