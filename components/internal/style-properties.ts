@@ -15,9 +15,12 @@ class StylePropertiesDirective extends Directive {
 
   constructor(part: PartInfo) {
     super(part);
-    if (part.type !== PartType.ELEMENT) throw new Error('styleProperties() goes on an element: <div ${styleProperties({...})}>.');
+    if (part.type !== PartType.ELEMENT)
+      throw new Error('styleProperties() goes on an element: <div ${styleProperties({...})}>.');
   }
 
+  /** Lit types the directive's arguments from render()'s parameters; update() applies them, the element gets no value. */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   render(_properties: StyleProperties): typeof nothing {
     return nothing;
   }

@@ -27,8 +27,8 @@ describe('styleProperties', () => {
   });
 
   it('refuses to go anywhere but on an element', () => {
-    expect(() => render(html`<div style=${styleProperties({ width: '1px' }) as unknown as string}></div>`, document.createElement('div'))).to.throw(
-      'styleProperties() goes on an element',
-    );
+    expect(() =>
+      render(html`<div style=${styleProperties({ width: '1px' })}></div>`, document.createElement('div')),
+    ).to.throw('styleProperties() goes on an element');
   });
 });

@@ -26,7 +26,9 @@ import type { RelayServer } from '../../src/relay/index.ts';
 import { chromiumArgs, findChromium } from '../chromium.ts';
 
 const chromium = findChromium();
-const skip = chromium ? false : 'no Chromium found (install Debian\'s chromium, or set CHROME_PATH): the strict-CSP page is not tried';
+const skip = chromium
+  ? false
+  : "no Chromium found (install Debian's chromium, or set CHROME_PATH): the strict-CSP page is not tried";
 if (!chromium) console.log(`# drop-in CSP test skipped: ${skip}`);
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -88,7 +90,9 @@ declare global {
 
 /** Builds the drop-in with the project's own rollup configuration into `dir`. */
 async function buildDropIn(dir: string): Promise<void> {
-  const { default: configs } = (await import(pathToFileURL(join(root, 'rollup.config.mjs')).href)) as { default: RollupOptions[] };
+  const { default: configs } = (await import(pathToFileURL(join(root, 'rollup.config.mjs')).href)) as {
+    default: RollupOptions[];
+  };
   const config = configs.find((entry) => {
     const input = entry.input;
     return typeof input === 'object' && !Array.isArray(input) && input['ccp-attributes'] === 'components/drop-in.ts';
@@ -103,7 +107,12 @@ async function buildDropIn(dir: string): Promise<void> {
   }
 }
 
-const types: Record<string, string> = { '.js': 'text/javascript', '.json': 'application/json', '.map': 'application/json', '.css': 'text/css' };
+const types: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.css': 'text/css',
+};
 
 /** A file the page's server serves: its body, and for a page, its Content-Security-Policy. */
 interface Served {
@@ -138,7 +147,11 @@ function startPageServer(files: Map<string, Served>, dropIn: string): Promise<Se
 }
 
 /** Polls `check` until it returns a value; fails with `what` after `timeoutMs`. */
-async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -163,7 +176,9 @@ function pageHtml(dataset: Record<string, string>): string {
     <script src="/streams/connect-streams-min.js"></script>
     <script src="/page/token.js"></script>
     <script type="module" src="/drop-in/ccp-attributes.js"
-      ${Object.entries(dataset).map(([name, value]) => `data-${name}="${quoted(value)}"`).join('\n      ')}></script>
+      ${Object.entries(dataset)
+        .map(([name, value]) => `data-${name}="${quoted(value)}"`)
+        .join('\n      ')}></script>
   </head>
   <body>
     <main>
@@ -177,188 +192,252 @@ function pageHtml(dataset: Record<string, string>): string {
 
 type StandInWindow = Window & { standInCcp?: StandInCcp };
 
-describe('the built drop-in on a page with a strict Content Security Policy and Trusted Types', { skip, timeout: 300_000 }, () => {
-  let dropIn: string;
-  let demo: DemoHandle;
-  let pageServer: Server;
-  let pageOrigin: string;
-  let browser: Browser;
-  let relay: RelayServer | undefined;
-  const files = new Map<string, Served>();
+describe(
+  'the built drop-in on a page with a strict Content Security Policy and Trusted Types',
+  { skip, timeout: 300_000 },
+  () => {
+    let dropIn: string;
+    // Set in before(); undefined in after() when before() failed part way.
+    let demo: DemoHandle;
+    let pageServer: Server | undefined;
+    let pageOrigin: string;
+    let browser: Browser | undefined;
+    let relay: RelayServer | undefined;
+    const files = new Map<string, Served>();
 
-  before(async () => {
-    dropIn = await mkdtemp(join(tmpdir(), 'ccp-attributes-csp-'));
-    // Both at once; whichever fails, the other is still stopped in after().
-    const [built, started] = await Promise.allSettled([buildDropIn(dropIn), startDemo({ port: 0, apiPort: 0 })]);
-    if (started.status === 'fulfilled') demo = started.value;
-    if (built.status === 'rejected') throw built.reason;
-    if (started.status === 'rejected') throw started.reason;
-    const config = (await (await fetch(`${demo.api.url}/_standin/config`)).json()) as {
-      region: string;
-      identityPoolId: string;
-      loginProvider: string;
-      validTokens: string[];
-    };
-    const token = config.validTokens[0];
-    assert.ok(token, 'the stand-in gives a valid login token');
-    const ccp = (instance: string): Record<string, string> => ({
-      'ccp-url': ccpUrl({ api: demo.api.url, instance, interval: 500 }, demo.url),
-      'login-token-function': 'cspLoginToken',
-      'rules-url': '/page/rules.json',
-      'outbox-debounce-ms': '50',
-    });
-    const direct = (instance: string): Record<string, string> => ({
-      ...ccp(instance),
-      region: config.region,
-      endpoint: demo.api.url,
-      'identity-pool-id': config.identityPoolId,
-      'login-provider': config.loginProvider,
-      'cognito-endpoint': demo.api.url,
-    });
-    for (const [path, file] of [
-      // The issue's policy, the CCP in the page's own container; the stricter one, the CCP in the drop-in's own one.
-      ['/', { body: pageHtml({ ...direct(instances.strict), 'ccp-container': '#ccp' }), policy: STRICT_CSP }],
-      ['/stricter.html', { body: pageHtml(direct(instances.stricter)), policy: stricterCsp(demo.api.url, demo.url) }],
-      ['/page/page.css', { body: '#ccp { width: 320px; height: 480px; }\n' }],
-      ['/page/icon.png', { body: async () => Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64') }],
-      ['/page/token.js', { body: `window.cspLoginToken = () => ${JSON.stringify(token)};\n` }],
-      ['/page/rules.json', { body: JSON.stringify([{ id: 'handled-by', on: 'connected', set: { HandledBy: '{{agent.username}}' } }]) }],
-      ['/streams/connect-streams-min.js', { body: () => readFile(streams) }],
-    ] as const) {
-      files.set(path, file);
-    }
-    pageServer = await startPageServer(files, dropIn);
-    pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
-    // Relay mode: the owner-checking relay in front of the stand-in, its CORS open to this page only; the page may
-    // connect to the relay alone (no Cognito, no Amazon Connect endpoint).
-    relay = await startStandInRelay(demo.api, { allowedOrigins: [pageOrigin], instanceId: instances.relay });
-    files.set('/relay.html', { body: pageHtml({ ...ccp(instances.relay), 'relay-url': relay.url }), policy: stricterCsp(relay.url, demo.url) });
-    browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: chromiumArgs });
-  }, { timeout: 180_000 });
-
-  after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => (pageServer ? pageServer.close(resolve) : resolve(undefined)));
-    await relay?.close();
-    await demo?.stop();
-    if (dropIn) await rm(dropIn, { recursive: true, force: true });
-  });
-
-  /** Opens `path` in its own browser context, with the page's violations, CSP console messages and errors recorded. */
-  async function open(path: string): Promise<{ page: Page; observed: Observed }> {
-    const observed: Observed = { violations: [], consoleProblems: [], pageErrors: [], policies: undefined };
-    const context = await browser.createBrowserContext();
-    const page = await context.newPage();
-    // Reported from the page to the test before any of the page's scripts run (the DevTools protocol adds this
-    // script; the page's policy does not apply to it).
-    await page.exposeFunction('cspReport', (violation: Violation) => observed.violations.push(violation));
-    await page.evaluateOnNewDocument(() => {
-      // The names of the Trusted Types policies the page creates: a pass-through 'default' policy would silence
-      // every violation this test looks for.
-      const names: string[] = (window.cspPolicyNames = []);
-      const factory = (window as Window & { trustedTypes?: { createPolicy(name: string, rules: object): unknown } }).trustedTypes;
-      if (factory) {
-        const createPolicy = factory.createPolicy.bind(factory);
-        factory.createPolicy = (name, rules) => {
-          names.push(name);
-          return createPolicy(name, rules);
+    before(
+      async () => {
+        dropIn = await mkdtemp(join(tmpdir(), 'ccp-attributes-csp-'));
+        // Both at once; whichever fails, the other is still stopped in after().
+        const [built, started] = await Promise.allSettled([buildDropIn(dropIn), startDemo({ port: 0, apiPort: 0 })]);
+        if (started.status === 'fulfilled') demo = started.value;
+        if (built.status === 'rejected') throw built.reason;
+        if (started.status === 'rejected') throw started.reason;
+        const config = (await (await fetch(`${demo.api.url}/_standin/config`)).json()) as {
+          region: string;
+          identityPoolId: string;
+          loginProvider: string;
+          validTokens: string[];
         };
-      }
-      document.addEventListener('securitypolicyviolation', (event) => {
-        window.cspReport?.({
-          directive: event.effectiveDirective,
-          blockedURI: event.blockedURI,
-          sourceFile: event.sourceFile,
-          line: event.lineNumber,
-          sample: event.sample,
+        const token = config.validTokens[0];
+        assert.ok(token, 'the stand-in gives a valid login token');
+        const ccp = (instance: string): Record<string, string> => ({
+          'ccp-url': ccpUrl({ api: demo.api.url, instance, interval: 500 }, demo.url),
+          'login-token-function': 'cspLoginToken',
+          'rules-url': '/page/rules.json',
+          'outbox-debounce-ms': '50',
+        });
+        const direct = (instance: string): Record<string, string> => ({
+          ...ccp(instance),
+          region: config.region,
+          endpoint: demo.api.url,
+          'identity-pool-id': config.identityPoolId,
+          'login-provider': config.loginProvider,
+          'cognito-endpoint': demo.api.url,
+        });
+        for (const [path, file] of [
+          // The issue's policy, the CCP in the page's own container; the stricter one, the CCP in the drop-in's own one.
+          ['/', { body: pageHtml({ ...direct(instances.strict), 'ccp-container': '#ccp' }), policy: STRICT_CSP }],
+          [
+            '/stricter.html',
+            { body: pageHtml(direct(instances.stricter)), policy: stricterCsp(demo.api.url, demo.url) },
+          ],
+          ['/page/page.css', { body: '#ccp { width: 320px; height: 480px; }\n' }],
+          [
+            '/page/icon.png',
+            {
+              body: () =>
+                Promise.resolve(
+                  Buffer.from(
+                    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+                    'base64',
+                  ),
+                ),
+            },
+          ],
+          ['/page/token.js', { body: `window.cspLoginToken = () => ${JSON.stringify(token)};\n` }],
+          [
+            '/page/rules.json',
+            { body: JSON.stringify([{ id: 'handled-by', on: 'connected', set: { HandledBy: '{{agent.username}}' } }]) },
+          ],
+          ['/streams/connect-streams-min.js', { body: () => readFile(streams) }],
+        ] as const) {
+          files.set(path, file);
+        }
+        pageServer = await startPageServer(files, dropIn);
+        pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+        // Relay mode: the owner-checking relay in front of the stand-in, its CORS open to this page only; the page may
+        // connect to the relay alone (no Cognito, no Amazon Connect endpoint).
+        relay = await startStandInRelay(demo.api, { allowedOrigins: [pageOrigin], instanceId: instances.relay });
+        files.set('/relay.html', {
+          body: pageHtml({ ...ccp(instances.relay), 'relay-url': relay.url }),
+          policy: stricterCsp(relay.url, demo.url),
+        });
+        browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: chromiumArgs });
+      },
+      { timeout: 180_000 },
+    );
+
+    after(async () => {
+      await browser?.close();
+      await new Promise((resolve) => (pageServer ? pageServer.close(resolve) : resolve(undefined)));
+      await relay?.close();
+      await (demo as DemoHandle | undefined)?.stop();
+      if (dropIn) await rm(dropIn, { recursive: true, force: true });
+    });
+
+    /** Opens `path` in its own browser context, with the page's violations, CSP console messages and errors recorded. */
+    async function open(path: string): Promise<{ page: Page; observed: Observed }> {
+      const observed: Observed = { violations: [], consoleProblems: [], pageErrors: [], policies: undefined };
+      assert.ok(browser, 'Chromium started');
+      const context = await browser.createBrowserContext();
+      const page = await context.newPage();
+      // Reported from the page to the test before any of the page's scripts run (the DevTools protocol adds this
+      // script; the page's policy does not apply to it).
+      await page.exposeFunction('cspReport', (violation: Violation) => observed.violations.push(violation));
+      await page.evaluateOnNewDocument(() => {
+        // The names of the Trusted Types policies the page creates: a pass-through 'default' policy would silence
+        // every violation this test looks for.
+        const names: string[] = (window.cspPolicyNames = []);
+        const factory = (window as Window & { trustedTypes?: { createPolicy(name: string, rules: object): unknown } })
+          .trustedTypes;
+        if (factory) {
+          const createPolicy = factory.createPolicy.bind(factory);
+          factory.createPolicy = (name, rules) => {
+            names.push(name);
+            return createPolicy(name, rules);
+          };
+        }
+        document.addEventListener('securitypolicyviolation', (event) => {
+          window.cspReport?.({
+            directive: event.effectiveDirective,
+            blockedURI: event.blockedURI,
+            sourceFile: event.sourceFile,
+            line: event.lineNumber,
+            sample: event.sample,
+          });
         });
       });
+      page.on('console', (message) => {
+        if (process.env['CSP_TEST_CONSOLE']) console.log(`# page console ${message.type()}: ${message.text()}`);
+        if (/content security policy|trusted ?type|TrustedHTML|TrustedScript/i.test(message.text()))
+          observed.consoleProblems.push(`${message.type()}: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => observed.pageErrors.push(error instanceof Error ? error.message : String(error)));
+      const response = await page.goto(`${pageOrigin}${path}`, { waitUntil: 'load' });
+      assert.equal(response?.headers()['content-security-policy'], files.get(path)?.policy);
+      return { page, observed };
+    }
+
+    /** Loads the drop-in, tags a call (the rule from data-rules-url) and saves the agent's note, checking each lands. */
+    async function loadTagAndSave(page: Page, instanceId: string): Promise<void> {
+      const rules = await page.evaluate(async () =>
+        (await window.ccpAttributes?.ready)?.tagger?.rules.map((rule) => rule.id),
+      );
+      assert.deepEqual(rules, ['handled-by'], 'the plugin is assembled with the rules of data-rules-url');
+      const frame = await until("the stand-in CCP in Streams' iframe", () =>
+        page.frames().find((f: Frame) => f.url().includes('/demo/ccp/ccp.html')),
+      );
+      await until("the stand-in CCP's scenario API", () =>
+        frame.evaluate(() => (window as StandInWindow).standInCcp !== undefined),
+      );
+      await frame.evaluate(() => (window as StandInWindow).standInCcp?.ready);
+
+      const contactId = await frame.evaluate(() => (window as StandInWindow).standInCcp?.ringCall());
+      assert.ok(contactId);
+      await until('the ringing call in the tracker', () =>
+        page.evaluate(
+          async (id) => (await window.ccpAttributes?.ready)?.tracker.contacts.get(id) !== undefined,
+          contactId,
+        ),
+      );
+      await frame.evaluate((id) => (window as StandInWindow).standInCcp?.accept(id), contactId);
+      const tag = await until(
+        "the rule's tag in the API stand-in",
+        () => demo.api.attributesOf(instanceId, contactId)?.['HandledBy'],
+      );
+      assert.equal(tag, 'agent.smith');
+
+      await until('the tag in the editor', () =>
+        page.evaluate(
+          () => document.querySelector('ccp-attributes')?.contact?.attributes['HandledBy'] === 'agent.smith',
+        ),
+      );
+      const notes = await page.waitForSelector('ccp-attributes >>> textarea');
+      await notes!.type('Asked for a callback tomorrow.');
+      await page.locator('ccp-attributes >>> button[part~="save-button"]').click();
+      await until('the editor to say saved', () =>
+        page.evaluate(() => {
+          const status = document.querySelector('ccp-attributes')?.status;
+          return status === 'saved'
+            ? status
+            : status === 'failed'
+              ? Promise.reject(new Error('the save failed'))
+              : undefined;
+        }),
+      );
+      assert.deepEqual(demo.api.attributesOf(instanceId, contactId), {
+        HandledBy: 'agent.smith',
+        Notes: 'Asked for a callback tomorrow.',
+      });
+    }
+
+    /** Nothing was refused or reported, and the only Trusted Types policy is Lit's (it passes its own template strings). */
+    async function assertClean(page: Page, observed: Observed): Promise<void> {
+      observed.policies = await page.evaluate(() => window.cspPolicyNames);
+      assert.deepEqual(observed.policies, ['lit-html'], 'the Trusted Types policies the page created');
+      assert.deepEqual(observed.violations, [], 'securitypolicyviolation events');
+      assert.deepEqual(observed.consoleProblems, [], 'console messages about CSP or Trusted Types');
+      assert.deepEqual(observed.pageErrors, [], 'uncaught errors');
+    }
+
+    it(`the issue's policy (${STRICT_CSP}): loads, tags a call and saves an edit with no violation`, async () => {
+      const { page, observed } = await open('/');
+      await loadTagAndSave(page, instances.strict);
+      const actions = new Set<string>(demo.api.requestLog().map((entry) => entry.action));
+      for (const action of ['GetId', 'GetCredentialsForIdentity', 'UpdateContactAttributes'])
+        assert.ok(actions.has(action), `the page called ${action}`);
+      await assertClean(page, observed);
+
+      // The test hears of a violation: the page refuses a string assigned to innerHTML, and it is reported.
+      const refused = await page.evaluate(() => {
+        try {
+          document.createElement('div').innerHTML = '<b>not trusted</b>';
+          return false;
+        } catch (error) {
+          return error instanceof TypeError;
+        }
+      });
+      assert.equal(refused, true, 'Trusted Types are enforced on the page');
+      await until('the violation report', () => observed.violations.length > 0);
+      assert.equal(observed.violations[0]?.directive, 'require-trusted-types-for');
+      assert.ok(observed.consoleProblems.length > 0, 'the console reports it too');
+      await page.browserContext().close();
     });
-    page.on('console', (message) => {
-      if (process.env['CSP_TEST_CONSOLE']) console.log(`# page console ${message.type()}: ${message.text()}`);
-      if (/content security policy|trusted ?type|TrustedHTML|TrustedScript/i.test(message.text())) observed.consoleProblems.push(`${message.type()}: ${message.text()}`);
+
+    it("a stricter policy (default-src 'none', no inline style, connect-src and frame-src to the stand-ins only, one Trusted Types policy): the same, with the drop-in making the CCP's container", async () => {
+      const { page, observed } = await open('/stricter.html');
+      await loadTagAndSave(page, instances.stricter);
+      assert.ok(await page.$('.ccp-attributes-ccp iframe'), "the drop-in made the CCP's container");
+      await assertClean(page, observed);
+      await page.browserContext().close();
     });
-    page.on('pageerror', (error) => observed.pageErrors.push(error instanceof Error ? error.message : String(error)));
-    const response = await page.goto(`${pageOrigin}${path}`, { waitUntil: 'load' });
-    assert.equal(response?.headers()['content-security-policy'], files.get(path)?.policy);
-    return { page, observed };
-  }
 
-  /** Loads the drop-in, tags a call (the rule from data-rules-url) and saves the agent's note, checking each lands. */
-  async function loadTagAndSave(page: Page, instanceId: string): Promise<void> {
-    const rules = await page.evaluate(async () => (await window.ccpAttributes?.ready)?.tagger?.rules.map((rule) => rule.id));
-    assert.deepEqual(rules, ['handled-by'], 'the plugin is assembled with the rules of data-rules-url');
-    const frame = await until('the stand-in CCP in Streams\' iframe', () => page.frames().find((f: Frame) => f.url().includes('/demo/ccp/ccp.html')));
-    await until('the stand-in CCP\'s scenario API', () => frame.evaluate(() => (window as StandInWindow).standInCcp !== undefined));
-    await frame.evaluate(() => (window as StandInWindow).standInCcp?.ready);
-
-    const contactId = await frame.evaluate(() => (window as StandInWindow).standInCcp?.ringCall());
-    assert.ok(contactId);
-    await until('the ringing call in the tracker', () => page.evaluate(async (id) => (await window.ccpAttributes?.ready)?.tracker.contacts.get(id) !== undefined, contactId));
-    await frame.evaluate((id) => (window as StandInWindow).standInCcp?.accept(id), contactId);
-    const tag = await until('the rule\'s tag in the API stand-in', () => demo.api.attributesOf(instanceId, contactId)?.['HandledBy']);
-    assert.equal(tag, 'agent.smith');
-
-    await until('the tag in the editor', () => page.evaluate(() => document.querySelector('ccp-attributes')?.contact?.attributes['HandledBy'] === 'agent.smith'));
-    const notes = await page.waitForSelector('ccp-attributes >>> textarea');
-    await notes!.type('Asked for a callback tomorrow.');
-    await page.locator('ccp-attributes >>> button[part~="save-button"]').click();
-    await until('the editor to say saved', () =>
-      page.evaluate(() => {
-        const status = document.querySelector('ccp-attributes')?.status;
-        return status === 'saved' ? status : status === 'failed' ? Promise.reject(new Error('the save failed')) : undefined;
-      }),
-    );
-    assert.deepEqual(demo.api.attributesOf(instanceId, contactId), { HandledBy: 'agent.smith', Notes: 'Asked for a callback tomorrow.' });
-  }
-
-  /** Nothing was refused or reported, and the only Trusted Types policy is Lit's (it passes its own template strings). */
-  async function assertClean(page: Page, observed: Observed): Promise<void> {
-    observed.policies = await page.evaluate(() => window.cspPolicyNames);
-    assert.deepEqual(observed.policies, ['lit-html'], 'the Trusted Types policies the page created');
-    assert.deepEqual(observed.violations, [], 'securitypolicyviolation events');
-    assert.deepEqual(observed.consoleProblems, [], 'console messages about CSP or Trusted Types');
-    assert.deepEqual(observed.pageErrors, [], 'uncaught errors');
-  }
-
-  it(`the issue's policy (${STRICT_CSP}): loads, tags a call and saves an edit with no violation`, async () => {
-    const { page, observed } = await open('/');
-    await loadTagAndSave(page, instances.strict);
-    const actions = new Set<string>(demo.api.requestLog().map((entry) => entry.action));
-    for (const action of ['GetId', 'GetCredentialsForIdentity', 'UpdateContactAttributes']) assert.ok(actions.has(action), `the page called ${action}`);
-    await assertClean(page, observed);
-
-    // The test hears of a violation: the page refuses a string assigned to innerHTML, and it is reported.
-    const refused = await page.evaluate(() => {
-      try {
-        document.createElement('div').innerHTML = '<b>not trusted</b>';
-        return false;
-      } catch (error) {
-        return error instanceof TypeError;
-      }
+    it('relay mode under the stricter policy (connect-src to the relay only): the same, and no AWS SDK is fetched', async () => {
+      const { page, observed } = await open('/relay.html');
+      await loadTagAndSave(page, instances.relay);
+      const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
+      assert.ok(
+        fetched.some((url) => /\/chunks\/relay-client-/.test(url)),
+        'the relay client was loaded',
+      );
+      assert.deepEqual(
+        fetched.filter((url) => /\/chunks\/(sdk|client)-/.test(url)),
+        [],
+        'the signed client and the AWS SDK were not',
+      );
+      await assertClean(page, observed);
+      await page.browserContext().close();
     });
-    assert.equal(refused, true, 'Trusted Types are enforced on the page');
-    await until('the violation report', () => observed.violations.length > 0);
-    assert.equal(observed.violations[0]?.directive, 'require-trusted-types-for');
-    assert.ok(observed.consoleProblems.length > 0, 'the console reports it too');
-    await page.browserContext().close();
-  });
-
-  it('a stricter policy (default-src \'none\', no inline style, connect-src and frame-src to the stand-ins only, one Trusted Types policy): the same, with the drop-in making the CCP\'s container', async () => {
-    const { page, observed } = await open('/stricter.html');
-    await loadTagAndSave(page, instances.stricter);
-    assert.ok(await page.$('.ccp-attributes-ccp iframe'), 'the drop-in made the CCP\'s container');
-    await assertClean(page, observed);
-    await page.browserContext().close();
-  });
-
-  it('relay mode under the stricter policy (connect-src to the relay only): the same, and no AWS SDK is fetched', async () => {
-    const { page, observed } = await open('/relay.html');
-    await loadTagAndSave(page, instances.relay);
-    const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
-    assert.ok(fetched.some((url) => /\/chunks\/relay-client-/.test(url)), 'the relay client was loaded');
-    assert.deepEqual(fetched.filter((url) => /\/chunks\/(sdk|client)-/.test(url)), [], 'the signed client and the AWS SDK were not');
-    await assertClean(page, observed);
-    await page.browserContext().close();
-  });
-});
+  },
+);

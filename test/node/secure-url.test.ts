@@ -34,7 +34,10 @@ describe('isSecureTransport', () => {
 
 describe('secureEndpoint', () => {
   it('fails fast with a TypeError naming the owner and the option', () => {
-    assert.throws(() => secureEndpoint('RelayClient', 'url', 'nope'), { name: 'TypeError', message: 'RelayClient: the `url` option is not a URL: nope' });
+    assert.throws(() => secureEndpoint('RelayClient', 'url', 'nope'), {
+      name: 'TypeError',
+      message: 'RelayClient: the `url` option is not a URL: nope',
+    });
     assert.throws(() => secureEndpoint('AttributesClient', 'endpoint', 'http://proxy.example.com'), {
       name: 'TypeError',
       message:
