@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import '../../components/ccp-attributes.ts';
 import type { CcpAttributes } from '../../components/ccp-attributes.ts';
 import type { CcpAttributeField } from '../../components/ccp-attribute-field.ts';
-import { checkFieldValue, parseSchema, SchemaError, type FieldSchemaInput } from '../../components/schema.ts';
+import { checkFieldValue, descriptionOf, labelOf, optionLabelOf, parseSchema, SchemaError, type FieldSchemaInput } from '../../components/schema.ts';
 import { $, $$, button, contact, control, fakeWriter, FakeTracker, row, settle, text, typeInto } from './fakes.ts';
 
 function problemsOf(input: unknown): readonly string[] {
@@ -59,6 +59,35 @@ describe('parseSchema', () => {
   it('rejects text that is not JSON, and values that are not a schema', () => {
     expect(problemsOf('{oops')[0]).to.match(/^It is not JSON/);
     expect(problemsOf(42)[0]).to.equal('It must be a list of fields or an object keyed by attribute name.');
+  });
+
+  it('takes labels, descriptions and choice labels per language, picking the language shown, then its language alone', () => {
+    const [reason, note] = parseSchema([
+      {
+        key: 'reason',
+        type: 'enum',
+        label: { en: 'Reason', de_DE: 'Grund', pt: 'Motivo', 'zh-TW': '原因' },
+        description: { en: 'Why they called', ja: '問い合わせの理由' },
+        options: [{ value: 'billing', label: { en: 'Billing', de: 'Abrechnung' } }, 'other'],
+      },
+      { key: 'note', label: 'Note' },
+    ]).fields;
+    expect(reason?.label, 'the English one where no language is asked for').to.equal('Reason');
+    expect(labelOf(reason!, 'de')).to.equal('Grund');
+    expect(labelOf(reason!, 'pt-BR')).to.equal('Motivo');
+    expect(labelOf(reason!, 'zh-TW')).to.equal('原因');
+    expect(labelOf(reason!, 'zh-CN'), 'never the other Chinese script').to.equal('Reason');
+    expect(labelOf(reason!, 'fr')).to.equal('Reason');
+    expect(descriptionOf(reason!, 'ja')).to.equal('問い合わせの理由');
+    expect(descriptionOf(reason!, 'ko')).to.equal('Why they called');
+    expect(optionLabelOf(reason!.options[0]!, 'de')).to.equal('Abrechnung');
+    expect(optionLabelOf(reason!.options[1]!, 'de')).to.equal('other');
+    expect(labelOf(note!, 'de'), 'one text for every language').to.equal('Note');
+    expect(problemsOf([{ key: 'a', label: { 'not a tag!': 'x' } }, { key: 'b', description: {} }, { key: 'c', label: { en: 3 } }])).to.deep.equal([
+      'schema[0].label: "not a tag!" must be a language tag (like "en" or "pt-BR") with a string.',
+      'schema[1].description must be a string, or an object of strings by language tag like {"en": "Reason", "de": "Grund"}.',
+      'schema[2].label: "en" must be a language tag (like "en" or "pt-BR") with a string.',
+    ]);
   });
 
   it('checks number, date and boolean values; empty always fits', () => {
