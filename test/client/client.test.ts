@@ -225,7 +225,7 @@ describe('AttributesClient', () => {
       const id = await contact();
       const credentials = cognitoCredentials({
         identityPoolId: config.identityPoolId,
-        logins: { [config.loginProvider]: async () => config.validTokens[0] ?? '' },
+        logins: { [config.loginProvider]: () => Promise.resolve(config.validTokens[0] ?? '') },
         endpoint: config.url,
       });
       await client({ credentials }).update(instanceId, id, { viaCognito: 'yes' });
@@ -261,9 +261,10 @@ describe('AttributesClient', () => {
     const { HttpResponse } = await import('@smithy/protocol-http');
     let captured: { method: string; path: string; headers: Record<string, string>; body: unknown } | undefined;
     const requestHandler = {
-      handle: async (request: { method: string; path: string; headers: Record<string, string>; body: unknown }) => {
+      handle: (request: { method: string; path: string; headers: Record<string, string>; body: unknown }) => {
         captured = request;
-        return { response: new HttpResponse({ statusCode: 200, headers: {}, body: new Uint8Array() }) };
+        const response = new HttpResponse({ statusCode: 200, headers: {}, body: new Uint8Array() });
+        return Promise.resolve({ response });
       },
     } as unknown as RequestHandler;
     const known = new AttributesClient({
@@ -304,7 +305,7 @@ describe('AttributesClient', () => {
       sha256: Sha256,
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
     });
-    const { authorization: _, ...unsigned } = headers;
+    const unsigned = Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'authorization'));
     const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? [];
     const resigned = await signer.sign(
       { ...(captured as object), headers: unsigned } as never,

@@ -34,8 +34,9 @@ describe('the agent desktop demo: direct and relay writes', { skip }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await demo?.stop();
+    // Either is still unassigned when before() failed.
+    await (browser as Browser | undefined)?.close();
+    await (demo as DemoHandle | undefined)?.stop();
   });
 
   /** The demo page in a fresh browser context (its own IndexedDB outbox), with the URLs it fetched and its errors. */
@@ -55,13 +56,16 @@ describe('the agent desktop demo: direct and relay writes', { skip }, () => {
   async function writeOtherAgentsContact(page: Page): Promise<string> {
     await page.locator('#other-agent ::-p-text(Write another agent)').click();
     return until('the outcome of the write', () =>
-      page.$eval('#other-agent [role="status"]', (element) => element.textContent ?? '').then((text) => (/^(Landed|Refused)/.test(text) ? text : undefined)),
+      page
+        .$eval('#other-agent [role="status"]', (element) => element.textContent)
+        .then((text) => (/^(Landed|Refused)/.test(text) ? text : undefined)),
     );
   }
 
   it('relay mode: a rule lands through the relay, no SDK is fetched, and another agent\'s contact is refused and kept', async () => {
     const { page, fetched, errors } = await open('?writes=relay');
-    assert.equal(await page.$eval('#write-mode [aria-current="page"]', (element) => element.textContent?.trim()), 'Relay (owner-checked)');
+    const mode = await page.$eval('#write-mode [aria-current="page"]', (element) => element.textContent.trim());
+    assert.equal(mode, 'Relay (owner-checked)');
 
     await page.locator('#scenario ::-p-text(Ring a call)').click();
     const contact = await until('the ringing call', () =>
@@ -84,7 +88,9 @@ describe('the agent desktop demo: direct and relay writes', { skip }, () => {
     assert.match(outcome, /^Refused .*This contact is not yours/);
     assert.match(outcome, /kept in the outbox as a failure/);
     const outbox = await until('the outbox to count the failure', () =>
-      page.$eval('#outbox', (element) => element.textContent ?? '').then((text) => (/kept, not retried/.test(text) ? text : undefined)),
+      page
+        .$eval('#outbox', (element) => element.textContent)
+        .then((text) => (/kept, not retried/.test(text) ? text : undefined)),
     );
     assert.match(outbox, /This contact is not yours/);
     const refused = demo.api.requestLog().filter((request) => request.action === 'UpdateContactAttributes' && request.status !== 200);
@@ -97,7 +103,8 @@ describe('the agent desktop demo: direct and relay writes', { skip }, () => {
 
   it('direct mode: the same button lands, since Cognito credentials can write any contact of the instance', async () => {
     const { page, errors } = await open('');
-    assert.equal(await page.$eval('#write-mode [aria-current="page"]', (element) => element.textContent?.trim()), 'Direct (Cognito)');
+    const mode = await page.$eval('#write-mode [aria-current="page"]', (element) => element.textContent.trim());
+    assert.equal(mode, 'Direct (Cognito)');
     const outcome = await writeOtherAgentsContact(page);
     assert.match(outcome, /^Landed on agent\.jones's call/);
     const actions = demo.api.requestLog().map((request) => request.action);

@@ -28,10 +28,10 @@ interface Captured {
 function transport(answer: () => Response | Promise<Response>): { fetch: typeof fetch; calls: Captured[] } {
   const calls: Captured[] = [];
   const fake = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    calls.push({ url: String(input), init: init ?? {} });
+    calls.push({ url: input instanceof Request ? input.url : String(input), init: init ?? {} });
     return answer();
   };
-  return { fetch: fake as typeof fetch, calls };
+  return { fetch: fake, calls };
 }
 
 /** An answer in the relay's error shape. */
@@ -60,10 +60,10 @@ describe('RelayClient', () => {
     assert.equal(wire.calls.length, 1);
     const [call] = wire.calls;
     assert.equal(call?.url, 'https://relay.example.com/prod/contact/attributes');
-    assert.equal(call?.init.method, 'POST');
-    assert.deepEqual(call?.init.headers, { authorization: 'Bearer jwt-1', 'content-type': 'application/json' });
+    assert.equal(call.init.method, 'POST');
+    assert.deepEqual(call.init.headers, { authorization: 'Bearer jwt-1', 'content-type': 'application/json' });
     assert.equal(
-      call?.init.body,
+      call.init.body,
       '{"InstanceId":"inst-1","InitialContactId":"leg-1","ContactId":"leg-2","Attributes":{"Disposition":"Resolved","__proto__":"kept"}}',
     );
   });
@@ -71,7 +71,8 @@ describe('RelayClient', () => {
   it('asks the token function for every request and awaits it', async () => {
     const wire = transport(() => new Response('{}', { status: 200 }));
     let issued = 0;
-    const client = new RelayClient({ url: 'https://relay.example.com', token: async () => `jwt-${++issued}`, fetch: wire.fetch });
+    const token = (): Promise<string> => Promise.resolve(`jwt-${++issued}`);
+    const client = new RelayClient({ url: 'https://relay.example.com', token, fetch: wire.fetch });
     await client.update(contact, { a: '1' });
     await client.update(contact, { a: '2' });
     assert.deepEqual(
@@ -218,8 +219,9 @@ describe('RelayClient through the relay to the Connect API stand-in', () => {
     relay = await startStandInRelay(api);
   });
   after(async () => {
-    await relay?.close();
-    await api?.close();
+    // Either is still unassigned when before() failed.
+    await (relay as RelayServer | undefined)?.close();
+    await (api as ConnectApiHandle | undefined)?.close();
   });
 
   it('writes the agent\'s own contact, and refuses another agent\'s with the relay\'s sentence, not retryable', async () => {

@@ -59,14 +59,14 @@ describe('DescribeContact', () => {
   it('describes a leg with its agent, chain, channel and times, parsed by the real SDK', async () => {
     const { Contact } = await connect().send(new DescribeContactCommand({ InstanceId: instanceId, ContactId: 'a-2' }));
     assert.equal(Contact?.Id, 'a-2');
-    assert.equal(Contact?.InitialContactId, 'a-1');
-    assert.equal(Contact?.PreviousContactId, 'a-1');
-    assert.equal(Contact?.Channel, 'CHAT');
-    assert.equal(Contact?.InitiationMethod, 'TRANSFER');
-    assert.equal(Contact?.AgentInfo?.Id, 'agent-agent-jones');
-    assert.deepEqual(Contact?.InitiationTimestamp, new Date('2026-01-01T10:05:00Z'));
-    assert.equal(Contact?.DisconnectTimestamp, undefined);
-    assert.equal(Contact?.Arn, `arn:aws:connect:us-east-1:123456789012:instance/${instanceId}/contact/a-2`);
+    assert.equal(Contact.InitialContactId, 'a-1');
+    assert.equal(Contact.PreviousContactId, 'a-1');
+    assert.equal(Contact.Channel, 'CHAT');
+    assert.equal(Contact.InitiationMethod, 'TRANSFER');
+    assert.equal(Contact.AgentInfo?.Id, 'agent-agent-jones');
+    assert.deepEqual(Contact.InitiationTimestamp, new Date('2026-01-01T10:05:00Z'));
+    assert.equal(Contact.DisconnectTimestamp, undefined);
+    assert.equal(Contact.Arn, `arn:aws:connect:us-east-1:123456789012:instance/${instanceId}/contact/a-2`);
   });
 
   it('shows the disconnect and the after-contact work once they are registered', async () => {
@@ -74,9 +74,9 @@ describe('DescribeContact', () => {
     handle.registerContacts([{ instanceId, contactId: 'd-1', startedAt: '2026-01-02T09:00:00Z', disconnectedAt: '2026-01-02T09:10:00Z' }]);
     let { Contact } = await connect().send(new DescribeContactCommand({ InstanceId: instanceId, ContactId: 'd-1' }));
     assert.equal(Contact?.AgentInfo?.Id, 'agent-agent-smith', 'a partial re-registration keeps the agent');
-    assert.deepEqual(Contact?.DisconnectTimestamp, new Date('2026-01-02T09:10:00Z'));
-    assert.deepEqual(Contact?.AgentInfo?.AfterContactWorkStartTimestamp, new Date('2026-01-02T09:10:00Z'));
-    assert.equal(Contact?.AgentInfo?.AfterContactWorkEndTimestamp, undefined);
+    assert.deepEqual(Contact.DisconnectTimestamp, new Date('2026-01-02T09:10:00Z'));
+    assert.deepEqual(Contact.AgentInfo.AfterContactWorkStartTimestamp, new Date('2026-01-02T09:10:00Z'));
+    assert.equal(Contact.AgentInfo.AfterContactWorkEndTimestamp, undefined);
     handle.registerContacts([{ instanceId, contactId: 'd-1', startedAt: '2026-01-02T09:00:00Z', afterContactWorkEndedAt: '2026-01-02T09:12:00Z' }]);
     ({ Contact } = await connect().send(new DescribeContactCommand({ InstanceId: instanceId, ContactId: 'd-1' })));
     assert.deepEqual(Contact?.AgentInfo?.AfterContactWorkEndTimestamp, new Date('2026-01-02T09:12:00Z'));
@@ -168,7 +168,7 @@ describe('the user pool', () => {
     const jwks = (await (await fetch(handle.jwksUri)).json()) as { keys: Array<Record<string, string>> };
     // aws-jwt-verify fetches JWKS over https only: hand it the keys fetched here.
     const cached = <T extends { cacheJwks(jwks: Parameters<T['cacheJwks']>[0]): void }>(verifier: T): T => {
-      verifier.cacheJwks(jwks as unknown as Parameters<T['cacheJwks']>[0]);
+      verifier.cacheJwks(jwks);
       return verifier;
     };
     assert.deepEqual(
