@@ -75,10 +75,12 @@ export class AttributesClient implements AttributeWriter {
   #connect: Promise<Connect> | undefined;
 
   constructor(options: AttributesClientOptions) {
-    if (!options || typeof options.region !== 'string' || options.region === '') {
+    // JavaScript callers can pass anything: the required options are checked through a type that admits their absence.
+    const given = options as Partial<AttributesClientOptions> | undefined;
+    if (typeof given?.region !== 'string' || given.region === '') {
       throw new TypeError('AttributesClient: the `region` option is required (e.g. "us-east-1").');
     }
-    if (!options.credentials || (typeof options.credentials !== 'function' && typeof options.credentials !== 'object')) {
+    if (!given.credentials || (typeof given.credentials !== 'function' && typeof given.credentials !== 'object')) {
       throw new TypeError('AttributesClient: the `credentials` option is required (credentials or a credential provider).');
     }
     if (options.endpoint !== undefined) secureEndpoint('AttributesClient', 'endpoint', options.endpoint);
@@ -180,10 +182,12 @@ export interface CognitoCredentialsOptions {
  * `fromCognitoIdentityPool`; loaded with the SDK on first use. Credentials are kept in memory only.
  */
 export function cognitoCredentials(options: CognitoCredentialsOptions): CredentialsProvider {
-  if (!options || typeof options.identityPoolId !== 'string' || !options.identityPoolId.includes(':')) {
+  // JavaScript callers can pass anything: the required options are checked through a type that admits their absence.
+  const given = options as Partial<CognitoCredentialsOptions> | undefined;
+  if (typeof given?.identityPoolId !== 'string' || !given.identityPoolId.includes(':')) {
     throw new TypeError('cognitoCredentials: the `identityPoolId` option is required (e.g. "us-east-1:1234abcd-...").');
   }
-  if (!options.logins || Object.keys(options.logins).length === 0) {
+  if (!given.logins || Object.keys(given.logins).length === 0) {
     throw new TypeError('cognitoCredentials: the `logins` option is required: an authenticated login (provider name -> token).');
   }
   if (options.endpoint !== undefined) secureEndpoint('cognitoCredentials', 'endpoint', options.endpoint);

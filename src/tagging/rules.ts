@@ -151,7 +151,7 @@ export function parseRules(json: unknown): TagRule[] {
       id,
       name: typeof raw['name'] === 'string' ? raw['name'] : undefined,
       on: (on ?? []) as TagEvent[],
-      when: isRecord(when) ? (when as TagCondition) : undefined,
+      when: isRecord(when) ? when : undefined,
       set: (isRecord(set) ? set : {}) as Record<string, TagValue>,
       templates,
     });
@@ -170,7 +170,7 @@ function labelOf(raw: Record<string, unknown>): string | undefined {
 
 function toList(value: unknown): unknown[] | undefined {
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value;
+  if (Array.isArray(value)) return value as unknown[];
   return undefined;
 }
 
@@ -206,7 +206,11 @@ function checkWhen(when: unknown, problem: (field: string, message: string) => v
         condition['absent'] === true ||
         typeof condition['equals'] === 'string' ||
         (Array.isArray(condition['equals']) && condition['equals'].every((v) => typeof v === 'string')));
-    if (!valid) problem(field, `expected {"present": true}, {"absent": true} or {"equals": "value" | ["value", ...]}, got ${JSON.stringify(condition) ?? describe(condition)}`);
+    if (valid) continue;
+    // JSON.stringify returns undefined for undefined, a function or a symbol (its lib type says string).
+    const shown = (JSON.stringify(condition) as string | undefined) ?? describe(condition);
+    const expected = '{"present": true}, {"absent": true} or {"equals": "value" | ["value", ...]}';
+    problem(field, `expected ${expected}, got ${shown}`);
   }
 }
 

@@ -9,7 +9,7 @@
 import { attributesFrom, type Attributes } from '../validate.ts';
 import type { ContactEvent, ContactTrackerLike } from '../tracker/types.ts';
 import type { ContactRef, WriteOptions } from '../writer.ts';
-import { matches, parseRules, type TagRule, type TagRuleInput } from './rules.ts';
+import { matches, parseRules, type TagRule } from './rules.ts';
 import { renderTemplate, TAG_EVENTS, type TagEvent, type TemplateContext } from './template.ts';
 
 /** The outbox surface the tagger writes through (`Outbox` fits). */
@@ -35,8 +35,11 @@ export interface TaggingErrorDetail {
 export interface TaggerOptions {
   tracker: TaggingTracker;
   outbox: TaggingOutbox;
-  /** Parsed rules, or rules as JSON / plain objects (validated with `parseRules`, which throws on problems). */
-  rules: readonly TagRule[] | readonly TagRuleInput[] | unknown;
+  /**
+   * Parsed rules (`TagRule[]`), or rules as plain objects (`TagRuleInput[]`) or JSON: anything `parseRules` takes (it
+   * validates them and throws on problems), hence `unknown`.
+   */
+  rules: unknown;
   /** Called when a rule cannot write (a function value threw, no instance id, the outbox refused). Default: console.error. */
   onError?: (detail: TaggingErrorDetail) => void;
   /** Called after a rule's attributes were queued (not yet landed). */
@@ -54,9 +57,23 @@ function isParsed(rules: unknown): rules is readonly TagRule[] {
   return Array.isArray(rules) && rules.every((rule: unknown) => typeof rule === 'object' && rule !== null && 'templates' in rule && (rule as TagRule).templates instanceof Map);
 }
 
+/** What an outbox call threw, as the Error its promise rejects with (a thrown non-Error is the cause of one). */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error('The outbox threw a non-Error value.', { cause: error });
+}
+
 /** The fired marker of one (contact, event, rule). */
 export function firedMarker(contactId: string, event: TagEvent, ruleId: string): string {
   return `tag:${contactId}:${event}:${ruleId}`;
+}
+
+/** A function value's result as an attribute value: a string as is, a number or a boolean as text, objects as JSON. */
+function resultText(result: unknown): string {
+  if (typeof result === 'string') return result;
+  if (typeof result === 'number' || typeof result === 'boolean' || typeof result === 'bigint') return String(result);
+  // JSON.stringify returns undefined for a function or a symbol (its lib type says string): they show as their type.
+  const json = JSON.stringify(result) as string | undefined;
+  return json ?? `[${typeof result}]`;
 }
 
 /** Renders a rule's attributes for one event; a function value returning undefined leaves its key out. */
@@ -64,9 +81,10 @@ export function renderRule(rule: TagRule, context: TemplateContext): Attributes 
   const pairs: [string, string][] = [];
   for (const [key, value] of Object.entries(rule.set)) {
     if (typeof value === 'function') {
-      const result = value(context);
+      // JavaScript callers can pass anything: a function written in JavaScript may return a number or an object.
+      const result: unknown = value(context);
       if (result === undefined) continue;
-      pairs.push([key, String(result)]);
+      pairs.push([key, resultText(result)]);
     } else {
       const template = rule.templates.get(key);
       pairs.push([key, template ? renderTemplate(template, context) : value]);
@@ -78,8 +96,10 @@ export function renderRule(rule: TagRule, context: TemplateContext): Attributes 
 /** Starts tagging: subscribes to the tracker's lifecycle events; `dispose()` stops it. */
 export function createTagger(options: TaggerOptions): Tagger {
   const { tracker, outbox } = options;
-  if (!tracker || typeof tracker.on !== 'function') throw new TypeError('createTagger: the `tracker` option is required.');
-  if (!outbox || typeof outbox.write !== 'function') throw new TypeError('createTagger: the `outbox` option is required.');
+  // JavaScript callers can pass anything: the required options are checked through a type that admits their absence.
+  const given: Partial<TaggerOptions> = options;
+  if (typeof given.tracker?.on !== 'function') throw new TypeError('createTagger: the `tracker` option is required.');
+  if (typeof given.outbox?.write !== 'function') throw new TypeError('createTagger: the `outbox` option is required.');
   const rules = isParsed(options.rules) ? options.rules : parseRules(options.rules);
   const onError = options.onError ?? ((detail: TaggingErrorDetail) => console.error(`ccp-attributes: tagging rule "${detail.rule.id}" on ${detail.event.type}:`, detail.error));
   /** When this tab saw each event of each contact, for `{{time.*}}` and `{{duration.*}}`. */
@@ -115,19 +135,20 @@ export function createTagger(options: TaggerOptions): Tagger {
         try {
           writes = outbox.writeBatch(ref, matched.map(({ attributes, once }) => ({ attributes, once })), writeOptions);
         } catch (error) {
-          writes = matched.map(() => Promise.reject(error));
+          writes = matched.map(() => Promise.reject(asError(error)));
         }
       } else {
         writes = matched.map(({ attributes, once }) => {
           try {
             return outbox.write(ref, attributes, { ...writeOptions, once });
           } catch (error) {
-            return Promise.reject(error);
+            return Promise.reject(asError(error));
           }
         });
       }
       matched.forEach(({ rule, attributes }, index) => {
-        writes[index]!.catch((error: unknown) => {
+        const write = writes[index] ?? Promise.reject(new Error('The outbox returned no promise for this rule.'));
+        write.catch((error: unknown) => {
           if (!disposed || !(error instanceof DOMException && error.name === 'AbortError')) onError({ error, rule, event });
         });
         try {
