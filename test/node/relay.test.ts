@@ -157,9 +157,9 @@ function overLambda(config: ResolvedRelayConfig): Send {
   const handler = createLambdaHandler(config, dependencies());
   return async (write, token, origin) => {
     const result = await handler(apiEvent({ body: body(write), ...(token === undefined ? {} : { token }), ...(origin ? { origin } : {}) }));
-    const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]));
-    const payload = JSON.parse(result.body ?? '{}') as { message?: string };
-    return { status: result.statusCode ?? 0, type: headers['x-amzn-errortype'], message: payload.message ?? '', headers };
+    const { headers } = result;
+    const payload = JSON.parse(result.body) as { message?: string };
+    return { status: result.statusCode, type: headers['x-amzn-errortype'], message: payload.message ?? '', headers };
   };
 }
 
@@ -346,10 +346,10 @@ describe('the relay, further', () => {
       apiEvent({ body: JSON.stringify({ InstanceId: instanceId, InitialContactId: 'live', ContactId: 'live', Attributes: { 'bad key': 'x' } }), token: signIn() }),
     );
     assert.equal(badKey.statusCode, 400);
-    assert.match(JSON.parse(badKey.body ?? '{}').message as string, /bad key/);
+    assert.match((JSON.parse(badKey.body) as { message: string }).message, /bad key/);
     const noContactId = await handler(apiEvent({ body: JSON.stringify({ InstanceId: instanceId, InitialContactId: 'live', Attributes: { a: 'x' } }), token: signIn() }));
     assert.equal(noContactId.statusCode, 400);
-    assert.match(JSON.parse(noContactId.body ?? '{}').message as string, /ContactId/);
+    assert.match((JSON.parse(noContactId.body) as { message: string }).message, /ContactId/);
   });
 
   it('applies an allow list of key prefixes', async () => {
@@ -419,10 +419,10 @@ describe('the relay, further', () => {
     const handler = createLambdaHandler(settings(), dependencies());
     const preflight = await handler(apiEvent({ body: '', method: 'OPTIONS', origin: 'https://agents.example.com' }));
     assert.equal(preflight.statusCode, 204);
-    assert.equal(preflight.headers?.['access-control-allow-origin'], 'https://agents.example.com');
-    assert.match(String(preflight.headers?.['access-control-allow-headers']), /Authorization/);
+    assert.equal(preflight.headers['access-control-allow-origin'], 'https://agents.example.com');
+    assert.match(String(preflight.headers['access-control-allow-headers']), /Authorization/);
     const foreign = await handler(apiEvent({ body: '', method: 'OPTIONS', origin: 'https://evil.example.net' }));
-    assert.equal(foreign.headers?.['access-control-allow-origin'], undefined);
+    assert.equal(foreign.headers['access-control-allow-origin'], undefined);
     const send = overLambda(settings());
     const ok = await send({ contactId: 'live' }, signIn(), 'https://agents.example.com');
     assert.equal(ok.headers['access-control-allow-origin'], 'https://agents.example.com');
@@ -447,13 +447,13 @@ describe('the relay, further', () => {
       }
       const [allowed, refused] = lines.map((line) => JSON.parse(line) as AuditRecord & { relay: string });
       assert.equal(allowed?.decision, 'allowed');
-      assert.deepEqual(allowed?.keys, ['secret_note']);
-      assert.equal(allowed?.caller?.userId, smith);
-      assert.equal(allowed?.caller?.username, 'agent.smith');
-      assert.equal(allowed?.contactId, 'live');
+      assert.deepEqual(allowed.keys, ['secret_note']);
+      assert.equal(allowed.caller?.userId, smith);
+      assert.equal(allowed.caller.username, 'agent.smith');
+      assert.equal(allowed.contactId, 'live');
       assert.equal(refused?.decision, 'refused');
-      assert.equal(refused?.reason, 'not-the-agent');
-      assert.equal(refused?.status, 403);
+      assert.equal(refused.reason, 'not-the-agent');
+      assert.equal(refused.status, 403);
     } finally {
       console.log = original;
     }
