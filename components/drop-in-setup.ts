@@ -7,20 +7,29 @@ import type { CcpAttributes as CcpAttributesElement } from './ccp-attributes.ts'
 import { checkRules, DropInConfigError, readDropInConfig, type DropInConfig } from '../src/drop-in-config.ts';
 import type { CcpAttributesPlugin, CcpAttributesPluginOptions } from '../src/plugin.ts';
 
-function element<T extends Element>(selector: string, attribute: string): T {
-  const found = document.querySelector<T>(selector);
-  if (!found) throw new DropInConfigError([{ attribute: attribute as `data-target`, message: `no element matches ${JSON.stringify(selector)}.` }]);
+function element(selector: string, attribute: 'data-target' | 'data-ccp-container'): HTMLElement {
+  const found = document.querySelector<HTMLElement>(selector);
+  if (!found) throw new DropInConfigError([{ attribute, message: `no element matches ${JSON.stringify(selector)}.` }]);
   return found;
 }
 
 async function loginToken(source: { function: string } | { storage: string }): Promise<string> {
   if ('function' in source) {
     const fn = (globalThis as unknown as Record<string, unknown>)[source.function];
-    if (typeof fn !== 'function') throw new DropInConfigError([{ attribute: 'data-login-token-function', message: `window.${source.function} is not a function.` }]);
+    if (typeof fn !== 'function')
+      throw new DropInConfigError([
+        { attribute: 'data-login-token-function', message: `window.${source.function} is not a function.` },
+      ]);
     return String(await (fn as () => unknown)());
   }
   const token = sessionStorage.getItem(source.storage) ?? localStorage.getItem(source.storage);
-  if (!token) throw new DropInConfigError([{ attribute: 'data-login-token-storage', message: `no login token is stored under ${JSON.stringify(source.storage)}.` }]);
+  if (!token)
+    throw new DropInConfigError([
+      {
+        attribute: 'data-login-token-storage',
+        message: `no login token is stored under ${JSON.stringify(source.storage)}.`,
+      },
+    ]);
   return token;
 }
 
@@ -31,33 +40,41 @@ export async function pluginOptions(config: DropInConfig): Promise<CcpAttributes
   const cognitoCredentials = cognito ? (await import('../src/client.ts')).cognitoCredentials : undefined;
   let rules = config.rules;
   if (config.rulesUrl !== undefined) {
-    const problem = (message: string): DropInConfigError => new DropInConfigError([{ attribute: 'data-rules-url', message: `${config.rulesUrl} ${message}` }]);
-    const response = await fetch(config.rulesUrl).catch((error: Error) => {
-      throw problem(`could not be fetched (${error.message}).`);
+    const problem = (message: string): DropInConfigError =>
+      new DropInConfigError([{ attribute: 'data-rules-url', message: `${config.rulesUrl} ${message}` }]);
+    const response = await fetch(config.rulesUrl).catch((error: unknown) => {
+      throw problem(`could not be fetched (${error instanceof Error ? error.message : String(error)}).`);
     });
     // A redirect may have led elsewhere: only the origins the configuration allows are trusted with the rules.
     const landed = new URL(response.url || config.rulesUrl).origin;
-    if (!config.rulesOrigins.includes(landed)) throw problem(`was redirected to ${landed}, which is not an allowed origin (see data-rules-origin).`);
+    if (!config.rulesOrigins.includes(landed))
+      throw problem(`was redirected to ${landed}, which is not an allowed origin (see data-rules-origin).`);
     if (!response.ok) throw problem(`answered ${response.status}.`);
-    rules = await response.json().catch((error: Error) => {
-      throw problem(`is not valid JSON (${error.message}).`);
+    rules = await response.json().catch((error: unknown) => {
+      throw problem(`is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
     });
     const invalid = checkRules(rules, 'data-rules-url');
     if (invalid) throw new DropInConfigError([invalid]);
   }
-  const container = config.ccpUrl === undefined ? undefined : config.ccpContainer === undefined ? undefined : element<HTMLElement>(config.ccpContainer, 'data-ccp-container');
+  const container =
+    config.ccpUrl === undefined
+      ? undefined
+      : config.ccpContainer === undefined
+        ? undefined
+        : element(config.ccpContainer, 'data-ccp-container');
   return {
     region: config.region,
     endpoint: config.endpoint,
     instanceId: config.instanceId,
     relay: relay ? { url: relay.url, token: () => loginToken(relay.token) } : undefined,
-    credentials: cognito && cognitoCredentials
-      ? cognitoCredentials({
-          identityPoolId: cognito.identityPoolId,
-          logins: { [cognito.loginProvider]: () => loginToken(cognito.token) },
-          ...(cognito.endpoint === undefined ? {} : { endpoint: cognito.endpoint }),
-        })
-      : undefined,
+    credentials:
+      cognito && cognitoCredentials
+        ? cognitoCredentials({
+            identityPoolId: cognito.identityPoolId,
+            logins: { [cognito.loginProvider]: () => loginToken(cognito.token) },
+            ...(cognito.endpoint === undefined ? {} : { endpoint: cognito.endpoint }),
+          })
+        : undefined,
     rules,
     outbox: config.outbox,
     tracker:
@@ -65,7 +82,11 @@ export async function pluginOptions(config: DropInConfig): Promise<CcpAttributes
         ? {}
         : {
             ...(container ? { container } : {}),
-            initCCP: { ccpUrl: config.ccpUrl, ...(config.region ? { region: config.region } : {}), softphone: { allowFramedSoftphone: false } },
+            initCCP: {
+              ccpUrl: config.ccpUrl,
+              ...(config.region ? { region: config.region } : {}),
+              softphone: { allowFramedSoftphone: false },
+            },
           },
   };
 }
@@ -74,7 +95,7 @@ export async function pluginOptions(config: DropInConfig): Promise<CcpAttributes
 export async function start(script: HTMLScriptElement, editors: CcpAttributesElement[]): Promise<CcpAttributesPlugin> {
   const config = readDropInConfig(script.dataset, document.baseURI, location.origin);
   if (config.target !== undefined) {
-    const target = element<HTMLElement>(config.target, 'data-target');
+    const target = element(config.target, 'data-target');
     const editor = document.createElement('ccp-attributes');
     editor.locale = config.locale;
     editors.push(target.appendChild(editor));

@@ -9,21 +9,29 @@ import { parseRules, TagRuleError } from './tagging/rules.ts';
 /** The data-* attributes the drop-in script reads (names without `data-`). */
 export const DROP_IN_ATTRIBUTES = {
   'ccp-url': 'URL of your CCP; when the page has no CCP yet, one is created in `ccp-container`.',
-  'ccp-container': 'CSS selector of the element that receives the CCP iframe (default: a new element after the script).',
-  region: 'AWS region of the Amazon Connect instance (default: read from the agent\'s ARN).',
+  'ccp-container':
+    'CSS selector of the element that receives the CCP iframe (default: a new element after the script).',
+  region: "AWS region of the Amazon Connect instance (default: read from the agent's ARN).",
   'instance-id': 'Amazon Connect instance id, when it cannot be read from the ARNs Streams gives.',
-  endpoint: 'Another Amazon Connect endpoint: your own proxy, or the local stand-in (direct mode). https:, or http: to a loopback address only.',
-  'relay-url': 'Relay mode: URL of the owner-checking relay; writes go there with the login token, and the AWS SDK is never loaded. https:, or http: to a loopback address only.',
+  endpoint:
+    'Another Amazon Connect endpoint: your own proxy, or the local stand-in (direct mode). https:, or http: to a loopback address only.',
+  'relay-url':
+    'Relay mode: URL of the owner-checking relay; writes go there with the login token, and the AWS SDK is never loaded. https:, or http: to a loopback address only.',
   'identity-pool-id': 'Direct mode: Cognito identity pool id (region:uuid), for the credentials.',
-  'login-provider': 'The identity pool\'s login provider name, e.g. cognito-idp.<region>.amazonaws.com/<user pool id>.',
-  'login-token-function': 'Name of a global function that returns (a promise of) the login token (a fresh one when it expires).',
+  'login-provider': "The identity pool's login provider name, e.g. cognito-idp.<region>.amazonaws.com/<user pool id>.",
+  'login-token-function':
+    'Name of a global function that returns (a promise of) the login token (a fresh one when it expires).',
   'login-token-storage': 'Key in sessionStorage (then localStorage) that holds the login token.',
-  'cognito-endpoint': 'Another Cognito Identity endpoint (the local stand-in). https:, or http: to a loopback address only.',
+  'cognito-endpoint':
+    'Another Cognito Identity endpoint (the local stand-in). https:, or http: to a loopback address only.',
   rules: 'Tagging rules as inline JSON (a list of rules).',
-  'rules-url': 'URL of a JSON file of tagging rules, on the page\'s own origin unless data-rules-origin allows another.',
-  'rules-origin': 'The one other origin data-rules-url may be on (e.g. https://config.example.com); https:, or http: to a loopback address only.',
-  target: 'CSS selector of the element that receives a <ccp-attributes> editor (default: none; place the element yourself).',
-  locale: "Language of the editors' words (de, pt-BR, de_DE, ...), for editors without their own locale attribute (default: the agent's CCP language).",
+  'rules-url': "URL of a JSON file of tagging rules, on the page's own origin unless data-rules-origin allows another.",
+  'rules-origin':
+    'The one other origin data-rules-url may be on (e.g. https://config.example.com); https:, or http: to a loopback address only.',
+  target:
+    'CSS selector of the element that receives a <ccp-attributes> editor (default: none; place the element yourself).',
+  locale:
+    "Language of the editors' words (de, pt-BR, de_DE, ...), for editors without their own locale attribute (default: the agent's CCP language).",
   'outbox-debounce-ms': 'How long rule tags wait to coalesce (ms).',
   'outbox-max-age-ms': 'Pending writes older than this are expired with an event (ms).',
   'outbox-rate': 'Client-side request rate limit, requests per second.',
@@ -75,11 +83,16 @@ export class DropInConfigError extends Error {
  * (the document's base URL); `pageOrigin` is the page's own origin (`location.origin`, which a `<base>` element cannot
  * change), the one data-rules-url may be on without data-rules-origin.
  */
-export function readDropInConfig(dataset: DOMStringMap, base: string, pageOrigin: string = new URL(base).origin): DropInConfig {
+export function readDropInConfig(
+  dataset: DOMStringMap,
+  base: string,
+  pageOrigin: string = new URL(base).origin,
+): DropInConfig {
   const problems: DropInProblem[] = [];
   const known = new Set(Object.keys(DROP_IN_ATTRIBUTES).map(camel));
   for (const key of Object.keys(dataset)) {
-    if (!known.has(key)) problems.push({ attribute: 'data-*', message: `data-${kebab(key)} is not a ccp-attributes setting.` });
+    if (!known.has(key))
+      problems.push({ attribute: 'data-*', message: `data-${kebab(key)} is not a ccp-attributes setting.` });
   }
   const text = (name: DropInAttribute): string | undefined => {
     const value = dataset[camel(name)]?.trim();
@@ -102,12 +115,14 @@ export function readDropInConfig(dataset: DOMStringMap, base: string, pageOrigin
     if (value === undefined) return undefined;
     const parsed = new URL(value);
     if (isSecureTransport(parsed)) return value;
-    const what = name === 'endpoint' ? 'AWS credentials' : name === 'rules-origin' ? 'the tagging rules' : 'the login token';
+    const what =
+      name === 'endpoint' ? 'AWS credentials' : name === 'rules-origin' ? 'the tagging rules' : 'the login token';
     problems.push({
       attribute: `data-${name}`,
-      message: parsed.protocol === 'http:'
-        ? `${JSON.stringify(value)} would carry ${what} in clear text: use https: (http: only to a loopback address: localhost, 127.0.0.0/8, [::1]).`
-        : `${JSON.stringify(value)} is not an https: URL.`,
+      message:
+        parsed.protocol === 'http:'
+          ? `${JSON.stringify(value)} would carry ${what} in clear text: use https: (http: only to a loopback address: localhost, 127.0.0.0/8, [::1]).`
+          : `${JSON.stringify(value)} is not an https: URL.`,
     });
     return undefined;
   };
@@ -124,7 +139,10 @@ export function readDropInConfig(dataset: DOMStringMap, base: string, pageOrigin
 
   const region = text('region');
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    problems.push({ attribute: 'data-region', message: `${JSON.stringify(region)} is not an AWS region (like us-east-1).` });
+    problems.push({
+      attribute: 'data-region',
+      message: `${JSON.stringify(region)} is not an AWS region (like us-east-1).`,
+    });
   }
 
   let cognito: DropInConfig['cognito'];
@@ -136,7 +154,10 @@ export function readDropInConfig(dataset: DOMStringMap, base: string, pageOrigin
   const relayUrl = secureUrl('relay-url');
   const tokenSource = (): TokenSource | undefined => {
     if ((tokenFunction === undefined) === (tokenStorage === undefined)) {
-      problems.push({ attribute: 'data-login-token-function', message: 'give exactly one of data-login-token-function and data-login-token-storage.' });
+      problems.push({
+        attribute: 'data-login-token-function',
+        message: 'give exactly one of data-login-token-function and data-login-token-storage.',
+      });
       return undefined;
     }
     return tokenFunction !== undefined ? { function: tokenFunction } : { storage: tokenStorage ?? '' };
@@ -144,18 +165,32 @@ export function readDropInConfig(dataset: DOMStringMap, base: string, pageOrigin
   let relay: DropInConfig['relay'];
   // Relay mode is chosen by the attribute being there, even when its URL is wrong (that problem is reported above).
   if (text('relay-url') !== undefined) {
-    if (identityPoolId !== undefined) problems.push({ attribute: 'data-relay-url', message: 'give data-relay-url (relay mode) or data-identity-pool-id (direct mode), not both.' });
+    if (identityPoolId !== undefined)
+      problems.push({
+        attribute: 'data-relay-url',
+        message: 'give data-relay-url (relay mode) or data-identity-pool-id (direct mode), not both.',
+      });
     for (const name of ['login-provider', 'cognito-endpoint', 'endpoint'] as const) {
-      if (text(name) !== undefined) problems.push({ attribute: `data-${name}`, message: 'is for direct mode; with data-relay-url the relay calls Amazon Connect.' });
+      if (text(name) !== undefined)
+        problems.push({
+          attribute: `data-${name}`,
+          message: 'is for direct mode; with data-relay-url the relay calls Amazon Connect.',
+        });
     }
     const token = tokenSource();
     if (token && relayUrl !== undefined) relay = { url: relayUrl, token };
   } else if (identityPoolId !== undefined) {
     if (!/^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f-]+$/.test(identityPoolId)) {
-      problems.push({ attribute: 'data-identity-pool-id', message: `${JSON.stringify(identityPoolId)} is not an identity pool id (region:uuid).` });
+      problems.push({
+        attribute: 'data-identity-pool-id',
+        message: `${JSON.stringify(identityPoolId)} is not an identity pool id (region:uuid).`,
+      });
     }
     if (loginProvider === undefined) {
-      problems.push({ attribute: 'data-login-provider', message: 'is required with data-identity-pool-id (unauthenticated identities are not supported).' });
+      problems.push({
+        attribute: 'data-login-provider',
+        message: 'is required with data-identity-pool-id (unauthenticated identities are not supported).',
+      });
     }
     const token = tokenSource();
     if (loginProvider !== undefined && token) {
@@ -168,7 +203,14 @@ export function readDropInConfig(dataset: DOMStringMap, base: string, pageOrigin
     }
   } else {
     for (const name of ['login-provider', 'login-token-function', 'login-token-storage', 'cognito-endpoint'] as const) {
-      if (text(name) !== undefined) problems.push({ attribute: `data-${name}`, message: name === 'login-token-function' || name === 'login-token-storage' ? 'needs data-relay-url or data-identity-pool-id.' : 'needs data-identity-pool-id.' });
+      if (text(name) !== undefined)
+        problems.push({
+          attribute: `data-${name}`,
+          message:
+            name === 'login-token-function' || name === 'login-token-storage'
+              ? 'needs data-relay-url or data-identity-pool-id.'
+              : 'needs data-identity-pool-id.',
+        });
     }
   }
 
@@ -194,7 +236,10 @@ export function readDropInConfig(dataset: DOMStringMap, base: string, pageOrigin
   if (rulesOrigin !== undefined) {
     const origin = new URL(rulesOrigin).origin;
     if (rulesOrigin !== `${origin}/`) {
-      problems.push({ attribute: 'data-rules-origin', message: `${JSON.stringify(text('rules-origin'))} is not an origin (scheme://host[:port], like https://config.example.com).` });
+      problems.push({
+        attribute: 'data-rules-origin',
+        message: `${JSON.stringify(text('rules-origin'))} is not an origin (scheme://host[:port], like https://config.example.com).`,
+      });
     } else if (rulesUrl === undefined) {
       problems.push({ attribute: 'data-rules-origin', message: 'needs data-rules-url.' });
     } else {
@@ -205,16 +250,20 @@ export function readDropInConfig(dataset: DOMStringMap, base: string, pageOrigin
     const origin = new URL(rulesUrl).origin;
     problems.push({
       attribute: 'data-rules-url',
-      message: origin === 'null'
-        ? `${rulesUrl} has no origin to allow: give the rules inline in data-rules, or serve them from this page's origin.`
-        : `${rulesUrl} is not on this page's origin (${pageOrigin}): to fetch rules from ${origin}, allow it with data-rules-origin="${origin}".`,
+      message:
+        origin === 'null'
+          ? `${rulesUrl} has no origin to allow: give the rules inline in data-rules, or serve them from this page's origin.`
+          : `${rulesUrl} is not on this page's origin (${pageOrigin}): to fetch rules from ${origin}, allow it with data-rules-origin="${origin}".`,
     });
   }
 
   const ccpUrl = url('ccp-url');
   const locale = text('locale');
   if (locale !== undefined && !isLanguageTag(locale)) {
-    problems.push({ attribute: 'data-locale', message: `${JSON.stringify(locale)} is not a language tag (like de, pt-BR or de_DE).` });
+    problems.push({
+      attribute: 'data-locale',
+      message: `${JSON.stringify(locale)} is not a language tag (like de, pt-BR or de_DE).`,
+    });
   }
 
   const ccpContainer = text('ccp-container');

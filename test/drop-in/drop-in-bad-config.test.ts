@@ -3,7 +3,6 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
 import '../../components/ccp-attributes.ts';
-import type { CcpAttributes as CcpAttributesElement } from '../../components/ccp-attributes.ts';
 import { until } from '../tracker/helpers.ts';
 
 describe('the drop-in script tag with a bad configuration', () => {
@@ -13,7 +12,11 @@ describe('the drop-in script tag with a bad configuration', () => {
     document.body.append(editor);
     const script = document.createElement('script');
     script.type = 'module';
-    Object.assign(script.dataset, { region: 'moon-1', identityPoolId: 'us-east-1:00000000-0000-4000-8000-000000000000', colour: 'blue' });
+    Object.assign(script.dataset, {
+      region: 'moon-1',
+      identityPoolId: 'us-east-1:00000000-0000-4000-8000-000000000000',
+      colour: 'blue',
+    });
     script.src = new URL('/components/drop-in.ts', location.href).href;
     document.head.append(script);
     const api = await until(() => window.ccpAttributes, 'window.ccpAttributes');
@@ -25,10 +28,11 @@ describe('the drop-in script tag with a bad configuration', () => {
     }
     consoleError.restore();
     const message = (error as Error).message;
-    for (const name of ['data-region', 'data-login-provider', 'data-login-token-function', 'data-colour']) expect(message).to.contain(name);
+    for (const name of ['data-region', 'data-login-provider', 'data-login-token-function', 'data-colour'])
+      expect(message).to.contain(name);
     expect(consoleError.calledWith(message)).to.equal(true);
-    await until(() => (editor as CcpAttributesElement).setupError, 'the setup error on the editor');
-    await (editor as CcpAttributesElement).updateComplete;
+    await until(() => editor.setupError, 'the setup error on the editor');
+    await editor.updateComplete;
     expect(editor.shadowRoot?.textContent).to.contain('data-region');
     expect(editor.readOnlyReason).to.equal('setup-error');
     expect(document.querySelector('iframe')).to.equal(null);

@@ -17,7 +17,11 @@ import { until } from '../tracker/helpers.ts';
 const instanceId = DEFAULT_INSTANCE_ID;
 
 /** Resolves once `check` resolves truthy (it may be async); rejects after `timeoutMs`. */
-async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10000): Promise<T> {
+async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 10000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -52,7 +56,9 @@ describe('the drop-in script tag in relay mode, end to end', () => {
       request.onsuccess = request.onerror = request.onblocked = resolve;
     });
     const config = await standInConfig();
-    const { userPoolClientId } = (await (await fetch(`${config.url}/_standin/config`)).json()) as { userPoolClientId: string };
+    const { userPoolClientId } = (await (await fetch(`${config.url}/_standin/config`)).json()) as {
+      userPoolClientId: string;
+    };
     const { url: relayUrl } = (await (await fetch('/__relay')).json()) as { url: string };
     window.relayToken = async () => {
       signIns++;
@@ -67,7 +73,9 @@ describe('the drop-in script tag in relay mode, end to end', () => {
       ccpUrl: ccpUrl({ api: config.url, instance: instanceId, interval: 500 }, location.href),
       relayUrl,
       loginTokenFunction: 'relayToken',
-      rules: JSON.stringify([{ id: 'handled-by', on: 'connected', set: { HandledBy: '{{agent.username}}', Channel: '{{contact.channel}}' } }]),
+      rules: JSON.stringify([
+        { id: 'handled-by', on: 'connected', set: { HandledBy: '{{agent.username}}', Channel: '{{contact.channel}}' } },
+      ]),
       target: '#attributes',
       outboxDebounceMs: '50',
     });
@@ -77,11 +85,14 @@ describe('the drop-in script tag in relay mode, end to end', () => {
     plugin = await api.ready;
     ccp = await standInCcp(await until(() => findCcpIframe(), 'the CCP iframe created from data-ccp-url'));
     await ccp.ready;
-    editor = await until(() => document.querySelector<CcpAttributesElement>('#attributes > ccp-attributes'), 'the editor in data-target');
+    editor = await until(
+      () => document.querySelector<CcpAttributesElement>('#attributes > ccp-attributes'),
+      'the editor in data-target',
+    );
   });
 
   after(async () => {
-    for (const contact of ccp?.contacts() ?? []) await ccp.clear(contact.contactId);
+    for (const contact of (ccp as StandInCcp | undefined)?.contacts() ?? []) await ccp.clear(contact.contactId);
   });
 
   it('tags a call through the relay: the rule lands, checked with DescribeContact, with no Cognito Identity call', async () => {
@@ -92,14 +103,16 @@ describe('the drop-in script tag in relay mode, end to end', () => {
     await eventually(async () => (await storedAttributes(instanceId, id))?.['HandledBy'], 'the HandledBy tag stored');
     expect(await storedAttributes(instanceId, id)).to.deep.include({ HandledBy: 'agent.smith', Channel: 'voice' });
     const log = await requestLog();
-    const actions = log.filter((entry) => entry.contactId === id || entry.initialContactId === id).map((entry) => entry.action);
+    const actions = log
+      .filter((entry) => entry.contactId === id || entry.initialContactId === id)
+      .map((entry) => entry.action);
     expect(actions).to.include.members(['DescribeContact', 'UpdateContactAttributes']);
     expect(log.map((entry) => entry.action)).not.to.include.members(['GetId']);
     expect(log.map((entry) => entry.action)).not.to.include('GetCredentialsForIdentity');
     expect(signIns, 'the token function was asked').to.be.greaterThan(0);
   });
 
-  it('saves an agent\'s edit from the editor through the relay', async () => {
+  it("saves an agent's edit from the editor through the relay", async () => {
     const id = plugin.tracker.viewed?.contactId;
     expect(id).to.be.a('string');
     await until(() => editor.contact?.attributes['HandledBy'] === 'agent.smith', 'the tag in the editor');
@@ -111,10 +124,13 @@ describe('the drop-in script tag in relay mode, end to end', () => {
     await typeInto(editor, value!, 'Resolved');
     button(editor, 'Save').click();
     await until(() => editor.status === 'saved', 'saved', 10_000);
-    expect(await storedAttributes(instanceId, id!)).to.deep.include({ Disposition: 'Resolved', HandledBy: 'agent.smith' });
+    expect(await storedAttributes(instanceId, id!)).to.deep.include({
+      Disposition: 'Resolved',
+      HandledBy: 'agent.smith',
+    });
   });
 
-  it('refuses another agent\'s save: the relay\'s reason shows in the editor, the write is kept as a failure, not retried', async () => {
+  it("refuses another agent's save: the relay's reason shows in the editor, the write is kept as a failure, not retried", async () => {
     const id = plugin.tracker.viewed!.contactId;
     const describesBefore = (await requestLog()).filter((entry) => entry.action === 'DescribeContact').length;
     agent = 'agent.jones';
@@ -123,7 +139,7 @@ describe('the drop-in script tag in relay mode, end to end', () => {
       button(editor, 'Save').click();
       await until(() => editor.status === 'failed', 'the save failed', 10_000);
       await settle(editor);
-      const alert = editor.shadowRoot!.querySelector('[role="alert"]')!.textContent ?? '';
+      const alert = editor.shadowRoot!.querySelector('[role="alert"]')!.textContent;
       expect(alert).to.contain('This contact is not yours');
       expect(control(editor, 'Disposition').value, 'the edit is kept').to.equal('Escalated');
       const status = [...plugin.outbox!.state.contacts.values()].find((entry) => entry.contact.contactId === id);
@@ -144,8 +160,14 @@ describe('the drop-in script tag in relay mode, end to end', () => {
 
   it('never loaded the AWS SDK, Cognito Identity or the signed client', () => {
     const urls = fetchedUrls();
-    expect(urls.some((url) => url.includes('/components/drop-in-setup.ts')), 'the resource timing sees the lazy modules').to.equal(true);
-    expect(urls.some((url) => url.includes('/src/relay-client.ts')), 'the relay client loaded').to.equal(true);
+    expect(
+      urls.some((url) => url.includes('/components/drop-in-setup.ts')),
+      'the resource timing sees the lazy modules',
+    ).to.equal(true);
+    expect(
+      urls.some((url) => url.includes('/src/relay-client.ts')),
+      'the relay client loaded',
+    ).to.equal(true);
     const sdk = urls.filter((url) => /__sdk__|@aws-sdk|@smithy|\/src\/sdk\.ts|\/src\/client\.ts/.test(url));
     expect(sdk).to.deep.equal([]);
   });

@@ -38,7 +38,7 @@ describe('the drop-in setup with a bad data-rules-url', () => {
     expect(error.message).to.contain('rules[0] "wrap" on');
   });
 
-  it('fetches nothing from another origin than the page\'s unless data-rules-origin allows it', async () => {
+  it("fetches nothing from another origin than the page's unless data-rules-origin allows it", async () => {
     const fetched = sinon.spy(window, 'fetch');
     const error = await startWith('https://rules.example.com/rules.json');
     expect(error.problems).to.deep.equal([
@@ -51,7 +51,9 @@ describe('the drop-in setup with a bad data-rules-url', () => {
   });
 
   it('fetches from the origin data-rules-origin allows', async () => {
-    const fetched = sinon.stub(window, 'fetch').resolves(new Response('[{"id":"wrap","on":"hung-up","set":{"a":"b"}}]'));
+    const fetched = sinon
+      .stub(window, 'fetch')
+      .resolves(new Response('[{"id":"wrap","on":"hung-up","set":{"a":"b"}}]'));
     const error = await startWith('https://rules.example.com/rules.json', 'https://rules.example.com');
     expect(fetched.firstCall.args[0]).to.equal('https://rules.example.com/rules.json');
     expect(error.message, 'the rules were fetched and read').to.contain('rules[0] "wrap" on');
@@ -65,7 +67,8 @@ describe('the drop-in setup with a bad data-rules-url', () => {
     expect(error.problems).to.deep.equal([
       {
         attribute: 'data-rules-url',
-        message: 'https://rules.example.com/rules.json was redirected to https://elsewhere.example.net, which is not an allowed origin (see data-rules-origin).',
+        message:
+          'https://rules.example.com/rules.json was redirected to https://elsewhere.example.net, which is not an allowed origin (see data-rules-origin).',
       },
     ]);
   });

@@ -13,7 +13,11 @@ import { until } from '../tracker/helpers.ts';
 const instanceId = '9c7d1f52-8a3b-4e06-9d1e-2b5f0c4a7e11';
 
 /** Resolves once `check` resolves truthy (it may be async); rejects after `timeoutMs`. */
-async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10000): Promise<T> {
+async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 10000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -68,7 +72,10 @@ describe('the drop-in script tag, end to end', () => {
     plugin = await api.ready;
     ccp = await standInCcp(await until(() => findCcpIframe(), 'the CCP iframe created from data-ccp-url'));
     await ccp.ready;
-    editor = await until(() => document.querySelector<CcpAttributesElement>('#attributes > ccp-attributes'), 'the editor in data-target');
+    editor = await until(
+      () => document.querySelector<CcpAttributesElement>('#attributes > ccp-attributes'),
+      'the editor in data-target',
+    );
   });
 
   it('creates the CCP from data-ccp-url, beside the script, and exposes the plugin', () => {
@@ -80,10 +87,13 @@ describe('the drop-in script tag, end to end', () => {
     expect(editor.writer === plugin.outbox, 'the editor saves through the plugin outbox').to.equal(true);
   });
 
-  it('speaks the language data-locale asks for, over the agent\'s CCP language (the stand-in\'s en_US)', async () => {
+  it("speaks the language data-locale asks for, over the agent's CCP language (the stand-in's en_US)", async () => {
     expect(plugin.tracker.agent?.locale).to.equal('en_US');
     expect(editor.locale).to.equal('fr_FR');
-    await eventually(() => editor.shadowRoot?.querySelector('.title')?.textContent === 'Attributs de contact', 'the French heading');
+    await eventually(
+      () => editor.shadowRoot?.querySelector('.title')?.textContent === 'Attributs de contact',
+      'the French heading',
+    );
   });
 
   it('tags a call on connected and on ACW through the outbox, with Cognito credentials, and the editor shows the tags', async () => {
