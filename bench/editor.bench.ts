@@ -7,7 +7,7 @@
 // nothing is asserted.
 import '../components/ccp-attributes.ts';
 import type { CcpAttributes } from '../components/ccp-attributes.ts';
-import type { ContactModel, ContactTrackerLike, TrackerEventMap, TrackerEventType } from '../src/tracker/types.ts';
+import type { ContactModel, ContactTrackerLike } from '../src/tracker/types.ts';
 import { attributesBytes, type Attributes } from '../src/validate.ts';
 import type { AttributeWriter } from '../src/writer.ts';
 
@@ -52,7 +52,7 @@ function tracker(model: ContactModel): ContactTrackerLike {
     agent: undefined,
     contacts: new Map([[model.contactId, model]]),
     viewed: model,
-    on: <K extends TrackerEventType>(_type: K, _listener: (event: TrackerEventMap[K]) => void) => () => {},
+    on: () => () => {},
     recordWrite: () => {},
     dispose: () => {},
   };

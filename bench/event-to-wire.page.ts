@@ -72,7 +72,7 @@ window.fetch = function benchFetch(input: RequestInfo | URL, init?: RequestInit)
   const at = performance.now();
   const request = input instanceof Request ? input : undefined;
   const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
-  const url = request ? request.url : input instanceof URL ? input.href : String(input);
+  const url = input instanceof Request ? input.url : input instanceof URL ? input.href : input;
   if (method === 'POST' && new URL(url, location.href).pathname.endsWith('/contact/attributes')) {
     const body: Promise<string> = typeof init?.body === 'string' ? Promise.resolve(init.body) : request ? request.clone().text() : Promise.resolve('');
     const initialContactId = body.then(
@@ -161,7 +161,7 @@ async function setUp(): Promise<{ debounceMs: number; apiUrl: string; rules: num
         softphone: { allowFramedSoftphone: false },
         loginPopup: false,
         ccpLoadTimeout: 10_000,
-      } as connect.InitCCPOptions,
+      },
     },
     rules,
     // The token bucket (default 2 requests/s, burst 5) is opened wide: contacts here follow each other every few
@@ -186,10 +186,12 @@ async function setUp(): Promise<{ debounceMs: number; apiUrl: string; rules: num
   // The plugin's tracker called initCCP: the event bus exists now. subscribeAll handlers run before the handlers
   // of the event itself, so t0 is taken before the tracker sees the event.
   const bus = (connect.core as unknown as { getEventBus(): StreamsBus }).getEventBus();
+  // The bus names events with plain strings; Streams triggers contact::connected with a `new connect.Contact(id)`.
+  const connectedEvent: string = connect.ContactEvents.CONNECTED;
   bus.subscribeAll((data, eventName) => {
-    if (eventName !== connect.ContactEvents.CONNECTED) return;
+    if (eventName !== connectedEvent) return;
     const at = performance.now();
-    const contactId = (data as connect.Contact | null)?.getContactId?.();
+    const contactId = (data as connect.Contact | null)?.getContactId();
     if (contactId && !connectedAt.has(contactId)) connectedAt.set(contactId, at);
   });
   ccp = await standInCcp(await until('the CCP iframe', () => findCcpIframe()));

@@ -86,8 +86,9 @@ async function callsPerLifecycle(k: number, e: number): Promise<{ ruleCalls: num
 /** (b) Tracker event -> sender call, with no debounce, over `n` contacts. */
 async function eventToWire(n: number): Promise<{ median: number; p95: number; agentMedian: number }> {
   const sentAt = new Map<string, number>();
-  const sender: OutboxSender = async (contact) => {
+  const sender: OutboxSender = (contact) => {
     sentAt.set(contact.contactId, performance.now());
+    return Promise.resolve();
   };
   const outbox = new Outbox({ store: new MemoryOutboxStore(), sender, debounceMs: 0, rate: { ratePerSecond: 1e6, burst: 1e6 }, maxInFlight: 1e6 });
   const tracker = new FakeTracker();
@@ -402,7 +403,7 @@ async function outboxHerd(options: { active: number; spreadMs: number; ratePerSe
   const timers = new VirtualTimers();
   const clock = timers.clock;
   const wait = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
-  const quota = new TokenBucket(options.ratePerSecond, options.burst, clock.now);
+  const quota = new TokenBucket(options.ratePerSecond, options.burst, () => clock.now());
   const result: HerdResult = { calls: 0, landed: 0, throttled: 0, drainMs: 0 };
   const sender: OutboxSender = async () => {
     result.calls++;

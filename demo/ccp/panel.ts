@@ -41,13 +41,13 @@ export function mountScenarioPanel(host: HTMLElement, { ccp, tracker }: Scenario
   root.append(controls, status, model, log);
   host.append(root);
 
-  const run = (label: string, action: () => Promise<unknown> | unknown): void => {
+  const run = (label: string, action: () => unknown): void => {
     Promise.resolve()
       .then(action)
       .then(() => (status.textContent = `${label}: done`))
       .catch((error: unknown) => (status.textContent = `${label}: ${error instanceof Error ? error.message : String(error)}`));
   };
-  const button = (parent: HTMLElement, label: string, action: () => Promise<unknown> | unknown): void => {
+  const button = (parent: HTMLElement, label: string, action: () => unknown): void => {
     const b = document.createElement('button');
     b.type = 'button';
     b.textContent = label;

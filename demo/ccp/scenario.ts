@@ -182,8 +182,12 @@ export function ccpUrl(options: StandInUrlOptions = {}, base: string = location.
     let text: string;
     if (key === 'contacts' && Array.isArray(value)) {
       text = value.every((entry) => typeof entry === 'string') ? value.join(',') : `b64:${base64url(JSON.stringify(value))}`;
-    } else {
+    } else if (typeof value === 'string') {
+      text = value;
+    } else if (typeof value === 'number' || typeof value === 'boolean') {
       text = String(value);
+    } else {
+      text = JSON.stringify(value);
     }
     const encoded = encodeURIComponent(text).replace(/%3A/gi, ':').replace(/%2F/gi, '/').replace(/%2C/gi, ',').replace(/%40/g, '@');
     if (encoded.includes('%')) throw new Error(`ccpUrl: the value of ${key} needs escaping (${JSON.stringify(text)}), which Streams cannot log`);
@@ -237,7 +241,8 @@ export function parseConfig(search: string): StandInConfig {
 export async function standInCcp(iframe: HTMLIFrameElement, timeoutMs = 10_000): Promise<StandInCcp> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const api = (iframe.contentWindow as (Window & { standInCcp?: StandInCcp }) | null)?.standInCcp;
+    const frame: (Window & { standInCcp?: StandInCcp }) | null = iframe.contentWindow;
+    const api = frame?.standInCcp;
     if (api) return api;
     if (Date.now() > deadline) throw new Error(`the stand-in CCP did not start within ${timeoutMs} ms (iframe ${iframe.src})`);
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -27,12 +27,12 @@ export class FaultState {
 
   /** Merges a patch: a field set to null is cleared, a field left out is kept. Setting a quota refills its bucket. */
   merge(patch: Faults, nowMs: number): void {
-    const next: Record<string, unknown> = { ...this.#faults };
+    const next = new Map<string, unknown>(Object.entries(this.#faults));
     for (const [name, value] of Object.entries(patch)) {
-      if (value === null) delete next[name];
-      else if (value !== undefined) next[name] = value;
+      if (value === null) next.delete(name);
+      else if (value !== undefined) next.set(name, value);
     }
-    this.#faults = next as Faults;
+    this.#faults = Object.fromEntries(next);
     if (patch.quota) this.#bucket = { tokens: patch.quota.burst, atMs: nowMs };
   }
 
@@ -57,7 +57,7 @@ export class FaultState {
   #countDown(name: 'dropNext' | 'dropAfterStoreNext' | 'failAfterStoreNext'): boolean {
     const left = this.#faults[name] ?? 0;
     if (left <= 0) return false;
-    if (left === 1) delete this.#faults[name];
+    if (left === 1) this.#faults = withoutField(this.#faults, name);
     else this.#faults[name] = left - 1;
     return true;
   }
@@ -94,6 +94,11 @@ export class FaultState {
   }
 }
 
+/** The faults without one field: a copy, instead of deleting a computed key. */
+function withoutField(faults: Faults, name: keyof Faults): Faults {
+  return Object.fromEntries(Object.entries(faults).filter(([key]) => key !== name));
+}
+
 /** Checks a Faults patch received as JSON; throws a TypeError naming the bad field. */
 export function parseFaults(value: unknown): Faults {
   if (!isRecord(value)) throw new TypeError('faults: expected an object');
@@ -103,7 +108,7 @@ export function parseFaults(value: unknown): Faults {
       case 'quota':
         if (field === null) faults.quota = null;
         else if (isRecord(field) && positive(field['ratePerSecond']) && positive(field['burst'])) {
-          faults.quota = { ratePerSecond: Number(field['ratePerSecond']), burst: Number(field['burst']) };
+          faults.quota = { ratePerSecond: field['ratePerSecond'], burst: field['burst'] };
         } else throw new TypeError('faults.quota: expected {ratePerSecond > 0, burst > 0} or null');
         break;
       case 'failNext':
@@ -140,9 +145,9 @@ function parseFailNext(field: unknown): Faults['failNext'] {
     throw new TypeError('faults.failNext.type: expected an error type name');
   }
   return {
-    count: Number(field['count']),
+    count: field['count'],
     ...(status === undefined ? {} : { status: Number(status) }),
-    ...(type === undefined ? {} : { type: String(type) }),
+    ...(type === undefined ? {} : { type }),
   };
 }
 

@@ -254,6 +254,7 @@ export class StandInWorkspace {
   }
 
   /** A ringing contact is not answered: connecting -> missed. */
+  // eslint-disable-next-line @typescript-eslint/require-await -- async: a contact not ringing rejects, like accept()
   async missCall(contactId: string): Promise<void> {
     const contact = this.#book.get(contactId);
     if (!ContactBook.isRinging(contact)) throw new Error(`stand-in workspace: ${contactId} is not ringing`);
@@ -316,7 +317,8 @@ export class StandInWorkspace {
         ];
       }
       case 'contact/getParticipantState': {
-        const participantId = String(data['participantId'] ?? '');
+        const given = data['participantId'];
+        const participantId = typeof given === 'string' ? given : '';
         const contact = this.#book.list().find((c) => participantId.startsWith(c.contactId));
         if (!contact) throw new HostError('noResult', 'No Result Found');
         if (participantId.endsWith('-customer')) return { value: contact.state === 'ended' ? 'disconnected' : 'connected' };
@@ -490,11 +492,17 @@ class AppConnection implements HostedApp {
     const message: LifecycleMessage = {
       type: 'appLifecycle',
       stage,
+      // The deprecated fields are sent because the real host sends them, and @amazon-connect/app still reads them
+      // (appInstanceId and appConfig in lib-esm/lifecycle/service-lifecycle-manager.js, contactScope in
+      // lib-esm/lifecycle/app-lifecycle-manager.js).
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the real host sends it; the stand-in does too
       appInstanceId: this.instanceId,
       instanceId: this.instanceId,
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the real host sends it; the stand-in does too
       appConfig: config,
       config,
       scope: this.scope,
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the real host sends it; the stand-in does too
       ...(this.scope.type === 'contact' ? { contactScope: this.scope } : {}),
       parameters: {},
       launchedBy: { type: 'internal', name: 'stand-in workspace' },
@@ -608,7 +616,7 @@ class AppConnection implements HostedApp {
 
   #send(message: { type: string }): void {
     if (!this.#port) return;
-    this.#log.push({ direction: 'down', message: message as ProtocolRecord['message'] });
+    this.#log.push({ direction: 'down', message });
     this.#port.postMessage(message);
   }
 }

@@ -29,13 +29,13 @@ export function mountWorkspacePanel(element: HTMLElement, { workspace, onSelect,
   root.append(controls, status, table);
   element.append(root);
 
-  const run = (label: string, action: () => Promise<unknown> | unknown): void => {
+  const run = (label: string, action: () => unknown): void => {
     Promise.resolve()
       .then(action)
       .then(() => (status.textContent = `${label}: done`))
       .catch((error: unknown) => (status.textContent = `${label}: ${error instanceof Error ? error.message : String(error)}`));
   };
-  const button = (parent: HTMLElement, label: string, action: () => Promise<unknown> | unknown, primary = false): void => {
+  const button = (parent: HTMLElement, label: string, action: () => unknown, primary = false): void => {
     const b = document.createElement('button');
     b.type = 'button';
     b.textContent = label;

@@ -12,7 +12,7 @@ interface OpenApp {
 }
 
 const IDLE = 'idle';
-const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
+const $ = (id: string): HTMLElement => document.getElementById(id) as HTMLElement;
 
 function setStatus(text: string, tone: 'ok' | 'error'): void {
   const pill = $('setup-status');
