@@ -112,6 +112,17 @@ describe('ContactTracker', () => {
     expect(change.callCount).to.equal(1);
   });
 
+  it('carries the agent\'s language, and a change of only the language is a change', () => {
+    expect(tracker.agent).to.not.have.property('locale');
+    const change = sinon.spy();
+    tracker.on('change', change);
+    source.sink!.agent({ ...AGENT, locale: 'de_DE' });
+    expect(tracker.agent?.locale).to.equal('de_DE');
+    expect(change.callCount).to.equal(1);
+    source.sink!.agent({ ...AGENT, locale: 'de_DE' });
+    expect(change.callCount, 'the same agent again').to.equal(1);
+  });
+
   it('views the newest contact until the agent chooses one, and falls back when it goes', () => {
     for (const id of ['c1', 'c2', 'c3']) {
       source.put(id);
