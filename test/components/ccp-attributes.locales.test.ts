@@ -1,5 +1,5 @@
 // <ccp-attributes> in every language it speaks: each state of the editor (empty, editing, invalid, over budget,
-// saving, failed, read-only) rendered in English and then in each other language, on the same element. A text node or
+// saving, waiting, failed, read-only, monitoring, no writer, changed elsewhere) rendered in English and then in each other language, on the same element. A text node or
 // an accessible-name attribute that is the same as in English, and is neither data of the contact nor a word the
 // language shares with English (German says "Chat" too), is an English string left untranslated. axe checks every
 // rendering.
@@ -114,6 +114,21 @@ const STATES: Record<string, () => Promise<{ el: CcpAttributes; done?: () => voi
     await settle(el);
     return { el, done: () => pending.resolve() };
   },
+  async waiting() {
+    const writer = fakeWriter();
+    const pending = deferred();
+    writer.send.callsFake((_contact, _attributes, options) => {
+      options?.onProgress?.({ state: 'waiting', retryAt: Date.now() + 30_000, error: new AttributesError('throttled', 'Amazon Connect is receiving too many requests right now.') });
+      return pending.promise;
+    });
+    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${new FakeTracker(contact({ attributes: { order_id: 'A-1042' } }))} .writer=${writer}></ccp-attributes>`);
+    await el.allRowsRendered();
+    await typeInto(el, control(el, 'order_id'), 'abc');
+    void el.save();
+    await settle(el);
+    expect(el.status).to.equal('waiting');
+    return { el, done: () => pending.resolve() };
+  },
   async failed() {
     const writer = fakeWriter();
     writer.send.rejects(new AttributesError('server', 'Amazon Connect had an internal error.', { status: 500 }));
@@ -122,6 +137,29 @@ const STATES: Record<string, () => Promise<{ el: CcpAttributes; done?: () => voi
     await typeInto(el, control(el, 'order_id'), 'abc');
     await el.save();
     await settle(el);
+    return { el };
+  },
+  async monitoring() {
+    const tracker = new FakeTracker(contact({ monitoring: true, queue: undefined }));
+    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`);
+    expect(el.readOnlyReason).to.equal('monitoring');
+    return { el };
+  },
+  async 'no writer'() {
+    const tracker = new FakeTracker(contact({ channel: 'chat', attributes: { order_id: 'A-1042' } }));
+    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker}></ccp-attributes>`);
+    expect(el.readOnlyReason).to.equal('no-writer');
+    return { el };
+  },
+  async 'changed elsewhere'() {
+    const tracker = new FakeTracker(contact({ channel: 'task', attributes: { order_id: 'A-1042', card: '4111' } }));
+    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()} .schema=${SCHEMA}></ccp-attributes>`);
+    await el.allRowsRendered();
+    await typeInto(el, control(el, 'order_id'), 'abc');
+    await typeInto(el, control(el, 'card'), '4222');
+    tracker.update('c-1', { attributes: { order_id: 'x', card: '4333' } });
+    await settle(el);
+    expect(el.shadowRoot!.querySelectorAll('.help.warn'), 'both notes').to.have.length(2);
     return { el };
   },
   async 'read-only'() {
