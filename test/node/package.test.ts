@@ -38,7 +38,7 @@ describe('the npm package', () => {
     }
   });
 
-  it('imports the framework-free entry in Node and validates with it', async () => {
+  it('imports the framework-free entry in Node and validates with it', () => {
     const output = execFileSync(
       process.execPath,
       ['--input-type=module', '-e', `
@@ -101,7 +101,7 @@ export function Panel(props: { tracker: ContactTrackerLike; writer: AttributeWri
     try {
       execFileSync(join(project, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
     } catch (error) {
-      assert.fail(`the consumer does not type-check:\n${(error as { stdout?: string }).stdout ?? error}`);
+      assert.fail(`the consumer does not type-check:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
     }
   });
 });
