@@ -68,7 +68,7 @@ export const templates: Translations = {
   'footer.saving': 'Salvando…',
   'footer.waiting': 'Aguardando…',
   'footer.hint': 'Ctrl+Enter (⌘+Enter no Mac) salva.',
-  'footer.no-changes': 'Nenhuma alteração não salva',
+  'footer.no-changes': 'Não há alterações não salvas',
   'footer.changes-one': str`${0} alteração não salva`,
   'footer.changes-other': str`${0} alterações não salvas`,
   'status.reverted': 'Alterações revertidas.',
