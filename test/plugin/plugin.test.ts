@@ -193,7 +193,9 @@ describe('createCcpAttributes', () => {
     let stopped = 0;
     const source: ContactSource = {
       start: (given) => void (sink = given),
-      stop: () => void stopped++,
+      stop: () => {
+        stopped++;
+      },
       listContacts: () => [contact],
       readContact: (id) => (id === contactId ? contact : undefined),
       readAgent: () => undefined,

@@ -233,7 +233,7 @@ describe('ccp-attributes/react: <CcpAttributesComponent> end to end (React + Str
       // @ts-expect-error unknownKeys takes 'show' | 'hide'
       { unknownKeys: 'all' },
       // @ts-expect-error onSaved receives the saved event, whose detail has no `error`
-      { onSaved: (event) => event.detail.error },
+      { onSaved: (event) => event.detail.error === undefined },
       { onError: (event) => event.detail.error.kind, onSaved: (event) => event.detail.attributes, onBeforeSave: (event) => event.preventDefault() },
     ];
     expect(props).to.have.length(5);

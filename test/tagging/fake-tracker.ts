@@ -38,8 +38,8 @@ export class FakeTracker implements ContactTrackerLike {
   on<K extends TrackerEventType>(type: K, listener: (event: TrackerEventMap[K]) => void): () => void {
     let set = this.#listeners.get(type);
     if (!set) this.#listeners.set(type, (set = new Set()));
-    set.add(listener as (event: never) => void);
-    return () => set.delete(listener as (event: never) => void);
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   listenerCount(): number {

@@ -58,7 +58,7 @@ describe('createTagger', () => {
     expect(sender.requests[0]!.contact).to.deep.equal({ contactId: 'c1', initialContactId: 'c1', instanceId: 'inst-1', region: 'us-east-1' });
   });
 
-  it('writes with origin "rule" and a fired marker per (contact, event, rule)', async () => {
+  it('writes with origin "rule" and a fired marker per (contact, event, rule)', () => {
     const write = sinon.stub().resolves();
     taggers.push(createTagger({ tracker, outbox: { write }, rules: [baseRules[0]] }));
     tracker.emit('connected', model('c1'));
@@ -149,7 +149,7 @@ describe('createTagger', () => {
     expect(await store.hasMarker(firedMarker('c1', 'connected', 'big'))).to.equal(false);
   });
 
-  it('falls back to one write per rule with an outbox that has no writeBatch', async () => {
+  it('falls back to one write per rule with an outbox that has no writeBatch', () => {
     const write = sinon.stub().resolves();
     taggers.push(createTagger({ tracker, outbox: { write }, rules: [baseRules[0], baseRules[1]] }));
     tracker.emit('connected', model('c1'));
@@ -161,8 +161,9 @@ describe('createTagger', () => {
 
   it('writes a rule\'s __proto__, constructor and toString keys (rules as JSON): the outbox gets them as own keys', () => {
     const writes: Record<string, string>[] = [];
-    const write = sinon.spy(async (_contact: unknown, attributes: Readonly<Record<string, string>>) => {
+    const write = sinon.spy((_contact: unknown, attributes: Readonly<Record<string, string>>) => {
       writes.push({ ...attributes });
+      return Promise.resolve();
     });
     const json = '[{"id": "odd-keys", "on": "connected", "set": {"__proto__": "{{agent.username}}", "constructor": "c", "toString": "{{contact.channel}}"}}]';
     taggers.push(createTagger({ tracker, outbox: { write }, rules: json }));

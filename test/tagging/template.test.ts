@@ -100,8 +100,13 @@ describe('templates', () => {
           parent.postMessage({ evalBlocked, error: String(error) }, '*');
         }
       </script>`;
-    const answer = new Promise<{ evalBlocked: boolean; out?: string; error?: string }>((resolve) => {
-      window.addEventListener('message', (event) => resolve(event.data), { once: true });
+    interface FrameAnswer {
+      evalBlocked: boolean;
+      out?: string;
+      error?: string;
+    }
+    const answer = new Promise<FrameAnswer>((resolve) => {
+      window.addEventListener('message', (event) => resolve(event.data as FrameAnswer), { once: true });
     });
     document.body.append(frame);
     const { evalBlocked, out, error } = await answer;

@@ -51,7 +51,7 @@ export async function ccpOptions(options: StandInUrlOptions = {}): Promise<conne
     loginPopup: false,
     softphone: { allowFramedSoftphone: false },
     ccpLoadTimeout: 10000,
-  } as connect.InitCCPOptions;
+  };
 }
 
 /** A container for the CCP iframe. */

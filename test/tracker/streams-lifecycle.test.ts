@@ -15,7 +15,7 @@ function acceptWithStreams(contactId: string): Promise<void> {
     new connect.Agent()
       .getContacts()
       .find((c) => c.getContactId() === contactId)!
-      .accept({ success: () => resolve(), failure: (e) => reject(new Error(String(e))) }),
+      .accept({ success: () => resolve(), failure: (e) => reject(new Error(e)) }),
   );
 }
 
@@ -258,9 +258,10 @@ describe('tracker over Streams and the stand-in CCP', () => {
     const click = (label: string): void =>
       [...host.querySelectorAll('button')].find((b) => b.textContent === label)!.click();
     click('Ring a call');
-    await until(() => host.querySelector('tbody tr')?.textContent?.includes('connecting'), 'the ringing call in the panel');
+    const row = (): string | undefined => host.querySelector('tbody tr')?.textContent;
+    await until(() => row()?.includes('connecting'), 'the ringing call in the panel');
     click('Accept');
-    await until(() => host.querySelector('tbody tr')?.textContent?.includes('connected'), 'the call connected in the panel');
+    await until(() => row()?.includes('connected'), 'the call connected in the panel');
     expect(host.querySelector('.scenario-log')?.textContent).to.contain('accepted');
     unmount();
     expect(host.children.length).to.equal(0);

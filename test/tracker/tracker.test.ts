@@ -130,7 +130,9 @@ describe('ContactTracker', () => {
     }
     expect(tracker.viewed?.contactId).to.equal('c3');
     const viewed = sinon.spy();
-    tracker.on('viewed', (e) => viewed(e.contact.contactId));
+    tracker.on('viewed', (e) => {
+      viewed(e.contact.contactId);
+    });
     source.sink!.view('c1');
     expect(tracker.viewed?.contactId).to.equal('c1');
     source.sink!.view('c1');
@@ -271,7 +273,10 @@ describe('StreamsContactSource without an initialised Streams', () => {
   });
 
   it('refuses initCCP options without a container at once, with a TypeError naming it', () => {
-    expect(() => new StreamsContactSource({ initCCP: { ccpUrl: 'https://example.com/ccp-v2/' } as connect.InitCCPOptions })).to.throw(TypeError, '`container`');
+    expect(() => new StreamsContactSource({ initCCP: { ccpUrl: 'https://example.com/ccp-v2/' } })).to.throw(
+      TypeError,
+      '`container`',
+    );
   });
 
   it('does not call initCCP when a CCP iframe already exists, even with initCCP options', async () => {
@@ -282,7 +287,12 @@ describe('StreamsContactSource without an initialised Streams', () => {
       const initCCP = sinon.spy();
       const fake = { core: { initialized: false, getEventBus: () => null, initCCP }, agent: { initialized: false } } as unknown as StreamsGlobal;
       const tracker = new ContactTracker(
-        new StreamsContactSource({ streams: fake, pollMs: 10, container: document.body, initCCP: { ccpUrl: 'https://example.com/ccp' } as connect.InitCCPOptions }),
+        new StreamsContactSource({
+          streams: fake,
+          pollMs: 10,
+          container: document.body,
+          initCCP: { ccpUrl: 'https://example.com/ccp' },
+        }),
       );
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(initCCP.called).to.equal(false);

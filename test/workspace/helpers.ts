@@ -7,7 +7,6 @@ import type { ContactEventType } from '../../src/tracker/types.ts';
 import type { WorkspaceContactSource } from '../../src/tracker/workspace-source.ts';
 import type { WorkspaceAttributesPlugin } from '../../src/workspace.ts';
 import type { CcpAttributes } from '../../components/ccp-attributes.ts';
-import type { DropInApi } from '../../components/drop-in.ts';
 import { standInConfig } from '../helpers/stand-in.ts';
 
 /** Every lifecycle event type, to record them all. */
@@ -67,7 +66,11 @@ export async function runApp(host: StandInWorkspace | undefined, options: AppOpt
   const hosted = host?.attach(iframe, options);
   iframe.src = `/test/workspace/fixtures/app.html${query ? `?${query}` : ''}`;
   document.body.append(iframe);
-  const app = await until(() => (iframe.contentWindow as (Window & { workspaceApp?: WorkspaceApp }) | null)?.workspaceApp, 'the app to load');
+  const app = await until(() => {
+    // The fixture sets `workspaceApp` on its window once it loaded (fixtures/app.ts).
+    const view: (Window & { workspaceApp?: WorkspaceApp }) | null = iframe.contentWindow;
+    return view?.workspaceApp;
+  }, 'the app to load');
   // The source reads the agent after its subscriptions went out: from then on no contact event is missed.
   if (host) await until(() => app.tracker.agent, 'the agent');
   return {
@@ -93,9 +96,9 @@ export interface AppPage {
 
 /** Waits until the app page in `iframe` assembled its plugin (its `window.ccpAttributes.ready`). */
 export async function appPageIn(iframe: HTMLIFrameElement, timeoutMs = 10_000): Promise<AppPage> {
-  const api = await until(() => (iframe.contentWindow as (Window & { ccpAttributes?: DropInApi }) | null)?.ccpAttributes, 'the app page', timeoutMs);
+  const api = await until(() => iframe.contentWindow?.ccpAttributes, 'the app page', timeoutMs);
   const plugin = (await api.ready) as WorkspaceAttributesPlugin;
   const editor = iframe.contentDocument?.querySelector('ccp-attributes');
   if (!editor) throw new Error('the app page has no <ccp-attributes>');
-  return { plugin, tracker: plugin.tracker as ContactTracker, source: plugin.source, editor };
+  return { plugin, tracker: plugin.tracker, source: plugin.source, editor };
 }

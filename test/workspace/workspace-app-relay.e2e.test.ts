@@ -81,7 +81,7 @@ describe('the workspace app page in relay mode, end to end', () => {
     await until(() => app.tracker.contacts.get(id)?.state === 'connected', 'the call in the app', 10_000);
     const refused = await app.plugin.write({ Note: 'not mine' }).then(
       () => undefined,
-      (error: Error) => error,
+      (error: unknown) => error as Error,
     );
     expect(refused?.message).to.contain('This contact is not yours');
     expect(app.plugin.outbox?.failures().some((entry) => entry.attributes['Note'] === 'not mine'), 'the write kept as a failure').to.equal(true);

@@ -18,7 +18,9 @@ describe('stand-in workspace page', () => {
   };
   const appFrames = (): HTMLIFrameElement[] => [...page.querySelectorAll<HTMLIFrameElement>('#apps iframe')];
   const rowOf = (contactId: string): HTMLTableRowElement | undefined =>
-    [...page.querySelectorAll<HTMLTableRowElement>('#scenario tbody tr')].find((row) => row.textContent?.includes(contactId));
+    [...page.querySelectorAll<HTMLTableRowElement>('#scenario tbody tr')].find((row) =>
+      row.textContent.includes(contactId),
+    );
 
   beforeEach(async () => {
     frame = document.createElement('iframe');
