@@ -571,6 +571,15 @@ describe('Outbox model: random interleavings over IndexedDB', function () {
     ]);
   });
 
+  it('rejects a retry() racing close() with an AbortError, not the error of the store connection closed after it', async () => {
+    await expectSound([
+      { do: 'save', tab: 0, contact: 0, keys: ['a'], settle: true },
+      { do: 'answer', outcome: 'refused', pick: 0, settle: true },
+      { do: 'retry', tab: 0, pick: 0, settle: false },
+      { do: 'reload', tab: 0, settle: true },
+    ]);
+  });
+
   it('does not expire a write merged into an old entry while an expiry pass was reading the store', async () => {
     await expectSound([
       { do: 'save', tab: 0, contact: 1, keys: ['a'], settle: false },
