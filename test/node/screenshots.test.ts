@@ -53,7 +53,7 @@ function editorValues(page: Page | Frame): Promise<Record<string, string>> {
     const values: Record<string, string> = {};
     for (const control of root?.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('input, textarea, select') ?? []) {
       const label = control.id ? root?.querySelector(`label[for="${control.id}"]`) : null;
-      const name = label?.textContent?.trim() || control.id;
+      const name = label?.textContent.trim() || control.id;
       values[name] = control.value;
     }
     return values;
@@ -99,8 +99,9 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
   });
 
   after(async () => {
-    await browser?.close();
-    await demo?.stop();
+    // Either is still unassigned when before() failed.
+    await (browser as Browser | undefined)?.close();
+    await (demo as DemoHandle | undefined)?.stop();
   });
 
   /** What the API stand-in stored for a contact (undefined while it does not know it). */
@@ -141,8 +142,8 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     await save(page);
     const edited = stored(contact.instance, contact.initial);
     assert.equal(edited?.['Disposition'], 'Resolved');
-    assert.equal(edited?.['Notes'], 'Refund of the duplicate charge approved.');
-    assert.equal(edited?.['HandledBy'], agent, 'the save kept the tags (UpdateContactAttributes merges)');
+    assert.equal(edited['Notes'], 'Refund of the duplicate charge approved.');
+    assert.equal(edited['HandledBy'], agent, 'the save kept the tags (UpdateContactAttributes merges)');
 
     // The customer hangs up: the wrap-up rule tags the end time and the talk time.
     await page.locator('#scenario ::-p-text(Hang up)').click();
@@ -162,9 +163,11 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
       }),
     );
     assert.ok(shown.includes(contact.initial.slice(0, 8)), 'the stored view names the contact');
-    const rules = await page.$$eval('#rules .rule', (items) => items.map((item) => item.querySelector('.badge')?.textContent?.trim() ?? ''));
+    const rules = await page.$$eval('#rules .rule', (items) =>
+      items.map((item) => item.querySelector('.badge')?.textContent.trim() ?? ''),
+    );
     assert.deepEqual(rules, ['stored ✓', 'stored ✓', 'stored ✓', 'waits for missed']);
-    const outbox = await page.$eval('#outbox', (element) => element.textContent ?? '');
+    const outbox = await page.$eval('#outbox', (element) => element.textContent);
     assert.match(outbox, /landed/);
     assert.equal(await page.$eval('[data-testid="outbox-pending"]', (element) => element.textContent), '0');
     const values = await editorValues(page);
@@ -189,7 +192,9 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     );
     await page.locator('#scenario ::-p-text(Accept)').click();
     const plain = await until('the rules of the plain call', async () => {
-      const badges = await page.$$eval('#rules .rule', (items) => items.map((item) => item.querySelector('.badge')?.textContent?.trim() ?? ''));
+      const badges = await page.$$eval('#rules .rule', (items) =>
+        items.map((item) => item.querySelector('.badge')?.textContent.trim() ?? ''),
+      );
       return badges[0] === 'stored ✓' && badges[2] === 'condition not met' ? badges : undefined;
     });
     assert.deepEqual(plain, ['stored ✓', 'waits for acw', 'condition not met', 'waits for missed']);
@@ -228,10 +233,12 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
 
     // The host page's own status line reads the script tag's global API.
     const status = await until('the host status line to count the landed writes', () =>
-      page.$eval('#host-status', (element) => (/Ready · 0 pending · [2-9]\d* landed/.test(element.textContent ?? '') ? element.textContent : undefined)),
+      page.$eval('#host-status', (element) =>
+        /Ready · 0 pending · [2-9]\d* landed/.test(element.textContent) ? element.textContent : undefined,
+      ),
     );
     assert.ok(status);
-    const snippet = await page.$eval('#snippet', (element) => element.textContent ?? '');
+    const snippet = await page.$eval('#snippet', (element) => element.textContent);
     assert.match(snippet, /data-identity-pool-id="us-east-1:/);
     assert.deepEqual(errors, []);
 
@@ -250,7 +257,7 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
       page.evaluate(() => {
         const workspace = (window as Window & { standInWorkspace?: { instance: string; contacts(): { contactId: string }[] } }).standInWorkspace;
         const id = workspace?.contacts()[0]?.contactId;
-        return id && workspace ? { id, instance: workspace.instance } : undefined;
+        return id ? { id, instance: workspace.instance } : undefined;
       }),
     );
     // The workspace opened the app page for this contact, in its scope; it assembles the plugin from its data-*.
@@ -274,8 +281,8 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     await save(app);
     const edited = stored(contact.instance, contact.id);
     assert.equal(edited?.['Notes'], 'Asked for a callback about the new router.');
-    assert.equal(edited?.['HandledBy'], 'Agent Smith', 'the save kept the tag (UpdateContactAttributes merges)');
-    assert.equal(edited?.['greeting'], 'played', 'the flow attribute the workspace registered is kept');
+    assert.equal(edited['HandledBy'], 'Agent Smith', 'the save kept the tag (UpdateContactAttributes merges)');
+    assert.equal(edited['greeting'], 'played', 'the flow attribute the workspace registered is kept');
 
     // A chat arrives meanwhile: the workspace opens a second app for it, behind the call's.
     await page.locator('#scenario ::-p-text(Start a chat)').click();
