@@ -241,9 +241,9 @@ function kindText(kind: AttributesErrorKind): string {
 }
 
 /**
- * An AttributesError as the editor shows it: broken rules by their codes, other failures by their kind. What a
- * service or the relay said in its own words (English) follows the kind's sentence; in English the error's message
- * is shown as it is.
+ * An AttributesError as the editor shows it: broken rules by their codes, other failures by their kind's sentence.
+ * A message in a service's or the relay's own words (e.g. the relay's "This contact is not yours: ...") cannot be
+ * translated and is shown as it is, after "Amazon Connect refused these attributes:" for a refusal.
  */
 export function errorText(error: AttributesError): string {
   const [first] = error.problems;
@@ -256,11 +256,11 @@ export function errorText(error: AttributesError): string {
       ? msg(str`${text} (and ${n} more problem)`, { id: 'error.more-one' })
       : msg(str`${text} (and ${n} more problems)`, { id: 'error.more-other' });
   }
-  const english = `${kindMessages[error.kind]}.`;
-  const local = kindText(error.kind);
-  if (local === english || error.message === english) return local === english ? error.message : local;
-  const detail = error.message.startsWith(`${kindMessages[error.kind]}: `) ? error.message.slice(kindMessages[error.kind].length + 2) : error.message;
-  return error.kind === 'validation'
-    ? msg(str`Amazon Connect refused these attributes: ${detail}`, { id: 'error.validation-detail' })
-    : `${local} (${detail})`;
+  const sentence = kindMessages[error.kind];
+  if (error.message === `${sentence}.`) return kindText(error.kind);
+  if (error.kind === 'validation' && error.message.startsWith(`${sentence}: `)) {
+    const detail = error.message.slice(sentence.length + 2);
+    return msg(str`Amazon Connect refused these attributes: ${detail}`, { id: 'error.validation-detail' });
+  }
+  return error.message;
 }

@@ -6,9 +6,11 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../components/ccp-attributes.ts';
 import type { CcpAttributes } from '../../components/ccp-attributes.ts';
+import { errorText } from '../../components/messages/editor.ts';
 import { activeLocale } from '../../components/messages/localization.ts';
 import { LOCALES, matchLocale, type Locale } from '../../components/messages/match-locale.ts';
-import { AttributesError } from '../../src/errors.ts';
+import { AttributesError, classifyFailure, validationError } from '../../src/errors.ts';
+import { checkKey } from '../../src/validate.ts';
 import type { AgentInfo } from '../../src/tracker/types.ts';
 import { MAX_TOTAL_BYTES } from '../../src/validate.ts';
 import { $, button, contact, control, deferred, fakeWriter, FakeTracker, settle, text, typeInto } from './fakes.ts';
@@ -214,6 +216,23 @@ describe('<ccp-attributes> in every language', function () {
     tracker.update('c-1', {});
     for (let i = 0; i < 200 && activeLocale() !== 'en'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(activeLocale()).to.equal('en');
+  });
+
+  it('shows an AttributesError in the language: by its broken rules, its kind, or a service\'s own words as they are', async () => {
+    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${new FakeTracker()}></ccp-attributes>`);
+    await useLocale(el, 'de');
+    expect(errorText(classifyFailure({ status: 503 }))).to.equal('In Amazon Connect ist ein interner Fehler aufgetreten.');
+    expect(errorText(classifyFailure({ type: 'InvalidParameterException', message: 'Key too long' }))).to.equal(
+      'Amazon Connect hat diese Attribute abgelehnt: Key too long',
+    );
+    expect(errorText(validationError([checkKey('a b')!, checkKey('')!]))).to.equal(
+      '„a b“ darf nur die Buchstaben A–Z und a–z, Ziffern, Bindestrich (-) und Unterstrich (_) enthalten. (und 1 weiteres Problem)',
+    );
+    expect(errorText(new AttributesError('auth', 'This contact is not yours: it is handled by agent.jones.'))).to.equal(
+      'This contact is not yours: it is handled by agent.jones.',
+    );
+    await useLocale(el, 'en');
+    expect(errorText(classifyFailure({ status: 503 }))).to.equal('Amazon Connect had an internal error.');
   });
 
   it('writes numbers as the language does', async () => {
