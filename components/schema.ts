@@ -85,8 +85,8 @@ export class SchemaError extends Error {
 const knownProperties = new Set(['key', 'label', 'type', 'options', 'readOnly', 'hidden', 'required', 'masked', 'description']);
 const flags = ['readOnly', 'hidden', 'required', 'masked'] as const;
 
-/** Checks a schema given as a value or JSON text; throws a SchemaError naming every mistake. */
-export function parseSchema(input: SchemaInput | unknown): AttributesSchema {
+/** Checks a schema given as a value or JSON text (a `SchemaInput`, or anything); throws a SchemaError naming every mistake. */
+export function parseSchema(input: unknown): AttributesSchema {
   let value: unknown = input;
   if (typeof input === 'string') {
     try {

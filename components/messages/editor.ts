@@ -4,7 +4,12 @@
  * It loads with the editor's implementation, not before the editor paints (the frame's words are in ./frame.ts).
  */
 import { msg, str } from '@lit/localize';
-import { kindMessages, type AttributeProblem, type AttributesError, type AttributesErrorKind } from '../../src/errors.ts';
+import {
+  kindMessages,
+  type AttributeProblem,
+  type AttributesError,
+  type AttributesErrorKind,
+} from '../../src/errors.ts';
 import { MAX_KEY_LENGTH, MAX_TOTAL_BYTES, MAX_VALUE_LENGTH } from '../../src/validate.ts';
 import type { ContactModel } from '../../src/tracker/types.ts';
 import type { ReadOnlyReason } from '../internal/read-only.ts';
@@ -91,19 +96,27 @@ export function stateText(contact: Pick<ContactModel, 'state' | 'ended'>): strin
 export function readOnlyText(reason: Exclude<ReadOnlyReason, 'no-contact' | 'setup-error'>): string {
   switch (reason) {
     case 'monitoring':
-      return msg('You are monitoring this contact: its attributes cannot be read or changed while monitoring.', { id: 'read-only.monitoring' });
+      return msg('You are monitoring this contact: its attributes cannot be read or changed while monitoring.', {
+        id: 'read-only.monitoring',
+      });
     case 'read-only':
       return msg('Attributes are read-only here.', { id: 'read-only.read-only' });
     case 'no-instance':
-      return msg('Saving is unavailable: the Amazon Connect instance of this contact is unknown.', { id: 'read-only.no-instance' });
+      return msg('Saving is unavailable: the Amazon Connect instance of this contact is unknown.', {
+        id: 'read-only.no-instance',
+      });
     case 'no-writer':
-      return msg('Saving is not set up: no Amazon Connect credentials are configured for this page.', { id: 'read-only.no-writer' });
+      return msg('Saving is not set up: no Amazon Connect credentials are configured for this page.', {
+        id: 'read-only.no-writer',
+      });
   }
 }
 
-export const noContactText = (): string => msg('No contact is open. Attributes appear here when you take a contact.', { id: 'notice.no-contact' });
+export const noContactText = (): string =>
+  msg('No contact is open. Attributes appear here when you take a contact.', { id: 'notice.no-contact' });
 export const schemaIgnoredText = (): string => msg('The schema was ignored.', { id: 'notice.schema-ignored' });
-export const setupErrorText = (): string => msg('Contact attributes are not set up correctly.', { id: 'notice.setup-error' });
+export const setupErrorText = (): string =>
+  msg('Contact attributes are not set up correctly.', { id: 'notice.setup-error' });
 export const requiredForAcwText = (labels: readonly string[]): string =>
   msg(str`Required for after contact work: ${formatList(labels)}.`, { id: 'notice.required-for-acw' });
 
@@ -116,12 +129,17 @@ export const valueLabel = (): string => msg('Value', { id: 'new.value-label' });
 /** The value input's accessible name once its key is typed. */
 export const valueOfLabel = (key: string): string => msg(str`Value of ${key}`, { id: 'new.value-of' });
 export const removeText = (): string => msg('Remove', { id: 'new.remove' });
-export const removeNewLabel = (key: string): string => msg(str`Remove new attribute ${key}`, { id: 'new.remove-label' });
+export const removeNewLabel = (key: string): string =>
+  msg(str`Remove new attribute ${key}`, { id: 'new.remove-label' });
 export const addText = (): string => msg('Add attribute', { id: 'new.add' });
 export const clearingHelpText = (): string =>
-  msg('Clearing a value saves it as empty text: Amazon Connect cannot delete an attribute once it exists.', { id: 'new.clearing-help' });
-export const keyExistsText = (key: string): string => msg(str`"${key}" already exists: edit its field above instead.`, { id: 'new.key-exists' });
-export const keyRepeatedText = (key: string): string => msg(str`"${key}" is entered more than once.`, { id: 'new.key-repeated' });
+  msg('Clearing a value saves it as empty text: Amazon Connect cannot delete an attribute once it exists.', {
+    id: 'new.clearing-help',
+  });
+export const keyExistsText = (key: string): string =>
+  msg(str`"${key}" already exists: edit its field above instead.`, { id: 'new.key-exists' });
+export const keyRepeatedText = (key: string): string =>
+  msg(str`"${key}" is entered more than once.`, { id: 'new.key-repeated' });
 
 // ---- one field ----------------------------------------------------------------------------------------------------
 
@@ -135,16 +153,24 @@ export const clearLabel = (label: string): string => msg(str`Clear ${label}`, { 
 export const requiredMissingText = (label: string): string =>
   msg(str`${label} is required: fill it in before finishing after contact work.`, { id: 'field.required-missing' });
 export const clearedText = (): string =>
-  msg('Will be saved as an empty value. The attribute itself stays: Amazon Connect cannot delete attributes.', { id: 'field.cleared' });
+  msg('Will be saved as an empty value. The attribute itself stays: Amazon Connect cannot delete attributes.', {
+    id: 'field.cleared',
+  });
 /** Another writer changed the field while the agent was editing it; `value` is left out for masked fields. */
 export const conflictText = (value: string | undefined): string =>
   value === undefined
     ? msg('Changed elsewhere while you were editing; saving keeps your value.', { id: 'field.conflict' })
-    : msg(str`Changed elsewhere to “${value}” while you were editing; saving keeps your value.`, { id: 'field.conflict-value' });
-export const notListedText = (value: string): string => msg(str`${value} (not a listed choice)`, { id: 'field.not-listed' });
-export const numberProblemText = (label: string): string => msg(str`${label} must be a number, like 42 or 3.5.`, { id: 'field.not-number' });
-export const dateProblemText = (label: string): string => msg(str`${label} must be a date written YYYY-MM-DD.`, { id: 'field.not-date' });
-export const booleanProblemText = (label: string): string => msg(str`${label} must be true or false.`, { id: 'field.not-boolean' });
+    : msg(str`Changed elsewhere to “${value}” while you were editing; saving keeps your value.`, {
+        id: 'field.conflict-value',
+      });
+export const notListedText = (value: string): string =>
+  msg(str`${value} (not a listed choice)`, { id: 'field.not-listed' });
+export const numberProblemText = (label: string): string =>
+  msg(str`${label} must be a number, like 42 or 3.5.`, { id: 'field.not-number' });
+export const dateProblemText = (label: string): string =>
+  msg(str`${label} must be a date written YYYY-MM-DD.`, { id: 'field.not-date' });
+export const booleanProblemText = (label: string): string =>
+  msg(str`${label} must be true or false.`, { id: 'field.not-boolean' });
 
 // ---- the meter ----------------------------------------------------------------------------------------------------
 
@@ -153,7 +179,8 @@ export const meterText = (used: number): string =>
   msg(str`${formatNumber(used)} of ${formatNumber(MAX_TOTAL_BYTES)} bytes`, { id: 'meter.text' });
 export const overBudgetText = (bytesOver: number): string =>
   msg(str`Over the limit by ${formatNumber(bytesOver)} bytes: shorten or clear values to save.`, { id: 'meter.over' });
-export const nearlyFullText = (bytesLeft: number): string => msg(str`Nearly full: ${formatNumber(bytesLeft)} bytes left.`, { id: 'meter.warn' });
+export const nearlyFullText = (bytesLeft: number): string =>
+  msg(str`Nearly full: ${formatNumber(bytesLeft)} bytes left.`, { id: 'meter.warn' });
 
 // ---- the footer ---------------------------------------------------------------------------------------------------
 
@@ -167,7 +194,9 @@ export const saveHintText = (): string => msg('Ctrl+Enter (⌘+Enter on a Mac) s
 export function changesText(count: number): string {
   if (count === 0) return msg('No unsaved changes', { id: 'footer.no-changes' });
   const n = formatNumber(count);
-  return isOne(count) ? msg(str`${n} unsaved change`, { id: 'footer.changes-one' }) : msg(str`${n} unsaved changes`, { id: 'footer.changes-other' });
+  return isOne(count)
+    ? msg(str`${n} unsaved change`, { id: 'footer.changes-one' })
+    : msg(str`${n} unsaved changes`, { id: 'footer.changes-other' });
 }
 
 // ---- the save status ----------------------------------------------------------------------------------------------
@@ -180,18 +209,25 @@ export function problemsText(count: number): string {
     : msg(str`Fix ${n} problems before saving.`, { id: 'status.problems-other' });
 }
 export const overLimitText = (bytesOver: number): string =>
-  msg(str`Over the ${formatNumber(MAX_TOTAL_BYTES)}-byte limit by ${formatNumber(bytesOver)} bytes: shorten or clear values to save.`, {
-    id: 'status.over-budget',
-  });
-export const vetoedText = (): string => msg('The page stopped this save. Your changes are kept.', { id: 'status.vetoed' });
+  msg(
+    str`Over the ${formatNumber(MAX_TOTAL_BYTES)}-byte limit by ${formatNumber(bytesOver)} bytes: shorten or clear values to save.`,
+    {
+      id: 'status.over-budget',
+    },
+  );
+export const vetoedText = (): string =>
+  msg('The page stopped this save. Your changes are kept.', { id: 'status.vetoed' });
 export const savingText = (): string => msg('Saving…', { id: 'status.saving' });
 export const queuedText = (): string => msg('Queued to save…', { id: 'status.queued' });
 export const waitingText = (retryAt: number | undefined): string =>
   retryAt === undefined
     ? msg('Amazon Connect is busy; waiting to retry. Your changes are kept.', { id: 'status.waiting' })
-    : msg(str`Amazon Connect is busy; waiting to retry at ${formatTime(retryAt)}. Your changes are kept.`, { id: 'status.waiting-until' });
+    : msg(str`Amazon Connect is busy; waiting to retry at ${formatTime(retryAt)}. Your changes are kept.`, {
+        id: 'status.waiting-until',
+      });
 export const savedText = (): string => msg('All changes saved.', { id: 'status.saved' });
-export const notSavedText = (error: AttributesError): string => msg(str`Not saved: ${errorText(error)} Your changes are kept.`, { id: 'status.failed' });
+export const notSavedText = (error: AttributesError): string =>
+  msg(str`Not saved: ${errorText(error)} Your changes are kept.`, { id: 'status.failed' });
 
 // ---- problems and errors ------------------------------------------------------------------------------------------
 
@@ -202,13 +238,21 @@ export function problemText(problem: AttributeProblem): string {
     case 'key/empty':
       return msg('An attribute name cannot be empty.', { id: 'problem.key-empty' });
     case 'key/too-long':
-      return msg(str`An attribute name can have at most ${formatNumber(MAX_KEY_LENGTH)} characters.`, { id: 'problem.key-too-long' });
+      return msg(str`An attribute name can have at most ${formatNumber(MAX_KEY_LENGTH)} characters.`, {
+        id: 'problem.key-too-long',
+      });
     case 'key/charset':
-      return msg(str`"${key}" can use only letters A-Z and a-z, digits, dash (-) and underscore (_).`, { id: 'problem.key-charset' });
+      return msg(str`"${key}" can use only letters A-Z and a-z, digits, dash (-) and underscore (_).`, {
+        id: 'problem.key-charset',
+      });
     case 'value/too-long':
-      return msg(str`The value of "${key}" can have at most ${formatNumber(MAX_VALUE_LENGTH)} characters.`, { id: 'problem.value-too-long' });
+      return msg(str`The value of "${key}" can have at most ${formatNumber(MAX_VALUE_LENGTH)} characters.`, {
+        id: 'problem.value-too-long',
+      });
     case 'attributes/over-budget':
-      return msg(str`A contact can hold at most ${formatNumber(MAX_TOTAL_BYTES)} bytes of attributes.`, { id: 'problem.over-budget' });
+      return msg(str`A contact can hold at most ${formatNumber(MAX_TOTAL_BYTES)} bytes of attributes.`, {
+        id: 'problem.over-budget',
+      });
     case 'instanceId/missing':
     case 'instanceId/too-long':
       return msg('The Amazon Connect instance of this contact is unknown.', { id: 'problem.instance' });
@@ -226,9 +270,12 @@ function kindText(kind: AttributesErrorKind): string {
     case 'validation':
       return msg('Amazon Connect refused these attributes.', { id: 'error.validation' });
     case 'auth':
-      return msg('Not allowed to save contact attributes: the sign-in may have expired, or access to UpdateContactAttributes is missing.', {
-        id: 'error.auth',
-      });
+      return msg(
+        'Not allowed to save contact attributes: the sign-in may have expired, or access to UpdateContactAttributes is missing.',
+        {
+          id: 'error.auth',
+        },
+      );
     case 'not-found':
       return msg('Amazon Connect does not know this contact or instance.', { id: 'error.not-found' });
     case 'throttled':
@@ -236,7 +283,9 @@ function kindText(kind: AttributesErrorKind): string {
     case 'server':
       return msg('Amazon Connect had an internal error.', { id: 'error.server' });
     case 'network':
-      return msg('Could not reach Amazon Connect (a network error, or access refused without CORS headers).', { id: 'error.network' });
+      return msg('Could not reach Amazon Connect (a network error, or access refused without CORS headers).', {
+        id: 'error.network',
+      });
   }
 }
 

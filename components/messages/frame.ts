@@ -6,5 +6,6 @@ import { msg, str } from '@lit/localize';
 
 export const titleText = (): string => msg('Contact attributes', { id: 'frame.title' });
 export const loadingText = (): string => msg('Loading attributes…', { id: 'frame.loading' });
-export const loadFailedText = (detail: string): string => msg(str`The attributes editor could not load: ${detail}`, { id: 'frame.load-failed' });
+export const loadFailedText = (detail: string): string =>
+  msg(str`The attributes editor could not load: ${detail}`, { id: 'frame.load-failed' });
 export const tryAgainText = (): string => msg('Try again', { id: 'frame.try-again' });

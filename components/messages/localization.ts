@@ -18,6 +18,7 @@ let runtime: Promise<typeof import('./runtime.ts')> | undefined;
 
 // Registered before any element listens: the language is known when they render again on the same event. (No
 // window in Node, where the draft model and the checks that word their problems run in tests.)
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the DOM types say it always exists; Node has none
 globalThis.addEventListener?.(LOCALE_STATUS_EVENT, (event) => {
   const detail: LocaleStatusEventDetail = event.detail;
   if (detail.status === 'ready') active = detail.readyLocale as Locale;

@@ -21,7 +21,9 @@ export function matchLocale(tag: string | undefined | null): Locale | undefined 
   const { language, script, region } = locale;
   if (language === 'pt') return 'pt-BR';
   if (language === 'zh') {
-    return script === 'Hant' || (script !== 'Hans' && (region === 'TW' || region === 'HK' || region === 'MO')) ? 'zh-TW' : 'zh-CN';
+    return script === 'Hant' || (script !== 'Hans' && (region === 'TW' || region === 'HK' || region === 'MO'))
+      ? 'zh-TW'
+      : 'zh-CN';
   }
   return LOCALES.find((candidate) => candidate === language);
 }

@@ -27,7 +27,9 @@ try {
   });
 } catch (error) {
   // @lit/localize keeps one configuration per page: a page that configured it for its own elements keeps it.
-  console.warn(`<ccp-attributes>: @lit/localize was configured by the page already; the editor stays in English (${String(error)}).`);
+  console.warn(
+    `<ccp-attributes>: @lit/localize was configured by the page already; the editor stays in English (${String(error)}).`,
+  );
 }
 
 /**

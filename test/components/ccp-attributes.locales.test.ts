@@ -25,7 +25,19 @@ const SAME_AS_ENGLISH: Partial<Record<Locale, readonly string[]>> = {
 };
 
 /** What the fixtures put in: keys, values, queue and labels the agent's data brings (not the editor's words). */
-const DATA = new Set(['order_id', 'A-1042', 'amount', 'abc', 'reason', 'bad key', 'big', 'Support', 'x', 'card', 'Card']);
+const DATA = new Set([
+  'order_id',
+  'A-1042',
+  'amount',
+  'abc',
+  'reason',
+  'bad key',
+  'big',
+  'Support',
+  'x',
+  'card',
+  'Card',
+]);
 
 /** Every text node and accessible-name attribute of the editor (its rows included), trimmed, in document order. */
 function words(el: CcpAttributes): string[] {
@@ -73,11 +85,17 @@ const SCHEMA = [
 /** Each state, set up on a fresh editor; `done` ends what the state left pending. */
 const STATES: Record<string, () => Promise<{ el: CcpAttributes; done?: () => void }>> = {
   async empty() {
-    return { el: await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${new FakeTracker()} .writer=${fakeWriter()}></ccp-attributes>`) };
+    return {
+      el: await fixture<CcpAttributes>(
+        html`<ccp-attributes .tracker=${new FakeTracker()} .writer=${fakeWriter()}></ccp-attributes>`,
+      ),
+    };
   },
   async editing() {
     const tracker = new FakeTracker(contact({ attributes: { order_id: 'A-1042', card: '4111' } }));
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()} .schema=${SCHEMA}></ccp-attributes>`);
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()} .schema=${SCHEMA}></ccp-attributes>`,
+    );
     await el.allRowsRendered();
     await typeInto(el, control(el, 'order_id'), '');
     button(el, 'Add attribute').click();
@@ -86,7 +104,9 @@ const STATES: Record<string, () => Promise<{ el: CcpAttributes; done?: () => voi
   },
   async invalid() {
     const tracker = new FakeTracker(contact({ state: 'ended', ended: true, attributes: { amount: '1' } }));
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()} .schema=${SCHEMA}></ccp-attributes>`);
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()} .schema=${SCHEMA}></ccp-attributes>`,
+    );
     await el.allRowsRendered();
     await typeInto(el, control(el, 'amount'), 'abc');
     button(el, 'Add attribute').click();
@@ -98,7 +118,9 @@ const STATES: Record<string, () => Promise<{ el: CcpAttributes; done?: () => voi
   },
   async 'over budget'() {
     const tracker = new FakeTracker(contact({ attributes: { big: 'x'.repeat(MAX_TOTAL_BYTES - 100) } }));
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`);
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`,
+    );
     await el.allRowsRendered();
     await typeInto(el, control(el, 'big'), 'x'.repeat(MAX_TOTAL_BYTES));
     await el.save();
@@ -109,7 +131,9 @@ const STATES: Record<string, () => Promise<{ el: CcpAttributes; done?: () => voi
     const writer = fakeWriter();
     const pending = deferred();
     writer.send.returns(pending.promise);
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${new FakeTracker(contact({ attributes: { order_id: 'A-1042' } }))} .writer=${writer}></ccp-attributes>`);
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${new FakeTracker(contact({ attributes: { order_id: 'A-1042' } }))} .writer=${writer}></ccp-attributes>`,
+    );
     await el.allRowsRendered();
     await typeInto(el, control(el, 'order_id'), 'abc');
     void el.save();
@@ -120,10 +144,16 @@ const STATES: Record<string, () => Promise<{ el: CcpAttributes; done?: () => voi
     const writer = fakeWriter();
     const pending = deferred();
     writer.send.callsFake((_contact, _attributes, options) => {
-      options?.onProgress?.({ state: 'waiting', retryAt: Date.now() + 30_000, error: new AttributesError('throttled', 'Amazon Connect is receiving too many requests right now.') });
+      options?.onProgress?.({
+        state: 'waiting',
+        retryAt: Date.now() + 30_000,
+        error: new AttributesError('throttled', 'Amazon Connect is receiving too many requests right now.'),
+      });
       return pending.promise;
     });
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${new FakeTracker(contact({ attributes: { order_id: 'A-1042' } }))} .writer=${writer}></ccp-attributes>`);
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${new FakeTracker(contact({ attributes: { order_id: 'A-1042' } }))} .writer=${writer}></ccp-attributes>`,
+    );
     await el.allRowsRendered();
     await typeInto(el, control(el, 'order_id'), 'abc');
     void el.save();
@@ -134,7 +164,9 @@ const STATES: Record<string, () => Promise<{ el: CcpAttributes; done?: () => voi
   async failed() {
     const writer = fakeWriter();
     writer.send.rejects(new AttributesError('server', 'Amazon Connect had an internal error.', { status: 500 }));
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${new FakeTracker(contact({ attributes: { order_id: 'A-1042' } }))} .writer=${writer}></ccp-attributes>`);
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${new FakeTracker(contact({ attributes: { order_id: 'A-1042' } }))} .writer=${writer}></ccp-attributes>`,
+    );
     await el.allRowsRendered();
     await typeInto(el, control(el, 'order_id'), 'abc');
     await el.save();
@@ -143,7 +175,9 @@ const STATES: Record<string, () => Promise<{ el: CcpAttributes; done?: () => voi
   },
   async monitoring() {
     const tracker = new FakeTracker(contact({ monitoring: true, queue: undefined }));
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`);
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`,
+    );
     expect(el.readOnlyReason).to.equal('monitoring');
     return { el };
   },
@@ -155,7 +189,9 @@ const STATES: Record<string, () => Promise<{ el: CcpAttributes; done?: () => voi
   },
   async 'changed elsewhere'() {
     const tracker = new FakeTracker(contact({ channel: 'task', attributes: { order_id: 'A-1042', card: '4111' } }));
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()} .schema=${SCHEMA}></ccp-attributes>`);
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()} .schema=${SCHEMA}></ccp-attributes>`,
+    );
     await el.allRowsRendered();
     await typeInto(el, control(el, 'order_id'), 'abc');
     await typeInto(el, control(el, 'card'), '4222');
@@ -166,7 +202,11 @@ const STATES: Record<string, () => Promise<{ el: CcpAttributes; done?: () => voi
   },
   async 'read-only'() {
     const tracker = new FakeTracker(contact({ state: 'ended', ended: true, attributes: { order_id: 'A-1042' } }));
-    return { el: await fixture<CcpAttributes>(html`<ccp-attributes read-only .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`) };
+    return {
+      el: await fixture<CcpAttributes>(
+        html`<ccp-attributes read-only .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`,
+      ),
+    };
   },
 };
 
@@ -194,9 +234,11 @@ describe('<ccp-attributes> in every language', function () {
     });
   }
 
-  it('speaks the agent\'s CCP language (de_DE), and a locale attribute overrides it', async () => {
+  it("speaks the agent's CCP language (de_DE), and a locale attribute overrides it", async () => {
     const tracker = new FakeTracker(contact({ attributes: { order_id: 'A-1042' } }));
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`);
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`,
+    );
     const agent: AgentInfo = { username: 'jo', name: 'Jo', arn: '', routingProfile: undefined, locale: 'de_DE' };
     tracker.agent = agent;
     tracker.update('c-1', {});
@@ -218,10 +260,12 @@ describe('<ccp-attributes> in every language', function () {
     expect(activeLocale()).to.equal('en');
   });
 
-  it('shows an AttributesError in the language: by its broken rules, its kind, or a service\'s own words as they are', async () => {
+  it("shows an AttributesError in the language: by its broken rules, its kind, or a service's own words as they are", async () => {
     const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${new FakeTracker()}></ccp-attributes>`);
     await useLocale(el, 'de');
-    expect(errorText(classifyFailure({ status: 503 }))).to.equal('In Amazon Connect ist ein interner Fehler aufgetreten.');
+    expect(errorText(classifyFailure({ status: 503 }))).to.equal(
+      'In Amazon Connect ist ein interner Fehler aufgetreten.',
+    );
     expect(errorText(classifyFailure({ type: 'InvalidParameterException', message: 'Key too long' }))).to.equal(
       'Amazon Connect hat diese Attribute abgelehnt: Key too long',
     );
@@ -236,16 +280,21 @@ describe('<ccp-attributes> in every language', function () {
   });
 
   it('writes numbers as the language does', async () => {
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${new FakeTracker(contact({ attributes: { a: '1' } }))}></ccp-attributes>`);
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${new FakeTracker(contact({ attributes: { a: '1' } }))}></ccp-attributes>`,
+    );
     await useLocale(el, 'de');
     expect(text(el, '.meter-text')).to.match(/von 32\.768 Byte$/);
     await useLocale(el, 'fr');
-    expect($(el, '.meter-text')!.textContent).to.match(/sur 32[\u00a0\u202f]768 octets$/, 'grouped with a no-break space');
+    expect($(el, '.meter-text')!.textContent).to.match(
+      /sur 32[\u00a0\u202f]768 octets$/,
+      'grouped with a no-break space',
+    );
     await useLocale(el, 'en');
     expect(text(el, '.meter-text')).to.match(/of 32,768 bytes$/);
   });
 
-  it('picks the editor\'s language for CCP and BCP 47 tags', () => {
+  it("picks the editor's language for CCP and BCP 47 tags", () => {
     expect(matchLocale('de_DE')).to.equal('de');
     expect(matchLocale('pt_BR')).to.equal('pt-BR');
     expect(matchLocale('pt-PT')).to.equal('pt-BR');

@@ -15,7 +15,9 @@ import { startDemo, type DemoHandle } from '../../demo/server.ts';
 import { chromiumArgs, findChromium } from '../chromium.ts';
 
 const chromium = findChromium();
-const skip = chromium ? false : 'no Chromium found (install Debian\'s chromium, or set CHROME_PATH): the demo is not driven';
+const skip = chromium
+  ? false
+  : "no Chromium found (install Debian's chromium, or set CHROME_PATH): the demo is not driven";
 const screenshots = process.env['UPDATE_SCREENSHOTS']
   ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
   : join(tmpdir(), 'ccp-attributes-screenshots/');
@@ -32,7 +34,7 @@ function editorWords(page: Page): Promise<{ title: string; save: string; lang: s
   });
 }
 
-describe('demo: the stand-in CCP\'s language menu', { skip }, () => {
+describe("demo: the stand-in CCP's language menu", { skip }, () => {
   let demo: DemoHandle;
   let browser: Browser;
 
@@ -47,7 +49,7 @@ describe('demo: the stand-in CCP\'s language menu', { skip }, () => {
     await (demo as DemoHandle | undefined)?.stop();
   });
 
-  it('switches the editor to the agent\'s CCP language, and back', async () => {
+  it("switches the editor to the agent's CCP language, and back", async () => {
     const errors: string[] = [];
     const page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 800 });
@@ -61,18 +63,37 @@ describe('demo: the stand-in CCP\'s language menu', { skip }, () => {
 
     await page.select('#scenario select.ccp-language', 'de_DE');
     await page.waitForFunction(() => window.demo?.plugin.tracker.agent?.locale === 'de_DE', { timeout: 10_000 });
-    await page.waitForFunction(() => document.querySelector('ccp-attributes')?.shadowRoot?.querySelector('.title')?.textContent.trim() === 'Kontaktattribute', { timeout: 10_000 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('ccp-attributes')?.shadowRoot?.querySelector('.title')?.textContent.trim() ===
+        'Kontaktattribute',
+      { timeout: 10_000 },
+    );
     assert.deepEqual(await editorWords(page), { title: 'Kontaktattribute', save: 'Speichern', lang: 'de' });
     // The desk's schema gives its labels and choices per language too.
-    const labels = await page.evaluate(() => [...(document.querySelector('ccp-attributes')?.shadowRoot?.querySelectorAll('label') ?? [])].map((label) => label.textContent.trim()));
+    const labels = await page.evaluate(() =>
+      [...(document.querySelector('ccp-attributes')?.shadowRoot?.querySelectorAll('label') ?? [])].map((label) =>
+        label.textContent.trim(),
+      ),
+    );
     assert.ok(labels.includes('Ergebnis') && labels.includes('Bearbeitet von'), labels.join(', '));
     await page.mouse.move(1279, 799);
     await page.screenshot({ path: `${screenshots}demo-language.png`, type: 'png' });
 
     await page.select('#scenario select.ccp-language', 'ja_JP');
-    await page.waitForFunction(() => document.querySelector('ccp-attributes')?.shadowRoot?.querySelector('.title')?.textContent.trim() === 'コンタクト属性', { timeout: 10_000 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('ccp-attributes')?.shadowRoot?.querySelector('.title')?.textContent.trim() ===
+        'コンタクト属性',
+      { timeout: 10_000 },
+    );
     await page.select('#scenario select.ccp-language', 'en_US');
-    await page.waitForFunction(() => document.querySelector('ccp-attributes')?.shadowRoot?.querySelector('.title')?.textContent.trim() === 'Contact attributes', { timeout: 10_000 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('ccp-attributes')?.shadowRoot?.querySelector('.title')?.textContent.trim() ===
+        'Contact attributes',
+      { timeout: 10_000 },
+    );
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -24,10 +24,12 @@ export const templates: Translations = {
   'state.error': 'Fehler',
   'state.ended': 'Beendet',
   'state.unknown': 'Unbekannt',
-  'read-only.monitoring': 'Sie überwachen diesen Kontakt: Während der Überwachung können seine Attribute weder gelesen noch geändert werden.',
+  'read-only.monitoring':
+    'Sie überwachen diesen Kontakt: Während der Überwachung können seine Attribute weder gelesen noch geändert werden.',
   'read-only.read-only': 'Die Attribute sind hier schreibgeschützt.',
   'read-only.no-instance': 'Speichern ist nicht möglich: Die Amazon Connect-Instanz dieses Kontakts ist unbekannt.',
-  'read-only.no-writer': 'Speichern ist nicht eingerichtet: Für diese Seite sind keine Amazon Connect-Anmeldeinformationen konfiguriert.',
+  'read-only.no-writer':
+    'Speichern ist nicht eingerichtet: Für diese Seite sind keine Amazon Connect-Anmeldeinformationen konfiguriert.',
   'notice.no-contact': 'Kein Kontakt geöffnet. Die Attribute erscheinen hier, sobald Sie einen Kontakt annehmen.',
   'notice.schema-ignored': 'Das Schema wurde ignoriert.',
   'notice.setup-error': 'Die Kontaktattribute sind nicht richtig eingerichtet.',
@@ -40,7 +42,8 @@ export const templates: Translations = {
   'new.remove': 'Entfernen',
   'new.remove-label': str`Neues Attribut ${0} entfernen`,
   'new.add': 'Attribut hinzufügen',
-  'new.clearing-help': 'Ein geleerter Wert wird als leerer Text gespeichert: Amazon Connect kann ein vorhandenes Attribut nicht löschen.',
+  'new.clearing-help':
+    'Ein geleerter Wert wird als leerer Text gespeichert: Amazon Connect kann ein vorhandenes Attribut nicht löschen.',
   'new.key-exists': str`„${0}“ ist bereits vorhanden: Bearbeiten Sie stattdessen sein Feld weiter oben.`,
   'new.key-repeated': str`„${0}“ wurde mehrfach eingegeben.`,
   'field.required': 'erforderlich',
@@ -51,7 +54,8 @@ export const templates: Translations = {
   'field.clear': 'Leeren',
   'field.clear-label': str`${0} leeren`,
   'field.required-missing': str`${0} ist erforderlich: Füllen Sie das Feld aus, bevor Sie die Kontaktnachbearbeitung abschließen.`,
-  'field.cleared': 'Wird als leerer Wert gespeichert. Das Attribut selbst bleibt bestehen: Amazon Connect kann Attribute nicht löschen.',
+  'field.cleared':
+    'Wird als leerer Wert gespeichert. Das Attribut selbst bleibt bestehen: Amazon Connect kann Attribute nicht löschen.',
   'field.conflict': 'Während Ihrer Bearbeitung an anderer Stelle geändert; beim Speichern bleibt Ihr Wert erhalten.',
   'field.conflict-value': str`Während Ihrer Bearbeitung an anderer Stelle in „${0}“ geändert; beim Speichern bleibt Ihr Wert erhalten.`,
   'field.not-listed': str`${0} (keine der Auswahlmöglichkeiten)`,
@@ -90,11 +94,13 @@ export const templates: Translations = {
   'problem.instance': 'Die Amazon Connect-Instanz dieses Kontakts ist unbekannt.',
   'problem.contact-id': 'Die ID dieses Kontakts fehlt oder ist zu lang.',
   'error.validation': 'Amazon Connect hat diese Attribute abgelehnt.',
-  'error.auth': 'Keine Berechtigung zum Speichern von Kontaktattributen: Die Anmeldung ist möglicherweise abgelaufen, oder der Zugriff auf UpdateContactAttributes fehlt.',
+  'error.auth':
+    'Keine Berechtigung zum Speichern von Kontaktattributen: Die Anmeldung ist möglicherweise abgelaufen, oder der Zugriff auf UpdateContactAttributes fehlt.',
   'error.not-found': 'Amazon Connect kennt diesen Kontakt oder diese Instanz nicht.',
   'error.throttled': 'Amazon Connect erhält gerade zu viele Anfragen.',
   'error.server': 'In Amazon Connect ist ein interner Fehler aufgetreten.',
-  'error.network': 'Amazon Connect ist nicht erreichbar (ein Netzwerkfehler oder ein ohne CORS-Header abgelehnter Zugriff).',
+  'error.network':
+    'Amazon Connect ist nicht erreichbar (ein Netzwerkfehler oder ein ohne CORS-Header abgelehnter Zugriff).',
   'error.more-one': str`${0} (und ${1} weiteres Problem)`,
   'error.more-other': str`${0} (und ${1} weitere Probleme)`,
   'error.validation-detail': str`Amazon Connect hat diese Attribute abgelehnt: ${0}`,

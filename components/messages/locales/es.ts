@@ -24,7 +24,8 @@ export const templates: Translations = {
   'state.error': 'Error',
   'state.ended': 'Finalizado',
   'state.unknown': 'Desconocido',
-  'read-only.monitoring': 'Está supervisando este contacto: sus atributos no se pueden leer ni cambiar durante la supervisión.',
+  'read-only.monitoring':
+    'Está supervisando este contacto: sus atributos no se pueden leer ni cambiar durante la supervisión.',
   'read-only.read-only': 'Aquí los atributos son de solo lectura.',
   'read-only.no-instance': 'No se puede guardar: se desconoce la instancia de Amazon Connect de este contacto.',
   'read-only.no-writer': 'El guardado no está configurado: esta página no tiene credenciales de Amazon Connect.',
@@ -40,7 +41,8 @@ export const templates: Translations = {
   'new.remove': 'Quitar',
   'new.remove-label': str`Quitar el nuevo atributo ${0}`,
   'new.add': 'Añadir atributo',
-  'new.clearing-help': 'Vaciar un valor lo guarda como texto vacío: Amazon Connect no puede eliminar un atributo una vez creado.',
+  'new.clearing-help':
+    'Vaciar un valor lo guarda como texto vacío: Amazon Connect no puede eliminar un atributo una vez creado.',
   'new.key-exists': str`«${0}» ya existe: edite su campo más arriba.`,
   'new.key-repeated': str`«${0}» se ha introducido más de una vez.`,
   'field.required': 'obligatorio',
@@ -51,7 +53,8 @@ export const templates: Translations = {
   'field.clear': 'Borrar',
   'field.clear-label': str`Borrar ${0}`,
   'field.required-missing': str`${0} es obligatorio: rellénelo antes de terminar el trabajo después del contacto.`,
-  'field.cleared': 'Se guardará como valor vacío. El atributo en sí permanece: Amazon Connect no puede eliminar atributos.',
+  'field.cleared':
+    'Se guardará como valor vacío. El atributo en sí permanece: Amazon Connect no puede eliminar atributos.',
   'field.conflict': 'Se cambió en otro lugar mientras lo editaba; al guardar se conserva su valor.',
   'field.conflict-value': str`Se cambió en otro lugar a «${0}» mientras lo editaba; al guardar se conserva su valor.`,
   'field.not-listed': str`${0} (no es una opción de la lista)`,
@@ -90,11 +93,13 @@ export const templates: Translations = {
   'problem.instance': 'Se desconoce la instancia de Amazon Connect de este contacto.',
   'problem.contact-id': 'Falta el ID de este contacto o es demasiado largo.',
   'error.validation': 'Amazon Connect ha rechazado estos atributos.',
-  'error.auth': 'No tiene permiso para guardar atributos de contacto: puede que la sesión haya caducado o que falte el acceso a UpdateContactAttributes.',
+  'error.auth':
+    'No tiene permiso para guardar atributos de contacto: puede que la sesión haya caducado o que falte el acceso a UpdateContactAttributes.',
   'error.not-found': 'Amazon Connect no reconoce este contacto o esta instancia.',
   'error.throttled': 'Amazon Connect está recibiendo demasiadas solicitudes en este momento.',
   'error.server': 'Amazon Connect ha tenido un error interno.',
-  'error.network': 'No se pudo conectar con Amazon Connect (un error de red o un acceso rechazado sin encabezados CORS).',
+  'error.network':
+    'No se pudo conectar con Amazon Connect (un error de red o un acceso rechazado sin encabezados CORS).',
   'error.more-one': str`${0} (y ${1} problema más)`,
   'error.more-other': str`${0} (y ${1} problemas más)`,
   'error.validation-detail': str`Amazon Connect ha rechazado estos atributos: ${0}`,

@@ -40,7 +40,8 @@ export const templates: Translations = {
   'new.remove': '削除',
   'new.remove-label': str`新しい属性 ${0} を削除`,
   'new.add': '属性を追加',
-  'new.clearing-help': '値をクリアすると空のテキストとして保存されます。Amazon Connect では、一度作成した属性は削除できません。',
+  'new.clearing-help':
+    '値をクリアすると空のテキストとして保存されます。Amazon Connect では、一度作成した属性は削除できません。',
   'new.key-exists': str`「${0}」は既に存在します。上にあるそのフィールドを編集してください。`,
   'new.key-repeated': str`「${0}」が複数回入力されています。`,
   'field.required': '必須',
@@ -90,11 +91,13 @@ export const templates: Translations = {
   'problem.instance': 'このコンタクトの Amazon Connect インスタンスが不明です。',
   'problem.contact-id': 'このコンタクトの ID がないか、長すぎます。',
   'error.validation': 'Amazon Connect がこれらの属性を拒否しました。',
-  'error.auth': 'コンタクト属性を保存する権限がありません。サインインの有効期限が切れているか、UpdateContactAttributes へのアクセス権がありません。',
+  'error.auth':
+    'コンタクト属性を保存する権限がありません。サインインの有効期限が切れているか、UpdateContactAttributes へのアクセス権がありません。',
   'error.not-found': 'Amazon Connect はこのコンタクトまたはインスタンスを認識していません。',
   'error.throttled': '現在 Amazon Connect へのリクエストが多すぎます。',
   'error.server': 'Amazon Connect で内部エラーが発生しました。',
-  'error.network': 'Amazon Connect に接続できませんでした (ネットワークエラー、または CORS ヘッダーがないためアクセスが拒否されました)。',
+  'error.network':
+    'Amazon Connect に接続できませんでした (ネットワークエラー、または CORS ヘッダーがないためアクセスが拒否されました)。',
   'error.more-one': str`${0} (ほか ${1} 件の問題)`,
   'error.more-other': str`${0} (ほか ${1} 件の問題)`,
   'error.validation-detail': str`Amazon Connect がこれらの属性を拒否しました: ${0}`,

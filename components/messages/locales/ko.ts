@@ -90,7 +90,8 @@ export const templates: Translations = {
   'problem.instance': '이 연락처의 Amazon Connect 인스턴스를 알 수 없습니다.',
   'problem.contact-id': '이 연락처의 ID가 없거나 너무 깁니다.',
   'error.validation': 'Amazon Connect에서 이 속성을 거부했습니다.',
-  'error.auth': '연락처 속성을 저장할 권한이 없습니다. 로그인이 만료되었거나 UpdateContactAttributes에 대한 액세스 권한이 없습니다.',
+  'error.auth':
+    '연락처 속성을 저장할 권한이 없습니다. 로그인이 만료되었거나 UpdateContactAttributes에 대한 액세스 권한이 없습니다.',
   'error.not-found': 'Amazon Connect에서 이 연락처 또는 인스턴스를 찾을 수 없습니다.',
   'error.throttled': '지금 Amazon Connect에 요청이 너무 많습니다.',
   'error.server': 'Amazon Connect에서 내부 오류가 발생했습니다.',

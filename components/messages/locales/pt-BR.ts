@@ -24,10 +24,12 @@ export const templates: Translations = {
   'state.error': 'Erro',
   'state.ended': 'Encerrado',
   'state.unknown': 'Desconhecido',
-  'read-only.monitoring': 'Você está monitorando este contato: os atributos dele não podem ser lidos nem alterados durante o monitoramento.',
+  'read-only.monitoring':
+    'Você está monitorando este contato: os atributos dele não podem ser lidos nem alterados durante o monitoramento.',
   'read-only.read-only': 'Aqui os atributos são somente leitura.',
   'read-only.no-instance': 'Não é possível salvar: a instância do Amazon Connect deste contato é desconhecida.',
-  'read-only.no-writer': 'O salvamento não está configurado: nenhuma credencial do Amazon Connect está configurada para esta página.',
+  'read-only.no-writer':
+    'O salvamento não está configurado: nenhuma credencial do Amazon Connect está configurada para esta página.',
   'notice.no-contact': 'Nenhum contato aberto. Os atributos aparecem aqui quando você atende um contato.',
   'notice.schema-ignored': 'O esquema foi ignorado.',
   'notice.setup-error': 'Os atributos de contato não estão configurados corretamente.',
@@ -40,7 +42,8 @@ export const templates: Translations = {
   'new.remove': 'Remover',
   'new.remove-label': str`Remover o novo atributo ${0}`,
   'new.add': 'Adicionar atributo',
-  'new.clearing-help': 'Limpar um valor o salva como texto vazio: o Amazon Connect não pode excluir um atributo depois que ele existe.',
+  'new.clearing-help':
+    'Limpar um valor o salva como texto vazio: o Amazon Connect não pode excluir um atributo depois que ele existe.',
   'new.key-exists': str`“${0}” já existe: edite o campo dele acima.`,
   'new.key-repeated': str`“${0}” foi inserido mais de uma vez.`,
   'field.required': 'obrigatório',
@@ -51,7 +54,8 @@ export const templates: Translations = {
   'field.clear': 'Limpar',
   'field.clear-label': str`Limpar ${0}`,
   'field.required-missing': str`${0} é obrigatório: preencha antes de concluir o trabalho após o contato.`,
-  'field.cleared': 'Será salvo como valor vazio. O atributo em si permanece: o Amazon Connect não pode excluir atributos.',
+  'field.cleared':
+    'Será salvo como valor vazio. O atributo em si permanece: o Amazon Connect não pode excluir atributos.',
   'field.conflict': 'Alterado em outro lugar enquanto você editava; ao salvar, seu valor é mantido.',
   'field.conflict-value': str`Alterado em outro lugar para “${0}” enquanto você editava; ao salvar, seu valor é mantido.`,
   'field.not-listed': str`${0} (não é uma opção da lista)`,
@@ -90,11 +94,13 @@ export const templates: Translations = {
   'problem.instance': 'A instância do Amazon Connect deste contato é desconhecida.',
   'problem.contact-id': 'O ID deste contato está ausente ou é longo demais.',
   'error.validation': 'O Amazon Connect recusou estes atributos.',
-  'error.auth': 'Sem permissão para salvar atributos de contato: o login pode ter expirado ou falta acesso a UpdateContactAttributes.',
+  'error.auth':
+    'Sem permissão para salvar atributos de contato: o login pode ter expirado ou falta acesso a UpdateContactAttributes.',
   'error.not-found': 'O Amazon Connect não conhece este contato ou esta instância.',
   'error.throttled': 'O Amazon Connect está recebendo solicitações demais no momento.',
   'error.server': 'O Amazon Connect teve um erro interno.',
-  'error.network': 'Não foi possível acessar o Amazon Connect (um erro de rede ou acesso recusado sem cabeçalhos CORS).',
+  'error.network':
+    'Não foi possível acessar o Amazon Connect (um erro de rede ou acesso recusado sem cabeçalhos CORS).',
   'error.more-one': str`${0} (e mais ${1} problema)`,
   'error.more-other': str`${0} (e mais ${1} problemas)`,
   'error.validation-detail': str`O Amazon Connect recusou estes atributos: ${0}`,
