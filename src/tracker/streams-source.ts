@@ -31,7 +31,8 @@ export interface StreamsSourceOptions {
 
 /** Streams fields its type definitions leave out. */
 interface StreamsInternals {
-  core: { initialized?: boolean; getEventBus(): connect.EventBus | null | undefined };
+  /** Optional: a page may load a partial or older Streams global, or read it before Streams set it up. */
+  core?: { initialized?: boolean; getEventBus?(): connect.EventBus | null | undefined };
   agent: { initialized?: boolean };
 }
 
@@ -76,22 +77,28 @@ function contactIdOf(data: unknown): string | undefined {
   return typeof candidate.contactId === 'string' ? candidate.contactId : undefined;
 }
 
+/** A string Streams gave, or '' when it gave none (its typings promise more than its snapshots always hold). */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
 /** Reads one contact through Streams' public Contact API (a Contact or a ContactSnapshot). */
 function readStreamsContact(contact: connect.Contact): SourceContact | undefined {
   try {
     const agentConnection = contact.getAgentConnection() as connect.BaseConnection | undefined | null;
-    const connectionType = agentConnection ? String(agentConnection.getType()) : '';
-    const monitorStatus = agentConnection && 'getMonitorStatus' in agentConnection
-      ? String((agentConnection as { getMonitorStatus(): unknown }).getMonitorStatus() ?? '')
-      : '';
+    const connectionType = agentConnection ? text(agentConnection.getType()) : '';
+    const monitorStatus =
+      agentConnection && 'getMonitorStatus' in agentConnection
+        ? text((agentConnection as { getMonitorStatus(): unknown }).getMonitorStatus())
+        : '';
     const queue = contact.getQueue() as connect.Queue | null | undefined;
     return {
       contactId: contact.getContactId(),
-      initialContactId: contact.getInitialContactId() as string | null | undefined,
-      type: String(contact.getType()),
-      state: String(contact.getState().type),
+      initialContactId: contact.getInitialContactId(),
+      type: text(contact.getType()),
+      state: text((contact.getState() as { type?: unknown } | undefined)?.type),
       queue: queue ? { name: queue.name, arn: queue.queueARN || undefined } : undefined,
-      attributes: contact.getAttributes() as unknown,
+      attributes: contact.getAttributes(),
       monitoring: connectionType === 'monitoring' || monitorStatus === 'SILENT_MONITOR' || monitorStatus === 'BARGE',
     };
   } catch {
@@ -136,7 +143,8 @@ export class StreamsContactSource implements ContactSource {
     this.#timer = undefined;
     for (const subscription of this.#subscriptions) {
       try {
-        subscription.unsubscribe();
+        // Streams types `unsubscribe` as a bare Function; it is a method that takes no argument.
+        (subscription as unknown as { unsubscribe(): void }).unsubscribe();
       } catch {
         // Streams' terminate() may already have dropped it.
       }
@@ -169,8 +177,9 @@ export class StreamsContactSource implements ContactSource {
     const streams = this.#streams;
     if (!streams || !this.#agentReady(streams)) return undefined;
     try {
-      const configuration = new streams.Agent().getConfiguration();
-      const routingProfile = configuration.routingProfile as connect.AgentRoutingProfile | null | undefined;
+      // Partial: snapshots of a CCP still loading, or a monitoring supervisor's, lack parts the typings promise.
+      const configuration: Partial<connect.AgentConfiguration> = new streams.Agent().getConfiguration();
+      const routingProfile = configuration.routingProfile as Partial<connect.AgentRoutingProfile> | null | undefined;
       // The CCP language: `locale`, or `LANGUAGE` in snapshots that carry only that (Streams itself copies it over
       // only when the configuration is written back: Agent.prototype.setConfiguration in release/connect-streams.js).
       const preferences = (configuration as { agentPreferences?: { locale?: unknown; LANGUAGE?: unknown } | null }).agentPreferences;
@@ -206,7 +215,7 @@ export class StreamsContactSource implements ContactSource {
     let bus = internals?.core?.getEventBus?.() ?? undefined;
     if (streams && !bus && this.#init && this.#mayInitialize(streams)) {
       streams.core.initCCP(this.#init.container, this.#init.options);
-      bus = internals?.core.getEventBus() ?? undefined;
+      bus = internals?.core?.getEventBus?.() ?? undefined;
     }
     if (streams && bus) {
       this.#attach(streams, bus);
@@ -230,7 +239,7 @@ export class StreamsContactSource implements ContactSource {
   /** True when no CCP exists yet, so calling initCCP cannot create a second one. */
   #mayInitialize(streams: StreamsGlobal): boolean {
     const internals = streams as unknown as StreamsInternals;
-    if (internals.core.initialized) return false;
+    if (internals.core?.initialized) return false;
     return !Array.from(document.getElementsByTagName('iframe')).some((frame) => frame.name === CCP_IFRAME_NAME);
   }
 

@@ -138,6 +138,9 @@ function isTimeout(error: unknown): boolean {
 }
 
 function toScope(context: AppContext): WorkspaceScope {
+  // A replayed start stage carries only the deprecated contactScope (the SDK does not keep `scope`: see
+  // @amazon-connect/app's lib-esm/lifecycle/app-lifecycle-manager.js), so both are read.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
   const scope = context.scope ?? context.contactScope;
   return scope?.type === 'contact' && typeof scope.contactId === 'string' && scope.contactId !== ''
     ? { type: 'contact', contactId: scope.contactId }
@@ -156,9 +159,10 @@ const givenApps = new WeakMap<AmazonConnectApp, AppHandle>();
 /** The scope of a provider someone else initialised: from its start stage (replayed when it already ran). */
 function scopeFromStart(provider: AmazonConnectApp): Promise<WorkspaceScope> {
   return new Promise((resolve) => {
-    const handler = async (event: { context: AppContext }): Promise<void> => {
+    const handler = (event: { context: AppContext }): Promise<void> => {
       provider.offStart(handler);
       resolve(toScope(event.context));
+      return Promise.resolve();
     };
     provider.onStart(handler, { invokeIfRunning: true });
   });
@@ -180,7 +184,10 @@ function appHandle(sdk: Sdk, options: WorkspaceSourceOptions): AppHandle {
   let provider: AmazonConnectApp;
   try {
     provider = sdk.AmazonConnectApp.init({
-      onCreate: async (event) => resolveScope(toScope(event.context)),
+      onCreate: (event) => {
+        resolveScope(toScope(event.context));
+        return Promise.resolve();
+      },
       ...(options.connectionTimeout === undefined ? {} : { workspace: { connectionTimeout: options.connectionTimeout } }),
     }).provider;
   } catch {
@@ -188,7 +195,10 @@ function appHandle(sdk: Sdk, options: WorkspaceSourceOptions): AppHandle {
     provider = sdk.AmazonConnectApp.default;
     void scopeFromStart(provider).then(resolveScope);
   }
-  provider.onStart(async (event) => resolveScope(toScope(event.context)));
+  provider.onStart((event) => {
+    resolveScope(toScope(event.context));
+    return Promise.resolve();
+  });
   ownApp = { provider, scope };
   return ownApp;
 }
@@ -284,9 +294,12 @@ export class WorkspaceContactSource implements ContactSource {
     // Subscriptions go out now (the SDK queues them until the workspace acknowledges); events wait for the scope
     // and the agent.
     for (const topic of TOPICS) {
-      const handler = async (event: BaseContactLifecycleEvent): Promise<void> => {
-        if (generation !== this.#generation || typeof event?.contactId !== 'string') return;
-        this.#enqueue(generation, event.contactId, () => this.#onEvent(generation, contacts, topic, event));
+      // `event` comes from the host: checked before use.
+      const handler = (event: BaseContactLifecycleEvent | undefined): Promise<void> => {
+        if (generation === this.#generation && typeof event?.contactId === 'string') {
+          this.#enqueue(generation, event.contactId, () => this.#onEvent(generation, contacts, topic, event));
+        }
+        return Promise.resolve();
       };
       topic.subscribe(contacts, handler);
       this.#detach.push(() => topic.unsubscribe(contacts, handler));
@@ -395,7 +408,13 @@ export class WorkspaceContactSource implements ContactSource {
    * Reads one contact: attributes every time, the rest when first seen. `state` comes from the event; for a contact
    * present at start (no event) it comes from the agent's own participant, else it is taken as connected.
    */
-  async #read(client: ContactClient, event: BaseContactLifecycleEvent, state: string | undefined, known: SourceContact | undefined): Promise<SourceContact> {
+  async #read(
+    client: ContactClient,
+    // Partial: a contact present at start has only its id, and a host may leave out what the typings promise.
+    event: Pick<BaseContactLifecycleEvent, 'contactId'> & Partial<BaseContactLifecycleEvent>,
+    state: string | undefined,
+    known: SourceContact | undefined,
+  ): Promise<SourceContact> {
     const generation = this.#generation;
     const { contactId } = event;
     const attributes = this.#request(generation, 'Contact.Attributes.View', 'contact/getAttributes', () => client.getAttributes(contactId, '*'), known?.attributes ?? {});
