@@ -87,16 +87,21 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
   let outbox: Outbox | undefined;
   let tagger: Tagger | undefined;
   const cleanup: (() => void)[] = [];
+  const closeStore: (() => void)[] = [];
   const dispose = (): void => {
-    outbox?.close();
+    // The store closes only once the outbox recorded the answers already received (see Outbox.close).
+    const closed = outbox?.close() ?? Promise.resolve();
     for (const off of cleanup) off();
     tracker.dispose();
+    void closed.then(() => {
+      for (const close of closeStore) close();
+    });
   };
   if (sender) {
     // The tracker already subscribed to Streams: a failure below (no IndexedDB, bad rules or outbox options) undoes it.
     try {
       const store = options.outbox?.store ?? (await openIdbOutboxStore());
-      if (store !== options.outbox?.store) cleanup.push(() => store.close());
+      if (store !== options.outbox?.store) closeStore.push(() => store.close());
       outbox = createOutbox({ ...options.outbox, store, sender });
       cleanup.push(recordLandedWrites(outbox, tracker));
       if (options.rules !== undefined) {

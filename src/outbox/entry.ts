@@ -65,10 +65,14 @@ export function withoutSent(current: OutboxEntry, sent: Readonly<Revisions>, rev
   return { ...next, attempts: 0, lastError: undefined, createdAt: reset, updatedAt: reset, notBefore: 0 };
 }
 
-/** True when every key of `entry` (a kept failure) has a newer value that landed (`landed`: per key, the highest landed revision). */
+/**
+ * True when every key of `entry` (a kept failure) landed since, at its own revision or a newer one (`landed`: per
+ * key, the highest landed revision). The same revision lands when a tab closed between keeping a failure and taking
+ * its values out of the queue, and the queued copy was sent again: what the failure would write is then stored.
+ */
 export function isSuperseded(entry: OutboxEntry, landed: Readonly<Revisions>): boolean {
   const keys = Object.keys(entry.attributes);
-  return keys.length > 0 && keys.every((key) => (own(landed, key) ?? 0) > revisionOf(entry, key));
+  return keys.length > 0 && keys.every((key) => (own(landed, key) ?? 0) >= revisionOf(entry, key));
 }
 
 /** True when every key of `wanted` landed at (or after) its revision. */

@@ -42,12 +42,20 @@ export function sendable(entry: OutboxEntry, abandoned: readonly Revisions[]): S
   return Object.keys(sent.attributes).length > 0 ? sent : undefined;
 }
 
+/** A request on the wire: what it carries, how to abort it, and (once answered) its outcome being recorded. */
+interface Flight {
+  sent: Sent;
+  controller: AbortController;
+  answered: boolean;
+  done: Promise<void>;
+}
+
 export class Flusher {
   readonly #settings: Settings;
   readonly #host: FlusherHost;
   readonly #pump: Pump;
   /** Requests on the wire, by contact: what each carries, and how to abort it. */
-  readonly #inFlight = new Map<string, { sent: Sent; controller: AbortController }>();
+  readonly #inFlight = new Map<string, Flight>();
   #expiryTimer: unknown;
   #stopped = false;
 
@@ -84,12 +92,21 @@ export class Flusher {
     return this.#inFlight.get(contactKey)?.sent;
   }
 
-  /** Stops for good: timers stop and requests on the wire are aborted (their entries stay queued in the store). */
-  stop(): void {
+  /**
+   * Stops for good: timers stop and requests still waiting for their answer are aborted (their entries stay queued in
+   * the store). A request already answered is recorded and told to the other tabs before the returned promise
+   * resolves: the tab taking over then finds the store as it is, and the other tabs' writes settle.
+   */
+  stop(): Promise<void> {
     this.#stopped = true;
     this.#pump.stop();
     this.#settings.clock.clearTimeout(this.#expiryTimer);
-    for (const { controller } of this.#inFlight.values()) controller.abort(new DOMException('The outbox was closed.', 'AbortError'));
+    const recording: Promise<void>[] = [];
+    for (const flight of this.#inFlight.values()) {
+      if (flight.answered) recording.push(flight.done);
+      else flight.controller.abort(new DOMException('The outbox was closed.', 'AbortError'));
+    }
+    return Promise.all(recording).then(() => undefined);
   }
 
   #start(key: string): void {
@@ -98,22 +115,29 @@ export class Flusher {
     const sent = entry && sendable(entry, host.abandoned(key));
     if (!entry || !sent) return;
     const controller = new AbortController();
-    this.#inFlight.set(key, { sent, controller });
+    const flight: Flight = { sent, controller, answered: false, done: Promise.resolve() };
+    this.#inFlight.set(key, flight);
     host.sending(key, true, true);
     // The contact stops "sending" once the answer came; its status changes once the store recorded the outcome.
-    void fly(entry, sent, controller.signal, this.#settings, () => host.sending(key, false, false))
+    const answered = (): void => {
+      flight.answered = true;
+      host.sending(key, false, false);
+    };
+    flight.done = fly(entry, sent, controller.signal, this.#settings, answered)
       .then((result) => this.#record(key, entry, result))
-      .catch((error: unknown) => host.fail(error))
+      .catch((error: unknown) => {
+        host.fail(error);
+      })
       .finally(() => {
-        if (this.#stopped) return;
         this.#inFlight.delete(key);
+        if (this.#stopped) return;
         host.sending(key, false, true);
         this.#pump.schedule();
       });
   }
 
   async #record(key: string, entry: OutboxEntry, result: FlightResult): Promise<void> {
-    if (result.type === 'aborted' || this.#stopped) return;
+    if (result.type === 'aborted') return;
     const host = this.#host;
     for (const change of result.changes) host.changed(change);
     if (result.type === 'landed') {

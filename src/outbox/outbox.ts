@@ -55,6 +55,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   #lastError: AttributesError | undefined;
   #flusher = false;
   #closed = false;
+  #closing: Promise<void> = Promise.resolve();
 
   constructor(options: OutboxOptions) {
     const settings = settingsOf(options);
@@ -175,14 +176,27 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
 
   /** Puts a kept failure back in the queue (values pending since then win); resolves when it landed. */
   async retry(id: string): Promise<void> {
-    const failed = await this.store.get(id);
+    const failed = await this.#whileOpen(this.store.get(id));
     if (!failed?.failed) throw new Error(`Outbox.retry: no kept failure with id ${id}.`);
-    const live = await this.store.get(failed.contactKey);
+    const live = await this.#whileOpen(this.store.get(failed.contactKey));
     const values = Object.entries(failed.attributes).filter(([key]) => !live || !Object.hasOwn(live.attributes, key));
     const [outcome] = await this.#queue.enqueue(failed.contact, [{ attributes: Object.fromEntries(values) }], { origin: 'agent' });
     if (outcome && 'error' in outcome) throw outcome.error;
-    await this.discard(id);
+    await this.#whileOpen(this.discard(id));
     return partPromise(outcome);
+  }
+
+  /** The value of a store operation, or an AbortError once the outbox closed (the caller may then close the store). */
+  async #whileOpen<T>(operation: Promise<T>): Promise<T> {
+    const closed = (): DOMException => abortError('The outbox was closed.');
+    if (this.#closed) throw closed();
+    try {
+      const value = await operation;
+      if (this.#closed) throw closed();
+      return value;
+    } catch (error) {
+      throw this.#closed ? closed() : error;
+    }
   }
 
   /** Deletes a kept failure for good (an explicit decision of the agent or the host page). */
@@ -197,18 +211,20 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   }
 
   /**
-   * Stops this outbox (like a closed tab): timers stop, requests in flight are aborted, the flusher lock passes to
-   * another tab, and every promise of `write()` and `whenIdle()` still waiting rejects with an AbortError, as does
-   * any later one. Queued entries stay in the store for the next outbox. The store is not closed.
+   * Stops this outbox (like a closed tab): timers stop, requests still waiting for their answer are aborted, and
+   * every promise of `write()`, `whenIdle()` and `retry()` still waiting rejects with an AbortError, as does any later
+   * one. Queued entries stay in the store for the next outbox. The returned promise resolves once the answers that
+   * already came are recorded in the store and told to the other tabs, and the flusher lock has passed on: close the
+   * store only then. The store is not closed here.
    */
-  close(): void {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    if (this.#closed) return this.#closing;
     this.#closed = true;
     this.#flusher = false;
-    this.#flusherSide.stop();
-    this.#leadership.close();
     this.#waiters.close(abortError('The outbox was closed; the write stays queued for the next outbox over this store.'));
     this.#emitter.clear();
+    this.#closing = this.#flusherSide.stop().then(() => this.#leadership.close());
+    return this.#closing;
   }
 
   // ---- sending (the flusher) ----

@@ -84,10 +84,11 @@ describe('withoutSent, isSuperseded, covers', () => {
     assert.equal(rest.notBefore, 0);
     assert.equal(withoutSent(entry, { a: 5, b: 5 }, 6), null);
   });
-  it('finds a kept failure superseded only when every key landed newer', () => {
+  it('finds a kept failure superseded only when every key landed at its revision or newer', () => {
     assert.equal(isSuperseded(entry, { a: 6 }), false);
     assert.equal(isSuperseded(entry, { a: 6, b: 6 }), true);
-    assert.equal(isSuperseded(entry, { a: 6, b: 5 }), false);
+    assert.equal(isSuperseded(entry, { a: 6, b: 5 }), true);
+    assert.equal(isSuperseded(entry, { a: 6, b: 4 }), false);
     assert.equal(covers({ a: 5, b: 7 }, { a: 5, b: 6 }), true);
     assert.equal(covers({ a: 5 }, { a: 5, b: 6 }), false);
   });
