@@ -10,7 +10,7 @@ import { AttributesError } from '../errors.ts';
 import type { Attributes } from '../validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions } from '../writer.ts';
 import { Emitter, type Subscribable } from './emitter.ts';
-import { contactKeyOf, fromStoredError, type Revisions } from './entry.ts';
+import { contactKeyOf, fromStoredError, own, revisionOf, type Revisions } from './entry.ts';
 import { partPromise, Queue, removeKept, type OutboxPart, type OutboxWriteOptions } from './queue.ts';
 import type { OutboxEventMap, OutboxState } from './events.ts';
 import type { Change } from './flight.ts';
@@ -179,7 +179,12 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     const failed = await this.#whileOpen(this.store.get(id));
     if (!failed?.failed) throw new Error(`Outbox.retry: no kept failure with id ${id}.`);
     const live = await this.#whileOpen(this.store.get(failed.contactKey));
-    const values = Object.entries(failed.attributes).filter(([key]) => !live || !Object.hasOwn(live.attributes, key));
+    // Values queued since, or landed since at their revision or a newer one (a queued copy of them was sent while
+    // this read the store), are not queued again.
+    const landed = this.#ledger.landed(failed.contactKey);
+    const values = Object.entries(failed.attributes).filter(
+      ([key]) => !(live && Object.hasOwn(live.attributes, key)) && (own(landed, key) ?? 0) < revisionOf(failed, key),
+    );
     const [outcome] = await this.#queue.enqueue(failed.contact, [{ attributes: Object.fromEntries(values) }], { origin: 'agent' });
     if (outcome && 'error' in outcome) throw outcome.error;
     await this.#whileOpen(this.discard(id));
@@ -189,13 +194,14 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   /** The value of a store operation, or an AbortError once the outbox closed (the caller may then close the store). */
   async #whileOpen<T>(operation: Promise<T>): Promise<T> {
     const closed = (): DOMException => abortError('The outbox was closed.');
-    if (this.#closed) throw closed();
+    const isClosed = (): boolean => this.#closed; // read afresh after each await
+    if (isClosed()) throw closed();
     try {
       const value = await operation;
-      if (this.#closed) throw closed();
+      if (isClosed()) throw closed();
       return value;
     } catch (error) {
-      throw this.#closed ? closed() : error;
+      throw isClosed() ? closed() : error;
     }
   }
 
