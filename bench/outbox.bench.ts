@@ -79,7 +79,7 @@ async function callsPerLifecycle(k: number, e: number): Promise<{ ruleCalls: num
   await Promise.all(writes);
   await outbox.whenIdle();
   tagger.dispose();
-  outbox.close();
+  await outbox.close();
   return { ruleCalls, ruleFlushPoints: new Set(rulesFor(k).map((r) => r.on)).size, agentCalls, burstMs };
 }
 
@@ -111,7 +111,7 @@ async function eventToWire(n: number): Promise<{ median: number; p95: number; ag
     await write;
   }
   tagger.dispose();
-  outbox.close();
+  await outbox.close();
   return { median: median(ruleTimes), p95: percentile(ruleTimes, 95), agentMedian: median(agentTimes) };
 }
 
@@ -219,7 +219,7 @@ export async function benchOutboxFleet(): Promise<void> {
     );
     console.log(`    ${costLine(log.length, ok, throttled, drainS, ratePerSecond)}`);
     for (const tagger of taggers) tagger.dispose();
-    for (const outbox of outboxes) outbox.close();
+    await Promise.all(outboxes.map((outbox) => outbox.close()));
   } finally {
     await api.close();
   }
@@ -430,7 +430,7 @@ async function outboxHerd(options: { active: number; spreadMs: number; ratePerSe
   );
   await timers.runUntil(() => result.landed === options.active, 3_600_000);
   for (const tagger of taggers) tagger.dispose();
-  for (const outbox of outboxes) outbox.close();
+  await Promise.all(outboxes.map((outbox) => outbox.close()));
   return result;
 }
 

@@ -275,22 +275,26 @@ export class AttributesController implements ReactiveController {
     const draft = current.draft;
     if (draft.changeCount === 0) return;
     if (draft.problemCount > 0) {
-      return this.#dispatch(current, { type: 'blocked', note: { kind: 'problems', count: draft.problemCount } });
+      this.#dispatch(current, { type: 'blocked', note: { kind: 'problems', count: draft.problemCount } });
+      return;
     }
     if (draft.budgetLevel === 'over') {
-      return this.#dispatch(current, { type: 'blocked', note: { kind: 'over-budget', bytesOver: draft.bytesUsed - MAX_TOTAL_BYTES } });
+      this.#dispatch(current, { type: 'blocked', note: { kind: 'over-budget', bytesOver: draft.bytesUsed - MAX_TOTAL_BYTES } });
+      return;
     }
 
     const stored = { ...contact.attributes };
     const ref = contactRef(contact);
     const detail = { contact: ref, attributes: draft.changes(), stored };
     if (!emit(this.host, 'ccp-attributes-before-save', detail)) {
-      return this.#dispatch(current, { type: 'blocked', note: { kind: 'vetoed' } });
+      this.#dispatch(current, { type: 'blocked', note: { kind: 'vetoed' } });
+      return;
     }
     const toWrite: Attributes = { ...detail.attributes };
     const problems = checkUpdate({ ...ref, attributes: toWrite, stored });
     if (problems.length > 0) {
-      return this.#fail(current, ref, toWrite, validationError(problems));
+      this.#fail(current, ref, toWrite, validationError(problems));
+      return;
     }
 
     this.#dispatch(current, { type: 'started' });

@@ -60,7 +60,10 @@ interface CcpAttributesEventMap {
 }
 
 declare global {
+  // Declaration merging adds the events to the DOM's own maps: an interface is the only way to extend them.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface HTMLElementEventMap extends CcpAttributesEventMap {}
   // The events are composed and bubble: pages may listen on the document too.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface DocumentEventMap extends CcpAttributesEventMap {}
 }
