@@ -57,6 +57,7 @@ export class Flusher {
   /** Requests on the wire, by contact: what each carries, and how to abort it. */
   readonly #inFlight = new Map<string, Flight>();
   #expiryTimer: unknown;
+  #expiring: Promise<void> = Promise.resolve();
   #stopped = false;
 
   constructor(settings: Settings, host: FlusherHost) {
@@ -101,7 +102,7 @@ export class Flusher {
     this.#stopped = true;
     this.#pump.stop();
     this.#settings.clock.clearTimeout(this.#expiryTimer);
-    const recording: Promise<void>[] = [];
+    const recording: Promise<void>[] = [this.#expiring];
     for (const flight of this.#inFlight.values()) {
       if (flight.answered) recording.push(flight.done);
       else flight.controller.abort(new DOMException('The outbox was closed.', 'AbortError'));
@@ -162,18 +163,24 @@ export class Flusher {
     }
   }
 
-  async #expire(): Promise<void> {
+  /** Runs one expiry pass (`stop()` waits for a pass under way: what it dropped is told, even while closing). */
+  #expire(): Promise<void> {
+    this.#expiring = this.#expirePass();
+    return this.#expiring;
+  }
+
+  async #expirePass(): Promise<void> {
     const { clock, store, maxAgeMs, markerMaxAgeMs, expiryIntervalMs } = this.#settings;
     const now = clock.now();
+    const stopped = (): boolean => this.#stopped; // read afresh after each await
     try {
       const pass = await expireBefore(store, now - maxAgeMs, (id) => this.#inFlight.get(id)?.sent.revisions);
-      if (this.#stopped) return;
       for (const change of pass.changes) this.#host.changed(change);
       for (const expired of pass.expired) this.#host.onExpired(expired);
-      await store.pruneMarkers(now - markerMaxAgeMs);
+      if (!stopped()) await store.pruneMarkers(now - markerMaxAgeMs);
     } catch (error) {
       this.#host.fail(error);
     }
-    if (!this.#stopped) this.#expiryTimer = clock.setTimeout(() => void this.#expire(), expiryIntervalMs);
+    if (!stopped()) this.#expiryTimer = clock.setTimeout(() => void this.#expire(), expiryIntervalMs);
   }
 }
