@@ -26,7 +26,7 @@ customElements.define('test-controller-host', ControllerHost);
 
 async function host(tracker: FakeTracker, writer: AttributeWriter | undefined = fakeWriter()): Promise<ControllerHost> {
   if (writer instanceof FakeWriter) writer.recordInto(tracker);
-  const el = document.createElement('test-controller-host') as ControllerHost;
+  const el = new ControllerHost();
   el.tracker = tracker;
   el.writer = writer;
   await fixture(html`<div></div>`).then((parent) => parent.append(el));
@@ -40,15 +40,15 @@ describe('AttributesController', () => {
     for (let i = 0; i < 40; i++) stored[`k${i}`] = 'v'.repeat(i) + 'é';
     const el = await host(new FakeTracker(contact({ attributes: stored })));
     const c = el.controller;
-    const edits: Record<string, string> = {};
+    const edits = new Map<string, string>();
     const alphabet = ['', 'a', 'ü', '日本', '🙂x', 'long'.repeat(20)];
     for (let step = 0; step < 300; step++) {
       const key = `k${(step * 7) % 40}`;
       const value = alphabet[step % alphabet.length]!;
       c.setValue(key, value);
-      if (value === stored[key]) delete edits[key];
-      else edits[key] = value;
-      expect(c.bytesUsed, `step ${step}`).to.equal(attributesBytes(mergeAttributes(stored, edits)));
+      if (value === stored[key]) edits.delete(key);
+      else edits.set(key, value);
+      expect(c.bytesUsed, `step ${step}`).to.equal(attributesBytes(mergeAttributes(stored, Object.fromEntries(edits))));
     }
   });
 

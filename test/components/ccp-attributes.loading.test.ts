@@ -62,7 +62,7 @@ describe('<ccp-attributes> while its implementation loads', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('says why before the implementation is there too (no contact, setup error)', async () => {
+  it('says why before the implementation is there too (no contact, setup error)', () => {
     const el = document.createElement('ccp-attributes');
     expect(el.readOnlyReason).to.equal('no-contact');
     el.setupError = 'data-region is missing.';

@@ -4,12 +4,13 @@ import sinon from 'sinon';
 import '../../components/ccp-attributes.ts';
 import type { CcpAttributes } from '../../components/ccp-attributes.ts';
 import { CcpAttributeField } from '../../components/ccp-attribute-field.ts';
+import type { CcpAttributesEventDetails } from '../../components/events.ts';
 import { AttributesError } from '../../src/errors.ts';
 import { attributesBytes, MAX_TOTAL_BYTES, mergeAttributes } from '../../src/validate.ts';
 import { createOutbox, MemoryOutboxStore } from '../../src/outbox/index.ts';
 import { recordLandedWrites } from '../../src/tagging/tagger.ts';
 import type { WriteProgress } from '../../src/writer.ts';
-import { $, $$, button, contact, control, deferred, fakeWriter, FakeTracker, row, settle, text, typeInto } from './fakes.ts';
+import { $, $$, button, contact, control, deferred, fakeWriter, FakeTracker, row, rows, settle, text, typeInto } from './fakes.ts';
 
 async function editor(tracker: FakeTracker | undefined, writer = fakeWriter(), extra: Partial<CcpAttributes> = {}): Promise<CcpAttributes> {
   writer.recordInto(tracker);
@@ -17,6 +18,11 @@ async function editor(tracker: FakeTracker | undefined, writer = fakeWriter(), e
   Object.assign(el, extra);
   await settle(el);
   return el;
+}
+
+/** The element's next event `type`, typed by its events map (components/events.ts). */
+function nextEvent<K extends keyof CcpAttributesEventDetails>(el: CcpAttributes, type: K): Promise<HTMLElementEventMap[K]> {
+  return oneEvent<HTMLElementEventMap[K]>(el, type);
 }
 
 describe('<ccp-attributes>', () => {
@@ -35,7 +41,7 @@ describe('<ccp-attributes>', () => {
       const tracker = new FakeTracker(contact({ channel: 'chat', state: 'connected', attributes: { reason: 'billing', tier: 'gold' } }));
       const el = await editor(tracker);
       expect(text(el, '[part~="contact"]')).to.equal('Chat · Connected · Support');
-      expect($$(el, 'ccp-attribute-field').map((r) => (r as CcpAttributeField).fieldKey)).to.deep.equal(['reason', 'tier']);
+      expect(rows(el).map((r) => r.fieldKey)).to.deep.equal(['reason', 'tier']);
       expect(control(el, 'reason').value).to.equal('billing');
       expect(text(el, 'label[for]')).to.equal('reason');
     });
@@ -165,7 +171,10 @@ describe('<ccp-attributes>', () => {
       const sent: Record<string, string>[] = [];
       const outbox = createOutbox({
         store: new MemoryOutboxStore(),
-        sender: async (_contact, attributes) => void sent.push({ ...attributes }),
+        sender: (_contact, attributes) => {
+          sent.push({ ...attributes });
+          return Promise.resolve();
+        },
         locks: null,
       });
       const unwire = recordLandedWrites(outbox, tracker);
@@ -184,7 +193,7 @@ describe('<ccp-attributes>', () => {
         expect(control(el, 'a').value).to.equal('2');
       } finally {
         unwire();
-        outbox.close();
+        void outbox.close();
       }
     });
 
@@ -199,7 +208,7 @@ describe('<ccp-attributes>', () => {
       expect(save.disabled).to.equal(false);
       expect(text(el, '.changes')).to.equal('1 unsaved change');
       expect(row(el, 'b').querySelector('.tag.edited')).to.exist;
-      const saved = oneEvent(el, 'ccp-attributes-saved');
+      const saved = nextEvent(el, 'ccp-attributes-saved');
       save.click();
       const event = await saved;
       expect(writer.write).to.have.been.calledOnce;
@@ -336,7 +345,7 @@ describe('<ccp-attributes>', () => {
       const writer = fakeWriter();
       const el = await editor(new FakeTracker(contact({ attributes: { a: '1' } })), writer);
       const { key } = await addKey(el, 'no spaces allowed');
-      (button(el, 'Save') as HTMLButtonElement).focus();
+      button(el, 'Save').focus();
       button(el, 'Save').click();
       await settle(el);
       expect(writer.write).not.to.have.been.called;
@@ -404,10 +413,10 @@ describe('<ccp-attributes>', () => {
       await settle(el);
       expect(el.status).to.equal('saving');
       expect(text(el, '[part~="status"]')).to.equal('Saving…');
-      expect((button(el, 'Saving…') as HTMLButtonElement).disabled).to.equal(true);
+      expect(button(el, 'Saving…').disabled).to.equal(true);
       expect(control(el, 'a').readOnly).to.equal(true);
       await expect(el).to.be.accessible();
-      const errored = oneEvent(el, 'ccp-attributes-error');
+      const errored = nextEvent(el, 'ccp-attributes-error');
       first.reject(new AttributesError('server', 'Amazon Connect had an internal error.', { status: 500 }));
       const event = await errored;
       await done;
@@ -455,7 +464,7 @@ describe('<ccp-attributes>', () => {
       writer.send.rejects(new TypeError('Failed to fetch'));
       const el = await editor(new FakeTracker(contact({ attributes: { a: '1' } })), writer);
       await typeInto(el, control(el, 'a'), '2');
-      const errored = oneEvent(el, 'ccp-attributes-error');
+      const errored = nextEvent(el, 'ccp-attributes-error');
       void el.save();
       const event = await errored;
       expect(event.detail.error).to.be.instanceOf(AttributesError);
@@ -494,7 +503,7 @@ describe('<ccp-attributes>', () => {
         expect(writer.write.firstCall.args[1]).to.deep.equal({ a: '2', editedBy: 'agent-7' });
         el.addEventListener('ccp-attributes-before-save', (event) => (event.detail.attributes['bad key'] = 'x'));
         await typeInto(el, control(el, 'a'), '3');
-        const errored = oneEvent(el, 'ccp-attributes-error');
+        const errored = nextEvent(el, 'ccp-attributes-error');
         void el.save();
         const event = await errored;
         expect(event.detail.error.kind).to.equal('validation');
@@ -565,7 +574,9 @@ describe('<ccp-attributes>', () => {
       const render = sinon.spy(CcpAttributeField.prototype, 'render' as never) as unknown as sinon.SinonSpy;
       await typeInto(el, control(el, 'key7'), 'changed');
       expect(render.callCount).to.equal(1);
-      expect(render.firstCall.thisValue.fieldKey).to.equal('key7');
+      const rendered: unknown = render.firstCall.thisValue;
+      if (!(rendered instanceof CcpAttributeField)) throw new Error('render() ran on something other than a row');
+      expect(rendered.fieldKey).to.equal('key7');
       expect(text(el, '.changes')).to.equal('1 unsaved change');
     });
   });

@@ -34,7 +34,7 @@ customElements.define('test-editor-host', EditorTestHost);
 async function host(attributes: Record<string, string>): Promise<{ el: EditorTestHost; writer: ReturnType<typeof fakeWriter> }> {
   const tracker = new FakeTracker(contact({ attributes }));
   const writer = fakeWriter(tracker);
-  const el = document.createElement('test-editor-host') as EditorTestHost;
+  const el = new EditorTestHost();
   el.tracker = tracker;
   el.writer = writer;
   await fixture(html`<div></div>`).then((parent) => parent.append(el));
@@ -43,7 +43,7 @@ async function host(attributes: Record<string, string>): Promise<{ el: EditorTes
 }
 
 function button(el: EditorTestHost, name: string): HTMLButtonElement {
-  const found = [...el.shadowRoot!.querySelectorAll('button')].find((candidate) => candidate.textContent!.replace(/\s+/g, ' ').trim() === name);
+  const found = [...el.shadowRoot!.querySelectorAll('button')].find((candidate) => candidate.textContent.replace(/\s+/g, ' ').trim() === name);
   if (!found) throw new Error(`no button "${name}"`);
   return found;
 }

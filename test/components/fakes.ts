@@ -47,8 +47,8 @@ export class FakeTracker implements ContactTrackerLike {
   on<K extends TrackerEventType>(type: K, listener: (event: TrackerEventMap[K]) => void): () => void {
     let set = this.listeners.get(type);
     if (!set) this.listeners.set(type, (set = new Set()));
-    set.add(listener as (event: never) => void);
-    return () => set.delete(listener as (event: never) => void);
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   dispose(): void {
@@ -159,17 +159,31 @@ export function $$(el: CcpAttributes, selector: string): HTMLElement[] {
   return [...el.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
 }
 
+/** The rows (`<ccp-attribute-field>`) in their order on screen. */
+export function rows(el: CcpAttributes): CcpAttributeField[] {
+  return [...el.shadowRoot!.querySelectorAll('ccp-attribute-field')];
+}
+
 export function row(el: CcpAttributes, key: string): CcpAttributeField {
-  const found = [...el.shadowRoot!.querySelectorAll('ccp-attribute-field')].find((candidate) => candidate.fieldKey === key);
+  const found = rows(el).find((candidate) => candidate.fieldKey === key);
   if (!found) throw new Error(`no row for ${key}`);
   return found;
 }
 
 /** The input/textarea/select of a row. */
-export function control<T extends HTMLElement = HTMLInputElement>(el: CcpAttributes, key: string): T {
-  const found = row(el, key).querySelector<T>('[part~="input"]');
+export function control(el: CcpAttributes, key: string): HTMLInputElement {
+  const found = row(el, key).querySelector<HTMLInputElement>('[part~="input"]');
   if (!found) throw new Error(`no input for ${key}`);
   return found;
+}
+
+/** The select of a row (an enum field): fails when the row's control is another element. */
+export function selectControl(el: CcpAttributes, key: string): HTMLSelectElement {
+  const found = row(el, key).querySelector('[part~="input"]');
+  if (!found) throw new Error(`no input for ${key}`);
+  // By tag name, not instanceof: the editor may live in an iframe (another realm).
+  if (found.tagName !== 'SELECT') throw new Error(`the input for ${key} is a ${found.tagName}, not a SELECT`);
+  return found as HTMLSelectElement;
 }
 
 /** Types a whole value as the browser would report it (one input event). */

@@ -2,9 +2,8 @@ import { expect, fixture, html } from '@open-wc/testing';
 import sinon from 'sinon';
 import '../../components/ccp-attributes.ts';
 import type { CcpAttributes } from '../../components/ccp-attributes.ts';
-import type { CcpAttributeField } from '../../components/ccp-attribute-field.ts';
 import { checkFieldValue, descriptionOf, labelOf, optionLabelOf, parseSchema, SchemaError, type FieldSchemaInput } from '../../components/schema.ts';
-import { $, $$, button, contact, control, fakeWriter, FakeTracker, row, settle, text, typeInto } from './fakes.ts';
+import { $, button, contact, control, fakeWriter, FakeTracker, row, rows, selectControl, settle, text, typeInto } from './fakes.ts';
 
 function problemsOf(input: unknown): readonly string[] {
   try {
@@ -128,7 +127,7 @@ describe('<ccp-attributes> with a schema', () => {
 
   it('shows schema fields in order with labels and types; hidden fields stay hidden; unknown keys after them', async () => {
     const { el } = await withSchema();
-    const keys = $$(el, 'ccp-attribute-field').map((node) => (node as CcpAttributeField).fieldKey);
+    const keys = rows(el).map((node) => node.fieldKey);
     expect(keys).to.deep.equal(['reason', 'notes', 'vip', 'amount', 'due', 'accountId', 'cardLast4', 'other']);
     expect(text(el, `label[for="${control(el, 'reason').id}"]`)).to.equal('Reason');
     expect(control(el, 'reason').tagName).to.equal('SELECT');
@@ -151,7 +150,7 @@ describe('<ccp-attributes> with a schema', () => {
 
   it('writes enum, boolean and number values as strings, and flags a bad number', async () => {
     const { el, writer } = await withSchema();
-    const select = control<HTMLSelectElement>(el, 'reason');
+    const select = selectControl(el, 'reason');
     select.value = 'tech';
     select.dispatchEvent(new Event('change', { bubbles: true }));
     const vip = control(el, 'vip');
@@ -185,7 +184,7 @@ describe('<ccp-attributes> with a schema', () => {
     expect($(el, '.warn-notice')).to.equal(null);
     tracker.update('c-1', { state: 'ended', ended: true });
     await settle(el);
-    const select = control<HTMLSelectElement>(el, 'reason');
+    const select = selectControl(el, 'reason');
     expect(select.getAttribute('aria-invalid')).to.equal('true');
     expect(text(el, `#${select.getAttribute('aria-describedby')}`)).to.contain('Reason is required');
     expect(text(el, '.warn-notice')).to.equal('Required for after contact work: Reason.');

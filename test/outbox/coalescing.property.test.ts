@@ -48,7 +48,7 @@ describe('Outbox coalescing (properties)', () => {
             expect(successes).to.be.at.most(writes.length);
             expect(outbox.state.pending).to.equal(0);
           } finally {
-            outbox.close();
+            void outbox.close();
           }
         },
       ),
@@ -69,7 +69,7 @@ describe('Outbox coalescing (properties)', () => {
           const contacts = new Set(writes.map((w) => w.contact));
           expect(sender.requests).to.have.length(contacts.size);
         } finally {
-          outbox.close();
+          void outbox.close();
         }
       }),
       { numRuns: 60 },

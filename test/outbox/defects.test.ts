@@ -37,8 +37,8 @@ async function outcome(promise: Promise<unknown>): Promise<string> {
 
 describe('Outbox defects', () => {
   const opened: Outbox[] = [];
-  afterEach(() => {
-    for (const outbox of opened.splice(0)) outbox.close();
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((outbox) => outbox.close()));
   });
 
   it('expires each value by its own queue time: a value merged in later is neither dropped nor left hanging', async () => {
@@ -77,7 +77,7 @@ describe('Outbox defects', () => {
   it('settles a write that races close(): it rejects with an AbortError and stays queued in the store', async () => {
     const { outbox } = setup();
     const write = outbox.write(contact('c1'), { a: '1' });
-    outbox.close();
+    void outbox.close();
     expect(await outcome(write)).to.equal('AbortError');
     expect((await outbox.store.list()).map((entry) => entry.attributes)).to.deep.equal([{ a: '1' }]);
   });
@@ -103,7 +103,7 @@ describe('Outbox defects', () => {
     await settle();
     const before = outbox.whenIdle();
     expect(await outcome(before)).to.equal('pending');
-    outbox.close();
+    void outbox.close();
     expect(await outcome(before)).to.equal('AbortError');
     expect(await outcome(outbox.whenIdle())).to.equal('AbortError');
   });

@@ -42,7 +42,8 @@ const instanceId = '11111111-2222-4333-8444-555555555555';
  * The seed of the outboxes' jitter, printed in every row: set it here to replay a failing run's backoff delays (the
  * stand-in's faults are counts, so only the timing of the run itself then differs).
  */
-const fixedSeed: number | undefined = undefined;
+// Typed wider than its value: it is edited by hand to replay a run.
+const fixedSeed = undefined as number | undefined;
 
 /** mulberry32: a small seeded generator of numbers in [0, 1). */
 function seeded(seed: number): () => number {
@@ -277,7 +278,8 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
     seed = fixedSeed ?? crypto.getRandomValues(new Uint32Array(1))[0]!;
   });
   afterEach(async () => {
-    for (const outbox of outboxes.splice(0)) outbox.close();
+    // The stores close only once their outboxes recorded the answers already received (see Outbox.close).
+    await Promise.all(outboxes.splice(0).map((outbox) => outbox.close()));
     closedTabs.clear();
     for (const store of stores.splice(0)) store.close();
     await deleteDB(dbName);
@@ -445,7 +447,7 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
     await until(async () => (await requestLog()).some((r) => r.stored), 'the first request to be stored');
     void writes.write(tab1, contact!, { AfterReload: writes.value('queued while waiting') });
     await sleep(100);
-    tab1.close();
+    void tab1.close();
     stores[0]!.close();
     await writes.settled();
     const tab2 = await outbox();
@@ -466,7 +468,7 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
     await setFaults({ latencyMs: 100, dropAfterStoreNext: 1, failAfterStoreNext: 1 });
     const work = Promise.all([workload(contacts, a, 'OverA', 4, 30), workload(contacts, b, 'OverB', 4, 30)]);
     await sleep(150);
-    a.close();
+    void a.close();
     closedTabs.add(a);
     await work;
     await writes.settled();
@@ -485,13 +487,15 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
   for (const delayMs of [0, 1]) {
     it(`the flusher tab closes ${delayMs} ms after its request landed: the next flusher sends it at most once more, then is idle`, async () => {
       const client = staticClient();
-      let a: Outbox | undefined;
+      // Tab A's sender closes tab A itself, once the outbox exists.
+      const tabA: { outbox?: Outbox } = {};
       const closing: OutboxSender = async (contact, attributes, { signal }) => {
         await client.update(contact.instanceId, contact.initialContactId, attributes, { signal });
-        setTimeout(() => a?.close(), delayMs);
+        setTimeout(() => void tabA.outbox?.close(), delayMs);
       };
-      a = await outbox({ sender: closing });
-      await until(() => a!.flusher, 'tab A to flush');
+      const a = await outbox({ sender: closing });
+      tabA.outbox = a;
+      await until(() => a.flusher, 'tab A to flush');
       const b = await outbox();
       await b.ready;
       const [contact] = await newContacts(1);
@@ -577,7 +581,7 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
     void writes.write(tab1, first!, { ReloadNote: writes.value('queued before the reload') });
     void writes.write(tab1, second!, { ReloadTag: writes.value('queued before the reload') }, { origin: 'rule' });
     await sleep(50);
-    tab1.close();
+    void tab1.close();
     stores[0]!.close();
     await writes.settled();
     const tab2 = await outbox();

@@ -4,7 +4,8 @@ import { expect } from '@open-wc/testing';
 import { deleteDB } from 'idb';
 import sinon from 'sinon';
 import { Outbox, openIdbOutboxStore, type IdbOutboxStore, type OutboxEntry, type OutboxPart } from '../../src/outbox/index.ts';
-import { contact, ScriptedSender, settle } from './fakes.ts';
+import type { Attributes } from '../../src/validate.ts';
+import { contact, ScriptedSender, settle, type SentRequest } from './fakes.ts';
 
 function entry(id: string, revision: number): OutboxEntry {
   return {
@@ -24,6 +25,11 @@ function entry(id: string, revision: number): OutboxEntry {
   };
 }
 
+/** What a series of requests stored, merged per key in order (a later request's value wins). */
+function merged(requests: readonly SentRequest[]): Attributes {
+  return requests.reduce<Attributes>((all, request) => ({ ...all, ...request.attributes }), {});
+}
+
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 500; i++) {
     if (condition()) return;
@@ -40,7 +46,8 @@ describe('IndexedDB outbox store', () => {
     name = `outbox-test-${crypto.randomUUID()}`;
   });
   afterEach(async () => {
-    for (const outbox of outboxes.splice(0)) outbox.close();
+    // The stores close only once their outboxes recorded the answers already received (see Outbox.close).
+    await Promise.all(outboxes.splice(0).map((outbox) => outbox.close()));
     for (const store of stores.splice(0)) store.close();
     await deleteDB(name);
   });
@@ -128,11 +135,11 @@ describe('IndexedDB outbox store', () => {
     expect(marked.map((call) => call.args[2]!.markers!.map((m) => m.id))).to.deep.equal([['r1', 'r2', 'r3']]);
     expect([await store.hasMarker('r2'), await store.hasMarker('r3')]).to.deep.equal([true, true]);
     await outbox.whenIdle();
-    const sent = Object.assign({}, ...sender.requests.map((r) => r.attributes));
+    const sent = merged(sender.requests);
     expect(sent).to.deep.equal({ a: '0', b: '2', c: '3' });
     await Promise.all(outbox.writeBatch(c, parts, { origin: 'rule' }));
     await settle();
-    expect(Object.assign({}, ...sender.requests.map((r) => r.attributes))).to.deep.equal(sent);
+    expect(merged(sender.requests)).to.deep.equal(sent);
     update.restore();
   });
 
@@ -173,7 +180,7 @@ describe('IndexedDB outbox store', () => {
     const pending = first.write(c, { a: '1' }).catch(() => undefined);
     void first.write(c, { b: '2' }, { origin: 'rule' }).catch(() => undefined);
     await until(() => sender1.requests.length === 1, 'the first send');
-    first.close();
+    void first.close();
     stores[0]!.close();
     await pending;
     const sender2 = new ScriptedSender();
@@ -209,7 +216,7 @@ describe('IndexedDB outbox store', () => {
     await until(() => b.state.pending === 0, 'tab B to see the outbox empty');
 
     // Tab A goes away: B takes the lock and flushes what is queued from then on.
-    a.close();
+    void a.close();
     await until(() => b.flusher, 'tab B to become the flusher');
     await b.write(contact('c3'), { after: 'yes' });
     expect(senderB.storedFor(contact('c3'))).to.deep.equal({ after: 'yes' });

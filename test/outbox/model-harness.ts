@@ -96,6 +96,15 @@ export class ModelClock implements OutboxClock {
 }
 
 /**
+ * What an aborted signal rejects with, as the platform does: its reason (the outboxes abort with an AbortError
+ * DOMException, or with no reason, which is one too); anything else would be a harness bug, named as an AbortError.
+ */
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new DOMException(`Aborted with a reason that is not an Error: ${String(reason)}`, 'AbortError');
+}
+
+/**
  * The Web Locks API for the "tabs" of one page: exclusive locks granted in request order; a waiting request
  * whose signal aborts is dropped with an AbortError; a lock passes on when its callback's promise settles.
  */
@@ -105,7 +114,7 @@ export class ModelLocks implements LockManagerLike {
 
   request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<void>): Promise<unknown> {
     const { signal } = options;
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise((resolve, reject) => {
       const waiter = {
         signal,
@@ -115,12 +124,10 @@ export class ModelLocks implements LockManagerLike {
           pending.locks++;
           queueMicrotask(() => {
             pending.locks--;
-            let result: Promise<void>;
-            try {
-              result = callback();
-            } catch (error) {
-              result = Promise.reject(error);
-            }
+            // A callback that throws rejects the request with what it threw, as the Web Locks API does.
+            const result = new Promise<void>((settle) => {
+              settle(callback());
+            });
             result.then(resolve, reject).finally(() => {
               this.#held.delete(name);
               this.#grantNext(name);
@@ -132,7 +139,7 @@ export class ModelLocks implements LockManagerLike {
         const queue = this.#queues.get(name) ?? [];
         const index = queue.indexOf(waiter);
         if (index >= 0) queue.splice(index, 1);
-        reject(signal?.reason ?? new DOMException('The lock request was aborted.', 'AbortError'));
+        reject(signal ? abortReason(signal) : new DOMException('The lock request was aborted.', 'AbortError'));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       const queue = this.#queues.get(name) ?? [];
@@ -359,7 +366,7 @@ export class ModelServer {
         };
         const onAbort = (): void => {
           leave();
-          reject(options.signal.reason);
+          reject(abortReason(options.signal));
         };
         const request: WireRequest = {
           sender,
@@ -375,7 +382,7 @@ export class ModelServer {
           },
         };
         if (options.signal.aborted) {
-          reject(options.signal.reason);
+          reject(abortReason(options.signal));
           return;
         }
         options.signal.addEventListener('abort', onAbort, { once: true });

@@ -173,17 +173,19 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
   async function openTab(): Promise<Tab> {
     const id = nextTab++;
     const store = new CountedStore(await openIdbOutboxStore(db), onApplied);
-    let tab: Tab | undefined;
+    // The sender asks the tab whether it was closed; the tab exists once its outbox does.
+    const opened: { tab?: Tab } = {};
     const outbox = new Outbox({
       store,
-      sender: server.senderFor(id, () => tab?.closed ?? false),
+      sender: server.senderFor(id, () => opened.tab?.closed ?? false),
       clock,
       random: () => 0.5,
       locks,
       lockName: db,
       ...options,
     });
-    tab = { id, outbox, store, closed: false };
+    const tab: Tab = { id, outbox, store, closed: false };
+    opened.tab = tab;
     outbox.on('failed', ({ entry }) => reports.push({ kind: 'failed', contactKey: entry.contactKey, attributes: { ...entry.attributes } }));
     outbox.on('expired', ({ entry }) => reports.push({ kind: 'expired', contactKey: entry.contactKey, attributes: { ...entry.attributes } }));
     outbox.on('error', (error) => problems.push(`outbox ${id} reported an error: ${error.message}`));
@@ -204,7 +206,7 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
     server.closing(tab.id);
     track(tab.outbox.whenIdle(), `whenIdle() of outbox ${tab.id} called before its close()`);
     tab.closed = true;
-    tab.outbox.close();
+    void tab.outbox.close();
     track(tab.outbox.whenIdle(), `whenIdle() of outbox ${tab.id} called after its close()`);
     tab.store.close();
     tabs.splice(tabs.indexOf(tab), 1);
@@ -395,7 +397,7 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
     for (const tab of allTabs) {
       if (!tab.closed) {
         tab.closed = true;
-        tab.outbox.close();
+        void tab.outbox.close();
         tab.store.close();
       }
     }
@@ -484,14 +486,14 @@ describe('Outbox model: random interleavings over IndexedDB', function () {
         const problems = await runSequence(steps);
         if (problems.length > 0) throw new Error(problems.join('\n'));
       }),
-      { numRuns: 200, interruptAfterTimeLimit: 45_000, markInterruptAsFailure: false },
+      { numRuns: 200, plugins: [fc.interruptAfterTimeLimit(45_000, { failOnInterrupt: false })] },
     );
     console.log(`[model] ${result.numRuns} sequences in ${((performance.now() - started) / 1000).toFixed(1)} s${result.interrupted ? ' (interrupted by the time limit)' : ''}; seen ${JSON.stringify(seen)}`);
     // The counted BroadcastChannel saw the outboxes' messages: quiet() waited for them.
     expect(channelPosts.count, 'cross-tab messages counted').to.be.greaterThan(0);
     if (result.failed) {
       const why = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
-      throw new Error(`${fc.defaultReportMessage(result) ?? 'the property failed'}\nProblems of the counterexample:\n${why}`);
+      throw new Error(`${fc.defaultReportMessage(result)}\nProblems of the counterexample:\n${why}`);
     }
   });
 

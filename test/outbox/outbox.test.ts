@@ -2,7 +2,7 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
 import { AttributesError } from '../../src/errors.ts';
-import { MemoryOutboxStore, Outbox, type OutboxOptions } from '../../src/outbox/index.ts';
+import { MemoryOutboxStore, Outbox, type OutboxOptions, type UpdatingClient } from '../../src/outbox/index.ts';
 import { contact, FakeClock, ScriptedSender, settle } from './fakes.ts';
 
 function setup(options: Partial<OutboxOptions> = {}) {
@@ -23,8 +23,8 @@ function setup(options: Partial<OutboxOptions> = {}) {
 
 describe('Outbox', () => {
   const opened: Outbox[] = [];
-  afterEach(() => {
-    for (const outbox of opened.splice(0)) outbox.close();
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((outbox) => outbox.close()));
     sinon.restore();
   });
   function track<T extends { outbox: Outbox }>(value: T): T {
@@ -346,7 +346,7 @@ describe('Outbox', () => {
     const queued = first.outbox.write(c, { b: '2' }, { origin: 'rule' }).catch((e: unknown) => e);
     await settle();
     expect(first.sender.requests).to.have.length(1);
-    first.outbox.close();
+    void first.outbox.close();
     expect(((await lost) as DOMException).name).to.equal('AbortError');
     expect(((await queued) as DOMException).name).to.equal('AbortError');
     const second = track(setup({ store }));
@@ -401,7 +401,7 @@ describe('Outbox', () => {
 
   it('expires entries older than maxAgeMs with an event, and rejects their writes', async () => {
     const { clock, sender, outbox } = track(setup({ maxAgeMs: 10_000, expiryIntervalMs: 1_000, backoff: { baseMs: 100, capMs: 500 } }));
-    sender.script = Array(1000).fill('network');
+    sender.script = new Array<(typeof sender.script)[number]>(1000).fill('network');
     const expired: string[] = [];
     outbox.on('expired', ({ entry }) => expired.push(entry.contact.contactId));
     const write = outbox.write(contact('c1'), { a: '1' }).catch((e: unknown) => e);
@@ -492,12 +492,12 @@ describe('Outbox', () => {
   });
 
   it('uses client.update as the default sender', async () => {
-    const update = sinon.stub().resolves();
+    const update = sinon.stub<Parameters<UpdatingClient['update']>, ReturnType<UpdatingClient['update']>>().resolves();
     const outbox = new Outbox({ store: new MemoryOutboxStore(), client: { update } });
     opened.push(outbox);
     await outbox.write(contact('c1'), { a: '1' });
     expect(update.calledOnce).to.equal(true);
     expect(update.firstCall.args.slice(0, 3)).to.deep.equal(['inst-1', 'c1', { a: '1' }]);
-    expect(update.firstCall.args[3].signal).to.be.instanceOf(AbortSignal);
+    expect(update.firstCall.args[3]?.signal).to.be.instanceOf(AbortSignal);
   });
 });
