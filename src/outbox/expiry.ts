@@ -9,31 +9,29 @@ import { expireKeys, queuedAtOf, type Revisions } from './entry.ts';
 import type { Change } from './flight.ts';
 import type { OutboxEntry, OutboxStore } from './types.ts';
 
-/** What one pass of expiry did. */
-export interface ExpiryPass {
-  changes: Change[];
-  /** The dropped values, one entry-shaped part per contact. */
-  expired: OutboxEntry[];
-}
-
 /**
  * Drops the values queued before `before` from every live entry of the store, except those a request in flight
- * carries (`inFlight(id)`: the revisions it sent).
+ * carries (`inFlight(id)`: the revisions it sent), and reports each entry's dropped values as soon as its transaction
+ * committed (a later failure, such as the store closing, loses no report). Once `stopped()` (the outbox closed) it
+ * drops nothing more: what is still queued stays for the next outbox.
  */
-export async function expireBefore(store: OutboxStore, before: number, inFlight: (id: string) => Readonly<Revisions> | undefined): Promise<ExpiryPass> {
-  const pass: ExpiryPass = { changes: [], expired: [] };
+export async function expireBefore(
+  store: OutboxStore,
+  before: number,
+  inFlight: (id: string) => Readonly<Revisions> | undefined,
+  report: (change: Change, expired: OutboxEntry) => void,
+  stopped: () => boolean,
+): Promise<void> {
   for (const listed of await store.list()) {
+    if (stopped()) return;
     if (listed.failed || !Object.keys(listed.attributes).some((key) => queuedAtOf(listed, key) < before)) continue;
     let expired: OutboxEntry | undefined;
     const result = await store.update(listed.id, (current, revision) => {
-      if (!current || current.failed) return undefined;
+      if (!current || current.failed || stopped()) return undefined;
       const outcome = expireKeys(current, before, revision, inFlight(listed.id));
       expired = outcome.expired;
       return expired ? outcome.rest : undefined;
     });
-    if (!expired) continue;
-    pass.changes.push({ id: listed.id, contactKey: listed.contactKey, entry: result.entry ?? null, revision: result.revision });
-    pass.expired.push(expired);
+    if (expired) report({ id: listed.id, contactKey: listed.contactKey, entry: result.entry ?? null, revision: result.revision }, expired);
   }
-  return pass;
 }

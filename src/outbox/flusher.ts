@@ -174,9 +174,11 @@ export class Flusher {
     const now = clock.now();
     const stopped = (): boolean => this.#stopped; // read afresh after each await
     try {
-      const pass = await expireBefore(store, now - maxAgeMs, (id) => this.#inFlight.get(id)?.sent.revisions);
-      for (const change of pass.changes) this.#host.changed(change);
-      for (const expired of pass.expired) this.#host.onExpired(expired);
+      const report = (change: Change, expired: OutboxEntry): void => {
+        this.#host.changed(change);
+        this.#host.onExpired(expired);
+      };
+      await expireBefore(store, now - maxAgeMs, (id) => this.#inFlight.get(id)?.sent.revisions, report, stopped);
       if (!stopped()) await store.pruneMarkers(now - markerMaxAgeMs);
     } catch (error) {
       this.#host.fail(error);

@@ -563,6 +563,30 @@ describe('Outbox model: random interleavings over IndexedDB', function () {
     }
   });
 
+  it('reports the values an expiry pass under way drops while the flusher closes', async () => {
+    await expectSound([
+      { do: 'rule', tab: 0, contact: 0, keys: ['a'], once: null, batch: false, settle: false },
+      { do: 'expire', offline: false, rest: false },
+      { do: 'answer', outcome: '429', pick: 0, settle: false },
+      { do: 'answer', outcome: 'ok', pick: 0, settle: true },
+      { do: 'advance', ms: 1000, rest: false },
+      { do: 'answer', outcome: '429', pick: 0, settle: false, closeAfter: 3 },
+      { do: 'answer', outcome: 'ok', pick: 1, settle: true },
+      { do: 'answer', outcome: 'drop', pick: 0, settle: false },
+    ]);
+  });
+
+  it('does not expire a value whose request the closing flusher aborted, nor lose an expiry when the store then closes', async () => {
+    await expectSound([
+      { do: 'save', tab: 0, contact: 0, keys: ['a'], settle: false },
+      { do: 'save', tab: 0, contact: 1, keys: ['a'], settle: false },
+      { do: 'expire', offline: false, rest: true },
+      { do: 'expire', offline: false, rest: false },
+      { do: 'answer', outcome: 'ok', pick: 1, settle: false, closeAfter: 1 },
+      { do: 'destroy', contact: 0 },
+    ]);
+  });
+
   it('does not store a value twice when a close split keeping its failure from taking it out of the queue, and it is retried', async () => {
     await expectSound([
       { do: 'save', tab: 0, contact: 0, keys: ['a'], settle: true },
