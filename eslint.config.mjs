@@ -26,7 +26,15 @@ export default tseslint.config(
       // node:test's describe() and it() return promises the runner awaits itself.
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
       ],
     },
   },
@@ -41,7 +49,7 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "ExpressionStatement > CallExpression[callee.property.name=/^(accessible|notAccessible)$/]",
+          selector: 'ExpressionStatement > CallExpression[callee.property.name=/^(accessible|notAccessible)$/]',
           message: 'Await the accessibility assertion: it is asynchronous and fails only when awaited.',
         },
       ],

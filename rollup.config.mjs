@@ -69,7 +69,8 @@ function browserFieldExtensions() {
     async resolveId(source, importer, options) {
       if (!importer) return null;
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-      if (!resolved || resolved.external || existsSync(resolved.id) || !existsSync(`${resolved.id}.js`)) return resolved;
+      if (!resolved || resolved.external || existsSync(resolved.id) || !existsSync(`${resolved.id}.js`))
+        return resolved;
       return { ...resolved, id: `${resolved.id}.js` };
     },
   };
@@ -89,7 +90,13 @@ const relayModule = {
 const relayLambda = {
   input: { index: 'src/relay/lambda.ts' },
   plugins: [typescript(), nodeResolve({ exportConditions: ['node'], preferBuiltins: true }), commonjs(), json()],
-  output: { dir: 'dist/relay-lambda', format: 'es', entryFileNames: '[name].mjs', inlineDynamicImports: true, sourcemap: true },
+  output: {
+    dir: 'dist/relay-lambda',
+    format: 'es',
+    entryFileNames: '[name].mjs',
+    inlineDynamicImports: true,
+    sourcemap: true,
+  },
 };
 
 /**
@@ -111,26 +118,50 @@ function workspacePage() {
   };
 }
 
-export default process.env.RELAY_ONLY ? [relayModule, relayLambda] : [
-  relayModule,
-  {
-    input: { 'ccp-attributes': 'src/index.ts', elements: 'components/index.ts', workspace: 'src/workspace.ts', react: 'components/react.ts' },
-    external: isDependency,
-    plugins: [typescript(), browserResolve()],
-    output: { dir: 'dist', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
-  },
-  {
-    input: { 'ccp-attributes': 'components/drop-in.ts' },
-    external: ['amazon-connect-streams'],
-    treeshake,
-    plugins: [minifyCss(), typescript(), browserFieldExtensions(), browserResolve(), commonjs(), json(), terser({ format: { comments: false } })],
-    output: { dir: 'dist/drop-in', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
-  },
-  {
-    // The agent workspace app: bundled like the drop-in, with no Streams at all (the workspace runs the CCP).
-    input: { index: 'components/workspace-app.ts' },
-    treeshake,
-    plugins: [minifyCss(), typescript(), browserFieldExtensions(), browserResolve(), commonjs(), json(), terser({ format: { comments: false } }), workspacePage()],
-    output: { dir: 'dist/workspace', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
-  },
-];
+export default process.env.RELAY_ONLY
+  ? [relayModule, relayLambda]
+  : [
+      relayModule,
+      {
+        input: {
+          'ccp-attributes': 'src/index.ts',
+          elements: 'components/index.ts',
+          workspace: 'src/workspace.ts',
+          react: 'components/react.ts',
+        },
+        external: isDependency,
+        plugins: [typescript(), browserResolve()],
+        output: { dir: 'dist', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+      },
+      {
+        input: { 'ccp-attributes': 'components/drop-in.ts' },
+        external: ['amazon-connect-streams'],
+        treeshake,
+        plugins: [
+          minifyCss(),
+          typescript(),
+          browserFieldExtensions(),
+          browserResolve(),
+          commonjs(),
+          json(),
+          terser({ format: { comments: false } }),
+        ],
+        output: { dir: 'dist/drop-in', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+      },
+      {
+        // The agent workspace app: bundled like the drop-in, with no Streams at all (the workspace runs the CCP).
+        input: { index: 'components/workspace-app.ts' },
+        treeshake,
+        plugins: [
+          minifyCss(),
+          typescript(),
+          browserFieldExtensions(),
+          browserResolve(),
+          commonjs(),
+          json(),
+          terser({ format: { comments: false } }),
+          workspacePage(),
+        ],
+        output: { dir: 'dist/workspace', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+      },
+    ];

@@ -43,7 +43,8 @@ const KEYSTROKES = 200;
 function attributes(): Attributes {
   const result: Attributes = {};
   // 500 x (13-byte key + 50-byte value) = 31,500 bytes: close to the cap, with room to type.
-  for (let i = 0; i < ATTRIBUTES; i++) result[`attribute_${String(i).padStart(3, '0')}`] = `value ${i} `.padEnd(50, 'x');
+  for (let i = 0; i < ATTRIBUTES; i++)
+    result[`attribute_${String(i).padStart(3, '0')}`] = `value ${i} `.padEnd(50, 'x');
   return result;
 }
 
@@ -98,7 +99,9 @@ function nextFrame(): Promise<void> {
 
 /** Types one character per sample (alternately adding and removing one) into the given row. */
 async function keystrokes(el: CcpAttributes, key: string, count: number): Promise<number[]> {
-  const row = [...el.shadowRoot!.querySelectorAll('ccp-attribute-field')].find((candidate) => candidate.fieldKey === key)!;
+  const row = [...el.shadowRoot!.querySelectorAll('ccp-attribute-field')].find(
+    (candidate) => candidate.fieldKey === key,
+  )!;
   const input = row.querySelector<HTMLInputElement>('input')!;
   const original = input.value;
   const times: number[] = [];
@@ -148,7 +151,14 @@ async function run(): Promise<EditorBenchResult> {
   await nextFrame();
   const visible = await keystrokes(el, 'attribute_002', KEYSTROKES);
   const deep = await keystrokes(el, 'attribute_480', KEYSTROKES);
-  return { attributes: ATTRIBUTES, storedBytes: attributesBytes(model.attributes), renders, allRows, keystrokes: visible, keystrokesDeep: deep };
+  return {
+    attributes: ATTRIBUTES,
+    storedBytes: attributesBytes(model.attributes),
+    renders,
+    allRows,
+    keystrokes: visible,
+    keystrokesDeep: deep,
+  };
 }
 
 /** A fresh page: the placeholder paints before the implementation's chunk can arrive (a fetch takes a task; the render only microtasks). */
@@ -162,7 +172,8 @@ async function cold(): Promise<EditorColdResult> {
   const start = performance.now();
   column.append(el);
   for (let i = 0; i < 1000 && !el.shadowRoot?.querySelector('.base'); i++) await Promise.resolve();
-  if (el.shadowRoot?.querySelector('.base')?.getAttribute('aria-busy') !== 'true') throw new Error('no placeholder rendered before the implementation');
+  if (el.shadowRoot?.querySelector('.base')?.getAttribute('aria-busy') !== 'true')
+    throw new Error('no placeholder rendered before the implementation');
   el.getBoundingClientRect();
   const placeholder = performance.now() - start;
   await firstRendered(el);
@@ -171,5 +182,6 @@ async function cold(): Promise<EditorColdResult> {
 
 (new URLSearchParams(location.search).has('cold') ? cold() : run()).then(
   (result) => (window.__editorBench = result),
-  (error: unknown) => (window.__editorBench = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+  (error: unknown) =>
+    (window.__editorBench = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
 );

@@ -46,7 +46,9 @@ async function bundle(entry: string): Promise<Bundle> {
     logLevel: 'silent',
     tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)),
   });
-  const files = new Map(result.outputFiles.filter((file) => file.path.endsWith('.js')).map((file) => [basename(file.path), file.text]));
+  const files = new Map(
+    result.outputFiles.filter((file) => file.path.endsWith('.js')).map((file) => [basename(file.path), file.text]),
+  );
   const outputs: Metafile['outputs'] = result.metafile.outputs;
   const eager: string[] = [];
   const visit = (path: string): void => {
@@ -68,7 +70,9 @@ async function serve(files: Map<string, string>): Promise<{ url: string; close: 
       response.end(code);
     } else {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      response.end('<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/entry.js"></script></head><body></body></html>');
+      response.end(
+        '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/entry.js"></script></head><body></body></html>',
+      );
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -96,7 +100,11 @@ export async function benchEditor(): Promise<void> {
   const [page, element] = await Promise.all([bundle('./editor.bench.ts'), bundle('../components/ccp-attributes.ts')]);
 
   const server = await serve(page.files);
-  const browser = await puppeteer.launch({ executablePath, headless: false, args: ['--headless=new', ...chromiumArgs] });
+  const browser = await puppeteer.launch({
+    executablePath,
+    headless: false,
+    args: ['--headless=new', ...chromiumArgs],
+  });
   let result: EditorBenchResult;
   const cold: EditorColdResult[] = [];
   try {
@@ -118,20 +126,36 @@ export async function benchEditor(): Promise<void> {
   }
 
   const load = loadavg()[0]!.toFixed(1);
-  console.log(`editor: ${result.attributes} attributes, ${result.storedBytes.toLocaleString('en-US')} of 32,768 bytes stored (Chromium, Lit production mode; load average ${load} on ${cpus().length} CPUs)`);
+  console.log(
+    `editor: ${result.attributes} attributes, ${result.storedBytes.toLocaleString('en-US')} of 32,768 bytes stored (Chromium, Lit production mode; load average ${load} on ${cpus().length} CPUs)`,
+  );
   const placeholders = cold.map((run) => run.placeholder);
   const editors = cold.map((run) => run.editor);
-  console.log(`  fresh page, placeholder frame (heading, contact line, loading line; style and layout), median of ${cold.length}: ${ms(median(placeholders))} (p90 ${ms(percentile(placeholders, 90))})`);
-  console.log(`  fresh page, editor with first rows (implementation chunk fetched from the loopback on connect), median of ${cold.length}: ${ms(median(editors))} (p90 ${ms(percentile(editors, 90))})`);
-  console.log(`  first render, implementation loaded (element + first rows, style and layout), median of ${result.renders.length}: ${ms(median(result.renders))} (p90 ${ms(percentile(result.renders, 90))}; target <= 30 ms)`);
-  console.log(`  all 500 rows rendered (chunks, one per frame), median of ${result.allRows.length}: ${ms(median(result.allRows))} (p90 ${ms(percentile(result.allRows, 90))})`);
-  console.log(`  keystroke, visible row, median of ${result.keystrokes.length}: ${ms(median(result.keystrokes))} (p90 ${ms(percentile(result.keystrokes, 90))}; target <= 8 ms)`);
-  console.log(`  keystroke, row 481 of 500, median of ${result.keystrokesDeep.length}: ${ms(median(result.keystrokesDeep))} (p90 ${ms(percentile(result.keystrokesDeep, 90))})`);
+  console.log(
+    `  fresh page, placeholder frame (heading, contact line, loading line; style and layout), median of ${cold.length}: ${ms(median(placeholders))} (p90 ${ms(percentile(placeholders, 90))})`,
+  );
+  console.log(
+    `  fresh page, editor with first rows (implementation chunk fetched from the loopback on connect), median of ${cold.length}: ${ms(median(editors))} (p90 ${ms(percentile(editors, 90))})`,
+  );
+  console.log(
+    `  first render, implementation loaded (element + first rows, style and layout), median of ${result.renders.length}: ${ms(median(result.renders))} (p90 ${ms(percentile(result.renders, 90))}; target <= 30 ms)`,
+  );
+  console.log(
+    `  all 500 rows rendered (chunks, one per frame), median of ${result.allRows.length}: ${ms(median(result.allRows))} (p90 ${ms(percentile(result.allRows, 90))})`,
+  );
+  console.log(
+    `  keystroke, visible row, median of ${result.keystrokes.length}: ${ms(median(result.keystrokes))} (p90 ${ms(percentile(result.keystrokes, 90))}; target <= 8 ms)`,
+  );
+  console.log(
+    `  keystroke, row 481 of 500, median of ${result.keystrokesDeep.length}: ${ms(median(result.keystrokesDeep))} (p90 ${ms(percentile(result.keystrokesDeep, 90))})`,
+  );
   const eager = element.eager.map((name) => element.files.get(name) ?? '').join('');
   const whole = [...element.files.values()].join('');
   const gzip = gzipSync(eager, { level: 9 }).length;
   const wholeGzip = gzipSync(whole, { level: 9 }).length;
-  console.log(`  Lit + <ccp-attributes> before it paints (esbuild, minified, ${element.eager.length} file${element.eager.length > 1 ? 's' : ''}): ${(eager.length / 1024).toFixed(1)} KB, ${(gzip / 1024).toFixed(1)} KB gzip (goal <= 12 KB gzip); with the lazy implementation: ${(whole.length / 1024).toFixed(1)} KB, ${(wholeGzip / 1024).toFixed(1)} KB gzip`);
+  console.log(
+    `  Lit + <ccp-attributes> before it paints (esbuild, minified, ${element.eager.length} file${element.eager.length > 1 ? 's' : ''}): ${(eager.length / 1024).toFixed(1)} KB, ${(gzip / 1024).toFixed(1)} KB gzip (goal <= 12 KB gzip); with the lazy implementation: ${(whole.length / 1024).toFixed(1)} KB, ${(wholeGzip / 1024).toFixed(1)} KB gzip`,
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

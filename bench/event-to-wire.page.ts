@@ -74,7 +74,12 @@ window.fetch = function benchFetch(input: RequestInfo | URL, init?: RequestInit)
   const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
   const url = input instanceof Request ? input.url : input instanceof URL ? input.href : input;
   if (method === 'POST' && new URL(url, location.href).pathname.endsWith('/contact/attributes')) {
-    const body: Promise<string> = typeof init?.body === 'string' ? Promise.resolve(init.body) : request ? request.clone().text() : Promise.resolve('');
+    const body: Promise<string> =
+      typeof init?.body === 'string'
+        ? Promise.resolve(init.body)
+        : request
+          ? request.clone().text()
+          : Promise.resolve('');
     const initialContactId = body.then(
       (text) => (JSON.parse(text) as { InitialContactId?: string }).InitialContactId,
       () => undefined,
@@ -147,7 +152,11 @@ async function setUp(): Promise<{ debounceMs: number; apiUrl: string; rules: num
   const status = document.getElementById('status')!;
   const debounceMs = Number(new URLSearchParams(location.search).get('debounce') ?? '0');
   const { url: apiUrl } = (await (await fetch('/__standin')).json()) as { url: string };
-  const config = (await (await fetch(`${apiUrl}/_standin/config`)).json()) as { region: string; accessKeyId: string; secretAccessKey: string };
+  const config = (await (await fetch(`${apiUrl}/_standin/config`)).json()) as {
+    region: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+  };
   const { createCcpAttributes } = await import('../src/plugin.ts');
   const { ccpUrl, findCcpIframe, standInCcp } = await import('../demo/ccp/scenario.ts');
   plugin = await createCcpAttributes({
@@ -235,7 +244,8 @@ async function oneContact(index: number): Promise<EventToWireSample> {
 }
 
 function times(watch: NonNullable<typeof watched>, t0: number, wireAt: number): WireTimes {
-  if (watch.queued === undefined || watch.sending === undefined) throw new Error(`the outbox did not report ${watch.contactId} queued and sending`);
+  if (watch.queued === undefined || watch.sending === undefined)
+    throw new Error(`the outbox did not report ${watch.contactId} queued and sending`);
   return {
     ...(watch.tracked === undefined ? {} : { tracked: watch.tracked - t0 }),
     queued: watch.queued - t0,

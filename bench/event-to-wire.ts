@@ -28,7 +28,8 @@ function quantile(values: number[], q: number): number {
 }
 
 const ms = (value: number): string => `${value.toFixed(2)} ms`;
-const figures = (values: number[]): string => `median ${ms(quantile(values, 0.5))}, p90 ${ms(quantile(values, 0.9))}, max ${ms(Math.max(...values))}`;
+const figures = (values: number[]): string =>
+  `median ${ms(quantile(values, 0.5))}, p90 ${ms(quantile(values, 0.9))}, max ${ms(Math.max(...values))}`;
 
 interface PassResult {
   debounceMs: number;
@@ -38,13 +39,21 @@ interface PassResult {
   calls: { rule: number; agent: number }[];
 }
 
-async function pass(browser: Browser, demo: DemoHandle, debounceMs: number, rules: number, contacts: number): Promise<PassResult> {
+async function pass(
+  browser: Browser,
+  demo: DemoHandle,
+  debounceMs: number,
+  rules: number,
+  contacts: number,
+): Promise<PassResult> {
   const context = await browser.createBrowserContext();
   try {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error instanceof Error ? error.message : String(error)));
-    await page.goto(`${demo.url}/bench/event-to-wire.html?debounce=${debounceMs}&rules=${rules}`, { waitUntil: 'load' });
+    await page.goto(`${demo.url}/bench/event-to-wire.html?debounce=${debounceMs}&rules=${rules}`, {
+      waitUntil: 'load',
+    });
     await page.waitForFunction(() => window.eventToWire !== undefined, { timeout: 15_000 });
     const info = await page.evaluate(() => window.eventToWire!.ready);
     await page.evaluate(() => window.eventToWire!.run(1)); // warm-up: not measured
@@ -53,7 +62,9 @@ async function pass(browser: Browser, demo: DemoHandle, debounceMs: number, rule
 
     const { requests } = (await (await fetch(`${info.apiUrl}/_standin/log`)).json()) as { requests: LoggedRequest[] };
     const calls = samples.map(({ contactId }) => {
-      const updates = requests.filter((r) => r.action === 'UpdateContactAttributes' && r.initialContactId === contactId);
+      const updates = requests.filter(
+        (r) => r.action === 'UpdateContactAttributes' && r.initialContactId === contactId,
+      );
       const agent = updates.filter((r) => r.attributes && 'Note' in r.attributes).length;
       return { rule: updates.length - agent, agent };
     });
@@ -88,14 +99,30 @@ function report(result: PassResult): void {
     return min === max ? String(min) : `${min}-${max}`;
   };
   const mean = (values: number[]): string => (values.reduce((a, b) => a + b, 0) / values.length).toFixed(2);
-  console.log(`  outbox debounce ${debounceMs} ms, ${result.rules} rule${result.rules === 1 ? '' : 's'} on connected, ${samples.length} contacts:`);
-  console.log(`    (1) Streams contact::connected -> rule request on the wire, minus the ${debounceMs} ms debounce: ${figures(rule)}`);
-  console.log(`        ${stages(samples.map((s) => s.rule), debounceMs)}`);
+  console.log(
+    `  outbox debounce ${debounceMs} ms, ${result.rules} rule${result.rules === 1 ? '' : 's'} on connected, ${samples.length} contacts:`,
+  );
+  console.log(
+    `    (1) Streams contact::connected -> rule request on the wire, minus the ${debounceMs} ms debounce: ${figures(rule)}`,
+  );
+  console.log(
+    `        ${stages(
+      samples.map((s) => s.rule),
+      debounceMs,
+    )}`,
+  );
   if (debounceMs > 0) {
-    console.log('        (the debounce starts when the outbox takes the write, before its IndexedDB write: that write is hidden inside it)');
+    console.log(
+      '        (the debounce starts when the outbox takes the write, before its IndexedDB write: that write is hidden inside it)',
+    );
   }
   console.log(`    (2) agent plugin.write() -> request on the wire: ${figures(agent)}`);
-  console.log(`        ${stages(samples.map((s) => s.agent), 0)}`);
+  console.log(
+    `        ${stages(
+      samples.map((s) => s.agent),
+      0,
+    )}`,
+  );
   console.log(
     `    UpdateContactAttributes calls per contact: ${mean(total)} on average (${range(total)}) = rules ${range(calls.map((c) => c.rule))}` +
       ` (${result.rules} rule${result.rules === 1 ? '' : 's'} on connected) + agent save ${range(calls.map((c) => c.agent))}`,
@@ -105,15 +132,23 @@ function report(result: PassResult): void {
 /** Runs both passes in headless Chromium and prints their figures. */
 export async function benchEventToWire(): Promise<void> {
   const contacts = Number(process.env['EVENT_TO_WIRE_CONTACTS'] ?? 30);
-  console.log('Streams event -> request on the wire (headless Chromium: real Streams + stand-in CCP, createCcpAttributes, real SDK, API stand-in)');
+  console.log(
+    'Streams event -> request on the wire (headless Chromium: real Streams + stand-in CCP, createCcpAttributes, real SDK, API stand-in)',
+  );
   const chromium = findChromium();
   if (!chromium) {
-    console.log('  skipped: no Chromium found (install Debian\'s chromium, or set CHROME_PATH)');
+    console.log("  skipped: no Chromium found (install Debian's chromium, or set CHROME_PATH)");
     return;
   }
-  console.log('  t0 = Streams triggers the event on its bus (or plugin.write() is called), t1 = the POST /contact/attributes enters');
-  console.log('  window.fetch (the SDK\'s fetch handler): tracker, tagging, IndexedDB outbox, SigV4 signing in between. One warm-up contact');
-  console.log('  per pass (SDK import, first signing) left out; static credentials (no Cognito); token bucket opened wide.');
+  console.log(
+    '  t0 = Streams triggers the event on its bus (or plugin.write() is called), t1 = the POST /contact/attributes enters',
+  );
+  console.log(
+    "  window.fetch (the SDK's fetch handler): tracker, tagging, IndexedDB outbox, SigV4 signing in between. One warm-up contact",
+  );
+  console.log(
+    '  per pass (SDK import, first signing) left out; static credentials (no Cognito); token bucket opened wide.',
+  );
   const demo = await startDemo({ port: 0, apiPort: 0 });
   let browser: Browser | undefined;
   try {
@@ -123,7 +158,10 @@ export async function benchEventToWire(): Promise<void> {
       if (!response.ok) throw new Error(`the dev server did not bundle ${name}: ${response.status}`);
       await response.arrayBuffer();
     });
-    [browser] = await Promise.all([puppeteer.launch({ executablePath: chromium, headless: true, args: chromiumArgs }), ...warm]);
+    [browser] = await Promise.all([
+      puppeteer.launch({ executablePath: chromium, headless: true, args: chromiumArgs }),
+      ...warm,
+    ]);
     for (const [debounceMs, rules] of [
       [0, 3],
       [DEFAULT_DEBOUNCE_MS, 3],

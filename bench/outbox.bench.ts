@@ -44,11 +44,18 @@ function percentile(values: number[], p: number): number {
 /** Rules spread over connected, acw and destroyed: K rules in all. */
 function rulesFor(k: number): TagRuleInput[] {
   const events = ['connected', 'acw', 'destroyed'] as const;
-  return Array.from({ length: k }, (_, i) => ({ id: `r${i}`, on: events[i % events.length]!, set: { [`Tag${i}`]: '{{agent.username}}@{{event.at}}' } }));
+  return Array.from({ length: k }, (_, i) => ({
+    id: `r${i}`,
+    on: events[i % events.length]!,
+    set: { [`Tag${i}`]: '{{agent.username}}@{{event.at}}' },
+  }));
 }
 
 /** (a) One contact lifecycle: K rules over three events, E agent saves in a burst while connected. */
-async function callsPerLifecycle(k: number, e: number): Promise<{ ruleCalls: number; ruleFlushPoints: number; agentCalls: number; burstMs: number }> {
+async function callsPerLifecycle(
+  k: number,
+  e: number,
+): Promise<{ ruleCalls: number; ruleFlushPoints: number; agentCalls: number; burstMs: number }> {
   let ruleCalls = 0;
   let agentCalls = 0;
   const sender: OutboxSender = async (_, attributes) => {
@@ -56,11 +63,20 @@ async function callsPerLifecycle(k: number, e: number): Promise<{ ruleCalls: num
     else ruleCalls++;
     await sleep(20); // a request's round trip
   };
-  const outbox = new Outbox({ store: new MemoryOutboxStore(), sender, debounceMs: 50, rate: { ratePerSecond: 100, burst: 100 } });
+  const outbox = new Outbox({
+    store: new MemoryOutboxStore(),
+    sender,
+    debounceMs: 50,
+    rate: { ratePerSecond: 100, burst: 100 },
+  });
   const tracker = new FakeTracker();
   const tagger = createTagger({ tracker, outbox, rules: rulesFor(k) });
   const contact = contactModel(`lifecycle-${k}-${e}`);
-  const ref = { contactId: contact.contactId, initialContactId: contact.initialContactId, instanceId: contact.instanceId };
+  const ref = {
+    contactId: contact.contactId,
+    initialContactId: contact.initialContactId,
+    instanceId: contact.instanceId,
+  };
   const writes: Promise<void>[] = [];
   tracker.emit('connecting', contact);
   tracker.emit('connected', contact);
@@ -90,7 +106,13 @@ async function eventToWire(n: number): Promise<{ median: number; p95: number; ag
     sentAt.set(contact.contactId, performance.now());
     return Promise.resolve();
   };
-  const outbox = new Outbox({ store: new MemoryOutboxStore(), sender, debounceMs: 0, rate: { ratePerSecond: 1e6, burst: 1e6 }, maxInFlight: 1e6 });
+  const outbox = new Outbox({
+    store: new MemoryOutboxStore(),
+    sender,
+    debounceMs: 0,
+    rate: { ratePerSecond: 1e6, burst: 1e6 },
+    maxInFlight: 1e6,
+  });
   const tracker = new FakeTracker();
   const tagger = createTagger({ tracker, outbox, rules: rulesFor(3).map((r) => ({ ...r, on: 'connected' as const })) });
   const ruleTimes: number[] = [];
@@ -105,7 +127,11 @@ async function eventToWire(n: number): Promise<{ median: number; p95: number; ag
   for (let i = 0; i < n; i++) {
     const id = `agent-${i}`;
     const start = performance.now();
-    const write = outbox.write({ contactId: id, initialContactId: id, instanceId: 'bench-instance' }, { Note: 'x' }, { origin: 'agent' });
+    const write = outbox.write(
+      { contactId: id, initialContactId: id, instanceId: 'bench-instance' },
+      { Note: 'x' },
+      { origin: 'agent' },
+    );
     while (!sentAt.has(id)) await new Promise<void>((resolve) => setImmediate(resolve));
     agentTimes.push(sentAt.get(id)! - start);
     await write;
@@ -124,9 +150,11 @@ const FLEET_RULES: readonly TagRuleInput[] = [
 
 /** The fleet's size, quota and backoff, from the FLEET_* environment variables. */
 function fleetSettings() {
-  const env = (name: string): number | undefined => (process.env[name] === undefined ? undefined : Number(process.env[name]));
+  const env = (name: string): number | undefined =>
+    process.env[name] === undefined ? undefined : Number(process.env[name]);
   const jitter = process.env['FLEET_BACKOFF_JITTER'];
-  if (jitter !== undefined && !isJitter(jitter)) throw new TypeError(`FLEET_BACKOFF_JITTER must be one of ${JITTERS.join(', ')}.`);
+  if (jitter !== undefined && !isJitter(jitter))
+    throw new TypeError(`FLEET_BACKOFF_JITTER must be one of ${JITTERS.join(', ')}.`);
   const agents = env('FLEET_AGENTS') ?? 1000;
   return {
     agents,
@@ -177,11 +205,20 @@ export async function benchOutboxFleet(): Promise<void> {
           maxAttempts: 1,
         }),
     );
-    const backoff = { ...(capMs === undefined ? {} : { capMs }), ...(baseMs === undefined ? {} : { baseMs }), ...(jitter === undefined ? {} : { jitter }) };
-    const outboxes = Array.from({ length: agents }, (_, i) => new Outbox({ store: new MemoryOutboxStore(), client: clients[i % clients.length]!, backoff }));
+    const backoff = {
+      ...(capMs === undefined ? {} : { capMs }),
+      ...(baseMs === undefined ? {} : { baseMs }),
+      ...(jitter === undefined ? {} : { jitter }),
+    };
+    const outboxes = Array.from(
+      { length: agents },
+      (_, i) => new Outbox({ store: new MemoryOutboxStore(), client: clients[i % clients.length]!, backoff }),
+    );
     const trackers = outboxes.map(() => new FakeTracker());
     const rules = FLEET_RULES;
-    const taggers = outboxes.map((outbox, i) => createTagger({ tracker: trackers[i]!, outbox, rules, onError: () => undefined }));
+    const taggers = outboxes.map((outbox, i) =>
+      createTagger({ tracker: trackers[i]!, outbox, rules, onError: () => undefined }),
+    );
     const writes = active * rules.length;
     let lastLanding = 0;
     for (const outbox of outboxes) outbox.on('landed', () => (lastLanding = performance.now()));
@@ -249,7 +286,7 @@ class VirtualTimers {
     const timer = { at, seq: this.#seq++, run, cancelled: false };
     const heap = this.#heap;
     heap.push(timer);
-    for (let i = heap.length - 1; i > 0; ) {
+    for (let i = heap.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (!this.#before(i, parent)) break;
       [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
@@ -302,7 +339,7 @@ class VirtualTimers {
       const last = heap.pop()!;
       if (heap.length > 0) {
         heap[0] = last;
-        for (let i = 0; ; ) {
+        for (let i = 0; ;) {
           const left = 2 * i + 1;
           const right = left + 1;
           let least = i;
@@ -356,7 +393,14 @@ const HERD_ROUND_TRIP_MS = 10;
  * with its own token bucket drained and every send paused until then, as the outbox does; the account quota is
  * the stand-in's token bucket. Uses the outbox's own TokenBucket and backoffDelay.
  */
-function simulateHerd(options: { active: number; spreadMs: number; ratePerSecond: number; burst: number; backoff: BackoffOptions; seed: number }): HerdResult {
+function simulateHerd(options: {
+  active: number;
+  spreadMs: number;
+  ratePerSecond: number;
+  burst: number;
+  backoff: BackoffOptions;
+  seed: number;
+}): HerdResult {
   const timers = new VirtualTimers();
   const now = () => timers.now;
   const quota = new TokenBucket(options.ratePerSecond, options.burst, now);
@@ -399,7 +443,14 @@ function simulateHerd(options: { active: number; spreadMs: number; ratePerSecond
  * The same herd through the real Outbox and tagger on a virtual clock (no HTTP: the sender takes the quota half way
  * through its round trip and answers a 429 with the client's throttling error), to check the model against the outbox.
  */
-async function outboxHerd(options: { active: number; spreadMs: number; ratePerSecond: number; burst: number; backoff: BackoffOptions; seed: number }): Promise<HerdResult> {
+async function outboxHerd(options: {
+  active: number;
+  spreadMs: number;
+  ratePerSecond: number;
+  burst: number;
+  backoff: BackoffOptions;
+  seed: number;
+}): Promise<HerdResult> {
   const timers = new VirtualTimers();
   const clock = timers.clock;
   const wait = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
@@ -418,9 +469,14 @@ async function outboxHerd(options: { active: number; spreadMs: number; ratePerSe
     result.drainMs = clock.now();
   };
   const random = seededRandom(options.seed);
-  const outboxes = Array.from({ length: options.active }, () => new Outbox({ store: new MemoryOutboxStore(), sender, clock, random, backoff: options.backoff }));
+  const outboxes = Array.from(
+    { length: options.active },
+    () => new Outbox({ store: new MemoryOutboxStore(), sender, clock, random, backoff: options.backoff }),
+  );
   const trackers = outboxes.map(() => new FakeTracker());
-  const taggers = outboxes.map((outbox, i) => createTagger({ tracker: trackers[i]!, outbox, rules: FLEET_RULES, onError: () => undefined }));
+  const taggers = outboxes.map((outbox, i) =>
+    createTagger({ tracker: trackers[i]!, outbox, rules: FLEET_RULES, onError: () => undefined }),
+  );
   trackers.forEach((tracker, i) =>
     timers.at(Math.floor((i / options.active) * options.spreadMs), () => {
       const contact = contactModel(`herd-${i}`);
@@ -456,11 +512,26 @@ export async function benchBackoffGrid(): Promise<void> {
   );
   console.log('    jitter        cap   calls/write  429s/write  drain s  drain/ideal  (slowest run)');
   const started = performance.now();
-  const rows: { jitter: Jitter; capS: number; calls: number; throttled: number; drainS: number; ratio: number; slowest: number }[] = [];
+  const rows: {
+    jitter: Jitter;
+    capS: number;
+    calls: number;
+    throttled: number;
+    drainS: number;
+    ratio: number;
+    slowest: number;
+  }[] = [];
   for (const jitter of JITTERS) {
     for (const capS of GRID_CAPS_S) {
       const runs = Array.from({ length: seeds }, (_, seed) =>
-        simulateHerd({ active, spreadMs, ratePerSecond, burst, backoff: { baseMs: base, capMs: capS * 1000, jitter }, seed: seed + 1 }),
+        simulateHerd({
+          active,
+          spreadMs,
+          ratePerSecond,
+          burst,
+          backoff: { baseMs: base, capMs: capS * 1000, jitter },
+          seed: seed + 1,
+        }),
       );
       const mean = (pick: (run: HerdResult) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
       const landed = mean((run) => run.landed);
@@ -477,9 +548,15 @@ export async function benchBackoffGrid(): Promise<void> {
     }
   }
   const eligible = rows.filter((row) => row.slowest <= DRAIN_LIMIT);
-  const best = eligible.reduce<(typeof rows)[number] | undefined>((best, row) => (best === undefined || row.calls < best.calls ? row : best), undefined);
+  const best = eligible.reduce<(typeof rows)[number] | undefined>(
+    (best, row) => (best === undefined || row.calls < best.calls ? row : best),
+    undefined,
+  );
   for (const row of rows) {
-    const isDefault = row.jitter === DEFAULT_BACKOFF.jitter && row.capS * 1000 === DEFAULT_BACKOFF.capMs && base === DEFAULT_BACKOFF.baseMs;
+    const isDefault =
+      row.jitter === DEFAULT_BACKOFF.jitter &&
+      row.capS * 1000 === DEFAULT_BACKOFF.capMs &&
+      base === DEFAULT_BACKOFF.baseMs;
     const mark = row === best ? ' <- fewest calls within the limit' : isDefault ? ' <- outbox default' : '';
     console.log(
       `    ${row.jitter.padEnd(12)} ${String(row.capS).padStart(3)} s ${row.calls.toFixed(2).padStart(12)} ${row.throttled.toFixed(2).padStart(11)}` +
@@ -492,12 +569,23 @@ export async function benchBackoffGrid(): Promise<void> {
   );
   // The model against the real Outbox and tagger on the same virtual clock, for the default and the pick.
   const checkSeeds = Number(process.env['GRID_CHECK_SEEDS'] ?? 3);
-  const checked = rows.filter((row) => row === best || (row.jitter === DEFAULT_BACKOFF.jitter && row.capS * 1000 === DEFAULT_BACKOFF.capMs));
+  const checked = rows.filter(
+    (row) => row === best || (row.jitter === DEFAULT_BACKOFF.jitter && row.capS * 1000 === DEFAULT_BACKOFF.capMs),
+  );
   for (const row of checked) {
     const checkStarted = performance.now();
     const runs: HerdResult[] = [];
     for (let seed = 1; seed <= checkSeeds; seed++) {
-      runs.push(await outboxHerd({ active, spreadMs, ratePerSecond, burst, backoff: { baseMs: base, capMs: row.capS * 1000, jitter: row.jitter }, seed }));
+      runs.push(
+        await outboxHerd({
+          active,
+          spreadMs,
+          ratePerSecond,
+          burst,
+          backoff: { baseMs: base, capMs: row.capS * 1000, jitter: row.jitter },
+          seed,
+        }),
+      );
     }
     const sum = (pick: (run: HerdResult) => number) => runs.reduce((total, run) => total + pick(run), 0);
     const landed = sum((run) => run.landed);
@@ -513,9 +601,15 @@ export async function benchBackoffGrid(): Promise<void> {
 /** Runs the three outbox benchmarks and prints their figures. */
 export async function benchOutbox(): Promise<void> {
   console.log('Outbox and tagging (Node, in-memory stores)');
-  console.log('(a) API calls per contact lifecycle: K rules spread over connected/acw/destroyed (debounce 50 ms), then a burst of');
-  console.log('    E agent saves ~1 ms apart while connected; every request takes a 20 ms round trip. Agent saves flush at once, so a');
-  console.log('    burst costs one call, plus one per round trip the burst outlasts (saves made meanwhile ride together).');
+  console.log(
+    '(a) API calls per contact lifecycle: K rules spread over connected/acw/destroyed (debounce 50 ms), then a burst of',
+  );
+  console.log(
+    '    E agent saves ~1 ms apart while connected; every request takes a 20 ms round trip. Agent saves flush at once, so a',
+  );
+  console.log(
+    '    burst costs one call, plus one per round trip the burst outlasts (saves made meanwhile ride together).',
+  );
   for (const k of [1, 3, 10, 30]) {
     for (const e of [0, 1, 10, 50]) {
       const r = await callsPerLifecycle(k, e);

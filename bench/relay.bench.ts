@@ -27,9 +27,21 @@ function quantile(values: readonly number[], q: number): number {
 
 /** Measures and prints the relay's added latency per write. */
 export async function benchRelay(writes = Number(process.env['RELAY_BENCH_WRITES'] ?? 200)): Promise<void> {
-  const contact: ContactRef = { contactId: 'bench-1', initialContactId: 'bench-1', instanceId: DEFAULT_INSTANCE_ID, region: 'us-east-1' };
+  const contact: ContactRef = {
+    contactId: 'bench-1',
+    initialContactId: 'bench-1',
+    instanceId: DEFAULT_INSTANCE_ID,
+    region: 'us-east-1',
+  };
   const api = await startConnectApi({
-    contacts: [{ instanceId: DEFAULT_INSTANCE_ID, contactId: contact.contactId, startedAt: new Date().toISOString(), agentId: 'agent-agent-smith' }],
+    contacts: [
+      {
+        instanceId: DEFAULT_INSTANCE_ID,
+        contactId: contact.contactId,
+        startedAt: new Date().toISOString(),
+        agentId: 'agent-agent-smith',
+      },
+    ],
   });
   const relay = await startStandInRelay(api);
   try {
@@ -65,10 +77,14 @@ export async function benchRelay(writes = Number(process.env['RELAY_BENCH_WRITES
       `  ${name.padEnd(44)} median ${median(values).toFixed(2).padStart(6)} ms   p90 ${quantile(values, 0.9).toFixed(2).padStart(6)} ms`;
     // The machine's load shows how much of the figures is waiting for a core (several test runs share one machine).
     const load = loadavg()[0]?.toFixed(1) ?? '?';
-    console.log(`\nRelay latency per write (warm, ${writes} writes per path, interleaved; Connect API stand-in on loopback; load average ${load})`);
+    console.log(
+      `\nRelay latency per write (warm, ${writes} writes per path, interleaved; Connect API stand-in on loopback; load average ${load})`,
+    );
     console.log(line('direct: signed client -> stand-in', times.direct));
     console.log(line('relay: fetch -> relay -> stand-in (2 calls)', times.relay));
-    console.log(`  added by the relay (median of relay - median of direct): ${(median(times.relay) - median(times.direct)).toFixed(2)} ms per write`);
+    console.log(
+      `  added by the relay (median of relay - median of direct): ${(median(times.relay) - median(times.direct)).toFixed(2)} ms per write`,
+    );
   } finally {
     await relay.close();
     await api.close();

@@ -37,13 +37,17 @@ function row(name: string, size: Size, note = ''): string {
 
 /** Modules the entry imports statically (they load before the editor paints). */
 function staticImports(code: string): string[] {
-  return [...code.matchAll(/(?:^|[;}])\s*import\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']/g)].map((match) => match[1] ?? '');
+  return [...code.matchAll(/(?:^|[;}])\s*import\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']/g)].map(
+    (match) => match[1] ?? '',
+  );
 }
 
 /** Relative modules a file imports, statically or dynamically, as paths beside it. */
 function importsOf(file: string): string[] {
   const code = readFileSync(file, 'utf8');
-  return [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)].map((match) => join(dirname(file), match[1] ?? ''));
+  return [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)].map((match) =>
+    join(dirname(file), match[1] ?? ''),
+  );
 }
 
 /**
@@ -75,7 +79,9 @@ function notLoadedIn(mode: 'direct' | 'relay', dir: string): (file: string) => b
 }
 
 function totalOf(files: readonly string[]): Size {
-  return files.map((file) => sizeOf(readFileSync(file))).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip }), { raw: 0, gzip: 0 });
+  return files
+    .map((file) => sizeOf(readFileSync(file)))
+    .reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip }), { raw: 0, gzip: 0 });
 }
 
 async function reference(): Promise<Size> {
@@ -89,7 +95,17 @@ export const send = (config, input) => new ConnectClient(config).send(new Update
     );
     const bundle = await rollup({
       input: entry,
-      plugins: [nodeResolve({ browser: true, exportConditions: ['browser'], rootDir, modulePaths: [join(rootDir, 'node_modules')] }), commonjs(), json(), terser({ format: { comments: false } })],
+      plugins: [
+        nodeResolve({
+          browser: true,
+          exportConditions: ['browser'],
+          rootDir,
+          modulePaths: [join(rootDir, 'node_modules')],
+        }),
+        commonjs(),
+        json(),
+        terser({ format: { comments: false } }),
+      ],
       logLevel: 'silent',
     });
     const { output } = await bundle.generate({ format: 'es', inlineDynamicImports: true });
@@ -105,10 +121,15 @@ export const send = (config, input) => new ConnectClient(config).send(new Update
  * language. A page shows one language: English loads none of them, another language the runtime and its own one.
  */
 function languageChunk(dir: string): (file: string) => boolean {
-  const languages = ['runtime', ...readdirSync(join(rootDir, 'components', 'messages', 'locales')).map((name) => name.replace(/\.ts$/, ''))];
+  const languages = [
+    'runtime',
+    ...readdirSync(join(rootDir, 'components', 'messages', 'locales')).map((name) => name.replace(/\.ts$/, '')),
+  ];
   return (file) => {
     const name = relative(join(dir, 'chunks'), file);
-    return languages.some((language) => name.startsWith(`${language}-`) && /^[\w-]{8}\.js$/.test(name.slice(language.length + 1)));
+    return languages.some(
+      (language) => name.startsWith(`${language}-`) && /^[\w-]{8}\.js$/.test(name.slice(language.length + 1)),
+    );
   };
 }
 
@@ -141,23 +162,46 @@ export async function benchSize(): Promise<void> {
 
   const criticalSize = sizeOf(Buffer.concat([...critical.values()]));
   const isLanguage = languageChunk(dropIn);
-  const { one: largestLanguage, count: languageCount } = oneLanguage(chunks.map((name) => join(dropIn, 'chunks', name)).filter(isLanguage));
-  const total = [entryCode, ...chunks.filter((name) => !isLanguage(join(dropIn, 'chunks', name))).map((name) => readFileSync(join(dropIn, 'chunks', name)))]
+  const { one: largestLanguage, count: languageCount } = oneLanguage(
+    chunks.map((name) => join(dropIn, 'chunks', name)).filter(isLanguage),
+  );
+  const total = [
+    entryCode,
+    ...chunks
+      .filter((name) => !isLanguage(join(dropIn, 'chunks', name)))
+      .map((name) => readFileSync(join(dropIn, 'chunks', name))),
+  ]
     .map((code) => sizeOf(code))
     .reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip }), { raw: 0, gzip: 0 });
   console.log(`\nBundle sizes (rollup + terser, gzip -9; build took ${buildSeconds.toFixed(1)} s)`);
-  console.log(row('critical path: Lit + <ccp-attributes>', criticalSize, `(goal <= 12 KB gzip; ${critical.size} file${critical.size > 1 ? 's' : ''})`));
-  for (const name of chunks) console.log(row(`  lazy chunk ${name}`, sizeOf(readFileSync(join(dropIn, 'chunks', name)))));
-  if (sdkChunk) console.log(row('  of which the AWS SDK chunk', sizeOf(readFileSync(join(dropIn, 'chunks', sdkChunk)))));
+  console.log(
+    row(
+      'critical path: Lit + <ccp-attributes>',
+      criticalSize,
+      `(goal <= 12 KB gzip; ${critical.size} file${critical.size > 1 ? 's' : ''})`,
+    ),
+  );
+  for (const name of chunks)
+    console.log(row(`  lazy chunk ${name}`, sizeOf(readFileSync(join(dropIn, 'chunks', name)))));
+  if (sdkChunk)
+    console.log(row('  of which the AWS SDK chunk', sizeOf(readFileSync(join(dropIn, 'chunks', sdkChunk)))));
   console.log(row('whole drop-in plugin (sum of files, English)', total, '(goal < 100 KB gzip)'));
-  console.log(row('another language: the runtime and its messages, at most', largestLanguage, `(${languageCount} languages)`));
+  console.log(
+    row('another language: the runtime and its messages, at most', largestLanguage, `(${languageCount} languages)`),
+  );
   // What each write mode downloads at most: every file the entry reaches without the chunks that mode never loads.
   const entry = join(dropIn, 'ccp-attributes.js');
   const direct = reachable(entry, (file) => notLoadedIn('direct', dropIn)(file) || isLanguage(file));
   const relay = reachable(entry, (file) => notLoadedIn('relay', dropIn)(file) || isLanguage(file));
   const files = (list: string[]): string => `${list.length} files`;
   console.log(row('direct mode: Cognito + AWS SDK (all files, English)', totalOf(direct), `(${files(direct)})`));
-  console.log(row('relay mode: fetch to the relay (all files, English)', totalOf(relay), `(goal <= 45 KB gzip; ${files(relay)}: ${relay.map((file) => relative(dropIn, file)).join(', ')})`));
+  console.log(
+    row(
+      'relay mode: fetch to the relay (all files, English)',
+      totalOf(relay),
+      `(goal <= 45 KB gzip; ${files(relay)}: ${relay.map((file) => relative(dropIn, file)).join(', ')})`,
+    ),
+  );
   console.log(row('reference: ConnectClient + 1 command alone', ref));
   benchWorkspaceApp(files);
 }
@@ -169,20 +213,34 @@ export async function benchSize(): Promise<void> {
 function benchWorkspaceApp(files: (list: string[]) => string): void {
   const entry = join(workspaceApp, 'index.js');
   const page = join(workspaceApp, 'index.html');
-  const critical = [page, entry, ...staticImports(readFileSync(entry, 'utf8')).map((specifier) => join(workspaceApp, specifier))];
-  const sdk = (prefix: string) => (file: string): boolean => file.startsWith(join(workspaceApp, 'chunks', prefix));
+  const critical = [
+    page,
+    entry,
+    ...staticImports(readFileSync(entry, 'utf8')).map((specifier) => join(workspaceApp, specifier)),
+  ];
+  const sdk =
+    (prefix: string) =>
+    (file: string): boolean =>
+      file.startsWith(join(workspaceApp, 'chunks', prefix));
   const isLanguage = languageChunk(workspaceApp);
-  const without = (mode: 'direct' | 'relay') => (file: string): boolean => notLoadedIn(mode, workspaceApp)(file) || isLanguage(file);
+  const without =
+    (mode: 'direct' | 'relay') =>
+    (file: string): boolean =>
+      notLoadedIn(mode, workspaceApp)(file) || isLanguage(file);
   const direct = [page, ...reachable(entry, without('direct'))];
   const relay = [page, ...reachable(entry, without('relay'))];
   const connectSdk = direct.filter(sdk('workspace-sdk-'));
   const { one: largestLanguage, count: languageCount } = oneLanguage(reachable(entry).filter(isLanguage));
-  console.log('\nAgent workspace app (dist/workspace/: index.html + index.js and its chunks; no Streams; an agent in English)');
+  console.log(
+    '\nAgent workspace app (dist/workspace/: index.html + index.js and its chunks; no Streams; an agent in English)',
+  );
   console.log(row('critical path: page + Lit + <ccp-attributes>', totalOf(critical), `(${files(critical)})`));
   console.log(row('  of which the Amazon Connect SDK chunk (lazy)', totalOf(connectSdk)));
   console.log(row('whole app, direct mode: Cognito + AWS SDK', totalOf(direct), `(${files(direct)})`));
   console.log(row('relay mode: fetch to the relay (all files)', totalOf(relay), `(${files(relay)})`));
-  console.log(row('another language: the runtime and its messages, at most', largestLanguage, `(${languageCount} languages)`));
+  console.log(
+    row('another language: the runtime and its messages, at most', largestLanguage, `(${languageCount} languages)`),
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await benchSize();

@@ -23,7 +23,14 @@ import * as t from './messages/editor.ts';
 import { activeLocale } from './messages/localization.ts';
 import { Draft, type BudgetLevel, type FieldState, type NewFieldState } from './internal/draft.ts';
 import { readOnlyReason, type ReadOnlyReason } from './internal/read-only.ts';
-import { initialSaveState, isBusy, saveReducer, type SaveAction, type SaveState, type SaveStatus } from './internal/save-status.ts';
+import {
+  initialSaveState,
+  isBusy,
+  saveReducer,
+  type SaveAction,
+  type SaveState,
+  type SaveStatus,
+} from './internal/save-status.ts';
 import { parseSchema, SchemaError, type AttributesSchema, type FieldSpec, type SchemaInput } from './schema.ts';
 
 export type { ReadOnlyReason } from './internal/read-only.ts';
@@ -279,7 +286,10 @@ export class AttributesController implements ReactiveController {
       return;
     }
     if (draft.budgetLevel === 'over') {
-      this.#dispatch(current, { type: 'blocked', note: { kind: 'over-budget', bytesOver: draft.bytesUsed - MAX_TOTAL_BYTES } });
+      this.#dispatch(current, {
+        type: 'blocked',
+        note: { kind: 'over-budget', bytesOver: draft.bytesUsed - MAX_TOTAL_BYTES },
+      });
       return;
     }
 
@@ -379,7 +389,11 @@ export class AttributesController implements ReactiveController {
     }
     const current = this.#drafts.get(contact.contactId);
     if (!current) {
-      this.#drafts.set(contact.contactId, { draft: this.#build(contact, undefined), save: initialSaveState, wordedIn: this.#locale });
+      this.#drafts.set(contact.contactId, {
+        draft: this.#build(contact, undefined),
+        save: initialSaveState,
+        wordedIn: this.#locale,
+      });
       this.structureVersion++;
     } else if (
       configChanged ||
@@ -391,7 +405,11 @@ export class AttributesController implements ReactiveController {
       current.wordedIn = this.#locale;
       this.structureVersion++;
     }
-    if (previous?.contactId !== contact.contactId || previous.monitoring !== contact.monitoring || previous.ended !== contact.ended) {
+    if (
+      previous?.contactId !== contact.contactId ||
+      previous.monitoring !== contact.monitoring ||
+      previous.ended !== contact.ended
+    ) {
       this.structureVersion++;
     }
   }
@@ -416,7 +434,9 @@ export class AttributesController implements ReactiveController {
       this.#drafts.delete(id);
       const unsaved = current.draft.changeCount;
       if (unsaved > 0) {
-        console.warn(`<ccp-attributes>: contact ${id} is gone; its ${unsaved} unsaved change${unsaved === 1 ? ' was' : 's were'} discarded.`);
+        console.warn(
+          `<ccp-attributes>: contact ${id} is gone; its ${unsaved} unsaved change${unsaved === 1 ? ' was' : 's were'} discarded.`,
+        );
       }
     }
   }

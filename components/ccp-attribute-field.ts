@@ -115,7 +115,12 @@ export class CcpAttributeField extends LitElement {
     const conflict = field.conflict;
     const describedBy =
       error || help || cleared || conflict !== undefined
-        ? [error ? `${id}-error` : '', help ? `${id}-help` : '', cleared ? `${id}-cleared` : '', conflict !== undefined ? `${id}-conflict` : '']
+        ? [
+            error ? `${id}-error` : '',
+            help ? `${id}-help` : '',
+            cleared ? `${id}-cleared` : '',
+            conflict !== undefined ? `${id}-conflict` : '',
+          ]
             .filter(Boolean)
             .join(' ')
         : '';
@@ -123,34 +128,39 @@ export class CcpAttributeField extends LitElement {
     // The common row (a stored text value, untouched) is kept to a few nodes: 500 of them render at once.
     const head =
       spec || dirty
-        ? html`${spec && label !== field.key ? html`<span class="key">${field.key}</span>` : nothing}${spec?.required
-            ? html`<span class="tag${missing ? ' missing' : ''}">${t.requiredTag()}</span>`
-            : nothing}${spec?.readOnly ? html`<span class="tag">${t.readOnlyTag()}</span>` : nothing}${dirty
-            ? html`<span class="tag edited">${t.editedTag()}</span>`
-            : nothing}`
+        ? html`${spec && label !== field.key ? html`<span class="key">${field.key}</span>` : nothing}${
+            spec?.required ? html`<span class="tag${missing ? ' missing' : ''}">${t.requiredTag()}</span>` : nothing
+          }${spec?.readOnly ? html`<span class="tag">${t.readOnlyTag()}</span>` : nothing}${
+            dirty ? html`<span class="tag edited">${t.editedTag()}</span>` : nothing
+          }`
         : nothing;
-    const showClear = editable && field.value !== '' && spec?.type !== 'boolean' && spec?.type !== 'enum' && (this.active || dirty);
+    const showClear =
+      editable && field.value !== '' && spec?.type !== 'boolean' && spec?.type !== 'enum' && (this.active || dirty);
     const buttons =
       spec?.masked || showClear
-        ? html`${spec?.masked
-            ? html`<button type="button" class="small" aria-pressed=${this.revealed ? 'true' : 'false'} @click=${this.#toggleReveal}>
+        ? html`${
+            spec?.masked
+              ? html`<button type="button" class="small" aria-pressed=${this.revealed ? 'true' : 'false'} @click=${this.#toggleReveal}>
                 <span aria-hidden="true">${t.showText()}</span><span class="sr-only">${t.showLabel(label)}</span>
               </button>`
-            : nothing}${showClear
-            ? html`<button type="button" class="small" @click=${this.#clear}>
+              : nothing
+          }${
+            showClear
+              ? html`<button type="button" class="small" @click=${this.#clear}>
                 <span aria-hidden="true">${t.clearText()}</span><span class="sr-only">${t.clearLabel(label)}</span>
               </button>`
-            : nothing}`
+              : nothing
+          }`
         : nothing;
     const notes =
       describedBy !== ''
-        ? html`${error ? html`<div part="error" class="error" id="${id}-error">${error}</div>` : nothing}${help
-            ? html`<div class="help" id="${id}-help">${help}</div>`
-            : nothing}${cleared
-            ? html`<div class="help" id="${id}-cleared">${t.clearedText()}</div>`
-            : nothing}${conflict !== undefined
-            ? html`<div class="help warn" id="${id}-conflict">${t.conflictText(masked ? undefined : conflict)}</div>`
-            : nothing}`
+        ? html`${error ? html`<div part="error" class="error" id="${id}-error">${error}</div>` : nothing}${
+            help ? html`<div class="help" id="${id}-help">${help}</div>` : nothing
+          }${cleared ? html`<div class="help" id="${id}-cleared">${t.clearedText()}</div>` : nothing}${
+            conflict !== undefined
+              ? html`<div class="help warn" id="${id}-conflict">${t.conflictText(masked ? undefined : conflict)}</div>`
+              : nothing
+          }`
         : nothing;
     return html`<div part="field" class=${dirty ? (error ? 'field dirty invalid' : 'field dirty') : error ? 'field invalid' : 'field'}>
       <div class="field-head"><label part="label" for=${id}>${label}</label>${head}</div>
@@ -159,7 +169,14 @@ export class CcpAttributeField extends LitElement {
     </div>`;
   }
 
-  #control(field: FieldState, id: string, editable: boolean, masked: boolean, invalid: boolean, describedBy: string): TemplateResult {
+  #control(
+    field: FieldState,
+    id: string,
+    editable: boolean,
+    masked: boolean,
+    invalid: boolean,
+    describedBy: string,
+  ): TemplateResult {
     const type = field.spec?.type ?? 'text';
     const described = ifDefined(describedBy || undefined);
     const invalidAttr = invalid ? 'true' : 'false';

@@ -124,7 +124,6 @@ export class CcpAttributes extends LitElement {
    */
   locale: string | undefined;
 
-
   #impl: EditorImpl | undefined;
   #ready: Promise<unknown> | undefined;
   #loadError: string | undefined;
@@ -224,14 +223,16 @@ export class CcpAttributes extends LitElement {
         <h2 class="title"><slot name="title">${titleText()}</slot></h2>
         ${impl ? impl.contactLine() : nothing}
       </div>
-      ${impl
-        ? impl.render()
-        : this.#loadError
-          ? html`<div part="notice" class="notice" role="alert">
+      ${
+        impl
+          ? impl.render()
+          : this.#loadError
+            ? html`<div part="notice" class="notice" role="alert">
               <p>${loadFailedText(this.#loadError)}</p>
               <button type="button" @click=${this.#retryLoad}>${tryAgainText()}</button>
             </div>`
-          : html`<p class="loading" role="status">${loadingText()}</p>`}
+            : html`<p class="loading" role="status">${loadingText()}</p>`
+      }
     </div>`;
   }
 }

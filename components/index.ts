@@ -4,5 +4,13 @@ export type { ReadOnlyReason, SaveStatus } from './ccp-attributes.ts';
 export { CcpAttributeField } from './ccp-attribute-field.ts';
 export type * from './events.ts';
 export { parseSchema, SchemaError, FIELD_TYPES, labelOf, descriptionOf, optionLabelOf } from './schema.ts';
-export type { AttributesSchema, FieldOption, FieldSchemaInput, FieldSpec, FieldType, LocalizedText, SchemaInput } from './schema.ts';
+export type {
+  AttributesSchema,
+  FieldOption,
+  FieldSchemaInput,
+  FieldSpec,
+  FieldType,
+  LocalizedText,
+  SchemaInput,
+} from './schema.ts';
 export { LOCALES, type Locale } from './messages/match-locale.ts';

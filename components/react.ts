@@ -41,7 +41,10 @@ export interface CcpAttributesEventProps {
  * Props of `CcpAttributesComponent`: the element's properties, its events, the usual HTML attributes (`className`,
  * `style`, `id`, ...) and a ref to the element (for `save()`, `revert()`, `status`, `dirty`, `contact`).
  */
-export type CcpAttributesProps = Omit<React.HTMLAttributes<CcpAttributes>, keyof CcpAttributesEventProps | keyof CcpAttributesElementProps> &
+export type CcpAttributesProps = Omit<
+  React.HTMLAttributes<CcpAttributes>,
+  keyof CcpAttributesEventProps | keyof CcpAttributesElementProps
+> &
   CcpAttributesElementProps &
   CcpAttributesEventProps &
   React.RefAttributes<CcpAttributes>;

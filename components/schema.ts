@@ -48,7 +48,8 @@ export interface FieldSchemaInput {
 }
 
 /** The `schema` property: a list of fields, an object keyed by attribute key, or that as a JSON string. */
-export type SchemaInput = string | readonly FieldSchemaInput[] | Readonly<Record<string, Omit<FieldSchemaInput, 'key'>>>;
+export type SchemaInput =
+  string | readonly FieldSchemaInput[] | Readonly<Record<string, Omit<FieldSchemaInput, 'key'>>>;
 
 /** One field after checking: every flag resolved. */
 export interface FieldSpec {
@@ -82,7 +83,17 @@ export class SchemaError extends Error {
   }
 }
 
-const knownProperties = new Set(['key', 'label', 'type', 'options', 'readOnly', 'hidden', 'required', 'masked', 'description']);
+const knownProperties = new Set([
+  'key',
+  'label',
+  'type',
+  'options',
+  'readOnly',
+  'hidden',
+  'required',
+  'masked',
+  'description',
+]);
 const flags = ['readOnly', 'hidden', 'required', 'masked'] as const;
 
 /** Checks a schema given as a value or JSON text (a `SchemaInput`, or anything); throws a SchemaError naming every mistake. */
@@ -151,7 +162,8 @@ function parseField(where: string, item: unknown, problems: string[]): FieldSpec
   }
   for (const flag of flags) {
     const flagValue = record[flag];
-    if (flagValue !== undefined && typeof flagValue !== 'boolean') problems.push(`${where}.${flag} must be true or false.`);
+    if (flagValue !== undefined && typeof flagValue !== 'boolean')
+      problems.push(`${where}.${flag} must be true or false.`);
   }
   const options = parseOptions(where, type, record['options'], problems);
   if (problems.length > before) return undefined;
@@ -176,7 +188,11 @@ function parseField(where: string, item: unknown, problems: string[]): FieldSpec
  * tag. Undefined when not given; a problem is recorded when it is neither a string nor an object of strings keyed by
  * language tags.
  */
-function parseText(where: string, raw: unknown, problems: string[]): { text: string; perLanguage?: ReadonlyMap<string, string> } | undefined {
+function parseText(
+  where: string,
+  raw: unknown,
+  problems: string[],
+): { text: string; perLanguage?: ReadonlyMap<string, string> } | undefined {
   if (raw === undefined || typeof raw === 'string') return raw === undefined ? undefined : { text: raw };
   const entries = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? Object.entries(raw) : [];
   const perLanguage = new Map<string, string>();
@@ -195,7 +211,9 @@ function parseText(where: string, raw: unknown, problems: string[]): { text: str
   }
   const first = perLanguage.values().next();
   if (first.done) {
-    problems.push(`${where} must be a string, or an object of strings by language tag like {"en": "Reason", "de": "Grund"}.`);
+    problems.push(
+      `${where} must be a string, or an object of strings by language tag like {"en": "Reason", "de": "Grund"}.`,
+    );
     return undefined;
   }
   return { text: perLanguage.get('en') ?? first.value, perLanguage };
@@ -250,7 +268,11 @@ function parseOptions(where: string, type: unknown, raw: unknown, problems: stri
   raw.forEach((option: unknown, index) => {
     let parsed: FieldOption | undefined;
     if (typeof option === 'string') parsed = { value: option, label: option };
-    else if (option !== null && typeof option === 'object' && typeof (option as { value?: unknown }).value === 'string') {
+    else if (
+      option !== null &&
+      typeof option === 'object' &&
+      typeof (option as { value?: unknown }).value === 'string'
+    ) {
       const { value, label: rawLabel } = option as { value: string; label?: unknown };
       const before = problems.length;
       const label = parseText(`${where}.options[${index}].label`, rawLabel, problems);

@@ -33,7 +33,8 @@ async function configFile(url: string): Promise<DOMStringMap> {
   const body: unknown = await response.json().catch((error: unknown) => {
     throw fail(`is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
   });
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw fail('must hold one JSON object of settings.');
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw fail('must hold one JSON object of settings.');
   const dataset: DOMStringMap = {};
   for (const [key, value] of Object.entries(body)) {
     if (value === null || value === undefined) continue;
@@ -44,10 +45,12 @@ async function configFile(url: string): Promise<DOMStringMap> {
 
 /** The checked configuration; a DropInConfigError names every problem at once, the Streams-only settings among them. */
 function checkedConfig(dataset: DOMStringMap, base: string): DropInConfig {
-  const streamsOnly: DropInProblem[] = STREAMS_ONLY.filter((name) => dataset[camel(name)] !== undefined).map((name) => ({
-    attribute: `data-${name}`,
-    message: 'does not apply in the agent workspace: the workspace hosts the contact control panel.',
-  }));
+  const streamsOnly: DropInProblem[] = STREAMS_ONLY.filter((name) => dataset[camel(name)] !== undefined).map(
+    (name) => ({
+      attribute: `data-${name}`,
+      message: 'does not apply in the agent workspace: the workspace hosts the contact control panel.',
+    }),
+  );
   let problems = streamsOnly;
   try {
     const config = readDropInConfig(dataset, base, location.origin);
@@ -60,7 +63,10 @@ function checkedConfig(dataset: DOMStringMap, base: string): DropInConfig {
 }
 
 /** Reads the configuration, assembles the plugin over the agent workspace and wires `editors` (plus one in `data-target`). */
-export async function start(script: HTMLScriptElement, editors: CcpAttributesElement[]): Promise<WorkspaceAttributesPlugin> {
+export async function start(
+  script: HTMLScriptElement,
+  editors: CcpAttributesElement[],
+): Promise<WorkspaceAttributesPlugin> {
   const fromScript = Object.keys(script.dataset).length > 0;
   const file = new URL(CONFIG_FILE, document.baseURI).href;
   const dataset = fromScript ? script.dataset : await configFile(file);
@@ -69,16 +75,23 @@ export async function start(script: HTMLScriptElement, editors: CcpAttributesEle
     config = checkedConfig(dataset, fromScript ? document.baseURI : file);
   } catch (error) {
     if (fromScript || !(error instanceof DropInConfigError)) throw error;
-    throw new Error(`${error.message.replace('bad configuration', `bad configuration in ${file}`)}\n(its keys are the data-* names without "data-")`, { cause: error });
+    throw new Error(
+      `${error.message.replace('bad configuration', `bad configuration in ${file}`)}\n(its keys are the data-* names without "data-")`,
+      { cause: error },
+    );
   }
   if (config.target !== undefined) {
     const target = document.querySelector<HTMLElement>(config.target);
-    if (!target) throw new DropInConfigError([{ attribute: 'data-target', message: `no element matches ${JSON.stringify(config.target)}.` }]);
+    if (!target)
+      throw new DropInConfigError([
+        { attribute: 'data-target', message: `no element matches ${JSON.stringify(config.target)}.` },
+      ]);
     editors.push(target.appendChild(document.createElement('ccp-attributes')));
   }
   // The workspace gives no agent language to this SDK: data-locale ("locale" in config.json) sets the editors' one;
   // an editor's own locale attribute wins.
-  if (config.locale !== undefined) for (const editor of editors) if (!editor.hasAttribute('locale')) editor.locale = config.locale;
+  if (config.locale !== undefined)
+    for (const editor of editors) if (!editor.hasAttribute('locale')) editor.locale = config.locale;
   // The options' Streams part (`tracker`) is left aside: the plugin follows the workspace source instead.
   const options = await pluginOptions(config);
   const { createWorkspaceAttributes } = await import('../src/workspace.ts');
@@ -86,7 +99,8 @@ export async function start(script: HTMLScriptElement, editors: CcpAttributesEle
   // A refused permission, or no workspace at all (the handshake timed out before the agent was known: the page was
   // opened outside the agent workspace), leaves nothing to edit: the editors say why.
   const showSetupProblem = (error?: AttributesError): void => {
-    const reason = plugin.source.readOnlyReason ?? (error?.kind === 'network' && !plugin.tracker.agent ? error.message : undefined);
+    const reason =
+      plugin.source.readOnlyReason ?? (error?.kind === 'network' && !plugin.tracker.agent ? error.message : undefined);
     if (reason) for (const editor of editors) editor.setupError = reason;
   };
   plugin.tracker.on('error', (error) => {

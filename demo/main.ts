@@ -94,7 +94,11 @@ async function main(): Promise<void> {
     ...(relayUrl
       ? { relay: { url: relayUrl, token } }
       : {
-          credentials: cognitoCredentials({ identityPoolId: config.identityPoolId, logins: { [config.loginProvider]: token }, endpoint: apiUrl }),
+          credentials: cognitoCredentials({
+            identityPoolId: config.identityPoolId,
+            logins: { [config.loginProvider]: token },
+            endpoint: apiUrl,
+          }),
           endpoint: apiUrl,
         }),
     tracker: {

@@ -36,7 +36,11 @@ export function startStandInRelay(api: ConnectApiHandle, options: StandInRelayOp
     credentials: { accessKeyId: api.accessKeyId, secretAccessKey: api.secretAccessKey },
     retryMode: 'adaptive',
   });
-  return startRelayServer({ config, port: options.port ?? 0, dependencies: { connect, audit: options.audit ?? (() => undefined) } });
+  return startRelayServer({
+    config,
+    port: options.port ?? 0,
+    dependencies: { connect, audit: options.audit ?? (() => undefined) },
+  });
 }
 
 /** The loopback origins a dev server on `port` is reached at. */

@@ -18,7 +18,11 @@ function port(value: string | undefined, name: string): number {
 let values: { port?: string; 'api-port'?: string; help?: boolean };
 try {
   ({ values } = parseArgs({
-    options: { port: { type: 'string', default: '8000' }, 'api-port': { type: 'string', default: '8787' }, help: { type: 'boolean' } },
+    options: {
+      port: { type: 'string', default: '8000' },
+      'api-port': { type: 'string', default: '8787' },
+      help: { type: 'boolean' },
+    },
   }));
 } catch (error) {
   console.error(`${(error as Error).message}\n${usage}`);

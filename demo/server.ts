@@ -51,7 +51,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
           standInLocation(() => api.url),
           relayLocation(() => relay?.url),
           bundledSdk(),
-          esbuildPlugin({ ts: true, json: true, tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)), target: 'es2022' }),
+          esbuildPlugin({
+            ts: true,
+            json: true,
+            tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)),
+            target: 'es2022',
+          }),
         ],
       },
       readCliArgs: false,

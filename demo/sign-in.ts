@@ -21,16 +21,25 @@ export interface SignInOptions {
 export async function signIn(options: SignInOptions): Promise<{ idToken: string; expiresAt: number }> {
   const response = await fetch(options.endpoint, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+    },
     body: JSON.stringify({
       AuthFlow: 'USER_PASSWORD_AUTH',
       ClientId: options.clientId,
       AuthParameters: { USERNAME: options.username ?? 'agent.smith', PASSWORD: options.password ?? 'demo-password' },
     }),
   });
-  const body = (await response.json().catch(() => ({}))) as { AuthenticationResult?: { IdToken?: string; ExpiresIn?: number }; message?: string };
+  const body = (await response.json().catch(() => ({}))) as {
+    AuthenticationResult?: { IdToken?: string; ExpiresIn?: number };
+    message?: string;
+  };
   const result = body.AuthenticationResult;
-  if (!response.ok || !result?.IdToken) throw new Error(`sign-in as ${options.username ?? 'agent.smith'} failed: ${body.message ?? `HTTP ${response.status}`}`);
+  if (!response.ok || !result?.IdToken)
+    throw new Error(
+      `sign-in as ${options.username ?? 'agent.smith'} failed: ${body.message ?? `HTTP ${response.status}`}`,
+    );
   return { idToken: result.IdToken, expiresAt: Date.now() + (result.ExpiresIn ?? 3600) * 1000 };
 }
 

@@ -27,7 +27,13 @@ export interface RelayStackProps extends StackProps {
 }
 
 /** Headers the agent desktop may send: the relay client's, and the AWS SDK's should a caller use it. */
-export const corsAllowHeaders = ['authorization', 'content-type', 'x-amz-user-agent', 'amz-sdk-invocation-id', 'amz-sdk-request'];
+export const corsAllowHeaders = [
+  'authorization',
+  'content-type',
+  'x-amz-user-agent',
+  'amz-sdk-invocation-id',
+  'amz-sdk-request',
+];
 
 /** The relay's stack. */
 export class RelayStack extends Stack {
@@ -40,14 +46,23 @@ export class RelayStack extends Stack {
     const arn = parseInstanceArn(settings.instanceArn);
     if (!arn) throw new Error(`instanceArn is not an instance ARN: ${settings.instanceArn}`);
     if (!existsSync(join(props.bundleDir, 'index.mjs'))) {
-      throw new Error(`The relay's Lambda bundle ${join(props.bundleDir, 'index.mjs')} does not exist: run npm run build:relay first.`);
+      throw new Error(
+        `The relay's Lambda bundle ${join(props.bundleDir, 'index.mjs')} does not exist: run npm run build:relay first.`,
+      );
     }
-    const retention = Object.values(RetentionDays).find((days): days is RetentionDays => (days as number) === settings.logRetentionDays);
+    const retention = Object.values(RetentionDays).find(
+      (days): days is RetentionDays => (days as number) === settings.logRetentionDays,
+    );
     if (retention === undefined) {
-      throw new Error(`logRetentionDays must be one of CloudWatch Logs' retention periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...); got ${settings.logRetentionDays}`);
+      throw new Error(
+        `logRetentionDays must be one of CloudWatch Logs' retention periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...); got ${settings.logRetentionDays}`,
+      );
     }
 
-    const issuer = 'userPoolId' in settings.identity ? `https://cognito-idp.${userPoolRegion(settings.identity.userPoolId)}.amazonaws.com/${settings.identity.userPoolId}` : settings.identity.issuer;
+    const issuer =
+      'userPoolId' in settings.identity
+        ? `https://cognito-idp.${userPoolRegion(settings.identity.userPoolId)}.amazonaws.com/${settings.identity.userPoolId}`
+        : settings.identity.issuer;
 
     // The audit log: one line per decision, kept for the configured time.
     const logGroup = new LogGroup(this, 'AuditLog', { retention });
@@ -57,9 +72,21 @@ export class RelayStack extends Stack {
     });
     logGroup.grantWrite(role);
     const contacts = `${settings.instanceArn}/contact/*`;
-    role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['connect:DescribeContact', 'connect:UpdateContactAttributes'], resources: [contacts] }));
+    role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['connect:DescribeContact', 'connect:UpdateContactAttributes'],
+        resources: [contacts],
+      }),
+    );
     if ('usernameClaim' in settings.user) {
-      role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['connect:SearchUsers'], resources: [settings.instanceArn, `${settings.instanceArn}/agent/*`] }));
+      role.addToPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['connect:SearchUsers'],
+          resources: [settings.instanceArn, `${settings.instanceArn}/agent/*`],
+        }),
+      );
     }
 
     // API Gateway verifies the token; the function reads the verified claims from the event (never guessed: configured).
@@ -104,12 +131,26 @@ export class RelayStack extends Stack {
       autoDeploy: true,
       throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
     });
-    const authorizer = new HttpJwtAuthorizer('AgentToken', issuer, { jwtAudience: settings.audience, identitySource: ['$request.header.Authorization'] });
-    api.addRoutes({ path: '/contact/attributes', methods: [HttpMethod.POST], integration: new HttpLambdaIntegration('RelayIntegration', relay), authorizer });
+    const authorizer = new HttpJwtAuthorizer('AgentToken', issuer, {
+      jwtAudience: settings.audience,
+      identitySource: ['$request.header.Authorization'],
+    });
+    api.addRoutes({
+      path: '/contact/attributes',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('RelayIntegration', relay),
+      authorizer,
+    });
 
     this.url = api.apiEndpoint;
-    new CfnOutput(this, 'RelayUrl', { value: api.apiEndpoint, description: "The relay's URL: the plugin's relay url (writes go to <url>/contact/attributes)" });
-    new CfnOutput(this, 'AuditLogGroup', { value: logGroup.logGroupName, description: 'CloudWatch Logs group of the audit lines' });
+    new CfnOutput(this, 'RelayUrl', {
+      value: api.apiEndpoint,
+      description: "The relay's URL: the plugin's relay url (writes go to <url>/contact/attributes)",
+    });
+    new CfnOutput(this, 'AuditLogGroup', {
+      value: logGroup.logGroupName,
+      description: 'CloudWatch Logs group of the audit lines',
+    });
   }
 }
 

@@ -55,50 +55,85 @@ type SettingName = keyof typeof settingNames;
 export const defaultThrottle = { rateLimit: 8, burstLimit: 10 };
 
 /** Reads the settings; `context` is the CDK context lookup, `env` the environment. */
-export function readSettings(context: (key: string) => unknown, env: Readonly<Record<string, string | undefined>>): RelaySettings {
+export function readSettings(
+  context: (key: string) => unknown,
+  env: Readonly<Record<string, string | undefined>>,
+): RelaySettings {
   const problems: string[] = [];
   const raw = (name: SettingName): string | undefined => {
     const [key, variable] = settingNames[name];
     const fromContext = context(key);
     const value =
-      fromContext === undefined ? env[variable] : Array.isArray(fromContext) ? fromContext.join(',') : typeof fromContext === 'string' ? fromContext : JSON.stringify(fromContext);
+      fromContext === undefined
+        ? env[variable]
+        : Array.isArray(fromContext)
+          ? fromContext.join(',')
+          : typeof fromContext === 'string'
+            ? fromContext
+            : JSON.stringify(fromContext);
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
-  const describe = (name: SettingName): string => `${settingNames[name][0]} (context -c ${settingNames[name][0]}=... or ${settingNames[name][1]})`;
-  const list = (name: SettingName): string[] => (raw(name) ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  const describe = (name: SettingName): string =>
+    `${settingNames[name][0]} (context -c ${settingNames[name][0]}=... or ${settingNames[name][1]})`;
+  const list = (name: SettingName): string[] =>
+    (raw(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   const number = (name: SettingName, fallback: number, min: number): number => {
     const text = raw(name);
     if (text === undefined) return fallback;
     const value = Number(text);
-    if (!Number.isInteger(value) || value < min) problems.push(`${describe(name)} must be a whole number, at least ${min}; got '${text}'`);
+    if (!Number.isInteger(value) || value < min)
+      problems.push(`${describe(name)} must be a whole number, at least ${min}; got '${text}'`);
     return value;
   };
 
   const instanceArn = raw('instanceArn');
   if (!instanceArn) problems.push(`${describe('instanceArn')} is missing: the ARN of your Amazon Connect instance`);
-  else if (!parseInstanceArn(instanceArn)) problems.push(`${describe('instanceArn')} must look like arn:aws:connect:<region>:<account>:instance/<instanceId>; got '${instanceArn}'`);
+  else if (!parseInstanceArn(instanceArn))
+    problems.push(
+      `${describe('instanceArn')} must look like arn:aws:connect:<region>:<account>:instance/<instanceId>; got '${instanceArn}'`,
+    );
 
   const userPoolId = raw('userPoolId');
   const issuer = raw('issuer');
   if (userPoolId && issuer) problems.push(`set ${describe('userPoolId')} or ${describe('issuer')}, not both`);
-  if (!userPoolId && !issuer) problems.push(`${describe('userPoolId')} or ${describe('issuer')} is missing: who issues the agents' tokens`);
-  if (userPoolId && !/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/.test(userPoolId)) problems.push(`${describe('userPoolId')} must be a user pool id like us-east-1_AbCdEf123; got '${userPoolId}'`);
-  if (issuer && !/^https:\/\/[^\s]+$/.test(issuer)) problems.push(`${describe('issuer')} must be an https URL; got '${issuer}'`);
+  if (!userPoolId && !issuer)
+    problems.push(`${describe('userPoolId')} or ${describe('issuer')} is missing: who issues the agents' tokens`);
+  if (userPoolId && !/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/.test(userPoolId))
+    problems.push(`${describe('userPoolId')} must be a user pool id like us-east-1_AbCdEf123; got '${userPoolId}'`);
+  if (issuer && !/^https:\/\/[^\s]+$/.test(issuer))
+    problems.push(`${describe('issuer')} must be an https URL; got '${issuer}'`);
 
   const audience = list('audience');
-  if (audience.length === 0) problems.push(`${describe('audience')} is missing: the app client id(s) or audience(s) of the agents' tokens, comma-separated`);
+  if (audience.length === 0)
+    problems.push(
+      `${describe('audience')} is missing: the app client id(s) or audience(s) of the agents' tokens, comma-separated`,
+    );
   const allowedOrigins = list('allowedOrigins');
-  if (allowedOrigins.length === 0) problems.push(`${describe('allowedOrigins')} is missing: the agent desktop's origin(s), e.g. https://agents.example.com`);
-  for (const origin of allowedOrigins) if (!/^https:\/\/[^/\s]+$/.test(origin)) problems.push(`${describe('allowedOrigins')}: '${origin}' is not an https origin (no path)`);
+  if (allowedOrigins.length === 0)
+    problems.push(
+      `${describe('allowedOrigins')} is missing: the agent desktop's origin(s), e.g. https://agents.example.com`,
+    );
+  for (const origin of allowedOrigins)
+    if (!/^https:\/\/[^/\s]+$/.test(origin))
+      problems.push(`${describe('allowedOrigins')}: '${origin}' is not an https origin (no path)`);
 
   const userIdClaim = raw('userIdClaim');
   const usernameClaim = raw('usernameClaim') ?? (userPoolId && !userIdClaim ? 'cognito:username' : undefined);
-  if (userIdClaim && raw('usernameClaim')) problems.push(`set ${describe('userIdClaim')} or ${describe('usernameClaim')}, not both`);
-  if (!userIdClaim && !usernameClaim) problems.push(`${describe('userIdClaim')} or ${describe('usernameClaim')} is missing: the token claim that names the Connect user`);
+  if (userIdClaim && raw('usernameClaim'))
+    problems.push(`set ${describe('userIdClaim')} or ${describe('usernameClaim')}, not both`);
+  if (!userIdClaim && !usernameClaim)
+    problems.push(
+      `${describe('userIdClaim')} or ${describe('usernameClaim')} is missing: the token claim that names the Connect user`,
+    );
 
   const prefixes = (name: SettingName): string[] => {
     const items = list(name);
-    for (const item of items) if (!/^[A-Za-z0-9_-]+$/.test(item)) problems.push(`${describe(name)}: '${item}' is not a key prefix ([A-Za-z0-9_-])`);
+    for (const item of items)
+      if (!/^[A-Za-z0-9_-]+$/.test(item))
+        problems.push(`${describe(name)}: '${item}' is not a key prefix ([A-Za-z0-9_-])`);
     return items;
   };
   const settings: RelaySettings = {
@@ -114,6 +149,7 @@ export function readSettings(context: (key: string) => unknown, env: Readonly<Re
     denyKeyPrefixes: prefixes('denyKeyPrefixes'),
     logRetentionDays: number('logRetentionDays', 365, 1),
   };
-  if (problems.length > 0) throw new Error(`The relay cannot be deployed with these settings:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0)
+    throw new Error(`The relay cannot be deployed with these settings:\n  - ${problems.join('\n  - ')}`);
   return settings;
 }

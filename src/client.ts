@@ -81,7 +81,9 @@ export class AttributesClient implements AttributeWriter {
       throw new TypeError('AttributesClient: the `region` option is required (e.g. "us-east-1").');
     }
     if (!given.credentials || (typeof given.credentials !== 'function' && typeof given.credentials !== 'object')) {
-      throw new TypeError('AttributesClient: the `credentials` option is required (credentials or a credential provider).');
+      throw new TypeError(
+        'AttributesClient: the `credentials` option is required (credentials or a credential provider).',
+      );
     }
     if (options.endpoint !== undefined) secureEndpoint('AttributesClient', 'endpoint', options.endpoint);
     if (options.maxAttempts !== undefined && !(Number.isInteger(options.maxAttempts) && options.maxAttempts >= 1)) {
@@ -93,7 +95,12 @@ export class AttributesClient implements AttributeWriter {
   }
 
   /** Merges `attributes` into the contact's stored attributes. Validates first: a bad input never leaves the page. */
-  async update(instanceId: string, initialContactId: string, attributes: Readonly<Attributes>, options: UpdateOptions = {}): Promise<void> {
+  async update(
+    instanceId: string,
+    initialContactId: string,
+    attributes: Readonly<Attributes>,
+    options: UpdateOptions = {},
+  ): Promise<void> {
     assertValidUpdate({ instanceId, initialContactId, attributes, stored: options.stored });
     options.signal?.throwIfAborted();
     await this.#send(async (connect, sdk) => {
@@ -123,9 +130,12 @@ export class AttributesClient implements AttributeWriter {
     options.signal?.throwIfAborted();
     const output = await this.#send(
       (connect, sdk) =>
-        connect.send(new sdk.GetContactAttributesCommand({ InstanceId: instanceId, InitialContactId: initialContactId }), {
-          abortSignal: options.signal,
-        }),
+        connect.send(
+          new sdk.GetContactAttributesCommand({ InstanceId: instanceId, InitialContactId: initialContactId }),
+          {
+            abortSignal: options.signal,
+          },
+        ),
       options.signal,
     );
     return { ...(output.Attributes ?? {}) };
@@ -145,19 +155,22 @@ export class AttributesClient implements AttributeWriter {
   }
 
   #client(): Promise<Connect> {
-    this.#connect ??= loadSdk().then(({ ConnectClient }) => {
-      const { region, credentials, endpoint, maxAttempts, requestHandler } = this.#options;
-      return new ConnectClient({
-        region,
-        credentials,
-        ...(endpoint === undefined ? {} : { endpoint }),
-        ...(maxAttempts === undefined ? {} : { maxAttempts }),
-        ...(requestHandler === undefined ? {} : { requestHandler }),
-      });
-    }, (error: unknown) => {
-      this.#connect = undefined;
-      throw error;
-    });
+    this.#connect ??= loadSdk().then(
+      ({ ConnectClient }) => {
+        const { region, credentials, endpoint, maxAttempts, requestHandler } = this.#options;
+        return new ConnectClient({
+          region,
+          credentials,
+          ...(endpoint === undefined ? {} : { endpoint }),
+          ...(maxAttempts === undefined ? {} : { maxAttempts }),
+          ...(requestHandler === undefined ? {} : { requestHandler }),
+        });
+      },
+      (error: unknown) => {
+        this.#connect = undefined;
+        throw error;
+      },
+    );
     return this.#connect;
   }
 }
@@ -188,7 +201,9 @@ export function cognitoCredentials(options: CognitoCredentialsOptions): Credenti
     throw new TypeError('cognitoCredentials: the `identityPoolId` option is required (e.g. "us-east-1:1234abcd-...").');
   }
   if (!given.logins || Object.keys(given.logins).length === 0) {
-    throw new TypeError('cognitoCredentials: the `logins` option is required: an authenticated login (provider name -> token).');
+    throw new TypeError(
+      'cognitoCredentials: the `logins` option is required: an authenticated login (provider name -> token).',
+    );
   }
   if (options.endpoint !== undefined) secureEndpoint('cognitoCredentials', 'endpoint', options.endpoint);
   const region = options.region ?? options.identityPoolId.slice(0, options.identityPoolId.indexOf(':'));
@@ -207,7 +222,9 @@ export function cognitoCredentials(options: CognitoCredentialsOptions): Credenti
       },
     );
     try {
-      return await (await provider)();
+      return await (
+        await provider
+      )();
     } catch (error) {
       throw toAttributesError(error);
     }

@@ -51,7 +51,9 @@ export class AttributesError extends Error {
 
 /** True for an AttributesError (also across realms/bundles, where instanceof fails). */
 export function isAttributesError(value: unknown): value is AttributesError {
-  return value instanceof AttributesError || (value instanceof Error && value.name === 'AttributesError' && 'kind' in value);
+  return (
+    value instanceof AttributesError || (value instanceof Error && value.name === 'AttributesError' && 'kind' in value)
+  );
 }
 
 const typeKinds: Record<string, AttributesErrorKind> = {
@@ -130,12 +132,24 @@ export interface FailureReport {
  * network failure. The service's message is shown for the kinds in `showMessageOf` (by default `validation` only:
  * Connect's other messages are written for developers, not agents); the others get the kind's sentence.
  */
-export function classifyFailure(report: FailureReport, showMessageOf: readonly AttributesErrorKind[] = ['validation']): AttributesError {
+export function classifyFailure(
+  report: FailureReport,
+  showMessageOf: readonly AttributesErrorKind[] = ['validation'],
+): AttributesError {
   const { type, status } = report;
   const awsType = type !== undefined && Object.hasOwn(typeKinds, type) ? type : undefined;
-  const kind = (awsType === undefined ? undefined : typeKinds[awsType]) ?? (status === undefined ? undefined : kindOfStatus(status)) ?? 'network';
-  const detail = report.message !== undefined && report.message !== '' && report.message !== 'UnknownError' ? report.message : '';
-  const message = !detail || !showMessageOf.includes(kind) ? `${kindMessages[kind]}.` : kind === 'validation' ? `${kindMessages[kind]}: ${detail}` : detail;
+  const kind =
+    (awsType === undefined ? undefined : typeKinds[awsType]) ??
+    (status === undefined ? undefined : kindOfStatus(status)) ??
+    'network';
+  const detail =
+    report.message !== undefined && report.message !== '' && report.message !== 'UnknownError' ? report.message : '';
+  const message =
+    !detail || !showMessageOf.includes(kind)
+      ? `${kindMessages[kind]}.`
+      : kind === 'validation'
+        ? `${kindMessages[kind]}: ${detail}`
+        : detail;
   return new AttributesError(kind, message, { status, awsType, cause: report.cause });
 }
 

@@ -1,6 +1,14 @@
 /** ccp-attributes, framework-free: the signed client, the relay client, validation, the contact tracker, the outbox, tagging, and their assembly. */
 export { AttributesClient, cognitoCredentials, loadSdk } from './client.ts';
-export type { AttributesClientOptions, CognitoCredentialsOptions, Credentials, CredentialsProvider, RequestHandler, RequestOptions, UpdateOptions } from './client.ts';
+export type {
+  AttributesClientOptions,
+  CognitoCredentialsOptions,
+  Credentials,
+  CredentialsProvider,
+  RequestHandler,
+  RequestOptions,
+  UpdateOptions,
+} from './client.ts';
 export { RelayClient, RELAY_PATH } from './relay-client.ts';
 export type { RelayClientOptions, RelayRequestOptions, RelayToken } from './relay-client.ts';
 export { AttributesError, classifyFailure, isAttributesError, toAttributesError, validationError } from './errors.ts';

@@ -10,9 +10,20 @@ import type { AttributesClient, Credentials, CredentialsProvider } from './clien
 import { AttributesError } from './errors.ts';
 import type { RelayToken } from './relay-client.ts';
 import { secureEndpoint } from './secure-url.ts';
-import { createOutbox, openIdbOutboxStore, type Outbox, type OutboxOptions, type OutboxSender } from './outbox/index.ts';
+import {
+  createOutbox,
+  openIdbOutboxStore,
+  type Outbox,
+  type OutboxOptions,
+  type OutboxSender,
+} from './outbox/index.ts';
 import { createTagger, recordLandedWrites, type Tagger, type TaggerOptions } from './tagging/index.ts';
-import { ContactTracker, createStreamsTracker, type ContactSource, type StreamsTrackerOptions } from './tracker/index.ts';
+import {
+  ContactTracker,
+  createStreamsTracker,
+  type ContactSource,
+  type StreamsTrackerOptions,
+} from './tracker/index.ts';
 import type { Attributes } from './validate.ts';
 import type { WriteOptions } from './writer.ts';
 
@@ -76,14 +87,17 @@ export interface CcpAttributesPlugin {
 /** Assembles tracker, client, outbox and tagging (see `CcpAttributesPluginOptions`). */
 export async function createCcpAttributes(options: CcpAttributesPluginOptions = {}): Promise<CcpAttributesPlugin> {
   const { credentials, relay } = options;
-  if (credentials && relay) throw new TypeError('createCcpAttributes: give `credentials` (direct mode) or `relay` (relay mode), not both.');
+  if (credentials && relay)
+    throw new TypeError('createCcpAttributes: give `credentials` (direct mode) or `relay` (relay mode), not both.');
   if (options.endpoint !== undefined) secureEndpoint('createCcpAttributes', 'endpoint', options.endpoint);
   // Each mode loads only its own sender (a lazy chunk of the drop-in): relay mode never fetches the signed client,
   // nor direct mode the relay client. Done before the tracker subscribes to Streams, so a bad relay URL or token
   // leaves nothing to undo.
   const sender = relay ? await relaySender(relay) : credentials ? await clientSender(credentials, options) : undefined;
   const instance = { instanceId: options.instanceId, region: options.region };
-  const tracker = options.source ? new ContactTracker(options.source, instance) : createStreamsTracker({ ...instance, ...options.tracker });
+  const tracker = options.source
+    ? new ContactTracker(options.source, instance)
+    : createStreamsTracker({ ...instance, ...options.tracker });
   let outbox: Outbox | undefined;
   let tagger: Tagger | undefined;
   const cleanup: (() => void)[] = [];
@@ -125,14 +139,24 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
     outbox,
     tagger,
     async write(attributes, writeOptions = {}) {
-      if (!outbox) throw new AttributesError('auth', 'Saving is not set up: neither Amazon Connect credentials nor a relay are configured for this page.');
+      if (!outbox)
+        throw new AttributesError(
+          'auth',
+          'Saving is not set up: neither Amazon Connect credentials nor a relay are configured for this page.',
+        );
       const { contactId, ...rest } = writeOptions;
       const contact = contactId === undefined ? tracker.viewed : tracker.contacts.get(contactId);
       if (!contact) {
-        throw new AttributesError('not-found', contactId === undefined ? 'No contact is open.' : `No contact ${contactId} is known.`);
+        throw new AttributesError(
+          'not-found',
+          contactId === undefined ? 'No contact is open.' : `No contact ${contactId} is known.`,
+        );
       }
       if (!contact.instanceId) {
-        throw contact.instanceError ?? new AttributesError('validation', 'The Amazon Connect instance of this contact is unknown.');
+        throw (
+          contact.instanceError ??
+          new AttributesError('validation', 'The Amazon Connect instance of this contact is unknown.')
+        );
       }
       const { contactId: id, initialContactId, instanceId, region } = contact;
       const ref = { contactId: id, initialContactId, instanceId, region };
@@ -146,12 +170,16 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
  * Sends through one AttributesClient per region: the region the write was queued with (the contact's, from its
  * ARNs or the configuration), else the configured one.
  */
-async function clientSender(credentials: Credentials | CredentialsProvider, options: CcpAttributesPluginOptions): Promise<OutboxSender> {
+async function clientSender(
+  credentials: Credentials | CredentialsProvider,
+  options: CcpAttributesPluginOptions,
+): Promise<OutboxSender> {
   const signed = await import('./client.ts');
   const clients = new Map<string, AttributesClient>();
   return async (contact, attributes, { signal }) => {
     const region = contact.region || options.region;
-    if (!region) throw new AttributesError('validation', 'The AWS region of this contact is unknown: set the `region` option.');
+    if (!region)
+      throw new AttributesError('validation', 'The AWS region of this contact is unknown: set the `region` option.');
     let client = clients.get(region);
     if (!client) {
       client = new signed.AttributesClient({ region, credentials, endpoint: options.endpoint, maxAttempts: 1 });
@@ -167,7 +195,8 @@ async function clientSender(credentials: Credentials | CredentialsProvider, opti
  */
 async function relaySender(relay: RelayOptions): Promise<OutboxSender> {
   const given: unknown = relay; // JavaScript callers can pass anything
-  if (!given || typeof given !== 'object') throw new TypeError('createCcpAttributes: the `relay` option must be `{ url, token }`.');
+  if (!given || typeof given !== 'object')
+    throw new TypeError('createCcpAttributes: the `relay` option must be `{ url, token }`.');
   const { RelayClient } = await import('./relay-client.ts');
   const client = new RelayClient({ url: relay.url, token: relay.token });
   return (contact, attributes, { signal }) => client.update(contact, attributes, { signal });

@@ -55,11 +55,13 @@ export class RelayClient implements AttributeWriter {
   constructor(options: RelayClientOptions) {
     const given = options as Partial<RelayClientOptions> | undefined; // JavaScript callers can pass anything
     if (typeof given?.url !== 'string' || given.url === '') {
-      throw new TypeError('RelayClient: the `url` option is required (the relay\'s base URL).');
+      throw new TypeError("RelayClient: the `url` option is required (the relay's base URL).");
     }
     const parsed = secureEndpoint('RelayClient', 'url', options.url);
     if (typeof options.token !== 'function' && (typeof options.token !== 'string' || options.token === '')) {
-      throw new TypeError('RelayClient: the `token` option is required (the agent\'s sign-in token, or a function returning it).');
+      throw new TypeError(
+        "RelayClient: the `token` option is required (the agent's sign-in token, or a function returning it).",
+      );
     }
     this.url = options.url;
     this.#endpoint = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}${RELAY_PATH}`;
@@ -71,7 +73,11 @@ export class RelayClient implements AttributeWriter {
    * Merges `attributes` into the contact's stored attributes, through the relay. Validates first: a bad input
    * never leaves the page.
    */
-  async update(contact: ContactRef, attributes: Readonly<Attributes>, options: RelayRequestOptions = {}): Promise<void> {
+  async update(
+    contact: ContactRef,
+    attributes: Readonly<Attributes>,
+    options: RelayRequestOptions = {},
+  ): Promise<void> {
     const { instanceId, initialContactId, contactId } = contact;
     const problems = checkUpdate({ instanceId, initialContactId, attributes, stored: options.stored });
     if (problems.length > 0) throw validationError(problems);
@@ -88,7 +94,12 @@ export class RelayClient implements AttributeWriter {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         // JSON.stringify writes every own key, an own `__proto__` included.
-        body: JSON.stringify({ InstanceId: instanceId, InitialContactId: initialContactId, ContactId: contactId, Attributes: attributes }),
+        body: JSON.stringify({
+          InstanceId: instanceId,
+          InitialContactId: initialContactId,
+          ContactId: contactId,
+          Attributes: attributes,
+        }),
         ...(signal ? { signal } : {}),
       });
     } catch (error) {
@@ -117,7 +128,8 @@ export class RelayClient implements AttributeWriter {
       const reason = error instanceof Error && error.message ? `: ${error.message}` : '.';
       throw new AttributesError('auth', `Your sign-in token could not be read${reason}`, { cause: error });
     }
-    if (typeof token !== 'string' || token === '') throw new AttributesError('auth', 'You are not signed in: there is no sign-in token. Sign in again.');
+    if (typeof token !== 'string' || token === '')
+      throw new AttributesError('auth', 'You are not signed in: there is no sign-in token. Sign in again.');
     return token;
   }
 }
@@ -134,7 +146,11 @@ async function failureOf(response: Response, signal: AbortSignal | undefined): P
   const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
   // restJson1: the header may carry a namespace or a URI after the name (`Name:http://...`); `__type` may be `ns#Name`.
-  const type = text(response.headers.get('x-amzn-errortype'))?.split(':')[0] ?? text(record['__type'])?.split('#').pop();
+  const type =
+    text(response.headers.get('x-amzn-errortype'))?.split(':')[0] ?? text(record['__type'])?.split('#').pop();
   // Only an answer that names its error type is the relay's own: a gateway's bare 401 "Unauthorized" gets the kind's sentence.
-  return classifyFailure({ type, status: response.status, message: text(record['message']) ?? text(record['Message']) }, type ? agentReadableKinds : []);
+  return classifyFailure(
+    { type, status: response.status, message: text(record['message']) ?? text(record['Message']) },
+    type ? agentReadableKinds : [],
+  );
 }

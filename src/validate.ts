@@ -63,7 +63,12 @@ export function mergeAttributes(stored: Readonly<Attributes>, update: Readonly<A
 export function checkKey(key: string): AttributeProblem | undefined {
   if (key.length === 0) return { field: 'key', key, code: 'empty', message: 'An attribute name cannot be empty.' };
   if (key.length > MAX_KEY_LENGTH) {
-    return { field: 'key', key, code: 'too-long', message: `An attribute name can have at most ${MAX_KEY_LENGTH} characters.` };
+    return {
+      field: 'key',
+      key,
+      code: 'too-long',
+      message: `An attribute name can have at most ${MAX_KEY_LENGTH} characters.`,
+    };
   }
   if (!KEY_PATTERN.test(key)) {
     return {
@@ -79,10 +84,20 @@ export function checkKey(key: string): AttributeProblem | undefined {
 /** The problem with one value, or undefined when the API accepts it. */
 export function checkValue(key: string, value: unknown): AttributeProblem | undefined {
   if (typeof value !== 'string') {
-    return { field: 'value', key, code: 'not-string', message: `The value of "${shorten(key)}" must be text, not ${describe(value)}.` };
+    return {
+      field: 'value',
+      key,
+      code: 'not-string',
+      message: `The value of "${shorten(key)}" must be text, not ${describe(value)}.`,
+    };
   }
   if (value.length > MAX_VALUE_LENGTH) {
-    return { field: 'value', key, code: 'too-long', message: `The value of "${shorten(key)}" can have at most ${MAX_VALUE_LENGTH} characters.` };
+    return {
+      field: 'value',
+      key,
+      code: 'too-long',
+      message: `The value of "${shorten(key)}" can have at most ${MAX_VALUE_LENGTH} characters.`,
+    };
   }
   return undefined;
 }

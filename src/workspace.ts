@@ -7,7 +7,12 @@ import { createCcpAttributes, type CcpAttributesPlugin, type CcpAttributesPlugin
 import { WorkspaceContactSource, type WorkspaceSourceOptions } from './tracker/workspace-source.ts';
 
 export { WorkspaceContactSource, createWorkspaceTracker } from './tracker/workspace-source.ts';
-export type { WorkspacePermission, WorkspaceScope, WorkspaceSourceOptions, WorkspaceTrackerOptions } from './tracker/workspace-source.ts';
+export type {
+  WorkspacePermission,
+  WorkspaceScope,
+  WorkspaceSourceOptions,
+  WorkspaceTrackerOptions,
+} from './tracker/workspace-source.ts';
 
 /** The plugin's options in a workspace app: no CCP to find (`tracker`), the workspace source's own settings instead. */
 export type WorkspaceAttributesOptions = Omit<CcpAttributesPluginOptions, 'tracker' | 'source'> & {
@@ -21,7 +26,9 @@ export interface WorkspaceAttributesPlugin extends CcpAttributesPlugin {
 }
 
 /** Assembles the plugin over the agent workspace: connects to the workspace and follows the app's contact. */
-export async function createWorkspaceAttributes(options: WorkspaceAttributesOptions = {}): Promise<WorkspaceAttributesPlugin> {
+export async function createWorkspaceAttributes(
+  options: WorkspaceAttributesOptions = {},
+): Promise<WorkspaceAttributesPlugin> {
   const { workspace, ...rest } = options;
   const source = new WorkspaceContactSource(workspace);
   const plugin = await createCcpAttributes({ ...rest, source });

@@ -1,7 +1,12 @@
 // Where the browser tests, the screenshots and the benchmarks find Chromium.
 import { existsSync } from 'node:fs';
 
-const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const candidates = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 
 /** CHROME_PATH when set, else the first usual system path that exists; undefined when none does. */
 export function findChromium(): string | undefined {

@@ -37,6 +37,11 @@ export default {
     relayLocation(() => relay?.url),
     bundledSdk(),
     bundledReact(),
-    esbuildPlugin({ ts: true, json: true, tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)), target: 'es2022' }),
+    esbuildPlugin({
+      ts: true,
+      json: true,
+      tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)),
+      target: 'es2022',
+    }),
   ],
 };

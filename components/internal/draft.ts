@@ -13,7 +13,15 @@
  * conflict, and a key being added that is now stored with the value typed (its save landed) becomes a field.
  */
 import type { AttributeProblem } from '../../src/errors.ts';
-import { attributesBytes, attributesFrom, checkKey, checkValue, utf8Length, MAX_TOTAL_BYTES, type Attributes } from '../../src/validate.ts';
+import {
+  attributesBytes,
+  attributesFrom,
+  checkKey,
+  checkValue,
+  utf8Length,
+  MAX_TOTAL_BYTES,
+  type Attributes,
+} from '../../src/validate.ts';
 import { keyExistsText, keyRepeatedText, problemText } from '../messages/editor.ts';
 import { checkFieldValue, type AttributesSchema, type FieldSpec } from '../schema.ts';
 
@@ -184,7 +192,9 @@ export class Draft {
     if (!schema || options.unknownKeys !== 'hide') {
       for (const key of Object.keys(stored)) if (!draft.#fields.has(key)) add(key, undefined, true);
     }
-    draft.#newFields = previousNew.filter((row) => landed.get(row.key) !== row).map((row) => ({ ...row, tally: NOTHING }));
+    draft.#newFields = previousNew
+      .filter((row) => landed.get(row.key) !== row)
+      .map((row) => ({ ...row, tally: NOTHING }));
     for (const field of draft.#fields.values()) draft.#settle(field);
     draft.#settleNewFields();
     return draft;
@@ -239,7 +249,9 @@ export class Draft {
   get missingRequired(): readonly FieldSpec[] {
     const schema = this.#schema;
     if (!schema) return [];
-    return schema.fields.filter((spec) => spec.required && !spec.hidden && (this.#fields.get(spec.key)?.value ?? '') === '');
+    return schema.fields.filter(
+      (spec) => spec.required && !spec.hidden && (this.#fields.get(spec.key)?.value ?? '') === '',
+    );
   }
 
   /** What a save writes: the edited fields and the keys being added, as own keys (`__proto__` included). */
@@ -264,7 +276,15 @@ export class Draft {
 
   /** Adds an empty key being added; returns its id. */
   addField(): number {
-    const row: NewField = { kind: 'new', id: nextId++, key: '', value: '', keyProblem: undefined, valueProblem: undefined, tally: NOTHING };
+    const row: NewField = {
+      kind: 'new',
+      id: nextId++,
+      key: '',
+      value: '',
+      keyProblem: undefined,
+      valueProblem: undefined,
+      tally: NOTHING,
+    };
     this.#newFields = [...this.#newFields, row];
     return row.id;
   }
@@ -315,7 +335,9 @@ export class Draft {
     const changed = isChanged(row);
     let invalid: boolean;
     if (row.kind === 'field') {
-      row.problem = changed ? (worded(checkValue(row.key, row.value)) ?? checkFieldValue(row.spec, row.value)) : undefined;
+      row.problem = changed
+        ? (worded(checkValue(row.key, row.value)) ?? checkFieldValue(row.spec, row.value))
+        : undefined;
       invalid = row.problem !== undefined;
     } else {
       row.keyProblem = changed ? this.#newKeyProblem(row.key) : undefined;
@@ -352,7 +374,8 @@ export class Draft {
   }
 
   #newKeyProblem(key: string): string | undefined {
-    if (Object.hasOwn(this.stored, key) || this.#fields.has(key) || this.#schema?.byKey.has(key)) return keyExistsText(key);
+    if (Object.hasOwn(this.stored, key) || this.#fields.has(key) || this.#schema?.byKey.has(key))
+      return keyExistsText(key);
     if ((this.#newKeyCounts.get(key) ?? 0) > 1 && key !== '') return keyRepeatedText(key);
     return worded(checkKey(key));
   }

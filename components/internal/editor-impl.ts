@@ -113,7 +113,8 @@ export class EditorImpl implements ReactiveController {
   }
 
   #scheduleMoreRows(): void {
-    if (this.#moreRowsFrame !== undefined || !this.#host.isConnected || this.#rowLimit >= this.controller.keys.length) return;
+    if (this.#moreRowsFrame !== undefined || !this.#host.isConnected || this.#rowLimit >= this.controller.keys.length)
+      return;
     const more = (): void => {
       this.#cancelMoreRows();
       this.#rowLimit += ROWS_PER_FRAME;
@@ -183,27 +184,33 @@ export class EditorImpl implements ReactiveController {
     }
     const reason = c.readOnlyReason;
     const editable = reason === undefined;
-    return html`${c.schemaError
+    return html`${
+      c.schemaError
         ? html`<div part="notice" class="notice error-notice" role="alert">
             <strong>${t.schemaIgnoredText()}</strong>
             <ul>${c.schemaError.problems.map((problem) => html`<li>${problem}</li>`)}</ul>
           </div>`
-        : nothing}
-      ${host.setupError
-        ? html`<div part="notice" class="notice error-notice" role="alert">
+        : nothing
+    }
+      ${
+        host.setupError
+          ? html`<div part="notice" class="notice error-notice" role="alert">
             <strong>${t.setupErrorText()}</strong><br />${host.setupError}
           </div>`
-        : nothing}
-      ${reason === 'setup-error'
-        ? nothing
-        : reason === 'no-contact'
-        ? html`<div part="notice" class="notice"><slot name="empty">${t.noContactText()}</slot></div>`
-        : reason
-          ? html`<div part="notice" class="notice">
+          : nothing
+      }
+      ${
+        reason === 'setup-error'
+          ? nothing
+          : reason === 'no-contact'
+            ? html`<div part="notice" class="notice"><slot name="empty">${t.noContactText()}</slot></div>`
+            : reason
+              ? html`<div part="notice" class="notice">
               ${t.readOnlyText(reason)}
               ${reason === 'no-instance' && contact?.instanceError ? html`<br />${contact.instanceError.message}` : nothing}
             </div>`
-          : nothing}
+              : nothing
+      }
       ${contact && !contact.monitoring ? this.#editor(editable) : nothing}`;
   }
 
@@ -215,26 +222,30 @@ export class EditorImpl implements ReactiveController {
     const missing = c.missingRequired;
     return html`
       <div part="list" class="list" role="group" aria-label=${t.attributesLabel()}>
-        ${guard([c.structureVersion, locked, flagRequired, keys, Math.min(this.#rowLimit, keys.length), activeLocale()], () =>
-          keys.length === 0
-            ? html`<p class="empty">${t.noAttributesText()}</p>`
-            : repeat(
-                keys.length > this.#rowLimit ? keys.slice(0, this.#rowLimit) : keys,
-                (key) => key,
-                (key) => html`<ccp-attribute-field
+        ${guard(
+          [c.structureVersion, locked, flagRequired, keys, Math.min(this.#rowLimit, keys.length), activeLocale()],
+          () =>
+            keys.length === 0
+              ? html`<p class="empty">${t.noAttributesText()}</p>`
+              : repeat(
+                  keys.length > this.#rowLimit ? keys.slice(0, this.#rowLimit) : keys,
+                  (key) => key,
+                  (key) => html`<ccp-attribute-field
                   .controller=${c}
                   .fieldKey=${key}
                   .version=${c.structureVersion}
                   .locked=${locked}
                   .flagRequired=${flagRequired}
                 ></ccp-attribute-field>`,
-              ),
+                ),
         )}
       </div>
       ${editable ? this.#newFields(locked) : nothing}
-      ${missing.length > 0
-        ? html`<p class="notice warn-notice">${t.requiredForAcwText(missing.map((spec) => labelOf(spec, activeLocale())))}</p>`
-        : nothing}
+      ${
+        missing.length > 0
+          ? html`<p class="notice warn-notice">${t.requiredForAcwText(missing.map((spec) => labelOf(spec, activeLocale())))}</p>`
+          : nothing
+      }
       ${this.#meter()} ${editable ? this.#footer() : nothing}
       <div class="sr-only" aria-live="polite">${c.lastProblem ?? ''}</div>
     `;
@@ -256,9 +267,11 @@ export class EditorImpl implements ReactiveController {
               ${field.keyProblem ? html`<div part="error" class="error" id="${id}-key-error">${field.keyProblem}</div>` : nothing}
             </div>
             <div class="pair">
-              <label part="label" for="${id}-value">${field.key
-                ? html`<span aria-hidden="true">${t.valueLabel()}</span><span class="sr-only">${t.valueOfLabel(field.key)}</span>`
-                : t.valueLabel()}</label>
+              <label part="label" for="${id}-value">${
+                field.key
+                  ? html`<span aria-hidden="true">${t.valueLabel()}</span><span class="sr-only">${t.valueOfLabel(field.key)}</span>`
+                  : t.valueLabel()
+              }</label>
               <input id="${id}-value" part="input" class="input" autocomplete="off" .value=${live(field.value)} ?readonly=${locked}
                 aria-invalid=${field.valueProblem ? 'true' : 'false'} aria-describedby=${ifDefined(valueDescribed)}
                 @input=${(event: Event) => c.setNewValue(field.id, (event.target as HTMLInputElement).value)} />
@@ -311,10 +324,12 @@ export class EditorImpl implements ReactiveController {
     return html`<div part="footer" class="footer">
       <div part="status" class="status ${status}" role="status" tabindex="-1">${failed ? '' : (c.statusMessage ?? '')}</div>
       <div class="alert" role="alert">
-        ${failed
-          ? html`<span>${c.statusMessage}</span>
+        ${
+          failed
+            ? html`<span>${c.statusMessage}</span>
               <button type="button" class="small" @click=${() => this.#footerAction(() => this.#host.save())}>${t.retryText()}</button>`
-          : nothing}
+            : nothing
+        }
       </div>
       <div class="actions">
         <span class="changes">${t.changesText(count)}</span>

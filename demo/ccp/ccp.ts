@@ -10,7 +10,14 @@
  */
 import { agentIdOf, ApiRegistration, ContactBook, type HeldContact } from './contacts.ts';
 import { CcpProtocol, type CcpCore } from './protocol.ts';
-import { parseConfig, type AgentConfigPatch, type ContactPreset, type InitialContact, type StandInCcp, type StandInConfig } from './scenario.ts';
+import {
+  parseConfig,
+  type AgentConfigPatch,
+  type ContactPreset,
+  type InitialContact,
+  type StandInCcp,
+  type StandInConfig,
+} from './scenario.ts';
 import { agentData, agentState, configuration, MAX_CHATS, type AgentIdentity, type ChosenState } from './snapshot.ts';
 import { renderCcp } from './view.ts';
 
@@ -28,7 +35,8 @@ function toInitial(entry: ContactPreset | InitialContact): InitialContact {
   if (typeof entry === 'string') {
     // The URL may name any preset: an unknown one is an error, not undefined.
     const preset = Object.hasOwn(PRESETS, entry) ? PRESETS[entry] : undefined;
-    if (!preset) throw new Error(`stand-in CCP: unknown contact preset "${entry}" (known: ${Object.keys(PRESETS).join(', ')})`);
+    if (!preset)
+      throw new Error(`stand-in CCP: unknown contact preset "${entry}" (known: ${Object.keys(PRESETS).join(', ')})`);
     return { ...preset };
   }
   return entry;
@@ -65,7 +73,13 @@ class StandInCcpPage implements CcpCore {
         languageOnly: false,
       },
     };
-    const registration = new ApiRegistration({ api: config.api, instance: config.instance, agentId: agentIdOf(config.agent), host: 'stand-in CCP', reportMissingApi: true });
+    const registration = new ApiRegistration({
+      api: config.api,
+      instance: config.instance,
+      agentId: agentIdOf(config.agent),
+      host: 'stand-in CCP',
+      reportMissingApi: true,
+    });
     this.book = new ContactBook(registration, { maxChats: MAX_CHATS, host: 'stand-in CCP' });
     this.protocol = new CcpProtocol(this, upstream);
     this.api = this.#scenario(() => this.ready);
@@ -93,7 +107,11 @@ class StandInCcpPage implements CcpCore {
   postSnapshot(): void {
     this.#lastSnapshot = this.agentData();
     this.protocol.send('agent::update', this.#lastSnapshot);
-    renderCcp(`${this.config.agent} · ${this.#state.name || this.#chosen.name} · instance ${this.config.instance} (${this.config.region})`, this.book.list(), this.api);
+    renderCcp(
+      `${this.config.agent} · ${this.#state.name || this.#chosen.name} · instance ${this.config.instance} (${this.config.region})`,
+      this.book.list(),
+      this.api,
+    );
   }
 
   connectNow(contactId: string): void {
@@ -125,7 +143,10 @@ class StandInCcpPage implements CcpCore {
   }
 
   async #start(): Promise<void> {
-    if (!this.config.api) console.error('stand-in CCP: no Connect API stand-in configured (add ?api=<url> to the ccpUrl); contacts will not be registered and attributes will not be reflected.');
+    if (!this.config.api)
+      console.error(
+        'stand-in CCP: no Connect API stand-in configured (add ?api=<url> to the ccpUrl); contacts will not be registered and attributes will not be reflected.',
+      );
     await this.book.addPresent(this.config.contacts.map(toInitial), this.config.monitoring);
     // As the shared worker does for a new port: acknowledge with the port id, then the agent (ClientEngine onconnect).
     this.protocol.send('acknowledge', { id: this.portId });
@@ -138,7 +159,8 @@ class StandInCcpPage implements CcpCore {
   /** The scenario API; `ready` is read when asked (the page starts after the API exists). */
   #scenario(ready: () => Promise<void>): StandInCcp {
     const { book, config, identity } = this;
-    const make: ContactBook['make'] = (channel, state, options, extra) => book.make(channel, state, options, { monitoring: config.monitoring, ...extra });
+    const make: ContactBook['make'] = (channel, state, options, extra) =>
+      book.make(channel, state, options, { monitoring: config.monitoring, ...extra });
     const api: StandInCcp = {
       get config() {
         return { ...config, ...identity.switches };
@@ -157,8 +179,17 @@ class StandInCcpPage implements CcpCore {
           resolve();
         }),
       startChat: (options = {}) => this.#add(make('chat', 'connecting', options)),
-      transferIn: (options = {}) => this.#add(make('voice', 'connecting', { initialContactId: crypto.randomUUID(), ...options }, { initiationMethod: 'transfer' })),
-      monitor: (options = {}) => this.#add(make('voice', 'connected', options, { monitoring: true, initiationMethod: 'monitor' })),
+      transferIn: (options = {}) =>
+        this.#add(
+          make(
+            'voice',
+            'connecting',
+            { initialContactId: crypto.randomUUID(), ...options },
+            { initiationMethod: 'transfer' },
+          ),
+        ),
+      monitor: (options = {}) =>
+        this.#add(make('voice', 'connected', options, { monitoring: true, initiationMethod: 'monitor' })),
       accept: async (contactId) => {
         book.get(contactId);
         this.protocol.send('contact::accepted', { contactId });
@@ -210,7 +241,11 @@ class StandInCcpPage implements CcpCore {
 }
 
 /** Applies the stored attributes that changed since `seen` last recorded them (a later write in the API stand-in wins). */
-function applyStored(contact: HeldContact, stored: Record<string, string>, seen: WeakMap<HeldContact, Record<string, string>>): void {
+function applyStored(
+  contact: HeldContact,
+  stored: Record<string, string>,
+  seen: WeakMap<HeldContact, Record<string, string>>,
+): void {
   const last = seen.get(contact) ?? {};
   for (const [key, value] of Object.entries(stored)) {
     if (last[key] === value) continue;

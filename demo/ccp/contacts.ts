@@ -49,12 +49,17 @@ export class ApiRegistration {
    * Registers the contact with its agent, channel and chain, plus `extra` (the flow's attributes on arrival, the
    * disconnect on hang-up, the end of after-contact work on close). Sets `contact.registered`; never throws.
    */
-  async register(contact: HeldContact, extra: Partial<ContactRecord> = { attributes: contact.attributes }): Promise<void> {
+  async register(
+    contact: HeldContact,
+    extra: Partial<ContactRecord> = { attributes: contact.attributes },
+  ): Promise<void> {
     const { api, instance, agentId, host } = this.#options;
     if (!api) {
       contact.registered = false;
       if (this.#options.reportMissingApi) {
-        console.error(`${host}: no Connect API stand-in configured; contact ${contact.contactId} is NOT registered, so UpdateContactAttributes for it will fail.`);
+        console.error(
+          `${host}: no Connect API stand-in configured; contact ${contact.contactId} is NOT registered, so UpdateContactAttributes for it will fail.`,
+        );
       }
       return;
     }
@@ -79,7 +84,10 @@ export class ApiRegistration {
       contact.registered = true;
     } catch (error) {
       contact.registered = false;
-      console.error(`${host}: registering contact ${contact.contactId} with the Connect API stand-in at ${api} FAILED:`, error);
+      console.error(
+        `${host}: registering contact ${contact.contactId} with the Connect API stand-in at ${api} FAILED:`,
+        error,
+      );
     }
   }
 
@@ -107,7 +115,10 @@ export function agentIdOf(agent: string): string {
 
 /** The agent's display name for a login name: `agent.smith` -> `Agent Smith`. */
 export function agentNameOf(agent: string): string {
-  return agent.split(/[._-]/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join(' ');
+  return agent
+    .split(/[._-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join(' ');
 }
 
 /** The agent's contacts, in arrival order, and what happens to them; registered with the API stand-in as they change. */
@@ -124,7 +135,12 @@ export class ContactBook {
   }
 
   /** A new contact (not yet added). */
-  make(channel: StandInChannel, state: StandInState, options: ContactOptions, extra: Partial<HeldContact> = {}): HeldContact {
+  make(
+    channel: StandInChannel,
+    state: StandInState,
+    options: ContactOptions,
+    extra: Partial<HeldContact> = {},
+  ): HeldContact {
     const contactId = options.contactId ?? crypto.randomUUID();
     const initialContactId = options.initialContactId ?? contactId;
     return {
@@ -153,11 +169,16 @@ export class ContactBook {
     const base = Date.now() - 60_000;
     for (const [index, initial] of initials.entries()) {
       const monitoring = initial.monitoring ?? monitoringDefault;
-      const contact = this.make(initial.channel ?? 'voice', initial.state, { startedAt: new Date(base + index * 1000), ...initial }, {
-        stateAt: base + index * 1000 + 500,
-        monitoring,
-        ...(monitoring ? { initiationMethod: 'monitor' } : {}),
-      });
+      const contact = this.make(
+        initial.channel ?? 'voice',
+        initial.state,
+        { startedAt: new Date(base + index * 1000), ...initial },
+        {
+          stateAt: base + index * 1000 + 500,
+          monitoring,
+          ...(monitoring ? { initiationMethod: 'monitor' } : {}),
+        },
+      );
       const disconnected = contact.state === 'ended' ? { disconnectedAt: new Date(contact.stateAt).toISOString() } : {};
       await this.add(contact, { attributes: contact.attributes, ...disconnected });
     }
@@ -165,9 +186,12 @@ export class ContactBook {
 
   /** Registers the contact (it exists in Connect before it reaches the agent), then holds it. */
   async add(contact: HeldContact, extra?: Partial<ContactRecord>): Promise<string> {
-    if (this.#contacts.has(contact.contactId)) throw new Error(`${this.#host}: contact ${contact.contactId} already exists`);
+    if (this.#contacts.has(contact.contactId))
+      throw new Error(`${this.#host}: contact ${contact.contactId} already exists`);
     if (contact.channel === 'chat' && this.list().filter((c) => c.channel === 'chat').length >= this.#maxChats) {
-      throw new Error(`${this.#host}: at most ${this.#maxChats} concurrent chats (the routing profile's chat concurrency)`);
+      throw new Error(
+        `${this.#host}: at most ${this.#maxChats} concurrent chats (the routing profile's chat concurrency)`,
+      );
     }
     await this.registration.register(contact, extra);
     this.#contacts.set(contact.contactId, contact);
@@ -233,7 +257,8 @@ export class ContactBook {
 
   /** Tells the API stand-in the agent closed the contact after its after-contact work. */
   async registerClosed(contact: HeldContact): Promise<void> {
-    if (contact.registered && contact.state === 'ended') await this.registration.register(contact, { afterContactWorkEndedAt: new Date().toISOString() });
+    if (contact.registered && contact.state === 'ended')
+      await this.registration.register(contact, { afterContactWorkEndedAt: new Date().toISOString() });
   }
 
   /** Flow attributes set on the contact and, when registered, in the API stand-in. */

@@ -45,7 +45,10 @@ export function mountScenarioPanel(host: HTMLElement, { ccp, tracker }: Scenario
     Promise.resolve()
       .then(action)
       .then(() => (status.textContent = `${label}: done`))
-      .catch((error: unknown) => (status.textContent = `${label}: ${error instanceof Error ? error.message : String(error)}`));
+      .catch(
+        (error: unknown) =>
+          (status.textContent = `${label}: ${error instanceof Error ? error.message : String(error)}`),
+      );
   };
   const button = (parent: HTMLElement, label: string, action: () => unknown): void => {
     const b = document.createElement('button');
@@ -74,7 +77,9 @@ export function mountScenarioPanel(host: HTMLElement, { ccp, tracker }: Scenario
     option.lang = tag.replace('_', '-');
     languages.append(option);
   }
-  languages.addEventListener('change', () => run(`CCP language ${languages.value}`, () => ccp.setAgentConfig({ locale: languages.value })));
+  languages.addEventListener('change', () =>
+    run(`CCP language ${languages.value}`, () => ccp.setAgentConfig({ locale: languages.value })),
+  );
   language.append('CCP language ', languages);
   controls.append(reflect, language);
 
@@ -82,7 +87,16 @@ export function mountScenarioPanel(host: HTMLElement, { ccp, tracker }: Scenario
     const viewed = tracker.viewed?.contactId;
     model.replaceChildren();
     const head = model.createTHead().insertRow();
-    for (const title of ['viewed', 'contact', 'initial contact', 'channel', 'state', 'instance / region (source)', 'attributes', 'actions']) {
+    for (const title of [
+      'viewed',
+      'contact',
+      'initial contact',
+      'channel',
+      'state',
+      'instance / region (source)',
+      'attributes',
+      'actions',
+    ]) {
       const th = document.createElement('th');
       th.textContent = title;
       head.append(th);
@@ -96,8 +110,12 @@ export function mountScenarioPanel(host: HTMLElement, { ccp, tracker }: Scenario
         contact.initialContactId === contact.contactId ? '(same)' : contact.initialContactId,
         `${contact.channel}${contact.monitoring ? ' (monitoring)' : ''}`,
         contact.ended && contact.state !== 'ended' ? `${contact.state} (ended)` : contact.state,
-        contact.instanceError ? contact.instanceError.message : `${contact.instanceId} / ${contact.region} (${contact.arnSource ?? '?'})`,
-        Object.entries(contact.attributes).map(([k, v]) => `${k}=${v}`).join(', '),
+        contact.instanceError
+          ? contact.instanceError.message
+          : `${contact.instanceId} / ${contact.region} (${contact.arnSource ?? '?'})`,
+        Object.entries(contact.attributes)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', '),
       ];
       for (const text of cells) row.insertCell().textContent = text;
       const actions = row.insertCell();

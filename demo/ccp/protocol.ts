@@ -104,7 +104,8 @@ export class CcpProtocol {
 
   #contactId(params: Record<string, unknown>): string {
     const id = params['contactId'];
-    if (typeof id !== 'string' || !this.#core.book.has(id)) throw typed(`No contact ${String(id)}`, 'ResourceNotFoundException');
+    if (typeof id !== 'string' || !this.#core.book.has(id))
+      throw typed(`No contact ${String(id)}`, 'ResourceNotFoundException');
     return id;
   }
 
@@ -163,7 +164,11 @@ export class CcpProtocol {
       putAgentState: (params) => {
         const state = params['state'] as { name?: unknown; type?: unknown } | undefined;
         if (!state || typeof state.name !== 'string') throw typed('state is required', 'InvalidParameterException');
-        core.chooseState({ name: state.name, type: typeof state.type === 'string' ? state.type : 'routable', id: state.name.toLowerCase() });
+        core.chooseState({
+          name: state.name,
+          type: typeof state.type === 'string' ? state.type : 'routable',
+          id: state.name.toLowerCase(),
+        });
         this.#later(() => undefined);
         return {};
       },
@@ -176,7 +181,10 @@ export class CcpProtocol {
       getAgentStates: () => ({ states: core.configuration()['agentStates'], nextToken: null }),
       getAgentPermissions: () => ({ permissions: core.configuration()['permissions'], nextToken: null }),
       getDialableCountryCodes: () => ({ countryCodes: core.configuration()['dialableCountries'], nextToken: null }),
-      getRoutingProfileQueues: () => ({ queues: (core.configuration()['routingProfile'] as { queues: unknown }).queues, nextToken: null }),
+      getRoutingProfileQueues: () => ({
+        queues: (core.configuration()['routingProfile'] as { queues: unknown }).queues,
+        nextToken: null,
+      }),
       getEndpoints: () => ({ endpoints: [], addresses: [], nextToken: null }),
       sendClientLogs: () => ({}),
       sendSoftphoneCallMetrics: () => ({}),
@@ -217,7 +225,12 @@ export class CcpProtocol {
       const masterId = this.#masters.get(topic);
       data = { masterId, isMaster: masterId === portId, topic };
     } else {
-      this.send('master_response', { event: 'master_response', requestId: request.requestId, data: {}, err: `Unknown master method: ${request.method}` });
+      this.send('master_response', {
+        event: 'master_response',
+        requestId: request.requestId,
+        data: {},
+        err: `Unknown master method: ${request.method}`,
+      });
       return;
     }
     this.send('master_response', { event: 'master_response', requestId: request.requestId, data, err: null });

@@ -12,7 +12,8 @@ export type StandInChannel = 'voice' | 'chat' | 'task';
 export type StandInState = 'incoming' | 'connecting' | 'connected' | 'missed' | 'rejected' | 'ended';
 
 /** Presets for `contacts=` in the URL: contacts present when the CCP (and Streams) load. */
-export type ContactPreset = 'connected-voice' | 'acw-voice' | 'connected-chat' | 'acw-chat' | 'transferred-voice' | 'monitored-voice';
+export type ContactPreset =
+  'connected-voice' | 'acw-voice' | 'connected-chat' | 'acw-chat' | 'transferred-voice' | 'monitored-voice';
 
 /** Options shared by the scenario calls that create a contact. */
 export interface ContactOptions {
@@ -181,7 +182,9 @@ export function ccpUrl(options: StandInUrlOptions = {}, base: string = location.
     if (value === undefined) continue;
     let text: string;
     if (key === 'contacts' && Array.isArray(value)) {
-      text = value.every((entry) => typeof entry === 'string') ? value.join(',') : `b64:${base64url(JSON.stringify(value))}`;
+      text = value.every((entry) => typeof entry === 'string')
+        ? value.join(',')
+        : `b64:${base64url(JSON.stringify(value))}`;
     } else if (typeof value === 'string') {
       text = value;
     } else if (typeof value === 'number' || typeof value === 'boolean') {
@@ -189,8 +192,13 @@ export function ccpUrl(options: StandInUrlOptions = {}, base: string = location.
     } else {
       text = JSON.stringify(value);
     }
-    const encoded = encodeURIComponent(text).replace(/%3A/gi, ':').replace(/%2F/gi, '/').replace(/%2C/gi, ',').replace(/%40/g, '@');
-    if (encoded.includes('%')) throw new Error(`ccpUrl: the value of ${key} needs escaping (${JSON.stringify(text)}), which Streams cannot log`);
+    const encoded = encodeURIComponent(text)
+      .replace(/%3A/gi, ':')
+      .replace(/%2F/gi, '/')
+      .replace(/%2C/gi, ',')
+      .replace(/%40/g, '@');
+    if (encoded.includes('%'))
+      throw new Error(`ccpUrl: the value of ${key} needs escaping (${JSON.stringify(text)}), which Streams cannot log`);
     query.push(`${key}=${encoded}`);
   }
   const url = new URL(CCP_PATH, base).href;
@@ -244,7 +252,8 @@ export async function standInCcp(iframe: HTMLIFrameElement, timeoutMs = 10_000):
     const frame: (Window & { standInCcp?: StandInCcp }) | null = iframe.contentWindow;
     const api = frame?.standInCcp;
     if (api) return api;
-    if (Date.now() > deadline) throw new Error(`the stand-in CCP did not start within ${timeoutMs} ms (iframe ${iframe.src})`);
+    if (Date.now() > deadline)
+      throw new Error(`the stand-in CCP did not start within ${timeoutMs} ms (iframe ${iframe.src})`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -57,7 +57,10 @@ export function arnOf(identity: AgentIdentity, kind: ArnKind, id: string): strin
   return `${instanceArn(identity)}/${kind}/${id}`;
 }
 
-function queue(identity: AgentIdentity, name: string): { name: string; queueARN: string | null; queueId: string | null } {
+function queue(
+  identity: AgentIdentity,
+  name: string,
+): { name: string; queueARN: string | null; queueId: string | null } {
   const queueArn = arnOf(identity, 'queue', `q-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`);
   return { name, queueARN: queueArn, queueId: queueArn };
 }
@@ -68,9 +71,24 @@ export function configuration(identity: AgentIdentity): Record<string, unknown> 
   const basic = queue(identity, 'BasicQueue');
   const routingProfileArn = arnOf(identity, 'routing-profile', 'rp-basic');
   const agentStates = [
-    { agentStateARN: arnOf(identity, 'agent-state', 'available'), type: 'routable', name: 'Available', startTimestamp: null },
-    { agentStateARN: arnOf(identity, 'agent-state', 'lunch'), type: 'not_routable', name: 'Lunch', startTimestamp: null },
-    { agentStateARN: arnOf(identity, 'agent-state', 'offline'), type: 'offline', name: 'Offline', startTimestamp: null },
+    {
+      agentStateARN: arnOf(identity, 'agent-state', 'available'),
+      type: 'routable',
+      name: 'Available',
+      startTimestamp: null,
+    },
+    {
+      agentStateARN: arnOf(identity, 'agent-state', 'lunch'),
+      type: 'not_routable',
+      name: 'Lunch',
+      startTimestamp: null,
+    },
+    {
+      agentStateARN: arnOf(identity, 'agent-state', 'offline'),
+      type: 'offline',
+      name: 'Offline',
+      startTimestamp: null,
+    },
   ];
   return {
     name: agentNameOf(config.agent),
@@ -97,7 +115,11 @@ export function configuration(identity: AgentIdentity): Record<string, unknown> 
 }
 
 /** The agent's state as Connect derives it from the contacts (system states win over the chosen one). */
-export function agentState(identity: AgentIdentity, contacts: readonly HeldContact[], chosen: ChosenState): AgentStateInfo {
+export function agentState(
+  identity: AgentIdentity,
+  contacts: readonly HeldContact[],
+  chosen: ChosenState,
+): AgentStateInfo {
   const states = new Set<StandInState>(contacts.map((c) => c.state));
   if (states.has('connecting') || states.has('incoming')) return { name: 'PendingBusy', type: 'system', arn: null };
   if (states.has('missed')) return { name: 'MissedCallAgent', type: 'error', arn: null };
@@ -115,7 +137,14 @@ function connectionState(state: StandInState): string {
 /** One contact of the snapshot. */
 export function contactData(identity: AgentIdentity, c: HeldContact, now: number): Record<string, unknown> {
   const stateInfo = { type: c.state, timestamp: new Date(c.stateAt) };
-  const agentEndpoint = { type: 'agent', name: null, phoneNumber: null, agentLogin: null, endpointARN: null, queue: null };
+  const agentEndpoint = {
+    type: 'agent',
+    name: null,
+    phoneNumber: null,
+    agentLogin: null,
+    endpointARN: null,
+    queue: null,
+  };
   const customerEndpoint = {
     type: 'phone_number',
     name: c.channel === 'chat' ? 'Customer' : null,
@@ -153,7 +182,8 @@ export function contactData(identity: AgentIdentity, c: HeldContact, now: number
         mute: false,
         monitoringInfo: null,
         softphoneMediaInfo: null,
-        chatMediaInfo: c.channel === 'chat' ? { chatAutoAccept: false, connectionData: '{}', customerName: 'Customer' } : null,
+        chatMediaInfo:
+          c.channel === 'chat' ? { chatAutoAccept: false, connectionData: '{}', customerName: 'Customer' } : null,
         quickConnectName: null,
       },
       {
@@ -197,7 +227,10 @@ export function contactData(identity: AgentIdentity, c: HeldContact, now: number
 }
 
 /** The agent data of `agent::update`: the snapshot (contacts sorted on their state time, as the worker does) and the configuration. */
-export function agentData(input: SnapshotInput): { snapshot: Record<string, unknown>; configuration: Record<string, unknown> } {
+export function agentData(input: SnapshotInput): {
+  snapshot: Record<string, unknown>;
+  configuration: Record<string, unknown>;
+} {
   const { state, stateSince, chosen, now } = input;
   const list = [...input.contacts].sort((a, b) => a.stateAt - b.stateAt);
   return {

@@ -14,7 +14,8 @@ export function renderCcp(agentLine: string, contacts: readonly HeldContact[], a
       const title = document.createElement('div');
       title.innerHTML = `<span class="state"></span> <span class="channel"></span><div class="id"></div>`;
       (title.querySelector('.state') as HTMLElement).textContent = c.state;
-      (title.querySelector('.channel') as HTMLElement).textContent = `${c.channel}${c.monitoring ? ' (monitoring)' : ''}`;
+      (title.querySelector('.channel') as HTMLElement).textContent =
+        `${c.channel}${c.monitoring ? ' (monitoring)' : ''}`;
       (title.querySelector('.id') as HTMLElement).textContent =
         c.initialContactId === c.contactId ? c.contactId : `${c.contactId} ← ${c.initialContactId}`;
       item.append(title);

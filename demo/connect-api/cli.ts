@@ -58,7 +58,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const port = Number(values.port);
-  if (!/^\d+$/.test(values.port) || port > 65_535) throw new UsageError(`--port must be an integer from 0 to 65535, got '${values.port}'`);
+  if (!/^\d+$/.test(values.port) || port > 65_535)
+    throw new UsageError(`--port must be an integer from 0 to 65535, got '${values.port}'`);
   const contacts = values.contacts === undefined ? [] : await readContacts(values.contacts);
 
   const handle = await startConnectApi({
@@ -90,9 +91,13 @@ async function main(argv: string[]): Promise<void> {
   console.log(`  secret access key ${handle.secretAccessKey}`);
   console.log(`  identity pool     ${handle.identityPoolId}`);
   console.log(`  login provider    ${handle.loginProvider}`);
-  console.log(`  user pool issuer  ${handle.issuer} (app client ${handle.userPoolClientId}; agents agent.smith, agent.jones, password demo-password)`);
+  console.log(
+    `  user pool issuer  ${handle.issuer} (app client ${handle.userPoolClientId}; agents agent.smith, agent.jones, password demo-password)`,
+  );
   console.log(`  contacts          ${contacts.length}`);
-  console.log('  control surface   GET /_standin/config, /_standin/contacts, /_standin/log; POST /_standin/faults, /_standin/reset');
+  console.log(
+    '  control surface   GET /_standin/config, /_standin/contacts, /_standin/log; POST /_standin/faults, /_standin/reset',
+  );
 }
 
 async function readContacts(file: string): Promise<ContactRecord[]> {

@@ -54,21 +54,36 @@ export class CognitoPool {
   }
 
   /** Answers one awsJson1.1 action; throws ApiError (status 400) for refusals. */
-  async handle(action: CognitoAction, body: unknown, nowMs: number, ttlSeconds: number): Promise<Record<string, unknown>> {
-    if (!isRecord(body)) throw new ApiError(400, 'SerializationException', 'Start of structure or map found where not expected.');
+  async handle(
+    action: CognitoAction,
+    body: unknown,
+    nowMs: number,
+    ttlSeconds: number,
+  ): Promise<Record<string, unknown>> {
+    if (!isRecord(body))
+      throw new ApiError(400, 'SerializationException', 'Start of structure or map found where not expected.');
     return action === 'GetId' ? this.#getId(body) : this.#getCredentials(body, nowMs, ttlSeconds);
   }
 
   async #getId(body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const poolId = body['IdentityPoolId'];
     if (typeof poolId !== 'string' || poolId.length === 0) {
-      throw new ApiError(400, 'InvalidParameterException', "1 validation error detected: Value null at 'identityPoolId' failed to satisfy constraint: Member must not be null");
+      throw new ApiError(
+        400,
+        'InvalidParameterException',
+        "1 validation error detected: Value null at 'identityPoolId' failed to satisfy constraint: Member must not be null",
+      );
     }
-    if (poolId !== this.#settings.identityPoolId) throw new ApiError(400, 'ResourceNotFoundException', `IdentityPool '${poolId}' not found.`);
+    if (poolId !== this.#settings.identityPoolId)
+      throw new ApiError(400, 'ResourceNotFoundException', `IdentityPool '${poolId}' not found.`);
     const subject = await this.#loginSubject(body['Logins']);
     if (subject === undefined) {
       if (this.#settings.authenticatedOnly) {
-        throw new ApiError(400, 'NotAuthorizedException', 'Unauthenticated access is not supported for this identity pool.');
+        throw new ApiError(
+          400,
+          'NotAuthorizedException',
+          'Unauthenticated access is not supported for this identity pool.',
+        );
       }
       const identityId = `${this.#settings.region}:${uuidFromBytes(randomBytes(16))}`;
       this.#guests.add(identityId);
@@ -79,20 +94,42 @@ export class CognitoPool {
     return { IdentityId: identityId };
   }
 
-  async #getCredentials(body: Record<string, unknown>, nowMs: number, ttlSeconds: number): Promise<Record<string, unknown>> {
+  async #getCredentials(
+    body: Record<string, unknown>,
+    nowMs: number,
+    ttlSeconds: number,
+  ): Promise<Record<string, unknown>> {
     const identityId = body['IdentityId'];
     if (typeof identityId !== 'string' || identityId.length === 0) {
-      throw new ApiError(400, 'InvalidParameterException', "1 validation error detected: Value null at 'identityId' failed to satisfy constraint: Member must not be null");
+      throw new ApiError(
+        400,
+        'InvalidParameterException',
+        "1 validation error detected: Value null at 'identityId' failed to satisfy constraint: Member must not be null",
+      );
     }
     const subject = await this.#loginSubject(body['Logins']);
     if (subject === undefined) {
-      if (this.#members.has(identityId)) throw new ApiError(400, 'NotAuthorizedException', 'Invalid login token. Missing a required login for this identity.');
-      if (!this.#guests.has(identityId)) throw new ApiError(400, 'ResourceNotFoundException', `Identity '${identityId}' not found.`);
+      if (this.#members.has(identityId))
+        throw new ApiError(
+          400,
+          'NotAuthorizedException',
+          'Invalid login token. Missing a required login for this identity.',
+        );
+      if (!this.#guests.has(identityId))
+        throw new ApiError(400, 'ResourceNotFoundException', `Identity '${identityId}' not found.`);
       if (this.#settings.authenticatedOnly) {
-        throw new ApiError(400, 'NotAuthorizedException', 'Unauthenticated access is not supported for this identity pool.');
+        throw new ApiError(
+          400,
+          'NotAuthorizedException',
+          'Unauthenticated access is not supported for this identity pool.',
+        );
       }
     } else if (this.#identityFor(subject) !== identityId) {
-      throw new ApiError(400, 'NotAuthorizedException', "Logins don't match. Please include at least one valid login for this identity or identity pool.");
+      throw new ApiError(
+        400,
+        'NotAuthorizedException',
+        "Logins don't match. Please include at least one valid login for this identity or identity pool.",
+      );
     }
     const accessKeyId = `ASIA${[...randomBytes(16)].map((byte) => base32[byte % 32]).join('')}`;
     const secretAccessKey = randomBytes(30).toString('base64');
@@ -101,27 +138,45 @@ export class CognitoPool {
     this.#issued.set(accessKeyId, { secretAccessKey, temporary: { sessionToken, expiresAtMs } });
     return {
       IdentityId: identityId,
-      Credentials: { AccessKeyId: accessKeyId, SecretKey: secretAccessKey, SessionToken: sessionToken, Expiration: Math.floor(expiresAtMs / 1000) },
+      Credentials: {
+        AccessKeyId: accessKeyId,
+        SecretKey: secretAccessKey,
+        SessionToken: sessionToken,
+        Expiration: Math.floor(expiresAtMs / 1000),
+      },
     };
   }
 
   /** The verified subject of the configured provider's token in a Logins map; undefined when there is no Logins map at all. */
   async #loginSubject(logins: unknown): Promise<string | undefined> {
-    if (logins === undefined || logins === null || (isRecord(logins) && Object.keys(logins).length === 0)) return undefined;
-    if (!isRecord(logins)) throw new ApiError(400, 'InvalidParameterException', 'Logins must be a map of provider names to tokens.');
+    if (logins === undefined || logins === null || (isRecord(logins) && Object.keys(logins).length === 0))
+      return undefined;
+    if (!isRecord(logins))
+      throw new ApiError(400, 'InvalidParameterException', 'Logins must be a map of provider names to tokens.');
     const token = logins[this.#settings.loginProvider];
-    if (token === undefined) throw new ApiError(400, 'NotAuthorizedException', 'Token is not from a supported provider of this identity pool.');
+    if (token === undefined)
+      throw new ApiError(
+        400,
+        'NotAuthorizedException',
+        'Token is not from a supported provider of this identity pool.',
+      );
     if (typeof token !== 'string') throw new ApiError(400, 'NotAuthorizedException', 'Invalid login token.');
     try {
       return await this.#settings.verifyLogin(token);
     } catch (error) {
-      throw new ApiError(400, 'NotAuthorizedException', `Invalid login token. ${error instanceof Error ? error.message : ''}`.trim());
+      throw new ApiError(
+        400,
+        'NotAuthorizedException',
+        `Invalid login token. ${error instanceof Error ? error.message : ''}`.trim(),
+      );
     }
   }
 
   /** Cognito returns the same IdentityId for the same user: derive it from pool, provider and the token's subject. */
   #identityFor(subject: string): string {
-    const digest = createHash('sha256').update(`${this.#settings.identityPoolId}\n${this.#settings.loginProvider}\n${subject}`).digest();
+    const digest = createHash('sha256')
+      .update(`${this.#settings.identityPoolId}\n${this.#settings.loginProvider}\n${subject}`)
+      .digest();
     return `${this.#settings.region}:${uuidFromBytes(digest)}`;
   }
 }

@@ -31,11 +31,18 @@ export function describeLabels(path: string): [string, string] {
   }
 }
 
-const seconds = (iso: string | undefined): number | undefined => (iso === undefined ? undefined : Date.parse(iso) / 1000);
+const seconds = (iso: string | undefined): number | undefined =>
+  iso === undefined ? undefined : Date.parse(iso) / 1000;
 
 /** DescribeContact's answer for a registered contact; 404 ResourceNotFoundException for an unknown one. */
-export function describeContact(store: ContactStore, region: string, instanceId: string, contactId: string): Record<string, unknown> {
-  if (!store.hasInstance(instanceId)) throw new ApiError(404, 'ResourceNotFoundException', `Instance ${instanceId} not found.`);
+export function describeContact(
+  store: ContactStore,
+  region: string,
+  instanceId: string,
+  contactId: string,
+): Record<string, unknown> {
+  if (!store.hasInstance(instanceId))
+    throw new ApiError(404, 'ResourceNotFoundException', `Instance ${instanceId} not found.`);
   const contact = store.contact(instanceId, contactId);
   if (!contact) throw new ApiError(404, 'ResourceNotFoundException', `Contact ${contactId} not found.`);
   const started = seconds(contact.startedAt);
@@ -69,13 +76,26 @@ export function describeContact(store: ContactStore, region: string, instanceId:
 /** SearchUsers with a single `Username` EXACT string condition (the one the relay sends); other criteria are refused. */
 export function searchUsers(users: readonly PoolUser[], region: string, body: unknown): Record<string, unknown> {
   if (!isRecord(body) || typeof body['InstanceId'] !== 'string' || body['InstanceId'].length === 0) {
-    throw new ApiError(400, 'InvalidParameterException', "1 validation error detected: Value null at 'instanceId' failed to satisfy constraint: Member must not be null");
+    throw new ApiError(
+      400,
+      'InvalidParameterException',
+      "1 validation error detected: Value null at 'instanceId' failed to satisfy constraint: Member must not be null",
+    );
   }
   const instanceId = body['InstanceId'];
   const criteria = body['SearchCriteria'];
   const condition = isRecord(criteria) ? criteria['StringCondition'] : undefined;
-  if (!isRecord(condition) || condition['FieldName'] !== 'Username' || condition['ComparisonType'] !== 'EXACT' || typeof condition['Value'] !== 'string') {
-    throw new ApiError(400, 'InvalidParameterException', 'The stand-in supports SearchCriteria.StringCondition {FieldName: Username, ComparisonType: EXACT, Value} only.');
+  if (
+    !isRecord(condition) ||
+    condition['FieldName'] !== 'Username' ||
+    condition['ComparisonType'] !== 'EXACT' ||
+    typeof condition['Value'] !== 'string'
+  ) {
+    throw new ApiError(
+      400,
+      'InvalidParameterException',
+      'The stand-in supports SearchCriteria.StringCondition {FieldName: Username, ComparisonType: EXACT, Value} only.',
+    );
   }
   const value = condition['Value'];
   const found = users.filter((user) => user.username === value);

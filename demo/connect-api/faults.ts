@@ -120,10 +120,18 @@ export function parseFaults(value: unknown): Faults {
       case 'dropNext':
       case 'dropAfterStoreNext':
       case 'failAfterStoreNext':
-        faults[name] = nullOr(field, (v) => count(v) && Number.isInteger(v), `faults.${name}: expected an integer >= 0 or null`);
+        faults[name] = nullOr(
+          field,
+          (v) => count(v) && Number.isInteger(v),
+          `faults.${name}: expected an integer >= 0 or null`,
+        );
         break;
       case 'credentialTtlSeconds':
-        faults.credentialTtlSeconds = nullOr(field, positive, 'faults.credentialTtlSeconds: expected a number > 0 or null');
+        faults.credentialTtlSeconds = nullOr(
+          field,
+          positive,
+          'faults.credentialTtlSeconds: expected a number > 0 or null',
+        );
         break;
       default:
         throw new TypeError(`faults: unknown field ${name}`);

@@ -69,7 +69,11 @@ export class ContactStore {
     for (const input of records) {
       const previous = this.#contacts.get(chainKey(input.instanceId, input.contactId));
       const { attributes: flowAttributes, ...fields } = input;
-      const record: StoredContact = { ...previous, ...fields, initialContactId: input.initialContactId ?? previous?.initialContactId ?? input.contactId };
+      const record: StoredContact = {
+        ...previous,
+        ...fields,
+        initialContactId: input.initialContactId ?? previous?.initialContactId ?? input.contactId,
+      };
       const startedAtMs = Date.parse(record.startedAt);
       this.#instances.add(record.instanceId);
       this.#contacts.set(chainKey(record.instanceId, record.contactId), record);
@@ -162,7 +166,8 @@ export interface UpdateRequest {
 
 /** Checks an UpdateContactAttributes body member by member (InvalidParameterException listing every violation). */
 export function validateUpdate(body: unknown): UpdateRequest {
-  if (!isRecord(body)) throw invalidParameter(['Value at the request body failed to satisfy constraint: Member must be an object']);
+  if (!isRecord(body))
+    throw invalidParameter(['Value at the request body failed to satisfy constraint: Member must be an object']);
   const problems: string[] = [];
   const instanceId = body['InstanceId'];
   const initialContactId = body['InitialContactId'];
@@ -176,7 +181,9 @@ export function validateUpdate(body: unknown): UpdateRequest {
   } else {
     for (const [key, value] of Object.entries(attributes)) {
       if (key.length < 1 || key.length > maxKeyLength) {
-        problems.push(`Value at 'attributes' failed to satisfy constraint: Map keys must have length between 1 and ${maxKeyLength}`);
+        problems.push(
+          `Value at 'attributes' failed to satisfy constraint: Map keys must have length between 1 and ${maxKeyLength}`,
+        );
       } else if (!keyPattern.test(key)) {
         problems.push(
           `Value '${preview(key)}' at 'attributes' failed to satisfy constraint: Map keys must satisfy regular expression pattern: [a-zA-Z0-9_-]+`,
@@ -185,14 +192,25 @@ export function validateUpdate(body: unknown): UpdateRequest {
       if (typeof value !== 'string') {
         problems.push(`Value at 'attributes.${preview(key)}' failed to satisfy constraint: Member must be a string`);
       } else if (value.length > maxValueLength) {
-        problems.push(`Value at 'attributes.${preview(key)}' failed to satisfy constraint: Member must have length less than or equal to ${maxValueLength}`);
+        problems.push(
+          `Value at 'attributes.${preview(key)}' failed to satisfy constraint: Member must have length less than or equal to ${maxValueLength}`,
+        );
       }
     }
   }
-  if (problems.length > 0 || typeof instanceId !== 'string' || typeof initialContactId !== 'string' || !isRecord(attributes)) {
+  if (
+    problems.length > 0 ||
+    typeof instanceId !== 'string' ||
+    typeof initialContactId !== 'string' ||
+    !isRecord(attributes)
+  ) {
     throw invalidParameter(problems);
   }
-  return { InstanceId: instanceId, InitialContactId: initialContactId, Attributes: attributes as Record<string, string> };
+  return {
+    InstanceId: instanceId,
+    InitialContactId: initialContactId,
+    Attributes: attributes as Record<string, string>,
+  };
 }
 
 /** Checks the two labels of GetContactAttributes (already percent-decoded). */
@@ -211,14 +229,20 @@ export function parseContactRecords(value: unknown): ContactRecord[] {
     if (!isRecord(item)) throw new TypeError(`${where}: expected an object with instanceId, contactId, startedAt`);
     const { instanceId, contactId, startedAt } = item;
     for (const [name, member] of Object.entries({ instanceId, contactId, startedAt })) {
-      if (typeof member !== 'string' || member.length === 0) throw new TypeError(`${where}: ${name} must be a non-empty string`);
+      if (typeof member !== 'string' || member.length === 0)
+        throw new TypeError(`${where}: ${name} must be a non-empty string`);
     }
     if (Number.isNaN(Date.parse(String(startedAt)))) throw new TypeError(`${where}: startedAt must be an ISO date`);
-    const record: ContactRecord = { instanceId: String(instanceId), contactId: String(contactId), startedAt: String(startedAt) };
+    const record: ContactRecord = {
+      instanceId: String(instanceId),
+      contactId: String(contactId),
+      startedAt: String(startedAt),
+    };
     for (const name of ['initialContactId', 'previousContactId', 'agentId'] as const) {
       const member = item[name];
       if (member === undefined) continue;
-      if (typeof member !== 'string' || member.length === 0) throw new TypeError(`${where}: ${name} must be a non-empty string when given`);
+      if (typeof member !== 'string' || member.length === 0)
+        throw new TypeError(`${where}: ${name} must be a non-empty string when given`);
       record[name] = member;
     }
     const channel = item['channel'];
@@ -231,7 +255,8 @@ export function parseContactRecords(value: unknown): ContactRecord[] {
     for (const name of ['disconnectedAt', 'afterContactWorkEndedAt'] as const) {
       const member = item[name];
       if (member === undefined) continue;
-      if (typeof member !== 'string' || Number.isNaN(Date.parse(member))) throw new TypeError(`${where}: ${name} must be an ISO date when given`);
+      if (typeof member !== 'string' || Number.isNaN(Date.parse(member)))
+        throw new TypeError(`${where}: ${name} must be an ISO date when given`);
       record[name] = member;
     }
     const attributes = item['attributes'];
@@ -239,7 +264,8 @@ export function parseContactRecords(value: unknown): ContactRecord[] {
       if (!isRecord(attributes)) throw new TypeError(`${where}: attributes must be an object of strings`);
       const flow: Record<string, string> = Object.create(null) as Record<string, string>;
       for (const [key, value] of Object.entries(attributes)) {
-        if (!keyPattern.test(key) || typeof value !== 'string') throw new TypeError(`${where}: attributes must map keys of [a-zA-Z0-9_-] to strings`);
+        if (!keyPattern.test(key) || typeof value !== 'string')
+          throw new TypeError(`${where}: attributes must map keys of [a-zA-Z0-9_-] to strings`);
         flow[key] = value;
       }
       record.attributes = flow;

@@ -129,9 +129,22 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
 
   const store = new ContactStore();
   store.register(options.contacts ?? []);
-  const userPool = new UserPool({ region, userPoolId, clientIds, users, tokenTtlSeconds: userPoolOptions.tokenTtlSeconds ?? 3600, issuer: () => `${url}/${userPoolId}` });
+  const userPool = new UserPool({
+    region,
+    userPoolId,
+    clientIds,
+    users,
+    tokenTtlSeconds: userPoolOptions.tokenTtlSeconds ?? 3600,
+    issuer: () => `${url}/${userPoolId}`,
+  });
   const verifyLogin = async (token: string): Promise<string> => (await userPool.verifyIdToken(token)).sub ?? '';
-  const cognito = new CognitoPool({ region, identityPoolId, loginProvider, verifyLogin, authenticatedOnly: pool.authenticatedOnly ?? true });
+  const cognito = new CognitoPool({
+    region,
+    identityPoolId,
+    loginProvider,
+    verifyLogin,
+    authenticatedOnly: pool.authenticatedOnly ?? true,
+  });
   const faults = new FaultState();
   let requests: LoggedRequest[] = [];
 
@@ -140,7 +153,9 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     requests.push(logged);
     const where = entry.instanceId ? ` ${entry.instanceId}/${entry.initialContactId ?? '-'}` : '';
     const storedAnyway = entry.stored && entry.status !== 200 ? ' (stored)' : '';
-    emit(`${logged.time} ${entry.action}${where} -> ${entry.status}${entry.errorType ? ` ${entry.errorType}` : ''}${storedAnyway}`);
+    emit(
+      `${logged.time} ${entry.action}${where} -> ${entry.status}${entry.errorType ? ` ${entry.errorType}` : ''}${storedAnyway}`,
+    );
   };
 
   /** Headers every API answer carries: CORS origin, request id and a Date from the injected clock (the SDK corrects skew from it). */
@@ -155,7 +170,13 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     res.end(body);
   };
 
-  const handleConnect = async (action: LoggedRequest['action'], req: IncomingMessage, res: ServerResponse, target: RawTarget, body: Buffer): Promise<void> => {
+  const handleConnect = async (
+    action: LoggedRequest['action'],
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: RawTarget,
+    body: Buffer,
+  ): Promise<void> => {
     const entry: Omit<LoggedRequest, 'time'> = { action, status: 200 };
     try {
       if (action === 'UpdateContactAttributes') describeUpdate(entry, body);
@@ -163,9 +184,19 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
       if (action === 'DescribeContact') [entry.instanceId, entry.contactId] = describeLabels(target.path);
       await verifySigV4(
         { method: req.method ?? 'GET', path: target.path, query: target.query, headers: req.headers, body },
-        { region, service: 'connect', nowMs: now(), lookup: (id) => (id === accessKeyId ? { secretAccessKey } : cognito.lookup(id)) },
+        {
+          region,
+          service: 'connect',
+          nowMs: now(),
+          lookup: (id) => (id === accessKeyId ? { secretAccessKey } : cognito.lookup(id)),
+        },
       );
-      if (action === 'Unknown') throw new ApiError(404, 'UnknownOperationException', `No operation matches ${req.method ?? ''} ${target.path}.`);
+      if (action === 'Unknown')
+        throw new ApiError(
+          404,
+          'UnknownOperationException',
+          `No operation matches ${req.method ?? ''} ${target.path}.`,
+        );
       // Quota and injected failures come after authentication: AWS meters an authenticated account.
       if (faults.takeThrottle(now())) throw new ApiError(429, 'ThrottlingException', 'Rate exceeded');
       const failure = faults.takeFailure();
@@ -180,7 +211,12 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
           req.socket.destroy();
           return;
         }
-        if (after === 'fail') throw new ApiError(500, 'InternalServiceException', 'Injected failure after the write was stored (stand-in fault).');
+        if (after === 'fail')
+          throw new ApiError(
+            500,
+            'InternalServiceException',
+            'Injected failure after the write was stored (stand-in fault).',
+          );
         payload = {};
       } else if (action === 'DescribeContact') {
         const [instanceId, contactId] = describeLabels(target.path);
@@ -189,7 +225,11 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
       } else if (action === 'SearchUsers') {
         const request = parseJson(body);
         if (!isRecord(request) || !store.hasInstance(String(request['InstanceId']))) {
-          throw new ApiError(404, 'ResourceNotFoundException', `Instance ${isRecord(request) ? String(request['InstanceId']) : ''} not found.`);
+          throw new ApiError(
+            404,
+            'ResourceNotFoundException',
+            `Instance ${isRecord(request) ? String(request['InstanceId']) : ''} not found.`,
+          );
         }
         payload = searchUsers(users, region, request);
       } else {
@@ -208,7 +248,11 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     record(entry);
   };
 
-  const handleCognito = async (action: CognitoAction | 'InitiateAuth', res: ServerResponse, body: Buffer): Promise<void> => {
+  const handleCognito = async (
+    action: CognitoAction | 'InitiateAuth',
+    res: ServerResponse,
+    body: Buffer,
+  ): Promise<void> => {
     try {
       const payload =
         action === 'InitiateAuth'
@@ -226,7 +270,8 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
 
   const handleControl = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     const cors = { 'access-control-allow-origin': '*' };
-    const json = (status: number, value: unknown): void => send(res, status, { ...cors, 'content-type': 'application/json' }, JSON.stringify(value));
+    const json = (status: number, value: unknown): void =>
+      send(res, status, { ...cors, 'content-type': 'application/json' }, JSON.stringify(value));
     const noContent = (): void => {
       res.writeHead(204, cors);
       res.end();
@@ -261,11 +306,28 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
       } else if (route === 'GET /_standin/config') {
         // validTokens: an id token of the first demo agent, issued for each request (it expires like any other).
         const validTokens = [userPool.issue(users[0]?.username ?? '', now()).idToken];
-        const answer: StandInConfigAnswer = { url, region, accessKeyId, secretAccessKey, identityPoolId, loginProvider, userPoolId, userPoolClientId: clientIds[0], issuer: `${url}/${userPoolId}`, validTokens };
+        const answer: StandInConfigAnswer = {
+          url,
+          region,
+          accessKeyId,
+          secretAccessKey,
+          identityPoolId,
+          loginProvider,
+          userPoolId,
+          userPoolClientId: clientIds[0],
+          issuer: `${url}/${userPoolId}`,
+          validTokens,
+        };
         json(200, answer);
       } else if (req.method === 'GET' && path.startsWith('/_standin/attributes/')) {
-        const [instanceId, initialContactId, ...rest] = path.slice('/_standin/attributes/'.length).split('/').map(decodeURIComponent);
-        const attributes = instanceId && initialContactId && rest.length === 0 ? store.attributesOf(instanceId, initialContactId) : undefined;
+        const [instanceId, initialContactId, ...rest] = path
+          .slice('/_standin/attributes/'.length)
+          .split('/')
+          .map(decodeURIComponent);
+        const attributes =
+          instanceId && initialContactId && rest.length === 0
+            ? store.attributesOf(instanceId, initialContactId)
+            : undefined;
         if (attributes) json(200, { attributes });
         else json(404, { message: 'No contact with that instance and InitialContactId.' });
       } else {
@@ -279,10 +341,16 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
   const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const rawUrl = req.url ?? '/';
     const queryAt = rawUrl.indexOf('?');
-    const target: RawTarget = queryAt < 0 ? { path: rawUrl, query: '' } : { path: rawUrl.slice(0, queryAt), query: rawUrl.slice(queryAt + 1) };
+    const target: RawTarget =
+      queryAt < 0 ? { path: rawUrl, query: '' } : { path: rawUrl.slice(0, queryAt), query: rawUrl.slice(queryAt + 1) };
     if (target.path.startsWith('/_standin/')) return handleControl(req, res, target.path);
     if (req.method === 'GET' && target.path === `/${userPoolId}/.well-known/jwks.json`) {
-      send(res, 200, { 'access-control-allow-origin': '*', 'content-type': 'application/json' }, JSON.stringify(userPool.jwks()));
+      send(
+        res,
+        200,
+        { 'access-control-allow-origin': '*', 'content-type': 'application/json' },
+        JSON.stringify(userPool.jwks()),
+      );
       return;
     }
 
@@ -329,7 +397,13 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((error: unknown) => {
       emit(`stand-in error: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) send(res, 500, { 'access-control-allow-origin': '*', 'content-type': 'application/json' }, '{"message":"stand-in error"}');
+      if (!res.headersSent)
+        send(
+          res,
+          500,
+          { 'access-control-allow-origin': '*', 'content-type': 'application/json' },
+          '{"message":"stand-in error"}',
+        );
       else res.destroy();
     });
   });
@@ -425,7 +499,9 @@ function describeUpdate(entry: Omit<LoggedRequest, 'time'>, body: Buffer): void 
   if (typeof InstanceId === 'string') entry.instanceId = InstanceId;
   if (typeof InitialContactId === 'string') entry.initialContactId = InitialContactId;
   if (isRecord(Attributes)) {
-    entry.attributes = Object.fromEntries(Object.entries(Attributes).filter((pair): pair is [string, string] => typeof pair[1] === 'string'));
+    entry.attributes = Object.fromEntries(
+      Object.entries(Attributes).filter((pair): pair is [string, string] => typeof pair[1] === 'string'),
+    );
   }
 }
 

@@ -57,11 +57,17 @@ export async function verifySigV4(request: ReceivedRequest, options: VerifyOptio
 
   const amzDate = header(request.headers, 'x-amz-date');
   if (amzDate === undefined) {
-    throw refusal('IncompleteSignatureException', "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+    throw refusal(
+      'IncompleteSignatureException',
+      "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+    );
   }
   const signingDate = parseAmzDate(amzDate);
   if (!signedHeaders.includes('host')) {
-    throw refusal('IncompleteSignatureException', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+    throw refusal(
+      'IncompleteSignatureException',
+      "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+    );
   }
 
   const [accessKeyId = '', scopeDate = '', region = '', service = '', terminator = ''] = credential.split('/');
@@ -71,12 +77,19 @@ export async function verifySigV4(request: ReceivedRequest, options: VerifyOptio
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
     );
   }
-  if (region !== options.region) throw refusal('InvalidSignatureException', 'Credential should be scoped to a valid region. ');
+  if (region !== options.region)
+    throw refusal('InvalidSignatureException', 'Credential should be scoped to a valid region. ');
   if (service !== options.service) {
-    throw refusal('InvalidSignatureException', `Credential should be scoped to correct service: '${options.service}'. `);
+    throw refusal(
+      'InvalidSignatureException',
+      `Credential should be scoped to correct service: '${options.service}'. `,
+    );
   }
   if (terminator !== 'aws4_request') {
-    throw refusal('InvalidSignatureException', `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'. `);
+    throw refusal(
+      'InvalidSignatureException',
+      `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'. `,
+    );
   }
   checkClockSkew(signingDate, amzDate, options.nowMs);
 
@@ -144,7 +157,10 @@ function parseAuthorization(value: string): { credential: string; signedHeaders:
   }
   const missing = ['Credential', 'Signature', 'SignedHeaders'].filter((name) => !parts.get(name));
   if (missing.length > 0) {
-    throw refusal('IncompleteSignatureException', missing.map((name) => `Authorization header requires '${name}' parameter.`).join(' '));
+    throw refusal(
+      'IncompleteSignatureException',
+      missing.map((name) => `Authorization header requires '${name}' parameter.`).join(' '),
+    );
   }
   const credential = parts.get('Credential') ?? '';
   if (credential.split('/').length !== 5) {
@@ -153,14 +169,21 @@ function parseAuthorization(value: string): { credential: string; signedHeaders:
       `Credential should have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential.split('/').slice(1).join('/')}'`,
     );
   }
-  return { credential, signedHeaders: (parts.get('SignedHeaders') ?? '').split(';'), signature: parts.get('Signature') ?? '' };
+  return {
+    credential,
+    signedHeaders: (parts.get('SignedHeaders') ?? '').split(';'),
+    signature: parts.get('Signature') ?? '',
+  };
 }
 
 /** `20260102T030405Z` -> Date; anything else is refused as AWS does. */
 function parseAmzDate(value: string): Date {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!match) {
-    throw refusal('IncompleteSignatureException', `Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+    throw refusal(
+      'IncompleteSignatureException',
+      `Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+    );
   }
   const [, y, mo, d, h, mi, s] = match.map(Number);
   return new Date(Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 0, h ?? 0, mi ?? 0, s ?? 0));
@@ -170,15 +193,24 @@ function parseAmzDate(value: string): Date {
 function checkClockSkew(signingDate: Date, amzDate: string, nowMs: number): void {
   const now = basicFormat(nowMs);
   if (signingDate.getTime() < nowMs - maxClockSkewMs) {
-    throw refusal('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than ${basicFormat(nowMs - maxClockSkewMs)} (${now} - 5 min.)`);
+    throw refusal(
+      'InvalidSignatureException',
+      `Signature expired: ${amzDate} is now earlier than ${basicFormat(nowMs - maxClockSkewMs)} (${now} - 5 min.)`,
+    );
   }
   if (signingDate.getTime() > nowMs + maxClockSkewMs) {
-    throw refusal('InvalidSignatureException', `Signature not yet current: ${amzDate} is still later than ${basicFormat(nowMs + maxClockSkewMs)} (${now} + 5 min.)`);
+    throw refusal(
+      'InvalidSignatureException',
+      `Signature not yet current: ${amzDate} is still later than ${basicFormat(nowMs + maxClockSkewMs)} (${now} + 5 min.)`,
+    );
   }
 }
 
 function basicFormat(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 function parseQuery(raw: string): Record<string, string | string[]> {

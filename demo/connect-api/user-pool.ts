@@ -53,7 +53,11 @@ export const demoUsers: readonly PoolUser[] = [
 ];
 
 /** Encodes a JWT header and payload and signs them with RS256. */
-export function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, privateKey: KeyObject): string {
+export function signJwt(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  privateKey: KeyObject,
+): string {
   const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
   const input = `${encode(header)}.${encode(payload)}`;
   return `${input}.${sign('RSA-SHA256', Buffer.from(input), privateKey).toString('base64url')}`;
@@ -62,7 +66,11 @@ export function signJwt(header: Record<string, unknown>, payload: Record<string,
 /** A fresh RS256 key pair with its public JWK (`kid`, `alg`, `use` set). */
 export function makeSigningKey(kid: string = randomUUID()): { kid: string; privateKey: KeyObject; jwk: JsonWebKey } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { kid, privateKey: createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' })), jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } };
+  return {
+    kid,
+    privateKey: createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' })),
+    jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' },
+  };
 }
 
 /** The user pool: keys, sign-in and verification of its own id tokens (for Cognito Identity). */
@@ -84,9 +92,11 @@ export class UserPool {
 
   /** InitiateAuth with USER_PASSWORD_AUTH; throws ApiError (status 400) for refusals, with Cognito's types. */
   initiateAuth(body: unknown, nowMs: number): Record<string, unknown> {
-    if (!isRecord(body)) throw new ApiError(400, 'SerializationException', 'Start of structure or map found where not expected.');
+    if (!isRecord(body))
+      throw new ApiError(400, 'SerializationException', 'Start of structure or map found where not expected.');
     const { AuthFlow, ClientId, AuthParameters } = body;
-    if (AuthFlow !== 'USER_PASSWORD_AUTH') throw new ApiError(400, 'InvalidParameterException', 'The stand-in supports AuthFlow USER_PASSWORD_AUTH only.');
+    if (AuthFlow !== 'USER_PASSWORD_AUTH')
+      throw new ApiError(400, 'InvalidParameterException', 'The stand-in supports AuthFlow USER_PASSWORD_AUTH only.');
     if (typeof ClientId !== 'string' || !this.#settings.clientIds.includes(ClientId)) {
       throw new ApiError(400, 'ResourceNotFoundException', `User pool client ${String(ClientId)} does not exist.`);
     }
@@ -94,10 +104,16 @@ export class UserPool {
     const password = isRecord(AuthParameters) ? AuthParameters['PASSWORD'] : undefined;
     const user = this.#settings.users.find((candidate) => candidate.username === username);
     // One answer for an unknown user and a wrong password (Cognito's "prevent user existence errors").
-    if (!user || user.password !== password) throw new ApiError(400, 'NotAuthorizedException', 'Incorrect username or password.');
+    if (!user || user.password !== password)
+      throw new ApiError(400, 'NotAuthorizedException', 'Incorrect username or password.');
     const tokens = this.issue(user.username, nowMs, ClientId);
     return {
-      AuthenticationResult: { IdToken: tokens.idToken, AccessToken: tokens.accessToken, ExpiresIn: tokens.expiresIn, TokenType: 'Bearer' },
+      AuthenticationResult: {
+        IdToken: tokens.idToken,
+        AccessToken: tokens.accessToken,
+        ExpiresIn: tokens.expiresIn,
+        TokenType: 'Bearer',
+      },
       ChallengeParameters: {},
     };
   }
@@ -111,15 +127,37 @@ export class UserPool {
     const iat = Math.floor(nowMs / 1000);
     const exp = iat + this.#settings.tokenTtlSeconds;
     const header = { kid: this.#key.kid, alg: 'RS256' };
-    const common = { sub, iss: this.#settings.issuer(), auth_time: iat, iat, exp, origin_jti: randomUUID(), event_id: randomUUID() };
+    const common = {
+      sub,
+      iss: this.#settings.issuer(),
+      auth_time: iat,
+      iat,
+      exp,
+      origin_jti: randomUUID(),
+      event_id: randomUUID(),
+    };
     const idToken = signJwt(
       header,
-      { ...common, aud: clientId, token_use: 'id', 'cognito:username': user.username, 'custom:connect_user_id': user.connectUserId, jti: randomUUID() },
+      {
+        ...common,
+        aud: clientId,
+        token_use: 'id',
+        'cognito:username': user.username,
+        'custom:connect_user_id': user.connectUserId,
+        jti: randomUUID(),
+      },
       this.#key.privateKey,
     );
     const accessToken = signJwt(
       header,
-      { ...common, client_id: clientId, token_use: 'access', scope: 'aws.cognito.signin.user.admin', username: user.username, jti: randomUUID() },
+      {
+        ...common,
+        client_id: clientId,
+        token_use: 'access',
+        scope: 'aws.cognito.signin.user.admin',
+        username: user.username,
+        jti: randomUUID(),
+      },
       this.#key.privateKey,
     );
     return { idToken, accessToken, expiresIn: this.#settings.tokenTtlSeconds };

@@ -33,7 +33,9 @@ export const RULES: TagRuleInput[] = [
 ];
 
 /** A text in the CCP's languages, in this order: en, de, es, fr, it, ja, ko, pt-BR, zh-CN, zh-TW. */
-function inEvery(...texts: [string, string, string, string, string, string, string, string, string, string]): Record<string, string> {
+function inEvery(
+  ...texts: [string, string, string, string, string, string, string, string, string, string]
+): Record<string, string> {
   const tags = ['en', 'de', 'es', 'fr', 'it', 'ja', 'ko', 'pt-BR', 'zh-CN', 'zh-TW'];
   return Object.fromEntries(tags.map((tag, index) => [tag, texts[index] ?? texts[0]]));
 }
@@ -45,23 +47,102 @@ function inEvery(...texts: [string, string, string, string, string, string, stri
 export const SCHEMA: SchemaInput = [
   {
     key: 'Disposition',
-    label: inEvery('Disposition', 'Ergebnis', 'Resultado', 'Résultat', 'Esito', '対応結果', '처리 결과', 'Resultado', '处理结果', '處理結果'),
+    label: inEvery(
+      'Disposition',
+      'Ergebnis',
+      'Resultado',
+      'Résultat',
+      'Esito',
+      '対応結果',
+      '처리 결과',
+      'Resultado',
+      '处理结果',
+      '處理結果',
+    ),
     type: 'enum',
     options: [
-      { value: 'Resolved', label: inEvery('Resolved', 'Gelöst', 'Resuelto', 'Résolu', 'Risolto', '解決済み', '해결됨', 'Resolvido', '已解决', '已解決') },
+      {
+        value: 'Resolved',
+        label: inEvery(
+          'Resolved',
+          'Gelöst',
+          'Resuelto',
+          'Résolu',
+          'Risolto',
+          '解決済み',
+          '해결됨',
+          'Resolvido',
+          '已解决',
+          '已解決',
+        ),
+      },
       {
         value: 'Follow-up needed',
-        label: inEvery('Follow-up needed', 'Nachverfolgung nötig', 'Requiere seguimiento', 'Suivi nécessaire', 'Richiede un seguito', '要フォローアップ', '후속 조치 필요', 'Requer acompanhamento', '需要跟进', '需要後續追蹤'),
+        label: inEvery(
+          'Follow-up needed',
+          'Nachverfolgung nötig',
+          'Requiere seguimiento',
+          'Suivi nécessaire',
+          'Richiede un seguito',
+          '要フォローアップ',
+          '후속 조치 필요',
+          'Requer acompanhamento',
+          '需要跟进',
+          '需要後續追蹤',
+        ),
       },
-      { value: 'Escalated', label: inEvery('Escalated', 'Eskaliert', 'Escalado', 'Escaladé', 'Inoltrato', 'エスカレーション済み', '에스컬레이션됨', 'Escalado', '已升级', '已升級') },
-      { value: 'No answer', label: inEvery('No answer', 'Keine Antwort', 'Sin respuesta', 'Pas de réponse', 'Nessuna risposta', '応答なし', '응답 없음', 'Sem resposta', '无应答', '無回應') },
+      {
+        value: 'Escalated',
+        label: inEvery(
+          'Escalated',
+          'Eskaliert',
+          'Escalado',
+          'Escaladé',
+          'Inoltrato',
+          'エスカレーション済み',
+          '에스컬레이션됨',
+          'Escalado',
+          '已升级',
+          '已升級',
+        ),
+      },
+      {
+        value: 'No answer',
+        label: inEvery(
+          'No answer',
+          'Keine Antwort',
+          'Sin respuesta',
+          'Pas de réponse',
+          'Nessuna risposta',
+          '応答なし',
+          '응답 없음',
+          'Sem resposta',
+          '无应答',
+          '無回應',
+        ),
+      },
     ],
     required: true,
   },
-  { key: 'Notes', label: inEvery('Notes', 'Notizen', 'Notas', 'Notes', 'Note', 'メモ', '메모', 'Observações', '备注', '備註'), type: 'multiline' },
+  {
+    key: 'Notes',
+    label: inEvery('Notes', 'Notizen', 'Notas', 'Notes', 'Note', 'メモ', '메모', 'Observações', '备注', '備註'),
+    type: 'multiline',
+  },
   {
     key: 'CustomerTier',
-    label: inEvery('Customer tier', 'Kundenstufe', 'Nivel de cliente', 'Niveau client', 'Livello cliente', '顧客ランク', '고객 등급', 'Nível do cliente', '客户等级', '客戶等級'),
+    label: inEvery(
+      'Customer tier',
+      'Kundenstufe',
+      'Nivel de cliente',
+      'Niveau client',
+      'Livello cliente',
+      '顧客ランク',
+      '고객 등급',
+      'Nível do cliente',
+      '客户等级',
+      '客戶等級',
+    ),
     readOnly: true,
     description: inEvery(
       'Set by the contact flow.',
@@ -78,7 +159,18 @@ export const SCHEMA: SchemaInput = [
   },
   {
     key: 'HandledBy',
-    label: inEvery('Handled by', 'Bearbeitet von', 'Atendido por', 'Traité par', 'Gestito da', '担当エージェント', '처리한 상담원', 'Atendido por', '处理人', '處理人員'),
+    label: inEvery(
+      'Handled by',
+      'Bearbeitet von',
+      'Atendido por',
+      'Traité par',
+      'Gestito da',
+      '担当エージェント',
+      '처리한 상담원',
+      'Atendido por',
+      '处理人',
+      '處理人員',
+    ),
     readOnly: true,
     description: inEvery(
       'Tagged automatically.',

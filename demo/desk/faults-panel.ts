@@ -4,16 +4,29 @@ import type { Faults } from '../connect-api/types.ts';
 import type { StandInState } from './stand-in.ts';
 
 const FAULTS: { label: string; title: string; patch: Record<string, unknown> }[] = [
-  { label: 'Throttle: 1 req/s', title: 'A quota of 1 request per second (burst 1): bursts get 429 ThrottlingException', patch: { quota: { ratePerSecond: 1, burst: 1 } } },
-  { label: 'Fail next 3 (500)', title: 'The next 3 Connect requests answer 500 InternalServiceException', patch: { failNext: { count: 3, status: 500 } } },
-  { label: 'Drop next request', title: 'The next API request has its connection closed without an answer (a network error)', patch: { dropNext: 1 } },
+  {
+    label: 'Throttle: 1 req/s',
+    title: 'A quota of 1 request per second (burst 1): bursts get 429 ThrottlingException',
+    patch: { quota: { ratePerSecond: 1, burst: 1 } },
+  },
+  {
+    label: 'Fail next 3 (500)',
+    title: 'The next 3 Connect requests answer 500 InternalServiceException',
+    patch: { failNext: { count: 3, status: 500 } },
+  },
+  {
+    label: 'Drop next request',
+    title: 'The next API request has its connection closed without an answer (a network error)',
+    patch: { dropNext: 1 },
+  },
   { label: 'Slow: 1.5 s', title: 'Every API request waits 1.5 s before its answer', patch: { latencyMs: 1500 } },
 ];
 
 function faultsText(faults: Faults): string {
   const parts: string[] = [];
   if (faults.quota) parts.push(`quota ${faults.quota.ratePerSecond} req/s (burst ${faults.quota.burst})`);
-  if (faults.failNext && faults.failNext.count > 0) parts.push(`next ${faults.failNext.count} fail with ${faults.failNext.status ?? 500}`);
+  if (faults.failNext && faults.failNext.count > 0)
+    parts.push(`next ${faults.failNext.count} fail with ${faults.failNext.status ?? 500}`);
   if (faults.dropNext) parts.push(`next ${faults.dropNext} dropped`);
   if (faults.latencyMs) parts.push(`${faults.latencyMs} ms latency`);
   return parts.length === 0 ? 'None: the network is healthy.' : `Active: ${parts.join(' · ')}.`;

@@ -46,17 +46,25 @@ export class OutboxPanel {
       const keys = Object.keys(attributes);
       const key = `${contact.instanceId}/${contact.initialContactId}`;
       const previous = this.#landed.get(key);
-      this.#landed.set(key, { contactId: contact.contactId, at: Date.now(), keys: (previous?.keys ?? 0) + keys.length });
+      this.#landed.set(key, {
+        contactId: contact.contactId,
+        at: Date.now(),
+        keys: (previous?.keys ?? 0) + keys.length,
+      });
       this.#landedCount++;
       this.log('ok', `landed ${keys.join(', ')} on ${short(contact.contactId)}`);
       changed();
     });
     outbox.on('status', (status) => {
-      if (status.state === 'waiting' && status.error) this.log('busy', `${short(status.contact.contactId)}: ${status.error.kind}, retry ${status.attempts}`);
+      if (status.state === 'waiting' && status.error)
+        this.log('busy', `${short(status.contact.contactId)}: ${status.error.kind}, retry ${status.attempts}`);
       changed();
     });
     outbox.on('failed', ({ entry, error }) => {
-      this.log('error', `kept ${Object.keys(entry.attributes).join(', ')} of ${short(entry.contact.contactId)}: ${error.message}`);
+      this.log(
+        'error',
+        `kept ${Object.keys(entry.attributes).join(', ')} of ${short(entry.contact.contactId)}: ${error.message}`,
+      );
       changed();
     });
     outbox.on('expired', ({ entry }) => {
@@ -83,7 +91,10 @@ export class OutboxPanel {
       return;
     }
     const state: OutboxState = outbox.state;
-    const rows = new Map<string, { contact: string; status: ContactStatus | undefined; landed: { at: number; keys: number } | undefined }>();
+    const rows = new Map<
+      string,
+      { contact: string; status: ContactStatus | undefined; landed: { at: number; keys: number } | undefined }
+    >();
     for (const [key, landed] of this.#landed) rows.set(key, { contact: landed.contactId, status: undefined, landed });
     for (const [key, status] of state.contacts) {
       rows.set(key, { contact: status.contact.contactId, status, landed: this.#landed.get(key) });
@@ -96,28 +107,41 @@ export class OutboxPanel {
           <div class="stat"><span class="stat-value">${this.#landedCount}</span><span class="stat-label">landed</span></div>
           <div class="stat"><span class="stat-value small">${state.flusher ? 'this tab' : 'other tab'}</span><span class="stat-label">flusher</span></div>
         </div>
-        ${state.lastError
-          ? html`<p class="last-error"><strong>Last error:</strong> ${errorText(state.lastError)}${state.lastError.retryable ? ' · retried' : ' · kept, not retried'}</p>`
-          : html`<p class="last-error muted">No errors so far.</p>`}
-        ${rows.size === 0
-          ? html`<p class="muted">No writes yet. Ring a call and accept it: the rules tag it.</p>`
-          : html`<table class="compact">
+        ${
+          state.lastError
+            ? html`<p class="last-error"><strong>Last error:</strong> ${errorText(state.lastError)}${state.lastError.retryable ? ' · retried' : ' · kept, not retried'}</p>`
+            : html`<p class="last-error muted">No errors so far.</p>`
+        }
+        ${
+          rows.size === 0
+            ? html`<p class="muted">No writes yet. Ring a call and accept it: the rules tag it.</p>`
+            : html`<table class="compact">
               <thead><tr><th>contact</th><th>status</th><th>keys</th><th>tries</th></tr></thead>
               <tbody>
-                ${[...rows.values()].reverse().slice(0, 6).map(({ contact, status, landed }) => {
-                  const tone = status ? (status.state === 'failed' ? 'error' : status.state === 'idle' ? 'ok' : 'busy') : 'ok';
-                  const label = status
-                    ? `${statusLabels[status.state]}${status.retryAt ? ` in ${Math.max(0, Math.ceil((status.retryAt - now) / 1000))} s` : ''}`
-                    : `landed ${landed ? clock(landed.at) : ''}`;
-                  return html`<tr title=${status?.error ? errorText(status.error) : ''}>
+                ${[...rows.values()]
+                  .reverse()
+                  .slice(0, 6)
+                  .map(({ contact, status, landed }) => {
+                    const tone = status
+                      ? status.state === 'failed'
+                        ? 'error'
+                        : status.state === 'idle'
+                          ? 'ok'
+                          : 'busy'
+                      : 'ok';
+                    const label = status
+                      ? `${statusLabels[status.state]}${status.retryAt ? ` in ${Math.max(0, Math.ceil((status.retryAt - now) / 1000))} s` : ''}`
+                      : `landed ${landed ? clock(landed.at) : ''}`;
+                    return html`<tr title=${status?.error ? errorText(status.error) : ''}>
                     <td><code>${short(contact)}</code></td>
                     <td><span class="badge" data-tone=${tone}>${label}</span></td>
                     <td>${status ? status.pendingKeys : (landed?.keys ?? 0)}</td>
                     <td>${status?.attempts ?? 0}</td>
                   </tr>`;
-                })}
+                  })}
               </tbody>
-            </table>`}
+            </table>`
+        }
         <ol class="activity" aria-label="Outbox activity">
           ${repeat(
             this.#activity.slice(0, 8),

@@ -36,7 +36,11 @@ function conditionText(rule: TagRuleInput): string | undefined {
   return parts.join(' and ');
 }
 
-function badge(rule: TagRule, contact: ContactModel | undefined, progress: Progress | undefined): { label: string; tone: string; title?: string } {
+function badge(
+  rule: TagRule,
+  contact: ContactModel | undefined,
+  progress: Progress | undefined,
+): { label: string; tone: string; title?: string } {
   if (!contact) return { label: 'no contact', tone: 'idle' };
   switch (progress?.state) {
     case 'landed':
@@ -72,7 +76,11 @@ export class RulesPanel {
   callbacks(onError: (text: string) => void): Required<Pick<TaggerOptions, 'onTag' | 'onError'>> {
     return {
       onTag: ({ rule, event, attributes }) => {
-        this.#set(event.contact.contactId, rule.id, { state: 'queued', initialContactId: event.contact.initialContactId, keys: Object.keys(attributes) });
+        this.#set(event.contact.contactId, rule.id, {
+          state: 'queued',
+          initialContactId: event.contact.initialContactId,
+          keys: Object.keys(attributes),
+        });
       },
       onError: ({ rule, event, error }) => {
         const text = message(error);

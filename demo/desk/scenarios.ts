@@ -13,7 +13,9 @@ export function renderExtraScenarios(host: HTMLElement, ccp: StandInCcp): void {
         class="primary"
         title="An inbound call whose contact flow set CustomerTier=gold, Intent and AccountId"
         @click=${() => {
-          ccp.ringCall({ attributes: IVR_ATTRIBUTES, queueName: 'Billing' }).catch((error: unknown) => (status.textContent = message(error)));
+          ccp
+            .ringCall({ attributes: IVR_ATTRIBUTES, queueName: 'Billing' })
+            .catch((error: unknown) => (status.textContent = message(error)));
         }}
       >
         Ring a gold-customer call (IVR attributes)

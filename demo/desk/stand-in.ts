@@ -57,7 +57,11 @@ export class StandInState {
 
   /** Merges faults into the stand-in's (a field set to null clears it), then polls. */
   async setFaults(patch: Record<string, unknown>): Promise<void> {
-    await fetch(`${this.apiUrl}/_standin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) }).catch(() => undefined);
+    await fetch(`${this.apiUrl}/_standin/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(patch),
+    }).catch(() => undefined);
     await this.poll();
   }
 }

@@ -23,7 +23,7 @@ export function renderWriteMode(host: HTMLElement, mode: WriteMode): void {
   render(
     html`<span>Writes:</span>
       ${link('direct', 'Direct (Cognito)', 'Each agent calls Amazon Connect with Cognito credentials that can write any contact of the instance')}
-      ${link('relay', 'Relay (owner-checked)', 'Writes go to the relay with the agent\'s sign-in token; it writes only contacts the agent handles')}`,
+      ${link('relay', 'Relay (owner-checked)', "Writes go to the relay with the agent's sign-in token; it writes only contacts the agent handles")}`,
     host,
   );
 }
@@ -33,7 +33,13 @@ export function renderWriteMode(host: HTMLElement, mode: WriteMode): void {
  * note on it through this page's outbox, as agent.smith. Direct mode lets it land; the relay refuses it, and the
  * outbox keeps it as a failure.
  */
-export function renderOtherAgentWrite(host: HTMLElement, plugin: CcpAttributesPlugin, ccp: StandInCcp, apiUrl: string, mode: WriteMode): void {
+export function renderOtherAgentWrite(
+  host: HTMLElement,
+  plugin: CcpAttributesPlugin,
+  ccp: StandInCcp,
+  apiUrl: string,
+  mode: WriteMode,
+): void {
   const status = document.createElement('span');
   status.setAttribute('role', 'status');
   status.className = 'muted';
@@ -42,18 +48,35 @@ export function renderOtherAgentWrite(host: HTMLElement, plugin: CcpAttributesPl
     if (!outbox) throw new Error('this page cannot write (no outbox)');
     const contactId = crypto.randomUUID();
     const { instance, region } = ccp.config;
-    const record: ContactRecord = { instanceId: instance, contactId, startedAt: new Date().toISOString(), agentId: 'agent-agent-jones', channel: 'VOICE' };
-    const registered = await fetch(`${apiUrl}/_standin/contacts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([record]) });
+    const record: ContactRecord = {
+      instanceId: instance,
+      contactId,
+      startedAt: new Date().toISOString(),
+      agentId: 'agent-agent-jones',
+      channel: 'VOICE',
+    };
+    const registered = await fetch(`${apiUrl}/_standin/contacts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([record]),
+    });
     if (!registered.ok) throw new Error(`the API stand-in answered HTTP ${registered.status}`);
     status.textContent = `Writing a note on agent.jones's call ${short(contactId)}…`;
     try {
-      await outbox.write({ contactId, initialContactId: contactId, instanceId: instance, region }, { Note: 'written by agent.smith' }, { origin: 'agent' });
+      await outbox.write(
+        { contactId, initialContactId: contactId, instanceId: instance, region },
+        { Note: 'written by agent.smith' },
+        { origin: 'agent' },
+      );
       status.textContent = `Landed on agent.jones's call ${short(contactId)}: in direct mode any agent can write any contact of the instance.`;
     } catch (error) {
       status.textContent = `Refused on agent.jones's call ${short(contactId)}: ${message(error)} (kept in the outbox as a failure, not retried)`;
     }
   };
-  const hint = mode === 'relay' ? 'The relay checks who handles the contact and refuses' : 'Direct mode cannot tell whose contact it is';
+  const hint =
+    mode === 'relay'
+      ? 'The relay checks who handles the contact and refuses'
+      : 'Direct mode cannot tell whose contact it is';
   const button = html`<button
     type="button"
     title=${`Registers a call handled by agent.jones and writes a note on it as agent.smith. ${hint}.`}

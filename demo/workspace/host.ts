@@ -122,7 +122,11 @@ export interface HostedApp {
 }
 
 /** Channel types and subtypes (contact/lib/types.d.ts ContactChannelType). */
-const SUBTYPES: Readonly<Record<StandInChannel, string>> = { voice: 'connect:Telephony', chat: 'connect:Chat', task: 'connect:Task' };
+const SUBTYPES: Readonly<Record<StandInChannel, string>> = {
+  voice: 'connect:Telephony',
+  chat: 'connect:Chat',
+  task: 'connect:Task',
+};
 const MAX_CHATS = 3;
 const NAMESPACE_CONTACT = 'aws.connect.contact';
 
@@ -189,7 +193,12 @@ export class StandInWorkspace {
     this.instance = options.instance ?? DEFAULT_INSTANCE_ID;
     this.agent = options.agent ?? 'agent.smith';
     this.latency = options.latency ?? 0;
-    const registration = new ApiRegistration({ api: this.api, instance: this.instance, agentId: this.agentId(), host: 'stand-in workspace' });
+    const registration = new ApiRegistration({
+      api: this.api,
+      instance: this.instance,
+      agentId: this.agentId(),
+      host: 'stand-in workspace',
+    });
     const book = new ContactBook(registration, { maxChats: MAX_CHATS, host: 'stand-in workspace' });
     this.#book = book;
     this.ready = book.addPresent(options.contacts ?? []).then(() => this.#changed());
@@ -312,8 +321,20 @@ export class StandInWorkspace {
       case 'contact/listParticipants': {
         const contact = this.#find(data);
         return [
-          { participantId: `${contact.contactId}-agent`, contactId: contact.contactId, type: { value: contact.monitoring ? 'monitoring' : 'agent' }, isInitial: false, isSelf: true },
-          { participantId: `${contact.contactId}-customer`, contactId: contact.contactId, type: { value: 'inbound' }, isInitial: true, isSelf: false },
+          {
+            participantId: `${contact.contactId}-agent`,
+            contactId: contact.contactId,
+            type: { value: contact.monitoring ? 'monitoring' : 'agent' },
+            isInitial: false,
+            isSelf: true,
+          },
+          {
+            participantId: `${contact.contactId}-customer`,
+            contactId: contact.contactId,
+            type: { value: 'inbound' },
+            isInitial: true,
+            isSelf: false,
+          },
         ];
       }
       case 'contact/getParticipantState': {
@@ -321,9 +342,19 @@ export class StandInWorkspace {
         const participantId = typeof given === 'string' ? given : '';
         const contact = this.#book.list().find((c) => participantId.startsWith(c.contactId));
         if (!contact) throw new HostError('noResult', 'No Result Found');
-        if (participantId.endsWith('-customer')) return { value: contact.state === 'ended' ? 'disconnected' : 'connected' };
+        if (participantId.endsWith('-customer'))
+          return { value: contact.state === 'ended' ? 'disconnected' : 'connected' };
         if (contact.monitoring) return { value: 'silent_monitor' };
-        return { value: contact.state === 'connected' ? 'connected' : contact.state === 'ended' ? 'disconnected' : contact.state === 'missed' ? 'rejected' : 'connecting' };
+        return {
+          value:
+            contact.state === 'connected'
+              ? 'connected'
+              : contact.state === 'ended'
+                ? 'disconnected'
+                : contact.state === 'missed'
+                  ? 'rejected'
+                  : 'connecting',
+        };
       }
       case 'contact/accept':
         await this.accept(this.#find(data).contactId);
@@ -363,7 +394,12 @@ export class StandInWorkspace {
 
   /** @internal The lifecycle data of a contact (BaseContactLifecycleEvent). */
   eventData(contact: HeldContact): Record<string, unknown> {
-    return { contactId: contact.contactId, initialContactId: contact.initialContactId, type: contact.channel, subtype: SUBTYPES[contact.channel] };
+    return {
+      contactId: contact.contactId,
+      initialContactId: contact.initialContactId,
+      type: contact.channel,
+      subtype: SUBTYPES[contact.channel],
+    };
   }
 
   #instanceArn(): string {
@@ -389,7 +425,12 @@ export class StandInWorkspace {
   }
 
   #coreData(contact: HeldContact): Record<string, unknown> {
-    return { contactId: contact.contactId, type: contact.channel, subtype: SUBTYPES[contact.channel], initialContactId: contact.initialContactId };
+    return {
+      contactId: contact.contactId,
+      type: contact.channel,
+      subtype: SUBTYPES[contact.channel],
+      initialContactId: contact.initialContactId,
+    };
   }
 
   /** The contact's attributes: the API stand-in's copy (which the plugin writes to) when there is one. */
@@ -427,7 +468,8 @@ export class StandInWorkspace {
 
   #publishState(contact: HeldContact, state: StandInState | 'cleared'): void {
     const data = this.eventData(contact);
-    for (const key of STATE_TOPICS[state] ?? []) for (const app of this.#apps) app.publish(key, contact.contactId, data);
+    for (const key of STATE_TOPICS[state] ?? [])
+      for (const app of this.#apps) app.publish(key, contact.contactId, data);
   }
 
   #changed(): void {
@@ -576,13 +618,20 @@ class AppConnection implements HostedApp {
       }
       case 'unsubscribe':
         for (const [handlerId, entry] of this.#subscriptions) {
-          const same = entry.topic.namespace === message.topic.namespace && entry.topic.key === message.topic.key && entry.topic.parameter === message.topic.parameter;
+          const same =
+            entry.topic.namespace === message.topic.namespace &&
+            entry.topic.key === message.topic.key &&
+            entry.topic.parameter === message.topic.parameter;
           if (same) this.#subscriptions.delete(handlerId);
         }
         break;
       case 'healthCheck': {
         this.#healthChecks += 1;
-        const answer: HealthCheckResponseMessage = { type: 'healthCheckResponse', time: Date.now(), counter: this.#healthChecks };
+        const answer: HealthCheckResponseMessage = {
+          type: 'healthCheckResponse',
+          time: Date.now(),
+          counter: this.#healthChecks,
+        };
         this.#send(answer);
         break;
       }
@@ -604,12 +653,22 @@ class AppConnection implements HostedApp {
     let response: ResponseMessage;
     try {
       const permission = ROUTE_PERMISSIONS[request.command];
-      if (permission && !this.#permissions.has(permission)) throw new HostError('permissionDenied', 'App does not have permission for this request');
+      if (permission && !this.#permissions.has(permission))
+        throw new HostError('permissionDenied', 'App does not have permission for this request');
       const result = (await this.#workspace.answer(request.command, data, this.#shape)) as object;
       response = { ...base, isError: false, data: result };
     } catch (error) {
-      const { errorKey, reason } = error instanceof HostError ? error : { errorKey: 'internalError', reason: error instanceof Error ? error.message : String(error) };
-      response = { ...base, isError: true, errorKey, reason, details: { command: request.command, requestData: request.data } };
+      const { errorKey, reason } =
+        error instanceof HostError
+          ? error
+          : { errorKey: 'internalError', reason: error instanceof Error ? error.message : String(error) };
+      response = {
+        ...base,
+        isError: true,
+        errorKey,
+        reason,
+        details: { command: request.command, requestData: request.data },
+      };
     }
     this.#send(response);
   }

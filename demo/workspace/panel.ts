@@ -16,7 +16,10 @@ export interface WorkspacePanelOptions {
 }
 
 /** Renders the panel into `element`; returns a function that removes it and its subscription. */
-export function mountWorkspacePanel(element: HTMLElement, { workspace, onSelect, selected }: WorkspacePanelOptions): () => void {
+export function mountWorkspacePanel(
+  element: HTMLElement,
+  { workspace, onSelect, selected }: WorkspacePanelOptions,
+): () => void {
   const root = document.createElement('section');
   root.className = 'workspace-panel';
   root.setAttribute('aria-label', 'Stand-in workspace scenarios');
@@ -33,7 +36,10 @@ export function mountWorkspacePanel(element: HTMLElement, { workspace, onSelect,
     Promise.resolve()
       .then(action)
       .then(() => (status.textContent = `${label}: done`))
-      .catch((error: unknown) => (status.textContent = `${label}: ${error instanceof Error ? error.message : String(error)}`));
+      .catch(
+        (error: unknown) =>
+          (status.textContent = `${label}: ${error instanceof Error ? error.message : String(error)}`),
+      );
   };
   const button = (parent: HTMLElement, label: string, action: () => unknown, primary = false): void => {
     const b = document.createElement('button');
@@ -48,7 +54,8 @@ export function mountWorkspacePanel(element: HTMLElement, { workspace, onSelect,
   button(controls, 'Transfer in', () => workspace.transferIn({ attributes: { transferredFrom: 'sales' } }));
   button(controls, 'Monitor a call', () => workspace.monitor());
 
-  const stateText = (contact: StandInContact): string => (contact.state === 'ended' ? 'after-contact work' : contact.state);
+  const stateText = (contact: StandInContact): string =>
+    contact.state === 'ended' ? 'after-contact work' : contact.state;
   const render = (): void => {
     table.replaceChildren();
     const head = table.createTHead().insertRow();

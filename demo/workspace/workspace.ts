@@ -37,11 +37,13 @@ async function main(): Promise<void> {
     label.append(box, ` ${permission}`);
     $('permissions').append(label);
   }
-  const mode = (): 'contact' | 'idle' => (document.querySelector<HTMLInputElement>('input[name="mode"]:checked')?.value === 'idle' ? 'idle' : 'contact');
+  const mode = (): 'contact' | 'idle' =>
+    document.querySelector<HTMLInputElement>('input[name="mode"]:checked')?.value === 'idle' ? 'idle' : 'contact';
 
   const open = (key: string, scope: HostScope): void => {
     const iframe = document.createElement('iframe');
-    iframe.title = scope.type === 'contact' ? `Contact attributes app for contact ${scope.contactId}` : 'Contact attributes app';
+    iframe.title =
+      scope.type === 'contact' ? `Contact attributes app for contact ${scope.contactId}` : 'Contact attributes app';
     iframe.hidden = true;
     const hosted = workspace.attach(iframe, { scope, permissions: [...granted], autoStart: false });
     iframe.src = './app.html';
@@ -75,7 +77,8 @@ async function main(): Promise<void> {
       next.iframe.hidden = false;
       next.hosted.lifecycle('start');
     }
-    $('app-hint').textContent = key === undefined ? 'no contact' : key === IDLE ? 'idle scope: every contact' : `contact scope: ${key}`;
+    $('app-hint').textContent =
+      key === undefined ? 'no contact' : key === IDLE ? 'idle scope: every contact' : `contact scope: ${key}`;
   };
 
   const sync = (): void => {
@@ -92,7 +95,8 @@ async function main(): Promise<void> {
     }
   };
   workspace.onChange(sync);
-  for (const input of document.querySelectorAll<HTMLInputElement>('input[name="mode"]')) input.addEventListener('change', sync);
+  for (const input of document.querySelectorAll<HTMLInputElement>('input[name="mode"]'))
+    input.addEventListener('change', sync);
   $('reopen').addEventListener('click', () => {
     for (const key of [...apps.keys()]) close(key);
     front = undefined;

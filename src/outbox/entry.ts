@@ -38,7 +38,10 @@ export function queuedAtOf(entry: OutboxEntry, key: string): number {
 }
 
 /** The part of `entry` holding only `keys`. */
-export function pick(entry: OutboxEntry, keys: readonly string[]): Pick<OutboxEntry, 'attributes' | 'revisions' | 'queuedAt'> {
+export function pick(
+  entry: OutboxEntry,
+  keys: readonly string[],
+): Pick<OutboxEntry, 'attributes' | 'revisions' | 'queuedAt'> {
   const wanted = new Set(keys);
   return {
     attributes: Object.fromEntries(Object.entries(entry.attributes).filter(([key]) => wanted.has(key))),
@@ -57,7 +60,12 @@ function wasSent(entry: OutboxEntry, sent: Readonly<Revisions>, key: string): bo
  * left. Values written since the request read the entry have another revision and stay. `reset` (the time the
  * request settled) also clears the attempts and the backoff: it is given after a request's outcome, not on an abort.
  */
-export function withoutSent(current: OutboxEntry, sent: Readonly<Revisions>, revision: number, reset?: number): OutboxEntry | null {
+export function withoutSent(
+  current: OutboxEntry,
+  sent: Readonly<Revisions>,
+  revision: number,
+  reset?: number,
+): OutboxEntry | null {
   const keys = Object.keys(current.attributes).filter((key) => !wasSent(current, sent, key));
   if (keys.length === 0) return null;
   const next: OutboxEntry = { ...current, ...pick(current, keys), revision };
@@ -117,7 +125,11 @@ export interface MergeResult {
  * Merges parts into a contact's live entry, in order, later values winning per key, as if written one after the
  * other. A part that would take the stored plus pending attributes over the API's byte budget is refused alone.
  */
-export function mergeParts(current: OutboxEntry | undefined, parts: readonly MergePart[], context: MergeContext): MergeResult {
+export function mergeParts(
+  current: OutboxEntry | undefined,
+  parts: readonly MergePart[],
+  context: MergeContext,
+): MergeResult {
   const { contact, revision, now } = context;
   let attributes: Attributes = { ...current?.attributes };
   let revisions: Revisions = { ...current?.revisions };
@@ -127,7 +139,12 @@ export function mergeParts(current: OutboxEntry | undefined, parts: readonly Mer
   parts.forEach((part, index) => {
     if (part.once !== undefined && context.fired.has(part.once)) return;
     const next = { ...attributes, ...part.attributes };
-    const problems = checkUpdate({ instanceId: contact.instanceId, initialContactId: contact.initialContactId, attributes: next, stored: context.stored });
+    const problems = checkUpdate({
+      instanceId: contact.instanceId,
+      initialContactId: contact.initialContactId,
+      attributes: next,
+      stored: context.stored,
+    });
     if (problems.length > 0) {
       refused.set(index, validationError(problems));
       return;
@@ -168,7 +185,14 @@ export function mergeParts(current: OutboxEntry | undefined, parts: readonly Mer
  * When an entry is due after a write: at once for the agent; for a rule, after the debounce, pushed back by later
  * rule writes but never past `createdAt + maxDebounceMs`; an entry already due stays due.
  */
-export function dueTime(current: OutboxEntry | undefined, origin: WriteOrigin, now: number, createdAt: number, debounceMs: number, maxDebounceMs: number): number {
+export function dueTime(
+  current: OutboxEntry | undefined,
+  origin: WriteOrigin,
+  now: number,
+  createdAt: number,
+  debounceMs: number,
+  maxDebounceMs: number,
+): number {
   if (origin === 'agent') return now;
   if (!current) return now + debounceMs;
   if (current.dueAt <= now) return current.dueAt;
@@ -186,8 +210,15 @@ export interface ExpiryResult {
  * the revisions it sent): that request decides their fate. Each value is judged by its own queue time, so a value
  * merged in later is never expired with older ones.
  */
-export function expireKeys(entry: OutboxEntry, before: number, revision: number, inFlight: Readonly<Revisions> = {}): ExpiryResult {
-  const old = Object.keys(entry.attributes).filter((key) => queuedAtOf(entry, key) < before && !wasSent(entry, inFlight, key));
+export function expireKeys(
+  entry: OutboxEntry,
+  before: number,
+  revision: number,
+  inFlight: Readonly<Revisions> = {},
+): ExpiryResult {
+  const old = Object.keys(entry.attributes).filter(
+    (key) => queuedAtOf(entry, key) < before && !wasSent(entry, inFlight, key),
+  );
   if (old.length === 0) return { rest: entry, expired: undefined };
   const expired: OutboxEntry = { ...entry, ...pick(entry, old) };
   const keep = Object.keys(entry.attributes).filter((key) => !old.includes(key));

@@ -32,6 +32,10 @@ export async function expireBefore(
       expired = outcome.expired;
       return expired ? outcome.rest : undefined;
     });
-    if (expired) report({ id: listed.id, contactKey: listed.contactKey, entry: result.entry ?? null, revision: result.revision }, expired);
+    if (expired)
+      report(
+        { id: listed.id, contactKey: listed.contactKey, entry: result.entry ?? null, revision: result.revision },
+        expired,
+      );
   }
 }

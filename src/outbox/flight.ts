@@ -44,7 +44,13 @@ export function shouldRetry(error: AttributesError, attempts: number, authRetrie
 }
 
 /** Sends `entry`'s values and records the outcome (see FlightResult); `answered` is called when the answer came. */
-export async function fly(entry: OutboxEntry, sent: Sent, signal: AbortSignal, settings: Settings, answered: () => void): Promise<FlightResult> {
+export async function fly(
+  entry: OutboxEntry,
+  sent: Sent,
+  signal: AbortSignal,
+  settings: Settings,
+  answered: () => void,
+): Promise<FlightResult> {
   let error: AttributesError | undefined;
   try {
     await settings.sender(entry.contact, sent.attributes, { signal });
@@ -56,7 +62,12 @@ export async function fly(entry: OutboxEntry, sent: Sent, signal: AbortSignal, s
   answered();
   const { store, clock } = settings;
   const now = clock.now();
-  if (!error) return { type: 'landed', sent, changes: [await takeOut(store, entry.id, sent.revisions, now)].flatMap((c) => c ?? []) };
+  if (!error)
+    return {
+      type: 'landed',
+      sent,
+      changes: [await takeOut(store, entry.id, sent.revisions, now)].flatMap((c) => c ?? []),
+    };
   if (shouldRetry(error, entry.attempts, settings.authRetries)) return retry(store, entry.id, error, now, settings);
   // Keep the failure first, then take its values out of the live entry: a crash in between duplicates, never loses.
   const id = failureId(entry.contactKey, entry.revision);
@@ -83,7 +94,12 @@ export async function fly(entry: OutboxEntry, sent: Sent, signal: AbortSignal, s
  * `reset` (after a request's outcome) the entry's attempts and backoff are cleared too; without it (an aborted
  * write) nothing is written unless a value was taken out.
  */
-export async function takeOut(store: OutboxStore, id: string, revisions: Readonly<Revisions>, reset?: number): Promise<Change | undefined> {
+export async function takeOut(
+  store: OutboxStore,
+  id: string,
+  revisions: Readonly<Revisions>,
+  reset?: number,
+): Promise<Change | undefined> {
   let changed = false as boolean; // set inside the transaction
   const result = await store.update(id, (current, revision) => {
     if (!current) {
@@ -92,14 +108,23 @@ export async function takeOut(store: OutboxStore, id: string, revisions: Readonl
       return null;
     }
     const next = withoutSent(current, revisions, revision, reset);
-    changed = reset !== undefined || next === null || Object.keys(next.attributes).length < Object.keys(current.attributes).length;
+    changed =
+      reset !== undefined ||
+      next === null ||
+      Object.keys(next.attributes).length < Object.keys(current.attributes).length;
     return changed ? next : undefined;
   });
   return changed ? { id, contactKey: id, entry: result.entry ?? null, revision: result.revision } : undefined;
 }
 
 /** Schedules the next attempt with backoff; the previous delay (for decorrelated jitter) is the last retry's wait. */
-async function retry(store: OutboxStore, id: string, error: AttributesError, now: number, settings: Settings): Promise<FlightResult> {
+async function retry(
+  store: OutboxStore,
+  id: string,
+  error: AttributesError,
+  now: number,
+  settings: Settings,
+): Promise<FlightResult> {
   let retryAt = now;
   let changed = false as boolean; // set inside the transaction
   const result = await store.update(id, (current, revision) => {

@@ -37,8 +37,12 @@ export interface FlusherHost {
 /** The values of `entry` a request may carry: all but those of aborted writes. */
 export function sendable(entry: OutboxEntry, abandoned: readonly Revisions[]): Sent | undefined {
   const { attributes, revisions } = sentOf(entry);
-  const keep = ([name]: [string, unknown]): boolean => !abandoned.some((gone) => own(gone, name) === own(revisions, name));
-  const sent = { attributes: Object.fromEntries(Object.entries(attributes).filter(keep)), revisions: Object.fromEntries(Object.entries(revisions).filter(keep)) };
+  const keep = ([name]: [string, unknown]): boolean =>
+    !abandoned.some((gone) => own(gone, name) === own(revisions, name));
+  const sent = {
+    attributes: Object.fromEntries(Object.entries(attributes).filter(keep)),
+    revisions: Object.fromEntries(Object.entries(revisions).filter(keep)),
+  };
   return Object.keys(sent.attributes).length > 0 ? sent : undefined;
 }
 
@@ -70,7 +74,9 @@ export class Flusher {
       candidates: () =>
         host.mirror
           .pending()
-          .filter((entry) => entry.id === entry.contactKey && !this.#inFlight.has(entry.id) && !host.enqueuing(entry.id))
+          .filter(
+            (entry) => entry.id === entry.contactKey && !this.#inFlight.has(entry.id) && !host.enqueuing(entry.id),
+          )
           .map((entry) => ({ id: entry.id, at: Math.max(entry.dueAt, entry.notBefore) })),
       inFlight: () => this.#inFlight.size,
       start: (id) => this.#start(id),

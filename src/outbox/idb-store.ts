@@ -3,7 +3,15 @@
  * are shared by the tabs of one origin. Entries never hold credentials.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { markersOf, type EntryUpdate, type MarkerContext, type OutboxEntry, type OutboxStore, type StoreUpdateOptions, type StoreUpdateResult } from './types.ts';
+import {
+  markersOf,
+  type EntryUpdate,
+  type MarkerContext,
+  type OutboxEntry,
+  type OutboxStore,
+  type StoreUpdateOptions,
+  type StoreUpdateResult,
+} from './types.ts';
 
 interface OutboxSchema extends DBSchema {
   entries: { key: string; value: OutboxEntry };
@@ -16,7 +24,8 @@ export const DEFAULT_OUTBOX_DB = 'ccp-attributes-outbox';
 
 /** Opens (creating when needed) the outbox database `name`. */
 export async function openIdbOutboxStore(name: string = DEFAULT_OUTBOX_DB): Promise<IdbOutboxStore> {
-  if (typeof indexedDB === 'undefined') throw new TypeError('openIdbOutboxStore: IndexedDB is not available here; use MemoryOutboxStore.');
+  if (typeof indexedDB === 'undefined')
+    throw new TypeError('openIdbOutboxStore: IndexedDB is not available here; use MemoryOutboxStore.');
   const db = await openDB<OutboxSchema>(name, 1, {
     upgrade(database) {
       database.createObjectStore('entries', { keyPath: 'id' });

@@ -41,7 +41,8 @@ export class Leadership {
 
   constructor(options: LeadershipOptions) {
     this.#options = options;
-    this.#channel = options.shared && typeof BroadcastChannel === 'function' ? new BroadcastChannel(options.lockName) : null;
+    this.#channel =
+      options.shared && typeof BroadcastChannel === 'function' ? new BroadcastChannel(options.lockName) : null;
     if (this.#channel) this.#channel.onmessage = (event: MessageEvent<Message>) => options.onMessage(event.data);
   }
 

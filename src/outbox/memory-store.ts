@@ -1,5 +1,13 @@
 /** An in-memory OutboxStore: for Node, tests and the fleet benchmark (nothing survives a reload). */
-import { markersOf, type EntryUpdate, type MarkerContext, type OutboxEntry, type OutboxStore, type StoreUpdateOptions, type StoreUpdateResult } from './types.ts';
+import {
+  markersOf,
+  type EntryUpdate,
+  type MarkerContext,
+  type OutboxEntry,
+  type OutboxStore,
+  type StoreUpdateOptions,
+  type StoreUpdateResult,
+} from './types.ts';
 
 let stores = 0;
 
@@ -26,13 +34,15 @@ export class MemoryOutboxStore implements OutboxStore {
     const current = this.#entries.get(id);
     const markers = markersOf(options);
     const fired = new Set(markers.filter((marker) => this.#markers.has(marker.id)).map((marker) => marker.id));
-    if (markers.length > 0 && fired.size === markers.length) return { entry: clone(current), applied: false, revision: 0 };
+    if (markers.length > 0 && fired.size === markers.length)
+      return { entry: clone(current), applied: false, revision: 0 };
     const set = new Set(markers.filter((marker) => !fired.has(marker.id)).map((marker) => marker.id));
     const revision = ++this.#revision;
     const next = change(clone(current), revision, { fired, set });
     if (next === null) this.#entries.delete(id);
     else if (next !== undefined) this.#entries.set(id, structuredClone(next));
-    for (const marker of markers) if (set.has(marker.id) && !fired.has(marker.id)) this.#markers.set(marker.id, marker.at);
+    for (const marker of markers)
+      if (set.has(marker.id) && !fired.has(marker.id)) this.#markers.set(marker.id, marker.at);
     return { entry: clone(next === undefined ? current : (next ?? undefined)), applied: true, revision };
   }
 

@@ -8,11 +8,20 @@ import type { OutboxStore } from './types.ts';
  * Sends one merged request; must reject with an AttributesError (or something `toAttributesError` classifies).
  * `contact.region` is the region the write was queued for, when it was known then.
  */
-export type OutboxSender = (contact: ContactRef, attributes: Readonly<Attributes>, options: { signal: AbortSignal }) => Promise<void>;
+export type OutboxSender = (
+  contact: ContactRef,
+  attributes: Readonly<Attributes>,
+  options: { signal: AbortSignal },
+) => Promise<void>;
 
 /** The part of AttributesClient the outbox uses (create the client with `maxAttempts: 1`: the outbox retries). */
 export interface UpdatingClient {
-  update(instanceId: string, initialContactId: string, attributes: Readonly<Attributes>, options?: { signal?: AbortSignal }): Promise<void>;
+  update(
+    instanceId: string,
+    initialContactId: string,
+    attributes: Readonly<Attributes>,
+    options?: { signal?: AbortSignal },
+  ): Promise<void>;
 }
 
 /** Time source and timers (tests inject fakes). */
@@ -105,12 +114,14 @@ const systemClock: OutboxClock = {
 /** Checks the options and fills in the defaults; throws a TypeError naming what is missing. */
 export function settingsOf(options: OutboxOptions): Settings {
   // JavaScript callers can pass anything: check what the types cannot promise.
-  if (!(options as Partial<OutboxOptions> | undefined)?.store) throw new TypeError('Outbox: the `store` option is required (openIdbOutboxStore() or new MemoryOutboxStore()).');
+  if (!(options as Partial<OutboxOptions> | undefined)?.store)
+    throw new TypeError('Outbox: the `store` option is required (openIdbOutboxStore() or new MemoryOutboxStore()).');
   const { client, store } = options;
   let sender = options.sender;
   if (!sender) {
     if (!client) throw new TypeError('Outbox: a `sender` or a `client` option is required.');
-    sender = (contact, attributes, { signal }) => client.update(contact.instanceId, contact.initialContactId, attributes, { signal });
+    sender = (contact, attributes, { signal }) =>
+      client.update(contact.instanceId, contact.initialContactId, attributes, { signal });
   }
   const debounceMs = options.debounceMs ?? 200;
   const globalLocks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;

@@ -106,7 +106,9 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       fail: (error) => this.#fail(error),
     });
     this.ready = this.#load();
-    void this.ready.then(() => !this.#closed && this.#leadership.acquire(() => void this.#load().then(() => this.#lead())));
+    void this.ready.then(
+      () => !this.#closed && this.#leadership.acquire(() => void this.#load().then(() => this.#lead())),
+    );
   }
 
   /** Subscribes to an event; returns the unsubscribe function. */
@@ -185,7 +187,9 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     const values = Object.entries(failed.attributes).filter(
       ([key]) => !(live && Object.hasOwn(live.attributes, key)) && (own(landed, key) ?? 0) < revisionOf(failed, key),
     );
-    const [outcome] = await this.#queue.enqueue(failed.contact, [{ attributes: Object.fromEntries(values) }], { origin: 'agent' });
+    const [outcome] = await this.#queue.enqueue(failed.contact, [{ attributes: Object.fromEntries(values) }], {
+      origin: 'agent',
+    });
     if (outcome && 'error' in outcome) throw outcome.error;
     await this.#whileOpen(this.discard(id));
     return partPromise(outcome);
@@ -227,7 +231,9 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     if (this.#closed) return this.#closing;
     this.#closed = true;
     this.#flusher = false;
-    this.#waiters.close(abortError('The outbox was closed; the write stays queued for the next outbox over this store.'));
+    this.#waiters.close(
+      abortError('The outbox was closed; the write stays queued for the next outbox over this store.'),
+    );
     this.#emitter.clear();
     this.#closing = this.#flusherSide.stop().then(() => this.#leadership.close());
     return this.#closing;
@@ -257,7 +263,8 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   // ---- what every tab does with a change ----
 
   #onLanded(key: string, contact: ContactRef, attributes: Attributes, revisions: Revisions): void {
-    if (this.#waiters.has(key) || this.#mirror.failures(key).length > 0) this.#waiters.settle(key, this.#ledger.record(key, revisions));
+    if (this.#waiters.has(key) || this.#mirror.failures(key).length > 0)
+      this.#waiters.settle(key, this.#ledger.record(key, revisions));
     this.#emitter.emit('landed', { contact, attributes });
   }
 
@@ -269,7 +276,10 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   }
 
   #onExpired(expired: OutboxEntry): void {
-    this.#waiters.reject(expired, new DOMException(`The write was not sent within ${this.#settings.maxAgeMs} ms and expired.`, 'TimeoutError'));
+    this.#waiters.reject(
+      expired,
+      new DOMException(`The write was not sent within ${this.#settings.maxAgeMs} ms and expired.`, 'TimeoutError'),
+    );
     this.#emitter.emit('expired', { entry: structuredClone(expired) });
   }
 
@@ -340,7 +350,8 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       if (progress) this.#waiters.progress(key, progress, (error) => this.#fail(error));
     }
     // What landed is kept only while a write() or a kept failure of the contact still needs it.
-    for (const key of keys) if (!this.#waiters.has(key) && this.#mirror.failures(key).length === 0) this.#ledger.release(key);
+    for (const key of keys)
+      if (!this.#waiters.has(key) && this.#mirror.failures(key).length === 0) this.#ledger.release(key);
     const state = this.state;
     this.#emitter.emit('change', state);
     this.#waiters.idle(state.pending === 0);

@@ -9,7 +9,8 @@ export class TokenBucket {
   #updated: number;
 
   constructor(ratePerSecond: number, burst: number, now: () => number) {
-    if (!(ratePerSecond > 0) || !(burst >= 1)) throw new TypeError('TokenBucket: ratePerSecond must be > 0 and burst >= 1.');
+    if (!(ratePerSecond > 0) || !(burst >= 1))
+      throw new TypeError('TokenBucket: ratePerSecond must be > 0 and burst >= 1.');
     this.ratePerSecond = ratePerSecond;
     this.burst = burst;
     this.#now = now;
@@ -84,7 +85,12 @@ export function backoffCeiling(attempt: number, options: BackoffOptions, previou
  * only `decorrelated` reads it, so a caller using that jitter keeps the last delay beside the attempt count
  * (a run that ended in success starts again at attempt 1, where it is ignored).
  */
-export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number, previousMs?: number): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions,
+  random: () => number,
+  previousMs?: number,
+): number {
   const ceiling = backoffCeiling(attempt, options, previousMs);
   switch (options.jitter ?? 'full') {
     case 'full':

@@ -91,9 +91,12 @@ export class Pump {
     if (wake === Infinity || wake === this.#timerAt) return;
     clock.clearTimeout(this.#timer);
     this.#timerAt = wake;
-    this.#timer = clock.setTimeout(() => {
-      this.#timerAt = Infinity;
-      this.#pump();
-    }, Math.max(0, wake - now));
+    this.#timer = clock.setTimeout(
+      () => {
+        this.#timerAt = Infinity;
+        this.#pump();
+      },
+      Math.max(0, wake - now),
+    );
   }
 }

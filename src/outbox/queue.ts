@@ -68,7 +68,8 @@ export async function queueParts(
   if (queued.length === 0) return { contactKey, fates, change: undefined };
   const { now } = context;
   const markers = queued.flatMap(({ once }) => (once === undefined ? [] : [{ id: once, at: now }]));
-  if (markers.length > 0 && markers.length < queued.length) throw new TypeError('Outbox: every part of a batched write needs its own marker.');
+  if (markers.length > 0 && markers.length < queued.length)
+    throw new TypeError('Outbox: every part of a batched write needs its own marker.');
   const merge = { ...context, contact: ref, origin: options.origin ?? 'agent', stored: options.stored } as const;
   let merged: ReturnType<typeof mergeParts> | undefined;
   const result = await store.update(
@@ -89,12 +90,19 @@ export async function queueParts(
     else if (!result.applied || !merged?.accepted.has(position)) fates[index] = { done: true };
     else fates[index] = { queued: Object.fromEntries(Object.keys(attributes).map((name) => [name, result.revision])) };
   });
-  const change = result.applied && merged?.entry && result.entry ? { id: contactKey, contactKey, entry: result.entry, revision: result.revision } : undefined;
+  const change =
+    result.applied && merged?.entry && result.entry
+      ? { id: contactKey, contactKey, entry: result.entry, revision: result.revision }
+      : undefined;
   return { contactKey, fates, change };
 }
 
 /** Deletes the kept failure `id` when `when` holds for it in the transaction; returns what it removed. */
-export async function removeKept(store: OutboxStore, id: string, when: (kept: OutboxEntry) => boolean): Promise<{ removed: OutboxEntry; change: Change } | undefined> {
+export async function removeKept(
+  store: OutboxStore,
+  id: string,
+  when: (kept: OutboxEntry) => boolean,
+): Promise<{ removed: OutboxEntry; change: Change } | undefined> {
   let removed: OutboxEntry | undefined;
   const result = await store.update(id, (current) => {
     removed = current?.failed && when(current) ? current : undefined;
@@ -159,7 +167,11 @@ export class Queue {
    * Queues parts in one store transaction (one part for `write()`) and settles each on its own; rejects as a whole
    * only for a reason common to all parts (closed, aborted, the store failed).
    */
-  async enqueue(contact: ContactRef, parts: readonly { attributes: Readonly<Attributes>; once?: string | undefined }[], options: OutboxWriteOptions): Promise<PartOutcome[]> {
+  async enqueue(
+    contact: ContactRef,
+    parts: readonly { attributes: Readonly<Attributes>; once?: string | undefined }[],
+    options: OutboxWriteOptions,
+  ): Promise<PartOutcome[]> {
     if (this.#host.closed()) throw abortError('The outbox was closed.');
     options.signal?.throwIfAborted();
     const { store, clock, debounceMs, maxDebounceMs } = this.#settings;

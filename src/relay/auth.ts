@@ -80,7 +80,8 @@ export function createAuthenticator(auth: RelayAuth): Authenticator {
       // eslint-disable-next-line @typescript-eslint/require-await -- one of two implementations of an async interface
       async authenticate({ authorizerClaims }) {
         // Claims only come from the authorizer: a route without one (a misconfigured API) is refused, never trusted.
-        if (!authorizerClaims || Object.keys(authorizerClaims).length === 0) throw new AuthFailure('no-authorizer-claims');
+        if (!authorizerClaims || Object.keys(authorizerClaims).length === 0)
+          throw new AuthFailure('no-authorizer-claims');
         return authorizerClaims;
       },
     };
@@ -88,8 +89,18 @@ export function createAuthenticator(auth: RelayAuth): Authenticator {
   const jwksCache = new SimpleJwksCache({ fetcher: new LoopbackAwareFetcher() });
   const verifier: { verify(token: string): Promise<Claims> } =
     auth.type === 'oidc'
-      ? JwtVerifier.create({ issuer: auth.issuer, audience: auth.audience, jwksUri: auth.jwksUri ?? `${auth.issuer}/.well-known/jwks.json` }, { jwksCache })
-      : CognitoJwtVerifier.create({ userPoolId: auth.userPoolId, clientId: auth.clientId, tokenUse: auth.tokenUse }, { jwksCache });
+      ? JwtVerifier.create(
+          {
+            issuer: auth.issuer,
+            audience: auth.audience,
+            jwksUri: auth.jwksUri ?? `${auth.issuer}/.well-known/jwks.json`,
+          },
+          { jwksCache },
+        )
+      : CognitoJwtVerifier.create(
+          { userPoolId: auth.userPoolId, clientId: auth.clientId, tokenUse: auth.tokenUse },
+          { jwksCache },
+        );
   return {
     async authenticate({ authorization }) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
@@ -107,7 +118,8 @@ function refusalOf(error: unknown): TokenRefusal | 'jwks-unavailable' {
   if (error instanceof JwtExpiredError) return 'expired';
   if (error instanceof JwtNotBeforeError) return 'not-yet-valid';
   if (error instanceof JwtInvalidIssuerError) return 'wrong-issuer';
-  if (error instanceof JwtInvalidAudienceError || error instanceof CognitoJwtInvalidClientIdError) return 'wrong-audience';
+  if (error instanceof JwtInvalidAudienceError || error instanceof CognitoJwtInvalidClientIdError)
+    return 'wrong-audience';
   if (error instanceof CognitoJwtInvalidTokenUseError) return 'wrong-token-use';
   if (error instanceof JwtInvalidSignatureAlgorithmError) return 'unsupported-algorithm';
   if (error instanceof JwtInvalidSignatureError) return 'bad-signature';

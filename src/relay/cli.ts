@@ -81,7 +81,8 @@ async function main(argv: string[]): Promise<void> {
   }
   if (values.config === undefined) throw new UsageError('--config <relay.json> is required');
   const port = Number(values.port);
-  if (!/^\d+$/.test(values.port) || port > 65_535) throw new UsageError(`--port must be an integer from 0 to 65535, got '${values.port}'`);
+  if (!/^\d+$/.test(values.port) || port > 65_535)
+    throw new UsageError(`--port must be an integer from 0 to 65535, got '${values.port}'`);
   const config = await readConfig(values.config);
   let server;
   try {
@@ -103,7 +104,9 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   // On stderr: stdout carries only the audit lines.
-  console.error(`ccp-attributes relay listening on ${server.url}/contact/attributes for instance ${config.instanceId} (${config.region})`);
+  console.error(
+    `ccp-attributes relay listening on ${server.url}/contact/attributes for instance ${config.instanceId} (${config.region})`,
+  );
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

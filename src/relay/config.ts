@@ -90,18 +90,30 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
   if (!isObject(value)) throw new TypeError('relay config: expected a JSON object');
   const instanceArn = value['instanceArn'];
   const arn = typeof instanceArn === 'string' ? parseInstanceArn(instanceArn) : undefined;
-  if (!arn) problems.push('instanceArn must be an instance ARN, arn:aws:connect:<region>:<account>:instance/<instanceId>');
+  if (!arn)
+    problems.push('instanceArn must be an instance ARN, arn:aws:connect:<region>:<account>:instance/<instanceId>');
 
   const auth = checkAuth(value['auth'], problems);
   const user = checkUser(value['user'], problems);
   const window = value['ownershipWindowSeconds'] ?? 3600;
-  if (typeof window !== 'number' || !Number.isInteger(window) || window < 0) problems.push('ownershipWindowSeconds must be a whole number of seconds, 0 or more');
+  if (typeof window !== 'number' || !Number.isInteger(window) || window < 0)
+    problems.push('ownershipWindowSeconds must be a whole number of seconds, 0 or more');
   const allow = stringList(value, 'allowKeyPrefixes', problems, /^[A-Za-z0-9_-]+$/);
   const deny = stringList(value, 'denyKeyPrefixes', problems, /^[A-Za-z0-9_-]+$/);
   const origins = stringList(value, 'allowedOrigins', problems, /^https?:\/\/[^/\s]+$/);
   const endpoint = value['connectEndpoint'];
-  if (endpoint !== undefined && (typeof endpoint !== 'string' || !/^https?:\/\//.test(endpoint))) problems.push('connectEndpoint must be an http(s) URL');
-  const known = new Set(['instanceArn', 'auth', 'user', 'ownershipWindowSeconds', 'allowKeyPrefixes', 'denyKeyPrefixes', 'allowedOrigins', 'connectEndpoint']);
+  if (endpoint !== undefined && (typeof endpoint !== 'string' || !/^https?:\/\//.test(endpoint)))
+    problems.push('connectEndpoint must be an http(s) URL');
+  const known = new Set([
+    'instanceArn',
+    'auth',
+    'user',
+    'ownershipWindowSeconds',
+    'allowKeyPrefixes',
+    'denyKeyPrefixes',
+    'allowedOrigins',
+    'connectEndpoint',
+  ]);
   for (const key of Object.keys(value)) if (!known.has(key)) problems.push(`unknown setting ${key}`);
 
   if (problems.length > 0 || !arn || !auth || !user) throw new TypeError(`relay config: ${problems.join('; ')}`);
@@ -130,13 +142,21 @@ function checkAuth(auth: unknown, problems: string[]): RelayAuth | undefined {
   if (type === 'oidc') {
     const issuer = auth['issuer'];
     const audience = auth['audience'];
-    const jwksUri = auth['jwksUri'] ?? (typeof issuer === 'string' ? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json` : undefined);
-    if (typeof issuer !== 'string' || !/^https?:\/\//.test(issuer)) problems.push('auth.issuer must be the URL of the token issuer');
+    const jwksUri =
+      auth['jwksUri'] ??
+      (typeof issuer === 'string' ? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json` : undefined);
+    if (typeof issuer !== 'string' || !/^https?:\/\//.test(issuer))
+      problems.push('auth.issuer must be the URL of the token issuer');
     const audiences = typeof audience === 'string' ? [audience] : audience;
-    if (!Array.isArray(audiences) || audiences.length === 0 || !audiences.every((entry) => typeof entry === 'string' && entry.length > 0)) {
+    if (
+      !Array.isArray(audiences) ||
+      audiences.length === 0 ||
+      !audiences.every((entry) => typeof entry === 'string' && entry.length > 0)
+    ) {
       problems.push('auth.audience must be a non-empty string or list of strings (the accepted aud values)');
     }
-    if (typeof jwksUri !== 'string' || !safeJwksUri(jwksUri)) problems.push('auth.jwksUri must be an https URL (http only on a loopback host)');
+    if (typeof jwksUri !== 'string' || !safeJwksUri(jwksUri))
+      problems.push('auth.jwksUri must be an https URL (http only on a loopback host)');
     if (typeof issuer !== 'string' || !Array.isArray(audiences) || typeof jwksUri !== 'string') return undefined;
     return { type, issuer, audience: audiences.map(String), jwksUri };
   }
@@ -144,13 +164,19 @@ function checkAuth(auth: unknown, problems: string[]): RelayAuth | undefined {
     const userPoolId = auth['userPoolId'];
     const clientId = auth['clientId'];
     const tokenUse = auth['tokenUse'];
-    if (typeof userPoolId !== 'string' || !/^[a-z]{2}-[a-z]+-\d_[A-Za-z0-9]+$/.test(userPoolId)) problems.push('auth.userPoolId must be a user pool id, <region>_<id>');
+    if (typeof userPoolId !== 'string' || !/^[a-z]{2}-[a-z]+-\d_[A-Za-z0-9]+$/.test(userPoolId))
+      problems.push('auth.userPoolId must be a user pool id, <region>_<id>');
     const clients = typeof clientId === 'string' ? [clientId] : clientId;
-    if (!Array.isArray(clients) || clients.length === 0 || !clients.every((entry) => typeof entry === 'string' && entry.length > 0)) {
+    if (
+      !Array.isArray(clients) ||
+      clients.length === 0 ||
+      !clients.every((entry) => typeof entry === 'string' && entry.length > 0)
+    ) {
       problems.push('auth.clientId must be a non-empty string or list of app client ids');
     }
     if (tokenUse !== 'id' && tokenUse !== 'access') problems.push("auth.tokenUse must be 'id' or 'access'");
-    if (typeof userPoolId !== 'string' || !Array.isArray(clients) || (tokenUse !== 'id' && tokenUse !== 'access')) return undefined;
+    if (typeof userPoolId !== 'string' || !Array.isArray(clients) || (tokenUse !== 'id' && tokenUse !== 'access'))
+      return undefined;
     return { type, userPoolId, clientId: clients.map(String), tokenUse };
   }
   problems.push("auth.type must be 'oidc', 'cognito' or 'api-gateway-jwt-authorizer'");
@@ -158,10 +184,20 @@ function checkAuth(auth: unknown, problems: string[]): RelayAuth | undefined {
 }
 
 function checkUser(user: unknown, problems: string[]): RelayUserMapping | undefined {
-  if (isObject(user) && typeof user['userIdClaim'] === 'string' && user['userIdClaim'].length > 0 && user['usernameClaim'] === undefined) {
+  if (
+    isObject(user) &&
+    typeof user['userIdClaim'] === 'string' &&
+    user['userIdClaim'].length > 0 &&
+    user['usernameClaim'] === undefined
+  ) {
     return { userIdClaim: user['userIdClaim'] };
   }
-  if (isObject(user) && typeof user['usernameClaim'] === 'string' && user['usernameClaim'].length > 0 && user['userIdClaim'] === undefined) {
+  if (
+    isObject(user) &&
+    typeof user['usernameClaim'] === 'string' &&
+    user['usernameClaim'].length > 0 &&
+    user['userIdClaim'] === undefined
+  ) {
     const ttl = user['cacheTtlSeconds'] ?? 300;
     if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0) {
       problems.push('user.cacheTtlSeconds must be a whole number of seconds, 0 or more');
@@ -169,7 +205,9 @@ function checkUser(user: unknown, problems: string[]): RelayUserMapping | undefi
     }
     return { usernameClaim: user['usernameClaim'], cacheTtlSeconds: ttl };
   }
-  problems.push('user must name exactly one claim: {"userIdClaim": "..."} (the Connect user id) or {"usernameClaim": "..."} (the Connect username)');
+  problems.push(
+    'user must name exactly one claim: {"userIdClaim": "..."} (the Connect user id) or {"usernameClaim": "..."} (the Connect username)',
+  );
   return undefined;
 }
 

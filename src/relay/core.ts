@@ -13,7 +13,12 @@
  * Every decision writes one audit line: caller, contact, keys, decision, reason. Never values, never the token.
  */
 import { randomUUID } from 'node:crypto';
-import { ConnectClient, DescribeContactCommand, UpdateContactAttributesCommand, type Contact } from '@aws-sdk/client-connect';
+import {
+  ConnectClient,
+  DescribeContactCommand,
+  UpdateContactAttributesCommand,
+  type Contact,
+} from '@aws-sdk/client-connect';
 import { checkUpdate } from '../validate.ts';
 import { AuthFailure, createAuthenticator, type Authenticator, type Claims } from './auth.ts';
 import type { ResolvedRelayConfig } from './config.ts';
@@ -91,30 +96,48 @@ class RelayError extends Error {
 }
 
 const notYours = (reason: string, detail = ''): RelayError =>
-  new RelayError(403, 'AccessDeniedException', `This contact is not yours${detail}: attributes can only be saved on contacts you are handling.`, reason);
+  new RelayError(
+    403,
+    'AccessDeniedException',
+    `This contact is not yours${detail}: attributes can only be saved on contacts you are handling.`,
+    reason,
+  );
 
 /** Creates the relay for a resolved configuration. */
 export function createRelay(config: ResolvedRelayConfig, dependencies: RelayDependencies = {}): Relay {
   const now = dependencies.now ?? Date.now;
   const connect =
     dependencies.connect ??
-    new ConnectClient({ region: config.region, retryMode: 'adaptive', ...(config.connectEndpoint ? { endpoint: config.connectEndpoint } : {}) });
+    new ConnectClient({
+      region: config.region,
+      retryMode: 'adaptive',
+      ...(config.connectEndpoint ? { endpoint: config.connectEndpoint } : {}),
+    });
   const authenticator = dependencies.authenticator ?? createAuthenticator(config.auth);
   const users: UserResolver = createUserResolver(config.user, connect, config.instanceId, now);
-  const audit = dependencies.audit ?? ((record: AuditRecord) => console.log(JSON.stringify({ relay: 'ccp-attributes', ...record })));
+  const audit =
+    dependencies.audit ??
+    ((record: AuditRecord) => console.log(JSON.stringify({ relay: 'ccp-attributes', ...record })));
   const origins = new Set(config.allowedOrigins);
 
   return async (request) => {
     const origin = request.headers['origin'];
     const cors: Record<string, string> =
-      origin !== undefined && origins.has(origin) ? { 'access-control-allow-origin': origin, 'access-control-expose-headers': exposeHeaders, vary: 'Origin' } : {};
+      origin !== undefined && origins.has(origin)
+        ? { 'access-control-allow-origin': origin, 'access-control-expose-headers': exposeHeaders, vary: 'Origin' }
+        : {};
     const requestId = request.requestId ?? randomUUID();
     const base = { ...cors, 'x-amzn-requestid': requestId };
 
     if (request.method === 'OPTIONS') {
       // A preflight from an origin not listed gets no CORS headers: the browser then stops there.
       const preflight = cors['access-control-allow-origin']
-        ? { ...cors, 'access-control-allow-methods': 'POST, OPTIONS', 'access-control-allow-headers': allowHeaders, 'access-control-max-age': '600' }
+        ? {
+            ...cors,
+            'access-control-allow-methods': 'POST, OPTIONS',
+            'access-control-allow-headers': allowHeaders,
+            'access-control-max-age': '600',
+          }
         : {};
       return { statusCode: 204, headers: { ...preflight, vary: 'Origin' }, body: '' };
     }
@@ -144,17 +167,38 @@ export function createRelay(config: ResolvedRelayConfig, dependencies: RelayDepe
   };
 
   async function decide(request: RelayRequest, record: AuditRecord): Promise<void> {
-    if (request.path !== relayPath) throw new RelayError(404, 'UnknownOperationException', `No operation at ${request.method} ${request.path}.`, 'unknown-route');
-    if (request.method !== 'POST') throw new RelayError(405, 'UnknownOperationException', `Use POST on ${relayPath}.`, 'wrong-method');
+    if (request.path !== relayPath)
+      throw new RelayError(
+        404,
+        'UnknownOperationException',
+        `No operation at ${request.method} ${request.path}.`,
+        'unknown-route',
+      );
+    if (request.method !== 'POST')
+      throw new RelayError(405, 'UnknownOperationException', `Use POST on ${relayPath}.`, 'wrong-method');
 
     // 1. Who calls: before reading anything else, so an anonymous caller learns nothing about the request.
     let claims: Claims;
     try {
-      claims = await authenticator.authenticate({ authorization: request.headers['authorization'], authorizerClaims: request.authorizerClaims });
+      claims = await authenticator.authenticate({
+        authorization: request.headers['authorization'],
+        authorizerClaims: request.authorizerClaims,
+      });
     } catch (error) {
       if (!(error instanceof AuthFailure)) throw error;
-      if (error.reason === 'jwks-unavailable') throw new RelayError(503, 'ServiceUnavailableException', 'The sign-in service cannot be checked right now; try again.', 'token:jwks-unavailable');
-      throw new RelayError(401, 'NotAuthorizedException', 'Your sign-in is missing, expired or not valid here: sign in again.', `token:${error.reason}`);
+      if (error.reason === 'jwks-unavailable')
+        throw new RelayError(
+          503,
+          'ServiceUnavailableException',
+          'The sign-in service cannot be checked right now; try again.',
+          'token:jwks-unavailable',
+        );
+      throw new RelayError(
+        401,
+        'NotAuthorizedException',
+        'Your sign-in is missing, expired or not valid here: sign in again.',
+        `token:${error.reason}`,
+      );
     }
     record.caller = typeof claims['sub'] === 'string' ? { sub: claims['sub'] } : {};
 
@@ -169,48 +213,88 @@ export function createRelay(config: ResolvedRelayConfig, dependencies: RelayDepe
     if (initialContactId) record.initialContactId = initialContactId;
     if (isObject(attributes)) record.keys = Object.keys(attributes);
     if (!contactId || contactId.length > 256) {
-      throw new RelayError(400, 'InvalidParameterException', 'ContactId, the id of the contact leg you are on, is missing or longer than 256 characters.', 'invalid:contact-id');
+      throw new RelayError(
+        400,
+        'InvalidParameterException',
+        'ContactId, the id of the contact leg you are on, is missing or longer than 256 characters.',
+        'invalid:contact-id',
+      );
     }
     // checkUpdate reports a missing or non-object Attributes itself.
-    const problems = checkUpdate({ instanceId: instanceId ?? '', initialContactId: initialContactId ?? '', attributes: (isObject(attributes) ? attributes : null) as Record<string, string> });
+    const problems = checkUpdate({
+      instanceId: instanceId ?? '',
+      initialContactId: initialContactId ?? '',
+      attributes: (isObject(attributes) ? attributes : null) as Record<string, string>,
+    });
     if (problems.length > 0 || !instanceId || !initialContactId || !isObject(attributes)) {
       const [first] = problems;
       // As Connect answers: a member breaking its constraint is a parameter error, a total over the budget a request error.
       const type = first?.code === 'over-budget' ? 'InvalidRequestException' : 'InvalidParameterException';
-      throw new RelayError(400, type, first?.message ?? 'The request is not valid.', `invalid:${first?.code ?? 'body'}`);
+      throw new RelayError(
+        400,
+        type,
+        first?.message ?? 'The request is not valid.',
+        `invalid:${first?.code ?? 'body'}`,
+      );
     }
     const keys = Object.keys(attributes);
 
     // 3. Policy, before any call to Connect.
-    if (instanceId !== config.instanceId) throw notYours('other-instance', ' (it belongs to another Amazon Connect instance)');
+    if (instanceId !== config.instanceId)
+      throw notYours('other-instance', ' (it belongs to another Amazon Connect instance)');
     const denied = keys.find((key) => config.denyKeyPrefixes.some((prefix) => key.startsWith(prefix)));
-    const notAllowed = config.allowKeyPrefixes.length > 0 ? keys.find((key) => !config.allowKeyPrefixes.some((prefix) => key.startsWith(prefix))) : undefined;
+    const notAllowed =
+      config.allowKeyPrefixes.length > 0
+        ? keys.find((key) => !config.allowKeyPrefixes.some((prefix) => key.startsWith(prefix)))
+        : undefined;
     const forbidden = denied ?? notAllowed;
     if (forbidden !== undefined) {
-      throw new RelayError(403, 'AccessDeniedException', `Agents may not save the attribute "${forbidden.slice(0, 40)}".`, denied !== undefined ? 'key-denied' : 'key-not-allowed');
+      throw new RelayError(
+        403,
+        'AccessDeniedException',
+        `Agents may not save the attribute "${forbidden.slice(0, 40)}".`,
+        denied !== undefined ? 'key-denied' : 'key-not-allowed',
+      );
     }
 
     // 4. Whose contact.
     const user = await viaConnect('SearchUsers', () => users.resolve(claims));
     if ('refused' in user) {
-      throw new RelayError(403, 'AccessDeniedException', 'Your sign-in does not match an Amazon Connect user of this instance.', `user:${user.refused}`);
+      throw new RelayError(
+        403,
+        'AccessDeniedException',
+        'Your sign-in does not match an Amazon Connect user of this instance.',
+        `user:${user.refused}`,
+      );
     }
     record.caller = { ...record.caller, userId: user.userId, ...(user.username ? { username: user.username } : {}) };
     let contact: Contact | undefined;
     try {
-      contact = (await connect.send(new DescribeContactCommand({ InstanceId: instanceId, ContactId: contactId }))).Contact;
+      contact = (await connect.send(new DescribeContactCommand({ InstanceId: instanceId, ContactId: contactId })))
+        .Contact;
     } catch (error) {
       // An unknown contact is refused like someone else's: the answer does not tell which contacts exist.
       if (statusOf(error) === 404) throw notYours('contact-not-found');
       throw connectError('DescribeContact', error);
     }
     if (!contact) throw notYours('contact-not-found');
-    const ownership = checkOwnership(contact, { userId: user.userId, initialContactId, nowMs: now(), windowMs: config.ownershipWindowSeconds * 1000 });
+    const ownership = checkOwnership(contact, {
+      userId: user.userId,
+      initialContactId,
+      nowMs: now(),
+      windowMs: config.ownershipWindowSeconds * 1000,
+    });
     if (!ownership.owned) throw notYours(ownership.reason, ownership.reason === 'window-passed' ? ' any more' : '');
 
     // 5. The write, with the relay's role.
     await viaConnect('UpdateContactAttributes', () =>
-      connect.send(new UpdateContactAttributesCommand({ InstanceId: instanceId, InitialContactId: initialContactId, Attributes: attributes as Record<string, string> })),
+      connect.send(
+        new UpdateContactAttributesCommand({
+          InstanceId: instanceId,
+          InitialContactId: initialContactId,
+          Attributes: attributes as Record<string, string>,
+        }),
+      ),
     );
   }
 }
@@ -228,7 +312,13 @@ function connectError(action: string, error: unknown): RelayError {
   const status = statusOf(error);
   const name = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error && error.message ? error.message : `${action} failed.`;
-  if (status === undefined) return new RelayError(503, 'ServiceUnavailableException', 'Amazon Connect could not be reached; try again.', `connect:${action}:unreachable`);
+  if (status === undefined)
+    return new RelayError(
+      503,
+      'ServiceUnavailableException',
+      'Amazon Connect could not be reached; try again.',
+      `connect:${action}:unreachable`,
+    );
   return new RelayError(status, name, message, `connect:${action}:${name}`);
 }
 
@@ -244,14 +334,16 @@ function asRelayError(error: unknown): RelayError {
 }
 
 function parseBody(text: string): Record<string, unknown> {
-  if (Buffer.byteLength(text) > maxBodyBytes) throw new RelayError(413, 'RequestEntityTooLargeException', 'Request body too large.', 'invalid:too-large');
+  if (Buffer.byteLength(text) > maxBodyBytes)
+    throw new RelayError(413, 'RequestEntityTooLargeException', 'Request body too large.', 'invalid:too-large');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     throw new RelayError(400, 'SerializationException', 'The request body is not valid JSON.', 'invalid:json');
   }
-  if (!isObject(value)) throw new RelayError(400, 'SerializationException', 'The request body must be a JSON object.', 'invalid:json');
+  if (!isObject(value))
+    throw new RelayError(400, 'SerializationException', 'The request body must be a JSON object.', 'invalid:json');
   return value;
 }
 

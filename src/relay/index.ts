@@ -2,10 +2,31 @@
  * ccp-attributes/relay (Node only): an owner-checking relay for UpdateContactAttributes. Agents' browsers send their
  * writes here with their sign-in token; the relay writes only the contacts each agent is handling.
  */
-export { createRelay, relayPath, type AuditRecord, type Relay, type RelayDependencies, type RelayRequest, type RelayResponse } from './core.ts';
-export { resolveRelayConfig, parseInstanceArn, type RelayAuth, type RelayConfig, type RelayUserMapping, type ResolvedRelayConfig } from './config.ts';
+export {
+  createRelay,
+  relayPath,
+  type AuditRecord,
+  type Relay,
+  type RelayDependencies,
+  type RelayRequest,
+  type RelayResponse,
+} from './core.ts';
+export {
+  resolveRelayConfig,
+  parseInstanceArn,
+  type RelayAuth,
+  type RelayConfig,
+  type RelayUserMapping,
+  type ResolvedRelayConfig,
+} from './config.ts';
 export { createAuthenticator, AuthFailure, type Authenticator, type Claims, type TokenRefusal } from './auth.ts';
-export { checkOwnership, type Ownership, type OwnershipQuestion, type OwnershipRefusal, type OwnedState } from './ownership.ts';
+export {
+  checkOwnership,
+  type Ownership,
+  type OwnershipQuestion,
+  type OwnershipRefusal,
+  type OwnedState,
+} from './ownership.ts';
 export { createUserResolver, type UserLookup, type UserResolver } from './users.ts';
 export { createLambdaHandler, handler, type RelayEvent, type RelayLambdaHandler, type RelayResult } from './lambda.ts';
 export { startRelayServer, type RelayServer, type RelayServerOptions } from './server.ts';

@@ -36,7 +36,10 @@ export interface RelayResult {
 export type RelayLambdaHandler = (event: RelayEvent) => Promise<RelayResult>;
 
 /** A handler over a given configuration (tests, or a function of one's own that builds the configuration). */
-export function createLambdaHandler(config: ResolvedRelayConfig, dependencies: RelayDependencies = {}): RelayLambdaHandler {
+export function createLambdaHandler(
+  config: ResolvedRelayConfig,
+  dependencies: RelayDependencies = {},
+): RelayLambdaHandler {
   const relay: Relay = createRelay(config, dependencies);
   return async (event) => {
     const headers: Record<string, string | undefined> = {};

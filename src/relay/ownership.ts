@@ -25,14 +25,18 @@ export interface OwnershipQuestion {
 
 /** Decides whether `contact` may be written by `question.userId` under `question.initialContactId`. */
 export function checkOwnership(contact: Contact, question: OwnershipQuestion): Ownership {
-  if (!contact.AgentInfo?.Id || contact.AgentInfo.Id !== question.userId) return { owned: false, reason: 'not-the-agent' };
+  if (!contact.AgentInfo?.Id || contact.AgentInfo.Id !== question.userId)
+    return { owned: false, reason: 'not-the-agent' };
   const chain = contact.InitialContactId ?? contact.Id;
-  if (contact.Id !== question.initialContactId && chain !== question.initialContactId) return { owned: false, reason: 'other-chain' };
+  if (contact.Id !== question.initialContactId && chain !== question.initialContactId)
+    return { owned: false, reason: 'other-chain' };
   const disconnected = contact.DisconnectTimestamp;
   if (!disconnected) return { owned: true, state: 'ongoing' };
   const acwStart = contact.AgentInfo.AfterContactWorkStartTimestamp;
   const acwEnd = contact.AgentInfo.AfterContactWorkEndTimestamp;
   if (acwStart && !acwEnd) return { owned: true, state: 'after-contact-work' };
   const endedMs = Math.max(disconnected.getTime(), acwEnd?.getTime() ?? 0);
-  return question.nowMs - endedMs <= question.windowMs ? { owned: true, state: 'recently-ended' } : { owned: false, reason: 'window-passed' };
+  return question.nowMs - endedMs <= question.windowMs
+    ? { owned: true, state: 'recently-ended' }
+    : { owned: false, reason: 'window-passed' };
 }

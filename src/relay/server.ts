@@ -30,20 +30,26 @@ const keptBodyBytes = 256 * 1024 + 1024;
 /** Starts the relay and resolves once it listens. */
 export async function startRelayServer(options: RelayServerOptions): Promise<RelayServer> {
   if (options.config.auth.type === 'api-gateway-jwt-authorizer') {
-    throw new TypeError("relay server: auth.type 'api-gateway-jwt-authorizer' needs API Gateway in front; use 'oidc' or 'cognito' here");
+    throw new TypeError(
+      "relay server: auth.type 'api-gateway-jwt-authorizer' needs API Gateway in front; use 'oidc' or 'cognito' here",
+    );
   }
   const relay = createRelay(options.config, options.dependencies);
   const server = createServer((req, res) => {
     readBody(req)
       .then((body) => {
         const headers: Record<string, string | undefined> = {};
-        for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        for (const [name, value] of Object.entries(req.headers))
+          headers[name] = Array.isArray(value) ? value.join(', ') : value;
         const rawUrl = req.url ?? '/';
         const path = rawUrl.split('?')[0] ?? '/';
         return relay({ method: req.method ?? 'GET', path, headers, body });
       })
       .then((response) => {
-        res.writeHead(response.statusCode, { ...response.headers, 'content-length': String(Buffer.byteLength(response.body)) });
+        res.writeHead(response.statusCode, {
+          ...response.headers,
+          'content-length': String(Buffer.byteLength(response.body)),
+        });
         res.end(response.body);
       })
       .catch((error: unknown) => {

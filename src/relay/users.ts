@@ -8,7 +8,8 @@ import type { Claims } from './auth.ts';
 import type { RelayUserMapping } from './config.ts';
 
 /** The caller's Connect user id, or why there is none. */
-export type UserLookup = { userId: string; username?: string } | { refused: 'no-user-claim' | 'unknown-user' | 'ambiguous-user' };
+export type UserLookup =
+  { userId: string; username?: string } | { refused: 'no-user-claim' | 'unknown-user' | 'ambiguous-user' };
 
 /** Maps verified claims to a Connect user id. */
 export interface UserResolver {
@@ -17,7 +18,12 @@ export interface UserResolver {
 }
 
 /** A resolver for the configured mapping; `now` is the clock of the cache. */
-export function createUserResolver(mapping: RelayUserMapping, connect: ConnectClient, instanceId: string, now: () => number): UserResolver {
+export function createUserResolver(
+  mapping: RelayUserMapping,
+  connect: ConnectClient,
+  instanceId: string,
+  now: () => number,
+): UserResolver {
   if ('userIdClaim' in mapping) {
     return {
       // eslint-disable-next-line @typescript-eslint/require-await -- one of two implementations of an async interface

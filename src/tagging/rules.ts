@@ -4,7 +4,14 @@
  */
 import type { Channel } from '../tracker/types.ts';
 import { checkKey, checkValue } from '../validate.ts';
-import { parseTemplate, TAG_EVENTS, TemplateError, type TagEvent, type Template, type TemplateContext } from './template.ts';
+import {
+  parseTemplate,
+  TAG_EVENTS,
+  TemplateError,
+  type TagEvent,
+  type Template,
+  type TemplateContext,
+} from './template.ts';
 
 /** A value a rule sets: a template string, or (from JavaScript) a function; `undefined` from a function skips the key. */
 export type TagValue = string | ((context: TemplateContext) => string | undefined);
@@ -62,8 +69,13 @@ export class TagRuleError extends Error {
   readonly problems: readonly TagRuleProblem[];
 
   constructor(problems: readonly TagRuleProblem[]) {
-    const lines = problems.map((p) => `  ${p.index < 0 ? 'rules' : `rules[${p.index}]${p.rule === undefined ? '' : ` "${p.rule}"`}`}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
-    super(`Invalid tagging rules (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
+    const lines = problems.map(
+      (p) =>
+        `  ${p.index < 0 ? 'rules' : `rules[${p.index}]${p.rule === undefined ? '' : ` "${p.rule}"`}`}${p.field ? ` ${p.field}` : ''}: ${p.message}`,
+    );
+    super(
+      `Invalid tagging rules (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
+    );
     this.problems = problems;
   }
 }
@@ -92,42 +104,55 @@ export function parseRules(json: unknown): TagRule[] {
     try {
       input = JSON.parse(input) as unknown;
     } catch (error) {
-      throw new TagRuleError([{ index: -1, rule: undefined, field: '', message: `not valid JSON (${(error as Error).message})` }]);
+      throw new TagRuleError([
+        { index: -1, rule: undefined, field: '', message: `not valid JSON (${(error as Error).message})` },
+      ]);
     }
   }
   if (isRecord(input) && Array.isArray(input['rules'])) input = input['rules'];
   if (!Array.isArray(input)) {
-    throw new TagRuleError([{ index: -1, rule: undefined, field: '', message: `expected a list of rules, got ${describe(input)}` }]);
+    throw new TagRuleError([
+      { index: -1, rule: undefined, field: '', message: `expected a list of rules, got ${describe(input)}` },
+    ]);
   }
   const problems: TagRuleProblem[] = [];
   const rules: TagRule[] = [];
   const ids = new Map<string, number>();
   input.forEach((raw: unknown, index) => {
     const label = isRecord(raw) ? labelOf(raw) : undefined;
-    const problem = (field: string, message: string): void => void problems.push({ index, rule: label, field, message });
+    const problem = (field: string, message: string): void =>
+      void problems.push({ index, rule: label, field, message });
     if (!isRecord(raw)) {
       problem('', `expected a rule object, got ${describe(raw)}`);
       return;
     }
-    for (const field of Object.keys(raw)) if (!RULE_FIELDS.has(field)) problem(field, `unknown field (known: ${[...RULE_FIELDS].join(', ')})`);
+    for (const field of Object.keys(raw))
+      if (!RULE_FIELDS.has(field)) problem(field, `unknown field (known: ${[...RULE_FIELDS].join(', ')})`);
     for (const field of ['id', 'name'] as const) {
-      if (raw[field] !== undefined && (typeof raw[field] !== 'string' || raw[field] === '')) problem(field, `expected a non-empty string, got ${describe(raw[field])}`);
+      if (raw[field] !== undefined && (typeof raw[field] !== 'string' || raw[field] === ''))
+        problem(field, `expected a non-empty string, got ${describe(raw[field])}`);
     }
     const id = label ?? `rule-${index}`;
     const seen = ids.get(id);
-    if (seen !== undefined) problem('id', `the same id as rules[${seen}]; ids must be unique (they name the fired markers)`);
+    if (seen !== undefined)
+      problem('id', `the same id as rules[${seen}]; ids must be unique (they name the fired markers)`);
     else ids.set(id, index);
 
     const on = toList(raw['on']);
-    if (on === undefined || on.length === 0) problem('on', `expected an event or a list of events (${TAG_EVENTS.join(', ')}), got ${describe(raw['on'])}`);
-    else for (const event of on) if (!(TAG_EVENTS as readonly unknown[]).includes(event)) problem('on', `${describe(event)} is not an event; use ${TAG_EVENTS.join(', ')}`);
+    if (on === undefined || on.length === 0)
+      problem('on', `expected an event or a list of events (${TAG_EVENTS.join(', ')}), got ${describe(raw['on'])}`);
+    else
+      for (const event of on)
+        if (!(TAG_EVENTS as readonly unknown[]).includes(event))
+          problem('on', `${describe(event)} is not an event; use ${TAG_EVENTS.join(', ')}`);
 
     const when = raw['when'];
     if (when !== undefined) checkWhen(when, problem);
 
     const templates = new Map<string, Template>();
     const set = raw['set'];
-    if (!isRecord(set) || Object.keys(set).length === 0) problem('set', `expected an object of attributes to set, got ${describe(set)}`);
+    if (!isRecord(set) || Object.keys(set).length === 0)
+      problem('set', `expected an object of attributes to set, got ${describe(set)}`);
     else {
       for (const [key, value] of Object.entries(set)) {
         const keyProblem = checkKey(key);
@@ -179,15 +204,21 @@ function checkWhen(when: unknown, problem: (field: string, message: string) => v
     problem('when', `expected an object with channel, queue and/or attributes, got ${describe(when)}`);
     return;
   }
-  for (const field of Object.keys(when)) if (!WHEN_FIELDS.has(field)) problem(`when.${field}`, `unknown condition (known: ${[...WHEN_FIELDS].join(', ')})`);
+  for (const field of Object.keys(when))
+    if (!WHEN_FIELDS.has(field)) problem(`when.${field}`, `unknown condition (known: ${[...WHEN_FIELDS].join(', ')})`);
   if (when['channel'] !== undefined) {
     const channels = toList(when['channel']);
-    if (!channels || channels.length === 0) problem('when.channel', `expected a channel or a list of channels, got ${describe(when['channel'])}`);
-    else for (const channel of channels) if (!(CHANNELS as readonly unknown[]).includes(channel)) problem('when.channel', `${describe(channel)} is not a channel; use ${CHANNELS.join(', ')}`);
+    if (!channels || channels.length === 0)
+      problem('when.channel', `expected a channel or a list of channels, got ${describe(when['channel'])}`);
+    else
+      for (const channel of channels)
+        if (!(CHANNELS as readonly unknown[]).includes(channel))
+          problem('when.channel', `${describe(channel)} is not a channel; use ${CHANNELS.join(', ')}`);
   }
   if (when['queue'] !== undefined) {
     const queues = toList(when['queue']);
-    if (!queues || queues.length === 0 || queues.some((q) => typeof q !== 'string')) problem('when.queue', `expected a queue name or a list of names, got ${describe(when['queue'])}`);
+    if (!queues || queues.length === 0 || queues.some((q) => typeof q !== 'string'))
+      problem('when.queue', `expected a queue name or a list of names, got ${describe(when['queue'])}`);
   }
   const attributes = when['attributes'];
   if (attributes === undefined) return;
@@ -219,7 +250,8 @@ export function matches(condition: TagCondition | undefined, context: TemplateCo
   if (!condition) return true;
   const { contact } = context;
   if (condition.channel !== undefined && !asList(condition.channel).includes(contact.channel)) return false;
-  if (condition.queue !== undefined && !asList(condition.queue).includes(contact.queue?.name ?? '\u0000none')) return false;
+  if (condition.queue !== undefined && !asList(condition.queue).includes(contact.queue?.name ?? '\u0000none'))
+    return false;
   for (const [key, test] of Object.entries(condition.attributes ?? {})) {
     const has = Object.hasOwn(contact.attributes, key);
     const value = has ? contact.attributes[key] : undefined;

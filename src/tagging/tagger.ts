@@ -14,12 +14,20 @@ import { renderTemplate, TAG_EVENTS, type TagEvent, type TemplateContext } from 
 
 /** The outbox surface the tagger writes through (`Outbox` fits). */
 export interface TaggingOutbox {
-  write(contact: ContactRef, attributes: Readonly<Attributes>, options: WriteOptions & { once?: string }): Promise<void>;
+  write(
+    contact: ContactRef,
+    attributes: Readonly<Attributes>,
+    options: WriteOptions & { once?: string },
+  ): Promise<void>;
   /**
    * When present, the rules one event matched are written with one call: one store transaction that checks and
    * sets every rule's marker (`Outbox.writeBatch`); one promise per part. Without it, one `write` per rule.
    */
-  writeBatch?(contact: ContactRef, parts: readonly { attributes: Readonly<Attributes>; once: string }[], options: WriteOptions): Promise<void>[];
+  writeBatch?(
+    contact: ContactRef,
+    parts: readonly { attributes: Readonly<Attributes>; once: string }[],
+    options: WriteOptions,
+  ): Promise<void>[];
 }
 
 /** The tracker surface the tagger listens to (`ContactTracker` fits). */
@@ -54,7 +62,13 @@ export interface Tagger {
 }
 
 function isParsed(rules: unknown): rules is readonly TagRule[] {
-  return Array.isArray(rules) && rules.every((rule: unknown) => typeof rule === 'object' && rule !== null && 'templates' in rule && (rule as TagRule).templates instanceof Map);
+  return (
+    Array.isArray(rules) &&
+    rules.every(
+      (rule: unknown) =>
+        typeof rule === 'object' && rule !== null && 'templates' in rule && (rule as TagRule).templates instanceof Map,
+    )
+  );
 }
 
 /** What an outbox call threw, as the Error its promise rejects with (a thrown non-Error is the cause of one). */
@@ -101,7 +115,10 @@ export function createTagger(options: TaggerOptions): Tagger {
   if (typeof given.tracker?.on !== 'function') throw new TypeError('createTagger: the `tracker` option is required.');
   if (typeof given.outbox?.write !== 'function') throw new TypeError('createTagger: the `outbox` option is required.');
   const rules = isParsed(options.rules) ? options.rules : parseRules(options.rules);
-  const onError = options.onError ?? ((detail: TaggingErrorDetail) => console.error(`ccp-attributes: tagging rule "${detail.rule.id}" on ${detail.event.type}:`, detail.error));
+  const onError =
+    options.onError ??
+    ((detail: TaggingErrorDetail) =>
+      console.error(`ccp-attributes: tagging rule "${detail.rule.id}" on ${detail.event.type}:`, detail.error));
   /** When this tab saw each event of each contact, for `{{time.*}}` and `{{duration.*}}`. */
   const times = new Map<string, Partial<Record<TagEvent, Date>>>();
   let disposed = false;
@@ -117,7 +134,8 @@ export function createTagger(options: TaggerOptions): Tagger {
     for (const rule of rules) {
       if (!rule.on.includes(type) || !matches(rule.when, context)) continue;
       try {
-        if (!contact.instanceId) throw contact.instanceError ?? new Error('The contact has no Amazon Connect instance id.');
+        if (!contact.instanceId)
+          throw contact.instanceError ?? new Error('The contact has no Amazon Connect instance id.');
         const attributes = renderRule(rule, context);
         if (Object.keys(attributes).length === 0) continue;
         matched.push({ rule, attributes, once: firedMarker(contact.contactId, type, rule.id) });
@@ -133,7 +151,11 @@ export function createTagger(options: TaggerOptions): Tagger {
       let writes: Promise<void>[];
       if (typeof outbox.writeBatch === 'function') {
         try {
-          writes = outbox.writeBatch(ref, matched.map(({ attributes, once }) => ({ attributes, once })), writeOptions);
+          writes = outbox.writeBatch(
+            ref,
+            matched.map(({ attributes, once }) => ({ attributes, once })),
+            writeOptions,
+          );
         } catch (error) {
           writes = matched.map(() => Promise.reject(asError(error)));
         }
@@ -149,7 +171,8 @@ export function createTagger(options: TaggerOptions): Tagger {
       matched.forEach(({ rule, attributes }, index) => {
         const write = writes[index] ?? Promise.reject(new Error('The outbox returned no promise for this rule.'));
         write.catch((error: unknown) => {
-          if (!disposed || !(error instanceof DOMException && error.name === 'AbortError')) onError({ error, rule, event });
+          if (!disposed || !(error instanceof DOMException && error.name === 'AbortError'))
+            onError({ error, rule, event });
         });
         try {
           options.onTag?.({ rule, event, attributes });
@@ -173,7 +196,9 @@ export function createTagger(options: TaggerOptions): Tagger {
 
 /** Records every landed write in the tracker's model, so tags show in the widget's view of the contact. */
 export function recordLandedWrites(
-  outbox: { on(type: 'landed', listener: (event: { contact: ContactRef; attributes: Attributes }) => void): () => void },
+  outbox: {
+    on(type: 'landed', listener: (event: { contact: ContactRef; attributes: Attributes }) => void): () => void;
+  },
   tracker: Pick<ContactTrackerLike, 'recordWrite'>,
 ): () => void {
   return outbox.on('landed', ({ contact, attributes }) => tracker.recordWrite(contact.initialContactId, attributes));

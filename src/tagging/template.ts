@@ -45,7 +45,9 @@ const FIELDS: Record<string, Record<string, (context: TemplateContext) => string
     at: (c) => c.event.at.toISOString(),
     epoch: (c) => String(c.event.at.getTime()),
   },
-  time: Object.fromEntries(TAG_EVENTS.map((name) => [name, (c: TemplateContext) => c.times[name]?.toISOString() ?? ''])),
+  time: Object.fromEntries(
+    TAG_EVENTS.map((name) => [name, (c: TemplateContext) => c.times[name]?.toISOString() ?? '']),
+  ),
   duration: Object.fromEntries(
     TAG_EVENTS.map((name) => [
       name,
@@ -113,7 +115,9 @@ function resolveField(field: string): (context: TemplateContext) => string {
   const name = dot === -1 ? '' : field.slice(dot + 1);
   if (root === 'attributes') {
     if (!ATTRIBUTE_KEY.test(name)) {
-      throw new TemplateError(`{{${field}}}: an attribute name after "attributes." uses only letters, digits, "-" and "_"`);
+      throw new TemplateError(
+        `{{${field}}}: an attribute name after "attributes." uses only letters, digits, "-" and "_"`,
+      );
     }
     return (context) => {
       const value = Object.hasOwn(context.contact.attributes, name) ? context.contact.attributes[name] : undefined;
@@ -123,7 +127,9 @@ function resolveField(field: string): (context: TemplateContext) => string {
   const fields = Object.hasOwn(FIELDS, root) ? FIELDS[root] : undefined;
   const render = fields && Object.hasOwn(fields, name) ? fields[name] : undefined;
   if (!render) {
-    throw new TemplateError(`{{${field}}} is not a known field; use one of ${templateFields().join(', ')}, or attributes.<name>`);
+    throw new TemplateError(
+      `{{${field}}} is not a known field; use one of ${templateFields().join(', ')}, or attributes.<name>`,
+    );
   }
   return render;
 }

@@ -31,7 +31,8 @@ export interface ArnCandidate {
   arn: string | null | undefined;
 }
 
-const CONNECT_ARN = /^arn:(aws[a-z-]*):connect:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):instance\/([A-Za-z0-9-]+)(?:\/(.*))?$/;
+const CONNECT_ARN =
+  /^arn:(aws[a-z-]*):connect:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):instance\/([A-Za-z0-9-]+)(?:\/(.*))?$/;
 
 /** Parses a Connect ARN, or returns undefined when `value` is not one. */
 export function parseConnectArn(value: unknown): ConnectArn | undefined {
@@ -52,7 +53,9 @@ export function resolveInstance(candidates: readonly ArnCandidate[]): InstanceLo
     const parsed = parseConnectArn(arn);
     if (parsed) return { instanceId: parsed.instanceId, region: parsed.region, accountId: parsed.accountId, source };
   }
-  const tried = candidates.map(({ source, arn }) => `${source} ARN ${arn ? JSON.stringify(arn) : '(missing)'}`).join(', ');
+  const tried = candidates
+    .map(({ source, arn }) => `${source} ARN ${arn ? JSON.stringify(arn) : '(missing)'}`)
+    .join(', ');
   return new AttributesError(
     'validation',
     `No Amazon Connect instance id could be read for this contact: no ARN of the form ` +

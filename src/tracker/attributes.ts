@@ -43,7 +43,8 @@ export function mergeReported(
   reported: Readonly<Attributes>,
   local: Readonly<Attributes>,
 ): { merged: Attributes; local: Attributes } {
-  const valueOf = (attributes: Readonly<Attributes>, key: string): string | undefined => (Object.hasOwn(attributes, key) ? attributes[key] : undefined);
+  const valueOf = (attributes: Readonly<Attributes>, key: string): string | undefined =>
+    Object.hasOwn(attributes, key) ? attributes[key] : undefined;
   const keep = attributesFrom(
     Object.entries(local).filter(([key, value]) => {
       const now = valueOf(reported, key);

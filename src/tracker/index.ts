@@ -1,8 +1,29 @@
 /** The contact tracker: one model of the agent's contacts, whichever host delivers them. */
 export type * from './types.ts';
-export type { ContactSource, SourceAgent, SourceContact, SourceContactEvent, SourceEventType, SourceSink } from './source.ts';
+export type {
+  ContactSource,
+  SourceAgent,
+  SourceContact,
+  SourceContactEvent,
+  SourceEventType,
+  SourceSink,
+} from './source.ts';
 export { ContactTracker, toChannel, type InstanceOverride } from './tracker.ts';
-export { StreamsContactSource, createStreamsTracker, CCP_IFRAME_NAME, type StreamsSourceOptions, type StreamsTrackerOptions, type StreamsGlobal } from './streams-source.ts';
-export { WorkspaceContactSource, createWorkspaceTracker, type WorkspaceSourceOptions, type WorkspaceTrackerOptions, type WorkspaceScope, type WorkspacePermission } from './workspace-source.ts';
+export {
+  StreamsContactSource,
+  createStreamsTracker,
+  CCP_IFRAME_NAME,
+  type StreamsSourceOptions,
+  type StreamsTrackerOptions,
+  type StreamsGlobal,
+} from './streams-source.ts';
+export {
+  WorkspaceContactSource,
+  createWorkspaceTracker,
+  type WorkspaceSourceOptions,
+  type WorkspaceTrackerOptions,
+  type WorkspaceScope,
+  type WorkspacePermission,
+} from './workspace-source.ts';
 export { parseConnectArn, resolveInstance, type ConnectArn, type InstanceLocation, type ArnCandidate } from './arn.ts';
 export { normalizeAttributes, mergeReported } from './attributes.ts';

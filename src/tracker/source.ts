@@ -7,14 +7,7 @@ import type { AttributesError } from '../errors.ts';
 
 /** Lifecycle facts a source reports; `refresh` means the contact's data may have changed. */
 export type SourceEventType =
-  | 'connecting'
-  | 'accepted'
-  | 'connected'
-  | 'missed'
-  | 'acw'
-  | 'ended'
-  | 'destroyed'
-  | 'refresh';
+  'connecting' | 'accepted' | 'connected' | 'missed' | 'acw' | 'ended' | 'destroyed' | 'refresh';
 
 /** One contact as the source sees it now. */
 export interface SourceContact {

@@ -124,9 +124,11 @@ export class StreamsContactSource implements ContactSource {
   /** Creates the adapter; nothing happens before `start`. */
   /** Throws a TypeError at once for `initCCP` without a `container` (not later, inside a polling timer). */
   constructor(options: StreamsSourceOptions = {}) {
-    if (options.initCCP && !options.container) throw new TypeError('createStreamsTracker: `container` is required with `initCCP`.');
+    if (options.initCCP && !options.container)
+      throw new TypeError('createStreamsTracker: `container` is required with `initCCP`.');
     this.#options = options;
-    this.#init = options.initCCP && options.container ? { container: options.container, options: options.initCCP } : undefined;
+    this.#init =
+      options.initCCP && options.container ? { container: options.container, options: options.initCCP } : undefined;
   }
 
   /** Attaches now if Streams is initialised (or initialises it when asked to), else waits for it. */
@@ -182,15 +184,21 @@ export class StreamsContactSource implements ContactSource {
       const routingProfile = configuration.routingProfile as Partial<connect.AgentRoutingProfile> | null | undefined;
       // The CCP language: `locale`, or `LANGUAGE` in snapshots that carry only that (Streams itself copies it over
       // only when the configuration is written back: Agent.prototype.setConfiguration in release/connect-streams.js).
-      const preferences = (configuration as { agentPreferences?: { locale?: unknown; LANGUAGE?: unknown } | null }).agentPreferences;
-      const locale = [preferences?.locale, preferences?.LANGUAGE].find((tag): tag is string => typeof tag === 'string' && tag !== '');
+      const preferences = (configuration as { agentPreferences?: { locale?: unknown; LANGUAGE?: unknown } | null })
+        .agentPreferences;
+      const locale = [preferences?.locale, preferences?.LANGUAGE].find(
+        (tag): tag is string => typeof tag === 'string' && tag !== '',
+      );
       return {
         ...(locale ? { locale } : {}),
         username: configuration.username ?? '',
         name: configuration.name ?? '',
         arn: (configuration as { agentARN?: string }).agentARN ?? '',
         routingProfile: routingProfile
-          ? { name: routingProfile.name ?? '', arn: (routingProfile as { routingProfileARN?: string }).routingProfileARN ?? '' }
+          ? {
+              name: routingProfile.name ?? '',
+              arn: (routingProfile as { routingProfileARN?: string }).routingProfileARN ?? '',
+            }
           : undefined,
       };
     } catch {
@@ -269,7 +277,10 @@ export class StreamsContactSource implements ContactSource {
     subscribe('contact::destroyed', (data) => {
       const id = contactIdOf(data);
       if (!id) return;
-      const snapshot = data !== null && typeof data === 'object' && 'getState' in data ? readStreamsContact(data as connect.Contact) : undefined;
+      const snapshot =
+        data !== null && typeof data === 'object' && 'getState' in data
+          ? readStreamsContact(data as connect.Contact)
+          : undefined;
       this.#known.delete(id);
       this.#sink?.contact({ type: 'destroyed', contactId: id, contact: snapshot });
     });

@@ -220,7 +220,8 @@ export class ContactTracker implements ContactTrackerLike {
     const data = event.contact ?? this.#source.readContact(contactId);
     if (!data) return;
     let next = this.#build(data, existing);
-    if (event.type === 'acw' || event.type === 'ended' || event.type === 'missed') next = this.#freeze({ ...next, ended: true });
+    if (event.type === 'acw' || event.type === 'ended' || event.type === 'missed')
+      next = this.#freeze({ ...next, ended: true });
     this.#contacts.set(contactId, next);
     const changed = !existing || !sameModel(existing, next);
     let fired = false;
@@ -260,7 +261,11 @@ export class ContactTracker implements ContactTrackerLike {
   #build(data: SourceContact, previous: ContactModel | undefined): ContactModel {
     const initialContactId = data.initialContactId || data.contactId;
     const reported = normalizeAttributes(data.attributes);
-    const { merged, local } = mergeReported(this.#reported.get(data.contactId), reported, this.#local.get(initialContactId) ?? {});
+    const { merged, local } = mergeReported(
+      this.#reported.get(data.contactId),
+      reported,
+      this.#local.get(initialContactId) ?? {},
+    );
     this.#reported.set(data.contactId, reported);
     if (Object.keys(local).length > 0) this.#local.set(initialContactId, local);
     else this.#local.delete(initialContactId);
@@ -329,7 +334,11 @@ export class ContactTracker implements ContactTrackerLike {
   }
 
   #emitChange(): void {
-    const state: ContactTrackerState = Object.freeze({ agent: this.#agent, contacts: this.contacts, viewed: this.viewed });
+    const state: ContactTrackerState = Object.freeze({
+      agent: this.#agent,
+      contacts: this.contacts,
+      viewed: this.viewed,
+    });
     this.#emit('change', state);
   }
 

@@ -10,7 +10,8 @@ import type { Attributes } from '../validate.ts';
 export type Channel = 'voice' | 'chat' | 'task' | 'email' | 'callback' | 'unknown';
 
 /** Lifecycle events the tracker reports, in the order a contact meets them. */
-export type ContactEventType = 'connecting' | 'accepted' | 'connected' | 'missed' | 'acw' | 'ended' | 'destroyed' | 'viewed';
+export type ContactEventType =
+  'connecting' | 'accepted' | 'connected' | 'missed' | 'acw' | 'ended' | 'destroyed' | 'viewed';
 
 /** Everything the tracker reports. `change` fires after any change to the model (a new contact, new attributes, ...). */
 export type TrackerEventType = ContactEventType | 'change' | 'error';

@@ -71,10 +71,30 @@ interface TopicMeaning {
 
 /** The lifecycle topics followed, in the order a contact meets them (keys: contact/lib-esm/topic-keys.js). */
 const TOPICS: readonly TopicMeaning[] = [
-  { subscribe: (c, h) => c.onIncoming(h), unsubscribe: (c, h) => c.offIncoming(h), event: 'connecting', state: 'incoming' },
-  { subscribe: (c, h) => c.onPending(h), unsubscribe: (c, h) => c.offPending(h), event: 'connecting', state: 'pending' },
-  { subscribe: (c, h) => c.onConnecting(h), unsubscribe: (c, h) => c.offConnecting(h), event: 'connecting', state: 'connecting' },
-  { subscribe: (c, h) => c.onConnected(h), unsubscribe: (c, h) => c.offConnected(h), event: 'connected', state: 'connected' },
+  {
+    subscribe: (c, h) => c.onIncoming(h),
+    unsubscribe: (c, h) => c.offIncoming(h),
+    event: 'connecting',
+    state: 'incoming',
+  },
+  {
+    subscribe: (c, h) => c.onPending(h),
+    unsubscribe: (c, h) => c.offPending(h),
+    event: 'connecting',
+    state: 'pending',
+  },
+  {
+    subscribe: (c, h) => c.onConnecting(h),
+    unsubscribe: (c, h) => c.offConnecting(h),
+    event: 'connecting',
+    state: 'connecting',
+  },
+  {
+    subscribe: (c, h) => c.onConnected(h),
+    unsubscribe: (c, h) => c.offConnected(h),
+    event: 'connected',
+    state: 'connected',
+  },
   { subscribe: (c, h) => c.onMissed(h), unsubscribe: (c, h) => c.offMissed(h), event: 'missed', state: 'missed' },
   // Streams calls after-contact work the `ended` state; the tracker and the editor know it by that name.
   { subscribe: (c, h) => c.onStartingAcw(h), unsubscribe: (c, h) => c.offStartingAcw(h), event: 'acw', state: 'ended' },
@@ -104,7 +124,8 @@ function eventsFromInit(state: string): SourceEventType[] {
 /** A sentence per permission: what is missing and what it costs. */
 const PERMISSION_EFFECTS: Readonly<Record<WorkspacePermission, string>> = {
   'Contact.Attributes.View': 'the contact attributes cannot be read, so they cannot be shown or edited',
-  'Contact.Details.View': 'contacts cannot be followed (their channel, queue and lifecycle are hidden), so nothing can be edited',
+  'Contact.Details.View':
+    'contacts cannot be followed (their channel, queue and lifecycle are hidden), so nothing can be edited',
   'User.Details.View': "the agent's ARN is hidden, so the Amazon Connect instance may be unknown",
 };
 
@@ -188,7 +209,9 @@ function appHandle(sdk: Sdk, options: WorkspaceSourceOptions): AppHandle {
         resolveScope(toScope(event.context));
         return Promise.resolve();
       },
-      ...(options.connectionTimeout === undefined ? {} : { workspace: { connectionTimeout: options.connectionTimeout } }),
+      ...(options.connectionTimeout === undefined
+        ? {}
+        : { workspace: { connectionTimeout: options.connectionTimeout } }),
     }).provider;
   } catch {
     // The page called AmazonConnectApp.init itself without passing the provider: use the one it made.
@@ -318,7 +341,8 @@ export class WorkspaceContactSource implements ContactSource {
     const refreshMs = this.#options.refreshMs ?? 0;
     if (refreshMs > 0 && generation === this.#generation) {
       const timer = setInterval(() => {
-        for (const contactId of this.#contacts.keys()) this.#enqueue(generation, contactId, () => this.#refresh(generation, contacts, contactId));
+        for (const contactId of this.#contacts.keys())
+          this.#enqueue(generation, contactId, () => this.#refresh(generation, contacts, contactId));
       }, refreshMs);
       this.#detach.push(() => clearInterval(timer));
     }
@@ -363,7 +387,12 @@ export class WorkspaceContactSource implements ContactSource {
     });
   }
 
-  async #onEvent(generation: number, client: ContactClient, topic: TopicMeaning, event: BaseContactLifecycleEvent): Promise<void> {
+  async #onEvent(
+    generation: number,
+    client: ContactClient,
+    topic: TopicMeaning,
+    event: BaseContactLifecycleEvent,
+  ): Promise<void> {
     const { contactId } = event;
     const known = this.#contacts.get(contactId);
     if (topic.event === 'destroyed') {
@@ -380,14 +409,23 @@ export class WorkspaceContactSource implements ContactSource {
 
   /** Reports the contacts present at start (listContacts), with the events Streams would have fired for them. */
   async #walk(generation: number, client: ContactClient, scoped: string | undefined): Promise<void> {
-    const listed = await this.#request(generation, 'Contact.Details.View', 'contact/listContacts', () => client.listContacts(), []);
+    const listed = await this.#request(
+      generation,
+      'Contact.Details.View',
+      'contact/listContacts',
+      () => client.listContacts(),
+      [],
+    );
     if (generation !== this.#generation) return;
-    const present: BaseContactLifecycleEvent[] = listed.map((entry) => ({
-      contactId: entry.contactId,
-      initialContactId: entry.initialContactId,
-      type: entry.type,
-      subtype: entry.subtype,
-    } as BaseContactLifecycleEvent));
+    const present: BaseContactLifecycleEvent[] = listed.map(
+      (entry) =>
+        ({
+          contactId: entry.contactId,
+          initialContactId: entry.initialContactId,
+          type: entry.type,
+          subtype: entry.subtype,
+        }) as BaseContactLifecycleEvent,
+    );
     // The app's own contact is read even when listing was refused or left it out.
     if (scoped && !present.some((entry) => entry.contactId === scoped)) {
       present.push({ contactId: scoped, initialContactId: undefined } as BaseContactLifecycleEvent);
@@ -398,7 +436,8 @@ export class WorkspaceContactSource implements ContactSource {
         const contact = await this.#read(client, entry, undefined, undefined);
         if (generation !== this.#generation || this.#contacts.has(entry.contactId)) return;
         this.#contacts.set(entry.contactId, contact);
-        for (const type of eventsFromInit(contact.state)) this.#sink?.contact({ type, contactId: entry.contactId, contact });
+        for (const type of eventsFromInit(contact.state))
+          this.#sink?.contact({ type, contactId: entry.contactId, contact });
         this.#sink?.contact({ type: 'refresh', contactId: entry.contactId, contact });
       });
     }
@@ -417,12 +456,32 @@ export class WorkspaceContactSource implements ContactSource {
   ): Promise<SourceContact> {
     const generation = this.#generation;
     const { contactId } = event;
-    const attributes = this.#request(generation, 'Contact.Attributes.View', 'contact/getAttributes', () => client.getAttributes(contactId, '*'), known?.attributes ?? {});
+    const attributes = this.#request(
+      generation,
+      'Contact.Attributes.View',
+      'contact/getAttributes',
+      () => client.getAttributes(contactId, '*'),
+      known?.attributes ?? {},
+    );
     if (known) return { ...known, state: state ?? known.state, attributes: await attributes };
     const details = 'Contact.Details.View';
     const [initialContactId, type, queue, self] = await Promise.all([
-      event.initialContactId ?? this.#request(generation, details, 'contact/getInitialContactId', () => client.getInitialContactId(contactId), undefined),
-      event.type ?? this.#request(generation, details, 'contact/getChannelType', async () => (await client.getChannelType(contactId)).type, 'unknown'),
+      event.initialContactId ??
+        this.#request(
+          generation,
+          details,
+          'contact/getInitialContactId',
+          () => client.getInitialContactId(contactId),
+          undefined,
+        ),
+      event.type ??
+        this.#request(
+          generation,
+          details,
+          'contact/getChannelType',
+          async () => (await client.getChannelType(contactId)).type,
+          'unknown',
+        ),
       this.#request(generation, details, 'contact/getQueue', () => client.getQueue(contactId), undefined),
       this.#selfParticipant(generation, client, contactId),
     ]);
@@ -438,11 +497,27 @@ export class WorkspaceContactSource implements ContactSource {
   }
 
   /** The agent's own participant: its state as a contact state, and whether the agent only monitors. Optional. */
-  async #selfParticipant(generation: number, client: ContactClient, contactId: string): Promise<{ state: string | undefined; monitoring: boolean }> {
-    const participants = await this.#request(generation, undefined, 'contact/listParticipants', () => client.listParticipants(contactId), []);
+  async #selfParticipant(
+    generation: number,
+    client: ContactClient,
+    contactId: string,
+  ): Promise<{ state: string | undefined; monitoring: boolean }> {
+    const participants = await this.#request(
+      generation,
+      undefined,
+      'contact/listParticipants',
+      () => client.listParticipants(contactId),
+      [],
+    );
     const self = participants.find((participant) => participant.isSelf);
     if (!self) return { state: undefined, monitoring: false };
-    const state = await this.#request(generation, undefined, 'contact/getParticipantState', () => client.getParticipantState(self.participantId), undefined);
+    const state = await this.#request(
+      generation,
+      undefined,
+      'contact/getParticipantState',
+      () => client.getParticipantState(self.participantId),
+      undefined,
+    );
     const value = state ? (state.value === 'other' ? state.actual : state.value) : undefined;
     return {
       state: value === undefined ? undefined : PARTICIPANT_STATES[value],
@@ -471,7 +546,13 @@ export class WorkspaceContactSource implements ContactSource {
    * One SDK request; on failure, `fallback`. A refusal for want of `permission` is reported once per permission as
    * a clear reason; with no permission named (an optional request), a refusal is silent. Other failures are reported.
    */
-  async #request<T>(generation: number, permission: WorkspacePermission | undefined, route: string, call: () => Promise<T>, fallback: T): Promise<T> {
+  async #request<T>(
+    generation: number,
+    permission: WorkspacePermission | undefined,
+    route: string,
+    call: () => Promise<T>,
+    fallback: T,
+  ): Promise<T> {
     try {
       return await call();
     } catch (error) {
@@ -503,7 +584,11 @@ export class WorkspaceContactSource implements ContactSource {
     if (/without permission/i.test(message)) {
       // "App attempted to subscribe to topic without permission - Topic {"key": ..., "namespace": ...}"
       const key = /"key"\s*:\s*"([^"]+)"/.exec(message)?.[1] ?? '';
-      this.#denied(topicPermission(key) ?? 'Contact.Details.View', `the workspace refused the subscription to ${key || 'a contact topic'}`, error);
+      this.#denied(
+        topicPermission(key) ?? 'Contact.Details.View',
+        `the workspace refused the subscription to ${key || 'a contact topic'}`,
+        error,
+      );
       return;
     }
     if (error.key === 'workspaceConnectTimeout') {
@@ -516,12 +601,22 @@ export class WorkspaceContactSource implements ContactSource {
       );
       return;
     }
-    this.#sink?.error(new AttributesError(error.isFatal ? 'network' : 'server', `The agent workspace reported: ${message || error.key}`, { cause: error }));
+    this.#sink?.error(
+      new AttributesError(
+        error.isFatal ? 'network' : 'server',
+        `The agent workspace reported: ${message || error.key}`,
+        { cause: error },
+      ),
+    );
   }
 
   #toError(error: unknown, what: string): AttributesError {
     if (error instanceof AttributesError) return error;
-    return new AttributesError(isTimeout(error) ? 'network' : 'server', `The agent workspace failed ${what}: ${failureText(error)}`, { cause: error });
+    return new AttributesError(
+      isTimeout(error) ? 'network' : 'server',
+      `The agent workspace failed ${what}: ${failureText(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -535,4 +630,3 @@ export type WorkspaceTrackerOptions = WorkspaceSourceOptions & InstanceOverride;
 export function createWorkspaceTracker(options: WorkspaceTrackerOptions = {}): ContactTracker {
   return new ContactTracker(new WorkspaceContactSource(options), options);
 }
-

@@ -68,14 +68,24 @@ describe('AttributesClient', () => {
       expect(() => new AttributesClient({ region: 'us-east-1' } as never)).to.throw(TypeError, '`credentials`');
     });
     it('refuses an endpoint that is not a URL', () => {
-      expect(() => new AttributesClient({ region: 'us-east-1', credentials, endpoint: 'nope' })).to.throw(TypeError, '`endpoint`');
+      expect(() => new AttributesClient({ region: 'us-east-1', credentials, endpoint: 'nope' })).to.throw(
+        TypeError,
+        '`endpoint`',
+      );
     });
     it('refuses a plain http: endpoint off the loopback address (signed requests carry credentials)', () => {
-      expect(() => new AttributesClient({ region: 'us-east-1', credentials, endpoint: 'http://proxy.example.com' })).to.throw(TypeError, '`endpoint` option must be an https: URL');
-      expect(new AttributesClient({ region: 'us-east-1', credentials, endpoint: 'http://127.0.0.1:8787' }).endpoint).to.equal('http://127.0.0.1:8787');
+      expect(
+        () => new AttributesClient({ region: 'us-east-1', credentials, endpoint: 'http://proxy.example.com' }),
+      ).to.throw(TypeError, '`endpoint` option must be an https: URL');
+      expect(
+        new AttributesClient({ region: 'us-east-1', credentials, endpoint: 'http://127.0.0.1:8787' }).endpoint,
+      ).to.equal('http://127.0.0.1:8787');
     });
     it('refuses maxAttempts below 1', () => {
-      expect(() => new AttributesClient({ region: 'us-east-1', credentials, maxAttempts: 0 })).to.throw(TypeError, '`maxAttempts`');
+      expect(() => new AttributesClient({ region: 'us-east-1', credentials, maxAttempts: 0 })).to.throw(
+        TypeError,
+        '`maxAttempts`',
+      );
     });
   });
 
@@ -85,13 +95,22 @@ describe('AttributesClient', () => {
     await c.update(instanceId, id, { HandledBy: 'agent-1', Note: 'déjà vu 😀' });
     await c.update(instanceId, id, { Note: 'second', Reason: 'billing' });
     expect(await c.get(instanceId, id)).to.deep.equal({ HandledBy: 'agent-1', Note: 'second', Reason: 'billing' });
-    expect(await storedAttributes(instanceId, id)).to.deep.equal({ HandledBy: 'agent-1', Note: 'second', Reason: 'billing' });
+    expect(await storedAttributes(instanceId, id)).to.deep.equal({
+      HandledBy: 'agent-1',
+      Note: 'second',
+      Reason: 'billing',
+    });
   });
 
   it('writes and reads back keys named like Object.prototype members, __proto__ included (the SDK keeps own keys)', async () => {
     const id = await contact();
     const c = client();
-    const attributes = attributesFrom([['__proto__', 'p'], ['constructor', 'c'], ['toString', 't'], ['hasOwnProperty', 'h']]);
+    const attributes = attributesFrom([
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+      ['toString', 't'],
+      ['hasOwnProperty', 'h'],
+    ]);
     await c.update(instanceId, id, attributes);
     const update = (await requestLog()).find((entry) => entry.action === 'UpdateContactAttributes');
     expect(update?.status).to.equal(200);
@@ -104,7 +123,11 @@ describe('AttributesClient', () => {
   it('writes through the AttributeWriter interface, reporting progress', async () => {
     const id = await contact();
     const states: string[] = [];
-    await client().write({ contactId: id, initialContactId: id, instanceId }, { a: '1' }, { onProgress: (p) => states.push(p.state) });
+    await client().write(
+      { contactId: id, initialContactId: id, instanceId },
+      { a: '1' },
+      { onProgress: (p) => states.push(p.state) },
+    );
     expect(states).to.deep.equal(['sending']);
     expect(await storedAttributes(instanceId, id)).to.deep.equal({ a: '1' });
   });
@@ -124,7 +147,10 @@ describe('AttributesClient', () => {
       ['a number value', () => [instanceId, 'c', { k: 5 as unknown as string }]],
       ['a null value', () => [instanceId, 'c', { k: null as unknown as string }]],
       ['a request over 32,768 bytes', () => [instanceId, 'c', { a: '日'.repeat(10_000), b: '😀'.repeat(1_000) }]],
-      ['a merge over 32,768 bytes with the known stored attributes', () => [instanceId, 'c', { b: 'yy' }, { stored: { a: 'x'.repeat(32_765) } }]],
+      [
+        'a merge over 32,768 bytes with the known stored attributes',
+        () => [instanceId, 'c', { b: 'yy' }, { stored: { a: 'x'.repeat(32_765) } }],
+      ],
     ];
     for (const [name, args] of cases) {
       it(`refuses ${name}`, async () => {
@@ -160,14 +186,20 @@ describe('AttributesClient', () => {
     it('auth: a wrong secret key (403)', async () => {
       const id = await contact();
       const error = await failure(
-        client({ credentials: { accessKeyId: config.accessKeyId, secretAccessKey: 'wrong' } }).update(instanceId, id, { a: 'b' }),
+        client({ credentials: { accessKeyId: config.accessKeyId, secretAccessKey: 'wrong' } }).update(instanceId, id, {
+          a: 'b',
+        }),
       );
       expect([error.kind, error.status, error.retryable]).to.deep.equal(['auth', 403, false]);
     });
 
     it('auth: an unknown access key (403)', async () => {
       const id = await contact();
-      const error = await failure(client({ credentials: { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: 'x' } }).update(instanceId, id, { a: 'b' }));
+      const error = await failure(
+        client({ credentials: { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: 'x' } }).update(instanceId, id, {
+          a: 'b',
+        }),
+      );
       expect([error.kind, error.status]).to.deep.equal(['auth', 403]);
     });
 
@@ -230,7 +262,11 @@ describe('AttributesClient', () => {
       });
       await client({ credentials }).update(instanceId, id, { viaCognito: 'yes' });
       expect(await storedAttributes(instanceId, id)).to.deep.equal({ viaCognito: 'yes' });
-      expect((await requestLog()).map((r) => r.action)).to.include.members(['GetId', 'GetCredentialsForIdentity', 'UpdateContactAttributes']);
+      expect((await requestLog()).map((r) => r.action)).to.include.members([
+        'GetId',
+        'GetCredentialsForIdentity',
+        'UpdateContactAttributes',
+      ]);
     });
 
     it('reports an invalid login token as an auth error and sends no Connect request', async () => {
@@ -246,14 +282,21 @@ describe('AttributesClient', () => {
     });
 
     it('refuses options without a pool id or a login', () => {
-      expect(() => cognitoCredentials({ identityPoolId: '', logins: { a: 'b' } })).to.throw(TypeError, '`identityPoolId`');
+      expect(() => cognitoCredentials({ identityPoolId: '', logins: { a: 'b' } })).to.throw(
+        TypeError,
+        '`identityPoolId`',
+      );
       expect(() => cognitoCredentials({ identityPoolId: 'us-east-1:x', logins: {} })).to.throw(TypeError, '`logins`');
     });
 
     it('refuses a plain http: endpoint off the loopback address (the login token goes there)', () => {
       const logins = { a: 'b' };
-      expect(() => cognitoCredentials({ identityPoolId: 'us-east-1:x', logins, endpoint: 'http://cognito.example.com' })).to.throw(TypeError, '`endpoint` option must be an https: URL');
-      expect(cognitoCredentials({ identityPoolId: 'us-east-1:x', logins, endpoint: 'http://localhost:8787' })).to.be.a('function');
+      expect(() =>
+        cognitoCredentials({ identityPoolId: 'us-east-1:x', logins, endpoint: 'http://cognito.example.com' }),
+      ).to.throw(TypeError, '`endpoint` option must be an https: URL');
+      expect(cognitoCredentials({ identityPoolId: 'us-east-1:x', logins, endpoint: 'http://localhost:8787' })).to.be.a(
+        'function',
+      );
     });
   });
 
@@ -287,13 +330,25 @@ describe('AttributesClient', () => {
     expect(headers['host']).to.equal('connect.us-east-1.amazonaws.com');
     expect(headers['x-amz-date']).to.equal('20260102T030405Z');
     // sha256 of the body above, computed outside the SDK.
-    expect(headers['x-amz-content-sha256']).to.equal('d3259c48e9a5838104b491dbab136226b77ab3172983b77b4a22949305ea0ed0');
+    expect(headers['x-amz-content-sha256']).to.equal(
+      'd3259c48e9a5838104b491dbab136226b77ab3172983b77b4a22949305ea0ed0',
+    );
     const authorization = headers['authorization'] ?? '';
     expect(authorization).to.match(
       /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20260102\/us-east-1\/connect\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/,
     );
     // Every header the browser sends must be one Connect's CORS preflight allows (../shared/REFERENCE.md section 1).
-    const corsAllowed = ['content-type', 'x-amz-date', 'authorization', 'x-api-key', 'x-amz-security-token', 'x-amz-content-sha256', 'x-amz-user-agent', 'amz-sdk-invocation-id', 'amz-sdk-request'];
+    const corsAllowed = [
+      'content-type',
+      'x-amz-date',
+      'authorization',
+      'x-api-key',
+      'x-amz-security-token',
+      'x-amz-content-sha256',
+      'x-amz-user-agent',
+      'amz-sdk-invocation-id',
+      'amz-sdk-request',
+    ];
     const forbidden = ['host', 'content-length'];
     expect(Object.keys(headers).filter((h) => !corsAllowed.includes(h) && !forbidden.includes(h))).to.deep.equal([]);
     // The signature verifies when recomputed independently over what was captured.
@@ -307,10 +362,10 @@ describe('AttributesClient', () => {
     });
     const unsigned = Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'authorization'));
     const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? [];
-    const resigned = await signer.sign(
-      { ...(captured as object), headers: unsigned } as never,
-      { signingDate: new Date('2026-01-02T03:04:05.000Z'), unsignableHeaders: new Set(Object.keys(unsigned).filter((h) => !signedHeaders.includes(h))) },
-    );
+    const resigned = await signer.sign({ ...(captured as object), headers: unsigned } as never, {
+      signingDate: new Date('2026-01-02T03:04:05.000Z'),
+      unsignableHeaders: new Set(Object.keys(unsigned).filter((h) => !signedHeaders.includes(h))),
+    });
     expect((resigned as { headers: Record<string, string> }).headers['authorization']).to.equal(authorization);
   });
 
@@ -321,12 +376,18 @@ describe('AttributesClient', () => {
     });
 
     it('reads only its own table of AWS error types (no inherited names)', () => {
-      const error = toAttributesError(Object.assign(new Error('odd'), { name: 'constructor', $metadata: { httpStatusCode: 503 } }));
+      const error = toAttributesError(
+        Object.assign(new Error('odd'), { name: 'constructor', $metadata: { httpStatusCode: 503 } }),
+      );
       expect([error.kind, error.awsType]).to.deep.equal(['server', undefined]);
     });
 
     it('classifies by HTTP status when the browser could not read the AWS error type', () => {
-      const kinds = [400, 403, 404, 429, 500].map((status) => toAttributesError(Object.assign(new Error(''), { name: 'Unknown', $metadata: { httpStatusCode: status } })).kind);
+      const kinds = [400, 403, 404, 429, 500].map(
+        (status) =>
+          toAttributesError(Object.assign(new Error(''), { name: 'Unknown', $metadata: { httpStatusCode: status } }))
+            .kind,
+      );
       expect(kinds).to.deep.equal(['validation', 'auth', 'not-found', 'throttled', 'server']);
     });
   });

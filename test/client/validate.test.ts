@@ -26,9 +26,7 @@ describe('utf8Length', () => {
 
   it('agrees with TextEncoder on any string, lone surrogates included', () => {
     const encoder = new TextEncoder();
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), (text) => utf8Length(text) === encoder.encode(text).length),
-    );
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => utf8Length(text) === encoder.encode(text).length));
   });
 });
 
@@ -136,13 +134,24 @@ describe('attributesFrom', () => {
     expect(Object.entries(attributes)).to.deep.equal(expected);
     expect(Object.entries(JSON.parse(JSON.stringify(attributes)) as object)).to.deep.equal(expected);
     expect(Object.entries(structuredClone(attributes))).to.deep.equal(expected);
-    expect(Object.entries(mergeAttributes(attributes, attributesFrom([['__proto__', 'later']])))[0]).to.deep.equal(['__proto__', 'later']);
-    expect(attributesBytes(attributes)).to.equal(attributesBytes(Object.fromEntries(expected) as Record<string, string>));
+    expect(Object.entries(mergeAttributes(attributes, attributesFrom([['__proto__', 'later']])))[0]).to.deep.equal([
+      '__proto__',
+      'later',
+    ]);
+    expect(attributesBytes(attributes)).to.equal(
+      attributesBytes(Object.fromEntries(expected) as Record<string, string>),
+    );
     expect(checkUpdate({ ...valid, attributes })).to.deep.equal([]);
   });
 
   it('lets a later pair win over an earlier one with the same key', () => {
-    expect(attributesFrom([['a', '1'], ['b', '2'], ['a', '3']])).to.deep.equal({ a: '3', b: '2' });
+    expect(
+      attributesFrom([
+        ['a', '1'],
+        ['b', '2'],
+        ['a', '3'],
+      ]),
+    ).to.deep.equal({ a: '3', b: '2' });
   });
 
   it('holds exactly the pairs given, for any valid keys', () => {
@@ -150,7 +159,10 @@ describe('attributesFrom', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.tuple(key, fc.string()), { selector: ([k]) => k }), (pairs) => {
         const attributes = attributesFrom(pairs);
-        return Object.keys(attributes).length === pairs.length && pairs.every(([k, v]) => Object.hasOwn(attributes, k) && attributes[k] === v);
+        return (
+          Object.keys(attributes).length === pairs.length &&
+          pairs.every(([k, v]) => Object.hasOwn(attributes, k) && attributes[k] === v)
+        );
       }),
     );
   });
@@ -159,12 +171,16 @@ describe('attributesFrom', () => {
 describe('mergeAttributes', () => {
   it('is a merge: later values win per key and no key is lost', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.string()), fc.dictionary(fc.string(), fc.string()), (stored, update) => {
-        const merged = mergeAttributes(stored, update);
-        for (const [key, value] of Object.entries(update)) if (merged[key] !== value) return false;
-        for (const key of Object.keys(stored)) if (!(key in merged)) return false;
-        return Object.keys(merged).length === new Set([...Object.keys(stored), ...Object.keys(update)]).size;
-      }),
+      fc.property(
+        fc.dictionary(fc.string(), fc.string()),
+        fc.dictionary(fc.string(), fc.string()),
+        (stored, update) => {
+          const merged = mergeAttributes(stored, update);
+          for (const [key, value] of Object.entries(update)) if (merged[key] !== value) return false;
+          for (const key of Object.keys(stored)) if (!(key in merged)) return false;
+          return Object.keys(merged).length === new Set([...Object.keys(stored), ...Object.keys(update)]).size;
+        },
+      ),
     );
   });
 });

@@ -35,7 +35,7 @@ async function host(tracker: FakeTracker, writer: AttributeWriter | undefined = 
 }
 
 describe('AttributesController', () => {
-  it('keeps a running byte total equal to the validator\'s count after many edits', async () => {
+  it("keeps a running byte total equal to the validator's count after many edits", async () => {
     const stored: Record<string, string> = {};
     for (let i = 0; i < 40; i++) stored[`k${i}`] = 'v'.repeat(i) + 'é';
     const el = await host(new FakeTracker(contact({ attributes: stored })));
@@ -91,7 +91,10 @@ describe('AttributesController', () => {
     const writer = fakeWriter();
     let finish!: () => void;
     writer.send.returns(new Promise<void>((resolve) => (finish = resolve)));
-    const tracker = new FakeTracker(contact({ contactId: 'a', attributes: { x: '1' } }), contact({ contactId: 'b', attributes: { y: '1' } }));
+    const tracker = new FakeTracker(
+      contact({ contactId: 'a', attributes: { x: '1' } }),
+      contact({ contactId: 'b', attributes: { y: '1' } }),
+    );
     const el = await host(tracker, writer);
     const c = el.controller;
     c.setValue('x', '2');
@@ -175,7 +178,10 @@ describe('AttributesController: rebuilding a draft', () => {
 describe('AttributesController: keys named like Object.prototype members', () => {
   it('saves a new __proto__ key alone, and edits of stored constructor and toString keys, as own keys of the write', async () => {
     const writer = fakeWriter();
-    const stored = Object.fromEntries([['constructor', 'c0'], ['toString', 't0']]);
+    const stored = Object.fromEntries([
+      ['constructor', 'c0'],
+      ['toString', 't0'],
+    ]);
     const el = await host(new FakeTracker(contact({ attributes: stored })), writer);
     const c = el.controller;
     expect(c.keys).to.deep.equal(['constructor', 'toString']);
@@ -195,7 +201,10 @@ describe('AttributesController: keys named like Object.prototype members', () =>
     c.setValue('constructor', 'c1');
     c.setValue('toString', 't1');
     await c.save();
-    expect(Object.entries(writer.write.secondCall.args[1])).to.deep.equal([['constructor', 'c1'], ['toString', 't1']]);
+    expect(Object.entries(writer.write.secondCall.args[1])).to.deep.equal([
+      ['constructor', 'c1'],
+      ['toString', 't1'],
+    ]);
   });
 });
 
@@ -257,7 +266,10 @@ describe('AttributesController: drafts of contacts that are gone', () => {
 
   it('drops the drafts of contacts destroyed while the element was detached, when it is attached again', async () => {
     sinon.stub(console, 'warn');
-    const tracker = new FakeTracker(contact({ contactId: 'x', attributes: { a: '1' } }), contact({ contactId: 'y', attributes: { b: '2' } }));
+    const tracker = new FakeTracker(
+      contact({ contactId: 'x', attributes: { a: '1' } }),
+      contact({ contactId: 'y', attributes: { b: '2' } }),
+    );
     const el = await host(tracker);
     const c = el.controller;
     c.setValue('a', 'edited');

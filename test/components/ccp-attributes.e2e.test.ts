@@ -49,8 +49,13 @@ describe('<ccp-attributes> end to end (Streams + stand-in CCP + SDK + API stand-
   async function chatInEditor(attributes: Record<string, string>): Promise<{ id: string; el: CcpAttributes }> {
     const id = await ccp.startChat({ attributes });
     await ccp.accept(id);
-    await until(() => tracker.viewed?.contactId === id && tracker.viewed.state === 'connected', 'the chat, viewed and connected');
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${writer}></ccp-attributes>`);
+    await until(
+      () => tracker.viewed?.contactId === id && tracker.viewed.state === 'connected',
+      'the chat, viewed and connected',
+    );
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${tracker} .writer=${writer}></ccp-attributes>`,
+    );
     await settle(el);
     expect(el.contact?.contactId).to.equal(id);
     return { id, el };
@@ -122,7 +127,9 @@ describe('<ccp-attributes> end to end (Streams + stand-in CCP + SDK + API stand-
     expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('Not saved');
     expect(control(el, 'reason').value).to.equal('billing');
     const instanceId = tracker.contacts.get(id)!.instanceId;
-    expect((await storedAttributes(instanceId, id))?.['reason'], 'nothing stored by the failed attempt').not.to.equal('billing');
+    expect((await storedAttributes(instanceId, id))?.['reason'], 'nothing stored by the failed attempt').not.to.equal(
+      'billing',
+    );
     button(el, 'Retry').click();
     await until(() => el.status === 'saved', 'saved', 10_000);
     expect(await storedAttributes(instanceId, id)).to.deep.include({ reason: 'billing' });

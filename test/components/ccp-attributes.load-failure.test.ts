@@ -19,7 +19,9 @@ describe('<ccp-attributes> when its implementation fails to load', () => {
     load.callThrough();
 
     const tracker = new FakeTracker(contact({ attributes: { a: '1' } }));
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`);
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`,
+    );
     await settle(el);
     expect(load.callCount).to.equal(1);
     expect(text(el, '[role="alert"]')).to.contain('could not load');
@@ -43,7 +45,9 @@ describe('<ccp-attributes> when its implementation fails to load', () => {
     await expect(el).to.be.accessible();
 
     // Loaded for good: a new element does not import again.
-    const other = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`);
+    const other = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`,
+    );
     await settle(other);
     expect(load.callCount).to.equal(3);
     expect(control(other, 'a').value).to.equal('1');

@@ -57,7 +57,9 @@ describe('<ccp-attributes> while its implementation loads', () => {
     expect($$(el, 'ccp-attribute-field')).to.have.length(2);
     expect(text(el, '[part~="contact"]')).to.equal('Chat · Connected · Support');
     expect(control(el, 'b').value).to.equal('2');
-    expect(getComputedStyle(base).backgroundColor, 'the frame does not change when the editor arrives').to.equal(background);
+    expect(getComputedStyle(base).backgroundColor, 'the frame does not change when the editor arrives').to.equal(
+      background,
+    );
     expect(getComputedStyle(base).padding).to.equal(padding);
     await expect(el).to.be.accessible();
   });

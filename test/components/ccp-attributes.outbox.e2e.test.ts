@@ -30,7 +30,12 @@ describe('<ccp-attributes> over the outbox, end to end', () => {
       credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
       maxAttempts: 1,
     });
-    outbox = createOutbox({ store: new MemoryOutboxStore(), client, backoff: { baseMs: 100, capMs: 400 }, rate: { ratePerSecond: 50, burst: 50 } });
+    outbox = createOutbox({
+      store: new MemoryOutboxStore(),
+      client,
+      backoff: { baseMs: 100, capMs: 400 },
+      rate: { ratePerSecond: 50, burst: 50 },
+    });
     outbox.on('landed', ({ contact, attributes }) => tracker.recordWrite(contact.initialContactId, attributes));
   });
 
@@ -43,11 +48,18 @@ describe('<ccp-attributes> over the outbox, end to end', () => {
     await until(() => tracker.contacts.size === 0, 'no contacts');
   });
 
-  async function chatInEditor(attributes: Record<string, string>): Promise<{ id: string; instanceId: string; el: CcpAttributes; statuses: SaveStatus[] }> {
+  async function chatInEditor(
+    attributes: Record<string, string>,
+  ): Promise<{ id: string; instanceId: string; el: CcpAttributes; statuses: SaveStatus[] }> {
     const id = await ccp.startChat({ attributes });
     await ccp.accept(id);
-    await until(() => tracker.viewed?.contactId === id && tracker.viewed.state === 'connected', 'the chat, viewed and connected');
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${outbox}></ccp-attributes>`);
+    await until(
+      () => tracker.viewed?.contactId === id && tracker.viewed.state === 'connected',
+      'the chat, viewed and connected',
+    );
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${tracker} .writer=${outbox}></ccp-attributes>`,
+    );
     await settle(el);
     const statuses: SaveStatus[] = [];
     const watch = (): void => {
@@ -85,14 +97,20 @@ describe('<ccp-attributes> over the outbox, end to end', () => {
     const { id, instanceId, el, statuses } = await chatInEditor({ reason: 'unknown' });
     // The stand-in's quota lets one request through, then throttles until its bucket refills.
     await setFaults({ quota: { ratePerSecond: 2, burst: 1 } });
-    await outbox.write({ contactId: id, initialContactId: id, instanceId }, { warmup: 'uses the only token' }, { origin: 'agent' });
+    await outbox.write(
+      { contactId: id, initialContactId: id, instanceId },
+      { warmup: 'uses the only token' },
+      { origin: 'agent' },
+    );
     await typeInto(el, control(el, 'reason'), 'billing');
     button(el, 'Save').click();
     await until(() => el.status === 'saved', 'saved', 10_000);
     expect(statuses).to.include('waiting');
     expect(statuses).not.to.include('failed');
     expect(await storedAttributes(instanceId, id)).to.deep.include({ reason: 'billing' });
-    const statusesOfUpdates = (await requestLog()).filter((r) => r.action === 'UpdateContactAttributes').map((r) => r.status);
+    const statusesOfUpdates = (await requestLog())
+      .filter((r) => r.action === 'UpdateContactAttributes')
+      .map((r) => r.status);
     expect(statusesOfUpdates).to.include(429);
     expect(statusesOfUpdates.at(-1)).to.equal(200);
   });

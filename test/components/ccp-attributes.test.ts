@@ -10,18 +10,41 @@ import { attributesBytes, MAX_TOTAL_BYTES, mergeAttributes } from '../../src/val
 import { createOutbox, MemoryOutboxStore } from '../../src/outbox/index.ts';
 import { recordLandedWrites } from '../../src/tagging/tagger.ts';
 import type { WriteProgress } from '../../src/writer.ts';
-import { $, $$, button, contact, control, deferred, fakeWriter, FakeTracker, row, rows, settle, text, typeInto } from './fakes.ts';
+import {
+  $,
+  $$,
+  button,
+  contact,
+  control,
+  deferred,
+  fakeWriter,
+  FakeTracker,
+  row,
+  rows,
+  settle,
+  text,
+  typeInto,
+} from './fakes.ts';
 
-async function editor(tracker: FakeTracker | undefined, writer = fakeWriter(), extra: Partial<CcpAttributes> = {}): Promise<CcpAttributes> {
+async function editor(
+  tracker: FakeTracker | undefined,
+  writer = fakeWriter(),
+  extra: Partial<CcpAttributes> = {},
+): Promise<CcpAttributes> {
   writer.recordInto(tracker);
-  const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${writer}></ccp-attributes>`);
+  const el = await fixture<CcpAttributes>(
+    html`<ccp-attributes .tracker=${tracker} .writer=${writer}></ccp-attributes>`,
+  );
   Object.assign(el, extra);
   await settle(el);
   return el;
 }
 
 /** The element's next event `type`, typed by its events map (components/events.ts). */
-function nextEvent<K extends keyof CcpAttributesEventDetails>(el: CcpAttributes, type: K): Promise<HTMLElementEventMap[K]> {
+function nextEvent<K extends keyof CcpAttributesEventDetails>(
+  el: CcpAttributes,
+  type: K,
+): Promise<HTMLElementEventMap[K]> {
   return oneEvent<HTMLElementEventMap[K]>(el, type);
 }
 
@@ -38,7 +61,9 @@ describe('<ccp-attributes>', () => {
     });
 
     it('shows the viewed contact: channel, state, queue and its attributes', async () => {
-      const tracker = new FakeTracker(contact({ channel: 'chat', state: 'connected', attributes: { reason: 'billing', tier: 'gold' } }));
+      const tracker = new FakeTracker(
+        contact({ channel: 'chat', state: 'connected', attributes: { reason: 'billing', tier: 'gold' } }),
+      );
       const el = await editor(tracker);
       expect(text(el, '[part~="contact"]')).to.equal('Chat · Connected · Support');
       expect(rows(el).map((r) => r.fieldKey)).to.deep.equal(['reason', 'tier']);
@@ -113,7 +138,9 @@ describe('<ccp-attributes>', () => {
     });
 
     it('without a writer, says no credentials are configured and offers no save', async () => {
-      const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${new FakeTracker(contact({ attributes: { a: '1' } }))}></ccp-attributes>`);
+      const el = await fixture<CcpAttributes>(
+        html`<ccp-attributes .tracker=${new FakeTracker(contact({ attributes: { a: '1' } }))}></ccp-attributes>`,
+      );
       await settle(el);
       expect(el.readOnlyReason).to.equal('no-writer');
       expect(text(el, '[part~="notice"]')).to.contain('no Amazon Connect credentials are configured');
@@ -125,14 +152,19 @@ describe('<ccp-attributes>', () => {
 
     it('with the read-only attribute, and when the instance is unknown', async () => {
       const tracker = new FakeTracker(contact({ attributes: { a: '1' } }));
-      const el = await fixture<CcpAttributes>(html`<ccp-attributes read-only .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`);
+      const el = await fixture<CcpAttributes>(
+        html`<ccp-attributes read-only .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`,
+      );
       await settle(el);
       expect(el.readOnlyReason).to.equal('read-only');
       expect(control(el, 'a').readOnly).to.equal(true);
       el.readOnly = false;
       await settle(el);
       expect(control(el, 'a').readOnly).to.equal(false);
-      tracker.update('c-1', { instanceId: '', instanceError: new AttributesError('validation', 'No ARN named the instance.') });
+      tracker.update('c-1', {
+        instanceId: '',
+        instanceError: new AttributesError('validation', 'No ARN named the instance.'),
+      });
       await settle(el);
       expect(el.readOnlyReason).to.equal('no-instance');
       expect(text(el, '[part~="notice"]')).to.contain('No ARN named the instance.');
@@ -159,7 +191,9 @@ describe('<ccp-attributes>', () => {
       await typeInto(el, control(el, 'a'), '2');
       el.readOnly = true;
       await settle(el);
-      control(el, 'a').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, composed: true }));
+      control(el, 'a').dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, composed: true }),
+      );
       await settle(el);
       expect(writer.write).not.to.have.been.called;
     });
@@ -179,7 +213,9 @@ describe('<ccp-attributes>', () => {
       });
       const unwire = recordLandedWrites(outbox, tracker);
       try {
-        const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${outbox}></ccp-attributes>`);
+        const el = await fixture<CcpAttributes>(
+          html`<ccp-attributes .tracker=${tracker} .writer=${outbox}></ccp-attributes>`,
+        );
         await settle(el);
         await typeInto(el, control(el, 'a'), '2');
         await el.save();
@@ -198,7 +234,9 @@ describe('<ccp-attributes>', () => {
     });
 
     it('tracks dirty state and saves only the changed keys for the initial contact id', async () => {
-      const tracker = new FakeTracker(contact({ contactId: 'c-2', initialContactId: 'c-0', attributes: { a: '1', b: '2' } }));
+      const tracker = new FakeTracker(
+        contact({ contactId: 'c-2', initialContactId: 'c-0', attributes: { a: '1', b: '2' } }),
+      );
       const writer = fakeWriter();
       const el = await editor(tracker, writer);
       const save = $(el, '[part~="save-button"]') as HTMLButtonElement;
@@ -213,7 +251,12 @@ describe('<ccp-attributes>', () => {
       const event = await saved;
       expect(writer.write).to.have.been.calledOnce;
       const [ref, attributes, options] = writer.write.firstCall.args;
-      expect(ref).to.deep.equal({ contactId: 'c-2', initialContactId: 'c-0', instanceId: 'instance-1', region: 'us-east-1' });
+      expect(ref).to.deep.equal({
+        contactId: 'c-2',
+        initialContactId: 'c-0',
+        instanceId: 'instance-1',
+        region: 'us-east-1',
+      });
       expect(attributes).to.deep.equal({ b: 'two' });
       expect(options?.origin).to.equal('agent');
       expect(options?.stored).to.deep.equal({ a: '1', b: '2' });
@@ -232,11 +275,15 @@ describe('<ccp-attributes>', () => {
       const writer = fakeWriter();
       const el = await editor(new FakeTracker(contact({ attributes: { a: '1' } })), writer);
       await typeInto(el, control(el, 'a'), '2');
-      control(el, 'a').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, composed: true, cancelable: true }));
+      control(el, 'a').dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, composed: true, cancelable: true }),
+      );
       await settle(el);
       expect(writer.write).to.have.been.calledOnce;
       await typeInto(el, control(el, 'a'), '3');
-      control(el, 'a').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', metaKey: true, bubbles: true, composed: true, cancelable: true }));
+      control(el, 'a').dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'Enter', metaKey: true, bubbles: true, composed: true, cancelable: true }),
+      );
       await settle(el);
       expect(writer.write).to.have.been.calledTwice;
       expect(writer.write.secondCall.args[1]).to.deep.equal({ a: '3' });
@@ -283,13 +330,18 @@ describe('<ccp-attributes>', () => {
       const input = control(el, 'a');
       expect(input.value).to.equal('');
       expect(el.shadowRoot!.activeElement === input, 'focus is on input').to.equal(true);
-      const note = el.shadowRoot!.getElementById(input.getAttribute('aria-describedby')!.split(' ').find((id) => id.endsWith('-cleared'))!);
+      const note = el.shadowRoot!.getElementById(
+        input
+          .getAttribute('aria-describedby')!
+          .split(' ')
+          .find((id) => id.endsWith('-cleared'))!,
+      );
       expect(note!.textContent).to.contain('cannot delete attributes');
       await el.save();
       expect(writer.write.firstCall.args[1]).to.deep.equal({ a: '' });
     });
 
-    it('does not clobber the agent\'s edits when the attributes change underneath', async () => {
+    it("does not clobber the agent's edits when the attributes change underneath", async () => {
       const tracker = new FakeTracker(contact({ attributes: { a: '1', b: '2' } }));
       const el = await editor(tracker);
       await typeInto(el, control(el, 'a'), 'mine');
@@ -361,7 +413,10 @@ describe('<ccp-attributes>', () => {
       await settle(el);
       expect($$(el, '.field.new')).to.have.length(0);
       expect(el.dirty).to.equal(false);
-      expect(el.shadowRoot!.activeElement === $(el, '[part~="add-button"]'), 'focus is on $(el, "[part~="add-button"]")').to.equal(true);
+      expect(
+        el.shadowRoot!.activeElement === $(el, '[part~="add-button"]'),
+        'focus is on $(el, "[part~="add-button"]")',
+      ).to.equal(true);
     });
   });
 
@@ -446,7 +501,11 @@ describe('<ccp-attributes>', () => {
       await typeInto(el, control(el, 'a'), '2');
       const done = el.save();
       await settle(el);
-      report!({ state: 'waiting', error: new AttributesError('throttled', 'Too many requests.'), retryAt: Date.now() + 2000 });
+      report!({
+        state: 'waiting',
+        error: new AttributesError('throttled', 'Too many requests.'),
+        retryAt: Date.now() + 2000,
+      });
       await settle(el);
       expect(el.status).to.equal('waiting');
       expect(text(el, '[part~="status"]')).to.contain('waiting to retry');
@@ -526,7 +585,10 @@ describe('<ccp-attributes>', () => {
       // Tab from the field: Clear, then Add attribute.
       await sendKeys({ press: 'Tab' });
       await sendKeys({ press: 'Tab' });
-      expect(el.shadowRoot!.activeElement === $(el, '[part~="add-button"]'), 'focus is on $(el, "[part~="add-button"]")').to.equal(true);
+      expect(
+        el.shadowRoot!.activeElement === $(el, '[part~="add-button"]'),
+        'focus is on $(el, "[part~="add-button"]")',
+      ).to.equal(true);
       await sendKeys({ press: 'Enter' });
       await settle(el);
       await sendKeys({ type: 'wrapUp' });
@@ -552,7 +614,10 @@ describe('<ccp-attributes>', () => {
       await settle(el);
       expect(writer.write).to.have.been.calledOnce;
       expect(($(el, '[part~="save-button"]') as HTMLButtonElement).disabled).to.equal(true);
-      expect(el.shadowRoot!.activeElement === $(el, '[part~="status"]'), 'focus is on $(el, "[part~="status"]")').to.equal(true);
+      expect(
+        el.shadowRoot!.activeElement === $(el, '[part~="status"]'),
+        'focus is on $(el, "[part~="status"]")',
+      ).to.equal(true);
     });
 
     it('keeps keyboard focus in the editor when Revert becomes disabled', async () => {
@@ -562,7 +627,10 @@ describe('<ccp-attributes>', () => {
       await sendKeys({ press: 'Enter' });
       await settle(el);
       expect(control(el, 'a').value).to.equal('1');
-      expect(el.shadowRoot!.activeElement === $(el, '[part~="status"]'), 'focus is on $(el, "[part~="status"]")').to.equal(true);
+      expect(
+        el.shadowRoot!.activeElement === $(el, '[part~="status"]'),
+        'focus is on $(el, "[part~="status"]")',
+      ).to.equal(true);
     });
   });
 
@@ -586,7 +654,9 @@ describe('<ccp-attributes>', () => {
       const attributes: Record<string, string> = {};
       for (let i = 0; i < 200; i++) attributes[`key${i}`] = `value${i}`;
       const tracker = new FakeTracker(contact({ attributes }), contact({ contactId: 'c-2', attributes }));
-      const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`);
+      const el = await fixture<CcpAttributes>(
+        html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`,
+      );
       const first = $$(el, 'ccp-attribute-field').length;
       expect(first).to.be.greaterThan(0).and.lessThan(200);
       await el.allRowsRendered();
@@ -661,7 +731,9 @@ describe('<ccp-attributes> detached from the page', () => {
   }
 
   it('cancels the frame and the timer of the next chunk of rows on disconnect, and resumes on reconnect', async () => {
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${new FakeTracker(longContact())} .writer=${fakeWriter()}></ccp-attributes>`);
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${new FakeTracker(longContact())} .writer=${fakeWriter()}></ccp-attributes>`,
+    );
     const first = $$(el, 'ccp-attribute-field').length;
     expect(first).to.be.lessThan(200);
     const parent = el.parentElement!;
@@ -678,8 +750,13 @@ describe('<ccp-attributes> detached from the page', () => {
 
 describe('<ccp-attributes> reattached', () => {
   it('shows the contact viewed meanwhile, so typing edits the contact on screen', async () => {
-    const tracker = new FakeTracker(contact({ contactId: 'a', attributes: { topic: 'one' } }), contact({ contactId: 'b', attributes: { topic: 'two' } }));
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`);
+    const tracker = new FakeTracker(
+      contact({ contactId: 'a', attributes: { topic: 'one' } }),
+      contact({ contactId: 'b', attributes: { topic: 'two' } }),
+    );
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`,
+    );
     await settle(el);
     const parent = el.parentElement!;
     el.remove();
@@ -693,8 +770,13 @@ describe('<ccp-attributes> reattached', () => {
 
 describe('<ccp-attributes> masked fields', () => {
   it('a value revealed on one contact is masked again on the next contact', async () => {
-    const tracker = new FakeTracker(contact({ contactId: 'a', attributes: { ssn: '111' } }), contact({ contactId: 'b', attributes: { ssn: '222' } }));
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()} .schema=${[{ key: 'ssn', masked: true }]}></ccp-attributes>`);
+    const tracker = new FakeTracker(
+      contact({ contactId: 'a', attributes: { ssn: '111' } }),
+      contact({ contactId: 'b', attributes: { ssn: '222' } }),
+    );
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()} .schema=${[{ key: 'ssn', masked: true }]}></ccp-attributes>`,
+    );
     await settle(el);
     expect(control(el, 'ssn').type).to.equal('password');
     button(el, 'Show ssn').click();
@@ -711,7 +793,9 @@ describe('<ccp-attributes> masked fields', () => {
 describe('<ccp-attributes> masked fields changed elsewhere', () => {
   it('says a masked value changed elsewhere without showing the new value until revealed', async () => {
     const tracker = new FakeTracker(contact({ attributes: { ssn: '111' } }));
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()} .schema=${[{ key: 'ssn', masked: true }]}></ccp-attributes>`);
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()} .schema=${[{ key: 'ssn', masked: true }]}></ccp-attributes>`,
+    );
     await settle(el);
     await typeInto(el, control(el, 'ssn'), '123');
     tracker.update('c-1', { attributes: { ssn: '987-65-4321' } });

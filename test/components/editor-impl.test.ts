@@ -31,7 +31,9 @@ class EditorTestHost extends LitElement implements EditorHost {
 }
 customElements.define('test-editor-host', EditorTestHost);
 
-async function host(attributes: Record<string, string>): Promise<{ el: EditorTestHost; writer: ReturnType<typeof fakeWriter> }> {
+async function host(
+  attributes: Record<string, string>,
+): Promise<{ el: EditorTestHost; writer: ReturnType<typeof fakeWriter> }> {
   const tracker = new FakeTracker(contact({ attributes }));
   const writer = fakeWriter(tracker);
   const el = new EditorTestHost();
@@ -43,7 +45,9 @@ async function host(attributes: Record<string, string>): Promise<{ el: EditorTes
 }
 
 function button(el: EditorTestHost, name: string): HTMLButtonElement {
-  const found = [...el.shadowRoot!.querySelectorAll('button')].find((candidate) => candidate.textContent.replace(/\s+/g, ' ').trim() === name);
+  const found = [...el.shadowRoot!.querySelectorAll('button')].find(
+    (candidate) => candidate.textContent.replace(/\s+/g, ' ').trim() === name,
+  );
   if (!found) throw new Error(`no button "${name}"`);
   return found;
 }

@@ -1,7 +1,13 @@
 // A fake contact tracker and writer for the editor's unit tests, plus helpers to drive the element.
 import sinon from 'sinon';
 import { recordLandedWrites } from '../../src/tagging/tagger.ts';
-import type { AgentInfo, ContactModel, ContactTrackerLike, TrackerEventMap, TrackerEventType } from '../../src/tracker/types.ts';
+import type {
+  AgentInfo,
+  ContactModel,
+  ContactTrackerLike,
+  TrackerEventMap,
+  TrackerEventType,
+} from '../../src/tracker/types.ts';
 import { mergeAttributes, type Attributes } from '../../src/validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions } from '../../src/writer.ts';
 import type { CcpAttributes } from '../../components/ccp-attributes.ts';
@@ -35,7 +41,8 @@ export class FakeTracker implements ContactTrackerLike {
   readonly listeners = new Map<string, Set<(event: never) => void>>();
   readonly recordWrite = sinon.spy((initialContactId: string, attributes: Readonly<Attributes>) => {
     for (const model of this.contacts.values()) {
-      if (model.initialContactId === initialContactId) this.update(model.contactId, { attributes: mergeAttributes(model.attributes, attributes) });
+      if (model.initialContactId === initialContactId)
+        this.update(model.contactId, { attributes: mergeAttributes(model.attributes, attributes) });
     }
   });
 
@@ -62,7 +69,11 @@ export class FakeTracker implements ContactTrackerLike {
 
   #emit(): void {
     for (const listener of this.listeners.get('change') ?? []) {
-      (listener as (event: TrackerEventMap['change']) => void)({ agent: this.agent, contacts: this.contacts, viewed: this.viewed });
+      (listener as (event: TrackerEventMap['change']) => void)({
+        agent: this.agent,
+        contacts: this.contacts,
+        viewed: this.viewed,
+      });
     }
   }
 
@@ -107,10 +118,12 @@ export class FakeWriter implements AttributeWriter {
   readonly #landed = new Set<LandedListener>();
   readonly #trackers = new Set<Pick<ContactTrackerLike, 'recordWrite'>>();
 
-  readonly write = sinon.spy(async (contact: ContactRef, attributes: Readonly<Attributes>, options?: WriteOptions): Promise<void> => {
-    await this.send(contact, attributes, options);
-    for (const listener of [...this.#landed]) listener({ contact, attributes: { ...attributes } });
-  });
+  readonly write = sinon.spy(
+    async (contact: ContactRef, attributes: Readonly<Attributes>, options?: WriteOptions): Promise<void> => {
+      await this.send(contact, attributes, options);
+      for (const listener of [...this.#landed]) listener({ contact, attributes: { ...attributes } });
+    },
+  );
 
   on(_type: 'landed', listener: LandedListener): () => void {
     this.#landed.add(listener);
@@ -133,7 +146,11 @@ export function fakeWriter(tracker?: Pick<ContactTrackerLike, 'recordWrite'>): F
 }
 
 /** A promise with its resolve/reject functions. */
-export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (reason: unknown) => void } {
+export function deferred<T = void>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (reason: unknown) => void;
+} {
   let resolve!: (value: T) => void;
   let reject!: (reason: unknown) => void;
   const promise = new Promise<T>((res, rej) => {
@@ -187,7 +204,11 @@ export function selectControl(el: CcpAttributes, key: string): HTMLSelectElement
 }
 
 /** Types a whole value as the browser would report it (one input event). */
-export async function typeInto(el: CcpAttributes, input: HTMLInputElement | HTMLTextAreaElement, value: string): Promise<void> {
+export async function typeInto(
+  el: CcpAttributes,
+  input: HTMLInputElement | HTMLTextAreaElement,
+  value: string,
+): Promise<void> {
   input.value = value;
   input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
   await settle(el);
@@ -204,7 +225,9 @@ export function button(el: CcpAttributes, name: string): HTMLButtonElement {
       : node.nodeType === Node.TEXT_NODE
         ? (node.textContent ?? '')
         : '';
-  const found = [...el.shadowRoot!.querySelectorAll('button')].find((candidate) => spoken(candidate).replace(/\s+/g, ' ').trim() === name);
+  const found = [...el.shadowRoot!.querySelectorAll('button')].find(
+    (candidate) => spoken(candidate).replace(/\s+/g, ' ').trim() === name,
+  );
   if (!found) throw new Error(`no button "${name}"`);
   return found;
 }

@@ -2,8 +2,29 @@ import { expect, fixture, html } from '@open-wc/testing';
 import sinon from 'sinon';
 import '../../components/ccp-attributes.ts';
 import type { CcpAttributes } from '../../components/ccp-attributes.ts';
-import { checkFieldValue, descriptionOf, labelOf, optionLabelOf, parseSchema, SchemaError, type FieldSchemaInput } from '../../components/schema.ts';
-import { $, button, contact, control, fakeWriter, FakeTracker, row, rows, selectControl, settle, text, typeInto } from './fakes.ts';
+import {
+  checkFieldValue,
+  descriptionOf,
+  labelOf,
+  optionLabelOf,
+  parseSchema,
+  SchemaError,
+  type FieldSchemaInput,
+} from '../../components/schema.ts';
+import {
+  $,
+  button,
+  contact,
+  control,
+  fakeWriter,
+  FakeTracker,
+  row,
+  rows,
+  selectControl,
+  settle,
+  text,
+  typeInto,
+} from './fakes.ts';
 
 function problemsOf(input: unknown): readonly string[] {
   try {
@@ -17,17 +38,30 @@ function problemsOf(input: unknown): readonly string[] {
 
 describe('parseSchema', () => {
   it('accepts a list of fields and resolves defaults', () => {
-    const schema = parseSchema([{ key: 'reason', label: 'Reason', type: 'enum', options: ['a', { value: 'b', label: 'Bee' }] }, { key: 'note' }]);
+    const schema = parseSchema([
+      { key: 'reason', label: 'Reason', type: 'enum', options: ['a', { value: 'b', label: 'Bee' }] },
+      { key: 'note' },
+    ]);
     expect(schema.fields.map((field) => field.key)).to.deep.equal(['reason', 'note']);
     expect(schema.byKey.get('reason')!.options).to.deep.equal([
       { value: 'a', label: 'a' },
       { value: 'b', label: 'Bee' },
     ]);
-    expect(schema.byKey.get('note')).to.include({ label: 'note', type: 'text', readOnly: false, hidden: false, required: false, masked: false });
+    expect(schema.byKey.get('note')).to.include({
+      label: 'note',
+      type: 'text',
+      readOnly: false,
+      hidden: false,
+      required: false,
+      masked: false,
+    });
   });
 
   it('accepts an object keyed by attribute name, and JSON text', () => {
-    expect(parseSchema({ tier: { label: 'Tier', required: true } }).byKey.get('tier')).to.include({ label: 'Tier', required: true });
+    expect(parseSchema({ tier: { label: 'Tier', required: true } }).byKey.get('tier')).to.include({
+      label: 'Tier',
+      required: true,
+    });
     expect(parseSchema('[{"key":"x","type":"boolean"}]').byKey.get('x')!.type).to.equal('boolean');
   });
 
@@ -45,7 +79,9 @@ describe('parseSchema', () => {
       'nope',
     ]);
     expect(problems[0]).to.match(/^schema\[0\]\.key: "bad key" can use only letters/);
-    expect(problems).to.include('schema[1].type: "dropdown" is not one of text, multiline, enum, boolean, number, date.');
+    expect(problems).to.include(
+      'schema[1].type: "dropdown" is not one of text, multiline, enum, boolean, number, date.',
+    );
     expect(problems.some((problem) => problem.startsWith('schema[2]: unknown property "lable"'))).to.equal(true);
     expect(problems.some((problem) => problem.startsWith('schema[3].options must list the choices'))).to.equal(true);
     expect(problems).to.include('schema[4].options is only for fields of type "enum".');
@@ -82,7 +118,13 @@ describe('parseSchema', () => {
     expect(optionLabelOf(reason!.options[0]!, 'de')).to.equal('Abrechnung');
     expect(optionLabelOf(reason!.options[1]!, 'de')).to.equal('other');
     expect(labelOf(note!, 'de'), 'one text for every language').to.equal('Note');
-    expect(problemsOf([{ key: 'a', label: { 'not a tag!': 'x' } }, { key: 'b', description: {} }, { key: 'c', label: { en: 3 } }])).to.deep.equal([
+    expect(
+      problemsOf([
+        { key: 'a', label: { 'not a tag!': 'x' } },
+        { key: 'b', description: {} },
+        { key: 'c', label: { en: 3 } },
+      ]),
+    ).to.deep.equal([
       'schema[0].label: "not a tag!" must be a language tag (like "en" or "pt-BR") with a string.',
       'schema[1].description must be a string, or an object of strings by language tag like {"en": "Reason", "de": "Grund"}.',
       'schema[2].label: "en" must be a language tag (like "en" or "pt-BR") with a string.',
@@ -120,7 +162,9 @@ describe('<ccp-attributes> with a schema', () => {
   async function withSchema(attributes = stored, overrides: Partial<Parameters<typeof contact>[0]> = {}) {
     const writer = fakeWriter();
     const tracker = new FakeTracker(contact({ attributes, ...overrides }));
-    const el = await fixture<CcpAttributes>(html`<ccp-attributes .tracker=${tracker} .writer=${writer} .schema=${schema}></ccp-attributes>`);
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${tracker} .writer=${writer} .schema=${schema}></ccp-attributes>`,
+    );
     await settle(el);
     return { el, writer, tracker };
   }
@@ -158,7 +202,9 @@ describe('<ccp-attributes> with a schema', () => {
     await settle(el);
     await typeInto(el, control(el, 'amount'), '12x');
     expect(control(el, 'amount').getAttribute('aria-invalid')).to.equal('true');
-    expect(text(el, `#${control(el, 'amount').getAttribute('aria-describedby')}`)).to.equal('Amount must be a number, like 42 or 3.5.');
+    expect(text(el, `#${control(el, 'amount').getAttribute('aria-describedby')}`)).to.equal(
+      'Amount must be a number, like 42 or 3.5.',
+    );
     await el.save();
     expect(writer.write).not.to.have.been.called;
     await typeInto(el, control(el, 'amount'), '12.5');

@@ -26,11 +26,18 @@ let exportNames: Record<string, string[]> | undefined;
 /** Each entry's named exports, as CommonJS `require` gives them in Node. */
 function namesOf(entry: string): string[] {
   exportNames ??= JSON.parse(
-    execFileSync(process.execPath, ['-e', `console.log(JSON.stringify(Object.fromEntries(${JSON.stringify(entries)}.map((e) => [e, Object.keys(require(e))]))))`], {
-      cwd: rootDir,
-      encoding: 'utf8',
-      env: { PATH: process.env['PATH'], NODE_ENV: 'development' },
-    }),
+    execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `console.log(JSON.stringify(Object.fromEntries(${JSON.stringify(entries)}.map((e) => [e, Object.keys(require(e))]))))`,
+      ],
+      {
+        cwd: rootDir,
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'], NODE_ENV: 'development' },
+      },
+    ),
   ) as Record<string, string[]>;
   return (exportNames[entry] ?? []).filter((name) => name !== 'default' && identifier.test(name));
 }

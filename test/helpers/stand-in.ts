@@ -5,7 +5,10 @@ import type { Attributes } from '../../src/validate.ts';
 export type { Faults, LoggedRequest };
 
 /** What /_standin/config tells about the stand-in. */
-export type StandInConfig = Pick<ConnectApiHandle, 'url' | 'region' | 'accessKeyId' | 'secretAccessKey' | 'identityPoolId' | 'loginProvider'> & {
+export type StandInConfig = Pick<
+  ConnectApiHandle,
+  'url' | 'region' | 'accessKeyId' | 'secretAccessKey' | 'identityPoolId' | 'loginProvider'
+> & {
   validTokens: string[];
 };
 
@@ -44,7 +47,10 @@ export async function registerContacts(contacts: ContactRecord[]): Promise<void>
 
 /** What the stand-in has stored for a contact, or undefined when it does not know it. */
 export async function storedAttributes(instanceId: string, initialContactId: string): Promise<Attributes | undefined> {
-  const response = await control('GET', `attributes/${encodeURIComponent(instanceId)}/${encodeURIComponent(initialContactId)}`);
+  const response = await control(
+    'GET',
+    `attributes/${encodeURIComponent(instanceId)}/${encodeURIComponent(initialContactId)}`,
+  );
   if (response.status === 404) return undefined;
   return (await json<{ attributes: Attributes }>(response)).attributes;
 }

@@ -13,13 +13,23 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { startConnectApi, type ConnectApiHandle } from '../../demo/connect-api/server.ts';
 
-type BrowserSdk = typeof import('@aws-sdk/client-connect') & Pick<typeof import('@aws-sdk/credential-provider-cognito-identity'), 'fromCognitoIdentityPool'>;
+type BrowserSdk = typeof import('@aws-sdk/client-connect') &
+  Pick<typeof import('@aws-sdk/credential-provider-cognito-identity'), 'fromCognitoIdentityPool'>;
 
 /**
  * Headers a browser sets itself or that need no preflight (forbidden or CORS-safelisted names), plus those Node's
  * fetch adds on its own: none of them comes from the SDK or appears in Access-Control-Request-Headers.
  */
-const notFromScript = new Set(['host', 'connection', 'content-length', 'accept', 'accept-language', 'accept-encoding', 'user-agent', 'sec-fetch-mode']);
+const notFromScript = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'accept',
+  'accept-language',
+  'accept-encoding',
+  'user-agent',
+  'sec-fetch-mode',
+]);
 
 let dir: string;
 let handle: ConnectApiHandle;
@@ -46,15 +56,27 @@ before(async () => {
   await writeFile(file, bundle.outputFiles[0]?.text ?? '');
   sdk = (await import(pathToFileURL(file).href)) as BrowserSdk;
 
-  handle = await startConnectApi({ contacts: [{ instanceId: 'inst-b', contactId: 'c-b', startedAt: '2025-05-05T00:00:00Z' }] });
+  handle = await startConnectApi({
+    contacts: [{ instanceId: 'inst-b', contactId: 'c-b', startedAt: '2025-05-05T00:00:00Z' }],
+  });
   const target = new URL(handle.url);
   // Records what the SDK sends and forwards it untouched (Host included, so the signature still holds).
   proxy = createServer((req, res) => {
     seen.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers });
-    const forward = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent: false }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent: false,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     req.pipe(forward);
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
@@ -90,7 +112,13 @@ it('runs Cognito + UpdateContactAttributes end to end with only headers the pref
     clientConfig: { region: handle.region, endpoint: proxyUrl },
   });
   const client = new sdk.ConnectClient({ region: handle.region, endpoint: proxyUrl, credentials });
-  await client.send(new sdk.UpdateContactAttributesCommand({ InstanceId: 'inst-b', InitialContactId: 'c-b', Attributes: { from: 'browser-build' } }));
+  await client.send(
+    new sdk.UpdateContactAttributesCommand({
+      InstanceId: 'inst-b',
+      InitialContactId: 'c-b',
+      Attributes: { from: 'browser-build' },
+    }),
+  );
   assert.deepEqual(handle.attributesOf('inst-b', 'c-b'), { from: 'browser-build' });
 
   const connectRequest = seen.find((request) => request.path === '/contact/attributes');
@@ -101,15 +129,22 @@ it('runs Cognito + UpdateContactAttributes end to end with only headers the pref
   const connectAllowed = await allowedHeaders('/contact/attributes');
   const sent = preflightNames(connectRequest.headers);
   // What the browser build actually sends to Connect (documented in the report): all of it must be allowed.
-  assert.deepEqual(
-    [...sent].sort(),
-    ['amz-sdk-invocation-id', 'amz-sdk-request', 'authorization', 'content-type', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token', 'x-amz-user-agent'],
-  );
+  assert.deepEqual([...sent].sort(), [
+    'amz-sdk-invocation-id',
+    'amz-sdk-request',
+    'authorization',
+    'content-type',
+    'x-amz-content-sha256',
+    'x-amz-date',
+    'x-amz-security-token',
+    'x-amz-user-agent',
+  ]);
   for (const name of sent) assert.ok(connectAllowed.includes(name), `Connect's preflight does not allow ${name}`);
   assert.equal(connectRequest.headers['user-agent'], 'node', 'the browser build sets no User-Agent of its own');
 
   const cognitoAllowed = await allowedHeaders('/');
   for (const request of cognitoRequests) {
-    for (const name of preflightNames(request.headers)) assert.ok(cognitoAllowed.includes(name), `Cognito's preflight does not allow ${name}`);
+    for (const name of preflightNames(request.headers))
+      assert.ok(cognitoAllowed.includes(name), `Cognito's preflight does not allow ${name}`);
   }
 });

@@ -22,7 +22,10 @@ after(() => {
 });
 
 function cli(args: string[]): ChildProcessWithoutNullStreams {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/connect-api/cli.ts', ...args], { cwd: root, stdio: 'pipe' });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/connect-api/cli.ts', ...args], {
+    cwd: root,
+    stdio: 'pipe',
+  });
   children.add(child);
   return child;
 }
@@ -60,14 +63,25 @@ describe('npm run connect-api', { concurrency: true }, () => {
         { instanceId: 'inst-cli', contactId: 'c-10', initialContactId: 'c-9', startedAt: '2025-03-01T00:02:00Z' },
       ]),
     );
-    const child = cli(['--port', '0', '--contacts', contacts, '--access-key-id', 'AKIDCLI', '--secret-access-key', 'cli-secret']);
+    const child = cli([
+      '--port',
+      '0',
+      '--contacts',
+      contacts,
+      '--access-key-id',
+      'AKIDCLI',
+      '--secret-access-key',
+      'cli-secret',
+    ]);
     const { url, output } = await listeningUrl(child);
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(output(), /AKIDCLI/);
     const config = (await (await fetch(`${url}/_standin/config`)).json()) as Record<string, unknown>;
     assert.equal(config['accessKeyId'], 'AKIDCLI');
     assert.equal(config['secretAccessKey'], 'cli-secret');
-    const listed = (await (await fetch(`${url}/_standin/contacts`)).json()) as { contacts: Array<{ contactId: string; initialContactId: string }> };
+    const listed = (await (await fetch(`${url}/_standin/contacts`)).json()) as {
+      contacts: Array<{ contactId: string; initialContactId: string }>;
+    };
     assert.deepEqual(
       listed.contacts.map((contact) => [contact.contactId, contact.initialContactId]),
       [
@@ -91,7 +105,8 @@ describe('npm run connect-api', { concurrency: true }, () => {
   it('prints the options and their defaults with --help', async () => {
     const { code, stdout } = await run(['--help']);
     assert.equal(code, 0);
-    for (const text of ['--port', 'default 8787', '--contacts', 'AKIDSTANDINDEMO', 'standin-demo-secret', 'us-east-1']) assert.ok(stdout.includes(text), text);
+    for (const text of ['--port', 'default 8787', '--contacts', 'AKIDSTANDINDEMO', 'standin-demo-secret', 'us-east-1'])
+      assert.ok(stdout.includes(text), text);
   });
 
   it('exits with code 2 and a clear message for a bad flag or port', async () => {

@@ -15,7 +15,12 @@ import {
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { connectAllowHeaders, startConnectApi, type ConnectApiHandle, type ContactRecord } from '../../demo/connect-api/server.ts';
+import {
+  connectAllowHeaders,
+  startConnectApi,
+  type ConnectApiHandle,
+  type ContactRecord,
+} from '../../demo/connect-api/server.ts';
 
 const instanceId = 'inst-1';
 const contacts: ContactRecord[] = [
@@ -43,7 +48,10 @@ afterEach(() => {
   clockMs = Date.now();
 });
 
-type SdkError = Error & { $metadata: { httpStatusCode?: number; attempts?: number }; $response?: { headers: Record<string, string> } };
+type SdkError = Error & {
+  $metadata: { httpStatusCode?: number; attempts?: number };
+  $response?: { headers: Record<string, string> };
+};
 
 /** A ConnectClient on the stand-in; one attempt unless told otherwise, so refusals surface as they are. */
 function connect(overrides: Partial<ConnectClientConfig> = {}): ConnectClient {
@@ -56,12 +64,25 @@ function connect(overrides: Partial<ConnectClientConfig> = {}): ConnectClient {
   });
 }
 
-function update(client: ConnectClient, initialContactId: string, attributes: Record<string, string>, instance = instanceId) {
-  return client.send(new UpdateContactAttributesCommand({ InstanceId: instance, InitialContactId: initialContactId, Attributes: attributes }));
+function update(
+  client: ConnectClient,
+  initialContactId: string,
+  attributes: Record<string, string>,
+  instance = instanceId,
+) {
+  return client.send(
+    new UpdateContactAttributesCommand({
+      InstanceId: instance,
+      InitialContactId: initialContactId,
+      Attributes: attributes,
+    }),
+  );
 }
 
 async function stored(initialContactId: string): Promise<Record<string, string> | undefined> {
-  const out = await connect().send(new GetContactAttributesCommand({ InstanceId: instanceId, InitialContactId: initialContactId }));
+  const out = await connect().send(
+    new GetContactAttributesCommand({ InstanceId: instanceId, InitialContactId: initialContactId }),
+  );
   return out.Attributes;
 }
 
@@ -113,7 +134,11 @@ interface SignOptions {
 async function signed(options: SignOptions = {}): Promise<RawRequest> {
   const method = options.method ?? 'POST';
   const path = options.path ?? '/contact/attributes';
-  const body = options.body ?? (method === 'POST' ? JSON.stringify({ InstanceId: instanceId, InitialContactId: 'c-1', Attributes: { raw: 'yes' } }) : '');
+  const body =
+    options.body ??
+    (method === 'POST'
+      ? JSON.stringify({ InstanceId: instanceId, InitialContactId: 'c-1', Attributes: { raw: 'yes' } })
+      : '');
   const signer = new SignatureV4({
     credentials: {
       accessKeyId: options.accessKeyId ?? handle.accessKeyId,
@@ -215,9 +240,14 @@ describe('UpdateContactAttributes and GetContactAttributes through the real SDK'
   });
 
   it('sends errors as AWS does: status, x-amzn-errortype with the Coral namespace, message and Message', async () => {
-    const response = await send(await signed({ body: body({ InstanceId: instanceId, InitialContactId: 'nope', Attributes: {} }) }));
+    const response = await send(
+      await signed({ body: body({ InstanceId: instanceId, InitialContactId: 'nope', Attributes: {} }) }),
+    );
     assert.equal(response.status, 404);
-    assert.equal(response.headers['x-amzn-errortype'], 'ResourceNotFoundException:http://internal.amazon.com/coral/com.amazonaws.connect/');
+    assert.equal(
+      response.headers['x-amzn-errortype'],
+      'ResourceNotFoundException:http://internal.amazon.com/coral/com.amazonaws.connect/',
+    );
     const parsed = JSON.parse(response.text) as { message: string; Message: string };
     assert.equal(parsed.Message, parsed.message);
     assert.match(parsed.message, /nope/);
@@ -318,14 +348,20 @@ describe('SigV4 verification', () => {
   it('refuses a request without Authorization: 403 MissingAuthenticationTokenException', async () => {
     const raw = await signed();
     delete raw.headers['authorization'];
-    assert.deepEqual(refusal(await send(raw)), { status: 403, type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+    assert.deepEqual(refusal(await send(raw)), {
+      status: 403,
+      type: 'MissingAuthenticationTokenException',
+      message: 'Missing Authentication Token',
+    });
   });
 
   it('refuses an unknown access key: 403 UnrecognizedClientException', async () => {
     const raw = await signed({ accessKeyId: 'AKIDUNKNOWN' });
     assert.equal(refusal(await send(raw)).type, 'UnrecognizedClientException');
     await assertRefused(
-      update(connect({ credentials: { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: handle.secretAccessKey } }), 'c-1', { a: '1' }),
+      update(connect({ credentials: { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: handle.secretAccessKey } }), 'c-1', {
+        a: '1',
+      }),
       'UnrecognizedClientException',
       403,
     );
@@ -333,7 +369,9 @@ describe('SigV4 verification', () => {
 
   it('refuses a wrong secret: 403 InvalidSignatureException', async () => {
     const error = await assertRefused(
-      update(connect({ credentials: { accessKeyId: handle.accessKeyId, secretAccessKey: 'wrong' } }), 'c-1', { a: '1' }),
+      update(connect({ credentials: { accessKeyId: handle.accessKeyId, secretAccessKey: 'wrong' } }), 'c-1', {
+        a: '1',
+      }),
       'InvalidSignatureException',
       403,
     );
@@ -367,7 +405,10 @@ describe('SigV4 verification', () => {
   it('refuses x-amz-date more than 5 minutes off, worded as AWS does, and accepts 4 minutes', async () => {
     const past = refusal(await send(await signed({ date: new Date(clockMs - 6 * 60_000) })));
     assert.equal(past.type, 'InvalidSignatureException');
-    assert.match(past.message, /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/);
+    assert.match(
+      past.message,
+      /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/,
+    );
     const future = refusal(await send(await signed({ date: new Date(clockMs + 6 * 60_000) })));
     assert.equal(future.type, 'InvalidSignatureException');
     assert.match(future.message, /^Signature not yet current: /);
@@ -401,7 +442,10 @@ describe('SigV4 verification', () => {
   it('refuses a malformed Authorization or an unsigned host: 403 IncompleteSignatureException', async () => {
     const noSignature = await signed();
     noSignature.headers['authorization'] = String(noSignature.headers['authorization']).replace(/, Signature=.*$/, '');
-    assert.deepEqual([refusal(await send(noSignature)).status, refusal(await send(noSignature)).type], [403, 'IncompleteSignatureException']);
+    assert.deepEqual(
+      [refusal(await send(noSignature)).status, refusal(await send(noSignature)).type],
+      [403, 'IncompleteSignatureException'],
+    );
     const hostless = await signed();
     hostless.headers['authorization'] = String(hostless.headers['authorization']).replace('host;', '');
     assert.equal(refusal(await send(hostless)).type, 'IncompleteSignatureException');
@@ -421,7 +465,11 @@ describe('CORS as Connect answers it', () => {
     send({
       method: 'OPTIONS',
       path,
-      headers: { origin: 'https://agent.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': requestHeaders },
+      headers: {
+        origin: 'https://agent.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': requestHeaders,
+      },
       body: '',
     });
 
@@ -441,7 +489,7 @@ describe('CORS as Connect answers it', () => {
     assert.equal(handle.requestLog()[0]?.action, 'Preflight');
   });
 
-  it('does not list a header outside Connect\'s list even when the browser asks for it', async () => {
+  it("does not list a header outside Connect's list even when the browser asks for it", async () => {
     const response = await preflight('/contact/attributes/inst-1/c-1', 'x-custom-header');
     const allowed = String(response.headers['access-control-allow-headers']).toLowerCase().split(/,\s*/);
     assert.ok(!allowed.includes('x-custom-header'));
@@ -456,10 +504,19 @@ describe('CORS as Connect answers it', () => {
     }
   });
 
-  it('allows the Cognito client\'s headers on the Cognito preflight (POST /)', async () => {
-    const response = await preflight('/', 'content-type,x-amz-target,x-amz-user-agent,amz-sdk-invocation-id,amz-sdk-request');
+  it("allows the Cognito client's headers on the Cognito preflight (POST /)", async () => {
+    const response = await preflight(
+      '/',
+      'content-type,x-amz-target,x-amz-user-agent,amz-sdk-invocation-id,amz-sdk-request',
+    );
     const allowed = String(response.headers['access-control-allow-headers']).toLowerCase().split(/,\s*/);
-    for (const name of ['content-type', 'x-amz-target', 'x-amz-user-agent', 'amz-sdk-invocation-id', 'amz-sdk-request']) {
+    for (const name of [
+      'content-type',
+      'x-amz-target',
+      'x-amz-user-agent',
+      'amz-sdk-invocation-id',
+      'amz-sdk-request',
+    ]) {
       assert.ok(allowed.includes(name), name);
     }
   });
@@ -492,11 +549,14 @@ describe('fault injection', () => {
     assert.deepEqual(handle.attributesOf(instanceId, 'c-1'), { a: '1' });
   });
 
-  it('lets the SDK\'s retries get past a failure (the log shows both attempts)', async () => {
+  it("lets the SDK's retries get past a failure (the log shows both attempts)", async () => {
     handle.setFaults({ failNext: { count: 1 } });
     const out = await update(connect({ maxAttempts: 3 }), 'c-1', { a: '1' });
     assert.equal(out.$metadata.attempts, 2);
-    assert.deepEqual(handle.requestLog().map((entry) => entry.status), [500, 200]);
+    assert.deepEqual(
+      handle.requestLog().map((entry) => entry.status),
+      [500, 200],
+    );
   });
 
   it('drops the next N connections without answering', async () => {
@@ -532,7 +592,9 @@ describe('fault injection', () => {
         ['UpdateContactAttributes', 200, undefined, true],
       ],
     );
-    assert.ok(logLines.some((line) => line.endsWith('UpdateContactAttributes inst-1/c-1 -> 0 ConnectionDropped (stored)')));
+    assert.ok(
+      logLines.some((line) => line.endsWith('UpdateContactAttributes inst-1/c-1 -> 0 ConnectionDropped (stored)')),
+    );
   });
 
   it('stores the next N writes, then answers 500 InternalServiceException (logged as stored)', async () => {
@@ -550,10 +612,13 @@ describe('fault injection', () => {
         ['c-1', 200, undefined, true],
       ],
     );
-    assert.deepEqual(handle.requestLog().filter((entry) => entry.status === 200 && !entry.stored), []);
+    assert.deepEqual(
+      handle.requestLog().filter((entry) => entry.status === 200 && !entry.stored),
+      [],
+    );
   });
 
-  it('lets the SDK\'s retry re-send a write that was stored and answered 500 (the log shows it stored twice)', async () => {
+  it("lets the SDK's retry re-send a write that was stored and answered 500 (the log shows it stored twice)", async () => {
     handle.setFaults({ failAfterStoreNext: 1 });
     const out = await update(connect({ maxAttempts: 3 }), 'c-1', { a: '1' });
     assert.equal(out.$metadata.attempts, 2);
@@ -588,7 +653,11 @@ describe('fault injection', () => {
 describe('a request its client abandons', () => {
   for (const [when, latencyMs, sent] of [
     ['in the middle of its body', 0, '{"InstanceId":'],
-    ['during the injected latency, its whole body sent', 300, body({ InstanceId: instanceId, InitialContactId: 'c-1', Attributes: { a: '1' } })],
+    [
+      'during the injected latency, its whole body sent',
+      300,
+      body({ InstanceId: instanceId, InitialContactId: 'c-1', Attributes: { a: '1' } }),
+    ],
   ] as const) {
     it(`is logged with status 0 and ClientAborted, and nothing stored, when the client goes ${when}`, async () => {
       handle.setFaults({ latencyMs });
@@ -603,19 +672,25 @@ describe('a request its client abandons', () => {
         headers: { 'content-type': 'application/json', 'content-length': String(length) },
       });
       req.on('error', () => undefined);
-      const connected = new Promise((resolve) => req.on('socket', (socket) => (socket.connecting ? socket.once('connect', resolve) : resolve(undefined))));
+      const connected = new Promise((resolve) =>
+        req.on('socket', (socket) => (socket.connecting ? socket.once('connect', resolve) : resolve(undefined))),
+      );
       req.write(sent);
       await connected;
       await new Promise((resolve) => setTimeout(resolve, 50));
       req.destroy();
       const end = performance.now() + 2_000;
-      while (handle.requestLog().length === 0 && performance.now() < end) await new Promise((resolve) => setTimeout(resolve, 10));
+      while (handle.requestLog().length === 0 && performance.now() < end)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       assert.deepEqual(
         handle.requestLog().map((entry) => [entry.action, entry.status, entry.errorType, entry.stored]),
         [['UpdateContactAttributes', 0, 'ClientAborted', undefined]],
       );
       assert.deepEqual(handle.attributesOf(instanceId, 'c-1'), {});
-      assert.deepEqual(logLines.slice(linesBefore).filter((line) => line.startsWith('stand-in error')), []);
+      assert.deepEqual(
+        logLines.slice(linesBefore).filter((line) => line.startsWith('stand-in error')),
+        [],
+      );
     });
   }
 });
@@ -637,7 +712,11 @@ describe('the 1 MiB request body cap', () => {
           body: 'x'.repeat(size),
         };
         const refused = await send(oversized, agent);
-        assert.deepEqual(refusal(refused), { status: 413, type: 'RequestEntityTooLargeException', message: 'Request body too large.' });
+        assert.deepEqual(refusal(refused), {
+          status: 413,
+          type: 'RequestEntityTooLargeException',
+          message: 'Request body too large.',
+        });
         assert.equal(refused.headers['connection'], 'close');
         const next = await send(await signed(), agent);
         assert.equal(next.status, 200, next.text);
@@ -690,11 +769,16 @@ describe('Cognito Identity through the real fromCognitoIdentityPool', () => {
     const send = (target: string, payload: unknown) =>
       fetch(handle.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityService.${target}` },
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': `AWSCognitoIdentityService.${target}`,
+        },
         body: JSON.stringify(payload),
       }).then((response) => response.json() as Promise<Record<string, unknown>>);
     const { IdentityId } = await send('GetId', { IdentityPoolId: handle.identityPoolId, Logins: agentLogin() });
-    const out = (await send('GetCredentialsForIdentity', { IdentityId, Logins: agentLogin() })) as { Credentials: { Expiration: unknown } };
+    const out = (await send('GetCredentialsForIdentity', { IdentityId, Logins: agentLogin() })) as {
+      Credentials: { Expiration: unknown };
+    };
     assert.equal(typeof out.Credentials.Expiration, 'number');
     assert.equal(out.Credentials.Expiration, Math.floor((clockMs + 3_600_000) / 1000));
   });
@@ -702,10 +786,18 @@ describe('Cognito Identity through the real fromCognitoIdentityPool', () => {
   it('refuses unauthenticated access, a bad token and an unknown pool', async () => {
     const noLogins = await assertRefused(cognito()(), 'NotAuthorizedException', 400);
     assert.equal(noLogins.message, 'Unauthenticated access is not supported for this identity pool.');
-    const badToken = await assertRefused(cognito({ [handle.loginProvider]: 'forged' })(), 'NotAuthorizedException', 400);
+    const badToken = await assertRefused(
+      cognito({ [handle.loginProvider]: 'forged' })(),
+      'NotAuthorizedException',
+      400,
+    );
     assert.match(badToken.message, /^Invalid login token\./);
     await assertRefused(cognito({ 'accounts.google.com': handle.signIn().idToken })(), 'NotAuthorizedException', 400);
-    await assertRefused(cognito(agentLogin(), 'us-east-1:11111111-1111-4111-8111-111111111111')(), 'ResourceNotFoundException', 400);
+    await assertRefused(
+      cognito(agentLogin(), 'us-east-1:11111111-1111-4111-8111-111111111111')(),
+      'ResourceNotFoundException',
+      400,
+    );
   });
 
   it('refuses expired credentials with 403 ExpiredTokenException, and a refresh works', async () => {
@@ -725,11 +817,25 @@ describe('Cognito Identity through the real fromCognitoIdentityPool', () => {
 
   it('requires the session token with temporary credentials (403), and the right one', async () => {
     const credentials = await cognito(agentLogin())();
-    const withoutToken = await signed({ accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey });
-    assert.deepEqual([refusal(await send(withoutToken)).status, refusal(await send(withoutToken)).type], [403, 'UnrecognizedClientException']);
-    const wrongToken = await signed({ accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: 'other' });
+    const withoutToken = await signed({
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+    });
+    assert.deepEqual(
+      [refusal(await send(withoutToken)).status, refusal(await send(withoutToken)).type],
+      [403, 'UnrecognizedClientException'],
+    );
+    const wrongToken = await signed({
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      sessionToken: 'other',
+    });
     assert.equal(refusal(await send(wrongToken)).type, 'UnrecognizedClientException');
-    const right = await signed({ accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken ?? '' });
+    const right = await signed({
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      sessionToken: credentials.sessionToken ?? '',
+    });
     assert.equal((await send(right)).status, 200);
   });
 
@@ -759,7 +865,12 @@ describe('Cognito Identity through the real fromCognitoIdentityPool', () => {
     const credentials = await cognito(login)();
     await update(connect({ credentials }), 'c-1', { a: '1' });
     const everything = logLines.join('\n') + JSON.stringify(handle.requestLog());
-    for (const secret of [handle.secretAccessKey, credentials.secretAccessKey, credentials.sessionToken ?? 'missing', login[handle.loginProvider] ?? 'missing']) {
+    for (const secret of [
+      handle.secretAccessKey,
+      credentials.secretAccessKey,
+      credentials.sessionToken ?? 'missing',
+      login[handle.loginProvider] ?? 'missing',
+    ]) {
       assert.ok(!everything.includes(secret));
     }
     assert.ok(logLines.some((line) => line.includes('UpdateContactAttributes inst-1/c-1 -> 200')));
@@ -767,26 +878,45 @@ describe('Cognito Identity through the real fromCognitoIdentityPool', () => {
 });
 
 describe('the /_standin/ control surface', () => {
-  const control = async (method: string, path: string, payload?: unknown): Promise<{ status: number; json: unknown; headers: Headers }> => {
+  const control = async (
+    method: string,
+    path: string,
+    payload?: unknown,
+  ): Promise<{ status: number; json: unknown; headers: Headers }> => {
     const response = await fetch(handle.url + path, {
       method,
-      ...(payload === undefined ? {} : { body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } }),
+      ...(payload === undefined
+        ? {}
+        : { body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } }),
     });
     const text = await response.text();
     return { status: response.status, json: text ? JSON.parse(text) : undefined, headers: response.headers };
   };
 
   it('registers contacts (one or many) and lists them with initialContactId and attributes', async () => {
-    assert.equal((await control('POST', '/_standin/contacts', { instanceId: 'inst-2', contactId: 'x', startedAt: '2025-02-02T00:00:00Z' })).status, 204);
     assert.equal(
-      (await control('POST', '/_standin/contacts', [{ instanceId: 'inst-2', contactId: 'y', initialContactId: 'x', startedAt: '2025-02-02T00:01:00Z' }])).status,
+      (
+        await control('POST', '/_standin/contacts', {
+          instanceId: 'inst-2',
+          contactId: 'x',
+          startedAt: '2025-02-02T00:00:00Z',
+        })
+      ).status,
+      204,
+    );
+    assert.equal(
+      (
+        await control('POST', '/_standin/contacts', [
+          { instanceId: 'inst-2', contactId: 'y', initialContactId: 'x', startedAt: '2025-02-02T00:01:00Z' },
+        ])
+      ).status,
       204,
     );
     await update(connect(), 'x', { note: 'hi' }, 'inst-2');
     const { json } = await control('GET', '/_standin/contacts');
-    const listed = (json as { contacts: Array<{ contactId: string; initialContactId: string; attributes: Record<string, string> }> }).contacts.filter(
-      (contact) => contact.contactId === 'x' || contact.contactId === 'y',
-    );
+    const listed = (
+      json as { contacts: Array<{ contactId: string; initialContactId: string; attributes: Record<string, string> }> }
+    ).contacts.filter((contact) => contact.contactId === 'x' || contact.contactId === 'y');
     assert.deepEqual(
       listed.map((contact) => [contact.contactId, contact.initialContactId, contact.attributes]),
       [
@@ -795,19 +925,37 @@ describe('the /_standin/ control surface', () => {
       ],
     );
     assert.equal((await control('POST', '/_standin/contacts', { instanceId: 'inst-2' })).status, 400);
-    assert.equal((await control('POST', '/_standin/contacts', { instanceId: 'i', contactId: 'c', startedAt: 'yesterday' })).status, 400);
+    assert.equal(
+      (await control('POST', '/_standin/contacts', { instanceId: 'i', contactId: 'c', startedAt: 'yesterday' })).status,
+      400,
+    );
   });
 
-  it('reads one contact\'s attributes, 404 when unknown', async () => {
+  it("reads one contact's attributes, 404 when unknown", async () => {
     await update(connect(), 'c-1', { a: '1' });
     assert.deepEqual((await control('GET', '/_standin/attributes/inst-1/c-1')).json, { attributes: { a: '1' } });
     assert.equal((await control('GET', '/_standin/attributes/inst-1/nope')).status, 404);
   });
 
   it('sets faults over HTTP: merged, null clears a field, bad ones are 400', async () => {
-    assert.equal((await control('POST', '/_standin/faults', { failNext: { count: 1 }, latencyMs: 1, dropAfterStoreNext: 2, failAfterStoreNext: 1 })).status, 204);
-    assert.equal((await control('POST', '/_standin/faults', { latencyMs: null, dropAfterStoreNext: null })).status, 204);
-    assert.deepEqual((await control('GET', '/_standin/faults')).json, { faults: { failNext: { count: 1 }, failAfterStoreNext: 1 } });
+    assert.equal(
+      (
+        await control('POST', '/_standin/faults', {
+          failNext: { count: 1 },
+          latencyMs: 1,
+          dropAfterStoreNext: 2,
+          failAfterStoreNext: 1,
+        })
+      ).status,
+      204,
+    );
+    assert.equal(
+      (await control('POST', '/_standin/faults', { latencyMs: null, dropAfterStoreNext: null })).status,
+      204,
+    );
+    assert.deepEqual((await control('GET', '/_standin/faults')).json, {
+      faults: { failNext: { count: 1 }, failAfterStoreNext: 1 },
+    });
     await assertRefused(update(connect(), 'c-1', { a: '1' }), 'InternalServiceException', 500);
     assert.equal((await control('POST', '/_standin/faults', { bogus: 1 })).status, 400);
   });
@@ -819,10 +967,31 @@ describe('the /_standin/ control surface', () => {
     const { json } = await control('GET', '/_standin/log');
     const requests = (json as { requests: Array<Record<string, unknown>> }).requests;
     assert.deepEqual(
-      requests.map(({ action, instanceId: instance, initialContactId, attributes, status, errorType }) => ({ action, instance, initialContactId, attributes, status, errorType })),
+      requests.map(({ action, instanceId: instance, initialContactId, attributes, status, errorType }) => ({
+        action,
+        instance,
+        initialContactId,
+        attributes,
+        status,
+        errorType,
+      })),
       [
-        { action: 'UpdateContactAttributes', instance: 'inst-1', initialContactId: 'c-1', attributes: { a: '1' }, status: 200, errorType: undefined },
-        { action: 'UpdateContactAttributes', instance: 'inst-1', initialContactId: 'c-1', attributes: { 'bad key': '1' }, status: 400, errorType: 'InvalidParameterException' },
+        {
+          action: 'UpdateContactAttributes',
+          instance: 'inst-1',
+          initialContactId: 'c-1',
+          attributes: { a: '1' },
+          status: 200,
+          errorType: undefined,
+        },
+        {
+          action: 'UpdateContactAttributes',
+          instance: 'inst-1',
+          initialContactId: 'c-1',
+          attributes: { 'bad key': '1' },
+          status: 400,
+          errorType: 'InvalidParameterException',
+        },
       ],
     );
     assert.ok(typeof requests[0]?.['time'] === 'string');
@@ -858,7 +1027,11 @@ describe('the /_standin/ control surface', () => {
     assert.equal(headers.get('access-control-allow-origin'), '*');
     const preflight = await fetch(`${handle.url}/_standin/faults`, {
       method: 'OPTIONS',
-      headers: { origin: 'http://localhost:8000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'http://localhost:8000',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), '*');

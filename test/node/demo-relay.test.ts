@@ -12,9 +12,15 @@ import { startDemo, type DemoHandle } from '../../demo/server.ts';
 import { chromiumArgs, findChromium } from '../chromium.ts';
 
 const chromium = findChromium();
-const skip = chromium ? false : 'no Chromium found (install Debian\'s chromium, or set CHROME_PATH): the demo is not driven';
+const skip = chromium
+  ? false
+  : "no Chromium found (install Debian's chromium, or set CHROME_PATH): the demo is not driven";
 
-async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -62,7 +68,7 @@ describe('the agent desktop demo: direct and relay writes', { skip }, () => {
     );
   }
 
-  it('relay mode: a rule lands through the relay, no SDK is fetched, and another agent\'s contact is refused and kept', async () => {
+  it("relay mode: a rule lands through the relay, no SDK is fetched, and another agent's contact is refused and kept", async () => {
     const { page, fetched, errors } = await open('?writes=relay');
     const mode = await page.$eval('#write-mode [aria-current="page"]', (element) => element.textContent.trim());
     assert.equal(mode, 'Relay (owner-checked)');
@@ -71,7 +77,9 @@ describe('the agent desktop demo: direct and relay writes', { skip }, () => {
     const contact = await until('the ringing call', () =>
       page.evaluate(() => {
         const viewed = window.demo?.plugin.tracker.viewed;
-        return viewed?.state === 'connecting' ? { initial: viewed.initialContactId, instance: viewed.instanceId } : undefined;
+        return viewed?.state === 'connecting'
+          ? { initial: viewed.initialContactId, instance: viewed.instanceId }
+          : undefined;
       }),
     );
     await page.locator('#scenario ::-p-text(Accept)').click();
@@ -93,10 +101,16 @@ describe('the agent desktop demo: direct and relay writes', { skip }, () => {
         .then((text) => (/kept, not retried/.test(text) ? text : undefined)),
     );
     assert.match(outbox, /This contact is not yours/);
-    const refused = demo.api.requestLog().filter((request) => request.action === 'UpdateContactAttributes' && request.status !== 200);
+    const refused = demo.api
+      .requestLog()
+      .filter((request) => request.action === 'UpdateContactAttributes' && request.status !== 200);
     assert.deepEqual(refused, [], 'the refused write never reached UpdateContactAttributes');
 
-    assert.deepEqual(fetched.filter((url) => /__sdk__|@aws-sdk|\/src\/sdk\.ts/.test(url)), [], 'relay mode fetched no AWS SDK module');
+    assert.deepEqual(
+      fetched.filter((url) => /__sdk__|@aws-sdk|\/src\/sdk\.ts/.test(url)),
+      [],
+      'relay mode fetched no AWS SDK module',
+    );
     assert.deepEqual(errors, []);
     await page.browserContext().close();
   });

@@ -34,7 +34,11 @@ const cognito = {
 function synth(context: Record<string, string>): Template {
   const settings = readSettings((key) => context[key], {});
   const app = new App();
-  const stack = new RelayStack(app, 'Relay', { settings, bundleDir, env: { account: '111122223333', region: 'eu-west-2' } });
+  const stack = new RelayStack(app, 'Relay', {
+    settings,
+    bundleDir,
+    env: { account: '111122223333', region: 'eu-west-2' },
+  });
   return Template.fromStack(stack);
 }
 
@@ -42,10 +46,14 @@ function synth(context: Record<string, string>): Template {
 function statements(template: Template): Array<{ Action: string | string[]; Resource: unknown; Effect: string }> {
   const found: Array<{ Action: string | string[]; Resource: unknown; Effect: string }> = [];
   for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
-    found.push(...(policy as { Properties: { PolicyDocument: { Statement: typeof found } } }).Properties.PolicyDocument.Statement);
+    found.push(
+      ...(policy as { Properties: { PolicyDocument: { Statement: typeof found } } }).Properties.PolicyDocument
+        .Statement,
+    );
   }
   for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
-    for (const inline of (role as { Properties: { Policies?: Array<{ PolicyDocument: { Statement: typeof found } }> } }).Properties.Policies ?? []) {
+    for (const inline of (role as { Properties: { Policies?: Array<{ PolicyDocument: { Statement: typeof found } }> } })
+      .Properties.Policies ?? []) {
       found.push(...inline.PolicyDocument.Statement);
     }
   }
@@ -62,18 +70,28 @@ describe('the relay stack', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: { Issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_AbCdEf123', Audience: ['4example5client6id7'] },
+      JwtConfiguration: {
+        Issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_AbCdEf123',
+        Audience: ['4example5client6id7'],
+      },
     });
     const routes = template.findResources('AWS::ApiGatewayV2::Route');
     assert.deepEqual(
-      Object.values(routes).map((route) => (route as { Properties: { RouteKey: string; AuthorizationType: string } }).Properties).map(({ RouteKey, AuthorizationType }) => [RouteKey, AuthorizationType]),
+      Object.values(routes)
+        .map((route) => (route as { Properties: { RouteKey: string; AuthorizationType: string } }).Properties)
+        .map(({ RouteKey, AuthorizationType }) => [RouteKey, AuthorizationType]),
       [['POST /contact/attributes', 'JWT']],
     );
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /contact/attributes', AuthorizerId: { Ref: Match.stringLikeRegexp('AgentToken') } });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /contact/attributes',
+      AuthorizerId: { Ref: Match.stringLikeRegexp('AgentToken') },
+    });
   });
 
   it("gives the function exactly DescribeContact and UpdateContactAttributes on the instance's contacts, SearchUsers on the instance and its users, and nothing on *", () => {
-    const connect = statements(template).filter((statement) => [statement.Action].flat().some((action) => action.startsWith('connect:')));
+    const connect = statements(template).filter((statement) =>
+      [statement.Action].flat().some((action) => action.startsWith('connect:')),
+    );
     assert.deepEqual(
       connect.map((statement) => [statement.Effect, [statement.Action].flat().sort(), statement.Resource]),
       [
@@ -82,23 +100,31 @@ describe('the relay stack', () => {
       ],
     );
     for (const statement of statements(template)) {
-      for (const resource of [statement.Resource].flat()) assert.notEqual(resource, '*', `a statement on * : ${JSON.stringify(statement)}`);
-      for (const action of [statement.Action].flat()) assert.ok(!action.endsWith(':*') && action !== '*', `a wildcard action: ${action}`);
+      for (const resource of [statement.Resource].flat())
+        assert.notEqual(resource, '*', `a statement on * : ${JSON.stringify(statement)}`);
+      for (const action of [statement.Action].flat())
+        assert.ok(!action.endsWith(':*') && action !== '*', `a wildcard action: ${action}`);
     }
     for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
-      assert.equal((role as { Properties: { ManagedPolicyArns?: unknown } }).Properties.ManagedPolicyArns, undefined, 'no managed policy (AWSLambdaBasicExecutionRole writes logs on *)');
+      assert.equal(
+        (role as { Properties: { ManagedPolicyArns?: unknown } }).Properties.ManagedPolicyArns,
+        undefined,
+        'no managed policy (AWSLambdaBasicExecutionRole writes logs on *)',
+      );
     }
   });
 
   it('lets the function write its audit log group only', () => {
-    const logs = statements(template).filter((statement) => [statement.Action].flat().some((action) => action.startsWith('logs:')));
+    const logs = statements(template).filter((statement) =>
+      [statement.Action].flat().some((action) => action.startsWith('logs:')),
+    );
     assert.equal(logs.length, 1);
     assert.deepEqual([logs[0]?.Action].flat().sort(), ['logs:CreateLogStream', 'logs:PutLogEvents']);
     assert.match(JSON.stringify(logs[0]?.Resource), /AuditLog/);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
 
-  it('throttles the stage below Connect\'s quota', () => {
+  it("throttles the stage below Connect's quota", () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
@@ -119,7 +145,9 @@ describe('the relay stack', () => {
   });
 
   it('runs the bundle on Node 24 with a configuration the relay accepts, in authorizer mode', () => {
-    const functions = Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => (fn as { Properties: Record<string, unknown> }).Properties);
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')).map(
+      (fn) => (fn as { Properties: Record<string, unknown> }).Properties,
+    );
     assert.equal(functions.length, 1);
     const [relay] = functions;
     assert.equal(relay?.['Runtime'], 'nodejs24.x');
@@ -150,11 +178,17 @@ describe('the relay stack, other settings', () => {
       throttleBurstLimit: '6',
       denyKeyPrefixes: 'routing_,flow_',
     });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { JwtConfiguration: { Issuer: 'https://login.example.com/oauth2/default', Audience: ['api://agents'] } });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 6 } });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: { Issuer: 'https://login.example.com/oauth2/default', Audience: ['api://agents'] },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 6 },
+    });
     const actions = statements(template).flatMap((statement) => [statement.Action].flat());
     assert.ok(!actions.includes('connect:SearchUsers'), 'SearchUsers only when usernames are resolved');
-    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Environment: { Variables: Record<string, string> } } };
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as {
+      Properties: { Environment: { Variables: Record<string, string> } };
+    };
     const config = JSON.parse(fn.Properties.Environment.Variables['RELAY_CONFIG'] ?? '{}') as Record<string, unknown>;
     assert.deepEqual(config['user'], { userIdClaim: 'connect_user_id' });
     assert.equal(config['ownershipWindowSeconds'], 900);
@@ -162,7 +196,12 @@ describe('the relay stack, other settings', () => {
   });
 
   it('reads the environment when the context does not say, the context first', () => {
-    const env = { RELAY_INSTANCE_ARN: instanceArn, RELAY_USER_POOL_ID: 'eu-west-2_AbCdEf123', RELAY_AUDIENCE: 'a,b', RELAY_ALLOWED_ORIGINS: 'https://agents.example.com' };
+    const env = {
+      RELAY_INSTANCE_ARN: instanceArn,
+      RELAY_USER_POOL_ID: 'eu-west-2_AbCdEf123',
+      RELAY_AUDIENCE: 'a,b',
+      RELAY_ALLOWED_ORIGINS: 'https://agents.example.com',
+    };
     const settings: RelaySettings = readSettings((key) => (key === 'audience' ? 'from-context' : undefined), env);
     assert.deepEqual(settings.audience, ['from-context']);
     assert.equal(settings.instanceArn, instanceArn);
@@ -173,18 +212,37 @@ describe('the relay stack, other settings', () => {
     assert.throws(
       () => readSettings(() => undefined, {}),
       (error: Error) =>
-        ['instanceArn (context -c instanceArn=... or RELAY_INSTANCE_ARN) is missing', 'userPoolId', 'RELAY_ISSUER', 'audience', 'RELAY_ALLOWED_ORIGINS', 'userIdClaim'].every((part) =>
-          error.message.includes(part),
-        ),
+        [
+          'instanceArn (context -c instanceArn=... or RELAY_INSTANCE_ARN) is missing',
+          'userPoolId',
+          'RELAY_ISSUER',
+          'audience',
+          'RELAY_ALLOWED_ORIGINS',
+          'userIdClaim',
+        ].every((part) => error.message.includes(part)),
     );
     assert.throws(
-      () => readSettings((key) => ({ ...cognito, issuer: 'http://idp.example.com', allowedOrigins: 'http://agents.example.com', throttleRateLimit: 'fast' })[key], {}),
-      (error: Error) => /not both/.test(error.message) && /https origin/.test(error.message) && /throttleRateLimit/.test(error.message),
+      () =>
+        readSettings(
+          (key) =>
+            ({
+              ...cognito,
+              issuer: 'http://idp.example.com',
+              allowedOrigins: 'http://agents.example.com',
+              throttleRateLimit: 'fast',
+            })[key],
+          {},
+        ),
+      (error: Error) =>
+        /not both/.test(error.message) && /https origin/.test(error.message) && /throttleRateLimit/.test(error.message),
     );
   });
 
   it('refuses to synthesize without the Lambda bundle, saying how to build it', () => {
     const settings = readSettings((key) => (cognito as Record<string, string>)[key], {});
-    assert.throws(() => new RelayStack(new App(), 'NoBundle', { settings, bundleDir: join(bundleDir, 'missing') }), /npm run build:relay/);
+    assert.throws(
+      () => new RelayStack(new App(), 'NoBundle', { settings, bundleDir: join(bundleDir, 'missing') }),
+      /npm run build:relay/,
+    );
   });
 });

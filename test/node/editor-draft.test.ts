@@ -46,12 +46,18 @@ describe('Draft.from', () => {
     const stored = { reason: 'billing', other: 'x' };
     assert.deepEqual(draftOf(stored, schema, 'hide').keys, ['reason']);
     assert.deepEqual(draftOf(stored, schema, 'show').keys, ['reason', 'other']);
-    assert.deepEqual(Draft.from({ contactId: 'c', attributes: stored }, schema, { unknownKeys: undefined }).keys, ['reason', 'other']);
+    assert.deepEqual(Draft.from({ contactId: 'c', attributes: stored }, schema, { unknownKeys: undefined }).keys, [
+      'reason',
+      'other',
+    ]);
     assert.deepEqual(draftOf(stored, undefined, 'hide').keys, ['reason', 'other'], 'without a schema every key shows');
   });
 
   it('keeps keys named like Object.prototype members as fields, and writes them as own keys', () => {
-    const stored = Object.fromEntries<string>([['__proto__', 'p0'], ['constructor', 'c0']]);
+    const stored = Object.fromEntries<string>([
+      ['__proto__', 'p0'],
+      ['constructor', 'c0'],
+    ]);
     const draft = draftOf(stored);
     assert.deepEqual(draft.keys, ['__proto__', 'constructor']);
     assert.equal(draft.setValue('__proto__', 'p1'), true);
@@ -77,7 +83,10 @@ describe('Draft edits', () => {
     assert.equal(draft.problemCount, 1);
     assert.equal(draft.budgetLevel, 'over');
     draft.revert();
-    assert.deepEqual([draft.changeCount, draft.problemCount, draft.bytesUsed], [0, 0, attributesBytes({ a: '1', b: 'é' })]);
+    assert.deepEqual(
+      [draft.changeCount, draft.problemCount, draft.bytesUsed],
+      [0, 0, attributesBytes({ a: '1', b: 'é' })],
+    );
     assert.deepEqual(draft.changes(), {});
   });
 
@@ -124,9 +133,15 @@ describe('Draft edits', () => {
   });
 
   it('lists required schema fields left empty', () => {
-    const schema = parseSchema([{ key: 'wrap', label: 'Wrap code', required: true }, { key: 'gone', required: true, hidden: true }]);
+    const schema = parseSchema([
+      { key: 'wrap', label: 'Wrap code', required: true },
+      { key: 'gone', required: true, hidden: true },
+    ]);
     const draft = draftOf({}, schema);
-    assert.deepEqual(draft.missingRequired.map((spec) => spec.label), ['Wrap code']);
+    assert.deepEqual(
+      draft.missingRequired.map((spec) => spec.label),
+      ['Wrap code'],
+    );
     draft.setValue('wrap', 'done');
     assert.deepEqual(draft.missingRequired, []);
   });
@@ -136,7 +151,9 @@ describe('Draft.from with the previous draft (the stored attributes changed)', (
   it("keeps the agent's edits, with the value stored elsewhere meanwhile as a conflict", () => {
     const before = draftOf({ a: '1', b: '1' });
     before.setValue('a', 'mine');
-    const after = Draft.from({ contactId: 'c-1', attributes: { a: 'theirs', b: '2' } }, undefined, { previous: before });
+    const after = Draft.from({ contactId: 'c-1', attributes: { a: 'theirs', b: '2' } }, undefined, {
+      previous: before,
+    });
     assert.equal(after.field('a')?.value, 'mine');
     assert.equal(after.field('a')?.conflict, 'theirs');
     assert.equal(after.field('a')?.id, before.field('a')?.id, 'the same row');
@@ -149,7 +166,11 @@ describe('Draft.from with the previous draft (the stored attributes changed)', (
   it('drops edits of a field the schema makes read-only', () => {
     const before = draftOf({ a: '1' });
     before.setValue('a', 'edited');
-    const after = Draft.from({ contactId: 'c-1', attributes: { a: '1' } }, parseSchema([{ key: 'a', readOnly: true }]), { previous: before });
+    const after = Draft.from(
+      { contactId: 'c-1', attributes: { a: '1' } },
+      parseSchema([{ key: 'a', readOnly: true }]),
+      { previous: before },
+    );
     assert.deepEqual([after.field('a')?.value, after.changeCount], ['1', 0]);
   });
 
@@ -161,19 +182,38 @@ describe('Draft.from with the previous draft (the stored attributes changed)', (
     const pending = before.addField();
     before.setNewKey(pending, 'later');
     before.setNewValue(pending, 'soon');
-    const after = Draft.from({ contactId: 'c-1', attributes: { a: '1', note: 'hello' } }, undefined, { previous: before });
+    const after = Draft.from({ contactId: 'c-1', attributes: { a: '1', note: 'hello' } }, undefined, {
+      previous: before,
+    });
     assert.deepEqual(after.keys, ['a', 'note']);
     assert.equal(after.field('note')?.id, landed, 'the row keeps its id (and focus)');
-    assert.deepEqual(after.newFields.map((row) => row.key), ['later']);
-    assert.deepEqual([after.changeCount, after.bytesUsed], [1, attributesBytes({ a: '1', note: 'hello', later: 'soon' })]);
+    assert.deepEqual(
+      after.newFields.map((row) => row.key),
+      ['later'],
+    );
+    assert.deepEqual(
+      [after.changeCount, after.bytesUsed],
+      [1, attributesBytes({ a: '1', note: 'hello', later: 'soon' })],
+    );
     // The old draft is left as it was: a rebuild never moves its totals.
-    assert.deepEqual([before.changeCount, before.bytesUsed], [2, attributesBytes({ a: '1', note: 'hello', later: 'soon' })]);
+    assert.deepEqual(
+      [before.changeCount, before.bytesUsed],
+      [2, attributesBytes({ a: '1', note: 'hello', later: 'soon' })],
+    );
   });
 });
 
 describe('budgetLevel', () => {
   it('warns from 90 % of the cap and is over past it', () => {
-    assert.deepEqual([budgetLevel(WARN_BYTES - 1), budgetLevel(WARN_BYTES), budgetLevel(MAX_TOTAL_BYTES), budgetLevel(MAX_TOTAL_BYTES + 1)], ['ok', 'warn', 'warn', 'over']);
+    assert.deepEqual(
+      [
+        budgetLevel(WARN_BYTES - 1),
+        budgetLevel(WARN_BYTES),
+        budgetLevel(MAX_TOTAL_BYTES),
+        budgetLevel(MAX_TOTAL_BYTES + 1),
+      ],
+      ['ok', 'warn', 'warn', 'over'],
+    );
   });
 });
 
@@ -198,7 +238,10 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 describe('Draft totals', () => {
   it('after any edits equal a recount of the rows, a fresh build, and (when it can be saved) the validator’s bytes of the result', () => {
-    const schema = parseSchema([{ key: 'req', required: true }, { key: 'k0', type: 'number' }]);
+    const schema = parseSchema([
+      { key: 'req', required: true },
+      { key: 'k0', type: 'number' },
+    ]);
     fc.assert(
       fc.property(fc.array(step, { maxLength: 60 }), fc.boolean(), (steps, withSchema) => {
         const stored: Attributes = { k0: '1', k1: 'é', k2: '', k3: '日本語' };
@@ -221,8 +264,12 @@ describe('Draft totals', () => {
           assert.equal(draft.changeCount, counted.changes);
           assert.equal(draft.problemCount, counted.problems);
           const fresh = Draft.from({ contactId: 'c-1', attributes: stored }, used, { previous: draft });
-          assert.deepEqual([fresh.bytesUsed, fresh.changeCount, fresh.problemCount], [draft.bytesUsed, draft.changeCount, draft.problemCount]);
-          if (draft.problemCount === 0) assert.equal(draft.bytesUsed, attributesBytes(mergeAttributes(stored, draft.changes())));
+          assert.deepEqual(
+            [fresh.bytesUsed, fresh.changeCount, fresh.problemCount],
+            [draft.bytesUsed, draft.changeCount, draft.problemCount],
+          );
+          if (draft.problemCount === 0)
+            assert.equal(draft.bytesUsed, attributesBytes(mergeAttributes(stored, draft.changes())));
         }
       }),
       { numRuns: 300 },

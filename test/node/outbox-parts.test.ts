@@ -2,7 +2,16 @@
 // expiry, the per-contact status, the ledger of what landed and the mirror's ordering of copies.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contactKeyOf, covers, dueTime, expireKeys, isSuperseded, mergeParts, withoutSent, type MergeContext } from '../../src/outbox/entry.ts';
+import {
+  contactKeyOf,
+  covers,
+  dueTime,
+  expireKeys,
+  isSuperseded,
+  mergeParts,
+  withoutSent,
+  type MergeContext,
+} from '../../src/outbox/entry.ts';
 import { Ledger } from '../../src/outbox/ledger.ts';
 import { Mirror } from '../../src/outbox/mirror.ts';
 import { Pump } from '../../src/outbox/pump.ts';
@@ -13,7 +22,17 @@ import type { OutboxEntry } from '../../src/outbox/types.ts';
 const contact = { contactId: 'c1', initialContactId: 'c1', instanceId: 'inst-1', region: 'eu-west-2' };
 
 function context(overrides: Partial<MergeContext> = {}): MergeContext {
-  return { contact, origin: 'rule', revision: 1, now: 1_000, stored: undefined, fired: new Set(), debounceMs: 200, maxDebounceMs: 2_000, ...overrides };
+  return {
+    contact,
+    origin: 'rule',
+    revision: 1,
+    now: 1_000,
+    stored: undefined,
+    fired: new Set(),
+    debounceMs: 200,
+    maxDebounceMs: 2_000,
+    ...overrides,
+  };
 }
 
 /** The own enumerable entries of a record, `__proto__` included. */
@@ -24,7 +43,11 @@ function entriesOf(record: object): [string, unknown][] {
 describe('mergeParts', () => {
   it('merges parts in order, later values winning, each key with the revision and time of its write', () => {
     const first = mergeParts(undefined, [{ attributes: { a: '1', b: '1' } }], context()).entry!;
-    const second = mergeParts(first, [{ attributes: { b: '2' } }, { attributes: { c: '3' } }], context({ revision: 2, now: 1_100 })).entry!;
+    const second = mergeParts(
+      first,
+      [{ attributes: { b: '2' } }, { attributes: { c: '3' } }],
+      context({ revision: 2, now: 1_100 }),
+    ).entry!;
     assert.deepEqual(second.attributes, { a: '1', b: '2', c: '3' });
     assert.deepEqual(second.revisions, { a: 1, b: 2, c: 2 });
     assert.deepEqual(second.queuedAt, { a: 1_000, b: 1_100, c: 1_100 });
@@ -33,10 +56,22 @@ describe('mergeParts', () => {
   });
 
   it('keeps every valid key, __proto__ and constructor included, as own data', () => {
-    const attributes = Object.fromEntries([['__proto__', 'p'], ['constructor', 'c'], ['toString', 't']]);
+    const attributes = Object.fromEntries([
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+      ['toString', 't'],
+    ]);
     const merged = mergeParts(undefined, [{ attributes }], context()).entry!;
-    assert.deepEqual(entriesOf(merged.attributes), [['__proto__', 'p'], ['constructor', 'c'], ['toString', 't']]);
-    assert.deepEqual(entriesOf(merged.revisions), [['__proto__', 1], ['constructor', 1], ['toString', 1]]);
+    assert.deepEqual(entriesOf(merged.attributes), [
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+      ['toString', 't'],
+    ]);
+    assert.deepEqual(entriesOf(merged.revisions), [
+      ['__proto__', 1],
+      ['constructor', 1],
+      ['toString', 1],
+    ]);
     assert.equal(Object.getPrototypeOf(merged.attributes), Object.prototype);
     const rest = withoutSent(merged, Object.fromEntries([['__proto__', 1]]), 2);
     assert.deepEqual(Object.keys(rest!.attributes), ['constructor', 'toString']);
@@ -46,7 +81,11 @@ describe('mergeParts', () => {
     const stored = { big: 'x'.repeat(30_000) };
     const result = mergeParts(
       undefined,
-      [{ attributes: { a: 'y'.repeat(2_000) }, once: 'm1' }, { attributes: { b: 'z'.repeat(1_000) }, once: 'm2' }, { attributes: { c: '1' }, once: 'm3' }],
+      [
+        { attributes: { a: 'y'.repeat(2_000) }, once: 'm1' },
+        { attributes: { b: 'z'.repeat(1_000) }, once: 'm2' },
+        { attributes: { c: '1' }, once: 'm3' },
+      ],
       context({ stored, fired: new Set(['m3']) }),
     );
     assert.deepEqual([...result.accepted], [0]);
@@ -118,7 +157,12 @@ describe('expireKeys', () => {
 
 describe('contactStatus', () => {
   const live = mergeParts(undefined, [{ attributes: { a: '1' } }], context()).entry!;
-  const kept = { ...live, id: `${contactKeyOf(contact)}#failed:1`, failed: true, lastError: { kind: 'validation' as const, message: 'bad' } };
+  const kept = {
+    ...live,
+    id: `${contactKeyOf(contact)}#failed:1`,
+    failed: true,
+    lastError: { kind: 'validation' as const, message: 'bad' },
+  };
   it('derives the state from the entries: sending, waiting, queued, failed, nothing', () => {
     assert.equal(contactStatus('k', live, [], true, 0)!.state, 'sending');
     assert.equal(contactStatus('k', { ...live, notBefore: 10 }, [], false, 0)!.state, 'waiting');
@@ -127,7 +171,11 @@ describe('contactStatus', () => {
     assert.equal(failed.state, 'failed');
     assert.equal(failed.error!.message, 'bad');
     assert.equal(contactStatus('k', undefined, [], false, 0), undefined);
-    assert.deepEqual(progressOf({ ...failed, state: 'waiting', retryAt: 5 }), { state: 'waiting', error: failed.error, retryAt: 5 });
+    assert.deepEqual(progressOf({ ...failed, state: 'waiting', retryAt: 5 }), {
+      state: 'waiting',
+      error: failed.error,
+      retryAt: 5,
+    });
     assert.equal(progressOf(failed), undefined);
   });
 });
@@ -169,7 +217,16 @@ describe('Waiters', () => {
 
   it('reports a throwing progress callback instead of throwing', () => {
     const waiters = new Waiters();
-    void waiters.add('k', { a: 1 }, { onAbort: () => {}, onProgress: () => { throw new Error('faulty'); } });
+    void waiters.add(
+      'k',
+      { a: 1 },
+      {
+        onAbort: () => {},
+        onProgress: () => {
+          throw new Error('faulty');
+        },
+      },
+    );
     const errors: unknown[] = [];
     waiters.progress('k', { state: 'sending' }, (error) => errors.push(error));
     assert.equal((errors[0] as Error).message, 'faulty');
@@ -192,7 +249,11 @@ describe('Pump', () => {
   it('starts due entries in due order within the in-flight limit, sleeps until the next is due, and holds all after a 429', async () => {
     let now = 10;
     const timers: { at: number; run: () => void }[] = [];
-    const clock = { now: () => now, setTimeout: (run: () => void, ms: number) => timers.push({ at: now + ms, run }), clearTimeout: () => {} };
+    const clock = {
+      now: () => now,
+      setTimeout: (run: () => void, ms: number) => timers.push({ at: now + ms, run }),
+      clearTimeout: () => {},
+    };
     const started: string[] = [];
     let inFlight = 0;
     const candidates = [

@@ -36,7 +36,10 @@ describe('backoffDelay', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 40 }), arbitraryRandom, (attempt, r) => {
         const options = { baseMs: 500, capMs: 5_000 };
-        assert.equal(backoffDelay(attempt, options, constant(r)), backoffDelay(attempt, { ...options, jitter: 'full' }, constant(r)));
+        assert.equal(
+          backoffDelay(attempt, options, constant(r)),
+          backoffDelay(attempt, { ...options, jitter: 'full' }, constant(r)),
+        );
       }),
     );
   });
@@ -97,7 +100,12 @@ describe('backoffDelay', () => {
           const delay = backoffDelay(attempt, options, constant(r), previous);
           assert.ok(Number.isInteger(delay), `delay ${delay} is a whole number of ms`);
           assert.ok(ceiling <= options.capMs, `ceiling ${ceiling} <= cap ${options.capMs}`);
-          const floor = options.jitter === 'full' ? 0 : options.jitter === 'equal' ? Math.floor(ceiling / 2) : Math.min(options.baseMs, ceiling);
+          const floor =
+            options.jitter === 'full'
+              ? 0
+              : options.jitter === 'equal'
+                ? Math.floor(ceiling / 2)
+                : Math.min(options.baseMs, ceiling);
           assert.ok(delay >= floor && delay <= ceiling, `${options.jitter}: ${floor} <= ${delay} <= ${ceiling}`);
           if (ceiling > 0 && options.jitter === 'full') assert.ok(delay < ceiling);
         },
@@ -107,10 +115,20 @@ describe('backoffDelay', () => {
 
   it('delays grow with the draw', () => {
     fc.assert(
-      fc.property(arbitraryOptions, fc.integer({ min: 1, max: 40 }), arbitraryRandom, arbitraryRandom, fc.integer({ min: 0, max: 100_000 }), (options, attempt, a, b, previous) => {
-        const [low, high] = a <= b ? [a, b] : [b, a];
-        assert.ok(backoffDelay(attempt, options, constant(low), previous) <= backoffDelay(attempt, options, constant(high), previous));
-      }),
+      fc.property(
+        arbitraryOptions,
+        fc.integer({ min: 1, max: 40 }),
+        arbitraryRandom,
+        arbitraryRandom,
+        fc.integer({ min: 0, max: 100_000 }),
+        (options, attempt, a, b, previous) => {
+          const [low, high] = a <= b ? [a, b] : [b, a];
+          assert.ok(
+            backoffDelay(attempt, options, constant(low), previous) <=
+              backoffDelay(attempt, options, constant(high), previous),
+          );
+        },
+      ),
     );
   });
 });
@@ -132,17 +150,26 @@ describe('backoffCeiling', () => {
 
   it('the decorrelated ceiling never falls as the previous delay grows, and is held at the cap', () => {
     fc.assert(
-      fc.property(arbitraryOptions, fc.integer({ min: 2, max: 40 }), fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 100_000 }), (options, attempt, x, y) => {
-        const decorrelated = { ...options, jitter: 'decorrelated' as const };
-        const [shorter, longer] = x <= y ? [x, y] : [y, x];
-        assert.ok(backoffCeiling(attempt, decorrelated, shorter) <= backoffCeiling(attempt, decorrelated, longer));
-        assert.ok(backoffCeiling(attempt, decorrelated, longer) <= options.capMs);
-      }),
+      fc.property(
+        arbitraryOptions,
+        fc.integer({ min: 2, max: 40 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        (options, attempt, x, y) => {
+          const decorrelated = { ...options, jitter: 'decorrelated' as const };
+          const [shorter, longer] = x <= y ? [x, y] : [y, x];
+          assert.ok(backoffCeiling(attempt, decorrelated, shorter) <= backoffCeiling(attempt, decorrelated, longer));
+          assert.ok(backoffCeiling(attempt, decorrelated, longer) <= options.capMs);
+        },
+      ),
     );
   });
 
   it('refuses an unknown jitter with a TypeError naming the choices', () => {
     const options = { baseMs: 500, capMs: 5_000, jitter: 'none' } as unknown as BackoffOptions;
-    assert.throws(() => backoffDelay(1, options, Math.random), (error: unknown) => error instanceof TypeError && /'full', 'equal' or 'decorrelated'/.test(error.message));
+    assert.throws(
+      () => backoffDelay(1, options, Math.random),
+      (error: unknown) => error instanceof TypeError && /'full', 'equal' or 'decorrelated'/.test(error.message),
+    );
   });
 });

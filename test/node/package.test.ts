@@ -9,7 +9,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const npm = (args: string[], cwd: string): string =>
-  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } });
+  execFileSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_loglevel: 'error' },
+  });
 
 describe('the npm package', () => {
   let work: string;
@@ -23,14 +28,42 @@ describe('the npm package', () => {
     project = join(work, 'project');
     execFileSync('mkdir', ['-p', project]);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, tarball), 'amazon-connect-streams', 'typescript', 'react', '@types/react'], project);
+    npm(
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        join(work, tarball),
+        'amazon-connect-streams',
+        'typescript',
+        'react',
+        '@types/react',
+      ],
+      project,
+    );
   });
 
-  after(() => { if (!process.env['KEEP']) rmSync(work, { recursive: true, force: true }); });
+  after(() => {
+    if (!process.env['KEEP']) rmSync(work, { recursive: true, force: true });
+  });
 
   it('ships the builds, the types and the element manifest, and nothing else', () => {
     const installed = join(project, 'node_modules', 'ccp-attributes');
-    for (const file of ['dist/ccp-attributes.js', 'dist/elements.js', 'dist/react.js', 'dist/drop-in/ccp-attributes.js', 'dist/workspace.js', 'dist/workspace/index.html', 'dist/workspace/index.js', 'dist/types/src/workspace.d.ts', 'dist/types/src/index.d.ts', 'dist/types/components/index.d.ts', 'dist/types/components/react.d.ts', 'custom-elements.json']) {
+    for (const file of [
+      'dist/ccp-attributes.js',
+      'dist/elements.js',
+      'dist/react.js',
+      'dist/drop-in/ccp-attributes.js',
+      'dist/workspace.js',
+      'dist/workspace/index.html',
+      'dist/workspace/index.js',
+      'dist/types/src/workspace.d.ts',
+      'dist/types/src/index.d.ts',
+      'dist/types/components/index.d.ts',
+      'dist/types/components/react.d.ts',
+      'custom-elements.json',
+    ]) {
       assert.ok(existsSync(join(installed, file)), `${file} is missing from the package`);
     }
     for (const folder of ['src', 'components', 'test', 'demo', 'dist/types/test', 'dist/types/demo']) {
@@ -41,12 +74,16 @@ describe('the npm package', () => {
   it('imports the framework-free entry in Node and validates with it', () => {
     const output = execFileSync(
       process.execPath,
-      ['--input-type=module', '-e', `
+      [
+        '--input-type=module',
+        '-e',
+        `
         import { checkUpdate, AttributesClient, parseRules } from 'ccp-attributes';
         const problems = checkUpdate({ instanceId: 'i', initialContactId: 'c', attributes: { 'bad key': 'v' } });
         const rules = parseRules([{ id: 'r', on: ['connected'], set: { HandledBy: '{{agent.username}}' } }]);
         console.log(JSON.stringify({ problem: problems[0]?.code, client: typeof AttributesClient, rules: rules.length }));
-      `],
+      `,
+      ],
       { cwd: project, encoding: 'utf8' },
     );
     assert.deepEqual(JSON.parse(output), { problem: 'charset', client: 'function', rules: 1 });
@@ -96,10 +133,26 @@ export function Panel(props: { tracker: ContactTrackerLike; writer: AttributeWri
     );
     writeFileSync(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2023', 'dom', 'dom.iterable'], jsx: 'react-jsx', skipLibCheck: true, types: [] }, files: ['consumer.ts', 'consumer-workspace.ts', 'consumer-react.tsx'] }),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: 'es2022',
+          module: 'esnext',
+          moduleResolution: 'bundler',
+          lib: ['es2023', 'dom', 'dom.iterable'],
+          jsx: 'react-jsx',
+          skipLibCheck: true,
+          types: [],
+        },
+        files: ['consumer.ts', 'consumer-workspace.ts', 'consumer-react.tsx'],
+      }),
     );
     try {
-      execFileSync(join(project, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
+      execFileSync(join(project, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], {
+        cwd: project,
+        encoding: 'utf8',
+      });
     } catch (error) {
       assert.fail(`the consumer does not type-check:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
     }

@@ -31,8 +31,12 @@ describe('README.md', () => {
     // The analyzer's API, as `cem analyze --litelement` runs it (its CLI would rewrite package.json).
     const path = 'components/ccp-attributes.ts';
     const source = ts.createSourceFile(path, readFileSync(join(root, path), 'utf8'), ts.ScriptTarget.ES2022, true);
-    const manifest = create({ modules: [source], plugins: [...litPlugin()] }) as { modules: { declarations?: Declaration[] }[] };
-    const found = manifest.modules.flatMap((module) => module.declarations ?? []).find((declaration) => declaration.tagName === 'ccp-attributes');
+    const manifest = create({ modules: [source], plugins: [...litPlugin()] }) as {
+      modules: { declarations?: Declaration[] }[];
+    };
+    const found = manifest.modules
+      .flatMap((module) => module.declarations ?? [])
+      .find((declaration) => declaration.tagName === 'ccp-attributes');
     assert.ok(found, 'the manifest has no <ccp-attributes>');
     element = found;
   });

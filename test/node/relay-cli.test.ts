@@ -16,7 +16,9 @@ const children = new Set<ChildProcessWithoutNullStreams>();
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'relay-cli-'));
-  handle = await startConnectApi({ contacts: [{ instanceId, contactId: 'c-1', startedAt: new Date().toISOString(), agentId: 'agent-agent-smith' }] });
+  handle = await startConnectApi({
+    contacts: [{ instanceId, contactId: 'c-1', startedAt: new Date().toISOString(), agentId: 'agent-agent-smith' }],
+  });
 });
 after(async () => {
   // A failed assertion must not leave a server running.
@@ -26,7 +28,11 @@ after(async () => {
 });
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/cli.ts', ...args], { cwd: root, stdio: 'pipe', env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/cli.ts', ...args], {
+    cwd: root,
+    stdio: 'pipe',
+    env: { ...process.env, ...env },
+  });
   children.add(child);
   return child;
 }
@@ -44,7 +50,20 @@ describe('npm run relay', () => {
   it('documents every option and setting with --help', async () => {
     const { code, stdout } = await run(['--help']);
     assert.equal(code, 0);
-    for (const word of ['--config', '--port', '--host', '--help', 'instanceArn', 'auth', 'user', 'ownershipWindowSeconds', 'allowKeyPrefixes', 'denyKeyPrefixes', 'allowedOrigins', 'connectEndpoint']) {
+    for (const word of [
+      '--config',
+      '--port',
+      '--host',
+      '--help',
+      'instanceArn',
+      'auth',
+      'user',
+      'ownershipWindowSeconds',
+      'allowKeyPrefixes',
+      'denyKeyPrefixes',
+      'allowedOrigins',
+      'connectEndpoint',
+    ]) {
       assert.ok(stdout.includes(word), `--help mentions ${word}`);
     }
   });
@@ -70,7 +89,11 @@ describe('npm run relay', () => {
         connectEndpoint: handle.url,
       }),
     );
-    const child = cli(['--config', config, '--port', '0'], { AWS_ACCESS_KEY_ID: handle.accessKeyId, AWS_SECRET_ACCESS_KEY: handle.secretAccessKey, AWS_SESSION_TOKEN: '' });
+    const child = cli(['--config', config, '--port', '0'], {
+      AWS_ACCESS_KEY_ID: handle.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: handle.secretAccessKey,
+      AWS_SESSION_TOKEN: '',
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const url = await new Promise<string>((resolve, reject) => {
@@ -85,7 +108,12 @@ describe('npm run relay', () => {
     const response = await fetch(`${url}/contact/attributes`, {
       method: 'POST',
       headers: { authorization: `Bearer ${handle.signIn('agent.smith').idToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ InstanceId: instanceId, InitialContactId: 'c-1', ContactId: 'c-1', Attributes: { via: 'cli' } }),
+      body: JSON.stringify({
+        InstanceId: instanceId,
+        InitialContactId: 'c-1',
+        ContactId: 'c-1',
+        Attributes: { via: 'cli' },
+      }),
     });
     assert.equal(response.status, 200, await response.clone().text());
     assert.deepEqual(handle.attributesOf(instanceId, 'c-1'), { via: 'cli' });

@@ -17,7 +17,12 @@ import { attributesFrom } from '../../src/validate.ts';
 import type { RelayServer } from '../../src/relay/index.ts';
 import type { ContactRef } from '../../src/writer.ts';
 
-const contact: ContactRef = { contactId: 'leg-2', initialContactId: 'leg-1', instanceId: 'inst-1', region: 'us-east-1' };
+const contact: ContactRef = {
+  contactId: 'leg-2',
+  initialContactId: 'leg-1',
+  instanceId: 'inst-1',
+  region: 'us-east-1',
+};
 
 interface Captured {
   url: string;
@@ -56,7 +61,13 @@ describe('RelayClient', () => {
   it('sends restJson1 POST <url>/contact/attributes with the bearer token and UpdateContactAttributes plus ContactId', async () => {
     const wire = transport(() => new Response('{}', { status: 200 }));
     const client = new RelayClient({ url: 'https://relay.example.com/prod/', token: 'jwt-1', fetch: wire.fetch });
-    await client.update(contact, attributesFrom([['Disposition', 'Resolved'], ['__proto__', 'kept']]));
+    await client.update(
+      contact,
+      attributesFrom([
+        ['Disposition', 'Resolved'],
+        ['__proto__', 'kept'],
+      ]),
+    );
     assert.equal(wire.calls.length, 1);
     const [call] = wire.calls;
     assert.equal(call?.url, 'https://relay.example.com/prod/contact/attributes');
@@ -85,12 +96,24 @@ describe('RelayClient', () => {
   it('validates before any request: bad keys, a missing id, the byte budget on the merged result, a missing leg', async () => {
     const wire = transport(() => new Response('{}', { status: 200 }));
     let tokens = 0;
-    const client = new RelayClient({ url: 'https://relay.example.com', token: () => `jwt-${++tokens}`, fetch: wire.fetch });
+    const client = new RelayClient({
+      url: 'https://relay.example.com',
+      token: () => `jwt-${++tokens}`,
+      fetch: wire.fetch,
+    });
     const badKey = await failure(client.update(contact, { 'no spaces': 'x' }));
     assert.equal(badKey.kind, 'validation');
-    assert.deepEqual(badKey.problems.map((problem) => problem.code), ['charset']);
-    assert.equal((await failure(client.update({ ...contact, initialContactId: '' }, { a: '1' }))).problems[0]?.field, 'initialContactId');
-    const budget = await failure(client.update(contact, { b: 'y'.repeat(20_000) }, { stored: { a: 'x'.repeat(20_000) } }));
+    assert.deepEqual(
+      badKey.problems.map((problem) => problem.code),
+      ['charset'],
+    );
+    assert.equal(
+      (await failure(client.update({ ...contact, initialContactId: '' }, { a: '1' }))).problems[0]?.field,
+      'initialContactId',
+    );
+    const budget = await failure(
+      client.update(contact, { b: 'y'.repeat(20_000) }, { stored: { a: 'x'.repeat(20_000) } }),
+    );
     assert.equal(budget.problems[0]?.code, 'over-budget');
     assert.equal((await failure(client.update({ ...contact, contactId: '' }, { a: '1' }))).kind, 'validation');
     assert.equal(wire.calls.length, 0, 'no request was sent');
@@ -98,19 +121,101 @@ describe('RelayClient', () => {
   });
 
   const kinds: [string, Response | Error, AttributesErrorKind, boolean, RegExp][] = [
-    ['400 InvalidParameterException', refusal(400, 'InvalidParameterException', 'The value of "a" must be text.'), 'validation', false, /refused these attributes: The value of "a" must be text\./],
-    ['401 NotAuthorizedException (expired token)', refusal(401, 'NotAuthorizedException', 'Your sign-in is missing, expired or not valid here: sign in again.'), 'auth', false, /^Your sign-in is missing, expired/],
-    ['403 AccessDeniedException (another agent\'s contact)', refusal(403, 'AccessDeniedException', 'This contact is not yours: attributes can only be saved on contacts you are handling.'), 'auth', false, /^This contact is not yours/],
-    ['403 AccessDeniedException (a denied key)', refusal(403, 'AccessDeniedException', 'Agents may not save the attribute "Routing".'), 'auth', false, /^Agents may not save the attribute "Routing"\.$/],
-    ['404 ResourceNotFoundException', refusal(404, 'ResourceNotFoundException', 'Contact not found.'), 'not-found', false, /^Contact not found\.$/],
-    ['413 without a known type', refusal(413, 'RequestEntityTooLargeException', 'Request body too large.'), 'validation', false, /Request body too large/],
-    ['429 ThrottlingException', refusal(429, 'ThrottlingException', 'Rate exceeded'), 'throttled', true, /too many requests/],
-    ['429 from API Gateway (no type)', refusal(429, undefined, 'Too Many Requests'), 'throttled', true, /too many requests/],
-    ['500 InternalServiceException', refusal(500, 'InternalServiceException', 'The relay had an internal error.'), 'server', true, /internal error/],
-    ['503 ServiceUnavailableException', refusal(503, 'ServiceUnavailableException', 'Amazon Connect could not be reached; try again.'), 'server', true, /internal error/],
-    ['401 from API Gateway\'s authorizer (no type)', refusal(401, undefined, 'Unauthorized'), 'auth', false, /^Not allowed to save contact attributes/],
-    ['a 502 with an HTML body', new Response('<html>Bad Gateway</html>', { status: 502 }), 'server', true, /internal error/],
-    ['no answer (fetch rejects, as on a CORS refusal)', new TypeError('Failed to fetch'), 'network', true, /Could not reach/],
+    [
+      '400 InvalidParameterException',
+      refusal(400, 'InvalidParameterException', 'The value of "a" must be text.'),
+      'validation',
+      false,
+      /refused these attributes: The value of "a" must be text\./,
+    ],
+    [
+      '401 NotAuthorizedException (expired token)',
+      refusal(401, 'NotAuthorizedException', 'Your sign-in is missing, expired or not valid here: sign in again.'),
+      'auth',
+      false,
+      /^Your sign-in is missing, expired/,
+    ],
+    [
+      "403 AccessDeniedException (another agent's contact)",
+      refusal(
+        403,
+        'AccessDeniedException',
+        'This contact is not yours: attributes can only be saved on contacts you are handling.',
+      ),
+      'auth',
+      false,
+      /^This contact is not yours/,
+    ],
+    [
+      '403 AccessDeniedException (a denied key)',
+      refusal(403, 'AccessDeniedException', 'Agents may not save the attribute "Routing".'),
+      'auth',
+      false,
+      /^Agents may not save the attribute "Routing"\.$/,
+    ],
+    [
+      '404 ResourceNotFoundException',
+      refusal(404, 'ResourceNotFoundException', 'Contact not found.'),
+      'not-found',
+      false,
+      /^Contact not found\.$/,
+    ],
+    [
+      '413 without a known type',
+      refusal(413, 'RequestEntityTooLargeException', 'Request body too large.'),
+      'validation',
+      false,
+      /Request body too large/,
+    ],
+    [
+      '429 ThrottlingException',
+      refusal(429, 'ThrottlingException', 'Rate exceeded'),
+      'throttled',
+      true,
+      /too many requests/,
+    ],
+    [
+      '429 from API Gateway (no type)',
+      refusal(429, undefined, 'Too Many Requests'),
+      'throttled',
+      true,
+      /too many requests/,
+    ],
+    [
+      '500 InternalServiceException',
+      refusal(500, 'InternalServiceException', 'The relay had an internal error.'),
+      'server',
+      true,
+      /internal error/,
+    ],
+    [
+      '503 ServiceUnavailableException',
+      refusal(503, 'ServiceUnavailableException', 'Amazon Connect could not be reached; try again.'),
+      'server',
+      true,
+      /internal error/,
+    ],
+    [
+      "401 from API Gateway's authorizer (no type)",
+      refusal(401, undefined, 'Unauthorized'),
+      'auth',
+      false,
+      /^Not allowed to save contact attributes/,
+    ],
+    [
+      'a 502 with an HTML body',
+      new Response('<html>Bad Gateway</html>', { status: 502 }),
+      'server',
+      true,
+      /internal error/,
+    ],
+    [
+      'no answer (fetch rejects, as on a CORS refusal)',
+      new TypeError('Failed to fetch'),
+      'network',
+      true,
+      /Could not reach/,
+    ],
   ];
   for (const [name, answer, kind, retryable, message] of kinds) {
     it(`classifies ${name} as ${kind}${retryable ? ', retryable' : ', not retryable'}`, async () => {
@@ -118,7 +223,11 @@ describe('RelayClient', () => {
         if (answer instanceof Error) throw answer;
         return answer.clone();
       });
-      const error = await failure(new RelayClient({ url: 'https://relay.example.com', token: 't', fetch: wire.fetch }).update(contact, { a: '1' }));
+      const error = await failure(
+        new RelayClient({ url: 'https://relay.example.com', token: 't', fetch: wire.fetch }).update(contact, {
+          a: '1',
+        }),
+      );
       assert.equal(error.kind, kind);
       assert.equal(error.retryable, retryable);
       assert.match(error.message, message);
@@ -126,11 +235,29 @@ describe('RelayClient', () => {
     });
   }
 
-  it('reads the error type from a namespaced x-amzn-errortype or the body\'s __type', async () => {
-    const namespaced = transport(() => refusal(400, 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.service/', 'slow down'));
-    assert.equal((await failure(new RelayClient({ url: 'https://r.example', token: 't', fetch: namespaced.fetch }).update(contact, { a: '1' }))).kind, 'throttled');
-    const typed = transport(() => new Response(JSON.stringify({ __type: 'com.amazonaws.connect#LimitExceededException', message: 'x' }), { status: 400 }));
-    const error = await failure(new RelayClient({ url: 'https://r.example', token: 't', fetch: typed.fetch }).update(contact, { a: '1' }));
+  it("reads the error type from a namespaced x-amzn-errortype or the body's __type", async () => {
+    const namespaced = transport(() =>
+      refusal(400, 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.service/', 'slow down'),
+    );
+    assert.equal(
+      (
+        await failure(
+          new RelayClient({ url: 'https://r.example', token: 't', fetch: namespaced.fetch }).update(contact, {
+            a: '1',
+          }),
+        )
+      ).kind,
+      'throttled',
+    );
+    const typed = transport(
+      () =>
+        new Response(JSON.stringify({ __type: 'com.amazonaws.connect#LimitExceededException', message: 'x' }), {
+          status: 400,
+        }),
+    );
+    const error = await failure(
+      new RelayClient({ url: 'https://r.example', token: 't', fetch: typed.fetch }).update(contact, { a: '1' }),
+    );
     assert.equal(error.kind, 'throttled');
     assert.equal(error.awsType, 'LimitExceededException');
   });
@@ -138,16 +265,27 @@ describe('RelayClient', () => {
   it('refuses to send without a token: a throwing token function or an empty token is an auth error, no request', async () => {
     const wire = transport(() => new Response('{}', { status: 200 }));
     const thrown = await failure(
-      new RelayClient({ url: 'https://r.example', token: () => Promise.reject(new Error('the session ended')), fetch: wire.fetch }).update(contact, { a: '1' }),
+      new RelayClient({
+        url: 'https://r.example',
+        token: () => Promise.reject(new Error('the session ended')),
+        fetch: wire.fetch,
+      }).update(contact, { a: '1' }),
     );
     assert.equal(thrown.kind, 'auth');
     assert.equal(thrown.retryable, false);
     assert.match(thrown.message, /the session ended/);
-    assert.equal((await failure(new RelayClient({ url: 'https://r.example', token: () => '', fetch: wire.fetch }).update(contact, { a: '1' }))).kind, 'auth');
+    assert.equal(
+      (
+        await failure(
+          new RelayClient({ url: 'https://r.example', token: () => '', fetch: wire.fetch }).update(contact, { a: '1' }),
+        )
+      ).kind,
+      'auth',
+    );
     assert.equal(wire.calls.length, 0);
   });
 
-  it('rejects with the signal\'s reason when aborted before or during the request', async () => {
+  it("rejects with the signal's reason when aborted before or during the request", async () => {
     const wire = transport(() => new Response('{}', { status: 200 }));
     const client = new RelayClient({ url: 'https://r.example', token: 't', fetch: wire.fetch });
     const early = new AbortController();
@@ -157,8 +295,14 @@ describe('RelayClient', () => {
 
     const late = new AbortController();
     const hanging = (async (_input: string | URL | Request, init?: RequestInit) =>
-      new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new TypeError('aborted'))))) as typeof fetch;
-    const pending = new RelayClient({ url: 'https://r.example', token: 't', fetch: hanging }).update(contact, { a: '1' }, { signal: late.signal });
+      new Promise<Response>((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(new TypeError('aborted'))),
+      )) as typeof fetch;
+    const pending = new RelayClient({ url: 'https://r.example', token: 't', fetch: hanging }).update(
+      contact,
+      { a: '1' },
+      { signal: late.signal },
+    );
     late.abort(new DOMException('stop', 'AbortError'));
     await assert.rejects(pending, { name: 'AbortError', message: 'stop' });
   });
@@ -166,39 +310,87 @@ describe('RelayClient', () => {
   it('fails fast with a TypeError naming the option', () => {
     assert.throws(() => new RelayClient({ url: '', token: 't' }), /`url` option is required/);
     assert.throws(() => new RelayClient({ url: 'not a url', token: 't' }), /not a URL/);
-    assert.throws(() => new RelayClient({ url: 'ftp://relay.example.com', token: 't' }), /`url` option must be an https: URL/);
+    assert.throws(
+      () => new RelayClient({ url: 'ftp://relay.example.com', token: 't' }),
+      /`url` option must be an https: URL/,
+    );
     assert.throws(() => new RelayClient({ url: 'https://relay.example.com', token: '' }), /`token` option is required/);
   });
 
   it('is a small module: its graph holds neither the AWS SDK, nor the relay, nor the signed client', async () => {
     const entry = fileURLToPath(new URL('../../src/relay-client.ts', import.meta.url));
-    const result = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', write: false, metafile: true, logLevel: 'silent' });
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
     const inputs = Object.keys(result.metafile.inputs);
-    assert.deepEqual(inputs.filter((path) => path.includes('node_modules') || path.includes('src/relay/') || /src\/(client|sdk)\.ts$/.test(path)), []);
-    assert.deepEqual(inputs.map((path) => path.replace(/^.*src\//, 'src/')).sort(), ['src/errors.ts', 'src/relay-client.ts', 'src/secure-url.ts', 'src/validate.ts']);
+    assert.deepEqual(
+      inputs.filter(
+        (path) => path.includes('node_modules') || path.includes('src/relay/') || /src\/(client|sdk)\.ts$/.test(path),
+      ),
+      [],
+    );
+    assert.deepEqual(inputs.map((path) => path.replace(/^.*src\//, 'src/')).sort(), [
+      'src/errors.ts',
+      'src/relay-client.ts',
+      'src/secure-url.ts',
+      'src/validate.ts',
+    ]);
   });
 });
 
 describe('createCcpAttributes in relay mode', () => {
   it('fails fast, before touching Streams, on both modes at once or a relay without a URL or token', async () => {
     const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
-    await assert.rejects(createCcpAttributes({ credentials, relay: { url: 'https://relay.example.com', token: 't' } }), {
+    await assert.rejects(
+      createCcpAttributes({ credentials, relay: { url: 'https://relay.example.com', token: 't' } }),
+      {
+        name: 'TypeError',
+        message: /give `credentials` \(direct mode\) or `relay` \(relay mode\), not both/,
+      },
+    );
+    await assert.rejects(createCcpAttributes({ relay: { url: 'relay.example.com', token: 't' } }), {
       name: 'TypeError',
-      message: /give `credentials` \(direct mode\) or `relay` \(relay mode\), not both/,
+      message: /not a URL/,
     });
-    await assert.rejects(createCcpAttributes({ relay: { url: 'relay.example.com', token: 't' } }), { name: 'TypeError', message: /not a URL/ });
-    await assert.rejects(createCcpAttributes({ relay: { url: 'https://relay.example.com', token: '' } }), { name: 'TypeError', message: /`token` option/ });
+    await assert.rejects(createCcpAttributes({ relay: { url: 'https://relay.example.com', token: '' } }), {
+      name: 'TypeError',
+      message: /`token` option/,
+    });
   });
 
   it('refuses a plain http: relay or endpoint off the loopback address: the login token would travel in clear text', async () => {
-    const inClear = /must be an https: URL \(plain http: only to a loopback address: localhost, 127\.0\.0\.0\/8, \[::1\]\)/;
-    await assert.rejects(createCcpAttributes({ relay: { url: 'http://relay.example.com', token: 't' } }), { name: 'TypeError', message: inClear });
-    await assert.rejects(createCcpAttributes({ relay: { url: 'http://10.0.0.5:8080', token: 't' } }), { name: 'TypeError', message: /RelayClient: the `url` option/ });
-    await assert.rejects(createCcpAttributes({ credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, endpoint: 'http://proxy.example.com' }), {
+    const inClear =
+      /must be an https: URL \(plain http: only to a loopback address: localhost, 127\.0\.0\.0\/8, \[::1\]\)/;
+    await assert.rejects(createCcpAttributes({ relay: { url: 'http://relay.example.com', token: 't' } }), {
       name: 'TypeError',
-      message: /createCcpAttributes: the `endpoint` option must be an https: URL/,
+      message: inClear,
     });
-    for (const url of ['http://localhost:8788', 'http://127.0.0.1:8788/relay', 'http://[::1]:8788', 'https://relay.example.com']) {
+    await assert.rejects(createCcpAttributes({ relay: { url: 'http://10.0.0.5:8080', token: 't' } }), {
+      name: 'TypeError',
+      message: /RelayClient: the `url` option/,
+    });
+    await assert.rejects(
+      createCcpAttributes({
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        endpoint: 'http://proxy.example.com',
+      }),
+      {
+        name: 'TypeError',
+        message: /createCcpAttributes: the `endpoint` option must be an https: URL/,
+      },
+    );
+    for (const url of [
+      'http://localhost:8788',
+      'http://127.0.0.1:8788/relay',
+      'http://[::1]:8788',
+      'https://relay.example.com',
+    ]) {
       assert.doesNotThrow(() => new RelayClient({ url, token: 't' }), url);
     }
   });
@@ -207,13 +399,28 @@ describe('createCcpAttributes in relay mode', () => {
 describe('RelayClient through the relay to the Connect API stand-in', () => {
   let api: ConnectApiHandle;
   let relay: RelayServer;
-  const leg = (contactId: string): ContactRef => ({ contactId, initialContactId: contactId, instanceId: DEFAULT_INSTANCE_ID, region: 'us-east-1' });
+  const leg = (contactId: string): ContactRef => ({
+    contactId,
+    initialContactId: contactId,
+    instanceId: DEFAULT_INSTANCE_ID,
+    region: 'us-east-1',
+  });
 
   before(async () => {
     api = await startConnectApi({
       contacts: [
-        { instanceId: DEFAULT_INSTANCE_ID, contactId: 'smith-1', startedAt: new Date().toISOString(), agentId: 'agent-agent-smith' },
-        { instanceId: DEFAULT_INSTANCE_ID, contactId: 'jones-1', startedAt: new Date().toISOString(), agentId: 'agent-agent-jones' },
+        {
+          instanceId: DEFAULT_INSTANCE_ID,
+          contactId: 'smith-1',
+          startedAt: new Date().toISOString(),
+          agentId: 'agent-agent-smith',
+        },
+        {
+          instanceId: DEFAULT_INSTANCE_ID,
+          contactId: 'jones-1',
+          startedAt: new Date().toISOString(),
+          agentId: 'agent-agent-jones',
+        },
       ],
     });
     relay = await startStandInRelay(api);
@@ -224,7 +431,7 @@ describe('RelayClient through the relay to the Connect API stand-in', () => {
     await (api as ConnectApiHandle | undefined)?.close();
   });
 
-  it('writes the agent\'s own contact, and refuses another agent\'s with the relay\'s sentence, not retryable', async () => {
+  it("writes the agent's own contact, and refuses another agent's with the relay's sentence, not retryable", async () => {
     const client = new RelayClient({ url: relay.url, token: () => api.signIn('agent.smith').idToken });
     await client.update(leg('smith-1'), { Disposition: 'Resolved' });
     assert.deepEqual(api.attributesOf(DEFAULT_INSTANCE_ID, 'smith-1'), { Disposition: 'Resolved' });
@@ -239,7 +446,9 @@ describe('RelayClient through the relay to the Connect API stand-in', () => {
   });
 
   it('answers a bad token with 401 auth and a throttled Connect with 429 throttled', async () => {
-    const forged = await failure(new RelayClient({ url: relay.url, token: 'eyJhbGciOiJub25lIn0.e30.' }).update(leg('smith-1'), { a: '1' }));
+    const forged = await failure(
+      new RelayClient({ url: relay.url, token: 'eyJhbGciOiJub25lIn0.e30.' }).update(leg('smith-1'), { a: '1' }),
+    );
     assert.equal(forged.kind, 'auth');
     assert.equal(forged.status, 401);
     assert.match(forged.message, /sign in again/);

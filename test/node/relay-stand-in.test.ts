@@ -21,8 +21,22 @@ import { startConnectApi, type ConnectApiHandle, type ContactRecord } from '../.
 
 const instanceId = 'inst-r';
 const contacts: ContactRecord[] = [
-  { instanceId, contactId: 'a-1', startedAt: '2026-01-01T10:00:00Z', agentId: 'agent-agent-smith', attributes: { greeting: 'played' } },
-  { instanceId, contactId: 'a-2', initialContactId: 'a-1', previousContactId: 'a-1', startedAt: '2026-01-01T10:05:00Z', agentId: 'agent-agent-jones', channel: 'CHAT' },
+  {
+    instanceId,
+    contactId: 'a-1',
+    startedAt: '2026-01-01T10:00:00Z',
+    agentId: 'agent-agent-smith',
+    attributes: { greeting: 'played' },
+  },
+  {
+    instanceId,
+    contactId: 'a-2',
+    initialContactId: 'a-1',
+    previousContactId: 'a-1',
+    startedAt: '2026-01-01T10:05:00Z',
+    agentId: 'agent-agent-jones',
+    channel: 'CHAT',
+  },
 ];
 
 let clockMs = Date.now();
@@ -70,23 +84,38 @@ describe('DescribeContact', () => {
   });
 
   it('shows the disconnect and the after-contact work once they are registered', async () => {
-    handle.registerContacts([{ instanceId, contactId: 'd-1', startedAt: '2026-01-02T09:00:00Z', agentId: 'agent-agent-smith' }]);
-    handle.registerContacts([{ instanceId, contactId: 'd-1', startedAt: '2026-01-02T09:00:00Z', disconnectedAt: '2026-01-02T09:10:00Z' }]);
+    handle.registerContacts([
+      { instanceId, contactId: 'd-1', startedAt: '2026-01-02T09:00:00Z', agentId: 'agent-agent-smith' },
+    ]);
+    handle.registerContacts([
+      { instanceId, contactId: 'd-1', startedAt: '2026-01-02T09:00:00Z', disconnectedAt: '2026-01-02T09:10:00Z' },
+    ]);
     let { Contact } = await connect().send(new DescribeContactCommand({ InstanceId: instanceId, ContactId: 'd-1' }));
     assert.equal(Contact?.AgentInfo?.Id, 'agent-agent-smith', 'a partial re-registration keeps the agent');
     assert.deepEqual(Contact.DisconnectTimestamp, new Date('2026-01-02T09:10:00Z'));
     assert.deepEqual(Contact.AgentInfo.AfterContactWorkStartTimestamp, new Date('2026-01-02T09:10:00Z'));
     assert.equal(Contact.AgentInfo.AfterContactWorkEndTimestamp, undefined);
-    handle.registerContacts([{ instanceId, contactId: 'd-1', startedAt: '2026-01-02T09:00:00Z', afterContactWorkEndedAt: '2026-01-02T09:12:00Z' }]);
+    handle.registerContacts([
+      {
+        instanceId,
+        contactId: 'd-1',
+        startedAt: '2026-01-02T09:00:00Z',
+        afterContactWorkEndedAt: '2026-01-02T09:12:00Z',
+      },
+    ]);
     ({ Contact } = await connect().send(new DescribeContactCommand({ InstanceId: instanceId, ContactId: 'd-1' })));
     assert.deepEqual(Contact?.AgentInfo?.AfterContactWorkEndTimestamp, new Date('2026-01-02T09:12:00Z'));
   });
 
   it('answers 404 ResourceNotFoundException for an unknown contact or instance, and 403 without a signature', async () => {
-    const unknown = await rejection(connect().send(new DescribeContactCommand({ InstanceId: instanceId, ContactId: 'nope' })));
+    const unknown = await rejection(
+      connect().send(new DescribeContactCommand({ InstanceId: instanceId, ContactId: 'nope' })),
+    );
     assert.equal(unknown.name, 'ResourceNotFoundException');
     assert.equal(unknown.$metadata?.httpStatusCode, 404);
-    const otherInstance = await rejection(connect().send(new DescribeContactCommand({ InstanceId: 'inst-other', ContactId: 'a-1' })));
+    const otherInstance = await rejection(
+      connect().send(new DescribeContactCommand({ InstanceId: 'inst-other', ContactId: 'a-1' })),
+    );
     assert.equal(otherInstance.name, 'ResourceNotFoundException');
     const unsigned = await fetch(`${handle.url}/contacts/${instanceId}/a-1`);
     assert.equal(unsigned.status, 403);
@@ -105,7 +134,10 @@ describe('DescribeContact', () => {
 describe('SearchUsers', () => {
   const search = (username: string) =>
     connect().send(
-      new SearchUsersCommand({ InstanceId: instanceId, SearchCriteria: { StringCondition: { FieldName: 'Username', Value: username, ComparisonType: 'EXACT' } } }),
+      new SearchUsersCommand({
+        InstanceId: instanceId,
+        SearchCriteria: { StringCondition: { FieldName: 'Username', Value: username, ComparisonType: 'EXACT' } },
+      }),
     );
 
   it('finds a demo agent by exact username, and nobody for a near miss', async () => {
@@ -120,7 +152,12 @@ describe('SearchUsers', () => {
 
   it('refuses criteria it does not implement rather than answering wrongly', async () => {
     const error = await rejection(
-      connect().send(new SearchUsersCommand({ InstanceId: instanceId, SearchCriteria: { StringCondition: { FieldName: 'Username', Value: 'agent', ComparisonType: 'CONTAINS' } } })),
+      connect().send(
+        new SearchUsersCommand({
+          InstanceId: instanceId,
+          SearchCriteria: { StringCondition: { FieldName: 'Username', Value: 'agent', ComparisonType: 'CONTAINS' } },
+        }),
+      ),
     );
     assert.equal(error.name, 'InvalidParameterException');
   });
@@ -128,17 +165,33 @@ describe('SearchUsers', () => {
 
 describe('flow attributes registered with the contacts', () => {
   it('are returned by GetContactAttributes, merged with agent writes, and kept by a reset', async () => {
-    await connect().send(new UpdateContactAttributesCommand({ InstanceId: instanceId, InitialContactId: 'a-1', Attributes: { note: 'x' } }));
-    const { Attributes } = await connect().send(new GetContactAttributesCommand({ InstanceId: instanceId, InitialContactId: 'a-1' }));
+    await connect().send(
+      new UpdateContactAttributesCommand({
+        InstanceId: instanceId,
+        InitialContactId: 'a-1',
+        Attributes: { note: 'x' },
+      }),
+    );
+    const { Attributes } = await connect().send(
+      new GetContactAttributesCommand({ InstanceId: instanceId, InitialContactId: 'a-1' }),
+    );
     assert.deepEqual(Attributes, { greeting: 'played', note: 'x' });
     handle.reset();
     assert.deepEqual(handle.attributesOf(instanceId, 'a-1'), { greeting: 'played' });
   });
 
   it('count in the 32,768-byte budget of the contact', async () => {
-    handle.registerContacts([{ instanceId, contactId: 'big', startedAt: '2026-01-01T10:00:00Z', attributes: { flow: 'f'.repeat(32_000) } }]);
+    handle.registerContacts([
+      { instanceId, contactId: 'big', startedAt: '2026-01-01T10:00:00Z', attributes: { flow: 'f'.repeat(32_000) } },
+    ]);
     const error = await rejection(
-      connect().send(new UpdateContactAttributesCommand({ InstanceId: instanceId, InitialContactId: 'big', Attributes: { note: 'n'.repeat(800) } })),
+      connect().send(
+        new UpdateContactAttributesCommand({
+          InstanceId: instanceId,
+          InitialContactId: 'big',
+          Attributes: { note: 'n'.repeat(800) },
+        }),
+      ),
     );
     assert.equal(error.name, 'InvalidRequestException');
     assert.match(error.message, /32768 UTF-8 bytes/);
@@ -149,7 +202,10 @@ describe('the user pool', () => {
   const initiateAuth = (body: unknown) =>
     fetch(handle.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+      },
       body: JSON.stringify(body),
     });
 
@@ -160,7 +216,9 @@ describe('the user pool', () => {
       AuthParameters: { USERNAME: 'agent.jones', PASSWORD: 'demo-password' },
     });
     assert.equal(response.status, 200);
-    const { AuthenticationResult: result } = (await response.json()) as { AuthenticationResult: { IdToken: string; AccessToken: string; ExpiresIn: number; TokenType: string } };
+    const { AuthenticationResult: result } = (await response.json()) as {
+      AuthenticationResult: { IdToken: string; AccessToken: string; ExpiresIn: number; TokenType: string };
+    };
     assert.equal(result.ExpiresIn, 3600);
     assert.equal(result.TokenType, 'Bearer');
 
@@ -175,12 +233,16 @@ describe('the user pool', () => {
       jwks.keys.map((key) => [key['kty'], key['alg'], key['use'], typeof key['kid'], 'd' in key]),
       [['RSA', 'RS256', 'sig', 'string', false]],
     );
-    const id = await cached(JwtVerifier.create({ issuer: handle.issuer, audience: handle.userPoolClientId, jwksUri: handle.jwksUri })).verify(result.IdToken);
+    const id = await cached(
+      JwtVerifier.create({ issuer: handle.issuer, audience: handle.userPoolClientId, jwksUri: handle.jwksUri }),
+    ).verify(result.IdToken);
     assert.equal(id['token_use'], 'id');
     assert.equal(id['cognito:username'], 'agent.jones');
     assert.equal(id['custom:connect_user_id'], 'agent-agent-jones');
     assert.equal((id.exp ?? 0) - (id.iat ?? 0), 3600);
-    const access = await cached(JwtVerifier.create({ issuer: handle.issuer, audience: null, jwksUri: handle.jwksUri })).verify(result.AccessToken);
+    const access = await cached(
+      JwtVerifier.create({ issuer: handle.issuer, audience: null, jwksUri: handle.jwksUri }),
+    ).verify(result.AccessToken);
     assert.equal(access['client_id'], handle.userPoolClientId);
     assert.equal(access['username'], 'agent.jones');
     assert.equal(access.sub, id.sub);
@@ -205,7 +267,7 @@ describe('the user pool', () => {
   });
 });
 
-describe('Cognito Identity verifies the user pool\'s id tokens', () => {
+describe("Cognito Identity verifies the user pool's id tokens", () => {
   const credentialsFor = (token: string) =>
     fromCognitoIdentityPool({
       identityPoolId: handle.identityPoolId,
@@ -229,10 +291,16 @@ describe('Cognito Identity verifies the user pool\'s id tokens', () => {
     assert.equal(error.name, 'NotAuthorizedException');
     assert.match(error.message, /expired/i);
 
-    assert.equal((await rejection(credentialsFor(handle.signIn('agent.smith').accessToken))).name, 'NotAuthorizedException');
+    assert.equal(
+      (await rejection(credentialsFor(handle.signIn('agent.smith').accessToken))).name,
+      'NotAuthorizedException',
+    );
 
     const genuine = handle.signIn('agent.smith').idToken;
-    const [header, payload] = genuine.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
+    const [header, payload] = genuine
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
     const forged = signJwt(header ?? {}, payload ?? {}, makeSigningKey().privateKey);
     assert.equal((await rejection(credentialsFor(forged))).name, 'NotAuthorizedException');
   });
@@ -240,7 +308,9 @@ describe('Cognito Identity verifies the user pool\'s id tokens', () => {
 
 describe('the example contacts file', () => {
   it('parses, and its flow attributes, agents and after-contact work reach the API', async () => {
-    const records = parseContactRecords(JSON.parse(await readFile(new URL('../../demo/connect-api/contacts.json', import.meta.url), 'utf8')));
+    const records = parseContactRecords(
+      JSON.parse(await readFile(new URL('../../demo/connect-api/contacts.json', import.meta.url), 'utf8')),
+    );
     const example = await startConnectApi({ contacts: records });
     try {
       const client = new ConnectClient({
@@ -249,11 +319,18 @@ describe('the example contacts file', () => {
         credentials: { accessKeyId: example.accessKeyId, secretAccessKey: example.secretAccessKey },
       });
       const [first, transfer, chat] = records;
-      assert.deepEqual(example.attributesOf(first?.instanceId ?? '', first?.contactId ?? ''), { greeting: 'played', language: 'en-US' });
-      const leg = await client.send(new DescribeContactCommand({ InstanceId: transfer?.instanceId, ContactId: transfer?.contactId }));
+      assert.deepEqual(example.attributesOf(first?.instanceId ?? '', first?.contactId ?? ''), {
+        greeting: 'played',
+        language: 'en-US',
+      });
+      const leg = await client.send(
+        new DescribeContactCommand({ InstanceId: transfer?.instanceId, ContactId: transfer?.contactId }),
+      );
       assert.equal(leg.Contact?.InitialContactId, first?.contactId);
       assert.equal(leg.Contact?.AgentInfo?.Id, 'agent-agent-jones');
-      const done = await client.send(new DescribeContactCommand({ InstanceId: chat?.instanceId, ContactId: chat?.contactId }));
+      const done = await client.send(
+        new DescribeContactCommand({ InstanceId: chat?.instanceId, ContactId: chat?.contactId }),
+      );
       assert.deepEqual(done.Contact?.AgentInfo?.AfterContactWorkEndTimestamp, new Date('2026-01-05T08:43:00Z'));
     } finally {
       await example.close();

@@ -34,12 +34,40 @@ const contacts: ContactRecord[] = [
   // Disconnected three hours ago, the agent still in after-contact work: writable.
   { instanceId, contactId: 'acw', startedAt: ago(200), agentId: smith, disconnectedAt: ago(180) },
   // Ended (after-contact work done) 3 minutes ago: within the window.
-  { instanceId, contactId: 'recent', startedAt: ago(40), agentId: smith, disconnectedAt: ago(6), afterContactWorkEndedAt: ago(3) },
+  {
+    instanceId,
+    contactId: 'recent',
+    startedAt: ago(40),
+    agentId: smith,
+    disconnectedAt: ago(6),
+    afterContactWorkEndedAt: ago(3),
+  },
   // Ended two hours ago: past the window.
-  { instanceId, contactId: 'old', startedAt: ago(150), agentId: smith, disconnectedAt: ago(125), afterContactWorkEndedAt: ago(120) },
+  {
+    instanceId,
+    contactId: 'old',
+    startedAt: ago(150),
+    agentId: smith,
+    disconnectedAt: ago(125),
+    afterContactWorkEndedAt: ago(120),
+  },
   // A transfer: smith took the first leg and transferred it to jones, who is on the second leg now.
-  { instanceId, contactId: 'first-leg', startedAt: ago(30), agentId: smith, disconnectedAt: ago(10), afterContactWorkEndedAt: ago(9) },
-  { instanceId, contactId: 'second-leg', initialContactId: 'first-leg', previousContactId: 'first-leg', startedAt: ago(10), agentId: jones },
+  {
+    instanceId,
+    contactId: 'first-leg',
+    startedAt: ago(30),
+    agentId: smith,
+    disconnectedAt: ago(10),
+    afterContactWorkEndedAt: ago(9),
+  },
+  {
+    instanceId,
+    contactId: 'second-leg',
+    initialContactId: 'first-leg',
+    previousContactId: 'first-leg',
+    startedAt: ago(10),
+    agentId: jones,
+  },
   // The same contact id on another instance.
   { instanceId: 'other-instance', contactId: 'live', startedAt: ago(5), agentId: smith },
 ];
@@ -49,7 +77,11 @@ let clockMs = Date.now();
 let audits: AuditRecord[] = [];
 
 before(async () => {
-  handle = await startConnectApi({ contacts, now: () => clockMs, userPool: { clientIds: ['standin-agent-desktop', 'another-app'] } });
+  handle = await startConnectApi({
+    contacts,
+    now: () => clockMs,
+    userPool: { clientIds: ['standin-agent-desktop', 'another-app'] },
+  });
 });
 after(() => handle.close());
 beforeEach(() => {
@@ -103,7 +135,13 @@ function body(write: Write): string {
 }
 
 /** An HTTP API payload 2.0 event as API Gateway sends it for `POST /contact/attributes` on the $default stage. */
-function apiEvent(options: { body: string; token?: string; claims?: Record<string, string | number>; origin?: string; method?: string }): APIGatewayProxyEventV2WithJWTAuthorizer {
+function apiEvent(options: {
+  body: string;
+  token?: string;
+  claims?: Record<string, string | number>;
+  origin?: string;
+  method?: string;
+}): APIGatewayProxyEventV2WithJWTAuthorizer {
   const method = options.method ?? 'POST';
   const headers: Record<string, string> = {
     accept: '*/*',
@@ -129,13 +167,21 @@ function apiEvent(options: { body: string; token?: string; claims?: Record<strin
       apiId: 'a1b2c3d4e5',
       domainName: 'a1b2c3d4e5.execute-api.us-east-1.amazonaws.com',
       domainPrefix: 'a1b2c3d4e5',
-      http: { method, path: '/contact/attributes', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'Mozilla/5.0' },
+      http: {
+        method,
+        path: '/contact/attributes',
+        protocol: 'HTTP/1.1',
+        sourceIp: '203.0.113.7',
+        userAgent: 'Mozilla/5.0',
+      },
       requestId: `${randomUUID().slice(0, 8)}=`,
       routeKey: `${method} /contact/attributes`,
       stage: '$default',
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
-      ...(options.claims ? { authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: options.claims, scopes: null } } } : {}),
+      ...(options.claims
+        ? { authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: options.claims, scopes: null } } }
+        : {}),
     },
     body: Buffer.from(options.body).toString('base64'),
     isBase64Encoded: true,
@@ -156,7 +202,9 @@ type Send = (write: Write, token: string | undefined, origin?: string) => Promis
 function overLambda(config: ResolvedRelayConfig): Send {
   const handler = createLambdaHandler(config, dependencies());
   return async (write, token, origin) => {
-    const result = await handler(apiEvent({ body: body(write), ...(token === undefined ? {} : { token }), ...(origin ? { origin } : {}) }));
+    const result = await handler(
+      apiEvent({ body: body(write), ...(token === undefined ? {} : { token }), ...(origin ? { origin } : {}) }),
+    );
     const { headers } = result;
     const payload = JSON.parse(result.body) as { message?: string };
     return { status: result.statusCode, type: headers['x-amzn-errortype'], message: payload.message ?? '', headers };
@@ -170,7 +218,12 @@ function overHttp(server: () => RelayServer): Send {
     if (origin) headers['origin'] = origin;
     const response = await fetch(`${server().url}/contact/attributes`, { method: 'POST', headers, body: body(write) });
     const payload = (await response.json()) as { message?: string };
-    return { status: response.status, type: response.headers.get('x-amzn-errortype') ?? undefined, message: payload.message ?? '', headers: Object.fromEntries(response.headers) };
+    return {
+      status: response.status,
+      type: response.headers.get('x-amzn-errortype') ?? undefined,
+      message: payload.message ?? '',
+      headers: Object.fromEntries(response.headers),
+    };
   };
 }
 
@@ -181,12 +234,29 @@ const signIn = (username = 'agent.smith', clientId?: string): string => handle.s
 
 function decoded(token: string): [Record<string, unknown>, Record<string, unknown>] {
   const [header = '', payload = ''] = token.split('.');
-  return [JSON.parse(Buffer.from(header, 'base64url').toString()) as Record<string, unknown>, JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>];
+  return [
+    JSON.parse(Buffer.from(header, 'base64url').toString()) as Record<string, unknown>,
+    JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>,
+  ];
 }
 
 /** Every refusal: its token, its write, the answer expected, and the audit reason. */
-const refusals: Array<{ name: string; token: () => string | undefined; write: Write; status: number; type: string; reason: string }> = [
-  { name: 'no token', token: () => undefined, write: { contactId: 'live' }, status: 401, type: 'NotAuthorizedException', reason: 'token:no-token' },
+const refusals: Array<{
+  name: string;
+  token: () => string | undefined;
+  write: Write;
+  status: number;
+  type: string;
+  reason: string;
+}> = [
+  {
+    name: 'no token',
+    token: () => undefined,
+    write: { contactId: 'live' },
+    status: 401,
+    type: 'NotAuthorizedException',
+    reason: 'token:no-token',
+  },
   {
     name: 'an expired token',
     token: () => {
@@ -200,7 +270,14 @@ const refusals: Array<{ name: string; token: () => string | undefined; write: Wr
     type: 'NotAuthorizedException',
     reason: 'token:expired',
   },
-  { name: 'a token for another audience', token: () => signIn('agent.smith', 'another-app'), write: { contactId: 'live' }, status: 401, type: 'NotAuthorizedException', reason: 'token:wrong-audience' },
+  {
+    name: 'a token for another audience',
+    token: () => signIn('agent.smith', 'another-app'),
+    write: { contactId: 'live' },
+    status: 401,
+    type: 'NotAuthorizedException',
+    reason: 'token:wrong-audience',
+  },
   {
     name: 'a token signed with a key outside the JWKS (same kid)',
     token: () => {
@@ -235,8 +312,22 @@ const refusals: Array<{ name: string; token: () => string | undefined; write: Wr
     type: 'NotAuthorizedException',
     reason: 'token:malformed',
   },
-  { name: "agent B on agent A's contact", token: () => signIn('agent.jones'), write: { contactId: 'live' }, status: 403, type: 'AccessDeniedException', reason: 'not-the-agent' },
-  { name: 'a contact of another instance', token: () => signIn(), write: { contactId: 'live', instanceId: 'other-instance' }, status: 403, type: 'AccessDeniedException', reason: 'other-instance' },
+  {
+    name: "agent B on agent A's contact",
+    token: () => signIn('agent.jones'),
+    write: { contactId: 'live' },
+    status: 403,
+    type: 'AccessDeniedException',
+    reason: 'not-the-agent',
+  },
+  {
+    name: 'a contact of another instance',
+    token: () => signIn(),
+    write: { contactId: 'live', instanceId: 'other-instance' },
+    status: 403,
+    type: 'AccessDeniedException',
+    reason: 'other-instance',
+  },
   {
     name: "an InitialContactId outside the leg's chain",
     token: () => signIn(),
@@ -245,18 +336,61 @@ const refusals: Array<{ name: string; token: () => string | undefined; write: Wr
     type: 'AccessDeniedException',
     reason: 'other-chain',
   },
-  { name: 'a contact past the window', token: () => signIn(), write: { contactId: 'old' }, status: 403, type: 'AccessDeniedException', reason: 'window-passed' },
-  { name: 'the first leg after its transfer, past the window of 5 minutes', token: () => signIn(), write: { contactId: 'first-leg' }, status: 403, type: 'AccessDeniedException', reason: 'window-passed' },
-  { name: 'a denied key', token: () => signIn(), write: { contactId: 'live', attributes: { note: 'x', routing_priority: '1' } }, status: 403, type: 'AccessDeniedException', reason: 'key-denied' },
-  { name: 'an unknown contact', token: () => signIn(), write: { contactId: 'no-such-contact' }, status: 403, type: 'AccessDeniedException', reason: 'contact-not-found' },
+  {
+    name: 'a contact past the window',
+    token: () => signIn(),
+    write: { contactId: 'old' },
+    status: 403,
+    type: 'AccessDeniedException',
+    reason: 'window-passed',
+  },
+  {
+    name: 'the first leg after its transfer, past the window of 5 minutes',
+    token: () => signIn(),
+    write: { contactId: 'first-leg' },
+    status: 403,
+    type: 'AccessDeniedException',
+    reason: 'window-passed',
+  },
+  {
+    name: 'a denied key',
+    token: () => signIn(),
+    write: { contactId: 'live', attributes: { note: 'x', routing_priority: '1' } },
+    status: 403,
+    type: 'AccessDeniedException',
+    reason: 'key-denied',
+  },
+  {
+    name: 'an unknown contact',
+    token: () => signIn(),
+    write: { contactId: 'no-such-contact' },
+    status: 403,
+    type: 'AccessDeniedException',
+    reason: 'contact-not-found',
+  },
 ];
 
 /** The happy paths: who writes which leg under which chain, and where the attributes land. */
 const successes: Array<{ name: string; username: string; write: Write; chain: string }> = [
   { name: 'a connected contact', username: 'agent.smith', write: { contactId: 'live' }, chain: 'live' },
-  { name: 'a contact in after-contact work (disconnected hours ago)', username: 'agent.smith', write: { contactId: 'acw' }, chain: 'acw' },
-  { name: 'the new leg after a transfer, under the first leg\'s id', username: 'agent.jones', write: { contactId: 'second-leg', initialContactId: 'first-leg' }, chain: 'first-leg' },
-  { name: 'a contact ended within the window', username: 'agent.smith', write: { contactId: 'recent' }, chain: 'recent' },
+  {
+    name: 'a contact in after-contact work (disconnected hours ago)',
+    username: 'agent.smith',
+    write: { contactId: 'acw' },
+    chain: 'acw',
+  },
+  {
+    name: "the new leg after a transfer, under the first leg's id",
+    username: 'agent.jones',
+    write: { contactId: 'second-leg', initialContactId: 'first-leg' },
+    chain: 'first-leg',
+  },
+  {
+    name: 'a contact ended within the window',
+    username: 'agent.smith',
+    write: { contactId: 'recent' },
+    chain: 'recent',
+  },
 ];
 
 for (const transport of ['Lambda (API Gateway HTTP API event)', 'HTTP (Node server)'] as const) {
@@ -280,7 +414,8 @@ for (const transport of ['Lambda (API Gateway HTTP API event)', 'HTTP (Node serv
         const answer = await send(refusal.write, refusal.token());
         assert.equal(answer.status, refusal.status, answer.message);
         assert.equal(answer.type, refusal.type);
-        if (refusal.type === 'AccessDeniedException' && refusal.reason !== 'key-denied') assert.match(answer.message, /^This contact is not yours/);
+        if (refusal.type === 'AccessDeniedException' && refusal.reason !== 'key-denied')
+          assert.match(answer.message, /^This contact is not yours/);
         assert.equal(audits.at(-1)?.reason, refusal.reason);
         assert.equal(audits.at(-1)?.decision, 'refused');
         assert.deepEqual(
@@ -292,9 +427,15 @@ for (const transport of ['Lambda (API Gateway HTTP API event)', 'HTTP (Node serv
 
     for (const success of successes) {
       it(`writes ${success.name}`, async () => {
-        const answer = await send({ ...success.write, attributes: { disposition: 'resolved' } }, signIn(success.username));
+        const answer = await send(
+          { ...success.write, attributes: { disposition: 'resolved' } },
+          signIn(success.username),
+        );
         assert.equal(answer.status, 200, answer.message);
-        assert.equal(handle.attributesOf(success.write.instanceId ?? instanceId, success.chain)?.['disposition'], 'resolved');
+        assert.equal(
+          handle.attributesOf(success.write.instanceId ?? instanceId, success.chain)?.['disposition'],
+          'resolved',
+        );
         assert.equal(audits.at(-1)?.decision, 'allowed');
       });
     }
@@ -308,7 +449,7 @@ for (const transport of ['Lambda (API Gateway HTTP API event)', 'HTTP (Node serv
 }
 
 describe('the relay, further', () => {
-  it('passes Connect\'s errors through in the shape the plugin decodes; a 429 stays a 429', async () => {
+  it("passes Connect's errors through in the shape the plugin decodes; a 429 stays a 429", async () => {
     let send = overLambda(settings());
     handle.setFaults({ failNext: { count: 1, status: 429, type: 'ThrottlingException' } });
     const throttled = await send({ contactId: 'live' }, signIn());
@@ -326,28 +467,51 @@ describe('the relay, further', () => {
     assert.match(overStored.message, /32768 UTF-8 bytes/);
     assert.equal(audits.at(-1)?.reason, 'connect:UpdateContactAttributes:InvalidRequestException');
 
-    const tooBig = await send({ contactId: 'live', attributes: { a: 'x'.repeat(20_000), b: 'x'.repeat(13_000) } }, signIn());
+    const tooBig = await send(
+      { contactId: 'live', attributes: { a: 'x'.repeat(20_000), b: 'x'.repeat(13_000) } },
+      signIn(),
+    );
     assert.equal(tooBig.status, 400);
     assert.equal(tooBig.type, 'InvalidRequestException');
-    assert.equal(audits.at(-1)?.reason, 'invalid:over-budget', 'the relay checks the request itself with src/validate.ts');
+    assert.equal(
+      audits.at(-1)?.reason,
+      'invalid:over-budget',
+      'the relay checks the request itself with src/validate.ts',
+    );
     assert.deepEqual(
-      handle.requestLog().filter((entry) => entry.action === 'UpdateContactAttributes').map((entry) => entry.status),
+      handle
+        .requestLog()
+        .filter((entry) => entry.action === 'UpdateContactAttributes')
+        .map((entry) => entry.status),
       [400],
     );
   });
 
-  it('refuses a malformed body with 400 and the validator\'s message, after authentication', async () => {
+  it("refuses a malformed body with 400 and the validator's message, after authentication", async () => {
     const handler = createLambdaHandler(settings(), dependencies());
     const anonymous = await handler(apiEvent({ body: '{"nope":' }));
     assert.equal(anonymous.statusCode, 401);
     const broken = await handler(apiEvent({ body: '{"nope":', token: signIn() }));
     assert.equal(broken.statusCode, 400);
     const badKey = await handler(
-      apiEvent({ body: JSON.stringify({ InstanceId: instanceId, InitialContactId: 'live', ContactId: 'live', Attributes: { 'bad key': 'x' } }), token: signIn() }),
+      apiEvent({
+        body: JSON.stringify({
+          InstanceId: instanceId,
+          InitialContactId: 'live',
+          ContactId: 'live',
+          Attributes: { 'bad key': 'x' },
+        }),
+        token: signIn(),
+      }),
     );
     assert.equal(badKey.statusCode, 400);
     assert.match((JSON.parse(badKey.body) as { message: string }).message, /bad key/);
-    const noContactId = await handler(apiEvent({ body: JSON.stringify({ InstanceId: instanceId, InitialContactId: 'live', Attributes: { a: 'x' } }), token: signIn() }));
+    const noContactId = await handler(
+      apiEvent({
+        body: JSON.stringify({ InstanceId: instanceId, InitialContactId: 'live', Attributes: { a: 'x' } }),
+        token: signIn(),
+      }),
+    );
     assert.equal(noContactId.statusCode, 400);
     assert.match((JSON.parse(noContactId.body) as { message: string }).message, /ContactId/);
   });
@@ -369,7 +533,10 @@ describe('the relay, further', () => {
 
   it('caches a resolved username for its TTL, and refuses a user Connect does not know', async () => {
     let now = Date.now();
-    const handler = createLambdaHandler(settings({ user: { usernameClaim: 'cognito:username', cacheTtlSeconds: 60 } }), { ...dependencies(), now: () => now });
+    const handler = createLambdaHandler(
+      settings({ user: { usernameClaim: 'cognito:username', cacheTtlSeconds: 60 } }),
+      { ...dependencies(), now: () => now },
+    );
     const write = () => handler(apiEvent({ body: body({ contactId: 'live' }), token: signIn() }));
     assert.equal((await write()).statusCode, 200);
     assert.equal((await write()).statusCode, 200);
@@ -411,7 +578,12 @@ describe('the relay, further', () => {
   it('does not verify tokens itself in authorizer mode, and the token modes ignore authorizer claims', async () => {
     const handler = createLambdaHandler(settings(), dependencies());
     const [, claims] = decoded(signIn());
-    const spoofed = await handler(apiEvent({ body: body({ contactId: 'live' }), claims: Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, String(v)])) }));
+    const spoofed = await handler(
+      apiEvent({
+        body: body({ contactId: 'live' }),
+        claims: Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, String(v)])),
+      }),
+    );
     assert.equal(spoofed.statusCode, 401);
   });
 
@@ -439,7 +611,9 @@ describe('the relay, further', () => {
       const handler = createLambdaHandler(settings(), { connect: connect() });
       const token = signIn();
       await handler(apiEvent({ body: body({ contactId: 'live', attributes: { secret_note: 'card 4111' } }), token }));
-      await handler(apiEvent({ body: body({ contactId: 'jones-live', attributes: { secret_note: 'card 4111' } }), token }));
+      await handler(
+        apiEvent({ body: body({ contactId: 'jones-live', attributes: { secret_note: 'card 4111' } }), token }),
+      );
       assert.equal(lines.length, 2);
       for (const line of lines) {
         assert.ok(!line.includes('4111'), 'no attribute value');
@@ -462,30 +636,77 @@ describe('the relay, further', () => {
 
 describe('checkOwnership', () => {
   const at = (iso: string) => new Date(iso);
-  const question = { userId: 'u1', initialContactId: 'c1', nowMs: Date.parse('2026-01-01T12:00:00Z'), windowMs: 3600_000 };
+  const question = {
+    userId: 'u1',
+    initialContactId: 'c1',
+    nowMs: Date.parse('2026-01-01T12:00:00Z'),
+    windowMs: 3600_000,
+  };
   it('tells ongoing, after-contact work, recently ended and the refusals apart', () => {
-    assert.deepEqual(checkOwnership({ Id: 'c1', AgentInfo: { Id: 'u1' } }, question), { owned: true, state: 'ongoing' });
-    assert.deepEqual(checkOwnership({ Id: 'c1', DisconnectTimestamp: at('2026-01-01T08:00:00Z'), AgentInfo: { Id: 'u1', AfterContactWorkStartTimestamp: at('2026-01-01T08:00:00Z') } }, question), {
+    assert.deepEqual(checkOwnership({ Id: 'c1', AgentInfo: { Id: 'u1' } }, question), {
       owned: true,
-      state: 'after-contact-work',
+      state: 'ongoing',
     });
-    assert.deepEqual(checkOwnership({ Id: 'c1', DisconnectTimestamp: at('2026-01-01T11:00:00Z'), AgentInfo: { Id: 'u1' } }, question), { owned: true, state: 'recently-ended' });
-    assert.deepEqual(checkOwnership({ Id: 'c1', DisconnectTimestamp: at('2026-01-01T10:59:59Z'), AgentInfo: { Id: 'u1' } }, question), { owned: false, reason: 'window-passed' });
-    assert.deepEqual(checkOwnership({ Id: 'c2', InitialContactId: 'c1', AgentInfo: { Id: 'u1' } }, question), { owned: true, state: 'ongoing' });
-    assert.deepEqual(checkOwnership({ Id: 'c2', InitialContactId: 'c0', AgentInfo: { Id: 'u1' } }, question), { owned: false, reason: 'other-chain' });
+    assert.deepEqual(
+      checkOwnership(
+        {
+          Id: 'c1',
+          DisconnectTimestamp: at('2026-01-01T08:00:00Z'),
+          AgentInfo: { Id: 'u1', AfterContactWorkStartTimestamp: at('2026-01-01T08:00:00Z') },
+        },
+        question,
+      ),
+      {
+        owned: true,
+        state: 'after-contact-work',
+      },
+    );
+    assert.deepEqual(
+      checkOwnership({ Id: 'c1', DisconnectTimestamp: at('2026-01-01T11:00:00Z'), AgentInfo: { Id: 'u1' } }, question),
+      { owned: true, state: 'recently-ended' },
+    );
+    assert.deepEqual(
+      checkOwnership({ Id: 'c1', DisconnectTimestamp: at('2026-01-01T10:59:59Z'), AgentInfo: { Id: 'u1' } }, question),
+      { owned: false, reason: 'window-passed' },
+    );
+    assert.deepEqual(checkOwnership({ Id: 'c2', InitialContactId: 'c1', AgentInfo: { Id: 'u1' } }, question), {
+      owned: true,
+      state: 'ongoing',
+    });
+    assert.deepEqual(checkOwnership({ Id: 'c2', InitialContactId: 'c0', AgentInfo: { Id: 'u1' } }, question), {
+      owned: false,
+      reason: 'other-chain',
+    });
     assert.deepEqual(checkOwnership({ Id: 'c1' }, question), { owned: false, reason: 'not-the-agent' });
-    assert.deepEqual(checkOwnership({ Id: 'c1', AgentInfo: { Id: 'u2' } }, question), { owned: false, reason: 'not-the-agent' });
+    assert.deepEqual(checkOwnership({ Id: 'c1', AgentInfo: { Id: 'u2' } }, question), {
+      owned: false,
+      reason: 'not-the-agent',
+    });
   });
 });
 
 describe('resolveRelayConfig', () => {
   it('names every problem, and refuses a JWKS fetched in clear from a non-loopback host', () => {
     assert.throws(
-      () => resolveRelayConfig({ instanceArn: 'nope', auth: { type: 'oidc', issuer: 'http://idp.example.com', audience: [] }, user: {}, extra: 1 }),
+      () =>
+        resolveRelayConfig({
+          instanceArn: 'nope',
+          auth: { type: 'oidc', issuer: 'http://idp.example.com', audience: [] },
+          user: {},
+          extra: 1,
+        }),
       (error: Error) =>
-        /instanceArn/.test(error.message) && /auth\.audience/.test(error.message) && /auth\.jwksUri/.test(error.message) && /user must name/.test(error.message) && /unknown setting extra/.test(error.message),
+        /instanceArn/.test(error.message) &&
+        /auth\.audience/.test(error.message) &&
+        /auth\.jwksUri/.test(error.message) &&
+        /user must name/.test(error.message) &&
+        /unknown setting extra/.test(error.message),
     );
-    const resolved = resolveRelayConfig({ instanceArn, auth: { type: 'cognito', userPoolId: 'us-east-1_AbC123', clientId: 'abc', tokenUse: 'id' }, user: { userIdClaim: 'custom:connect_user_id' } });
+    const resolved = resolveRelayConfig({
+      instanceArn,
+      auth: { type: 'cognito', userPoolId: 'us-east-1_AbC123', clientId: 'abc', tokenUse: 'id' },
+      user: { userIdClaim: 'custom:connect_user_id' },
+    });
     assert.equal(resolved.instanceId, instanceId);
     assert.equal(resolved.region, 'us-east-1');
     assert.equal(resolved.ownershipWindowSeconds, 3600);
@@ -499,7 +720,12 @@ describe('the relay server', () => {
       const response = await fetch(`${server.url}/contact/attributes`, {
         method: 'POST',
         headers: { authorization: `Bearer ${signIn()}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ InstanceId: instanceId, InitialContactId: 'live', ContactId: 'live', Attributes: { big: 'x'.repeat(600_000) } }),
+        body: JSON.stringify({
+          InstanceId: instanceId,
+          InitialContactId: 'live',
+          ContactId: 'live',
+          Attributes: { big: 'x'.repeat(600_000) },
+        }),
       });
       assert.equal(response.status, 413);
       assert.equal(response.headers.get('x-amzn-errortype'), 'RequestEntityTooLargeException');

@@ -17,7 +17,9 @@ import { startDemo, type DemoHandle } from '../../demo/server.ts';
 import { chromiumArgs, findChromium } from '../chromium.ts';
 
 const chromium = findChromium();
-const skip = chromium ? false : 'no Chromium found (install Debian\'s chromium, or set CHROME_PATH): the demo screenshots are not taken';
+const skip = chromium
+  ? false
+  : "no Chromium found (install Debian's chromium, or set CHROME_PATH): the demo screenshots are not taken";
 if (!chromium) console.log(`# screenshots skipped: ${skip}`);
 
 const screenshots = process.env['UPDATE_SCREENSHOTS']
@@ -27,7 +29,11 @@ const viewport = { width: 1280, height: 800 };
 const agent = 'agent.smith'; // the stand-in CCP's default agent
 
 /** Polls `check` until it returns a value; fails with `what` (and the last value seen) after `timeoutMs`. */
-async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -51,7 +57,9 @@ function editorValues(page: Page | Frame): Promise<Record<string, string>> {
   return page.evaluate(() => {
     const root = document.querySelector('ccp-attributes')?.shadowRoot;
     const values: Record<string, string> = {};
-    for (const control of root?.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('input, textarea, select') ?? []) {
+    for (const control of root?.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(
+      'input, textarea, select',
+    ) ?? []) {
       const label = control.id ? root?.querySelector(`label[for="${control.id}"]`) : null;
       const name = label?.textContent.trim() || control.id;
       values[name] = control.value;
@@ -66,7 +74,11 @@ async function save(page: Page | Frame): Promise<void> {
   await until('the editor to say saved', () =>
     page.evaluate(() => {
       const status = document.querySelector('ccp-attributes')?.status;
-      return status === 'saved' ? status : status === 'failed' ? Promise.reject(new Error('the save failed')) : undefined;
+      return status === 'saved'
+        ? status
+        : status === 'failed'
+          ? Promise.reject(new Error('the save failed'))
+          : undefined;
     }),
   );
 }
@@ -95,7 +107,10 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
       assert.equal(response.status, 200, `the dev server bundles ${name}`);
       await response.arrayBuffer();
     });
-    [browser] = await Promise.all([puppeteer.launch({ executablePath: chromium, headless: true, args: chromiumArgs }), ...warm]);
+    [browser] = await Promise.all([
+      puppeteer.launch({ executablePath: chromium, headless: true, args: chromiumArgs }),
+      ...warm,
+    ]);
   });
 
   after(async () => {
@@ -119,7 +134,9 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     const contact = await until('the ringing call in the tracker', () =>
       page.evaluate(() => {
         const viewed = window.demo?.plugin.tracker.viewed;
-        return viewed?.state === 'connecting' ? { id: viewed.contactId, initial: viewed.initialContactId, instance: viewed.instanceId } : undefined;
+        return viewed?.state === 'connecting'
+          ? { id: viewed.contactId, initial: viewed.initialContactId, instance: viewed.instanceId }
+          : undefined;
       }),
     );
     await page.locator('#scenario ::-p-text(Accept)').click();
@@ -131,7 +148,10 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     });
     assert.equal(tags['HandledBy'], agent);
     assert.equal(tags['Priority'], 'high');
-    assert.ok(!Number.isNaN(Date.parse(tags['ConnectedAt'] ?? '')), `ConnectedAt is an ISO time: ${tags['ConnectedAt']}`);
+    assert.ok(
+      !Number.isNaN(Date.parse(tags['ConnectedAt'] ?? '')),
+      `ConnectedAt is an ISO time: ${tags['ConnectedAt']}`,
+    );
 
     // The agent picks a disposition, writes a note and saves.
     await until('the tags in the editor', async () => (await editorValues(page))['Handled by'] === agent);
@@ -157,7 +177,14 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     const shown = await until('the stored view to show every write', () =>
       page.evaluate(() => {
         const text = document.getElementById('stored')?.textContent ?? '';
-        return ['EndedAt', 'TalkSeconds', 'Refund of the duplicate charge approved.', 'Resolved', 'agent.smith', 'high'].every((part) => text.includes(part))
+        return [
+          'EndedAt',
+          'TalkSeconds',
+          'Refund of the duplicate charge approved.',
+          'Resolved',
+          'agent.smith',
+          'high',
+        ].every((part) => text.includes(part))
           ? text
           : undefined;
       }),
@@ -202,12 +229,14 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     await context.close();
   });
 
-  it('drop-in page: the script tag alone creates the CCP, tags the call and saves the agent\'s edit', async () => {
+  it("drop-in page: the script tag alone creates the CCP, tags the call and saves the agent's edit", async () => {
     const errors: string[] = [];
     const context = await browser.createBrowserContext();
     const page = await openPage(context, `${demo.url}/demo/drop-in.html`, errors);
     // The page's script tag points at the stand-in on this run's port (the server rewrites the literal default).
-    const endpoint = await page.$eval('script[src$="/components/drop-in.ts"]', (script) => script.getAttribute('data-endpoint'));
+    const endpoint = await page.$eval('script[src$="/components/drop-in.ts"]', (script) =>
+      script.getAttribute('data-endpoint'),
+    );
     assert.equal(endpoint, demo.api.url);
     await page.waitForSelector('#scenario .scenario-panel', { timeout: 15_000 });
 
@@ -215,7 +244,9 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     const contact = await until('the ringing call in the tracker', () =>
       page.evaluate(async () => {
         const viewed = (await window.ccpAttributes?.ready)?.tracker.viewed;
-        return viewed?.state === 'connecting' ? { initial: viewed.initialContactId, instance: viewed.instanceId } : undefined;
+        return viewed?.state === 'connecting'
+          ? { initial: viewed.initialContactId, instance: viewed.instanceId }
+          : undefined;
       }),
     );
     await page.locator('#scenario ::-p-text(Accept)').click();
@@ -229,7 +260,10 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     const notes = await page.waitForSelector('ccp-attributes >>> textarea');
     await notes!.type('Called about the new router; sent the setup guide.');
     await save(page);
-    assert.equal(stored(contact.instance, contact.initial)?.['Notes'], 'Called about the new router; sent the setup guide.');
+    assert.equal(
+      stored(contact.instance, contact.initial)?.['Notes'],
+      'Called about the new router; sent the setup guide.',
+    );
 
     // The host page's own status line reads the script tag's global API.
     const status = await until('the host status line to count the landed writes', () =>
@@ -250,31 +284,43 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     const errors: string[] = [];
     const context = await browser.createBrowserContext();
     const page = await openPage(context, `${demo.url}/demo/workspace/`, errors);
-    await page.waitForFunction(() => document.getElementById('setup-status')?.textContent === 'Ready', { timeout: 15_000 });
+    await page.waitForFunction(() => document.getElementById('setup-status')?.textContent === 'Ready', {
+      timeout: 15_000,
+    });
 
     await page.locator('#scenario ::-p-text(Ring a call)').click();
     const contact = await until('the call in the stand-in workspace', () =>
       page.evaluate(() => {
-        const workspace = (window as Window & { standInWorkspace?: { instance: string; contacts(): { contactId: string }[] } }).standInWorkspace;
+        const workspace = (
+          window as Window & { standInWorkspace?: { instance: string; contacts(): { contactId: string }[] } }
+        ).standInWorkspace;
         const id = workspace?.contacts()[0]?.contactId;
         return id ? { id, instance: workspace.instance } : undefined;
       }),
     );
     // The workspace opened the app page for this contact, in its scope; it assembles the plugin from its data-*.
-    const app = await until('the app page in its iframe', async () => {
-      const frame = page.frames().find((f) => f.url().endsWith('/demo/workspace/app.html'));
-      return frame && (await frame.evaluate(async () => (await window.ccpAttributes?.ready) !== undefined)) ? frame : undefined;
-    }, 15_000);
-    await until('the call in the app\'s editor', () => app.evaluate((id) => document.querySelector('ccp-attributes')?.contact?.contactId === id, contact.id));
+    const app = await until(
+      'the app page in its iframe',
+      async () => {
+        const frame = page.frames().find((f) => f.url().endsWith('/demo/workspace/app.html'));
+        return frame && (await frame.evaluate(async () => (await window.ccpAttributes?.ready) !== undefined))
+          ? frame
+          : undefined;
+      },
+      15_000,
+    );
+    await until("the call in the app's editor", () =>
+      app.evaluate((id) => document.querySelector('ccp-attributes')?.contact?.contactId === id, contact.id),
+    );
     await page.locator('#scenario ::-p-text(Accept)').click();
 
     // The app's rule tags the call on connected with the agent's name (the workspace gives no login name).
-    const tags = await until('the rule\'s tags in the API stand-in', () => {
+    const tags = await until("the rule's tags in the API stand-in", () => {
       const attributes = stored(contact.instance, contact.id);
       return attributes?.['HandledBy'] && attributes['ConnectedAt'] ? attributes : undefined;
     });
     assert.equal(tags['HandledBy'], 'Agent Smith');
-    await until('the tags in the app\'s editor', async () => (await editorValues(app))['Handled by'] === 'Agent Smith');
+    await until("the tags in the app's editor", async () => (await editorValues(app))['Handled by'] === 'Agent Smith');
 
     const notes = await app.waitForSelector('ccp-attributes >>> textarea');
     await notes!.type('Asked for a callback about the new router.');
@@ -286,12 +332,16 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
 
     // A chat arrives meanwhile: the workspace opens a second app for it, behind the call's.
     await page.locator('#scenario ::-p-text(Start a chat)').click();
-    await until('a second app for the chat', async () => ((await page.$$('#apps iframe')).length === 2 ? true : undefined));
+    await until('a second app for the chat', async () =>
+      (await page.$$('#apps iframe')).length === 2 ? true : undefined,
+    );
     const updates = demo.api.requestLog().filter((request) => request.action === 'UpdateContactAttributes');
     assert.ok(updates.length >= 2 && updates.every((request) => request.status === 200), JSON.stringify(updates));
     assert.deepEqual(errors, []);
 
-    await app.evaluate(() => (document.querySelector('ccp-attributes')?.shadowRoot?.activeElement as HTMLElement | null | undefined)?.blur());
+    await app.evaluate(() =>
+      (document.querySelector('ccp-attributes')?.shadowRoot?.activeElement as HTMLElement | null | undefined)?.blur(),
+    );
     await screenshot(page, 'workspace.png');
     await context.close();
   });

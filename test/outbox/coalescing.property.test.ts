@@ -19,7 +19,9 @@ describe('Outbox coalescing (properties)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(writeArb, { minLength: 1, maxLength: 25 }),
-        fc.array(fc.constantFrom('ok' as const, 'throttled' as const, 'server' as const, 'network' as const), { maxLength: 15 }),
+        fc.array(fc.constantFrom('ok' as const, 'throttled' as const, 'server' as const, 'network' as const), {
+          maxLength: 15,
+        }),
         async (writes, script) => {
           const clock = new FakeClock();
           const sender = new ScriptedSender(clock);
@@ -43,7 +45,8 @@ describe('Outbox coalescing (properties)', () => {
             }
             await clock.advance(60_000);
             await Promise.all(results);
-            for (const [id, attributes] of expected) expect(sender.storedFor(contact(`c${id}`))).to.deep.equal(attributes);
+            for (const [id, attributes] of expected)
+              expect(sender.storedFor(contact(`c${id}`))).to.deep.equal(attributes);
             const successes = sender.requests.length - script.filter((s) => s !== 'ok').length;
             expect(successes).to.be.at.most(writes.length);
             expect(outbox.state.pending).to.equal(0);
@@ -61,7 +64,13 @@ describe('Outbox coalescing (properties)', () => {
       fc.asyncProperty(fc.array(writeArb, { minLength: 1, maxLength: 30 }), async (writes) => {
         const clock = new FakeClock();
         const sender = new ScriptedSender(clock);
-        const outbox = new Outbox({ store: new MemoryOutboxStore(), sender: sender.send, clock, debounceMs: 200, rate: { ratePerSecond: 100, burst: 100 } });
+        const outbox = new Outbox({
+          store: new MemoryOutboxStore(),
+          sender: sender.send,
+          clock,
+          debounceMs: 200,
+          rate: { ratePerSecond: 100, burst: 100 },
+        });
         try {
           const results = writes.map((w) => outbox.write(contact(`c${w.contact}`), w.attributes, { origin: 'rule' }));
           await clock.advance(200);

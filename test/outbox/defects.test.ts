@@ -43,7 +43,11 @@ describe('Outbox defects', () => {
 
   it('expires each value by its own queue time: a value merged in later is neither dropped nor left hanging', async () => {
     // Server errors keep the entry waiting (a retry every 10 s); values expire 60 s after they were queued.
-    const { clock, sender, outbox } = setup({ maxAgeMs: 60_000, expiryIntervalMs: 1_000, backoff: { baseMs: 20_000, capMs: 20_000, jitter: 'full' } });
+    const { clock, sender, outbox } = setup({
+      maxAgeMs: 60_000,
+      expiryIntervalMs: 1_000,
+      backoff: { baseMs: 20_000, capMs: 20_000, jitter: 'full' },
+    });
     opened.push(outbox);
     sender.script = Array<'server'>(7).fill('server');
     const expired: OutboxEntry[] = [];
@@ -88,7 +92,15 @@ describe('Outbox defects', () => {
     const errors: Error[] = [];
     outbox.on('error', (error) => errors.push(error));
     const c = contact('c1');
-    const write = outbox.write(c, { a: '1' }, { onProgress: () => { throw new Error('a faulty progress callback'); } });
+    const write = outbox.write(
+      c,
+      { a: '1' },
+      {
+        onProgress: () => {
+          throw new Error('a faulty progress callback');
+        },
+      },
+    );
     expect(await outcome(write)).to.equal('resolved');
     expect(errors.map((error) => error.message)).to.include('a faulty progress callback');
     expect(outbox.statusOf(c)).to.equal(undefined);

@@ -20,7 +20,14 @@ import { expect } from '@open-wc/testing';
 import { deleteDB } from 'idb';
 import { AttributesClient, cognitoCredentials, type Credentials, type CredentialsProvider } from '../../src/client.ts';
 import { isAttributesError } from '../../src/errors.ts';
-import { Outbox, openIdbOutboxStore, type IdbOutboxStore, type OutboxOptions, type OutboxSender, type OutboxWriteOptions } from '../../src/outbox/index.ts';
+import {
+  Outbox,
+  openIdbOutboxStore,
+  type IdbOutboxStore,
+  type OutboxOptions,
+  type OutboxSender,
+  type OutboxWriteOptions,
+} from '../../src/outbox/index.ts';
 import { createTagger, recordLandedWrites } from '../../src/tagging/index.ts';
 import type { Attributes } from '../../src/validate.ts';
 import type { ContactRef } from '../../src/writer.ts';
@@ -122,7 +129,11 @@ class Writes {
 
   /** Resolves once every write() made through this recorder settled; fails the test after `ms`. */
   settled(ms = 30_000): Promise<void> {
-    return within(Promise.all(this.#settled).then(() => undefined), ms, 'every write() to settle');
+    return within(
+      Promise.all(this.#settled).then(() => undefined),
+      ms,
+      'every write() to settle',
+    );
   }
 }
 
@@ -143,7 +154,9 @@ async function newContacts(count: number): Promise<ContactRef[]> {
     const id = newContactId();
     return { contactId: id, initialContactId: id, instanceId };
   });
-  await registerContacts(refs.map((c) => ({ instanceId, contactId: c.contactId, startedAt: new Date().toISOString() })));
+  await registerContacts(
+    refs.map((c) => ({ instanceId, contactId: c.contactId, startedAt: new Date().toISOString() })),
+  );
   return refs;
 }
 
@@ -172,11 +185,15 @@ async function tally(attempts: readonly Attempt[]): Promise<Tally> {
   const wrongFinal: string[] = [];
   for (const [id, values] of last) {
     for (const [key, value] of values) {
-      if (!holdsLast(id, key)) wrongFinal.push(`${id.slice(0, 8)} ${key}: wrote ${JSON.stringify(value)} last, stored ${JSON.stringify(stored.get(id)?.get(key))}`);
+      if (!holdsLast(id, key))
+        wrongFinal.push(
+          `${id.slice(0, 8)} ${key}: wrote ${JSON.stringify(value)} last, stored ${JSON.stringify(stored.get(id)?.get(key))}`,
+        );
     }
   }
   const landed = attempts.filter(
-    ({ contact, attributes, outcome }) => outcome !== 'reported' && Object.keys(attributes).every((key) => holdsLast(contact.initialContactId, key)),
+    ({ contact, attributes, outcome }) =>
+      outcome !== 'reported' && Object.keys(attributes).every((key) => holdsLast(contact.initialContactId, key)),
   ).length;
 
   let duplicated = 0;
@@ -197,7 +214,10 @@ async function tally(attempts: readonly Attempt[]): Promise<Tally> {
   const refused = new Map<string, number>();
   for (const request of updates) {
     if (request.status === 200) continue;
-    increment(refused, `${request.status}${request.errorType ? ` ${request.errorType}` : ''}${request.stored ? ' (stored)' : ''}`);
+    increment(
+      refused,
+      `${request.status}${request.errorType ? ` ${request.errorType}` : ''}${request.stored ? ' (stored)' : ''}`,
+    );
   }
   return {
     attempted: attempts.length,
@@ -306,7 +326,13 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
    * Rounds of writes, `gapMs` apart, so later rounds meet earlier ones queued, in flight or waiting for a retry. Per
    * contact and round: a rule tag and an agent save; both set `<tag>Stage`, and each sets its own key again every round.
    */
-  async function workload(contacts: readonly ContactRef[], target: Outbox, tag: string, rounds = 3, gapMs = 40): Promise<void> {
+  async function workload(
+    contacts: readonly ContactRef[],
+    target: Outbox,
+    tag: string,
+    rounds = 3,
+    gapMs = 40,
+  ): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       if (round > 0) await sleep(gapMs);
       if (closedTabs.has(target)) return;
@@ -429,7 +455,10 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
     await b.ready;
     const contacts = await newContacts(4);
     await setFaults({ latencyMs: 50, dropAfterStoreNext: 2, failAfterStoreNext: 2 });
-    await Promise.all([workload(contacts.slice(0, 3), a, 'AmbA', 5, 20), workload(contacts.slice(1), b, 'AmbB', 5, 20)]);
+    await Promise.all([
+      workload(contacts.slice(0, 3), a, 'AmbA', 5, 20),
+      workload(contacts.slice(1), b, 'AmbB', 5, 20),
+    ]);
     await writes.settled();
     const t = await tally(writes.attempts);
     report('ambiguous faults, two tabs', t, `ambiguous failures injected=${t.ambiguous}`);
@@ -443,7 +472,10 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
     const tab1 = await outbox({ backoff: { baseMs: 5_000, capMs: 5_000 }, random: () => 1 });
     const [contact] = await newContacts(1);
     await setFaults({ failAfterStoreNext: 1 });
-    void writes.write(tab1, contact!, { AfterReload: writes.value('failed ambiguously'), Untouched: writes.value('failed ambiguously') });
+    void writes.write(tab1, contact!, {
+      AfterReload: writes.value('failed ambiguously'),
+      Untouched: writes.value('failed ambiguously'),
+    });
     await until(async () => (await requestLog()).some((r) => r.stored), 'the first request to be stored');
     void writes.write(tab1, contact!, { AfterReload: writes.value('queued while waiting') });
     await sleep(100);
@@ -535,7 +567,9 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
     }
     await writes.settled();
     const t = await tally(writes.attempts);
-    const issued = (await requestLog()).filter((r) => r.action === 'GetCredentialsForIdentity' && r.status === 200).length;
+    const issued = (await requestLog()).filter(
+      (r) => r.action === 'GetCredentialsForIdentity' && r.status === 200,
+    ).length;
     report('credentials expire and refresh', t, `credentials issued=${issued}`);
     expect(issued).to.be.greaterThan(1);
     expectSound(t, 0);
@@ -543,14 +577,23 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
 
   it('credentials used after they expired (a late-refreshing provider): retried with fresh ones, nothing is lost', async () => {
     await setFaults({ credentialTtlSeconds: 1 });
-    const cognito = cognitoCredentials({ identityPoolId: config.identityPoolId, endpoint: config.url, logins: { [config.loginProvider]: config.validTokens[0]! } });
+    const cognito = cognitoCredentials({
+      identityPoolId: config.identityPoolId,
+      endpoint: config.url,
+      logins: { [config.loginProvider]: config.validTokens[0]! },
+    });
     // Tells the SDK the credentials expire 1.5 s later than they do (the SDK refreshes 5 min before the stated
     // expiry): requests in between are refused with ExpiredTokenException, a bare 403 (auth) in the browser.
     const late: CredentialsProvider = async () => {
       const fresh: Credentials = await cognito();
       return { ...fresh, expiration: new Date((fresh.expiration?.getTime() ?? Date.now()) + 1_500 + 300_000) };
     };
-    const client = new AttributesClient({ region: config.region, endpoint: config.url, credentials: late, maxAttempts: 1 });
+    const client = new AttributesClient({
+      region: config.region,
+      endpoint: config.url,
+      credentials: late,
+      maxAttempts: 1,
+    });
     const box = await outbox({ client, authRetries: 1, backoff: { baseMs: 2_000, capMs: 2_000 }, random: () => 1 });
     const [first, second] = await newContacts(2);
     await writes.write(box, first!, { Fresh: 'yes' });
@@ -575,7 +618,10 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
     };
     const tab1 = await outbox({ sender: dying, debounceMs: 60_000 });
     const [first, second] = await newContacts(2);
-    void writes.write(tab1, first!, { ReloadNote: writes.value('sent before the reload'), ReloadStage: writes.value('sent before the reload') });
+    void writes.write(tab1, first!, {
+      ReloadNote: writes.value('sent before the reload'),
+      ReloadStage: writes.value('sent before the reload'),
+    });
     await until(async () => (await requestLog()).some((r) => r.status === 200), 'the first request to be stored');
     // Queued while tab 1's request is on the wire: the note again, and a rule tag of another contact.
     void writes.write(tab1, first!, { ReloadNote: writes.value('queued before the reload') });
@@ -588,7 +634,11 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
     await until(() => tab2.flusher, 'the new tab to take the flusher lock');
     await within(tab2.whenIdle(), 30_000, 'tab 2 to send what tab 1 left');
     const t = await tally(writes.attempts);
-    report('reload mid-write', t, 'duplicate = the request tab 1 sent but never saw answered (merge per key: no effect)');
+    report(
+      'reload mid-write',
+      t,
+      'duplicate = the request tab 1 sent but never saw answered (merge per key: no effect)',
+    );
     expect(sent).to.have.length(1);
     expect(writes.attempts.map((a) => a.outcome)).to.deep.equal(['abandoned', 'abandoned', 'abandoned']);
     // Only the request tab 1 had on the wire may be stored twice: ReloadStage, sent again with the newer note.
@@ -598,10 +648,12 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
   it('two tabs: one flusher sends for both, never twice, and the later write of a key wins across tabs', async () => {
     const sentBy = { a: 0, b: 0 };
     const client = staticClient();
-    const counting = (tab: 'a' | 'b'): OutboxSender => (contact, attributes, { signal }) => {
-      sentBy[tab]++;
-      return client.update(contact.instanceId, contact.initialContactId, attributes, { signal });
-    };
+    const counting =
+      (tab: 'a' | 'b'): OutboxSender =>
+      (contact, attributes, { signal }) => {
+        sentBy[tab]++;
+        return client.update(contact.instanceId, contact.initialContactId, attributes, { signal });
+      };
     const a = await outbox({ sender: counting('a') });
     await until(() => a.flusher, 'tab A to flush');
     const b = await outbox({ sender: counting('b') });

@@ -3,7 +3,13 @@
 import { expect } from '@open-wc/testing';
 import { deleteDB } from 'idb';
 import sinon from 'sinon';
-import { Outbox, openIdbOutboxStore, type IdbOutboxStore, type OutboxEntry, type OutboxPart } from '../../src/outbox/index.ts';
+import {
+  Outbox,
+  openIdbOutboxStore,
+  type IdbOutboxStore,
+  type OutboxEntry,
+  type OutboxPart,
+} from '../../src/outbox/index.ts';
 import type { Attributes } from '../../src/validate.ts';
 import { contact, ScriptedSender, settle, type SentRequest } from './fakes.ts';
 
@@ -83,7 +89,11 @@ describe('IndexedDB outbox store', () => {
   it('sets a fired marker at most once, in the same transaction as the entry', async () => {
     const [a, b] = [await open(), await open()];
     const results = await Promise.all(
-      [a, b, a, b].map((store) => store.update('x', (current, revision) => entry('x', current ? current.revision + 100 : revision), { marker: { id: 'm', at: 5 } })),
+      [a, b, a, b].map((store) =>
+        store.update('x', (current, revision) => entry('x', current ? current.revision + 100 : revision), {
+          marker: { id: 'm', at: 5 },
+        }),
+      ),
     );
     expect(results.filter((r) => r.applied)).to.have.length(1);
     expect(await a.hasMarker('m')).to.equal(true);
@@ -154,7 +164,11 @@ describe('IndexedDB outbox store', () => {
     await outbox.write(c, { a: '1' });
     expect(get.callCount).to.equal(0);
     // Three writes at once: the first to commit is not sent alone, its request waits for the other two.
-    await Promise.all([outbox.write(c, { b: '1' }), outbox.write(c, { c: '1' }, { origin: 'rule' }), outbox.write(c, { d: '1' })]);
+    await Promise.all([
+      outbox.write(c, { b: '1' }),
+      outbox.write(c, { c: '1' }, { origin: 'rule' }),
+      outbox.write(c, { d: '1' }),
+    ]);
     expect(sender.requests.map((r) => r.attributes)).to.deep.equal([{ a: '1' }, { b: '1', c: '1', d: '1' }]);
     expect(get.callCount).to.equal(0);
     get.restore();

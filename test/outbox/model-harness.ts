@@ -3,7 +3,16 @@
 // server whose requests stay on the wire until the test answers them. "Quiet" means no store operation, no
 // cross-tab message and no lock grant is on its way, so the test can wait for the outboxes without real timers.
 import { AttributesError } from '../../src/errors.ts';
-import type { EntryUpdate, IdbOutboxStore, MarkerContext, Outbox, OutboxEntry, OutboxStore, StoreUpdateOptions, StoreUpdateResult } from '../../src/outbox/index.ts';
+import type {
+  EntryUpdate,
+  IdbOutboxStore,
+  MarkerContext,
+  Outbox,
+  OutboxEntry,
+  OutboxStore,
+  StoreUpdateOptions,
+  StoreUpdateResult,
+} from '../../src/outbox/index.ts';
 import type { Attributes } from '../../src/validate.ts';
 
 type Options = ConstructorParameters<typeof Outbox>[0];
@@ -101,7 +110,9 @@ export class ModelClock implements OutboxClock {
  */
 function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new DOMException(`Aborted with a reason that is not an Error: ${String(reason)}`, 'AbortError');
+  return reason instanceof Error
+    ? reason
+    : new DOMException(`Aborted with a reason that is not an Error: ${String(reason)}`, 'AbortError');
 }
 
 /**
@@ -253,7 +264,8 @@ export class CountedStore implements OutboxStore {
     );
     if (result.applied && written && !written.failed && written.id === written.contactKey) {
       for (const [key, value] of Object.entries(written.attributes)) {
-        if (written.revisions[key] === result.revision) this.#onApplied({ contactKey: written.contactKey, key, value, revision: result.revision });
+        if (written.revisions[key] === result.revision)
+          this.#onApplied({ contactKey: written.contactKey, key, value, revision: result.revision });
       }
     }
     return result;
@@ -353,7 +365,9 @@ export class ModelServer {
       if (isClosed()) this.violations.push(`outbox ${sender} sent ${show(copy)} for ${contactKey} after it was closed`);
       for (const other of this.wire) {
         if (other.sender !== sender) {
-          this.violations.push(`two senders at once: outbox ${sender} sent ${show(copy)} for ${contactKey} while outbox ${other.sender}'s ${show(other.attributes)} for ${other.contactKey} was on the wire`);
+          this.violations.push(
+            `two senders at once: outbox ${sender} sent ${show(copy)} for ${contactKey} while outbox ${other.sender}'s ${show(other.attributes)} for ${other.contactKey} was on the wire`,
+          );
         } else if (other.contactKey === contactKey) {
           this.violations.push(`two requests for ${contactKey} at once: ${show(other.attributes)} and ${show(copy)}`);
         }
@@ -374,7 +388,8 @@ export class ModelServer {
           attributes: copy,
           answer: (outcome) => {
             leave();
-            if (outcome === 'ok' || outcome === 'ambiguous' || outcome === 'stored-500') this.#store(contactKey, copy, outcome !== 'ok');
+            if (outcome === 'ok' || outcome === 'ambiguous' || outcome === 'stored-500')
+              this.#store(contactKey, copy, outcome !== 'ok');
             if (outcome === 'ok') this.#unrecorded.push({ sender, contactKey, attributes: copy });
             const error = errorOf(outcome);
             if (error) reject(error);
@@ -445,7 +460,10 @@ function errorOf(outcome: Outcome): AttributesError | undefined {
     case 'stored-500':
       return new AttributesError('server', 'Internal failure.', { status: 500, awsType: 'InternalServiceException' });
     case 'refused':
-      return new AttributesError('validation', 'Invalid attributes.', { status: 400, awsType: 'InvalidParameterException' });
+      return new AttributesError('validation', 'Invalid attributes.', {
+        status: 400,
+        awsType: 'InvalidParameterException',
+      });
   }
 }
 

@@ -19,7 +19,20 @@ import { Outbox, openIdbOutboxStore } from '../../src/outbox/index.ts';
 import type { Attributes } from '../../src/validate.ts';
 import type { ContactRef } from '../../src/writer.ts';
 import { contact } from './fakes.ts';
-import { channelPosts, countBroadcastChannels, CountedStore, ModelClock, ModelLocks, ModelServer, quiet, restListeners, show, turn, type AppliedValue, type Outcome } from './model-harness.ts';
+import {
+  channelPosts,
+  countBroadcastChannels,
+  CountedStore,
+  ModelClock,
+  ModelLocks,
+  ModelServer,
+  quiet,
+  restListeners,
+  show,
+  turn,
+  type AppliedValue,
+  type Outcome,
+} from './model-harness.ts';
 
 type Key = 'a' | 'b' | 'c';
 
@@ -63,8 +76,28 @@ const keysArb = fc.uniqueArray(fc.constantFrom<Key>('a', 'b', 'c'), { minLength:
 const tabArb = fc.nat({ max: 1 });
 const contactArb = fc.nat({ max: 1 });
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ do: fc.constant('rule' as const), tab: tabArb, contact: contactArb, keys: keysArb, once: fc.constantFrom(null, 'm0', 'm1'), batch: fc.boolean(), settle: fc.boolean() }) },
-  { weight: 4, arbitrary: fc.record({ do: fc.constant('save' as const), tab: tabArb, contact: contactArb, keys: keysArb, settle: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      do: fc.constant('rule' as const),
+      tab: tabArb,
+      contact: contactArb,
+      keys: keysArb,
+      once: fc.constantFrom(null, 'm0', 'm1'),
+      batch: fc.boolean(),
+      settle: fc.boolean(),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      do: fc.constant('save' as const),
+      tab: tabArb,
+      contact: contactArb,
+      keys: keysArb,
+      settle: fc.boolean(),
+    }),
+  },
   {
     weight: 6,
     arbitrary: fc.record({
@@ -84,14 +117,32 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       closeAfter: fc.integer({ min: 0, max: 4 }),
     }),
   },
-  { weight: 3, arbitrary: fc.record({ do: fc.constant('advance' as const), ms: fc.constantFrom(0, 100, 300, 1_000), rest: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ do: fc.constant('expire' as const), offline: fc.boolean(), rest: fc.boolean() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      do: fc.constant('advance' as const),
+      ms: fc.constantFrom(0, 100, 300, 1_000),
+      rest: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ do: fc.constant('expire' as const), offline: fc.boolean(), rest: fc.boolean() }),
+  },
   { weight: 1, arbitrary: fc.record({ do: fc.constant('reload' as const), tab: tabArb, settle: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ do: fc.constant('open-tab' as const) }) },
   { weight: 2, arbitrary: fc.record({ do: fc.constant('close-tab' as const), tab: tabArb, settle: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ do: fc.constant('destroy' as const), contact: contactArb }) },
   { weight: 2, arbitrary: fc.record({ do: fc.constant('wait' as const), turns: fc.integer({ min: 1, max: 6 }) }) },
-  { weight: 2, arbitrary: fc.record({ do: fc.constantFrom('retry' as const, 'discard' as const), tab: tabArb, pick: fc.nat({ max: 1 }), settle: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      do: fc.constantFrom('retry' as const, 'discard' as const),
+      tab: tabArb,
+      pick: fc.nat({ max: 1 }),
+      settle: fc.boolean(),
+    }),
+  },
 );
 
 interface Tab {
@@ -127,7 +178,18 @@ interface Report {
 let runs = 0;
 
 /** What the sequences exercised, printed after the property (a property that never meets a case proves little about it). */
-const seen = { writes: 0, resolved: 0, aborted: 0, expired: 0, failed: 0, failedEvents: 0, expiredEvents: 0, requests: 0, fromLaterTab: 0, resent: 0 };
+const seen = {
+  writes: 0,
+  resolved: 0,
+  aborted: 0,
+  expired: 0,
+  failed: 0,
+  failedEvents: 0,
+  expiredEvents: 0,
+  requests: 0,
+  fromLaterTab: 0,
+  resent: 0,
+};
 
 /** Runs one sequence and returns what went wrong (empty when every property holds). */
 async function runSequence(steps: readonly Step[]): Promise<string[]> {
@@ -168,7 +230,12 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
     return (applied.get(`${contactKey}|${key}`) ?? []).filter((known) => known.revision >= revision);
   };
   const reported = (kind: Report['kind'] | undefined, contactKey: string, key: string, value: string): boolean =>
-    reports.some((report) => (kind === undefined || report.kind === kind) && report.contactKey === contactKey && report.attributes[key] === value);
+    reports.some(
+      (report) =>
+        (kind === undefined || report.kind === kind) &&
+        report.contactKey === contactKey &&
+        report.attributes[key] === value,
+    );
 
   async function openTab(): Promise<Tab> {
     const id = nextTab++;
@@ -186,8 +253,12 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
     });
     const tab: Tab = { id, outbox, store, closed: false };
     opened.tab = tab;
-    outbox.on('failed', ({ entry }) => reports.push({ kind: 'failed', contactKey: entry.contactKey, attributes: { ...entry.attributes } }));
-    outbox.on('expired', ({ entry }) => reports.push({ kind: 'expired', contactKey: entry.contactKey, attributes: { ...entry.attributes } }));
+    outbox.on('failed', ({ entry }) =>
+      reports.push({ kind: 'failed', contactKey: entry.contactKey, attributes: { ...entry.attributes } }),
+    );
+    outbox.on('expired', ({ entry }) =>
+      reports.push({ kind: 'expired', contactKey: entry.contactKey, attributes: { ...entry.attributes } }),
+    );
     outbox.on('error', (error) => problems.push(`outbox ${id} reported an error: ${error.message}`));
     allTabs.push(tab);
     return tab;
@@ -222,7 +293,9 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
         problems.push(`w${record.n} resolved but its ${key} never reached the store`);
         continue;
       }
-      const landed = newerOrSame(record.contactKey, key, value).some((known) => server.receivedCount(record.contactKey, key, known.value) > 0);
+      const landed = newerOrSame(record.contactKey, key, value).some(
+        (known) => server.receivedCount(record.contactKey, key, known.value) > 0,
+      );
       if (!landed) problems.push(`w${record.n} resolved before its ${key} (or a newer value of it) reached the server`);
     }
   }
@@ -237,11 +310,14 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
         newerOrSame(record.contactKey, key, value).some((known) => reported(kind, record.contactKey, key, known.value)),
       );
     if (name === 'AbortError') {
-      if (!record.tab.closed) problems.push(`w${record.n} rejected with an AbortError although outbox ${record.tab.id} was open`);
+      if (!record.tab.closed)
+        problems.push(`w${record.n} rejected with an AbortError although outbox ${record.tab.id} was open`);
     } else if (name === 'TimeoutError') {
-      if (!covered('expired')) problems.push(`w${record.n} rejected as expired without an expired event carrying its values`);
+      if (!covered('expired'))
+        problems.push(`w${record.n} rejected as expired without an expired event carrying its values`);
     } else if (isAttributesError(error)) {
-      if (!covered('failed')) problems.push(`w${record.n} rejected with "${error.message}" without a failed event carrying its values`);
+      if (!covered('failed'))
+        problems.push(`w${record.n} rejected with "${error.message}" without a failed event carrying its values`);
     } else if (!(record.retry && error instanceof Error && error.message.startsWith('Outbox.retry: no kept failure'))) {
       // A retry may find its kept failure gone (superseded, discarded or retried by another tab since it was listed).
       problems.push(`w${record.n} rejected with ${name}: ${error instanceof Error ? error.message : String(error)}`);
@@ -249,7 +325,14 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
   }
 
   /** Records write `n` (a write() or one part of a writeBatch), its values all `w<n>`, and checks how it settles. */
-  function recordWrite(n: number, tab: Tab, contactKey: string, attributes: Attributes, once: string | null, promise: Promise<void>): void {
+  function recordWrite(
+    n: number,
+    tab: Tab,
+    contactKey: string,
+    attributes: Attributes,
+    once: string | null,
+    promise: Promise<void>,
+  ): void {
     const queued = once === null || !fired.has(once);
     if (once !== null) fired.add(once);
     const write: WriteRecord = { n, tab, contactKey, attributes, queued, state: 'pending' };
@@ -267,24 +350,35 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
     const first = writes.length + 1;
     if (step.do === 'rule' && step.batch) {
       const base = step.once ?? `u${first}`;
-      const parts = step.keys.map((key, index) => ({ n: first + index, attributes: { [key]: `w${first + index}` }, once: `${base}:${key}` }));
+      const parts = step.keys.map((key, index) => ({
+        n: first + index,
+        attributes: { [key]: `w${first + index}` },
+        once: `${base}:${key}`,
+      }));
       const promises = tab.outbox.writeBatch(
         ref,
         parts.map(({ attributes, once }) => ({ attributes, once })),
         { origin: 'rule' },
       );
-      parts.forEach((part, index) => recordWrite(part.n, tab, contactKey, part.attributes, part.once, promises[index]!));
+      parts.forEach((part, index) =>
+        recordWrite(part.n, tab, contactKey, part.attributes, part.once, promises[index]!),
+      );
       return;
     }
     const once = step.do === 'rule' ? step.once : null;
     const attributes: Attributes = Object.fromEntries(step.keys.map((key) => [key, `w${first}`]));
-    const promise = tab.outbox.write(ref, attributes, { origin: step.do === 'rule' ? 'rule' : 'agent', ...(once === null ? {} : { once }) });
+    const promise = tab.outbox.write(ref, attributes, {
+      origin: step.do === 'rule' ? 'rule' : 'agent',
+      ...(once === null ? {} : { once }),
+    });
     recordWrite(first, tab, contactKey, attributes, once, promise);
   }
 
   async function liveEntries(): Promise<string[]> {
     const store = tabs[0]!.store;
-    return (await store.list()).filter((entry) => !entry.failed && Object.keys(entry.attributes).length > 0).map((entry) => `${entry.id} ${show(entry.attributes)}`);
+    return (await store.list())
+      .filter((entry) => !entry.failed && Object.keys(entry.attributes).length > 0)
+      .map((entry) => `${entry.id} ${show(entry.attributes)}`);
   }
 
   const rested = (): void => server.rested();
@@ -354,8 +448,21 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
           if (!failure) break;
           if (step.do === 'discard') track(tab.outbox.discard(failure.id), `discard() in outbox ${tab.id}`);
           else {
-            const before = new Map(Object.entries(failure.attributes).map(([key, value]) => [key, revisionOf(failure.contactKey, key, value) ?? 0]));
-            const write: WriteRecord = { n: writes.length + 1, tab, contactKey: failure.contactKey, attributes: { ...failure.attributes }, queued: true, retry: before, state: 'pending' };
+            const before = new Map(
+              Object.entries(failure.attributes).map(([key, value]) => [
+                key,
+                revisionOf(failure.contactKey, key, value) ?? 0,
+              ]),
+            );
+            const write: WriteRecord = {
+              n: writes.length + 1,
+              tab,
+              contactKey: failure.contactKey,
+              attributes: { ...failure.attributes },
+              queued: true,
+              retry: before,
+              state: 'pending',
+            };
             writes.push(write);
             tab.outbox.retry(failure.id).then(
               () => onResolved(write),
@@ -379,14 +486,20 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
       left = await liveEntries();
       if (left.length === 0 && server.wire.length === 0) break;
     }
-    if (left.length > 0 || server.wire.length > 0) problems.push(`the outbox never drained: still queued ${left.join(', ')}; on the wire ${server.wire.length}`);
+    if (left.length > 0 || server.wire.length > 0)
+      problems.push(`the outbox never drained: still queued ${left.join(', ')}; on the wire ${server.wire.length}`);
     await quiet();
     for (const record of writes) {
-      if (record.state === 'pending' && !record.tab.closed) problems.push(`w${record.n} ${show(record.attributes)} still pending in open outbox ${record.tab.id} with nothing left to send`);
+      if (record.state === 'pending' && !record.tab.closed)
+        problems.push(
+          `w${record.n} ${show(record.attributes)} still pending in open outbox ${record.tab.id} with nothing left to send`,
+        );
     }
-    for (const tab of tabs) track(tab.outbox.whenIdle(), `whenIdle() of open outbox ${tab.id} with nothing left to send`);
+    for (const tab of tabs)
+      track(tab.outbox.whenIdle(), `whenIdle() of open outbox ${tab.id} with nothing left to send`);
     await quiet();
-    for (const other of others) if (!other.settled && !other.what.includes('close')) problems.push(`${other.what} never settled`);
+    for (const other of others)
+      if (!other.settled && !other.what.includes('close')) problems.push(`${other.what} never settled`);
 
     for (const tab of [...tabs]) closeTab(tab);
     await quiet();
@@ -404,15 +517,20 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
   }
 
   // No promise stays pending after close().
-  for (const record of writes) if (record.state === 'pending') problems.push(`w${record.n} ${show(record.attributes)} (outbox ${record.tab.id}) never settled after close()`);
-  for (const other of others) if (!other.settled && other.what.includes('close')) problems.push(`${other.what} never settled`);
-  if (server.wire.length > 0) problems.push(`${server.wire.length} request(s) still on the wire after every outbox closed`);
+  for (const record of writes)
+    if (record.state === 'pending')
+      problems.push(`w${record.n} ${show(record.attributes)} (outbox ${record.tab.id}) never settled after close()`);
+  for (const other of others)
+    if (!other.settled && other.what.includes('close')) problems.push(`${other.what} never settled`);
+  if (server.wire.length > 0)
+    problems.push(`${server.wire.length} request(s) still on the wire after every outbox closed`);
 
   // A write told it landed is never also reported failed or expired.
   for (const write of writes) {
     if (write.state !== 'resolved' || write.retry) continue;
     for (const [key, value] of Object.entries(write.attributes)) {
-      if (reported(undefined, write.contactKey, key, value)) problems.push(`w${write.n} resolved, yet an event reported its ${key} failed or expired`);
+      if (reported(undefined, write.contactKey, key, value))
+        problems.push(`w${write.n} resolved, yet an event reported its ${key} failed or expired`);
     }
   }
 
@@ -432,7 +550,9 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
     const last = values.reduce((a, b) => (b.revision > a.revision ? b : a));
     const onServer = server.stored.get(contactKey)?.get(key);
     if (onServer !== last.value && !reported(undefined, contactKey, key, last.value)) {
-      problems.push(`${contactKey} ${key}: the server holds ${onServer ?? 'nothing'}, the last value written is ${last.value}, and no failed or expired event reported it`);
+      problems.push(
+        `${contactKey} ${key}: the server holds ${onServer ?? 'nothing'}, the last value written is ${last.value}, and no failed or expired event reported it`,
+      );
     }
   }
 
@@ -446,7 +566,8 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
     for (const { key, value } of history) {
       const revision = revisionOf(contactKey, key, value) ?? 0;
       const before = newest.get(key) ?? 0;
-      if (revision < before) problems.push(`${contactKey} ${key}: the server went back to ${value} after a newer value`);
+      if (revision < before)
+        problems.push(`${contactKey} ${key}: the server went back to ${value} after a newer value`);
       newest.set(key, Math.max(before, revision));
     }
   }
@@ -488,7 +609,9 @@ describe('Outbox model: random interleavings over IndexedDB', function () {
       }),
       { numRuns: 200, plugins: [fc.interruptAfterTimeLimit(45_000, { failOnInterrupt: false })] },
     );
-    console.log(`[model] ${result.numRuns} sequences in ${((performance.now() - started) / 1000).toFixed(1)} s${result.interrupted ? ' (interrupted by the time limit)' : ''}; seen ${JSON.stringify(seen)}`);
+    console.log(
+      `[model] ${result.numRuns} sequences in ${((performance.now() - started) / 1000).toFixed(1)} s${result.interrupted ? ' (interrupted by the time limit)' : ''}; seen ${JSON.stringify(seen)}`,
+    );
     // The counted BroadcastChannel saw the outboxes' messages: quiet() waited for them.
     expect(channelPosts.count, 'cross-tab messages counted').to.be.greaterThan(0);
     if (result.failed) {

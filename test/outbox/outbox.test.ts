@@ -108,7 +108,11 @@ describe('Outbox', () => {
     );
     sender.script = ['network', 'server', 'server', 'server'];
     const progress: string[] = [];
-    const write = outbox.write(contact('c1'), { a: '1' }, { onProgress: (p) => progress.push(p.state + (p.retryAt ? `@${p.retryAt - clock.now()}` : '')) });
+    const write = outbox.write(
+      contact('c1'),
+      { a: '1' },
+      { onProgress: (p) => progress.push(p.state + (p.retryAt ? `@${p.retryAt - clock.now()}` : '')) },
+    );
     await settle();
     expect(sender.requests).to.have.length(1);
     // Ceilings with base 1000 and cap 3000: 1000, 2000, 3000, 3000 (random 0.999 takes ~all of it).
@@ -131,7 +135,9 @@ describe('Outbox', () => {
   });
 
   it('draws each backoff delay at random between 0 and the ceiling (full jitter)', async () => {
-    const { clock, sender, outbox } = track(setup({ random: () => 0, backoff: { baseMs: 1000, capMs: 3000, jitter: 'full' } }));
+    const { clock, sender, outbox } = track(
+      setup({ random: () => 0, backoff: { baseMs: 1000, capMs: 3000, jitter: 'full' } }),
+    );
     sender.script = ['throttled', 'throttled'];
     const write = outbox.write(contact('c1'), { a: '1' });
     // Delay 0 from the jitter; only the token bucket (emptied by the 429, 100/s) spaces the attempts.
@@ -173,7 +179,9 @@ describe('Outbox', () => {
   });
 
   it('retries an auth error authRetries times (a late credential refresh), then keeps it', async () => {
-    const { clock, sender, outbox } = track(setup({ authRetries: 1, random: () => 0.999, backoff: { baseMs: 100, capMs: 100 } }));
+    const { clock, sender, outbox } = track(
+      setup({ authRetries: 1, random: () => 0.999, backoff: { baseMs: 100, capMs: 100 } }),
+    );
     sender.script = ['auth'];
     const first = outbox.write(contact('c1'), { a: '1' });
     await clock.advance(100);
@@ -277,7 +285,9 @@ describe('Outbox', () => {
     const stored = { big: 'x'.repeat(30_000) };
     const first = outbox.write(c, { tag: 'y'.repeat(2_000) }, { origin: 'rule', stored });
     // 30,003 stored + 2,003 pending + 1,003 more > 32,768: refused, whole.
-    const error = await outbox.write(c, { more: 'z'.repeat(1_000) }, { origin: 'rule', stored }).catch((e: unknown) => e);
+    const error = await outbox
+      .write(c, { more: 'z'.repeat(1_000) }, { origin: 'rule', stored })
+      .catch((e: unknown) => e);
     expect((error as AttributesError).kind).to.equal('validation');
     expect((error as AttributesError).problems[0]!.code).to.equal('over-budget');
     // Overwriting a stored key counts the new value only: this fits.
@@ -400,7 +410,9 @@ describe('Outbox', () => {
   });
 
   it('expires entries older than maxAgeMs with an event, and rejects their writes', async () => {
-    const { clock, sender, outbox } = track(setup({ maxAgeMs: 10_000, expiryIntervalMs: 1_000, backoff: { baseMs: 100, capMs: 500 } }));
+    const { clock, sender, outbox } = track(
+      setup({ maxAgeMs: 10_000, expiryIntervalMs: 1_000, backoff: { baseMs: 100, capMs: 500 } }),
+    );
     sender.script = new Array<(typeof sender.script)[number]>(1000).fill('network');
     const expired: string[] = [];
     outbox.on('expired', ({ entry }) => expired.push(entry.contact.contactId));
@@ -428,7 +440,9 @@ describe('Outbox', () => {
     const c = contact('c1');
     const controller = new AbortController();
     const kept = outbox.write(c, { keep: '1' }, { origin: 'rule' });
-    const aborted = outbox.write(c, { drop: '1' }, { origin: 'rule', signal: controller.signal }).catch((e: unknown) => e);
+    const aborted = outbox
+      .write(c, { drop: '1' }, { origin: 'rule', signal: controller.signal })
+      .catch((e: unknown) => e);
     await settle();
     controller.abort();
     expect(((await aborted) as DOMException).name).to.equal('AbortError');

@@ -58,7 +58,11 @@ function fakeStreams() {
   }
   const agent = Object.assign((handler: Handler) => subscribe('agent::init', handler), { initialized: false });
   const streams = {
-    core: { initialized: true, getEventBus: () => ({ subscribe }), onViewContact: (handler: Handler) => subscribe('contact::view', handler) },
+    core: {
+      initialized: true,
+      getEventBus: () => ({ subscribe }),
+      onViewContact: (handler: Handler) => subscribe('contact::view', handler),
+    },
     agent,
     Contact,
     Agent: class {
@@ -76,7 +80,12 @@ function fakeStreams() {
     subscriptions: () => [...handlers.values()].reduce((n, set) => n + set.size, 0),
     /** Streams' first agent snapshot arrives. */
     initAgent(agentARN: string) {
-      configuration = { username: 'jdoe', name: 'Jane Doe', agentARN, routingProfile: { name: 'Basic', routingProfileARN: agentARN.replace(/agent\/.*/, 'routing-profile/rp1') } };
+      configuration = {
+        username: 'jdoe',
+        name: 'Jane Doe',
+        agentARN,
+        routingProfile: { name: 'Basic', routingProfileARN: agentARN.replace(/agent\/.*/, 'routing-profile/rp1') },
+      };
       agent.initialized = true;
       for (const handler of handlers.get('agent::init') ?? []) handler(undefined);
     },
@@ -104,7 +113,9 @@ describe('createCcpAttributes', () => {
     const config = await standInConfig();
     const instanceId = crypto.randomUUID();
     const contactId = newContactId();
-    await registerContacts([{ instanceId, contactId, initialContactId: contactId, startedAt: new Date().toISOString() }]);
+    await registerContacts([
+      { instanceId, contactId, initialContactId: contactId, startedAt: new Date().toISOString() },
+    ]);
     // What the outbox of the page before the reload left in the store: an agent's write, due now, with its region.
     const store = new MemoryOutboxStore();
     const ref: ContactRef = { contactId, initialContactId: contactId, instanceId, region: config.region };
@@ -159,7 +170,9 @@ describe('createCcpAttributes', () => {
     const config = await standInConfig();
     const instanceId = crypto.randomUUID();
     const contactId = newContactId();
-    await registerContacts([{ instanceId, contactId, initialContactId: contactId, startedAt: new Date().toISOString() }]);
+    await registerContacts([
+      { instanceId, contactId, initialContactId: contactId, startedAt: new Date().toISOString() },
+    ]);
     const fake = fakeStreams();
     plugin = await createCcpAttributes({
       credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
@@ -187,8 +200,18 @@ describe('createCcpAttributes', () => {
     const config = await standInConfig();
     const instanceId = crypto.randomUUID();
     const contactId = newContactId();
-    await registerContacts([{ instanceId, contactId, initialContactId: contactId, startedAt: new Date().toISOString() }]);
-    const contact: SourceContact = { contactId, initialContactId: contactId, type: 'chat', state: 'connected', queue: undefined, attributes: {}, monitoring: false };
+    await registerContacts([
+      { instanceId, contactId, initialContactId: contactId, startedAt: new Date().toISOString() },
+    ]);
+    const contact: SourceContact = {
+      contactId,
+      initialContactId: contactId,
+      type: 'chat',
+      state: 'connected',
+      queue: undefined,
+      attributes: {},
+      monitoring: false,
+    };
     let sink: SourceSink | undefined;
     let stopped = 0;
     const source: ContactSource = {
@@ -210,7 +233,12 @@ describe('createCcpAttributes', () => {
       rules: [{ on: 'connected', set: { Tagged: 'yes' } }],
     });
     expect(fake.subscriptions(), 'Streams is not touched').to.equal(0);
-    sink!.agent({ username: '', name: 'Agent Smith', arn: `arn:aws:connect:${config.region}:123456789012:instance/${instanceId}/agent/a1`, routingProfile: undefined });
+    sink!.agent({
+      username: '',
+      name: 'Agent Smith',
+      arn: `arn:aws:connect:${config.region}:123456789012:instance/${instanceId}/agent/a1`,
+      routingProfile: undefined,
+    });
     sink!.contact({ type: 'connected', contactId, contact });
     await until(() => plugin!.tracker.contacts.get(contactId)?.attributes['Tagged'] === 'yes', 'the rule to land');
     await plugin.write({ Note: 'from the workspace' });

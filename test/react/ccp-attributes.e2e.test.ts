@@ -63,7 +63,10 @@ describe('ccp-attributes/react: <CcpAttributesComponent> end to end (React + Str
   async function viewedChat(attributes: Record<string, string>): Promise<{ id: string; instanceId: string }> {
     const id = await ccp.startChat({ attributes });
     await ccp.accept(id);
-    await until(() => tracker.viewed?.contactId === id && tracker.viewed.state === 'connected', 'the chat, viewed and connected');
+    await until(
+      () => tracker.viewed?.contactId === id && tracker.viewed.state === 'connected',
+      'the chat, viewed and connected',
+    );
     return { id, instanceId: tracker.contacts.get(id)!.instanceId };
   }
 
@@ -84,7 +87,13 @@ describe('ccp-attributes/react: <CcpAttributesComponent> end to end (React + Str
   it('sets its props as element properties: the tracker and writer objects, the schema, theme and read-only', async () => {
     const { id } = await viewedChat({ topic: 'billing' });
     const ref = createRef<CcpAttributes>();
-    render({ ref, schema: [{ key: 'topic', label: 'Topic of the call' }], theme: 'dark', unknownKeys: 'hide', className: 'in-react' });
+    render({
+      ref,
+      schema: [{ key: 'topic', label: 'Topic of the call' }],
+      theme: 'dark',
+      unknownKeys: 'hide',
+      className: 'in-react',
+    });
     const el = await rendered(id);
     expect(ref.current, 'the ref holds the element').to.equal(el);
     expect(el.tracker).to.equal(tracker);
@@ -107,7 +116,8 @@ describe('ccp-attributes/react: <CcpAttributesComponent> end to end (React + Str
     const schema = [{ key: 'topic' }];
     render({ schema, unknownKeys: 'hide', theme: 'dark', readOnly: true });
     const el = await rendered(id);
-    const shown = (): string[] => [...el.shadowRoot!.querySelectorAll('ccp-attribute-field')].map((field) => field.fieldKey);
+    const shown = (): string[] =>
+      [...el.shadowRoot!.querySelectorAll('ccp-attribute-field')].map((field) => field.fieldKey);
     expect(shown()).to.deep.equal(['topic']);
     render({ schema });
     await settle(el);
@@ -117,7 +127,7 @@ describe('ccp-attributes/react: <CcpAttributesComponent> end to end (React + Str
     expect(el.readOnly).to.equal(false);
   });
 
-  it('a parent re-render with an equal new schema array keeps the agent\'s unsaved edit', async () => {
+  it("a parent re-render with an equal new schema array keeps the agent's unsaved edit", async () => {
     const { id } = await viewedChat({ topic: 'billing' });
     render({ schema: [{ key: 'topic', label: 'Topic' }] });
     const el = await rendered(id);
@@ -212,7 +222,11 @@ describe('ccp-attributes/react: <CcpAttributesComponent> end to end (React + Str
     render({ onSaved });
     const el = await rendered(id);
     const saved = (): boolean =>
-      el.dispatchEvent(new CustomEvent('ccp-attributes-saved', { detail: { contact: { instanceId: 'i', initialContactId: id }, attributes: {} } }));
+      el.dispatchEvent(
+        new CustomEvent('ccp-attributes-saved', {
+          detail: { contact: { instanceId: 'i', initialContactId: id }, attributes: {} },
+        }),
+      );
     saved();
     expect(onSaved.callCount, 'listening while the prop is given').to.equal(1);
     render({});
@@ -234,7 +248,11 @@ describe('ccp-attributes/react: <CcpAttributesComponent> end to end (React + Str
       { unknownKeys: 'all' },
       // @ts-expect-error onSaved receives the saved event, whose detail has no `error`
       { onSaved: (event) => event.detail.error === undefined },
-      { onError: (event) => event.detail.error.kind, onSaved: (event) => event.detail.attributes, onBeforeSave: (event) => event.preventDefault() },
+      {
+        onError: (event) => event.detail.error.kind,
+        onSaved: (event) => event.detail.attributes,
+        onBeforeSave: (event) => event.preventDefault(),
+      },
     ];
     expect(props).to.have.length(5);
   });

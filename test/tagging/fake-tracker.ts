@@ -1,5 +1,12 @@
 // A fake contact tracker (ContactTrackerLike) whose events the tests emit by hand.
-import type { AgentInfo, ContactEventType, ContactModel, ContactTrackerLike, TrackerEventMap, TrackerEventType } from '../../src/tracker/types.ts';
+import type {
+  AgentInfo,
+  ContactEventType,
+  ContactModel,
+  ContactTrackerLike,
+  TrackerEventMap,
+  TrackerEventType,
+} from '../../src/tracker/types.ts';
 import type { Attributes } from '../../src/validate.ts';
 
 export const agent: AgentInfo = {
@@ -49,7 +56,8 @@ export class FakeTracker implements ContactTrackerLike {
   /** Emits a lifecycle event for a contact. */
   emit(type: ContactEventType, contact: ContactModel, at: Date = new Date()): void {
     this.contacts.set(contact.contactId, contact);
-    for (const listener of this.#listeners.get(type) ?? []) (listener as (event: TrackerEventMap[typeof type]) => void)({ type, contact, agent: this.agent, at });
+    for (const listener of this.#listeners.get(type) ?? [])
+      (listener as (event: TrackerEventMap[typeof type]) => void)({ type, contact, agent: this.agent, at });
   }
 
   recordWrite(initialContactId: string, attributes: Readonly<Attributes>): void {

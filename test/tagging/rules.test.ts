@@ -17,7 +17,12 @@ describe('parseRules', () => {
   it('accepts rules as a JSON string, a list or {rules: [...]}, with ids defaulting to the name, then rule-<index>', () => {
     const json = JSON.stringify([
       { id: 'handled-by', on: 'connected', set: { HandledBy: '{{agent.username}}' } },
-      { name: 'acw time', on: ['acw', 'ended'], when: { channel: ['voice', 'chat'], queue: 'Sales', attributes: { VIP: { present: true } } }, set: { AcwAt: '{{event.at}}' } },
+      {
+        name: 'acw time',
+        on: ['acw', 'ended'],
+        when: { channel: ['voice', 'chat'], queue: 'Sales', attributes: { VIP: { present: true } } },
+        set: { AcwAt: '{{event.at}}' },
+      },
       { on: 'missed', set: { Missed: 'yes' } },
     ]);
     const rules = parseRules(json);
@@ -66,13 +71,24 @@ describe('parseRules', () => {
   });
 
   it('accepts functions as values from JavaScript', () => {
-    const rules = parseRules([{ id: 'f', on: 'connected', set: { Upper: (c: { contact: { contactId: string } }) => c.contact.contactId.toUpperCase() } }]);
+    const rules = parseRules([
+      {
+        id: 'f',
+        on: 'connected',
+        set: { Upper: (c: { contact: { contactId: string } }) => c.contact.contactId.toUpperCase() },
+      },
+    ]);
     expect(typeof rules[0]!.set['Upper']).to.equal('function');
   });
 
   it('evaluates conditions on channel, queue name and attributes present, absent or equal', () => {
     const at = new Date();
-    const context = (overrides: Parameters<typeof model>[1]) => ({ agent, contact: model('c1', overrides), event: { type: 'connected' as const, at }, times: {} });
+    const context = (overrides: Parameters<typeof model>[1]) => ({
+      agent,
+      contact: model('c1', overrides),
+      event: { type: 'connected' as const, at },
+      times: {},
+    });
     const vip = context({ attributes: { VIP: 'gold' } });
     expect(matches({ channel: 'voice' }, vip)).to.equal(true);
     expect(matches({ channel: ['chat', 'task'] }, vip)).to.equal(false);

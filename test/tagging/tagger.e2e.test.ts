@@ -33,16 +33,28 @@ describe('a tagging rule end to end (outbox, SDK, API stand-in)', () => {
     const tagger = createTagger({
       tracker,
       outbox,
-      rules: '[{"id": "odd", "on": "connected", "set": {"__proto__": "{{agent.username}}", "constructor": "{{contact.channel}}"}}]',
+      rules:
+        '[{"id": "odd", "on": "connected", "set": {"__proto__": "{{agent.username}}", "constructor": "{{contact.channel}}"}}]',
     });
     try {
       tracker.emit('connected', model(id, { instanceId }));
       await until(() => tracker.recorded.length > 0, 'the landed write');
       const stored = (await storedAttributes(instanceId, id))!;
-      expect(Object.entries(stored)).to.deep.equal([['__proto__', 'jdoe'], ['constructor', 'voice']]);
-      expect(tracker.recorded.map((entry) => [entry.initialContactId, Object.entries(entry.attributes)])).to.deep.equal([
-        [id, [['__proto__', 'jdoe'], ['constructor', 'voice']]],
+      expect(Object.entries(stored)).to.deep.equal([
+        ['__proto__', 'jdoe'],
+        ['constructor', 'voice'],
       ]);
+      expect(tracker.recorded.map((entry) => [entry.initialContactId, Object.entries(entry.attributes)])).to.deep.equal(
+        [
+          [
+            id,
+            [
+              ['__proto__', 'jdoe'],
+              ['constructor', 'voice'],
+            ],
+          ],
+        ],
+      );
     } finally {
       tagger.dispose();
       unwire();

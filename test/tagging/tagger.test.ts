@@ -2,7 +2,14 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
 import { MemoryOutboxStore, Outbox } from '../../src/outbox/index.ts';
-import { createTagger, firedMarker, parseRules, recordLandedWrites, type Tagger, type TagRuleInput } from '../../src/tagging/index.ts';
+import {
+  createTagger,
+  firedMarker,
+  parseRules,
+  recordLandedWrites,
+  type Tagger,
+  type TagRuleInput,
+} from '../../src/tagging/index.ts';
 import { FakeClock, ScriptedSender, settle } from '../outbox/fakes.ts';
 import { FakeTracker, model } from './fake-tracker.ts';
 
@@ -26,7 +33,13 @@ describe('createTagger', () => {
     clock = new FakeClock();
     sender = new ScriptedSender(clock);
     store = new MemoryOutboxStore();
-    outbox = new Outbox({ store, sender: sender.send, clock, debounceMs: 200, rate: { ratePerSecond: 100, burst: 100 } });
+    outbox = new Outbox({
+      store,
+      sender: sender.send,
+      clock,
+      debounceMs: 200,
+      rate: { ratePerSecond: 100, burst: 100 },
+    });
     tracker = new FakeTracker();
   });
   afterEach(() => {
@@ -55,7 +68,12 @@ describe('createTagger', () => {
       Channel: 'voice',
       Priority: 'high',
     });
-    expect(sender.requests[0]!.contact).to.deep.equal({ contactId: 'c1', initialContactId: 'c1', instanceId: 'inst-1', region: 'us-east-1' });
+    expect(sender.requests[0]!.contact).to.deep.equal({
+      contactId: 'c1',
+      initialContactId: 'c1',
+      instanceId: 'inst-1',
+      region: 'us-east-1',
+    });
   });
 
   it('writes with origin "rule" and a fired marker per (contact, event, rule)', () => {
@@ -97,7 +115,7 @@ describe('createTagger', () => {
     expect(Object.keys(sender.requests[1]!.attributes)).to.deep.equal(['TalkSeconds']);
   });
 
-  it('writes every rule an event matched in ONE store transaction, checking and setting each rule\'s marker in it', async () => {
+  it("writes every rule an event matched in ONE store transaction, checking and setting each rule's marker in it", async () => {
     start();
     const update = sinon.spy(store, 'update');
     tracker.emit('connected', model('c1', { attributes: { Tier: 'gold' } }));
@@ -108,7 +126,13 @@ describe('createTagger', () => {
     for (const marker of markers!) expect(await store.hasMarker(marker)).to.equal(true);
     await clock.advance(200);
     expect(sender.requests).to.have.length(1);
-    expect(Object.keys(sender.requests[0]!.attributes).sort()).to.deep.equal(['Channel', 'ConnectedAt', 'FirstQueue', 'HandledBy', 'Priority']);
+    expect(Object.keys(sender.requests[0]!.attributes).sort()).to.deep.equal([
+      'Channel',
+      'ConnectedAt',
+      'FirstQueue',
+      'HandledBy',
+      'Priority',
+    ]);
   });
 
   it('fires a rule added after a reload once, leaving out the rules that already fired', async () => {
@@ -159,20 +183,25 @@ describe('createTagger', () => {
     ]);
   });
 
-  it('writes a rule\'s __proto__, constructor and toString keys (rules as JSON): the outbox gets them as own keys', () => {
+  it("writes a rule's __proto__, constructor and toString keys (rules as JSON): the outbox gets them as own keys", () => {
     const writes: Record<string, string>[] = [];
     const write = sinon.spy((_contact: unknown, attributes: Readonly<Record<string, string>>) => {
       writes.push({ ...attributes });
       return Promise.resolve();
     });
-    const json = '[{"id": "odd-keys", "on": "connected", "set": {"__proto__": "{{agent.username}}", "constructor": "c", "toString": "{{contact.channel}}"}}]';
+    const json =
+      '[{"id": "odd-keys", "on": "connected", "set": {"__proto__": "{{agent.username}}", "constructor": "c", "toString": "{{contact.channel}}"}}]';
     taggers.push(createTagger({ tracker, outbox: { write }, rules: json }));
     tracker.emit('connected', model('c1'));
     expect(write.callCount).to.equal(1);
-    expect(Object.entries(writes[0]!)).to.deep.equal([['__proto__', 'jdoe'], ['constructor', 'c'], ['toString', 'voice']]);
+    expect(Object.entries(writes[0]!)).to.deep.equal([
+      ['__proto__', 'jdoe'],
+      ['constructor', 'c'],
+      ['toString', 'voice'],
+    ]);
   });
 
-  it('a rule\'s __proto__ key reaches the sender through the outbox', async () => {
+  it("a rule's __proto__ key reaches the sender through the outbox", async () => {
     start(JSON.parse('[{"id": "proto", "on": "connected", "set": {"__proto__": "{{agent.username}}"}}]'));
     tracker.emit('connected', model('c1'));
     await clock.advance(200);
@@ -214,7 +243,15 @@ describe('createTagger', () => {
     const errors: unknown[] = [];
     start(
       [
-        { id: 'throws', on: 'connected', set: { A: () => { throw new Error('boom'); } } },
+        {
+          id: 'throws',
+          on: 'connected',
+          set: {
+            A: () => {
+              throw new Error('boom');
+            },
+          },
+        },
         { id: 'ok', on: 'connected', set: { B: 'b' } },
       ],
       { onError: (d) => errors.push(d.error) },
@@ -251,7 +288,9 @@ describe('createTagger', () => {
     const off = recordLandedWrites(outbox, tracker);
     tracker.emit('connected', model('c1', { initialContactId: 'c0' }), new Date(0));
     await clock.advance(200);
-    expect(tracker.recorded).to.deep.equal([{ initialContactId: 'c0', attributes: { HandledBy: 'jdoe', ConnectedAt: '1970-01-01T00:00:00.000Z' } }]);
+    expect(tracker.recorded).to.deep.equal([
+      { initialContactId: 'c0', attributes: { HandledBy: 'jdoe', ConnectedAt: '1970-01-01T00:00:00.000Z' } },
+    ]);
     off();
   });
 });

@@ -1,15 +1,29 @@
 // The template engine: fields, durations, errors, verbatim insertion, and no eval (checked under a strict CSP).
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { parseTemplate, renderTemplate, TemplateError, templateFields, type TemplateContext } from '../../src/tagging/index.ts';
+import {
+  parseTemplate,
+  renderTemplate,
+  TemplateError,
+  templateFields,
+  type TemplateContext,
+} from '../../src/tagging/index.ts';
 import { agent, model } from './fake-tracker.ts';
 
 function context(overrides: Partial<TemplateContext> = {}): TemplateContext {
   return {
     agent,
-    contact: model('c-1', { initialContactId: 'c-0', channel: 'chat', attributes: { Tier: 'gold', Weird: '{{agent.username}}' } }),
+    contact: model('c-1', {
+      initialContactId: 'c-0',
+      channel: 'chat',
+      attributes: { Tier: 'gold', Weird: '{{agent.username}}' },
+    }),
     event: { type: 'acw', at: new Date('2025-03-01T10:01:35.000Z') },
-    times: { connecting: new Date('2025-03-01T09:59:00.000Z'), connected: new Date('2025-03-01T10:00:00.000Z'), acw: new Date('2025-03-01T10:01:35.000Z') },
+    times: {
+      connecting: new Date('2025-03-01T09:59:00.000Z'),
+      connected: new Date('2025-03-01T10:00:00.000Z'),
+      acw: new Date('2025-03-01T10:01:35.000Z'),
+    },
     ...overrides,
   };
 }
@@ -31,7 +45,12 @@ describe('templates', () => {
 
   it('renders what is unknown at the time as an empty string', () => {
     expect(render('[{{duration.missed}}][{{time.ended}}][{{attributes.Nope}}]')).to.equal('[][][]');
-    expect(render('[{{agent.username}}][{{queue.name}}]', context({ agent: undefined, contact: model('c', { queue: undefined }) }))).to.equal('[][]');
+    expect(
+      render(
+        '[{{agent.username}}][{{queue.name}}]',
+        context({ agent: undefined, contact: model('c', { queue: undefined }) }),
+      ),
+    ).to.equal('[][]');
   });
 
   it('inserts field values verbatim, never parsing them again', () => {
@@ -39,12 +58,20 @@ describe('templates', () => {
   });
 
   it('refuses unknown fields and unclosed braces with a message naming them', () => {
-    expect(() => parseTemplate('{{agent.password}}')).to.throw(TemplateError, /\{\{agent\.password\}\} is not a known field/);
+    expect(() => parseTemplate('{{agent.password}}')).to.throw(
+      TemplateError,
+      /\{\{agent\.password\}\} is not a known field/,
+    );
     expect(() => parseTemplate('{{constructor}}')).to.throw(TemplateError, /not a known field/);
     expect(() => parseTemplate('{{agent.__proto__}}')).to.throw(TemplateError, /not a known field/);
     expect(() => parseTemplate('{{attributes.bad key}}')).to.throw(TemplateError, /attribute name/);
     expect(() => parseTemplate('hello {{agent.username')).to.throw(TemplateError, /position 6 is not closed/);
-    expect(templateFields()).to.include.members(['agent.username', 'contact.initialContactId', 'duration.connected', 'event.at']);
+    expect(templateFields()).to.include.members([
+      'agent.username',
+      'contact.initialContactId',
+      'duration.connected',
+      'event.at',
+    ]);
   });
 
   it('keeps text without "{{" unchanged (property)', () => {
@@ -62,10 +89,15 @@ describe('templates', () => {
 
   it('inserts any attribute value exactly, between any literal text (property)', () => {
     fc.assert(
-      fc.property(fc.string().filter((s) => !s.includes('{')), fc.string(), fc.string().filter((s) => !s.includes('{')), (before, value, after) => {
-        const ctx = context({ contact: model('c', { attributes: { X: value } }) });
-        expect(render(`${before}{{attributes.X}}${after}`, ctx)).to.equal(before + value + after);
-      }),
+      fc.property(
+        fc.string().filter((s) => !s.includes('{')),
+        fc.string(),
+        fc.string().filter((s) => !s.includes('{')),
+        (before, value, after) => {
+          const ctx = context({ contact: model('c', { attributes: { X: value } }) });
+          expect(render(`${before}{{attributes.X}}${after}`, ctx)).to.equal(before + value + after);
+        },
+      ),
     );
   });
 

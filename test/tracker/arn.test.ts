@@ -19,11 +19,13 @@ describe('parseConnectArn', () => {
   });
 
   it('accepts other partitions and multi-part regions', () => {
-    expect(parseConnectArn('arn:aws-us-gov:connect:us-gov-west-1:123456789012:instance/abc-1/agent/x')).to.deep.include({
-      partition: 'aws-us-gov',
-      region: 'us-gov-west-1',
-      instanceId: 'abc-1',
-    });
+    expect(parseConnectArn('arn:aws-us-gov:connect:us-gov-west-1:123456789012:instance/abc-1/agent/x')).to.deep.include(
+      {
+        partition: 'aws-us-gov',
+        region: 'us-gov-west-1',
+        instanceId: 'abc-1',
+      },
+    );
   });
 
   it('rejects what is not a Connect instance ARN', () => {
@@ -53,8 +55,18 @@ describe('resolveInstance', () => {
         { source: 'agent', arn: `${INSTANCE}/agent/a` },
         { source: 'queue', arn: other },
       ]),
-    ).to.deep.equal({ instanceId: '4c1e1d3a-6b2f-4f7e-9a51-3b0f6c2d8e71', region: 'eu-west-2', accountId: '123456789012', source: 'agent' });
-    expect(resolveInstance([{ source: 'routing-profile', arn: 'garbage' }, { source: 'queue', arn: other }])).to.deep.include({
+    ).to.deep.equal({
+      instanceId: '4c1e1d3a-6b2f-4f7e-9a51-3b0f6c2d8e71',
+      region: 'eu-west-2',
+      accountId: '123456789012',
+      source: 'agent',
+    });
+    expect(
+      resolveInstance([
+        { source: 'routing-profile', arn: 'garbage' },
+        { source: 'queue', arn: other },
+      ]),
+    ).to.deep.include({
       instanceId: 'other',
       source: 'queue',
     });

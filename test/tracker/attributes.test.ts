@@ -6,7 +6,10 @@ const OBJECT_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '
 
 describe('normalizeAttributes', () => {
   it('flattens Streams {name, value} entries', () => {
-    expect(normalizeAttributes({ a: { name: 'a', value: '1' }, b: { name: 'b', value: '' } })).to.deep.equal({ a: '1', b: '' });
+    expect(normalizeAttributes({ a: { name: 'a', value: '1' }, b: { name: 'b', value: '' } })).to.deep.equal({
+      a: '1',
+      b: '',
+    });
   });
 
   it('keeps plain string values (Agent Workspace SDK shape)', () => {
@@ -14,21 +17,31 @@ describe('normalizeAttributes', () => {
   });
 
   it('turns numbers and booleans into strings and drops everything else', () => {
-    expect(normalizeAttributes({ n: { name: 'n', value: 3 }, t: true, x: { name: 'x' }, y: null, z: { value: undefined } })).to.deep.equal({
+    expect(
+      normalizeAttributes({ n: { name: 'n', value: 3 }, t: true, x: { name: 'x' }, y: null, z: { value: undefined } }),
+    ).to.deep.equal({
       n: '3',
       t: 'true',
     });
   });
 
   it('uses the entry name when present, the key otherwise', () => {
-    expect(normalizeAttributes({ key: { name: 'Name', value: 'v' }, other: { value: 'w' } })).to.deep.equal({ Name: 'v', other: 'w' });
+    expect(normalizeAttributes({ key: { name: 'Name', value: 'v' }, other: { value: 'w' } })).to.deep.equal({
+      Name: 'v',
+      other: 'w',
+    });
   });
 
   it('keeps every valid key, __proto__ and Object.prototype names included, as plain own properties', () => {
     // Streams hands over its snapshot after a JSON round trip (connect.deepcopy), which keeps an own "__proto__".
-    const streams: unknown = JSON.parse(JSON.stringify(Object.fromEntries(OBJECT_KEYS.map((key) => [key, { name: key, value: `v-${key}` }]))));
+    const streams: unknown = JSON.parse(
+      JSON.stringify(Object.fromEntries(OBJECT_KEYS.map((key) => [key, { name: key, value: `v-${key}` }]))),
+    );
     const plain: unknown = JSON.parse(JSON.stringify(Object.fromEntries(OBJECT_KEYS.map((key) => [key, `p-${key}`]))));
-    for (const [raw, prefix] of [[streams, 'v'], [plain, 'p']] as const) {
+    for (const [raw, prefix] of [
+      [streams, 'v'],
+      [plain, 'p'],
+    ] as const) {
       const out = normalizeAttributes(raw);
       expect(Object.getPrototypeOf(out)).to.equal(Object.prototype);
       expect(Object.entries(out)).to.deep.equal(OBJECT_KEYS.map((key) => [key, `${prefix}-${key}`]));
@@ -42,7 +55,10 @@ describe('normalizeAttributes', () => {
 
 describe('mergeReported', () => {
   it('keeps local writes over reported values that did not change', () => {
-    expect(mergeReported({ a: '0' }, { a: '0', b: '1' }, { a: 'mine' })).to.deep.equal({ merged: { a: 'mine', b: '1' }, local: { a: 'mine' } });
+    expect(mergeReported({ a: '0' }, { a: '0', b: '1' }, { a: 'mine' })).to.deep.equal({
+      merged: { a: 'mine', b: '1' },
+      local: { a: 'mine' },
+    });
   });
 
   it('lets a later write at the source win and drops the local override', () => {
@@ -50,7 +66,10 @@ describe('mergeReported', () => {
   });
 
   it('keeps a local write that the source reflects', () => {
-    expect(mergeReported({}, { a: 'mine' }, { a: 'mine' })).to.deep.equal({ merged: { a: 'mine' }, local: { a: 'mine' } });
+    expect(mergeReported({}, { a: 'mine' }, { a: 'mine' })).to.deep.equal({
+      merged: { a: 'mine' },
+      local: { a: 'mine' },
+    });
   });
 
   it('keeps a local write of __proto__ (and other Object.prototype names) in both results', () => {

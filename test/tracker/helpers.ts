@@ -6,10 +6,23 @@ import { standInConfig, storedAttributes } from '../helpers/stand-in.ts';
 import { ccpUrl, findCcpIframe, standInCcp, type StandInCcp, type StandInUrlOptions } from '../../demo/ccp/scenario.ts';
 
 /** Every lifecycle event type, to record them all. */
-export const LIFECYCLE: readonly ContactEventType[] = ['connecting', 'accepted', 'connected', 'missed', 'acw', 'ended', 'destroyed', 'viewed'];
+export const LIFECYCLE: readonly ContactEventType[] = [
+  'connecting',
+  'accepted',
+  'connected',
+  'missed',
+  'acw',
+  'ended',
+  'destroyed',
+  'viewed',
+];
 
 /** Records the tracker's lifecycle events in order. */
-export function record(tracker: ContactTrackerLike): { events: ContactEvent[]; of(contactId: string): string[]; stop(): void } {
+export function record(tracker: ContactTrackerLike): {
+  events: ContactEvent[];
+  of(contactId: string): string[];
+  stop(): void;
+} {
   const events: ContactEvent[] = [];
   const offs = LIFECYCLE.map((type) => tracker.on(type, (event) => events.push(event)));
   return {
@@ -78,7 +91,16 @@ export function streamsContact(contactId: string): connect.Contact {
 
 /** Streams internals the type definitions leave out. */
 export interface StreamsInternals {
-  core: { initialized: boolean; getClient(): { call(method: string, params: object, callbacks: { success(data: unknown): void; failure(err: unknown): void }): void } };
+  core: {
+    initialized: boolean;
+    getClient(): {
+      call(
+        method: string,
+        params: object,
+        callbacks: { success(data: unknown): void; failure(err: unknown): void },
+      ): void;
+    };
+  };
   ifMaster(topic: string, whenMaster: () => void, otherwise: () => void): void;
 }
 

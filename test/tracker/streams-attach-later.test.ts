@@ -12,7 +12,10 @@ describe('tracker created before Streams is initialised', () => {
     expect(tracker.agent).to.equal(undefined);
     expect(document.querySelector('iframe[name="Amazon Connect CCP"]')).to.equal(null);
 
-    connect.core.initCCP(container(), await ccpOptions({ contacts: ['connected-chat', 'acw-voice'], noRoutingProfileArn: true }));
+    connect.core.initCCP(
+      container(),
+      await ccpOptions({ contacts: ['connected-chat', 'acw-voice'], noRoutingProfileArn: true }),
+    );
     // A second tracker created inside connect.agent, i.e. during Streams' very first update.
     let inner: ContactTracker | undefined;
     let innerLog: ReturnType<typeof record> | undefined;

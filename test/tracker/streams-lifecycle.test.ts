@@ -20,10 +20,24 @@ function acceptWithStreams(contactId: string): Promise<void> {
 }
 
 /** Writes attributes through the Connect API stand-in with the real AWS SDK (demo credentials). */
-async function writeThroughApi(instanceId: string, initialContactId: string, attributes: Record<string, string>): Promise<void> {
+async function writeThroughApi(
+  instanceId: string,
+  initialContactId: string,
+  attributes: Record<string, string>,
+): Promise<void> {
   const config = await standInConfig();
-  const client = new ConnectClient({ region: config.region, endpoint: config.url, credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } });
-  await client.send(new UpdateContactAttributesCommand({ InstanceId: instanceId, InitialContactId: initialContactId, Attributes: attributes }));
+  const client = new ConnectClient({
+    region: config.region,
+    endpoint: config.url,
+    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+  });
+  await client.send(
+    new UpdateContactAttributesCommand({
+      InstanceId: instanceId,
+      InitialContactId: initialContactId,
+      Attributes: attributes,
+    }),
+  );
 }
 
 describe('tracker over Streams and the stand-in CCP', () => {
@@ -53,7 +67,7 @@ describe('tracker over Streams and the stand-in CCP', () => {
     expect(tracker.agent?.locale).to.equal('en_US');
   });
 
-  it('follows the agent\'s CCP language: agentPreferences.locale, else LANGUAGE as older snapshots carry it', async () => {
+  it("follows the agent's CCP language: agentPreferences.locale, else LANGUAGE as older snapshots carry it", async () => {
     const changes: (string | undefined)[] = [];
     const off = tracker.on('change', (state) => changes.push(state.agent?.locale));
     try {
@@ -188,7 +202,10 @@ describe('tracker over Streams and the stand-in CCP', () => {
     const contact = await until(() => tracker.contacts.get(id), 'the call');
     await writeThroughApi(contact.instanceId, contact.initialContactId, { disposition: 'sale' });
     await ccp.refreshAttributes();
-    await until(() => streamsContact(id).getAttributes()['disposition']?.value === 'sale', 'the snapshot to show the write');
+    await until(
+      () => streamsContact(id).getAttributes()['disposition']?.value === 'sale',
+      'the snapshot to show the write',
+    );
     tracker.recordWrite(contact.initialContactId, { disposition: 'sale' });
     ccp.setFlowAttributes(id, { disposition: 'callback' });
     await until(() => tracker.contacts.get(id)?.attributes['disposition'] === 'callback', 'the later flow value');
@@ -217,7 +234,10 @@ describe('tracker over Streams and the stand-in CCP', () => {
       expect(tracker.contacts.get(id)?.instanceId).to.equal('');
       expect(errors).to.have.length(1);
       ccp.setAgentConfig({ noQueueArn: false, garbledArns: true });
-      await until(() => (tracker.contacts.get(id)?.instanceError?.message ?? '').includes('not-an-arn'), 'garbled ARNs rejected');
+      await until(
+        () => (tracker.contacts.get(id)?.instanceError?.message ?? '').includes('not-an-arn'),
+        'garbled ARNs rejected',
+      );
       ccp.setAgentConfig({ noRoutingProfileArn: false, noAgentArn: false, garbledArns: false });
       expect(await source()).to.equal('routing-profile');
       expect(tracker.contacts.get(id)?.instanceError).to.equal(undefined);
@@ -240,14 +260,22 @@ describe('tracker over Streams and the stand-in CCP', () => {
 
   it('answers unknown api_requests with an error, not silence', async () => {
     const failure = await new Promise<unknown>((resolve) => {
-      streams().core.getClient().call('noSuchMethod', {}, { success: () => resolve('success?!'), failure: (err: unknown) => resolve(err) });
+      streams()
+        .core.getClient()
+        .call('noSuchMethod', {}, { success: () => resolve('success?!'), failure: (err: unknown) => resolve(err) });
     });
     expect(String(failure)).to.contain('UnsupportedOperation');
     expect(ccp.apiRequests().at(-1)).to.deep.include({ method: 'noSuchMethod', error: 'UnsupportedOperation' });
   });
 
   it('answers master requests so connect.ifMaster works', async () => {
-    const master = await new Promise<boolean>((resolve) => streams().ifMaster('connect::ringtone', () => resolve(true), () => resolve(false)));
+    const master = await new Promise<boolean>((resolve) =>
+      streams().ifMaster(
+        'connect::ringtone',
+        () => resolve(true),
+        () => resolve(false),
+      ),
+    );
     expect(master).to.equal(true);
   });
 

@@ -13,7 +13,12 @@ describe('tracker attaching to a CCP the page initialised, with contacts present
       container(),
       await ccpOptions({
         interval: 60_000, // no periodic snapshot: only the tracker's own walk can find the contacts
-        contacts: ['connected-voice', 'acw-voice', 'transferred-voice', { channel: 'chat', state: 'connected', attributes: { topic: 'billing' } }],
+        contacts: [
+          'connected-voice',
+          'acw-voice',
+          'transferred-voice',
+          { channel: 'chat', state: 'connected', attributes: { topic: 'billing' } },
+        ],
       }),
     );
     ccp = await scenario();

@@ -9,7 +9,12 @@ import type { AttributesError } from '../../src/errors.ts';
 import { record, until } from './helpers.ts';
 
 const BASE = 'arn:aws:connect:eu-central-1:123456789012:instance/inst-1';
-const AGENT: SourceAgent = { username: 'jo', name: 'Jo', arn: `${BASE}/agent/a`, routingProfile: { name: 'RP', arn: `${BASE}/routing-profile/rp` } };
+const AGENT: SourceAgent = {
+  username: 'jo',
+  name: 'Jo',
+  arn: `${BASE}/agent/a`,
+  routingProfile: { name: 'RP', arn: `${BASE}/routing-profile/rp` },
+};
 
 class FakeSource implements ContactSource {
   sink: SourceSink | undefined;
@@ -112,7 +117,7 @@ describe('ContactTracker', () => {
     expect(change.callCount).to.equal(1);
   });
 
-  it('carries the agent\'s language, and a change of only the language is a change', () => {
+  it("carries the agent's language, and a change of only the language is a change", () => {
     expect(tracker.agent).to.not.have.property('locale');
     const change = sinon.spy();
     tracker.on('change', change);
@@ -162,14 +167,29 @@ describe('ContactTracker', () => {
 
   it('keeps a __proto__ attribute from a Streams snapshot and from a recorded write', () => {
     // The attributes as Streams hands them over: {key: {name, value}} after its JSON deep copy.
-    const attributes: unknown = JSON.parse('{"__proto__": {"name": "__proto__", "value": "from-flow"}, "constructor": {"name": "constructor", "value": "c"}}');
+    const attributes: unknown = JSON.parse(
+      '{"__proto__": {"name": "__proto__", "value": "from-flow"}, "constructor": {"name": "constructor", "value": "c"}}',
+    );
     source.put('c1', { attributes });
     source.fire('connecting', 'c1');
-    expect(Object.entries(tracker.contacts.get('c1')!.attributes)).to.deep.equal([['__proto__', 'from-flow'], ['constructor', 'c']]);
-    tracker.recordWrite('c1', Object.fromEntries([['__proto__', 'mine'], ['toString', 't']]));
+    expect(Object.entries(tracker.contacts.get('c1')!.attributes)).to.deep.equal([
+      ['__proto__', 'from-flow'],
+      ['constructor', 'c'],
+    ]);
+    tracker.recordWrite(
+      'c1',
+      Object.fromEntries([
+        ['__proto__', 'mine'],
+        ['toString', 't'],
+      ]),
+    );
     source.fire('refresh', 'c1');
     const model = tracker.contacts.get('c1')!;
-    expect(Object.entries(model.attributes)).to.deep.equal([['__proto__', 'mine'], ['constructor', 'c'], ['toString', 't']]);
+    expect(Object.entries(model.attributes)).to.deep.equal([
+      ['__proto__', 'mine'],
+      ['constructor', 'c'],
+      ['toString', 't'],
+    ]);
     expect(Object.getPrototypeOf(model.attributes)).to.equal(Object.prototype);
   });
 
@@ -196,11 +216,19 @@ describe('ContactTracker', () => {
     configured.sink!.agent(AGENT);
     configured.put('c1');
     configured.fire('connecting', 'c1');
-    expect(plain.contacts.get('c1')).to.deep.include({ instanceId: 'inst-configured', region: 'eu-central-1', arnSource: 'configured' });
+    expect(plain.contacts.get('c1')).to.deep.include({
+      instanceId: 'inst-configured',
+      region: 'eu-central-1',
+      arnSource: 'configured',
+    });
     withRegion.sink!.agent({ ...AGENT, arn: 'not-an-arn', routingProfile: undefined });
     withRegion.put('c2', { queue: undefined });
     withRegion.fire('connecting', 'c2');
-    expect(trackerWithRegion.contacts.get('c2')).to.deep.include({ instanceId: 'inst-2', region: 'ap-southeast-2', instanceError: undefined });
+    expect(trackerWithRegion.contacts.get('c2')).to.deep.include({
+      instanceId: 'inst-2',
+      region: 'ap-southeast-2',
+      instanceError: undefined,
+    });
   });
 
   it('ignores destroyed for contacts it never reported', () => {
@@ -261,7 +289,10 @@ describe('ContactTracker', () => {
 describe('StreamsContactSource without an initialised Streams', () => {
   it('waits, reports a not-found error after waitWarningMs, and never calls initCCP without options', async () => {
     const initCCP = sinon.spy();
-    const fake = { core: { initialized: false, getEventBus: () => null, initCCP }, agent: { initialized: false } } as unknown as StreamsGlobal;
+    const fake = {
+      core: { initialized: false, getEventBus: () => null, initCCP },
+      agent: { initialized: false },
+    } as unknown as StreamsGlobal;
     const tracker = new ContactTracker(new StreamsContactSource({ streams: fake, pollMs: 10, waitWarningMs: 30 }));
     const errors: AttributesError[] = [];
     tracker.on('error', (e) => errors.push(e));
@@ -285,7 +316,10 @@ describe('StreamsContactSource without an initialised Streams', () => {
     document.body.append(iframe);
     try {
       const initCCP = sinon.spy();
-      const fake = { core: { initialized: false, getEventBus: () => null, initCCP }, agent: { initialized: false } } as unknown as StreamsGlobal;
+      const fake = {
+        core: { initialized: false, getEventBus: () => null, initCCP },
+        agent: { initialized: false },
+      } as unknown as StreamsGlobal;
       const tracker = new ContactTracker(
         new StreamsContactSource({
           streams: fake,

@@ -1,6 +1,11 @@
 // Helpers for the workspace source's browser tests: an app iframe (fixtures/app.html, the REAL Amazon Connect SDK)
 // served by the stand-in workspace host (demo/workspace/host.ts) in the test page, with the Connect API stand-in.
-import { StandInWorkspace, type AppOptions, type HostedApp, type WorkspaceHostOptions } from '../../demo/workspace/host.ts';
+import {
+  StandInWorkspace,
+  type AppOptions,
+  type HostedApp,
+  type WorkspaceHostOptions,
+} from '../../demo/workspace/host.ts';
 import type { AttributesError } from '../../src/errors.ts';
 import type { ContactTracker } from '../../src/tracker/tracker.ts';
 import type { ContactEventType } from '../../src/tracker/types.ts';
@@ -10,7 +15,16 @@ import type { CcpAttributes } from '../../components/ccp-attributes.ts';
 import { standInConfig } from '../helpers/stand-in.ts';
 
 /** Every lifecycle event type, to record them all. */
-export const LIFECYCLE: readonly ContactEventType[] = ['connecting', 'accepted', 'connected', 'missed', 'acw', 'ended', 'destroyed', 'viewed'];
+export const LIFECYCLE: readonly ContactEventType[] = [
+  'connecting',
+  'accepted',
+  'connected',
+  'missed',
+  'acw',
+  'ended',
+  'destroyed',
+  'viewed',
+];
 
 /** One lifecycle event as the app recorded it. */
 export interface AppRecord {
@@ -61,7 +75,11 @@ export async function workspace(options: WorkspaceHostOptions = {}): Promise<Sta
 }
 
 /** Loads the test app in an iframe served by `host` (or by nobody, with `host` undefined); with a host, waits until it follows. */
-export async function runApp(host: StandInWorkspace | undefined, options: AppOptions = {}, query = ''): Promise<RunningApp> {
+export async function runApp(
+  host: StandInWorkspace | undefined,
+  options: AppOptions = {},
+  query = '',
+): Promise<RunningApp> {
   const iframe = document.createElement('iframe');
   const hosted = host?.attach(iframe, options);
   iframe.src = `/test/workspace/fixtures/app.html${query ? `?${query}` : ''}`;

@@ -24,7 +24,10 @@ describe('the workspace app page in relay mode, end to end', () => {
   let host: StandInWorkspace;
   const frames: { iframe: HTMLIFrameElement; hosted: HostedApp }[] = [];
 
-  async function openApp(options: AppOptions, agent = 'agent.smith'): Promise<{ app: AppPage; iframe: HTMLIFrameElement }> {
+  async function openApp(
+    options: AppOptions,
+    agent = 'agent.smith',
+  ): Promise<{ app: AppPage; iframe: HTMLIFrameElement }> {
     const iframe = document.createElement('iframe');
     iframe.style.cssText = 'width: 400px; height: 600px;';
     const hosted = host.attach(iframe, options);
@@ -52,14 +55,21 @@ describe('the workspace app page in relay mode, end to end', () => {
     }
   });
 
-  it('a rule and the agent\'s save land through the relay; the AWS SDK is never loaded', async () => {
+  it("a rule and the agent's save land through the relay; the AWS SDK is never loaded", async () => {
     const since = Date.now(); // the stand-in's log holds other test files' requests too
     const id = await host.ringCall({ attributes: { topic: 'billing' } });
     await host.accept(id);
     const { app, iframe } = await openApp({ scope: { type: 'contact', contactId: id } });
     const { editor } = app;
-    await until(() => editor.contact?.contactId === id && editor.contact.state === 'connected', 'the call in the editor', 10_000);
-    await eventually(async () => (await storedAttributes(host.instance, id))?.['HandledBy'], 'the rule\'s tag through the relay');
+    await until(
+      () => editor.contact?.contactId === id && editor.contact.state === 'connected',
+      'the call in the editor',
+      10_000,
+    );
+    await eventually(
+      async () => (await storedAttributes(host.instance, id))?.['HandledBy'],
+      "the rule's tag through the relay",
+    );
     expect(await storedAttributes(host.instance, id)).to.deep.include({ topic: 'billing', HandledBy: 'Agent Smith' });
 
     await settle(editor);
@@ -69,12 +79,17 @@ describe('the workspace app page in relay mode, end to end', () => {
     expect(await storedAttributes(host.instance, id)).to.deep.include({ topic: 'refund', HandledBy: 'Agent Smith' });
 
     const fetched = iframe.contentWindow!.performance.getEntriesByType('resource').map((entry) => entry.name);
-    expect(fetched.filter((url) => url.includes('/__sdk__/')), 'AWS SDK modules fetched').to.deep.equal([]);
-    const cognitoCalls = (await requestLog()).filter((r) => Date.parse(r.time) >= since && (r.action === 'GetId' || r.action === 'GetCredentialsForIdentity'));
+    expect(
+      fetched.filter((url) => url.includes('/__sdk__/')),
+      'AWS SDK modules fetched',
+    ).to.deep.equal([]);
+    const cognitoCalls = (await requestLog()).filter(
+      (r) => Date.parse(r.time) >= since && (r.action === 'GetId' || r.action === 'GetCredentialsForIdentity'),
+    );
     expect(cognitoCalls).to.deep.equal([]);
   });
 
-  it('a write by an agent signed in as someone else than the contact\'s agent is refused by the relay, and kept', async () => {
+  it("a write by an agent signed in as someone else than the contact's agent is refused by the relay, and kept", async () => {
     const id = await host.ringCall();
     await host.accept(id);
     const { app } = await openApp({ scope: { type: 'contact', contactId: id } }, 'agent.jones');
@@ -84,7 +99,10 @@ describe('the workspace app page in relay mode, end to end', () => {
       (error: unknown) => error as Error,
     );
     expect(refused?.message).to.contain('This contact is not yours');
-    expect(app.plugin.outbox?.failures().some((entry) => entry.attributes['Note'] === 'not mine'), 'the write kept as a failure').to.equal(true);
+    expect(
+      app.plugin.outbox?.failures().some((entry) => entry.attributes['Note'] === 'not mine'),
+      'the write kept as a failure',
+    ).to.equal(true);
     expect((await storedAttributes(host.instance, id))?.['Note']).to.equal(undefined);
   });
 });

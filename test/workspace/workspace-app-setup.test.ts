@@ -27,11 +27,17 @@ describe('workspace app setup', () => {
       const url = input instanceof Request ? input.url : String(input);
       if (!url.endsWith(`/${CONFIG_FILE}`)) return real(input, init);
       fetched.push(url);
-      return body === undefined ? new Response('', { status: 404 }) : new Response(typeof body === 'string' ? body : JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+      return body === undefined
+        ? new Response('', { status: 404 })
+        : new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+            headers: { 'content-type': 'application/json' },
+          });
     });
   }
 
-  async function run(dataset: Record<string, string> = {}): Promise<{ plugin: WorkspaceAttributesPlugin; editor: CcpAttributes }> {
+  async function run(
+    dataset: Record<string, string> = {},
+  ): Promise<{ plugin: WorkspaceAttributesPlugin; editor: CcpAttributes }> {
     const script = document.createElement('script');
     Object.assign(script.dataset, dataset);
     const editor = document.createElement('ccp-attributes');

@@ -27,7 +27,11 @@ describe('stand-in workspace page', () => {
     frame.style.cssText = 'width: 1280px; height: 800px;';
     frame.src = '/demo/workspace/index.html';
     document.body.append(frame);
-    await until(() => frame.contentDocument?.getElementById('setup-status')?.textContent === 'Ready', 'the page', 10_000);
+    await until(
+      () => frame.contentDocument?.getElementById('setup-status')?.textContent === 'Ready',
+      'the page',
+      10_000,
+    );
     page = frame.contentDocument!;
   });
 

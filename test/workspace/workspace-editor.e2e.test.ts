@@ -42,7 +42,10 @@ describe('<ccp-attributes> end to end in the stand-in workspace (real Amazon Con
     await host.accept(id);
     const app = await openApp({ scope: { type: 'contact', contactId: id } });
     const { editor, tracker } = app;
-    await until(() => editor.contact?.contactId === id && editor.contact.state === 'connected', 'the call in the editor');
+    await until(
+      () => editor.contact?.contactId === id && editor.contact.state === 'connected',
+      'the call in the editor',
+    );
     const el: CcpAttributes = editor;
     await settle(el);
     expect(text(el, '[part~="contact"]')).to.contain('Voice');

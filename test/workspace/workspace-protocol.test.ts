@@ -17,7 +17,7 @@ describe('stand-in workspace host: the protocol the real SDK speaks', () => {
     running = undefined;
   });
 
-  it('answers the connect-app-host-init handshake, then create; start follows the app\'s create completion', async () => {
+  it("answers the connect-app-host-init handshake, then create; start follows the app's create completion", async () => {
     running = await runApp(host);
     await running.hosted.created;
     await until(() => running!.app.tracker.agent, 'the agent');
@@ -30,14 +30,16 @@ describe('stand-in workspace host: the protocol the real SDK speaks', () => {
     const down = protocol.filter((r) => r.direction === 'down').map((r) => r.message);
     expect(down[0]!.type).to.equal('acknowledge');
     expect(down[1]).to.include({ type: 'appLifecycle', stage: 'create' });
-    const completed = protocol.findIndex((r) => r.direction === 'up' && r.message.type === 'appLifecycleHandlerCompleted');
+    const completed = protocol.findIndex(
+      (r) => r.direction === 'up' && r.message.type === 'appLifecycleHandlerCompleted',
+    );
     const start = protocol.findIndex((r) => r.direction === 'down' && r.message['stage'] === 'start');
     expect(completed).to.be.greaterThan(0);
     expect(start).to.be.greaterThan(completed);
     expect(protocol[completed]!.message).to.include({ stage: 'create', appInstanceId: running.hosted.instanceId });
   });
 
-  it('answers the app\'s health checks', async () => {
+  it("answers the app's health checks", async () => {
     running = await runApp(host, { healthCheckInterval: 1000 });
     await until(() => running!.hosted.healthChecks() >= 1, 'a health check');
     const up = running.hosted.protocol().filter((r) => r.direction === 'up' && r.message.type === 'healthCheck');
@@ -57,9 +59,16 @@ describe('stand-in workspace host: the protocol the real SDK speaks', () => {
     running = await runApp(host);
     await until(() => running!.app.tracker.agent, 'the agent');
     const protocol = running.hosted.protocol();
-    const request = protocol.find((r) => r.direction === 'up' && r.message.type === 'request' && r.message['command'] === 'agent/getARN')!;
+    const request = protocol.find(
+      (r) => r.direction === 'up' && r.message.type === 'request' && r.message['command'] === 'agent/getARN',
+    )!;
     expect(request.message['namespace']).to.equal('aws.connect.contact');
-    const response = protocol.find((r) => r.direction === 'down' && r.message.type === 'response' && r.message['requestId'] === request.message['requestId'])!;
+    const response = protocol.find(
+      (r) =>
+        r.direction === 'down' &&
+        r.message.type === 'response' &&
+        r.message['requestId'] === request.message['requestId'],
+    )!;
     expect(response.message).to.include({ isError: false, namespace: 'aws.connect.contact' });
   });
 
@@ -70,8 +79,14 @@ describe('stand-in workspace host: the protocol the real SDK speaks', () => {
     await until(() => running!.app.source.readOnlyReason, 'the reason');
     const protocol = running.hosted.protocol();
     const request = protocol.find((r) => r.direction === 'up' && r.message['command'] === 'contact/getAttributes')!;
-    const refusal = protocol.find((r) => r.direction === 'down' && r.message['requestId'] === request.message['requestId'])!;
-    expect(refusal.message).to.include({ type: 'response', isError: true, reason: 'App does not have permission for this request' });
+    const refusal = protocol.find(
+      (r) => r.direction === 'down' && r.message['requestId'] === request.message['requestId'],
+    )!;
+    expect(refusal.message).to.include({
+      type: 'response',
+      isError: true,
+      reason: 'App does not have permission for this request',
+    });
     expect(refusal.message['details']).to.deep.include({ command: 'contact/getAttributes' });
 
     const quiet = await runApp(host, { permissions: ['User.Details.View'] });
@@ -79,7 +94,9 @@ describe('stand-in workspace host: the protocol the real SDK speaks', () => {
       await until(() => quiet.app.source.readOnlyReason, 'the reason');
       const errors = quiet.hosted.protocol().filter((r) => r.direction === 'down' && r.message.type === 'error');
       expect(errors.length).to.be.greaterThan(0);
-      expect(errors[0]!.message['message']).to.match(/^App attempted to subscribe to topic without permission - Topic \{"key":"contact\//);
+      expect(errors[0]!.message['message']).to.match(
+        /^App attempted to subscribe to topic without permission - Topic \{"key":"contact\//,
+      );
       expect(errors[0]!.message['isFatal']).to.equal(false);
     } finally {
       quiet.close();

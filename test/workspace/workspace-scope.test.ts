@@ -26,7 +26,7 @@ describe('workspace source: contacts present at start', () => {
 
   after(() => running.close());
 
-  it('reports them from listContacts, with the state of the agent\'s own participant and the events Streams would fire', async () => {
+  it("reports them from listContacts, with the state of the agent's own participant and the events Streams would fire", async () => {
     const { tracker } = running.app;
     await until(() => tracker.contacts.size === 4, 'four contacts');
     const [connected, acw, transferred, chat] = host.contacts();
@@ -54,7 +54,7 @@ describe('workspace source: contacts present at start', () => {
   });
 });
 
-describe('workspace source: the app\'s scope', () => {
+describe("workspace source: the app's scope", () => {
   let host: StandInWorkspace;
   const apps: RunningApp[] = [];
 
@@ -79,7 +79,10 @@ describe('workspace source: the app\'s scope', () => {
     expect(b.app.source.scope).to.deep.equal({ type: 'contact', contactId: second });
     const third = await host.ringCall();
     await host.accept(first);
-    await until(() => a.app.tracker.contacts.get(first)?.state === 'connected', 'the first app sees its contact connect');
+    await until(
+      () => a.app.tracker.contacts.get(first)?.state === 'connected',
+      'the first app sees its contact connect',
+    );
     await settle();
     expect(a.app.tracker.contacts.has(third)).to.equal(false);
     expect(b.app.tracker.contacts.has(third)).to.equal(false);
@@ -158,7 +161,9 @@ describe('workspace source: missing permissions', () => {
   });
 
   it('without Contact.Attributes.View: contacts are followed, and one clear reason names the permission', async () => {
-    running = await runApp(host, { permissions: ['User.Details.View', 'User.Configuration.View', 'Contact.Details.View'] });
+    running = await runApp(host, {
+      permissions: ['User.Details.View', 'User.Configuration.View', 'Contact.Details.View'],
+    });
     const { tracker, source, errors } = running.app;
     const id = await host.ringCall({ attributes: { greeting: 'played' } });
     await until(() => tracker.contacts.get(id), 'the contact');
@@ -175,7 +180,9 @@ describe('workspace source: missing permissions', () => {
   });
 
   it('without Contact.Details.View: the refused subscriptions and requests give one reason naming it', async () => {
-    running = await runApp(host, { permissions: ['User.Details.View', 'User.Configuration.View', 'Contact.Attributes.View'] });
+    running = await runApp(host, {
+      permissions: ['User.Details.View', 'User.Configuration.View', 'Contact.Attributes.View'],
+    });
     const { source, errors, tracker } = running.app;
     await until(() => source.readOnlyReason, 'the reason');
     await until(() => tracker.agent, 'the agent');
@@ -186,7 +193,9 @@ describe('workspace source: missing permissions', () => {
   });
 
   it('without User.Details.View: the agent has no ARN, the routing profile still gives the instance; no read-only reason', async () => {
-    running = await runApp(host, { permissions: ['User.Configuration.View', 'Contact.Details.View', 'Contact.Attributes.View'] });
+    running = await runApp(host, {
+      permissions: ['User.Configuration.View', 'Contact.Details.View', 'Contact.Attributes.View'],
+    });
     const { source, tracker } = running.app;
     await until(() => tracker.agent, 'the agent');
     expect(tracker.agent?.arn).to.equal('');

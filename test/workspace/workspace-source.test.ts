@@ -7,10 +7,24 @@ import { standInConfig } from '../helpers/stand-in.ts';
 import { runApp, settle, until, workspace, type RunningApp } from './helpers.ts';
 
 /** Writes attributes through the Connect API stand-in with the real AWS SDK (demo credentials). */
-async function writeThroughApi(instanceId: string, initialContactId: string, attributes: Record<string, string>): Promise<void> {
+async function writeThroughApi(
+  instanceId: string,
+  initialContactId: string,
+  attributes: Record<string, string>,
+): Promise<void> {
   const config = await standInConfig();
-  const client = new ConnectClient({ region: config.region, endpoint: config.url, credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } });
-  await client.send(new UpdateContactAttributesCommand({ InstanceId: instanceId, InitialContactId: initialContactId, Attributes: attributes }));
+  const client = new ConnectClient({
+    region: config.region,
+    endpoint: config.url,
+    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+  });
+  await client.send(
+    new UpdateContactAttributesCommand({
+      InstanceId: instanceId,
+      InitialContactId: initialContactId,
+      Attributes: attributes,
+    }),
+  );
 }
 
 const withoutViewed = (types: string[]): string[] => types.filter((type) => type !== 'viewed');
@@ -84,7 +98,11 @@ describe('workspace source: contacts from the real Amazon Connect SDK', () => {
 
   it('tracks three concurrent chats with channel chat; the newest is viewed in the idle scope', async () => {
     const { tracker } = running.app;
-    const ids = [await host.startChat({ attributes: { topic: 'billing' } }), await host.startChat(), await host.startChat()];
+    const ids = [
+      await host.startChat({ attributes: { topic: 'billing' } }),
+      await host.startChat(),
+      await host.startChat(),
+    ];
     await until(() => ids.every((id) => tracker.contacts.has(id)), 'three chats');
     for (const id of ids) await host.accept(id);
     await until(() => ids.every((id) => tracker.contacts.get(id)?.state === 'connected'), 'three connected chats');
@@ -107,7 +125,7 @@ describe('workspace source: contacts from the real Amazon Connect SDK', () => {
     expect(contact.attributes).to.deep.equal({ transferredFrom: 'sales' });
   });
 
-  it('reports a monitored contact as monitoring (from the agent\'s own participant)', async () => {
+  it("reports a monitored contact as monitoring (from the agent's own participant)", async () => {
     const id = await host.monitor({ attributes: { greeting: 'played' } });
     const contact = await until(() => running.app.tracker.contacts.get(id), 'the monitored contact');
     expect(contact.monitoring).to.equal(true);
@@ -153,7 +171,7 @@ describe('workspace source: refreshing attributes between events', () => {
 });
 
 describe('workspace source: attribute values as plain strings', () => {
-  it('normalises getAttributes answers whose values are strings (the SDK\'s declared type)', async () => {
+  it("normalises getAttributes answers whose values are strings (the SDK's declared type)", async () => {
     const host = await workspace();
     const running = await runApp(host, { attributeShape: 'string' });
     try {
