@@ -234,8 +234,11 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     this.#waiters.close(
       abortError('The outbox was closed; the write stays queued for the next outbox over this store.'),
     );
-    this.#emitter.clear();
-    this.#closing = this.#flusherSide.stop().then(() => this.#leadership.close());
+    // Listeners still hear how the answers already received end (landed, failed, expired) until those are recorded.
+    this.#closing = this.#flusherSide.stop().then(() => {
+      this.#leadership.close();
+      this.#emitter.clear();
+    });
     return this.#closing;
   }
 
@@ -358,6 +361,8 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   }
 
   #fail(error: unknown): void {
+    // Once closed, a failure is expected (the page may close the store before the close settled): not reported.
+    if (this.#closed) return;
     this.#emitter.emit('error', error instanceof Error ? error : new Error(String(error)));
   }
 }
