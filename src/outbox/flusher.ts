@@ -5,13 +5,13 @@
  * mirror, the waiters and the events.
  */
 import type { AttributesError } from '../errors.ts';
-import type { ContactRef } from '../writer.ts';
 import { isSuperseded, own, type Revisions } from './entry.ts';
 import { expireBefore } from './expiry.ts';
 import { fly, sentOf, type Change, type FlightResult, type Sent } from './flight.ts';
 import type { Mirror } from './mirror.ts';
 import type { Settings } from './options.ts';
 import { Pump } from './pump.ts';
+import type { Message } from './leadership.ts';
 import { removeKept } from './queue.ts';
 import type { OutboxEntry } from './types.ts';
 
@@ -26,11 +26,9 @@ export interface FlusherHost {
   landed(contactKey: string): Readonly<Revisions>;
   changed(change: Change): void;
   sending(contactKey: string, sending: boolean, emit: boolean): void;
-  onLanded(contactKey: string, contact: ContactRef, sent: Sent): void;
+  /** Tells every tab (this one too) how a request ended or what expiry dropped. */
+  announce(message: Extract<Message, { type: 'landed' | 'failed' | 'expired' | 'superseded' }>): void;
   onRetry(error: AttributesError): void;
-  onFailed(kept: OutboxEntry): void;
-  onExpired(expired: OutboxEntry): void;
-  onSuperseded(removed: OutboxEntry): void;
   fail(error: unknown): void;
 }
 
@@ -148,13 +146,13 @@ export class Flusher {
     const host = this.#host;
     for (const change of result.changes) host.changed(change);
     if (result.type === 'landed') {
-      host.onLanded(key, entry.contact, result.sent);
+      host.announce({ type: 'landed', contact: entry.contact, contactKey: key, ...result.sent });
       await this.#supersede(key);
     } else if (result.type === 'retry') {
       host.onRetry(result.error);
       if (result.error.kind === 'throttled') this.#pump.pause(result.retryAt);
     } else {
-      host.onFailed(result.kept);
+      host.announce({ type: 'failed', entry: result.kept });
     }
   }
 
@@ -165,7 +163,7 @@ export class Flusher {
       const done = await removeKept(this.#settings.store, kept.id, (current) => isSuperseded(current, landed));
       if (!done || this.#stopped) continue;
       this.#host.changed(done.change);
-      this.#host.onSuperseded(done.removed);
+      this.#host.announce({ type: 'superseded', entry: done.removed });
     }
   }
 
@@ -182,7 +180,7 @@ export class Flusher {
     try {
       const report = (change: Change, expired: OutboxEntry): void => {
         this.#host.changed(change);
-        this.#host.onExpired(expired);
+        this.#host.announce({ type: 'expired', entry: expired });
       };
       await expireBefore(store, now - maxAgeMs, (id) => this.#inFlight.get(id)?.sent.revisions, report, stopped);
       if (!stopped()) await store.pruneMarkers(now - markerMaxAgeMs);

@@ -10,8 +10,8 @@ import { AttributesError } from '../errors.ts';
 import type { Attributes } from '../validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions } from '../writer.ts';
 import { Emitter, type Subscribable } from './emitter.ts';
-import { contactKeyOf, fromStoredError, own, revisionOf, type Revisions } from './entry.ts';
-import { partPromise, Queue, removeKept, type OutboxPart, type OutboxWriteOptions } from './queue.ts';
+import { contactKeyOf, fromStoredError } from './entry.ts';
+import { partPromise, Queue, type OutboxPart, type OutboxWriteOptions } from './queue.ts';
 import type { OutboxEventMap, OutboxState } from './events.ts';
 import type { Change } from './flight.ts';
 import { Flusher } from './flusher.ts';
@@ -19,7 +19,7 @@ import { Leadership, type Message } from './leadership.ts';
 import { Ledger } from './ledger.ts';
 import { Mirror } from './mirror.ts';
 import { settingsOf, type OutboxOptions, type Settings } from './options.ts';
-import { contactStatus, idleStatus, progressOf, sameStatus, type ContactStatus } from './status.ts';
+import { contactStatus, progressOf, StatusBoard, type ContactStatus } from './status.ts';
 import type { OutboxEntry, OutboxStore } from './types.ts';
 import { Waiters } from './waiters.ts';
 
@@ -51,7 +51,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   readonly #queue: Queue;
   /** Contacts with a request on the wire (this tab's, or as the flusher tab reports them). */
   readonly #sending = new Set<string>();
-  readonly #statuses = new Map<string, ContactStatus>();
+  readonly #statuses = new StatusBoard();
   #lastError: AttributesError | undefined;
   #flusher = false;
   #closed = false;
@@ -77,23 +77,11 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       landed: (key) => this.#ledger.landed(key),
       changed: (change) => this.#changed(change),
       sending: (key, sending, emit) => this.#setSending(key, sending, emit),
-      onLanded: (key, contact, { attributes, revisions }) => {
-        this.#leadership.post({ type: 'landed', contact, contactKey: key, attributes, revisions });
-        this.#onLanded(key, contact, attributes, revisions);
+      announce: (message) => {
+        this.#leadership.post(message);
+        this.#handle(message);
       },
       onRetry: (error) => (this.#lastError = error),
-      onFailed: (kept) => {
-        this.#leadership.post({ type: 'failed', entry: kept });
-        this.#onFailed(kept);
-      },
-      onExpired: (expired) => {
-        this.#leadership.post({ type: 'expired', entry: expired });
-        this.#onExpired(expired);
-      },
-      onSuperseded: (removed) => {
-        this.#leadership.post({ type: 'superseded', entry: removed });
-        this.#emitter.emit('superseded', { entry: structuredClone(removed) });
-      },
       fail: (error) => this.#fail(error),
     });
     this.#queue = new Queue(settings, {
@@ -103,6 +91,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       inFlight: (key) => this.#flusherSide.inFlight(key),
       changed: (change) => this.#changed(change),
       schedule: () => this.#flusherSide.schedule(),
+      landed: (key) => this.#ledger.landed(key),
       fail: (error) => this.#fail(error),
     });
     this.ready = this.#load();
@@ -177,42 +166,13 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   }
 
   /** Puts a kept failure back in the queue (values pending since then win); resolves when it landed. */
-  async retry(id: string): Promise<void> {
-    const failed = await this.#whileOpen(this.store.get(id));
-    if (!failed?.failed) throw new Error(`Outbox.retry: no kept failure with id ${id}.`);
-    const live = await this.#whileOpen(this.store.get(failed.contactKey));
-    // Values queued since, or landed since at their revision or a newer one (a queued copy of them was sent while
-    // this read the store), are not queued again.
-    const landed = this.#ledger.landed(failed.contactKey);
-    const values = Object.entries(failed.attributes).filter(
-      ([key]) => !(live && Object.hasOwn(live.attributes, key)) && (own(landed, key) ?? 0) < revisionOf(failed, key),
-    );
-    const [outcome] = await this.#queue.enqueue(failed.contact, [{ attributes: Object.fromEntries(values) }], {
-      origin: 'agent',
-    });
-    if (outcome && 'error' in outcome) throw outcome.error;
-    await this.#whileOpen(this.discard(id));
-    return partPromise(outcome);
-  }
-
-  /** The value of a store operation, or an AbortError once the outbox closed (the caller may then close the store). */
-  async #whileOpen<T>(operation: Promise<T>): Promise<T> {
-    const closed = (): DOMException => abortError('The outbox was closed.');
-    const isClosed = (): boolean => this.#closed; // read afresh after each await
-    if (isClosed()) throw closed();
-    try {
-      const value = await operation;
-      if (isClosed()) throw closed();
-      return value;
-    } catch (error) {
-      throw isClosed() ? closed() : error;
-    }
+  retry(id: string): Promise<void> {
+    return this.#queue.retry(id);
   }
 
   /** Deletes a kept failure for good (an explicit decision of the agent or the host page). */
-  async discard(id: string): Promise<void> {
-    const done = await removeKept(this.store, id, () => true);
-    if (done) this.#changed(done.change);
+  discard(id: string): Promise<void> {
+    return this.#queue.discard(id);
   }
 
   /** Resolves when nothing is pending (kept failures aside); rejects with an AbortError once the outbox is closed. */
@@ -265,29 +225,12 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
 
   // ---- what every tab does with a change ----
 
-  #onLanded(key: string, contact: ContactRef, attributes: Attributes, revisions: Revisions): void {
-    if (this.#waiters.has(key) || this.#mirror.failures(key).length > 0)
-      this.#waiters.settle(key, this.#ledger.record(key, revisions));
-    this.#emitter.emit('landed', { contact, attributes });
-  }
-
-  #onFailed(kept: OutboxEntry): void {
-    const error = kept.lastError ? fromStoredError(kept.lastError) : new AttributesError('server', 'The write failed.');
-    this.#lastError = error;
-    this.#waiters.reject(kept, error);
-    this.#emitter.emit('failed', { entry: structuredClone(kept), error });
-  }
-
-  #onExpired(expired: OutboxEntry): void {
-    this.#waiters.reject(
-      expired,
-      new DOMException(`The write was not sent within ${this.#settings.maxAgeMs} ms and expired.`, 'TimeoutError'),
-    );
-    this.#emitter.emit('expired', { entry: structuredClone(expired) });
-  }
-
   #receive(message: Message): void {
-    if (this.#closed) return;
+    if (!this.#closed) this.#handle(message);
+  }
+
+  /** What every tab does with a change another tab told, or the flusher's own outcome it tells the others. */
+  #handle(message: Message): void {
     switch (message.type) {
       case 'entry':
         this.#mirror.apply(message.id, message.entry, message.revision);
@@ -297,16 +240,31 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       case 'sending':
         if (!this.#flusher) this.#setSending(message.contactKey, message.sending);
         break;
-      case 'landed':
-        this.#onLanded(message.contactKey, message.contact, message.attributes, message.revisions);
-        this.#emitChange([message.contactKey]);
+      case 'landed': {
+        const { contactKey, contact, attributes, revisions } = message;
+        if (this.#waiters.has(contactKey) || this.#mirror.failures(contactKey).length > 0) {
+          this.#waiters.settle(contactKey, this.#ledger.record(contactKey, revisions));
+        }
+        this.#emitter.emit('landed', { contact, attributes });
+        this.#emitChange([contactKey]);
         break;
-      case 'failed':
-        this.#onFailed(message.entry);
+      }
+      case 'failed': {
+        const { entry } = message;
+        const error = entry.lastError
+          ? fromStoredError(entry.lastError)
+          : new AttributesError('server', 'The write failed.');
+        this.#lastError = error;
+        this.#waiters.reject(entry, error);
+        this.#emitter.emit('failed', { entry: structuredClone(entry), error });
         break;
-      case 'expired':
-        this.#onExpired(message.entry);
+      }
+      case 'expired': {
+        const reason = `The write was not sent within ${this.#settings.maxAgeMs} ms and expired.`;
+        this.#waiters.reject(message.entry, new DOMException(reason, 'TimeoutError'));
+        this.#emitter.emit('expired', { entry: structuredClone(message.entry) });
         break;
+      }
       case 'superseded':
         this.#emitter.emit('superseded', { entry: structuredClone(message.entry) });
         break;
@@ -343,11 +301,8 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   #emitChange(keys: Iterable<string>): void {
     if (this.#closed) return;
     for (const key of keys) {
-      const previous = this.#statuses.get(key);
-      const status = this.#statusOf(key) ?? (previous && idleStatus(previous));
-      if (!status || sameStatus(previous, status)) continue;
-      if (status.state === 'idle') this.#statuses.delete(key);
-      else this.#statuses.set(key, status);
+      const status = this.#statuses.change(key, this.#statusOf(key));
+      if (!status) continue;
       this.#emitter.emit('status', status);
       const progress = progressOf(status);
       if (progress) this.#waiters.progress(key, progress, (error) => this.#fail(error));

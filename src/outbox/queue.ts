@@ -6,7 +6,7 @@
 import { validationError, type AttributesError } from '../errors.ts';
 import { checkUpdate, type Attributes } from '../validate.ts';
 import type { ContactRef, WriteOptions } from '../writer.ts';
-import { contactKeyOf, holdsAny, mergeParts, type Revisions } from './entry.ts';
+import { contactKeyOf, holdsAny, mergeParts, own, revisionOf, type Revisions } from './entry.ts';
 import { takeOut, type Change, type Sent } from './flight.ts';
 import type { Settings } from './options.ts';
 import type { OutboxEntry, OutboxStore } from './types.ts';
@@ -131,6 +131,8 @@ export interface QueueHost {
   changed(change: Change): void;
   /** Lets the flusher look for due entries. */
   schedule(): void;
+  /** Everything that landed for the contact (see Ledger). */
+  landed(contactKey: string): Readonly<Revisions>;
   fail(error: unknown): void;
 }
 
@@ -226,6 +228,45 @@ export class Queue {
       const left = this.abandoned(contactKey).filter((other) => other !== revisions);
       if (left.length > 0) this.#abandoned.set(contactKey, left);
       else this.#abandoned.delete(contactKey);
+    }
+  }
+
+  /** Puts a kept failure back in the queue (values pending since then win); resolves when it landed. */
+  async retry(id: string): Promise<void> {
+    const { store } = this.#settings;
+    const failed = await this.#whileOpen(store.get(id));
+    if (!failed?.failed) throw new Error(`Outbox.retry: no kept failure with id ${id}.`);
+    const live = await this.#whileOpen(store.get(failed.contactKey));
+    // Values queued since, or landed since at their revision or a newer one (a queued copy of them was sent while
+    // this read the store), are not queued again.
+    const landed = this.#host.landed(failed.contactKey);
+    const values = Object.entries(failed.attributes).filter(
+      ([key]) => !(live && Object.hasOwn(live.attributes, key)) && (own(landed, key) ?? 0) < revisionOf(failed, key),
+    );
+    const [outcome] = await this.enqueue(failed.contact, [{ attributes: Object.fromEntries(values) }], {
+      origin: 'agent',
+    });
+    if (outcome && 'error' in outcome) throw outcome.error;
+    await this.#whileOpen(this.discard(id));
+    return partPromise(outcome);
+  }
+
+  /** Deletes a kept failure for good (an explicit decision of the agent or the host page). */
+  async discard(id: string): Promise<void> {
+    const done = await removeKept(this.#settings.store, id, () => true);
+    if (done) this.#host.changed(done.change);
+  }
+
+  /** The value of a store operation, or an AbortError once the outbox closed (the caller may then close the store). */
+  async #whileOpen<T>(operation: Promise<T>): Promise<T> {
+    const closed = (): DOMException => abortError('The outbox was closed.');
+    if (this.#host.closed()) throw closed();
+    try {
+      const value = await operation;
+      if (this.#host.closed()) throw closed();
+      return value;
+    } catch (error) {
+      throw this.#host.closed() ? closed() : error;
     }
   }
 }

@@ -84,3 +84,18 @@ export function progressOf(status: ContactStatus): WriteProgress | undefined {
   }
   return progress;
 }
+
+/** The statuses last told per contact, so a listener hears only of changes. */
+export class StatusBoard {
+  readonly #told = new Map<string, ContactStatus>();
+
+  /** The contact's status to tell now (its current one, or idle once the outbox holds nothing of it), if it changed. */
+  change(contactKey: string, current: ContactStatus | undefined): ContactStatus | undefined {
+    const previous = this.#told.get(contactKey);
+    const status = current ?? (previous && idleStatus(previous));
+    if (!status || sameStatus(previous, status)) return undefined;
+    if (status.state === 'idle') this.#told.delete(contactKey);
+    else this.#told.set(contactKey, status);
+    return status;
+  }
+}
