@@ -45,10 +45,13 @@ export class FakeClock implements OutboxClock {
     this.#timers.delete(handle as number);
   }
 
-  /** Moves time forward by `ms`, firing due timers in order and letting promises settle after each. */
-  async advance(ms: number): Promise<void> {
+  /**
+   * Moves time forward by `ms`, firing due timers in time order and running `between` (by default: letting promises
+   * and IndexedDB callbacks settle) before and after each.
+   */
+  async advance(ms: number, between: () => Promise<void> = settle): Promise<void> {
     const end = this.time + ms;
-    await settle();
+    await between();
     for (;;) {
       let first: [number, { at: number; callback: () => void }] | undefined;
       for (const timer of this.#timers) if (timer[1].at <= end && (!first || timer[1].at < first[1].at)) first = timer;
@@ -56,10 +59,10 @@ export class FakeClock implements OutboxClock {
       this.#timers.delete(first[0]);
       this.time = Math.max(this.time, first[1].at);
       first[1].callback();
-      await settle();
+      await between();
     }
     this.time = end;
-    await settle();
+    await between();
   }
 }
 

@@ -14,9 +14,9 @@ import type {
   StoreUpdateResult,
 } from '../../src/outbox/index.ts';
 import type { Attributes } from '../../src/validate.ts';
+import { FakeClock } from './fakes.ts';
 
 type Options = ConstructorParameters<typeof Outbox>[0];
-type OutboxClock = NonNullable<Options['clock']>;
 type LockManagerLike = NonNullable<Options['locks']>;
 type OutboxSender = NonNullable<Options['sender']>;
 
@@ -58,27 +58,9 @@ export async function quiet(limitMs = 3_000): Promise<void> {
 }
 
 /** A fake clock shared by every outbox of a run: timers fire only when `advance` passes their time. */
-export class ModelClock implements OutboxClock {
-  time: number;
-  readonly #timers = new Map<number, { at: number; callback: () => void }>();
-  #next = 1;
-
-  constructor(start = Date.UTC(2026, 0, 1)) {
-    this.time = start;
-  }
-
-  now(): number {
-    return this.time;
-  }
-
-  setTimeout(callback: () => void, ms: number): unknown {
-    const id = this.#next++;
-    this.#timers.set(id, { at: this.time + Math.max(0, ms), callback });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.#timers.delete(handle as number);
+export class ModelClock extends FakeClock {
+  constructor() {
+    super(Date.UTC(2026, 0, 1));
   }
 
   /**
@@ -86,21 +68,8 @@ export class ModelClock implements OutboxClock {
    * rest before and after each timer; without, only microtasks run in between, as with real timers whose
    * callbacks start work (store transactions, requests) that takes longer than the time between them.
    */
-  async advance(ms: number, rest = true): Promise<void> {
-    const end = this.time + ms;
-    const wait = rest ? quiet : () => Promise.resolve();
-    await wait();
-    for (;;) {
-      let first: [number, { at: number; callback: () => void }] | undefined;
-      for (const timer of this.#timers) if (timer[1].at <= end && (!first || timer[1].at < first[1].at)) first = timer;
-      if (!first) break;
-      this.#timers.delete(first[0]);
-      this.time = Math.max(this.time, first[1].at);
-      first[1].callback();
-      await wait();
-    }
-    this.time = end;
-    await wait();
+  rest(ms: number, rest = true): Promise<void> {
+    return this.advance(ms, rest ? quiet : () => Promise.resolve());
   }
 }
 

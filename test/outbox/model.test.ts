@@ -407,12 +407,12 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
           break;
         }
         case 'advance':
-          await clock.advance(step.ms, step.rest);
+          await clock.rest(step.ms, step.rest);
           break;
         case 'expire':
           if (step.offline) server.offline = true;
           try {
-            await clock.advance(options.maxAgeMs + options.expiryIntervalMs, step.rest);
+            await clock.rest(options.maxAgeMs + options.expiryIntervalMs, step.rest);
           } finally {
             server.offline = false;
           }
@@ -482,7 +482,7 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
     let left: string[] = [];
     for (let round = 0; round < 12; round++) {
       for (const request of [...server.wire]) request.answer('ok');
-      await clock.advance(options.backoff.capMs);
+      await clock.rest(options.backoff.capMs);
       left = await liveEntries();
       if (left.length === 0 && server.wire.length === 0) break;
     }
