@@ -160,8 +160,9 @@ export class Flusher {
   async #supersede(key: string): Promise<void> {
     const landed = this.#host.landed(key);
     for (const kept of this.#host.mirror.failures(key)) {
+      // Told even while closing: stop() waits for this request's flight, and the channel stays open until then.
       const done = await removeKept(this.#settings.store, kept.id, (current) => isSuperseded(current, landed));
-      if (!done || this.#stopped) continue;
+      if (!done) continue;
       this.#host.changed(done.change);
       this.#host.announce({ type: 'superseded', entry: done.removed });
     }

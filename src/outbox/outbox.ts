@@ -92,6 +92,11 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       changed: (change) => this.#changed(change),
       schedule: () => this.#flusherSide.schedule(),
       landed: (key) => this.#ledger.landed(key),
+      erased: (contactKey, revisions) => {
+        const message: Message = { type: 'erased', contactKey, revisions };
+        this.#leadership.post(message);
+        this.#handle(message);
+      },
       fail: (error) => this.#fail(error),
     });
     this.ready = this.#load();
@@ -263,10 +268,18 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
         const reason = `The write was not sent within ${this.#settings.maxAgeMs} ms and expired.`;
         this.#waiters.reject(message.entry, new DOMException(reason, 'TimeoutError'));
         this.#emitter.emit('expired', { entry: structuredClone(message.entry) });
+        this.#emitChange([message.entry.contactKey]);
         break;
       }
       case 'superseded':
         this.#emitter.emit('superseded', { entry: structuredClone(message.entry) });
+        break;
+      case 'erased':
+        this.#waiters.reject(
+          message,
+          abortError('A later write of the same attribute was aborted before it was sent.'),
+        );
+        this.#emitChange([message.contactKey]);
         break;
       case 'flush':
         if (this.#flusher) this.flush();

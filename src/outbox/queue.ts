@@ -133,6 +133,8 @@ export interface QueueHost {
   schedule(): void;
   /** Everything that landed for the contact (see Ledger). */
   landed(contactKey: string): Readonly<Revisions>;
+  /** An aborted write took these values out of the queue: every tab rejects the older writes they had replaced. */
+  erased(contactKey: string, revisions: Readonly<Revisions>): void;
   fail(error: unknown): void;
 }
 
@@ -221,7 +223,13 @@ export class Queue {
     this.#abandoned.set(contactKey, [...this.abandoned(contactKey), revisions]);
     try {
       const change = await takeOut(this.#settings.store, contactKey, revisions);
-      if (change) host.changed(change);
+      if (change) {
+        host.changed(change);
+        // The value taken out had replaced older writes' values of the same keys: those writes cannot land now.
+        const left = change.entry?.revisions;
+        const erased = Object.entries(revisions).filter(([key, revision]) => own(left, key) !== revision);
+        if (erased.length > 0) host.erased(contactKey, Object.fromEntries(erased));
+      }
     } catch (error) {
       host.fail(error);
     } finally {

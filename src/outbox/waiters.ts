@@ -53,7 +53,9 @@ export class Waiters {
         cleanup: () => signal?.removeEventListener('abort', onAbort),
       };
       this.#pending.add(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      // A signal that aborted while the write was being stored fires no event any more.
+      if (signal?.aborted) queueMicrotask(onAbort);
+      else signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

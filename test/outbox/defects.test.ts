@@ -119,4 +119,31 @@ describe('Outbox defects', () => {
     expect(await outcome(before)).to.equal('AbortError');
     expect(await outcome(outbox.whenIdle())).to.equal('AbortError');
   });
+
+  it('abandons a write whose signal aborted while the write was being stored', async () => {
+    const { clock, sender, outbox } = setup();
+    opened.push(outbox);
+    const controller = new AbortController();
+    const write = follow(outbox.write(contact('c1'), { a: '1' }, { origin: 'rule', signal: controller.signal }));
+    controller.abort();
+    await clock.advance(500);
+    expect(write.state()).to.equal('AbortError');
+    expect(sender.requests).to.deep.equal([]);
+  });
+
+  it('rejects an earlier write whose value a later, aborted write of the same key replaced in the queue', async () => {
+    const { clock, sender, outbox } = setup();
+    opened.push(outbox);
+    const c = contact('c1');
+    const controller = new AbortController();
+    const first = follow(outbox.write(c, { k: '1', other: 'x' }, { origin: 'rule' }));
+    const second = follow(outbox.write(c, { k: '2' }, { origin: 'rule', signal: controller.signal }));
+    await settle();
+    controller.abort();
+    await clock.advance(500);
+    expect(second.state()).to.equal('AbortError');
+    expect(first.state()).to.equal('AbortError');
+    // The value no write replaced still goes.
+    expect(sender.requests.map((request) => request.attributes)).to.deep.equal([{ other: 'x' }]);
+  });
 });
