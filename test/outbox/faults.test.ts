@@ -39,6 +39,7 @@ import {
   setFaults,
   standInConfig,
   storedAttributes,
+  type Faults,
   type StandInConfig,
 } from '../helpers/stand-in.ts';
 import { FakeTracker, model } from '../tagging/fake-tracker.ts';
@@ -345,63 +346,53 @@ describe('Outbox fault suite (real SDK against the stand-in)', function () {
     }
   }
 
-  it('network drop: dropped connections are retried, nothing is lost', async () => {
-    const box = await outbox();
-    const contacts = await newContacts(4);
-    await setFaults({ dropNext: 3 });
-    await workload(contacts, box, 'Drop');
+  /** One outbox, `count` contacts and their workload under `faults`; returns the tally once every write settled. */
+  async function underFaults(
+    name: string,
+    faults: Faults,
+    count: number,
+    options: Partial<OutboxOptions> = {},
+  ): Promise<Tally> {
+    const box = await outbox(options);
+    const contacts = await newContacts(count);
+    await setFaults(faults);
+    await workload(contacts, box, name.replace(/[^A-Za-z0-9]/g, ''));
     await writes.settled();
     const t = await tally(writes.attempts);
-    report('network drop', t);
+    report(name, t);
+    return t;
+  }
+
+  it('network drop: dropped connections are retried, nothing is lost', async () => {
+    const t = await underFaults('network drop', { dropNext: 3 }, 4);
     expect(t.refused.get('0 ConnectionDropped')).to.equal(3);
     expectSound(t, 0);
   });
 
   it('429 storm: a quota below the demand is met with backoff, nothing is lost', async () => {
-    const box = await outbox({ rate: { ratePerSecond: 50, burst: 50 }, maxInFlight: 8 });
-    const contacts = await newContacts(12);
-    await setFaults({ quota: { ratePerSecond: 4, burst: 2 } });
-    await workload(contacts, box, 'Storm');
-    await writes.settled();
-    const t = await tally(writes.attempts);
-    report('429 storm', t);
+    const t = await underFaults('429 storm', { quota: { ratePerSecond: 4, burst: 2 } }, 12, {
+      rate: { ratePerSecond: 50, burst: 50 },
+      maxInFlight: 8,
+    });
     expect(t.refused.get('429 ThrottlingException') ?? 0).to.be.greaterThan(0);
     expectSound(t, 0);
   });
 
   it('500s: server errors are retried, nothing is lost', async () => {
-    const box = await outbox();
-    const contacts = await newContacts(4);
-    await setFaults({ failNext: { count: 5, status: 500, type: 'InternalServiceException' } });
-    await workload(contacts, box, 'Err');
-    await writes.settled();
-    const t = await tally(writes.attempts);
-    report('500s', t);
+    const t = await underFaults('500s', { failNext: { count: 5, status: 500, type: 'InternalServiceException' } }, 4);
     expect(t.refused.get('500 InternalServiceException')).to.equal(5);
     expectSound(t, 0);
   });
 
   it('ambiguous drop: writes stored, then their connection dropped, are re-sent; only those re-sends duplicate', async () => {
-    const box = await outbox();
-    const contacts = await newContacts(4);
-    await setFaults({ dropAfterStoreNext: 3 });
-    await workload(contacts, box, 'AmbDrop');
-    await writes.settled();
-    const t = await tally(writes.attempts);
-    report('ambiguous: stored, then dropped', t);
+    const t = await underFaults('ambiguous: stored, then dropped', { dropAfterStoreNext: 3 }, 4);
     expect(t.refused.get('0 ConnectionDropped (stored)')).to.equal(3);
     expect(t.ambiguous).to.equal(3);
     expectSound(t, { atMost: t.ambiguous });
   });
 
   it('ambiguous 500: writes stored, then answered 500, are re-sent; only those re-sends duplicate', async () => {
-    const box = await outbox();
-    const contacts = await newContacts(4);
-    await setFaults({ failAfterStoreNext: 3 });
-    await workload(contacts, box, 'Amb500');
-    await writes.settled();
-    const t = await tally(writes.attempts);
-    report('ambiguous: stored, then 500', t);
+    const t = await underFaults('ambiguous: stored, then 500', { failAfterStoreNext: 3 }, 4);
     expect(t.refused.get('500 InternalServiceException (stored)')).to.equal(3);
     expect(t.ambiguous).to.equal(3);
     expectSound(t, { atMost: t.ambiguous });
