@@ -16,21 +16,6 @@ import { until } from '../tracker/helpers.ts';
 
 const instanceId = DEFAULT_INSTANCE_ID;
 
-/** Resolves once `check` resolves truthy (it may be async); rejects after `timeoutMs`. */
-async function eventually<T>(
-  check: () => Promise<T | undefined> | T | undefined,
-  what: string,
-  timeoutMs = 10000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 declare global {
   interface Window {
     relayToken?: () => Promise<string>;
@@ -100,7 +85,7 @@ describe('the drop-in script tag in relay mode, end to end', () => {
     const id = await ccp.ringCall();
     await until(() => plugin.tracker.contacts.get(id), 'the ringing call');
     await ccp.accept(id);
-    await eventually(async () => (await storedAttributes(instanceId, id))?.['HandledBy'], 'the HandledBy tag stored');
+    await until(async () => (await storedAttributes(instanceId, id))?.['HandledBy'], 'the HandledBy tag stored');
     expect(await storedAttributes(instanceId, id)).to.deep.include({ HandledBy: 'agent.smith', Channel: 'voice' });
     const log = await requestLog();
     const actions = log

@@ -12,21 +12,6 @@ import { until } from '../tracker/helpers.ts';
 
 const instanceId = '9c7d1f52-8a3b-4e06-9d1e-2b5f0c4a7e11';
 
-/** Resolves once `check` resolves truthy (it may be async); rejects after `timeoutMs`. */
-async function eventually<T>(
-  check: () => Promise<T | undefined> | T | undefined,
-  what: string,
-  timeoutMs = 10000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 declare global {
   interface Window {
     dropInToken?: () => string;
@@ -90,7 +75,7 @@ describe('the drop-in script tag, end to end', () => {
   it("speaks the language data-locale asks for, over the agent's CCP language (the stand-in's en_US)", async () => {
     expect(plugin.tracker.agent?.locale).to.equal('en_US');
     expect(editor.locale).to.equal('fr_FR');
-    await eventually(
+    await until(
       () => editor.shadowRoot?.querySelector('.title')?.textContent === 'Attributs de contact',
       'the French heading',
     );
@@ -101,12 +86,12 @@ describe('the drop-in script tag, end to end', () => {
     await until(() => plugin.tracker.contacts.get(id), 'the ringing call');
     await ccp.accept(id);
     const agent = await until(() => plugin.tracker.agent, 'the agent');
-    await eventually(async () => (await storedAttributes(instanceId, id))?.['HandledBy'], 'the HandledBy tag stored');
+    await until(async () => (await storedAttributes(instanceId, id))?.['HandledBy'], 'the HandledBy tag stored');
     expect(await storedAttributes(instanceId, id)).to.deep.equal({ HandledBy: agent.username, Channel: 'voice' });
     await until(() => editor.contact?.attributes['HandledBy'] === agent.username, 'the tag in the editor');
 
     await ccp.hangUp(id);
-    await eventually(async () => (await storedAttributes(instanceId, id))?.['WrapStartedAt'], 'the ACW tag stored');
+    await until(async () => (await storedAttributes(instanceId, id))?.['WrapStartedAt'], 'the ACW tag stored');
     const actions = (await requestLog()).map((entry) => entry.action);
     expect(actions).to.include.members(['GetId', 'GetCredentialsForIdentity', 'UpdateContactAttributes']);
     await ccp.clear(id);

@@ -13,6 +13,7 @@ import type { WorkspaceContactSource } from '../../src/tracker/workspace-source.
 import type { WorkspaceAttributesPlugin } from '../../src/workspace.ts';
 import type { CcpAttributes } from '../../components/ccp-attributes.ts';
 import { standInConfig } from '../helpers/stand-in.ts';
+import { settle, until } from '../tracker/helpers.ts';
 
 /** Every lifecycle event type, to record them all. */
 export const LIFECYCLE: readonly ContactEventType[] = [
@@ -51,21 +52,7 @@ export interface RunningApp {
   close(): void;
 }
 
-/** Resolves when `check` returns truthy; rejects with `what` after `timeoutMs`. */
-export async function until<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** A short pause, to let events that should NOT happen have their chance. */
-export function settle(ms = 150): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { settle, until };
 
 /** A stand-in workspace registered with the Connect API stand-in of the test run. */
 export async function workspace(options: WorkspaceHostOptions = {}): Promise<StandInWorkspace> {

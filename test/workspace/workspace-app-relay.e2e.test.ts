@@ -9,17 +9,6 @@ import { button, control, settle, typeInto } from '../components/fakes.ts';
 import { requestLog, storedAttributes } from '../helpers/stand-in.ts';
 import { appPageIn, until, workspace, type AppPage } from './helpers.ts';
 
-/** Resolves once `check` resolves truthy; rejects after `timeoutMs`. */
-async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('the workspace app page in relay mode, end to end', () => {
   let host: StandInWorkspace;
   const frames: { iframe: HTMLIFrameElement; hosted: HostedApp }[] = [];
@@ -66,7 +55,7 @@ describe('the workspace app page in relay mode, end to end', () => {
       'the call in the editor',
       10_000,
     );
-    await eventually(
+    await until(
       async () => (await storedAttributes(host.instance, id))?.['HandledBy'],
       "the rule's tag through the relay",
     );
