@@ -10,25 +10,12 @@ import { after, before, describe, it } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { startDemo, type DemoHandle } from '../../demo/server.ts';
 import { chromiumArgs, findChromium } from '../chromium.ts';
+import { until } from '../helpers/until.ts';
 
 const chromium = findChromium();
 const skip = chromium
   ? false
   : "no Chromium found (install Debian's chromium, or set CHROME_PATH): the demo is not driven";
-
-async function until<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('the agent desktop demo: direct and relay writes', { skip }, () => {
   let demo: DemoHandle;
@@ -61,10 +48,12 @@ describe('the agent desktop demo: direct and relay writes', { skip }, () => {
   /** Clicks "Write another agent's contact" and returns the status line once the write settled. */
   async function writeOtherAgentsContact(page: Page): Promise<string> {
     await page.locator('#other-agent ::-p-text(Write another agent)').click();
-    return until('the outcome of the write', () =>
-      page
-        .$eval('#other-agent [role="status"]', (element) => element.textContent)
-        .then((text) => (/^(Landed|Refused)/.test(text) ? text : undefined)),
+    return until(
+      () =>
+        page
+          .$eval('#other-agent [role="status"]', (element) => element.textContent)
+          .then((text) => (/^(Landed|Refused)/.test(text) ? text : undefined)),
+      'the outcome of the write',
     );
   }
 
@@ -74,19 +63,21 @@ describe('the agent desktop demo: direct and relay writes', { skip }, () => {
     assert.equal(mode, 'Relay (owner-checked)');
 
     await page.locator('#scenario ::-p-text(Ring a call)').click();
-    const contact = await until('the ringing call', () =>
-      page.evaluate(() => {
-        const viewed = window.demo?.plugin.tracker.viewed;
-        return viewed?.state === 'connecting'
-          ? { initial: viewed.initialContactId, instance: viewed.instanceId }
-          : undefined;
-      }),
+    const contact = await until(
+      () =>
+        page.evaluate(() => {
+          const viewed = window.demo?.plugin.tracker.viewed;
+          return viewed?.state === 'connecting'
+            ? { initial: viewed.initialContactId, instance: viewed.instanceId }
+            : undefined;
+        }),
+      'the ringing call',
     );
     await page.locator('#scenario ::-p-text(Accept)').click();
-    const tags = await until('the connected tags stored', () => {
+    const tags = await until(() => {
       const attributes = demo.api.attributesOf(contact.instance, contact.initial);
       return attributes?.['HandledBy'] ? attributes : undefined;
-    });
+    }, 'the connected tags stored');
     assert.equal(tags['HandledBy'], 'agent.smith');
     const actions = demo.api.requestLog().map((request) => request.action);
     assert.ok(actions.includes('DescribeContact'), 'the relay checked the contact');
@@ -95,10 +86,12 @@ describe('the agent desktop demo: direct and relay writes', { skip }, () => {
     const outcome = await writeOtherAgentsContact(page);
     assert.match(outcome, /^Refused .*This contact is not yours/);
     assert.match(outcome, /kept in the outbox as a failure/);
-    const outbox = await until('the outbox to count the failure', () =>
-      page
-        .$eval('#outbox', (element) => element.textContent)
-        .then((text) => (/kept, not retried/.test(text) ? text : undefined)),
+    const outbox = await until(
+      () =>
+        page
+          .$eval('#outbox', (element) => element.textContent)
+          .then((text) => (/kept, not retried/.test(text) ? text : undefined)),
+      'the outbox to count the failure',
     );
     assert.match(outbox, /This contact is not yours/);
     const refused = demo.api

@@ -24,6 +24,7 @@ import { startStandInRelay } from '../../demo/relay.ts';
 import { startDemo, type DemoHandle } from '../../demo/server.ts';
 import type { RelayServer } from '../../src/relay/index.ts';
 import { chromiumArgs, findChromium } from '../chromium.ts';
+import { until } from '../helpers/until.ts';
 
 const chromium = findChromium();
 const skip = chromium
@@ -144,21 +145,6 @@ function startPageServer(files: Map<string, Served>, dropIn: string): Promise<Se
     })().catch((error: unknown) => response.writeHead(500).end(String(error)));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-/** Polls `check` until it returns a value; fails with `what` after `timeoutMs`. */
-async function until<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Escapes a value for a double-quoted HTML attribute. */
@@ -335,46 +321,54 @@ describe(
         (await window.ccpAttributes?.ready)?.tagger?.rules.map((rule) => rule.id),
       );
       assert.deepEqual(rules, ['handled-by'], 'the plugin is assembled with the rules of data-rules-url');
-      const frame = await until("the stand-in CCP in Streams' iframe", () =>
-        page.frames().find((f: Frame) => f.url().includes('/demo/ccp/ccp.html')),
+      const frame = await until(
+        () => page.frames().find((f: Frame) => f.url().includes('/demo/ccp/ccp.html')),
+        "the stand-in CCP in Streams' iframe",
       );
-      await until("the stand-in CCP's scenario API", () =>
-        frame.evaluate(() => (window as StandInWindow).standInCcp !== undefined),
+      await until(
+        () => frame.evaluate(() => (window as StandInWindow).standInCcp !== undefined),
+        "the stand-in CCP's scenario API",
       );
       await frame.evaluate(() => (window as StandInWindow).standInCcp?.ready);
 
       const contactId = await frame.evaluate(() => (window as StandInWindow).standInCcp?.ringCall());
       assert.ok(contactId);
-      await until('the ringing call in the tracker', () =>
-        page.evaluate(
-          async (id) => (await window.ccpAttributes?.ready)?.tracker.contacts.get(id) !== undefined,
-          contactId,
-        ),
+      await until(
+        () =>
+          page.evaluate(
+            async (id) => (await window.ccpAttributes?.ready)?.tracker.contacts.get(id) !== undefined,
+            contactId,
+          ),
+        'the ringing call in the tracker',
       );
       await frame.evaluate((id) => (window as StandInWindow).standInCcp?.accept(id), contactId);
       const tag = await until(
-        "the rule's tag in the API stand-in",
         () => demo.api.attributesOf(instanceId, contactId)?.['HandledBy'],
+        "the rule's tag in the API stand-in",
       );
       assert.equal(tag, 'agent.smith');
 
-      await until('the tag in the editor', () =>
-        page.evaluate(
-          () => document.querySelector('ccp-attributes')?.contact?.attributes['HandledBy'] === 'agent.smith',
-        ),
+      await until(
+        () =>
+          page.evaluate(
+            () => document.querySelector('ccp-attributes')?.contact?.attributes['HandledBy'] === 'agent.smith',
+          ),
+        'the tag in the editor',
       );
       const notes = await page.waitForSelector('ccp-attributes >>> textarea');
       await notes!.type('Asked for a callback tomorrow.');
       await page.locator('ccp-attributes >>> button[part~="save-button"]').click();
-      await until('the editor to say saved', () =>
-        page.evaluate(() => {
-          const status = document.querySelector('ccp-attributes')?.status;
-          return status === 'saved'
-            ? status
-            : status === 'failed'
-              ? Promise.reject(new Error('the save failed'))
-              : undefined;
-        }),
+      await until(
+        () =>
+          page.evaluate(() => {
+            const status = document.querySelector('ccp-attributes')?.status;
+            return status === 'saved'
+              ? status
+              : status === 'failed'
+                ? Promise.reject(new Error('the save failed'))
+                : undefined;
+          }),
+        'the editor to say saved',
       );
       assert.deepEqual(demo.api.attributesOf(instanceId, contactId), {
         HandledBy: 'agent.smith',
@@ -409,7 +403,7 @@ describe(
         }
       });
       assert.equal(refused, true, 'Trusted Types are enforced on the page');
-      await until('the violation report', () => observed.violations.length > 0);
+      await until(() => observed.violations.length > 0, 'the violation report');
       assert.equal(observed.violations[0]?.directive, 'require-trusted-types-for');
       assert.ok(observed.consoleProblems.length > 0, 'the console reports it too');
       await page.browserContext().close();

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type BrowserContext, type Frame, type Page } from 'puppeteer-core';
 import { startDemo, type DemoHandle } from '../../demo/server.ts';
 import { chromiumArgs, findChromium } from '../chromium.ts';
+import { until } from '../helpers/until.ts';
 
 const chromium = findChromium();
 const skip = chromium
@@ -27,21 +28,6 @@ const screenshots = process.env['UPDATE_SCREENSHOTS']
   : join(tmpdir(), 'ccp-attributes-screenshots/');
 const viewport = { width: 1280, height: 800 };
 const agent = 'agent.smith'; // the stand-in CCP's default agent
-
-/** Polls `check` until it returns a value; fails with `what` (and the last value seen) after `timeoutMs`. */
-async function until<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** A page in its own browser context (its own IndexedDB outbox and flusher lock), failing the test on page errors. */
 async function openPage(context: BrowserContext, url: string, errors: string[]): Promise<Page> {
@@ -71,15 +57,17 @@ function editorValues(page: Page | Frame): Promise<Record<string, string>> {
 /** Clicks the editor's Save button and waits for the editor to report the save done. */
 async function save(page: Page | Frame): Promise<void> {
   await page.locator('ccp-attributes >>> button[part~="save-button"]').click();
-  await until('the editor to say saved', () =>
-    page.evaluate(() => {
-      const status = document.querySelector('ccp-attributes')?.status;
-      return status === 'saved'
-        ? status
-        : status === 'failed'
-          ? Promise.reject(new Error('the save failed'))
-          : undefined;
-    }),
+  await until(
+    () =>
+      page.evaluate(() => {
+        const status = document.querySelector('ccp-attributes')?.status;
+        return status === 'saved'
+          ? status
+          : status === 'failed'
+            ? Promise.reject(new Error('the save failed'))
+            : undefined;
+      }),
+    'the editor to say saved',
   );
 }
 
@@ -131,21 +119,23 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
 
     // A call from the IVR (flow attributes CustomerTier=gold, ...) rings; the agent accepts it in the scenario panel.
     await page.locator('#scenario-extra ::-p-text(Ring a gold-customer call)').click();
-    const contact = await until('the ringing call in the tracker', () =>
-      page.evaluate(() => {
-        const viewed = window.demo?.plugin.tracker.viewed;
-        return viewed?.state === 'connecting'
-          ? { id: viewed.contactId, initial: viewed.initialContactId, instance: viewed.instanceId }
-          : undefined;
-      }),
+    const contact = await until(
+      () =>
+        page.evaluate(() => {
+          const viewed = window.demo?.plugin.tracker.viewed;
+          return viewed?.state === 'connecting'
+            ? { id: viewed.contactId, initial: viewed.initialContactId, instance: viewed.instanceId }
+            : undefined;
+        }),
+      'the ringing call in the tracker',
     );
     await page.locator('#scenario ::-p-text(Accept)').click();
 
     // The rules tag it on connected: who, when, and (CustomerTier is gold) the priority.
-    const tags = await until('the connected tags in the API stand-in', () => {
+    const tags = await until(() => {
       const attributes = stored(contact.instance, contact.initial);
       return attributes?.['HandledBy'] && attributes['ConnectedAt'] && attributes['Priority'] ? attributes : undefined;
-    });
+    }, 'the connected tags in the API stand-in');
     assert.equal(tags['HandledBy'], agent);
     assert.equal(tags['Priority'], 'high');
     assert.ok(
@@ -154,7 +144,7 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     );
 
     // The agent picks a disposition, writes a note and saves.
-    await until('the tags in the editor', async () => (await editorValues(page))['Handled by'] === agent);
+    await until(async () => (await editorValues(page))['Handled by'] === agent, 'the tags in the editor');
     const disposition = await page.waitForSelector('ccp-attributes >>> select');
     await disposition!.select('Resolved');
     const notes = await page.waitForSelector('ccp-attributes >>> textarea');
@@ -167,27 +157,29 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
 
     // The customer hangs up: the wrap-up rule tags the end time and the talk time.
     await page.locator('#scenario ::-p-text(Hang up)').click();
-    const wrapped = await until('the ACW tags in the API stand-in', () => {
+    const wrapped = await until(() => {
       const attributes = stored(contact.instance, contact.initial);
       return attributes?.['EndedAt'] && attributes['TalkSeconds'] !== undefined ? attributes : undefined;
-    });
+    }, 'the ACW tags in the API stand-in');
     assert.match(wrapped['TalkSeconds'] ?? '', /^\d+$/);
 
     // The page shows it all: the stored view (polled from the stand-in), the rules' state, the outbox, the editor.
-    const shown = await until('the stored view to show every write', () =>
-      page.evaluate(() => {
-        const text = document.getElementById('stored')?.textContent ?? '';
-        return [
-          'EndedAt',
-          'TalkSeconds',
-          'Refund of the duplicate charge approved.',
-          'Resolved',
-          'agent.smith',
-          'high',
-        ].every((part) => text.includes(part))
-          ? text
-          : undefined;
-      }),
+    const shown = await until(
+      () =>
+        page.evaluate(() => {
+          const text = document.getElementById('stored')?.textContent ?? '';
+          return [
+            'EndedAt',
+            'TalkSeconds',
+            'Refund of the duplicate charge approved.',
+            'Resolved',
+            'agent.smith',
+            'high',
+          ].every((part) => text.includes(part))
+            ? text
+            : undefined;
+        }),
+      'the stored view to show every write',
     );
     assert.ok(shown.includes(contact.initial.slice(0, 8)), 'the stored view names the contact');
     const rules = await page.$$eval('#rules .rule', (items) =>
@@ -211,19 +203,21 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
 
     // A plain call (no CustomerTier): the priority rule's event comes and the tagger queues nothing for it.
     await page.locator('#scenario ::-p-text(Ring a call)').click();
-    await until('the plain call on screen', () =>
-      page.evaluate((first) => {
-        const viewed = window.demo?.plugin.tracker.viewed;
-        return viewed && viewed.contactId !== first && viewed.state === 'connecting';
-      }, contact.id),
+    await until(
+      () =>
+        page.evaluate((first) => {
+          const viewed = window.demo?.plugin.tracker.viewed;
+          return viewed && viewed.contactId !== first && viewed.state === 'connecting';
+        }, contact.id),
+      'the plain call on screen',
     );
     await page.locator('#scenario ::-p-text(Accept)').click();
-    const plain = await until('the rules of the plain call', async () => {
+    const plain = await until(async () => {
       const badges = await page.$$eval('#rules .rule', (items) =>
         items.map((item) => item.querySelector('.badge')?.textContent.trim() ?? ''),
       );
       return badges[0] === 'stored ✓' && badges[2] === 'condition not met' ? badges : undefined;
-    });
+    }, 'the rules of the plain call');
     assert.deepEqual(plain, ['stored ✓', 'waits for acw', 'condition not met', 'waits for missed']);
     assert.deepEqual(errors, []);
     await context.close();
@@ -241,22 +235,24 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     await page.waitForSelector('#scenario .scenario-panel', { timeout: 15_000 });
 
     await page.locator('#scenario ::-p-text(Ring a call)').click();
-    const contact = await until('the ringing call in the tracker', () =>
-      page.evaluate(async () => {
-        const viewed = (await window.ccpAttributes?.ready)?.tracker.viewed;
-        return viewed?.state === 'connecting'
-          ? { initial: viewed.initialContactId, instance: viewed.instanceId }
-          : undefined;
-      }),
+    const contact = await until(
+      () =>
+        page.evaluate(async () => {
+          const viewed = (await window.ccpAttributes?.ready)?.tracker.viewed;
+          return viewed?.state === 'connecting'
+            ? { initial: viewed.initialContactId, instance: viewed.instanceId }
+            : undefined;
+        }),
+      'the ringing call in the tracker',
     );
     await page.locator('#scenario ::-p-text(Accept)').click();
-    const tags = await until('the tags of the inline data-rules in the API stand-in', () => {
+    const tags = await until(() => {
       const attributes = stored(contact.instance, contact.initial);
       return attributes?.['HandledBy'] && attributes['ConnectedAt'] ? attributes : undefined;
-    });
+    }, 'the tags of the inline data-rules in the API stand-in');
     assert.equal(tags['HandledBy'], agent);
 
-    await until('the tags in the editor', async () => (await editorValues(page))['Handled by'] === agent);
+    await until(async () => (await editorValues(page))['Handled by'] === agent, 'the tags in the editor');
     const notes = await page.waitForSelector('ccp-attributes >>> textarea');
     await notes!.type('Called about the new router; sent the setup guide.');
     await save(page);
@@ -266,10 +262,12 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     );
 
     // The host page's own status line reads the script tag's global API.
-    const status = await until('the host status line to count the landed writes', () =>
-      page.$eval('#host-status', (element) =>
-        /Ready · 0 pending · [2-9]\d* landed/.test(element.textContent) ? element.textContent : undefined,
-      ),
+    const status = await until(
+      () =>
+        page.$eval('#host-status', (element) =>
+          /Ready · 0 pending · [2-9]\d* landed/.test(element.textContent) ? element.textContent : undefined,
+        ),
+      'the host status line to count the landed writes',
     );
     assert.ok(status);
     const snippet = await page.$eval('#snippet', (element) => element.textContent);
@@ -289,38 +287,41 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     });
 
     await page.locator('#scenario ::-p-text(Ring a call)').click();
-    const contact = await until('the call in the stand-in workspace', () =>
-      page.evaluate(() => {
-        const workspace = (
-          window as Window & { standInWorkspace?: { instance: string; contacts(): { contactId: string }[] } }
-        ).standInWorkspace;
-        const id = workspace?.contacts()[0]?.contactId;
-        return id ? { id, instance: workspace.instance } : undefined;
-      }),
+    const contact = await until(
+      () =>
+        page.evaluate(() => {
+          const workspace = (
+            window as Window & { standInWorkspace?: { instance: string; contacts(): { contactId: string }[] } }
+          ).standInWorkspace;
+          const id = workspace?.contacts()[0]?.contactId;
+          return id ? { id, instance: workspace.instance } : undefined;
+        }),
+      'the call in the stand-in workspace',
     );
     // The workspace opened the app page for this contact, in its scope; it assembles the plugin from its data-*.
     const app = await until(
-      'the app page in its iframe',
       async () => {
         const frame = page.frames().find((f) => f.url().endsWith('/demo/workspace/app.html'));
         return frame && (await frame.evaluate(async () => (await window.ccpAttributes?.ready) !== undefined))
           ? frame
           : undefined;
       },
+      'the app page in its iframe',
       15_000,
     );
-    await until("the call in the app's editor", () =>
-      app.evaluate((id) => document.querySelector('ccp-attributes')?.contact?.contactId === id, contact.id),
+    await until(
+      () => app.evaluate((id) => document.querySelector('ccp-attributes')?.contact?.contactId === id, contact.id),
+      "the call in the app's editor",
     );
     await page.locator('#scenario ::-p-text(Accept)').click();
 
     // The app's rule tags the call on connected with the agent's name (the workspace gives no login name).
-    const tags = await until("the rule's tags in the API stand-in", () => {
+    const tags = await until(() => {
       const attributes = stored(contact.instance, contact.id);
       return attributes?.['HandledBy'] && attributes['ConnectedAt'] ? attributes : undefined;
-    });
+    }, "the rule's tags in the API stand-in");
     assert.equal(tags['HandledBy'], 'Agent Smith');
-    await until("the tags in the app's editor", async () => (await editorValues(app))['Handled by'] === 'Agent Smith');
+    await until(async () => (await editorValues(app))['Handled by'] === 'Agent Smith', "the tags in the app's editor");
 
     const notes = await app.waitForSelector('ccp-attributes >>> textarea');
     await notes!.type('Asked for a callback about the new router.');
@@ -332,8 +333,9 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
 
     // A chat arrives meanwhile: the workspace opens a second app for it, behind the call's.
     await page.locator('#scenario ::-p-text(Start a chat)').click();
-    await until('a second app for the chat', async () =>
-      (await page.$$('#apps iframe')).length === 2 ? true : undefined,
+    await until(
+      async () => ((await page.$$('#apps iframe')).length === 2 ? true : undefined),
+      'a second app for the chat',
     );
     const updates = demo.api.requestLog().filter((request) => request.action === 'UpdateContactAttributes');
     assert.ok(updates.length >= 2 && updates.every((request) => request.status === 200), JSON.stringify(updates));

@@ -32,20 +32,9 @@ export function record(tracker: ContactTrackerLike): {
   };
 }
 
-/** Resolves when `check` returns truthy; rejects with `what` after `timeoutMs`. */
-export async function until<T>(
-  check: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 10000,
-): Promise<Exclude<T, undefined | null | false>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as Exclude<T, undefined | null | false>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { until } from '../helpers/until.ts';
+
+export { until };
 
 /** A short pause, to let events that should NOT happen have their chance. */
 export function settle(ms = 150): Promise<void> {
