@@ -2,8 +2,9 @@
 /**
  * The Streams adapter behind the ContactSource boundary. It reads the page's global `connect` (the page loads
  * amazon-connect-streams itself; this module never bundles it), attaches whether Streams was initialised before
- * or after it, calls `connect.core.initCCP` only when asked to and only when no CCP exists, and reports contacts
- * that existed before it subscribed as Streams would have (`connect.contact` does not replay them).
+ * or after it, calls `connect.core.initCCP` only when asked to and only when the page holds no CCP frame (a CCP
+ * whose frame left the page is dead: it is terminated first), and reports contacts that existed before it
+ * subscribed as Streams would have (`connect.contact` does not replay them).
  * Protocol notes: node_modules/amazon-connect-streams/release/connect-streams.js (AgentDataProvider,
  * contactEventGraph, Contact.prototype.accept) and the Streams API documentation
  * (https://github.com/amazon-connect/amazon-connect-streams/blob/master/Documentation.md).
