@@ -242,7 +242,7 @@ function checkUser(user: unknown, auth: RelayAuth | undefined, problems: string[
       );
   }
   if (field === 'userIdClaim' || !usernameIsFixed(claim, auth)) {
-    if (confirmed !== true) problems.push(changeableClaim(`user.${field}`, claim));
+    if (confirmed !== true) problems.push(changeableClaim(`user.${field}`, claim, 'agentsCannotChangeClaim: true'));
   }
   const acknowledgement = confirmed === true ? { agentsCannotChangeClaim: true } : {};
   if (field === 'userIdClaim') return { userIdClaim: claim, ...acknowledgement };
@@ -265,15 +265,15 @@ function usernameIsFixed(claim: string, auth: RelayAuth | undefined): boolean {
   return auth.type !== 'oidc' || cognitoIssuerPattern.test(auth.issuer);
 }
 
-/** The problem of a claim an agent might change, and the way out; the CDK settings say the same. */
-export function changeableClaim(setting: string, claim: string): string {
+/** The problem of a claim an agent might change, and the way out (`confirm`); the CDK settings say the same. */
+export function changeableClaim(setting: string, claim: string, confirm: string): string {
   return (
     `${setting} '${claim}' names the agent with a claim they may be able to change, and so write a colleague's ` +
     `contacts: a Cognito user rewrites their own custom attributes and email with their access token ` +
     `(UpdateUserAttributes) unless no app client of the pool may write them. Use the username instead ` +
     `(usernameClaim 'cognito:username' with id tokens, 'username' with Cognito access tokens), or, once agents ` +
     `cannot change '${claim}' (no app client lists it in its write attributes, or the identity provider alone sets ` +
-    `it), confirm with agentsCannotChangeClaim: true`
+    `it), confirm with ${confirm}`
   );
 }
 

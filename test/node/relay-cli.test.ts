@@ -63,6 +63,9 @@ describe('npm run relay', () => {
       'denyKeyPrefixes',
       'allowedOrigins',
       'connectEndpoint',
+      'cognito:username',
+      'agentsCannotChangeClaim',
+      'UpdateUserAttributes',
     ]) {
       assert.ok(stdout.includes(word), `--help mentions ${word}`);
     }
