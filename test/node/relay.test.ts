@@ -548,13 +548,19 @@ describe('the relay, further', () => {
     assert.equal((await write()).statusCode, 200);
     assert.equal(searches(), 2);
 
-    const nobody = createLambdaHandler(
-      settings({ user: { usernameClaim: 'email', agentsCannotChangeClaim: true } }),
-      dependencies(),
-    );
-    const refused = await nobody(apiEvent({ body: body({ contactId: 'live' }), token: signIn() }));
-    assert.equal(refused.statusCode, 403);
-    assert.equal(audits.at(-1)?.reason, 'user:no-user-claim');
+    // The id token's email (agent.smith@example.com) is no Connect username; a claim the token lacks names nobody.
+    for (const [claim, reason] of [
+      ['email', 'user:unknown-user'],
+      ['nickname', 'user:no-user-claim'],
+    ]) {
+      const nobody = createLambdaHandler(
+        settings({ user: { usernameClaim: claim ?? '', agentsCannotChangeClaim: true } }),
+        dependencies(),
+      );
+      const refused = await nobody(apiEvent({ body: body({ contactId: 'live' }), token: signIn() }));
+      assert.equal(refused.statusCode, 403);
+      assert.equal(audits.at(-1)?.reason, reason);
+    }
   });
 
   it('refuses when SearchUsers cannot answer, and lets nothing through', async () => {
