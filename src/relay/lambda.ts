@@ -37,10 +37,11 @@ export type RelayLambdaHandler = (event: RelayEvent) => Promise<RelayResult>;
 
 /**
  * A handler over a given configuration (tests, or a function of one's own that builds the configuration). The
- * configuration is resolved here: a wrong one throws a TypeError listing its problems, before any event.
+ * configuration is resolved (createRelay runs it through resolveRelayConfig): a wrong one throws a TypeError listing
+ * its problems, before any event.
  */
 export function createLambdaHandler(config: RelayConfig, dependencies: RelayDependencies = {}): RelayLambdaHandler {
-  const relay: Relay = createRelay(resolveRelayConfig(config), dependencies);
+  const relay: Relay = createRelay(config, dependencies);
   return async (event) => {
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
