@@ -38,9 +38,12 @@ export function sentOf(entry: OutboxEntry): Sent {
   return { attributes, revisions };
 }
 
-/** Whether an error is worth another attempt: retryable kinds, and `auth` while `authRetries` allows. */
-export function shouldRetry(error: AttributesError, attempts: number, authRetries: number): boolean {
-  return error.retryable || (error.kind === 'auth' && attempts < authRetries);
+/**
+ * Whether an error is worth another attempt: retryable kinds, and an `auth` refusal while the refusals before it
+ * (`authRefusals`, not the other failed attempts) are fewer than `authRetries`.
+ */
+export function shouldRetry(error: AttributesError, authRefusals: number, authRetries: number): boolean {
+  return error.retryable || (error.kind === 'auth' && authRefusals < authRetries);
 }
 
 /** Sends `entry`'s values and records the outcome (see FlightResult); `answered` is called when the answer came. */
@@ -68,7 +71,8 @@ export async function fly(
       sent,
       changes: [await takeOut(store, entry.id, sent.revisions, now)].flatMap((c) => c ?? []),
     };
-  if (shouldRetry(error, entry.attempts, settings.authRetries)) return retry(store, entry.id, error, now, settings);
+  if (shouldRetry(error, entry.authRefusals ?? 0, settings.authRetries))
+    return retry(store, entry.id, error, now, settings);
   // Keep the failure first, then take its values out of the live entry: a crash in between duplicates, never loses.
   const id = failureId(entry.contactKey, entry.revision);
   const put = await store.update(id, (_, revision) => ({
@@ -131,9 +135,11 @@ async function retry(
     changed = true;
     if (!current) return null; // gone from the store: drop the copy too
     const attempts = current.attempts + 1;
+    const authRefusals = (current.authRefusals ?? 0) + (error.kind === 'auth' ? 1 : 0);
     const previous = current.attempts > 0 ? current.notBefore - current.updatedAt : undefined;
     retryAt = now + backoffDelay(attempts, settings.backoff, settings.random, previous);
-    return { ...current, revision, attempts, lastError: toStoredError(error), updatedAt: now, notBefore: retryAt };
+    const lastError = toStoredError(error);
+    return { ...current, revision, attempts, authRefusals, lastError, updatedAt: now, notBefore: retryAt };
   });
   const changes = changed ? [{ id, contactKey: id, entry: result.entry ?? null, revision: result.revision }] : [];
   return { type: 'retry', error, retryAt, changes };

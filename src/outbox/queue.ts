@@ -251,9 +251,9 @@ export class Queue {
     const values = Object.entries(failed.attributes).filter(
       ([key]) => !(live && Object.hasOwn(live.attributes, key)) && (own(landed, key) ?? 0) < revisionOf(failed, key),
     );
-    const [outcome] = await this.enqueue(failed.contact, [{ attributes: Object.fromEntries(values) }], {
-      origin: 'agent',
-    });
+    // On the live entry's leg when there is one: it is the leg of the contact's latest write.
+    const parts = [{ attributes: Object.fromEntries(values) }];
+    const [outcome] = await this.enqueue(live?.contact ?? failed.contact, parts, { origin: 'agent' });
     if (outcome && 'error' in outcome) throw outcome.error;
     await this.#whileOpen(this.discard(id));
     return partPromise(outcome);

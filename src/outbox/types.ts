@@ -35,6 +35,8 @@ export interface OutboxEntry {
   revision: number;
   /** Failed attempts since the last success. */
   attempts: number;
+  /** Auth refusals among them: `authRetries` bounds these, not the other failures (absent: none). */
+  authRefusals?: number | undefined;
   /** The error of the last failed attempt. */
   lastError?: StoredError | undefined;
   /** When the first pending write of this entry was queued (ms since the epoch): bounds the rule debounce. */
