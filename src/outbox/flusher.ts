@@ -25,6 +25,8 @@ export interface FlusherHost {
   /** Everything that landed for the contact (see Ledger). */
   landed(contactKey: string): Readonly<Revisions>;
   changed(change: Change): void;
+  /** An entry as the store holds it: applied (and told) when this tab did not know it, or knew an older copy. */
+  found(entry: OutboxEntry): void;
   sending(contactKey: string, sending: boolean, emit: boolean): void;
   /** Tells every tab (this one too) how a request ended or what expiry dropped. */
   announce(message: Extract<Message, { type: 'landed' | 'failed' | 'expired' | 'superseded' }>): void;
@@ -168,7 +170,10 @@ export class Flusher {
     }
   }
 
-  /** Runs one expiry pass (`stop()` waits for a pass under way: what it dropped is told, even while closing). */
+  /**
+   * Runs one pass over the store: finds entries no tab told this one of, and expires old values (`stop()` waits for
+   * a pass under way: what it dropped is told, even while closing).
+   */
   #expire(): Promise<void> {
     this.#expiring = this.#expirePass();
     return this.#expiring;
@@ -183,6 +188,8 @@ export class Flusher {
         this.#host.changed(change);
         this.#host.announce({ type: 'expired', entry: expired });
       };
+      // Entries no tab told of: one stored by a tab killed (or closed) before it could tell, so no one sends it.
+      for (const entry of await store.list()) if (!stopped()) this.#host.found(entry);
       await expireBefore(store, now - maxAgeMs, (id) => this.#inFlight.get(id)?.sent.revisions, report, stopped);
       if (!stopped()) await store.pruneMarkers(now - markerMaxAgeMs);
     } catch (error) {

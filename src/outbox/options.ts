@@ -71,7 +71,10 @@ export interface OutboxOptions {
    * TimeoutError (ms, default 24 h). Each value counts from when it was queued; kept failures never expire.
    */
   maxAgeMs?: number;
-  /** How often the flusher looks for expired values (ms, default 60 s). */
+  /**
+   * How often the flusher reads the whole store (ms, default 60 s): for expired values, and for entries no tab told
+   * it of (a tab killed between storing a write and telling the others), which it then sends.
+   */
   expiryIntervalMs?: number;
   /** Fired markers older than this are pruned (ms, default 7 days). */
   markerMaxAgeMs?: number;

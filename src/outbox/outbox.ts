@@ -76,6 +76,12 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       abandoned: (key) => this.#queue.abandoned(key),
       landed: (key) => this.#ledger.landed(key),
       changed: (change) => this.#changed(change),
+      found: (entry) => {
+        const known = mirror.get(entry.id);
+        if (known && known.revision >= entry.revision) return;
+        if (mirror.apply(entry.id, entry, entry.revision))
+          this.#changed({ id: entry.id, contactKey: entry.contactKey, entry, revision: entry.revision });
+      },
       sending: (key, sending, emit) => this.#setSending(key, sending, emit),
       announce: (message) => {
         this.#leadership.post(message);
@@ -189,8 +195,8 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
    * Stops this outbox (like a closed tab): timers stop, requests still waiting for their answer are aborted, and
    * every promise of `write()`, `whenIdle()` and `retry()` still waiting rejects with an AbortError, as does any later
    * one. Queued entries stay in the store for the next outbox. The returned promise resolves once the answers that
-   * already came are recorded in the store and told to the other tabs, and the flusher lock has passed on: close the
-   * store only then. The store is not closed here.
+   * already came are recorded in the store and told to the other tabs, so are the writes still being stored (the
+   * flusher sends them), and the flusher lock has passed on: close the store only then. The store is not closed here.
    */
   close(): Promise<void> {
     if (this.#closed) return this.#closing;
@@ -200,7 +206,8 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       abortError('The outbox was closed; the write stays queued for the next outbox over this store.'),
     );
     // Listeners still hear how the answers already received end (landed, failed, expired) until those are recorded.
-    this.#closing = this.#flusherSide.stop().then(() => {
+    // A write being stored now is told to the other tabs before the channel closes, or no flusher would know of it.
+    this.#closing = Promise.all([this.#flusherSide.stop(), this.#queue.stored()]).then(() => {
       this.#leadership.close();
       this.#emitter.clear();
     });

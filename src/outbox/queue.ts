@@ -153,6 +153,8 @@ export class Queue {
   readonly #enqueuing = new Map<string, number>();
   /** Per contact, values whose write() was aborted while the store forgets them: no request may carry them. */
   readonly #abandoned = new Map<string, Revisions[]>();
+  /** This tab's store updates under way, each until it told the other tabs what it changed. */
+  readonly #storing = new Set<Promise<unknown>>();
 
   constructor(settings: Settings, host: QueueHost) {
     this.#settings = settings;
@@ -168,10 +170,38 @@ export class Queue {
   }
 
   /**
+   * Resolves once the store updates under way have ended and what they changed was told to the other tabs. A
+   * closing tab waits for it before it closes its channel: a write stored just then is not stranded, unknown to
+   * the flusher, in the store.
+   */
+  async stored(): Promise<void> {
+    while (this.#storing.size > 0) await Promise.all(this.#storing);
+  }
+
+  /** Counts `operation` among the store updates under way until it ended. */
+  #track<T>(operation: Promise<T>): Promise<T> {
+    const ended = operation.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#storing.add(ended);
+    void ended.then(() => this.#storing.delete(ended));
+    return operation;
+  }
+
+  /**
    * Queues parts in one store transaction (one part for `write()`) and settles each on its own; rejects as a whole
    * only for a reason common to all parts (closed, aborted, the store failed).
    */
-  async enqueue(
+  enqueue(
+    contact: ContactRef,
+    parts: readonly { attributes: Readonly<Attributes>; once?: string | undefined }[],
+    options: OutboxWriteOptions,
+  ): Promise<PartOutcome[]> {
+    return this.#track(this.#enqueue(contact, parts, options));
+  }
+
+  async #enqueue(
     contact: ContactRef,
     parts: readonly { attributes: Readonly<Attributes>; once?: string | undefined }[],
     options: OutboxWriteOptions,
@@ -203,7 +233,7 @@ export class Queue {
     const landed = this.#host.waiters.add(key, revisions, {
       signal: options.signal,
       onProgress: options.onProgress,
-      onAbort: (waiter, reason) => void this.#abandon(waiter, reason),
+      onAbort: (waiter, reason) => void this.#track(this.#abandon(waiter, reason)),
     });
     try {
       options.onProgress?.({ state: this.#host.sending(key) ? 'sending' : 'queued' });
@@ -260,9 +290,12 @@ export class Queue {
   }
 
   /** Deletes a kept failure for good (an explicit decision of the agent or the host page). */
-  async discard(id: string): Promise<void> {
-    const done = await removeKept(this.#settings.store, id, () => true);
-    if (done) this.#host.changed(done.change);
+  discard(id: string): Promise<void> {
+    return this.#track(
+      removeKept(this.#settings.store, id, () => true).then((done) => {
+        if (done) this.#host.changed(done.change);
+      }),
+    );
   }
 
   /** The value of a store operation, or an AbortError once the outbox closed (the caller may then close the store). */
