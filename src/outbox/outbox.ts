@@ -3,12 +3,13 @@
  * retries requests, keeps what cannot land, persists everything in an OutboxStore, and lets one tab send for all
  * tabs. This class composes the parts and keeps what every tab sees (the mirror, statuses, events): the writing
  * side (queue.ts), the sending side of the flusher tab (flusher.ts, over pump.ts, flight.ts and expiry.ts), the pure
- * entry logic (entry.ts), what landed (ledger.ts), the write() promises (waiters.ts) and cross-tab leadership
- * (leadership.ts).
+ * entry logic (entry.ts), what landed (ledger.ts), the write() promises (waiters.ts), aborted writes (aborts.ts)
+ * and cross-tab leadership (leadership.ts).
  */
 import { AttributesError } from '../errors.ts';
 import type { Attributes } from '../validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions } from '../writer.ts';
+import { Aborts } from './aborts.ts';
 import { Emitter, type Subscribable } from './emitter.ts';
 import { contactKeyOf, fromStoredError } from './entry.ts';
 import { partPromise, Queue, type OutboxPart, type OutboxWriteOptions } from './queue.ts';
@@ -49,6 +50,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   readonly #leadership: Leadership;
   readonly #flusherSide: Flusher;
   readonly #queue: Queue;
+  readonly #aborts: Aborts;
   /** Contacts with a request on the wire (this tab's, or as the flusher tab reports them). */
   readonly #sending = new Set<string>();
   readonly #statuses = new StatusBoard();
@@ -73,7 +75,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     this.#flusherSide = new Flusher(settings, {
       mirror,
       enqueuing: (key) => this.#queue.enqueuing(key),
-      abandoned: (key) => this.#queue.abandoned(key),
+      abandoned: (key) => this.#aborts.abandoned(key),
       landed: (key) => this.#ledger.landed(key),
       changed: (change) => this.#changed(change),
       found: (entry) => {
@@ -94,15 +96,23 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       waiters: this.#waiters,
       closed: () => this.#closed,
       sending: (key) => this.#sending.has(key),
-      inFlight: (key) => this.#flusherSide.inFlight(key),
       changed: (change) => this.#changed(change),
       schedule: () => this.#flusherSide.schedule(),
       landed: (key) => this.#ledger.landed(key),
-      erased: (contactKey, revisions) => {
-        const message: Message = { type: 'erased', contactKey, revisions };
+      abort: (waiter, reason) => this.#aborts.requested(waiter, reason),
+      fail: (error) => this.#fail(error),
+    });
+    this.#aborts = new Aborts(settings.store, {
+      waiters: this.#waiters,
+      flusher: () => this.#flusher,
+      inFlight: (key) => this.#flusherSide.inFlight(key),
+      changed: (change) => this.#changed(change),
+      announce: (message) => {
         this.#leadership.post(message);
         this.#handle(message);
       },
+      post: (message) => this.#leadership.post(message),
+      track: (operation) => void this.#queue.track(operation),
       fail: (error) => this.#fail(error),
     });
     this.ready = this.#load();
@@ -233,6 +243,8 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     for (const entry of this.#mirror.pending()) entry.dueAt = Math.min(entry.dueAt, latest);
     this.#emitChange(this.#mirror.contactKeys());
     this.#flusherSide.run();
+    this.#leadership.post({ type: 'flusher' });
+    this.#aborts.led();
   }
 
   // ---- what every tab does with a change ----
@@ -287,6 +299,15 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
           abortError('A later write of the same attribute was aborted before it was sent.'),
         );
         this.#emitChange([message.contactKey]);
+        break;
+      case 'abort':
+        this.#aborts.asked(message.contactKey, message.revisions);
+        break;
+      case 'aborted':
+        this.#aborts.aborted(message.contactKey, message.revisions);
+        break;
+      case 'flusher':
+        this.#aborts.led();
         break;
       case 'flush':
         if (this.#flusher) this.flush();

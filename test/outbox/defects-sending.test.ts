@@ -209,4 +209,20 @@ describe('Outbox defects: sending across tabs', () => {
     const left: OutboxEntry[] = await stores[0]!.list();
     expect(left).to.deep.equal([]);
   });
+  it('an abort asked of a flusher that closed before it answered is decided by the next flusher: rejected, never sent', async () => {
+    const { senderA, senderB, a, b } = await twoTabs({}, { debounceMs: 2_000 });
+    const c = contact('c1');
+    const controller = new AbortController();
+    const write = follow(b.write(c, { k: '1' }, { origin: 'rule', signal: controller.signal }));
+    await until(async () => (await stores[0]!.list()).length === 1, 'the write to be queued');
+    // The question leaves B now; A closes in the same turn, so it never reads it.
+    controller.abort();
+    void a.close();
+    await until(() => b.flusher, 'tab B to become the flusher');
+    await until(() => write.state() !== 'pending', 'the write to settle');
+    expect(write.state()).to.equal('AbortError');
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect([...senderA.requests, ...senderB.requests]).to.deep.equal([]);
+    expect(await stores[1]!.list()).to.deep.equal([]);
+  });
 });
