@@ -3,15 +3,15 @@
  * decides what an abort does, whichever tab's write aborted:
  * - no request carries the values: they are taken out of the queue (no request may carry them meanwhile), then every
  *   tab is told (`aborted`), and the write rejects with its signal's reason in the tab that wrote it;
- * - a request carries them: nothing is done, and the write settles with that request and, after an ambiguous
- *   failure (a 500, a dropped connection: the values may be stored), with its retries. It may land.
+ * - a request carries them, or carried them and failed ambiguously (a 500, a dropped connection: they may be stored
+ *   already, `OutboxEntry.maybeStored`): nothing is done, and the write settles with that request or its retries.
  * A tab that is not the flusher asks the flusher (`abort`) and its write waits for the answer; when another tab
  * becomes the flusher, the questions still unanswered are asked again (taking values out twice changes nothing).
  */
 import { holdsAny, own, type Revisions } from './entry.ts';
 import { takeOut, type Change, type Sent } from './flight.ts';
 import type { Message } from './leadership.ts';
-import type { OutboxStore } from './types.ts';
+import type { OutboxEntry, OutboxStore } from './types.ts';
 import type { Waiter, Waiters } from './waiters.ts';
 
 /** What aborting needs of the Outbox. */
@@ -21,6 +21,8 @@ export interface AbortsHost {
   flusher(): boolean;
   /** What this tab's request of the contact on the wire carries, if any. */
   inFlight(contactKey: string): Sent | undefined;
+  /** The contact's live entry as this tab knows it. */
+  entry(contactKey: string): OutboxEntry | undefined;
   changed(change: Change): void;
   /** Tells every tab, this one too. */
   announce(message: Extract<Message, { type: 'aborted' | 'erased' }>): void;
@@ -97,6 +99,8 @@ export class Aborts {
     const host = this.#host;
     const sent = host.inFlight(contactKey);
     if (sent && holdsAny(sent, revisions)) return; // the write settles with that request
+    const maybeStored = host.entry(contactKey)?.maybeStored;
+    if (Object.entries(revisions).some(([key, revision]) => own(maybeStored, key) === revision)) return;
     this.#abandoned.set(contactKey, [...this.abandoned(contactKey), revisions]);
     try {
       const change = await takeOut(this.#store, contactKey, revisions);

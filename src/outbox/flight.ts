@@ -5,7 +5,7 @@
  */
 import { isAttributesError, toAttributesError, type AttributesError } from '../errors.ts';
 import type { Attributes } from '../validate.ts';
-import { failureId, pick, toStoredError, withoutSent, type Revisions } from './entry.ts';
+import { failureId, own, pick, toStoredError, withoutSent, type Revisions } from './entry.ts';
 import type { Settings } from './options.ts';
 import { backoffDelay } from './pacing.ts';
 import type { OutboxEntry, OutboxStore } from './types.ts';
@@ -72,7 +72,7 @@ export async function fly(
       changes: [await takeOut(store, entry.id, sent.revisions, now)].flatMap((c) => c ?? []),
     };
   if (shouldRetry(error, entry.authRefusals ?? 0, settings.authRetries))
-    return retry(store, entry.id, error, now, settings);
+    return retry(store, entry.id, sent.revisions, error, now, settings);
   // Keep the failure first, then take its values out of the live entry: a crash in between duplicates, never loses.
   const id = failureId(entry.contactKey, entry.revision);
   const put = await store.update(id, (_, revision) => ({
@@ -121,10 +121,25 @@ export async function takeOut(
   return changed ? { id, contactKey: id, entry: result.entry ?? null, revision: result.revision } : undefined;
 }
 
+/**
+ * True when a failed request may still have been processed: a server error or a network failure (no answer, a
+ * dropped connection, a request given up) can come after UpdateContactAttributes stored the values. A refusal or a
+ * 429 answers a request that was not processed.
+ */
+function mayHaveStored(error: AttributesError): boolean {
+  return error.kind === 'server' || error.kind === 'network';
+}
+
+/** The revisions of `sent` still queued in `entry` (not replaced by newer values since). */
+function stillQueued(entry: OutboxEntry, sent: Readonly<Revisions>): Revisions {
+  return Object.fromEntries(Object.entries(sent).filter(([key, revision]) => own(entry.revisions, key) === revision));
+}
+
 /** Schedules the next attempt with backoff; the previous delay (for decorrelated jitter) is the last retry's wait. */
 async function retry(
   store: OutboxStore,
   id: string,
+  sent: Readonly<Revisions>,
   error: AttributesError,
   now: number,
   settings: Settings,
@@ -139,7 +154,17 @@ async function retry(
     const previous = current.attempts > 0 ? current.notBefore - current.updatedAt : undefined;
     retryAt = now + backoffDelay(attempts, settings.backoff, settings.random, previous);
     const lastError = toStoredError(error);
-    return { ...current, revision, attempts, authRefusals, lastError, updatedAt: now, notBefore: retryAt };
+    const maybeStored = mayHaveStored(error) ? { ...current.maybeStored, ...stillQueued(current, sent) } : undefined;
+    return {
+      ...current,
+      ...(maybeStored ? { maybeStored } : {}),
+      revision,
+      attempts,
+      authRefusals,
+      lastError,
+      updatedAt: now,
+      notBefore: retryAt,
+    };
   });
   const changes = changed ? [{ id, contactKey: id, entry: result.entry ?? null, revision: result.revision }] : [];
   return { type: 'retry', error, retryAt, changes };

@@ -106,6 +106,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       waiters: this.#waiters,
       flusher: () => this.#flusher,
       inFlight: (key) => this.#flusherSide.inFlight(key),
+      entry: (key) => mirror.get(key),
       changed: (change) => this.#changed(change),
       announce: (message) => {
         this.#leadership.post(message);

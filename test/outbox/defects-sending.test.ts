@@ -3,6 +3,7 @@
 // from other failures, and an abort decided in a tab that is not the flusher.
 import { expect } from '@open-wc/testing';
 import { deleteDB } from 'idb';
+import { AttributesError } from '../../src/errors.ts';
 import {
   MemoryOutboxStore,
   Outbox,
@@ -107,6 +108,21 @@ describe('Outbox defects: sending', () => {
     expect(outbox.failures()).to.deep.equal([]);
   });
 
+  it('keeps counting auth refusals when a write is merged into the entry while it backs off', async () => {
+    const { clock, sender, outbox } = setup({ authRetries: 1 });
+    opened.push(outbox);
+    const c = contact('c1');
+    sender.script = ['auth', 'auth', 'ok'];
+    const first = follow(outbox.write(c, { a: '1' }));
+    await clock.advance(10);
+    expect(sender.requests).to.have.length(1);
+    const second = follow(outbox.write(c, { b: '2' }));
+    await clock.advance(5_000);
+    expect(sender.requests.map((request) => request.attributes)).to.deep.equal([{ a: '1' }, { a: '1', b: '2' }]);
+    expect([first.state(), second.state()]).to.deep.equal(['AttributesError', 'AttributesError']);
+    expect(sender.storedFor(c)).to.equal(undefined);
+  });
+
   it('keeps the write once auth refusals exceed authRetries, however many other failures came between', async () => {
     const { clock, sender, outbox } = setup({ authRetries: 1 });
     opened.push(outbox);
@@ -118,6 +134,59 @@ describe('Outbox defects: sending', () => {
     expect(sender.requests).to.have.length(4);
     expect(sender.storedFor(c)).to.equal(undefined);
     expect(outbox.failures().map((entry) => entry.attributes)).to.deep.equal([{ a: '1' }]);
+  });
+});
+
+describe('Outbox defects: aborts after a failed attempt', () => {
+  const opened: Outbox[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((outbox) => outbox.close()));
+  });
+
+  it('an abort after an ambiguous failure (stored, then answered 500) does not report the value as not written', async () => {
+    const clock = new FakeClock();
+    const stored = new Map<string, string>();
+    let calls = 0;
+    const outbox = new Outbox({
+      store: new MemoryOutboxStore(),
+      clock,
+      random: () => 0.5,
+      backoff: { baseMs: 1_000, capMs: 1_000 },
+      // The first request is stored, then answered 500 (as a service that failed after storing); later ones land.
+      sender: (_, attributes) => {
+        calls++;
+        for (const [key, value] of Object.entries(attributes)) stored.set(key, value);
+        return calls === 1
+          ? Promise.reject(new AttributesError('server', 'scripted 500 after storing', { status: 500 }))
+          : Promise.resolve();
+      },
+    });
+    opened.push(outbox);
+    const controller = new AbortController();
+    const write = follow(outbox.write(contact('c1'), { k: '1' }, { signal: controller.signal }));
+    await clock.advance(100);
+    expect(calls).to.equal(1);
+    expect(stored.get('k')).to.equal('1');
+    controller.abort();
+    await clock.advance(2_000);
+    expect(write.state()).to.not.equal('AbortError');
+    expect(write.state()).to.equal('resolved');
+  });
+
+  it('an abort after a 429 (a request not processed) takes the value out: rejected, never sent again', async () => {
+    const { clock, sender, outbox } = setup({ backoff: { baseMs: 1_000, capMs: 1_000 } });
+    opened.push(outbox);
+    sender.script = ['throttled'];
+    const controller = new AbortController();
+    const c = contact('c1');
+    const write = follow(outbox.write(c, { k: '1' }, { signal: controller.signal }));
+    await clock.advance(100);
+    expect(sender.requests).to.have.length(1);
+    controller.abort();
+    await clock.advance(5_000);
+    expect(write.state()).to.equal('AbortError');
+    expect(sender.requests).to.have.length(1);
+    expect(sender.storedFor(c)).to.equal(undefined);
   });
 });
 
