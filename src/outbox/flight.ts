@@ -46,13 +46,16 @@ export function shouldRetry(error: AttributesError, authRefusals: number, authRe
   return error.retryable || (error.kind === 'auth' && authRefusals < authRetries);
 }
 
-/** Sends `entry`'s values and records the outcome (see FlightResult); `answered` is called when the answer came. */
+/**
+ * Sends `entry`'s values and records the outcome (see FlightResult); `answered` is called when the answer came, with
+ * its error (undefined: the values landed), before the outcome is recorded.
+ */
 export async function fly(
   entry: OutboxEntry,
   sent: Sent,
   signal: AbortSignal,
   settings: Settings,
-  answered: () => void,
+  answered: (error: AttributesError | undefined) => void,
 ): Promise<FlightResult> {
   let error: AttributesError | undefined;
   try {
@@ -62,7 +65,7 @@ export async function fly(
     error = isAttributesError(thrown) ? thrown : toAttributesError(thrown);
   }
   if (signal.aborted) return { type: 'aborted' };
-  answered();
+  answered(error);
   const { store, clock } = settings;
   const now = clock.now();
   if (!error)

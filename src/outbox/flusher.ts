@@ -145,18 +145,27 @@ export class Flusher {
     this.#inFlight.set(key, flight);
     host.sending(key, true, true);
     // The contact stops "sending" once the answer came; its status changes once the store recorded the outcome.
-    const answered = (): void => {
+    let landed = false;
+    const answered = (error: AttributesError | undefined): void => {
       flight.answered = true;
+      landed = error === undefined;
       host.sending(key, false, false);
     };
     flight.done = fly(entry, sent, controller.signal, this.#settings, answered)
-      .then(async (result) => {
-        await this.#record(key, entry, result);
-        this.#unrecorded.delete(key);
-      })
+      .then(
+        async (result) => {
+          await this.#record(key, entry, result);
+          this.#unrecorded.delete(key);
+        },
+        (error: unknown) => {
+          host.fail(error);
+          // The values are stored by Amazon Connect even if the browser's store cannot say so: the writes resolve.
+          if (landed) host.announce({ type: 'landed', contact: entry.contact, contactKey: key, ...sent });
+          this.#recordFailed(entry, error);
+        },
+      )
       .catch((error: unknown) => {
         host.fail(error);
-        this.#recordFailed(entry, error);
       })
       .finally(() => {
         this.#inFlight.delete(key);
