@@ -104,9 +104,14 @@ export class EditorImpl implements ReactiveController {
     this.#host.renderRoot.querySelector<HTMLElement>('[part~="add-button"]')?.focus();
   }
 
-  /** Resolves once every row of the current contact is rendered (the host's updateComplete awaited in between). */
+  /**
+   * Resolves once every row of the current contact is rendered, and its kept failures (their module loads when the
+   * first one shows): the host's updateComplete awaited in between.
+   */
   async allRowsRendered(): Promise<void> {
     const host = this.#host;
+    await host.updateComplete;
+    await this.failures.listLoaded();
     await host.updateComplete;
     while (this.#rowLimit < this.controller.keys.length) {
       await new Promise((resolve) => requestAnimationFrame(resolve));

@@ -1,23 +1,20 @@
 /**
  * The kept failures of the viewed contact: writes Amazon Connect refused with an error that sending again cannot
  * fix by itself, which the outbox keeps until the agent or the page decides (`failures()`, `retry(id)`,
- * `discard(id)` and its `change` event in src/outbox/outbox.ts). Shown above the fields: per failure the keys and
- * values refused (text, masked fields hidden) and why, with Retry and Discard; the outcome of each action is said
- * in a live region, and focus stays in the list when an item goes.
+ * `discard(id)` and its `change` event in src/outbox/outbox.ts). Shown above the fields with Retry and Discard
+ * (failures-list.ts, loaded once the viewed contact has one); the outcome of each action is said in a live region,
+ * and focus stays in the list when an item goes.
  *
  * A ReactiveController of the element. The writer is only read through the `FailureKeeper` shape, checked at run
  * time: a writer without it (a custom AttributeWriter) has no kept failures to show, and the list is not rendered.
  */
-import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
-import { AttributesError, isAttributesError, kindMessages } from '../../src/errors.ts';
-import type { OutboxEntry, StoredError } from '../../src/outbox/types.ts';
+import { nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { AttributesError, isAttributesError } from '../../src/errors.ts';
+import type { OutboxEntry } from '../../src/outbox/types.ts';
 import type { ContactModel } from '../../src/tracker/types.ts';
 import type { AttributeWriter } from '../../src/writer.ts';
-import { errorText, formatList, retryText } from '../messages/editor.ts';
-import * as t from '../messages/failures.ts';
-import { activeLocale } from '../messages/localization.ts';
-import { labelOf, type AttributesSchema } from '../schema.ts';
+import type { AttributesSchema } from '../schema.ts';
+import type { Outcome, renderFailures } from './failures-list.ts';
 
 /** What the list needs of a writer that keeps refused writes: the outbox's methods of the same names. */
 export interface FailureKeeper {
@@ -43,38 +40,13 @@ export function keeperOf(writer: AttributeWriter | undefined): FailureKeeper | u
     : undefined;
 }
 
-/** Longest value shown in full (in UTF-16 units); a longer one is cut with an ellipsis. */
-const MAX_SHOWN = 200;
-
-/** A stored error as the editor words errors (the outbox keeps plain data: src/outbox/types.ts StoredError). */
-function errorOf(stored: StoredError | undefined): AttributesError {
-  if (!stored) return new AttributesError('validation', `${kindMessages.validation}.`);
-  return new AttributesError(stored.kind, stored.message, {
-    ...(stored.status === undefined ? {} : { status: stored.status }),
-    ...(stored.awsType === undefined ? {} : { awsType: stored.awsType }),
-    ...(stored.problems === undefined ? {} : { problems: stored.problems }),
-  });
-}
-
-function shown(value: string): string {
-  if (value.length <= MAX_SHOWN) return value;
-  const cut = value.slice(0, MAX_SHOWN - 1);
-  // Never end on the first half of a surrogate pair.
-  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
-}
-
-/** What the last action did, for the live region (worded when rendered, in the language shown then). */
-interface Outcome {
-  readonly kind: 'retrying' | 'retried' | 'retry-failed' | 'discarded' | 'discard-failed';
-  /** The contact it concerns: shown only while that contact is viewed. */
-  readonly contactKey: string;
-  readonly keys: readonly string[];
-  readonly error?: AttributesError | undefined;
-}
-
 function contactKeyOf(contact: Pick<ContactModel, 'instanceId' | 'initialContactId'>): string {
   return `${contact.instanceId}/${contact.initialContactId}`;
 }
+
+/** The list's module, imported once for every editor of the page (a failed import is tried again on the next need). */
+let render: typeof renderFailures | undefined;
+let loading: Promise<unknown> | undefined;
 
 /** What the view needs from its element. */
 export interface FailuresHost extends ReactiveControllerHost {
@@ -141,25 +113,34 @@ export class FailuresView implements ReactiveController {
     if (!this.#keeper) return nothing;
     const failures = this.failuresOf(contact);
     const outcome = this.#outcome?.contactKey === contactKeyOf(contact) ? this.#outcome : undefined;
-    const names = (keys: readonly string[]): string => formatList(keys.map((key) => this.#label(key, schema)));
-    return html`${
-      failures.length > 0
-        ? html`<section part="failures" class="notice warn-notice failures" aria-labelledby="failures-heading">
-          <h3 id="failures-heading" class="failures-heading">${t.failuresHeading()}</h3>
-          <p class="help">${t.failuresHelpText()}</p>
-          <ul class="failure-list">
-            ${repeat(
-              failures,
-              (entry) => entry.id,
-              (entry, index) => this.#item(entry, index, schema, names),
-            )}
-          </ul>
-        </section>`
-        : nothing
+    if (!render) {
+      if (failures.length > 0) this.#loadList();
+      return nothing;
     }
-      <p part="failures-outcome" class="failures-outcome ${outcome?.error ? 'failed' : ''}" role="status" tabindex="-1">${
-        outcome ? this.#outcomeText(outcome, names) : ''
-      }</p>`;
+    return render({
+      failures,
+      outcome,
+      schema,
+      busy: this.#busy,
+      retry: (entry, index) => void this.#act(entry, index, (keeper) => keeper.retry(entry.id), 'retried'),
+      discard: (entry, index) => void this.#act(entry, index, (keeper) => keeper.discard(entry.id), 'discarded'),
+    });
+  }
+
+  /** Resolves once the list's module is loaded (at once when it is, or when the viewed contact has no failure). */
+  async listLoaded(): Promise<void> {
+    await loading;
+  }
+
+  #loadList(): void {
+    loading ??= import('./failures-list.ts').then(
+      (module) => (render = module.renderFailures),
+      (error: unknown) => {
+        loading = undefined;
+        console.error('<ccp-attributes>: the list of kept failures could not load', error);
+      },
+    );
+    void loading.then(() => this.#host.requestUpdate());
   }
 
   /** Moves focus off an item that went (retried or discarded): to the item now in its place, else the outcome. */
@@ -177,90 +158,24 @@ export class FailuresView implements ReactiveController {
     target?.focus();
   }
 
-  #item(
-    entry: OutboxEntry,
-    index: number,
-    schema: AttributesSchema | undefined,
-    names: (keys: readonly string[]) => string,
-  ): TemplateResult {
-    const keys = Object.keys(entry.attributes);
-    const busy = this.#busy.has(entry.id);
-    const listed = names(keys);
-    return html`<li class="failure">
-      <dl class="failure-values">
-        ${keys.map((key) => {
-          const value = Object.hasOwn(entry.attributes, key) ? (entry.attributes[key] ?? '') : '';
-          const spec = schema?.byKey.get(key);
-          return html`<div class="failure-value"><dt>${this.#label(key, schema)}</dt><dd>${
-            spec?.masked
-              ? html`<span aria-hidden="true">••••••</span><span class="sr-only">${t.hiddenValueText()}</span>`
-              : value === ''
-                ? html`<em>${t.emptyValueText()}</em>`
-                : shown(value)
-          }</dd></div>`;
-        })}
-      </dl>
-      <p part="error" class="error">${errorText(errorOf(entry.lastError))}</p>
-      <div class="failure-actions">
-        <button type="button" class="small" ?disabled=${busy} @click=${() => void this.#retry(entry, index)}>
-          <span aria-hidden="true">${retryText()}</span><span class="sr-only">${t.retryFailureLabel(listed)}</span>
-        </button>
-        <button type="button" class="small" ?disabled=${busy} @click=${() => void this.#discard(entry, index)}>
-          <span aria-hidden="true">${t.discardText()}</span><span class="sr-only">${t.discardFailureLabel(listed)}</span>
-        </button>
-      </div>
-    </li>`;
-  }
-
-  #label(key: string, schema: AttributesSchema | undefined): string {
-    const spec = schema?.byKey.get(key);
-    return spec ? labelOf(spec, activeLocale()) : key;
-  }
-
-  #outcomeText(outcome: Outcome, names: (keys: readonly string[]) => string): string {
-    const listed = names(outcome.keys);
-    switch (outcome.kind) {
-      case 'retrying':
-        return t.retryingText(listed);
-      case 'retried':
-        return t.retriedText(listed);
-      case 'retry-failed':
-        return t.retryFailedText(listed, outcome.error ? errorText(outcome.error) : '');
-      case 'discarded':
-        return t.discardedText(listed);
-      case 'discard-failed':
-        return t.discardFailedText(outcome.error?.message ?? '');
-    }
-  }
-
-  async #retry(entry: OutboxEntry, index: number): Promise<void> {
-    await this.#act(entry, index, 'retrying', (keeper) => keeper.retry(entry.id), 'retried', 'retry-failed');
-  }
-
-  async #discard(entry: OutboxEntry, index: number): Promise<void> {
-    await this.#act(entry, index, undefined, (keeper) => keeper.discard(entry.id), 'discarded', 'discard-failed');
-  }
-
   async #act(
     entry: OutboxEntry,
     index: number,
-    during: Outcome['kind'] | undefined,
     action: (keeper: FailureKeeper) => Promise<void>,
-    done: Outcome['kind'],
-    failed: Outcome['kind'],
+    done: 'retried' | 'discarded',
   ): Promise<void> {
     const keeper = this.#keeper;
     if (!keeper || this.#busy.has(entry.id)) return;
     const base = { contactKey: contactKeyOf(entry.contact), keys: Object.keys(entry.attributes) };
     this.#busy.add(entry.id);
     this.#focusIndex = index;
-    if (during) this.#outcome = { ...base, kind: during };
+    if (done === 'retried') this.#outcome = { ...base, kind: 'retrying' };
     this.#host.requestUpdate();
     try {
       await action(keeper);
       this.#outcome = { ...base, kind: done };
     } catch (error) {
-      this.#outcome = { ...base, kind: failed, error: toError(error) };
+      this.#outcome = { ...base, kind: done === 'retried' ? 'retry-failed' : 'discard-failed', error: toError(error) };
     } finally {
       this.#busy.delete(entry.id);
       this.#stale = true;
