@@ -24,8 +24,12 @@ export interface FailureKeeper {
   retry(id: string): Promise<void>;
   /** Deletes a kept failure for good. */
   discard(id: string): Promise<void>;
-  /** Subscribes to every change of what the writer holds; returns the unsubscribe function. */
-  on(type: 'change', listener: () => void): () => void;
+  /**
+   * Subscribes to every change of what the writer holds; returns the unsubscribe function. The outbox passes its
+   * state, whose `failed` counts the kept failures: the list is read again only when that count moves (each change
+   * is one entry, so a failure kept, retried, discarded or superseded always moves it).
+   */
+  on(type: 'change', listener: (state: { readonly failed?: unknown } | undefined) => void): () => void;
 }
 
 /** The writer as a FailureKeeper, or undefined when it lacks one of the methods. */
@@ -198,7 +202,12 @@ export class FailuresView implements ReactiveController {
     this.#all = [];
     if (!keeper) return;
     try {
-      this.#unsubscribe = keeper.on('change', () => {
+      let failed: unknown;
+      this.#unsubscribe = keeper.on('change', (state) => {
+        // Without a count, every change is taken as one of the failures.
+        const count = state?.failed;
+        if (typeof count === 'number' && count === failed) return;
+        failed = count;
         this.#stale = true;
         this.#host.requestUpdate();
       });

@@ -150,6 +150,20 @@ describe('<ccp-attributes> kept failures', () => {
     expect(send.callCount, 'nothing sent again').to.equal(2);
   });
 
+  it('reads the kept failures again only when their number moves, not on every write', async () => {
+    const { el, tracker, outbox, refuse } = await setUp();
+    await refuse(tracker.contacts.get('c-2')!, { other: 'refused' });
+    await settle(el);
+    const failures = sinon.spy(outbox, 'failures');
+    const { contactId, initialContactId, instanceId } = tracker.contacts.get('c-2')!;
+    await outbox.write({ contactId, initialContactId, instanceId }, { landed: 'yes' });
+    await settle(el);
+    expect(failures.callCount, 'writes that land').to.equal(0);
+    await refuse(tracker.contacts.get('c-1')!, { note: 'refused' });
+    await failuresShown(el, 1);
+    expect(failures.callCount, 'a new failure').to.be.greaterThan(0);
+  });
+
   it('shows no list for a writer without kept failures, nor for one whose list fails', async () => {
     const tracker = new FakeTracker(contact({ attributes: { a: '1' } }));
     const el = await fixture<CcpAttributes>(

@@ -268,9 +268,9 @@ export function stubbedOutbox(tracker: Pick<ContactTrackerLike, 'recordWrite'>):
   const refuse = async (model: ContactModel, attributes: Attributes): Promise<void> => {
     const { contactId, initialContactId, instanceId, region } = model;
     send.onCall(send.callCount).rejects(refusal());
-    const kept = outbox.failures().length;
+    const kept = outbox.state.failed;
     await outbox.write({ contactId, initialContactId, instanceId, region }, attributes).catch(() => undefined);
-    for (let i = 0; i < 200 && outbox.failures().length === kept; i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 200 && outbox.state.failed === kept; i++) await new Promise((r) => setTimeout(r, 5));
   };
   return { outbox, send, refuse };
 }
