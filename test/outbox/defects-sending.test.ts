@@ -10,6 +10,7 @@ import {
   openIdbOutboxStore,
   type IdbOutboxStore,
   type OutboxOptions,
+  type OutboxSender,
 } from '../../src/outbox/index.ts';
 import { queueParts } from '../../src/outbox/queue.ts';
 import type { OutboxEntry, StoreUpdateResult } from '../../src/outbox/types.ts';
@@ -265,6 +266,29 @@ describe('Outbox defects: sending across tabs', () => {
     await until(() => write.state() !== 'pending', 'the write to settle');
     expect(senderA.storedFor(c)).to.deep.equal({ k: '1' });
     expect(write.state()).to.equal('resolved');
+  });
+
+  it('an abort of a value on the wire when the flusher closes is not decided as not written by the next flusher: the request may have stored it', async () => {
+    // Tab A's request reaches Connect (the value is stored) and its answer has not come when A closes: closing aborts
+    // the fetch, not what the service already did.
+    const reached = new Map<string, string>();
+    const answerless: OutboxSender = (_, attributes, { signal }) => {
+      for (const [key, value] of Object.entries(attributes)) reached.set(key, value);
+      return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)));
+    };
+    const { senderB, a, b } = await twoTabs({ sender: answerless });
+    const c = contact('c1');
+    const controller = new AbortController();
+    const write = follow(b.write(c, { k: '1' }, { signal: controller.signal }));
+    await until(() => reached.get('k') === '1', 'the flusher to send the value');
+    controller.abort();
+    await settle(10);
+    await a.close();
+    await until(() => b.flusher, 'tab B to become the flusher');
+    await until(() => write.state() !== 'pending', 'the write to settle', 3_000);
+    expect(write.state()).to.equal('resolved');
+    expect(senderB.storedFor(c)).to.deep.equal({ k: '1' });
+    await until(async () => (await stores[1]!.list()).length === 0, 'the store to be empty', 3_000);
   });
 
   it('an abort in a tab that is not the flusher, of a value not yet sent, keeps it off the wire and rejects', async () => {
