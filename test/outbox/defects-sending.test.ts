@@ -177,6 +177,51 @@ describe('Outbox defects: aborts after a failed attempt', () => {
     expect(write.state()).to.equal('resolved');
   });
 
+  it('an abort of a value that replaced one on the wire does not reject the older write, whose value lands', async () => {
+    const { clock, sender, outbox } = setup();
+    opened.push(outbox);
+    sender.gated = true;
+    const c = contact('c1');
+    const first = follow(outbox.write(c, { k: '1' }));
+    await clock.advance(10);
+    expect(sender.requests).to.have.length(1);
+    const controller = new AbortController();
+    const second = follow(outbox.write(c, { k: '2' }, { signal: controller.signal }));
+    await settle();
+    controller.abort();
+    await settle();
+    sender.gated = false;
+    sender.release();
+    await clock.advance(2_000);
+    // '1' reached Connect: the first write must not say it was not written.
+    expect(sender.requests[0]?.attributes).to.deep.equal({ k: '1' });
+    expect(first.state()).to.equal('resolved');
+    // The aborted write either never went out, or settled with the request that stored it.
+    const stored = sender.storedFor(c)?.['k'];
+    expect(second.state()).to.equal(stored === '2' ? 'resolved' : 'AbortError');
+  });
+
+  it('an abort of a value that replaced one that may be stored (a 500 after storing) does not reject the older write', async () => {
+    const { clock, sender, outbox } = setup({ backoff: { baseMs: 1_000, capMs: 1_000 } });
+    opened.push(outbox);
+    const c = contact('c1');
+    // The first request is answered 500: the service may have stored '1' before it failed.
+    sender.script = ['server'];
+    const first = follow(outbox.write(c, { k: '1' }));
+    await clock.advance(100);
+    expect(sender.requests).to.have.length(1);
+    const controller = new AbortController();
+    const second = follow(outbox.write(c, { k: '2' }, { signal: controller.signal }));
+    await settle();
+    controller.abort();
+    await clock.advance(5_000);
+    // The first write does not reject as not written: it settles with the requests after it.
+    expect(first.state()).to.equal('resolved');
+    // And the aborted one either never went out, or settled with the request that stored it.
+    const last = sender.requests.at(-1)?.attributes['k'];
+    expect(second.state()).to.equal(last === '2' && sender.requests.length > 1 ? 'resolved' : 'AbortError');
+  });
+
   it('an abort after a 429 (a request not processed) takes the value out: rejected, never sent again', async () => {
     const { clock, sender, outbox } = setup({ backoff: { baseMs: 1_000, capMs: 1_000 } });
     opened.push(outbox);
