@@ -59,7 +59,8 @@ export async function fly(
     await orAbort(settings.sender(entry.contact, sent.attributes, { signal: attempt.signal }), attempt.signal);
   } catch (thrown) {
     if (signal.aborted) return { type: 'aborted' };
-    // At the deadline: a retryable network error (the request may still have landed: sending again is safe).
+    // At the deadline: a retryable network error. The request may have landed, or may still land: its values are
+    // sent again after the backoff, as after an ambiguous failure.
     if (attempt.timedOut()) error = classifyFailure({ cause: attempt.signal.reason });
     else error = isAttributesError(thrown) ? thrown : toAttributesError(thrown);
   } finally {

@@ -148,6 +148,23 @@ describe('Outbox deadline (real clients against requests that never answer)', fu
     });
   }
 
+  it('a value whose every attempt goes unanswered is not held in flight forever: it expires at maxAgeMs', async () => {
+    const box = await outbox({ ...writerOf('signed'), maxAgeMs: 2_500, expiryIntervalMs: 100 });
+    const [contact] = await newContacts(1);
+    await setFaults({ hangNext: 1_000 });
+    const outcome = await within(
+      box.write(contact!, { Status: 'open' }).then(
+        () => 'landed',
+        (error: unknown) => (error as Error).name,
+      ),
+      10 * deadlineMs,
+      'the write',
+    );
+    expect(outcome).to.equal('TimeoutError');
+    expect(unanswered(await requestLog()).length).to.be.at.least(2);
+    expect(await stored(contact!)).to.deep.equal({});
+  });
+
   it('a write stored and then never answered is sent again once its deadline passes; the value holds', async () => {
     const box = await outbox(writerOf('signed'));
     const [contact] = await newContacts(1);
