@@ -66,6 +66,7 @@ export interface LoggedRequest {
     | 'GetId'
     | 'GetCredentialsForIdentity'
     | 'InitiateAuth'
+    | 'UpdateUserAttributes'
     | 'Preflight'
     | 'Unknown';
   instanceId?: string;
