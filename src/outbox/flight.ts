@@ -5,7 +5,7 @@
  */
 import { isAttributesError, toAttributesError, type AttributesError } from '../errors.ts';
 import type { Attributes } from '../validate.ts';
-import { failureId, pick, toStoredError, withoutSent, type Revisions } from './entry.ts';
+import { contactKeyOfLive, failureId, pick, toStoredError, withoutSent, type Revisions } from './entry.ts';
 import type { Settings } from './options.ts';
 import { backoffDelay } from './pacing.ts';
 import type { OutboxEntry, OutboxStore } from './types.ts';
@@ -66,7 +66,7 @@ export async function fly(
     return {
       type: 'landed',
       sent,
-      changes: [await takeOut(store, entry.id, sent.revisions, now)].flatMap((c) => c ?? []),
+      changes: [await takeOut(store, entry.id, sent.revisions, now, true)].flatMap((c) => c ?? []),
     };
   if (shouldRetry(error, entry.attempts, settings.authRetries)) return retry(store, entry.id, error, now, settings);
   // Keep the failure first, then take its values out of the live entry: a crash in between duplicates, never loses.
@@ -92,29 +92,37 @@ export async function fly(
 /**
  * Takes values (at the given revisions) out of a contact's live entry; newer values of the same keys stay. With
  * `reset` (after a request's outcome) the entry's attempts and backoff are cleared too; without it (an aborted
- * write) nothing is written unless a value was taken out.
+ * write) nothing is written unless a value was taken out. With `landed` (they landed), the contact's landed record
+ * takes their revisions in the same transaction.
  */
 export async function takeOut(
   store: OutboxStore,
   id: string,
   revisions: Readonly<Revisions>,
   reset?: number,
+  landed = false,
 ): Promise<Change | undefined> {
+  const contactKey = contactKeyOfLive(id);
+  const record = landed ? { contactKey, revisions: { ...revisions }, at: reset ?? 0 } : undefined;
   let changed = false as boolean; // set inside the transaction
-  const result = await store.update(id, (current, revision) => {
-    if (!current) {
-      // Gone from the store (a tab that closed right after its own request landed removed it): drop the copy too.
-      changed = true;
-      return null;
-    }
-    const next = withoutSent(current, revisions, revision, reset);
-    changed =
-      reset !== undefined ||
-      next === null ||
-      Object.keys(next.attributes).length < Object.keys(current.attributes).length;
-    return changed ? next : undefined;
-  });
-  return changed ? { id, contactKey: id, entry: result.entry ?? null, revision: result.revision } : undefined;
+  const result = await store.update(
+    id,
+    (current, revision) => {
+      if (!current) {
+        // Gone from the store (a tab that closed right after its own request landed removed it): drop the copy too.
+        changed = true;
+        return null;
+      }
+      const next = withoutSent(current, revisions, revision, reset);
+      changed =
+        reset !== undefined ||
+        next === null ||
+        Object.keys(next.attributes).length < Object.keys(current.attributes).length;
+      return changed ? next : undefined;
+    },
+    { landed: record },
+  );
+  return changed ? { id, contactKey, entry: result.entry ?? null, revision: result.revision } : undefined;
 }
 
 /** Schedules the next attempt with backoff; the previous delay (for decorrelated jitter) is the last retry's wait. */
@@ -135,6 +143,8 @@ async function retry(
     retryAt = now + backoffDelay(attempts, settings.backoff, settings.random, previous);
     return { ...current, revision, attempts, lastError: toStoredError(error), updatedAt: now, notBefore: retryAt };
   });
-  const changes = changed ? [{ id, contactKey: id, entry: result.entry ?? null, revision: result.revision }] : [];
+  const changes = changed
+    ? [{ id, contactKey: contactKeyOfLive(id), entry: result.entry ?? null, revision: result.revision }]
+    : [];
   return { type: 'retry', error, retryAt, changes };
 }

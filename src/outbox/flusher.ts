@@ -5,14 +5,14 @@
  * mirror, the waiters and the events.
  */
 import type { AttributesError } from '../errors.ts';
-import { isSuperseded, own, type Revisions } from './entry.ts';
+import { contactKeyOfLive, own, type Revisions } from './entry.ts';
 import { expireBefore } from './expiry.ts';
 import { fly, sentOf, type Change, type FlightResult, type Sent } from './flight.ts';
+import { capKept, supersede, sweepKept, type KeptReport } from './kept.ts';
 import type { Mirror } from './mirror.ts';
 import type { Settings } from './options.ts';
 import { Pump } from './pump.ts';
 import type { Message } from './leadership.ts';
-import { removeKept } from './queue.ts';
 import type { OutboxEntry } from './types.ts';
 
 /** What the flusher needs of the Outbox. */
@@ -27,7 +27,7 @@ export interface FlusherHost {
   changed(change: Change): void;
   sending(contactKey: string, sending: boolean, emit: boolean): void;
   /** Tells every tab (this one too) how a request ended or what expiry dropped. */
-  announce(message: Extract<Message, { type: 'landed' | 'failed' | 'expired' | 'superseded' }>): void;
+  announce(message: Extract<Message, { type: 'landed' | 'failed' | 'expired' | 'superseded' | 'dropped' }>): void;
   onRetry(error: AttributesError): void;
   fail(error: unknown): void;
 }
@@ -71,11 +71,9 @@ export class Flusher {
       maxInFlight: settings.maxInFlight,
       candidates: () =>
         host.mirror
-          .pending()
-          .filter(
-            (entry) => entry.id === entry.contactKey && !this.#inFlight.has(entry.id) && !host.enqueuing(entry.id),
-          )
-          .map((entry) => ({ id: entry.id, at: Math.max(entry.dueAt, entry.notBefore) })),
+          .sendable()
+          .filter((entry) => !this.#inFlight.has(entry.contactKey) && !host.enqueuing(entry.contactKey))
+          .map((entry) => ({ id: entry.contactKey, at: Math.max(entry.dueAt, entry.notBefore) })),
       inFlight: () => this.#inFlight.size,
       start: (id) => this.#start(id),
     });
@@ -116,7 +114,7 @@ export class Flusher {
 
   #start(key: string): void {
     const host = this.#host;
-    const entry = host.mirror.get(key);
+    const entry = host.mirror.live(key);
     const sent = entry && sendable(entry, host.abandoned(key));
     if (!entry || !sent) return;
     const controller = new AbortController();
@@ -153,19 +151,21 @@ export class Flusher {
       if (result.error.kind === 'throttled') this.#pump.pause(result.retryAt);
     } else {
       host.announce({ type: 'failed', entry: result.kept });
+      await capKept(this.#settings.store, host.mirror.failures(), this.#settings.maxFailures, this.#reportKept);
     }
   }
 
-  /** Removes the kept failures of a contact whose every key a newer landed value replaced. */
+  /** Tells every tab of a kept failure removed without the agent asking. */
+  readonly #reportKept: KeptReport = (change, removed, reason) => {
+    this.#host.changed(change);
+    if (reason === 'superseded') this.#host.announce({ type: 'superseded', entry: removed });
+    else this.#host.announce({ type: 'dropped', entry: removed, reason });
+  };
+
+  /** Removes the kept failures of a contact whose every key a newer landed value replaced (as the store records it). */
   async #supersede(key: string): Promise<void> {
-    const landed = this.#host.landed(key);
-    for (const kept of this.#host.mirror.failures(key)) {
-      // Told even while closing: stop() waits for this request's flight, and the channel stays open until then.
-      const done = await removeKept(this.#settings.store, kept.id, (current) => isSuperseded(current, landed));
-      if (!done) continue;
-      this.#host.changed(done.change);
-      this.#host.announce({ type: 'superseded', entry: done.removed });
-    }
+    // Told even while closing: stop() waits for this request's flight, and the channel stays open until then.
+    await supersede(this.#settings.store, key, this.#host.mirror.failures(key), this.#reportKept);
   }
 
   /** Runs one expiry pass (`stop()` waits for a pass under way: what it dropped is told, even while closing). */
@@ -183,7 +183,11 @@ export class Flusher {
         this.#host.changed(change);
         this.#host.announce({ type: 'expired', entry: expired });
       };
-      await expireBefore(store, now - maxAgeMs, (id) => this.#inFlight.get(id)?.sent.revisions, report, stopped);
+      const inFlight = (id: string): Revisions | undefined => this.#inFlight.get(contactKeyOfLive(id))?.sent.revisions;
+      await expireBefore(store, now - maxAgeMs, inFlight, report, stopped);
+      const { failureTtlMs, maxFailures } = this.#settings;
+      const sweep = { now, failureTtlMs, maxFailures, landedTtlMs: maxAgeMs };
+      if (!stopped()) await sweepKept(store, sweep, this.#reportKept, stopped);
       if (!stopped()) await store.pruneMarkers(now - markerMaxAgeMs);
     } catch (error) {
       this.#host.fail(error);

@@ -6,8 +6,9 @@
 import { validationError, type AttributesError } from '../errors.ts';
 import { checkUpdate, type Attributes } from '../validate.ts';
 import type { ContactRef, WriteOptions } from '../writer.ts';
-import { contactKeyOf, holdsAny, mergeParts, own, revisionOf, type Revisions } from './entry.ts';
+import { adoptInto, contactKeyOf, holdsAny, liveId, mergeParts, own, revisionOf, type Revisions } from './entry.ts';
 import { takeOut, type Change, type Sent } from './flight.ts';
+import { removeKept } from './kept.ts';
 import type { Settings } from './options.ts';
 import type { OutboxEntry, OutboxStore } from './types.ts';
 import type { Waiter, Waiters } from './waiters.ts';
@@ -37,6 +38,8 @@ export interface Queued {
 
 /** Settings of a queueing transaction. */
 export interface QueueContext {
+  /** Who writes (see `OutboxEntry.agent`). */
+  agent: string | undefined;
   now: number;
   debounceMs: number;
   maxDebounceMs: number;
@@ -57,6 +60,7 @@ export async function queueParts(
   const { contactId, initialContactId, instanceId, region } = contact;
   const ref: ContactRef = { contactId, initialContactId, instanceId, ...(region ? { region } : {}) };
   const contactKey = contactKeyOf(ref);
+  const id = liveId(contactKey, context.agent);
   const fates: PartFate[] = [];
   const queued: { index: number; attributes: Attributes; once: string | undefined }[] = [];
   parts.forEach(({ attributes, once }, index) => {
@@ -73,7 +77,7 @@ export async function queueParts(
   const merge = { ...context, contact: ref, origin: options.origin ?? 'agent', stored: options.stored } as const;
   let merged: ReturnType<typeof mergeParts> | undefined;
   const result = await store.update(
-    contactKey,
+    id,
     (current, revision, marks) => {
       merged = mergeParts(current, queued, { ...merge, revision, fired: marks.fired });
       for (const position of merged.refused.keys()) {
@@ -92,23 +96,9 @@ export async function queueParts(
   });
   const change =
     result.applied && merged?.entry && result.entry
-      ? { id: contactKey, contactKey, entry: result.entry, revision: result.revision }
+      ? { id, contactKey, entry: result.entry, revision: result.revision }
       : undefined;
   return { contactKey, fates, change };
-}
-
-/** Deletes the kept failure `id` when `when` holds for it in the transaction; returns what it removed. */
-export async function removeKept(
-  store: OutboxStore,
-  id: string,
-  when: (kept: OutboxEntry) => boolean,
-): Promise<{ removed: OutboxEntry; change: Change } | undefined> {
-  let removed: OutboxEntry | undefined;
-  const result = await store.update(id, (current) => {
-    removed = current?.failed && when(current) ? current : undefined;
-    return removed ? null : undefined;
-  });
-  return removed && { removed, change: { id, contactKey: removed.contactKey, entry: null, revision: result.revision } };
 }
 
 /** How one part of a write settles: with its request (`landed`), or at once with a refusal. */
@@ -123,6 +113,8 @@ export function partPromise(outcome: PartOutcome | undefined): Promise<void> {
 /** What the writing side needs of the Outbox. */
 export interface QueueHost {
   readonly waiters: Waiters;
+  /** The agent named in this tab (see `OutboxEntry.agent`). */
+  agent(): string | undefined;
   closed(): boolean;
   /** True while a request of the contact is on the wire. */
   sending(contactKey: string): boolean;
@@ -182,8 +174,9 @@ export class Queue {
     const key = contactKeyOf(contact);
     this.#enqueuing.set(key, (this.#enqueuing.get(key) ?? 0) + 1);
     let queued: Queued;
+    const context = { agent: this.#host.agent(), now: clock.now(), debounceMs, maxDebounceMs };
     try {
-      queued = await queueParts(store, contact, parts, options, { now: clock.now(), debounceMs, maxDebounceMs });
+      queued = await queueParts(store, contact, parts, options, context);
     } finally {
       // In the same turn as the mirror's update below, so the pump never sees the count drop before the change.
       const left = (this.#enqueuing.get(key) ?? 1) - 1;
@@ -222,7 +215,7 @@ export class Queue {
     const { contactKey, revisions } = waiter;
     this.#abandoned.set(contactKey, [...this.abandoned(contactKey), revisions]);
     try {
-      const change = await takeOut(this.#settings.store, contactKey, revisions);
+      const change = await takeOut(this.#settings.store, liveId(contactKey, host.agent()), revisions);
       if (change) {
         host.changed(change);
         // The value taken out had replaced older writes' values of the same keys: those writes cannot land now.
@@ -239,17 +232,23 @@ export class Queue {
     }
   }
 
-  /** Puts a kept failure back in the queue (values pending since then win); resolves when it landed. */
+  /**
+   * Puts a kept failure of this agent back in the queue; resolves when it landed. Values queued since, or landed since
+   * at their revision or a newer one (as the store records it: every tab and a reload agree), are not queued again; a
+   * failure with nothing left to send is cleared.
+   */
   async retry(id: string): Promise<void> {
     const { store } = this.#settings;
+    const agent = this.#host.agent();
     const failed = await this.#whileOpen(store.get(id));
-    if (!failed?.failed) throw new Error(`Outbox.retry: no kept failure with id ${id}.`);
-    const live = await this.#whileOpen(store.get(failed.contactKey));
-    // Values queued since, or landed since at their revision or a newer one (a queued copy of them was sent while
-    // this read the store), are not queued again.
-    const landed = this.#host.landed(failed.contactKey);
+    if (!failed?.failed || failed.agent !== agent) throw new Error(`Outbox.retry: no kept failure with id ${id}.`);
+    const [live, record] = await this.#whileOpen(
+      Promise.all([store.get(liveId(failed.contactKey, agent)), store.landed(failed.contactKey)]),
+    );
+    const known = this.#host.landed(failed.contactKey);
+    const landedAt = (key: string): number => Math.max(own(record?.revisions, key) ?? 0, own(known, key) ?? 0);
     const values = Object.entries(failed.attributes).filter(
-      ([key]) => !(live && Object.hasOwn(live.attributes, key)) && (own(landed, key) ?? 0) < revisionOf(failed, key),
+      ([key]) => !(live && Object.hasOwn(live.attributes, key)) && landedAt(key) < revisionOf(failed, key),
     );
     const [outcome] = await this.enqueue(failed.contact, [{ attributes: Object.fromEntries(values) }], {
       origin: 'agent',
@@ -259,10 +258,53 @@ export class Queue {
     return partPromise(outcome);
   }
 
-  /** Deletes a kept failure for good (an explicit decision of the agent or the host page). */
+  /** Deletes a kept failure of this agent for good (an explicit decision of the agent or the host page). */
   async discard(id: string): Promise<void> {
-    const done = await removeKept(this.#settings.store, id, () => true);
+    const agent = this.#host.agent();
+    const done = await removeKept(this.#settings.store, id, (kept) => kept.agent === agent);
     if (done) this.#host.changed(done.change);
+  }
+
+  /**
+   * Makes `agent` the owner of entries nobody owns (queued before the host named the agent, or stored by a version
+   * without owners): a live entry is merged into the agent's (the newer value winning per key), then its unowned
+   * copy is deleted unless it changed meanwhile (a crash in between leaves a copy of the same values: sent twice at
+   * worst, never lost); a kept failure is marked as the agent's.
+   */
+  async adopt(unowned: readonly OutboxEntry[], agent: string): Promise<void> {
+    const { store } = this.#settings;
+    for (const entry of unowned) {
+      if (this.#host.closed() || this.#host.agent() !== agent) return;
+      if (entry.failed) {
+        const result = await store.update(entry.id, (current, revision) =>
+          current?.failed && current.agent === undefined ? { ...current, agent, revision } : undefined,
+        );
+        if (result.entry?.agent === agent && result.revision > 0)
+          this.#host.changed({
+            id: entry.id,
+            contactKey: entry.contactKey,
+            entry: result.entry,
+            revision: result.revision,
+          });
+        continue;
+      }
+      const target = liveId(entry.contactKey, agent);
+      const merged = await store.update(target, (current, revision) => adoptInto(current, entry, agent, revision));
+      if (merged.entry)
+        this.#host.changed({
+          id: target,
+          contactKey: entry.contactKey,
+          entry: merged.entry,
+          revision: merged.revision,
+        });
+      let gone = false as boolean; // set inside the transaction
+      const removed = await store.update(entry.id, (current) => {
+        gone = current?.revision === entry.revision;
+        return gone ? null : undefined;
+      });
+      if (gone)
+        this.#host.changed({ id: entry.id, contactKey: entry.contactKey, entry: null, revision: removed.revision });
+    }
   }
 
   /** The value of a store operation, or an AbortError once the outbox closed (the caller may then close the store). */

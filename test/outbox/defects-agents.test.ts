@@ -67,7 +67,7 @@ describe('Outbox on a shared desk', () => {
   }
 
   it('sends nothing until the host names the agent, then sends as that agent', async () => {
-    const outbox = await session();
+    const outbox = await session({ agent: null });
     const write = outbox.write(contact('c1'), { a: '1' });
     await clock.advance(5_000);
     expect(connect.requests).to.deep.equal([]);
@@ -75,7 +75,9 @@ describe('Outbox on a shared desk', () => {
     outbox.setAgent(AGENT_A);
     expect(await outcome(write)).to.equal('resolved');
     expect(connect.requests.map((request) => request.attributes)).to.deep.equal([{ a: '1' }]);
-    expect((await store.list()).filter((entry) => !entry.failed && Object.keys(entry.attributes).length > 0)).to.deep.equal([]);
+    expect(
+      (await store.list()).filter((entry) => !entry.failed && Object.keys(entry.attributes).length > 0),
+    ).to.deep.equal([]);
   });
 
   it("neither sends nor shows nor counts another agent's entries; they wait for their agent", async () => {

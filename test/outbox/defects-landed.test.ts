@@ -43,8 +43,15 @@ describe('Outbox: what landed is persisted, kept failures are bounded', () => {
     await deleteDB(name);
   });
 
-  /** A tab: an outbox over the shared database (or `store`), sending to the shared Connect. */
-  async function tab(options: Partial<OutboxOptions> = {}, store?: OutboxStore): Promise<Outbox> {
+  /**
+   * A tab: an outbox over the shared database (or `store`), sending to the shared Connect; `listen` subscribes
+   * before it loads the store (its first expiry pass runs as it becomes the flusher).
+   */
+  async function tab(
+    options: Partial<OutboxOptions> = {},
+    store?: OutboxStore,
+    listen?: (outbox: Outbox) => void,
+  ): Promise<Outbox> {
     let shared = store;
     if (!shared) {
       const idb = await openIdbOutboxStore(name);
@@ -60,6 +67,7 @@ describe('Outbox: what landed is persisted, kept failures are bounded', () => {
       ...options,
     });
     opened.push(outbox);
+    listen?.(outbox);
     await outbox.ready;
     await settle(5);
     return outbox;
@@ -136,9 +144,10 @@ describe('Outbox: what landed is persisted, kept failures are bounded', () => {
     expect(await outcome(first.write(c, { Status: 'new' }))).to.equal('resolved');
     await closeTab(first);
     await store.update(kept!.id, (_, revision) => ({ ...kept!, revision }));
-    const reloaded = await tab({ expiryIntervalMs: 1_000 });
     const superseded: OutboxEntry[] = [];
-    reloaded.on('superseded', ({ entry }) => superseded.push(entry));
+    const reloaded = await tab({ expiryIntervalMs: 1_000 }, undefined, (outbox) =>
+      outbox.on('superseded', ({ entry }) => superseded.push(entry)),
+    );
     await clock.advance(1_500);
     await settle(10);
     expect(superseded.map((entry) => entry.id)).to.deep.equal([kept!.id]);
@@ -148,8 +157,12 @@ describe('Outbox: what landed is persisted, kept failures are bounded', () => {
 
   describe('kept failures', () => {
     /** An outbox over a memory store with `count` kept failures, one per contact, one minute apart. */
-    async function withKept(count: number, options: Partial<OutboxOptions>): Promise<Outbox> {
-      const outbox = await tab({ expiryIntervalMs: 60_000, ...options }, new MemoryOutboxStore());
+    async function withKept(
+      count: number,
+      options: Partial<OutboxOptions>,
+      listen?: (outbox: Outbox) => void,
+    ): Promise<Outbox> {
+      const outbox = await tab({ expiryIntervalMs: 60_000, ...options }, new MemoryOutboxStore(), listen);
       connect.script = Array<'validation'>(count).fill('validation');
       for (let i = 0; i < count; i++) {
         await outcome(outbox.write(contact(`k${i}`), { bad: String(i) }));
@@ -159,9 +172,11 @@ describe('Outbox: what landed is persisted, kept failures are bounded', () => {
     }
 
     it('expire after failureTtlMs with a dropped event; younger ones stay', async () => {
-      const outbox = await withKept(3, { failureTtlMs: 150_000 });
       const dropped: { id: string; reason: string }[] = [];
-      outbox.on('dropped', ({ entry, reason }) => dropped.push({ id: entry.contact.contactId, reason }));
+      // Kept at 0, 60 and 120 s; passes every 60 s; k0 goes at 180 s, k1 at 240 s.
+      const outbox = await withKept(3, { failureTtlMs: 150_000 }, (tab) =>
+        tab.on('dropped', ({ entry, reason }) => dropped.push({ id: entry.contact.contactId, reason })),
+      );
       await clock.advance(60_000);
       expect(dropped).to.deep.equal([
         { id: 'k0', reason: 'expired' },
