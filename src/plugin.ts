@@ -21,6 +21,7 @@ import { createTagger, recordLandedWrites, type Tagger, type TaggerOptions } fro
 import {
   ContactTracker,
   createStreamsTracker,
+  type AgentInfo,
   type ContactSource,
   type StreamsTrackerOptions,
 } from './tracker/index.ts';
@@ -116,7 +117,11 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
     try {
       const store = options.outbox?.store ?? (await openIdbOutboxStore());
       if (store !== options.outbox?.store) closeStore.push(() => store.close());
-      outbox = createOutbox({ ...options.outbox, store, sender });
+      // The queue belongs to the agent the host names: nothing is sent before, and another agent's entries in this
+      // browser profile's store wait for their agent.
+      const writer = createOutbox({ ...options.outbox, store, sender, agent: agentIdOf(tracker.agent) ?? null });
+      outbox = writer;
+      cleanup.push(tracker.on('change', ({ agent }) => writer.setAgent(agentIdOf(agent) ?? null)));
       cleanup.push(recordLandedWrites(outbox, tracker));
       if (options.rules !== undefined) {
         tagger = createTagger({
@@ -164,6 +169,15 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
     },
     dispose,
   };
+}
+
+/**
+ * Who owns the outbox's entries: the agent's ARN as the host gives it (as the relay identifies callers), or its
+ * username when the host gives no ARN; undefined until the host named the agent.
+ */
+export function agentIdOf(agent: Pick<AgentInfo, 'arn' | 'username'> | undefined): string | undefined {
+  if (agent?.arn) return agent.arn;
+  return agent?.username ? `username:${agent.username}` : undefined;
 }
 
 /**

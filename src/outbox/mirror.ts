@@ -36,6 +36,11 @@ export class Mirror {
     return this.#agent;
   }
 
+  /** True once an agent is expected. */
+  get scoped(): boolean {
+    return this.#scoped;
+  }
+
   /** Answers for `agent` from now on; `scoped`: an agent is expected (sticks once set). */
   setAgent(agent: string | undefined, scoped = true): void {
     this.#agent = agent;

@@ -172,6 +172,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     const previous = this.#mirror.agent;
     if (this.#closed) return;
     if (next === previous) {
+      if (this.#mirror.scoped) return;
       this.#mirror.setAgent(next); // an agent is expected from now on
       this.#flusherSide.schedule();
       return;
