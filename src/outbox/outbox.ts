@@ -54,6 +54,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   readonly #statuses = new StatusBoard();
   #lastError: AttributesError | undefined;
   #flusher = false;
+  #competing = false;
   #closed = false;
   #closing: Promise<void> = Promise.resolve();
 
@@ -102,9 +103,17 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       fail: (error) => this.#fail(error),
     });
     this.ready = this.#load();
-    void this.ready.then(
-      () => !this.#closed && this.#leadership.acquire(() => void this.#load().then(() => this.#lead())),
-    );
+    void this.ready.then(() => this.#compete());
+  }
+
+  /**
+   * Competes for the flusher lock, once. A tab expecting an agent waits until one is named: a tab whose host never
+   * names one (its CCP not signed in) must not hold the lock and leave every tab's writes unsent.
+   */
+  #compete(): void {
+    if (this.#closed || this.#competing || (this.#mirror.scoped && this.#mirror.agent === undefined)) return;
+    this.#competing = true;
+    this.#leadership.acquire(() => void this.#load().then(() => this.#lead()));
   }
 
   /** Subscribes to an event; returns the unsubscribe function. */
@@ -185,7 +194,9 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     this.#mirror.setAgent(next);
     this.#emitChange(new Set([...before, ...this.#mirror.contactKeys()]));
     this.#flusherSide.schedule();
-    if (next !== undefined) void this.#adopt(next);
+    if (next === undefined) return;
+    void this.#adopt(next);
+    void this.ready.then(() => this.#compete());
   }
 
   /**

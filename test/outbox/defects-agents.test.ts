@@ -1,7 +1,14 @@
 // Shared desks: the queue belongs to the agent who wrote it. Until the host names the agent nothing is sent; another
 // agent's entries are neither sent nor shown nor counted; they wait for their agent, and expire as usual.
 import { expect } from '@open-wc/testing';
-import { MemoryOutboxStore, Outbox, type OutboxOptions, type OutboxStore } from '../../src/outbox/index.ts';
+import { deleteDB } from 'idb';
+import {
+  MemoryOutboxStore,
+  openIdbOutboxStore,
+  Outbox,
+  type OutboxOptions,
+  type OutboxStore,
+} from '../../src/outbox/index.ts';
 import { until } from '../helpers/until.ts';
 import { contact, FakeClock, ScriptedSender, settle } from './fakes.ts';
 
@@ -119,6 +126,38 @@ describe('Outbox on a shared desk', () => {
     expect(await store.list()).to.deep.equal([]);
     expect(told).to.deep.equal([]);
     expect(connect.requests).to.deep.equal([]);
+  });
+
+  it('a tab whose host never names the agent does not take the flusher lock from a tab that has one', async () => {
+    const name = `outbox-agents-${crypto.randomUUID()}`;
+    const [first, second] = [await openIdbOutboxStore(name), await openIdbOutboxStore(name)];
+    try {
+      const idle = new Outbox({
+        store: first,
+        sender: connect.send,
+        agent: null,
+        rate: { ratePerSecond: 100, burst: 100 },
+      });
+      opened.push(idle);
+      await idle.ready;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const working = new Outbox({
+        store: second,
+        sender: connect.send,
+        agent: AGENT_B,
+        rate: { ratePerSecond: 100, burst: 100 },
+      });
+      opened.push(working);
+      expect(await outcome(working.write(contact('c1'), { Note: 'b' }))).to.equal('resolved');
+      expect(working.flusher).to.equal(true);
+      expect(idle.flusher).to.equal(false);
+      expect(connect.storedFor(contact('c1'))).to.deep.equal({ Note: 'b' });
+    } finally {
+      await Promise.all(opened.splice(0).map((outbox) => outbox.close()));
+      first.close();
+      second.close();
+      await deleteDB(name);
+    }
   });
 
   it('when the host names another agent, the former agent stops sending and its writes end with an AbortError', async () => {
