@@ -18,6 +18,7 @@ import { Flusher } from './flusher.ts';
 import { Leadership, type Message } from './leadership.ts';
 import { Ledger } from './ledger.ts';
 import { Mirror } from './mirror.ts';
+import { adopt } from './owners.ts';
 import { agentOf, settingsOf, type OutboxOptions, type Settings } from './options.ts';
 import { contactStatus, progressOf, StatusBoard, type ContactStatus } from './status.ts';
 import type { OutboxEntry, OutboxStore } from './types.ts';
@@ -281,12 +282,15 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     if (agent !== undefined) await this.#adopt(agent);
   }
 
-  /** Makes the named agent the owner of the entries nobody owns (see `Queue.adopt`). */
+  /** Makes the named agent the owner of the entries nobody owns (see owners.ts). */
   async #adopt(agent: string): Promise<void> {
     const unowned = [...this.#mirror.values()].filter((entry) => entry.agent === undefined);
     if (unowned.length === 0) return;
     try {
-      await this.#queue.adopt(unowned, agent);
+      await adopt(this.store, unowned, agent, {
+        still: () => !this.#closed && this.#mirror.agent === agent,
+        changed: (change) => this.#changed(change),
+      });
     } catch (error) {
       this.#fail(error);
     }

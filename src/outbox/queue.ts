@@ -6,11 +6,11 @@
 import { validationError, type AttributesError } from '../errors.ts';
 import { checkUpdate, type Attributes } from '../validate.ts';
 import type { ContactRef, WriteOptions } from '../writer.ts';
-import { adoptInto, contactKeyOf, holdsAny, liveId, mergeParts, own, revisionOf, type Revisions } from './entry.ts';
+import { contactKeyOf, holdsAny, liveId, mergeParts, own, revisionOf, type Revisions } from './entry.ts';
 import { takeOut, type Change, type Sent } from './flight.ts';
 import { removeKept } from './kept.ts';
 import type { Settings } from './options.ts';
-import type { OutboxEntry, OutboxStore } from './types.ts';
+import type { OutboxStore } from './types.ts';
 import type { Waiter, Waiters } from './waiters.ts';
 
 /** One part of `Outbox.writeBatch`: attributes with their own fired marker. */
@@ -263,48 +263,6 @@ export class Queue {
     const agent = this.#host.agent();
     const done = await removeKept(this.#settings.store, id, (kept) => kept.agent === agent);
     if (done) this.#host.changed(done.change);
-  }
-
-  /**
-   * Makes `agent` the owner of entries nobody owns (queued before the host named the agent, or stored by a version
-   * without owners): a live entry is merged into the agent's (the newer value winning per key), then its unowned
-   * copy is deleted unless it changed meanwhile (a crash in between leaves a copy of the same values: sent twice at
-   * worst, never lost); a kept failure is marked as the agent's.
-   */
-  async adopt(unowned: readonly OutboxEntry[], agent: string): Promise<void> {
-    const { store } = this.#settings;
-    for (const entry of unowned) {
-      if (this.#host.closed() || this.#host.agent() !== agent) return;
-      if (entry.failed) {
-        const result = await store.update(entry.id, (current, revision) =>
-          current?.failed && current.agent === undefined ? { ...current, agent, revision } : undefined,
-        );
-        if (result.entry?.agent === agent && result.revision > 0)
-          this.#host.changed({
-            id: entry.id,
-            contactKey: entry.contactKey,
-            entry: result.entry,
-            revision: result.revision,
-          });
-        continue;
-      }
-      const target = liveId(entry.contactKey, agent);
-      const merged = await store.update(target, (current, revision) => adoptInto(current, entry, agent, revision));
-      if (merged.entry)
-        this.#host.changed({
-          id: target,
-          contactKey: entry.contactKey,
-          entry: merged.entry,
-          revision: merged.revision,
-        });
-      let gone = false as boolean; // set inside the transaction
-      const removed = await store.update(entry.id, (current) => {
-        gone = current?.revision === entry.revision;
-        return gone ? null : undefined;
-      });
-      if (gone)
-        this.#host.changed({ id: entry.id, contactKey: entry.contactKey, entry: null, revision: removed.revision });
-    }
   }
 
   /** The value of a store operation, or an AbortError once the outbox closed (the caller may then close the store). */
