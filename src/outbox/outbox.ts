@@ -233,12 +233,16 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     this.#flusherSide.schedule();
   }
 
-  /** Puts a kept failure back in the queue (values pending since then win); resolves when it landed. */
+  /**
+   * Puts one of the agent's kept failures back in the queue; resolves when it landed. Values pending since win, and
+   * values a newer write replaced and landed since (as the store records it, in every tab and after a reload) are
+   * not sent again; a failure with nothing left is cleared.
+   */
   retry(id: string): Promise<void> {
     return this.#queue.retry(id);
   }
 
-  /** Deletes a kept failure for good (an explicit decision of the agent or the host page). */
+  /** Deletes one of the agent's kept failures for good (an explicit decision of the agent or the host page). */
   discard(id: string): Promise<void> {
     return this.#queue.discard(id);
   }
