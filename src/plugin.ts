@@ -117,11 +117,16 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
     try {
       const store = options.outbox?.store ?? (await openIdbOutboxStore());
       if (store !== options.outbox?.store) closeStore.push(() => store.close());
+      // What an auth refusal means depends on the mode. Direct mode: an expired credential (a provider refreshing
+      // late) looks like any 403 in a browser, and one retry gets a fresh one. Relay mode: the relay's 403 is its
+      // ownership decision, which a retry does not change, and the token function is asked for every request anyway.
+      const authRetries = options.outbox?.authRetries ?? (relay ? 0 : 1);
       // The queue belongs to the agent the host names: nothing is sent before, and another agent's entries in this
       // browser profile's store wait for their agent.
-      const writer = createOutbox({ ...options.outbox, store, sender, agent: agentIdOf(tracker.agent) ?? null });
+      const agent = agentIdOf(tracker.agent) ?? null;
+      const writer = createOutbox({ ...options.outbox, authRetries, store, sender, agent });
       outbox = writer;
-      cleanup.push(tracker.on('change', ({ agent }) => writer.setAgent(agentIdOf(agent) ?? null)));
+      cleanup.push(tracker.on('change', (state) => writer.setAgent(agentIdOf(state.agent) ?? null)));
       cleanup.push(recordLandedWrites(outbox, tracker));
       if (options.rules !== undefined) {
         tagger = createTagger({
