@@ -7,7 +7,7 @@
 import type { AttributesError } from '../errors.ts';
 import { contactKeyOfLive, own, type Revisions } from './entry.ts';
 import { expireBefore } from './expiry.ts';
-import { fly, sentOf, type Change, type FlightResult, type Sent } from './flight.ts';
+import { fly, recordUnanswered, sentOf, type Change, type FlightResult, type Sent } from './flight.ts';
 import { capKept, supersede, sweepKept, type KeptReport } from './kept.ts';
 import type { Mirror } from './mirror.ts';
 import type { Settings } from './options.ts';
@@ -64,6 +64,8 @@ const MAX_UNRECORDED = 3;
 
 /** A request on the wire: what it carries, how to abort it, and (once answered) its outcome being recorded. */
 interface Flight {
+  /** The store id of the entry it was sent from (the agent's live entry of the contact). */
+  id: string;
   sent: Sent;
   controller: AbortController;
   answered: boolean;
@@ -121,7 +123,7 @@ export class Flusher {
 
   /**
    * Stops for good: timers stop and requests still waiting for their answer are aborted (their entries stay queued in
-   * the store). A request already answered is recorded and told to the other tabs before the returned promise
+   * the store, their values recorded as maybe stored: the service may have processed them). A request already answered is recorded and told to the other tabs before the returned promise
    * resolves: the tab taking over then finds the store as it is, and the other tabs' writes settle.
    */
   stop(): Promise<void> {
@@ -130,8 +132,17 @@ export class Flusher {
     this.#settings.clock.clearTimeout(this.#expiryTimer);
     const recording: Promise<void>[] = [this.#expiring];
     for (const flight of this.#inFlight.values()) {
-      if (flight.answered) recording.push(flight.done);
-      else flight.controller.abort(new DOMException('The outbox was closed.', 'AbortError'));
+      if (flight.answered) {
+        recording.push(flight.done);
+        continue;
+      }
+      flight.controller.abort(new DOMException('The outbox was closed.', 'AbortError'));
+      // The request may have reached Amazon Connect: the next flusher must not take its values back for an abort.
+      const recorded = recordUnanswered(this.#settings.store, flight.id, flight.sent.revisions).then(
+        (change) => change && this.#host.changed(change),
+        (error: unknown) => this.#host.fail(error),
+      );
+      recording.push(recorded);
     }
     return Promise.all(recording).then(() => undefined);
   }
@@ -142,7 +153,7 @@ export class Flusher {
     const sent = entry && sendable(entry, host.abandoned(key));
     if (!entry || !sent) return;
     const controller = new AbortController();
-    const flight: Flight = { sent, controller, answered: false, done: Promise.resolve() };
+    const flight: Flight = { id: entry.id, sent, controller, answered: false, done: Promise.resolve() };
     this.#inFlight.set(key, flight);
     host.sending(key, true, true);
     // The contact stops "sending" once the answer came; its status changes once the store recorded the outcome.
