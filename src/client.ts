@@ -4,6 +4,7 @@
  * typed error for every failure, and a lazy load of the SDK.
  */
 import { toAttributesError } from './errors.ts';
+import type { RequestHandler } from './request-handler.ts';
 import { secureEndpoint } from './secure-url.ts';
 import { assertValidUpdate, type Attributes } from './validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions } from './writer.ts';
@@ -19,8 +20,7 @@ export interface Credentials {
 /** Any AWS SDK credential provider: called when credentials are needed or about to expire. */
 export type CredentialsProvider = () => Promise<Credentials>;
 
-/** An HTTP transport the SDK accepts as `requestHandler` (for tests and special networks). */
-export type RequestHandler = NonNullable<import('@aws-sdk/client-connect').ConnectClientConfig['requestHandler']>;
+export type { HttpHandlerOptionsLike, HttpRequestLike, HttpResponseLike, RequestHandler } from './request-handler.ts';
 
 export interface AttributesClientOptions {
   /** AWS region of the Amazon Connect instance, e.g. `us-east-1`. */
@@ -54,9 +54,15 @@ let sdkModule: Promise<Sdk> | undefined;
 
 /**
  * Loads the AWS SDK half of the plugin (once per page; a failed load, e.g. a network blip while fetching
- * the chunk, is tried again on the next call). Call it early to warm the cache.
+ * the chunk, is tried again on the next call). Call it early to warm the cache. What it resolves with is internal
+ * (`unknown`: the SDK's own types name Node's modules, which a browser app's declarations cannot resolve).
  */
-export function loadSdk(): Promise<Sdk> {
+export function loadSdk(): Promise<unknown> {
+  return loadSdkModule();
+}
+
+/** `loadSdk` with the module's type, for this file. */
+function loadSdkModule(): Promise<Sdk> {
   sdkModule ??= import('./sdk.ts').catch((error: unknown) => {
     sdkModule = undefined;
     throw error;
@@ -144,7 +150,7 @@ export class AttributesClient implements AttributeWriter {
   /** Loads the SDK and the client, then sends; every failure, loading included, becomes an AttributesError. */
   async #send<T>(send: (connect: Connect, sdk: Sdk) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     try {
-      const [connect, sdk] = await Promise.all([this.#client(), loadSdk()]);
+      const [connect, sdk] = await Promise.all([this.#client(), loadSdkModule()]);
       const { now } = this.#options;
       if (now) connect.config.systemClockOffset = now().getTime() - Date.now();
       return await send(connect, sdk);
@@ -155,7 +161,7 @@ export class AttributesClient implements AttributeWriter {
   }
 
   #client(): Promise<Connect> {
-    this.#connect ??= loadSdk().then(
+    this.#connect ??= loadSdkModule().then(
       ({ ConnectClient }) => {
         const { region, credentials, endpoint, maxAttempts, requestHandler } = this.#options;
         return new ConnectClient({
@@ -183,9 +189,9 @@ export interface CognitoCredentialsOptions {
   region?: string;
   /**
    * The authenticated login, e.g. `{'cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC': idToken}`; a value may be a
-   * function returning a fresh token. Unauthenticated identities are deliberately not supported.
+   * function returning (a promise of) a fresh token. Unauthenticated identities are deliberately not supported.
    */
-  logins: Record<string, string | (() => Promise<string>)>;
+  logins: Record<string, string | (() => string | Promise<string>)>;
   /** Another Cognito Identity endpoint (a local stand-in). */
   endpoint?: string;
 }
@@ -209,11 +215,17 @@ export function cognitoCredentials(options: CognitoCredentialsOptions): Credenti
   const region = options.region ?? options.identityPoolId.slice(0, options.identityPoolId.indexOf(':'));
   let provider: Promise<CredentialsProvider> | undefined;
   return async () => {
-    provider ??= loadSdk().then(
+    provider ??= loadSdkModule().then(
       ({ fromCognitoIdentityPool }) =>
         fromCognitoIdentityPool({
           identityPoolId: options.identityPoolId,
-          logins: options.logins,
+          // The SDK awaits a token function's result; its types ask for a promise, which this gives.
+          logins: Object.fromEntries(
+            Object.entries(options.logins).map(([name, token]) => [
+              name,
+              typeof token === 'function' ? async () => token() : token,
+            ]),
+          ),
           clientConfig: { region, ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }) },
         }),
       (error: unknown) => {

@@ -24,9 +24,12 @@ function tableRows(header: string): string[][] {
   assert.ok(start >= 0, `README.md has no table headed ${header}`);
   const lines = readme.slice(start).split('\n');
   const end = lines.findIndex((line) => !line.startsWith('|'));
-  return lines
-    .slice(2, end)
-    .map((line) => line.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim()));
+  return lines.slice(2, end).map((line) =>
+    line
+      .split(/(?<!\\)\|/)
+      .slice(1, -1)
+      .map((cell) => cell.trim()),
+  );
 }
 
 /** The first `code` name of a cell. */
