@@ -19,9 +19,15 @@ export type StreamsGlobal = typeof connect;
 export interface StreamsSourceOptions {
   /** The Streams global; by default `globalThis.connect`, looked up again until it exists (Streams may load later). */
   streams?: StreamsGlobal;
-  /** Where to create the CCP iframe, when this tracker has to (`initCCP` given and the page has no CCP). */
-  container?: HTMLElement;
-  /** Options passed unchanged to `connect.core.initCCP` when the page has not initialised Streams itself. */
+  /**
+   * Where to create the CCP iframe, when this tracker has to (`initCCP` given and the page has no CCP): an HTML
+   * element that can hold it, such as a `<div>`. Takes what `document.querySelector` returns; null is refused at once.
+   */
+  container?: Element | null;
+  /**
+   * Options passed to `connect.core.initCCP` when the page has not initialised Streams itself; without `softphone`
+   * they get `{allowFramedSoftphone: true}` (see `FRAMED_SOFTPHONE`), the rest is passed unchanged.
+   */
   initCCP?: connect.InitCCPOptions;
   /** How often to look for an initialised Streams while waiting for the page (ms). Default 50. */
   pollMs?: number;
@@ -35,6 +41,16 @@ interface StreamsInternals {
   core?: { initialized?: boolean; getEventBus?(): connect.EventBus | null | undefined };
   agent: { initialized?: boolean };
 }
+
+/**
+ * The softphone setting a created CCP gets when the page gives none: the CCP in its frame runs the softphone, as
+ * Streams' own embedding helper asks (`connect.agentApp.initApp` passes `allowFramedSoftphone: true`). Streams' default
+ * is false, with which the framed CCP sets up no softphone (its CONFIGURE handler checks
+ * `data.softphone.allowFramedSoftphone`) and the page would have to run one itself with connect-rtc-js and
+ * `connect.core.initSoftphoneManager`: without either, a softphone agent's calls have no audio
+ * (node_modules/amazon-connect-streams/release/connect-streams.js).
+ */
+export const FRAMED_SOFTPHONE: Readonly<connect.SoftPhoneOptions> = { allowFramedSoftphone: true };
 
 /** The name Streams gives its CCP iframe (it refuses a second initCCP while one exists). */
 export const CCP_IFRAME_NAME = 'Amazon Connect CCP';
@@ -106,6 +122,40 @@ function readStreamsContact(contact: connect.Contact): SourceContact | undefined
   }
 }
 
+/** HTML elements that cannot hold the CCP's iframe: void elements (no children) and those whose children show nothing. */
+const NOT_CONTAINERS = new Set([
+  ...'area base br col embed hr img input link meta source track wbr'.split(' '),
+  ...'iframe script style template textarea select option canvas video audio object'.split(' '),
+]);
+
+/**
+ * The container Streams' initCCP appends its iframe to (`containerDiv.appendChild`, connect-streams.js
+ * `_createCCPIframe`), checked: an element of the HTML namespace that shows its children. Checked by its node type
+ * and namespace rather than `instanceof HTMLElement`, which fails for an element of another frame.
+ */
+function checkContainer(container: unknown): HTMLElement {
+  const problem = 'createStreamsTracker: `container`';
+  if (container === undefined) throw new TypeError(`${problem} is required with \`initCCP\`.`);
+  if (container === null)
+    throw new TypeError(`${problem} is null: no element to hold the CCP (did document.querySelector find nothing?).`);
+  const node = container as Partial<Element>;
+  const fits =
+    typeof container === 'object' &&
+    node.nodeType === 1 &&
+    node.namespaceURI === 'http://www.w3.org/1999/xhtml' &&
+    !NOT_CONTAINERS.has(node.localName ?? '');
+  if (!fits) {
+    const got =
+      typeof container === 'object' && node.nodeType === 1
+        ? `<${node.localName ?? '?'}>`
+        : typeof container === 'object'
+          ? 'an object'
+          : `a ${typeof container}`;
+    throw new TypeError(`${problem} must be an HTML element that can hold the CCP iframe (like a <div>), not ${got}.`);
+  }
+  return container as HTMLElement; // checked above, across frames too
+}
+
 /** The Streams adapter: see the module comment. */
 export class StreamsContactSource implements ContactSource {
   readonly #options: StreamsSourceOptions;
@@ -121,14 +171,18 @@ export class StreamsContactSource implements ContactSource {
   readonly #known = new Set<string>();
   #lastAgent = '';
 
-  /** Creates the adapter; nothing happens before `start`. */
-  /** Throws a TypeError at once for `initCCP` without a `container` (not later, inside a polling timer). */
+  /**
+   * Creates the adapter; nothing happens before `start`. Throws a TypeError at once for `initCCP` without a container
+   * that can hold the CCP (not later, inside a polling timer).
+   */
   constructor(options: StreamsSourceOptions = {}) {
-    if (options.initCCP && !options.container)
-      throw new TypeError('createStreamsTracker: `container` is required with `initCCP`.');
     this.#options = options;
-    this.#init =
-      options.initCCP && options.container ? { container: options.container, options: options.initCCP } : undefined;
+    this.#init = options.initCCP
+      ? {
+          container: checkContainer(options.container),
+          options: { ...options.initCCP, softphone: options.initCCP.softphone ?? { ...FRAMED_SOFTPHONE } },
+        }
+      : undefined;
   }
 
   /** Attaches now if Streams is initialised (or initialises it when asked to), else waits for it. */
