@@ -1,16 +1,19 @@
 /**
  * The drop-in script tag's configuration: read from the script element's data-* attributes,
- * checked, and turned into plugin options. Every problem names the attribute it comes from.
+ * checked, and turned into plugin options. Every problem names the attribute it comes from; a setting with a problem
+ * is left out, so the valid rest (the CCP's own settings above all) can still be used.
  */
 import type { CognitoCredentialsOptions } from './client.ts';
 import { isSecureTransport } from './secure-url.ts';
-import { parseRules, TagRuleError } from './tagging/rules.ts';
+import { parseRules, TagRuleError, type TagRule } from './tagging/rules.ts';
 
 /** The data-* attributes the drop-in script reads (names without `data-`). */
 export const DROP_IN_ATTRIBUTES = {
   'ccp-url': 'URL of your CCP; when the page has no CCP yet, one is created in `ccp-container`.',
   'ccp-container':
     'CSS selector of the element that receives the CCP iframe (default: a new element after the script).',
+  'allow-framed-softphone':
+    'Whether the CCP the drop-in creates runs the softphone in its frame: true (default) or false (the page runs it).',
   region: "AWS region of the Amazon Connect instance (default: read from the agent's ARN).",
   'instance-id': 'Amazon Connect instance id, when it cannot be read from the ARNs Streams gives.',
   endpoint:
@@ -43,13 +46,16 @@ export type DropInAttribute = keyof typeof DROP_IN_ATTRIBUTES;
 export interface DropInConfig {
   ccpUrl: string | undefined;
   ccpContainer: string | undefined;
+  /** Streams' `softphone.allowFramedSoftphone` for the CCP the drop-in creates (default true). */
+  allowFramedSoftphone: boolean;
   region: string | undefined;
   instanceId: string | undefined;
   endpoint: string | undefined;
   cognito: (Omit<CognitoCredentialsOptions, 'logins'> & { loginProvider: string; token: TokenSource }) | undefined;
   /** Relay mode: the relay's URL and where the agent's token comes from. */
   relay: { url: string; token: TokenSource } | undefined;
-  rules: unknown;
+  /** The inline rules, parsed and checked. */
+  rules: TagRule[] | undefined;
   rulesUrl: string | undefined;
   /** The origins `rulesUrl` may be fetched from (after redirects): the page's own, and the one data-rules-origin allows. */
   rulesOrigins: readonly string[];
@@ -68,6 +74,13 @@ export interface DropInProblem {
   message: string;
 }
 
+/** The data-* settings of the CCP itself: while they are valid, the drop-in creates the CCP whatever else is wrong. */
+export const CCP_ATTRIBUTES: readonly DropInProblem['attribute'][] = [
+  'data-ccp-url',
+  'data-ccp-container',
+  'data-allow-framed-softphone',
+];
+
 /** Thrown with every configuration problem. */
 export class DropInConfigError extends Error {
   override readonly name = 'DropInConfigError';
@@ -79,15 +92,30 @@ export class DropInConfigError extends Error {
 }
 
 /**
- * Reads and checks the drop-in configuration from a script element's dataset. Relative URLs resolve against `base`
- * (the document's base URL); `pageOrigin` is the page's own origin (`location.origin`, which a `<base>` element cannot
- * change), the one data-rules-url may be on without data-rules-origin.
+ * Reads and checks the drop-in configuration from a script element's dataset; throws a DropInConfigError naming
+ * every problem. Relative URLs resolve against `base` (the document's base URL); `pageOrigin` is the page's own origin
+ * (`location.origin`, which a `<base>` element cannot change), the one data-rules-url may be on without
+ * data-rules-origin.
  */
 export function readDropInConfig(
   dataset: DOMStringMap,
   base: string,
   pageOrigin: string = new URL(base).origin,
 ): DropInConfig {
+  const { config, problems } = inspectDropInConfig(dataset, base, pageOrigin);
+  if (problems.length > 0) throw new DropInConfigError(problems);
+  return config;
+}
+
+/**
+ * Reads and checks the drop-in configuration like `readDropInConfig`, without throwing: every problem, and the
+ * configuration with each setting that has a problem left out (undefined; the softphone then at its default).
+ */
+export function inspectDropInConfig(
+  dataset: DOMStringMap,
+  base: string,
+  pageOrigin: string = new URL(base).origin,
+): { config: DropInConfig; problems: DropInProblem[] } {
   const problems: DropInProblem[] = [];
   const known = new Set(Object.keys(DROP_IN_ATTRIBUTES).map(camel));
   for (const key of Object.keys(dataset)) {
@@ -137,12 +165,13 @@ export function readDropInConfig(
     return parsed;
   };
 
-  const region = text('region');
+  let region = text('region');
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
     problems.push({
       attribute: 'data-region',
       message: `${JSON.stringify(region)} is not an AWS region (like us-east-1).`,
     });
+    region = undefined;
   }
 
   let cognito: DropInConfig['cognito'];
@@ -180,7 +209,8 @@ export function readDropInConfig(
     const token = tokenSource();
     if (token && relayUrl !== undefined) relay = { url: relayUrl, token };
   } else if (identityPoolId !== undefined) {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f-]+$/.test(identityPoolId)) {
+    const poolIdValid = /^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f-]+$/.test(identityPoolId);
+    if (!poolIdValid) {
       problems.push({
         attribute: 'data-identity-pool-id',
         message: `${JSON.stringify(identityPoolId)} is not an identity pool id (region:uuid).`,
@@ -193,7 +223,7 @@ export function readDropInConfig(
       });
     }
     const token = tokenSource();
-    if (loginProvider !== undefined && token) {
+    if (poolIdValid && loginProvider !== undefined && token) {
       cognito = {
         identityPoolId,
         loginProvider,
@@ -214,16 +244,21 @@ export function readDropInConfig(
     }
   }
 
-  let rules: unknown;
+  let rules: TagRule[] | undefined;
   const inlineRules = text('rules');
   if (inlineRules !== undefined) {
+    let parsed: unknown;
     let problem: DropInProblem | undefined;
     try {
-      rules = JSON.parse(inlineRules);
+      parsed = JSON.parse(inlineRules);
     } catch (error) {
       problem = { attribute: 'data-rules', message: `is not valid JSON (${(error as Error).message}).` };
     }
-    problem ??= checkRules(rules, 'data-rules');
+    if (!problem) {
+      const checked = checkRules(parsed, 'data-rules');
+      if ('problem' in checked) problem = checked.problem;
+      else rules = checked.rules;
+    }
     if (problem) problems.push(problem);
   }
   const rulesUrl = url('rules-url');
@@ -258,11 +293,19 @@ export function readDropInConfig(
   }
 
   const ccpUrl = url('ccp-url');
-  const locale = text('locale');
+  let locale = text('locale');
   if (locale !== undefined && !isLanguageTag(locale)) {
     problems.push({
       attribute: 'data-locale',
       message: `${JSON.stringify(locale)} is not a language tag (like de, pt-BR or de_DE).`,
+    });
+    locale = undefined;
+  }
+  const softphone = text('allow-framed-softphone');
+  if (softphone !== undefined && softphone !== 'true' && softphone !== 'false') {
+    problems.push({
+      attribute: 'data-allow-framed-softphone',
+      message: `${JSON.stringify(softphone)} is neither true nor false.`,
     });
   }
 
@@ -275,17 +318,19 @@ export function readDropInConfig(
   const debounceMs = number('outbox-debounce-ms');
   const maxAgeMs = number('outbox-max-age-ms');
   const rate = number('outbox-rate');
-  if (problems.length > 0) throw new DropInConfigError(problems);
-  return {
+  // A rules URL with a problem (its own, or its allowed origin's) is not fetched.
+  const rulesUrlUsable = !problems.some((p) => p.attribute === 'data-rules-url' || p.attribute === 'data-rules-origin');
+  const config: DropInConfig = {
     ccpUrl,
     ccpContainer,
+    allowFramedSoftphone: softphone !== 'false',
     region,
     instanceId: text('instance-id'),
     endpoint,
     cognito,
     relay,
     rules,
-    rulesUrl,
+    rulesUrl: rulesUrlUsable ? rulesUrl : undefined,
     rulesOrigins,
     target: text('target'),
     locale,
@@ -295,16 +340,19 @@ export function readDropInConfig(
       ...(rate === undefined ? {} : { rate: { ratePerSecond: rate, burst: Math.max(1, Math.ceil(rate * 2)) } }),
     },
   };
+  return { config, problems };
 }
 
-/** The problem of a tagging rule list read from `attribute`, or undefined when the rules are valid. */
-export function checkRules(rules: unknown, attribute: 'data-rules' | 'data-rules-url'): DropInProblem | undefined {
+/** A tagging rule list read from `attribute`, parsed, or its problem. */
+export function checkRules(
+  rules: unknown,
+  attribute: 'data-rules' | 'data-rules-url',
+): { rules: TagRule[] } | { problem: DropInProblem } {
   try {
-    parseRules(rules);
-    return undefined;
+    return { rules: parseRules(rules) };
   } catch (error) {
     if (!(error instanceof TagRuleError)) throw error;
-    return { attribute, message: error.message };
+    return { problem: { attribute, message: error.message } };
   }
 }
 

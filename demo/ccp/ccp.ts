@@ -235,6 +235,7 @@ class StandInCcpPage implements CcpCore {
       postSnapshot: () => this.postSnapshot(),
       apiRequests: () => [...this.protocol.requests],
       upstreamEvents: () => [...this.protocol.upstreamEvents],
+      configurations: () => [...this.protocol.configurations],
     };
     return api;
   }

@@ -149,6 +149,8 @@ export interface StandInCcp {
   apiRequests(): readonly ApiRequestRecord[];
   /** Every event name Streams sent upstream so far, in order (for protocol checks). */
   upstreamEvents(): readonly string[];
+  /** What each `configure` message from Streams carried (`softphone`, `chat`, `task`, `pageOptions`), in order. */
+  configurations(): readonly unknown[];
 }
 
 /** Default instance id of the stand-in. */
