@@ -3,7 +3,7 @@
  * retries are @aws-sdk/client-connect's; this file adds validation before any request, one
  * typed error for every failure, and a lazy load of the SDK.
  */
-import { toAttributesError } from './errors.ts';
+import { credentialsError, toAttributesError } from './errors.ts';
 import type { RequestHandler } from './request-handler.ts';
 import { secureEndpoint } from './secure-url.ts';
 import { assertValidUpdate, type Attributes } from './validate.ts';
@@ -238,7 +238,8 @@ export function cognitoCredentials(options: CognitoCredentialsOptions): Credenti
         await provider
       )();
     } catch (error) {
-      throw toAttributesError(error);
+      // Cognito's failures are sign-in or configuration errors in its own words, never blamed on Amazon Connect.
+      throw credentialsError(error);
     }
   };
 }
