@@ -132,7 +132,7 @@ export function inspectDropInConfig(
         });
     }
     const token = tokenSource();
-    if (token && relayUrl !== undefined) relay = { url: relayUrl, token };
+    if (token && relayUrl !== undefined && identityPoolId === undefined) relay = { url: relayUrl, token };
   } else if (identityPoolId !== undefined) {
     const poolIdValid = /^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f-]+$/.test(identityPoolId);
     if (!poolIdValid) {
