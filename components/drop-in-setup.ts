@@ -109,7 +109,7 @@ function ccpOptions(config: DropInConfig): NonNullable<CcpAttributesPluginOption
       ccpUrl: config.ccpUrl,
       ...(config.region ? { region: config.region } : {}),
       // Streams' default (false) sets up no softphone in the CCP's frame, and the drop-in runs none in the page:
-      // the framed one is the default (see FRAMED_SOFTPHONE in src/tracker/streams-source.ts).
+      // the framed one is the default (see StreamsContactSource's constructor in src/tracker/streams-source.ts).
       softphone: { allowFramedSoftphone: config.allowFramedSoftphone },
     },
   };

@@ -41,8 +41,7 @@ function notice(message: string): void {
   const box = document.createElement('div');
   box.className = 'ccp-attributes-setup-error';
   box.setAttribute('role', 'alert');
-  box.style.cssText =
-    'white-space: pre-line; font: 14px/1.4 system-ui, sans-serif; color: #8a1c1c; background: #fdecec; border: 1px solid #d33; border-radius: 4px; padding: 8px 12px; margin: 8px 0';
+  box.style.cssText = 'white-space:pre-line;color:#a11';
   box.textContent = message;
   // A script in <head> would put it where nothing shows: the top of the body then.
   if (script && document.body.contains(script)) script.after(box);

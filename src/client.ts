@@ -3,7 +3,8 @@
  * retries are @aws-sdk/client-connect's; this file adds validation before any request, one
  * typed error for every failure, and a lazy load of the SDK.
  */
-import { credentialsError, toAttributesError } from './errors.ts';
+import { credentialsError } from './credentials-error.ts';
+import { toAttributesError } from './errors.ts';
 import type { RequestHandler } from './request-handler.ts';
 import { secureEndpoint } from './secure-url.ts';
 import { assertValidUpdate, type Attributes } from './validate.ts';

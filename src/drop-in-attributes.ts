@@ -5,40 +5,34 @@
 import type { CognitoCredentialsOptions } from './client.ts';
 import type { TagRule } from './tagging/rules.ts';
 
-/** The data-* attributes the drop-in script reads (names without `data-`). */
-export const DROP_IN_ATTRIBUTES = {
-  'ccp-url': 'URL of your CCP; when the page has no CCP yet, one is created in `ccp-container`.',
-  'ccp-container':
-    'CSS selector of the element that receives the CCP iframe (default: a new element after the script).',
-  'allow-framed-softphone':
-    'Whether the CCP the drop-in creates runs the softphone in its frame: true (default) or false (the page runs it).',
-  region: "AWS region of the Amazon Connect instance (default: read from the agent's ARN).",
-  'instance-id': 'Amazon Connect instance id, when it cannot be read from the ARNs Streams gives.',
-  endpoint:
-    'Another Amazon Connect endpoint: your own proxy, or the local stand-in (direct mode). https:, or http: to a loopback address only.',
-  'relay-url':
-    'Relay mode: URL of the owner-checking relay; writes go there with the login token, and the AWS SDK is never loaded. https:, or http: to a loopback address only.',
-  'identity-pool-id': 'Direct mode: Cognito identity pool id (region:uuid), for the credentials.',
-  'login-provider': "The identity pool's login provider name, e.g. cognito-idp.<region>.amazonaws.com/<user pool id>.",
-  'login-token-function':
-    'Name of a global function that returns (a promise of) the login token (a fresh one when it expires).',
-  'login-token-storage': 'Key in sessionStorage (then localStorage) that holds the login token.',
-  'cognito-endpoint':
-    'Another Cognito Identity endpoint (the local stand-in). https:, or http: to a loopback address only.',
-  rules: 'Tagging rules as inline JSON (a list of rules).',
-  'rules-url': "URL of a JSON file of tagging rules, on the page's own origin unless data-rules-origin allows another.",
-  'rules-origin':
-    'The one other origin data-rules-url may be on (e.g. https://config.example.com); https:, or http: to a loopback address only.',
-  target:
-    'CSS selector of the element that receives a <ccp-attributes> editor (default: none; place the element yourself).',
-  locale:
-    "Language of the editors' words (de, pt-BR, de_DE, ...), for editors without their own locale attribute (default: the agent's CCP language).",
-  'outbox-debounce-ms': 'How long rule tags wait to coalesce (ms).',
-  'outbox-max-age-ms': 'Pending writes older than this are expired with an event (ms).',
-  'outbox-rate': 'Client-side request rate limit, requests per second.',
-} as const;
+/**
+ * The data-* attributes the drop-in script reads (names without `data-`). What each sets is told in the README's
+ * drop-in table (test/node/readme.test.ts checks that it names them all); only the names ship in the script.
+ */
+export const DROP_IN_ATTRIBUTES = [
+  'ccp-url',
+  'ccp-container',
+  'allow-framed-softphone',
+  'region',
+  'instance-id',
+  'endpoint',
+  'relay-url',
+  'identity-pool-id',
+  'login-provider',
+  'login-token-function',
+  'login-token-storage',
+  'cognito-endpoint',
+  'rules',
+  'rules-url',
+  'rules-origin',
+  'target',
+  'locale',
+  'outbox-debounce-ms',
+  'outbox-max-age-ms',
+  'outbox-rate',
+] as const;
 
-export type DropInAttribute = keyof typeof DROP_IN_ATTRIBUTES;
+export type DropInAttribute = (typeof DROP_IN_ATTRIBUTES)[number];
 
 /** Configuration read from the script element. */
 export interface DropInConfig {

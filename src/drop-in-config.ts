@@ -42,7 +42,7 @@ export function inspectDropInConfig(
   pageOrigin: string = new URL(base).origin,
 ): { config: DropInConfig; problems: DropInProblem[] } {
   const problems: DropInProblem[] = [];
-  const known = new Set(Object.keys(DROP_IN_ATTRIBUTES).map(camel));
+  const known = new Set<string>(DROP_IN_ATTRIBUTES.map(camel));
   for (const key of Object.keys(dataset)) {
     if (!known.has(key))
       problems.push({ attribute: 'data-*', message: `data-${kebab(key)} is not a ccp-attributes setting.` });

@@ -26,7 +26,7 @@ export interface StreamsSourceOptions {
   container?: Element | null;
   /**
    * Options passed to `connect.core.initCCP` when the page has not initialised Streams itself; without `softphone`
-   * they get `{allowFramedSoftphone: true}` (see `FRAMED_SOFTPHONE`), the rest is passed unchanged.
+   * they get `{allowFramedSoftphone: true}` (see the constructor), the rest is passed unchanged.
    */
   initCCP?: connect.InitCCPOptions;
   /** How often to look for an initialised Streams while waiting for the page (ms). Default 50. */
@@ -41,16 +41,6 @@ interface StreamsInternals {
   core?: { initialized?: boolean; getEventBus?(): connect.EventBus | null | undefined };
   agent: { initialized?: boolean };
 }
-
-/**
- * The softphone setting a created CCP gets when the page gives none: the CCP in its frame runs the softphone, as
- * Streams' own embedding helper asks (`connect.agentApp.initApp` passes `allowFramedSoftphone: true`). Streams' default
- * is false, with which the framed CCP sets up no softphone (its CONFIGURE handler checks
- * `data.softphone.allowFramedSoftphone`) and the page would have to run one itself with connect-rtc-js and
- * `connect.core.initSoftphoneManager`: without either, a softphone agent's calls have no audio
- * (node_modules/amazon-connect-streams/release/connect-streams.js).
- */
-export const FRAMED_SOFTPHONE: Readonly<connect.SoftPhoneOptions> = { allowFramedSoftphone: true };
 
 /** The name Streams gives its CCP iframe (it refuses a second initCCP while one exists). */
 export const CCP_IFRAME_NAME = 'Amazon Connect CCP';
@@ -122,11 +112,8 @@ function readStreamsContact(contact: connect.Contact): SourceContact | undefined
   }
 }
 
-/** HTML elements that cannot hold the CCP's iframe: void elements (no children) and those whose children show nothing. */
-const NOT_CONTAINERS = new Set([
-  ...'area base br col embed hr img input link meta source track wbr'.split(' '),
-  ...'iframe script style template textarea select option canvas video audio object'.split(' '),
-]);
+/** HTML elements that cannot hold the CCP's iframe: void elements (no children), and some whose children show nothing. */
+const NOT_CONTAINER = /^(area|br|col|embed|hr|img|input|source|track|wbr|iframe|template|script|style)$/;
 
 /**
  * The container Streams' initCCP appends its iframe to (`containerDiv.appendChild`, connect-streams.js
@@ -134,26 +121,20 @@ const NOT_CONTAINERS = new Set([
  * and namespace rather than `instanceof HTMLElement`, which fails for an element of another frame.
  */
 function checkContainer(container: unknown): HTMLElement {
-  const problem = 'createStreamsTracker: `container`';
-  if (container === undefined) throw new TypeError(`${problem} is required with \`initCCP\`.`);
-  if (container === null)
-    throw new TypeError(`${problem} is null: no element to hold the CCP (did document.querySelector find nothing?).`);
-  const node = container as Partial<Element>;
-  const fits =
-    typeof container === 'object' &&
-    node.nodeType === 1 &&
-    node.namespaceURI === 'http://www.w3.org/1999/xhtml' &&
-    !NOT_CONTAINERS.has(node.localName ?? '');
-  if (!fits) {
-    const got =
-      typeof container === 'object' && node.nodeType === 1
-        ? `<${node.localName ?? '?'}>`
-        : typeof container === 'object'
-          ? 'an object'
-          : `a ${typeof container}`;
-    throw new TypeError(`${problem} must be an HTML element that can hold the CCP iframe (like a <div>), not ${got}.`);
-  }
-  return container as HTMLElement; // checked above, across frames too
+  const node = container as Partial<Element> | null | undefined;
+  const element = typeof container === 'object' && node?.nodeType === 1;
+  if (element && node.namespaceURI === 'http://www.w3.org/1999/xhtml' && !NOT_CONTAINER.test(node.localName ?? ''))
+    return container as HTMLElement; // checked above, across frames too
+  const what = element
+    ? `<${node.localName ?? ''}>`
+    : container === null
+      ? 'null: no element found?'
+      : typeof container;
+  throw new TypeError(
+    container === undefined
+      ? 'createStreamsTracker: `container` is required with `initCCP`.'
+      : `createStreamsTracker: \`container\` must be an element that can hold the CCP iframe, like a <div> (got ${what}).`,
+  );
 }
 
 /** The Streams adapter: see the module comment. */
@@ -180,7 +161,12 @@ export class StreamsContactSource implements ContactSource {
     this.#init = options.initCCP
       ? {
           container: checkContainer(options.container),
-          options: { ...options.initCCP, softphone: options.initCCP.softphone ?? { ...FRAMED_SOFTPHONE } },
+          // The framed softphone unless the page gives a setting: Streams' default (false) sets up no softphone in the
+          // CCP's frame (its CONFIGURE handler checks `data.softphone.allowFramedSoftphone`), and the page would have
+          // to run one itself with connect-rtc-js and `connect.core.initSoftphoneManager`: without either, a
+          // softphone agent's calls have no audio. Streams' own embedding helper, `connect.agentApp.initApp`, passes
+          // true (node_modules/amazon-connect-streams/release/connect-streams.js).
+          options: { ...options.initCCP, softphone: options.initCCP.softphone ?? { allowFramedSoftphone: true } },
         }
       : undefined;
   }

@@ -32,7 +32,12 @@ describe('the drop-in script tag with mistakes and no editor to show them', () =
 
     const ccp = await standInCcp(await until(() => findCcpIframe(), 'the CCP iframe created from data-ccp-url'));
     await ccp.ready;
-    const softphones = ccp.configurations().map((data) => (data as { softphone?: unknown }).softphone);
+    // Streams sends its configuration once the CCP acknowledged it.
+    const configurations = await until(
+      () => (ccp.configurations().length > 0 ? ccp.configurations() : undefined),
+      'the configuration',
+    );
+    const softphones = configurations.map((data) => (data as { softphone?: unknown }).softphone);
     expect(softphones).to.deep.include({ allowFramedSoftphone: false });
     expect(softphones).not.to.deep.include({ allowFramedSoftphone: true });
 

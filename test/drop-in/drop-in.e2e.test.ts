@@ -72,8 +72,13 @@ describe('the drop-in script tag, end to end', () => {
     expect(editor.writer === plugin.outbox, 'the editor saves through the plugin outbox').to.equal(true);
   });
 
-  it('asks Streams for the framed softphone by default: the CCP frame receives allowFramedSoftphone true', () => {
-    const softphones = ccp.configurations().map((data) => (data as { softphone?: unknown }).softphone);
+  it('asks Streams for the framed softphone by default: the CCP frame receives allowFramedSoftphone true', async () => {
+    // Streams sends its configuration once the CCP acknowledged it.
+    const configurations = await until(
+      () => (ccp.configurations().length > 0 ? ccp.configurations() : undefined),
+      'the configuration',
+    );
+    const softphones = configurations.map((data) => (data as { softphone?: unknown }).softphone);
     expect(softphones).to.deep.include({ allowFramedSoftphone: true });
     expect(softphones.every((softphone) => softphone !== undefined)).to.equal(true);
   });

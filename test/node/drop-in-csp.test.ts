@@ -462,12 +462,17 @@ describe(
         "the stand-in CCP's scenario API",
       );
       await frame.evaluate(() => (window as StandInWindow).standInCcp?.ready);
-      const softphones = await frame.evaluate(() =>
-        (window as StandInWindow).standInCcp
-          ?.configurations()
-          .map((data) => (data as { softphone?: unknown }).softphone),
+      // Streams sends its configuration once the CCP acknowledged it.
+      const softphone = await until(
+        () =>
+          frame.evaluate(() => {
+            const first = (window as StandInWindow).standInCcp?.configurations()[0] as
+              { softphone?: unknown } | undefined;
+            return first?.softphone;
+          }),
+        'the configuration Streams sent',
       );
-      assert.deepEqual(softphones?.[0], { allowFramedSoftphone: true });
+      assert.deepEqual(softphone, { allowFramedSoftphone: true });
       await assertClean(page, observed);
       await page.browserContext().close();
     });

@@ -91,7 +91,7 @@ describe('drop-in hardening (properties)', () => {
 
   it('keeps a valid data-ccp-url whatever else is wrong, names every other mistake, and leaves out what has one', () => {
     const camel = (name: string): string => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
-    const names = Object.keys(DROP_IN_ATTRIBUTES).filter(
+    const names = DROP_IN_ATTRIBUTES.filter(
       (name) => name !== 'ccp-url' && name !== 'ccp-container' && name !== 'allow-framed-softphone',
     );
     // Plausible values and typos of every kind: bad URLs, http: to a public host, bad JSON, a mistyped rule event.

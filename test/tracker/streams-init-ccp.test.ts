@@ -50,20 +50,20 @@ function refusal(container: unknown): TypeError {
 describe('the CCP container option', () => {
   it('refuses null (document.querySelector found nothing) with a message that says so', () => {
     expect(refusal(document.querySelector('#no-such-element')).message).to.equal(
-      'createStreamsTracker: `container` is null: no element to hold the CCP (did document.querySelector find nothing?).',
+      'createStreamsTracker: `container` must be an element that can hold the CCP iframe, like a <div> (got null: no element found?).',
     );
   });
 
   it('refuses what cannot hold the iframe: a string, an <img>, an SVG element', () => {
     expect(refusal('#ccp').message).to.equal(
-      'createStreamsTracker: `container` must be an HTML element that can hold the CCP iframe (like a <div>), not a string.',
+      'createStreamsTracker: `container` must be an element that can hold the CCP iframe, like a <div> (got string).',
     );
     expect(refusal(document.createElement('img')).message).to.equal(
-      'createStreamsTracker: `container` must be an HTML element that can hold the CCP iframe (like a <div>), not <img>.',
+      'createStreamsTracker: `container` must be an element that can hold the CCP iframe, like a <div> (got <img>).',
     );
     const svg = document.createElementNS('http://www.w3.org/2000/svg', 'g');
     expect(refusal(svg).message).to.equal(
-      'createStreamsTracker: `container` must be an HTML element that can hold the CCP iframe (like a <div>), not <g>.',
+      'createStreamsTracker: `container` must be an element that can hold the CCP iframe, like a <div> (got <g>).',
     );
   });
 
