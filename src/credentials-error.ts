@@ -14,6 +14,12 @@ const cognitoKinds: Readonly<Record<string, AttributesErrorKind>> = {
 };
 
 /**
+ * What a request that got no answer throws: fetch's TypeError, the SDK's AbortError, a TimeoutError (the SDK's own
+ * request timeout, or the client's deadline through `AbortSignal.timeout`).
+ */
+const unanswered: ReadonlySet<string> = new Set(['TypeError', 'NetworkError', 'TimeoutError', 'AbortError']);
+
+/**
  * A failure of the Cognito credential provider (`fromCognitoIdentityPool`: GetId, GetCredentialsForIdentity, or the
  * page's own token function), as an AttributesError that says so: a sign-in or configuration error (`auth`) in the
  * service's own words (a wrong identity pool id is Cognito's ResourceNotFoundException, not Amazon Connect's), or,
@@ -38,9 +44,7 @@ export function credentialsError(error: unknown): AttributesError {
   const kind =
     (awsType !== undefined && Object.hasOwn(cognitoKinds, awsType) ? cognitoKinds[awsType] : undefined) ??
     (status === 429 ? 'throttled' : status !== undefined && status >= 500 ? 'server' : undefined) ??
-    (status === undefined && (name === 'TypeError' || name === 'NetworkError' || name === 'TimeoutError')
-      ? 'network'
-      : 'auth');
+    (status === undefined && name !== undefined && unanswered.has(name) ? 'network' : 'auth');
   const message =
     kind === 'network'
       ? 'Could not reach Cognito Identity for AWS credentials (a network error, or access refused without CORS headers).'

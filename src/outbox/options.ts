@@ -1,4 +1,5 @@
 /** The outbox's options, the seams tests inject (clock, locks, sender), and their defaults. */
+import { checkTimeout, DEFAULT_TIMEOUT_MS } from '../deadline.ts';
 import type { Attributes } from '../validate.ts';
 import type { ContactRef } from '../writer.ts';
 import type { BackoffOptions } from './pacing.ts';
@@ -6,7 +7,8 @@ import type { OutboxStore } from './types.ts';
 
 /**
  * Sends one merged request; must reject with an AttributesError (or something `toAttributesError` classifies).
- * `contact.region` is the region the write was queued for, when it was known then.
+ * `contact.region` is the region the write was queued for, when it was known then. `signal` aborts at the attempt's
+ * deadline (`requestTimeoutMs`) or when the outbox closes: getting credentials or a token should end on it too.
  */
 export type OutboxSender = (
   contact: ContactRef,
@@ -57,19 +59,30 @@ export interface OutboxOptions {
   /** Client-side token bucket (default 2 requests/s, burst 5). */
   rate?: { ratePerSecond: number; burst: number };
   /**
-   * Retries of an `auth` error before the entry is kept as a failure (default 0: auth errors are not retried).
-   * In a browser an expired token and a missing permission both look like a bare 403 (CORS hides the error
-   * type); 1 gives a credential provider that refreshes late one more chance.
+   * Auth refusals of an entry retried before it is kept as a failure; only auth refusals count, not the network,
+   * server or throttling failures between them. Default 1 with `client` (the signed client: in a browser an expired
+   * credential and a missing permission both look like a bare 403, as CORS hides the error type, and one retry gives
+   * a provider that refreshes late a fresh credential), 0 with `sender` (what a refusal means is the sender's to
+   * say; the plugin passes 0 in relay mode, where a 403 is the relay's ownership decision).
    */
   authRetries?: number;
   /** Requests in flight at once (default 4; one per contact at most). */
   maxInFlight?: number;
   /**
+   * The deadline of one attempt, getting credentials or a token included (ms, default 15,000). At the deadline the
+   * sender's signal aborts and the attempt ends as a retryable network error, whether or not the sender heeds the
+   * signal: it may have landed (an ambiguous failure), so its values are sent again after the backoff.
+   */
+  requestTimeoutMs?: number;
+  /**
    * A queued value not sent within this time is dropped with an `expired` event, and its write() rejects with a
    * TimeoutError (ms, default 24 h). Each value counts from when it was queued; kept failures never expire.
    */
   maxAgeMs?: number;
-  /** How often the flusher looks for expired values (ms, default 60 s). */
+  /**
+   * How often the flusher reads the whole store (ms, default 60 s): for expired values, and for entries no tab told
+   * it of (a tab killed between storing a write and telling the others), which it then sends.
+   */
   expiryIntervalMs?: number;
   /** Fired markers older than this are pruned (ms, default 7 days). */
   markerMaxAgeMs?: number;
@@ -95,6 +108,7 @@ export interface Settings {
   rate: { ratePerSecond: number; burst: number };
   authRetries: number;
   maxInFlight: number;
+  requestTimeoutMs: number;
   maxAgeMs: number;
   expiryIntervalMs: number;
   markerMaxAgeMs: number;
@@ -123,6 +137,7 @@ export function settingsOf(options: OutboxOptions): Settings {
     sender = (contact, attributes, { signal }) =>
       client.update(contact.instanceId, contact.initialContactId, attributes, { signal });
   }
+  checkTimeout('Outbox', 'requestTimeoutMs', options.requestTimeoutMs);
   const debounceMs = options.debounceMs ?? 200;
   const globalLocks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
   return {
@@ -134,8 +149,9 @@ export function settingsOf(options: OutboxOptions): Settings {
     maxDebounceMs: Math.max(debounceMs, options.maxDebounceMs ?? 2000),
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     rate: options.rate ?? { ratePerSecond: 2, burst: 5 },
-    authRetries: options.authRetries ?? 0,
+    authRetries: options.authRetries ?? (options.sender ? 0 : 1),
     maxInFlight: options.maxInFlight ?? 4,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxAgeMs: options.maxAgeMs ?? 24 * 3600_000,
     expiryIntervalMs: options.expiryIntervalMs ?? 60_000,
     markerMaxAgeMs: options.markerMaxAgeMs ?? 7 * 24 * 3600_000,
