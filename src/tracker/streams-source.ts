@@ -21,9 +21,15 @@ export type StreamsGlobal = typeof connect;
 export interface StreamsSourceOptions {
   /** The Streams global; by default `globalThis.connect`, looked up again until it exists (Streams may load later). */
   streams?: StreamsGlobal;
-  /** Where to create the CCP iframe, when this tracker has to (`initCCP` given and the page has no CCP). */
-  container?: HTMLElement;
-  /** Options passed unchanged to `connect.core.initCCP` when the page has not initialised Streams itself. */
+  /**
+   * Where to create the CCP iframe, when this tracker has to (`initCCP` given and the page has no CCP): an HTML
+   * element that can hold it, such as a `<div>`. Takes what `document.querySelector` returns; null is refused at once.
+   */
+  container?: Element | null;
+  /**
+   * Options passed to `connect.core.initCCP` when the page has not initialised Streams itself; without `softphone`
+   * they get `{allowFramedSoftphone: true}` (see the constructor), the rest is passed unchanged.
+   */
   initCCP?: connect.InitCCPOptions;
   /** How often to look for an initialised Streams while waiting for the page (ms). Default 50. */
   pollMs?: number;
@@ -122,6 +128,31 @@ function readStreamsContact(contact: connect.Contact): SourceContact | undefined
   }
 }
 
+/** HTML elements that cannot hold the CCP's iframe: void elements (no children), and some whose children show nothing. */
+const NOT_CONTAINER = /^(area|br|col|embed|hr|img|input|source|track|wbr|iframe|template|script|style)$/;
+
+/**
+ * The container Streams' initCCP appends its iframe to (`containerDiv.appendChild`, connect-streams.js
+ * `_createCCPIframe`), checked: an element of the HTML namespace that shows its children. Checked by its node type
+ * and namespace rather than `instanceof HTMLElement`, which fails for an element of another frame.
+ */
+function checkContainer(container: unknown): HTMLElement {
+  const node = container as Partial<Element> | null | undefined;
+  const element = typeof container === 'object' && node?.nodeType === 1;
+  if (element && node.namespaceURI === 'http://www.w3.org/1999/xhtml' && !NOT_CONTAINER.test(node.localName ?? ''))
+    return container as HTMLElement; // checked above, across frames too
+  const what = element
+    ? `<${node.localName ?? ''}>`
+    : container === null
+      ? 'null: no element found?'
+      : typeof container;
+  throw new TypeError(
+    container === undefined
+      ? 'createStreamsTracker: `container` is required with `initCCP`.'
+      : `createStreamsTracker: \`container\` must be an element that can hold the CCP iframe, like a <div> (got ${what}).`,
+  );
+}
+
 /** The Streams adapter: see the module comment. */
 export class StreamsContactSource implements ContactSource {
   readonly #options: StreamsSourceOptions;
@@ -137,14 +168,23 @@ export class StreamsContactSource implements ContactSource {
   readonly #known = new Set<string>();
   #lastAgent = '';
 
-  /** Creates the adapter; nothing happens before `start`. */
-  /** Throws a TypeError at once for `initCCP` without a `container` (not later, inside a polling timer). */
+  /**
+   * Creates the adapter; nothing happens before `start`. Throws a TypeError at once for `initCCP` without a container
+   * that can hold the CCP (not later, inside a polling timer).
+   */
   constructor(options: StreamsSourceOptions = {}) {
-    if (options.initCCP && !options.container)
-      throw new TypeError('createStreamsTracker: `container` is required with `initCCP`.');
     this.#options = options;
-    this.#init =
-      options.initCCP && options.container ? { container: options.container, options: options.initCCP } : undefined;
+    this.#init = options.initCCP
+      ? {
+          container: checkContainer(options.container),
+          // The framed softphone unless the page gives a setting: Streams' default (false) sets up no softphone in the
+          // CCP's frame (its CONFIGURE handler checks `data.softphone.allowFramedSoftphone`), and the page would have
+          // to run one itself with connect-rtc-js and `connect.core.initSoftphoneManager`: without either, a
+          // softphone agent's calls have no audio. Streams' own embedding helper, `connect.agentApp.initApp`, passes
+          // true (node_modules/amazon-connect-streams/release/connect-streams.js).
+          options: { ...options.initCCP, softphone: options.initCCP.softphone ?? { allowFramedSoftphone: true } },
+        }
+      : undefined;
   }
 
   /** Attaches now if Streams is initialised (or initialises it when asked to), else waits for it. */
