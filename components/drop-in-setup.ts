@@ -6,6 +6,7 @@
 import type { CcpAttributes as CcpAttributesElement } from './ccp-attributes.ts';
 import { checkRules, DropInConfigError, readDropInConfig, type DropInConfig } from '../src/drop-in-config.ts';
 import type { CcpAttributesPlugin, CcpAttributesPluginOptions } from '../src/plugin.ts';
+import type { RelayTokenOptions } from '../src/relay-client.ts';
 
 function element(selector: string, attribute: 'data-target' | 'data-ccp-container'): HTMLElement {
   const found = document.querySelector<HTMLElement>(selector);
@@ -13,14 +14,18 @@ function element(selector: string, attribute: 'data-target' | 'data-ccp-containe
   return found;
 }
 
-async function loginToken(source: { function: string } | { storage: string }): Promise<string> {
+async function loginToken(
+  source: { function: string } | { storage: string },
+  options?: RelayTokenOptions,
+): Promise<string> {
   if ('function' in source) {
     const fn = (globalThis as unknown as Record<string, unknown>)[source.function];
     if (typeof fn !== 'function')
       throw new DropInConfigError([
         { attribute: 'data-login-token-function', message: `window.${source.function} is not a function.` },
       ]);
-    return String(await (fn as () => unknown)());
+    // After the relay refused a token, `options` is {forceRefresh: true}: the page's function may renew it.
+    return String(await (fn as (options?: RelayTokenOptions) => unknown)(options));
   }
   const token = sessionStorage.getItem(source.storage) ?? localStorage.getItem(source.storage);
   if (!token)
@@ -66,7 +71,7 @@ export async function pluginOptions(config: DropInConfig): Promise<CcpAttributes
     region: config.region,
     endpoint: config.endpoint,
     instanceId: config.instanceId,
-    relay: relay ? { url: relay.url, token: () => loginToken(relay.token) } : undefined,
+    relay: relay ? { url: relay.url, token: (options) => loginToken(relay.token, options) } : undefined,
     credentials:
       cognito && cognitoCredentials
         ? cognitoCredentials({
