@@ -368,8 +368,10 @@ describe('RelayClient', () => {
       fetch: hangsAfterRefusal,
       timeoutMs: 200,
     });
-    // Without the deadline over both requests, the second would wait for ever (and the test time out).
-    const error = await failure(client.update(contact, { a: '1' }));
+    // Without the deadline over both requests, the second would wait for ever (and the test time out). Node's
+    // AbortSignal.timeout does not keep the event loop alive, and nothing else here would: this timer does.
+    const alive = setInterval(() => undefined, 1_000);
+    const error = await failure(client.update(contact, { a: '1' })).finally(() => clearInterval(alive));
     assert.equal(error.kind, 'network');
     assert.equal(error.retryable, true);
     assert.equal(calls, 2);
