@@ -21,6 +21,7 @@ import { createTagger, recordLandedWrites, type Tagger, type TaggerOptions } fro
 import {
   ContactTracker,
   createStreamsTracker,
+  type AgentInfo,
   type ContactSource,
   type StreamsTrackerOptions,
 } from './tracker/index.ts';
@@ -130,7 +131,12 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
       // ownership decision, which a retry does not change; an expired token (401) is renewed by the relay client
       // within the attempt (src/relay-client.ts), so the outbox never needs to retry it.
       const authRetries = options.outbox?.authRetries ?? (relay ? 0 : 1);
-      outbox = createOutbox({ ...options.outbox, authRetries, store, sender });
+      // The queue belongs to the agent the host names: nothing is sent before, and another agent's entries in this
+      // browser profile's store wait for their agent.
+      const agent = agentIdOf(tracker.agent) ?? null;
+      const writer = createOutbox({ ...options.outbox, authRetries, store, sender, agent });
+      outbox = writer;
+      cleanup.push(tracker.on('change', (state) => writer.setAgent(agentIdOf(state.agent) ?? null)));
       cleanup.push(recordLandedWrites(outbox, tracker));
       if (options.rules !== undefined) {
         tagger = createTagger({
@@ -178,6 +184,15 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
     },
     dispose,
   };
+}
+
+/**
+ * Who owns the outbox's entries: the agent's ARN as the host gives it (as the relay identifies callers), or its
+ * username when the host gives no ARN; undefined until the host named the agent.
+ */
+export function agentIdOf(agent: Pick<AgentInfo, 'arn' | 'username'> | undefined): string | undefined {
+  if (agent?.arn) return agent.arn;
+  return agent?.username ? `username:${agent.username}` : undefined;
 }
 
 /**

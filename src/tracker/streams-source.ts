@@ -2,8 +2,9 @@
 /**
  * The Streams adapter behind the ContactSource boundary. It reads the page's global `connect` (the page loads
  * amazon-connect-streams itself; this module never bundles it), attaches whether Streams was initialised before
- * or after it, calls `connect.core.initCCP` only when asked to and only when no CCP exists, and reports contacts
- * that existed before it subscribed as Streams would have (`connect.contact` does not replay them).
+ * or after it, calls `connect.core.initCCP` only when asked to and only when the page holds no CCP frame (a CCP
+ * whose frame left the page is dead: it is terminated first), and reports contacts that existed before it
+ * subscribed as Streams would have (`connect.contact` does not replay them).
  * Protocol notes: node_modules/amazon-connect-streams/release/connect-streams.js (AgentDataProvider,
  * contactEventGraph, Contact.prototype.accept) and the Streams API documentation
  * (https://github.com/amazon-connect/amazon-connect-streams/blob/master/Documentation.md).
@@ -39,6 +40,11 @@ interface StreamsInternals {
 
 /** The name Streams gives its CCP iframe (it refuses a second initCCP while one exists). */
 export const CCP_IFRAME_NAME = 'Amazon Connect CCP';
+
+/** True when the page holds a CCP frame made by initCCP (Streams looks its frame up the same way: core._getCCPIframe). */
+function hasCcpFrame(): boolean {
+  return Array.from(document.getElementsByTagName('iframe')).some((frame) => frame.name === CCP_IFRAME_NAME);
+}
 
 /** Streams contact events and what the source reports for each (the contactEventGraph's targets). */
 const STATE_EVENTS: readonly [string, SourceEventType][] = [
@@ -231,7 +237,11 @@ export class StreamsContactSource implements ContactSource {
     const streams = this.#global();
     const internals = streams as unknown as StreamsInternals | undefined;
     let bus = internals?.core?.getEventBus?.() ?? undefined;
-    if (streams && !bus && this.#init && this.#mayInitialize(streams)) {
+    if (streams && this.#init && !hasCcpFrame()) {
+      // No CCP frame in the page: none was made yet, or the one made left the page with its container (a component
+      // that unmounted) and is dead. Streams then still holds that CCP (`core.initialized`, its event bus) and
+      // refuses initCCP; connect.core.terminate() resets it, Streams' documented way to start a CCP again.
+      if (bus || internals?.core?.initialized) streams.core.terminate();
       streams.core.initCCP(this.#init.container, this.#init.options);
       bus = internals?.core?.getEventBus?.() ?? undefined;
     }
@@ -252,13 +262,6 @@ export class StreamsContactSource implements ContactSource {
       );
     }
     this.#timer = setTimeout(() => this.#tryAttach(), this.#options.pollMs ?? 50);
-  }
-
-  /** True when no CCP exists yet, so calling initCCP cannot create a second one. */
-  #mayInitialize(streams: StreamsGlobal): boolean {
-    const internals = streams as unknown as StreamsInternals;
-    if (internals.core?.initialized) return false;
-    return !Array.from(document.getElementsByTagName('iframe')).some((frame) => frame.name === CCP_IFRAME_NAME);
   }
 
   #attach(streams: StreamsGlobal, bus: connect.EventBus): void {
