@@ -181,6 +181,11 @@ describe('Outbox defects: write modes', () => {
       outbox: { store: await storeWith(ref, { Note: 'after the night' }) },
     });
     const outbox = plugin.outbox!;
+    // The queued entry has no owner until the agent named adopts it: wait for it to land (or be kept), then to settle.
+    await until(
+      async () => outbox.state.failed > 0 || (await storedAttributes(instanceId, contactId))?.['Note'],
+      'the write to end',
+    );
     await until(() => outbox.state.pending === 0, 'the write to settle');
     expect(outbox.failures()).to.deep.equal([]);
     expect(await storedAttributes(instanceId, contactId)).to.deep.equal({ Note: 'after the night' });
