@@ -10,19 +10,18 @@ import type { OutboxEventMap } from './events.ts';
 import type { Message } from './leadership.ts';
 import type { Ledger } from './ledger.ts';
 import type { Mirror } from './mirror.ts';
+import type { Settings } from './options.ts';
 import { abortError } from './queue.ts';
 import type { View } from './view.ts';
 import type { Waiters } from './waiters.ts';
 
 /** What handling a message needs of the Outbox. */
 export interface MessageHost {
-  maxAgeMs: number;
+  settings: Settings;
   mirror: Mirror;
   emitter: Emitter<OutboxEventMap>;
   waiters: Waiters;
   ledger: Ledger;
-  view: View;
-  aborts: Aborts;
   /** True while this tab sends for all tabs. */
   flusher(): boolean;
   /** Lets the flusher look for due entries. */
@@ -31,8 +30,9 @@ export interface MessageHost {
   flush(): void;
 }
 
-export function handleMessage(message: Message, host: MessageHost): void {
-  const { mirror, emitter, waiters, view } = host;
+/** Handles one message: `view` is what this tab shows, `aborts` its aborted writes. */
+export function handleMessage(message: Message, host: MessageHost, view: View, aborts: Aborts): void {
+  const { mirror, emitter, waiters } = host;
   switch (message.type) {
     case 'entry':
       mirror.apply(message.id, message.entry, message.revision);
@@ -64,7 +64,7 @@ export function handleMessage(message: Message, host: MessageHost): void {
     }
     case 'expired': {
       if (!mirror.owns(message.entry)) break;
-      const reason = `The write was not sent within ${host.maxAgeMs} ms and expired.`;
+      const reason = `The write was not sent within ${host.settings.maxAgeMs} ms and expired.`;
       waiters.reject(message.entry, new DOMException(reason, 'TimeoutError'));
       emitter.emit('expired', { entry: structuredClone(message.entry) });
       view.emitChange([message.entry.contactKey]);
@@ -82,13 +82,13 @@ export function handleMessage(message: Message, host: MessageHost): void {
       view.emitChange([message.contactKey]);
       break;
     case 'abort':
-      host.aborts.asked(message.contactKey, message.revisions);
+      aborts.asked(message.contactKey, message.revisions);
       break;
     case 'aborted':
-      host.aborts.aborted(message.contactKey, message.revisions);
+      aborts.aborted(message.contactKey, message.revisions);
       break;
     case 'flusher':
-      host.aborts.led();
+      aborts.led();
       break;
     case 'flush':
       if (host.flusher()) host.flush();

@@ -24,7 +24,7 @@ import { adoptUnowned, nameAgent, type AgentHost } from './owners.ts';
 import { agentOf, settingsOf, type OutboxOptions, type Settings } from './options.ts';
 import type { ContactStatus } from './status.ts';
 import type { OutboxEntry, OutboxStore } from './types.ts';
-import { View } from './view.ts';
+import { View, type ViewHost } from './view.ts';
 import { Waiters } from './waiters.ts';
 
 export type { OutboxOptions, OutboxSender, UpdatingClient, OutboxClock, LockManagerLike } from './options.ts';
@@ -51,8 +51,8 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   readonly #queue: Queue;
   readonly #aborts: Aborts;
   readonly #view: View;
-  readonly #messages: MessageHost;
-  readonly #agents: AgentHost;
+  /** What the view, the message handling and the agent's naming need of this outbox. */
+  readonly #tab: ViewHost & MessageHost & AgentHost;
   #flusher = false;
   #competing = false;
   #closed = false;
@@ -72,8 +72,9 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       onError: (error) => this.#fail(error),
     });
     const mirror = this.#mirror;
-    this.#view = new View({
+    const tab: ViewHost & MessageHost & AgentHost = {
       settings,
+      store: settings.store,
       mirror,
       emitter: this.#emitter,
       waiters: this.#waiters,
@@ -81,8 +82,15 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       leadership: this.#leadership,
       flusher: () => this.#flusher,
       closed: () => this.#closed,
+      changed: (change) => this.#changed(change),
+      emitChange: (keys) => this.#view.emitChange(keys),
+      schedule: () => this.#flusherSide.schedule(),
+      flush: () => this.flush(),
+      compete: () => void this.ready.then(() => this.#compete()),
       fail: (error) => this.#fail(error),
-    });
+    };
+    this.#tab = tab;
+    this.#view = new View(tab);
     // The flusher's own outcomes and aborts: told to the other tabs, and handled here as they would be there.
     const announce = (message: Message): void => {
       this.#leadership.post(message);
@@ -128,29 +136,6 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       track: (operation) => void this.#queue.track(operation),
       fail: (error) => this.#fail(error),
     });
-    this.#messages = {
-      maxAgeMs: settings.maxAgeMs,
-      mirror,
-      emitter: this.#emitter,
-      waiters: this.#waiters,
-      ledger: this.#ledger,
-      view: this.#view,
-      aborts: this.#aborts,
-      flusher: () => this.#flusher,
-      schedule: () => this.#flusherSide.schedule(),
-      flush: () => this.flush(),
-    };
-    this.#agents = {
-      store: settings.store,
-      mirror,
-      waiters: this.#waiters,
-      closed: () => this.#closed,
-      changed: (change) => this.#changed(change),
-      emitChange: (keys) => this.#view.emitChange(keys),
-      schedule: () => this.#flusherSide.schedule(),
-      compete: () => void this.ready.then(() => this.#compete()),
-      fail: (error) => this.#fail(error),
-    };
     this.ready = this.#load();
     void this.ready.then(() => this.#compete());
   }
@@ -210,7 +195,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
    */
   setAgent(agent: string | null | undefined): void {
     const next = agentOf('setAgent', agent ?? undefined);
-    if (!this.#closed) nameAgent(next, this.#agents);
+    if (!this.#closed) nameAgent(next, this.#tab);
   }
 
   /**
@@ -297,7 +282,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       this.#fail(error);
     }
     const agent = this.#mirror.agent;
-    if (agent !== undefined) await adoptUnowned(agent, this.#agents);
+    if (agent !== undefined) await adoptUnowned(agent, this.#tab);
   }
 
   #lead(): void {
@@ -321,7 +306,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
 
   /** What every tab does with a change another tab told, or the flusher's own outcome it tells the others. */
   #handle(message: Message): void {
-    handleMessage(message, this.#messages);
+    handleMessage(message, this.#tab, this.#view, this.#aborts);
   }
 
   /** Applies a change this tab made to the store and tells the other tabs. */
