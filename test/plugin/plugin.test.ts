@@ -162,7 +162,8 @@ describe('createCcpAttributes', () => {
         credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
         tracker: { streams: fake.streams },
         outbox: { store: new MemoryOutboxStore() },
-        rules: [{ on: 'not-an-event', set: { a: 'b' } }],
+        // A typo in rules given as JSON text (the types refuse it in objects; JSON is checked when parsed).
+        rules: '[{"on": "not-an-event", "set": {"a": "b"}}]',
       });
     } catch (caught) {
       error = caught;
