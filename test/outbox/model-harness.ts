@@ -298,12 +298,44 @@ export interface WireRequest {
 /** Something the server saw that must never happen. */
 export type Violation = string;
 
+/** A request the server received: who sent what, when (by the outboxes' clock), and how it was answered. */
+export interface SentRequest {
+  sender: number;
+  contactKey: string;
+  attributes: Attributes;
+  at: number;
+  outcome?: Outcome;
+}
+
+/** The outcomes a sender may retry (everything but a 200 and a refusal). */
+const retryable: ReadonlySet<Outcome> = new Set(['drop', '429', '500', 'ambiguous', 'stored-500']);
+
 /**
  * UpdateContactAttributes as a merge per contact. Requests wait on the wire until `answer`; an aborted request
  * (its outbox closed) leaves the wire without reaching the server. Checks, as requests arrive, that only one
- * outbox sends at a time, at most one request per contact is on the wire, and a closed outbox sends nothing.
+ * outbox sends at a time, at most one request per contact is on the wire, a closed outbox sends nothing, a value
+ * refused for good is not sent again (unless `retried`, or its outbox closed before it could record the refusal),
+ * and an outbox waits its backoff: it sends a value again no sooner than `minBackoffMs` after a retryable failure
+ * of it, and no request at all within `minBackoffMs` of a 429 (the quota is shared by every contact).
  */
 export class ModelServer {
+  readonly #now: () => number;
+  readonly #minBackoffMs: number;
+  /** Every request received, in order. */
+  readonly sent: SentRequest[] = [];
+  /** Per `sender|contactKey|key|value`: the earliest time that sender may send the value again. */
+  readonly #backoff = new Map<string, number>();
+  /** Per sender: until when a 429 holds back every request of it, and the 429's contact. */
+  readonly #paused = new Map<number, { until: number; contactKey: string }>();
+  /** Per `contactKey|key|value` refused for good: its sender, and whether the outboxes came to rest since. */
+  readonly #refused = new Map<string, { sender: number; recorded: boolean }>();
+
+  /** `now`: the outboxes' clock; `minBackoffMs`: the shortest delay the outboxes' backoff draws. */
+  constructor(options: { now: () => number; minBackoffMs: number }) {
+    this.#now = options.now;
+    this.#minBackoffMs = options.minBackoffMs;
+  }
+
   /** What is stored, per contact key. */
   readonly stored = new Map<string, Map<string, string>>();
   /** Per `contactKey|key|value`: how many requests stored it. */
@@ -331,6 +363,10 @@ export class ModelServer {
       const contactKey = `${contact.instanceId}/${contact.initialContactId}`;
       const copy: Attributes = { ...attributes };
       this.requests.push(sender);
+      const at = this.#now();
+      const log: SentRequest = { sender, contactKey, attributes: copy, at };
+      this.sent.push(log);
+      this.#checkPacing(sender, contactKey, copy, at);
       if (isClosed()) this.violations.push(`outbox ${sender} sent ${show(copy)} for ${contactKey} after it was closed`);
       for (const other of this.wire) {
         if (other.sender !== sender) {
@@ -357,6 +393,8 @@ export class ModelServer {
           attributes: copy,
           answer: (outcome) => {
             leave();
+            log.outcome = outcome;
+            this.#answered(sender, contactKey, copy, outcome);
             if (outcome === 'ok' || outcome === 'ambiguous' || outcome === 'stored-500')
               this.#store(contactKey, copy, outcome !== 'ok');
             if (outcome === 'ok') this.#unrecorded.push({ sender, contactKey, attributes: copy });
@@ -379,10 +417,57 @@ export class ModelServer {
   /** The outboxes came to rest: every answer given so far was recorded by its sender. */
   rested(): void {
     this.#unrecorded.length = 0;
+    for (const refusal of this.#refused.values()) refusal.recorded = true;
   }
 
-  /** Outbox `sender` closes: the 200 answers it may not have recorded yet become ambiguous. */
+  /** A kept failure holding these values was retried: they may be sent again. */
+  retried(contactKey: string, attributes: Readonly<Attributes>): void {
+    for (const [key, value] of Object.entries(attributes)) this.#refused.delete(`${contactKey}|${key}|${value}`);
+  }
+
+  /** Requests of outbox `sender` on the wire. */
+  onWire(sender: number): WireRequest[] {
+    return this.wire.filter((request) => request.sender === sender);
+  }
+
+  #checkPacing(sender: number, contactKey: string, attributes: Attributes, at: number): void {
+    const paused = this.#paused.get(sender);
+    if (paused && at < paused.until && paused.contactKey !== contactKey)
+      this.violations.push(
+        `outbox ${sender} sent ${show(attributes)} for ${contactKey} ${at - (paused.until - this.#minBackoffMs)} ms after a 429 (of ${paused.contactKey}), within its backoff`,
+      );
+    for (const [key, value] of Object.entries(attributes)) {
+      const id = `${contactKey}|${key}|${value}`;
+      const notBefore = this.#backoff.get(`${sender}|${id}`);
+      if (notBefore !== undefined && at < notBefore)
+        this.violations.push(
+          `outbox ${sender} sent ${key}=${value} of ${contactKey} again ${at - (notBefore - this.#minBackoffMs)} ms after a retryable failure, within its backoff (${this.#minBackoffMs} ms at least)`,
+        );
+      if (this.#refused.has(id))
+        this.violations.push(
+          `outbox ${sender} sent ${key}=${value} of ${contactKey} again after it was refused for good, without a retry()`,
+        );
+    }
+  }
+
+  #answered(sender: number, contactKey: string, attributes: Attributes, outcome: Outcome): void {
+    const at = this.#now();
+    for (const [key, value] of Object.entries(attributes)) {
+      const id = `${contactKey}|${key}|${value}`;
+      if (retryable.has(outcome)) this.#backoff.set(`${sender}|${id}`, at + this.#minBackoffMs);
+      else this.#backoff.delete(`${sender}|${id}`);
+      if (outcome === 'refused') this.#refused.set(id, { sender, recorded: false });
+    }
+    if (outcome === '429') this.#paused.set(sender, { until: at + this.#minBackoffMs, contactKey });
+  }
+
+  /**
+   * Outbox `sender` closes: the 200 answers it may not have recorded yet become ambiguous, and the refusals it may
+   * not have recorded may be sent again by the next outbox (the value is still queued).
+   */
   closing(sender: number): void {
+    for (const [id, refusal] of this.#refused)
+      if (refusal.sender === sender && !refusal.recorded) this.#refused.delete(id);
     for (const request of this.#unrecorded.splice(0)) {
       if (request.sender !== sender) {
         this.#unrecorded.push(request);
