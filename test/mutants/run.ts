@@ -4,6 +4,8 @@
 // it. Exits non-zero when a mutant survives or a search text is missing. Not part of `npm test` (it takes minutes).
 //   npm run mutants                   every mutant
 //   npm run mutants -- --only 500     the mutants whose name contains "500" (and the unchanged run)
+//   npm run mutants -- --suite faults only the suites whose file name contains "faults" (to see what each one kills)
+//   npm run mutants -- --keep         keep the copy (its path is printed)
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,13 +14,16 @@ import { parseArgs } from 'node:util';
 import { mutants, type Edit, type Mutant } from './list.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-const suites = ['test/outbox/model.test.ts', 'test/outbox/faults.test.ts'];
+const allSuites = ['test/outbox/model.test.ts', 'test/outbox/faults.test.ts'];
 /** Edits to the copy's tests for mutant runs: stop at the first failure (no shrinking, no later tests). */
 const harness: Edit[] = [
   { file: 'test/outbox/model.test.ts', search: `endOnFailure: false`, replace: `endOnFailure: true` },
 ];
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, keep: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { only: { type: 'string' }, suite: { type: 'string' }, keep: { type: 'boolean' } },
+});
+const suites = allSuites.filter((file) => file.includes(values.suite ?? ''));
 
 /** Applies edits in `dir`; returns the functions that undo them. Throws when a search text is not found exactly once. */
 function apply(dir: string, edits: readonly Edit[], what: string): (() => void)[] {
@@ -54,11 +59,11 @@ function runSuite(dir: string, file: string): Promise<Run> {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('close', (code) => {
       const plain = output.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+      // The first problem the model names, else the first assertion or error message.
+      const lines = plain.split('\n').map((line) => line.trim());
+      const problems = lines.indexOf('Problems of the counterexample:');
       const why =
-        plain
-          .split('\n')
-          .map((line) => line.trim())
-          .find((line) => /^(❌|Error:|AssertionError|.*Property failed|.*problems?:|w\d+ |.*expected )/.test(line)) ??
+        (problems >= 0 ? lines[problems + 1] : lines.find((line) => /^(AssertionError|Error|TypeError):/.test(line))) ??
         '';
       done({ passed: code === 0, seconds: (performance.now() - started) / 1000, why: why.slice(0, 110) });
     });

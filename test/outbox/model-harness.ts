@@ -146,14 +146,46 @@ export const channelPosts = { count: 0 };
 const inbox = new Map<BroadcastChannel, number>();
 
 /**
+ * While `turns` is above 0, each channel hands the messages it receives to its page that many macrotask turns
+ * late, one after the other in the order they came (a busy tab): meanwhile the tab applies its own changes at once,
+ * so copies of an entry reach its mirror out of revision order.
+ */
+export const lag = { turns: 0 };
+
+/**
  * The real BroadcastChannel, counting messages on their way so `quiet()` can wait for them: a post counts one
- * for each other open channel of the same name; receiving or closing takes them off.
+ * for each other open channel of the same name; receiving (once handed to the page, see `lag`) or closing takes
+ * them off.
  */
 export class CountedBroadcastChannel extends BroadcastChannel {
+  /** Messages received and not yet handed to the page. */
+  readonly #held: unknown[] = [];
+  /** The events this channel dispatched itself when handing a held message over. */
+  readonly #released = new WeakSet<Event>();
+
   constructor(name: string) {
     super(name);
     inbox.set(this, 0);
-    this.addEventListener('message', () => this.#received(1));
+    // Registered before the page's handler, so it can hold a message back from it.
+    this.addEventListener('message', (event) => {
+      if (this.#released.has(event) || (lag.turns === 0 && this.#held.length === 0)) {
+        this.#received(1);
+        return;
+      }
+      event.stopImmediatePropagation();
+      this.#held.push(event.data);
+      if (this.#held.length === 1) void this.#release(lag.turns);
+    });
+  }
+
+  async #release(turns: number): Promise<void> {
+    while (this.#held.length > 0 && inbox.has(this)) {
+      for (let i = 0; i < turns; i++) await turn();
+      if (!inbox.has(this)) return;
+      const event = new MessageEvent('message', { data: this.#held.shift() });
+      this.#released.add(event);
+      this.dispatchEvent(event);
+    }
   }
 
   override postMessage(message: unknown): void {

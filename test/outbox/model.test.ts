@@ -26,6 +26,7 @@ import {
   ModelClock,
   ModelLocks,
   ModelServer,
+  lag,
   quiet,
   restListeners,
   show,
@@ -44,7 +45,8 @@ type Key = 'a' | 'b' | 'c';
  * An `answer` with `closeAfter` closes the tab that sent the request that many macrotask turns after the answer
  * (a tab that dies around a response: closed when another tab is open, else reloaded).
  * `retry` and `discard` act on one of the kept failures a tab lists (`failures()`). `abort` aborts the signal of one
- * of the writes still pending (every write step passes one; a batch shares it among its parts).
+ * of the writes still pending (every write step passes one; a batch shares it among its parts). `lag` makes every
+ * tab take cross-tab messages that many turns late from then on (0: at once), so copies arrive out of order.
  * `wait` lets a few macrotask turns pass (store transactions and cross-tab messages partly done).
  * `tab` picks among the open tabs (modulo their number); `settle` waits for rest after
  * the step; `rest: false` fires the timers a time step passes without waiting for the work they start, so the next
@@ -63,6 +65,7 @@ type Step =
   | { do: 'destroy'; contact: number }
   | { do: 'wait'; turns: number }
   | { do: 'abort'; pick: number; settle: boolean }
+  | { do: 'lag'; turns: number }
   | { do: 'retry' | 'discard'; tab: number; pick: number; settle: boolean };
 
 const options = {
@@ -140,6 +143,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({ do: fc.constant('abort' as const), pick: fc.nat({ max: 3 }), settle: fc.boolean() }),
   },
+  { weight: 1, arbitrary: fc.record({ do: fc.constant('lag' as const), turns: fc.constantFrom(0, 2, 6) }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -469,6 +473,7 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
       .map((entry) => `${entry.id} ${show(entry.attributes)}`);
   }
 
+  lag.turns = 0;
   const rested = (): void => {
     server.rested();
     for (const gone of abandoned) gone.fence ??= server.sent.length;
@@ -556,6 +561,13 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
             };
             writes.push(write);
             server.retried(failure.contactKey, failure.attributes);
+            // A kept failure may hold values whose write() an abort rejected after they were sent: retrying it is
+            // asking for them again.
+            for (const gone of abandoned)
+              if (gone.contactKey === failure.contactKey)
+                gone.attributes = Object.fromEntries(
+                  Object.entries(gone.attributes).filter(([key, value]) => failure.attributes[key] !== value),
+                );
             for (const [key, value] of Object.entries(failure.attributes))
               queuedAt.set(`${failure.contactKey}|${key}|${value}`, clock.now());
             tab.outbox.retry(failure.id).then(
@@ -568,6 +580,9 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
         }
         case 'wait':
           for (let i = 0; i < step.turns; i++) await turn();
+          break;
+        case 'lag':
+          lag.turns = step.turns;
           break;
         case 'abort': {
           const open = writes.filter((record) => record.state === 'pending' && record.controller && !record.aborted);
