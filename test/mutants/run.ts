@@ -6,6 +6,7 @@
 //   npm run mutants -- --only 500     the mutants whose name contains "500" (and the unchanged run)
 //   npm run mutants -- --suite faults only the suites whose file name contains "faults" (to see what each one kills)
 //   npm run mutants -- --keep         keep the copy (its path is printed)
+//   npm run mutants -- --no-baseline  skip the unchanged run (only to iterate on a mutant; never for a verdict)
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,12 @@ const harness: Edit[] = [
 ];
 
 const { values } = parseArgs({
-  options: { only: { type: 'string' }, suite: { type: 'string' }, keep: { type: 'boolean' } },
+  options: {
+    only: { type: 'string' },
+    suite: { type: 'string' },
+    keep: { type: 'boolean' },
+    'no-baseline': { type: 'boolean' },
+  },
 });
 const suites = allSuites.filter((file) => file.includes(values.suite ?? ''));
 
@@ -104,7 +110,7 @@ async function main(): Promise<number> {
     for (const mutant of selected) for (const undo of apply(dir, mutant.edits, mutant.name)) undo();
     apply(dir, harness, 'the mutant harness');
 
-    const baseline = await runSuites(dir);
+    const baseline = values['no-baseline'] ? { killedBy: undefined, seconds: 0, why: '' } : await runSuites(dir);
     console.log(
       `[mutants] unchanged outbox: ${baseline.killedBy ? `FAILS (${baseline.killedBy}: ${baseline.why})` : 'passes'} in ${baseline.seconds.toFixed(0)} s`,
     );
