@@ -1,7 +1,8 @@
 /**
  * The owner-checking relay (ccp-attributes/relay) pointed at the Connect API stand-in, for the demo, the browser
  * tests and the bench: it verifies the stand-in user pool's JWTs against the pool's JWKS, reads the Connect user id
- * from the id token's `custom:connect_user_id`, and calls the stand-in with the stand-in's demo credentials.
+ * from the id token's `custom:connect_user_id` (which the pool's agent-desktop client may not write, so agents cannot
+ * change it: demo/connect-api/user-pool.ts), and calls the stand-in with the stand-in's demo credentials.
  */
 import { ConnectClient } from '@aws-sdk/client-connect';
 import type { Plugin } from '@web/dev-server-core';
@@ -26,7 +27,7 @@ export function startStandInRelay(api: ConnectApiHandle, options: StandInRelayOp
   const config = resolveRelayConfig({
     instanceArn: `arn:aws:connect:${api.region}:${DEFAULT_ACCOUNT}:instance/${options.instanceId ?? DEFAULT_INSTANCE_ID}`,
     auth: { type: 'oidc', issuer: api.issuer, audience: [api.userPoolClientId], jwksUri: api.jwksUri },
-    user: { userIdClaim: 'custom:connect_user_id' },
+    user: { userIdClaim: 'custom:connect_user_id', agentsCannotChangeClaim: true },
     allowedOrigins: options.allowedOrigins ?? [],
     connectEndpoint: api.url,
   });

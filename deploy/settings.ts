@@ -2,7 +2,7 @@
  * The deployment's settings, each read from CDK context (`npx cdk deploy -c instanceArn=...`) or else from the
  * environment (`RELAY_INSTANCE_ARN=...`), checked together: one error lists every missing or wrong setting.
  */
-import { parseInstanceArn } from '../src/relay/config.ts';
+import { changeableClaim, parseInstanceArn, type RelayUserMapping } from '../src/relay/config.ts';
 
 /** The settings of one relay deployment. */
 export interface RelaySettings {
@@ -14,8 +14,12 @@ export interface RelaySettings {
   audience: string[];
   /** Browser origins of the agent desktop (CORS), e.g. `https://agents.example.com`. */
   allowedOrigins: string[];
-  /** How a token maps to the Connect user: a claim holding the user id, or one holding the username (SearchUsers). */
-  user: { userIdClaim: string } | { usernameClaim: string };
+  /**
+   * How a token maps to the Connect user: a claim holding the username (SearchUsers), or one holding the user id. With
+   * a user pool, `cognito:username` (id tokens, the default) and `username` (access tokens) are taken as they are; any
+   * other claim needs `agentsCannotChangeClaim`, as every claim of another issuer does.
+   */
+  user: RelayUserMapping;
   /** Seconds after a contact ended during which its agent may still write it. */
   ownershipWindowSeconds: number;
   /** Steady requests per second the API lets through (each write costs Connect one DescribeContact and one update). */
@@ -37,6 +41,7 @@ export const settingNames = {
   allowedOrigins: ['allowedOrigins', 'RELAY_ALLOWED_ORIGINS'],
   userIdClaim: ['userIdClaim', 'RELAY_USER_ID_CLAIM'],
   usernameClaim: ['usernameClaim', 'RELAY_USERNAME_CLAIM'],
+  agentsCannotChangeClaim: ['agentsCannotChangeClaim', 'RELAY_AGENTS_CANNOT_CHANGE_CLAIM'],
   ownershipWindowSeconds: ['ownershipWindowSeconds', 'RELAY_OWNERSHIP_WINDOW_SECONDS'],
   throttleRateLimit: ['throttleRateLimit', 'RELAY_THROTTLE_RATE_LIMIT'],
   throttleBurstLimit: ['throttleBurstLimit', 'RELAY_THROTTLE_BURST_LIMIT'],
@@ -128,6 +133,18 @@ export function readSettings(
     problems.push(
       `${describe('userIdClaim')} or ${describe('usernameClaim')} is missing: the token claim that names the Connect user`,
     );
+  const confirmation = raw('agentsCannotChangeClaim');
+  if (confirmation !== undefined && confirmation !== 'true' && confirmation !== 'false')
+    problems.push(`${describe('agentsCannotChangeClaim')} must be true or false; got '${confirmation}'`);
+  const confirmed = confirmation === 'true';
+  // Only a user pool's username is fixed for good: another issuer's claims are what its directory makes them.
+  const fixedUsername = Boolean(userPoolId) && (usernameClaim === 'cognito:username' || usernameClaim === 'username');
+  const claim = userIdClaim ?? usernameClaim;
+  if (claim && !(usernameClaim && !userIdClaim && fixedUsername) && !confirmed) {
+    const setting = userIdClaim ? describe('userIdClaim') : describe('usernameClaim');
+    const confirm = `-c agentsCannotChangeClaim=true or RELAY_AGENTS_CANNOT_CHANGE_CLAIM=true`;
+    problems.push(changeableClaim(setting, claim, confirm));
+  }
 
   const prefixes = (name: SettingName): string[] => {
     const items = list(name);
@@ -141,7 +158,10 @@ export function readSettings(
     identity: userPoolId ? { userPoolId } : { issuer: issuer ?? '' },
     audience,
     allowedOrigins,
-    user: userIdClaim ? { userIdClaim } : { usernameClaim: usernameClaim ?? '' },
+    user: {
+      ...(userIdClaim ? { userIdClaim } : { usernameClaim: usernameClaim ?? '' }),
+      ...(confirmed ? { agentsCannotChangeClaim: true } : {}),
+    },
     ownershipWindowSeconds: number('ownershipWindowSeconds', 3600, 0),
     throttleRateLimit: number('throttleRateLimit', defaultThrottle.rateLimit, 1),
     throttleBurstLimit: number('throttleBurstLimit', defaultThrottle.burstLimit, 1),

@@ -10,7 +10,7 @@ import { startConnectApi, type ContactRecord } from './server.ts';
 const usage = `Usage: npm run connect-api -- [options]
 
 A loopback stand-in for the Amazon Connect API (UpdateContactAttributes, GetContactAttributes, DescribeContact,
-SearchUsers), a Cognito user pool (InitiateAuth, JWKS) and Cognito Identity.
+SearchUsers), a Cognito user pool (InitiateAuth, UpdateUserAttributes, JWKS) and Cognito Identity.
 
 Options:
   --port <n>                 port to listen on, 0 picks a free one (default 8787)

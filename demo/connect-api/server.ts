@@ -1,6 +1,7 @@
 /**
  * A loopback stand-in for the Amazon Connect API (UpdateContactAttributes, GetContactAttributes, and the
- * DescribeContact and SearchUsers an owner-checking relay needs), a Cognito user pool (JWKS, InitiateAuth) and the two
+ * DescribeContact and SearchUsers an owner-checking relay needs), a Cognito user pool (JWKS, InitiateAuth,
+ * UpdateUserAttributes) and the two
  * Cognito Identity actions a browser needs for credentials, with real SigV4 verification, the API's rules, Connect's CORS,
  * fault injection and a control surface under /_standin/.
  */
@@ -53,6 +54,12 @@ export interface ConnectApiOptions {
     clientIds?: string[];
     /** Default: agent.smith and agent.jones, password 'demo-password'. */
     users?: PoolUser[];
+    /**
+     * Per app client, the attributes its users may write with UpdateUserAttributes (a client left out may write every
+     * attribute but `sub`). Default: the agent desktop's client (the first) may write `email` only, so agents cannot
+     * change their `custom:connect_user_id`.
+     */
+    writeAttributes?: Record<string, string[]>;
     /** Default 3600. */
     tokenTtlSeconds?: number;
   };
@@ -88,7 +95,7 @@ export interface ConnectApiHandle {
   setFaults(faults: Faults): void;
   /** API requests received so far (not /_standin/ ones), refused ones included. */
   requestLog(): LoggedRequest[];
-  /** Clears stored attributes, the request log, faults and issued credentials; registered contacts are kept. */
+  /** Clears stored attributes, the request log, faults and issued credentials, and puts the pool users' attributes back; registered contacts are kept. */
   reset(): void;
   /** Stops listening and closes open connections. */
   close(): Promise<void>;
@@ -134,6 +141,7 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     userPoolId,
     clientIds,
     users,
+    writeAttributes: userPoolOptions.writeAttributes ?? { [clientIds[0] ?? '']: ['email'] },
     tokenTtlSeconds: userPoolOptions.tokenTtlSeconds ?? 3600,
     issuer: () => `${url}/${userPoolId}`,
   });
@@ -249,7 +257,7 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
   };
 
   const handleCognito = async (
-    action: CognitoAction | 'InitiateAuth',
+    action: CognitoAction | PoolAction,
     res: ServerResponse,
     body: Buffer,
   ): Promise<void> => {
@@ -257,7 +265,9 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
       const payload =
         action === 'InitiateAuth'
           ? userPool.initiateAuth(parseJson(body), now())
-          : await cognito.handle(action, parseJson(body), now(), faults.credentialTtlSeconds() ?? defaultTtlSeconds);
+          : action === 'UpdateUserAttributes'
+            ? await userPool.updateUserAttributes(parseJson(body))
+            : await cognito.handle(action, parseJson(body), now(), faults.credentialTtlSeconds() ?? defaultTtlSeconds);
       send(res, 200, { ...apiHeaders(), 'content-type': 'application/x-amz-json-1.1' }, JSON.stringify(payload));
       record({ action, status: 200 });
     } catch (error) {
@@ -423,6 +433,7 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     requests = [];
     faults.clear();
     cognito.revokeCredentials();
+    userPool.resetAttributes();
   }
 
   return {
@@ -466,13 +477,17 @@ function connectActionOf(method: string | undefined, path: string): LoggedReques
   return 'Unknown';
 }
 
-/** Cognito Identity and the user pool's InitiateAuth are served at `POST /` and chosen by X-Amz-Target, as awsJson1.1 services are. */
-function cognitoActionOf(req: IncomingMessage, path: string): CognitoAction | 'InitiateAuth' | undefined {
+/** The user pool's actions. */
+type PoolAction = 'InitiateAuth' | 'UpdateUserAttributes';
+
+/** Cognito Identity and the user pool's actions are served at `POST /` and chosen by X-Amz-Target, as awsJson1.1 services are. */
+function cognitoActionOf(req: IncomingMessage, path: string): CognitoAction | PoolAction | undefined {
   const target = req.headers['x-amz-target'];
   if (req.method !== 'POST' || path !== '/' || typeof target !== 'string') return undefined;
   if (target === 'AWSCognitoIdentityService.GetId') return 'GetId';
   if (target === 'AWSCognitoIdentityService.GetCredentialsForIdentity') return 'GetCredentialsForIdentity';
   if (target === 'AWSCognitoIdentityProviderService.InitiateAuth') return 'InitiateAuth';
+  if (target === 'AWSCognitoIdentityProviderService.UpdateUserAttributes') return 'UpdateUserAttributes';
   return undefined;
 }
 

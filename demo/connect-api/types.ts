@@ -60,6 +60,7 @@ export interface LoggedRequest {
     | 'GetId'
     | 'GetCredentialsForIdentity'
     | 'InitiateAuth'
+    | 'UpdateUserAttributes'
     | 'Preflight'
     | 'Unknown';
   instanceId?: string;

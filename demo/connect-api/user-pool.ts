@@ -2,12 +2,15 @@
  * A Cognito user pool stand-in: an RS256 key pair made at start, the pool's JWKS at
  * `<issuer>/.well-known/jwks.json` (the path Cognito serves it at, under a loopback issuer URL), and
  * InitiateAuth (`USER_PASSWORD_AUTH`, awsJson1.1, `X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth`)
- * issuing an id token and an access token with Cognito's claims for the demo agents.
+ * issuing an id token and an access token with Cognito's claims for the demo agents, and UpdateUserAttributes, with
+ * which a signed-in user rewrites their own attributes within what their app client may write
+ * (demo/connect-api/user-attributes.ts).
  *
  * Token claims follow Cognito's documented id and access tokens ("Understanding user pool JSON web tokens" in the
  * Cognito developer guide): the id token carries `aud` = app client id, `token_use: 'id'`, `cognito:username`; the
- * access token carries `client_id`, `token_use: 'access'`, `username`, `scope`. Custom attributes appear in the id
- * token as `custom:<name>`; each demo agent has `custom:connect_user_id`, its Amazon Connect user id.
+ * access token carries `client_id`, `token_use: 'access'`, `username`, `scope`. Attributes appear in the id token
+ * (`email`, `email_verified`, custom ones as `custom:<name>`); each demo agent has `custom:connect_user_id`, its Amazon
+ * Connect user id, which the agent desktop's app client may not write by default.
  *
  * Signing is a few lines of node:crypto (no JWT-signing library is a dependency; verification, the part that must
  * be right, goes through aws-jwt-verify).
@@ -17,6 +20,7 @@ import { JwtVerifier } from 'aws-jwt-verify';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { ApiError } from './errors.ts';
 import { isRecord } from './json.ts';
+import { UserAttributes } from './user-attributes.ts';
 
 /** A demo agent who can sign in. */
 export interface PoolUser {
@@ -34,6 +38,11 @@ export interface UserPoolSettings {
   /** App clients allowed to sign in; the first is the agent desktop's. */
   clientIds: readonly string[];
   users: readonly PoolUser[];
+  /**
+   * Per app client, the attributes its users may write with UpdateUserAttributes (the client's WriteAttributes). A
+   * client left out has Cognito's default, taken at its widest: every attribute but `sub`, custom ones included.
+   */
+  writeAttributes: Readonly<Record<string, readonly string[]>>;
   tokenTtlSeconds: number;
   /** The issuer URL, known once the server listens (`<base URL>/<userPoolId>`). */
   issuer: () => string;
@@ -78,11 +87,44 @@ export class UserPool {
   readonly #settings: UserPoolSettings;
   readonly #key = makeSigningKey();
   #verifier: { verify(token: string): Promise<JwtPayload> } | undefined;
+  #accessVerifier: { verify(token: string): Promise<JwtPayload> } | undefined;
   /** Stable `sub` per username, as Cognito keeps one per user. */
   readonly #subs = new Map<string, string>();
+  readonly #attributes: UserAttributes;
 
   constructor(settings: UserPoolSettings) {
     this.#settings = settings;
+    this.#attributes = new UserAttributes(settings.users, settings.writeAttributes);
+  }
+
+  /** Puts every user's attributes back as they were at start. */
+  resetAttributes(): void {
+    this.#attributes.reset();
+  }
+
+  /**
+   * UpdateUserAttributes: the caller's access token (verified like any token of the pool, with Cognito's scope) names
+   * the user and the app client; the client's write attributes decide what may change. Throws ApiError (status 400).
+   */
+  async updateUserAttributes(body: unknown): Promise<Record<string, unknown>> {
+    if (!isRecord(body))
+      throw new ApiError(400, 'SerializationException', 'Start of structure or map found where not expected.');
+    const { AccessToken } = body;
+    if (typeof AccessToken !== 'string' || AccessToken.length === 0)
+      throw new ApiError(400, 'InvalidParameterException', 'Missing required parameter AccessToken');
+    let claims: JwtPayload;
+    try {
+      claims = await this.#verifyAccessToken(AccessToken);
+    } catch (error) {
+      const expired = error instanceof Error && error.name === 'JwtExpiredError';
+      throw new ApiError(400, 'NotAuthorizedException', expired ? 'Access Token has expired' : 'Invalid Access Token');
+    }
+    const { scope, client_id: clientId, username } = claims;
+    if (typeof scope !== 'string' || !scope.split(' ').includes('aws.cognito.signin.user.admin'))
+      throw new ApiError(400, 'NotAuthorizedException', 'Access Token does not have required scopes');
+    if (typeof clientId !== 'string' || typeof username !== 'string' || !this.#settings.clientIds.includes(clientId))
+      throw new ApiError(400, 'NotAuthorizedException', 'Invalid Access Token');
+    return this.#attributes.update(username, clientId, body['UserAttributes']);
   }
 
   /** The pool's public keys, as served at its well-known JWKS path. */
@@ -140,10 +182,10 @@ export class UserPool {
       header,
       {
         ...common,
+        ...this.#attributes.claims(user.username),
         aud: clientId,
         token_use: 'id',
         'cognito:username': user.username,
-        'custom:connect_user_id': user.connectUserId,
         jti: randomUUID(),
       },
       this.#key.privateKey,
@@ -161,6 +203,23 @@ export class UserPool {
       this.#key.privateKey,
     );
     return { idToken, accessToken, expiresIn: this.#settings.tokenTtlSeconds };
+  }
+
+  #verifyAccessToken(token: string): Promise<JwtPayload> {
+    if (!this.#accessVerifier) {
+      const issuer = this.#settings.issuer();
+      const verifier = JwtVerifier.create({
+        issuer,
+        audience: null,
+        jwksUri: `${issuer}/.well-known/jwks.json`,
+        customJwtCheck: ({ payload }) => {
+          if (payload['token_use'] !== 'access') throw new Error('UpdateUserAttributes takes an access token.');
+        },
+      });
+      verifier.cacheJwks(this.jwks() as Parameters<typeof verifier.cacheJwks>[0]);
+      this.#accessVerifier = verifier;
+    }
+    return this.#accessVerifier.verify(token);
   }
 
   /**

@@ -4,6 +4,10 @@
  * it. aws-jwt-verify checks the signature against the issuer's JWKS (a key outside it is refused, `alg: none` is not
  * among its supported algorithms, node_modules/aws-jwt-verify/dist/esm/jwt-verifier.js `supportedSignatureAlgorithms`),
  * the issuer, the audience or client id, the token use and the expiry.
+ *
+ * aws-jwt-verify checks `exp` only when a token has one (node_modules/aws-jwt-verify/dist/esm/jwt.js,
+ * `validateJwtFields`), so a token without it would never expire: every mode here refuses it ('no-expiry'). The expiry
+ * is judged by the system clock (`Date.now()` in that same function); aws-jwt-verify takes no clock option.
  */
 import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
 import {
@@ -32,6 +36,7 @@ export type TokenRefusal =
   | 'no-token'
   | 'malformed'
   | 'expired'
+  | 'no-expiry'
   | 'not-yet-valid'
   | 'wrong-issuer'
   | 'wrong-audience'
@@ -82,6 +87,8 @@ export function createAuthenticator(auth: RelayAuth): Authenticator {
         // Claims only come from the authorizer: a route without one (a misconfigured API) is refused, never trusted.
         if (!authorizerClaims || Object.keys(authorizerClaims).length === 0)
           throw new AuthFailure('no-authorizer-claims');
+        // API Gateway checked the expiry against its clock; a token without one is refused here as well.
+        if (!hasExpiry(authorizerClaims)) throw new AuthFailure('no-expiry');
         return authorizerClaims;
       },
     };
@@ -105,13 +112,22 @@ export function createAuthenticator(auth: RelayAuth): Authenticator {
     async authenticate({ authorization }) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
       if (!match?.[1]) throw new AuthFailure('no-token');
+      let claims: Claims;
       try {
-        return await verifier.verify(match[1]);
+        claims = await verifier.verify(match[1]);
       } catch (error) {
         throw new AuthFailure(refusalOf(error));
       }
+      if (!hasExpiry(claims)) throw new AuthFailure('no-expiry');
+      return claims;
     },
   };
+}
+
+/** An `exp` claim: a number of seconds (API Gateway passes claims as strings, so digits count too). */
+function hasExpiry(claims: Claims): boolean {
+  const exp = claims['exp'];
+  return (typeof exp === 'number' && Number.isFinite(exp)) || (typeof exp === 'string' && /^\d+$/.test(exp));
 }
 
 function refusalOf(error: unknown): TokenRefusal | 'jwks-unavailable' {

@@ -24,15 +24,25 @@ Settings (JSON):
                              {"type": "oidc", "issuer": "<iss>", "audience": ["<aud>"], "jwksUri": "<url>"}
                                (jwksUri defaults to <issuer>/.well-known/jwks.json; http only on a loopback host)
                              {"type": "cognito", "userPoolId": "<id>", "clientId": ["<id>"], "tokenUse": "id"|"access"}
-  user                     how a token maps to the Connect user (required), one of
-                             {"userIdClaim": "<claim holding the Connect user id>"}
-                             {"usernameClaim": "<claim holding the Connect username>", "cacheTtlSeconds": 300}
-                               (resolved with SearchUsers, Username EXACT)
+  user                     the claim that names the agent (required): a security decision, an agent who can
+                           change it writes a colleague's contacts. One of
+                             {"usernameClaim": "cognito:username"}   Cognito id tokens: the username, fixed for good
+                             {"usernameClaim": "username"}           Cognito access tokens: the same username
+                               (resolved to the Connect user with SearchUsers, Username EXACT; "cacheTtlSeconds": 300)
+                             {"userIdClaim": "<claim holding the Connect user id>", "agentsCannotChangeClaim": true}
+                             {"usernameClaim": "<another claim>", "agentsCannotChangeClaim": true}
+                           Any claim but the Cognito username needs "agentsCannotChangeClaim": true, and is safe only
+                           when agents cannot change it: a Cognito custom attribute that no app client of the pool
+                           lists in its write attributes (a user rewrites their own attributes, email included, with
+                           their access token: UpdateUserAttributes), or a claim the identity provider alone sets
+                           from data only administrators change (a directory attribute, a group it assigns).
+                           Not email: it follows the user's own edits.
   ownershipWindowSeconds   how long after a contact ended it can still be written (default 3600)
   allowKeyPrefixes         if set, every key must start with one of these
   denyKeyPrefixes          keys starting with one of these are refused
   allowedOrigins           browser origins allowed by CORS, e.g. ["https://agents.example.com"] (default none)
-  connectEndpoint          the Connect API's URL, for a stand-in (default: the region's endpoint)
+  connectEndpoint          the Connect API's URL, for a stand-in (default: the region's endpoint; https, or http
+                           on a loopback host only)
 
 Connect is called with the AWS SDK's default credentials (environment, profile, instance role); the role needs
 connect:DescribeContact, connect:UpdateContactAttributes and, with usernameClaim, connect:SearchUsers.

@@ -31,18 +31,33 @@ export type RelayAuth =
       type: 'api-gateway-jwt-authorizer';
     };
 
-/** How the caller's token maps to an Amazon Connect user. */
-export type RelayUserMapping =
+/**
+ * How the caller's token maps to an Amazon Connect user. The claim decides whose contacts the caller may write, so it
+ * must be one the agent cannot change. Safe without more ado: the Cognito username, fixed when the user is created,
+ * which id tokens carry as `cognito:username` and access tokens as `username`. Any other claim needs
+ * `agentsCannotChangeClaim: true`: a Cognito user rewrites their own custom attributes and `email` with their access
+ * token (UpdateUserAttributes) unless no app client of the pool lists them in its write attributes, and another
+ * issuer's claims are only as fixed as its directory makes them.
+ */
+export type RelayUserMapping = (
   | {
-      /** A claim holding the Connect user id (e.g. a Cognito custom attribute, `custom:connect_user_id`). */
+      /** A claim holding the Connect user id, e.g. a Cognito custom attribute no app client may write. */
       userIdClaim: string;
     }
   | {
-      /** A claim holding the Connect username (e.g. `cognito:username`, `username`, `email`), resolved with SearchUsers. */
+      /** A claim holding the Connect username (`cognito:username`, `username`), resolved with SearchUsers. */
       usernameClaim: string;
       /** How long a resolved username is remembered; default 300. */
       cacheTtlSeconds?: number;
-    };
+    }
+) & {
+  /**
+   * Confirms that agents cannot change the claim: required for every claim but `cognito:username` and a Cognito
+   * `username`. Set it only once no app client of the user pool may write the attribute (or the identity provider
+   * alone sets the claim, from data only administrators change).
+   */
+  agentsCannotChangeClaim?: boolean;
+};
 
 /** The relay's settings. */
 export interface RelayConfig {
@@ -58,7 +73,10 @@ export interface RelayConfig {
   denyKeyPrefixes?: string[];
   /** Browser origins allowed by CORS (exact, e.g. `https://agents.example.com`). None: no CORS headers at all. */
   allowedOrigins?: string[];
-  /** The Connect endpoint, for a stand-in; default: the region's public endpoint. */
+  /**
+   * The Connect endpoint, for a stand-in; default: the region's public endpoint. https, or plain http on a loopback
+   * host only: ownership is decided on DescribeContact's answers, which anyone on the path could forge in clear text.
+   */
   connectEndpoint?: string;
 }
 
@@ -72,6 +90,9 @@ export interface ResolvedRelayConfig extends RelayConfig {
   allowedOrigins: string[];
 }
 
+/** The issuer URL of a Cognito user pool, whose access tokens carry the username as `username`. */
+const cognitoIssuerPattern = /^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/[a-z0-9-]+_[A-Za-z0-9]+$/;
+
 /** An instance ARN: `arn:<partition>:connect:<region>:<account>:instance/<instanceId>`. */
 const instanceArnPattern = /^arn:aws[a-z-]*:connect:([a-z0-9-]+):(\d{12}):instance\/([A-Za-z0-9-]{1,100})$/;
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -84,7 +105,10 @@ export function parseInstanceArn(arn: string): { region: string; account: string
   return { region, account, instanceId };
 }
 
-/** Checks a parsed JSON configuration; throws a TypeError listing every problem. */
+/**
+ * Checks a parsed JSON configuration; throws a TypeError listing every problem. A configuration it resolved before
+ * resolves to the same (its `region` and `instanceId` must still be the instance ARN's).
+ */
 export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
   const problems: string[] = [];
   if (!isObject(value)) throw new TypeError('relay config: expected a JSON object');
@@ -94,7 +118,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     problems.push('instanceArn must be an instance ARN, arn:aws:connect:<region>:<account>:instance/<instanceId>');
 
   const auth = checkAuth(value['auth'], problems);
-  const user = checkUser(value['user'], problems);
+  const user = checkUser(value['user'], auth, problems);
   const window = value['ownershipWindowSeconds'] ?? 3600;
   if (typeof window !== 'number' || !Number.isInteger(window) || window < 0)
     problems.push('ownershipWindowSeconds must be a whole number of seconds, 0 or more');
@@ -102,8 +126,12 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
   const deny = stringList(value, 'denyKeyPrefixes', problems, /^[A-Za-z0-9_-]+$/);
   const origins = stringList(value, 'allowedOrigins', problems, /^https?:\/\/[^/\s]+$/);
   const endpoint = value['connectEndpoint'];
-  if (endpoint !== undefined && (typeof endpoint !== 'string' || !/^https?:\/\//.test(endpoint)))
-    problems.push('connectEndpoint must be an http(s) URL');
+  if (endpoint !== undefined && (typeof endpoint !== 'string' || !safeUrl(endpoint)))
+    problems.push('connectEndpoint must be an https URL (http only on a loopback host)');
+  for (const derived of ['region', 'instanceId'] as const) {
+    if (value[derived] !== undefined && (!arn || value[derived] !== arn[derived]))
+      problems.push(`${derived} must match instanceArn (or be left out)`);
+  }
   const known = new Set([
     'instanceArn',
     'auth',
@@ -113,6 +141,8 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     'denyKeyPrefixes',
     'allowedOrigins',
     'connectEndpoint',
+    'region',
+    'instanceId',
   ]);
   for (const key of Object.keys(value)) if (!known.has(key)) problems.push(`unknown setting ${key}`);
 
@@ -155,7 +185,7 @@ function checkAuth(auth: unknown, problems: string[]): RelayAuth | undefined {
     ) {
       problems.push('auth.audience must be a non-empty string or list of strings (the accepted aud values)');
     }
-    if (typeof jwksUri !== 'string' || !safeJwksUri(jwksUri))
+    if (typeof jwksUri !== 'string' || !safeUrl(jwksUri))
       problems.push('auth.jwksUri must be an https URL (http only on a loopback host)');
     if (typeof issuer !== 'string' || !Array.isArray(audiences) || typeof jwksUri !== 'string') return undefined;
     return { type, issuer, audience: audiences.map(String), jwksUri };
@@ -183,32 +213,68 @@ function checkAuth(auth: unknown, problems: string[]): RelayAuth | undefined {
   return undefined;
 }
 
-function checkUser(user: unknown, problems: string[]): RelayUserMapping | undefined {
-  if (
-    isObject(user) &&
-    typeof user['userIdClaim'] === 'string' &&
-    user['userIdClaim'].length > 0 &&
-    user['usernameClaim'] === undefined
-  ) {
-    return { userIdClaim: user['userIdClaim'] };
+function checkUser(user: unknown, auth: RelayAuth | undefined, problems: string[]): RelayUserMapping | undefined {
+  const oneClaim =
+    'user must name exactly one claim: {"userIdClaim": "..."} (the Connect user id) or {"usernameClaim": "..."} (the Connect username)';
+  if (!isObject(user)) {
+    problems.push(oneClaim);
+    return undefined;
   }
-  if (
-    isObject(user) &&
-    typeof user['usernameClaim'] === 'string' &&
-    user['usernameClaim'].length > 0 &&
-    user['userIdClaim'] === undefined
-  ) {
-    const ttl = user['cacheTtlSeconds'] ?? 300;
-    if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0) {
-      problems.push('user.cacheTtlSeconds must be a whole number of seconds, 0 or more');
-      return undefined;
-    }
-    return { usernameClaim: user['usernameClaim'], cacheTtlSeconds: ttl };
+  const { userIdClaim, usernameClaim, agentsCannotChangeClaim: confirmed } = user;
+  const named = (claim: unknown): claim is string => typeof claim === 'string' && claim.length > 0;
+  const byId = userIdClaim !== undefined;
+  if (byId === (usernameClaim !== undefined) || !named(byId ? userIdClaim : usernameClaim)) {
+    problems.push(oneClaim);
+    return undefined;
   }
-  problems.push(
-    'user must name exactly one claim: {"userIdClaim": "..."} (the Connect user id) or {"usernameClaim": "..."} (the Connect username)',
+  if (confirmed !== undefined && typeof confirmed !== 'boolean')
+    problems.push('user.agentsCannotChangeClaim must be true or false');
+  for (const key of Object.keys(user))
+    if (!['userIdClaim', 'usernameClaim', 'cacheTtlSeconds', 'agentsCannotChangeClaim'].includes(key))
+      problems.push(`unknown setting user.${key}`);
+  const field = byId ? 'userIdClaim' : 'usernameClaim';
+  const claim = String(byId ? userIdClaim : usernameClaim);
+  if (auth?.type === 'cognito' && field === 'usernameClaim' && (claim === 'username' || claim === 'cognito:username')) {
+    const expected = auth.tokenUse === 'id' ? 'cognito:username' : 'username';
+    if (claim !== expected)
+      problems.push(
+        `user.usernameClaim must be '${expected}' with ${auth.tokenUse} tokens: id tokens carry the username as cognito:username, access tokens as username`,
+      );
+  }
+  if (field === 'userIdClaim' || !usernameIsFixed(claim, auth)) {
+    if (confirmed !== true) problems.push(changeableClaim(`user.${field}`, claim, 'agentsCannotChangeClaim: true'));
+  }
+  const acknowledgement = confirmed === true ? { agentsCannotChangeClaim: true } : {};
+  if (field === 'userIdClaim') return { userIdClaim: claim, ...acknowledgement };
+  const ttl = user['cacheTtlSeconds'] ?? 300;
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0) {
+    problems.push('user.cacheTtlSeconds must be a whole number of seconds, 0 or more');
+    return undefined;
+  }
+  return { usernameClaim: claim, cacheTtlSeconds: ttl, ...acknowledgement };
+}
+
+/**
+ * Whether a username claim is the Cognito username, which nobody can change once the user exists: `cognito:username`
+ * (id tokens; only Cognito issues it), or `username` in the access tokens of a Cognito user pool (another issuer may
+ * fill a claim of that name from anything). Behind API Gateway the deployment checked the issuer (deploy/settings.ts).
+ */
+function usernameIsFixed(claim: string, auth: RelayAuth | undefined): boolean {
+  if (claim === 'cognito:username') return true;
+  if (claim !== 'username' || !auth) return false;
+  return auth.type !== 'oidc' || cognitoIssuerPattern.test(auth.issuer);
+}
+
+/** The problem of a claim an agent might change, and the way out (`confirm`); the CDK settings say the same. */
+export function changeableClaim(setting: string, claim: string, confirm: string): string {
+  return (
+    `${setting} '${claim}' names the agent with a claim they may be able to change, and so write a colleague's ` +
+    `contacts: a Cognito user rewrites their own custom attributes and email with their access token ` +
+    `(UpdateUserAttributes) unless no app client of the pool may write them. Use the username instead ` +
+    `(usernameClaim 'cognito:username' with id tokens, 'username' with Cognito access tokens), or, once agents ` +
+    `cannot change '${claim}' (no app client lists it in its write attributes, or the identity provider alone sets ` +
+    `it), confirm with ${confirm}`
   );
-  return undefined;
 }
 
 function stringList(value: Record<string, unknown>, name: string, problems: string[], pattern: RegExp): string[] {
@@ -221,8 +287,11 @@ function stringList(value: Record<string, unknown>, name: string, problems: stri
   return list.map(String);
 }
 
-/** An https JWKS URI, or http on a loopback host (a stand-in): keys fetched in clear elsewhere could be swapped. */
-function safeJwksUri(uri: string): boolean {
+/**
+ * An https URL, or http on a loopback host (a stand-in): JWKS keys or Connect's answers fetched in clear elsewhere
+ * could be swapped on the way.
+ */
+function safeUrl(uri: string): boolean {
   let url: URL;
   try {
     url = new URL(uri);

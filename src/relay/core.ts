@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-connect';
 import { checkUpdate } from '../validate.ts';
 import { AuthFailure, createAuthenticator, type Authenticator, type Claims } from './auth.ts';
-import type { ResolvedRelayConfig } from './config.ts';
+import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import { checkOwnership } from './ownership.ts';
 import { createUserResolver, type UserResolver } from './users.ts';
 
@@ -66,7 +66,11 @@ export interface RelayDependencies {
   connect?: ConnectClient;
   /** Default: the configured authentication. */
   authenticator?: Authenticator;
-  /** Default Date.now. */
+  /**
+   * The relay's clock, default Date.now: it places the ownership window, the username cache and the audit time. It
+   * does not move a token's expiry: aws-jwt-verify judges `exp` by the system clock and takes no clock option (and
+   * behind API Gateway the authorizer judged it). A test that needs an expired token fakes the global clock.
+   */
   now?: () => number;
   /** Receives each audit record; default one JSON line on stdout (CloudWatch Logs under Lambda). */
   audit?: (record: AuditRecord) => void;
@@ -103,8 +107,12 @@ const notYours = (reason: string, detail = ''): RelayError =>
     reason,
   );
 
-/** Creates the relay for a resolved configuration. */
-export function createRelay(config: ResolvedRelayConfig, dependencies: RelayDependencies = {}): Relay {
+/**
+ * Creates the relay. The configuration goes through resolveRelayConfig whatever its type says (a TypeError lists its
+ * problems), so defaults are filled and a value typed past the checks is refused.
+ */
+export function createRelay(given: RelayConfig, dependencies: RelayDependencies = {}): Relay {
+  const config = resolveRelayConfig(given);
   const now = dependencies.now ?? Date.now;
   const connect =
     dependencies.connect ??

@@ -4,7 +4,7 @@
  * function's role. rollup bundles this file and its dependencies into one file (dist/relay-lambda/index.mjs).
  */
 import type { Claims } from './auth.ts';
-import { resolveRelayConfig, type ResolvedRelayConfig } from './config.ts';
+import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import { createRelay, type Relay, type RelayDependencies } from './core.ts';
 
 /**
@@ -35,11 +35,12 @@ export interface RelayResult {
 /** A Lambda handler for HTTP API events. */
 export type RelayLambdaHandler = (event: RelayEvent) => Promise<RelayResult>;
 
-/** A handler over a given configuration (tests, or a function of one's own that builds the configuration). */
-export function createLambdaHandler(
-  config: ResolvedRelayConfig,
-  dependencies: RelayDependencies = {},
-): RelayLambdaHandler {
+/**
+ * A handler over a given configuration (tests, or a function of one's own that builds the configuration). The
+ * configuration is resolved (createRelay runs it through resolveRelayConfig): a wrong one throws a TypeError listing
+ * its problems, before any event.
+ */
+export function createLambdaHandler(config: RelayConfig, dependencies: RelayDependencies = {}): RelayLambdaHandler {
   const relay: Relay = createRelay(config, dependencies);
   return async (event) => {
     const headers: Record<string, string | undefined> = {};

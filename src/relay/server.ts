@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ResolvedRelayConfig } from './config.ts';
+import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import { createRelay, type RelayDependencies } from './core.ts';
 
 /** A running relay server. */
@@ -16,7 +16,8 @@ export interface RelayServer {
 
 /** Options of startRelayServer. */
 export interface RelayServerOptions {
-  config: ResolvedRelayConfig;
+  /** Resolved here with resolveRelayConfig: a wrong configuration rejects with a TypeError listing its problems. */
+  config: RelayConfig;
   /** 0 (the default) picks a free port. */
   port?: number;
   /** Default '127.0.0.1'. */
@@ -29,12 +30,13 @@ const keptBodyBytes = 256 * 1024 + 1024;
 
 /** Starts the relay and resolves once it listens. */
 export async function startRelayServer(options: RelayServerOptions): Promise<RelayServer> {
-  if (options.config.auth.type === 'api-gateway-jwt-authorizer') {
+  const config = resolveRelayConfig(options.config);
+  if (config.auth.type === 'api-gateway-jwt-authorizer') {
     throw new TypeError(
       "relay server: auth.type 'api-gateway-jwt-authorizer' needs API Gateway in front; use 'oidc' or 'cognito' here",
     );
   }
-  const relay = createRelay(options.config, options.dependencies);
+  const relay = createRelay(config, options.dependencies);
   const server = createServer((req, res) => {
     readBody(req)
       .then((body) => {

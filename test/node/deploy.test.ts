@@ -5,14 +5,14 @@
  * folder, so the test needs no build.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RelayStack } from '../../deploy/relay-stack.ts';
-import { readSettings, type RelaySettings } from '../../deploy/settings.ts';
+import { readSettings, settingNames, type RelaySettings } from '../../deploy/settings.ts';
 import { resolveRelayConfig } from '../../src/relay/config.ts';
 
 const instanceArn = 'arn:aws:connect:eu-west-2:111122223333:instance/4c1e1d3a-6b2f-4f7e-9a51-3b0f6c2d8e71';
@@ -173,6 +173,7 @@ describe('the relay stack, other settings', () => {
       audience: 'api://agents',
       allowedOrigins: 'https://agents.example.com',
       userIdClaim: 'connect_user_id',
+      agentsCannotChangeClaim: 'true',
       ownershipWindowSeconds: '900',
       throttleRateLimit: '5',
       throttleBurstLimit: '6',
@@ -190,7 +191,8 @@ describe('the relay stack, other settings', () => {
       Properties: { Environment: { Variables: Record<string, string> } };
     };
     const config = JSON.parse(fn.Properties.Environment.Variables['RELAY_CONFIG'] ?? '{}') as Record<string, unknown>;
-    assert.deepEqual(config['user'], { userIdClaim: 'connect_user_id' });
+    assert.deepEqual(config['user'], { userIdClaim: 'connect_user_id', agentsCannotChangeClaim: true });
+    assert.doesNotThrow(() => resolveRelayConfig(config));
     assert.equal(config['ownershipWindowSeconds'], 900);
     assert.deepEqual(config['denyKeyPrefixes'], ['routing_', 'flow_']);
   });
@@ -236,6 +238,49 @@ describe('the relay stack, other settings', () => {
       (error: Error) =>
         /not both/.test(error.message) && /https origin/.test(error.message) && /throttleRateLimit/.test(error.message),
     );
+  });
+
+  it('takes the claim that names the agent from the username, or from another claim only once agents cannot change it', () => {
+    const read = (context: Record<string, string>, env: Record<string, string> = {}) =>
+      readSettings((key) => context[key], env);
+    // A user pool: cognito:username (id tokens) by default, or username (access tokens), as they are.
+    assert.deepEqual(read(cognito).user, { usernameClaim: 'cognito:username' });
+    assert.deepEqual(read({ ...cognito, usernameClaim: 'username' }).user, { usernameClaim: 'username' });
+    // A custom attribute, email, or any claim of another issuer: refused with the reason and the way out.
+    const otherIssuer = { ...cognito, userPoolId: '', issuer: 'https://login.example.com' };
+    for (const context of [
+      { ...cognito, userIdClaim: 'custom:connect_user_id' },
+      { ...cognito, usernameClaim: 'email' },
+      { ...otherIssuer, usernameClaim: 'username' },
+      { ...cognito, userIdClaim: 'custom:connect_user_id', agentsCannotChangeClaim: 'yes' },
+    ]) {
+      assert.throws(
+        () => read(context),
+        (error: Error) =>
+          /may be able to change/.test(error.message) &&
+          /-c agentsCannotChangeClaim=true or RELAY_AGENTS_CANNOT_CHANGE_CLAIM=true/.test(error.message),
+        JSON.stringify(context),
+      );
+    }
+    assert.deepEqual(
+      read({ ...cognito, userIdClaim: 'custom:connect_user_id' }, { RELAY_AGENTS_CANNOT_CHANGE_CLAIM: 'true' }).user,
+      { userIdClaim: 'custom:connect_user_id', agentsCannotChangeClaim: true },
+    );
+    assert.deepEqual(
+      read({ ...otherIssuer, usernameClaim: 'preferred_username', agentsCannotChangeClaim: 'true' }).user,
+      {
+        usernameClaim: 'preferred_username',
+        agentsCannotChangeClaim: true,
+      },
+    );
+  });
+
+  it("is documented in the README's table of settings, each with its environment variable", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const missing = Object.values(settingNames).filter(
+      ([key, variable]) => !readme.includes(`| \`${key}\` | \`${variable}\` |`),
+    );
+    assert.deepEqual(missing, []);
   });
 
   it('refuses to synthesize without the Lambda bundle, saying how to build it', () => {

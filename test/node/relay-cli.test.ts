@@ -63,6 +63,9 @@ describe('npm run relay', () => {
       'denyKeyPrefixes',
       'allowedOrigins',
       'connectEndpoint',
+      'cognito:username',
+      'agentsCannotChangeClaim',
+      'UpdateUserAttributes',
     ]) {
       assert.ok(stdout.includes(word), `--help mentions ${word}`);
     }
@@ -85,7 +88,8 @@ describe('npm run relay', () => {
       JSON.stringify({
         instanceArn: `arn:aws:connect:us-east-1:123456789012:instance/${instanceId}`,
         auth: { type: 'oidc', issuer: handle.issuer, audience: [handle.userPoolClientId], jwksUri: handle.jwksUri },
-        user: { userIdClaim: 'custom:connect_user_id' },
+        // The stand-in's agent-desktop client may not write the attribute (demo/connect-api/user-pool.ts).
+        user: { userIdClaim: 'custom:connect_user_id', agentsCannotChangeClaim: true },
         connectEndpoint: handle.url,
       }),
     );

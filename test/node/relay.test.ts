@@ -525,7 +525,9 @@ describe('the relay, further', () => {
   });
 
   it('maps the caller with a user id claim instead of SearchUsers', async () => {
-    const send = overLambda(settings({ user: { userIdClaim: 'custom:connect_user_id' } }));
+    const send = overLambda(
+      settings({ user: { userIdClaim: 'custom:connect_user_id', agentsCannotChangeClaim: true } }),
+    );
     assert.equal((await send({ contactId: 'live' }, signIn())).status, 200);
     assert.equal((await send({ contactId: 'live' }, signIn('agent.jones'))).status, 403);
     assert.equal(handle.requestLog().filter((entry) => entry.action === 'SearchUsers').length, 0);
@@ -546,10 +548,19 @@ describe('the relay, further', () => {
     assert.equal((await write()).statusCode, 200);
     assert.equal(searches(), 2);
 
-    const nobody = createLambdaHandler(settings({ user: { usernameClaim: 'email' } }), dependencies());
-    const refused = await nobody(apiEvent({ body: body({ contactId: 'live' }), token: signIn() }));
-    assert.equal(refused.statusCode, 403);
-    assert.equal(audits.at(-1)?.reason, 'user:no-user-claim');
+    // The id token's email (agent.smith@example.com) is no Connect username; a claim the token lacks names nobody.
+    for (const [claim, reason] of [
+      ['email', 'user:unknown-user'],
+      ['nickname', 'user:no-user-claim'],
+    ]) {
+      const nobody = createLambdaHandler(
+        settings({ user: { usernameClaim: claim ?? '', agentsCannotChangeClaim: true } }),
+        dependencies(),
+      );
+      const refused = await nobody(apiEvent({ body: body({ contactId: 'live' }), token: signIn() }));
+      assert.equal(refused.statusCode, 403);
+      assert.equal(audits.at(-1)?.reason, reason);
+    }
   });
 
   it('refuses when SearchUsers cannot answer, and lets nothing through', async () => {
@@ -705,7 +716,7 @@ describe('resolveRelayConfig', () => {
     const resolved = resolveRelayConfig({
       instanceArn,
       auth: { type: 'cognito', userPoolId: 'us-east-1_AbC123', clientId: 'abc', tokenUse: 'id' },
-      user: { userIdClaim: 'custom:connect_user_id' },
+      user: { userIdClaim: 'custom:connect_user_id', agentsCannotChangeClaim: true },
     });
     assert.equal(resolved.instanceId, instanceId);
     assert.equal(resolved.region, 'us-east-1');
