@@ -116,7 +116,11 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
     try {
       const store = options.outbox?.store ?? (await openIdbOutboxStore());
       if (store !== options.outbox?.store) closeStore.push(() => store.close());
-      outbox = createOutbox({ ...options.outbox, store, sender });
+      // What an auth refusal means depends on the mode. Direct mode: an expired credential (a provider refreshing
+      // late) looks like any 403 in a browser, and one retry gets a fresh one. Relay mode: the relay's 403 is its
+      // ownership decision, which a retry does not change, and the token function is asked for every request anyway.
+      const authRetries = options.outbox?.authRetries ?? (relay ? 0 : 1);
+      outbox = createOutbox({ ...options.outbox, authRetries, store, sender });
       cleanup.push(recordLandedWrites(outbox, tracker));
       if (options.rules !== undefined) {
         tagger = createTagger({

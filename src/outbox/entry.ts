@@ -70,7 +70,16 @@ export function withoutSent(
   if (keys.length === 0) return null;
   const next: OutboxEntry = { ...current, ...pick(current, keys), revision };
   if (reset === undefined) return next;
-  return { ...next, attempts: 0, lastError: undefined, createdAt: reset, updatedAt: reset, notBefore: 0 };
+  return {
+    ...next,
+    attempts: 0,
+    authRefusals: undefined,
+    maybeStored: undefined,
+    lastError: undefined,
+    createdAt: reset,
+    updatedAt: reset,
+    notBefore: 0,
+  };
 }
 
 /**
@@ -162,13 +171,17 @@ export function mergeParts(
     entry: {
       id: key,
       contactKey: key,
-      contact: current?.contact ?? contact,
+      // The leg of the latest write: the relay checks that the agent is on the leg a request names, and an agent who
+      // got the chain back after a transfer is on a later leg than the one the entry's first write was queued on.
+      contact: { ...current?.contact, ...contact },
       attributes,
       revisions,
       queuedAt,
       revision,
       origin: current?.origin === 'agent' || context.origin === 'agent' ? 'agent' : 'rule',
       attempts: current?.attempts ?? 0,
+      ...(current?.authRefusals ? { authRefusals: current.authRefusals } : {}),
+      ...(current?.maybeStored ? { maybeStored: current.maybeStored } : {}),
       lastError: current?.lastError,
       createdAt,
       updatedAt: now,

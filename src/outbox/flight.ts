@@ -5,7 +5,7 @@
  */
 import { isAttributesError, toAttributesError, type AttributesError } from '../errors.ts';
 import type { Attributes } from '../validate.ts';
-import { failureId, pick, toStoredError, withoutSent, type Revisions } from './entry.ts';
+import { failureId, own, pick, toStoredError, withoutSent, type Revisions } from './entry.ts';
 import type { Settings } from './options.ts';
 import { backoffDelay } from './pacing.ts';
 import type { OutboxEntry, OutboxStore } from './types.ts';
@@ -38,18 +38,24 @@ export function sentOf(entry: OutboxEntry): Sent {
   return { attributes, revisions };
 }
 
-/** Whether an error is worth another attempt: retryable kinds, and `auth` while `authRetries` allows. */
-export function shouldRetry(error: AttributesError, attempts: number, authRetries: number): boolean {
-  return error.retryable || (error.kind === 'auth' && attempts < authRetries);
+/**
+ * Whether an error is worth another attempt: retryable kinds, and an `auth` refusal while the refusals before it
+ * (`authRefusals`, not the other failed attempts) are fewer than `authRetries`.
+ */
+export function shouldRetry(error: AttributesError, authRefusals: number, authRetries: number): boolean {
+  return error.retryable || (error.kind === 'auth' && authRefusals < authRetries);
 }
 
-/** Sends `entry`'s values and records the outcome (see FlightResult); `answered` is called when the answer came. */
+/**
+ * Sends `entry`'s values and records the outcome (see FlightResult); `answered` is called when the answer came, with
+ * its error (undefined: the values landed), before the outcome is recorded.
+ */
 export async function fly(
   entry: OutboxEntry,
   sent: Sent,
   signal: AbortSignal,
   settings: Settings,
-  answered: () => void,
+  answered: (error: AttributesError | undefined) => void,
 ): Promise<FlightResult> {
   let error: AttributesError | undefined;
   try {
@@ -59,7 +65,7 @@ export async function fly(
     error = isAttributesError(thrown) ? thrown : toAttributesError(thrown);
   }
   if (signal.aborted) return { type: 'aborted' };
-  answered();
+  answered(error);
   const { store, clock } = settings;
   const now = clock.now();
   if (!error)
@@ -68,7 +74,8 @@ export async function fly(
       sent,
       changes: [await takeOut(store, entry.id, sent.revisions, now)].flatMap((c) => c ?? []),
     };
-  if (shouldRetry(error, entry.attempts, settings.authRetries)) return retry(store, entry.id, error, now, settings);
+  if (shouldRetry(error, entry.authRefusals ?? 0, settings.authRetries))
+    return retry(store, entry.id, sent.revisions, error, now, settings);
   // Keep the failure first, then take its values out of the live entry: a crash in between duplicates, never loses.
   const id = failureId(entry.contactKey, entry.revision);
   const put = await store.update(id, (_, revision) => ({
@@ -117,10 +124,25 @@ export async function takeOut(
   return changed ? { id, contactKey: id, entry: result.entry ?? null, revision: result.revision } : undefined;
 }
 
+/**
+ * True when a failed request may still have been processed: a server error or a network failure (no answer, a
+ * dropped connection, a request given up) can come after UpdateContactAttributes stored the values. A refusal or a
+ * 429 answers a request that was not processed.
+ */
+function mayHaveStored(error: AttributesError): boolean {
+  return error.kind === 'server' || error.kind === 'network';
+}
+
+/** The revisions of `sent` still queued in `entry` (not replaced by newer values since). */
+function stillQueued(entry: OutboxEntry, sent: Readonly<Revisions>): Revisions {
+  return Object.fromEntries(Object.entries(sent).filter(([key, revision]) => own(entry.revisions, key) === revision));
+}
+
 /** Schedules the next attempt with backoff; the previous delay (for decorrelated jitter) is the last retry's wait. */
 async function retry(
   store: OutboxStore,
   id: string,
+  sent: Readonly<Revisions>,
   error: AttributesError,
   now: number,
   settings: Settings,
@@ -131,9 +153,21 @@ async function retry(
     changed = true;
     if (!current) return null; // gone from the store: drop the copy too
     const attempts = current.attempts + 1;
+    const authRefusals = (current.authRefusals ?? 0) + (error.kind === 'auth' ? 1 : 0);
     const previous = current.attempts > 0 ? current.notBefore - current.updatedAt : undefined;
     retryAt = now + backoffDelay(attempts, settings.backoff, settings.random, previous);
-    return { ...current, revision, attempts, lastError: toStoredError(error), updatedAt: now, notBefore: retryAt };
+    const lastError = toStoredError(error);
+    const maybeStored = mayHaveStored(error) ? { ...current.maybeStored, ...stillQueued(current, sent) } : undefined;
+    return {
+      ...current,
+      ...(maybeStored ? { maybeStored } : {}),
+      revision,
+      attempts,
+      authRefusals,
+      lastError,
+      updatedAt: now,
+      notBefore: retryAt,
+    };
   });
   const changes = changed ? [{ id, contactKey: id, entry: result.entry ?? null, revision: result.revision }] : [];
   return { type: 'retry', error, retryAt, changes };

@@ -10,6 +10,7 @@ import { expireBefore } from './expiry.ts';
 import { fly, sentOf, type Change, type FlightResult, type Sent } from './flight.ts';
 import type { Mirror } from './mirror.ts';
 import type { Settings } from './options.ts';
+import { backoffDelay } from './pacing.ts';
 import { Pump } from './pump.ts';
 import type { Message } from './leadership.ts';
 import { removeKept } from './queue.ts';
@@ -25,6 +26,8 @@ export interface FlusherHost {
   /** Everything that landed for the contact (see Ledger). */
   landed(contactKey: string): Readonly<Revisions>;
   changed(change: Change): void;
+  /** An entry as the store holds it: applied (and told) when this tab did not know it, or knew an older copy. */
+  found(entry: OutboxEntry): void;
   sending(contactKey: string, sending: boolean, emit: boolean): void;
   /** Tells every tab (this one too) how a request ended or what expiry dropped. */
   announce(message: Extract<Message, { type: 'landed' | 'failed' | 'expired' | 'superseded' }>): void;
@@ -44,6 +47,21 @@ export function sendable(entry: OutboxEntry, abandoned: readonly Revisions[]): S
   return Object.keys(sent.attributes).length > 0 ? sent : undefined;
 }
 
+/**
+ * A contact whose request outcomes the store could not record, that many times in a row: its entry goes on holding
+ * the values, so each new request repeats the last. After the first failures it waits (backoff); after
+ * `MAX_UNRECORDED` it is held until the store takes a newer revision of its entry (the store works again).
+ */
+interface Unrecorded {
+  failures: number;
+  until: number;
+  /** Set once held: the revision of the entry then. */
+  heldAt?: number;
+}
+
+/** Outcomes in a row that the store could not record before the contact is held. */
+const MAX_UNRECORDED = 3;
+
 /** A request on the wire: what it carries, how to abort it, and (once answered) its outcome being recorded. */
 interface Flight {
   sent: Sent;
@@ -58,6 +76,8 @@ export class Flusher {
   readonly #pump: Pump;
   /** Requests on the wire, by contact: what each carries, and how to abort it. */
   readonly #inFlight = new Map<string, Flight>();
+  /** Contacts whose last outcomes the store could not record. */
+  readonly #unrecorded = new Map<string, Unrecorded>();
   #expiryTimer: unknown;
   #expiring: Promise<void> = Promise.resolve();
   #stopped = false;
@@ -75,7 +95,8 @@ export class Flusher {
           .filter(
             (entry) => entry.id === entry.contactKey && !this.#inFlight.has(entry.id) && !host.enqueuing(entry.id),
           )
-          .map((entry) => ({ id: entry.id, at: Math.max(entry.dueAt, entry.notBefore) })),
+          .map((entry) => ({ id: entry.id, at: Math.max(entry.dueAt, entry.notBefore, this.#unrecordedUntil(entry)) }))
+          .filter((candidate) => candidate.at < Infinity),
       inFlight: () => this.#inFlight.size,
       start: (id) => this.#start(id),
     });
@@ -124,12 +145,25 @@ export class Flusher {
     this.#inFlight.set(key, flight);
     host.sending(key, true, true);
     // The contact stops "sending" once the answer came; its status changes once the store recorded the outcome.
-    const answered = (): void => {
+    let landed = false;
+    const answered = (error: AttributesError | undefined): void => {
       flight.answered = true;
+      landed = error === undefined;
       host.sending(key, false, false);
     };
     flight.done = fly(entry, sent, controller.signal, this.#settings, answered)
-      .then((result) => this.#record(key, entry, result))
+      .then(
+        async (result) => {
+          await this.#record(key, entry, result);
+          this.#unrecorded.delete(key);
+        },
+        (error: unknown) => {
+          host.fail(error);
+          // The values are stored by Amazon Connect even if the browser's store cannot say so: the writes resolve.
+          if (landed) host.announce({ type: 'landed', contact: entry.contact, contactKey: key, ...sent });
+          this.#recordFailed(entry, error);
+        },
+      )
       .catch((error: unknown) => {
         host.fail(error);
       })
@@ -139,6 +173,42 @@ export class Flusher {
         host.sending(key, false, true);
         this.#pump.schedule();
       });
+  }
+
+  /** The earliest time the contact may be sent after unrecorded outcomes: 0 when none, Infinity while held. */
+  #unrecordedUntil(entry: OutboxEntry): number {
+    const unrecorded = this.#unrecorded.get(entry.id);
+    if (!unrecorded) return 0;
+    if (unrecorded.heldAt === undefined) return unrecorded.until;
+    if (entry.revision <= unrecorded.heldAt) return Infinity;
+    this.#unrecorded.delete(entry.id); // the store took a newer change of the entry: it records again
+    return 0;
+  }
+
+  /**
+   * The store could not record a request's outcome (closed, full): the entry still holds the values, so the next
+   * request repeats this one. Back off, and after MAX_UNRECORDED in a row hold the contact and say so: repeating a
+   * request whose outcome cannot be kept spends the account's shared quota for nothing.
+   */
+  #recordFailed(entry: OutboxEntry, error: unknown): void {
+    const key = entry.id;
+    const failures = (this.#unrecorded.get(key)?.failures ?? 0) + 1;
+    const { clock, backoff, random } = this.#settings;
+    if (failures < MAX_UNRECORDED) {
+      this.#unrecorded.set(key, { failures, until: clock.now() + backoffDelay(failures, backoff, random) });
+      return;
+    }
+    const revision = this.#host.mirror.get(key)?.revision ?? entry.revision;
+    this.#unrecorded.set(key, { failures, until: Infinity, heldAt: revision });
+    const reason = error instanceof Error ? `: ${error.message}` : '';
+    this.#host.fail(
+      new Error(
+        `Outbox: the outcome of the requests for contact ${key} could not be recorded in the store ${failures} ` +
+          `times in a row${reason}. The contact is not sent again until the store takes a new write of it, or ` +
+          'the outbox is reopened; its values stay queued.',
+        { cause: error },
+      ),
+    );
   }
 
   async #record(key: string, entry: OutboxEntry, result: FlightResult): Promise<void> {
@@ -168,7 +238,10 @@ export class Flusher {
     }
   }
 
-  /** Runs one expiry pass (`stop()` waits for a pass under way: what it dropped is told, even while closing). */
+  /**
+   * Runs one pass over the store: finds entries no tab told this one of, and expires old values (`stop()` waits for
+   * a pass under way: what it dropped is told, even while closing).
+   */
   #expire(): Promise<void> {
     this.#expiring = this.#expirePass();
     return this.#expiring;
@@ -183,6 +256,8 @@ export class Flusher {
         this.#host.changed(change);
         this.#host.announce({ type: 'expired', entry: expired });
       };
+      // Entries no tab told of: one stored by a tab killed (or closed) before it could tell, so no one sends it.
+      for (const entry of await store.list()) if (!stopped()) this.#host.found(entry);
       await expireBefore(store, now - maxAgeMs, (id) => this.#inFlight.get(id)?.sent.revisions, report, stopped);
       if (!stopped()) await store.pruneMarkers(now - markerMaxAgeMs);
     } catch (error) {

@@ -22,6 +22,12 @@ export type Message =
   | { type: 'superseded'; entry: OutboxEntry }
   /** An aborted write took these values out of the queue, and with them the older values of the same keys. */
   | { type: 'erased'; contactKey: string; revisions: Revisions }
+  /** A tab that is not the flusher asks it to abort the write that got these revisions (see aborts.ts). */
+  | { type: 'abort'; contactKey: string; revisions: Revisions }
+  /** The flusher took the values of the write that got these revisions out of the queue: that write rejects. */
+  | { type: 'aborted'; contactKey: string; revisions: Revisions }
+  /** A tab became the flusher: aborts no flusher answered are asked again. */
+  | { type: 'flusher' }
   /** A tab that is not the flusher asks it to send everything now. */
   | { type: 'flush' };
 

@@ -57,9 +57,11 @@ export interface OutboxOptions {
   /** Client-side token bucket (default 2 requests/s, burst 5). */
   rate?: { ratePerSecond: number; burst: number };
   /**
-   * Retries of an `auth` error before the entry is kept as a failure (default 0: auth errors are not retried).
-   * In a browser an expired token and a missing permission both look like a bare 403 (CORS hides the error
-   * type); 1 gives a credential provider that refreshes late one more chance.
+   * Auth refusals of an entry retried before it is kept as a failure; only auth refusals count, not the network,
+   * server or throttling failures between them. Default 1 with `client` (the signed client: in a browser an expired
+   * credential and a missing permission both look like a bare 403, as CORS hides the error type, and one retry gives
+   * a provider that refreshes late a fresh credential), 0 with `sender` (what a refusal means is the sender's to
+   * say; the plugin passes 0 in relay mode, where a 403 is the relay's ownership decision).
    */
   authRetries?: number;
   /** Requests in flight at once (default 4; one per contact at most). */
@@ -69,7 +71,10 @@ export interface OutboxOptions {
    * TimeoutError (ms, default 24 h). Each value counts from when it was queued; kept failures never expire.
    */
   maxAgeMs?: number;
-  /** How often the flusher looks for expired values (ms, default 60 s). */
+  /**
+   * How often the flusher reads the whole store (ms, default 60 s): for expired values, and for entries no tab told
+   * it of (a tab killed between storing a write and telling the others), which it then sends.
+   */
   expiryIntervalMs?: number;
   /** Fired markers older than this are pruned (ms, default 7 days). */
   markerMaxAgeMs?: number;
@@ -134,7 +139,7 @@ export function settingsOf(options: OutboxOptions): Settings {
     maxDebounceMs: Math.max(debounceMs, options.maxDebounceMs ?? 2000),
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     rate: options.rate ?? { ratePerSecond: 2, burst: 5 },
-    authRetries: options.authRetries ?? 0,
+    authRetries: options.authRetries ?? (options.sender ? 0 : 1),
     maxInFlight: options.maxInFlight ?? 4,
     maxAgeMs: options.maxAgeMs ?? 24 * 3600_000,
     expiryIntervalMs: options.expiryIntervalMs ?? 60_000,

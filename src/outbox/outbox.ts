@@ -3,12 +3,13 @@
  * retries requests, keeps what cannot land, persists everything in an OutboxStore, and lets one tab send for all
  * tabs. This class composes the parts and keeps what every tab sees (the mirror, statuses, events): the writing
  * side (queue.ts), the sending side of the flusher tab (flusher.ts, over pump.ts, flight.ts and expiry.ts), the pure
- * entry logic (entry.ts), what landed (ledger.ts), the write() promises (waiters.ts) and cross-tab leadership
- * (leadership.ts).
+ * entry logic (entry.ts), what landed (ledger.ts), the write() promises (waiters.ts), aborted writes (aborts.ts)
+ * and cross-tab leadership (leadership.ts).
  */
 import { AttributesError } from '../errors.ts';
 import type { Attributes } from '../validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions } from '../writer.ts';
+import { Aborts } from './aborts.ts';
 import { Emitter, type Subscribable } from './emitter.ts';
 import { contactKeyOf, fromStoredError } from './entry.ts';
 import { partPromise, Queue, type OutboxPart, type OutboxWriteOptions } from './queue.ts';
@@ -49,6 +50,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   readonly #leadership: Leadership;
   readonly #flusherSide: Flusher;
   readonly #queue: Queue;
+  readonly #aborts: Aborts;
   /** Contacts with a request on the wire (this tab's, or as the flusher tab reports them). */
   readonly #sending = new Set<string>();
   readonly #statuses = new StatusBoard();
@@ -73,9 +75,15 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     this.#flusherSide = new Flusher(settings, {
       mirror,
       enqueuing: (key) => this.#queue.enqueuing(key),
-      abandoned: (key) => this.#queue.abandoned(key),
+      abandoned: (key) => this.#aborts.abandoned(key),
       landed: (key) => this.#ledger.landed(key),
       changed: (change) => this.#changed(change),
+      found: (entry) => {
+        const known = mirror.get(entry.id);
+        if (known && known.revision >= entry.revision) return;
+        if (mirror.apply(entry.id, entry, entry.revision))
+          this.#changed({ id: entry.id, contactKey: entry.contactKey, entry, revision: entry.revision });
+      },
       sending: (key, sending, emit) => this.#setSending(key, sending, emit),
       announce: (message) => {
         this.#leadership.post(message);
@@ -88,15 +96,24 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       waiters: this.#waiters,
       closed: () => this.#closed,
       sending: (key) => this.#sending.has(key),
-      inFlight: (key) => this.#flusherSide.inFlight(key),
       changed: (change) => this.#changed(change),
       schedule: () => this.#flusherSide.schedule(),
       landed: (key) => this.#ledger.landed(key),
-      erased: (contactKey, revisions) => {
-        const message: Message = { type: 'erased', contactKey, revisions };
+      abort: (waiter, reason) => this.#aborts.requested(waiter, reason),
+      fail: (error) => this.#fail(error),
+    });
+    this.#aborts = new Aborts(settings.store, {
+      waiters: this.#waiters,
+      flusher: () => this.#flusher,
+      inFlight: (key) => this.#flusherSide.inFlight(key),
+      entry: (key) => mirror.get(key),
+      changed: (change) => this.#changed(change),
+      announce: (message) => {
         this.#leadership.post(message);
         this.#handle(message);
       },
+      post: (message) => this.#leadership.post(message),
+      track: (operation) => void this.#queue.track(operation),
       fail: (error) => this.#fail(error),
     });
     this.ready = this.#load();
@@ -189,8 +206,8 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
    * Stops this outbox (like a closed tab): timers stop, requests still waiting for their answer are aborted, and
    * every promise of `write()`, `whenIdle()` and `retry()` still waiting rejects with an AbortError, as does any later
    * one. Queued entries stay in the store for the next outbox. The returned promise resolves once the answers that
-   * already came are recorded in the store and told to the other tabs, and the flusher lock has passed on: close the
-   * store only then. The store is not closed here.
+   * already came are recorded in the store and told to the other tabs, so are the writes still being stored (the
+   * flusher sends them), and the flusher lock has passed on: close the store only then. The store is not closed here.
    */
   close(): Promise<void> {
     if (this.#closed) return this.#closing;
@@ -200,7 +217,8 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       abortError('The outbox was closed; the write stays queued for the next outbox over this store.'),
     );
     // Listeners still hear how the answers already received end (landed, failed, expired) until those are recorded.
-    this.#closing = this.#flusherSide.stop().then(() => {
+    // A write being stored now is told to the other tabs before the channel closes, or no flusher would know of it.
+    this.#closing = Promise.all([this.#flusherSide.stop(), this.#queue.stored()]).then(() => {
       this.#leadership.close();
       this.#emitter.clear();
     });
@@ -226,6 +244,8 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     for (const entry of this.#mirror.pending()) entry.dueAt = Math.min(entry.dueAt, latest);
     this.#emitChange(this.#mirror.contactKeys());
     this.#flusherSide.run();
+    this.#leadership.post({ type: 'flusher' });
+    this.#aborts.led();
   }
 
   // ---- what every tab does with a change ----
@@ -280,6 +300,15 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
           abortError('A later write of the same attribute was aborted before it was sent.'),
         );
         this.#emitChange([message.contactKey]);
+        break;
+      case 'abort':
+        this.#aborts.asked(message.contactKey, message.revisions);
+        break;
+      case 'aborted':
+        this.#aborts.aborted(message.contactKey, message.revisions);
+        break;
+      case 'flusher':
+        this.#aborts.led();
         break;
       case 'flush':
         if (this.#flusher) this.flush();

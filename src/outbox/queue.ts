@@ -1,13 +1,13 @@
 /**
  * The writing side: queueing the parts of a write in the store (their markers checked and set in the same
- * transaction), the write() promises, taking an aborted write's values back out, and removing a kept failure. Each returns the
- * change it made; the Outbox applies it to its mirror and tells the other tabs.
+ * transaction), the write() promises (an aborted one goes to aborts.ts), and removing a kept failure. Each returns
+ * the change it made; the Outbox applies it to its mirror and tells the other tabs.
  */
 import { validationError, type AttributesError } from '../errors.ts';
 import { checkUpdate, type Attributes } from '../validate.ts';
 import type { ContactRef, WriteOptions } from '../writer.ts';
-import { contactKeyOf, holdsAny, mergeParts, own, revisionOf, type Revisions } from './entry.ts';
-import { takeOut, type Change, type Sent } from './flight.ts';
+import { contactKeyOf, mergeParts, own, revisionOf, type Revisions } from './entry.ts';
+import type { Change } from './flight.ts';
 import type { Settings } from './options.ts';
 import type { OutboxEntry, OutboxStore } from './types.ts';
 import type { Waiter, Waiters } from './waiters.ts';
@@ -126,15 +126,13 @@ export interface QueueHost {
   closed(): boolean;
   /** True while a request of the contact is on the wire. */
   sending(contactKey: string): boolean;
-  /** What this tab's request of the contact on the wire carries, if any. */
-  inFlight(contactKey: string): Sent | undefined;
   changed(change: Change): void;
   /** Lets the flusher look for due entries. */
   schedule(): void;
   /** Everything that landed for the contact (see Ledger). */
   landed(contactKey: string): Readonly<Revisions>;
-  /** An aborted write took these values out of the queue: every tab rejects the older writes they had replaced. */
-  erased(contactKey: string, revisions: Readonly<Revisions>): void;
+  /** A write's signal aborted while it waits (see aborts.ts). */
+  abort(waiter: Waiter, reason: unknown): void;
   fail(error: unknown): void;
 }
 
@@ -151,8 +149,8 @@ export class Queue {
    * out as one request (another tab's writes that arrive too late go in the next one).
    */
   readonly #enqueuing = new Map<string, number>();
-  /** Per contact, values whose write() was aborted while the store forgets them: no request may carry them. */
-  readonly #abandoned = new Map<string, Revisions[]>();
+  /** This tab's store updates under way, each until it told the other tabs what it changed. */
+  readonly #storing = new Set<Promise<unknown>>();
 
   constructor(settings: Settings, host: QueueHost) {
     this.#settings = settings;
@@ -163,15 +161,39 @@ export class Queue {
     return this.#enqueuing.has(contactKey);
   }
 
-  abandoned(contactKey: string): readonly Revisions[] {
-    return this.#abandoned.get(contactKey) ?? [];
+  /**
+   * Resolves once the store updates under way have ended and what they changed was told to the other tabs. A
+   * closing tab waits for it before it closes its channel: a write stored just then is not stranded, unknown to
+   * the flusher, in the store.
+   */
+  async stored(): Promise<void> {
+    while (this.#storing.size > 0) await Promise.all(this.#storing);
+  }
+
+  /** Counts `operation` among the store updates under way until it ended (see `stored()`). */
+  track<T>(operation: Promise<T>): Promise<T> {
+    const ended = operation.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#storing.add(ended);
+    void ended.then(() => this.#storing.delete(ended));
+    return operation;
   }
 
   /**
    * Queues parts in one store transaction (one part for `write()`) and settles each on its own; rejects as a whole
    * only for a reason common to all parts (closed, aborted, the store failed).
    */
-  async enqueue(
+  enqueue(
+    contact: ContactRef,
+    parts: readonly { attributes: Readonly<Attributes>; once?: string | undefined }[],
+    options: OutboxWriteOptions,
+  ): Promise<PartOutcome[]> {
+    return this.track(this.#enqueue(contact, parts, options));
+  }
+
+  async #enqueue(
     contact: ContactRef,
     parts: readonly { attributes: Readonly<Attributes>; once?: string | undefined }[],
     options: OutboxWriteOptions,
@@ -203,7 +225,7 @@ export class Queue {
     const landed = this.#host.waiters.add(key, revisions, {
       signal: options.signal,
       onProgress: options.onProgress,
-      onAbort: (waiter, reason) => void this.#abandon(waiter, reason),
+      onAbort: (waiter, reason) => this.#host.abort(waiter, reason),
     });
     try {
       options.onProgress?.({ state: this.#host.sending(key) ? 'sending' : 'queued' });
@@ -211,32 +233,6 @@ export class Queue {
       this.#host.fail(error);
     }
     return landed;
-  }
-
-  /** An aborted write: unless a request already carries its values, they are taken out of the queue and it rejects. */
-  async #abandon(waiter: Waiter, reason: unknown): Promise<void> {
-    const host = this.#host;
-    const sent = host.inFlight(waiter.contactKey);
-    if (sent && holdsAny(sent, waiter.revisions)) return; // it settles with that request
-    host.waiters.drop(waiter, reason ?? abortError('The write was aborted.'));
-    const { contactKey, revisions } = waiter;
-    this.#abandoned.set(contactKey, [...this.abandoned(contactKey), revisions]);
-    try {
-      const change = await takeOut(this.#settings.store, contactKey, revisions);
-      if (change) {
-        host.changed(change);
-        // The value taken out had replaced older writes' values of the same keys: those writes cannot land now.
-        const left = change.entry?.revisions;
-        const erased = Object.entries(revisions).filter(([key, revision]) => own(left, key) !== revision);
-        if (erased.length > 0) host.erased(contactKey, Object.fromEntries(erased));
-      }
-    } catch (error) {
-      host.fail(error);
-    } finally {
-      const left = this.abandoned(contactKey).filter((other) => other !== revisions);
-      if (left.length > 0) this.#abandoned.set(contactKey, left);
-      else this.#abandoned.delete(contactKey);
-    }
   }
 
   /** Puts a kept failure back in the queue (values pending since then win); resolves when it landed. */
@@ -251,18 +247,21 @@ export class Queue {
     const values = Object.entries(failed.attributes).filter(
       ([key]) => !(live && Object.hasOwn(live.attributes, key)) && (own(landed, key) ?? 0) < revisionOf(failed, key),
     );
-    const [outcome] = await this.enqueue(failed.contact, [{ attributes: Object.fromEntries(values) }], {
-      origin: 'agent',
-    });
+    // On the live entry's leg when there is one: it is the leg of the contact's latest write.
+    const parts = [{ attributes: Object.fromEntries(values) }];
+    const [outcome] = await this.enqueue(live?.contact ?? failed.contact, parts, { origin: 'agent' });
     if (outcome && 'error' in outcome) throw outcome.error;
     await this.#whileOpen(this.discard(id));
     return partPromise(outcome);
   }
 
   /** Deletes a kept failure for good (an explicit decision of the agent or the host page). */
-  async discard(id: string): Promise<void> {
-    const done = await removeKept(this.#settings.store, id, () => true);
-    if (done) this.#host.changed(done.change);
+  discard(id: string): Promise<void> {
+    return this.track(
+      removeKept(this.#settings.store, id, () => true).then((done) => {
+        if (done) this.#host.changed(done.change);
+      }),
+    );
   }
 
   /** The value of a store operation, or an AbortError once the outbox closed (the caller may then close the store). */

@@ -35,6 +35,13 @@ export interface OutboxEntry {
   revision: number;
   /** Failed attempts since the last success. */
   attempts: number;
+  /** Auth refusals among them: `authRetries` bounds these, not the other failures (absent: none). */
+  authRefusals?: number | undefined;
+  /**
+   * Per key, the revision of a value a request carried that failed ambiguously (a 500, a dropped connection): it may
+   * be stored already, so an abort no longer takes it back. Cleared when a request lands.
+   */
+  maybeStored?: Record<string, number> | undefined;
   /** The error of the last failed attempt. */
   lastError?: StoredError | undefined;
   /** When the first pending write of this entry was queued (ms since the epoch): bounds the rule debounce. */

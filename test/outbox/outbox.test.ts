@@ -384,6 +384,7 @@ describe('Outbox', () => {
   it('sending from memory loses nothing another tab wrote right after: it goes in the next request', async () => {
     const { sender, store, outbox } = track(setup({ debounceMs: 0 }));
     await outbox.ready;
+    await settle(); // the flusher's first pass over the store (which would find the other tab's entry) is done
     const c = contact('c1');
     const update = store.update.bind(store);
     let other = true;
