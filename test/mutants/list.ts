@@ -32,8 +32,8 @@ export const mutants: Mutant[] = [
     edits: [
       {
         file: 'src/outbox/outbox.ts',
-        search: `      announce: (message) => {\n        this.#leadership.post(message);`,
-        replace: `      announce: (message) => {\n        if (message.type !== 'landed') this.#leadership.post(message);`,
+        search: `      sending: (key, sending, emit) => this.#setSending(key, sending, emit),\n      announce: (message) => {\n        this.#leadership.post(message);`,
+        replace: `      sending: (key, sending, emit) => this.#setSending(key, sending, emit),\n      announce: (message) => {\n        if (message.type !== 'landed') this.#leadership.post(message);`,
       },
     ],
   },
@@ -71,8 +71,8 @@ export const mutants: Mutant[] = [
     name: 'aborted values still sent (not taken out of the queue)',
     edits: [
       {
-        file: 'src/outbox/queue.ts',
-        search: `const change = await takeOut(this.#settings.store, contactKey, revisions);`,
+        file: 'src/outbox/aborts.ts',
+        search: `const change = await takeOut(this.#store, contactKey, revisions);`,
         replace: `const change = await Promise.resolve(undefined as Change | undefined);`,
       },
     ],
@@ -142,8 +142,8 @@ export const mutants: Mutant[] = [
     edits: [
       {
         file: 'src/outbox/flight.ts',
-        search: `return error.retryable || (error.kind === 'auth' && attempts < authRetries);`,
-        replace: `return false && (error.retryable || (error.kind === 'auth' && attempts < authRetries));`,
+        search: `return error.retryable || (error.kind === 'auth' && authRefusals < authRetries);`,
+        replace: `return false && (error.retryable || (error.kind === 'auth' && authRefusals < authRetries));`,
       },
     ],
   },
@@ -202,9 +202,9 @@ export const mutants: Mutant[] = [
     name: 'an abort taking out values a request in flight carries',
     edits: [
       {
-        file: 'src/outbox/queue.ts',
-        search: `if (sent && holdsAny(sent, waiter.revisions)) return; // it settles with that request`,
-        replace: `if (sent && holdsAny(sent, waiter.revisions) && !sent) return;`,
+        file: 'src/outbox/aborts.ts',
+        search: `if (sent && holdsAny(sent, revisions)) return; // the write settles with that request`,
+        replace: `if (sent && holdsAny(sent, revisions) && !sent) return;`,
       },
     ],
   },

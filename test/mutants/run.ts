@@ -7,6 +7,7 @@
 //   npm run mutants -- --suite faults only the suites whose file name contains "faults" (to see what each one kills)
 //   npm run mutants -- --keep         keep the copy (its path is printed)
 //   npm run mutants -- --no-baseline  skip the unchanged run (only to iterate on a mutant; never for a verdict)
+//   npm run mutants -- --check        only check that every search text is found once (after a refactor)
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     suite: { type: 'string' },
     keep: { type: 'boolean' },
     'no-baseline': { type: 'boolean' },
+    check: { type: 'boolean' },
   },
 });
 const suites = allSuites.filter((file) => file.includes(values.suite ?? ''));
@@ -109,6 +111,10 @@ async function main(): Promise<number> {
     // Every search text is checked before anything runs, so a stale mutant fails at once.
     for (const mutant of selected) for (const undo of apply(dir, mutant.edits, mutant.name)) undo();
     apply(dir, harness, 'the mutant harness');
+    if (values.check) {
+      console.log(`[mutants] every search text of ${selected.length} mutants is found once`);
+      return 0;
+    }
 
     const baseline = values['no-baseline'] ? { killedBy: undefined, seconds: 0, why: '' } : await runSuites(dir);
     console.log(
