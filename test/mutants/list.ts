@@ -208,4 +208,14 @@ export const mutants: Mutant[] = [
       },
     ],
   },
+  {
+    name: 'an abort taking out values that failed ambiguously (maybe stored)',
+    edits: [
+      {
+        file: 'src/outbox/aborts.ts',
+        search: `if (Object.entries(revisions).some(([key, revision]) => own(maybeStored, key) === revision)) return;`,
+        replace: `if (Object.entries(revisions).some(([key, revision]) => own(maybeStored, key) === revision && !key)) return;`,
+      },
+    ],
+  },
 ];

@@ -380,6 +380,10 @@ export class ModelServer {
   readonly ambiguous = new Map<string, number>();
   /** Requests answered 200 since the outboxes were last at rest: sender and what was stored. */
   readonly #unrecorded: { sender: number; attributes: Attributes; contactKey: string }[] = [];
+  /** Stored requests (a 200 or an ambiguous failure) since the outboxes were last at rest. */
+  readonly #storedUnrecorded: { sender: number; attributes: Attributes; contactKey: string }[] = [];
+  /** Per `contactKey|key|value`: stored by a request whose outbox closed before it could record the outcome. */
+  readonly #recordLost = new Set<string>();
   readonly wire: WireRequest[] = [];
   /** While true the network is down: every request is dropped before it reaches the server, at once. */
   offline = false;
@@ -430,6 +434,8 @@ export class ModelServer {
             if (outcome === 'ok' || outcome === 'ambiguous' || outcome === 'stored-500')
               this.#store(contactKey, copy, outcome !== 'ok');
             if (outcome === 'ok') this.#unrecorded.push({ sender, contactKey, attributes: copy });
+            if (outcome === 'ok' || outcome === 'ambiguous' || outcome === 'stored-500')
+              this.#storedUnrecorded.push({ sender, contactKey, attributes: copy });
             const error = errorOf(outcome);
             if (error) reject(error);
             else resolve();
@@ -449,6 +455,7 @@ export class ModelServer {
   /** The outboxes came to rest: every answer given so far was recorded by its sender. */
   rested(): void {
     this.#unrecorded.length = 0;
+    this.#storedUnrecorded.length = 0;
     for (const refusal of this.#refused.values()) refusal.recorded = true;
   }
 
@@ -498,6 +505,10 @@ export class ModelServer {
    * not have recorded may be sent again by the next outbox (the value is still queued).
    */
   closing(sender: number): void {
+    for (const request of this.#storedUnrecorded)
+      if (request.sender === sender)
+        for (const [key, value] of Object.entries(request.attributes))
+          this.#recordLost.add(`${request.contactKey}|${key}|${value}`);
     for (const [id, refusal] of this.#refused)
       if (refusal.sender === sender && !refusal.recorded) this.#refused.delete(id);
     for (const request of this.#unrecorded.splice(0)) {
@@ -510,6 +521,11 @@ export class ModelServer {
         this.ambiguous.set(id, (this.ambiguous.get(id) ?? 0) + 1);
       }
     }
+  }
+
+  /** True when `value` of `key` was stored by a request whose outbox closed before it could record the outcome. */
+  recordLost(contactKey: string, key: string, value: string): boolean {
+    return this.#recordLost.has(`${contactKey}|${key}|${value}`);
   }
 
   /** How many times `value` of `key` was stored for the contact. */

@@ -249,6 +249,8 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
     tab: Tab;
     contactKey: string;
     attributes: Attributes;
+    /** Its own signal aborted (not only a later write that had replaced its values). */
+    own: boolean;
     ownFence: number;
     fence?: number;
   }[] = [];
@@ -424,6 +426,7 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
           tab: record.tab,
           contactKey: record.contactKey,
           attributes: Object.fromEntries(taken),
+          own: record.aborted === true,
           ownFence: Math.min(server.sent.length, ...abortedAt),
         });
     } else if (name === 'TimeoutError') {
@@ -743,6 +746,16 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
             `w${gone.n} was rejected as aborted, yet its ${key} was sent afterwards by outbox ${request.sender}`,
           );
     }
+  }
+
+  // An abort reports "not written" only for values that were not: a value a request carried that may have been
+  // stored (on the wire, or failed ambiguously) settles with that request. Exempt: a value stored by a request whose
+  // outbox closed before recording the outcome (the next outbox cannot know).
+  for (const gone of abandoned) {
+    if (!gone.own) continue;
+    for (const [key, value] of Object.entries(gone.attributes))
+      if (server.receivedCount(gone.contactKey, key, value) > 0 && !server.recordLost(gone.contactKey, key, value))
+        problems.push(`w${gone.n} was rejected as aborted, yet its ${key} was stored on the server`);
   }
 
   for (const message of server.violations) problems.push(message);
