@@ -133,6 +133,14 @@ function languageChunk(dir: string): (file: string) => boolean {
   };
 }
 
+/**
+ * The chunk of the kept failures list (components/internal/failures-list.ts): loaded only once the viewed contact has
+ * a write Amazon Connect refused, so it is printed on its own, not in what a write mode downloads.
+ */
+function failuresListChunk(dir: string): (file: string) => boolean {
+  return (file) => file.startsWith(join(dir, 'chunks', 'failures-list-'));
+}
+
 /** What one language other than English adds: the runtime plus the largest messages chunk; and how many languages. */
 function oneLanguage(files: readonly string[]): { one: Size; count: number } {
   const runtime = files.filter((file) => basename(file).startsWith('runtime-'));
@@ -191,8 +199,17 @@ export async function benchSize(): Promise<void> {
   );
   // What each write mode downloads at most: every file the entry reaches without the chunks that mode never loads.
   const entry = join(dropIn, 'ccp-attributes.js');
-  const direct = reachable(entry, (file) => notLoadedIn('direct', dropIn)(file) || isLanguage(file));
-  const relay = reachable(entry, (file) => notLoadedIn('relay', dropIn)(file) || isLanguage(file));
+  const isFailuresList = failuresListChunk(dropIn);
+  const optional = (file: string): boolean => isLanguage(file) || isFailuresList(file);
+  const direct = reachable(entry, (file) => notLoadedIn('direct', dropIn)(file) || optional(file));
+  const relay = reachable(entry, (file) => notLoadedIn('relay', dropIn)(file) || optional(file));
+  console.log(
+    row(
+      'the kept failures list, once a write was refused',
+      totalOf(reachable(entry).filter(isFailuresList)),
+      '(in neither mode below)',
+    ),
+  );
   const files = (list: string[]): string => `${list.length} files`;
   console.log(row('direct mode: Cognito + AWS SDK (all files, English)', totalOf(direct), `(${files(direct)})`));
   console.log(
@@ -223,10 +240,11 @@ function benchWorkspaceApp(files: (list: string[]) => string): void {
     (file: string): boolean =>
       file.startsWith(join(workspaceApp, 'chunks', prefix));
   const isLanguage = languageChunk(workspaceApp);
+  const isFailuresList = failuresListChunk(workspaceApp);
   const without =
     (mode: 'direct' | 'relay') =>
     (file: string): boolean =>
-      notLoadedIn(mode, workspaceApp)(file) || isLanguage(file);
+      notLoadedIn(mode, workspaceApp)(file) || isLanguage(file) || isFailuresList(file);
   const direct = [page, ...reachable(entry, without('direct'))];
   const relay = [page, ...reachable(entry, without('relay'))];
   const connectSdk = direct.filter(sdk('workspace-sdk-'));

@@ -44,12 +44,14 @@ function loadImpl(): Promise<typeof EditorImpl> {
  * @fires ccp-attributes-error - When a save failed (`detail.error` is an AttributesError); the agent's edits are kept.
  *
  * @slot title - The heading (default "Contact attributes").
- * @slot empty - What is shown when no contact is open.
+ * @slot empty - What is shown when the CCP answers and no contact is open (while it connects, or the agent is signed out, or it cannot be reached, the editor says so instead).
  *
  * @csspart base - The whole editor.
  * @csspart header - The heading and the contact line.
  * @csspart contact - The viewed contact's channel, state and queue.
- * @csspart notice - Why the editor is read-only, or why the schema was rejected.
+ * @csspart notice - Why the editor is read-only, why the schema was rejected, or why no contact is shown.
+ * @csspart failures - The viewed contact's writes Amazon Connect refused (kept by the outbox), with Retry and Discard.
+ * @csspart failures-outcome - What the last Retry or Discard did.
  * @csspart list - The attribute fields.
  * @csspart field - One attribute field.
  * @csspart label - A field's label.

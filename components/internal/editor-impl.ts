@@ -18,6 +18,7 @@ import * as t from '../messages/editor.ts';
 import { activeLocale } from '../messages/localization.ts';
 import { labelOf } from '../schema.ts';
 import { editorStyles } from './editor.styles.ts';
+import { FailuresView } from './failures-view.ts';
 import { styleProperties } from './style-properties.ts';
 
 /** Rows rendered in the first update: more than a 320 px column shows. The rest follow in chunks, one per frame. */
@@ -52,6 +53,8 @@ export interface EditorHost extends AttributesControllerHost {
  */
 export class EditorImpl implements ReactiveController {
   readonly controller: AttributesController;
+  /** The viewed contact's kept failures, with Retry and Discard. */
+  readonly failures: FailuresView;
   readonly #host: EditorHost;
   #styled = false;
   /** How many rows are rendered so far (progressive rendering of long lists). */
@@ -68,6 +71,7 @@ export class EditorImpl implements ReactiveController {
   constructor(host: EditorHost) {
     this.#host = host;
     this.controller = new AttributesController(host);
+    this.failures = new FailuresView(host);
     host.addController(this);
     // The element renders again when another language is ready (subscribed from here, off the critical path; until
     // this module arrives the frame shows its few words in the language active when it renders).
@@ -100,9 +104,14 @@ export class EditorImpl implements ReactiveController {
     this.#host.renderRoot.querySelector<HTMLElement>('[part~="add-button"]')?.focus();
   }
 
-  /** Resolves once every row of the current contact is rendered (the host's updateComplete awaited in between). */
+  /**
+   * Resolves once every row of the current contact is rendered, and its kept failures (their module loads when the
+   * first one shows): the host's updateComplete awaited in between.
+   */
   async allRowsRendered(): Promise<void> {
     const host = this.#host;
+    await host.updateComplete;
+    await this.failures.listLoaded();
     await host.updateComplete;
     while (this.#rowLimit < this.controller.keys.length) {
       await new Promise((resolve) => requestAnimationFrame(resolve));
@@ -203,7 +212,7 @@ export class EditorImpl implements ReactiveController {
         reason === 'setup-error'
           ? nothing
           : reason === 'no-contact'
-            ? html`<div part="notice" class="notice"><slot name="empty">${t.noContactText()}</slot></div>`
+            ? this.#noContact()
             : reason
               ? html`<div part="notice" class="notice">
               ${t.readOnlyText(reason)}
@@ -214,6 +223,16 @@ export class EditorImpl implements ReactiveController {
       ${contact && !contact.monitoring ? this.#editor(editable) : nothing}`;
   }
 
+  /** Why no contact is shown: the host does not answer yet (or any more), or no contact is open. */
+  #noContact(): TemplateResult {
+    const connection = this.#host.tracker?.connection;
+    return html`<div part="notice" class="notice" role="status">${
+      connection === undefined || connection === 'connected'
+        ? html`<slot name="empty">${t.noContactText()}</slot>`
+        : t.connectionText(connection)
+    }</div>`;
+  }
+
   #editor(editable: boolean): TemplateResult {
     const c = this.controller;
     const locked = !editable || c.busy;
@@ -221,6 +240,7 @@ export class EditorImpl implements ReactiveController {
     const keys = c.keys;
     const missing = c.missingRequired;
     return html`
+      ${editable && c.contact ? this.failures.render(c.contact, c.schema) : nothing}
       <div part="list" class="list" role="group" aria-label=${t.attributesLabel()}>
         ${guard(
           [c.structureVersion, locked, flagRequired, keys, Math.min(this.#rowLimit, keys.length), activeLocale()],

@@ -11,7 +11,7 @@ import {
   type AttributesErrorKind,
 } from '../../src/errors.ts';
 import { MAX_KEY_LENGTH, MAX_TOTAL_BYTES, MAX_VALUE_LENGTH } from '../../src/validate.ts';
-import type { ContactModel } from '../../src/tracker/types.ts';
+import type { ContactModel, HostConnection } from '../../src/tracker/types.ts';
 import type { ReadOnlyReason } from '../internal/read-only.ts';
 import { activeLocale } from './localization.ts';
 
@@ -114,6 +114,21 @@ export function readOnlyText(reason: Exclude<ReadOnlyReason, 'no-contact' | 'set
 
 export const noContactText = (): string =>
   msg('No contact is open. Attributes appear here when you take a contact.', { id: 'notice.no-contact' });
+/** What the editor says instead of "no contact" while the host of contacts does not answer (see HostConnection). */
+export function connectionText(connection: Exclude<HostConnection, 'connected'>): string {
+  switch (connection) {
+    case 'connecting':
+      return msg('Connecting to Amazon Connect…', { id: 'connection.connecting' });
+    case 'signed-out':
+      return msg('You are signed out of the CCP. Sign in to Amazon Connect to see contact attributes.', {
+        id: 'connection.signed-out',
+      });
+    case 'unreachable':
+      return msg('Amazon Connect cannot be reached. Check the network connection, then reload the page.', {
+        id: 'connection.unreachable',
+      });
+  }
+}
 export const schemaIgnoredText = (): string => msg('The schema was ignored.', { id: 'notice.schema-ignored' });
 export const setupErrorText = (): string =>
   msg('Contact attributes are not set up correctly.', { id: 'notice.setup-error' });

@@ -1,7 +1,7 @@
-/** What a language module (./locales/) holds: a translation of every message of ./frame.ts and ./editor.ts. */
+/** What a language module (./locales/) holds: a translation of every message of ./frame.ts, ./editor.ts and ./failures.ts. */
 import type { StrResult } from '@lit/localize';
 
-/** The id of every message (./frame.ts, ./editor.ts): each language module translates all of them. */
+/** The id of every message (./frame.ts, ./editor.ts, ./failures.ts): each language module translates all of them. */
 export type MessageId =
   | 'frame.title'
   | 'frame.loading'
@@ -29,6 +29,9 @@ export type MessageId =
   | 'read-only.no-instance'
   | 'read-only.no-writer'
   | 'notice.no-contact'
+  | 'connection.connecting'
+  | 'connection.signed-out'
+  | 'connection.unreachable'
   | 'notice.schema-ignored'
   | 'notice.setup-error'
   | 'notice.required-for-acw'
@@ -97,7 +100,19 @@ export type MessageId =
   | 'error.network'
   | 'error.more-one'
   | 'error.more-other'
-  | 'error.validation-detail';
+  | 'error.validation-detail'
+  | 'failures.heading'
+  | 'failures.help'
+  | 'failures.empty-value'
+  | 'failures.hidden-value'
+  | 'failures.retry-label'
+  | 'failures.discard'
+  | 'failures.discard-label'
+  | 'failures.retrying'
+  | 'failures.retried'
+  | 'failures.retry-failed'
+  | 'failures.discarded'
+  | 'failures.discard-failed';
 
 /** A language module's messages: plain text, or a `str` template whose `${n}` stands for the n-th value of the English one. */
 export type Translations = Readonly<Record<MessageId, string | StrResult>>;

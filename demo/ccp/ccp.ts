@@ -17,6 +17,7 @@ import {
   type InitialContact,
   type StandInCcp,
   type StandInConfig,
+  SIGNED_OUT_KEY,
 } from './scenario.ts';
 import { agentData, agentState, configuration, MAX_CHATS, type AgentIdentity, type ChosenState } from './snapshot.ts';
 import { renderCcp } from './view.ts';
@@ -104,7 +105,13 @@ class StandInCcpPage implements CcpCore {
     return configuration(this.identity);
   }
 
+  /** True while the agent is signed out (the page plays the login page). */
+  get signedOut(): boolean {
+    return this.protocol.silent;
+  }
+
   postSnapshot(): void {
+    if (this.signedOut) return;
     this.#lastSnapshot = this.agentData();
     this.protocol.send('agent::update', this.#lastSnapshot);
     renderCcp(
@@ -148,17 +155,39 @@ class StandInCcpPage implements CcpCore {
         'stand-in CCP: no Connect API stand-in configured (add ?api=<url> to the ccpUrl); contacts will not be registered and attributes will not be reflected.',
       );
     await this.book.addPresent(this.config.contacts.map(toInitial), this.config.monitoring);
+    // What signOut()/signIn() decided last in this tab wins over the URL: Streams reloads the frame with the same URL.
+    const kept = sessionStorage.getItem(SIGNED_OUT_KEY);
+    this.protocol.silent = kept === null ? !this.config.signedIn : kept === 'true';
     // As the shared worker does for a new port: acknowledge with the port id, then the agent (ClientEngine onconnect).
-    this.protocol.send('acknowledge', { id: this.portId });
-    this.postSnapshot();
+    if (!this.signedOut) this.#acknowledge();
     setInterval(() => {
       void this.#reflect().then(() => this.postSnapshot());
     }, this.config.interval);
   }
 
+  #acknowledge(): void {
+    this.protocol.send('acknowledge', { id: this.portId });
+    this.postSnapshot();
+  }
+
+  #signOut(): void {
+    if (this.signedOut) return;
+    sessionStorage.setItem(SIGNED_OUT_KEY, 'true');
+    this.protocol.send('terminated');
+    this.protocol.silent = true;
+  }
+
+  #signIn(): void {
+    sessionStorage.setItem(SIGNED_OUT_KEY, 'false');
+    if (!this.signedOut) return;
+    this.protocol.silent = false;
+    this.#acknowledge();
+  }
+
   /** The scenario API; `ready` is read when asked (the page starts after the API exists). */
   #scenario(ready: () => Promise<void>): StandInCcp {
     const { book, config, identity } = this;
+    const signedOut = (): boolean => this.signedOut;
     const make: ContactBook['make'] = (channel, state, options, extra) =>
       book.make(channel, state, options, { monitoring: config.monitoring, ...extra });
     const api: StandInCcp = {
@@ -235,6 +264,11 @@ class StandInCcpPage implements CcpCore {
       postSnapshot: () => this.postSnapshot(),
       apiRequests: () => [...this.protocol.requests],
       upstreamEvents: () => [...this.protocol.upstreamEvents],
+      signOut: () => this.#signOut(),
+      signIn: () => this.#signIn(),
+      get signedOut() {
+        return signedOut();
+      },
     };
     return api;
   }

@@ -59,6 +59,12 @@ export class CcpProtocol {
   readonly #masters = new Map<string, string>();
   readonly #handlers: Readonly<Record<string, Handler>>;
 
+  /**
+   * True while the agent is signed out: the page plays the CCP's login page, which runs none of Streams' protocol
+   * (no acknowledgement, no answers), so Streams meets what it meets with a signed-out CCP.
+   */
+  silent = false;
+
   constructor(core: CcpCore, upstream: Window) {
     this.#core = core;
     this.#upstream = upstream;
@@ -75,6 +81,7 @@ export class CcpProtocol {
     const message = event.data as Message | null;
     if (!message || typeof message !== 'object' || typeof message.event !== 'string') return;
     if (this.upstreamEvents.length < 1000) this.upstreamEvents.push(message.event);
+    if (this.silent) return;
     switch (message.event) {
       case 'synchronize':
         this.send('acknowledge');

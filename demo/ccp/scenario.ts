@@ -63,6 +63,11 @@ export interface StandInConfig {
   interval: number;
   /** ms between a state-changing API request and the snapshot that shows it (backend latency). */
   latency: number;
+  /**
+   * False: the agent is signed out when the page loads (URL `signedIn=false`), as after `signOut()`; the page then
+   * plays the CCP's login page until `signIn()`. Default true.
+   */
+  signedIn: boolean;
 }
 
 /** URL options; every field is optional. */
@@ -149,7 +154,20 @@ export interface StandInCcp {
   apiRequests(): readonly ApiRequestRecord[];
   /** Every event name Streams sent upstream so far, in order (for protocol checks). */
   upstreamEvents(): readonly string[];
+  /**
+   * The agent logs out in the CCP: the CCP's worker broadcasts `terminated` (ClientEngine's TERMINATE handler in
+   * release/connect-streams.js) and the page then plays the login page, answering nothing, across the reloads
+   * Streams makes of the CCP frame (kept in this tab's sessionStorage) until `signIn()`.
+   */
+  signOut(): void;
+  /** The agent signs in: the CCP acknowledges Streams and sends the agent's snapshot again. */
+  signIn(): void;
+  /** True while the agent is signed out. */
+  readonly signedOut: boolean;
 }
+
+/** The sessionStorage key that keeps the stand-in signed out (or in) across the reloads of its frame: 'true' or 'false'. */
+export const SIGNED_OUT_KEY = 'stand-in-ccp:signed-out';
 
 /** Default instance id of the stand-in. */
 export const DEFAULT_INSTANCE_ID = '4c1e1d3a-6b2f-4f7e-9a51-3b0f6c2d8e71';
@@ -242,6 +260,7 @@ export function parseConfig(search: string): StandInConfig {
     noAgentArn: flag('noAgentArn', false),
     interval: number('interval', 2000),
     latency: number('latency', 30),
+    signedIn: flag('signedIn', true),
   };
 }
 

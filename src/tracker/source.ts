@@ -4,6 +4,7 @@
  * reports raw facts; the tracker derives the model (instance, merged attributes, the viewed contact, events).
  */
 import type { AttributesError } from '../errors.ts';
+import type { HostConnection } from './types.ts';
 
 /** Lifecycle facts a source reports; `refresh` means the contact's data may have changed. */
 export type SourceEventType =
@@ -51,6 +52,11 @@ export interface SourceSink {
   view(contactId: string): void;
   /** Something the integrator should know (e.g. the host could not be reached). */
   error(error: AttributesError): void;
+  /**
+   * Whether the host answers, when the source learns it (signed out, unreachable, connected again). A source that
+   * never calls it is taken as connected once it reports the agent or a contact.
+   */
+  connection(state: HostConnection): void;
 }
 
 /** A host of contacts: subscribe, list, read. */

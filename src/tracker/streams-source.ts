@@ -11,6 +11,7 @@
 import { AttributesError } from '../errors.ts';
 import type { ContactSource, SourceAgent, SourceContact, SourceEventType, SourceSink } from './source.ts';
 import { ContactTracker, type InstanceOverride } from './tracker.ts';
+import type { HostConnection } from './types.ts';
 
 /** The Streams global, as `amazon-connect-streams` declares it. */
 export type StreamsGlobal = typeof connect;
@@ -50,6 +51,15 @@ const STATE_EVENTS: readonly [string, SourceEventType][] = [
   ['contact::ended', 'ended'],
   ['contact::accepted', 'accepted'],
 ];
+
+/** Streams bus events after which the agent must sign in again (connect.EventType in release/connect-streams.js). */
+const SIGNED_OUT_EVENTS = [
+  'ack_timeout',
+  'auth_fail',
+  'terminated',
+  'authorize_retries_exhausted',
+  'cti_authorize_retries_exhausted',
+] as const;
 
 /** What Streams would have fired for a contact first seen in `state` (init -> state in its contactEventGraph). */
 function eventsFromInit(state: string): SourceEventType[] {
@@ -284,7 +294,21 @@ export class StreamsContactSource implements ContactSource {
       this.#known.delete(id);
       this.#sink?.contact({ type: 'destroyed', contactId: id, contact: snapshot });
     });
-    subscribe('agent::refresh', () => this.#reportAgent());
+    subscribe('agent::refresh', () => {
+      // A snapshot came: the CCP answers for a signed-in agent (again, after a sign-in that followed a logout).
+      this.#sink?.connection('connected');
+      this.#reportAgent();
+    });
+    // Whether the CCP answers, from the bus events of connect.EventType (release/connect-streams.js): `init` follows
+    // its first acknowledgement; `ack_timeout` is no acknowledgement within ccpLoadTimeout, which Streams answers by
+    // opening its login window (setupAuthenticationEventHandlers) as a CCP showing its login page never acknowledges;
+    // `auth_fail`, `terminated` (a logout) and the authorize retries running out are a lost sign-in;
+    // `iframe_retries_exhausted` is Streams giving up reloading the CCP frame (_refreshIframeOnTimeout).
+    const report = (state: HostConnection) => () => this.#sink?.connection(state);
+    subscribe('init', report('connected'));
+    for (const event of SIGNED_OUT_EVENTS) subscribe(event, report('signed-out'));
+    subscribe('iframe_retries_exhausted', report('unreachable'));
+    if ((streams as unknown as StreamsInternals).core?.initialized) this.#sink?.connection('connected');
     this.#subscriptions.push(streams.core.onViewContact((event) => this.#sink?.view(event.contactId)));
     // connect.agent fires at once when the agent is already initialised, else on the first snapshot.
     this.#subscriptions.push(

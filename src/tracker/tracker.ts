@@ -16,6 +16,7 @@ import type {
   ContactModel,
   ContactTrackerLike,
   ContactTrackerState,
+  HostConnection,
   TrackerEventMap,
   TrackerEventType,
 } from './types.ts';
@@ -87,6 +88,7 @@ export class ContactTracker implements ContactTrackerLike {
   /** Contacts whose instance error was already reported. */
   readonly #errorSeen = new Set<string>();
   #agent: AgentInfo | undefined;
+  #connection: HostConnection = 'connecting';
   /** The contact the agent last chose to view (onViewContact). */
   #chosenId: string | undefined;
   /** The viewed contact last reported by a `viewed` event. */
@@ -103,7 +105,13 @@ export class ContactTracker implements ContactTrackerLike {
       contact: (event) => this.#onContact(event),
       view: (contactId) => this.#onView(contactId),
       error: (error) => this.#onError(error),
+      connection: (state) => this.#onConnection(state),
     });
+  }
+
+  /** Whether the host answers: connecting, connected, signed out or unreachable (see HostConnection). */
+  get connection(): HostConnection {
+    return this.#connection;
   }
 
   /** The logged-in agent, once the source knows it. */
@@ -186,6 +194,7 @@ export class ContactTracker implements ContactTrackerLike {
       return;
     }
     this.#agent = info;
+    this.#answered();
     // The instance comes from the agent's ARNs first: re-derive it for every contact.
     for (const [contactId, contact] of this.#contacts) {
       const data = this.#source.readContact(contactId);
@@ -219,6 +228,7 @@ export class ContactTracker implements ContactTrackerLike {
     }
     const data = event.contact ?? this.#source.readContact(contactId);
     if (!data) return;
+    this.#answered();
     let next = this.#build(data, existing);
     if (event.type === 'acw' || event.type === 'ended' || event.type === 'missed')
       next = this.#freeze({ ...next, ended: true });
@@ -242,6 +252,17 @@ export class ContactTracker implements ContactTrackerLike {
     if (this.#disposed) return;
     this.#chosenId = contactId;
     if (this.#updateViewed()) this.#emitChange();
+  }
+
+  #onConnection(state: HostConnection): void {
+    if (this.#disposed || state === this.#connection) return;
+    this.#connection = state;
+    this.#emitChange();
+  }
+
+  /** The host reported the agent or a contact: it answers (a source that reports no connection state relies on this). */
+  #answered(): void {
+    if (this.#connection === 'connecting') this.#connection = 'connected';
   }
 
   #onError(error: AttributesError): void {
@@ -336,6 +357,7 @@ export class ContactTracker implements ContactTrackerLike {
   #emitChange(): void {
     const state: ContactTrackerState = Object.freeze({
       agent: this.#agent,
+      connection: this.#connection,
       contacts: this.contacts,
       viewed: this.viewed,
     });

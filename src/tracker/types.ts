@@ -77,9 +77,25 @@ export interface TrackerEventMap {
   error: AttributesError;
 }
 
+/**
+ * Whether the host of contacts answers (what an editor says before a contact):
+ * - `connecting`: the host has not answered yet (Streams: no CCP acknowledgement yet; the workspace: no handshake);
+ * - `connected`: the host answers (Streams: the CCP acknowledged or sent the agent; the workspace: the agent arrived);
+ * - `signed-out`: the host asks the agent to sign in (Streams: the CCP did not acknowledge within `ccpLoadTimeout`,
+ *   which is what a CCP showing its login page does and what Streams answers with its login window, or it reported
+ *   an authentication failure or a logout);
+ * - `unreachable`: the host cannot be reached (Streams gave up reloading the CCP frame; the workspace timed out).
+ */
+export type HostConnection = 'connecting' | 'connected' | 'signed-out' | 'unreachable';
+
 /** A read-only view of the tracker at one moment. */
 export interface ContactTrackerState {
   agent: AgentInfo | undefined;
+  /**
+   * Whether the host answers (see HostConnection). `ContactTracker` always sets it; a tracker of its own may leave it
+   * out, and is then taken as connected.
+   */
+  connection?: HostConnection | undefined;
   /** Current contacts by contactId, in arrival order. */
   contacts: ReadonlyMap<string, ContactModel>;
   /** The contact a widget should show: the one the agent views, else the only or newest one. */

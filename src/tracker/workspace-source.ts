@@ -330,6 +330,8 @@ export class WorkspaceContactSource implements ContactSource {
 
     this.#scope = await scope;
     if (generation !== this.#generation) return;
+    // The workspace told the app its scope: it answers (the agent may still be unreadable without permission).
+    this.#sink?.connection('connected');
     // The agent first: the tracker reads the instance from its ARNs, so contacts reported before it would each
     // raise an instance error that the agent's arrival clears a moment later.
     await this.#readAgent(generation, agent);
@@ -592,6 +594,7 @@ export class WorkspaceContactSource implements ContactSource {
       return;
     }
     if (error.key === 'workspaceConnectTimeout') {
+      this.#sink?.connection('unreachable');
       this.#sink?.error(
         new AttributesError(
           'network',

@@ -1,5 +1,6 @@
 // <ccp-attributes> in every language it speaks: each state of the editor (empty, editing, invalid, over budget,
-// saving, waiting, failed, read-only, monitoring, no writer, changed elsewhere) rendered in English and then in each other language, on the same element. A text node or
+// saving, waiting, failed, kept failures, read-only, monitoring, no writer, changed elsewhere, and before a contact while
+// the host connects, is signed out or unreachable) rendered in English and then in each other language, on the same element. A text node or
 // an accessible-name attribute that is the same as in English, and is neither data of the contact nor a word the
 // language shares with English (German says "Chat" too), is an English string left untranslated. axe checks every
 // rendering.
@@ -13,7 +14,22 @@ import { AttributesError, classifyFailure, validationError } from '../../src/err
 import { checkKey } from '../../src/validate.ts';
 import type { AgentInfo } from '../../src/tracker/types.ts';
 import { MAX_TOTAL_BYTES } from '../../src/validate.ts';
-import { $, button, contact, control, deferred, fakeWriter, FakeTracker, settle, text, typeInto } from './fakes.ts';
+import { until } from '../helpers/until.ts';
+import {
+  $,
+  button,
+  contact,
+  control,
+  deferred,
+  fakeWriter,
+  FakeTracker,
+  refusal,
+  settle,
+  stubbedOutbox,
+  text,
+  typeInto,
+} from './fakes.ts';
+import type { HostConnection } from '../../src/tracker/types.ts';
 
 /** Words a language writes as English does. */
 const SAME_AS_ENGLISH: Partial<Record<Locale, readonly string[]>> = {
@@ -37,6 +53,9 @@ const DATA = new Set([
   'x',
   'card',
   'Card',
+  'topic',
+  'billing',
+  '••••••',
 ]);
 
 /** Every text node and accessible-name attribute of the editor (its rows included), trimmed, in document order. */
@@ -200,6 +219,24 @@ const STATES: Record<string, () => Promise<{ el: CcpAttributes; done?: () => voi
     expect(el.shadowRoot!.querySelectorAll('.help.warn'), 'both notes').to.have.length(2);
     return { el };
   },
+  async 'kept failures'() {
+    const tracker = new FakeTracker(contact({ attributes: { order_id: 'A-1042' } }));
+    const { outbox, send, refuse } = stubbedOutbox(tracker);
+    await refuse(tracker.contacts.get('c-1')!, { topic: 'billing', card: '4111', reason: '' });
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes .tracker=${tracker} .writer=${outbox} .schema=${SCHEMA}></ccp-attributes>`,
+    );
+    await el.allRowsRendered();
+    // Retry refused again: the outcome line says why, and the values are kept (listed again).
+    send.onCall(1).rejects(refusal());
+    button(el, 'Retry saving topic, Card, and reason').click();
+    await until(async () => {
+      await settle(el);
+      return text(el, '[part~="failures-outcome"]').includes('still not saved') && $(el, '.failure');
+    }, 'the retry refused again');
+    return { el, done: () => void outbox.close() };
+  },
+  ...connectionStates(),
   async 'read-only'() {
     const tracker = new FakeTracker(contact({ state: 'ended', ended: true, attributes: { order_id: 'A-1042' } }));
     return {
@@ -209,6 +246,26 @@ const STATES: Record<string, () => Promise<{ el: CcpAttributes; done?: () => voi
     };
   },
 };
+
+/** The editor before a contact, in each state of the host's connection but 'connected' (which says "no contact"). */
+function connectionStates(): Record<string, () => Promise<{ el: CcpAttributes }>> {
+  const states: HostConnection[] = ['connecting', 'signed-out', 'unreachable'];
+  return Object.fromEntries(
+    states.map((connection) => [
+      `before a contact, ${connection}`,
+      async () => {
+        const tracker = new FakeTracker();
+        tracker.connection = connection;
+        const el = await fixture<CcpAttributes>(
+          html`<ccp-attributes .tracker=${tracker} .writer=${fakeWriter()}></ccp-attributes>`,
+        );
+        await settle(el);
+        expect(text(el, '[part~="notice"]')).not.to.include('No contact');
+        return { el };
+      },
+    ]),
+  );
+}
 
 describe('<ccp-attributes> in every language', function () {
   this.timeout(120000);

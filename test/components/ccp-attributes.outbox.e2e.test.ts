@@ -131,11 +131,23 @@ describe('<ccp-attributes> over the outbox, end to end', () => {
     await until(() => el.status === 'failed', 'failed', 10_000);
     expect(outbox.state.failed).to.equal(1);
     expect(el.dirty).to.equal(true);
+    // The kept failure is listed with the API's refusal, and can be retried or discarded.
+    await until(async () => {
+      await settle(el);
+      return el.shadowRoot!.querySelector('.failure');
+    }, 'the kept failure listed');
+    expect(el.shadowRoot!.querySelector('.failure dt')?.textContent).to.equal('big');
+    expect(el.shadowRoot!.querySelector('.failure .error')?.textContent).to.match(/^Amazon Connect refused/);
+    button(el, 'Retry saving big');
 
     await typeInto(el, control(el, 'big'), 'short now');
     button(el, 'Save').click();
     await until(() => el.status === 'saved', 'saved', 10_000);
     expect((await storedAttributes(instanceId, id))?.['big']).to.equal('short now');
     await until(() => outbox.state.failed === 0, 'the kept failure superseded');
+    await until(async () => {
+      await settle(el);
+      return !el.shadowRoot!.querySelector('[part~="failures"]');
+    }, 'the list gone');
   });
 });

@@ -1,10 +1,13 @@
 // A fake contact tracker and writer for the editor's unit tests, plus helpers to drive the element.
 import sinon from 'sinon';
 import { recordLandedWrites } from '../../src/tagging/tagger.ts';
+import { AttributesError } from '../../src/errors.ts';
+import { createOutbox, MemoryOutboxStore, type Outbox, type OutboxSender } from '../../src/outbox/index.ts';
 import type {
   AgentInfo,
   ContactModel,
   ContactTrackerLike,
+  HostConnection,
   TrackerEventMap,
   TrackerEventType,
 } from '../../src/tracker/types.ts';
@@ -36,6 +39,8 @@ export function contact(overrides: Partial<ContactModel> = {}): ContactModel {
 /** A tracker under the test's control: set contacts, view one, change attributes; emits `change` like the real one. */
 export class FakeTracker implements ContactTrackerLike {
   agent: AgentInfo | undefined = undefined;
+  /** Left undefined (a tracker that does not say) unless a test sets it. */
+  connection: HostConnection | undefined;
   contacts = new Map<string, ContactModel>();
   viewed: ContactModel | undefined;
   readonly listeners = new Map<string, Set<(event: never) => void>>();
@@ -71,10 +76,17 @@ export class FakeTracker implements ContactTrackerLike {
     for (const listener of this.listeners.get('change') ?? []) {
       (listener as (event: TrackerEventMap['change']) => void)({
         agent: this.agent,
+        connection: this.connection,
         contacts: this.contacts,
         viewed: this.viewed,
       });
     }
+  }
+
+  /** Whether the host answers, as the real tracker reports it. */
+  connect(connection: HostConnection): void {
+    this.connection = connection;
+    this.#emit();
   }
 
   add(model: ContactModel): void {
@@ -234,4 +246,31 @@ export function button(el: CcpAttributes, name: string): HTMLButtonElement {
 
 export function text(el: CcpAttributes, selector: string): string {
   return ($(el, selector)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** A refusal that keeps a failure (a 400: Amazon Connect refused the values), in the words the editor translates. */
+export function refusal(): AttributesError {
+  return new AttributesError('validation', 'Amazon Connect refused these attributes.', { status: 400 });
+}
+
+/**
+ * A real outbox over a memory store, sending through `send` (a sinon stub: script it) and recording what lands into
+ * the tracker as the plugin does; `refuse()` writes values the stub refuses once, so the outbox keeps them as a failure.
+ */
+export function stubbedOutbox(tracker: Pick<ContactTrackerLike, 'recordWrite'>): {
+  outbox: Outbox;
+  send: sinon.SinonStub<Parameters<OutboxSender>, ReturnType<OutboxSender>>;
+  refuse: (model: ContactModel, attributes: Attributes) => Promise<void>;
+} {
+  const send = sinon.stub<Parameters<OutboxSender>, ReturnType<OutboxSender>>().resolves();
+  const outbox = createOutbox({ store: new MemoryOutboxStore(), sender: send });
+  outbox.on('landed', ({ contact, attributes }) => tracker.recordWrite(contact.initialContactId, attributes));
+  const refuse = async (model: ContactModel, attributes: Attributes): Promise<void> => {
+    const { contactId, initialContactId, instanceId, region } = model;
+    send.onCall(send.callCount).rejects(refusal());
+    const kept = outbox.state.failed;
+    await outbox.write({ contactId, initialContactId, instanceId, region }, attributes).catch(() => undefined);
+    for (let i = 0; i < 200 && outbox.state.failed === kept; i++) await new Promise((r) => setTimeout(r, 5));
+  };
+  return { outbox, send, refuse };
 }

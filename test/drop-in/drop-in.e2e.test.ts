@@ -7,7 +7,7 @@ import type { CcpAttributes as CcpAttributesElement } from '../../components/ccp
 import { ccpUrl, findCcpIframe, standInCcp, type StandInCcp } from '../../demo/ccp/scenario.ts';
 import { DEFAULT_OUTBOX_DB } from '../../src/outbox/index.ts';
 import type { CcpAttributesPlugin } from '../../src/plugin.ts';
-import { requestLog, standInConfig, storedAttributes } from '../helpers/stand-in.ts';
+import { requestLog, setFaults, standInConfig, storedAttributes } from '../helpers/stand-in.ts';
 import { until } from '../tracker/helpers.ts';
 
 const instanceId = '9c7d1f52-8a3b-4e06-9d1e-2b5f0c4a7e11';
@@ -103,6 +103,31 @@ describe('the drop-in script tag, end to end', () => {
     await until(() => plugin.tracker.viewed?.contactId === id, 'the chat viewed');
     await window.ccpAttributes!.write({ Note: 'from the host page' });
     expect((await storedAttributes(instanceId, id))?.['Note']).to.equal('from the host page');
+    await ccp.clear(id);
+  });
+
+  it("lists a write the API refused in the drop-in's editor (in its language); Retry lands it and the item goes", async () => {
+    const id = await ccp.startChat();
+    await ccp.accept(id);
+    await until(() => plugin.tracker.viewed?.contactId === id, 'the chat viewed');
+    // The rule's tags first, so the refusal meets this write alone.
+    await until(async () => (await storedAttributes(instanceId, id))?.['HandledBy'], 'the HandledBy tag stored');
+    await setFaults({ failNext: { count: 1, status: 400, type: 'InvalidParameterException' } });
+    const refused = await window.ccpAttributes!.write({ Reason: 'refund' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect((refused as Error | undefined)?.message).to.match(/refused/i);
+    const root = editor.shadowRoot!;
+    await until(() => root.querySelector('.failure dt')?.textContent === 'Reason', 'the kept failure listed');
+    expect(root.querySelector('.failures-heading')?.textContent).to.equal('Non enregistré');
+    const retry = [...root.querySelectorAll('.failure button')].find(
+      (button) => button.querySelector('.sr-only')?.textContent === "Réessayer d'enregistrer Reason",
+    ) as HTMLButtonElement;
+    retry.click();
+    await until(async () => (await storedAttributes(instanceId, id))?.['Reason'] === 'refund', 'the retry stored');
+    await until(() => !root.querySelector('.failure'), 'the list emptied');
+    expect(plugin.outbox?.failures()).to.deep.equal([]);
     await ccp.clear(id);
   });
 

@@ -198,6 +198,7 @@ describe('workspace source: missing permissions', () => {
     });
     const { source, tracker } = running.app;
     await until(() => tracker.agent, 'the agent');
+    expect(tracker.connection).to.equal('connected');
     expect(tracker.agent?.arn).to.equal('');
     const id = await host.ringCall();
     const contact = await until(() => tracker.contacts.get(id), 'the contact');
@@ -208,10 +209,12 @@ describe('workspace source: missing permissions', () => {
 });
 
 describe('workspace source: outside a workspace', () => {
-  it('reports that the workspace did not answer, as a network error, after the connection timeout', async () => {
+  it('reports that the workspace did not answer, as a network error and unreachable, after the connection timeout', async () => {
     const running = await runApp(undefined, {}, 'timeout=300');
     try {
+      expect(running.app.tracker.connection).to.equal('connecting');
       const error = await until(() => running.app.errors[0], 'the error');
+      expect(running.app.tracker.connection).to.equal('unreachable');
       expect(error.kind).to.equal('network');
       expect(error.message).to.match(/agent workspace did not answer/);
       expect(running.app.tracker.contacts.size).to.equal(0);

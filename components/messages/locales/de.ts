@@ -31,6 +31,11 @@ export const templates: Translations = {
   'read-only.no-writer':
     'Speichern ist nicht eingerichtet: Für diese Seite sind keine Amazon Connect-Anmeldeinformationen konfiguriert.',
   'notice.no-contact': 'Kein Kontakt geöffnet. Die Attribute erscheinen hier, sobald Sie einen Kontakt annehmen.',
+  'connection.connecting': 'Verbindung zu Amazon Connect wird hergestellt…',
+  'connection.signed-out':
+    'Sie sind vom CCP abgemeldet. Melden Sie sich bei Amazon Connect an, um Kontaktattribute zu sehen.',
+  'connection.unreachable':
+    'Amazon Connect ist nicht erreichbar. Prüfen Sie die Netzwerkverbindung und laden Sie die Seite dann neu.',
   'notice.schema-ignored': 'Das Schema wurde ignoriert.',
   'notice.setup-error': 'Die Kontaktattribute sind nicht richtig eingerichtet.',
   'notice.required-for-acw': str`Für die Kontaktnachbearbeitung erforderlich: ${0}.`,
@@ -104,4 +109,17 @@ export const templates: Translations = {
   'error.more-one': str`${0} (und ${1} weiteres Problem)`,
   'error.more-other': str`${0} (und ${1} weitere Probleme)`,
   'error.validation-detail': str`Amazon Connect hat diese Attribute abgelehnt: ${0}`,
+  'failures.heading': 'Nicht gespeichert',
+  'failures.help':
+    'Amazon Connect hat diese Werte nicht angenommen. Sie bleiben erhalten, bis Sie das Speichern wiederholen oder sie verwerfen.',
+  'failures.empty-value': '(leer)',
+  'failures.hidden-value': 'verborgener Wert',
+  'failures.retry-label': str`Speichern von ${0} wiederholen`,
+  'failures.discard': 'Verwerfen',
+  'failures.discard-label': str`Nicht gespeicherte Werte von ${0} verwerfen`,
+  'failures.retrying': str`${0} wird erneut gespeichert…`,
+  'failures.retried': str`${0} gespeichert.`,
+  'failures.retry-failed': str`${0} weiterhin nicht gespeichert: ${1}`,
+  'failures.discarded': str`Nicht gespeicherte Werte von ${0} verworfen.`,
+  'failures.discard-failed': str`Verwerfen nicht möglich: ${0}`,
 };

@@ -30,6 +30,11 @@ export const templates: Translations = {
   'read-only.no-instance': 'No se puede guardar: se desconoce la instancia de Amazon Connect de este contacto.',
   'read-only.no-writer': 'El guardado no está configurado: esta página no tiene credenciales de Amazon Connect.',
   'notice.no-contact': 'No hay ningún contacto abierto. Los atributos aparecen aquí cuando acepta un contacto.',
+  'connection.connecting': 'Conectando con Amazon Connect…',
+  'connection.signed-out':
+    'Ha cerrado la sesión del CCP. Inicie sesión en Amazon Connect para ver los atributos de contacto.',
+  'connection.unreachable':
+    'No se puede conectar con Amazon Connect. Compruebe la conexión de red y vuelva a cargar la página.',
   'notice.schema-ignored': 'Se ha ignorado el esquema.',
   'notice.setup-error': 'Los atributos de contacto no están configurados correctamente.',
   'notice.required-for-acw': str`Obligatorio para el trabajo después del contacto: ${0}.`,
@@ -103,4 +108,16 @@ export const templates: Translations = {
   'error.more-one': str`${0} (y ${1} problema más)`,
   'error.more-other': str`${0} (y ${1} problemas más)`,
   'error.validation-detail': str`Amazon Connect ha rechazado estos atributos: ${0}`,
+  'failures.heading': 'No guardado',
+  'failures.help': 'Amazon Connect no aceptó estos valores. Se conservan hasta que vuelva a intentarlo o los descarte.',
+  'failures.empty-value': '(vacío)',
+  'failures.hidden-value': 'valor oculto',
+  'failures.retry-label': str`Reintentar guardar ${0}`,
+  'failures.discard': 'Descartar',
+  'failures.discard-label': str`Descartar los valores sin guardar de ${0}`,
+  'failures.retrying': str`Guardando de nuevo ${0}…`,
+  'failures.retried': str`Guardado: ${0}.`,
+  'failures.retry-failed': str`Sigue sin guardarse (${0}): ${1}`,
+  'failures.discarded': str`Se descartaron los valores sin guardar de ${0}.`,
+  'failures.discard-failed': str`No se pudo descartar: ${0}`,
 };

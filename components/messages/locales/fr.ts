@@ -31,6 +31,10 @@ export const templates: Translations = {
   'read-only.no-writer':
     "L'enregistrement n'est pas configuré : aucune information d'identification Amazon Connect n'est configurée pour cette page.",
   'notice.no-contact': "Aucun contact n'est ouvert. Les attributs s'affichent ici lorsque vous prenez un contact.",
+  'connection.connecting': 'Connexion à Amazon Connect…',
+  'connection.signed-out':
+    'Vous êtes déconnecté du CCP. Connectez-vous à Amazon Connect pour voir les attributs de contact.',
+  'connection.unreachable': 'Amazon Connect est injoignable. Vérifiez la connexion réseau, puis rechargez la page.',
   'notice.schema-ignored': 'Le schéma a été ignoré.',
   'notice.setup-error': 'Les attributs de contact ne sont pas configurés correctement.',
   'notice.required-for-acw': str`Obligatoire pour le travail après contact : ${0}.`,
@@ -103,4 +107,17 @@ export const templates: Translations = {
   'error.more-one': str`${0} (et ${1} autre problème)`,
   'error.more-other': str`${0} (et ${1} autres problèmes)`,
   'error.validation-detail': str`Amazon Connect a refusé ces attributs : ${0}`,
+  'failures.heading': 'Non enregistré',
+  'failures.help':
+    "Amazon Connect n'a pas accepté ces valeurs. Elles sont conservées jusqu'à ce que vous réessayiez ou les abandonniez.",
+  'failures.empty-value': '(vide)',
+  'failures.hidden-value': 'valeur masquée',
+  'failures.retry-label': str`Réessayer d'enregistrer ${0}`,
+  'failures.discard': 'Abandonner',
+  'failures.discard-label': str`Abandonner les valeurs non enregistrées de ${0}`,
+  'failures.retrying': str`Nouvel enregistrement de ${0}…`,
+  'failures.retried': str`Enregistré : ${0}.`,
+  'failures.retry-failed': str`Toujours pas enregistré (${0}) : ${1}`,
+  'failures.discarded': str`Valeurs non enregistrées de ${0} abandonnées.`,
+  'failures.discard-failed': str`Impossible d'abandonner : ${0}`,
 };

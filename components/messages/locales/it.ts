@@ -31,6 +31,10 @@ export const templates: Translations = {
   'read-only.no-writer':
     'Il salvataggio non è configurato: per questa pagina non sono configurate credenziali Amazon Connect.',
   'notice.no-contact': 'Nessun contatto aperto. Gli attributi vengono visualizzati qui quando accetti un contatto.',
+  'connection.connecting': 'Connessione ad Amazon Connect…',
+  'connection.signed-out': 'Sei disconnesso dal CCP. Accedi ad Amazon Connect per vedere gli attributi di contatto.',
+  'connection.unreachable':
+    'Amazon Connect non è raggiungibile. Controlla la connessione di rete, poi ricarica la pagina.',
   'notice.schema-ignored': 'Lo schema è stato ignorato.',
   'notice.setup-error': 'Gli attributi di contatto non sono configurati correttamente.',
   'notice.required-for-acw': str`Obbligatori per il lavoro dopo il contatto: ${0}.`,
@@ -104,4 +108,16 @@ export const templates: Translations = {
   'error.more-one': str`${0} (e ${1} altro problema)`,
   'error.more-other': str`${0} (e altri ${1} problemi)`,
   'error.validation-detail': str`Amazon Connect ha rifiutato questi attributi: ${0}`,
+  'failures.heading': 'Non salvato',
+  'failures.help': 'Amazon Connect non ha accettato questi valori. Vengono mantenuti finché non riprovi o li scarti.',
+  'failures.empty-value': '(vuoto)',
+  'failures.hidden-value': 'valore nascosto',
+  'failures.retry-label': str`Riprova a salvare ${0}`,
+  'failures.discard': 'Scarta',
+  'failures.discard-label': str`Scarta i valori non salvati di ${0}`,
+  'failures.retrying': str`Nuovo salvataggio di ${0}…`,
+  'failures.retried': str`Salvato: ${0}.`,
+  'failures.retry-failed': str`Ancora non salvato (${0}): ${1}`,
+  'failures.discarded': str`Valori non salvati di ${0} scartati.`,
+  'failures.discard-failed': str`Impossibile scartare: ${0}`,
 };

@@ -29,6 +29,11 @@ export const templates: Translations = {
   'read-only.no-instance': '保存できません: このコンタクトの Amazon Connect インスタンスが不明です。',
   'read-only.no-writer': '保存が設定されていません: このページには Amazon Connect の認証情報が設定されていません。',
   'notice.no-contact': '開いているコンタクトはありません。コンタクトを受けると、ここに属性が表示されます。',
+  'connection.connecting': 'Amazon Connect に接続しています…',
+  'connection.signed-out':
+    'CCP からサインアウトしています。コンタクト属性を表示するには、Amazon Connect にサインインしてください。',
+  'connection.unreachable':
+    'Amazon Connect に接続できません。ネットワーク接続を確認してから、ページを再読み込みしてください。',
   'notice.schema-ignored': 'スキーマは無視されました。',
   'notice.setup-error': 'コンタクト属性が正しく設定されていません。',
   'notice.required-for-acw': str`アフターコンタクトワークで必須: ${0}。`,
@@ -101,4 +106,16 @@ export const templates: Translations = {
   'error.more-one': str`${0} (ほか ${1} 件の問題)`,
   'error.more-other': str`${0} (ほか ${1} 件の問題)`,
   'error.validation-detail': str`Amazon Connect がこれらの属性を拒否しました: ${0}`,
+  'failures.heading': '保存されていません',
+  'failures.help': 'Amazon Connect はこれらの値を受け付けませんでした。再試行するか破棄するまで保持されます。',
+  'failures.empty-value': '(空)',
+  'failures.hidden-value': '非表示の値',
+  'failures.retry-label': str`${0} の保存を再試行`,
+  'failures.discard': '破棄',
+  'failures.discard-label': str`${0} の未保存の値を破棄`,
+  'failures.retrying': str`${0} を再度保存しています…`,
+  'failures.retried': str`${0} を保存しました。`,
+  'failures.retry-failed': str`${0} はまだ保存されていません: ${1}`,
+  'failures.discarded': str`${0} の未保存の値を破棄しました。`,
+  'failures.discard-failed': str`破棄できませんでした: ${0}`,
 };

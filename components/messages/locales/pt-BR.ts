@@ -31,6 +31,10 @@ export const templates: Translations = {
   'read-only.no-writer':
     'O salvamento não está configurado: nenhuma credencial do Amazon Connect está configurada para esta página.',
   'notice.no-contact': 'Nenhum contato aberto. Os atributos aparecem aqui quando você atende um contato.',
+  'connection.connecting': 'Conectando ao Amazon Connect…',
+  'connection.signed-out': 'Você saiu do CCP. Entre no Amazon Connect para ver os atributos de contato.',
+  'connection.unreachable':
+    'Não é possível acessar o Amazon Connect. Verifique a conexão de rede e recarregue a página.',
   'notice.schema-ignored': 'O esquema foi ignorado.',
   'notice.setup-error': 'Os atributos de contato não estão configurados corretamente.',
   'notice.required-for-acw': str`Obrigatório para o trabalho após o contato: ${0}.`,
@@ -104,4 +108,17 @@ export const templates: Translations = {
   'error.more-one': str`${0} (e mais ${1} problema)`,
   'error.more-other': str`${0} (e mais ${1} problemas)`,
   'error.validation-detail': str`O Amazon Connect recusou estes atributos: ${0}`,
+  'failures.heading': 'Não salvo',
+  'failures.help':
+    'O Amazon Connect não aceitou estes valores. Eles são mantidos até você tentar novamente ou descartá-los.',
+  'failures.empty-value': '(vazio)',
+  'failures.hidden-value': 'valor oculto',
+  'failures.retry-label': str`Tentar salvar ${0} novamente`,
+  'failures.discard': 'Descartar',
+  'failures.discard-label': str`Descartar os valores não salvos de ${0}`,
+  'failures.retrying': str`Salvando ${0} novamente…`,
+  'failures.retried': str`Salvo: ${0}.`,
+  'failures.retry-failed': str`Ainda não salvo (${0}): ${1}`,
+  'failures.discarded': str`Valores não salvos de ${0} descartados.`,
+  'failures.discard-failed': str`Não foi possível descartar: ${0}`,
 };
