@@ -3,6 +3,7 @@
  * retries are @aws-sdk/client-connect's; this file adds validation before any request, one
  * typed error for every failure, and a lazy load of the SDK.
  */
+import { checkTimeout, DEFAULT_TIMEOUT_MS, orAbort, withTimeout } from './deadline.ts';
 import { toAttributesError } from './errors.ts';
 import { secureEndpoint } from './secure-url.ts';
 import { assertValidUpdate, type Attributes } from './validate.ts';
@@ -35,6 +36,12 @@ export interface AttributesClientOptions {
   requestHandler?: RequestHandler;
   /** The clock requests are signed with (default: the system clock). */
   now?: () => Date;
+  /**
+   * The longest one call may take, getting credentials included, and the longest one call of a credential provider
+   * may take (ms, default 15,000). A call past it rejects with a retryable `network` AttributesError; a provider call
+   * past it is given up, so the next request asks the provider again instead of waiting on the same call.
+   */
+  timeoutMs?: number;
 }
 
 export interface RequestOptions {
@@ -72,6 +79,7 @@ export class AttributesClient implements AttributeWriter {
   readonly region: string;
   readonly endpoint: string | undefined;
   readonly #options: AttributesClientOptions;
+  readonly #timeoutMs: number;
   #connect: Promise<Connect> | undefined;
 
   constructor(options: AttributesClientOptions) {
@@ -89,9 +97,11 @@ export class AttributesClient implements AttributeWriter {
     if (options.maxAttempts !== undefined && !(Number.isInteger(options.maxAttempts) && options.maxAttempts >= 1)) {
       throw new TypeError('AttributesClient: the `maxAttempts` option must be a whole number of at least 1.');
     }
+    checkTimeout('AttributesClient', 'timeoutMs', options.timeoutMs);
     this.region = options.region;
     this.endpoint = options.endpoint;
     this.#options = options;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
   /** Merges `attributes` into the contact's stored attributes. Validates first: a bad input never leaves the page. */
@@ -103,7 +113,7 @@ export class AttributesClient implements AttributeWriter {
   ): Promise<void> {
     assertValidUpdate({ instanceId, initialContactId, attributes, stored: options.stored });
     options.signal?.throwIfAborted();
-    await this.#send(async (connect, sdk) => {
+    await this.#send(async (connect, sdk, signal) => {
       const command = new sdk.UpdateContactAttributesCommand({
         InstanceId: instanceId,
         InitialContactId: initialContactId,
@@ -111,7 +121,7 @@ export class AttributesClient implements AttributeWriter {
         // hasOwn in @smithy/core/dist-es/submodules/protocols/json/codec-v2/JsonShapeSerializer2.js, writeMap).
         Attributes: { ...attributes },
       });
-      await connect.send(command, { abortSignal: options.signal });
+      await connect.send(command, { abortSignal: signal });
     }, options.signal);
   }
 
@@ -129,28 +139,36 @@ export class AttributesClient implements AttributeWriter {
     assertValidUpdate({ instanceId, initialContactId, attributes: {} });
     options.signal?.throwIfAborted();
     const output = await this.#send(
-      (connect, sdk) =>
+      (connect, sdk, signal) =>
         connect.send(
           new sdk.GetContactAttributesCommand({ InstanceId: instanceId, InitialContactId: initialContactId }),
-          {
-            abortSignal: options.signal,
-          },
+          { abortSignal: signal },
         ),
       options.signal,
     );
     return { ...(output.Attributes ?? {}) };
   }
 
-  /** Loads the SDK and the client, then sends; every failure, loading included, becomes an AttributesError. */
-  async #send<T>(send: (connect: Connect, sdk: Sdk) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  /**
+   * Loads the SDK and the client, then sends, within `timeoutMs`; every failure, loading included, becomes an
+   * AttributesError. The SDK passes the abort signal to the request only: waiting for credentials ends on it here.
+   */
+  async #send<T>(
+    send: (connect: Connect, sdk: Sdk, signal: AbortSignal) => Promise<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    const call = withTimeout(signal, this.#timeoutMs);
     try {
-      const [connect, sdk] = await Promise.all([this.#client(), loadSdk()]);
-      const { now } = this.#options;
-      if (now) connect.config.systemClockOffset = now().getTime() - Date.now();
-      return await send(connect, sdk);
+      const sending = Promise.all([this.#client(), loadSdk()]).then(([connect, sdk]) => {
+        const { now } = this.#options;
+        if (now) connect.config.systemClockOffset = now().getTime() - Date.now();
+        return send(connect, sdk, call);
+      });
+      return await orAbort(sending, call);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      throw toAttributesError(error);
+      // Past the time limit: the reason is a TimeoutError, classified as a retryable network failure.
+      throw toAttributesError(call.aborted ? call.reason : error);
     }
   }
 
@@ -158,9 +176,17 @@ export class AttributesClient implements AttributeWriter {
     this.#connect ??= loadSdk().then(
       ({ ConnectClient }) => {
         const { region, credentials, endpoint, maxAttempts, requestHandler } = this.#options;
+        const timeoutMs = this.#timeoutMs;
         return new ConnectClient({
           region,
-          credentials,
+          // The SDK shares one provider call under way among every request that needs credentials
+          // (@smithy/core/dist-es/legacy-root-exports/util-identity-and-auth/memoizeIdentityProvider.js,
+          // coalesceProvider): a call that never ends would hold every later request. A bounded call rejects, and
+          // the next request calls the provider again.
+          credentials:
+            typeof credentials === 'function'
+              ? () => orAbort(credentials(), AbortSignal.timeout(timeoutMs))
+              : credentials,
           ...(endpoint === undefined ? {} : { endpoint }),
           ...(maxAttempts === undefined ? {} : { maxAttempts }),
           ...(requestHandler === undefined ? {} : { requestHandler }),
@@ -188,6 +214,8 @@ export interface CognitoCredentialsOptions {
   logins: Record<string, string | (() => Promise<string>)>;
   /** Another Cognito Identity endpoint (a local stand-in). */
   endpoint?: string;
+  /** The longest one request to Cognito Identity may take before it is aborted (ms, default 15,000). */
+  timeoutMs?: number;
 }
 
 /**
@@ -206,6 +234,16 @@ export function cognitoCredentials(options: CognitoCredentialsOptions): Credenti
     );
   }
   if (options.endpoint !== undefined) secureEndpoint('cognitoCredentials', 'endpoint', options.endpoint);
+  checkTimeout('cognitoCredentials', 'timeoutMs', options.timeoutMs);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Options of the SDK's default transport: in a browser the fetch handler aborts each request at its own signal
+  // (`requestInit`, @smithy/fetch-http-handler/dist-es/fetch-http-handler.js; its `requestTimeout` only stops
+  // waiting, leaving the connection open), in Node the http handler destroys it at `requestTimeout`.
+  const requestHandler = {
+    requestInit: () => ({ signal: AbortSignal.timeout(timeoutMs) }),
+    requestTimeout: timeoutMs,
+    throwOnRequestTimeout: true,
+  };
   const region = options.region ?? options.identityPoolId.slice(0, options.identityPoolId.indexOf(':'));
   let provider: Promise<CredentialsProvider> | undefined;
   return async () => {
@@ -214,7 +252,11 @@ export function cognitoCredentials(options: CognitoCredentialsOptions): Credenti
         fromCognitoIdentityPool({
           identityPoolId: options.identityPoolId,
           logins: options.logins,
-          clientConfig: { region, ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }) },
+          clientConfig: {
+            region,
+            requestHandler,
+            ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+          },
         }),
       (error: unknown) => {
         provider = undefined;

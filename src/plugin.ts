@@ -93,7 +93,13 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
   // Each mode loads only its own sender (a lazy chunk of the drop-in): relay mode never fetches the signed client,
   // nor direct mode the relay client. Done before the tracker subscribes to Streams, so a bad relay URL or token
   // leaves nothing to undo.
-  const sender = relay ? await relaySender(relay) : credentials ? await clientSender(credentials, options) : undefined;
+  // The clients' own time limit is the outbox's deadline (the default when it is not given).
+  const timeout = options.outbox?.requestTimeoutMs === undefined ? {} : { timeoutMs: options.outbox.requestTimeoutMs };
+  const sender = relay
+    ? await relaySender(relay, timeout)
+    : credentials
+      ? await clientSender(credentials, options, timeout)
+      : undefined;
   const instance = { instanceId: options.instanceId, region: options.region };
   const tracker = options.source
     ? new ContactTracker(options.source, instance)
@@ -177,6 +183,7 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
 async function clientSender(
   credentials: Credentials | CredentialsProvider,
   options: CcpAttributesPluginOptions,
+  timeout: { timeoutMs?: number },
 ): Promise<OutboxSender> {
   const signed = await import('./client.ts');
   const clients = new Map<string, AttributesClient>();
@@ -186,7 +193,13 @@ async function clientSender(
       throw new AttributesError('validation', 'The AWS region of this contact is unknown: set the `region` option.');
     let client = clients.get(region);
     if (!client) {
-      client = new signed.AttributesClient({ region, credentials, endpoint: options.endpoint, maxAttempts: 1 });
+      client = new signed.AttributesClient({
+        region,
+        credentials,
+        endpoint: options.endpoint,
+        maxAttempts: 1,
+        ...timeout,
+      });
       clients.set(region, client);
     }
     return client.update(contact.instanceId, contact.initialContactId, attributes, { signal });
@@ -197,11 +210,11 @@ async function clientSender(
  * Sends through the relay: its `ContactId` is the leg the write was queued for, so the relay checks that the agent
  * handles that leg; the region is the relay's.
  */
-async function relaySender(relay: RelayOptions): Promise<OutboxSender> {
+async function relaySender(relay: RelayOptions, timeout: { timeoutMs?: number }): Promise<OutboxSender> {
   const given: unknown = relay; // JavaScript callers can pass anything
   if (!given || typeof given !== 'object')
     throw new TypeError('createCcpAttributes: the `relay` option must be `{ url, token }`.');
   const { RelayClient } = await import('./relay-client.ts');
-  const client = new RelayClient({ url: relay.url, token: relay.token });
+  const client = new RelayClient({ url: relay.url, token: relay.token, ...timeout });
   return (contact, attributes, { signal }) => client.update(contact, attributes, { signal });
 }

@@ -8,6 +8,7 @@
  * Errors come back in Connect's shape (status, `x-amzn-errortype`, `message`) and are classified like Connect's.
  * This module imports nothing from the AWS SDK or from the relay itself, so it stays a few hundred bytes.
  */
+import { checkTimeout, DEFAULT_TIMEOUT_MS, orAbort, withTimeout } from './deadline.ts';
 import { AttributesError, classifyFailure, validationError, type AttributesErrorKind } from './errors.ts';
 import { secureEndpoint } from './secure-url.ts';
 import { checkUpdate, type Attributes } from './validate.ts';
@@ -23,6 +24,11 @@ export interface RelayClientOptions {
   token: RelayToken;
   /** The transport (default: the global `fetch`), for tests and special networks. */
   fetch?: typeof fetch;
+  /**
+   * The longest one call may take, getting the token included (ms, default 15,000); past it the call rejects with
+   * a retryable `network` AttributesError.
+   */
+  timeoutMs?: number;
 }
 
 export interface RelayRequestOptions {
@@ -51,6 +57,7 @@ export class RelayClient implements AttributeWriter {
   readonly #endpoint: string;
   readonly #token: RelayToken;
   readonly #fetch: typeof fetch | undefined;
+  readonly #timeoutMs: number;
 
   constructor(options: RelayClientOptions) {
     const given = options as Partial<RelayClientOptions> | undefined; // JavaScript callers can pass anything
@@ -63,7 +70,9 @@ export class RelayClient implements AttributeWriter {
         "RelayClient: the `token` option is required (the agent's sign-in token, or a function returning it).",
       );
     }
+    checkTimeout('RelayClient', 'timeoutMs', options.timeoutMs);
     this.url = options.url;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#endpoint = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}${RELAY_PATH}`;
     this.#token = options.token;
     this.#fetch = options.fetch;
@@ -84,10 +93,22 @@ export class RelayClient implements AttributeWriter {
     if (typeof contactId !== 'string' || contactId === '' || contactId.length > MAX_CONTACT_ID_LENGTH) {
       throw new AttributesError('validation', 'The id of the contact leg is missing or longer than 256 characters.');
     }
-    const { signal } = options;
-    signal?.throwIfAborted();
-    const token = await this.#readToken();
-    signal?.throwIfAborted();
+    options.signal?.throwIfAborted();
+    const signal = withTimeout(options.signal, this.#timeoutMs);
+    try {
+      await this.#send(contact, attributes, signal);
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      // Past the time limit (the reason is a TimeoutError): a retryable network failure, whatever it interrupted.
+      if (signal.aborted) throw classifyFailure({ cause: signal.reason });
+      throw error;
+    }
+  }
+
+  /** Gets the token and sends the request, both ending when `signal` aborts. */
+  async #send(contact: ContactRef, attributes: Readonly<Attributes>, signal: AbortSignal): Promise<void> {
+    const { instanceId, initialContactId, contactId } = contact;
+    const token = await orAbort(this.#readToken(), signal);
     let response: Response;
     try {
       response = await (this.#fetch ?? fetch)(this.#endpoint, {
@@ -100,10 +121,10 @@ export class RelayClient implements AttributeWriter {
           ContactId: contactId,
           Attributes: attributes,
         }),
-        ...(signal ? { signal } : {}),
+        signal,
       });
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
+      if (signal.aborted) throw signal.reason;
       throw classifyFailure({ cause: error });
     }
     if (response.ok) {

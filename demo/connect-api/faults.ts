@@ -1,7 +1,7 @@
 /**
  * Injected faults: a token-bucket request-rate quota, failures of the next N requests, added latency, dropped
- * connections, ambiguous failures of the next N writes (stored, then the connection dropped or a 500 answered) and
- * the lifetime of newly issued Cognito credentials.
+ * connections, requests never answered, ambiguous failures of the next N writes (stored, then the connection dropped,
+ * a 500 answered, or no answer ever) and the lifetime of newly issued Cognito credentials.
  */
 import { isRecord } from './json.ts';
 import type { Faults } from './types.ts';
@@ -12,8 +12,8 @@ export interface Failure {
   type: string;
 }
 
-/** What happens to a write after it was stored: its connection is dropped, or it is answered 500. */
-export type AfterStore = 'drop' | 'fail';
+/** What happens to a write after it was stored: its connection is dropped, it is answered 500, or never answered. */
+export type AfterStore = 'drop' | 'fail' | 'hang';
 
 /** The current faults and the state they need (the quota's bucket, the countdowns). */
 export class FaultState {
@@ -46,15 +46,24 @@ export class FaultState {
     return this.#countDown('dropNext');
   }
 
-  /** The ambiguous failure of a write just stored, if one is due (counts down dropAfterStoreNext, then failAfterStoreNext). */
+  /** True when this request is to be left unanswered and unprocessed (counts down hangNext). */
+  takeHang(): boolean {
+    return this.#countDown('hangNext');
+  }
+
+  /**
+   * The ambiguous failure of a write just stored, if one is due (counts down dropAfterStoreNext, then
+   * failAfterStoreNext, then hangAfterStoreNext).
+   */
   takeAfterStore(): AfterStore | undefined {
     if (this.#countDown('dropAfterStoreNext')) return 'drop';
     if (this.#countDown('failAfterStoreNext')) return 'fail';
+    if (this.#countDown('hangAfterStoreNext')) return 'hang';
     return undefined;
   }
 
   /** True when the countdown was above 0; takes one from it (and clears it at 0). */
-  #countDown(name: 'dropNext' | 'dropAfterStoreNext' | 'failAfterStoreNext'): boolean {
+  #countDown(name: Countdown): boolean {
     const left = this.#faults[name] ?? 0;
     if (left <= 0) return false;
     if (left === 1) this.#faults = withoutField(this.#faults, name);
@@ -94,6 +103,9 @@ export class FaultState {
   }
 }
 
+/** The faults that count down one request at a time. */
+type Countdown = 'dropNext' | 'hangNext' | 'dropAfterStoreNext' | 'failAfterStoreNext' | 'hangAfterStoreNext';
+
 /** The faults without one field: a copy, instead of deleting a computed key. */
 function withoutField(faults: Faults, name: keyof Faults): Faults {
   return Object.fromEntries(Object.entries(faults).filter(([key]) => key !== name));
@@ -118,8 +130,10 @@ export function parseFaults(value: unknown): Faults {
         faults.latencyMs = nullOr(field, (v) => count(v), 'faults.latencyMs: expected a number >= 0 or null');
         break;
       case 'dropNext':
+      case 'hangNext':
       case 'dropAfterStoreNext':
       case 'failAfterStoreNext':
+      case 'hangAfterStoreNext':
         faults[name] = nullOr(
           field,
           (v) => count(v) && Number.isInteger(v),

@@ -219,6 +219,11 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
           req.socket.destroy();
           return;
         }
+        if (after === 'hang') {
+          // Stored, and never answered: the connection stays open until the client gives up (or the stand-in closes).
+          record({ ...entry, status: 0, errorType: 'Unanswered' });
+          return;
+        }
         if (after === 'fail')
           throw new ApiError(
             500,
@@ -380,6 +385,11 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     if (faults.takeDrop()) {
       record({ action, status: 0, errorType: 'ConnectionDropped' });
       req.socket.destroy();
+      return;
+    }
+    if (faults.takeHang()) {
+      // Never processed, never answered: the connection stays open until the client gives up (or the stand-in closes).
+      record({ action, status: 0, errorType: 'Unanswered' });
       return;
     }
     const latency = faults.latencyMs();

@@ -30,25 +30,31 @@ export interface ContactRecord {
 }
 
 /**
- * Injected faults. `quota` and `failNext` apply to the Connect actions; `latencyMs` and `dropNext` to every API
- * request (Connect and Cognito, not preflights); `credentialTtlSeconds` to credentials issued from then on.
- * `dropAfterStoreNext` and `failAfterStoreNext` are ambiguous failures of the next N UpdateContactAttributes that
- * pass every check: the merge is stored (and logged with `stored: true`), then the connection is dropped without an
- * answer, or a 500 InternalServiceException is answered, so the client cannot tell that its write landed.
+ * Injected faults. `quota` and `failNext` apply to the Connect actions; `latencyMs`, `dropNext` and `hangNext` to
+ * every API request (Connect and Cognito, not preflights); `credentialTtlSeconds` to credentials issued from then on.
+ * `hangNext`: the next N requests are never processed and never answered (the connection stays open until the
+ * client gives up). `dropAfterStoreNext`, `failAfterStoreNext` and `hangAfterStoreNext` are ambiguous failures of
+ * the next N UpdateContactAttributes that pass every check: the merge is stored (and logged with `stored: true`),
+ * then the connection is dropped without an answer, a 500 InternalServiceException is answered, or no answer ever
+ * comes, so the client cannot tell that its write landed. A hung write is thus stored before its client gives up,
+ * or never: the stand-in never applies a request late.
  */
 export interface Faults {
   quota?: { ratePerSecond: number; burst: number } | null;
   failNext?: { count: number; status?: number; type?: string } | null;
   latencyMs?: number | null;
   dropNext?: number | null;
+  hangNext?: number | null;
   dropAfterStoreNext?: number | null;
   failAfterStoreNext?: number | null;
+  hangAfterStoreNext?: number | null;
   credentialTtlSeconds?: number | null;
 }
 
 /**
  * One API request as the stand-in saw it. A dropped connection is logged with status 0 and 'ConnectionDropped'; a
- * request whose client went away before its body was read, with status 0 and 'ClientAborted' (nothing is stored).
+ * request left without an answer (`hangNext`, `hangAfterStoreNext`), with status 0 and 'Unanswered' when it is left;
+ * a request whose client went away before its body was read, with status 0 and 'ClientAborted' (nothing is stored).
  */
 export interface LoggedRequest {
   time: string;

@@ -1,9 +1,10 @@
 /**
- * One request of one entry, start to end: send the values the entry holds, classify the outcome, and record it in
- * the store in one transaction per entry touched. It returns what changed; the Outbox applies that to its mirror,
- * tells the other tabs and settles the waiters.
+ * One request of one entry, start to end: send the values the entry holds within the attempt's deadline, classify the
+ * outcome, and record it in the store in one transaction per entry touched. It returns what changed; the Outbox
+ * applies that to its mirror, tells the other tabs and settles the waiters.
  */
-import { isAttributesError, toAttributesError, type AttributesError } from '../errors.ts';
+import { orAbort } from '../deadline.ts';
+import { classifyFailure, isAttributesError, toAttributesError, type AttributesError } from '../errors.ts';
 import type { Attributes } from '../validate.ts';
 import { failureId, own, pick, toStoredError, withoutSent, type Revisions } from './entry.ts';
 import type { Settings } from './options.ts';
@@ -58,11 +59,18 @@ export async function fly(
   answered: (error: AttributesError | undefined) => void,
 ): Promise<FlightResult> {
   let error: AttributesError | undefined;
+  const attempt = deadline(signal, settings);
   try {
-    await settings.sender(entry.contact, sent.attributes, { signal });
+    // Raced with the attempt's signal: a sender that ignores it still ends at the deadline.
+    await orAbort(settings.sender(entry.contact, sent.attributes, { signal: attempt.signal }), attempt.signal);
   } catch (thrown) {
     if (signal.aborted) return { type: 'aborted' };
-    error = isAttributesError(thrown) ? thrown : toAttributesError(thrown);
+    // At the deadline: a retryable network error. The request may have landed, or may still land: its values are
+    // sent again after the backoff, as after an ambiguous failure.
+    if (attempt.timedOut()) error = classifyFailure({ cause: attempt.signal.reason });
+    else error = isAttributesError(thrown) ? thrown : toAttributesError(thrown);
+  } finally {
+    attempt.clear();
   }
   if (signal.aborted) return { type: 'aborted' };
   answered(error);
@@ -94,6 +102,33 @@ export async function fly(
   const live = await takeOut(store, entry.id, sent.revisions, now);
   if (live) changes.push(live);
   return { type: 'failed', error, kept, changes };
+}
+
+/**
+ * The signal of one attempt: aborted when the outbox aborts `outer` (it closes), or at `requestTimeoutMs` on the
+ * outbox's clock with a TimeoutError. `clear` stops the timer once the attempt ended.
+ */
+function deadline(
+  outer: AbortSignal,
+  { clock, requestTimeoutMs }: Settings,
+): { signal: AbortSignal; timedOut(): boolean; clear(): void } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const onAbort = (): void => controller.abort(outer.reason);
+  if (outer.aborted) onAbort();
+  else outer.addEventListener('abort', onAbort, { once: true });
+  const timer = clock.setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`No answer within ${requestTimeoutMs} ms.`, 'TimeoutError'));
+  }, requestTimeoutMs);
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut && !outer.aborted,
+    clear: () => {
+      clock.clearTimeout(timer);
+      outer.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 /**

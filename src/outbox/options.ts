@@ -1,4 +1,5 @@
 /** The outbox's options, the seams tests inject (clock, locks, sender), and their defaults. */
+import { checkTimeout, DEFAULT_TIMEOUT_MS } from '../deadline.ts';
 import type { Attributes } from '../validate.ts';
 import type { ContactRef } from '../writer.ts';
 import type { BackoffOptions } from './pacing.ts';
@@ -6,7 +7,8 @@ import type { OutboxStore } from './types.ts';
 
 /**
  * Sends one merged request; must reject with an AttributesError (or something `toAttributesError` classifies).
- * `contact.region` is the region the write was queued for, when it was known then.
+ * `contact.region` is the region the write was queued for, when it was known then. `signal` aborts at the attempt's
+ * deadline (`requestTimeoutMs`) or when the outbox closes: getting credentials or a token should end on it too.
  */
 export type OutboxSender = (
   contact: ContactRef,
@@ -67,6 +69,12 @@ export interface OutboxOptions {
   /** Requests in flight at once (default 4; one per contact at most). */
   maxInFlight?: number;
   /**
+   * The deadline of one attempt, getting credentials or a token included (ms, default 15,000). At the deadline the
+   * sender's signal aborts and the attempt ends as a retryable network error, whether or not the sender heeds the
+   * signal: it may have landed (an ambiguous failure), so its values are sent again after the backoff.
+   */
+  requestTimeoutMs?: number;
+  /**
    * A queued value not sent within this time is dropped with an `expired` event, and its write() rejects with a
    * TimeoutError (ms, default 24 h). Each value counts from when it was queued; kept failures never expire.
    */
@@ -100,6 +108,7 @@ export interface Settings {
   rate: { ratePerSecond: number; burst: number };
   authRetries: number;
   maxInFlight: number;
+  requestTimeoutMs: number;
   maxAgeMs: number;
   expiryIntervalMs: number;
   markerMaxAgeMs: number;
@@ -128,6 +137,7 @@ export function settingsOf(options: OutboxOptions): Settings {
     sender = (contact, attributes, { signal }) =>
       client.update(contact.instanceId, contact.initialContactId, attributes, { signal });
   }
+  checkTimeout('Outbox', 'requestTimeoutMs', options.requestTimeoutMs);
   const debounceMs = options.debounceMs ?? 200;
   const globalLocks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
   return {
@@ -141,6 +151,7 @@ export function settingsOf(options: OutboxOptions): Settings {
     rate: options.rate ?? { ratePerSecond: 2, burst: 5 },
     authRetries: options.authRetries ?? (options.sender ? 0 : 1),
     maxInFlight: options.maxInFlight ?? 4,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxAgeMs: options.maxAgeMs ?? 24 * 3600_000,
     expiryIntervalMs: options.expiryIntervalMs ?? 60_000,
     markerMaxAgeMs: options.markerMaxAgeMs ?? 7 * 24 * 3600_000,

@@ -11,7 +11,7 @@ import { signIn } from '../../demo/sign-in.ts';
 import { DEFAULT_OUTBOX_DB } from '../../src/outbox/index.ts';
 import type { CcpAttributesPlugin } from '../../src/plugin.ts';
 import { button, control, settle, typeInto } from '../components/fakes.ts';
-import { requestLog, standInConfig, storedAttributes } from '../helpers/stand-in.ts';
+import { requestLog, resetStandIn, standInConfig, storedAttributes } from '../helpers/stand-in.ts';
 import { until } from '../tracker/helpers.ts';
 
 const instanceId = DEFAULT_INSTANCE_ID;
@@ -36,6 +36,9 @@ describe('the drop-in script tag in relay mode, end to end', () => {
   let signIns = 0;
 
   before(async () => {
+    // The request log is the stand-in's for the whole run: a test file before this one (the direct mode's, with
+    // Cognito Identity) would otherwise count as this page's calls.
+    await resetStandIn();
     await new Promise((resolve) => {
       const request = indexedDB.deleteDatabase(DEFAULT_OUTBOX_DB);
       request.onsuccess = request.onerror = request.onblocked = resolve;

@@ -336,6 +336,7 @@ describe('RelayClient', () => {
       [],
     );
     assert.deepEqual(inputs.map((path) => path.replace(/^.*src\//, 'src/')).sort(), [
+      'src/deadline.ts',
       'src/errors.ts',
       'src/relay-client.ts',
       'src/secure-url.ts',
