@@ -317,13 +317,19 @@ export type Outcome =
   /** Stored, then answered 500 (retryable) although it landed. */
   | 'stored-500'
   /** Refused before storing for good: 400 InvalidParameterException (not retryable: kept as a failure). */
-  | 'refused';
+  | 'refused'
+  /** Never processed, never answered: the request stays on the wire until its outbox gives up (its deadline). */
+  | 'hang'
+  /** Stored, then never answered (an ambiguous failure once the outbox gives up). */
+  | 'stored-hang';
 
 /** A request on the wire: sent by one outbox, not answered yet. */
 export interface WireRequest {
   sender: number;
   contactKey: string;
   attributes: Attributes;
+  /** Hung: no answer will come; it leaves the wire only when its sender aborts it. */
+  hung?: boolean;
   answer(outcome: Outcome): void;
 }
 
@@ -428,8 +434,13 @@ export class ModelServer {
           contactKey,
           attributes: copy,
           answer: (outcome) => {
-            leave();
             log.outcome = outcome;
+            if (outcome === 'hang' || outcome === 'stored-hang') {
+              if (outcome === 'stored-hang') this.#store(contactKey, copy, true);
+              request.hung = true;
+              return;
+            }
+            leave();
             this.#answered(sender, contactKey, copy, outcome);
             if (outcome === 'ok' || outcome === 'ambiguous' || outcome === 'stored-500')
               this.#store(contactKey, copy, outcome !== 'ok');
@@ -462,6 +473,11 @@ export class ModelServer {
   /** A kept failure holding these values was retried: they may be sent again. */
   retried(contactKey: string, attributes: Readonly<Attributes>): void {
     for (const [key, value] of Object.entries(attributes)) this.#refused.delete(`${contactKey}|${key}|${value}`);
+  }
+
+  /** Requests on the wire that may still be answered (not hung). */
+  answerable(): WireRequest[] {
+    return this.wire.filter((request) => !request.hung);
   }
 
   /** Requests of outbox `sender` on the wire. */
@@ -566,6 +582,9 @@ function errorOf(outcome: Outcome): AttributesError | undefined {
         status: 400,
         awsType: 'InvalidParameterException',
       });
+    case 'hang':
+    case 'stored-hang':
+      return undefined; // never answered
   }
 }
 

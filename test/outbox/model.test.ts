@@ -2,7 +2,8 @@
 // writes, reloads, a second tab taking over, cross-tab messages arriving late, expiry ticks, destroyed contacts,
 // retries and discards of kept failures, and the server's answers (ok, a dropped connection before the request
 // reached the server, 429, 500, a refusal, and the ambiguous ones: the server stored the write, then the connection
-// dropped or it answered 500), checked against a small model of UpdateContactAttributes (a merge per contact):
+// dropped or it answered 500; and hung requests, never answered, stored or not, that the outbox gives up at its
+// request deadline), checked against a small model of UpdateContactAttributes (a merge per contact):
 // - every write ends landed (the server's final value of each key is the last value written for it, per contact,
 //   in the order the writes reached the store) or reported (a `failed` or `expired` event carries its value, and
 //   its promise rejected); a promise resolves only once its values (or newer ones) reached the server;
@@ -82,6 +83,8 @@ const options = {
   backoff: { baseMs: 1_000, capMs: 2_000 },
   rate: { ratePerSecond: 10, burst: 5 },
   maxAgeMs: 4_000,
+  // Shorter than the drain's step (backoff.capMs): a hung request is given up and sent again while draining.
+  requestTimeoutMs: 1_500,
   expiryIntervalMs: 250,
 };
 
@@ -115,7 +118,18 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     weight: 6,
     arbitrary: fc.record({
       do: fc.constant('answer' as const),
-      outcome: fc.constantFrom<Outcome>('ok', 'ok', 'drop', '429', '500', 'ambiguous', 'stored-500', 'refused'),
+      outcome: fc.constantFrom<Outcome>(
+        'ok',
+        'ok',
+        'drop',
+        '429',
+        '500',
+        'ambiguous',
+        'stored-500',
+        'refused',
+        'hang',
+        'stored-hang',
+      ),
       pick: fc.nat({ max: 1 }),
       settle: fc.boolean(),
     }),
@@ -124,7 +138,18 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({
       do: fc.constant('answer' as const),
-      outcome: fc.constantFrom<Outcome>('ok', 'ok', 'drop', '429', '500', 'ambiguous', 'stored-500', 'refused'),
+      outcome: fc.constantFrom<Outcome>(
+        'ok',
+        'ok',
+        'drop',
+        '429',
+        '500',
+        'ambiguous',
+        'stored-500',
+        'refused',
+        'hang',
+        'stored-hang',
+      ),
       pick: fc.nat({ max: 1 }),
       settle: fc.boolean(),
       closeAfter: fc.integer({ min: 0, max: 4 }),
@@ -520,7 +545,8 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
           if (step.settle) await quiet();
           break;
         case 'answer': {
-          const request = server.wire[step.pick % Math.max(1, server.wire.length)];
+          const answerable = server.answerable();
+          const request = answerable[step.pick % Math.max(1, answerable.length)];
           request?.answer(step.outcome);
           const sender = tabs.find((tab) => tab.id === request?.sender);
           if (sender && step.closeAfter !== undefined) {
@@ -633,7 +659,7 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
     // Drain: the server answers everything, time passes, until nothing is left to send.
     let left: string[] = [];
     for (let round = 0; round < 12; round++) {
-      for (const request of [...server.wire]) request.answer('ok');
+      for (const request of server.answerable()) request.answer('ok');
       await clock.rest(options.backoff.capMs);
       left = await liveEntries();
       if (left.length === 0 && server.wire.length === 0) break;
