@@ -341,8 +341,13 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
     });
     outbox.on('expired', ({ entry }) => {
       reports.push({ kind: 'expired', contactKey: entry.contactKey, attributes: { ...entry.attributes } });
-      // Earned only by a value queued more than maxAgeMs ago.
+      // Earned only by a value queued more than maxAgeMs ago, and not carried by a request still on the wire (that
+      // request decides its fate).
       for (const [key, value] of Object.entries(entry.attributes)) {
+        if (server.wire.some((request) => request.contactKey === entry.contactKey && request.attributes[key] === value))
+          problems.push(
+            `outbox ${id} expired ${key}=${value} of ${entry.contactKey} while a request carrying it was on the wire`,
+          );
         const at = queuedAt.get(`${entry.contactKey}|${key}|${value}`);
         if (at === undefined || clock.now() - at <= options.maxAgeMs)
           problems.push(
@@ -853,6 +858,20 @@ describe('Outbox model: random interleavings over IndexedDB', function () {
       { do: 'save', tab: 1, contact: 0, keys: ['b'], settle: false },
       { do: 'answer', outcome: 'ok', pick: 0, settle: false },
       { do: 'wait', turns: 30 },
+      { do: 'answer', outcome: 'ok', pick: 0, settle: true },
+    ]);
+  });
+
+  it('does not expire a value a request on the wire carries', async () => {
+    // Sent at 0, 1,500 and 3,000 (the 500s' backoff), on the wire at the expiry pass at 4,250 (past maxAgeMs).
+    await expectSound([
+      { do: 'save', tab: 0, contact: 0, keys: ['a'], settle: true },
+      { do: 'advance', ms: 1_000, rest: true },
+      { do: 'answer', outcome: '500', pick: 0, settle: true },
+      { do: 'advance', ms: 1_000, rest: true },
+      { do: 'answer', outcome: '500', pick: 0, settle: true },
+      { do: 'advance', ms: 1_000, rest: true },
+      { do: 'advance', ms: 1_300, rest: true },
       { do: 'answer', outcome: 'ok', pick: 0, settle: true },
     ]);
   });
