@@ -4,11 +4,12 @@
  * - no request carries the values: they are taken out of the queue (no request may carry them meanwhile), then every
  *   tab is told (`aborted`), and the write rejects with its signal's reason in the tab that wrote it;
  * - a request carries them, or carried them and failed ambiguously (a 500, a dropped connection: they may be stored
- *   already, `OutboxEntry.maybeStored`): nothing is done, and the write settles with that request or its retries.
+ *   already, `OutboxEntry.maybeStored`), or the same holds for an older value of one of their keys (an older write
+ *   waits for it): nothing is done, and the write settles with that request or its retries.
  * A tab that is not the flusher asks the flusher (`abort`) and its write waits for the answer; when another tab
  * becomes the flusher, the questions still unanswered are asked again (taking values out twice changes nothing).
  */
-import { holdsAny, own, type Revisions } from './entry.ts';
+import { own, type Revisions } from './entry.ts';
 import { takeOut, type Change, type Sent } from './flight.ts';
 import type { Message } from './leadership.ts';
 import type { OutboxEntry, OutboxStore } from './types.ts';
@@ -97,10 +98,13 @@ export class Aborts {
   /** The flusher's decision: unless a request carries the values, they are taken out and every tab is told. */
   async #decide(contactKey: string, revisions: Readonly<Revisions>): Promise<void> {
     const host = this.#host;
-    const sent = host.inFlight(contactKey);
-    if (sent && holdsAny(sent, revisions)) return; // the write settles with that request
+    // A request carries (or may have stored) a value of one of the keys, the write's or an older one it replaced: the
+    // write settles with that request or its retries. Taking the newer value out would also take the older one's
+    // key off the queue, and that older write, whose value may be in Connect, would be told it was not written.
+    const carried = host.inFlight(contactKey)?.revisions;
     const maybeStored = host.entry(contactKey)?.maybeStored;
-    if (Object.entries(revisions).some(([key, revision]) => own(maybeStored, key) === revision)) return;
+    const touched = (key: string): boolean => own(carried, key) !== undefined || own(maybeStored, key) !== undefined;
+    if (Object.keys(revisions).some(touched)) return;
     this.#abandoned.set(contactKey, [...this.abandoned(contactKey), revisions]);
     try {
       const change = await takeOut(this.#store, contactKey, revisions);

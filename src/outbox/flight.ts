@@ -173,6 +173,26 @@ function stillQueued(entry: OutboxEntry, sent: Readonly<Revisions>): Revisions {
   return Object.fromEntries(Object.entries(sent).filter(([key, revision]) => own(entry.revisions, key) === revision));
 }
 
+/**
+ * Records that a request carried `sent` and got no answer before the outbox closed: aborting the fetch does not undo
+ * what the service may already have done, so the values still queued may be stored (`maybeStored`: an abort no
+ * longer takes them back). Nothing else changes: they stay queued for the next flusher.
+ */
+export async function recordUnanswered(
+  store: OutboxStore,
+  id: string,
+  sent: Readonly<Revisions>,
+): Promise<Change | undefined> {
+  let changed = false as boolean; // set inside the transaction
+  const result = await store.update(id, (current, revision) => {
+    const carried = current && stillQueued(current, sent);
+    if (!current || !carried || Object.keys(carried).length === 0) return undefined;
+    changed = true;
+    return { ...current, revision, maybeStored: { ...current.maybeStored, ...carried } };
+  });
+  return changed ? { id, contactKey: id, entry: result.entry ?? null, revision: result.revision } : undefined;
+}
+
 /** Schedules the next attempt with backoff; the previous delay (for decorrelated jitter) is the last retry's wait. */
 async function retry(
   store: OutboxStore,

@@ -7,7 +7,7 @@
 import type { AttributesError } from '../errors.ts';
 import { isSuperseded, own, type Revisions } from './entry.ts';
 import { expireBefore } from './expiry.ts';
-import { fly, sentOf, type Change, type FlightResult, type Sent } from './flight.ts';
+import { fly, recordUnanswered, sentOf, type Change, type FlightResult, type Sent } from './flight.ts';
 import type { Mirror } from './mirror.ts';
 import type { Settings } from './options.ts';
 import { backoffDelay } from './pacing.ts';
@@ -120,7 +120,7 @@ export class Flusher {
 
   /**
    * Stops for good: timers stop and requests still waiting for their answer are aborted (their entries stay queued in
-   * the store). A request already answered is recorded and told to the other tabs before the returned promise
+   * the store, their values recorded as maybe stored: the service may have processed them). A request already answered is recorded and told to the other tabs before the returned promise
    * resolves: the tab taking over then finds the store as it is, and the other tabs' writes settle.
    */
   stop(): Promise<void> {
@@ -128,9 +128,18 @@ export class Flusher {
     this.#pump.stop();
     this.#settings.clock.clearTimeout(this.#expiryTimer);
     const recording: Promise<void>[] = [this.#expiring];
-    for (const flight of this.#inFlight.values()) {
-      if (flight.answered) recording.push(flight.done);
-      else flight.controller.abort(new DOMException('The outbox was closed.', 'AbortError'));
+    for (const [key, flight] of this.#inFlight) {
+      if (flight.answered) {
+        recording.push(flight.done);
+        continue;
+      }
+      flight.controller.abort(new DOMException('The outbox was closed.', 'AbortError'));
+      // The request may have reached Amazon Connect: the next flusher must not take its values back for an abort.
+      const recorded = recordUnanswered(this.#settings.store, key, flight.sent.revisions).then(
+        (change) => change && this.#host.changed(change),
+        (error: unknown) => this.#host.fail(error),
+      );
+      recording.push(recorded);
     }
     return Promise.all(recording).then(() => undefined);
   }

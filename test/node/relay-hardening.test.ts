@@ -134,6 +134,18 @@ describe('a token without exp', () => {
     assert.deepEqual(api.requestLog(), [], 'refused before any call to Connect');
   });
 
+  it('an exp that is not a number (a string of digits, null) is refused too, not taken for a token without expiry', async () => {
+    const handler = createLambdaHandler(resolveRelayConfig(config()), dependencies());
+    const later = Math.floor(Date.now() / 1000) + 3600;
+    for (const exp of [String(later), null, 'never']) {
+      const answer = await handler(event(token({ exp })));
+      assert.equal(answer.statusCode, 401, `exp ${JSON.stringify(exp)}`);
+      assert.match(audits.at(-1)?.reason ?? '', /^token:(malformed|no-expiry)$/);
+    }
+    assert.equal(stored(), undefined);
+    assert.deepEqual(api.requestLog(), [], 'refused before any call to Connect');
+  });
+
   it('is refused by the authenticator in every mode, API Gateway claims included', async () => {
     const oidc = createAuthenticator(resolveRelayConfig(config()).auth);
     await assert.rejects(

@@ -10,6 +10,7 @@ import {
   openIdbOutboxStore,
   type IdbOutboxStore,
   type OutboxOptions,
+  type OutboxSender,
 } from '../../src/outbox/index.ts';
 import { queueParts } from '../../src/outbox/queue.ts';
 import type { OutboxEntry, StoreUpdateResult } from '../../src/outbox/types.ts';
@@ -176,6 +177,51 @@ describe('Outbox defects: aborts after a failed attempt', () => {
     expect(write.state()).to.equal('resolved');
   });
 
+  it('an abort of a value that replaced one on the wire does not reject the older write, whose value lands', async () => {
+    const { clock, sender, outbox } = setup();
+    opened.push(outbox);
+    sender.gated = true;
+    const c = contact('c1');
+    const first = follow(outbox.write(c, { k: '1' }));
+    await clock.advance(10);
+    expect(sender.requests).to.have.length(1);
+    const controller = new AbortController();
+    const second = follow(outbox.write(c, { k: '2' }, { signal: controller.signal }));
+    await settle();
+    controller.abort();
+    await settle();
+    sender.gated = false;
+    sender.release();
+    await clock.advance(2_000);
+    // '1' reached Connect: the first write must not say it was not written.
+    expect(sender.requests[0]?.attributes).to.deep.equal({ k: '1' });
+    expect(first.state()).to.equal('resolved');
+    // The aborted write either never went out, or settled with the request that stored it.
+    const stored = sender.storedFor(c)?.['k'];
+    expect(second.state()).to.equal(stored === '2' ? 'resolved' : 'AbortError');
+  });
+
+  it('an abort of a value that replaced one that may be stored (a 500 after storing) does not reject the older write', async () => {
+    const { clock, sender, outbox } = setup({ backoff: { baseMs: 1_000, capMs: 1_000 } });
+    opened.push(outbox);
+    const c = contact('c1');
+    // The first request is answered 500: the service may have stored '1' before it failed.
+    sender.script = ['server'];
+    const first = follow(outbox.write(c, { k: '1' }));
+    await clock.advance(100);
+    expect(sender.requests).to.have.length(1);
+    const controller = new AbortController();
+    const second = follow(outbox.write(c, { k: '2' }, { signal: controller.signal }));
+    await settle();
+    controller.abort();
+    await clock.advance(5_000);
+    // The first write does not reject as not written: it settles with the requests after it.
+    expect(first.state()).to.equal('resolved');
+    // And the aborted one either never went out, or settled with the request that stored it.
+    const last = sender.requests.at(-1)?.attributes['k'];
+    expect(second.state()).to.equal(last === '2' && sender.requests.length > 1 ? 'resolved' : 'AbortError');
+  });
+
   it('an abort after a 429 (a request not processed) takes the value out: rejected, never sent again', async () => {
     const { clock, sender, outbox } = setup({ backoff: { baseMs: 1_000, capMs: 1_000 } });
     opened.push(outbox);
@@ -265,6 +311,29 @@ describe('Outbox defects: sending across tabs', () => {
     await until(() => write.state() !== 'pending', 'the write to settle');
     expect(senderA.storedFor(c)).to.deep.equal({ k: '1' });
     expect(write.state()).to.equal('resolved');
+  });
+
+  it('an abort of a value on the wire when the flusher closes is not decided as not written by the next flusher: the request may have stored it', async () => {
+    // Tab A's request reaches Connect (the value is stored) and its answer has not come when A closes: closing aborts
+    // the fetch, not what the service already did.
+    const reached = new Map<string, string>();
+    const answerless: OutboxSender = (_, attributes, { signal }) => {
+      for (const [key, value] of Object.entries(attributes)) reached.set(key, value);
+      return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)));
+    };
+    const { senderB, a, b } = await twoTabs({ sender: answerless });
+    const c = contact('c1');
+    const controller = new AbortController();
+    const write = follow(b.write(c, { k: '1' }, { signal: controller.signal }));
+    await until(() => reached.get('k') === '1', 'the flusher to send the value');
+    controller.abort();
+    await settle(10);
+    await a.close();
+    await until(() => b.flusher, 'tab B to become the flusher');
+    await until(() => write.state() !== 'pending', 'the write to settle', 3_000);
+    expect(write.state()).to.equal('resolved');
+    expect(senderB.storedFor(c)).to.deep.equal({ k: '1' });
+    await until(async () => (await stores[1]!.list()).length === 0, 'the store to be empty', 3_000);
   });
 
   it('an abort in a tab that is not the flusher, of a value not yet sent, keeps it off the wire and rejects', async () => {
