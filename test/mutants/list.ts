@@ -42,8 +42,8 @@ export const mutants: Mutant[] = [
     edits: [
       {
         file: 'src/outbox/flusher.ts',
-        search: `else flight.controller.abort(new DOMException('The outbox was closed.', 'AbortError'));`,
-        replace: `else void flight.controller;`,
+        search: `      flight.controller.abort(new DOMException('The outbox was closed.', 'AbortError'));\n      // The request may have reached`,
+        replace: `      void flight.controller;\n      // The request may have reached`,
       },
     ],
   },
@@ -203,8 +203,8 @@ export const mutants: Mutant[] = [
     edits: [
       {
         file: 'src/outbox/aborts.ts',
-        search: `if (sent && holdsAny(sent, revisions)) return; // the write settles with that request`,
-        replace: `if (sent && holdsAny(sent, revisions) && !sent) return;`,
+        search: `const touched = (key: string): boolean => own(carried, key) !== undefined || own(maybeStored, key) !== undefined;`,
+        replace: `const touched = (key: string): boolean => own(maybeStored, key) !== undefined && carried !== null;`,
       },
     ],
   },
@@ -213,8 +213,8 @@ export const mutants: Mutant[] = [
     edits: [
       {
         file: 'src/outbox/aborts.ts',
-        search: `if (Object.entries(revisions).some(([key, revision]) => own(maybeStored, key) === revision)) return;`,
-        replace: `if (Object.entries(revisions).some(([key, revision]) => own(maybeStored, key) === revision && !key)) return;`,
+        search: `const touched = (key: string): boolean => own(carried, key) !== undefined || own(maybeStored, key) !== undefined;`,
+        replace: `const touched = (key: string): boolean => own(carried, key) !== undefined && maybeStored !== null;`,
       },
     ],
   },
