@@ -862,6 +862,16 @@ describe('Outbox model: random interleavings over IndexedDB', function () {
     ]);
   });
 
+  it('retry() of a kept failure does not put back a value a newer write landed since', async () => {
+    await expectSound([
+      { do: 'save', tab: 0, contact: 0, keys: ['a', 'b'], settle: true },
+      { do: 'answer', outcome: 'refused', pick: 0, settle: true },
+      { do: 'save', tab: 0, contact: 0, keys: ['a'], settle: true },
+      { do: 'answer', outcome: 'ok', pick: 0, settle: true },
+      { do: 'retry', tab: 0, pick: 0, settle: true },
+    ]);
+  });
+
   it('does not expire a value a request on the wire carries', async () => {
     // Sent at 0, 1,500 and 3,000 (the 500s' backoff), on the wire at the expiry pass at 4,250 (past maxAgeMs).
     await expectSound([
