@@ -854,10 +854,10 @@ describe('Outbox model: random interleavings over IndexedDB', function () {
     await expectSound([
       { do: 'open-tab' },
       { do: 'save', tab: 0, contact: 0, keys: ['a'], settle: true },
-      { do: 'lag', turns: 100 },
+      { do: 'lag', turns: 600 },
       { do: 'save', tab: 1, contact: 0, keys: ['b'], settle: false },
       { do: 'answer', outcome: 'ok', pick: 0, settle: false },
-      { do: 'wait', turns: 30 },
+      { do: 'wait', turns: 150 },
       { do: 'answer', outcome: 'ok', pick: 0, settle: true },
     ]);
   });
