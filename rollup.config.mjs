@@ -28,6 +28,16 @@ function typescript() {
   };
 }
 
+/**
+ * The npm module's SDK chunk imports the credential providers through the package's own subpath import
+ * `#credential-providers` (package.json "imports"): `@aws-sdk/credential-providers`' browser entry
+ * (dist-es/index.browser.js, named by its `browser` field) under the `browser` condition, the package itself
+ * elsewhere (Node). Bundlers that miss the `browser` field's extensionless mapping (Vite 8 matches `./dist-es/index`
+ * against `./dist-es/index.js` and fails) would otherwise take the Node entry, whose providers import `node:fs`,
+ * `node:child_process`, ... and make an app's build print "externalized for browser compatibility" warnings.
+ */
+const credentialProvidersPath = (id) => (id === '@aws-sdk/credential-providers' ? '#credential-providers' : id);
+
 const browserResolve = () => nodeResolve({ browser: true, exportConditions: ['browser'] });
 
 /**
@@ -131,7 +141,13 @@ export default process.env.RELAY_ONLY
         },
         external: isDependency,
         plugins: [typescript(), browserResolve()],
-        output: { dir: 'dist', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+        output: {
+          dir: 'dist',
+          format: 'es',
+          chunkFileNames: 'chunks/[name]-[hash].js',
+          sourcemap: true,
+          paths: credentialProvidersPath,
+        },
       },
       {
         input: { 'ccp-attributes': 'components/drop-in.ts' },

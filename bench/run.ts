@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, printing figures (no assertions; targets are in the issues and the README).
 import { benchEditor } from './editor.ts';
 import { benchEventToWire } from './event-to-wire.ts';
+import { benchKeptFailures } from './kept-failures.ts';
 import { benchOutbox } from './outbox.bench.ts';
 import { benchRelay } from './relay.bench.ts';
 import { benchSize } from './size.ts';
@@ -8,5 +9,6 @@ import { benchSize } from './size.ts';
 await benchSize();
 await benchEditor();
 await benchOutbox();
+await benchKeptFailures();
 await benchEventToWire();
 await benchRelay();

@@ -1,7 +1,9 @@
 /**
  * The drop-in script tag: `<script type="module" src=".../ccp-attributes.js" data-...>`.
  * Paints the editor first (Lit + the element only), then loads the setup and the rest of the plugin, and in
- * direct mode the AWS SDK after that (relay mode, data-relay-url, never loads it). Configuration errors go to the console, naming the attribute, and into the editor.
+ * direct mode the AWS SDK after that (relay mode, data-relay-url, never loads it). Configuration errors go to the
+ * console, naming the attribute, and into the editors, or into a visible notice after the script when the page has
+ * no editor; the CCP is created all the same whenever its own settings are valid (drop-in-setup.ts).
  */
 import './ccp-attributes.ts';
 import type { CcpAttributesPlugin } from '../src/plugin.ts';
@@ -34,9 +36,22 @@ if (locale) for (const editor of editors) if (!editor.hasAttribute('locale')) ed
 const ready = script
   ? import('./drop-in-setup.ts').then(({ start }) => start(script, editors))
   : Promise.reject(new Error('ccp-attributes: the drop-in script could not find its own <script> element.'));
+/** Shows a setup problem where the page has no editor to show it: a notice (text, never HTML) after the script. */
+function notice(message: string): void {
+  const box = document.createElement('div');
+  box.className = 'ccp-attributes-setup-error';
+  box.setAttribute('role', 'alert');
+  box.style.cssText = 'white-space:pre-line;color:#a11';
+  box.textContent = message;
+  // A script in <head> would put it where nothing shows: the top of the body then.
+  if (script && document.body.contains(script)) script.after(box);
+  else document.body.prepend(box);
+}
+
 ready.catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
   const message = error instanceof Error ? error.message : String(error);
+  console.error(message);
+  if (editors.length === 0) notice(message);
   for (const editor of editors) editor.setupError = message;
 });
 window.ccpAttributes = { ready, write: async (attributes, options) => (await ready).write(attributes, options) };

@@ -17,7 +17,7 @@ export type * from './events.ts';
 
 /** The element's settable properties that the component takes as props (its getters and methods are reached through a ref). */
 export type CcpAttributesElementProps = Partial<
-  Pick<CcpAttributes, 'tracker' | 'writer' | 'schema' | 'unknownKeys' | 'readOnly' | 'theme' | 'setupError'>
+  Pick<CcpAttributes, 'tracker' | 'writer' | 'schema' | 'unknownKeys' | 'readOnly' | 'theme' | 'setupError' | 'locale'>
 >;
 
 /** The event props and the events they listen to. */

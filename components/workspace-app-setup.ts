@@ -13,7 +13,7 @@ import type { WorkspaceAttributesPlugin } from '../src/workspace.ts';
 export const CONFIG_FILE = 'config.json';
 
 /** Drop-in settings that have no meaning in the workspace: the workspace, not the page, hosts the CCP. */
-const STREAMS_ONLY = ['ccp-url', 'ccp-container'] as const;
+const STREAMS_ONLY = ['ccp-url', 'ccp-container', 'allow-framed-softphone'] as const;
 
 function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());

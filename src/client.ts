@@ -3,8 +3,10 @@
  * retries are @aws-sdk/client-connect's; this file adds validation before any request, one
  * typed error for every failure, and a lazy load of the SDK.
  */
+import { credentialsError } from './credentials-error.ts';
 import { checkTimeout, DEFAULT_TIMEOUT_MS, orAbort, withTimeout } from './deadline.ts';
 import { toAttributesError } from './errors.ts';
+import type { RequestHandler } from './request-handler.ts';
 import { secureEndpoint } from './secure-url.ts';
 import { assertValidUpdate, type Attributes } from './validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions } from './writer.ts';
@@ -20,8 +22,7 @@ export interface Credentials {
 /** Any AWS SDK credential provider: called when credentials are needed or about to expire. */
 export type CredentialsProvider = () => Promise<Credentials>;
 
-/** An HTTP transport the SDK accepts as `requestHandler` (for tests and special networks). */
-export type RequestHandler = NonNullable<import('@aws-sdk/client-connect').ConnectClientConfig['requestHandler']>;
+export type { HttpHandlerOptionsLike, HttpRequestLike, HttpResponseLike, RequestHandler } from './request-handler.ts';
 
 export interface AttributesClientOptions {
   /** AWS region of the Amazon Connect instance, e.g. `us-east-1`. */
@@ -61,9 +62,15 @@ let sdkModule: Promise<Sdk> | undefined;
 
 /**
  * Loads the AWS SDK half of the plugin (once per page; a failed load, e.g. a network blip while fetching
- * the chunk, is tried again on the next call). Call it early to warm the cache.
+ * the chunk, is tried again on the next call). Call it early to warm the cache. What it resolves with is internal
+ * (`unknown`: the SDK's own types name Node's modules, which a browser app's declarations cannot resolve).
  */
-export function loadSdk(): Promise<Sdk> {
+export function loadSdk(): Promise<unknown> {
+  return loadSdkModule();
+}
+
+/** `loadSdk` with the module's type, for this file. */
+function loadSdkModule(): Promise<Sdk> {
   sdkModule ??= import('./sdk.ts').catch((error: unknown) => {
     sdkModule = undefined;
     throw error;
@@ -159,7 +166,7 @@ export class AttributesClient implements AttributeWriter {
   ): Promise<T> {
     const call = withTimeout(signal, this.#timeoutMs);
     try {
-      const sending = Promise.all([this.#client(), loadSdk()]).then(([connect, sdk]) => {
+      const sending = Promise.all([this.#client(), loadSdkModule()]).then(([connect, sdk]) => {
         const { now } = this.#options;
         if (now) connect.config.systemClockOffset = now().getTime() - Date.now();
         return send(connect, sdk, call);
@@ -173,7 +180,7 @@ export class AttributesClient implements AttributeWriter {
   }
 
   #client(): Promise<Connect> {
-    this.#connect ??= loadSdk().then(
+    this.#connect ??= loadSdkModule().then(
       ({ ConnectClient }) => {
         const { region, credentials, endpoint, maxAttempts, requestHandler } = this.#options;
         const timeoutMs = this.#timeoutMs;
@@ -209,9 +216,9 @@ export interface CognitoCredentialsOptions {
   region?: string;
   /**
    * The authenticated login, e.g. `{'cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC': idToken}`; a value may be a
-   * function returning a fresh token. Unauthenticated identities are deliberately not supported.
+   * function returning (a promise of) a fresh token. Unauthenticated identities are deliberately not supported.
    */
-  logins: Record<string, string | (() => Promise<string>)>;
+  logins: Record<string, string | (() => string | Promise<string>)>;
   /** Another Cognito Identity endpoint (a local stand-in). */
   endpoint?: string;
   /** The longest one request to Cognito Identity may take before it is aborted (ms, default 15,000). */
@@ -247,11 +254,17 @@ export function cognitoCredentials(options: CognitoCredentialsOptions): Credenti
   const region = options.region ?? options.identityPoolId.slice(0, options.identityPoolId.indexOf(':'));
   let provider: Promise<CredentialsProvider> | undefined;
   return async () => {
-    provider ??= loadSdk().then(
+    provider ??= loadSdkModule().then(
       ({ fromCognitoIdentityPool }) =>
         fromCognitoIdentityPool({
           identityPoolId: options.identityPoolId,
-          logins: options.logins,
+          // The SDK awaits a token function's result; its types ask for a promise, which this gives.
+          logins: Object.fromEntries(
+            Object.entries(options.logins).map(([name, token]) => [
+              name,
+              typeof token === 'function' ? async () => token() : token,
+            ]),
+          ),
           clientConfig: {
             region,
             requestHandler,
@@ -268,7 +281,8 @@ export function cognitoCredentials(options: CognitoCredentialsOptions): Credenti
         await provider
       )();
     } catch (error) {
-      throw toAttributesError(error);
+      // Cognito's failures are sign-in or configuration errors in its own words, never blamed on Amazon Connect.
+      throw credentialsError(error);
     }
   };
 }

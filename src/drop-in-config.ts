@@ -1,95 +1,48 @@
 /**
  * The drop-in script tag's configuration: read from the script element's data-* attributes,
- * checked, and turned into plugin options. Every problem names the attribute it comes from.
+ * checked, and turned into plugin options. Every problem names the attribute it comes from; a setting with a problem
+ * is left out, so the valid rest (the CCP's own settings above all) can still be used.
  */
-import type { CognitoCredentialsOptions } from './client.ts';
+import {
+  DROP_IN_ATTRIBUTES,
+  DropInConfigError,
+  type DropInAttribute,
+  type DropInConfig,
+  type DropInProblem,
+  type TokenSource,
+} from './drop-in-attributes.ts';
 import { isSecureTransport } from './secure-url.ts';
-import { parseRules, TagRuleError } from './tagging/rules.ts';
+import { parseRules, TagRuleError, type TagRule } from './tagging/rules.ts';
 
-/** The data-* attributes the drop-in script reads (names without `data-`). */
-export const DROP_IN_ATTRIBUTES = {
-  'ccp-url': 'URL of your CCP; when the page has no CCP yet, one is created in `ccp-container`.',
-  'ccp-container':
-    'CSS selector of the element that receives the CCP iframe (default: a new element after the script).',
-  region: "AWS region of the Amazon Connect instance (default: read from the agent's ARN).",
-  'instance-id': 'Amazon Connect instance id, when it cannot be read from the ARNs Streams gives.',
-  endpoint:
-    'Another Amazon Connect endpoint: your own proxy, or the local stand-in (direct mode). https:, or http: to a loopback address only.',
-  'relay-url':
-    'Relay mode: URL of the owner-checking relay; writes go there with the login token, and the AWS SDK is never loaded. https:, or http: to a loopback address only.',
-  'identity-pool-id': 'Direct mode: Cognito identity pool id (region:uuid), for the credentials.',
-  'login-provider': "The identity pool's login provider name, e.g. cognito-idp.<region>.amazonaws.com/<user pool id>.",
-  'login-token-function':
-    'Name of a global function that returns (a promise of) the login token (a fresh one when it expires).',
-  'login-token-storage': 'Key in sessionStorage (then localStorage) that holds the login token.',
-  'cognito-endpoint':
-    'Another Cognito Identity endpoint (the local stand-in). https:, or http: to a loopback address only.',
-  rules: 'Tagging rules as inline JSON (a list of rules).',
-  'rules-url': "URL of a JSON file of tagging rules, on the page's own origin unless data-rules-origin allows another.",
-  'rules-origin':
-    'The one other origin data-rules-url may be on (e.g. https://config.example.com); https:, or http: to a loopback address only.',
-  target:
-    'CSS selector of the element that receives a <ccp-attributes> editor (default: none; place the element yourself).',
-  locale:
-    "Language of the editors' words (de, pt-BR, de_DE, ...), for editors without their own locale attribute (default: the agent's CCP language).",
-  'outbox-debounce-ms': 'How long rule tags wait to coalesce (ms).',
-  'outbox-max-age-ms': 'Pending writes older than this are expired with an event (ms).',
-  'outbox-rate': 'Client-side request rate limit, requests per second.',
-} as const;
-
-export type DropInAttribute = keyof typeof DROP_IN_ATTRIBUTES;
-
-/** Configuration read from the script element. */
-export interface DropInConfig {
-  ccpUrl: string | undefined;
-  ccpContainer: string | undefined;
-  region: string | undefined;
-  instanceId: string | undefined;
-  endpoint: string | undefined;
-  cognito: (Omit<CognitoCredentialsOptions, 'logins'> & { loginProvider: string; token: TokenSource }) | undefined;
-  /** Relay mode: the relay's URL and where the agent's token comes from. */
-  relay: { url: string; token: TokenSource } | undefined;
-  rules: unknown;
-  rulesUrl: string | undefined;
-  /** The origins `rulesUrl` may be fetched from (after redirects): the page's own, and the one data-rules-origin allows. */
-  rulesOrigins: readonly string[];
-  target: string | undefined;
-  /** The editors' language tag, as given (the editor picks the nearest of its languages, else English). */
-  locale: string | undefined;
-  outbox: { debounceMs?: number; maxAgeMs?: number; rate?: { ratePerSecond: number; burst: number } };
-}
-
-/** Where the login token comes from. */
-export type TokenSource = { function: string } | { storage: string };
-
-/** One problem of the configuration. */
-export interface DropInProblem {
-  attribute: `data-${DropInAttribute}` | 'data-*';
-  message: string;
-}
-
-/** Thrown with every configuration problem. */
-export class DropInConfigError extends Error {
-  override readonly name = 'DropInConfigError';
-  readonly problems: readonly DropInProblem[];
-  constructor(problems: readonly DropInProblem[]) {
-    super(`ccp-attributes: bad configuration:\n${problems.map((p) => `- ${p.attribute}: ${p.message}`).join('\n')}`);
-    this.problems = problems;
-  }
-}
+export * from './drop-in-attributes.ts';
 
 /**
- * Reads and checks the drop-in configuration from a script element's dataset. Relative URLs resolve against `base`
- * (the document's base URL); `pageOrigin` is the page's own origin (`location.origin`, which a `<base>` element cannot
- * change), the one data-rules-url may be on without data-rules-origin.
+ * Reads and checks the drop-in configuration from a script element's dataset; throws a DropInConfigError naming
+ * every problem. Relative URLs resolve against `base` (the document's base URL); `pageOrigin` is the page's own origin
+ * (`location.origin`, which a `<base>` element cannot change), the one data-rules-url may be on without
+ * data-rules-origin.
  */
 export function readDropInConfig(
   dataset: DOMStringMap,
   base: string,
   pageOrigin: string = new URL(base).origin,
 ): DropInConfig {
+  const { config, problems } = inspectDropInConfig(dataset, base, pageOrigin);
+  if (problems.length > 0) throw new DropInConfigError(problems);
+  return config;
+}
+
+/**
+ * Reads and checks the drop-in configuration like `readDropInConfig`, without throwing: every problem, and the
+ * configuration with each setting that has a problem left out (undefined; the softphone then at its default).
+ */
+export function inspectDropInConfig(
+  dataset: DOMStringMap,
+  base: string,
+  pageOrigin: string = new URL(base).origin,
+): { config: DropInConfig; problems: DropInProblem[] } {
   const problems: DropInProblem[] = [];
-  const known = new Set(Object.keys(DROP_IN_ATTRIBUTES).map(camel));
+  const known = new Set<string>(DROP_IN_ATTRIBUTES.map(camel));
   for (const key of Object.keys(dataset)) {
     if (!known.has(key))
       problems.push({ attribute: 'data-*', message: `data-${kebab(key)} is not a ccp-attributes setting.` });
@@ -137,12 +90,13 @@ export function readDropInConfig(
     return parsed;
   };
 
-  const region = text('region');
+  let region = text('region');
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
     problems.push({
       attribute: 'data-region',
       message: `${JSON.stringify(region)} is not an AWS region (like us-east-1).`,
     });
+    region = undefined;
   }
 
   let cognito: DropInConfig['cognito'];
@@ -178,9 +132,10 @@ export function readDropInConfig(
         });
     }
     const token = tokenSource();
-    if (token && relayUrl !== undefined) relay = { url: relayUrl, token };
+    if (token && relayUrl !== undefined && identityPoolId === undefined) relay = { url: relayUrl, token };
   } else if (identityPoolId !== undefined) {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f-]+$/.test(identityPoolId)) {
+    const poolIdValid = /^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f-]+$/.test(identityPoolId);
+    if (!poolIdValid) {
       problems.push({
         attribute: 'data-identity-pool-id',
         message: `${JSON.stringify(identityPoolId)} is not an identity pool id (region:uuid).`,
@@ -193,7 +148,7 @@ export function readDropInConfig(
       });
     }
     const token = tokenSource();
-    if (loginProvider !== undefined && token) {
+    if (poolIdValid && loginProvider !== undefined && token) {
       cognito = {
         identityPoolId,
         loginProvider,
@@ -214,16 +169,21 @@ export function readDropInConfig(
     }
   }
 
-  let rules: unknown;
+  let rules: TagRule[] | undefined;
   const inlineRules = text('rules');
   if (inlineRules !== undefined) {
+    let parsed: unknown;
     let problem: DropInProblem | undefined;
     try {
-      rules = JSON.parse(inlineRules);
+      parsed = JSON.parse(inlineRules);
     } catch (error) {
       problem = { attribute: 'data-rules', message: `is not valid JSON (${(error as Error).message}).` };
     }
-    problem ??= checkRules(rules, 'data-rules');
+    if (!problem) {
+      const checked = checkRules(parsed, 'data-rules');
+      if ('problem' in checked) problem = checked.problem;
+      else rules = checked.rules;
+    }
     if (problem) problems.push(problem);
   }
   const rulesUrl = url('rules-url');
@@ -258,11 +218,19 @@ export function readDropInConfig(
   }
 
   const ccpUrl = url('ccp-url');
-  const locale = text('locale');
+  let locale = text('locale');
   if (locale !== undefined && !isLanguageTag(locale)) {
     problems.push({
       attribute: 'data-locale',
       message: `${JSON.stringify(locale)} is not a language tag (like de, pt-BR or de_DE).`,
+    });
+    locale = undefined;
+  }
+  const softphone = text('allow-framed-softphone');
+  if (softphone !== undefined && softphone !== 'true' && softphone !== 'false') {
+    problems.push({
+      attribute: 'data-allow-framed-softphone',
+      message: `${JSON.stringify(softphone)} is neither true nor false.`,
     });
   }
 
@@ -275,17 +243,19 @@ export function readDropInConfig(
   const debounceMs = number('outbox-debounce-ms');
   const maxAgeMs = number('outbox-max-age-ms');
   const rate = number('outbox-rate');
-  if (problems.length > 0) throw new DropInConfigError(problems);
-  return {
+  // A rules URL with a problem (its own, or its allowed origin's) is not fetched.
+  const rulesUrlUsable = !problems.some((p) => p.attribute === 'data-rules-url' || p.attribute === 'data-rules-origin');
+  const config: DropInConfig = {
     ccpUrl,
     ccpContainer,
+    allowFramedSoftphone: softphone !== 'false',
     region,
     instanceId: text('instance-id'),
     endpoint,
     cognito,
     relay,
     rules,
-    rulesUrl,
+    rulesUrl: rulesUrlUsable ? rulesUrl : undefined,
     rulesOrigins,
     target: text('target'),
     locale,
@@ -295,16 +265,19 @@ export function readDropInConfig(
       ...(rate === undefined ? {} : { rate: { ratePerSecond: rate, burst: Math.max(1, Math.ceil(rate * 2)) } }),
     },
   };
+  return { config, problems };
 }
 
-/** The problem of a tagging rule list read from `attribute`, or undefined when the rules are valid. */
-export function checkRules(rules: unknown, attribute: 'data-rules' | 'data-rules-url'): DropInProblem | undefined {
+/** A tagging rule list read from `attribute`, parsed, or its problem. */
+export function checkRules(
+  rules: unknown,
+  attribute: 'data-rules' | 'data-rules-url',
+): { rules: TagRule[] } | { problem: DropInProblem } {
   try {
-    parseRules(rules);
-    return undefined;
+    return { rules: parseRules(rules) };
   } catch (error) {
     if (!(error instanceof TagRuleError)) throw error;
-    return { attribute, message: error.message };
+    return { problem: { attribute, message: error.message } };
   }
 }
 

@@ -21,6 +21,7 @@ import { createTagger, recordLandedWrites, type Tagger, type TaggerOptions } fro
 import {
   ContactTracker,
   createStreamsTracker,
+  type AgentInfo,
   type ContactSource,
   type StreamsTrackerOptions,
 } from './tracker/index.ts';
@@ -126,7 +127,12 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
       // late) looks like any 403 in a browser, and one retry gets a fresh one. Relay mode: the relay's 403 is its
       // ownership decision, which a retry does not change, and the token function is asked for every request anyway.
       const authRetries = options.outbox?.authRetries ?? (relay ? 0 : 1);
-      outbox = createOutbox({ ...options.outbox, authRetries, store, sender });
+      // The queue belongs to the agent the host names: nothing is sent before, and another agent's entries in this
+      // browser profile's store wait for their agent.
+      const agent = agentIdOf(tracker.agent) ?? null;
+      const writer = createOutbox({ ...options.outbox, authRetries, store, sender, agent });
+      outbox = writer;
+      cleanup.push(tracker.on('change', (state) => writer.setAgent(agentIdOf(state.agent) ?? null)));
       cleanup.push(recordLandedWrites(outbox, tracker));
       if (options.rules !== undefined) {
         tagger = createTagger({
@@ -174,6 +180,15 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
     },
     dispose,
   };
+}
+
+/**
+ * Who owns the outbox's entries: the agent's ARN as the host gives it (as the relay identifies callers), or its
+ * username when the host gives no ARN; undefined until the host named the agent.
+ */
+export function agentIdOf(agent: Pick<AgentInfo, 'arn' | 'username'> | undefined): string | undefined {
+  if (agent?.arn) return agent.arn;
+  return agent?.username ? `username:${agent.username}` : undefined;
 }
 
 /**

@@ -264,6 +264,7 @@ class StandInCcpPage implements CcpCore {
       postSnapshot: () => this.postSnapshot(),
       apiRequests: () => [...this.protocol.requests],
       upstreamEvents: () => [...this.protocol.upstreamEvents],
+      configurations: () => [...this.protocol.configurations],
       signOut: () => this.#signOut(),
       signIn: () => this.#signIn(),
       get signedOut() {

@@ -51,6 +51,8 @@ export class CcpProtocol {
   readonly requests: ApiRequestRecord[] = [];
   /** The event names Streams sent (the first 1000). */
   readonly upstreamEvents: string[] = [];
+  /** What each `configure` message carried (initCCP's softphone, chat, task and page options), in order. */
+  readonly configurations: unknown[] = [];
   readonly #core: CcpCore;
   readonly #upstream: Window;
   /** Accepts waiting for Streams' contact::accepted broadcast, by contactId. */
@@ -103,8 +105,12 @@ export class CcpProtocol {
         }
         break;
       }
+      case 'configure':
+        // Streams' sendConfigure (connect-streams.js): the real CCP sets up its softphone from `softphone` here.
+        if (this.configurations.length < 100) this.configurations.push(message.data);
+        break;
       default:
-        // configure, outer_context_info, iframe_style, tab_id, log, ...: the real CCP consumes these silently.
+        // outer_context_info, iframe_style, tab_id, log, ...: the real CCP consumes these silently.
         break;
     }
   }

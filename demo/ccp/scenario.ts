@@ -154,6 +154,8 @@ export interface StandInCcp {
   apiRequests(): readonly ApiRequestRecord[];
   /** Every event name Streams sent upstream so far, in order (for protocol checks). */
   upstreamEvents(): readonly string[];
+  /** What each `configure` message from Streams carried (`softphone`, `chat`, `task`, `pageOptions`), in order. */
+  configurations(): readonly unknown[];
   /**
    * The agent logs out in the CCP: the CCP's worker broadcasts `terminated` (ClientEngine's TERMINATE handler in
    * release/connect-streams.js) and the page then plays the login page, answering nothing, across the reloads

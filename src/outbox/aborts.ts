@@ -22,8 +22,10 @@ export interface AbortsHost {
   flusher(): boolean;
   /** What this tab's request of the contact on the wire carries, if any. */
   inFlight(contactKey: string): Sent | undefined;
-  /** The contact's live entry as this tab knows it. */
+  /** The contact's live entry as this tab knows it (its agent's). */
   entry(contactKey: string): OutboxEntry | undefined;
+  /** The store id of the contact's live entry of this tab's agent. */
+  liveId(contactKey: string): string;
   changed(change: Change): void;
   /** Tells every tab, this one too. */
   announce(message: Extract<Message, { type: 'aborted' | 'erased' }>): void;
@@ -107,7 +109,7 @@ export class Aborts {
     if (Object.keys(revisions).some(touched)) return;
     this.#abandoned.set(contactKey, [...this.abandoned(contactKey), revisions]);
     try {
-      const change = await takeOut(this.#store, contactKey, revisions);
+      const change = await takeOut(this.#store, host.liveId(contactKey), revisions);
       if (change) host.changed(change);
       host.announce({ type: 'aborted', contactKey, revisions });
       // The values taken out had replaced older writes' values of the same keys: those writes cannot land now.

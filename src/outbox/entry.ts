@@ -22,6 +22,25 @@ export function contactKeyOf(contact: ContactRef): string {
   return `${contact.instanceId}/${contact.initialContactId}`;
 }
 
+/** Separates a live entry's contact from its agent in the entry's id. */
+const AGENT_MARK = '#agent:';
+
+/** The id of `agent`'s live entry of a contact (`agent` undefined: a write queued before the host named the agent). */
+export function liveId(contactKey: string, agent: string | undefined): string {
+  return agent === undefined ? contactKey : `${contactKey}${AGENT_MARK}${agent}`;
+}
+
+/** The contact of a live entry's id (see `liveId`). */
+export function contactKeyOfLive(id: string): string {
+  const mark = id.lastIndexOf(AGENT_MARK);
+  return mark < 0 ? id : id.slice(0, mark);
+}
+
+/** True when `agent` owns `entry`: the agent named in this tab wrote it (before naming: an entry nobody owns). */
+export function ownedBy(entry: Pick<OutboxEntry, 'agent'>, agent: string | undefined): boolean {
+  return entry.agent === agent;
+}
+
 /** The id of a kept failure: unique, since a store revision is. */
 export function failureId(contactKey: string, revision: number): string {
   return `${contactKey}#failed:${revision}`;
@@ -105,6 +124,8 @@ export function holdsAny(entry: Pick<OutboxEntry, 'revisions'>, wanted: Readonly
 /** Settings of a merge. */
 export interface MergeContext {
   contact: ContactRef;
+  /** Who writes (see `OutboxEntry.agent`). */
+  agent?: string | undefined;
   origin: WriteOrigin;
   /** The store revision of this transaction. */
   revision: number;
@@ -169,8 +190,9 @@ export function mergeParts(
   const createdAt = current?.createdAt ?? now;
   return {
     entry: {
-      id: key,
+      id: liveId(key, context.agent),
       contactKey: key,
+      ...(context.agent === undefined ? {} : { agent: context.agent }),
       // The leg of the latest write: the relay checks that the agent is on the leg a request names, and an agent who
       // got the chain back after a transfer is on a later leg than the one the entry's first write was queued on.
       contact: { ...current?.contact, ...contact },
@@ -191,6 +213,37 @@ export function mergeParts(
     },
     accepted,
     refused,
+  };
+}
+
+/**
+ * `agent`'s live entry once `unowned` (a live entry nobody owned: queued before the agent was named) is merged into
+ * `current` (the agent's live entry of the same contact, if any): per key the value with the higher revision wins.
+ */
+export function adoptInto(
+  current: OutboxEntry | undefined,
+  unowned: OutboxEntry,
+  agent: string,
+  revision: number,
+): OutboxEntry {
+  const base = current ?? { ...unowned, attributes: {}, revisions: {}, queuedAt: {} };
+  const taken = Object.keys(unowned.attributes).filter(
+    (key) => revisionOf(unowned, key) > (own(base.revisions, key) ?? 0),
+  );
+  const incoming = pick(unowned, taken);
+  const kept = pick(base, Object.keys(base.attributes));
+  return {
+    ...base,
+    id: liveId(unowned.contactKey, agent),
+    agent,
+    attributes: { ...kept.attributes, ...incoming.attributes },
+    revisions: { ...kept.revisions, ...incoming.revisions },
+    queuedAt: { ...kept.queuedAt, ...incoming.queuedAt },
+    revision,
+    origin: base.origin === 'agent' || unowned.origin === 'agent' ? 'agent' : 'rule',
+    createdAt: Math.min(base.createdAt, unowned.createdAt),
+    dueAt: Math.min(base.dueAt, unowned.dueAt),
+    failed: false,
   };
 }
 

@@ -7,9 +7,9 @@ import type { OutboxEntry } from './types.ts';
 
 /** A snapshot of the whole outbox. */
 export interface OutboxState {
-  /** Contacts with writes not yet landed. */
+  /** Contacts with writes not yet landed (the agent's: see `Outbox.setAgent`). */
   pending: number;
-  /** Kept failures (non-retryable errors), across contacts. */
+  /** The agent's kept failures (non-retryable errors), across contacts. */
   failed: number;
   /** True while this tab is the one that sends. */
   flusher: boolean;
@@ -44,7 +44,16 @@ export interface SupersededEvent {
   entry: OutboxEntry;
 }
 
-/** Events of the outbox. */
+/**
+ * A kept failure removed without the agent asking: older than `failureTtlMs` (`expired`), or the oldest beyond the
+ * agent's `maxFailures` (`cap`). Its values were never stored by Amazon Connect.
+ */
+export interface DroppedEvent {
+  entry: OutboxEntry;
+  reason: 'expired' | 'cap';
+}
+
+/** Events of the outbox; each tells only of the entries of the agent named in this tab. */
 export interface OutboxEventMap {
   change: OutboxState;
   status: ContactStatus;
@@ -52,6 +61,7 @@ export interface OutboxEventMap {
   failed: FailedEvent;
   expired: ExpiredEvent;
   superseded: SupersededEvent;
+  dropped: DroppedEvent;
   /** Storage failures, a throwing progress callback, and other unexpected errors. */
   error: Error;
 }

@@ -2,8 +2,9 @@
  * Expiry: a queued value that could not be sent within `maxAgeMs` of being queued (offline for a day, a region
  * never known) is dropped and reported (an `expired` event, its write() rejected with a TimeoutError), so the store
  * cannot grow without end. Each value is judged by its own queue time inside the transaction that drops it, so a
- * value merged in meanwhile is never dropped with older ones. Kept failures never expire: they wait for a retry, a
- * discard or a newer value that supersedes them.
+ * value merged in meanwhile is never dropped with older ones. Every agent's values expire alike (another agent's
+ * wait for their agent, but not for ever). Kept failures are not judged by `maxAgeMs`: kept.ts drops them after
+ * `failureTtlMs` or beyond the cap.
  */
 import { expireKeys, queuedAtOf, type Revisions } from './entry.ts';
 import type { Change } from './flight.ts';

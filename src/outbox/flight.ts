@@ -6,7 +6,7 @@
 import { orAbort } from '../deadline.ts';
 import { classifyFailure, isAttributesError, toAttributesError, type AttributesError } from '../errors.ts';
 import type { Attributes } from '../validate.ts';
-import { failureId, own, pick, toStoredError, withoutSent, type Revisions } from './entry.ts';
+import { contactKeyOfLive, failureId, own, pick, toStoredError, withoutSent, type Revisions } from './entry.ts';
 import type { Settings } from './options.ts';
 import { backoffDelay } from './pacing.ts';
 import type { OutboxEntry, OutboxStore } from './types.ts';
@@ -80,7 +80,7 @@ export async function fly(
     return {
       type: 'landed',
       sent,
-      changes: [await takeOut(store, entry.id, sent.revisions, now)].flatMap((c) => c ?? []),
+      changes: [await takeOut(store, entry.id, sent.revisions, now, true)].flatMap((c) => c ?? []),
     };
   if (shouldRetry(error, entry.authRefusals ?? 0, settings.authRetries))
     return retry(store, entry.id, sent.revisions, error, now, settings);
@@ -134,29 +134,37 @@ function deadline(
 /**
  * Takes values (at the given revisions) out of a contact's live entry; newer values of the same keys stay. With
  * `reset` (after a request's outcome) the entry's attempts and backoff are cleared too; without it (an aborted
- * write) nothing is written unless a value was taken out.
+ * write) nothing is written unless a value was taken out. With `landed` (they landed), the contact's landed record
+ * takes their revisions in the same transaction.
  */
 export async function takeOut(
   store: OutboxStore,
   id: string,
   revisions: Readonly<Revisions>,
   reset?: number,
+  landed = false,
 ): Promise<Change | undefined> {
+  const contactKey = contactKeyOfLive(id);
+  const record = landed ? { contactKey, revisions: { ...revisions }, at: reset ?? 0 } : undefined;
   let changed = false as boolean; // set inside the transaction
-  const result = await store.update(id, (current, revision) => {
-    if (!current) {
-      // Gone from the store (a tab that closed right after its own request landed removed it): drop the copy too.
-      changed = true;
-      return null;
-    }
-    const next = withoutSent(current, revisions, revision, reset);
-    changed =
-      reset !== undefined ||
-      next === null ||
-      Object.keys(next.attributes).length < Object.keys(current.attributes).length;
-    return changed ? next : undefined;
-  });
-  return changed ? { id, contactKey: id, entry: result.entry ?? null, revision: result.revision } : undefined;
+  const result = await store.update(
+    id,
+    (current, revision) => {
+      if (!current) {
+        // Gone from the store (a tab that closed right after its own request landed removed it): drop the copy too.
+        changed = true;
+        return null;
+      }
+      const next = withoutSent(current, revisions, revision, reset);
+      changed =
+        reset !== undefined ||
+        next === null ||
+        Object.keys(next.attributes).length < Object.keys(current.attributes).length;
+      return changed ? next : undefined;
+    },
+    { landed: record },
+  );
+  return changed ? { id, contactKey, entry: result.entry ?? null, revision: result.revision } : undefined;
 }
 
 /**
@@ -190,7 +198,8 @@ export async function recordUnanswered(
     changed = true;
     return { ...current, revision, maybeStored: { ...current.maybeStored, ...carried } };
   });
-  return changed ? { id, contactKey: id, entry: result.entry ?? null, revision: result.revision } : undefined;
+  const contactKey = contactKeyOfLive(id);
+  return changed ? { id, contactKey, entry: result.entry ?? null, revision: result.revision } : undefined;
 }
 
 /** Schedules the next attempt with backoff; the previous delay (for decorrelated jitter) is the last retry's wait. */
@@ -224,6 +233,8 @@ async function retry(
       notBefore: retryAt,
     };
   });
-  const changes = changed ? [{ id, contactKey: id, entry: result.entry ?? null, revision: result.revision }] : [];
+  const changes = changed
+    ? [{ id, contactKey: contactKeyOfLive(id), entry: result.entry ?? null, revision: result.revision }]
+    : [];
   return { type: 'retry', error, retryAt, changes };
 }

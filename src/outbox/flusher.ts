@@ -5,15 +5,15 @@
  * mirror, the waiters and the events.
  */
 import type { AttributesError } from '../errors.ts';
-import { isSuperseded, own, type Revisions } from './entry.ts';
+import { contactKeyOfLive, own, type Revisions } from './entry.ts';
 import { expireBefore } from './expiry.ts';
 import { fly, recordUnanswered, sentOf, type Change, type FlightResult, type Sent } from './flight.ts';
+import { capKept, supersede, sweepKept, type KeptReport } from './kept.ts';
 import type { Mirror } from './mirror.ts';
 import type { Settings } from './options.ts';
 import { backoffDelay } from './pacing.ts';
 import { Pump } from './pump.ts';
 import type { Message } from './leadership.ts';
-import { removeKept } from './queue.ts';
 import type { OutboxEntry } from './types.ts';
 
 /** What the flusher needs of the Outbox. */
@@ -30,7 +30,7 @@ export interface FlusherHost {
   found(entry: OutboxEntry): void;
   sending(contactKey: string, sending: boolean, emit: boolean): void;
   /** Tells every tab (this one too) how a request ended or what expiry dropped. */
-  announce(message: Extract<Message, { type: 'landed' | 'failed' | 'expired' | 'superseded' }>): void;
+  announce(message: Extract<Message, { type: 'landed' | 'failed' | 'expired' | 'superseded' | 'dropped' }>): void;
   onRetry(error: AttributesError): void;
   fail(error: unknown): void;
 }
@@ -64,6 +64,8 @@ const MAX_UNRECORDED = 3;
 
 /** A request on the wire: what it carries, how to abort it, and (once answered) its outcome being recorded. */
 interface Flight {
+  /** The store id of the entry it was sent from (the agent's live entry of the contact). */
+  id: string;
   sent: Sent;
   controller: AbortController;
   answered: boolean;
@@ -91,11 +93,12 @@ export class Flusher {
       maxInFlight: settings.maxInFlight,
       candidates: () =>
         host.mirror
-          .pending()
-          .filter(
-            (entry) => entry.id === entry.contactKey && !this.#inFlight.has(entry.id) && !host.enqueuing(entry.id),
-          )
-          .map((entry) => ({ id: entry.id, at: Math.max(entry.dueAt, entry.notBefore, this.#unrecordedUntil(entry)) }))
+          .sendable()
+          .filter((entry) => !this.#inFlight.has(entry.contactKey) && !host.enqueuing(entry.contactKey))
+          .map((entry) => ({
+            id: entry.contactKey,
+            at: Math.max(entry.dueAt, entry.notBefore, this.#unrecordedUntil(entry)),
+          }))
           .filter((candidate) => candidate.at < Infinity),
       inFlight: () => this.#inFlight.size,
       start: (id) => this.#start(id),
@@ -128,14 +131,14 @@ export class Flusher {
     this.#pump.stop();
     this.#settings.clock.clearTimeout(this.#expiryTimer);
     const recording: Promise<void>[] = [this.#expiring];
-    for (const [key, flight] of this.#inFlight) {
+    for (const flight of this.#inFlight.values()) {
       if (flight.answered) {
         recording.push(flight.done);
         continue;
       }
       flight.controller.abort(new DOMException('The outbox was closed.', 'AbortError'));
       // The request may have reached Amazon Connect: the next flusher must not take its values back for an abort.
-      const recorded = recordUnanswered(this.#settings.store, key, flight.sent.revisions).then(
+      const recorded = recordUnanswered(this.#settings.store, flight.id, flight.sent.revisions).then(
         (change) => change && this.#host.changed(change),
         (error: unknown) => this.#host.fail(error),
       );
@@ -146,11 +149,11 @@ export class Flusher {
 
   #start(key: string): void {
     const host = this.#host;
-    const entry = host.mirror.get(key);
+    const entry = host.mirror.live(key);
     const sent = entry && sendable(entry, host.abandoned(key));
     if (!entry || !sent) return;
     const controller = new AbortController();
-    const flight: Flight = { sent, controller, answered: false, done: Promise.resolve() };
+    const flight: Flight = { id: entry.id, sent, controller, answered: false, done: Promise.resolve() };
     this.#inFlight.set(key, flight);
     host.sending(key, true, true);
     // The contact stops "sending" once the answer came; its status changes once the store recorded the outcome.
@@ -186,11 +189,11 @@ export class Flusher {
 
   /** The earliest time the contact may be sent after unrecorded outcomes: 0 when none, Infinity while held. */
   #unrecordedUntil(entry: OutboxEntry): number {
-    const unrecorded = this.#unrecorded.get(entry.id);
+    const unrecorded = this.#unrecorded.get(entry.contactKey);
     if (!unrecorded) return 0;
     if (unrecorded.heldAt === undefined) return unrecorded.until;
     if (entry.revision <= unrecorded.heldAt) return Infinity;
-    this.#unrecorded.delete(entry.id); // the store took a newer change of the entry: it records again
+    this.#unrecorded.delete(entry.contactKey); // the store took a newer change of the entry: it records again
     return 0;
   }
 
@@ -200,14 +203,14 @@ export class Flusher {
    * request whose outcome cannot be kept spends the account's shared quota for nothing.
    */
   #recordFailed(entry: OutboxEntry, error: unknown): void {
-    const key = entry.id;
+    const key = entry.contactKey;
     const failures = (this.#unrecorded.get(key)?.failures ?? 0) + 1;
     const { clock, backoff, random } = this.#settings;
     if (failures < MAX_UNRECORDED) {
       this.#unrecorded.set(key, { failures, until: clock.now() + backoffDelay(failures, backoff, random) });
       return;
     }
-    const revision = this.#host.mirror.get(key)?.revision ?? entry.revision;
+    const revision = this.#host.mirror.live(key)?.revision ?? entry.revision;
     this.#unrecorded.set(key, { failures, until: Infinity, heldAt: revision });
     const reason = error instanceof Error ? `: ${error.message}` : '';
     this.#host.fail(
@@ -232,19 +235,21 @@ export class Flusher {
       if (result.error.kind === 'throttled') this.#pump.pause(result.retryAt);
     } else {
       host.announce({ type: 'failed', entry: result.kept });
+      await capKept(this.#settings.store, host.mirror.failures(), this.#settings.maxFailures, this.#reportKept);
     }
   }
 
-  /** Removes the kept failures of a contact whose every key a newer landed value replaced. */
+  /** Tells every tab of a kept failure removed without the agent asking. */
+  readonly #reportKept: KeptReport = (change, removed, reason) => {
+    this.#host.changed(change);
+    if (reason === 'superseded') this.#host.announce({ type: 'superseded', entry: removed });
+    else this.#host.announce({ type: 'dropped', entry: removed, reason });
+  };
+
+  /** Removes the kept failures of a contact whose every key a newer landed value replaced (as the store records it). */
   async #supersede(key: string): Promise<void> {
-    const landed = this.#host.landed(key);
-    for (const kept of this.#host.mirror.failures(key)) {
-      // Told even while closing: stop() waits for this request's flight, and the channel stays open until then.
-      const done = await removeKept(this.#settings.store, kept.id, (current) => isSuperseded(current, landed));
-      if (!done) continue;
-      this.#host.changed(done.change);
-      this.#host.announce({ type: 'superseded', entry: done.removed });
-    }
+    // Told even while closing: stop() waits for this request's flight, and the channel stays open until then.
+    await supersede(this.#settings.store, key, this.#host.mirror.failures(key), this.#reportKept);
   }
 
   /**
@@ -267,7 +272,11 @@ export class Flusher {
       };
       // Entries no tab told of: one stored by a tab killed (or closed) before it could tell, so no one sends it.
       for (const entry of await store.list()) if (!stopped()) this.#host.found(entry);
-      await expireBefore(store, now - maxAgeMs, (id) => this.#inFlight.get(id)?.sent.revisions, report, stopped);
+      const inFlight = (id: string): Revisions | undefined => this.#inFlight.get(contactKeyOfLive(id))?.sent.revisions;
+      await expireBefore(store, now - maxAgeMs, inFlight, report, stopped);
+      const { failureTtlMs, maxFailures } = this.#settings;
+      const sweep = { now, failureTtlMs, maxFailures, landedTtlMs: maxAgeMs };
+      if (!stopped()) await sweepKept(store, sweep, this.#reportKept, stopped);
       if (!stopped()) await store.pruneMarkers(now - markerMaxAgeMs);
     } catch (error) {
       this.#host.fail(error);

@@ -5,6 +5,8 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import {
   markersOf,
+  mergeLanded,
+  type LandedRecord,
   type EntryUpdate,
   type MarkerContext,
   type OutboxEntry,
@@ -17,20 +19,35 @@ interface OutboxSchema extends DBSchema {
   entries: { key: string; value: OutboxEntry };
   markers: { key: string; value: { id: string; at: number } };
   meta: { key: string; value: number };
+  landed: { key: string; value: LandedRecord };
 }
 
 /** The database name used when none is given. */
 export const DEFAULT_OUTBOX_DB = 'ccp-attributes-outbox';
 
-/** Opens (creating when needed) the outbox database `name`. */
+/**
+ * The schema's version. 1: entries, markers and the revision counter. 2: what landed per contact (`landed`); the
+ * entries of version 1 stay as they are (queued writes survive the upgrade): they have no owner, and the first agent
+ * named adopts them.
+ */
+export const OUTBOX_DB_VERSION = 2;
+
+/** Opens (creating or upgrading when needed) the outbox database `name`. */
 export async function openIdbOutboxStore(name: string = DEFAULT_OUTBOX_DB): Promise<IdbOutboxStore> {
   if (typeof indexedDB === 'undefined')
     throw new TypeError('openIdbOutboxStore: IndexedDB is not available here; use MemoryOutboxStore.');
-  const db = await openDB<OutboxSchema>(name, 1, {
-    upgrade(database) {
-      database.createObjectStore('entries', { keyPath: 'id' });
-      database.createObjectStore('markers', { keyPath: 'id' });
-      database.createObjectStore('meta');
+  const db = await openDB<OutboxSchema>(name, OUTBOX_DB_VERSION, {
+    upgrade(database, oldVersion) {
+      if (oldVersion < 1) {
+        database.createObjectStore('entries', { keyPath: 'id' });
+        database.createObjectStore('markers', { keyPath: 'id' });
+        database.createObjectStore('meta');
+      }
+      if (oldVersion < 2) database.createObjectStore('landed', { keyPath: 'contactKey' });
+    },
+    // Another tab still runs the previous version: it lets go so this one can upgrade (its outbox stops then).
+    blocking() {
+      db.close();
     },
   });
   return new IdbOutboxStore(name, db);
@@ -52,8 +69,8 @@ export class IdbOutboxStore implements OutboxStore {
     change: (current: OutboxEntry | undefined, revision: number, markers: MarkerContext) => EntryUpdate,
     options: StoreUpdateOptions = {},
   ): Promise<StoreUpdateResult> {
-    // One readwrite transaction over entries, markers and the revision counter: tabs cannot interleave it.
-    const tx = this.#db.transaction(['entries', 'markers', 'meta'], 'readwrite');
+    // One readwrite transaction over entries, markers, the revision counter and what landed: tabs cannot interleave it.
+    const tx = this.#db.transaction(['entries', 'markers', 'meta', 'landed'], 'readwrite');
     const entries = tx.objectStore('entries');
     const markerStore = tx.objectStore('markers');
     const markers = markersOf(options);
@@ -81,6 +98,11 @@ export class IdbOutboxStore implements OutboxStore {
     if (result === null) writes.push(entries.delete(id));
     else if (result !== undefined) writes.push(entries.put(result));
     for (const marker of markers) if (set.has(marker.id) && !fired.has(marker.id)) writes.push(markerStore.put(marker));
+    const { landed } = options;
+    if (landed) {
+      const landedStore = tx.objectStore('landed');
+      writes.push(landedStore.get(landed.contactKey).then((known) => landedStore.put(mergeLanded(known, landed))));
+    }
     await Promise.all([...writes, tx.done]);
     return { entry: result === undefined ? current : (result ?? undefined), applied: true, revision: next };
   }
@@ -91,6 +113,20 @@ export class IdbOutboxStore implements OutboxStore {
 
   async list(): Promise<OutboxEntry[]> {
     return this.#db.getAll('entries');
+  }
+
+  async landed(contactKey: string): Promise<LandedRecord | undefined> {
+    return this.#db.get('landed', contactKey);
+  }
+
+  async listLanded(): Promise<LandedRecord[]> {
+    return this.#db.getAll('landed');
+  }
+
+  async deleteLanded(contactKey: string, at: number): Promise<void> {
+    const tx = this.#db.transaction('landed', 'readwrite');
+    if ((await tx.store.get(contactKey))?.at === at) await tx.store.delete(contactKey);
+    await tx.done;
   }
 
   async hasMarker(marker: string): Promise<boolean> {

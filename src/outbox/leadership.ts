@@ -20,6 +20,8 @@ export type Message =
   | { type: 'failed'; entry: OutboxEntry }
   | { type: 'expired'; entry: OutboxEntry }
   | { type: 'superseded'; entry: OutboxEntry }
+  /** A kept failure removed for its age or the cap (see kept.ts). */
+  | { type: 'dropped'; entry: OutboxEntry; reason: 'expired' | 'cap' }
   /** An aborted write took these values out of the queue, and with them the older values of the same keys. */
   | { type: 'erased'; contactKey: string; revisions: Revisions }
   /** A tab that is not the flusher asks it to abort the write that got these revisions (see aborts.ts). */

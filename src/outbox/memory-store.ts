@@ -1,6 +1,8 @@
 /** An in-memory OutboxStore: for Node, tests and the fleet benchmark (nothing survives a reload). */
 import {
   markersOf,
+  mergeLanded,
+  type LandedRecord,
   type EntryUpdate,
   type MarkerContext,
   type OutboxEntry,
@@ -20,6 +22,7 @@ export class MemoryOutboxStore implements OutboxStore {
   readonly shared = false;
   readonly #entries = new Map<string, OutboxEntry>();
   readonly #markers = new Map<string, number>();
+  readonly #landed = new Map<string, LandedRecord>();
   #revision = 0;
 
   constructor(name = `memory-${++stores}`) {
@@ -43,6 +46,8 @@ export class MemoryOutboxStore implements OutboxStore {
     else if (next !== undefined) this.#entries.set(id, structuredClone(next));
     for (const marker of markers)
       if (set.has(marker.id) && !fired.has(marker.id)) this.#markers.set(marker.id, marker.at);
+    const { landed } = options;
+    if (landed) this.#landed.set(landed.contactKey, mergeLanded(this.#landed.get(landed.contactKey), landed));
     return { entry: clone(next === undefined ? current : (next ?? undefined)), applied: true, revision };
   }
 
@@ -52,6 +57,19 @@ export class MemoryOutboxStore implements OutboxStore {
 
   async list(): Promise<OutboxEntry[]> {
     return [...this.#entries.values()].map((entry) => structuredClone(entry));
+  }
+
+  async landed(contactKey: string): Promise<LandedRecord | undefined> {
+    const record = this.#landed.get(contactKey);
+    return record && structuredClone(record);
+  }
+
+  async listLanded(): Promise<LandedRecord[]> {
+    return [...this.#landed.values()].map((record) => structuredClone(record));
+  }
+
+  async deleteLanded(contactKey: string, at: number): Promise<void> {
+    if (this.#landed.get(contactKey)?.at === at) this.#landed.delete(contactKey);
   }
 
   async hasMarker(marker: string): Promise<boolean> {

@@ -2,22 +2,68 @@
  * This tab's copy of the store's entries. Copies arrive out of order (this tab's own updates, other tabs' messages,
  * a reload's list): each carries the store revision of its change, and an older copy never replaces a newer one
  * nor brings back a deleted entry.
+ *
+ * It holds every agent's entries (the store is one per browser profile) but answers for one: the agent named in this
+ * tab (`setAgent`). Another agent's entries are neither sent, shown nor counted. The agent's entries are indexed by
+ * contact, so what a write costs does not grow with the number of kept failures.
  */
+import { liveId, ownedBy } from './entry.ts';
 import type { OutboxEntry } from './types.ts';
 
 /** Deletions remembered to refuse late copies; the oldest beyond this are forgotten. */
 const MAX_TOMBSTONES = 1000;
 
+/** Oldest first (by when the failure was kept, then by id for a stable order). */
+function byAge(a: OutboxEntry, b: OutboxEntry): number {
+  return a.createdAt - b.createdAt || a.revision - b.revision;
+}
+
 export class Mirror {
   readonly #entries = new Map<string, OutboxEntry>();
   /** Revision of the last deletion per id. */
   readonly #deleted = new Map<string, number>();
+  #agent: string | undefined;
+  /** True once an agent is expected (see `OutboxOptions.agent`): nothing is sendable while none is named. */
+  #scoped = false;
+  /** The agent's live entries, by contact. */
+  readonly #live = new Map<string, OutboxEntry>();
+  /** The agent's kept failures, by contact, then id. */
+  readonly #failures = new Map<string, Map<string, OutboxEntry>>();
+  #failureCount = 0;
+
+  /** The agent this tab answers for (undefined: the host has not named one). */
+  get agent(): string | undefined {
+    return this.#agent;
+  }
+
+  /** True once an agent is expected. */
+  get scoped(): boolean {
+    return this.#scoped;
+  }
+
+  /** Answers for `agent` from now on; `scoped`: an agent is expected (sticks once set). */
+  setAgent(agent: string | undefined, scoped = true): void {
+    this.#agent = agent;
+    this.#scoped ||= scoped;
+    this.#live.clear();
+    this.#failures.clear();
+    this.#failureCount = 0;
+    for (const entry of this.#entries.values()) this.#index(entry);
+  }
+
+  /** True when the agent answered for owns `entry`. */
+  owns(entry: Pick<OutboxEntry, 'agent'>): boolean {
+    return ownedBy(entry, this.#agent);
+  }
 
   /** Applies a copy of entry `id` at `revision` (null: deleted); false when a newer copy was already applied. */
   apply(id: string, entry: OutboxEntry | null, revision: number): boolean {
     if ((this.#entries.get(id)?.revision ?? 0) > revision || (this.#deleted.get(id) ?? 0) > revision) return false;
+    const previous = this.#entries.get(id);
+    if (previous) this.#unindex(previous);
     if (entry !== null) {
       this.#entries.set(id, entry);
+      this.#index(entry);
       return true;
     }
     this.#entries.delete(id);
@@ -28,34 +74,74 @@ export class Mirror {
     return true;
   }
 
+  /** An entry by id, whoever owns it. */
   get(id: string): OutboxEntry | undefined {
     return this.#entries.get(id);
   }
 
+  /** The agent's live entry of a contact. */
+  live(contactKey: string): OutboxEntry | undefined {
+    return this.#live.get(contactKey);
+  }
+
+  /** Every entry held, whoever owns it. */
   values(): IterableIterator<OutboxEntry> {
     return this.#entries.values();
   }
 
-  /** The live entries with something to send. */
+  /** The agent's live entries with something to send. */
   pending(): OutboxEntry[] {
-    return [...this.#entries.values()].filter((entry) => !entry.failed && Object.keys(entry.attributes).length > 0);
+    return [...this.#live.values()].filter((entry) => Object.keys(entry.attributes).length > 0);
   }
 
-  /** Kept failures, oldest first; of one contact when `contactKey` is given. */
+  /** What may be sent: the agent's pending entries, and nothing while an expected agent is not named. */
+  sendable(): OutboxEntry[] {
+    return this.#scoped && this.#agent === undefined ? [] : this.pending();
+  }
+
+  /** The agent's kept failures, oldest first; of one contact when `contactKey` is given. */
   failures(contactKey?: string): OutboxEntry[] {
-    return [...this.#entries.values()]
-      .filter((entry) => entry.failed && (contactKey === undefined || entry.contactKey === contactKey))
-      .sort((a, b) => a.createdAt - b.createdAt);
+    if (contactKey !== undefined) return [...(this.#failures.get(contactKey)?.values() ?? [])].sort(byAge);
+    return [...this.#failures.values()].flatMap((kept) => [...kept.values()]).sort(byAge);
   }
 
-  /** True when any entry (live or kept failure) of the contact is held. */
+  /** How many kept failures the agent has. */
+  get failureCount(): number {
+    return this.#failureCount;
+  }
+
+  /** True when the agent has any entry (live or kept failure) of the contact. */
   holds(contactKey: string): boolean {
-    for (const entry of this.#entries.values()) if (entry.contactKey === contactKey) return true;
-    return false;
+    return this.#live.has(contactKey) || this.#failures.has(contactKey);
   }
 
-  /** The contacts with any entry. */
+  /** The contacts of which the agent has any entry. */
   contactKeys(): Set<string> {
-    return new Set([...this.#entries.values()].map((entry) => entry.contactKey));
+    return new Set([...this.#live.keys(), ...this.#failures.keys()]);
+  }
+
+  #index(entry: OutboxEntry): void {
+    if (!this.owns(entry)) return;
+    if (!entry.failed) {
+      // Only the id this agent writes to is its live entry (an unowned copy waits for adoption under its own id).
+      if (entry.id === liveId(entry.contactKey, this.#agent)) this.#live.set(entry.contactKey, entry);
+      return;
+    }
+    let kept = this.#failures.get(entry.contactKey);
+    if (!kept) this.#failures.set(entry.contactKey, (kept = new Map<string, OutboxEntry>()));
+    if (!kept.has(entry.id)) this.#failureCount++;
+    kept.set(entry.id, entry);
+  }
+
+  #unindex(entry: OutboxEntry): void {
+    if (!this.owns(entry)) return;
+    if (!entry.failed) {
+      if (this.#live.get(entry.contactKey) === entry) this.#live.delete(entry.contactKey);
+      return;
+    }
+    const kept = this.#failures.get(entry.contactKey);
+    if (!kept?.delete(entry.id)) return;
+    this.#failureCount--;
+    if (kept.size === 0) this.#failures.delete(entry.contactKey);
   }
 }

@@ -76,12 +76,23 @@ export interface OutboxOptions {
   requestTimeoutMs?: number;
   /**
    * A queued value not sent within this time is dropped with an `expired` event, and its write() rejects with a
-   * TimeoutError (ms, default 24 h). Each value counts from when it was queued; kept failures never expire.
+   * TimeoutError (ms, default 24 h). Each value counts from when it was queued (kept failures: `failureTtlMs`).
    */
   maxAgeMs?: number;
+  /** A kept failure is dropped with a `dropped` event this long after it was kept (ms, default 7 days). */
+  failureTtlMs?: number;
+  /** Kept failures per agent; beyond it the oldest are dropped with a `dropped` event (default 500). */
+  maxFailures?: number;
   /**
-   * How often the flusher reads the whole store (ms, default 60 s): for expired values, and for entries no tab told
-   * it of (a tab killed between storing a write and telling the others), which it then sends.
+   * The agent who writes: the Connect agent ARN the host gives, or `null` when the host names it later with
+   * `setAgent` (the plugin passes null and follows the tracker's `agent.arn`). Once an agent is expected (a string,
+   * null, or any `setAgent` call) nothing is sent until one is named, and entries of another agent are neither
+   * sent, shown nor counted. Left out, the outbox writes for whoever uses it (one user per store: tests, Node).
+   */
+  agent?: string | null | undefined;
+  /**
+   * How often the flusher reads the whole store (ms, default 60 s): for expired values and kept failures, and for
+   * entries no tab told it of (a tab killed between storing a write and telling the others), which it then sends.
    */
   expiryIntervalMs?: number;
   /** Fired markers older than this are pruned (ms, default 7 days). */
@@ -110,10 +121,30 @@ export interface Settings {
   maxInFlight: number;
   requestTimeoutMs: number;
   maxAgeMs: number;
+  failureTtlMs: number;
+  maxFailures: number;
+  /** The agent named at creation. */
+  agent: string | undefined;
+  /** True when an agent is expected: nothing is sent while none is named. */
+  scoped: boolean;
   expiryIntervalMs: number;
   markerMaxAgeMs: number;
   lockName: string;
   locks: LockManagerLike | null;
+}
+
+/** How long a kept failure stays unless retried, discarded or superseded: 7 days. */
+export const DEFAULT_FAILURE_TTL_MS = 7 * 24 * 3600_000;
+
+/** Kept failures per agent before the oldest are dropped. */
+export const DEFAULT_MAX_FAILURES = 500;
+
+/** Checks an agent as the host names it: a non-empty string, or undefined (not named yet). */
+export function agentOf(name: string, agent: unknown): string | undefined {
+  if (agent === undefined) return undefined;
+  if (typeof agent !== 'string' || agent.length === 0)
+    throw new TypeError(`Outbox: \`${name}\` must be the agent's ARN (a non-empty string) or undefined.`);
+  return agent;
 }
 
 /** The backoff the outbox retries with unless told otherwise. */
@@ -153,6 +184,10 @@ export function settingsOf(options: OutboxOptions): Settings {
     maxInFlight: options.maxInFlight ?? 4,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxAgeMs: options.maxAgeMs ?? 24 * 3600_000,
+    failureTtlMs: options.failureTtlMs ?? DEFAULT_FAILURE_TTL_MS,
+    maxFailures: options.maxFailures ?? DEFAULT_MAX_FAILURES,
+    agent: agentOf('agent', options.agent ?? undefined),
+    scoped: options.agent !== undefined,
     expiryIntervalMs: options.expiryIntervalMs ?? 60_000,
     markerMaxAgeMs: options.markerMaxAgeMs ?? 7 * 24 * 3600_000,
     lockName: options.lockName ?? `ccp-attributes-outbox:${store.name}`,

@@ -11,7 +11,7 @@ import type { Attributes } from '../validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions } from '../writer.ts';
 import { Aborts } from './aborts.ts';
 import { Emitter, type Subscribable } from './emitter.ts';
-import { contactKeyOf, fromStoredError } from './entry.ts';
+import { contactKeyOf, fromStoredError, liveId } from './entry.ts';
 import { partPromise, Queue, type OutboxPart, type OutboxWriteOptions } from './queue.ts';
 import type { OutboxEventMap, OutboxState } from './events.ts';
 import type { Change } from './flight.ts';
@@ -19,7 +19,8 @@ import { Flusher } from './flusher.ts';
 import { Leadership, type Message } from './leadership.ts';
 import { Ledger } from './ledger.ts';
 import { Mirror } from './mirror.ts';
-import { settingsOf, type OutboxOptions, type Settings } from './options.ts';
+import { adopt } from './owners.ts';
+import { agentOf, settingsOf, type OutboxOptions, type Settings } from './options.ts';
 import { contactStatus, progressOf, StatusBoard, type ContactStatus } from './status.ts';
 import type { OutboxEntry, OutboxStore } from './types.ts';
 import { Waiters } from './waiters.ts';
@@ -56,6 +57,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   readonly #statuses = new StatusBoard();
   #lastError: AttributesError | undefined;
   #flusher = false;
+  #competing = false;
   #closed = false;
   #closing: Promise<void> = Promise.resolve();
 
@@ -64,6 +66,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     this.#settings = settings;
     this.store = settings.store;
     this.lockName = settings.lockName;
+    this.#mirror.setAgent(settings.agent, settings.scoped);
     this.#leadership = new Leadership({
       lockName: settings.lockName,
       locks: settings.locks,
@@ -94,6 +97,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     });
     this.#queue = new Queue(settings, {
       waiters: this.#waiters,
+      agent: () => this.#mirror.agent,
       closed: () => this.#closed,
       sending: (key) => this.#sending.has(key),
       changed: (change) => this.#changed(change),
@@ -106,7 +110,8 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       waiters: this.#waiters,
       flusher: () => this.#flusher,
       inFlight: (key) => this.#flusherSide.inFlight(key),
-      entry: (key) => mirror.get(key),
+      entry: (key) => mirror.live(key),
+      liveId: (key) => liveId(key, mirror.agent),
       changed: (change) => this.#changed(change),
       announce: (message) => {
         this.#leadership.post(message);
@@ -117,9 +122,17 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       fail: (error) => this.#fail(error),
     });
     this.ready = this.#load();
-    void this.ready.then(
-      () => !this.#closed && this.#leadership.acquire(() => void this.#load().then(() => this.#lead())),
-    );
+    void this.ready.then(() => this.#compete());
+  }
+
+  /**
+   * Competes for the flusher lock, once. A tab expecting an agent waits until one is named: a tab whose host never
+   * names one (its CCP not signed in) must not hold the lock and leave every tab's writes unsent.
+   */
+  #compete(): void {
+    if (this.#closed || this.#competing || (this.#mirror.scoped && this.#mirror.agent === undefined)) return;
+    this.#competing = true;
+    this.#leadership.acquire(() => void this.#load().then(() => this.#lead()));
   }
 
   /** Subscribes to an event; returns the unsubscribe function. */
@@ -132,26 +145,77 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     return this.#flusher;
   }
 
-  /** The current state: pending count, per-contact status, last error. */
+  /**
+   * The current state of the agent's writes: pending count, per-contact status, last error. `contacts` is computed
+   * when read, so a 'change' event costs the same however many contacts have kept failures.
+   */
   get state(): OutboxState {
-    const contacts = new Map<string, ContactStatus>();
-    for (const key of new Set([...this.#mirror.contactKeys(), ...this.#sending])) {
-      const status = this.#statusOf(key);
-      if (status) contacts.set(key, status);
-    }
-    const pending = this.#mirror.pending().length;
-    const failed = this.#mirror.failures().length;
-    return { pending, failed, flusher: this.#flusher, contacts, lastError: this.#lastError };
+    let contacts: Map<string, ContactStatus> | undefined;
+    const statuses = (): Map<string, ContactStatus> => {
+      contacts ??= new Map();
+      for (const key of new Set([...this.#mirror.contactKeys(), ...this.#sending])) {
+        const status = this.#statusOf(key);
+        if (status) contacts.set(key, status);
+      }
+      return contacts;
+    };
+    return {
+      pending: this.#mirror.pending().length,
+      failed: this.#mirror.failureCount,
+      flusher: this.#flusher,
+      get contacts(): ReadonlyMap<string, ContactStatus> {
+        return contacts ?? statuses();
+      },
+      lastError: this.#lastError,
+    };
   }
 
-  /** The status of one contact's writes. */
+  /** The status of one contact's writes (the agent's). */
   statusOf(contact: ContactRef): ContactStatus | undefined {
     return this.#statusOf(contactKeyOf(contact));
   }
 
-  /** Kept failures, oldest first. */
-  failures(): OutboxEntry[] {
-    return this.#mirror.failures().map((entry) => structuredClone(entry));
+  /**
+   * The agent's kept failures, oldest first; of one contact when it is given. Each can be retried (`retry(id)`) or
+   * discarded (`discard(id)`); `status` and `change` events tell when the list changes.
+   */
+  failures(contact?: ContactRef): OutboxEntry[] {
+    const kept = this.#mirror.failures(contact && contactKeyOf(contact));
+    return kept.map((entry) => structuredClone(entry));
+  }
+
+  /** The agent this outbox writes for (the Connect agent ARN the host gave), or undefined until it is named. */
+  get agent(): string | undefined {
+    return this.#mirror.agent;
+  }
+
+  /**
+   * Names the agent who writes (the Connect agent ARN the host gives; the plugin follows the tracker's agent). Until
+   * an agent is named nothing is sent. Writes queued before are the named agent's. When another agent is named (a
+   * shared desk), the former agent's writes stay queued for them (neither sent, shown nor counted here) and their
+   * `write()` promises reject with an AbortError.
+   */
+  setAgent(agent: string | null | undefined): void {
+    const next = agentOf('setAgent', agent ?? undefined);
+    const previous = this.#mirror.agent;
+    if (this.#closed) return;
+    if (next === previous) {
+      if (this.#mirror.scoped) return;
+      this.#mirror.setAgent(next); // an agent is expected from now on
+      this.#flusherSide.schedule();
+      return;
+    }
+    const before = this.#mirror.contactKeys();
+    if (previous !== undefined) {
+      const error = abortError('Another agent signed in; the write stays queued for the agent who made it.');
+      for (const entry of this.#mirror.pending()) this.#waiters.reject(entry, error);
+    }
+    this.#mirror.setAgent(next);
+    this.#emitChange(new Set([...before, ...this.#mirror.contactKeys()]));
+    this.#flusherSide.schedule();
+    if (next === undefined) return;
+    void this.#adopt(next);
+    void this.ready.then(() => this.#compete());
   }
 
   /**
@@ -187,12 +251,16 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     this.#flusherSide.schedule();
   }
 
-  /** Puts a kept failure back in the queue (values pending since then win); resolves when it landed. */
+  /**
+   * Puts one of the agent's kept failures back in the queue; resolves when it landed. Values pending since win, and
+   * values a newer write replaced and landed since (as the store records it, in every tab and after a reload) are
+   * not sent again; a failure with nothing left is cleared.
+   */
   retry(id: string): Promise<void> {
     return this.#queue.retry(id);
   }
 
-  /** Deletes a kept failure for good (an explicit decision of the agent or the host page). */
+  /** Deletes one of the agent's kept failures for good (an explicit decision of the agent or the host page). */
   discard(id: string): Promise<void> {
     return this.#queue.discard(id);
   }
@@ -230,6 +298,22 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   async #load(): Promise<void> {
     try {
       for (const entry of await this.store.list()) this.#mirror.apply(entry.id, entry, entry.revision);
+    } catch (error) {
+      this.#fail(error);
+    }
+    const agent = this.#mirror.agent;
+    if (agent !== undefined) await this.#adopt(agent);
+  }
+
+  /** Makes the named agent the owner of the entries nobody owns (see owners.ts). */
+  async #adopt(agent: string): Promise<void> {
+    const unowned = [...this.#mirror.values()].filter((entry) => entry.agent === undefined);
+    if (unowned.length === 0) return;
+    try {
+      await adopt(this.store, unowned, agent, {
+        still: () => !this.#closed && this.#mirror.agent === agent,
+        changed: (change) => this.#changed(change),
+      });
     } catch (error) {
       this.#fail(error);
     }
@@ -276,6 +360,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       }
       case 'failed': {
         const { entry } = message;
+        if (!this.#mirror.owns(entry)) break;
         const error = entry.lastError
           ? fromStoredError(entry.lastError)
           : new AttributesError('server', 'The write failed.');
@@ -285,6 +370,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
         break;
       }
       case 'expired': {
+        if (!this.#mirror.owns(message.entry)) break;
         const reason = `The write was not sent within ${this.#settings.maxAgeMs} ms and expired.`;
         this.#waiters.reject(message.entry, new DOMException(reason, 'TimeoutError'));
         this.#emitter.emit('expired', { entry: structuredClone(message.entry) });
@@ -292,7 +378,12 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
         break;
       }
       case 'superseded':
-        this.#emitter.emit('superseded', { entry: structuredClone(message.entry) });
+        if (this.#mirror.owns(message.entry))
+          this.#emitter.emit('superseded', { entry: structuredClone(message.entry) });
+        break;
+      case 'dropped':
+        if (this.#mirror.owns(message.entry))
+          this.#emitter.emit('dropped', { entry: structuredClone(message.entry), reason: message.reason });
         break;
       case 'erased':
         this.#waiters.reject(
@@ -336,7 +427,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   }
 
   #statusOf(key: string): ContactStatus | undefined {
-    const live = this.#mirror.get(key);
+    const live = this.#mirror.live(key);
     return contactStatus(key, live, this.#mirror.failures(key), this.#sending.has(key), this.#settings.clock.now());
   }
 

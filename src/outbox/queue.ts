@@ -6,10 +6,11 @@
 import { validationError, type AttributesError } from '../errors.ts';
 import { checkUpdate, type Attributes } from '../validate.ts';
 import type { ContactRef, WriteOptions } from '../writer.ts';
-import { contactKeyOf, mergeParts, own, revisionOf, type Revisions } from './entry.ts';
+import { contactKeyOf, liveId, mergeParts, own, revisionOf, type Revisions } from './entry.ts';
 import type { Change } from './flight.ts';
+import { removeKept } from './kept.ts';
 import type { Settings } from './options.ts';
-import type { OutboxEntry, OutboxStore } from './types.ts';
+import type { OutboxStore } from './types.ts';
 import type { Waiter, Waiters } from './waiters.ts';
 
 /** One part of `Outbox.writeBatch`: attributes with their own fired marker. */
@@ -37,6 +38,8 @@ export interface Queued {
 
 /** Settings of a queueing transaction. */
 export interface QueueContext {
+  /** Who writes (see `OutboxEntry.agent`; undefined: nobody named yet). */
+  agent?: string | undefined;
   now: number;
   debounceMs: number;
   maxDebounceMs: number;
@@ -57,6 +60,7 @@ export async function queueParts(
   const { contactId, initialContactId, instanceId, region } = contact;
   const ref: ContactRef = { contactId, initialContactId, instanceId, ...(region ? { region } : {}) };
   const contactKey = contactKeyOf(ref);
+  const id = liveId(contactKey, context.agent);
   const fates: PartFate[] = [];
   const queued: { index: number; attributes: Attributes; once: string | undefined }[] = [];
   parts.forEach(({ attributes, once }, index) => {
@@ -73,7 +77,7 @@ export async function queueParts(
   const merge = { ...context, contact: ref, origin: options.origin ?? 'agent', stored: options.stored } as const;
   let merged: ReturnType<typeof mergeParts> | undefined;
   const result = await store.update(
-    contactKey,
+    id,
     (current, revision, marks) => {
       merged = mergeParts(current, queued, { ...merge, revision, fired: marks.fired });
       for (const position of merged.refused.keys()) {
@@ -92,23 +96,9 @@ export async function queueParts(
   });
   const change =
     result.applied && merged?.entry && result.entry
-      ? { id: contactKey, contactKey, entry: result.entry, revision: result.revision }
+      ? { id, contactKey, entry: result.entry, revision: result.revision }
       : undefined;
   return { contactKey, fates, change };
-}
-
-/** Deletes the kept failure `id` when `when` holds for it in the transaction; returns what it removed. */
-export async function removeKept(
-  store: OutboxStore,
-  id: string,
-  when: (kept: OutboxEntry) => boolean,
-): Promise<{ removed: OutboxEntry; change: Change } | undefined> {
-  let removed: OutboxEntry | undefined;
-  const result = await store.update(id, (current) => {
-    removed = current?.failed && when(current) ? current : undefined;
-    return removed ? null : undefined;
-  });
-  return removed && { removed, change: { id, contactKey: removed.contactKey, entry: null, revision: result.revision } };
 }
 
 /** How one part of a write settles: with its request (`landed`), or at once with a refusal. */
@@ -123,6 +113,8 @@ export function partPromise(outcome: PartOutcome | undefined): Promise<void> {
 /** What the writing side needs of the Outbox. */
 export interface QueueHost {
   readonly waiters: Waiters;
+  /** The agent named in this tab (see `OutboxEntry.agent`). */
+  agent(): string | undefined;
   closed(): boolean;
   /** True while a request of the contact is on the wire. */
   sending(contactKey: string): boolean;
@@ -204,8 +196,9 @@ export class Queue {
     const key = contactKeyOf(contact);
     this.#enqueuing.set(key, (this.#enqueuing.get(key) ?? 0) + 1);
     let queued: Queued;
+    const context = { agent: this.#host.agent(), now: clock.now(), debounceMs, maxDebounceMs };
     try {
-      queued = await queueParts(store, contact, parts, options, { now: clock.now(), debounceMs, maxDebounceMs });
+      queued = await queueParts(store, contact, parts, options, context);
     } finally {
       // In the same turn as the mirror's update below, so the pump never sees the count drop before the change.
       const left = (this.#enqueuing.get(key) ?? 1) - 1;
@@ -235,17 +228,23 @@ export class Queue {
     return landed;
   }
 
-  /** Puts a kept failure back in the queue (values pending since then win); resolves when it landed. */
+  /**
+   * Puts a kept failure of this agent back in the queue; resolves when it landed. Values queued since, or landed since
+   * at their revision or a newer one (as the store records it: every tab and a reload agree), are not queued again; a
+   * failure with nothing left to send is cleared.
+   */
   async retry(id: string): Promise<void> {
     const { store } = this.#settings;
+    const agent = this.#host.agent();
     const failed = await this.#whileOpen(store.get(id));
-    if (!failed?.failed) throw new Error(`Outbox.retry: no kept failure with id ${id}.`);
-    const live = await this.#whileOpen(store.get(failed.contactKey));
-    // Values queued since, or landed since at their revision or a newer one (a queued copy of them was sent while
-    // this read the store), are not queued again.
-    const landed = this.#host.landed(failed.contactKey);
+    if (!failed?.failed || failed.agent !== agent) throw new Error(`Outbox.retry: no kept failure with id ${id}.`);
+    const [live, record] = await this.#whileOpen(
+      Promise.all([store.get(liveId(failed.contactKey, agent)), store.landed(failed.contactKey)]),
+    );
+    const known = this.#host.landed(failed.contactKey);
+    const landedAt = (key: string): number => Math.max(own(record?.revisions, key) ?? 0, own(known, key) ?? 0);
     const values = Object.entries(failed.attributes).filter(
-      ([key]) => !(live && Object.hasOwn(live.attributes, key)) && (own(landed, key) ?? 0) < revisionOf(failed, key),
+      ([key]) => !(live && Object.hasOwn(live.attributes, key)) && landedAt(key) < revisionOf(failed, key),
     );
     // On the live entry's leg when there is one: it is the leg of the contact's latest write.
     const parts = [{ attributes: Object.fromEntries(values) }];
@@ -255,10 +254,11 @@ export class Queue {
     return partPromise(outcome);
   }
 
-  /** Deletes a kept failure for good (an explicit decision of the agent or the host page). */
+  /** Deletes a kept failure of this agent for good (an explicit decision of the agent or the host page). */
   discard(id: string): Promise<void> {
+    const agent = this.#host.agent();
     return this.track(
-      removeKept(this.#settings.store, id, () => true).then((done) => {
+      removeKept(this.#settings.store, id, (kept) => kept.agent === agent).then((done) => {
         if (done) this.#host.changed(done.change);
       }),
     );

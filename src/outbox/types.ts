@@ -18,9 +18,12 @@ export interface StoredError {
 
 /** One persisted write: the merged pending attributes of one contact, or a failed request kept for review. */
 export interface OutboxEntry {
-  /** `<instanceId>/<initialContactId>` for the live entry of a contact; `...#failed:<revision>` for a kept failure. */
+  /**
+   * `<instanceId>/<initialContactId>#agent:<agent ARN>` for an agent's live entry of a contact (without `#agent:...`
+   * while no agent is named); `<instanceId>/<initialContactId>#failed:<revision>` for a kept failure.
+   */
   id: string;
-  /** The live entry's id of the same contact (equal to `id` for a live entry). */
+  /** `<instanceId>/<initialContactId>`: the contact, whoever wrote the entry. */
   contactKey: string;
   contact: ContactRef;
   /** Attributes to write; later writes won per key. */
@@ -29,6 +32,12 @@ export interface OutboxEntry {
   revisions: Record<string, number>;
   /** Per key, when its current value was queued (ms since the epoch): expiry judges each value by it. */
   queuedAt?: Record<string, number> | undefined;
+  /**
+   * The agent who wrote it: the Connect agent ARN the host gave (`setAgent`). Only that agent's outbox sends, shows
+   * or counts it. Undefined for a write queued before the host named the agent (and for entries stored by versions
+   * without owners): the next agent named in a tab adopts it.
+   */
+  agent?: string | undefined;
   /** 'agent' as soon as one merged write came from the agent. */
   origin: WriteOrigin;
   /** The store revision of the last change of this entry (orders copies of it seen by several tabs). */
@@ -65,8 +74,21 @@ export interface FiredMarker {
   at: number;
 }
 
+/**
+ * What landed for one contact, whoever wrote it: per attribute key the highest store revision a landed request
+ * carried. A kept failure's value with a lower revision is obsolete: a retry never sends it again.
+ */
+export interface LandedRecord {
+  contactKey: string;
+  revisions: Record<string, number>;
+  /** When a request of the contact last landed (ms since the epoch, for pruning). */
+  at: number;
+}
+
 /** Options of `OutboxStore.update`. */
 export interface StoreUpdateOptions {
+  /** A landing recorded in the same transaction (merged into the contact's LandedRecord, higher revisions winning). */
+  landed?: LandedRecord | undefined;
   /** A fired marker checked and set in the same transaction: when it is already set nothing changes. */
   marker?: FiredMarker | undefined;
   /**
@@ -115,12 +137,31 @@ export interface OutboxStore {
   get(id: string): Promise<OutboxEntry | undefined>;
   /** Every entry. */
   list(): Promise<OutboxEntry[]>;
+  /** What landed for the contact, if anything is recorded. */
+  landed(contactKey: string): Promise<LandedRecord | undefined>;
+  /** Every landed record. */
+  listLanded(): Promise<LandedRecord[]>;
+  /** Deletes the contact's landed record unless a landing changed it since `at` (its `at` then differs). */
+  deleteLanded(contactKey: string, at: number): Promise<void>;
   /** True when the fired marker is set. */
   hasMarker(marker: string): Promise<boolean>;
   /** Deletes markers set before `time`; returns how many. */
   pruneMarkers(before: number): Promise<number>;
   /** Releases the storage. */
   close(): void;
+}
+
+/** `landed` with `revisions` merged in, the higher revision winning per key (a record of `contactKey` at `at`). */
+export function mergeLanded(landed: LandedRecord | undefined, add: LandedRecord): LandedRecord {
+  const revisions = { ...landed?.revisions };
+  const higher = Object.entries(add.revisions).filter(
+    ([key, revision]) => revision > (Object.hasOwn(revisions, key) ? (revisions[key] ?? 0) : 0),
+  );
+  return {
+    contactKey: add.contactKey,
+    revisions: { ...revisions, ...Object.fromEntries(higher) },
+    at: Math.max(landed?.at ?? 0, add.at),
+  };
 }
 
 /** The markers of an update: `markers`, or `marker` alone. */

@@ -41,6 +41,12 @@ export interface TagRuleInput {
   set: Readonly<Record<string, TagValue>>;
 }
 
+/**
+ * What a list of tagging rules may be given as: rules as written (`TagRuleInput[]`), rules `parseRules` already
+ * returned (`TagRule[]`), or the list as JSON text.
+ */
+export type TagRulesInput = readonly TagRuleInput[] | readonly TagRule[] | string;
+
 /** A validated rule. */
 export interface TagRule {
   id: string;

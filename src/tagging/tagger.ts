@@ -9,7 +9,7 @@
 import { attributesFrom, type Attributes } from '../validate.ts';
 import type { ContactEvent, ContactTrackerLike } from '../tracker/types.ts';
 import type { ContactRef, WriteOptions } from '../writer.ts';
-import { matches, parseRules, type TagRule } from './rules.ts';
+import { matches, parseRules, type TagRule, type TagRulesInput } from './rules.ts';
 import { renderTemplate, TAG_EVENTS, type TagEvent, type TemplateContext } from './template.ts';
 
 /** The outbox surface the tagger writes through (`Outbox` fits). */
@@ -44,10 +44,10 @@ export interface TaggerOptions {
   tracker: TaggingTracker;
   outbox: TaggingOutbox;
   /**
-   * Parsed rules (`TagRule[]`), or rules as plain objects (`TagRuleInput[]`) or JSON: anything `parseRules` takes (it
-   * validates them and throws on problems), hence `unknown`.
+   * Rules as plain objects (`TagRuleInput[]`), as JSON text, or already parsed (`TagRule[]`); validated by `parseRules`
+   * (which throws on problems, for JavaScript callers and JSON alike).
    */
-  rules: unknown;
+  rules: TagRulesInput;
   /** Called when a rule cannot write (a function value threw, no instance id, the outbox refused). Default: console.error. */
   onError?: (detail: TaggingErrorDetail) => void;
   /** Called after a rule's attributes were queued (not yet landed). */

@@ -2,8 +2,9 @@
 /**
  * The Streams adapter behind the ContactSource boundary. It reads the page's global `connect` (the page loads
  * amazon-connect-streams itself; this module never bundles it), attaches whether Streams was initialised before
- * or after it, calls `connect.core.initCCP` only when asked to and only when no CCP exists, and reports contacts
- * that existed before it subscribed as Streams would have (`connect.contact` does not replay them).
+ * or after it, calls `connect.core.initCCP` only when asked to and only when the page holds no CCP frame (a CCP
+ * whose frame left the page is dead: it is terminated first), and reports contacts that existed before it
+ * subscribed as Streams would have (`connect.contact` does not replay them).
  * Protocol notes: node_modules/amazon-connect-streams/release/connect-streams.js (AgentDataProvider,
  * contactEventGraph, Contact.prototype.accept) and the Streams API documentation
  * (https://github.com/amazon-connect/amazon-connect-streams/blob/master/Documentation.md).
@@ -20,9 +21,15 @@ export type StreamsGlobal = typeof connect;
 export interface StreamsSourceOptions {
   /** The Streams global; by default `globalThis.connect`, looked up again until it exists (Streams may load later). */
   streams?: StreamsGlobal;
-  /** Where to create the CCP iframe, when this tracker has to (`initCCP` given and the page has no CCP). */
-  container?: HTMLElement;
-  /** Options passed unchanged to `connect.core.initCCP` when the page has not initialised Streams itself. */
+  /**
+   * Where to create the CCP iframe, when this tracker has to (`initCCP` given and the page has no CCP): an HTML
+   * element that can hold it, such as a `<div>`. Takes what `document.querySelector` returns; null is refused at once.
+   */
+  container?: Element | null;
+  /**
+   * Options passed to `connect.core.initCCP` when the page has not initialised Streams itself; without `softphone`
+   * they get `{allowFramedSoftphone: true}` (see the constructor), the rest is passed unchanged.
+   */
   initCCP?: connect.InitCCPOptions;
   /** How often to look for an initialised Streams while waiting for the page (ms). Default 50. */
   pollMs?: number;
@@ -39,6 +46,11 @@ interface StreamsInternals {
 
 /** The name Streams gives its CCP iframe (it refuses a second initCCP while one exists). */
 export const CCP_IFRAME_NAME = 'Amazon Connect CCP';
+
+/** True when the page holds a CCP frame made by initCCP (Streams looks its frame up the same way: core._getCCPIframe). */
+function hasCcpFrame(): boolean {
+  return Array.from(document.getElementsByTagName('iframe')).some((frame) => frame.name === CCP_IFRAME_NAME);
+}
 
 /** Streams contact events and what the source reports for each (the contactEventGraph's targets). */
 const STATE_EVENTS: readonly [string, SourceEventType][] = [
@@ -116,6 +128,31 @@ function readStreamsContact(contact: connect.Contact): SourceContact | undefined
   }
 }
 
+/** HTML elements that cannot hold the CCP's iframe: void elements (no children), and some whose children show nothing. */
+const NOT_CONTAINER = /^(area|br|col|embed|hr|img|input|source|track|wbr|iframe|template|script|style)$/;
+
+/**
+ * The container Streams' initCCP appends its iframe to (`containerDiv.appendChild`, connect-streams.js
+ * `_createCCPIframe`), checked: an element of the HTML namespace that shows its children. Checked by its node type
+ * and namespace rather than `instanceof HTMLElement`, which fails for an element of another frame.
+ */
+function checkContainer(container: unknown): HTMLElement {
+  const node = container as Partial<Element> | null | undefined;
+  const element = typeof container === 'object' && node?.nodeType === 1;
+  if (element && node.namespaceURI === 'http://www.w3.org/1999/xhtml' && !NOT_CONTAINER.test(node.localName ?? ''))
+    return container as HTMLElement; // checked above, across frames too
+  const what = element
+    ? `<${node.localName ?? ''}>`
+    : container === null
+      ? 'null: no element found?'
+      : typeof container;
+  throw new TypeError(
+    container === undefined
+      ? 'createStreamsTracker: `container` is required with `initCCP`.'
+      : `createStreamsTracker: \`container\` must be an element that can hold the CCP iframe, like a <div> (got ${what}).`,
+  );
+}
+
 /** The Streams adapter: see the module comment. */
 export class StreamsContactSource implements ContactSource {
   readonly #options: StreamsSourceOptions;
@@ -131,14 +168,23 @@ export class StreamsContactSource implements ContactSource {
   readonly #known = new Set<string>();
   #lastAgent = '';
 
-  /** Creates the adapter; nothing happens before `start`. */
-  /** Throws a TypeError at once for `initCCP` without a `container` (not later, inside a polling timer). */
+  /**
+   * Creates the adapter; nothing happens before `start`. Throws a TypeError at once for `initCCP` without a container
+   * that can hold the CCP (not later, inside a polling timer).
+   */
   constructor(options: StreamsSourceOptions = {}) {
-    if (options.initCCP && !options.container)
-      throw new TypeError('createStreamsTracker: `container` is required with `initCCP`.');
     this.#options = options;
-    this.#init =
-      options.initCCP && options.container ? { container: options.container, options: options.initCCP } : undefined;
+    this.#init = options.initCCP
+      ? {
+          container: checkContainer(options.container),
+          // The framed softphone unless the page gives a setting: Streams' default (false) sets up no softphone in the
+          // CCP's frame (its CONFIGURE handler checks `data.softphone.allowFramedSoftphone`), and the page would have
+          // to run one itself with connect-rtc-js and `connect.core.initSoftphoneManager`: without either, a
+          // softphone agent's calls have no audio. Streams' own embedding helper, `connect.agentApp.initApp`, passes
+          // true (node_modules/amazon-connect-streams/release/connect-streams.js).
+          options: { ...options.initCCP, softphone: options.initCCP.softphone ?? { allowFramedSoftphone: true } },
+        }
+      : undefined;
   }
 
   /** Attaches now if Streams is initialised (or initialises it when asked to), else waits for it. */
@@ -231,7 +277,11 @@ export class StreamsContactSource implements ContactSource {
     const streams = this.#global();
     const internals = streams as unknown as StreamsInternals | undefined;
     let bus = internals?.core?.getEventBus?.() ?? undefined;
-    if (streams && !bus && this.#init && this.#mayInitialize(streams)) {
+    if (streams && this.#init && !hasCcpFrame()) {
+      // No CCP frame in the page: none was made yet, or the one made left the page with its container (a component
+      // that unmounted) and is dead. Streams then still holds that CCP (`core.initialized`, its event bus) and
+      // refuses initCCP; connect.core.terminate() resets it, Streams' documented way to start a CCP again.
+      if (bus || internals?.core?.initialized) streams.core.terminate();
       streams.core.initCCP(this.#init.container, this.#init.options);
       bus = internals?.core?.getEventBus?.() ?? undefined;
     }
@@ -252,13 +302,6 @@ export class StreamsContactSource implements ContactSource {
       );
     }
     this.#timer = setTimeout(() => this.#tryAttach(), this.#options.pollMs ?? 50);
-  }
-
-  /** True when no CCP exists yet, so calling initCCP cannot create a second one. */
-  #mayInitialize(streams: StreamsGlobal): boolean {
-    const internals = streams as unknown as StreamsInternals;
-    if (internals.core?.initialized) return false;
-    return !Array.from(document.getElementsByTagName('iframe')).some((frame) => frame.name === CCP_IFRAME_NAME);
   }
 
   #attach(streams: StreamsGlobal, bus: connect.EventBus): void {

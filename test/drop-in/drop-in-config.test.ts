@@ -167,9 +167,17 @@ describe('readDropInConfig', () => {
   });
 
   it('parses inline rules', () => {
-    expect(readDropInConfig({ rules: '[{"on":"connected","set":{"a":"b"}}]' }, base).rules).to.deep.equal([
-      { on: 'connected', set: { a: 'b' } },
+    const rules = readDropInConfig({ rules: '[{"on":"connected","set":{"a":"b"}}]' }, base).rules;
+    expect(rules?.map(({ id, on, set }) => ({ id, on, set }))).to.deep.equal([
+      { id: 'rule-0', on: ['connected'], set: { a: 'b' } },
     ]);
+  });
+
+  it('reads the softphone choice: the framed softphone unless data-allow-framed-softphone is false', () => {
+    expect(readDropInConfig({}, base).allowFramedSoftphone).to.equal(true);
+    expect(readDropInConfig({ allowFramedSoftphone: 'true' }, base).allowFramedSoftphone).to.equal(true);
+    expect(readDropInConfig({ allowFramedSoftphone: 'false' }, base).allowFramedSoftphone).to.equal(false);
+    expect(problems({ allowFramedSoftphone: 'no' })).to.deep.equal(['data-allow-framed-softphone']);
   });
 
   const bad: [string, Record<string, string>, string[]][] = [

@@ -72,6 +72,17 @@ describe('the drop-in script tag, end to end', () => {
     expect(editor.writer === plugin.outbox, 'the editor saves through the plugin outbox').to.equal(true);
   });
 
+  it('asks Streams for the framed softphone by default: the CCP frame receives allowFramedSoftphone true', async () => {
+    // Streams sends its configuration once the CCP acknowledged it.
+    const configurations = await until(
+      () => (ccp.configurations().length > 0 ? ccp.configurations() : undefined),
+      'the configuration',
+    );
+    const softphones = configurations.map((data) => (data as { softphone?: unknown }).softphone);
+    expect(softphones).to.deep.include({ allowFramedSoftphone: true });
+    expect(softphones.every((softphone) => softphone !== undefined)).to.equal(true);
+  });
+
   it("speaks the language data-locale asks for, over the agent's CCP language (the stand-in's en_US)", async () => {
     expect(plugin.tracker.agent?.locale).to.equal('en_US');
     expect(editor.locale).to.equal('fr_FR');

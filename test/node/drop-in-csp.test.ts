@@ -63,6 +63,7 @@ const instances = {
   strict: '5a0e7b7c-3f2d-4c55-8d6a-9e1f2a3b4c5d',
   stricter: '6b1f8c8d-4a3e-4d66-9e7b-0f2a3b4c5d6e',
   relay: '7c2a9d9e-5b4f-4e77-8f8c-1a3b4c5d6e7f',
+  mistakes: '8d3b0e0f-6c5a-4f88-9a9d-2b4c5d6e7f80',
 };
 
 /** What the page reports: `securitypolicyviolation` events and console messages about CSP or Trusted Types. */
@@ -150,8 +151,11 @@ function startPageServer(files: Map<string, Served>, dropIn: string): Promise<Se
 /** Escapes a value for a double-quoted HTML attribute. */
 const quoted = (value: string): string => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-/** A page with only same-origin scripts and styles: Streams, the login token function, the drop-in's script tag. */
-function pageHtml(dataset: Record<string, string>): string {
+/**
+ * A page with only same-origin scripts and styles: Streams, the login token function, the drop-in's script tag, and
+ * an editor unless `editor` is false.
+ */
+function pageHtml(dataset: Record<string, string>, editor = true): string {
   return `<!doctype html>
 <html lang="en">
   <head>
@@ -169,7 +173,7 @@ function pageHtml(dataset: Record<string, string>): string {
   <body>
     <main>
       <div id="ccp"></div>
-      <ccp-attributes schema='[{"key": "HandledBy", "label": "Handled by", "readOnly": true}, {"key": "Notes", "type": "multiline"}]'></ccp-attributes>
+      ${editor ? `<ccp-attributes schema='[{"key": "HandledBy", "label": "Handled by", "readOnly": true}, {"key": "Notes", "type": "multiline"}]'></ccp-attributes>` : ''}
     </main>
   </body>
 </html>
@@ -227,6 +231,22 @@ describe(
           [
             '/stricter.html',
             { body: pageHtml(direct(instances.stricter)), policy: stricterCsp(demo.api.url, demo.url) },
+          ],
+          // Typos (an http: relay URL, a mistyped rule event) on a page with no editor, under the stricter policy.
+          [
+            '/mistakes.html',
+            {
+              body: pageHtml(
+                {
+                  'ccp-url': ccpUrl({ api: demo.api.url, instance: instances.mistakes, interval: 500 }, demo.url),
+                  'relay-url': 'http://relay.example.com',
+                  'login-token-function': 'cspLoginToken',
+                  rules: '[{"id": "wrap", "on": "acw-started", "set": {"a": "b"}}]',
+                },
+                false,
+              ),
+              policy: stricterCsp(demo.api.url, demo.url),
+            },
           ],
           ['/page/page.css', { body: '#ccp { width: 320px; height: 480px; }\n' }],
           [
@@ -414,6 +434,46 @@ describe(
       const { page, observed } = await open('/stricter.html');
       await loadTagAndSave(page, instances.stricter);
       assert.ok(await page.$('.ccp-attributes-ccp iframe'), "the drop-in made the CCP's container");
+      await assertClean(page, observed);
+      await page.browserContext().close();
+    });
+
+    it('typos in the configuration under the stricter policy: the CCP still runs (framed softphone), a notice names each, no violation', async () => {
+      const { page, observed } = await open('/mistakes.html');
+      const notice = await until(
+        () =>
+          page.evaluate(() => {
+            const element = document.querySelector<HTMLElement>('.ccp-attributes-setup-error');
+            return element
+              ? { text: element.textContent, role: element.getAttribute('role'), height: element.offsetHeight }
+              : undefined;
+          }),
+        'the notice of the mistakes',
+      );
+      assert.equal(notice.role, 'alert');
+      assert.ok(notice.height > 0, 'the notice is visible');
+      for (const name of ['data-relay-url', 'data-rules', '"wrap" on'])
+        assert.ok(notice.text.includes(name), `the notice names ${name}: ${notice.text}`);
+      const frame = await until(
+        () => page.frames().find((f: Frame) => f.url().includes('/demo/ccp/ccp.html')),
+        "the stand-in CCP in Streams' iframe",
+      );
+      await until(
+        () => frame.evaluate(() => (window as StandInWindow).standInCcp !== undefined),
+        "the stand-in CCP's scenario API",
+      );
+      await frame.evaluate(() => (window as StandInWindow).standInCcp?.ready);
+      // Streams sends its configuration once the CCP acknowledged it.
+      const softphone = await until(
+        () =>
+          frame.evaluate(() => {
+            const first = (window as StandInWindow).standInCcp?.configurations()[0] as
+              { softphone?: unknown } | undefined;
+            return first?.softphone;
+          }),
+        'the configuration Streams sent',
+      );
+      assert.deepEqual(softphone, { allowFramedSoftphone: true });
       await assertClean(page, observed);
       await page.browserContext().close();
     });

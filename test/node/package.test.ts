@@ -1,11 +1,18 @@
-// The published package, as a user gets it: `npm pack`, installed into a throwaway project, imported and type-checked.
+// The published package, as a user gets it: `npm pack`, installed into a throwaway project, imported and type-checked;
+// then built into a Vite + React 19 app (test/node/package-app.ts) and run in Chromium against the stand-ins.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import puppeteer, { type Frame } from 'puppeteer-core';
+import { ccpUrl, DEFAULT_INSTANCE_ID, type StandInCcp } from '../../demo/ccp/scenario.ts';
+import { startDemo } from '../../demo/server.ts';
+import { chromiumArgs, findChromium } from '../chromium.ts';
+import { until } from '../helpers/until.ts';
+import { appDependencies, serveApp, unexpectedOutput, writeApp } from './package-app.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const npm = (args: string[], cwd: string): string =>
@@ -39,6 +46,7 @@ describe('the npm package', () => {
         'typescript',
         'react',
         '@types/react',
+        ...appDependencies,
       ],
       project,
     );
@@ -157,4 +165,95 @@ export function Panel(props: { tracker: ContactTrackerLike; writer: AttributeWri
       assert.fail(`the consumer does not type-check:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
     }
   });
+  it('builds into a Vite + React 19 app with no warning (the credential providers resolve to their browser entry)', () => {
+    writeApp(project);
+    const build = spawnSync(join(project, 'node_modules', '.bin', 'vite'), ['build'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    const output = `${build.stdout}${build.stderr}`;
+    assert.equal(build.status, 0, `vite build failed:\n${output}`);
+    assert.deepEqual(unexpectedOutput(output), [], `vite build printed more than its progress:\n${output}`);
+  });
+
+  it('type-checks the app with strict TypeScript and skipLibCheck false', () => {
+    const check = spawnSync(join(project, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    assert.equal(check.status, 0, `the app does not type-check:\n${check.stdout}${check.stderr}`);
+  });
+
+  const chromium = findChromium();
+  it(
+    'runs the built app in Chromium with the stand-in CCP: a rule lands and an edit is saved, with no page error',
+    { skip: chromium ? false : "no Chromium found (install Debian's chromium, or set CHROME_PATH)" },
+    async () => {
+      const demo = await startDemo({ port: 0, apiPort: 0 });
+      const app = await serveApp(join(project, 'dist'));
+      const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: chromiumArgs });
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (error) => errors.push(error instanceof Error ? error.message : String(error)));
+        // The agent signed in to the stand-in's user pool; the app reads the token from sessionStorage.
+        await page.evaluateOnNewDocument(
+          (origin, token) => {
+            if (location.origin === origin) sessionStorage.setItem('idToken', token);
+          },
+          app.url,
+          demo.api.signIn().idToken,
+        );
+        const query = new URLSearchParams({
+          api: demo.api.url,
+          pool: demo.api.identityPoolId,
+          provider: demo.api.loginProvider,
+          ccp: ccpUrl({ api: demo.api.url, interval: 500 }, demo.url),
+        });
+        await page.goto(`${app.url}/?${query.toString()}`, { waitUntil: 'load' });
+
+        type StandInWindow = Window & { standInCcp?: StandInCcp };
+        const frame: Frame = await until(
+          () => page.frames().find((candidate) => candidate.url().includes('/demo/ccp/ccp.html')),
+          'the CCP frame the plugin created',
+        );
+        await until(() => frame.evaluate(() => (window as StandInWindow).standInCcp !== undefined), 'the stand-in');
+        await frame.evaluate(() => (window as StandInWindow).standInCcp?.ready);
+        const id = await frame.evaluate(() =>
+          (window as StandInWindow).standInCcp?.startChat({ attributes: { Reason: 'unknown' } }),
+        );
+        assert.ok(id);
+        await frame.evaluate((contactId) => (window as StandInWindow).standInCcp?.accept(contactId), id);
+        const tag = await until(() => demo.api.attributesOf(DEFAULT_INSTANCE_ID, id)?.['HandledBy'], 'the rule tag');
+        assert.equal(tag, 'agent.smith');
+
+        // The agent edits Reason in the editor React rendered, and saves.
+        await until(
+          () =>
+            page.evaluate(() => {
+              const editor = document.querySelector('ccp-attributes');
+              const field = [...(editor?.shadowRoot?.querySelectorAll('ccp-attribute-field') ?? [])].find(
+                (row) => row.fieldKey === 'Reason',
+              );
+              const input = field?.querySelector<HTMLInputElement>('[part~="input"]');
+              if (!input || input.value !== 'unknown') return false;
+              input.value = 'billing';
+              input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+              return true;
+            }),
+          'the Reason field in the editor',
+        );
+        await page.locator('ccp-attributes >>> [part~="save-button"]:not([disabled])').click();
+        await until(() => demo.api.attributesOf(DEFAULT_INSTANCE_ID, id)?.['Reason'] === 'billing', 'the saved edit');
+        const saved = await until(() => page.evaluate(() => document.body.dataset['saved']), 'onSaved');
+        assert.deepEqual(JSON.parse(saved), { Reason: 'billing' });
+        assert.deepEqual(errors, [], 'no page error');
+      } finally {
+        await browser.close();
+        await new Promise((resolve) => app.server.close(resolve));
+        await demo.stop();
+      }
+    },
+  );
 });

@@ -57,7 +57,15 @@ describe('README.md', () => {
   }
 
   it('documents every data-* attribute of the drop-in script', () => {
-    const missing = Object.keys(DROP_IN_ATTRIBUTES).filter((name) => !readme.includes(`\`data-${name}\``));
+    const missing = DROP_IN_ATTRIBUTES.filter((name) => !readme.includes(`\`data-${name}\``));
     assert.deepEqual(missing, []);
+  });
+
+  it('handles a rejected createCcpAttributes / createWorkspaceAttributes in every example that calls one', () => {
+    const blocks = [...readme.matchAll(/```\w*\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+    const calling = blocks.filter((block) => /\bcreate(CcpAttributes|WorkspaceAttributes)\(/.test(block));
+    assert.ok(calling.length >= 4, 'the README shows the plugin being created');
+    const ignoring = calling.filter((block) => !/\bcatch\b|\(error(: unknown)?\) =>/.test(block));
+    assert.deepEqual(ignoring, [], 'these examples ignore a rejection');
   });
 });

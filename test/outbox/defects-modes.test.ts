@@ -7,7 +7,7 @@ import { DEFAULT_INSTANCE_ID } from '../../demo/ccp/scenario.ts';
 import { contactKeyOf, MemoryOutboxStore, Outbox, type OutboxEntry } from '../../src/outbox/index.ts';
 import { createCcpAttributes, type CcpAttributesPlugin } from '../../src/plugin.ts';
 import { RelayClient } from '../../src/relay-client.ts';
-import type { ContactSource } from '../../src/tracker/source.ts';
+import type { ContactSource, SourceAgent } from '../../src/tracker/source.ts';
 import type { ContactRef } from '../../src/writer.ts';
 import {
   newContactId,
@@ -19,13 +19,24 @@ import {
 } from '../helpers/stand-in.ts';
 import { until } from '../helpers/until.ts';
 
-/** A host of contacts that reports none: these tests write what an earlier page left queued in the store. */
+/** The agent the host names (the outbox sends nothing before): Agent Smith, who signs in to the relay. */
+const smith: SourceAgent = {
+  username: 'agent.smith',
+  name: 'Agent Smith',
+  arn: `arn:aws:connect:us-east-1:123456789012:instance/${DEFAULT_INSTANCE_ID}/agent/agent-agent-smith`,
+  routingProfile: undefined,
+};
+
+/**
+ * A host that names the agent and reports no contacts: these tests write what an earlier page left queued in the
+ * store (with no owner, so the agent named adopts it).
+ */
 const noContacts: ContactSource = {
-  start: () => undefined,
+  start: (sink) => sink.agent(smith),
   stop: () => undefined,
   listContacts: () => [],
   readContact: () => undefined,
-  readAgent: () => undefined,
+  readAgent: () => smith,
 };
 
 /** A store holding what an earlier page left queued: one agent write of `ref`, due now. */
@@ -92,6 +103,8 @@ describe('Outbox defects: write modes', () => {
       outbox: { store },
     });
     const outbox = plugin.outbox!;
+    // The queued entry has no owner until the agent named adopts it: wait for it to land, then to settle.
+    await until(async () => (await storedAttributes(instanceId, contactId))?.['Note'], 'the write to land');
     await until(() => outbox.state.pending === 0, 'the write to settle');
     expect(outbox.failures()).to.deep.equal([]);
     expect(await storedAttributes(instanceId, contactId)).to.deep.equal({ Note: 'after a late refresh' });

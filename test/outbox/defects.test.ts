@@ -66,7 +66,7 @@ describe('Outbox defects', () => {
     expect(sender.storedFor(c)).to.deep.equal({ fresh: '1' });
   });
 
-  it('never expires a kept failure: it stays until retried, discarded or superseded', async () => {
+  it('does not expire a kept failure by maxAgeMs: it stays until retried, discarded, superseded or past failureTtlMs', async () => {
     const { clock, sender, outbox } = setup({ maxAgeMs: 10_000, expiryIntervalMs: 1_000 });
     opened.push(outbox);
     sender.script = ['validation'];

@@ -4,6 +4,7 @@
 // cross-tab message and no lock grant is on its way, so the test can wait for the outboxes without real timers.
 import { AttributesError } from '../../src/errors.ts';
 import type {
+  LandedRecord,
   EntryUpdate,
   IdbOutboxStore,
   MarkerContext,
@@ -278,6 +279,18 @@ export class CountedStore implements OutboxStore {
 
   list(): Promise<OutboxEntry[]> {
     return this.#count(this.#inner.list());
+  }
+
+  landed(contactKey: string): Promise<LandedRecord | undefined> {
+    return this.#count(this.#inner.landed(contactKey));
+  }
+
+  listLanded(): Promise<LandedRecord[]> {
+    return this.#count(this.#inner.listLanded());
+  }
+
+  deleteLanded(contactKey: string, at: number): Promise<void> {
+    return this.#count(this.#inner.deleteLanded(contactKey, at));
   }
 
   hasMarker(marker: string): Promise<boolean> {

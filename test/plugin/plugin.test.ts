@@ -109,7 +109,7 @@ describe('createCcpAttributes', () => {
     plugin = undefined;
   });
 
-  it('sends a write replayed after a reload to the region it was queued with, without waiting for Streams', async () => {
+  it('sends a write replayed after a reload to the region it was queued with, once Streams names the agent', async () => {
     const config = await standInConfig();
     const instanceId = crypto.randomUUID();
     const contactId = newContactId();
@@ -143,8 +143,13 @@ describe('createCcpAttributes', () => {
       outbox: { store },
     });
     const outbox = plugin.outbox!;
-    // Streams never reports the agent in this test: the sender asks nothing of the tracker.
-    await until(() => outbox.state.pending === 0, 'the replayed write to land');
+    // The queue belongs to the agent the host names: nothing is sent before (the write waits in the store).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await storedAttributes(instanceId, contactId)).to.deep.equal({});
+    // The agent's ARN names another instance: the write still goes to the region it was queued with.
+    fake.initAgent('arn:aws:connect:eu-west-2:123456789012:instance/other/agent/a1');
+    await until(async () => (await storedAttributes(instanceId, contactId))?.['Note'], 'the replayed write to land');
+    await until(() => outbox.state.pending === 0, 'the replayed write to settle');
     expect(outbox.failures()).to.deep.equal([]);
     expect(await storedAttributes(instanceId, contactId)).to.deep.equal({ Note: 'before the reload' });
   });
@@ -157,7 +162,8 @@ describe('createCcpAttributes', () => {
         credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
         tracker: { streams: fake.streams },
         outbox: { store: new MemoryOutboxStore() },
-        rules: [{ on: 'not-an-event', set: { a: 'b' } }],
+        // A typo in rules given as JSON text (the types refuse it in objects; JSON is checked when parsed).
+        rules: '[{"on": "not-an-event", "set": {"a": "b"}}]',
       });
     } catch (caught) {
       error = caught;

@@ -9,6 +9,7 @@ import {
   recordLandedWrites,
   type Tagger,
   type TagRuleInput,
+  type TagRulesInput,
 } from '../../src/tagging/index.ts';
 import { FakeClock, ScriptedSender, settle } from '../outbox/fakes.ts';
 import { FakeTracker, model } from './fake-tracker.ts';
@@ -47,7 +48,7 @@ describe('createTagger', () => {
     outbox.close();
     sinon.restore();
   });
-  function start(rules: unknown = baseRules, extra: { onError?: (d: { error: unknown }) => void } = {}): Tagger {
+  function start(rules: TagRulesInput = baseRules, extra: { onError?: (d: { error: unknown }) => void } = {}): Tagger {
     const tagger = createTagger({ tracker, outbox, rules, ...extra });
     taggers.push(tagger);
     return tagger;
@@ -78,7 +79,7 @@ describe('createTagger', () => {
 
   it('writes with origin "rule" and a fired marker per (contact, event, rule)', () => {
     const write = sinon.stub().resolves();
-    taggers.push(createTagger({ tracker, outbox: { write }, rules: [baseRules[0]] }));
+    taggers.push(createTagger({ tracker, outbox: { write }, rules: baseRules.slice(0, 1) }));
     tracker.emit('connected', model('c1'));
     expect(write.calledOnce).to.equal(true);
     expect(write.firstCall.args[2]).to.include({ origin: 'rule', once: firedMarker('c1', 'connected', 'handled-by') });
@@ -136,7 +137,7 @@ describe('createTagger', () => {
   });
 
   it('fires a rule added after a reload once, leaving out the rules that already fired', async () => {
-    start([baseRules[0]]);
+    start(baseRules.slice(0, 1));
     tracker.emit('connected', model('c1'));
     await clock.advance(200);
     expect(sender.requests).to.have.length(1);
@@ -146,7 +147,7 @@ describe('createTagger', () => {
       // "Reload" with one more rule: the tracker replays the contact's connected event.
       outbox = new Outbox({ store, sender: sender.send, clock, debounceMs: 200 });
       tracker = new FakeTracker();
-      start([baseRules[0], baseRules[1]]);
+      start(baseRules.slice(0, 2));
       tracker.emit('connected', model('c1'));
       tracker.emit('connected', model('c1'));
       await clock.advance(200);
@@ -175,7 +176,7 @@ describe('createTagger', () => {
 
   it('falls back to one write per rule with an outbox that has no writeBatch', () => {
     const write = sinon.stub().resolves();
-    taggers.push(createTagger({ tracker, outbox: { write }, rules: [baseRules[0], baseRules[1]] }));
+    taggers.push(createTagger({ tracker, outbox: { write }, rules: baseRules.slice(0, 2) }));
     tracker.emit('connected', model('c1'));
     expect(write.args.map((args) => (args[2] as { once: string }).once)).to.deep.equal([
       firedMarker('c1', 'connected', 'handled-by'),
@@ -202,7 +203,9 @@ describe('createTagger', () => {
   });
 
   it("a rule's __proto__ key reaches the sender through the outbox", async () => {
-    start(JSON.parse('[{"id": "proto", "on": "connected", "set": {"__proto__": "{{agent.username}}"}}]'));
+    start(
+      JSON.parse('[{"id": "proto", "on": "connected", "set": {"__proto__": "{{agent.username}}"}}]') as TagRuleInput[],
+    );
     tracker.emit('connected', model('c1'));
     await clock.advance(200);
     expect(sender.requests).to.have.length(1);
@@ -210,7 +213,7 @@ describe('createTagger', () => {
   });
 
   it('renders durations from the times this tab saw', async () => {
-    start([baseRules[2]]);
+    start(baseRules.slice(2, 3));
     tracker.emit('connected', model('c1'), new Date(1_000_000));
     tracker.emit('acw', model('c1'), new Date(1_095_400));
     await clock.advance(200);
@@ -218,7 +221,7 @@ describe('createTagger', () => {
   });
 
   it('applies conditions: a chat-only rule stays silent for voice', async () => {
-    start([baseRules[4]]);
+    start(baseRules.slice(4, 5));
     tracker.emit('connected', model('v1', { channel: 'voice' }));
     tracker.emit('connected', model('ch1', { channel: 'chat' }));
     await clock.advance(200);
@@ -276,7 +279,7 @@ describe('createTagger', () => {
   });
 
   it('validates JSON rules on creation, and stops listening on dispose', () => {
-    expect(() => start([{ on: 'nope', set: {} }])).to.throw(/Invalid tagging rules/);
+    expect(() => start('[{"on": "nope", "set": {}}]')).to.throw(/Invalid tagging rules/);
     const tagger = start(parseRules(baseRules));
     expect(tracker.listenerCount()).to.equal(7);
     tagger.dispose();
@@ -284,7 +287,7 @@ describe('createTagger', () => {
   });
 
   it('recordLandedWrites puts landed tags into the tracker model', async () => {
-    start([baseRules[0]]);
+    start(baseRules.slice(0, 1));
     const off = recordLandedWrites(outbox, tracker);
     tracker.emit('connected', model('c1', { initialContactId: 'c0' }), new Date(0));
     await clock.advance(200);
