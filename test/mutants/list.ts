@@ -62,7 +62,7 @@ export const mutants: Mutant[] = [
     edits: [
       {
         file: 'src/outbox/flight.ts',
-        search: `changes: [await takeOut(store, entry.id, sent.revisions, now)].flatMap((c) => c ?? []),`,
+        search: `changes: [await takeOut(store, entry.id, sent.revisions, now, true)].flatMap((c) => c ?? []),`,
         replace: `changes: [],`,
       },
     ],
@@ -72,7 +72,7 @@ export const mutants: Mutant[] = [
     edits: [
       {
         file: 'src/outbox/aborts.ts',
-        search: `const change = await takeOut(this.#store, contactKey, revisions);`,
+        search: `const change = await takeOut(this.#store, host.liveId(contactKey), revisions);`,
         replace: `const change = await Promise.resolve(undefined as Change | undefined);`,
       },
     ],
@@ -82,8 +82,8 @@ export const mutants: Mutant[] = [
     edits: [
       {
         file: 'src/outbox/queue.ts',
-        search: `&& (own(landed, key) ?? 0) < revisionOf(failed, key),`,
-        replace: `&& (own(landed, key) ?? 0) >= 0 && revisionOf(failed, key) >= 0,`,
+        search: `&& landedAt(key) < revisionOf(failed, key),`,
+        replace: `&& landedAt(key) >= 0 && revisionOf(failed, key) >= 0,`,
       },
     ],
   },
@@ -193,8 +193,8 @@ export const mutants: Mutant[] = [
     edits: [
       {
         file: 'src/outbox/flusher.ts',
-        search: `(id) => this.#inFlight.get(id)?.sent.revisions,`,
-        replace: `(id) => (id ? undefined : this.#inFlight.get(id)?.sent.revisions),`,
+        search: `const inFlight = (id: string): Revisions | undefined => this.#inFlight.get(contactKeyOfLive(id))?.sent.revisions;`,
+        replace: `const inFlight = (id: string): Revisions | undefined => (id ? undefined : this.#inFlight.get(id)?.sent.revisions);`,
       },
     ],
   },
