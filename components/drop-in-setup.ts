@@ -17,6 +17,7 @@ import {
   type DropInProblem,
 } from '../src/drop-in-config.ts';
 import type { CcpAttributesPlugin, CcpAttributesPluginOptions } from '../src/plugin.ts';
+import type { RelayTokenOptions } from '../src/relay-client.ts';
 import type { TagRule } from '../src/tagging/rules.ts';
 
 /** The element `selector` finds, or a problem of `attribute` (no match, or not a selector at all). */
@@ -33,14 +34,18 @@ function element(
   return found ? { found } : { problem: { attribute, message: `no element matches ${JSON.stringify(selector)}.` } };
 }
 
-async function loginToken(source: { function: string } | { storage: string }): Promise<string> {
+async function loginToken(
+  source: { function: string } | { storage: string },
+  options?: RelayTokenOptions,
+): Promise<string> {
   if ('function' in source) {
     const fn = (globalThis as unknown as Record<string, unknown>)[source.function];
     if (typeof fn !== 'function')
       throw new DropInConfigError([
         { attribute: 'data-login-token-function', message: `window.${source.function} is not a function.` },
       ]);
-    return String(await (fn as () => unknown)());
+    // After the relay refused a token, `options` is {forceRefresh: true}: the page's function may renew it.
+    return String(await (fn as (options?: RelayTokenOptions) => unknown)(options));
   }
   const token = sessionStorage.getItem(source.storage) ?? localStorage.getItem(source.storage);
   if (!token)
@@ -86,7 +91,7 @@ export async function pluginOptions(config: DropInConfig): Promise<CcpAttributes
     region: config.region,
     endpoint: config.endpoint,
     instanceId: config.instanceId,
-    relay: relay ? { url: relay.url, token: () => loginToken(relay.token) } : undefined,
+    relay: relay ? { url: relay.url, token: (options) => loginToken(relay.token, options) } : undefined,
     credentials:
       cognito && cognitoCredentials
         ? cognitoCredentials({

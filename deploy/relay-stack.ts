@@ -96,6 +96,7 @@ export class RelayStack extends Stack {
       user: settings.user,
       ownershipWindowSeconds: settings.ownershipWindowSeconds,
       allowedOrigins: settings.allowedOrigins,
+      connectTimeoutMs: settings.connectTimeoutMs,
       ...(settings.allowKeyPrefixes.length > 0 ? { allowKeyPrefixes: settings.allowKeyPrefixes } : {}),
       ...(settings.denyKeyPrefixes.length > 0 ? { denyKeyPrefixes: settings.denyKeyPrefixes } : {}),
     };
@@ -109,7 +110,9 @@ export class RelayStack extends Stack {
       role,
       logGroup,
       memorySize: 256,
-      timeout: Duration.seconds(10),
+      // The relay answers by its deadline on Connect; the function gets 2 s more (token check, cold start), at least
+      // 10 s. settings.ts keeps the sum under API Gateway's 30 s integration limit.
+      timeout: Duration.seconds(Math.max(10, Math.ceil(settings.connectTimeoutMs / 1000) + 2)),
       environment: { RELAY_CONFIG: JSON.stringify(config), NODE_OPTIONS: '--enable-source-maps' },
     });
 

@@ -30,6 +30,8 @@ export interface RelaySettings {
   denyKeyPrefixes: string[];
   /** Days the audit log is kept. */
   logRetentionDays: number;
+  /** The relay's deadline on Connect for one request (ms); the function's timeout follows it (2 s more, at least 10). */
+  connectTimeoutMs: number;
 }
 
 /** One setting: its context key, its environment variable, what it is. */
@@ -48,6 +50,7 @@ export const settingNames = {
   allowKeyPrefixes: ['allowKeyPrefixes', 'RELAY_ALLOW_KEY_PREFIXES'],
   denyKeyPrefixes: ['denyKeyPrefixes', 'RELAY_DENY_KEY_PREFIXES'],
   logRetentionDays: ['logRetentionDays', 'RELAY_LOG_RETENTION_DAYS'],
+  connectTimeoutMs: ['connectTimeoutMs', 'RELAY_CONNECT_TIMEOUT_MS'],
 } as const;
 
 type SettingName = keyof typeof settingNames;
@@ -168,7 +171,13 @@ export function readSettings(
     allowKeyPrefixes: prefixes('allowKeyPrefixes'),
     denyKeyPrefixes: prefixes('denyKeyPrefixes'),
     logRetentionDays: number('logRetentionDays', 365, 1),
+    connectTimeoutMs: number('connectTimeoutMs', 8000, 100),
   };
+  // With 2 s more for the function, it still answers within API Gateway's 30 s integration limit.
+  if (settings.connectTimeoutMs > 27_000)
+    problems.push(
+      `${describe('connectTimeoutMs')} must be a whole number from 100 to 27000; got '${raw('connectTimeoutMs')}'`,
+    );
   if (problems.length > 0)
     throw new Error(`The relay cannot be deployed with these settings:\n  - ${problems.join('\n  - ')}`);
   return settings;

@@ -10,7 +10,7 @@ export type {
   UpdateOptions,
 } from './client.ts';
 export { RelayClient, RELAY_PATH } from './relay-client.ts';
-export type { RelayClientOptions, RelayRequestOptions, RelayToken } from './relay-client.ts';
+export type { RelayClientOptions, RelayRequestOptions, RelayToken, RelayTokenOptions } from './relay-client.ts';
 export { AttributesError, classifyFailure, isAttributesError, toAttributesError, validationError } from './errors.ts';
 export type { AttributeProblem, AttributesErrorKind, AttributesErrorOptions, FailureReport } from './errors.ts';
 export * from './validate.ts';

@@ -32,7 +32,10 @@ import type { WriteOptions } from './writer.ts';
 export interface RelayOptions {
   /** The relay's base URL (the deployed stack's `RelayUrl`). */
   url: string;
-  /** The agent's sign-in token (a JWT), or a function returning (a promise of) a fresh one; asked for every request. */
+  /**
+   * The agent's sign-in token (a JWT), or a function returning (a promise of) a fresh one; asked for every request,
+   * and again with `{forceRefresh: true}` when the relay refused the token it gave (RelayToken).
+   */
   token: RelayToken;
 }
 
@@ -125,7 +128,8 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
       if (store !== options.outbox?.store) closeStore.push(() => store.close());
       // What an auth refusal means depends on the mode. Direct mode: an expired credential (a provider refreshing
       // late) looks like any 403 in a browser, and one retry gets a fresh one. Relay mode: the relay's 403 is its
-      // ownership decision, which a retry does not change, and the token function is asked for every request anyway.
+      // ownership decision, which a retry does not change; an expired token (401) is renewed by the relay client
+      // within the attempt (src/relay-client.ts), so the outbox never needs to retry it.
       const authRetries = options.outbox?.authRetries ?? (relay ? 0 : 1);
       // The queue belongs to the agent the host names: nothing is sent before, and another agent's entries in this
       // browser profile's store wait for their agent.

@@ -14,13 +14,26 @@ import { secureEndpoint } from './secure-url.ts';
 import { checkUpdate, type Attributes } from './validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions } from './writer.ts';
 
-/** The agent's JWT, or a function returning (a promise of) a fresh one. */
-export type RelayToken = string | (() => string | Promise<string>);
+/**
+ * The agent's JWT, or a function returning (a promise of) a fresh one. The function is asked before every request,
+ * and once more with `{forceRefresh: true}` when the relay refused the token it gave (401: expired or not valid), as
+ * Amplify's `fetchAuthSession({forceRefresh: true})` takes it.
+ */
+export type RelayToken = string | ((options?: RelayTokenOptions) => string | Promise<string>);
+
+/** What the token function is asked with after a refusal. */
+export interface RelayTokenOptions {
+  /** True when the relay refused the previous token: return a new one, not a cached one. */
+  forceRefresh: boolean;
+}
 
 export interface RelayClientOptions {
   /** The relay's base URL: the deployed stack's `RelayUrl`, or a self-hosted relay's address. */
   url: string;
-  /** The agent's id or access token, or a function returning a fresh one; asked again for every request. */
+  /**
+   * The agent's id or access token, or a function returning a fresh one: asked for every request, and again (with
+   * `{forceRefresh: true}`) when the relay answers 401, which then gets one more request with the new token.
+   */
   token: RelayToken;
   /** The transport (default: the global `fetch`), for tests and special networks. */
   fetch?: typeof fetch;
@@ -105,33 +118,50 @@ export class RelayClient implements AttributeWriter {
     }
   }
 
-  /** Gets the token and sends the request, both ending when `signal` aborts. */
+  /**
+   * Gets the token and sends the request, all ending when `signal` aborts. A 401 (the relay's "sign in again", or a
+   * gateway authorizer's bare 401) refused the token, not the request: an expired token gets one more request with a
+   * fresh one, within the same deadline. A 403 is the relay's decision on the request and is never sent again.
+   */
   async #send(contact: ContactRef, attributes: Readonly<Attributes>, signal: AbortSignal): Promise<void> {
     const { instanceId, initialContactId, contactId } = contact;
+    // JSON.stringify writes every own key, an own `__proto__` included.
+    const body = JSON.stringify({
+      InstanceId: instanceId,
+      InitialContactId: initialContactId,
+      ContactId: contactId,
+      Attributes: attributes,
+    });
     const token = await orAbort(this.#readToken(), signal);
-    let response: Response;
-    try {
-      response = await (this.#fetch ?? fetch)(this.#endpoint, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        // JSON.stringify writes every own key, an own `__proto__` included.
-        body: JSON.stringify({
-          InstanceId: instanceId,
-          InitialContactId: initialContactId,
-          ContactId: contactId,
-          Attributes: attributes,
-        }),
-        signal,
-      });
-    } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      throw classifyFailure({ cause: error });
+    let response = await this.#post(body, token, signal);
+    if (response.status === 401 && typeof this.#token === 'function') {
+      const fresh = await orAbort(this.#readToken({ forceRefresh: true }), signal);
+      // The same token would be refused the same way: the first refusal stands.
+      if (fresh !== token) {
+        await response.body?.cancel().catch(() => undefined);
+        response = await this.#post(body, fresh, signal);
+      }
     }
     if (response.ok) {
       await response.body?.cancel().catch(() => undefined);
       return;
     }
     throw await failureOf(response, signal);
+  }
+
+  /** One request to the relay; no answer at all is a retryable network failure (or the signal's reason). */
+  async #post(body: string, token: string, signal: AbortSignal): Promise<Response> {
+    try {
+      return await (this.#fetch ?? fetch)(this.#endpoint, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      throw classifyFailure({ cause: error });
+    }
   }
 
   /** AttributeWriter: one request to the relay. */
@@ -141,10 +171,10 @@ export class RelayClient implements AttributeWriter {
   }
 
   /** The token, from the string or the function; a token that cannot be had is an `auth` error, never a request. */
-  async #readToken(): Promise<string> {
+  async #readToken(options?: RelayTokenOptions): Promise<string> {
     let token: unknown;
     try {
-      token = typeof this.#token === 'function' ? await this.#token() : this.#token;
+      token = typeof this.#token === 'function' ? await this.#token(options) : this.#token;
     } catch (error) {
       const reason = error instanceof Error && error.message ? `: ${error.message}` : '.';
       throw new AttributesError('auth', `Your sign-in token could not be read${reason}`, { cause: error });

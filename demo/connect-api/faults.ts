@@ -1,7 +1,7 @@
 /**
  * Injected faults: a token-bucket request-rate quota, failures of the next N requests, added latency, dropped
  * connections, requests never answered, ambiguous failures of the next N writes (stored, then the connection dropped,
- * a 500 answered, or no answer ever) and the lifetime of newly issued Cognito credentials.
+ * a 500 answered, or no answer ever) and the lifetime of newly issued Cognito credentials and user pool tokens.
  */
 import { isRecord } from './json.ts';
 import type { Faults } from './types.ts';
@@ -81,6 +81,11 @@ export class FaultState {
     return this.#faults.credentialTtlSeconds ?? undefined;
   }
 
+  /** Lifetime of newly issued user pool tokens, when overridden. */
+  tokenTtlSeconds(): number | undefined {
+    return this.#faults.tokenTtlSeconds ?? undefined;
+  }
+
   /** Takes a token from the quota's bucket; true when there is none left (the request is throttled). */
   takeThrottle(nowMs: number): boolean {
     const quota = this.#faults.quota;
@@ -141,11 +146,8 @@ export function parseFaults(value: unknown): Faults {
         );
         break;
       case 'credentialTtlSeconds':
-        faults.credentialTtlSeconds = nullOr(
-          field,
-          positive,
-          'faults.credentialTtlSeconds: expected a number > 0 or null',
-        );
+      case 'tokenTtlSeconds':
+        faults[name] = nullOr(field, positive, `faults.${name}: expected a number > 0 or null`);
         break;
       default:
         throw new TypeError(`faults: unknown field ${name}`);

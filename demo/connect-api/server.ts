@@ -269,7 +269,7 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     try {
       const payload =
         action === 'InitiateAuth'
-          ? userPool.initiateAuth(parseJson(body), now())
+          ? userPool.initiateAuth(parseJson(body), now(), faults.tokenTtlSeconds())
           : action === 'UpdateUserAttributes'
             ? await userPool.updateUserAttributes(parseJson(body))
             : await cognito.handle(action, parseJson(body), now(), faults.credentialTtlSeconds() ?? defaultTtlSeconds);
@@ -320,7 +320,9 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
         noContent();
       } else if (route === 'GET /_standin/config') {
         // validTokens: an id token of the first demo agent, issued for each request (it expires like any other).
-        const validTokens = [userPool.issue(users[0]?.username ?? '', now()).idToken];
+        const validTokens = [
+          userPool.issue(users[0]?.username ?? '', now(), undefined, faults.tokenTtlSeconds()).idToken,
+        ];
         const answer: StandInConfigAnswer = {
           url,
           region,
@@ -457,7 +459,8 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     userPoolClientId: clientIds[0] ?? '',
     issuer: `${url}/${userPoolId}`,
     jwksUri: `${url}/${userPoolId}/.well-known/jwks.json`,
-    signIn: (username = users[0]?.username ?? '', clientId) => userPool.issue(username, now(), clientId),
+    signIn: (username = users[0]?.username ?? '', clientId) =>
+      userPool.issue(username, now(), clientId, faults.tokenTtlSeconds()),
     registerContacts: (records) => store.register(parseContactRecords(records)),
     attributesOf: (instanceId, initialContactId) => store.attributesOf(instanceId, initialContactId),
     setFaults: (patch) => faults.merge(parseFaults(patch), now()),

@@ -31,7 +31,8 @@ export interface ContactRecord {
 
 /**
  * Injected faults. `quota` and `failNext` apply to the Connect actions; `latencyMs`, `dropNext` and `hangNext` to
- * every API request (Connect and Cognito, not preflights); `credentialTtlSeconds` to credentials issued from then on.
+ * every API request (Connect and Cognito, not preflights); `credentialTtlSeconds` to credentials issued from then on,
+ * `tokenTtlSeconds` to user pool tokens issued from then on (a token that expires while a test holds it).
  * `hangNext`: the next N requests are never processed and never answered (the connection stays open until the
  * client gives up). `dropAfterStoreNext`, `failAfterStoreNext` and `hangAfterStoreNext` are ambiguous failures of
  * the next N UpdateContactAttributes that pass every check: the merge is stored (and logged with `stored: true`),
@@ -49,6 +50,7 @@ export interface Faults {
   failAfterStoreNext?: number | null;
   hangAfterStoreNext?: number | null;
   credentialTtlSeconds?: number | null;
+  tokenTtlSeconds?: number | null;
 }
 
 /**

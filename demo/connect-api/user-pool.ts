@@ -133,7 +133,7 @@ export class UserPool {
   }
 
   /** InitiateAuth with USER_PASSWORD_AUTH; throws ApiError (status 400) for refusals, with Cognito's types. */
-  initiateAuth(body: unknown, nowMs: number): Record<string, unknown> {
+  initiateAuth(body: unknown, nowMs: number, ttlSeconds?: number): Record<string, unknown> {
     if (!isRecord(body))
       throw new ApiError(400, 'SerializationException', 'Start of structure or map found where not expected.');
     const { AuthFlow, ClientId, AuthParameters } = body;
@@ -148,7 +148,7 @@ export class UserPool {
     // One answer for an unknown user and a wrong password (Cognito's "prevent user existence errors").
     if (!user || user.password !== password)
       throw new ApiError(400, 'NotAuthorizedException', 'Incorrect username or password.');
-    const tokens = this.issue(user.username, nowMs, ClientId);
+    const tokens = this.issue(user.username, nowMs, ClientId, ttlSeconds);
     return {
       AuthenticationResult: {
         IdToken: tokens.idToken,
@@ -160,14 +160,19 @@ export class UserPool {
     };
   }
 
-  /** Tokens for a known user, issued at nowMs for an app client (the first by default). */
-  issue(username: string, nowMs: number, clientId: string = this.#settings.clientIds[0] ?? ''): IssuedTokens {
+  /** Tokens for a known user, issued at nowMs for an app client (the first by default), valid `ttlSeconds`. */
+  issue(
+    username: string,
+    nowMs: number,
+    clientId: string = this.#settings.clientIds[0] ?? '',
+    ttlSeconds: number = this.#settings.tokenTtlSeconds,
+  ): IssuedTokens {
     const user = this.#settings.users.find((candidate) => candidate.username === username);
     if (!user) throw new TypeError(`user pool: no user ${username}`);
     let sub = this.#subs.get(username);
     if (!sub) this.#subs.set(username, (sub = randomUUID()));
     const iat = Math.floor(nowMs / 1000);
-    const exp = iat + this.#settings.tokenTtlSeconds;
+    const exp = iat + ttlSeconds;
     const header = { kid: this.#key.kid, alg: 'RS256' };
     const common = {
       sub,
@@ -202,7 +207,7 @@ export class UserPool {
       },
       this.#key.privateKey,
     );
-    return { idToken, accessToken, expiresIn: this.#settings.tokenTtlSeconds };
+    return { idToken, accessToken, expiresIn: ttlSeconds };
   }
 
   #verifyAccessToken(token: string): Promise<JwtPayload> {

@@ -63,7 +63,8 @@ export interface OutboxOptions {
    * server or throttling failures between them. Default 1 with `client` (the signed client: in a browser an expired
    * credential and a missing permission both look like a bare 403, as CORS hides the error type, and one retry gives
    * a provider that refreshes late a fresh credential), 0 with `sender` (what a refusal means is the sender's to
-   * say; the plugin passes 0 in relay mode, where a 403 is the relay's ownership decision).
+   * say; the plugin passes 0 in relay mode, where a 403 is the relay's ownership decision and the relay client renews
+   * an expired token itself).
    */
   authRetries?: number;
   /** Requests in flight at once (default 4; one per contact at most). */

@@ -43,6 +43,8 @@ Settings (JSON):
   allowedOrigins           browser origins allowed by CORS, e.g. ["https://agents.example.com"] (default none)
   connectEndpoint          the Connect API's URL, for a stand-in (default: the region's endpoint; https, or http
                            on a loopback host only)
+  connectTimeoutMs         how long one request may wait on Connect, all its calls and retries together (default
+                           8000, from 100 to 29000); past it the answer is a retryable 503 ServiceUnavailableException
 
 Connect is called with the AWS SDK's default credentials (environment, profile, instance role); the role needs
 connect:DescribeContact, connect:UpdateContactAttributes and, with usernameClaim, connect:SearchUsers.

@@ -78,6 +78,12 @@ export interface RelayConfig {
    * host only: ownership is decided on DescribeContact's answers, which anyone on the path could forge in clear text.
    */
   connectEndpoint?: string;
+  /**
+   * How long the relay waits on Amazon Connect for one request, its calls and the SDK's retries together (ms, 100 to
+   * 29,000, default 8,000: below the CDK stack's 10 s Lambda timeout and API Gateway's 30 s integration limit). Past
+   * it the answer is a retryable 503, and the browser sends again.
+   */
+  connectTimeoutMs?: number;
 }
 
 /** A configuration with every default filled in and the instance ARN taken apart. */
@@ -88,6 +94,7 @@ export interface ResolvedRelayConfig extends RelayConfig {
   allowKeyPrefixes: string[];
   denyKeyPrefixes: string[];
   allowedOrigins: string[];
+  connectTimeoutMs: number;
 }
 
 /** The issuer URL of a Cognito user pool, whose access tokens carry the username as `username`. */
@@ -128,6 +135,9 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
   const endpoint = value['connectEndpoint'];
   if (endpoint !== undefined && (typeof endpoint !== 'string' || !safeUrl(endpoint)))
     problems.push('connectEndpoint must be an https URL (http only on a loopback host)');
+  const timeout = value['connectTimeoutMs'] ?? 8000;
+  if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 100 || timeout > 29_000)
+    problems.push('connectTimeoutMs must be a whole number of milliseconds from 100 to 29000');
   for (const derived of ['region', 'instanceId'] as const) {
     if (value[derived] !== undefined && (!arn || value[derived] !== arn[derived]))
       problems.push(`${derived} must match instanceArn (or be left out)`);
@@ -141,6 +151,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     'denyKeyPrefixes',
     'allowedOrigins',
     'connectEndpoint',
+    'connectTimeoutMs',
     'region',
     'instanceId',
   ]);
@@ -157,6 +168,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     allowKeyPrefixes: allow,
     denyKeyPrefixes: deny,
     allowedOrigins: origins,
+    connectTimeoutMs: Number(timeout),
   };
   if (typeof endpoint === 'string') resolved.connectEndpoint = endpoint.replace(/\/+$/, '');
   return resolved;

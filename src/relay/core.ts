@@ -8,6 +8,8 @@
  * 3. the instance is the relay's, and every key passes the allow and deny lists (403, before any call to Connect),
  * 4. the caller maps to a Connect user (403), and DescribeContact shows the leg is that user's, in that chain, and
  *    ongoing, in after-contact work or ended within the window (403 "this contact is not yours").
+ * Connect's calls for one request (SearchUsers, DescribeContact, UpdateContactAttributes, the SDK's retries included)
+ * share one deadline, `connectTimeoutMs`: past it the answer is a retryable 503, never a handler left pending.
  * Errors use Connect's restJson1 shape (status, `x-amzn-errortype`, body with `message` and `Message`), so the
  * plugin decodes them as it decodes Connect's; Connect's own errors pass through with their status (429 stays 429).
  * Every decision writes one audit line: caller, contact, keys, decision, reason. Never values, never the token.
@@ -19,6 +21,7 @@ import {
   UpdateContactAttributesCommand,
   type Contact,
 } from '@aws-sdk/client-connect';
+import { orAbort } from '../deadline.ts';
 import { checkUpdate } from '../validate.ts';
 import { AuthFailure, createAuthenticator, type Authenticator, type Claims } from './auth.ts';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
@@ -265,8 +268,11 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
       );
     }
 
-    // 4. Whose contact.
-    const user = await viaConnect('SearchUsers', () => users.resolve(claims));
+    // 4. Whose contact. Connect's calls end by one deadline: passed to the SDK, which aborts the HTTP request and stops
+    // retrying (rather than the handler's requestTimeout, which @smithy/node-http-handler 4.x applies per attempt and
+    // by default only warns about), and raced with it, so a call the SDK does not end (credentials) ends anyway.
+    const deadline = AbortSignal.timeout(config.connectTimeoutMs);
+    const user = await viaConnect('SearchUsers', deadline, () => users.resolve(claims, deadline));
     if ('refused' in user) {
       throw new RelayError(
         403,
@@ -278,12 +284,12 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
     record.caller = { ...record.caller, userId: user.userId, ...(user.username ? { username: user.username } : {}) };
     let contact: Contact | undefined;
     try {
-      contact = (await connect.send(new DescribeContactCommand({ InstanceId: instanceId, ContactId: contactId })))
-        .Contact;
+      const command = new DescribeContactCommand({ InstanceId: instanceId, ContactId: contactId });
+      contact = (await orAbort(connect.send(command, { abortSignal: deadline }), deadline)).Contact;
     } catch (error) {
       // An unknown contact is refused like someone else's: the answer does not tell which contacts exist.
       if (statusOf(error) === 404) throw notYours('contact-not-found');
-      throw connectError('DescribeContact', error);
+      throw connectError('DescribeContact', error, deadline);
     }
     if (!contact) throw notYours('contact-not-found');
     const ownership = checkOwnership(contact, {
@@ -295,28 +301,35 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
     if (!ownership.owned) throw notYours(ownership.reason, ownership.reason === 'window-passed' ? ' any more' : '');
 
     // 5. The write, with the relay's role.
-    await viaConnect('UpdateContactAttributes', () =>
-      connect.send(
-        new UpdateContactAttributesCommand({
-          InstanceId: instanceId,
-          InitialContactId: initialContactId,
-          Attributes: attributes as Record<string, string>,
-        }),
-      ),
-    );
+    const update = new UpdateContactAttributesCommand({
+      InstanceId: instanceId,
+      InitialContactId: initialContactId,
+      Attributes: attributes as Record<string, string>,
+    });
+    await viaConnect('UpdateContactAttributes', deadline, () => connect.send(update, { abortSignal: deadline }));
   }
 }
 
-async function viaConnect<T>(action: string, call: () => Promise<T>): Promise<T> {
+async function viaConnect<T>(action: string, deadline: AbortSignal, call: () => Promise<T>): Promise<T> {
   try {
-    return await call();
+    return await orAbort(call(), deadline);
   } catch (error) {
-    throw connectError(action, error);
+    throw connectError(action, error, deadline);
   }
 }
 
-/** Connect's error, passed through with its status and type; no response at all becomes a retryable 503. */
-function connectError(action: string, error: unknown): RelayError {
+/**
+ * Connect's error, passed through with its status and type; no answer by the deadline, or no response at all,
+ * becomes a retryable 503. A write may still have been stored (the browser's outbox treats a 503 as ambiguous).
+ */
+function connectError(action: string, error: unknown, deadline: AbortSignal): RelayError {
+  if (deadline.aborted)
+    return new RelayError(
+      503,
+      'ServiceUnavailableException',
+      'Amazon Connect did not answer in time; try again.',
+      `connect:${action}:timeout`,
+    );
   const status = statusOf(error);
   const name = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error && error.message ? error.message : `${action} failed.`;

@@ -13,8 +13,8 @@ export type UserLookup =
 
 /** Maps verified claims to a Connect user id. */
 export interface UserResolver {
-  /** Rejects only when Connect could not be asked (the error is Connect's). */
-  resolve(claims: Claims): Promise<UserLookup>;
+  /** Rejects only when Connect could not be asked (the error is Connect's); `signal` ends the call to Connect. */
+  resolve(claims: Claims, signal?: AbortSignal): Promise<UserLookup>;
 }
 
 /** A resolver for the configured mapping; `now` is the clock of the cache. */
@@ -36,7 +36,7 @@ export function createUserResolver(
   const ttlMs = (mapping.cacheTtlSeconds ?? 300) * 1000;
   const cache = new Map<string, { userId: string; expiresAtMs: number }>();
   return {
-    async resolve(claims) {
+    async resolve(claims, signal) {
       const username = claims[mapping.usernameClaim];
       if (typeof username !== 'string' || username.length === 0) return { refused: 'no-user-claim' };
       const cached = cache.get(username);
@@ -48,6 +48,7 @@ export function createUserResolver(
           SearchCriteria: { StringCondition: { FieldName: 'Username', Value: username, ComparisonType: 'EXACT' } },
           MaxResults: 2,
         }),
+        { abortSignal: signal },
       );
       // EXACT is compared here too: the relay's decision must not depend on how the search service matches.
       const matches = Users.filter((user) => user.Username === username && typeof user.Id === 'string');

@@ -160,8 +160,11 @@ describe('the relay stack', () => {
       user: { usernameClaim: 'cognito:username' },
       ownershipWindowSeconds: 3600,
       allowedOrigins: ['https://agents.example.com', 'https://ccp.example.com'],
+      connectTimeoutMs: 8000,
     });
     assert.equal(resolveRelayConfig(config).instanceId, '4c1e1d3a-6b2f-4f7e-9a51-3b0f6c2d8e71');
+    // The relay answers by its deadline on Connect (8 s), within the function's timeout and API Gateway's 30 s.
+    assert.equal(relay['Timeout'], 10);
   });
 });
 
@@ -178,6 +181,7 @@ describe('the relay stack, other settings', () => {
       throttleRateLimit: '5',
       throttleBurstLimit: '6',
       denyKeyPrefixes: 'routing_,flow_',
+      connectTimeoutMs: '20000',
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       JwtConfiguration: { Issuer: 'https://login.example.com/oauth2/default', Audience: ['api://agents'] },
@@ -195,6 +199,12 @@ describe('the relay stack, other settings', () => {
     assert.doesNotThrow(() => resolveRelayConfig(config));
     assert.equal(config['ownershipWindowSeconds'], 900);
     assert.deepEqual(config['denyKeyPrefixes'], ['routing_', 'flow_']);
+    assert.equal(config['connectTimeoutMs'], 20_000);
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 22 });
+    assert.throws(
+      () => synth({ ...cognito, connectTimeoutMs: '28000' }),
+      /connectTimeoutMs \(context -c connectTimeoutMs=\.\.\. or RELAY_CONNECT_TIMEOUT_MS\) must be a whole number from 100 to 27000/,
+    );
   });
 
   it('reads the environment when the context does not say, the context first', () => {

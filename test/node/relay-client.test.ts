@@ -285,6 +285,98 @@ describe('RelayClient', () => {
     assert.equal(wire.calls.length, 0);
   });
 
+  it('answers a 401 by asking the token function again (forceRefresh) and sending once more; a 403 is never re-sent', async () => {
+    const answers = [refusal(401, 'NotAuthorizedException', 'Your sign-in is missing, expired or not valid here.')];
+    const wire = transport(() => answers.shift() ?? new Response('{}', { status: 200 }));
+    const asked: unknown[] = [];
+    let issued = 0;
+    const token = (options?: { forceRefresh: boolean }): string => {
+      asked.push(options);
+      return `jwt-${++issued}`;
+    };
+    await new RelayClient({ url: 'https://r.example', token, fetch: wire.fetch }).update(contact, { a: '1' });
+    assert.deepEqual(
+      wire.calls.map((call) => (call.init.headers as Record<string, string>)['authorization']),
+      ['Bearer jwt-1', 'Bearer jwt-2'],
+    );
+    assert.deepEqual(asked, [undefined, { forceRefresh: true }]);
+    assert.equal(wire.calls[1]?.init.body, wire.calls[0]?.init.body, 'the same request, with the fresh token');
+
+    // A gateway authorizer's bare 401 is a refused token too.
+    const gateway = transport(() =>
+      gateway.calls.length === 1 ? refusal(401, undefined, 'Unauthorized') : new Response('{}'),
+    );
+    await new RelayClient({ url: 'https://r.example', token, fetch: gateway.fetch }).update(contact, { a: '1' });
+    assert.equal(gateway.calls.length, 2);
+
+    // "Not yours" is the relay's decision: one request, whatever the token function would give.
+    const mine = transport(() => refusal(403, 'AccessDeniedException', 'This contact is not yours.'));
+    const refused = await failure(
+      new RelayClient({ url: 'https://r.example', token, fetch: mine.fetch }).update(contact, { a: '1' }),
+    );
+    assert.equal(refused.status, 403);
+    assert.equal(mine.calls.length, 1);
+  });
+
+  it('a token refused again ends as an auth error after two requests; the same token refused is not sent twice', async () => {
+    const wire = transport(() =>
+      refusal(401, 'NotAuthorizedException', 'Your sign-in is missing, expired or not valid here.'),
+    );
+    let issued = 0;
+    const always = new RelayClient({ url: 'https://r.example', token: () => `expired-${++issued}`, fetch: wire.fetch });
+    const error = await failure(always.update(contact, { a: '1' }));
+    assert.equal(error.kind, 'auth');
+    assert.equal(error.status, 401);
+    assert.equal(error.retryable, false);
+    assert.equal(wire.calls.length, 2);
+
+    const same = transport(() => refusal(401, 'NotAuthorizedException', 'expired'));
+    let asked = 0;
+    const stale = new RelayClient({
+      url: 'https://r.example',
+      token: () => {
+        asked += 1;
+        return 'the-same-expired-token';
+      },
+      fetch: same.fetch,
+    });
+    assert.equal((await failure(stale.update(contact, { a: '1' }))).status, 401);
+    assert.equal(asked, 2, 'asked again');
+    assert.equal(same.calls.length, 1, 'but the same token is not sent again');
+
+    // A string token cannot be renewed: one request.
+    const fixed = transport(() => refusal(401, 'NotAuthorizedException', 'expired'));
+    await failure(
+      new RelayClient({ url: 'https://r.example', token: 'jwt', fetch: fixed.fetch }).update(contact, { a: '1' }),
+    );
+    assert.equal(fixed.calls.length, 1);
+  });
+
+  it('the second request after a 401 ends within the same deadline (timeoutMs)', async () => {
+    let calls = 0;
+    const hangsAfterRefusal = (async (_input: string | URL | Request, init?: RequestInit) => {
+      calls += 1;
+      if (calls === 1) return refusal(401, 'NotAuthorizedException', 'expired');
+      return new Promise<Response>((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(new TypeError('aborted'))),
+      );
+    }) as typeof fetch;
+    let issued = 0;
+    const client = new RelayClient({
+      url: 'https://r.example',
+      token: () => `jwt-${++issued}`,
+      fetch: hangsAfterRefusal,
+      timeoutMs: 200,
+    });
+    // Without the deadline over both requests, the second would wait for ever (and the test time out). Node's
+    // AbortSignal.timeout does not keep the event loop alive, and nothing else here would: this timer does.
+    const alive = setInterval(() => undefined, 1_000);
+    const error = await failure(client.update(contact, { a: '1' })).finally(() => clearInterval(alive));
+    assert.equal(error.kind, 'network');
+    assert.equal(error.retryable, true);
+    assert.equal(calls, 2);
+  });
+
   it("rejects with the signal's reason when aborted before or during the request", async () => {
     const wire = transport(() => new Response('{}', { status: 200 }));
     const client = new RelayClient({ url: 'https://r.example', token: 't', fetch: wire.fetch });
@@ -400,6 +492,8 @@ describe('createCcpAttributes in relay mode', () => {
 describe('RelayClient through the relay to the Connect API stand-in', () => {
   let api: ConnectApiHandle;
   let relay: RelayServer;
+  /** The stand-in's clock, which issues the tokens: set in the past to issue one already expired. */
+  let clockMs: number | undefined;
   const leg = (contactId: string): ContactRef => ({
     contactId,
     initialContactId: contactId,
@@ -409,6 +503,7 @@ describe('RelayClient through the relay to the Connect API stand-in', () => {
 
   before(async () => {
     api = await startConnectApi({
+      now: () => clockMs ?? Date.now(),
       contacts: [
         {
           instanceId: DEFAULT_INSTANCE_ID,
@@ -444,6 +539,44 @@ describe('RelayClient through the relay to the Connect API stand-in', () => {
     assert.equal(refused.retryable, false);
     assert.match(refused.message, /^This contact is not yours/);
     assert.deepEqual(api.attributesOf(DEFAULT_INSTANCE_ID, 'jones-1'), {});
+  });
+
+  it('an expired token, then a fresh one from the token function: the write lands in one call', async () => {
+    const audits: string[] = [];
+    const audited = await startStandInRelay(api, { audit: (record) => audits.push(record.reason) });
+    try {
+      clockMs = Date.now() - 2 * 3600_000;
+      const expired = api.signIn('agent.smith').idToken;
+      clockMs = undefined;
+      const tokens = [expired];
+      const client = new RelayClient({
+        url: audited.url,
+        token: () => tokens.shift() ?? api.signIn('agent.smith').idToken,
+      });
+      await client.update(leg('smith-1'), { Renewed: 'yes' });
+      assert.equal(api.attributesOf(DEFAULT_INSTANCE_ID, 'smith-1')?.['Renewed'], 'yes');
+      assert.deepEqual(audits, ['token:expired', 'written']);
+
+      // A token function that keeps giving expired tokens: two requests, then the refusal.
+      audits.length = 0;
+      const stale = new RelayClient({
+        url: audited.url,
+        token: () => {
+          clockMs = Date.now() - 2 * 3600_000;
+          const token = api.signIn('agent.smith').idToken;
+          clockMs = undefined;
+          return token;
+        },
+      });
+      const refused = await failure(stale.update(leg('smith-1'), { Renewed: 'no' }));
+      assert.equal(refused.kind, 'auth');
+      assert.equal(refused.status, 401);
+      assert.deepEqual(audits, ['token:expired', 'token:expired']);
+      assert.equal(api.attributesOf(DEFAULT_INSTANCE_ID, 'smith-1')?.['Renewed'], 'yes');
+    } finally {
+      clockMs = undefined;
+      await audited.close();
+    }
   });
 
   it('answers a bad token with 401 auth and a throttled Connect with 429 throttled', async () => {

@@ -487,6 +487,52 @@ describe('the relay, further', () => {
     );
   });
 
+  it(
+    'answers a retryable 503 when Amazon Connect does not answer within connectTimeoutMs, at each of its calls',
+    { timeout: 20_000 },
+    async () => {
+      const byId = { userIdClaim: 'custom:connect_user_id', agentsCannotChangeClaim: true } as const;
+      const cases = [
+        // SearchUsers never answers (the username is resolved first).
+        {
+          config: settings({ connectTimeoutMs: 300 }),
+          fault: { hangNext: 1 },
+          action: 'SearchUsers',
+          stored: undefined,
+        },
+        // DescribeContact never answers (no SearchUsers with a user id claim).
+        {
+          config: settings({ connectTimeoutMs: 300, user: byId }),
+          fault: { hangNext: 1 },
+          action: 'DescribeContact',
+          stored: undefined,
+        },
+        // UpdateContactAttributes stores, then never answers: the 503 is ambiguous, and the browser retries.
+        {
+          config: settings({ connectTimeoutMs: 300, user: byId }),
+          fault: { hangAfterStoreNext: 1 },
+          action: 'UpdateContactAttributes',
+          stored: 'resolved',
+        },
+      ];
+      for (const { config, fault, action, stored } of cases) {
+        handle.reset();
+        const send = overLambda(config);
+        handle.setFaults(fault);
+        const answer = await send({ contactId: 'live' }, signIn());
+        assert.equal(answer.status, 503, action);
+        assert.equal(answer.type, 'ServiceUnavailableException');
+        assert.match(answer.message, /did not answer in time; try again/);
+        assert.equal(audits.at(-1)?.decision, 'failed');
+        assert.equal(audits.at(-1)?.reason, `connect:${action}:timeout`);
+        assert.equal(handle.attributesOf(instanceId, 'live')?.['disposition'], stored, action);
+        // The relay is not wedged: the next request goes through.
+        assert.equal((await send({ contactId: 'live' }, signIn())).status, 200, action);
+        assert.equal(handle.attributesOf(instanceId, 'live')?.['disposition'], 'resolved');
+      }
+    },
+  );
+
   it("refuses a malformed body with 400 and the validator's message, after authentication", async () => {
     const handler = createLambdaHandler(settings(), dependencies());
     const anonymous = await handler(apiEvent({ body: '{"nope":' }));
@@ -721,6 +767,13 @@ describe('resolveRelayConfig', () => {
     assert.equal(resolved.instanceId, instanceId);
     assert.equal(resolved.region, 'us-east-1');
     assert.equal(resolved.ownershipWindowSeconds, 3600);
+    assert.equal(resolved.connectTimeoutMs, 8000);
+    for (const connectTimeoutMs of [0, 99, 1.5, 29_001, '5000'])
+      assert.throws(
+        () => resolveRelayConfig({ ...resolved, connectTimeoutMs }),
+        /connectTimeoutMs must be a whole number of milliseconds from 100 to 29000/,
+        String(connectTimeoutMs),
+      );
   });
 });
 

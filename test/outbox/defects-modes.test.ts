@@ -74,6 +74,28 @@ async function tokenOf(username: string): Promise<() => Promise<string>> {
   return async () => (await signIn({ endpoint: config.url, clientId: userPoolClientId, username })).idToken;
 }
 
+/**
+ * Id tokens of the stand-in user pool for `username` that have expired by the time this resolves: issued with a
+ * one-second lifetime (the stand-in's `tokenTtlSeconds` fault), then waited out.
+ */
+async function expiredTokensOf(username: string, count: number): Promise<string[]> {
+  const fresh = await tokenOf(username);
+  await setFaults({ tokenTtlSeconds: 1 });
+  const tokens: string[] = [];
+  try {
+    for (let index = 0; index < count; index += 1) tokens.push(await fresh());
+  } finally {
+    await setFaults({ tokenTtlSeconds: null });
+  }
+  const expiry = (token: string): number => {
+    const payload = (token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
+    return Number((JSON.parse(atob(payload)) as { exp: unknown }).exp);
+  };
+  const last = Math.max(...tokens.map(expiry));
+  await until(() => Date.now() / 1000 > last + 0.1, 'the tokens to expire', 5_000);
+  return tokens;
+}
+
 async function relayUrl(): Promise<string> {
   return ((await (await fetch('/__relay')).json()) as { url: string }).url;
 }
@@ -135,6 +157,67 @@ describe('Outbox defects: write modes', () => {
       (request) => request.action === 'DescribeContact' && request.contactId === contactId,
     );
     expect(checks).to.have.length(1);
+    expect(await storedAttributes(instanceId, contactId)).to.deep.equal({});
+  });
+
+  it('relay mode: an expired token is renewed within the attempt: the write lands, and the outbox saw no failure', async () => {
+    const instanceId = DEFAULT_INSTANCE_ID;
+    const contactId = newContactId();
+    await registerContacts([
+      { instanceId, contactId, startedAt: new Date().toISOString(), agentId: 'agent-agent-smith' },
+    ]);
+    const ref: ContactRef = { contactId, initialContactId: contactId, instanceId };
+    const [expired = ''] = await expiredTokensOf('agent.smith', 1);
+    const fresh = await tokenOf('agent.smith');
+    const asked: unknown[] = [];
+    // A token function holding a token that expired (a tab left open overnight): asked again, it signs in anew.
+    const token = (options?: { forceRefresh: boolean }): Promise<string> | string => {
+      asked.push(options);
+      return asked.length === 1 ? expired : fresh();
+    };
+    plugin = await createCcpAttributes({
+      relay: { url: await relayUrl(), token },
+      source: noContacts,
+      outbox: { store: await storeWith(ref, { Note: 'after the night' }) },
+    });
+    const outbox = plugin.outbox!;
+    // The queued entry has no owner until the agent named adopts it: wait for it to land (or be kept), then to settle.
+    await until(
+      async () => outbox.state.failed > 0 || (await storedAttributes(instanceId, contactId))?.['Note'],
+      'the write to end',
+    );
+    await until(() => outbox.state.pending === 0, 'the write to settle');
+    expect(outbox.failures()).to.deep.equal([]);
+    expect(await storedAttributes(instanceId, contactId)).to.deep.equal({ Note: 'after the night' });
+    // One attempt as the outbox sees it: no failed attempt was reported to it.
+    expect(outbox.state.lastError).to.equal(undefined);
+    expect(asked).to.deep.equal([undefined, { forceRefresh: true }]);
+  });
+
+  it('relay mode: a token function that keeps giving expired tokens ends as a kept auth failure after two requests', async () => {
+    const instanceId = DEFAULT_INSTANCE_ID;
+    const contactId = newContactId();
+    await registerContacts([
+      { instanceId, contactId, startedAt: new Date().toISOString(), agentId: 'agent-agent-smith' },
+    ]);
+    const ref: ContactRef = { contactId, initialContactId: contactId, instanceId };
+    const expired = await expiredTokensOf('agent.smith', 2);
+    let asked = 0;
+    const token = (): string => expired[asked++ % expired.length] ?? '';
+    plugin = await createCcpAttributes({
+      relay: { url: await relayUrl(), token },
+      source: noContacts,
+      outbox: { store: await storeWith(ref, { Note: 'stale sign-in' }) },
+    });
+    const outbox = plugin.outbox!;
+    await until(() => outbox.state.failed === 1, 'the refusal to be kept');
+    const [kept] = outbox.failures();
+    expect(kept?.lastError?.status).to.equal(401);
+    expect(kept?.lastError?.kind).to.equal('auth');
+    // A retry would have come within the first backoff (at most 500 ms).
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(asked, 'one token per request: the first and one renewal').to.equal(2);
+    expect(outbox.state.failed).to.equal(1);
     expect(await storedAttributes(instanceId, contactId)).to.deep.equal({});
   });
 
