@@ -1,6 +1,6 @@
 /**
- * The implementation of `<ccp-attributes>` (internal): the controller, the rows, the templates and
- * most styles. The public element (../ccp-attributes.ts) paints its frame at once and imports this
+ * The implementation of `<ccp-attributes>` (internal): the controller, the rows, the templates (the
+ * notices in editor-notices.ts, the meter and footer in editor-footer.ts) and most styles. The public element (../ccp-attributes.ts) paints its frame at once and imports this
  * module dynamically, so it stays off the drop-in script's critical path; the element then renders
  * the editor through `render()` below, and delegates its methods and getters here. What this module
  * needs from the element is the `EditorHost` interface, so it never imports the element's module.
@@ -11,15 +11,15 @@ import { guard } from 'lit/directives/guard.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { MAX_TOTAL_BYTES } from '../../src/validate.ts';
 import { AttributesController, type AttributesControllerHost } from '../attributes-controller.ts';
 import '../ccp-attribute-field.ts';
 import * as t from '../messages/editor.ts';
 import { activeLocale } from '../messages/localization.ts';
 import { labelOf } from '../schema.ts';
 import { editorStyles } from './editor.styles.ts';
+import { footer, meter, type FooterActions } from './editor-footer.ts';
+import { contactLine, notices } from './editor-notices.ts';
 import { FailuresView } from './failures-view.ts';
-import { styleProperties } from './style-properties.ts';
 
 /** Rows rendered in the first update: more than a 320 px column shows. The rest follow in chunks, one per frame. */
 const FIRST_ROWS = 40;
@@ -167,14 +167,7 @@ export class EditorImpl implements ReactiveController {
 
   /** The line under the heading: the viewed contact's channel, state (after contact work once it ended) and queue. */
   contactLine(): TemplateResult | typeof nothing {
-    const contact = this.controller.contact;
-    if (!contact) return nothing;
-    return html`<p part="contact" class="contact">
-      <span class="channel">${t.channelText(contact.channel)}</span>
-      <span aria-hidden="true">·</span>
-      <span class="state">${t.stateText(contact)}</span>
-      ${contact.queue ? html`<span aria-hidden="true">·</span> <span class="queue">${contact.queue.name}</span>` : nothing}
-    </p>`;
+    return contactLine(this.controller.contact);
   }
 
   /** Everything under the header: notices, the fields, the meter and the footer. */
@@ -191,46 +184,9 @@ export class EditorImpl implements ReactiveController {
       this.#rowsFor = contact?.contactId;
       this.#rowLimit = FIRST_ROWS;
     }
-    const reason = c.readOnlyReason;
-    const editable = reason === undefined;
-    return html`${
-      c.schemaError
-        ? html`<div part="notice" class="notice error-notice" role="alert">
-            <strong>${t.schemaIgnoredText()}</strong>
-            <ul>${c.schemaError.problems.map((problem) => html`<li>${problem}</li>`)}</ul>
-          </div>`
-        : nothing
-    }
-      ${
-        host.setupError
-          ? html`<div part="notice" class="notice error-notice" role="alert">
-            <strong>${t.setupErrorText()}</strong><br />${host.setupError}
-          </div>`
-          : nothing
-      }
-      ${
-        reason === 'setup-error'
-          ? nothing
-          : reason === 'no-contact'
-            ? this.#noContact()
-            : reason
-              ? html`<div part="notice" class="notice">
-              ${t.readOnlyText(reason)}
-              ${reason === 'no-instance' && contact?.instanceError ? html`<br />${contact.instanceError.message}` : nothing}
-            </div>`
-              : nothing
-      }
+    const editable = c.readOnlyReason === undefined;
+    return html`${notices(c, host)}
       ${contact && !contact.monitoring ? this.#editor(editable) : nothing}`;
-  }
-
-  /** Why no contact is shown: the host does not answer yet (or any more), or no contact is open. */
-  #noContact(): TemplateResult {
-    const connection = this.#host.tracker?.connection;
-    return html`<div part="notice" class="notice" role="status">${
-      connection === undefined || connection === 'connected'
-        ? html`<slot name="empty">${t.noContactText()}</slot>`
-        : t.connectionText(connection)
-    }</div>`;
   }
 
   #editor(editable: boolean): TemplateResult {
@@ -266,7 +222,7 @@ export class EditorImpl implements ReactiveController {
           ? html`<p class="notice warn-notice">${t.requiredForAcwText(missing.map((spec) => labelOf(spec, activeLocale())))}</p>`
           : nothing
       }
-      ${this.#meter()} ${editable ? this.#footer() : nothing}
+      ${meter(c)} ${editable ? footer(c, this.#footerActions) : nothing}
       <div class="sr-only" aria-live="polite">${c.lastProblem ?? ''}</div>
     `;
   }
@@ -309,59 +265,13 @@ export class EditorImpl implements ReactiveController {
       <p class="help">${t.clearingHelpText()}</p>`;
   }
 
-  #meter(): TemplateResult {
-    const c = this.controller;
-    const used = c.bytesUsed;
-    const level = c.budgetLevel;
-    const percent = Math.min(100, (used / MAX_TOTAL_BYTES) * 100);
-    const text = t.meterText(used);
-    return html`<div part="meter" class="meter ${level}">
-      <div class="meter-head">
-        <span id="meter-label">${t.meterLabel()}</span>
-        <span class="meter-text">${text}</span>
-      </div>
-      <div class="bar" role="meter" aria-labelledby="meter-label" aria-valuemin="0" aria-valuemax=${MAX_TOTAL_BYTES}
-        aria-valuenow=${Math.min(used, MAX_TOTAL_BYTES)} aria-valuetext=${text}>
-        <div class="fill" ${styleProperties({ width: `${percent.toFixed(2)}%` })}></div>
-      </div>
-      <div class="budget-message" role="status">
-        ${level === 'over' ? t.overBudgetText(used - MAX_TOTAL_BYTES) : level === 'warn' ? t.nearlyFullText(MAX_TOTAL_BYTES - used) : ''}
-      </div>
-    </div>`;
-  }
-
   #footerAction(action: () => unknown): void {
     this.#keepFooterFocus = true;
     void action();
   }
 
-  #footer(): TemplateResult {
-    const c = this.controller;
-    const status = c.status;
-    const count = c.changeCount;
-    const busy = c.busy;
-    const failed = status === 'failed';
-    return html`<div part="footer" class="footer">
-      <div part="status" class="status ${status}" role="status" tabindex="-1">${failed ? '' : (c.statusMessage ?? '')}</div>
-      <div class="alert" role="alert">
-        ${
-          failed
-            ? html`<span>${c.statusMessage}</span>
-              <button type="button" class="small" @click=${() => this.#footerAction(() => this.#host.save())}>${t.retryText()}</button>`
-            : nothing
-        }
-      </div>
-      <div class="actions">
-        <span class="changes">${t.changesText(count)}</span>
-        <button type="button" part="revert-button" class="secondary" ?disabled=${count === 0 || busy} @click=${() => this.#footerAction(() => this.#host.revert())}>
-          ${t.revertText()}
-        </button>
-        <button type="button" part="save-button" class="primary" ?disabled=${count === 0 || busy} aria-keyshortcuts="Control+Enter Meta+Enter"
-          aria-describedby="save-hint" @click=${() => this.#footerAction(() => this.#host.save())}>
-          ${status === 'waiting' ? t.waitingButtonText() : busy ? t.savingButtonText() : t.saveText()}
-        </button>
-      </div>
-      <div class="help" id="save-hint">${t.saveHintText()}</div>
-    </div>`;
-  }
+  readonly #footerActions: FooterActions = {
+    save: () => this.#footerAction(() => this.#host.save()),
+    revert: () => this.#footerAction(() => this.#host.revert()),
+  };
 }

@@ -3,34 +3,32 @@
  * retries requests, keeps what cannot land, persists everything in an OutboxStore, and lets one tab send for all
  * tabs. This class composes the parts and keeps what every tab sees (the mirror, statuses, events): the writing
  * side (queue.ts), the sending side of the flusher tab (flusher.ts, over pump.ts, flight.ts and expiry.ts), the pure
- * entry logic (entry.ts), what landed (ledger.ts), the write() promises (waiters.ts), aborted writes (aborts.ts)
- * and cross-tab leadership (leadership.ts).
+ * entry logic (entry.ts), what landed (ledger.ts), the write() promises (waiters.ts), aborted writes (aborts.ts),
+ * cross-tab leadership (leadership.ts), what every tab does with a message (messages.ts) and what it shows of the
+ * agent's writes (view.ts).
  */
-import { AttributesError } from '../errors.ts';
 import type { Attributes } from '../validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions } from '../writer.ts';
 import { Aborts } from './aborts.ts';
 import { Emitter, type Subscribable } from './emitter.ts';
-import { contactKeyOf, fromStoredError, liveId } from './entry.ts';
-import { partPromise, Queue, type OutboxPart, type OutboxWriteOptions } from './queue.ts';
+import { contactKeyOf, liveId } from './entry.ts';
+import { abortError, partPromise, Queue, type OutboxPart, type OutboxWriteOptions } from './queue.ts';
 import type { OutboxEventMap, OutboxState } from './events.ts';
 import type { Change } from './flight.ts';
 import { Flusher } from './flusher.ts';
 import { Leadership, type Message } from './leadership.ts';
 import { Ledger } from './ledger.ts';
 import { Mirror } from './mirror.ts';
-import { adopt } from './owners.ts';
+import { handleMessage, type MessageHost } from './messages.ts';
+import { adoptUnowned, nameAgent, type AgentHost } from './owners.ts';
 import { agentOf, settingsOf, type OutboxOptions, type Settings } from './options.ts';
-import { contactStatus, progressOf, StatusBoard, type ContactStatus } from './status.ts';
+import type { ContactStatus } from './status.ts';
 import type { OutboxEntry, OutboxStore } from './types.ts';
+import { View, type ViewHost } from './view.ts';
 import { Waiters } from './waiters.ts';
 
 export type { OutboxOptions, OutboxSender, UpdatingClient, OutboxClock, LockManagerLike } from './options.ts';
 export type { OutboxPart, OutboxWriteOptions } from './queue.ts';
-
-function abortError(message: string): DOMException {
-  return new DOMException(message, 'AbortError');
-}
 
 /**
  * The durable outbox; an AttributeWriter. `write()` resolves once the (coalesced) request carrying the attributes
@@ -52,10 +50,9 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   readonly #flusherSide: Flusher;
   readonly #queue: Queue;
   readonly #aborts: Aborts;
-  /** Contacts with a request on the wire (this tab's, or as the flusher tab reports them). */
-  readonly #sending = new Set<string>();
-  readonly #statuses = new StatusBoard();
-  #lastError: AttributesError | undefined;
+  readonly #view: View;
+  /** What the view, the message handling and the agent's naming need of this outbox. */
+  readonly #tab: ViewHost & MessageHost & AgentHost;
   #flusher = false;
   #competing = false;
   #closed = false;
@@ -75,6 +72,30 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       onError: (error) => this.#fail(error),
     });
     const mirror = this.#mirror;
+    const tab: ViewHost & MessageHost & AgentHost = {
+      settings,
+      store: settings.store,
+      mirror,
+      emitter: this.#emitter,
+      waiters: this.#waiters,
+      ledger: this.#ledger,
+      leadership: this.#leadership,
+      flusher: () => this.#flusher,
+      closed: () => this.#closed,
+      changed: (change) => this.#changed(change),
+      emitChange: (keys) => this.#view.emitChange(keys),
+      schedule: () => this.#flusherSide.schedule(),
+      flush: () => this.flush(),
+      compete: () => void this.ready.then(() => this.#compete()),
+      fail: (error) => this.#fail(error),
+    };
+    this.#tab = tab;
+    this.#view = new View(tab);
+    // The flusher's own outcomes and aborts: told to the other tabs, and handled here as they would be there.
+    const announce = (message: Message): void => {
+      this.#leadership.post(message);
+      this.#handle(message);
+    };
     this.#flusherSide = new Flusher(settings, {
       mirror,
       enqueuing: (key) => this.#queue.enqueuing(key),
@@ -87,19 +108,16 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
         if (mirror.apply(entry.id, entry, entry.revision))
           this.#changed({ id: entry.id, contactKey: entry.contactKey, entry, revision: entry.revision });
       },
-      sending: (key, sending, emit) => this.#setSending(key, sending, emit),
-      announce: (message) => {
-        this.#leadership.post(message);
-        this.#handle(message);
-      },
-      onRetry: (error) => (this.#lastError = error),
+      sending: (key, sending, emit) => this.#view.setSending(key, sending, emit),
+      announce,
+      onRetry: (error) => (this.#view.lastError = error),
       fail: (error) => this.#fail(error),
     });
     this.#queue = new Queue(settings, {
       waiters: this.#waiters,
       agent: () => this.#mirror.agent,
       closed: () => this.#closed,
-      sending: (key) => this.#sending.has(key),
+      sending: (key) => this.#view.sending.has(key),
       changed: (change) => this.#changed(change),
       schedule: () => this.#flusherSide.schedule(),
       landed: (key) => this.#ledger.landed(key),
@@ -113,10 +131,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       entry: (key) => mirror.live(key),
       liveId: (key) => liveId(key, mirror.agent),
       changed: (change) => this.#changed(change),
-      announce: (message) => {
-        this.#leadership.post(message);
-        this.#handle(message);
-      },
+      announce,
       post: (message) => this.#leadership.post(message),
       track: (operation) => void this.#queue.track(operation),
       fail: (error) => this.#fail(error),
@@ -150,29 +165,12 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
    * when read, so a 'change' event costs the same however many contacts have kept failures.
    */
   get state(): OutboxState {
-    let contacts: Map<string, ContactStatus> | undefined;
-    const statuses = (): Map<string, ContactStatus> => {
-      contacts ??= new Map();
-      for (const key of new Set([...this.#mirror.contactKeys(), ...this.#sending])) {
-        const status = this.#statusOf(key);
-        if (status) contacts.set(key, status);
-      }
-      return contacts;
-    };
-    return {
-      pending: this.#mirror.pending().length,
-      failed: this.#mirror.failureCount,
-      flusher: this.#flusher,
-      get contacts(): ReadonlyMap<string, ContactStatus> {
-        return contacts ?? statuses();
-      },
-      lastError: this.#lastError,
-    };
+    return this.#view.state();
   }
 
   /** The status of one contact's writes (the agent's). */
   statusOf(contact: ContactRef): ContactStatus | undefined {
-    return this.#statusOf(contactKeyOf(contact));
+    return this.#view.statusOf(contactKeyOf(contact));
   }
 
   /**
@@ -197,25 +195,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
    */
   setAgent(agent: string | null | undefined): void {
     const next = agentOf('setAgent', agent ?? undefined);
-    const previous = this.#mirror.agent;
-    if (this.#closed) return;
-    if (next === previous) {
-      if (this.#mirror.scoped) return;
-      this.#mirror.setAgent(next); // an agent is expected from now on
-      this.#flusherSide.schedule();
-      return;
-    }
-    const before = this.#mirror.contactKeys();
-    if (previous !== undefined) {
-      const error = abortError('Another agent signed in; the write stays queued for the agent who made it.');
-      for (const entry of this.#mirror.pending()) this.#waiters.reject(entry, error);
-    }
-    this.#mirror.setAgent(next);
-    this.#emitChange(new Set([...before, ...this.#mirror.contactKeys()]));
-    this.#flusherSide.schedule();
-    if (next === undefined) return;
-    void this.#adopt(next);
-    void this.ready.then(() => this.#compete());
+    if (!this.#closed) nameAgent(next, this.#tab);
   }
 
   /**
@@ -302,31 +282,17 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       this.#fail(error);
     }
     const agent = this.#mirror.agent;
-    if (agent !== undefined) await this.#adopt(agent);
-  }
-
-  /** Makes the named agent the owner of the entries nobody owns (see owners.ts). */
-  async #adopt(agent: string): Promise<void> {
-    const unowned = [...this.#mirror.values()].filter((entry) => entry.agent === undefined);
-    if (unowned.length === 0) return;
-    try {
-      await adopt(this.store, unowned, agent, {
-        still: () => !this.#closed && this.#mirror.agent === agent,
-        changed: (change) => this.#changed(change),
-      });
-    } catch (error) {
-      this.#fail(error);
-    }
+    if (agent !== undefined) await adoptUnowned(agent, this.#tab);
   }
 
   #lead(): void {
     if (this.#closed) return;
     this.#flusher = true;
     // The previous flusher may have died mid-request: its "sending" reports mean nothing now; its debounce does not bind us.
-    this.#sending.clear();
+    this.#view.sending.clear();
     const latest = this.#settings.clock.now() + this.#settings.debounceMs;
     for (const entry of this.#mirror.pending()) entry.dueAt = Math.min(entry.dueAt, latest);
-    this.#emitChange(this.#mirror.contactKeys());
+    this.#view.emitChange(this.#mirror.contactKeys());
     this.#flusherSide.run();
     this.#leadership.post({ type: 'flusher' });
     this.#aborts.led();
@@ -340,112 +306,15 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
 
   /** What every tab does with a change another tab told, or the flusher's own outcome it tells the others. */
   #handle(message: Message): void {
-    switch (message.type) {
-      case 'entry':
-        this.#mirror.apply(message.id, message.entry, message.revision);
-        this.#emitChange([message.contactKey]);
-        this.#flusherSide.schedule();
-        break;
-      case 'sending':
-        if (!this.#flusher) this.#setSending(message.contactKey, message.sending);
-        break;
-      case 'landed': {
-        const { contactKey, contact, attributes, revisions } = message;
-        if (this.#waiters.has(contactKey) || this.#mirror.failures(contactKey).length > 0) {
-          this.#waiters.settle(contactKey, this.#ledger.record(contactKey, revisions));
-        }
-        this.#emitter.emit('landed', { contact, attributes });
-        this.#emitChange([contactKey]);
-        break;
-      }
-      case 'failed': {
-        const { entry } = message;
-        if (!this.#mirror.owns(entry)) break;
-        const error = entry.lastError
-          ? fromStoredError(entry.lastError)
-          : new AttributesError('server', 'The write failed.');
-        this.#lastError = error;
-        this.#waiters.reject(entry, error);
-        this.#emitter.emit('failed', { entry: structuredClone(entry), error });
-        break;
-      }
-      case 'expired': {
-        if (!this.#mirror.owns(message.entry)) break;
-        const reason = `The write was not sent within ${this.#settings.maxAgeMs} ms and expired.`;
-        this.#waiters.reject(message.entry, new DOMException(reason, 'TimeoutError'));
-        this.#emitter.emit('expired', { entry: structuredClone(message.entry) });
-        this.#emitChange([message.entry.contactKey]);
-        break;
-      }
-      case 'superseded':
-        if (this.#mirror.owns(message.entry))
-          this.#emitter.emit('superseded', { entry: structuredClone(message.entry) });
-        break;
-      case 'dropped':
-        if (this.#mirror.owns(message.entry))
-          this.#emitter.emit('dropped', { entry: structuredClone(message.entry), reason: message.reason });
-        break;
-      case 'erased':
-        this.#waiters.reject(
-          message,
-          abortError('A later write of the same attribute was aborted before it was sent.'),
-        );
-        this.#emitChange([message.contactKey]);
-        break;
-      case 'abort':
-        this.#aborts.asked(message.contactKey, message.revisions);
-        break;
-      case 'aborted':
-        this.#aborts.aborted(message.contactKey, message.revisions);
-        break;
-      case 'flusher':
-        this.#aborts.led();
-        break;
-      case 'flush':
-        if (this.#flusher) this.flush();
-        break;
-    }
+    handleMessage(message, this.#tab, this.#view, this.#aborts);
   }
 
   /** Applies a change this tab made to the store and tells the other tabs. */
   #changed(change: Change): void {
     this.#mirror.apply(change.id, change.entry, change.revision);
     this.#leadership.post({ type: 'entry', ...change });
-    this.#emitChange([change.contactKey]);
+    this.#view.emitChange([change.contactKey]);
     this.#flusherSide.schedule();
-  }
-
-  #setSending(key: string, sending: boolean, emit = true): void {
-    if (this.#sending.has(key) === sending) {
-      if (emit) this.#emitChange([key]);
-      return;
-    }
-    if (sending) this.#sending.add(key);
-    else this.#sending.delete(key);
-    if (this.#flusher) this.#leadership.post({ type: 'sending', contactKey: key, sending });
-    if (emit) this.#emitChange([key]);
-  }
-
-  #statusOf(key: string): ContactStatus | undefined {
-    const live = this.#mirror.live(key);
-    return contactStatus(key, live, this.#mirror.failures(key), this.#sending.has(key), this.#settings.clock.now());
-  }
-
-  #emitChange(keys: Iterable<string>): void {
-    if (this.#closed) return;
-    for (const key of keys) {
-      const status = this.#statuses.change(key, this.#statusOf(key));
-      if (!status) continue;
-      this.#emitter.emit('status', status);
-      const progress = progressOf(status);
-      if (progress) this.#waiters.progress(key, progress, (error) => this.#fail(error));
-    }
-    // What landed is kept only while a write() or a kept failure of the contact still needs it.
-    for (const key of keys)
-      if (!this.#waiters.has(key) && this.#mirror.failures(key).length === 0) this.#ledger.release(key);
-    const state = this.state;
-    this.#emitter.emit('change', state);
-    this.#waiters.idle(state.pending === 0);
   }
 
   #fail(error: unknown): void {

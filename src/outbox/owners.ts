@@ -1,10 +1,14 @@
 /**
  * Who owns an entry: the agent who wrote it (see `OutboxEntry.agent`). Entries nobody owns (queued before the host
- * named the agent, or stored by a version without owners) are adopted by the agent named in a tab.
+ * named the agent, or stored by a version without owners) are adopted by the agent named in a tab. Also what naming
+ * another agent does to this tab's view and write() promises.
  */
 import { adoptInto, liveId, own, pick, revisionOf } from './entry.ts';
 import type { Change } from './flight.ts';
+import type { Mirror } from './mirror.ts';
+import { abortError } from './queue.ts';
 import type { OutboxEntry, OutboxStore } from './types.ts';
+import type { Waiters } from './waiters.ts';
 
 /** What adoption needs of the Outbox. */
 export interface AdoptionHost {
@@ -60,5 +64,58 @@ export async function adopt(
       return gone ? null : undefined;
     });
     if (gone) host.changed({ id: entry.id, contactKey, entry: null, revision: removed.revision });
+  }
+}
+
+/** What naming the agent needs of the Outbox. */
+export interface AgentHost {
+  store: OutboxStore;
+  mirror: Mirror;
+  waiters: Waiters;
+  closed(): boolean;
+  changed(change: Change): void;
+  /** Emits the status of these contacts and the state. */
+  emitChange(keys: Iterable<string>): void;
+  /** Lets the flusher look for due entries. */
+  schedule(): void;
+  /** Competes for the flusher lock once the entries are loaded (an agent was named). */
+  compete(): void;
+  fail(error: unknown): void;
+}
+
+/** Names the agent who writes in this tab (see `Outbox.setAgent`); `next` is already checked. */
+export function nameAgent(next: string | undefined, host: AgentHost): void {
+  const { mirror } = host;
+  const previous = mirror.agent;
+  if (next === previous) {
+    if (mirror.scoped) return;
+    mirror.setAgent(next); // an agent is expected from now on
+    host.schedule();
+    return;
+  }
+  const before = mirror.contactKeys();
+  if (previous !== undefined) {
+    const error = abortError('Another agent signed in; the write stays queued for the agent who made it.');
+    for (const entry of mirror.pending()) host.waiters.reject(entry, error);
+  }
+  mirror.setAgent(next);
+  host.emitChange(new Set([...before, ...mirror.contactKeys()]));
+  host.schedule();
+  if (next === undefined) return;
+  void adoptUnowned(next, host);
+  host.compete();
+}
+
+/** Makes the named agent the owner of the entries nobody owns in this tab's mirror (see `adopt`). */
+export async function adoptUnowned(agent: string, host: AgentHost): Promise<void> {
+  const unowned = [...host.mirror.values()].filter((entry) => entry.agent === undefined);
+  if (unowned.length === 0) return;
+  try {
+    await adopt(host.store, unowned, agent, {
+      still: () => !host.closed() && host.mirror.agent === agent,
+      changed: (change) => host.changed(change),
+    });
+  } catch (error) {
+    host.fail(error);
   }
 }

@@ -128,7 +128,8 @@ export interface QueueHost {
   fail(error: unknown): void;
 }
 
-function abortError(message: string): DOMException {
+/** An AbortError DOMException, as write() promises reject with when their write stays queued or is taken back. */
+export function abortError(message: string): DOMException {
   return new DOMException(message, 'AbortError');
 }
 

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { startDemo, type DemoHandle } from '../../demo/server.ts';
 import { chromiumArgs, findChromium } from '../chromium.ts';
-import { until } from '../helpers/until.ts';
+import { until, untilPasses } from '../helpers/until.ts';
 
 const chromium = findChromium();
 const skip = chromium
@@ -59,8 +59,10 @@ describe('the agent desktop demo: direct and relay writes', { skip }, () => {
 
   it("relay mode: a rule lands through the relay, no SDK is fetched, and another agent's contact is refused and kept", async () => {
     const { page, fetched, errors } = await open('?writes=relay');
-    const mode = await page.$eval('#write-mode [aria-current="page"]', (element) => element.textContent.trim());
-    assert.equal(mode, 'Relay (owner-checked)');
+    await untilPasses(async () => {
+      const mode = await page.$eval('#write-mode [aria-current="page"]', (element) => element.textContent.trim());
+      assert.equal(mode, 'Relay (owner-checked)');
+    });
 
     await page.locator('#scenario ::-p-text(Ring a call)').click();
     const contact = await until(
@@ -110,8 +112,10 @@ describe('the agent desktop demo: direct and relay writes', { skip }, () => {
 
   it('direct mode: the same button lands, since Cognito credentials can write any contact of the instance', async () => {
     const { page, errors } = await open('');
-    const mode = await page.$eval('#write-mode [aria-current="page"]', (element) => element.textContent.trim());
-    assert.equal(mode, 'Direct (Cognito)');
+    await untilPasses(async () => {
+      const mode = await page.$eval('#write-mode [aria-current="page"]', (element) => element.textContent.trim());
+      assert.equal(mode, 'Direct (Cognito)');
+    });
     const outcome = await writeOtherAgentsContact(page);
     assert.match(outcome, /^Landed on agent\.jones's call/);
     const actions = demo.api.requestLog().map((request) => request.action);

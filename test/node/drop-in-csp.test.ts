@@ -425,7 +425,8 @@ describe(
       assert.equal(refused, true, 'Trusted Types are enforced on the page');
       await until(() => observed.violations.length > 0, 'the violation report');
       assert.equal(observed.violations[0]?.directive, 'require-trusted-types-for');
-      assert.ok(observed.consoleProblems.length > 0, 'the console reports it too');
+      // The console message comes on its own time, after the event.
+      await until(() => observed.consoleProblems.length > 0, 'the console to report it too');
       await page.browserContext().close();
     });
 

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type BrowserContext, type Frame, type Page } from 'puppeteer-core';
 import { startDemo, type DemoHandle } from '../../demo/server.ts';
 import { chromiumArgs, findChromium } from '../chromium.ts';
-import { until } from '../helpers/until.ts';
+import { until, untilPasses } from '../helpers/until.ts';
 
 const chromium = findChromium();
 const skip = chromium
@@ -182,17 +182,25 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
       'the stored view to show every write',
     );
     assert.ok(shown.includes(contact.initial.slice(0, 8)), 'the stored view names the contact');
-    const rules = await page.$$eval('#rules .rule', (items) =>
-      items.map((item) => item.querySelector('.badge')?.textContent.trim() ?? ''),
-    );
-    assert.deepEqual(rules, ['stored ✓', 'stored ✓', 'stored ✓', 'waits for missed']);
-    const outbox = await page.$eval('#outbox', (element) => element.textContent);
-    assert.match(outbox, /landed/);
-    assert.equal(await page.$eval('[data-testid="outbox-pending"]', (element) => element.textContent), '0');
-    const values = await editorValues(page);
-    assert.equal(values['Notes'], 'Refund of the duplicate charge approved.');
-    assert.equal(values['Disposition'], 'Resolved');
-    assert.equal(values['EndedAt'], wrapped['EndedAt']);
+    // The rules' badges, the outbox panel and the editor follow the landed events, each on its own time: wait for
+    // the state asserted, not only for the stand-in's.
+    await untilPasses(async () => {
+      const rules = await page.$$eval('#rules .rule', (items) =>
+        items.map((item) => item.querySelector('.badge')?.textContent.trim() ?? ''),
+      );
+      assert.deepEqual(rules, ['stored ✓', 'stored ✓', 'stored ✓', 'waits for missed']);
+    });
+    await untilPasses(async () => {
+      const outbox = await page.$eval('#outbox', (element) => element.textContent);
+      assert.match(outbox, /landed/);
+      assert.equal(await page.$eval('[data-testid="outbox-pending"]', (element) => element.textContent), '0');
+    });
+    await untilPasses(async () => {
+      const values = await editorValues(page);
+      assert.equal(values['Notes'], 'Refund of the duplicate charge approved.');
+      assert.equal(values['Disposition'], 'Resolved');
+      assert.equal(values['EndedAt'], wrapped['EndedAt']);
+    });
 
     // Every Connect request succeeded (no fault was injected).
     const updates = demo.api.requestLog().filter((request) => request.action === 'UpdateContactAttributes');

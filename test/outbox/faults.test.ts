@@ -11,6 +11,10 @@
 //   did not report failed (its promise did not reject with an AttributesError or a TimeoutError). A write kept as
 //   failed is not landed, even when an ambiguous fault stored it.
 // - lost: attempted - landed.
+// - every write against the stand-in's store history (its log of stored requests, in order): a write that resolved
+//   had each of its values stored by the time it resolved, unless a later write of that key, made before it
+//   resolved, replaced the value in the queue (then that value was stored); and per key, no value is stored after
+//   a newer one (in write order) was.
 // - duplicated: requests the stand-in stored (`stored: true` in its log, ambiguous failures included) that carried a
 //   value already stored for that contact and key. As no value is written twice, only a re-sent request stores one
 //   again. UpdateContactAttributes merges per key, so a re-send changes nothing, and it is allowed only where the
@@ -75,6 +79,15 @@ interface Attempt {
   contact: ContactRef;
   attributes: Attributes;
   outcome: Outcome;
+  /** When the write was made and when it settled, in the order the test saw things happen. */
+  madeAt: number;
+  settledAt?: number;
+  /**
+   * How long the stand-in's request log was just after the write resolved (read then: every request it answered
+   * before was logged, a few later ones may be too). The browser's and the stand-in's clocks differ by tens of ms,
+   * so times are not compared.
+   */
+  logged?: Promise<number>;
 }
 
 interface Tally {
@@ -92,7 +105,14 @@ interface Tally {
   refused: Map<string, number>;
   /** Keys whose final stored value is not the last value written: `contact key: wrote "x" last, stored "y"`. */
   wrongFinal: string[];
+  /** Writes that resolved before their values (or the values that replaced them in the queue) were stored. */
+  unstored: string[];
+  /** Keys whose stored value went back to an older one. */
+  wentBack: string[];
 }
+
+/** Steps of the test's own order of events (writes made, writes settled). */
+let step = 0;
 
 /** The writes of one scenario, in the order they were made, each with how its promise settled. */
 class Writes {
@@ -108,11 +128,13 @@ class Writes {
 
   /** Writes through the outbox; the returned promise never rejects (the outcome is recorded instead). */
   write(target: Outbox, contact: ContactRef, attributes: Attributes, options?: OutboxWriteOptions): Promise<void> {
-    const attempt: Attempt = { contact, attributes, outcome: 'pending' };
+    const attempt: Attempt = { contact, attributes, outcome: 'pending', madeAt: ++step };
     this.attempts.push(attempt);
     const settled = target.write(contact, attributes, options).then(
       () => {
         attempt.outcome = 'resolved';
+        attempt.settledAt = ++step;
+        attempt.logged = requestLog().then((log) => log.length);
       },
       (error: unknown) => {
         const expired = error instanceof DOMException && error.name === 'TimeoutError';
@@ -125,7 +147,7 @@ class Writes {
 
   /** Records a write made by something else (the tagger), to be counted like the others. */
   record(contact: ContactRef, attributes: Attributes): void {
-    this.attempts.push({ contact, attributes, outcome: 'pending' });
+    this.attempts.push({ contact, attributes, outcome: 'pending', madeAt: ++step });
   }
 
   /** Resolves once every write() made through this recorder settled; fails the test after `ms`. */
@@ -166,7 +188,9 @@ function increment(counts: Map<string, number>, label: string): void {
 }
 
 async function tally(attempts: readonly Attempt[]): Promise<Tally> {
-  const updates = (await requestLog()).filter((r) => r.action === 'UpdateContactAttributes');
+  const logged = await Promise.all(attempts.map((attempt) => attempt.logged ?? Promise.resolve(undefined)));
+  const log = await requestLog();
+  const updates = log.filter((r) => r.action === 'UpdateContactAttributes');
 
   // The last value written for each key of each contact (by InitialContactId), in write order.
   const last = new Map<string, Map<string, string>>();
@@ -196,6 +220,57 @@ async function tally(attempts: readonly Attempt[]): Promise<Tally> {
     ({ contact, attributes, outcome }) =>
       outcome !== 'reported' && Object.keys(attributes).every((key) => holdsLast(contact.initialContactId, key)),
   ).length;
+
+  // The store's history: the requests it stored, in order.
+  const history = updates.filter((request) => request.stored);
+  /** Per `contact|key|value`, the index of the write that wrote it. */
+  const writer = new Map<string, number>();
+  attempts.forEach(({ contact, attributes }, index) => {
+    for (const [key, value] of Object.entries(attributes))
+      writer.set(`${contact.initialContactId}|${key}|${value}`, index);
+  });
+  const unstored: string[] = [];
+  attempts.forEach((attempt, index) => {
+    const length = logged[index];
+    if (attempt.outcome !== 'resolved' || attempt.settledAt === undefined || length === undefined) return;
+    const id = attempt.contact.initialContactId;
+    const before = log
+      .slice(0, length)
+      .filter(
+        (request) => request.stored && request.action === 'UpdateContactAttributes' && request.initialContactId === id,
+      );
+    for (const [key, value] of Object.entries(attempt.attributes)) {
+      // The value, or one a later write made before this one resolved put in its place in the queue.
+      const accepted = new Set([value]);
+      for (const later of attempts.slice(index + 1)) {
+        const replacing = later.attributes[key];
+        if (later.contact.initialContactId === id && replacing !== undefined && later.madeAt < attempt.settledAt)
+          accepted.add(replacing);
+      }
+      if (!before.some((request) => accepted.has(request.attributes?.[key] ?? '')))
+        unstored.push(
+          `${id.slice(0, 8)} ${key}=${JSON.stringify(value)} resolved before it (or a value replacing it) was stored (${
+            history
+              .filter((request) => request.initialContactId === id && accepted.has(request.attributes?.[key] ?? ''))
+              .map((request) => `#${log.indexOf(request)}`)
+              .join(', ') || 'never'
+          }, the log held ${length} requests when it resolved)`,
+        );
+    }
+  });
+  const wentBack: string[] = [];
+  const newest = new Map<string, number>();
+  for (const request of history) {
+    for (const [key, value] of Object.entries(request.attributes ?? {})) {
+      const index = writer.get(`${request.initialContactId ?? ''}|${key}|${value}`);
+      if (index === undefined) continue; // written by the contact flow or another test, not by this one
+      const slot = `${request.initialContactId ?? ''}|${key}`;
+      const previous = newest.get(slot) ?? -1;
+      if (index < previous)
+        wentBack.push(`${slot.slice(0, 8)} ${key}: stored ${JSON.stringify(value)} after a newer value was stored`);
+      newest.set(slot, Math.max(previous, index));
+    }
+  }
 
   let duplicated = 0;
   const seen = new Map<string, Set<string>>();
@@ -230,6 +305,8 @@ async function tally(attempts: readonly Attempt[]): Promise<Tally> {
     reported: attempts.filter((a) => a.outcome === 'reported').length,
     refused,
     wrongFinal,
+    unstored,
+    wentBack,
   };
 }
 
@@ -248,6 +325,8 @@ function report(name: string, t: Tally, extra = ''): void {
  */
 function expectSound(t: Tally, duplicated: number | { atMost: number }): void {
   expect(t.wrongFinal, 'keys whose final stored value is not the last written').to.deep.equal([]);
+  expect(t.unstored, 'writes resolved before their values were stored').to.deep.equal([]);
+  expect(t.wentBack, 'keys stored back to an older value').to.deep.equal([]);
   expect(t.reported, 'writes reported failed or expired').to.equal(0);
   expect(t.lost, 'lost').to.equal(0);
   expect(t.landed, 'landed').to.equal(t.attempted);

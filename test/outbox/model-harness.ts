@@ -147,14 +147,46 @@ export const channelPosts = { count: 0 };
 const inbox = new Map<BroadcastChannel, number>();
 
 /**
+ * While `turns` is above 0, each channel hands the messages it receives to its page that many macrotask turns
+ * late, one after the other in the order they came (a busy tab): meanwhile the tab applies its own changes at once,
+ * so copies of an entry reach its mirror out of revision order.
+ */
+export const lag = { turns: 0 };
+
+/**
  * The real BroadcastChannel, counting messages on their way so `quiet()` can wait for them: a post counts one
- * for each other open channel of the same name; receiving or closing takes them off.
+ * for each other open channel of the same name; receiving (once handed to the page, see `lag`) or closing takes
+ * them off.
  */
 export class CountedBroadcastChannel extends BroadcastChannel {
+  /** Messages received and not yet handed to the page. */
+  readonly #held: unknown[] = [];
+  /** The events this channel dispatched itself when handing a held message over. */
+  readonly #released = new WeakSet<Event>();
+
   constructor(name: string) {
     super(name);
     inbox.set(this, 0);
-    this.addEventListener('message', () => this.#received(1));
+    // Registered before the page's handler, so it can hold a message back from it.
+    this.addEventListener('message', (event) => {
+      if (this.#released.has(event) || (lag.turns === 0 && this.#held.length === 0)) {
+        this.#received(1);
+        return;
+      }
+      event.stopImmediatePropagation();
+      this.#held.push(event.data);
+      if (this.#held.length === 1) void this.#release(lag.turns);
+    });
+  }
+
+  async #release(turns: number): Promise<void> {
+    while (this.#held.length > 0 && inbox.has(this)) {
+      for (let i = 0; i < turns; i++) await turn();
+      if (!inbox.has(this)) return;
+      const event = new MessageEvent('message', { data: this.#held.shift() });
+      this.#released.add(event);
+      this.dispatchEvent(event);
+    }
   }
 
   override postMessage(message: unknown): void {
@@ -298,25 +330,63 @@ export type Outcome =
   /** Stored, then answered 500 (retryable) although it landed. */
   | 'stored-500'
   /** Refused before storing for good: 400 InvalidParameterException (not retryable: kept as a failure). */
-  | 'refused';
+  | 'refused'
+  /** Never processed, never answered: the request stays on the wire until its outbox gives up (its deadline). */
+  | 'hang'
+  /** Stored, then never answered (an ambiguous failure once the outbox gives up). */
+  | 'stored-hang';
 
 /** A request on the wire: sent by one outbox, not answered yet. */
 export interface WireRequest {
   sender: number;
   contactKey: string;
   attributes: Attributes;
+  /** Hung: no answer will come; it leaves the wire only when its sender aborts it. */
+  hung?: boolean;
   answer(outcome: Outcome): void;
 }
 
 /** Something the server saw that must never happen. */
 export type Violation = string;
 
+/** A request the server received: who sent what, when (by the outboxes' clock), and how it was answered. */
+export interface SentRequest {
+  sender: number;
+  contactKey: string;
+  attributes: Attributes;
+  at: number;
+  outcome?: Outcome;
+}
+
+/** The outcomes a sender may retry (everything but a 200 and a refusal). */
+const retryable: ReadonlySet<Outcome> = new Set(['drop', '429', '500', 'ambiguous', 'stored-500']);
+
 /**
  * UpdateContactAttributes as a merge per contact. Requests wait on the wire until `answer`; an aborted request
  * (its outbox closed) leaves the wire without reaching the server. Checks, as requests arrive, that only one
- * outbox sends at a time, at most one request per contact is on the wire, and a closed outbox sends nothing.
+ * outbox sends at a time, at most one request per contact is on the wire, a closed outbox sends nothing, a value
+ * refused for good is not sent again (unless `retried`, or its outbox closed before it could record the refusal),
+ * and an outbox waits its backoff: it sends a value again no sooner than `minBackoffMs` after a retryable failure
+ * of it, and no request at all within `minBackoffMs` of a 429 (the quota is shared by every contact).
  */
 export class ModelServer {
+  readonly #now: () => number;
+  readonly #minBackoffMs: number;
+  /** Every request received, in order. */
+  readonly sent: SentRequest[] = [];
+  /** Per `sender|contactKey|key|value`: the earliest time that sender may send the value again. */
+  readonly #backoff = new Map<string, number>();
+  /** Per sender: until when a 429 holds back every request of it, and the 429's contact. */
+  readonly #paused = new Map<number, { until: number; contactKey: string }>();
+  /** Per `contactKey|key|value` refused for good: its sender, and whether the outboxes came to rest since. */
+  readonly #refused = new Map<string, { sender: number; recorded: boolean }>();
+
+  /** `now`: the outboxes' clock; `minBackoffMs`: the shortest delay the outboxes' backoff draws. */
+  constructor(options: { now: () => number; minBackoffMs: number }) {
+    this.#now = options.now;
+    this.#minBackoffMs = options.minBackoffMs;
+  }
+
   /** What is stored, per contact key. */
   readonly stored = new Map<string, Map<string, string>>();
   /** Per `contactKey|key|value`: how many requests stored it. */
@@ -329,6 +399,10 @@ export class ModelServer {
   readonly ambiguous = new Map<string, number>();
   /** Requests answered 200 since the outboxes were last at rest: sender and what was stored. */
   readonly #unrecorded: { sender: number; attributes: Attributes; contactKey: string }[] = [];
+  /** Stored requests (a 200 or an ambiguous failure) since the outboxes were last at rest. */
+  readonly #storedUnrecorded: { sender: number; attributes: Attributes; contactKey: string }[] = [];
+  /** Per `contactKey|key|value`: stored by a request whose outbox closed before it could record the outcome. */
+  readonly #recordLost = new Set<string>();
   readonly wire: WireRequest[] = [];
   /** While true the network is down: every request is dropped before it reaches the server, at once. */
   offline = false;
@@ -344,6 +418,10 @@ export class ModelServer {
       const contactKey = `${contact.instanceId}/${contact.initialContactId}`;
       const copy: Attributes = { ...attributes };
       this.requests.push(sender);
+      const at = this.#now();
+      const log: SentRequest = { sender, contactKey, attributes: copy, at };
+      this.sent.push(log);
+      this.#checkPacing(sender, contactKey, copy, at);
       if (isClosed()) this.violations.push(`outbox ${sender} sent ${show(copy)} for ${contactKey} after it was closed`);
       for (const other of this.wire) {
         if (other.sender !== sender) {
@@ -369,10 +447,19 @@ export class ModelServer {
           contactKey,
           attributes: copy,
           answer: (outcome) => {
+            log.outcome = outcome;
+            if (outcome === 'hang' || outcome === 'stored-hang') {
+              if (outcome === 'stored-hang') this.#store(contactKey, copy, true);
+              request.hung = true;
+              return;
+            }
             leave();
+            this.#answered(sender, contactKey, copy, outcome);
             if (outcome === 'ok' || outcome === 'ambiguous' || outcome === 'stored-500')
               this.#store(contactKey, copy, outcome !== 'ok');
             if (outcome === 'ok') this.#unrecorded.push({ sender, contactKey, attributes: copy });
+            if (outcome === 'ok' || outcome === 'ambiguous' || outcome === 'stored-500')
+              this.#storedUnrecorded.push({ sender, contactKey, attributes: copy });
             const error = errorOf(outcome);
             if (error) reject(error);
             else resolve();
@@ -392,10 +479,67 @@ export class ModelServer {
   /** The outboxes came to rest: every answer given so far was recorded by its sender. */
   rested(): void {
     this.#unrecorded.length = 0;
+    this.#storedUnrecorded.length = 0;
+    for (const refusal of this.#refused.values()) refusal.recorded = true;
   }
 
-  /** Outbox `sender` closes: the 200 answers it may not have recorded yet become ambiguous. */
+  /** A kept failure holding these values was retried: they may be sent again. */
+  retried(contactKey: string, attributes: Readonly<Attributes>): void {
+    for (const [key, value] of Object.entries(attributes)) this.#refused.delete(`${contactKey}|${key}|${value}`);
+  }
+
+  /** Requests on the wire that may still be answered (not hung). */
+  answerable(): WireRequest[] {
+    return this.wire.filter((request) => !request.hung);
+  }
+
+  /** Requests of outbox `sender` on the wire. */
+  onWire(sender: number): WireRequest[] {
+    return this.wire.filter((request) => request.sender === sender);
+  }
+
+  #checkPacing(sender: number, contactKey: string, attributes: Attributes, at: number): void {
+    const paused = this.#paused.get(sender);
+    if (paused && at < paused.until && paused.contactKey !== contactKey)
+      this.violations.push(
+        `outbox ${sender} sent ${show(attributes)} for ${contactKey} ${at - (paused.until - this.#minBackoffMs)} ms after a 429 (of ${paused.contactKey}), within its backoff`,
+      );
+    for (const [key, value] of Object.entries(attributes)) {
+      const id = `${contactKey}|${key}|${value}`;
+      const notBefore = this.#backoff.get(`${sender}|${id}`);
+      if (notBefore !== undefined && at < notBefore)
+        this.violations.push(
+          `outbox ${sender} sent ${key}=${value} of ${contactKey} again ${at - (notBefore - this.#minBackoffMs)} ms after a retryable failure, within its backoff (${this.#minBackoffMs} ms at least)`,
+        );
+      if (this.#refused.has(id))
+        this.violations.push(
+          `outbox ${sender} sent ${key}=${value} of ${contactKey} again after it was refused for good, without a retry()`,
+        );
+    }
+  }
+
+  #answered(sender: number, contactKey: string, attributes: Attributes, outcome: Outcome): void {
+    const at = this.#now();
+    for (const [key, value] of Object.entries(attributes)) {
+      const id = `${contactKey}|${key}|${value}`;
+      if (retryable.has(outcome)) this.#backoff.set(`${sender}|${id}`, at + this.#minBackoffMs);
+      else this.#backoff.delete(`${sender}|${id}`);
+      if (outcome === 'refused') this.#refused.set(id, { sender, recorded: false });
+    }
+    if (outcome === '429') this.#paused.set(sender, { until: at + this.#minBackoffMs, contactKey });
+  }
+
+  /**
+   * Outbox `sender` closes: the 200 answers it may not have recorded yet become ambiguous, and the refusals it may
+   * not have recorded may be sent again by the next outbox (the value is still queued).
+   */
   closing(sender: number): void {
+    for (const request of this.#storedUnrecorded)
+      if (request.sender === sender)
+        for (const [key, value] of Object.entries(request.attributes))
+          this.#recordLost.add(`${request.contactKey}|${key}|${value}`);
+    for (const [id, refusal] of this.#refused)
+      if (refusal.sender === sender && !refusal.recorded) this.#refused.delete(id);
     for (const request of this.#unrecorded.splice(0)) {
       if (request.sender !== sender) {
         this.#unrecorded.push(request);
@@ -406,6 +550,11 @@ export class ModelServer {
         this.ambiguous.set(id, (this.ambiguous.get(id) ?? 0) + 1);
       }
     }
+  }
+
+  /** True when `value` of `key` was stored by a request whose outbox closed before it could record the outcome. */
+  recordLost(contactKey: string, key: string, value: string): boolean {
+    return this.#recordLost.has(`${contactKey}|${key}|${value}`);
   }
 
   /** How many times `value` of `key` was stored for the contact. */
@@ -446,6 +595,9 @@ function errorOf(outcome: Outcome): AttributesError | undefined {
         status: 400,
         awsType: 'InvalidParameterException',
       });
+    case 'hang':
+    case 'stored-hang':
+      return undefined; // never answered
   }
 }
 
