@@ -2,21 +2,14 @@
 // no @types/node, type-checked with `skipLibCheck: false` and only the browser's libraries; and the licence shipped.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { packAndInstall } from './package-app.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const npm = (args: string[], cwd: string): string =>
-  execFileSync('npm', args, {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, npm_config_loglevel: 'error' },
-  });
 
 /** The rows of the README table whose header row is `header`: their cells, without the header and the rule. */
 function tableRows(header: string): string[][] {
@@ -46,27 +39,7 @@ describe('the npm package, as an app type-checks it', () => {
   let project: string;
 
   before(() => {
-    work = mkdtempSync(join(tmpdir(), 'ccp-attributes-app-'));
-    npm(['pack', '--pack-destination', work], root);
-    const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
-    assert.ok(tarball, 'npm pack wrote no tarball');
-    project = join(work, 'project');
-    execFileSync('mkdir', ['-p', project]);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-    npm(
-      [
-        'install',
-        '--prefer-offline',
-        '--no-audit',
-        '--no-fund',
-        join(work, tarball),
-        'amazon-connect-streams',
-        'typescript',
-        'react',
-        '@types/react',
-      ],
-      project,
-    );
+    ({ work, project } = packAndInstall('ccp-attributes-app-', 'app'));
   });
 
   after(() => {

@@ -2,12 +2,44 @@
 // the packed package, as an integrator following the README's "In your app" section writes it. Its settings come
 // from the page's query string, the agent's sign-in token from sessionStorage (the test puts it there), so one build
 // runs against stand-ins on any port.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The app's own dependencies, installed beside the tarball (the package test's project installs them). */
 export const appDependencies = ['react-dom', '@types/react-dom', 'vite'];
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs npm quietly in `cwd` and returns what it printed. */
+export const npm = (args: string[], cwd: string): string =>
+  execFileSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_loglevel: 'error' },
+  });
+
+/**
+ * Packs this repository (`npm pack`, which builds it) into a new temporary folder `work`, and installs the tarball
+ * with Streams, TypeScript, React and `dependencies` into a throwaway project `work/project` named `name`.
+ */
+export function packAndInstall(prefix: string, name: string, dependencies: readonly string[] = []) {
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  npm(['pack', '--pack-destination', work], root);
+  const tarball = readdirSync(work).find((file) => file.endsWith('.tgz'));
+  assert.ok(tarball, 'npm pack wrote no tarball');
+  const project = join(work, 'project');
+  mkdirSync(project, { recursive: true });
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name, private: true, type: 'module' }));
+  const installed = ['amazon-connect-streams', 'typescript', 'react', '@types/react', ...dependencies];
+  npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, tarball), ...installed], project);
+  return { work, project };
+}
 
 const mainTsx = `import 'amazon-connect-streams';
 import { StrictMode, useEffect, useRef, useState } from 'react';

@@ -2,54 +2,22 @@
 // then built into a Vite + React 19 app (test/node/package-app.ts) and run in Chromium against the stand-ins.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import puppeteer, { type Frame } from 'puppeteer-core';
 import { ccpUrl, DEFAULT_INSTANCE_ID, type StandInCcp } from '../../demo/ccp/scenario.ts';
 import { startDemo } from '../../demo/server.ts';
 import { chromiumArgs, findChromium } from '../chromium.ts';
 import { until } from '../helpers/until.ts';
-import { appDependencies, serveApp, unexpectedOutput, writeApp } from './package-app.ts';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const npm = (args: string[], cwd: string): string =>
-  execFileSync('npm', args, {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, npm_config_loglevel: 'error' },
-  });
+import { appDependencies, packAndInstall, serveApp, unexpectedOutput, writeApp } from './package-app.ts';
 
 describe('the npm package', () => {
   let work: string;
   let project: string;
 
   before(() => {
-    work = mkdtempSync(join(tmpdir(), 'ccp-attributes-pack-'));
-    npm(['pack', '--pack-destination', work], root);
-    const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
-    assert.ok(tarball, 'npm pack wrote no tarball');
-    project = join(work, 'project');
-    execFileSync('mkdir', ['-p', project]);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    npm(
-      [
-        'install',
-        '--prefer-offline',
-        '--no-audit',
-        '--no-fund',
-        join(work, tarball),
-        'amazon-connect-streams',
-        'typescript',
-        'react',
-        '@types/react',
-        ...appDependencies,
-      ],
-      project,
-    );
+    ({ work, project } = packAndInstall('ccp-attributes-pack-', 'consumer', appDependencies));
   });
 
   after(() => {
