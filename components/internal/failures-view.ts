@@ -30,6 +30,11 @@ export interface FailureKeeper {
    * is one entry, so a failure kept, retried, discarded or superseded always moves it).
    */
   on(type: 'change', listener: (state: { readonly failed?: unknown } | undefined) => void): () => void;
+  /**
+   * The agent whose failures `failures()` lists (the outbox's `agent`): on a shared desk another agent may keep as
+   * many failures as the former, so the list is read again when it changes too.
+   */
+  readonly agent?: unknown;
 }
 
 /** The writer as a FailureKeeper, or undefined when it lacks one of the methods. */
@@ -203,11 +208,14 @@ export class FailuresView implements ReactiveController {
     if (!keeper) return;
     try {
       let failed: unknown;
+      let agent: unknown = keeper.agent;
       this.#unsubscribe = keeper.on('change', (state) => {
         // Without a count, every change is taken as one of the failures.
         const count = state?.failed;
-        if (typeof count === 'number' && count === failed) return;
+        const named = keeper.agent;
+        if (typeof count === 'number' && count === failed && named === agent) return;
         failed = count;
+        agent = named;
         this.#stale = true;
         this.#host.requestUpdate();
       });

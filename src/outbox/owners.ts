@@ -3,7 +3,7 @@
  * named the agent, or stored by a version without owners) are adopted by the agent named in a tab. Also what naming
  * another agent does to this tab's view and write() promises.
  */
-import { adoptInto, liveId } from './entry.ts';
+import { adoptInto, liveId, own, pick, revisionOf } from './entry.ts';
 import type { Change } from './flight.ts';
 import type { Mirror } from './mirror.ts';
 import { abortError } from './queue.ts';
@@ -19,9 +19,10 @@ export interface AdoptionHost {
 
 /**
  * Makes `agent` the owner of `unowned`: a live entry is merged into the agent's live entry of the contact (the newer
- * value winning per key), then its unowned copy is deleted unless it changed meanwhile (a crash in between leaves
- * a copy of the same values at the same revisions: sent twice at worst, never lost); a kept failure is marked as
- * the agent's. Each step is one transaction that checks the entry still has no owner.
+ * value winning per key, and a value older than one that landed for the contact, as the store records it, dropped),
+ * then its unowned copy is deleted unless it changed meanwhile (a crash in between leaves a copy of the same values
+ * at the same revisions: adopted again, never lost, and what landed of them since is not sent twice); a kept failure
+ * is marked as the agent's. Each step is one transaction that checks the entry still has no owner.
  */
 export async function adopt(
   store: OutboxStore,
@@ -43,12 +44,19 @@ export async function adopt(
       continue;
     }
     const target = liveId(contactKey, agent);
+    // A value of the same key that landed at a higher revision is newer (an unowned copy can outlive a crash, or
+    // wait in a tab whose agent is named late): adopting the older one would send it over the newer.
+    const landed = (await store.landed(contactKey))?.revisions;
+    const fresh = Object.keys(entry.attributes).filter((key) => revisionOf(entry, key) > (own(landed, key) ?? 0));
     let merged = false as boolean; // set inside the transaction
-    const result = await store.update(target, (current, revision) => {
-      merged = true;
-      return adoptInto(current, entry, agent, revision);
-    });
-    if (merged && result.entry)
+    const result =
+      fresh.length === 0
+        ? undefined
+        : await store.update(target, (current, revision) => {
+            merged = true;
+            return adoptInto(current, { ...entry, ...pick(entry, fresh) }, agent, revision);
+          });
+    if (merged && result?.entry)
       host.changed({ id: target, contactKey, entry: result.entry, revision: result.revision });
     let gone = false as boolean; // set inside the transaction
     const removed = await store.update(entry.id, (current) => {

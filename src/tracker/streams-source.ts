@@ -47,9 +47,18 @@ interface StreamsInternals {
 /** The name Streams gives its CCP iframe (it refuses a second initCCP while one exists). */
 export const CCP_IFRAME_NAME = 'Amazon Connect CCP';
 
-/** True when the page holds a CCP frame made by initCCP (Streams looks its frame up the same way: core._getCCPIframe). */
-function hasCcpFrame(): boolean {
-  return Array.from(document.getElementsByTagName('iframe')).some((frame) => frame.name === CCP_IFRAME_NAME);
+/**
+ * True when the page holds a CCP frame made by initCCP: in the document (Streams looks its frame up the same way:
+ * core._getCCPIframe), or in the shadow root that holds `container` (a component rendering into its shadow root), which
+ * a document-wide lookup does not see.
+ */
+function hasCcpFrame(container: HTMLElement): boolean {
+  const named = (root: ParentNode): boolean =>
+    Array.from(root.querySelectorAll('iframe')).some((frame) => frame.name === CCP_IFRAME_NAME);
+  if (named(document)) return true;
+  const root = container.getRootNode();
+  // A connected container whose root is not the document is in a shadow root (a DocumentFragment) on the page.
+  return container.isConnected && root.nodeType === Node.DOCUMENT_FRAGMENT_NODE && named(root as DocumentFragment);
 }
 
 /** Streams contact events and what the source reports for each (the contactEventGraph's targets). */
@@ -277,7 +286,7 @@ export class StreamsContactSource implements ContactSource {
     const streams = this.#global();
     const internals = streams as unknown as StreamsInternals | undefined;
     let bus = internals?.core?.getEventBus?.() ?? undefined;
-    if (streams && this.#init && !hasCcpFrame()) {
+    if (streams && this.#init && !hasCcpFrame(this.#init.container)) {
       // No CCP frame in the page: none was made yet, or the one made left the page with its container (a component
       // that unmounted) and is dead. Streams then still holds that CCP (`core.initialized`, its event bus) and
       // refuses initCCP; connect.core.terminate() resets it, Streams' documented way to start a CCP again.

@@ -164,6 +164,28 @@ describe('<ccp-attributes> kept failures', () => {
     expect(failures.callCount, 'a new failure').to.be.greaterThan(0);
   });
 
+  it('on a shared desk, shows the failures of the agent now named, even when the other had as many', async () => {
+    const { el, tracker, outbox, refuse } = await setUp();
+    const viewed = tracker.contacts.get('c-1')!;
+    outbox.setAgent('arn:aws:connect:us-east-1:1:instance/i/agent/a');
+    await refuse(viewed, { note: 'written by A' });
+    await failuresShown(el, 1);
+    outbox.setAgent('arn:aws:connect:us-east-1:1:instance/i/agent/b');
+    await refuse(viewed, { note: 'written by B' });
+    await until(async () => {
+      await settle(el);
+      return text(el, '.failure dd') === 'written by B';
+    }, "B's failure shown");
+    // A signs in again: as many kept failures as B had, but they are A's.
+    outbox.setAgent('arn:aws:connect:us-east-1:1:instance/i/agent/a');
+    await settle(el);
+    await until(async () => {
+      await settle(el);
+      return text(el, '.failure dd') === 'written by A';
+    }, "A's failure shown");
+    expect(el.shadowRoot!.textContent).not.to.include('written by B');
+  });
+
   it('shows no list for a writer without kept failures, nor for one whose list fails', async () => {
     const tracker = new FakeTracker(contact({ attributes: { a: '1' } }));
     const el = await fixture<CcpAttributes>(

@@ -6,6 +6,7 @@ import { adoptInto, contactKeyOfLive, liveId } from '../../src/outbox/entry.ts';
 import { sweepKept, type KeptEnd } from '../../src/outbox/kept.ts';
 import { MemoryOutboxStore } from '../../src/outbox/memory-store.ts';
 import { Mirror } from '../../src/outbox/mirror.ts';
+import { adopt } from '../../src/outbox/owners.ts';
 import { mergeLanded, type OutboxEntry } from '../../src/outbox/types.ts';
 
 const A = 'arn:aws:connect:us-east-1:1:instance/i/agent/a';
@@ -68,6 +69,27 @@ describe('outbox owners', () => {
     assert.equal(adopted.dueAt, 40);
     assert.equal(adopted.revision, 9);
     assert.deepEqual(adoptInto(undefined, unowned, A, 9).attributes, unowned.attributes);
+  });
+
+  it('adopts no value older than one that landed since: the newer landed value is not overwritten', async () => {
+    const store = new MemoryOutboxStore();
+    // Queued before the agent was named (revision 1): Note and Topic.
+    const queued = await store.update('i/c1', (_, revision) =>
+      entry({
+        id: 'i/c1',
+        attributes: { Note: 'older', Topic: 'kept' },
+        revisions: { Note: revision, Topic: revision },
+        revision,
+      }),
+    );
+    // Meanwhile the agent's newer Note (revision 2) was sent and landed, and left the agent's live entry.
+    await store.update(liveId('i/c1', A), () => undefined, {
+      landed: { contactKey: 'i/c1', revisions: { Note: 2 }, at: 1 },
+    });
+    await adopt(store, [queued.entry!], A, { still: () => true, changed: () => undefined });
+    const live = await store.get(liveId('i/c1', A));
+    assert.deepEqual(live?.attributes, { Topic: 'kept' }, 'the older Note is not sent over the newer one');
+    assert.equal(await store.get('i/c1'), undefined, 'the unowned copy is gone');
   });
 
   it('merges landed records per key, the higher revision winning', () => {

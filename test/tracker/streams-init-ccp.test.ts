@@ -94,3 +94,30 @@ describe('the softphone the tracker asks Streams for', () => {
     expect(await initCcpOptions(own)).to.deep.equal(own);
   });
 });
+
+describe('a CCP the page already holds', () => {
+  it('is kept when its frame is in a shadow root with the container: no terminate, no second initCCP', async () => {
+    const host = document.createElement('div');
+    document.body.append(host);
+    const div = document.createElement('div');
+    host.attachShadow({ mode: 'open' }).append(div);
+    // The frame Streams made in the container (a component that renders into its shadow root, as Lit elements do).
+    const frame = document.createElement('iframe');
+    frame.name = 'Amazon Connect CCP';
+    div.append(frame);
+    const { streams, containers } = fakeStreams();
+    let terminated = 0;
+    Object.assign(streams.core, {
+      initialized: true,
+      terminate: () => {
+        terminated++;
+      },
+    });
+    const tracker = createStreamsTracker({ streams, initCCP, container: div });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    tracker.dispose();
+    host.remove();
+    expect(terminated, 'the live CCP is not terminated').to.equal(0);
+    expect(containers, 'no second CCP').to.deep.equal([]);
+  });
+});
