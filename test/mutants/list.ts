@@ -32,8 +32,8 @@ export const mutants: Mutant[] = [
     edits: [
       {
         file: 'src/outbox/outbox.ts',
-        search: `      sending: (key, sending, emit) => this.#setSending(key, sending, emit),\n      announce: (message) => {\n        this.#leadership.post(message);`,
-        replace: `      sending: (key, sending, emit) => this.#setSending(key, sending, emit),\n      announce: (message) => {\n        if (message.type !== 'landed') this.#leadership.post(message);`,
+        search: `    const announce = (message: Message): void => {\n      this.#leadership.post(message);`,
+        replace: `    const announce = (message: Message): void => {\n      if (message.type !== 'landed') this.#leadership.post(message);`,
       },
     ],
   },

@@ -154,6 +154,22 @@ const inbox = new Map<BroadcastChannel, number>();
 export const lag = { turns: 0 };
 
 /**
+ * While `on`, every channel parks the messages it receives instead of handing them to its page, until
+ * `releaseHeld()` hands them over in the order they came: a step decides when a late copy arrives, not a count of
+ * turns. A parked message counts as received (`quiet()` does not wait for it); a channel that closes drops its own.
+ */
+export const hold = { on: false };
+
+/** The open channels, to release what they parked. */
+const channels = new Set<CountedBroadcastChannel>();
+
+/** Hands every parked message to its page (each channel in the order it received them) and stops holding. */
+export function releaseHeld(): void {
+  hold.on = false;
+  for (const channel of [...channels]) channel.releaseParked();
+}
+
+/**
  * The real BroadcastChannel, counting messages on their way so `quiet()` can wait for them: a post counts one
  * for each other open channel of the same name; receiving (once handed to the page, see `lag`) or closing takes
  * them off.
@@ -164,12 +180,23 @@ export class CountedBroadcastChannel extends BroadcastChannel {
   /** The events this channel dispatched itself when handing a held message over. */
   readonly #released = new WeakSet<Event>();
 
+  /** Messages received while `hold.on`, waiting for `releaseHeld()`. */
+  readonly #parked: unknown[] = [];
+
   constructor(name: string) {
     super(name);
     inbox.set(this, 0);
+    channels.add(this);
     // Registered before the page's handler, so it can hold a message back from it.
     this.addEventListener('message', (event) => {
-      if (this.#released.has(event) || (lag.turns === 0 && this.#held.length === 0)) {
+      if (this.#released.has(event)) return;
+      if (hold.on) {
+        event.stopImmediatePropagation();
+        this.#received(1);
+        this.#parked.push(event.data);
+        return;
+      }
+      if (lag.turns === 0 && this.#held.length === 0) {
         this.#received(1);
         return;
       }
@@ -183,10 +210,20 @@ export class CountedBroadcastChannel extends BroadcastChannel {
     while (this.#held.length > 0 && inbox.has(this)) {
       for (let i = 0; i < turns; i++) await turn();
       if (!inbox.has(this)) return;
-      const event = new MessageEvent('message', { data: this.#held.shift() });
-      this.#released.add(event);
-      this.dispatchEvent(event);
+      this.#received(1);
+      this.#dispatch(this.#held.shift());
     }
+  }
+
+  /** Hands the parked messages to the page, in the order they came. */
+  releaseParked(): void {
+    for (const data of this.#parked.splice(0)) if (inbox.has(this)) this.#dispatch(data);
+  }
+
+  #dispatch(data: unknown): void {
+    const event = new MessageEvent('message', { data });
+    this.#released.add(event);
+    this.dispatchEvent(event);
   }
 
   override postMessage(message: unknown): void {
@@ -202,6 +239,8 @@ export class CountedBroadcastChannel extends BroadcastChannel {
   override close(): void {
     this.#received(inbox.get(this) ?? 0);
     inbox.delete(this);
+    channels.delete(this);
+    this.#parked.length = 0;
     super.close();
   }
 
