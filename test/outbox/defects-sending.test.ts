@@ -15,7 +15,7 @@ import {
 import { queueParts } from '../../src/outbox/queue.ts';
 import type { OutboxEntry, StoreUpdateResult } from '../../src/outbox/types.ts';
 import { until } from '../helpers/until.ts';
-import { contact, FakeClock, ScriptedSender, settle } from './fakes.ts';
+import { contact, FakeClock, ScriptedSender, settle, scriptedOutbox } from './fakes.ts';
 
 /** Follows a promise: `state()` says 'pending', 'resolved' or the name of its error. */
 function follow(promise: Promise<unknown>): { state(): string } {
@@ -37,21 +37,9 @@ class FailingStore extends MemoryOutboxStore {
   }
 }
 
-function setup(options: Partial<OutboxOptions> = {}) {
-  const clock = new FakeClock();
-  const sender = new ScriptedSender(clock);
-  const outbox = new Outbox({
-    store: new MemoryOutboxStore(),
-    sender: sender.send,
-    clock,
-    random: () => 0.5,
-    debounceMs: 200,
-    rate: { ratePerSecond: 2, burst: 5 },
-    backoff: { baseMs: 100, capMs: 100 },
-    ...options,
-  });
-  return { clock, sender, outbox };
-}
+/** Paced at 2 requests/s with a steady 100 ms backoff, so a re-send loop would show in the request count. */
+const setup = (options: Partial<OutboxOptions> = {}) =>
+  scriptedOutbox({ rate: { ratePerSecond: 2, burst: 5 }, backoff: { baseMs: 100, capMs: 100 }, ...options });
 
 describe('Outbox defects: sending', () => {
   const opened: Outbox[] = [];

@@ -1,22 +1,9 @@
 // Ways the outbox could lose, drop or wedge a write, each pinned by a test: expiry, close, progress callbacks, whenIdle.
 import { expect } from '@open-wc/testing';
-import { MemoryOutboxStore, Outbox, type OutboxEntry, type OutboxOptions } from '../../src/outbox/index.ts';
-import { contact, FakeClock, ScriptedSender, settle } from './fakes.ts';
+import { Outbox, type OutboxEntry } from '../../src/outbox/index.ts';
+import { contact, settle, scriptedOutbox } from './fakes.ts';
 
-function setup(options: Partial<OutboxOptions> = {}) {
-  const clock = new FakeClock();
-  const sender = new ScriptedSender(clock);
-  const outbox = new Outbox({
-    store: new MemoryOutboxStore(),
-    sender: sender.send,
-    clock,
-    random: () => 0.5,
-    debounceMs: 200,
-    rate: { ratePerSecond: 100, burst: 100 },
-    ...options,
-  });
-  return { clock, sender, outbox };
-}
+const setup = scriptedOutbox;
 
 /** Follows a promise: `state()` says 'pending', 'resolved' or the name of its error. */
 function follow(promise: Promise<unknown>): { state(): string } {

@@ -1,5 +1,6 @@
 // Test doubles for the outbox: a controllable clock and a recording sender.
 import { AttributesError, type AttributesErrorKind } from '../../src/errors.ts';
+import { MemoryOutboxStore, Outbox, type OutboxOptions } from '../../src/outbox/index.ts';
 import type { OutboxClock, OutboxSender } from '../../src/outbox/outbox.ts';
 import type { Attributes } from '../../src/validate.ts';
 import type { ContactRef } from '../../src/writer.ts';
@@ -117,4 +118,24 @@ function statusOf(kind: AttributesErrorKind): number | undefined {
 /** A contact reference for tests. */
 export function contact(id: string, instanceId = 'inst-1'): ContactRef {
   return { contactId: id, initialContactId: id, instanceId };
+}
+
+/**
+ * The unit tests' outbox: a memory store (unless `options.store`), a ScriptedSender on a FakeClock, steady jitter, a
+ * 200 ms debounce and a pace of 100 requests/s; `options` override any of them.
+ */
+export function scriptedOutbox(options: Partial<OutboxOptions> = {}) {
+  const clock = new FakeClock();
+  const sender = new ScriptedSender(clock);
+  const store = options.store ?? new MemoryOutboxStore();
+  const outbox = new Outbox({
+    store,
+    sender: sender.send,
+    clock,
+    random: () => 0.5,
+    debounceMs: 200,
+    rate: { ratePerSecond: 100, burst: 100 },
+    ...options,
+  });
+  return { clock, sender, store, outbox };
 }

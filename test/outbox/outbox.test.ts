@@ -3,23 +3,9 @@ import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
 import { AttributesError } from '../../src/errors.ts';
 import { MemoryOutboxStore, Outbox, type OutboxOptions, type UpdatingClient } from '../../src/outbox/index.ts';
-import { contact, FakeClock, ScriptedSender, settle } from './fakes.ts';
+import { contact, settle, scriptedOutbox } from './fakes.ts';
 
-function setup(options: Partial<OutboxOptions> = {}) {
-  const clock = new FakeClock();
-  const sender = new ScriptedSender(clock);
-  const store = options.store ?? new MemoryOutboxStore();
-  const outbox = new Outbox({
-    store,
-    sender: sender.send,
-    clock,
-    random: () => 0.5,
-    debounceMs: 200,
-    rate: { ratePerSecond: 100, burst: 100 },
-    ...options,
-  });
-  return { clock, sender, store, outbox };
-}
+const setup = scriptedOutbox;
 
 describe('Outbox', () => {
   const opened: Outbox[] = [];
