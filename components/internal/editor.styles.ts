@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { failuresStyles } from './failures.styles.ts';
 
 /**
  * Styles of the editor inside `<ccp-attributes>` (and its rows, which render into its shadow root),
@@ -227,65 +228,8 @@ export const editorStyles = css`
     color: var(--_muted);
     font-size: 0.9em;
   }
-  .failures {
-    display: flex;
-    flex-direction: column;
-    gap: 6px;
-  }
-  .failures-heading {
-    margin: 0;
-    font-size: 1em;
-  }
-  .failures .help {
-    margin: 0;
-  }
-  .failure-list {
-    margin: 0;
-    padding: 0;
-    list-style: none;
-    display: flex;
-    flex-direction: column;
-    gap: var(--_space);
-  }
-  .failure {
-    display: flex;
-    flex-direction: column;
-    gap: 4px;
-    padding-top: 6px;
-    border-top: 1px solid var(--_border);
-  }
-  .failure-values {
-    margin: 0;
-    display: grid;
-    grid-template-columns: minmax(0, max-content) minmax(0, 1fr);
-    gap: 2px 8px;
-  }
-  .failure-value {
-    display: contents;
-  }
-  .failure-values dt {
-    font-weight: 600;
-    overflow-wrap: anywhere;
-  }
-  .failure-values dd {
-    margin: 0;
-    overflow-wrap: anywhere;
-    white-space: pre-wrap;
-  }
-  .failure .error,
-  .failures-outcome.failed {
-    margin: 0;
-    color: var(--_danger);
-  }
-  .failure-actions {
-    display: flex;
-    gap: 6px;
-  }
-  .failures-outcome {
-    margin: 0;
-  }
+  ${failuresStyles}
   .status:empty,
-  .failures-outcome:empty,
   .alert:empty {
     display: none;
   }
