@@ -2,20 +2,12 @@
 // a write stored while its tab closes (or dies), a store that cannot record outcomes, auth refusals counted apart
 // from other failures, and an abort decided in a tab that is not the flusher.
 import { expect } from '@open-wc/testing';
-import { deleteDB } from 'idb';
 import { AttributesError } from '../../src/errors.ts';
-import {
-  MemoryOutboxStore,
-  Outbox,
-  openIdbOutboxStore,
-  type IdbOutboxStore,
-  type OutboxOptions,
-  type OutboxSender,
-} from '../../src/outbox/index.ts';
+import { MemoryOutboxStore, Outbox, type OutboxOptions, type OutboxSender } from '../../src/outbox/index.ts';
 import { queueParts } from '../../src/outbox/queue.ts';
 import type { OutboxEntry, StoreUpdateResult } from '../../src/outbox/types.ts';
 import { until } from '../helpers/until.ts';
-import { contact, FakeClock, ScriptedSender, settle, scriptedOutbox } from './fakes.ts';
+import { contact, FakeClock, freshDatabase, ScriptedSender, settle, scriptedOutbox } from './fakes.ts';
 
 /** Follows a promise: `state()` says 'pending', 'resolved' or the name of its error. */
 function follow(promise: Promise<unknown>): { state(): string } {
@@ -228,32 +220,17 @@ describe('Outbox defects: aborts after a failed attempt', () => {
 });
 
 describe('Outbox defects: sending across tabs', () => {
-  let name: string;
-  const stores: IdbOutboxStore[] = [];
-  const outboxes: Outbox[] = [];
-  beforeEach(() => {
-    name = `outbox-sending-${crypto.randomUUID()}`;
-  });
-  afterEach(async () => {
-    await Promise.all(outboxes.splice(0).map((outbox) => outbox.close()));
-    for (const store of stores.splice(0)) store.close();
-    await deleteDB(name);
-  });
-  async function open(): Promise<IdbOutboxStore> {
-    const store = await openIdbOutboxStore(name);
-    stores.push(store);
-    return store;
-  }
+  const db = freshDatabase('outbox-sending');
 
   /** Two outboxes over one database, as two tabs: A holds the flusher lock, B follows. */
   async function twoTabs(a: Partial<OutboxOptions> = {}, b: Partial<OutboxOptions> = {}) {
     const senderA = new ScriptedSender();
     const senderB = new ScriptedSender();
-    const tabA = new Outbox({ store: await open(), sender: senderA.send, lockName: name, debounceMs: 0, ...a });
-    outboxes.push(tabA);
+    const tabA = new Outbox({ store: await db.open(), sender: senderA.send, lockName: db.name, debounceMs: 0, ...a });
+    db.outboxes.push(tabA);
     await until(() => tabA.flusher, 'tab A to become the flusher');
-    const tabB = new Outbox({ store: await open(), sender: senderB.send, lockName: name, debounceMs: 0, ...b });
-    outboxes.push(tabB);
+    const tabB = new Outbox({ store: await db.open(), sender: senderB.send, lockName: db.name, debounceMs: 0, ...b });
+    db.outboxes.push(tabB);
     await tabB.ready;
     return { senderA, senderB, a: tabA, b: tabB };
   }
@@ -266,7 +243,7 @@ describe('Outbox defects: sending across tabs', () => {
     await until(() => write.state() === 'AbortError', 'the write to be told it stays queued');
     await until(() => senderA.storedFor(c)?.['fromB'] === '1', 'the flusher to send the closed tab’s write', 3_000);
     expect(senderB.requests).to.deep.equal([]);
-    await until(async () => (await stores[0]!.list()).length === 0, 'the store to be empty', 3_000);
+    await until(async () => (await db.stores[0]!.list()).length === 0, 'the store to be empty', 3_000);
   });
 
   it('the flusher finds an entry a killed tab stored without telling anyone, and sends it', async () => {
@@ -274,7 +251,7 @@ describe('Outbox defects: sending across tabs', () => {
     // What a tab killed between its store transaction and its message leaves: the entry, and no one told.
     const c = contact('c1');
     const queued = await queueParts(
-      await open(),
+      await db.open(),
       c,
       [{ attributes: { fromKilled: '1' } }],
       {},
@@ -283,7 +260,7 @@ describe('Outbox defects: sending across tabs', () => {
     expect(queued.change).to.not.equal(undefined);
     await until(() => senderA.storedFor(c)?.['fromKilled'] === '1', 'the flusher to send the entry', 3_000);
     expect(senderA.requests).to.have.length(1);
-    await until(async () => (await stores[0]!.list()).length === 0, 'the store to be empty', 3_000);
+    await until(async () => (await db.stores[0]!.list()).length === 0, 'the store to be empty', 3_000);
   });
 
   it('an abort in a tab that is not the flusher, of a value already on the wire, is not reported as not written: the write resolves', async () => {
@@ -321,7 +298,7 @@ describe('Outbox defects: sending across tabs', () => {
     await until(() => write.state() !== 'pending', 'the write to settle', 3_000);
     expect(write.state()).to.equal('resolved');
     expect(senderB.storedFor(c)).to.deep.equal({ k: '1' });
-    await until(async () => (await stores[1]!.list()).length === 0, 'the store to be empty', 3_000);
+    await until(async () => (await db.stores[1]!.list()).length === 0, 'the store to be empty', 3_000);
   });
 
   it('an abort in a tab that is not the flusher, of a value not yet sent, keeps it off the wire and rejects', async () => {
@@ -329,13 +306,13 @@ describe('Outbox defects: sending across tabs', () => {
     const c = contact('c1');
     const controller = new AbortController();
     const write = follow(b.write(c, { k: '1' }, { origin: 'rule', signal: controller.signal }));
-    await until(async () => (await stores[0]!.list()).length === 1, 'the write to be queued');
+    await until(async () => (await db.stores[0]!.list()).length === 1, 'the write to be queued');
     controller.abort();
     await until(() => write.state() !== 'pending', 'the write to settle');
     expect(write.state()).to.equal('AbortError');
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(senderA.requests).to.deep.equal([]);
-    const left: OutboxEntry[] = await stores[0]!.list();
+    const left: OutboxEntry[] = await db.stores[0]!.list();
     expect(left).to.deep.equal([]);
   });
   it('an abort asked of a flusher that closed before it answered is decided by the next flusher: rejected, never sent', async () => {
@@ -343,7 +320,7 @@ describe('Outbox defects: sending across tabs', () => {
     const c = contact('c1');
     const controller = new AbortController();
     const write = follow(b.write(c, { k: '1' }, { origin: 'rule', signal: controller.signal }));
-    await until(async () => (await stores[0]!.list()).length === 1, 'the write to be queued');
+    await until(async () => (await db.stores[0]!.list()).length === 1, 'the write to be queued');
     // The question leaves B now; A closes in the same turn, so it never reads it.
     controller.abort();
     void a.close();
@@ -352,6 +329,6 @@ describe('Outbox defects: sending across tabs', () => {
     expect(write.state()).to.equal('AbortError');
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect([...senderA.requests, ...senderB.requests]).to.deep.equal([]);
-    expect(await stores[1]!.list()).to.deep.equal([]);
+    expect(await db.stores[1]!.list()).to.deep.equal([]);
   });
 });

@@ -1,6 +1,13 @@
 // Test doubles for the outbox: a controllable clock and a recording sender.
 import { AttributesError, type AttributesErrorKind } from '../../src/errors.ts';
-import { MemoryOutboxStore, Outbox, type OutboxOptions } from '../../src/outbox/index.ts';
+import { deleteDB } from 'idb';
+import {
+  MemoryOutboxStore,
+  openIdbOutboxStore,
+  Outbox,
+  type IdbOutboxStore,
+  type OutboxOptions,
+} from '../../src/outbox/index.ts';
 import type { OutboxClock, OutboxSender } from '../../src/outbox/outbox.ts';
 import type { Attributes } from '../../src/validate.ts';
 import type { ContactRef } from '../../src/writer.ts';
@@ -138,4 +145,31 @@ export function scriptedOutbox(options: Partial<OutboxOptions> = {}) {
     ...options,
   });
   return { clock, sender, store, outbox };
+}
+
+/**
+ * A new IndexedDB database for each test of the calling describe block: `open()` opens a store on it (as a tab
+ * would); after each test the outboxes in `outboxes` close (recording the answers they already received), then the
+ * stores close and the database is deleted.
+ */
+export function freshDatabase(prefix: string) {
+  const db = {
+    name: '',
+    stores: [] as IdbOutboxStore[],
+    outboxes: [] as Outbox[],
+    async open(): Promise<IdbOutboxStore> {
+      const store = await openIdbOutboxStore(db.name);
+      db.stores.push(store);
+      return store;
+    },
+  };
+  beforeEach(() => {
+    db.name = `${prefix}-${crypto.randomUUID()}`;
+  });
+  afterEach(async () => {
+    await Promise.all(db.outboxes.splice(0).map((outbox) => outbox.close()));
+    for (const store of db.stores.splice(0)) store.close();
+    await deleteDB(db.name);
+  });
+  return db;
 }

@@ -1,17 +1,10 @@
 // The IndexedDB store and the cross-tab behaviour: replay after a reload, one flusher for two "tabs"
 // (two outboxes over two connections to one database, sharing the Web Locks name).
 import { expect } from '@open-wc/testing';
-import { deleteDB } from 'idb';
 import sinon from 'sinon';
-import {
-  Outbox,
-  openIdbOutboxStore,
-  type IdbOutboxStore,
-  type OutboxEntry,
-  type OutboxPart,
-} from '../../src/outbox/index.ts';
+import { Outbox, type IdbOutboxStore, type OutboxEntry, type OutboxPart } from '../../src/outbox/index.ts';
 import type { Attributes } from '../../src/validate.ts';
-import { contact, ScriptedSender, settle, type SentRequest } from './fakes.ts';
+import { contact, freshDatabase, ScriptedSender, settle, type SentRequest } from './fakes.ts';
 
 function entry(id: string, revision: number): OutboxEntry {
   return {
@@ -45,30 +38,14 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 }
 
 describe('IndexedDB outbox store', () => {
-  let name: string;
-  const stores: IdbOutboxStore[] = [];
-  const outboxes: Outbox[] = [];
-  beforeEach(() => {
-    name = `outbox-test-${crypto.randomUUID()}`;
-  });
-  afterEach(async () => {
-    // The stores close only once their outboxes recorded the answers already received (see Outbox.close).
-    await Promise.all(outboxes.splice(0).map((outbox) => outbox.close()));
-    for (const store of stores.splice(0)) store.close();
-    await deleteDB(name);
-  });
-  async function open(): Promise<IdbOutboxStore> {
-    const store = await openIdbOutboxStore(name);
-    stores.push(store);
-    return store;
-  }
+  const db = freshDatabase('outbox-test');
 
   it('updates entries atomically with increasing revisions, and keeps them across connections', async () => {
-    const store = await open();
+    const store = await db.open();
     const first = await store.update('x', (current, revision) => (current ? undefined : entry('x', revision)));
     const second = await store.update('x', (current, revision) => ({ ...current!, attributes: { a: 'b' }, revision }));
     expect(second.revision).to.be.greaterThan(first.revision);
-    const other = await open();
+    const other = await db.open();
     expect((await other.get('x'))?.attributes).to.deep.equal({ a: 'b' });
     expect((await other.list()).map((e) => e.id)).to.deep.equal(['x']);
     await other.update('x', () => null);
@@ -76,7 +53,7 @@ describe('IndexedDB outbox store', () => {
   });
 
   it('merges concurrent read-modify-write updates from two connections without losing one', async () => {
-    const [a, b] = [await open(), await open()];
+    const [a, b] = [await db.open(), await db.open()];
     const add = (store: IdbOutboxStore, key: string) =>
       store.update('x', (current, revision) => {
         const base = current ?? entry('x', revision);
@@ -87,7 +64,7 @@ describe('IndexedDB outbox store', () => {
   });
 
   it('sets a fired marker at most once, in the same transaction as the entry', async () => {
-    const [a, b] = [await open(), await open()];
+    const [a, b] = [await db.open(), await db.open()];
     const results = await Promise.all(
       [a, b, a, b].map((store) =>
         store.update('x', (current, revision) => entry('x', current ? current.revision + 100 : revision), {
@@ -103,7 +80,7 @@ describe('IndexedDB outbox store', () => {
   });
 
   it('checks and sets several markers in one transaction, leaving out those already set and those change takes out', async () => {
-    const store = await open();
+    const store = await db.open();
     await store.update('x', (_, revision) => entry('x', revision), { marker: { id: 'm1', at: 1 } });
     const seen: { fired: string[]; set: string[] }[] = [];
     const markers = ['m1', 'm2', 'm3'].map((id) => ({ id, at: 2 }));
@@ -127,10 +104,10 @@ describe('IndexedDB outbox store', () => {
   });
 
   it('writes the rules of one event with one transaction and their markers: writeBatch over IndexedDB', async () => {
-    const store = await open();
+    const store = await db.open();
     const sender = new ScriptedSender();
-    const outbox = new Outbox({ store, sender: sender.send, debounceMs: 0, lockName: `lock-${name}` });
-    outboxes.push(outbox);
+    const outbox = new Outbox({ store, sender: sender.send, debounceMs: 0, lockName: `lock-${db.name}` });
+    db.outboxes.push(outbox);
     await outbox.ready;
     const c = contact('c1');
     await outbox.write(c, { a: '0' }, { origin: 'rule', once: 'r1' });
@@ -154,10 +131,10 @@ describe('IndexedDB outbox store', () => {
   });
 
   it('sends from its mirror, never reading back, and waits for its own writes of the contact still on their way to the store', async () => {
-    const store = await open();
+    const store = await db.open();
     const sender = new ScriptedSender();
-    const outbox = new Outbox({ store, sender: sender.send, debounceMs: 0, lockName: `lock-${name}` });
-    outboxes.push(outbox);
+    const outbox = new Outbox({ store, sender: sender.send, debounceMs: 0, lockName: `lock-${db.name}` });
+    db.outboxes.push(outbox);
     await until(() => outbox.flusher, 'the flusher lock');
     const get = sinon.spy(store, 'get');
     const c = contact('c1');
@@ -175,7 +152,7 @@ describe('IndexedDB outbox store', () => {
   });
 
   it('leaves the entry unchanged when the update function throws', async () => {
-    const store = await open();
+    const store = await db.open();
     await store.update('x', (_, revision) => entry('x', revision));
     const error = await store
       .update('x', () => {
@@ -189,30 +166,30 @@ describe('IndexedDB outbox store', () => {
   it('replays writes queued before a reload', async () => {
     const sender1 = new ScriptedSender();
     sender1.script = ['hang'];
-    const first = new Outbox({ store: await open(), sender: sender1.send, lockName: name });
+    const first = new Outbox({ store: await db.open(), sender: sender1.send, lockName: db.name });
     const c = contact('c1');
     const pending = first.write(c, { a: '1' }).catch(() => undefined);
     void first.write(c, { b: '2' }, { origin: 'rule' }).catch(() => undefined);
     await until(() => sender1.requests.length === 1, 'the first send');
     void first.close();
-    stores[0]!.close();
+    db.stores[0]!.close();
     await pending;
     const sender2 = new ScriptedSender();
-    const second = new Outbox({ store: await open(), sender: sender2.send, lockName: name, debounceMs: 0 });
-    outboxes.push(second);
+    const second = new Outbox({ store: await db.open(), sender: sender2.send, lockName: db.name, debounceMs: 0 });
+    db.outboxes.push(second);
     await until(() => second.state.pending === 0 && sender2.requests.length > 0, 'the replay');
     expect(sender2.storedFor(c)).to.deep.equal({ a: '1', b: '2' });
-    expect(await stores[1]!.list()).to.deep.equal([]);
+    expect(await db.stores[1]!.list()).to.deep.equal([]);
   });
 
   it('lets one tab flush for both: writes made in the other tab land once and resolve there', async () => {
     const senderA = new ScriptedSender();
     const senderB = new ScriptedSender();
-    const a = new Outbox({ store: await open(), sender: senderA.send, lockName: name, debounceMs: 20 });
-    outboxes.push(a);
+    const a = new Outbox({ store: await db.open(), sender: senderA.send, lockName: db.name, debounceMs: 20 });
+    db.outboxes.push(a);
     await until(() => a.flusher, 'tab A to become the flusher');
-    const b = new Outbox({ store: await open(), sender: senderB.send, lockName: name, debounceMs: 20 });
-    outboxes.push(b);
+    const b = new Outbox({ store: await db.open(), sender: senderB.send, lockName: db.name, debounceMs: 20 });
+    db.outboxes.push(b);
     await b.ready;
     await settle();
     expect(b.flusher).to.equal(false);
@@ -239,11 +216,16 @@ describe('IndexedDB outbox store', () => {
   /** Two outboxes over one database, as two tabs: A holds the flusher lock, B follows. */
   async function twoTabs(): Promise<{ senderA: ScriptedSender; a: Outbox; b: Outbox }> {
     const senderA = new ScriptedSender();
-    const a = new Outbox({ store: await open(), sender: senderA.send, lockName: name, debounceMs: 0 });
-    outboxes.push(a);
+    const a = new Outbox({ store: await db.open(), sender: senderA.send, lockName: db.name, debounceMs: 0 });
+    db.outboxes.push(a);
     await until(() => a.flusher, 'tab A to become the flusher');
-    const b = new Outbox({ store: await open(), sender: new ScriptedSender().send, lockName: name, debounceMs: 0 });
-    outboxes.push(b);
+    const b = new Outbox({
+      store: await db.open(),
+      sender: new ScriptedSender().send,
+      lockName: db.name,
+      debounceMs: 0,
+    });
+    db.outboxes.push(b);
     await b.ready;
     return { senderA, a, b };
   }
@@ -265,6 +247,6 @@ describe('IndexedDB outbox store', () => {
     await until(() => supersededInB.length === 1, 'the superseded event in tab B');
     expect(supersededInB).to.deep.equal([id]);
     expect(b.failures()).to.deep.equal([]);
-    expect(await stores[0]!.list()).to.deep.equal([]);
+    expect(await db.stores[0]!.list()).to.deep.equal([]);
   });
 });
