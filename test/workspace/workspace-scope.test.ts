@@ -21,7 +21,8 @@ describe('workspace source: contacts present at start', () => {
         { channel: 'chat', state: 'connected', attributes: { topic: 'billing' } },
       ],
     });
-    running = await runApp(host);
+    // Opened from the launcher in the idle scope (by default it opens for the active contact, the last present).
+    running = await runApp(host, { scope: { type: 'idle' } });
   });
 
   after(() => running.close());
@@ -89,15 +90,26 @@ describe("workspace source: the app's scope", () => {
     expect(b.app.tracker.contacts.get(second)?.state).to.equal('connecting');
   });
 
-  it('an idle app follows every contact; `follow: all` makes a contact-scoped app do the same', async () => {
+  it('an idle app follows every contact', async () => {
     const first = await host.ringCall();
-    const idle = await runApp(host);
-    const all = await runApp(host, { scope: { type: 'contact', contactId: first } }, 'follow=all');
-    apps.push(idle, all);
+    const idle = await runApp(host, { scope: { type: 'idle' } });
+    apps.push(idle);
     const second = await host.startChat();
-    for (const running of [idle, all]) await until(() => running.app.tracker.contacts.size === 2, 'both contacts');
+    await until(() => idle.app.tracker.contacts.size === 2, 'both contacts');
+    expect([...idle.app.tracker.contacts.keys()]).to.have.members([first, second]);
     expect(idle.app.source.scope).to.deep.equal({ type: 'idle' });
     expect(idle.app.tracker.viewed?.contactId).to.equal(second);
+  });
+
+  it("`follow: all` cannot make a contact-scoped app follow other contacts: the workspace sends only its own contact's events", async () => {
+    const first = await host.ringCall();
+    const all = await runApp(host, { scope: { type: 'contact', contactId: first } }, 'follow=all');
+    apps.push(all);
+    const second = await host.startChat();
+    await host.accept(first);
+    await until(() => all.app.tracker.contacts.get(first)?.state === 'connected', 'its own contact connects');
+    await settle();
+    expect(all.app.tracker.contacts.has(second)).to.equal(false);
     expect(all.app.tracker.viewed?.contactId).to.equal(first);
   });
 });
