@@ -3,7 +3,6 @@
 // REAL Amazon Connect SDK in its frame (fixtures/app.html, fixtures/service.html, or the app page itself).
 import type { AmazonConnectService } from '@amazon-connect/app';
 import type { AppControllerClient } from '@amazon-connect/app-controller';
-import type { ContactClient } from '@amazon-connect/contact';
 import type { AppScope } from '@amazon-connect/workspace-types';
 import {
   StandInWorkspace,
@@ -20,6 +19,7 @@ import type { WorkspaceContactSource } from '../../src/tracker/workspace-source.
 import type { WorkspaceAttributesPlugin } from '../../src/workspace.ts';
 import type { CcpAttributes } from '../../components/ccp-attributes.ts';
 import { standInConfig } from '../helpers/stand-in.ts';
+import type { FrameRecords } from './fixtures/frame-records.ts';
 import { settle, until } from '../tracker/helpers.ts';
 
 /** Every lifecycle event type, to record them all. */
@@ -49,19 +49,11 @@ export interface WorkspaceApp {
   errors: AttributesError[];
 }
 
-/** One lifecycle event as the test service recorded it (the ContactClient handler's name and its data). */
-export interface ServiceRecord {
-  key: string;
-  data: Record<string, unknown>;
-}
-
 /** What the test service exposes as `window.workspaceService` (objects of the iframe's realm). */
-export interface WorkspaceService {
+export interface WorkspaceService extends FrameRecords {
   provider: AmazonConnectService;
-  events: ServiceRecord[];
   creates: unknown[];
   appController: AppControllerClient;
-  contacts: ContactClient;
 }
 
 /** A running app: its iframe, the host's view of it and the app's own objects. */
