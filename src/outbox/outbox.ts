@@ -287,6 +287,16 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     void this.ready.then(() => this.#compete());
   }
 
+  /**
+   * Sends what is pending now, the writes still being stored included (`flush()`), and resolves when nothing is
+   * pending: a page about to go (an agent workspace app being destroyed) bounds this wait itself.
+   */
+  async sendPending(): Promise<void> {
+    await this.#queue.stored();
+    this.flush();
+    await this.whenIdle();
+  }
+
   /** Resolves when nothing is pending (kept failures aside); rejects with an AbortError once the outbox is closed. */
   whenIdle(): Promise<void> {
     return this.#waiters.whenIdle(this.#mirror.pending().length === 0);
