@@ -4,52 +4,41 @@
 // AmazonConnectApp) where a test opens one; the real AWS SDK writing to the Connect API stand-in. Outcomes are read
 // at the stand-in: what it stored, and how many UpdateContactAttributes calls reached it.
 import { expect } from '@open-wc/testing';
-import type { HostedApp, StandInWorkspace } from '../../demo/workspace/host.ts';
+import type { HostedApp, HostedService, StandInWorkspace } from '../../demo/workspace/host.ts';
 import { DEFAULT_OUTBOX_DB } from '../../src/outbox/index.ts';
 import type { WorkspaceService } from '../../src/workspace-service.ts';
 import { requestLog, standInConfig, storedAttributes } from '../helpers/stand-in.ts';
-import { appPageIn, until, workspace, type AppPage } from './helpers.ts';
-
-interface Frame {
-  iframe: HTMLIFrameElement;
-  hosted: HostedApp;
-}
+import { appPageIn, uniqueName, until, workspace, type AppPage } from './helpers.ts';
 
 describe('the workspace service, end to end in the stand-in workspace', () => {
   let host: StandInWorkspace;
-  const frames: Frame[] = [];
 
-  /** Starts the service page as the workspace starts a service: a hidden frame, the idle scope, `create` only. */
-  async function startService(query = ''): Promise<Frame & { service: WorkspaceService }> {
-    const iframe = document.createElement('iframe');
-    iframe.hidden = true;
-    const hosted = host.attach(iframe, { scope: { type: 'idle' }, autoStart: false });
-    iframe.src = `/test/workspace/fixtures/service.html${query ? `?${query}` : ''}`;
-    document.body.append(iframe);
-    const frame = { iframe, hosted };
-    frames.push(frame);
-    const service = await until(() => iframe.contentWindow?.ccpAttributesService, 'the service page', 10_000);
+  /** The service page as the workspace runs a service: registered, started in a hidden frame, `create` only. */
+  async function startService(
+    query = '',
+    name = uniqueName('service-page'),
+  ): Promise<{ hosted: HostedService; service: WorkspaceService; name: string }> {
+    const hosted = host.registerService({ name, url: `/test/workspace/fixtures/service-page.html?${query}` });
+    if (!hosted) throw new Error('the workspace did not start the service');
+    return { hosted, service: await serviceOf(hosted), name };
+  }
+
+  async function serviceOf(hosted: HostedService): Promise<WorkspaceService> {
+    const service = await until(() => hosted.iframe.contentWindow?.ccpAttributesService, 'the service page', 10_000);
     await until(() => service.tracker.agent, 'the agent');
-    return { ...frame, service };
+    return service;
   }
 
-  /** Opens the app page as the agent would from the launcher. */
-  async function openApp(scope: { type: 'contact'; contactId: string } | { type: 'idle' }): Promise<Frame & AppPage> {
-    const iframe = document.createElement('iframe');
-    const hosted = host.attach(iframe, { scope });
-    iframe.src = '/demo/workspace/app.html';
-    document.body.append(iframe);
-    const frame = { iframe, hosted };
-    frames.push(frame);
-    const app = await appPageIn(iframe);
+  /** The agent opens the app page from the launcher. */
+  async function openApp(
+    scope: { type: 'contact'; contactId: string } | { type: 'idle' },
+  ): Promise<AppPage & { hosted: HostedApp }> {
+    const name = uniqueName('app-page');
+    host.registerApp({ name, url: '/demo/workspace/app.html' });
+    const hosted = host.launch(name, { scope });
+    const app = await appPageIn(hosted.iframe);
     await until(() => app.tracker.agent, 'the agent in the app');
-    return { ...frame, ...app };
-  }
-
-  function close(frame: Frame): void {
-    frame.hosted.detach();
-    frame.iframe.remove();
-    frames.splice(frames.indexOf(frame), 1);
+    return { ...app, hosted };
   }
 
   /** The UpdateContactAttributes calls that reached the stand-in for `id` since `since`. */
@@ -74,8 +63,8 @@ describe('the workspace service, end to end in the stand-in workspace', () => {
     host = await workspace();
   });
 
-  afterEach(() => {
-    for (const frame of [...frames]) close(frame);
+  afterEach(async () => {
+    await host.dispose();
     localStorage.removeItem('service-test-token');
   });
 
@@ -98,7 +87,7 @@ describe('the workspace service, end to end in the stand-in workspace', () => {
     it(`with an app open (${order}): one sender, each tag written once, the app's save sent by the service`, async () => {
       const since = Date.now();
       const id = await host.ringCall();
-      let app: Frame & AppPage;
+      let app: AppPage;
       let service: WorkspaceService;
       if (order === 'service first') {
         service = (await startService()).service;
@@ -129,9 +118,9 @@ describe('the workspace service, end to end in the stand-in workspace', () => {
 
   it('an app takes the sending back when the service is gone', async () => {
     const app = await openApp({ type: 'idle' });
-    const started = await startService();
+    await startService();
     await until(() => app.plugin.serviceRuns, 'the app hearing of the service');
-    close(started);
+    host.services()[0]?.iframe.remove(); // the service's frame goes (a crash, a reload)
     await until(() => !app.plugin.serviceRuns, 'the app noticing the service is gone', 10_000);
     await until(() => app.plugin.outbox?.flusher, 'the app sending again', 10_000);
     const id = await host.ringCall();
@@ -140,7 +129,7 @@ describe('the workspace service, end to end in the stand-in workspace', () => {
   });
 
   it('queues until the agent signed in and says so; a restarted service sends what the first one queued', async () => {
-    const first = await startService('token=storage');
+    const first = await startService('token=storage', 'restarted');
     await until(() => !first.service.signedIn, 'the service waiting for the sign-in');
     const said = first.hosted
       .protocol()
@@ -152,10 +141,13 @@ describe('the workspace service, end to end in the stand-in workspace', () => {
     await host.accept(id);
     await until(() => first.service.outbox?.state.pending, 'the tag queued');
     expect(await storedAttributes(host.instance, id)).to.not.have.property('HandledBy');
-    close(first); // the workspace reloads: the service page goes, its queue stays in IndexedDB
+    // The service restarts in a new frame (a workspace reload): its queue stayed in IndexedDB. Then the agent signs in.
+    const outcome = await host.restartService('restarted');
+    expect(outcome.state).to.equal('running');
+    const second = await serviceOf(host.service('restarted')!);
+    expect(second.signedIn).to.equal(false);
     localStorage.setItem('service-test-token', (await standInConfig()).validTokens[0] ?? '');
-    const second = await startService('token=storage');
     await until(async () => (await storedAttributes(host.instance, id))?.['HandledBy'], 'the queued tag', 10_000);
-    expect(second.service.signedIn).to.equal(true);
+    expect(second.signedIn).to.equal(true);
   });
 });
