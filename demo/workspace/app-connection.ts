@@ -10,6 +10,8 @@
  *   applications are loaded in the agent workspace" and "The destroy event").
  * - scope: a contact-scoped app's subscriptions that name no contact get only its own contact's events (see
  *   FrameConnection's publish).
+ * - initialization: with an initialization timeout (the registration's; none by default), an app that has not
+ *   completed create by then is reported (a problem of kind timeout) and never started; a late completion is ignored.
  * - `closeApp {isFatalError, message}`: the app asks to be closed (sendCloseAppRequest, or sendFatalError with
  *   isFatalError true; app/lib-esm/amazon-connect-app.js): the workspace closes it.
  */
@@ -24,14 +26,33 @@ export class AppConnection extends FrameConnection {
   /** Resolves once the app answered `create` with appLifecycleHandlerCompleted. */
   readonly created: Promise<void>;
   #isCreated = false;
+  #timedOut = false;
   #resolveCreated!: () => void;
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
   #resolveDestroyed: (() => void) | undefined;
   readonly #closeRequests = new Set<(fatal: boolean) => void>();
 
-  constructor(scope: AppScope, iframe: HTMLIFrameElement, answer: RequestHandler, options: FrameOptions) {
+  constructor(
+    scope: AppScope,
+    iframe: HTMLIFrameElement,
+    answer: RequestHandler,
+    options: FrameOptions & { initializationTimeout?: number | undefined },
+  ) {
     super(iframe, answer, { ...options, scope });
     this.scope = scope;
     this.created = new Promise<void>((resolve) => (this.#resolveCreated = resolve));
+    const bound = options.initializationTimeout;
+    if (bound !== undefined) {
+      this.#timer = setTimeout(() => {
+        this.#timedOut = true;
+        this.report('timeout', `did not complete its initialization within ${bound} ms`);
+      }, bound);
+    }
+  }
+
+  override detach(): void {
+    clearTimeout(this.#timer);
+    super.detach();
   }
 
   /** True once `create` completed. */
@@ -68,7 +89,8 @@ export class AppConnection extends FrameConnection {
 
   protected lifecycleMessage(message: AppUpstreamMessage): void {
     if (message.type === 'appLifecycleHandlerCompleted') {
-      if (message.stage === 'create' && !this.#isCreated) {
+      if (message.stage === 'create' && !this.#isCreated && !this.#timedOut) {
+        clearTimeout(this.#timer);
         this.#isCreated = true;
         this.#resolveCreated();
       } else if (message.stage === 'destroy') {

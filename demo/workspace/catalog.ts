@@ -33,6 +33,13 @@ export interface FrameDefinition {
   healthCheckInterval?: number;
   /** How getAttributes values are shaped (the SDK's types say strings, the public docs show `{name, value}`). */
   attributeShape?: AttributeShape;
+  /**
+   * ms the frame gets to connect and complete `create` (ConfigBase.initializationTimeout, workspace-types
+   * lib/config/config-base.d.ts; AppIntegrations' InitializationTimeout). A service that misses it fails the
+   * workspace (default SERVICE_INITIALIZATION_TIMEOUT); an app that misses it is reported as timed out and never
+   * started (default: no bound).
+   */
+  initializationTimeout?: number;
 }
 
 /** How the workspace shapes getAttributes values. Default 'name-value'. */
@@ -45,10 +52,7 @@ export interface AppDefinition extends FrameDefinition {
 }
 
 /** A third-party service. */
-export interface ServiceDefinition extends FrameDefinition {
-  /** ms the service gets to complete `create`. Default SERVICE_INITIALIZATION_TIMEOUT. */
-  initializationTimeout?: number;
-}
+export type ServiceDefinition = FrameDefinition;
 
 /** The configuration sent in the lifecycle message (AppConfig; a service's adds ServiceConfig's fields). */
 export function configOf(
@@ -69,10 +73,10 @@ export function configOf(
   };
   if (kind === 'service') {
     config['applyToAgentWorkspace'] = true;
-    config['initializationTimeout'] =
-      (definition as ServiceDefinition).initializationTimeout ?? SERVICE_INITIALIZATION_TIMEOUT;
+    config['initializationTimeout'] = definition.initializationTimeout ?? SERVICE_INITIALIZATION_TIMEOUT;
   } else {
     config.contactHandling = { scope: (definition as AppDefinition).contactHandling ?? 'PER_CONTACT' };
+    if (definition.initializationTimeout !== undefined) config.initializationTimeout = definition.initializationTimeout;
   }
   return config;
 }

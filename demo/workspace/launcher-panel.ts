@@ -91,7 +91,9 @@ export function mountLauncherPanel(slots: LauncherPanelSlots, workspace: StandIn
         const tab = document.createElement('span');
         tab.className = 'tab';
         const where = app.scope.type === 'contact' ? `contact ${app.scope.contactId.slice(0, 8)}` : 'idle';
-        const show = button(`${app.name} · ${where}`, () => workspace.focus(app), report);
+        const failed = app.problems().find((problem) => problem.kind !== 'error');
+        const label = `${app.name} · ${where}${failed ? ` · ${failed.kind}: ${failed.message}` : ''}`;
+        const show = button(label, () => workspace.focus(app), report);
         show.setAttribute('aria-pressed', String(workspace.frontApp === app));
         const close = button('×', () => workspace.close(app), report);
         close.setAttribute('aria-label', `Close ${app.name} (${where})`);

@@ -108,6 +108,7 @@ export class Launcher {
       approvedOrigins: approvedOriginsOf(definition),
       healthCheckInterval: definition.healthCheckInterval ?? 1000,
       attributeShape: definition.attributeShape ?? 'name-value',
+      initializationTimeout: definition.initializationTimeout,
       lifecycle: {
         // The deprecated fields are sent because @amazon-connect/app still reads them (appInstanceId and
         // appConfig in lib-esm/lifecycle/service-lifecycle-manager.js, contactScope in app-lifecycle-manager.js).
@@ -134,6 +135,7 @@ export class Launcher {
       launchedBy: source,
     });
     app.onCloseRequest(() => void this.close(instanceId));
+    app.onProblem(() => this.#host.changed());
     void app.created.then(() => {
       if (this.#front === instanceId) app.lifecycle('start');
     });

@@ -6,7 +6,7 @@
 import { expect } from '@open-wc/testing';
 import { ALL_PERMISSIONS, type Locale, type StandInWorkspace } from '../../demo/workspace/host.ts';
 import { serviceIn, settle, testService, uniqueName, until, workspace } from './helpers.ts';
-import { openPlainApp, plainAppUrl } from './host-helpers.ts';
+import { openPlainApp, plainAppIn, plainAppUrl } from './host-helpers.ts';
 
 const keysOf = (records: readonly { key: string }[]): string[] => records.map((r) => r.key);
 const contactIdsOf = (records: readonly { data: Record<string, unknown> }[]): unknown[] =>
@@ -196,6 +196,43 @@ describe('stand-in workspace: frames', () => {
     b.iframe.src = elsewhere;
     await until(() => b.isCreated, 'the approved frame to complete create');
     expect(b.problems()).to.deep.equal([]);
+  });
+});
+
+describe('stand-in workspace: an app that does not initialize', () => {
+  let host: StandInWorkspace | undefined;
+
+  afterEach(async () => {
+    await host?.dispose();
+    host = undefined;
+  });
+
+  it('is reported once its initialization timeout passed, never started, and closed without a destroy', async () => {
+    host = await workspace();
+    const name = uniqueName('app');
+    // A page without the SDK: nothing answers the workspace.
+    host.registerApp({ name, url: '/test/workspace/fixtures/missing.html', initializationTimeout: 300 });
+    const hosted = host.launch(name);
+    await until(() => hosted.problems().length > 0, 'the timeout');
+    expect(hosted.problems().map(({ kind, message }) => ({ kind, message }))).to.deep.equal([
+      { kind: 'timeout', message: 'did not complete its initialization within 300 ms' },
+    ]);
+    expect(hosted.isCreated).to.equal(false);
+    expect(await host.close(hosted)).to.equal('not-created');
+    expect(hosted.iframe.isConnected).to.equal(false);
+  });
+
+  it('a completion after the timeout is ignored: the app is not started', async () => {
+    host = await workspace();
+    const name = uniqueName('app');
+    host.registerApp({ name, url: plainAppUrl(), initializationTimeout: 1 });
+    const hosted = host.launch(name);
+    const app = await until(() => plainAppIn(hosted.iframe), 'the app page');
+    await until(() => app.stages.length > 0, 'its create');
+    await settle();
+    expect(hosted.problems().map((p) => p.kind)).to.deep.equal(['timeout']);
+    expect(hosted.isCreated).to.equal(false);
+    expect(app.stages).to.deep.equal(['create {"type":"idle"}']);
   });
 });
 
