@@ -242,6 +242,8 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     assert.equal(endpoint, demo.api.url);
     await page.waitForSelector('#scenario .scenario-panel', { timeout: 15_000 });
 
+    // The workspace started the service with it, in a hidden frame: it tags every contact and sends the outbox.
+    assert.match(await page.$eval('#services', (element) => element.textContent), /ccp-attributes-service: running/);
     await page.locator('#scenario ::-p-text(Ring a call)').click();
     const contact = await until(
       () =>
@@ -308,7 +310,11 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     );
     // Apps run only when opened: the agent opens the app page from the launcher, for the call in front (its scope);
     // it assembles the plugin from its data-*.
-    assert.equal((await page.$$('#apps iframe')).length, 0, 'no app opened by itself');
+    assert.equal(
+      (await page.$$('#apps iframe:not([title^="Third-party service"])')).length,
+      0,
+      'no app opened by itself',
+    );
     await page.locator('#launcher ::-p-text(Open ccp-attributes)').click();
     const app = await until(
       async () => {
@@ -350,7 +356,7 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     );
     await page.locator('#launcher ::-p-text(Open ccp-attributes)').click();
     await until(
-      async () => ((await page.$$('#apps iframe')).length === 2 ? true : undefined),
+      async () => ((await page.$$('#apps iframe:not([title^="Third-party service"])')).length === 2 ? true : undefined),
       'a second app for the chat',
     );
     await page.locator('#app-tabs ::-p-text(ccp-attributes · contact)').click();

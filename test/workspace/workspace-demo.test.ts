@@ -20,7 +20,9 @@ describe('stand-in workspace page', () => {
     if (!found) throw new Error(`no button "${String(label)}"`);
     found.click();
   };
-  const appFrames = (): HTMLIFrameElement[] => [...page.querySelectorAll<HTMLIFrameElement>('#apps iframe')];
+  const appFrames = (): HTMLIFrameElement[] => [
+    ...page.querySelectorAll<HTMLIFrameElement>('#apps iframe:not([title^="Third-party service"])'),
+  ];
   const rowOf = (contactId: string): HTMLTableRowElement | undefined =>
     [...page.querySelectorAll<HTMLTableRowElement>('#scenario tbody tr')].find((row) =>
       row.textContent.includes(contactId),
@@ -83,6 +85,17 @@ describe('stand-in workspace page', () => {
     await until(() => appFrames().length === 2, 'the app for the active contact');
     expect(workspace.apps()[1]!.scope).to.deep.equal({ type: 'contact', contactId: workspace.activeContact });
     expect(appFrames().map((f) => f.hidden)).to.deep.equal([true, false]);
+    // Only the app in front takes room; the hidden app and the service are not displayed.
+    const displayed = [...page.querySelectorAll('#apps iframe')].filter((f) => getComputedStyle(f).display !== 'none');
+    expect(displayed).to.deep.equal([appFrames()[1]]);
+  });
+
+  it('starts the service of its configuration with it, in a hidden frame, and lists it running', () => {
+    const [service] = workspace.services();
+    expect(service?.name).to.equal('ccp-attributes-service');
+    expect(service?.state).to.equal('running');
+    expect(service?.iframe.hidden).to.equal(true);
+    expect(page.getElementById('services')?.textContent).to.include('ccp-attributes-service: running');
   });
 
   it("the agent's language and visual mode controls change what the workspace tells its frames", () => {
