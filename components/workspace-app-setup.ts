@@ -92,6 +92,7 @@ export async function readWorkspaceConfig(script: HTMLScriptElement): Promise<Dr
 export async function start(
   script: HTMLScriptElement,
   editors: CcpAttributesElement[],
+  pageThemed: ReadonlySet<Element> = new Set(editors.filter((editor) => editor.hasAttribute('theme'))),
 ): Promise<WorkspaceAttributesPlugin> {
   const config = await readWorkspaceConfig(script);
   if (config.target !== undefined) {
@@ -122,8 +123,9 @@ export async function start(
     showSetupProblem(error);
   });
   showSetupProblem();
-  // The workspace's visual mode sets the theme of the editors whose page set none.
-  const themed = editors.filter((editor) => !editor.hasAttribute('theme'));
+  // The workspace's visual mode sets the theme of the editors whose page set none (`pageThemed`: the editors with a
+  // theme attribute in the page, looked at before their first render reflects the default `theme` to an attribute).
+  const themed = editors.filter((editor) => !pageThemed.has(editor));
   const applyMode = (mode: VisualMode): void => {
     for (const editor of themed) editor.theme = mode;
   };

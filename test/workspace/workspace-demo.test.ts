@@ -98,12 +98,21 @@ describe('stand-in workspace page', () => {
     expect(page.getElementById('services')?.textContent).to.include('ccp-attributes-service: running');
   });
 
-  it("the agent's language and visual mode controls change what the workspace tells its frames", () => {
+  it("the agent's language and visual mode controls reach the open app: its editor follows them", async () => {
+    click('Ring a call');
+    await until(() => workspace.activeContact, 'the call');
+    click(/^Open ccp-attributes$/, page.getElementById('launcher')!);
+    const app = await appPageIn(await until(() => appFrames()[0], 'the app'));
+    const addButton = (): string | undefined =>
+      app.editor.shadowRoot?.querySelector('[part~="add-button"]')?.textContent.trim();
+    await until(() => addButton() === 'Add attribute', 'the editor in English');
     const select = page.querySelector<HTMLSelectElement>('#agent-language')!;
     select.value = 'de_DE';
     select.dispatchEvent(new Event('change'));
     expect(workspace.settings.language).to.equal('de_DE');
     page.querySelector<HTMLInputElement>('input[name="visual-mode"][value="dark"]')!.click();
     expect(workspace.settings.visualMode).to.equal('dark');
+    await until(() => addButton() === 'Attribut hinzufügen', 'the editor in German');
+    await until(() => app.editor.theme === 'dark', 'the dark theme');
   });
 });
