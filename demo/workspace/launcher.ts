@@ -15,7 +15,7 @@
 import type { AppScope, LaunchSource } from '@amazon-connect/workspace-types';
 import { AppConnection, type DestroyOutcome } from './app-connection.ts';
 import { approvedOriginsOf, arnOf, configOf, frameFor, type AppDefinition } from './catalog.ts';
-import { HostError, type HostRequest, type RequestHandler } from './frame-connection.ts';
+import { HostError, type HostRequest, type RequestHandler } from './frame-requests.ts';
 import { ALL_PERMISSIONS } from './permissions.ts';
 
 /** How an app is opened (app-controller lib/launch/app-launch-options.d.ts). */
