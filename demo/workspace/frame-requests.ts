@@ -17,6 +17,8 @@ export interface RequestingFrame {
   readonly instanceId: string;
   /** How its getAttributes values are shaped. */
   readonly attributeShape: AttributeShape;
+  /** Publishes to its subscriptions of one topic (a namespace's handler answering later, by an event). */
+  publish(namespace: string, key: string, data: object, parameter?: string): void;
 }
 
 /** A request as a handler gets it. */
