@@ -84,6 +84,19 @@ describe('stand-in workspace: apps open only from the launcher', () => {
     expect(after.app.events).to.deep.equal([]);
   });
 
+  it('one app in front: opening another stops the first and hides it; bringing it back starts it again', async () => {
+    host = await workspace();
+    const a = await openPlainApp(host, { scope: { type: 'idle' } });
+    const b = await openPlainApp(host, { scope: { type: 'idle' } });
+    await until(() => a.app.stages.at(-1) === 'stop', 'the first stopped');
+    expect([a.hosted.iframe.hidden, b.hosted.iframe.hidden]).to.deep.equal([true, false]);
+    host.focus(a.hosted);
+    await until(() => b.app.stages.at(-1) === 'stop' && a.app.stages.at(-1) === 'start', 'the first in front again');
+    expect(a.app.stages).to.deep.equal(['create {"type":"idle"}', 'start', 'stop', 'start']);
+    expect(host.frontApp).to.equal(a.hosted);
+    expect([a.hosted.iframe.hidden, b.hosted.iframe.hidden]).to.deep.equal([false, true]);
+  });
+
   it("closing an app sends destroy and waits for the app's completion before the frame goes", async () => {
     host = await workspace();
     const { hosted, app } = await openPlainApp(host, { query: 'destroy=400' });
