@@ -15,15 +15,16 @@
  * Connect's calls for one request (SearchUsers, DescribeContact, UpdateContactAttributes) share one deadline,
  * `connectTimeoutMs`: past it the answer is a retryable 503, never a handler left pending.
  * Errors use Connect's restJson1 shape (status, `x-amzn-errortype`, body with `message` and `Message`), so the
- * plugin decodes them as it decodes Connect's; Connect's own errors pass through with their status (429 stays 429).
+ * plugin decodes them as it decodes Connect's; Connect's own errors pass through with their status (429 stays 429),
+ * after one attempt and without Retry-After (Connect's ThrottlingException carries no time to wait either).
  * Every decision writes one audit line: caller, contact, keys, decision, reason. Never values, never the token.
  */
 import { randomUUID } from 'node:crypto';
-import { ConnectClient } from '@aws-sdk/client-connect';
+import type { ConnectClient } from '@aws-sdk/client-connect';
 import { createAuthenticator, type Authenticator } from './auth.ts';
 import { checkWrite } from './checks.ts';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
-import { createConnectSide } from './connect-side.ts';
+import { createConnectSide, createRelayConnectClient } from './connect-side.ts';
 import { createOwnershipCache, type OwnershipCache } from './ownership-cache.ts';
 import {
   RelayError,
@@ -43,7 +44,7 @@ export type { AuditRecord, RelayRequest, RelayResponse } from './respond.ts';
 
 /** What the relay runs on; all optional, for tests and the two entry points. */
 export interface RelayDependencies {
-  /** Default: a ConnectClient for the configured region (and endpoint), adaptive retry mode. */
+  /** Default: createRelayConnectClient for the configured region (and endpoint): one attempt per call. */
   connect?: ConnectClient;
   /** Default: the configured authentication. */
   authenticator?: Authenticator;
@@ -73,12 +74,7 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
   const config = resolveRelayConfig(given);
   const now = dependencies.now ?? Date.now;
   const connect =
-    dependencies.connect ??
-    new ConnectClient({
-      region: config.region,
-      retryMode: 'adaptive',
-      ...(config.connectEndpoint ? { endpoint: config.connectEndpoint } : {}),
-    });
+    dependencies.connect ?? createRelayConnectClient({ region: config.region, endpoint: config.connectEndpoint });
   const authenticator = dependencies.authenticator ?? createAuthenticator(config.auth);
   const users = createUserResolver(config.user, connect, config.instanceId, now);
   const ownership =

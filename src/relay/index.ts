@@ -19,6 +19,7 @@ export {
   type RelayUserMapping,
   type ResolvedRelayConfig,
 } from './config.ts';
+export { createRelayConnectClient } from './connect-side.ts';
 export { createAuthenticator, AuthFailure, type Authenticator, type Claims, type TokenRefusal } from './auth.ts';
 export {
   checkOwnership,
