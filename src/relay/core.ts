@@ -18,6 +18,8 @@
  * plugin decodes them as it decodes Connect's; Connect's own errors pass through with their status (429 stays 429),
  * after one attempt and without Retry-After (Connect's ThrottlingException carries no time to wait either).
  * Every decision writes one audit line: caller, contact, keys, decision, reason. Never values, never the token.
+ * Other routes (`routes` below, by path) answer for themselves: `GET /contact/attributes/outcomes`
+ * (src/relay/outcomes-route.ts), the caller's write outcomes after 202.
  */
 import { randomUUID } from 'node:crypto';
 import type { ConnectClient } from '@aws-sdk/client-connect';
@@ -25,6 +27,9 @@ import { createAuthenticator, type Authenticator } from './auth.ts';
 import { checkWrite } from './checks.ts';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import { createConnectSide, createRelayConnectClient } from './connect-side.ts';
+import { outcomeStoreFor } from './outcomes-dynamodb.ts';
+import { createOutcomesRoute, outcomesPath, type RelayRoute } from './outcomes-route.ts';
+import type { OutcomeStore } from './outcomes.ts';
 import { createOwnershipCache, type OwnershipCache } from './ownership-cache.ts';
 import {
   RelayError,
@@ -58,12 +63,14 @@ export interface RelayDependencies {
   audit?: (record: AuditRecord) => void;
   /** Default: createOwnershipCache with the configured window, on the relay's clock, its other settings default. */
   ownershipCache?: OwnershipCache;
+  /** Where write outcomes are read from; default the DynamoDB table of the `outcomes` setting, else none (404). */
+  outcomes?: OutcomeStore;
 }
 
 /** The relay: a function from request to response. */
 export type Relay = (request: RelayRequest) => Promise<RelayResponse>;
 
-/** The only route. */
+/** The write's route. */
 export const relayPath = '/contact/attributes';
 
 /**
@@ -82,12 +89,25 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
   const contacts = createConnectSide({ connect, users, ownership });
   const audit = dependencies.audit ?? auditToStdout;
   const origins = new Set(config.allowedOrigins);
+  /** The routes besides the write, by path. */
+  const routes = new Map<string, RelayRoute>([
+    [
+      outcomesPath,
+      createOutcomesRoute({
+        authenticator,
+        store: dependencies.outcomes ?? (config.outcomes && outcomeStoreFor(config.outcomes, config.region)),
+        timeoutMs: config.connectTimeoutMs,
+      }),
+    ],
+  ]);
 
   return async (request) => {
     const cors = corsHeaders(request.headers['origin'], origins);
-    if (request.method === 'OPTIONS') return preflight(cors, 'POST, OPTIONS');
+    const route = routes.get(request.path);
+    if (request.method === 'OPTIONS') return preflight(cors, route?.methods ?? 'POST, OPTIONS');
     const requestId = request.requestId ?? randomUUID();
     const base = { ...cors, 'x-amzn-requestid': requestId };
+    if (route) return route.handle(request, base);
 
     const record: AuditRecord = { time: '', requestId, decision: 'refused', status: 0, reason: '' };
     let response: RelayResponse;
