@@ -119,6 +119,18 @@ for (const [name, make] of stores) {
   });
 }
 
+describe('the in-memory store', () => {
+  it('keeps at most maxOutcomes, every caller together, the oldest going first', async () => {
+    const store = createMemoryOutcomeStore({ maxOutcomes: 3, now: () => nowMs });
+    for (const at of [5, 1, 4, 2, 3]) await store.record(outcome(at % 2 ? 'smith' : 'jones', nowMs - 1_000 + at));
+    assert.deepEqual(
+      [...(await store.recent('smith', 0)), ...(await store.recent('jones', 0))].map((kept) => kept.at - nowMs + 1_000),
+      [3, 5, 4],
+    );
+    assert.throws(() => createMemoryOutcomeStore({ maxOutcomes: 0 }), /maxOutcomes/);
+  });
+});
+
 describe('the DynamoDB store', () => {
   it('writes the documented item (sort key, time to live in s) and skips, logged, an item that is not an outcome', async () => {
     const name = await table();
