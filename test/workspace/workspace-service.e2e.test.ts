@@ -83,6 +83,17 @@ describe('the workspace service, end to end in the stand-in workspace', () => {
     expect(errors).to.have.length(0);
   });
 
+  it("fires on:'ended' rules for a contact that ends without after-contact work", async () => {
+    await startService('ended');
+    const id = await host.ringCall();
+    await host.accept(id);
+    await host.hangUp(id, { acw: false });
+    await until(async () => (await storedAttributes(host.instance, id))?.['Ended'], 'the ended tag', 10_000);
+    const stored = await storedAttributes(host.instance, id);
+    expect(stored).to.deep.include({ Ended: 'ended', HandledBy: 'Agent Smith' });
+    expect(stored).to.not.have.property('WrappedUp');
+  });
+
   for (const order of ['service first', 'app first'] as const) {
     it(`with an app open (${order}): one sender, each tag written once, the app's save sent by the service`, async () => {
       const since = Date.now();
