@@ -1,6 +1,6 @@
 /**
  * The boundary between the contact tracker and the host that delivers contacts: Streams in a custom CCP page
- * (`streams-source.ts`) or the Amazon Connect SDK in an agent workspace app (`workspace-source.ts`). A source
+ * (`streams-source.ts`) or the Amazon Connect SDK in an agent workspace app (`workspace-source.ts` and its parts). A source
  * reports raw facts; the tracker derives the model (instance, merged attributes, the viewed contact, events).
  */
 import type { AttributesError } from '../errors.ts';

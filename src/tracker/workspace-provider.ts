@@ -1,0 +1,85 @@
+/**
+ * The provider the workspace source talks through, and the app's scope. `AmazonConnectApp.init(config)` returns
+ * `{provider}` and works once per window (@amazon-connect/app/lib-esm/amazon-connect-app.js;
+ * core/lib-esm/provider/provider-base.js initializeProvider); the provider goes explicitly to each client, so the
+ * clients use this copy of @amazon-connect/core. The scope arrives with the `create` and `start` lifecycle stages:
+ * `{type: 'contact', contactId}` or `{type: 'idle'}` (workspace-types/lib/app-scope.d.ts). A replay through
+ * `onStart(h, {invokeIfRunning: true})` carries only the deprecated `contactScope`
+ * (app/lib-esm/lifecycle/app-lifecycle-manager.js keeps no `scope`).
+ */
+import type { AmazonConnectApp, AppContext } from '@amazon-connect/app';
+import type { WorkspaceSourceOptions } from './workspace-options.ts';
+
+/** The app's scope in the workspace: one contact, or none (idle). */
+export type WorkspaceScope = { type: 'contact'; contactId: string } | { type: 'idle' };
+
+/** The SDK classes the source uses (workspace-sdk.ts). */
+export type Sdk = typeof import('./workspace-sdk.ts');
+
+function toScope(context: AppContext): WorkspaceScope {
+  // A replayed start stage carries only the deprecated contactScope (see the module comment), so both are read.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
+  const scope = context.scope ?? context.contactScope;
+  return scope?.type === 'contact' && typeof scope.contactId === 'string' && scope.contactId !== ''
+    ? { type: 'contact', contactId: scope.contactId }
+    : { type: 'idle' };
+}
+
+/** The provider and the app's scope; one per window, as `AmazonConnectApp.init` allows. */
+export interface AppHandle {
+  provider: AmazonConnectApp;
+  scope: Promise<WorkspaceScope>;
+}
+
+let ownApp: AppHandle | undefined;
+const givenApps = new WeakMap<AmazonConnectApp, AppHandle>();
+
+/** The scope of a provider someone else initialised: from its start stage (replayed when it already ran). */
+function scopeFromStart(provider: AmazonConnectApp): Promise<WorkspaceScope> {
+  return new Promise((resolve) => {
+    const handler = (event: { context: AppContext }): Promise<void> => {
+      provider.offStart(handler);
+      resolve(toScope(event.context));
+      return Promise.resolve();
+    };
+    provider.onStart(handler, { invokeIfRunning: true });
+  });
+}
+
+/** The page's provider (given, or made once per window) and the scope it will learn. */
+export function appHandle(sdk: Sdk, options: WorkspaceSourceOptions): AppHandle {
+  const given = options.provider;
+  if (given) {
+    let handle = givenApps.get(given);
+    if (!handle) {
+      handle = { provider: given, scope: scopeFromStart(given) };
+      givenApps.set(given, handle);
+    }
+    return handle;
+  }
+  if (ownApp) return ownApp;
+  let resolveScope!: (scope: WorkspaceScope) => void;
+  const scope = new Promise<WorkspaceScope>((resolve) => (resolveScope = resolve));
+  let provider: AmazonConnectApp;
+  try {
+    provider = sdk.AmazonConnectApp.init({
+      onCreate: (event) => {
+        resolveScope(toScope(event.context));
+        return Promise.resolve();
+      },
+      ...(options.connectionTimeout === undefined
+        ? {}
+        : { workspace: { connectionTimeout: options.connectionTimeout } }),
+    }).provider;
+  } catch {
+    // The page called AmazonConnectApp.init itself without passing the provider: use the one it made.
+    provider = sdk.AmazonConnectApp.default;
+    void scopeFromStart(provider).then(resolveScope);
+  }
+  provider.onStart((event) => {
+    resolveScope(toScope(event.context));
+    return Promise.resolve();
+  });
+  ownApp = { provider, scope };
+  return ownApp;
+}
