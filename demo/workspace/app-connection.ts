@@ -75,8 +75,13 @@ export interface HostedApp {
 export interface AppHost {
   readonly region: string;
   readonly account: string;
-  /** Answers one request, or throws a HostError. */
-  answer(command: string, data: Record<string, unknown>, shape: AttributeShape): Promise<unknown>;
+  /** Answers one request, or throws a HostError; `from` says which app asked, on which namespace. */
+  answer(
+    command: string,
+    data: Record<string, unknown>,
+    shape: AttributeShape,
+    from?: { namespace: string; app: AppConnection },
+  ): Promise<unknown>;
   /** Stops tracking a detached app. */
   forget(app: AppConnection): void;
 }
@@ -205,6 +210,15 @@ export class AppConnection implements HostedApp {
     }
   }
 
+  /** Publishes `data` to the app's subscriptions of one topic of any namespace (an interceptor's invocations). */
+  publishTopic(namespace: string, key: string, parameter: string, data: Record<string, unknown>): void {
+    for (const { topic, handlerId } of this.#subscriptions.values()) {
+      if (topic.namespace !== namespace || topic.key !== key || topic.parameter !== parameter) continue;
+      const message: PublishMessage = { type: 'publish', topic, data, handlerId };
+      this.#send(message);
+    }
+  }
+
   #onWindowMessage(event: MessageEvent): void {
     if (event.source !== this.iframe.contentWindow) return;
     const data = event.data as { type?: unknown } | null;
@@ -290,7 +304,8 @@ export class AppConnection implements HostedApp {
       const permission = ROUTE_PERMISSIONS[request.command];
       if (permission && !this.#permissions.has(permission))
         throw new HostError('permissionDenied', 'App does not have permission for this request');
-      const result = (await this.#workspace.answer(request.command, data, this.#shape)) as object;
+      const from = { namespace: request.namespace, app: this };
+      const result = (await this.#workspace.answer(request.command, data, this.#shape, from)) as object;
       response = { ...base, isError: false, data: result };
     } catch (error) {
       const { errorKey, reason } =

@@ -45,6 +45,7 @@ import {
   type StandInContact,
   type StandInState,
 } from '../ccp/scenario.ts';
+import { EXTENSIBILITY_NAMESPACE, Interceptors } from './interceptors.ts';
 
 export { ALL_PERMISSIONS };
 export type { AppOptions, AttributeShape, HostedApp, HostScope, ProtocolRecord } from './app-connection.ts';
@@ -94,6 +95,8 @@ export class StandInWorkspace {
   /** Resolves once the contacts present at start are registered with the API stand-in. */
   readonly ready: Promise<void>;
   readonly #book: ContactBook;
+  /** Interceptors the apps registered; the workspace's own Clear asks them (clearFromWorkspace). */
+  readonly interceptors = new Interceptors();
   readonly #apps = new Set<AppConnection>();
   readonly #listeners = new Set<() => void>();
 
@@ -130,6 +133,7 @@ export class StandInWorkspace {
   /** @internal */
   forget(app: AppConnection): void {
     this.#apps.delete(app);
+    this.interceptors.forget(app);
   }
 
   // ------------------------------------------------------------------------------------------ scenario
@@ -197,6 +201,16 @@ export class StandInWorkspace {
     await this.#book.registerClosed(contact);
   }
 
+  /**
+   * The agent presses the workspace's own Clear: the clear-contact interceptors are asked first (interceptors.ts),
+   * and the contact is cleared only when none holds it. Resolves whether it was cleared.
+   */
+  async clearFromWorkspace(contactId: string): Promise<boolean> {
+    if (!(await this.interceptors.run('clearContact', contactId))) return false;
+    await this.clear(contactId);
+    return true;
+  }
+
   /** Sets attributes as a contact flow would: on the contact, and in the API stand-in when it is registered there. */
   async setFlowAttributes(contactId: string, attributes: Record<string, string>): Promise<void> {
     await this.#book.setFlowAttributes(this.#book.get(contactId), attributes);
@@ -216,8 +230,14 @@ export class StandInWorkspace {
   }
 
   /** @internal Answers one request, or throws a HostError. */
-  async answer(command: string, data: Record<string, unknown>, shape: AttributeShape): Promise<unknown> {
+  async answer(
+    command: string,
+    data: Record<string, unknown>,
+    shape: AttributeShape,
+    from?: { namespace: string; app: AppConnection },
+  ): Promise<unknown> {
     await wait(this.latency);
+    if (from?.namespace === EXTENSIBILITY_NAMESPACE) return this.interceptors.answer(from.app, command, data);
     switch (command) {
       case 'agent/getARN':
         return { ARN: this.agentArn() };

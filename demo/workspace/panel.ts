@@ -84,7 +84,8 @@ export function mountWorkspacePanel(
         button(actions, 'Miss', () => workspace.missCall(id));
       }
       if (contact.state === 'connected') button(actions, 'Hang up', () => workspace.hangUp(id));
-      if (contact.state === 'ended' || contact.state === 'missed') button(actions, 'Clear', () => workspace.clear(id));
+      if (contact.state === 'ended' || contact.state === 'missed')
+        button(actions, 'Clear', () => workspace.clearFromWorkspace(id));
       if (onSelect) {
         button(actions, 'Show', () => {
           onSelect(id);

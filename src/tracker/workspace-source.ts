@@ -9,11 +9,13 @@
  * (workspace-failures.ts). Lifecycle topics carry `{contactId, initialContactId, type, subtype}`
  * (@amazon-connect/contact/lib/types.d.ts); this file orders the work per contact and reports to the tracker.
  */
+import type { AmazonConnectApp } from '@amazon-connect/app';
 import type { AgentClient, BaseContactLifecycleEvent, ContactClient } from '@amazon-connect/contact';
 import type { AmazonConnectError } from '@amazon-connect/core';
 import type { AttributesError } from '../errors.ts';
+import { orAbort } from '../deadline.ts';
 import { normalizeAttributes, sameAttributes } from './attributes.ts';
-import type { ContactSource, SourceAgent, SourceContact, SourceSink } from './source.ts';
+import type { ClearCheck, ContactSource, SourceAgent, SourceContact, SourceSink } from './source.ts';
 import { ContactTracker, type InstanceOverride } from './tracker.ts';
 import {
   deniedError,
@@ -27,6 +29,7 @@ import { appHandle, type Sdk, type WorkspaceScope } from './workspace-provider.t
 import { readAgent, readContact, type ContactHint, type Requester } from './workspace-reader.ts';
 import type { WorkspaceSourceOptions } from './workspace-options.ts';
 import { eventsFromInit, TOPICS, type TopicMeaning } from './workspace-topics.ts';
+import { interceptWorkspaceClear } from './workspace-clear.ts';
 
 export type { WorkspacePermission } from './workspace-failures.ts';
 export type { WorkspaceScope } from './workspace-provider.ts';
@@ -48,6 +51,8 @@ export class WorkspaceContactSource implements ContactSource {
   readonly #chains = new Map<string, Promise<void>>();
   readonly #missing = new Map<WorkspacePermission, AttributesError>();
   #detach: (() => void)[] = [];
+  /** The provider and the contact client, once connected. */
+  #host: { provider: AmazonConnectApp; contacts: ContactClient } | undefined;
 
   /** Creates the adapter; nothing happens before `start`. */
   constructor(options: WorkspaceSourceOptions = {}) {
@@ -110,12 +115,47 @@ export class WorkspaceContactSource implements ContactSource {
     return this.#agent;
   }
 
+  /** Clears the contact through `ContactClient.clear` (needs the Contact.Details.Edit permission; workspace-clear.ts). */
+  async clear(contactId: string, signal: AbortSignal): Promise<void> {
+    await orAbort(this.#ready, signal);
+    const host = this.#host;
+    if (!host) throw new Error('The agent workspace is not connected.');
+    try {
+      await orAbort(host.contacts.clear(contactId), signal);
+    } catch (error) {
+      throw signal.aborted ? error : requestError(error, `clearing contact ${contactId}`);
+    }
+  }
+
+  /**
+   * Holds the workspace's own Clear while `ready` says no (the clear-contact interceptor, workspace-clear.ts): for
+   * the app's contact in a contact's scope, else for every contact. Registered once the workspace answered.
+   */
+  interceptClear(ready: ClearCheck): () => void {
+    let stop: (() => void) | undefined;
+    let stopped = false;
+    const onError = (error: unknown): void =>
+      this.#sink?.error(requestError(error, 'holding its Clear button for the plugin'));
+    void this.#ready.then(() => {
+      const host = this.#host;
+      if (stopped || !host) return;
+      const scope = this.#scope;
+      const contactId = scope?.type === 'contact' && this.#options.follow !== 'all' ? scope.contactId : undefined;
+      stop = interceptWorkspaceClear(host.provider, ready, contactId, onError);
+    });
+    return () => {
+      stopped = true;
+      stop?.();
+    };
+  }
+
   async #attach(generation: number, ready: () => void): Promise<void> {
     const sdk: Sdk = await import('./workspace-sdk.ts');
     if (generation !== this.#generation) return;
     const { provider, scope } = appHandle(sdk, this.#options);
     const contacts = new sdk.ContactClient({ provider });
     const agent = new sdk.AgentClient({ provider });
+    this.#host = { provider, contacts };
 
     const onError = (error: AmazonConnectError): void => this.#onProviderError(generation, error);
     provider.onError(onError);

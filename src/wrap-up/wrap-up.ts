@@ -225,3 +225,9 @@ function settled(outbox: Outbox, contact: ContactRef, signal: AbortSignal): Prom
     signal.addEventListener('abort', stop, { once: true });
   });
 }
+
+/** What an editor needs of the plugin for its Finish action (`CcpAttributesPlugin` has it all). */
+export interface WrapUpActions {
+  participate(participant: WrapUpParticipant): () => void;
+  clear(contactId: string, options?: ClearOptions): Promise<void>;
+}

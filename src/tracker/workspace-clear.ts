@@ -1,0 +1,106 @@
+/**
+ * Clearing contacts in the agent workspace, and holding the workspace's own Clear while a contact is not ready.
+ * - `ContactClient.clear(contactId)` asks the workspace to clear a contact (route `clear` of `aws.connect.contact`,
+ *   @amazon-connect/contact/lib-esm/contact-client.js; it needs the `Contact.Details.Edit` permission).
+ * - The clear-contact interceptor of AWS's agent workspace guide (`ContactInterceptorService.addClearContactInterceptor`
+ *   in `@amazon-connect/contact-ui`, over `ExtensibilityService.addInterceptor('clearContact', ...)`; neither package
+ *   is on the registry) is spoken here through the provider's proxy, as `@amazon-connect/theme` speaks to the user
+ *   namespace. The wire shapes are those of the interceptor client in AWS's open-source Amazon Connect SDK
+ *   (github.com/amazon-connect/AmazonConnectSDK, `ccp-ui/src/ui-extensibility/`): request
+ *   `ui-extensibility.registerInterceptor` `{interceptorKey, parameter?, options: {timeout?}}` -> `{interceptorId}`;
+ *   topic `interceptorInvoked` with the interceptor id as parameter -> `{interceptorId, invocationId, context}`;
+ *   request `ui-extensibility.sendInterceptorResult` `{success: true, continue, invocationId}` (or `{success: false,
+ *   error, invocationId}`); request `ui-extensibility.unregisterInterceptor` `{interceptorKey, parameter?,
+ *   interceptorId}`. The clear interceptor's context is `{contactId?}` (the guide's ContactInterceptorContext).
+ *   The namespace below is the extensibility package's as its name gives it: no published source confirms it.
+ */
+import type { AmazonConnectApp } from '@amazon-connect/app';
+import { orAbort } from '../deadline.ts';
+import type { ClearCheck } from './source.ts';
+
+/** The namespace the interceptor requests go to (see the module comment). */
+export const EXTENSIBILITY_NAMESPACE = 'aws.connect.extensibility';
+/** The interceptor key of the workspace's clear-contact action. */
+export const CLEAR_CONTACT_KEY = 'clearContact';
+/** How long the workspace waits for the interceptor (ms) before it goes on without it. */
+export const INTERCEPTOR_TIMEOUT_MS = 10_000;
+
+interface Invocation {
+  interceptorId?: unknown;
+  invocationId?: unknown;
+  context?: { contactId?: unknown } | null;
+}
+
+/**
+ * Registers the clear-contact interceptor (for one contact when `contactId` is given, else every contact): while
+ * `ready` says no, or fails, the workspace's Clear is held. Returns the function that unregisters it.
+ */
+export function interceptWorkspaceClear(
+  provider: AmazonConnectApp,
+  ready: ClearCheck,
+  contactId: string | undefined,
+  onError: (error: unknown) => void,
+): () => void {
+  const proxy = provider.getProxy();
+  const parameter = contactId === undefined ? {} : { parameter: contactId };
+  let stopped = false;
+  let registered: { interceptorId: string; handler: (event: Invocation) => Promise<void> } | undefined;
+
+  const answer = async (event: Invocation): Promise<void> => {
+    const invocationId = event.invocationId;
+    if (typeof invocationId !== 'string') return;
+    const id = event.context?.contactId;
+    let result: { success: true; continue: boolean } | { success: false; error: string };
+    try {
+      // A few seconds less than the workspace waits, so the answer arrives before it goes on without it.
+      const signal = AbortSignal.timeout(INTERCEPTOR_TIMEOUT_MS - 1000);
+      const go = typeof id === 'string' ? await orAbort(ready(id, signal), signal) : true;
+      result = { success: true, continue: go };
+    } catch (error) {
+      onError(error);
+      // Not knowing is not ready: the agent's Clear is held (the agent can try again).
+      result = { success: true, continue: false };
+    }
+    await proxy.request(EXTENSIBILITY_NAMESPACE, 'ui-extensibility.sendInterceptorResult', { ...result, invocationId });
+  };
+
+  void proxy
+    .request<{ interceptorId?: unknown }>(EXTENSIBILITY_NAMESPACE, 'ui-extensibility.registerInterceptor', {
+      interceptorKey: CLEAR_CONTACT_KEY,
+      options: { timeout: INTERCEPTOR_TIMEOUT_MS },
+      ...parameter,
+    })
+    .then(({ interceptorId }) => {
+      if (typeof interceptorId !== 'string') throw new Error('The workspace gave no interceptor id.');
+      const handler = (event: Invocation): Promise<void> => answer(event).catch(onError);
+      registered = { interceptorId, handler };
+      proxy.subscribe(
+        { namespace: EXTENSIBILITY_NAMESPACE, key: 'interceptorInvoked', parameter: interceptorId },
+        handler,
+      );
+      if (stopped) unregister();
+    })
+    .catch(onError);
+
+  function unregister(): void {
+    if (!registered) return;
+    const { interceptorId, handler } = registered;
+    registered = undefined;
+    proxy.unsubscribe(
+      { namespace: EXTENSIBILITY_NAMESPACE, key: 'interceptorInvoked', parameter: interceptorId },
+      handler,
+    );
+    void proxy
+      .request(EXTENSIBILITY_NAMESPACE, 'ui-extensibility.unregisterInterceptor', {
+        interceptorKey: CLEAR_CONTACT_KEY,
+        interceptorId,
+        ...parameter,
+      })
+      .catch(onError);
+  }
+
+  return () => {
+    stopped = true;
+    unregister();
+  };
+}
