@@ -46,8 +46,8 @@ export class WrapUpView implements ReactiveController {
   #unwire: (() => void) | undefined;
   /** The contact a Finish is under way for. */
   #finishing: string | undefined;
-  /** Why the last Finish did not close the contact, and which contact that was. */
-  #refusal: { contactId: string; text: string } | undefined;
+  /** Why the last Finish did not close the contact (put in words as it renders: the language may change), and which contact that was. */
+  #refusal: { contactId: string; error: unknown } | undefined;
 
   constructor(host: WrapUpHost, controller: AttributesController) {
     this.#host = host;
@@ -88,7 +88,7 @@ export class WrapUpView implements ReactiveController {
     if (!this.#host.finish || !this.#host.wrapUp || !contact?.ended || !editable) return nothing;
     if (contact.state === 'missed' || contact.state === 'rejected') return nothing;
     const busy = this.#finishing === contact.contactId;
-    const refusal = this.#refusal?.contactId === contact.contactId ? this.#refusal.text : '';
+    const refusal = this.#refusal?.contactId === contact.contactId ? this.#explain(this.#refusal.error) : '';
     return html`<div part="finish" class="finish">
       <button type="button" part="finish-button" class="primary" aria-describedby="finish-help finish-outcome"
         ?disabled=${busy || this.#controller.busy} @click=${() => void this.finish(contact.contactId)}>
@@ -109,7 +109,7 @@ export class WrapUpView implements ReactiveController {
     try {
       await wrapUp.clear(contactId);
     } catch (error) {
-      this.#refusal = { contactId, text: this.#explain(error) };
+      this.#refusal = { contactId, error };
     } finally {
       this.#finishing = undefined;
       this.#host.requestUpdate();
