@@ -176,7 +176,9 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
 
   const wrapUp = new WrapUp({ tracker, outbox, requiredKeys: options.requiredKeys ?? [] });
   // Where the host's own Clear button can be held (the workspace), a contact is cleared there only once it is ready.
+  // A contact the tracker does not follow is not the plugin's to hold.
   const stopIntercepting = tracker.interceptClear(async (contactId, signal) => {
+    if (!tracker.contacts.has(contactId)) return true;
     const readiness = await wrapUp.settle(contactId, signal);
     return readiness.ready;
   });

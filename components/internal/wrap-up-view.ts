@@ -31,12 +31,18 @@ interface ClearFailure {
   reason: string;
   message: string;
   readiness?: Readiness | undefined;
+  cause?: unknown;
 }
 
 function isClearFailure(error: unknown): error is ClearFailure {
   return (
     error instanceof Error && error.name === 'ClearError' && typeof (error as { reason?: unknown }).reason === 'string'
   );
+}
+
+/** The host's own words when it refused (the ClearError's cause), else the ClearError's. */
+function hostReason(error: ClearFailure): string {
+  return error.reason === 'host' && error.cause instanceof Error ? error.cause.message : error.message;
 }
 
 export class WrapUpView implements ReactiveController {
@@ -120,7 +126,7 @@ export class WrapUpView implements ReactiveController {
   #explain(error: unknown): string {
     if (!isClearFailure(error)) return t.finishErrorText(error instanceof Error ? error.message : String(error));
     if (error.reason === 'timeout') return t.finishPendingText();
-    if (error.reason !== 'not-ready' || !error.readiness) return t.finishErrorText(error.message);
+    if (error.reason !== 'not-ready' || !error.readiness) return t.finishErrorText(hostReason(error));
     const items = error.readiness.items;
     const schema = this.#controller.schema;
     const missing = items.flatMap((item) => (item.kind === 'missing' ? [item.key] : []));

@@ -1,7 +1,8 @@
 /**
  * The stand-in workspace's interceptors: apps register them, and the workspace's own actions (its Clear button) ask
  * them before acting. The wire shapes are those of the interceptor client in AWS's open-source Amazon Connect SDK
- * (github.com/amazon-connect/AmazonConnectSDK, `ccp-ui/src/ui-extensibility/`): requests
+ * (github.com/amazon-connect/AmazonConnectSDK, package `@amazon-connect/ccp-ui` at commit d656c8b,
+ * `ccp-ui/src/ui-extensibility/`; src/tracker/workspace-clear.ts says more, and why this namespace): requests
  * `ui-extensibility.registerInterceptor` `{interceptorKey, parameter?, options: {timeout?}}` -> `{interceptorId}`,
  * `ui-extensibility.unregisterInterceptor` `{interceptorKey, parameter?, interceptorId}`,
  * `ui-extensibility.sendInterceptorResult` `{success, continue | error, invocationId}`; the workspace publishes

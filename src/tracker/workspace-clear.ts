@@ -3,20 +3,30 @@
  * - `ContactClient.clear(contactId)` asks the workspace to clear a contact (route `clear` of `aws.connect.contact`,
  *   @amazon-connect/contact/lib-esm/contact-client.js; it needs the `Contact.Details.Edit` permission).
  * - The clear-contact interceptor of AWS's agent workspace guide (`ContactInterceptorService.addClearContactInterceptor`
- *   in `@amazon-connect/contact-ui`, over `ExtensibilityService.addInterceptor('clearContact', ...)`; neither package
- *   is on the registry) is spoken here through the provider's proxy, as `@amazon-connect/theme` speaks to the user
- *   namespace. The wire shapes are those of the interceptor client in AWS's open-source Amazon Connect SDK
- *   (github.com/amazon-connect/AmazonConnectSDK, `ccp-ui/src/ui-extensibility/`): request
- *   `ui-extensibility.registerInterceptor` `{interceptorKey, parameter?, options: {timeout?}}` -> `{interceptorId}`;
- *   topic `interceptorInvoked` with the interceptor id as parameter -> `{interceptorId, invocationId, context}`;
- *   request `ui-extensibility.sendInterceptorResult` `{success: true, continue, invocationId}` (or `{success: false,
- *   error, invocationId}`); request `ui-extensibility.unregisterInterceptor` `{interceptorKey, parameter?,
- *   interceptorId}`. The clear interceptor's context is `{contactId?}` (the guide's ContactInterceptorContext).
- *   The namespace below is the extensibility package's as its name gives it: no published source confirms it.
+ *   in `@amazon-connect/contact-ui`, "Intercept the clear contact action"; it runs on the interceptor pipeline of
+ *   `ExtensibilityService`, `@amazon-connect/extensibility`, key `clearContact`; neither package is on the registry)
+ *   is spoken here through the provider's proxy, as `@amazon-connect/theme` speaks to the user namespace.
+ * The wire shapes are those of the interceptor client AWS published in its open-source Amazon Connect SDK
+ * (github.com/amazon-connect/AmazonConnectSDK, package `@amazon-connect/ccp-ui`, v1.0.7-rc.2 to rc.12, commit
+ * d656c8b: `ccp-ui/src/ui-extensibility/ui-extensibility-client.ts`, `ui-extensibility-routes.ts`,
+ * `ui-extensibility-topics.ts`, `interceptor-types.ts`, `interceptor-handler-factory.ts`):
+ * - request `ui-extensibility.registerInterceptor` `{interceptorKey, parameter?, options: {timeout?}}` ->
+ *   `{interceptorId}`;
+ * - topic `interceptorInvoked` with the interceptor id as its parameter -> `{interceptorId, invocationId, context}`;
+ * - request `ui-extensibility.sendInterceptorResult` `{success: true, continue, invocationId}` (or
+ *   `{success: false, error, invocationId}` when the interceptor threw);
+ * - request `ui-extensibility.unregisterInterceptor` `{interceptorKey, parameter?, interceptorId}`.
+ * The clear interceptor's context is `{contactId?}` (the guide's ContactInterceptorContext). That client speaks on
+ * the namespace of the service that makes it (`getUIExtensibilityManager(namespace, provider)`: `aws.connect.ccp-ui`
+ * for the ccp-ui package); no published source gives the extensibility package's, so the one below follows the
+ * SDK's naming of its packages' namespaces (`aws.connect.contact`, `aws.connect.user`). Where the workspace answers
+ * on another, registering fails and the error is reported (the tracker's `error` event): the Clear is then not held.
  */
 import type { AmazonConnectApp } from '@amazon-connect/app';
+import type { ContactClient } from '@amazon-connect/contact';
 import { orAbort } from '../deadline.ts';
 import type { ClearCheck } from './source.ts';
+import { deniedError, isPermissionFailure, requestError } from './workspace-failures.ts';
 
 /** The namespace the interceptor requests go to (see the module comment). */
 export const EXTENSIBILITY_NAMESPACE = 'aws.connect.extensibility';
@@ -24,6 +34,17 @@ export const EXTENSIBILITY_NAMESPACE = 'aws.connect.extensibility';
 export const CLEAR_CONTACT_KEY = 'clearContact';
 /** How long the workspace waits for the interceptor (ms) before it goes on without it. */
 export const INTERCEPTOR_TIMEOUT_MS = 10_000;
+
+/** Asks the workspace to clear the contact; a refusal for want of Contact.Details.Edit names that permission. */
+export async function clearInWorkspace(contacts: ContactClient, contactId: string, signal: AbortSignal): Promise<void> {
+  try {
+    await orAbort(contacts.clear(contactId), signal);
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const what = `clearing contact ${contactId}`;
+    throw isPermissionFailure(error) ? deniedError('Contact.Details.Edit', what, error) : requestError(error, what);
+  }
+}
 
 interface Invocation {
   interceptorId?: unknown;
@@ -50,7 +71,7 @@ export function interceptWorkspaceClear(
     const invocationId = event.invocationId;
     if (typeof invocationId !== 'string') return;
     const id = event.context?.contactId;
-    let result: { success: true; continue: boolean } | { success: false; error: string };
+    let result: { success: true; continue: boolean };
     try {
       // A few seconds less than the workspace waits, so the answer arrives before it goes on without it.
       const signal = AbortSignal.timeout(INTERCEPTOR_TIMEOUT_MS - 1000);

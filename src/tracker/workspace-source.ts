@@ -29,7 +29,7 @@ import { appHandle, type Sdk, type WorkspaceScope } from './workspace-provider.t
 import { readAgent, readContact, type ContactHint, type Requester } from './workspace-reader.ts';
 import type { WorkspaceSourceOptions } from './workspace-options.ts';
 import { eventsFromInit, TOPICS, type TopicMeaning } from './workspace-topics.ts';
-import { interceptWorkspaceClear } from './workspace-clear.ts';
+import { clearInWorkspace, interceptWorkspaceClear } from './workspace-clear.ts';
 
 export type { WorkspacePermission } from './workspace-failures.ts';
 export type { WorkspaceScope } from './workspace-provider.ts';
@@ -118,13 +118,8 @@ export class WorkspaceContactSource implements ContactSource {
   /** Clears the contact through `ContactClient.clear` (needs the Contact.Details.Edit permission; workspace-clear.ts). */
   async clear(contactId: string, signal: AbortSignal): Promise<void> {
     await orAbort(this.#ready, signal);
-    const host = this.#host;
-    if (!host) throw new Error('The agent workspace is not connected.');
-    try {
-      await orAbort(host.contacts.clear(contactId), signal);
-    } catch (error) {
-      throw signal.aborted ? error : requestError(error, `clearing contact ${contactId}`);
-    }
+    if (!this.#host) throw new Error('The agent workspace is not connected.');
+    await clearInWorkspace(this.#host.contacts, contactId, signal);
   }
 
   /**

@@ -122,7 +122,7 @@ describe('<ccp-attributes> Finish action', () => {
       return text(el, '[part~="finish"] [role="alert"]');
     }, 'the refusal');
     expect(text(el, '[part~="finish"] [role="alert"]')).to.equal(
-      'The contact could not be closed: The contact could not be cleared: The CCP is offline.',
+      'The contact could not be closed: The CCP is offline.',
     );
     expect(tracker.contacts.has('c-1')).to.equal(true);
     expect(finishButton(el)!.disabled).to.equal(false);
