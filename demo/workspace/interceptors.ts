@@ -14,35 +14,28 @@
  * interceptor that failed (`success: false`) or did not answer within its timeout (default 5 s) does not hold it.
  * `ContactClient.clear` from an app does not run them (they guard the agent's own action).
  */
-import { HostError } from './app-connection.ts';
+import { HostError, type FrameConnection, type HostRequest } from './frame-connection.ts';
 
 /** The namespace interceptor requests come in on (src/tracker/workspace-clear.ts says why this one). */
 export const EXTENSIBILITY_NAMESPACE = 'aws.connect.extensibility';
 const DEFAULT_TIMEOUT_MS = 5000;
 
-/** Where an interceptor's invocations are published: its app. */
-export interface InterceptorApp {
-  publishTopic(namespace: string, key: string, parameter: string, data: Record<string, unknown>): void;
-}
-
 interface Registered {
-  app: InterceptorApp;
+  frame: FrameConnection;
   interceptorKey: string;
   parameter: string | undefined;
   timeoutMs: number;
 }
 
-/** What an invocation waits for. */
-type Answer = (go: boolean) => void;
-
 export class Interceptors {
   readonly #registered = new Map<string, Registered>();
-  readonly #waiting = new Map<string, Answer>();
-  /** Every invocation's outcome, in order (for tests and the panel). */
+  /** What each invocation waits for: the frame's answer, true when the action may go on. */
+  readonly #waiting = new Map<string, (go: boolean) => void>();
+  /** Every run's outcome, in order (for tests and the panel). */
   readonly log: { interceptorKey: string; contactId: string; continue: boolean }[] = [];
 
-  /** Answers one request of the extensibility namespace from `app`, or throws a HostError. */
-  answer(app: InterceptorApp, command: string, data: Record<string, unknown>): Record<string, unknown> {
+  /** Answers one request of the extensibility namespace, or throws a HostError. */
+  answer({ command, data, from }: HostRequest): Promise<Record<string, unknown>> {
     const text = (name: string): string | undefined => {
       const value = data[name];
       return typeof value === 'string' ? value : undefined;
@@ -51,46 +44,47 @@ export class Interceptors {
       case 'ui-extensibility.registerInterceptor': {
         const interceptorKey = text('interceptorKey');
         if (!interceptorKey) throw new HostError('invalidRequest', 'interceptorKey is required');
-        const options = data['options'] as { timeout?: unknown } | undefined;
-        const timeout = options?.timeout;
+        const timeout = (data['options'] as { timeout?: unknown } | undefined)?.timeout;
         const interceptorId = crypto.randomUUID();
         this.#registered.set(interceptorId, {
-          app,
+          frame: from,
           interceptorKey,
           parameter: text('parameter'),
           timeoutMs: typeof timeout === 'number' && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS,
         });
-        return { interceptorId };
+        return Promise.resolve({ interceptorId });
       }
       case 'ui-extensibility.unregisterInterceptor': {
         const interceptorId = text('interceptorId');
-        if (interceptorId) this.#registered.delete(interceptorId);
-        return {};
+        if (interceptorId && this.#registered.get(interceptorId)?.frame === from)
+          this.#registered.delete(interceptorId);
+        return Promise.resolve({});
       }
       case 'ui-extensibility.sendInterceptorResult': {
         const invocationId = text('invocationId');
         const answer = invocationId === undefined ? undefined : this.#waiting.get(invocationId);
         if (!answer) throw new HostError('noResult', 'No Result Found');
         answer(data['success'] !== true || data['continue'] === true);
-        return {};
+        return Promise.resolve({});
       }
       default:
         throw new HostError('handlerNotFound', 'No handler for command');
     }
   }
 
-  /** Forgets the interceptors of an app that left. */
-  forget(app: InterceptorApp): void {
-    for (const [id, entry] of this.#registered) if (entry.app === app) this.#registered.delete(id);
+  /** How many interceptors of `interceptorKey` are registered by the frames still open. */
+  count(interceptorKey: string, open: readonly FrameConnection[]): number {
+    return [...this.#registered.values()].filter(
+      (entry) => entry.interceptorKey === interceptorKey && open.includes(entry.frame),
+    ).length;
   }
 
-  /** How many interceptors of `interceptorKey` are registered now. */
-  count(interceptorKey: string): number {
-    return [...this.#registered.values()].filter((entry) => entry.interceptorKey === interceptorKey).length;
-  }
-
-  /** Asks every interceptor of the key (and contact); resolves true when the action may run. */
-  async run(interceptorKey: string, contactId: string): Promise<boolean> {
+  /**
+   * Asks every interceptor of the key (and contact) that a frame still open registered; resolves true when the
+   * action may run. Interceptors of frames that are gone are forgotten.
+   */
+  async run(interceptorKey: string, contactId: string, open: readonly FrameConnection[]): Promise<boolean> {
+    for (const [id, entry] of this.#registered) if (!open.includes(entry.frame)) this.#registered.delete(id);
     const asked = [...this.#registered].filter(
       ([, entry]) =>
         entry.interceptorKey === interceptorKey && (entry.parameter === undefined || entry.parameter === contactId),
@@ -111,11 +105,8 @@ export class Interceptors {
         resolve(go);
       };
       this.#waiting.set(invocationId, done);
-      entry.app.publishTopic(EXTENSIBILITY_NAMESPACE, 'interceptorInvoked', interceptorId, {
-        interceptorId,
-        invocationId,
-        context: { contactId },
-      });
+      const data = { interceptorId, invocationId, context: { contactId } };
+      entry.frame.publish(EXTENSIBILITY_NAMESPACE, 'interceptorInvoked', data, interceptorId);
     });
   }
 }

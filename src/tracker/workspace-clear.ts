@@ -22,10 +22,10 @@
  * SDK's naming of its packages' namespaces (`aws.connect.contact`, `aws.connect.user`). Where the workspace answers
  * on another, registering fails and the error is reported (the tracker's `error` event): the Clear is then not held.
  */
-import type { AmazonConnectApp } from '@amazon-connect/app';
 import type { ContactClient } from '@amazon-connect/contact';
 import { orAbort } from '../deadline.ts';
 import type { ClearCheck } from './source.ts';
+import type { WorkspaceProvider } from './workspace-provider.ts';
 import { deniedError, isPermissionFailure, requestError } from './workspace-failures.ts';
 
 /** The namespace the interceptor requests go to (see the module comment). */
@@ -57,7 +57,7 @@ interface Invocation {
  * `ready` says no, or fails, the workspace's Clear is held. Returns the function that unregisters it.
  */
 export function interceptWorkspaceClear(
-  provider: AmazonConnectApp,
+  provider: WorkspaceProvider,
   ready: ClearCheck,
   contactId: string | undefined,
   onError: (error: unknown) => void,

@@ -9,7 +9,6 @@
  * (workspace-failures.ts). Lifecycle topics carry `{contactId, initialContactId, type, subtype}`
  * (@amazon-connect/contact/lib/types.d.ts); this file orders the work per contact and reports to the tracker.
  */
-import type { AmazonConnectApp } from '@amazon-connect/app';
 import type { AgentClient, BaseContactLifecycleEvent, ContactClient } from '@amazon-connect/contact';
 import type { AmazonConnectError } from '@amazon-connect/core';
 import type { AttributesError } from '../errors.ts';
@@ -25,14 +24,16 @@ import {
   requestError,
   type WorkspacePermission,
 } from './workspace-failures.ts';
-import { appHandle, type Sdk, type WorkspaceScope } from './workspace-provider.ts';
+import { appHandle, type Sdk, type WorkspaceProvider, type WorkspaceScope } from './workspace-provider.ts';
 import { readAgent, readContact, type ContactHint, type Requester } from './workspace-reader.ts';
 import type { WorkspaceSourceOptions } from './workspace-options.ts';
 import { eventsFromInit, TOPICS, type TopicMeaning } from './workspace-topics.ts';
 import { clearInWorkspace, interceptWorkspaceClear } from './workspace-clear.ts';
+import { followUserSettings, type VisualMode } from './workspace-user.ts';
 
 export type { WorkspacePermission } from './workspace-failures.ts';
 export type { WorkspaceScope } from './workspace-provider.ts';
+export type { VisualMode } from './workspace-user.ts';
 export type { WorkspaceSourceOptions } from './workspace-options.ts';
 
 /** Reads what the SDK gives about one contact and its agent; see the module comment. */
@@ -47,12 +48,18 @@ export class WorkspaceContactSource implements ContactSource {
   #arrivals: Promise<void> = Promise.resolve();
   #agent: SourceAgent | undefined;
   readonly #contacts = new Map<string, SourceContact>();
+  /** The contacts `ended` was reported for (see #end). */
+  readonly #ended = new Set<string>();
   /** Per contact, the work in order: each event waits for the one before it. */
   readonly #chains = new Map<string, Promise<void>>();
   readonly #missing = new Map<WorkspacePermission, AttributesError>();
   #detach: (() => void)[] = [];
   /** The provider and the contact client, once connected. */
-  #host: { provider: AmazonConnectApp; contacts: ContactClient } | undefined;
+  #host: { provider: WorkspaceProvider; contacts: ContactClient } | undefined;
+  /** The agent's language, as the workspace last told it. */
+  #locale: string | undefined;
+  #visualMode: VisualMode | undefined;
+  readonly #visualModeListeners = new Set<(mode: VisualMode) => void>();
 
   /** Creates the adapter; nothing happens before `start`. */
   constructor(options: WorkspaceSourceOptions = {}) {
@@ -96,8 +103,20 @@ export class WorkspaceContactSource implements ContactSource {
     for (const detach of this.#detach) detach();
     this.#detach = [];
     this.#contacts.clear();
+    this.#ended.clear();
     this.#chains.clear();
     this.#sink = undefined;
+  }
+
+  /** The workspace's visual mode, once it told one (`aws.connect.user` `visualModeChange`). */
+  get visualMode(): VisualMode | undefined {
+    return this.#visualMode;
+  }
+
+  /** Calls `listener` with each visual mode the workspace tells from now on; returns the unsubscribe function. */
+  onVisualModeChange(listener: (mode: VisualMode) => void): () => void {
+    this.#visualModeListeners.add(listener);
+    return () => this.#visualModeListeners.delete(listener);
   }
 
   /** The contacts reported so far and not cleared. */
@@ -135,7 +154,7 @@ export class WorkspaceContactSource implements ContactSource {
       const host = this.#host;
       if (stopped || !host) return;
       const scope = this.#scope;
-      const contactId = scope?.type === 'contact' && this.#options.follow !== 'all' ? scope.contactId : undefined;
+      const contactId = scope?.type === 'contact' ? scope.contactId : undefined;
       stop = interceptWorkspaceClear(host.provider, ready, contactId, onError);
     });
     return () => {
@@ -177,6 +196,21 @@ export class WorkspaceContactSource implements ContactSource {
     // raise an instance error that the agent's arrival clears a moment later.
     await this.#readAgent(generation, agent);
     if (generation !== this.#generation) return;
+    this.#detach.push(
+      followUserSettings(provider, {
+        language: (language) => {
+          this.#locale = language;
+          if (this.#agent && this.#agent.locale !== language) {
+            this.#agent = { ...this.#agent, locale: language };
+            this.#sink?.agent(this.#agent);
+          }
+        },
+        visualMode: (mode) => {
+          this.#visualMode = mode;
+          for (const listener of this.#visualModeListeners) listener(mode);
+        },
+      }),
+    );
     ready();
     const scoped = this.#scope.type === 'contact' ? this.#scope.contactId : undefined;
     if (scoped) this.#sink?.view(scoped);
@@ -206,7 +240,7 @@ export class WorkspaceContactSource implements ContactSource {
   /** True when this source reports `contactId` (see the `follow` option). */
   #follows(contactId: string): boolean {
     const scope = this.#scope;
-    if (this.#options.follow === 'all' || !scope || scope.type === 'idle') return true;
+    if (!scope || scope.type === 'idle') return true;
     return scope.contactId === contactId;
   }
 
@@ -241,6 +275,8 @@ export class WorkspaceContactSource implements ContactSource {
     if (topic.event === 'destroyed') {
       if (!known) return;
       this.#contacts.delete(contactId);
+      this.#end(known);
+      this.#ended.delete(contactId);
       this.#sink?.contact({ type: 'destroyed', contactId, contact: known });
       return;
     }
@@ -248,6 +284,18 @@ export class WorkspaceContactSource implements ContactSource {
     if (generation !== this.#generation) return;
     this.#contacts.set(contactId, contact);
     this.#sink?.contact({ type: topic.event, contactId, contact });
+    if (topic.event === 'acw') this.#end(contact);
+  }
+
+  /**
+   * Reports `ended` once per contact, as Streams does: with after-contact work (Streams fires ACW and ENDED in one
+   * update), else just before the contact goes (a contact cleared without after-contact work, a missed one; Streams
+   * 2.28.1 and later fire a synthetic ENDED before DESTROYED then). The workspace has no ended topic of its own.
+   */
+  #end(contact: SourceContact): void {
+    if (this.#ended.has(contact.contactId)) return;
+    this.#ended.add(contact.contactId);
+    this.#sink?.contact({ type: 'ended', contactId: contact.contactId, contact });
   }
 
   /** Reports the contacts present at start (listContacts), with the events Streams would have fired for them. */
@@ -288,8 +336,8 @@ export class WorkspaceContactSource implements ContactSource {
   async #readAgent(generation: number, client: AgentClient): Promise<void> {
     const agent = await readAgent(this.#requester(generation), client, this.#options.username ?? '');
     if (generation !== this.#generation) return;
-    this.#agent = agent;
-    this.#sink?.agent(agent);
+    this.#agent = this.#locale ? { ...agent, locale: this.#locale } : agent;
+    this.#sink?.agent(this.#agent);
   }
 
   #read(
