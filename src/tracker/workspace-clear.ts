@@ -125,3 +125,25 @@ export function interceptWorkspaceClear(
     unregister();
   };
 }
+
+/**
+ * Registers the interceptor once the source is connected (`connected` resolves with the provider, and the app's
+ * contact in a contact's scope, or undefined when it never connected): for that contact, else for every contact.
+ * Returns the function that stops, before or after the registration.
+ */
+export function interceptWhenConnected(
+  connected: Promise<{ provider: WorkspaceProvider; contactId: string | undefined } | undefined>,
+  ready: ClearCheck,
+  onError: (error: unknown) => void,
+): () => void {
+  let stop: (() => void) | undefined;
+  let stopped = false;
+  void connected.then((host) => {
+    if (stopped || !host) return;
+    stop = interceptWorkspaceClear(host.provider, ready, host.contactId, onError);
+  }, onError);
+  return () => {
+    stopped = true;
+    stop?.();
+  };
+}

@@ -28,7 +28,7 @@ import { appHandle, type Sdk, type WorkspaceProvider, type WorkspaceScope } from
 import { readAgent, readContact, type ContactHint, type Requester } from './workspace-reader.ts';
 import type { WorkspaceSourceOptions } from './workspace-options.ts';
 import { eventsFromInit, TOPICS, type TopicMeaning } from './workspace-topics.ts';
-import { clearInWorkspace, interceptWorkspaceClear } from './workspace-clear.ts';
+import { clearInWorkspace, interceptWhenConnected } from './workspace-clear.ts';
 import { followUserSettings, type VisualMode } from './workspace-user.ts';
 
 export type { WorkspacePermission } from './workspace-failures.ts';
@@ -141,26 +141,13 @@ export class WorkspaceContactSource implements ContactSource {
     await clearInWorkspace(this.#host.contacts, contactId, signal);
   }
 
-  /**
-   * Holds the workspace's own Clear while `ready` says no (the clear-contact interceptor, workspace-clear.ts): for
-   * the app's contact in a contact's scope, else for every contact. Registered once the workspace answered.
-   */
+  /** Holds the workspace's own Clear while `ready` says no (the clear-contact interceptor, workspace-clear.ts). */
   interceptClear(ready: ClearCheck): () => void {
-    let stop: (() => void) | undefined;
-    let stopped = false;
-    const onError = (error: unknown): void =>
-      this.#sink?.error(requestError(error, 'holding its Clear button for the plugin'));
-    void this.#ready.then(() => {
-      const host = this.#host;
-      if (stopped || !host) return;
-      const scope = this.#scope;
-      const contactId = scope?.type === 'contact' ? scope.contactId : undefined;
-      stop = interceptWorkspaceClear(host.provider, ready, contactId, onError);
-    });
-    return () => {
-      stopped = true;
-      stop?.();
-    };
+    const scope = (): string | undefined => (this.#scope?.type === 'contact' ? this.#scope.contactId : undefined);
+    const connected = this.#ready.then(() => this.#host && { provider: this.#host.provider, contactId: scope() });
+    return interceptWhenConnected(connected, ready, (error) =>
+      this.#sink?.error(requestError(error, 'holding its Clear button for the plugin')),
+    );
   }
 
   async #attach(generation: number, ready: () => void): Promise<void> {
