@@ -93,6 +93,27 @@ describe('clear in the stand-in workspace (real Amazon Connect SDK + API stand-i
     expect(present(id)).to.equal(false);
   });
 
+  it("with the ccp-attributes service sending for the app, the workspace's Clear saves the app's edit through it, then lets go", async () => {
+    const hosted = host.registerService({
+      name: uniqueName('service-page'),
+      url: '/test/workspace/fixtures/service-page.html?',
+    });
+    if (!hosted) throw new Error('the workspace did not start the service');
+    const service = await until(() => hosted.iframe.contentWindow?.ccpAttributesService, 'the service page', 10_000);
+    await until(() => service.outbox?.flusher, 'the service sending', 10_000);
+    const { id, app } = await chatInAcw();
+    await until(() => app.plugin.serviceRuns, 'the app hearing of the service');
+    expect(app.plugin.outbox?.flusher, 'the app does not send itself').to.equal(false);
+    // Both hold the Clear: the app for its contact, the service for every contact it follows.
+    const frames = [...host.apps(), ...host.services()];
+    await until(() => host.interceptors.count('clearContact', frames) === 2, 'both interceptors registered');
+    expect(await host.clearFromWorkspace(id), 'held').to.equal(false);
+    await typeInto(app.editor, control(app.editor, 'Disposition'), 'Resolved');
+    expect(await host.clearFromWorkspace(id)).to.equal(true);
+    expect(await storedAttributes(host.instance, id)).to.deep.include({ Disposition: 'Resolved' });
+    expect(present(id)).to.equal(false);
+  });
+
   it("the editor's Finish says what is missing, then clears the contact once it is filled in", async () => {
     const { id, app, hosted } = await chatInAcw();
     const el = app.editor;
