@@ -1,7 +1,8 @@
 /**
  * Clearing contacts in the agent workspace, and holding the workspace's own Clear while a contact is not ready.
- * - `ContactClient.clear(contactId)` asks the workspace to clear a contact (route `clear` of `aws.connect.contact`,
- *   @amazon-connect/contact/lib-esm/contact-client.js; it needs the `Contact.Details.Edit` permission).
+ * - `ContactClient.clear(contactId)` asks the workspace to clear a contact (request `contact/clear` of
+ *   `aws.connect.contact`, @amazon-connect/contact/lib-esm/contact-client.js and routes.js; it needs the
+ *   `Contact.Details.Edit` permission).
  * - The clear-contact interceptor of AWS's agent workspace guide (`ContactInterceptorService.addClearContactInterceptor`
  *   in `@amazon-connect/contact-ui`, "Intercept the clear contact action"; it runs on the interceptor pipeline of
  *   `ExtensibilityService`, `@amazon-connect/extensibility`, key `clearContact`; neither package is on the registry)
