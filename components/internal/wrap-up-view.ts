@@ -52,7 +52,7 @@ export class WrapUpView implements ReactiveController {
   #unwire: (() => void) | undefined;
   /** The contact a Finish is under way for. */
   #finishing: string | undefined;
-  /** Why the last Finish did not close the contact (put in words as it renders: the language may change), and which contact that was. */
+  /** Why the last Finish did not close which contact (put in words as it renders: the language may change). */
   #refusal: { contactId: string; error: unknown } | undefined;
 
   constructor(host: WrapUpHost, controller: AttributesController) {

@@ -3,8 +3,8 @@
  * - `ContactClient.clear(contactId)` asks the workspace to clear a contact (request `contact/clear` of
  *   `aws.connect.contact`, @amazon-connect/contact/lib-esm/contact-client.js and routes.js; it needs the
  *   `Contact.Details.Edit` permission).
- * - The clear-contact interceptor of AWS's agent workspace guide (`ContactInterceptorService.addClearContactInterceptor`
- *   in `@amazon-connect/contact-ui`, "Intercept the clear contact action"; it runs on the interceptor pipeline of
+ * - The clear-contact interceptor of AWS's agent workspace guide
+ *   (`ContactInterceptorService.addClearContactInterceptor` in `@amazon-connect/contact-ui`, "Intercept the clear contact action"; it runs on the interceptor pipeline of
  *   `ExtensibilityService`, `@amazon-connect/extensibility`, key `clearContact`; neither package is on the registry)
  *   is spoken here through the provider's proxy, as `@amazon-connect/theme` speaks to the user namespace.
  * The wire shapes are those of the interceptor client AWS published in its open-source Amazon Connect SDK

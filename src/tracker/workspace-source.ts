@@ -134,7 +134,7 @@ export class WorkspaceContactSource implements ContactSource {
     return this.#agent;
   }
 
-  /** Clears the contact through `ContactClient.clear` (needs the Contact.Details.Edit permission; workspace-clear.ts). */
+  /** Clears the contact through `ContactClient.clear` (needs Contact.Details.Edit; workspace-clear.ts). */
   async clear(contactId: string, signal: AbortSignal): Promise<void> {
     await orAbort(this.#ready, signal);
     if (!this.#host) throw new Error('The agent workspace is not connected.');
