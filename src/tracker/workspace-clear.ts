@@ -4,9 +4,10 @@
  *   `aws.connect.contact`, @amazon-connect/contact/lib-esm/contact-client.js and routes.js; it needs the
  *   `Contact.Details.Edit` permission).
  * - The clear-contact interceptor of AWS's agent workspace guide
- *   (`ContactInterceptorService.addClearContactInterceptor` in `@amazon-connect/contact-ui`, "Intercept the clear contact action"; it runs on the interceptor pipeline of
- *   `ExtensibilityService`, `@amazon-connect/extensibility`, key `clearContact`; neither package is on the registry)
- *   is spoken here through the provider's proxy, as `@amazon-connect/theme` speaks to the user namespace.
+ *   (`ContactInterceptorService.addClearContactInterceptor` in `@amazon-connect/contact-ui`, "Intercept the clear
+ *   contact action"; it runs on the interceptor pipeline of `ExtensibilityService`, `@amazon-connect/extensibility`,
+ *   key `clearContact`; neither package is on the registry) is spoken here through the provider's proxy, as
+ *   `@amazon-connect/theme` speaks to the user namespace.
  * The wire shapes are those of the interceptor client AWS published in its open-source Amazon Connect SDK
  * (github.com/amazon-connect/AmazonConnectSDK, package `@amazon-connect/ccp-ui`, v1.0.7-rc.2 to rc.12, commit
  * d656c8b: `ccp-ui/src/ui-extensibility/ui-extensibility-client.ts`, `ui-extensibility-routes.ts`,
