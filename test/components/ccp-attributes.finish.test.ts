@@ -13,6 +13,7 @@ import { $, button, contact, control, fakeWriter, FakeTracker, settle, text, typ
 const SCHEMA: SchemaInput = [
   { key: 'disposition', label: 'Disposition', required: true },
   { key: 'notes', label: 'Notes' },
+  { key: 'minutes', label: 'Minutes', type: 'number' },
 ];
 
 /** An editor in after-contact work over a real WrapUp whose host clears through `clearContact` (a sinon stub). */
@@ -126,6 +127,21 @@ describe('<ccp-attributes> Finish action', () => {
     );
     expect(tracker.contacts.has('c-1')).to.equal(true);
     expect(finishButton(el)!.disabled).to.equal(false);
+  });
+
+  it('an edit that cannot be saved (an invalid value) holds the contact, and says so', async () => {
+    const { el, clearContact, writer } = await finishing({ attributes: { disposition: 'sale' } });
+    await typeInto(el, control(el, 'minutes'), 'twelve');
+    button(el, 'Finish').click();
+    await until(async () => {
+      await settle(el);
+      return text(el, '[part~="finish"] [role="alert"]');
+    }, 'the refusal');
+    expect(text(el, '[part~="finish"] [role="alert"]')).to.equal(
+      'Some edits could not be saved: fix them, then finish.',
+    );
+    expect(writer.write.callCount).to.equal(0);
+    expect(clearContact.callCount).to.equal(0);
   });
 
   it('the button is disabled while the Finish is under way', async () => {
