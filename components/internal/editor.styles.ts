@@ -223,6 +223,20 @@ export const editorStyles = css`
     gap: 6px;
     flex-wrap: wrap;
   }
+  .finish {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+    gap: 4px;
+  }
+  .finish-outcome {
+    color: var(--_danger);
+    font-size: 0.9em;
+    overflow-wrap: anywhere;
+  }
+  .finish-outcome:empty {
+    display: none;
+  }
   .changes {
     flex: 1 1 auto;
     color: var(--_muted);
