@@ -88,11 +88,14 @@ export async function readWorkspaceConfig(script: HTMLScriptElement): Promise<Dr
   return config;
 }
 
-/** Reads the configuration, assembles the plugin over the agent workspace and wires `editors` (plus one in `data-target`). */
+/**
+ * Reads the configuration, assembles the plugin over the agent workspace and wires `editors` (plus one in
+ * `data-target`). The workspace's visual mode sets the theme of the editors not in `ownTheme` (the page set theirs).
+ */
 export async function start(
   script: HTMLScriptElement,
   editors: CcpAttributesElement[],
-  pageThemed: ReadonlySet<Element> = new Set(editors.filter((editor) => editor.hasAttribute('theme'))),
+  ownTheme: ReadonlySet<CcpAttributesElement> = new Set(),
 ): Promise<WorkspaceAttributesPlugin> {
   const config = await readWorkspaceConfig(script);
   if (config.target !== undefined) {
@@ -123,9 +126,8 @@ export async function start(
     showSetupProblem(error);
   });
   showSetupProblem();
-  // The workspace's visual mode sets the theme of the editors whose page set none (`pageThemed`: the editors with a
-  // theme attribute in the page, looked at before their first render reflects the default `theme` to an attribute).
-  const themed = editors.filter((editor) => !pageThemed.has(editor));
+  // The workspace's visual mode sets the theme of the editors whose page set none.
+  const themed = editors.filter((editor) => !ownTheme.has(editor));
   const applyMode = (mode: VisualMode): void => {
     for (const editor of themed) editor.theme = mode;
   };

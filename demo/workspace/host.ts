@@ -11,15 +11,16 @@
  * - contact-scenario.ts: the contacts and how they move (the scenario the demo's controls and the tests drive).
  * This file is the workspace itself: its configuration, its frames, and which namespace answers what.
  */
-import type { AppConnection } from './app-connection.ts';
+import type { AppConnection, DestroyOutcome } from './app-connection.ts';
 import type { AppDefinition, ServiceDefinition } from './catalog.ts';
 import { answerContact } from './contact-answers.ts';
 import { ContactScenario, type ScenarioOptions } from './contact-scenario.ts';
-import { HostError, type FrameConnection, type HostRequest, type RequestHandler } from './frame-connection.ts';
+import type { FrameConnection } from './frame-connection.ts';
+import { HostError, type HostRequest, type RequestHandler } from './frame-requests.ts';
 import { EXTENSIBILITY_NAMESPACE, Interceptors } from './interceptors.ts';
 import { DESTROY_TIMEOUT, Launcher, type LaunchOptions } from './launcher.ts';
 import { NAMESPACE_CONTACT, NAMESPACE_USER, NAMESPACE_WORKSPACE } from './permissions.ts';
-import type { ServiceConnection } from './service-connection.ts';
+import type { ServiceConnection, ServiceOutcome } from './service-connection.ts';
 import { Services, type WorkspaceStatus } from './services.ts';
 import { UserSettings, type Locale, type VisualMode } from './user-settings.ts';
 
@@ -132,7 +133,7 @@ export class StandInWorkspace extends ContactScenario {
   }
 
   /** Reloads a service in a new frame. */
-  restartService(name: string): Promise<{ state: 'running' | 'failed'; reason?: string }> {
+  restartService(name: string): Promise<ServiceOutcome> {
     return this.#services.restart(name);
   }
 
@@ -172,7 +173,7 @@ export class StandInWorkspace extends ContactScenario {
   }
 
   /** The agent closes an app: destroy, a bounded wait for its completion, then the frame goes. */
-  close(app: AppConnection): Promise<'completed' | 'timeout' | 'not-created'> {
+  close(app: AppConnection): Promise<DestroyOutcome> {
     return this.#launcher.close(app.instanceId);
   }
 

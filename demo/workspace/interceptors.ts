@@ -14,14 +14,14 @@
  * interceptor that failed (`success: false`) or did not answer within its timeout (default 5 s) does not hold it.
  * `ContactClient.clear` from an app does not run them (they guard the agent's own action).
  */
-import { HostError, type FrameConnection, type HostRequest } from './frame-connection.ts';
+import { HostError, type HostRequest, type RequestingFrame } from './frame-requests.ts';
 
 /** The namespace interceptor requests come in on (src/tracker/workspace-clear.ts says why this one). */
 export const EXTENSIBILITY_NAMESPACE = 'aws.connect.extensibility';
 const DEFAULT_TIMEOUT_MS = 5000;
 
 interface Registered {
-  frame: FrameConnection;
+  frame: RequestingFrame;
   interceptorKey: string;
   parameter: string | undefined;
   timeoutMs: number;
@@ -73,7 +73,7 @@ export class Interceptors {
   }
 
   /** How many interceptors of `interceptorKey` are registered by the frames still open. */
-  count(interceptorKey: string, open: readonly FrameConnection[]): number {
+  count(interceptorKey: string, open: readonly RequestingFrame[]): number {
     return [...this.#registered.values()].filter(
       (entry) => entry.interceptorKey === interceptorKey && open.includes(entry.frame),
     ).length;
@@ -83,7 +83,7 @@ export class Interceptors {
    * Asks every interceptor of the key (and contact) that a frame still open registered; resolves true when the
    * action may run. Interceptors of frames that are gone are forgotten.
    */
-  async run(interceptorKey: string, contactId: string, open: readonly FrameConnection[]): Promise<boolean> {
+  async run(interceptorKey: string, contactId: string, open: readonly RequestingFrame[]): Promise<boolean> {
     for (const [id, entry] of this.#registered) if (!open.includes(entry.frame)) this.#registered.delete(id);
     const asked = [...this.#registered].filter(
       ([, entry]) =>

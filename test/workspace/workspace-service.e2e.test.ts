@@ -7,7 +7,7 @@ import { expect } from '@open-wc/testing';
 import type { HostedApp, HostedService, StandInWorkspace } from '../../demo/workspace/host.ts';
 import { DEFAULT_OUTBOX_DB } from '../../src/outbox/index.ts';
 import type { WorkspaceService } from '../../src/workspace-service.ts';
-import { requestLog, standInConfig, storedAttributes } from '../helpers/stand-in.ts';
+import { requestLog, setFaults, standInConfig, storedAttributes } from '../helpers/stand-in.ts';
 import { appPageIn, uniqueName, until, workspace, type AppPage } from './helpers.ts';
 
 describe('the workspace service, end to end in the stand-in workspace', () => {
@@ -83,6 +83,17 @@ describe('the workspace service, end to end in the stand-in workspace', () => {
     expect(errors).to.have.length(0);
   });
 
+  it("fires on:'ended' rules for a contact that ends without after-contact work", async () => {
+    await startService('ended');
+    const id = await host.ringCall();
+    await host.accept(id);
+    await host.hangUp(id, { acw: false });
+    await until(async () => (await storedAttributes(host.instance, id))?.['Ended'], 'the ended tag', 10_000);
+    const stored = await storedAttributes(host.instance, id);
+    expect(stored).to.deep.include({ Ended: 'ended', HandledBy: 'Agent Smith' });
+    expect(stored).to.not.have.property('WrappedUp');
+  });
+
   for (const order of ['service first', 'app first'] as const) {
     it(`with an app open (${order}): one sender, each tag written once, the app's save sent by the service`, async () => {
       const since = Date.now();
@@ -131,16 +142,18 @@ describe('the workspace service, end to end in the stand-in workspace', () => {
   it('queues until the agent signed in and says so; a restarted service sends what the first one queued', async () => {
     const first = await startService('token=storage', 'restarted');
     await until(() => !first.service.signedIn, 'the service waiting for the sign-in');
-    const said = first.hosted
-      .protocol()
-      .filter(
-        (r) => r.message.type === 'log' && JSON.stringify(r.message).includes('waiting for the agent to sign in'),
-      );
-    expect(said, 'the waiting told to the workspace').to.have.length(1);
+    // Told to the workspace's log (sendError), once.
+    const said = (): number =>
+      first.hosted
+        .protocol()
+        .filter((r) => r.direction === 'up' && JSON.stringify(r.message).includes('waiting for the agent to sign in'))
+        .length;
+    await until(() => said() > 0, 'the waiting told to the workspace');
     const id = await host.ringCall();
     await host.accept(id);
     await until(() => first.service.outbox?.state.pending, 'the tag queued');
     expect(await storedAttributes(host.instance, id)).to.not.have.property('HandledBy');
+    expect(said()).to.equal(1);
     // The service restarts in a new frame (a workspace reload): its queue stayed in IndexedDB. Then the agent signs in.
     const outcome = await host.restartService('restarted');
     expect(outcome.state).to.equal('running');
@@ -149,5 +162,23 @@ describe('the workspace service, end to end in the stand-in workspace', () => {
     localStorage.setItem('service-test-token', (await standInConfig()).validTokens[0] ?? '');
     await until(async () => (await storedAttributes(host.instance, id))?.['HandledBy'], 'the queued tag', 10_000);
     expect(second.signedIn).to.equal(true);
+  });
+
+  it("a save made just before the agent closes the app lands: the app's destroy waits for it (bounded)", async () => {
+    const id = await host.ringCall();
+    const app = await openApp({ type: 'contact', contactId: id });
+    await until(() => app.plugin.outbox?.flusher && app.tracker.viewed, 'the app sending, with its contact');
+    await app.plugin.write({ Notes: 'first' }); // the app's credentials are there
+    await setFaults({ latencyMs: 1500 }); // the request is still on the wire when the agent closes the app
+    try {
+      // Its promise belongs to the app's frame, which goes: not awaited.
+      void app.plugin.write({ Notes: 'call back at 5' });
+      const outcome = await host.close(app.hosted);
+      expect(outcome).to.equal('completed');
+      expect(app.hosted.iframe.isConnected).to.equal(false);
+    } finally {
+      await setFaults({ latencyMs: null });
+    }
+    expect(await storedAttributes(host.instance, id)).to.deep.include({ Notes: 'call back at 5' });
   });
 });
