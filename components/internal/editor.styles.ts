@@ -142,7 +142,8 @@ export const editorStyles = css`
     cursor: pointer;
     border: 1px solid var(--_accent);
   }
-  button:disabled {
+  button:disabled,
+  button[aria-disabled='true'] {
     cursor: not-allowed;
     opacity: 0.55;
   }

@@ -94,10 +94,13 @@ export class WrapUpView implements ReactiveController {
     if (!this.#host.finish || !this.#host.wrapUp || !contact?.ended || !editable) return nothing;
     if (contact.state === 'missed' || contact.state === 'rejected') return nothing;
     const busy = this.#finishing === contact.contactId;
+    const unavailable = busy || this.#controller.busy;
     const refusal = this.#refusal?.contactId === contact.contactId ? this.#explain(this.#refusal.error) : '';
+    // aria-disabled, not disabled: the button keeps the focus while the Finish runs, for the agent to press again.
     return html`<div part="finish" class="finish">
       <button type="button" part="finish-button" class="primary" aria-describedby="finish-help finish-outcome"
-        ?disabled=${busy || this.#controller.busy} @click=${() => void this.finish(contact.contactId)}>
+        aria-disabled=${unavailable ? 'true' : 'false'}
+        @click=${() => (unavailable ? undefined : void this.finish(contact.contactId))}>
         ${busy ? t.finishingText() : t.finishText()}
       </button>
       <span class="help" id="finish-help">${t.finishHelpText()}</span>

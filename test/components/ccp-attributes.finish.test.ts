@@ -126,7 +126,7 @@ describe('<ccp-attributes> Finish action', () => {
       'The contact could not be closed: The CCP is offline.',
     );
     expect(tracker.contacts.has('c-1')).to.equal(true);
-    expect(finishButton(el)!.disabled).to.equal(false);
+    expect(finishButton(el)!.getAttribute('aria-disabled')).to.equal('false');
   });
 
   it('an edit that cannot be saved (an invalid value) holds the contact, and says so', async () => {
@@ -151,8 +151,19 @@ describe('<ccp-attributes> Finish action', () => {
     button(el, 'Finish').click();
     await until(() => clearContact.callCount === 1, 'the clear');
     await settle(el);
-    expect(finishButton(el)!.disabled).to.equal(true);
-    expect(finishButton(el)!.textContent.trim()).to.equal('Finishing…');
+    const pressed = finishButton(el)!;
+    expect(pressed.getAttribute('aria-disabled')).to.equal('true');
+    expect(pressed.textContent.trim()).to.equal('Finishing…');
+    // It keeps the focus, and a second press does nothing while the first runs.
+    pressed.focus();
+    pressed.click();
+    await settle(el);
+    expect(el.shadowRoot!.activeElement === pressed, 'focus kept').to.equal(true);
+    expect(clearContact.callCount).to.equal(1);
     release();
+    await until(async () => {
+      await settle(el);
+      return finishButton(el)?.getAttribute('aria-disabled') === 'false';
+    }, 'the Finish over');
   });
 });
