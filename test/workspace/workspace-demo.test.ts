@@ -20,7 +20,11 @@ describe('stand-in workspace page', () => {
     if (!found) throw new Error(`no button "${String(label)}"`);
     found.click();
   };
-  const appFrames = (): HTMLIFrameElement[] => [...page.querySelectorAll<HTMLIFrameElement>('#apps iframe')];
+  // The apps' frames; the services' hidden frames (the demo registers the ccp-attributes service) aside.
+  const appFrames = (): HTMLIFrameElement[] =>
+    [...page.querySelectorAll<HTMLIFrameElement>('#apps iframe')].filter(
+      (iframe) => !iframe.title.startsWith('Third-party service'),
+    );
   const rowOf = (contactId: string): HTMLTableRowElement | undefined =>
     [...page.querySelectorAll<HTMLTableRowElement>('#scenario tbody tr')].find((row) =>
       row.textContent.includes(contactId),
