@@ -50,7 +50,7 @@ export function bundledSdk(): Plugin {
 }
 
 /**
- * Where the demo's configuration expects the Connect API stand-in: `npm start`'s default. demo/drop-in.html,
+ * Where the demo's configuration expects the Connect API stand-in: `npm start`'s default. demo/drop-in.html and
  * demo/workspace/app.html and service.html write it literally, as a real page writes its real endpoints.
  */
 export const DEMO_API_URL = 'http://127.0.0.1:8787';

@@ -16,7 +16,8 @@
  *   isFatalError true; app/lib-esm/amazon-connect-app.js): the workspace closes it.
  */
 import type { AppScope, AppUpstreamMessage } from '@amazon-connect/workspace-types';
-import { FrameConnection, type FrameOptions, type RequestHandler } from './frame-connection.ts';
+import { FrameConnection, type FrameOptions } from './frame-connection.ts';
+import type { RequestHandler } from './frame-requests.ts';
 
 /** How a destroy ended: the app completed it, the bound passed first, or the app had not been created. */
 export type DestroyOutcome = 'completed' | 'timeout' | 'not-created';

@@ -7,7 +7,7 @@
 import type { StandInChannel } from '../ccp/scenario.ts';
 import type { HeldContact } from '../ccp/contacts.ts';
 import type { AttributeShape } from './catalog.ts';
-import { HostError, type HostRequest } from './frame-connection.ts';
+import { HostError, type HostRequest } from './frame-requests.ts';
 
 /** Channel types and subtypes (contact/lib/types.d.ts ContactChannelType). */
 export const SUBTYPES: Readonly<Record<StandInChannel, string>> = {

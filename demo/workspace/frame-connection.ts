@@ -9,12 +9,10 @@
  *   an origin it did not approve is ignored (the frame's SDK then times out).
  * - health checks: `healthCheck` answered by `healthCheckResponse {time, counter}`; intervals under 1000 ms are
  *   refused by the SDK, 0 turns them off (core/lib-esm/proxy/health-check/health-check-manager.js).
- * - requests: `{type: 'request', namespace, command, requestId, data}` answered by `{type: 'response', namespace,
- *   requestId, isError, data}` or `{..., isError: true, errorKey, reason, details: {command, requestData}}`
- *   (core/lib/request/request-handlers.d.ts). Unknown commands get core's `handlerNotFound`
- *   (core/lib/request/handler-not-found-error.d.ts).
+ * - requests: `{type: 'request', namespace, command, requestId, data}`, answered as frame-requests.ts says.
  * - events: `subscribe {topic: {namespace, key, parameter?}, handlerId}`, `unsubscribe {topic}`; the host sends
- *   `publish {topic, data, handlerId}` (core/lib-esm/proxy/proxy.js handlePublish).
+ *   `publish {topic, data, handlerId}` (core/lib-esm/proxy/proxy.js handlePublish); a subscription
+ *   without its permission is refused (frame-requests.ts).
  * - logs: the SDK's logger sends `log {level, message, data, ...}` (core/lib-esm/logging/connect-logger.js); an
  *   app's or service's `sendError` is a log at level error (5, core/lib-esm/logging/log-level.js).
  * Lifecycle stages differ between apps and services: see app-connection.ts and service-connection.ts.
@@ -22,24 +20,16 @@
 import {
   LogLevel,
   type AcknowledgeMessage,
-  type ErrorMessage,
   type HealthCheckResponseMessage,
   type LogMessage,
   type PublishMessage,
-  type RequestMessage,
-  type ResponseMessage,
   type SubscriptionTopic,
   type UpstreamMessage,
 } from '@amazon-connect/core';
 import type { AppScope, AppUpstreamMessage, LifecycleMessage, LifecycleStage } from '@amazon-connect/workspace-types';
 import type { AttributeShape } from './catalog.ts';
-import {
-  NAMESPACE_CONTACT,
-  REQUEST_REFUSED,
-  requestPermission,
-  subscriptionRefused,
-  topicPermission,
-} from './permissions.ts';
+import { refusal, respond, type RequestHandler } from './frame-requests.ts';
+import { NAMESPACE_CONTACT } from './permissions.ts';
 
 /** One message seen on a frame's port, for protocol checks. */
 export interface ProtocolRecord {
@@ -52,28 +42,6 @@ export interface FrameProblem {
   kind: 'error' | 'fatal' | 'refused-origin' | 'timeout';
   message: string;
   at: Date;
-}
-
-/** A request as a handler gets it. */
-export interface HostRequest {
-  namespace: string;
-  command: string;
-  data: Record<string, unknown>;
-  /** The frame that asked. */
-  from: FrameConnection;
-}
-
-/** Answers one request, or throws a HostError. */
-export type RequestHandler = (request: HostRequest) => Promise<unknown>;
-
-/** An error answer: core's error keys (`handlerNotFound`, `noResult`) or the stand-in's own. */
-export class HostError extends Error {
-  constructor(
-    readonly errorKey: string,
-    readonly reason: string,
-  ) {
-    super(reason);
-  }
 }
 
 /** How one frame is served. */
@@ -242,23 +210,12 @@ export abstract class FrameConnection {
     this.#log.push({ direction: 'up', message: message as unknown as ProtocolRecord['message'] });
     switch (message.type) {
       case 'request':
-        void this.#respond(message);
+        void respond(message, this, this.#permissions, this.#answer).then((response) => this.send(response));
         break;
       case 'subscribe': {
-        const permission = topicPermission(message.topic);
-        if (permission && !this.#permissions.has(permission)) {
-          const refusal: ErrorMessage = {
-            type: 'error',
-            message: subscriptionRefused(message.topic),
-            key: 'subscriptionPermissionDenied',
-            isFatal: false,
-            status: { initialized: true, startTime: this.#startedAt },
-            details: { topic: message.topic },
-          };
-          this.send(refusal);
-          break;
-        }
-        this.#subscriptions.set(message.handlerId, message.topic);
+        const refused = refusal(message.topic, this.#permissions, this.#startedAt);
+        if (refused) this.send(refused);
+        else this.#subscriptions.set(message.handlerId, message.topic);
         break;
       }
       case 'unsubscribe':
@@ -292,35 +249,5 @@ export abstract class FrameConnection {
         // metric, appPublish, child channels: kept in the protocol record only.
         break;
     }
-  }
-
-  async #respond(request: RequestMessage): Promise<void> {
-    const data = (request.data ?? {}) as Record<string, unknown>;
-    const base = { type: 'response' as const, namespace: request.namespace, requestId: request.requestId };
-    let response: ResponseMessage;
-    try {
-      const permission = requestPermission(request.namespace, request.command);
-      if (permission && !this.#permissions.has(permission)) throw new HostError('permissionDenied', REQUEST_REFUSED);
-      const result = (await this.#answer({
-        namespace: request.namespace,
-        command: request.command,
-        data,
-        from: this,
-      })) as object;
-      response = { ...base, isError: false, data: result };
-    } catch (error) {
-      const { errorKey, reason } =
-        error instanceof HostError
-          ? error
-          : { errorKey: 'internalError', reason: error instanceof Error ? error.message : String(error) };
-      response = {
-        ...base,
-        isError: true,
-        errorKey,
-        reason,
-        details: { command: request.command, requestData: request.data },
-      };
-    }
-    this.send(response);
   }
 }

@@ -12,16 +12,16 @@
  * app/getConfig, app-launcher/launch, app-instance/get-app-info, app-manager/get-apps, app-instance/focus,
  * app-instance/close; namespace aws.connect.workspace) are answered here with the shapes of its lib/*.d.ts.
  */
-import type { AppScope, LaunchSource } from '@amazon-connect/workspace-types';
+import type { AppParameters, AppScope, LaunchSource } from '@amazon-connect/workspace-types';
 import { AppConnection, type DestroyOutcome } from './app-connection.ts';
 import { approvedOriginsOf, arnOf, configOf, frameFor, type AppDefinition } from './catalog.ts';
-import { HostError, type HostRequest, type RequestHandler } from './frame-connection.ts';
+import { HostError, type HostRequest, type RequestHandler } from './frame-requests.ts';
 import { ALL_PERMISSIONS } from './permissions.ts';
 
 /** How an app is opened (app-controller lib/launch/app-launch-options.d.ts). */
 export interface LaunchOptions {
   scope?: AppScope;
-  parameters?: Record<string, unknown>;
+  parameters?: AppParameters;
   launchKey?: string;
   openInBackground?: boolean;
 }
@@ -47,6 +47,7 @@ interface OpenApp {
   app: AppConnection;
   definition: AppDefinition;
   launchKey: string | undefined;
+  parameters: AppParameters | undefined;
   startTime: Date;
   order: number;
   launchedBy: LaunchSource;
@@ -121,7 +122,7 @@ export class Launcher {
         scope,
         // eslint-disable-next-line @typescript-eslint/no-deprecated -- the SDK reads it
         ...(scope.type === 'contact' ? { contactScope: scope } : {}),
-        parameters: (options.parameters ?? {}) as never,
+        parameters: options.parameters ?? {},
         launchedBy: source,
         region: this.#host.region,
       },
@@ -130,6 +131,7 @@ export class Launcher {
       app,
       definition,
       launchKey: options.launchKey,
+      parameters: options.parameters,
       startTime: new Date(),
       order: ++this.#order,
       launchedBy: source,
@@ -239,14 +241,21 @@ export class Launcher {
       instanceId,
       config: { arn, namespace, id, name, description },
       startTime: open.startTime,
-      state: this.#closing.has(instanceId) ? 'closing' : open.app.isCreated ? 'active' : 'starting',
+      state: this.#state(open.app),
       appCreateOrder: open.order,
       appManagerId: 'stand-in workspace',
-      parameters: undefined,
+      parameters: open.parameters,
       ...(open.launchKey === undefined ? {} : { launchKey: open.launchKey }),
       launchedBy: open.launchedBy,
       scope: open.app.scope,
     };
+  }
+
+  /** AppState (app-controller lib/app-info.d.ts): an app past its initialization timeout is in error. */
+  #state(app: AppConnection): 'starting' | 'active' | 'closing' | 'error' {
+    if (this.#closing.has(app.instanceId)) return 'closing';
+    if (app.isCreated) return 'active';
+    return app.problems().some((problem) => problem.kind === 'timeout') ? 'error' : 'starting';
   }
 
   #definition(nameOrArn: string): AppDefinition {

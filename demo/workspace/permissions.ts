@@ -25,7 +25,12 @@ export const NAMESPACE_USER = 'aws.connect.user';
 /** AppControllerClient's and ThemeClient's namespace (@amazon-connect/app-controller lib-esm/workspace-namespace.js). */
 export const NAMESPACE_WORKSPACE = 'aws.connect.workspace';
 
-/** The permission each request needs, by `namespace command`; requests not listed need none. */
+/**
+ * The permission each request needs, by command; requests not listed need none. The guide lists getInitialContactId,
+ * getChannelType, getStateDuration, getQueue and getQueueTimestamp under Contact.Details.View; it does not list
+ * getType, getContact, listContacts, listParticipants or getParticipantState, which tell the same details: the
+ * stand-in asks Contact.Details.View for them too (its choice, said in the README).
+ */
 const REQUESTS: Readonly<Record<string, string>> = {
   'contact/getAttributes': 'Contact.Attributes.View',
   'contact/getAttribute': 'Contact.Attributes.View',

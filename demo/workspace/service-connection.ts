@@ -13,7 +13,8 @@
  * - `sendError` is only a log at level error: the workspace shows it and the service keeps running.
  */
 import type { AppUpstreamMessage } from '@amazon-connect/workspace-types';
-import { FrameConnection, type FrameOptions, type RequestHandler } from './frame-connection.ts';
+import { FrameConnection, type FrameOptions } from './frame-connection.ts';
+import type { RequestHandler } from './frame-requests.ts';
 
 /** Where a service is in its life. */
 export type ServiceState = 'starting' | 'running' | 'failed';

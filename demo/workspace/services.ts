@@ -12,7 +12,7 @@ import {
   SERVICE_INITIALIZATION_TIMEOUT,
   type ServiceDefinition,
 } from './catalog.ts';
-import type { RequestHandler } from './frame-connection.ts';
+import type { RequestHandler } from './frame-requests.ts';
 import { ALL_PERMISSIONS } from './permissions.ts';
 import { ServiceConnection, type ServiceOutcome } from './service-connection.ts';
 

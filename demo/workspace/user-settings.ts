@@ -7,7 +7,7 @@
  *   topic `visualModeChange` -> `{visualMode: 'light' | 'dark' | 'auto', previous: {visualMode}}`.
  * Neither topic carries a contact, so every frame subscribed to it gets it.
  */
-import { HostError, type HostRequest } from './frame-connection.ts';
+import { HostError, type HostRequest } from './frame-requests.ts';
 
 /** The languages of the agent workspace (user/src/types.ts Locale). */
 export const LOCALES = [

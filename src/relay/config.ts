@@ -2,6 +2,7 @@
  * The relay's configuration: one JSON shape for the Node server's `--config relay.json` and the Lambda's
  * `RELAY_CONFIG` environment variable, checked once at start with an error naming every wrong field.
  */
+import { checkOutcomes, type RelayOutcomes } from './outcomes-config.ts';
 
 /** How the caller is authenticated. */
 export type RelayAuth =
@@ -84,6 +85,11 @@ export interface RelayConfig {
    * it the answer is a retryable 503, and the browser sends again.
    */
   connectTimeoutMs?: number;
+  /**
+   * Where the outcomes of queued writes are kept (a DynamoDB table), read back by the caller with
+   * `GET /contact/attributes/outcomes?since=<ms>`.
+   */
+  outcomes?: RelayOutcomes;
 }
 
 /** A configuration with every default filled in and the instance ARN taken apart. */
@@ -138,6 +144,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
   const timeout = value['connectTimeoutMs'] ?? 8000;
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 100 || timeout > 29_000)
     problems.push('connectTimeoutMs must be a whole number of milliseconds from 100 to 29000');
+  const outcomes = checkOutcomes(value['outcomes'], problems);
   for (const derived of ['region', 'instanceId'] as const) {
     if (value[derived] !== undefined && (!arn || value[derived] !== arn[derived]))
       problems.push(`${derived} must match instanceArn (or be left out)`);
@@ -152,6 +159,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     'allowedOrigins',
     'connectEndpoint',
     'connectTimeoutMs',
+    'outcomes',
     'region',
     'instanceId',
   ]);
@@ -171,6 +179,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     connectTimeoutMs: Number(timeout),
   };
   if (typeof endpoint === 'string') resolved.connectEndpoint = endpoint.replace(/\/+$/, '');
+  if (outcomes) resolved.outcomes = outcomes;
   return resolved;
 }
 

@@ -20,11 +20,9 @@ describe('stand-in workspace page', () => {
     if (!found) throw new Error(`no button "${String(label)}"`);
     found.click();
   };
-  // The apps' frames; the services' hidden frames (the demo registers the ccp-attributes service) aside.
-  const appFrames = (): HTMLIFrameElement[] =>
-    [...page.querySelectorAll<HTMLIFrameElement>('#apps iframe')].filter(
-      (iframe) => !iframe.title.startsWith('Third-party service'),
-    );
+  const appFrames = (): HTMLIFrameElement[] => [
+    ...page.querySelectorAll<HTMLIFrameElement>('#apps iframe:not([title^="Third-party service"])'),
+  ];
   const rowOf = (contactId: string): HTMLTableRowElement | undefined =>
     [...page.querySelectorAll<HTMLTableRowElement>('#scenario tbody tr')].find((row) =>
       row.textContent.includes(contactId),
@@ -87,14 +85,34 @@ describe('stand-in workspace page', () => {
     await until(() => appFrames().length === 2, 'the app for the active contact');
     expect(workspace.apps()[1]!.scope).to.deep.equal({ type: 'contact', contactId: workspace.activeContact });
     expect(appFrames().map((f) => f.hidden)).to.deep.equal([true, false]);
+    // Only the app in front takes room; the hidden app and the service are not displayed.
+    const displayed = [...page.querySelectorAll('#apps iframe')].filter((f) => getComputedStyle(f).display !== 'none');
+    expect(displayed).to.deep.equal([appFrames()[1]]);
   });
 
-  it("the agent's language and visual mode controls change what the workspace tells its frames", () => {
+  it('starts the service of its configuration with it, in a hidden frame, and lists it running', () => {
+    const [service] = workspace.services();
+    expect(service?.name).to.equal('ccp-attributes-service');
+    expect(service?.state).to.equal('running');
+    expect(service?.iframe.hidden).to.equal(true);
+    expect(page.getElementById('services')?.textContent).to.include('ccp-attributes-service: running');
+  });
+
+  it("the agent's language and visual mode controls reach the open app: its editor follows them", async () => {
+    click('Ring a call');
+    await until(() => workspace.activeContact, 'the call');
+    click(/^Open ccp-attributes$/, page.getElementById('launcher')!);
+    const app = await appPageIn(await until(() => appFrames()[0], 'the app'));
+    const addButton = (): string | undefined =>
+      app.editor.shadowRoot?.querySelector('[part~="add-button"]')?.textContent.trim();
+    await until(() => addButton() === 'Add attribute', 'the editor in English');
     const select = page.querySelector<HTMLSelectElement>('#agent-language')!;
     select.value = 'de_DE';
     select.dispatchEvent(new Event('change'));
     expect(workspace.settings.language).to.equal('de_DE');
     page.querySelector<HTMLInputElement>('input[name="visual-mode"][value="dark"]')!.click();
     expect(workspace.settings.visualMode).to.equal('dark');
+    await until(() => addButton() === 'Attribut hinzufügen', 'the editor in German');
+    await until(() => app.editor.theme === 'dark', 'the dark theme');
   });
 });

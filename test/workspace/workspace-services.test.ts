@@ -138,7 +138,12 @@ describe('stand-in workspace: third-party services', () => {
     expect(info).to.deep.include({ instanceId: opened.instanceId, scope: { type: 'contact', contactId: id } });
     expect(info.launchedBy).to.deep.equal({ type: 'external', name: definition.name, connectionId: hosted.instanceId });
     await opened.created;
-    const again = await service.appController.launchApp(app, { launchKey: 'one', scope: { type: 'idle' } });
+    const again = await service.appController.launchApp(app, {
+      launchKey: 'one',
+      scope: { type: 'idle' },
+      parameters: { topic: 'billing' },
+    });
+    expect(again.parameters).to.deep.equal({ topic: 'billing' });
     const same = await service.appController.launchApp(app, { launchKey: 'one' });
     expect(same.instanceId).to.equal(again.instanceId);
     expect(host.apps()).to.have.length(2);

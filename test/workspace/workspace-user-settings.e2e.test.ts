@@ -41,8 +41,8 @@ describe("the app page follows the agent's language and the workspace's visual m
 
   it("the page's own theme wins over the workspace's visual mode", async () => {
     const id = await host.ringCall();
-    // demo/workspace/app.html sets theme="light" on its editor.
-    const app = await openApp('/demo/workspace/app.html', id);
+    // The relay-mode test page with theme="light" on its editor.
+    const app = await openApp('/test/workspace/fixtures/relay-app.html?theme=light', id);
     host.settings.setVisualMode('dark');
     await until(() => app.source.visualMode === 'dark', 'the visual mode told');
     expect(app.editor.theme).to.equal('light');
