@@ -5,7 +5,7 @@
 // {contactId}. The frames themselves: workspace-frames.test.ts.
 import { expect } from '@open-wc/testing';
 import type { StandInWorkspace } from '../../demo/workspace/host.ts';
-import { serviceIn, settle, testService, until, workspace } from './helpers.ts';
+import { runApp, serviceIn, settle, testService, until, workspace } from './helpers.ts';
 import { openPlainApp } from './host-helpers.ts';
 
 const keysOf = (records: readonly { key: string }[]): string[] => records.map((r) => r.key);
@@ -166,5 +166,20 @@ describe('stand-in workspace: contact events', () => {
     const id = await host.ringCall();
     await until(() => app.events.length === 1, 'the event');
     expect(app.events[0]).to.deep.equal({ key: 'Connecting', data: { contactId: id } });
+  });
+
+  it("with events of only {contactId}, the plugin's tracker still learns the channel and initial contact id", async () => {
+    host = await workspace({ eventData: 'contact-id' });
+    const running = await runApp(host, { scope: { type: 'idle' } });
+    try {
+      const transferred = await host.transferIn();
+      const chat = await host.startChat();
+      await until(() => running.app.tracker.contacts.get(chat)?.channel === 'chat', 'the chat');
+      const contact = host.contacts().find((c) => c.contactId === transferred)!;
+      expect(running.app.tracker.contacts.get(transferred)?.initialContactId).to.equal(contact.initialContactId);
+      expect(running.app.tracker.contacts.get(transferred)?.channel).to.equal('voice');
+    } finally {
+      running.close();
+    }
   });
 });
