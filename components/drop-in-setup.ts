@@ -195,6 +195,7 @@ export async function start(script: HTMLScriptElement, editors: CcpAttributesEle
   for (const editor of editors) {
     editor.tracker = plugin.tracker;
     if (plugin.outbox) editor.writer = plugin.outbox;
+    editor.wrapUp = plugin;
   }
   if (problems.length > 0) throw new DropInConfigError(problems);
   return plugin;

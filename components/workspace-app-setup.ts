@@ -136,6 +136,7 @@ export async function start(
   for (const editor of editors) {
     editor.tracker = plugin.tracker;
     if (plugin.outbox) editor.writer = plugin.outbox;
+    editor.wrapUp = plugin;
   }
   return plugin;
 }

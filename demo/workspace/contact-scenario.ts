@@ -161,11 +161,16 @@ export abstract class ContactScenario {
     await this.#book.registerDisconnect(contact);
   }
 
-  /** The agent closes the contact (after-contact work done, or a missed contact dismissed): cleared. */
-  async clear(contactId: string): Promise<void> {
+  /**
+   * The agent closes the contact (after-contact work done, or a missed contact dismissed): cleared. Resolves once
+   * its apps closed too, unless `apps: 'background'` (an app's own ContactClient.clear is answered once the contact
+   * is gone: that app is one of those closing, and its frame goes).
+   */
+  async clear(contactId: string, options: { apps?: 'wait' | 'background' } = {}): Promise<void> {
     const contact = this.#book.get(contactId);
     await this.#book.registerClosed(contact);
-    await this.#remove(contact);
+    const closing = this.#remove(contact);
+    if (options.apps !== 'background') await closing;
   }
 
   /** Sets attributes as a contact flow would: on the contact, and in the API stand-in when it is registered there. */
@@ -197,7 +202,7 @@ export abstract class ContactScenario {
       find: (contactId) => this.#book.find(contactId),
       stored: (contact) => this.#book.registration.stored(contact),
       accept: (contactId) => this.accept(contactId),
-      clear: (contactId) => this.clear(contactId),
+      clear: (contactId) => this.clear(contactId, { apps: 'background' }),
     };
   }
 
@@ -252,12 +257,12 @@ export abstract class ContactScenario {
     this.changed();
   }
 
-  /** The contact is gone: cleared and destroyed to every frame, its apps closed. */
-  async #remove(contact: HeldContact): Promise<void> {
+  /** The contact is gone: cleared and destroyed to every frame at once; resolves once its apps closed. */
+  #remove(contact: HeldContact): Promise<void> {
     this.#book.remove(contact.contactId);
     if (this.#active === contact.contactId) this.#active = this.#book.list().at(-1)?.contactId;
     this.#publishContact(contact, ['contact/cleared', 'contact/destroy']);
     this.changed();
-    await this.contactGone(contact.contactId);
+    return this.contactGone(contact.contactId);
   }
 }

@@ -17,6 +17,7 @@ import { answerContact } from './contact-answers.ts';
 import { ContactScenario, type ScenarioOptions } from './contact-scenario.ts';
 import type { FrameConnection } from './frame-connection.ts';
 import { HostError, type HostRequest, type RequestHandler } from './frame-requests.ts';
+import { EXTENSIBILITY_NAMESPACE, Interceptors } from './interceptors.ts';
 import { DESTROY_TIMEOUT, Launcher, type LaunchOptions } from './launcher.ts';
 import { NAMESPACE_CONTACT, NAMESPACE_USER, NAMESPACE_WORKSPACE } from './permissions.ts';
 import type { ServiceConnection, ServiceOutcome } from './service-connection.ts';
@@ -59,6 +60,8 @@ export class StandInWorkspace extends ContactScenario {
   readonly #services: Services;
   readonly #launcher: Launcher;
   readonly #handlers = new Map<string, RequestHandler>();
+  /** The interceptors the frames registered; the workspace's own Clear asks them (`clearFromWorkspace`). */
+  readonly interceptors = new Interceptors();
 
   constructor(options: WorkspaceHostOptions = {}) {
     super(options);
@@ -91,6 +94,7 @@ export class StandInWorkspace extends ContactScenario {
     this.handle(NAMESPACE_CONTACT, (request) => answerContact(this.answerHost(), request));
     this.handle(NAMESPACE_USER, (request) => this.settings.answer(request));
     this.handle(NAMESPACE_WORKSPACE, (request) => this.#launcher.answer(request));
+    this.handle(EXTENSIBILITY_NAMESPACE, (request) => this.interceptors.answer(request));
     for (const app of options.apps ?? []) this.#launcher.register(app);
     for (const service of options.services ?? []) this.#services.register(service);
   }
@@ -182,6 +186,16 @@ export class StandInWorkspace extends ContactScenario {
   /** Serves one more namespace (or replaces one): its requests go to `handler`. */
   handle(namespace: string, handler: RequestHandler): void {
     this.#handlers.set(namespace, handler);
+  }
+
+  /**
+   * The agent presses the workspace's own Clear: the clear-contact interceptors are asked first (interceptors.ts),
+   * and the contact is cleared only when none holds it. Resolves whether it was cleared.
+   */
+  async clearFromWorkspace(contactId: string): Promise<boolean> {
+    if (!(await this.interceptors.run('clearContact', contactId, this.#frames()))) return false;
+    await this.clear(contactId);
+    return true;
   }
 
   // ------------------------------------------------------------------------------------------ answers

@@ -83,7 +83,11 @@ export function mountWorkspacePanel(element: HTMLElement, { workspace, app }: Wo
         button(actions, 'Hang up', () => workspace.hangUp(id));
         button(actions, 'End without ACW', () => workspace.hangUp(id, { acw: false }));
       }
-      if (contact.state === 'ended' || contact.state === 'missed') button(actions, 'Clear', () => workspace.clear(id));
+      if (contact.state === 'ended' || contact.state === 'missed')
+        button(actions, 'Clear', async () => {
+          // The apps' clear-contact interceptors are asked first; one that says no holds the contact.
+          if (!(await workspace.clearFromWorkspace(id))) throw new Error('held by an app (the contact is not ready)');
+        });
       if (id !== active) button(actions, 'View', () => workspace.view(id));
       if (app) button(actions, 'Open app', () => workspace.launch(app, { scope: { type: 'contact', contactId: id } }));
     }

@@ -9,13 +9,15 @@ import type { AmazonConnectError } from '@amazon-connect/core';
 import { AttributesError } from '../errors.ts';
 
 /** Workspace permissions the source needs (or uses when granted); see the Amazon Connect admin guide, "Events and requests". */
-export type WorkspacePermission = 'Contact.Attributes.View' | 'Contact.Details.View' | 'User.Details.View';
+export type WorkspacePermission =
+  'Contact.Attributes.View' | 'Contact.Details.View' | 'Contact.Details.Edit' | 'User.Details.View';
 
 /** A sentence per permission: what is missing and what it costs. */
 const PERMISSION_EFFECTS: Readonly<Record<WorkspacePermission, string>> = {
   'Contact.Attributes.View': 'the contact attributes cannot be read, so they cannot be shown or edited',
   'Contact.Details.View':
     'contacts cannot be followed (their channel, queue and lifecycle are hidden), so nothing can be edited',
+  'Contact.Details.Edit': 'the app cannot clear contacts (plugin.clear and the Finish action refuse)',
   'User.Details.View': "the agent's ARN is hidden, so the Amazon Connect instance may be unknown",
 };
 

@@ -12,8 +12,9 @@
 import type { AgentClient, BaseContactLifecycleEvent, ContactClient } from '@amazon-connect/contact';
 import type { AmazonConnectError } from '@amazon-connect/core';
 import type { AttributesError } from '../errors.ts';
+import { orAbort } from '../deadline.ts';
 import { normalizeAttributes, sameAttributes } from './attributes.ts';
-import type { ContactSource, SourceAgent, SourceContact, SourceSink } from './source.ts';
+import type { ClearCheck, ContactSource, SourceAgent, SourceContact, SourceSink } from './source.ts';
 import { ContactTracker, type InstanceOverride } from './tracker.ts';
 import {
   deniedError,
@@ -23,10 +24,11 @@ import {
   requestError,
   type WorkspacePermission,
 } from './workspace-failures.ts';
-import { appHandle, type Sdk, type WorkspaceScope } from './workspace-provider.ts';
+import { appHandle, type Sdk, type WorkspaceProvider, type WorkspaceScope } from './workspace-provider.ts';
 import { listPresent, readAgent, readContact, type ContactHint, type Requester } from './workspace-reader.ts';
 import type { WorkspaceSourceOptions } from './workspace-options.ts';
 import { eventsFromInit, TOPICS, type TopicMeaning } from './workspace-topics.ts';
+import { clearInWorkspace, interceptWhenConnected } from './workspace-clear.ts';
 import { UserSettings, type VisualMode } from './workspace-user.ts';
 
 export type { WorkspacePermission } from './workspace-failures.ts';
@@ -52,6 +54,8 @@ export class WorkspaceContactSource implements ContactSource {
   readonly #chains = new Map<string, Promise<void>>();
   readonly #missing = new Map<WorkspacePermission, AttributesError>();
   #detach: (() => void)[] = [];
+  /** The provider and the contact client, once connected. */
+  #host: { provider: WorkspaceProvider; contacts: ContactClient } | undefined;
   /** The agent's language and the visual mode, as the workspace last told them. */
   readonly #user = new UserSettings();
 
@@ -127,12 +131,29 @@ export class WorkspaceContactSource implements ContactSource {
     return this.#agent;
   }
 
+  /** Clears the contact through `ContactClient.clear` (needs Contact.Details.Edit; workspace-clear.ts). */
+  async clear(contactId: string, signal: AbortSignal): Promise<void> {
+    await orAbort(this.#ready, signal);
+    if (!this.#host) throw new Error('The agent workspace is not connected.');
+    await clearInWorkspace(this.#host.contacts, contactId, signal);
+  }
+
+  /** Holds the workspace's own Clear while `ready` says no (the clear-contact interceptor, workspace-clear.ts). */
+  interceptClear(ready: ClearCheck): () => void {
+    const scope = (): string | undefined => (this.#scope?.type === 'contact' ? this.#scope.contactId : undefined);
+    const connected = this.#ready.then(() => this.#host && { provider: this.#host.provider, contactId: scope() });
+    return interceptWhenConnected(connected, ready, (error) =>
+      this.#sink?.error(requestError(error, 'holding its Clear button for the plugin')),
+    );
+  }
+
   async #attach(generation: number, ready: () => void): Promise<void> {
     const sdk: Sdk = await import('./workspace-sdk.ts');
     if (generation !== this.#generation) return;
     const { provider, scope } = appHandle(sdk, this.#options);
     const contacts = new sdk.ContactClient({ provider });
     const agent = new sdk.AgentClient({ provider });
+    this.#host = { provider, contacts };
 
     const onError = (error: AmazonConnectError): void => this.#onProviderError(generation, error);
     provider.onError(onError);
