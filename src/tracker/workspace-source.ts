@@ -257,7 +257,9 @@ export class WorkspaceContactSource implements ContactSource {
       this.#sink?.contact({ type: 'destroyed', contactId, contact: known });
       return;
     }
-    const contact = await this.#read(generation, client, event, topic.state, known);
+    // contact/error follows contact/missed for a contact the agent missed (as Streams' onError): it stays missed.
+    const state = topic.state === 'error' && known?.state === 'missed' ? 'missed' : topic.state;
+    const contact = await this.#read(generation, client, event, state, known);
     if (generation !== this.#generation) return;
     this.#contacts.set(contactId, contact);
     this.#sink?.contact({ type: topic.event, contactId, contact });
