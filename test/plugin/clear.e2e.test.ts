@@ -1,6 +1,8 @@
 // plugin.readiness and plugin.clear end to end in a custom CCP page: the REAL amazon-connect-streams on the stand-in
 // CCP (demo/ccp/), the real SDK against the Connect API stand-in, a memory outbox store. One CCP per file.
-import { expect } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../components/ccp-attributes.ts';
+import type { CcpAttributes } from '../../components/ccp-attributes.ts';
 import type { StandInCcp } from '../../demo/ccp/scenario.ts';
 import { MemoryOutboxStore } from '../../src/outbox/index.ts';
 import { createCcpAttributes, type CcpAttributesPlugin } from '../../src/plugin.ts';
@@ -8,6 +10,7 @@ import type { ReadinessItem } from '../../src/wrap-up/readiness.ts';
 import { ClearError } from '../../src/wrap-up/wrap-up.ts';
 import { setFaults, standInConfig, storedAttributes } from '../helpers/stand-in.ts';
 import { ccpOptions, container, scenario, until } from '../tracker/helpers.ts';
+import { button, control, settle, text, typeInto } from '../components/fakes.ts';
 
 describe('plugin.clear in a custom CCP page (Streams + stand-in CCP + API stand-in)', () => {
   let plugin: CcpAttributesPlugin;
@@ -127,6 +130,35 @@ describe('plugin.clear in a custom CCP page (Streams + stand-in CCP + API stand-
     const refused = await plugin.clear(id).catch((error: unknown) => error);
     expect((refused as ClearError).reason).to.equal('not-ready');
     expect(clearRequests(id)).to.equal(0);
+  });
+
+  it("the editor's Finish says what is missing, then saves and clears through Streams once it is filled in", async () => {
+    const id = await chatInAcw({ reason: 'billing' });
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes
+        finish
+        .tracker=${plugin.tracker}
+        .writer=${plugin.outbox}
+        .wrapUp=${plugin}
+        .schema=${[{ key: 'disposition', label: 'Disposition', required: true }]}
+      ></ccp-attributes>`,
+    );
+    await until(() => el.contact?.contactId === id, 'the chat in the editor');
+    await el.allRowsRendered();
+    await settle(el);
+    button(el, 'Finish').click();
+    const alert = await until(async () => {
+      await settle(el);
+      return text(el, '[part~="finish"] [role="alert"]');
+    }, 'the refusal');
+    expect(alert).to.equal('Fill in Disposition before finishing.');
+    expect(clearRequests(id)).to.equal(0);
+    const { instanceId } = plugin.tracker.contacts.get(id)!;
+    await typeInto(el, control(el, 'disposition'), 'sale');
+    button(el, 'Finish').click();
+    await until(() => !plugin.tracker.contacts.has(id), 'the contact cleared', 10_000);
+    expect(clearRequests(id)).to.equal(1);
+    expect(await storedAttributes(instanceId, id)).to.deep.include({ disposition: 'sale', reason: 'billing' });
   });
 
   it('a contact the tracker does not have is refused as unknown', async () => {
