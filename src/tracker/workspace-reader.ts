@@ -103,3 +103,27 @@ export async function readAgent(request: Requester, client: AgentClient, usernam
     routingProfile: routingProfile ? { name: routingProfile.name, arn: routingProfile.routingProfileARN } : undefined,
   };
 }
+
+/**
+ * The contacts present when the source starts (`contact/listContacts`), as hints to read each; the app's own
+ * contact (`scoped`) is among them even when listing was refused or left it out.
+ */
+export async function listPresent(
+  request: Requester,
+  client: ContactClient,
+  scoped: string | undefined,
+): Promise<ContactHint[]> {
+  const listed = await request('Contact.Details.View', 'contact/listContacts', () => client.listContacts(), []);
+  // listContacts' entries name the channel as a plain string; the lifecycle events' union is what a hint carries.
+  const present = listed.map(
+    (entry) =>
+      ({
+        contactId: entry.contactId,
+        initialContactId: entry.initialContactId,
+        type: entry.type,
+        subtype: entry.subtype,
+      }) as ContactHint,
+  );
+  if (scoped && !present.some((entry) => entry.contactId === scoped)) present.push({ contactId: scoped });
+  return present;
+}

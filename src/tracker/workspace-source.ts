@@ -25,11 +25,11 @@ import {
   type WorkspacePermission,
 } from './workspace-failures.ts';
 import { appHandle, type Sdk, type WorkspaceProvider, type WorkspaceScope } from './workspace-provider.ts';
-import { readAgent, readContact, type ContactHint, type Requester } from './workspace-reader.ts';
+import { listPresent, readAgent, readContact, type ContactHint, type Requester } from './workspace-reader.ts';
 import type { WorkspaceSourceOptions } from './workspace-options.ts';
 import { eventsFromInit, TOPICS, type TopicMeaning } from './workspace-topics.ts';
 import { clearInWorkspace, interceptWhenConnected } from './workspace-clear.ts';
-import { followUserSettings, type VisualMode } from './workspace-user.ts';
+import { UserSettings, type VisualMode } from './workspace-user.ts';
 
 export type { WorkspacePermission } from './workspace-failures.ts';
 export type { WorkspaceScope } from './workspace-provider.ts';
@@ -56,10 +56,8 @@ export class WorkspaceContactSource implements ContactSource {
   #detach: (() => void)[] = [];
   /** The provider and the contact client, once connected. */
   #host: { provider: WorkspaceProvider; contacts: ContactClient } | undefined;
-  /** The agent's language, as the workspace last told it. */
-  #locale: string | undefined;
-  #visualMode: VisualMode | undefined;
-  readonly #visualModeListeners = new Set<(mode: VisualMode) => void>();
+  /** The agent's language and the visual mode, as the workspace last told them. */
+  readonly #user = new UserSettings();
 
   /** Creates the adapter; nothing happens before `start`. */
   constructor(options: WorkspaceSourceOptions = {}) {
@@ -110,13 +108,12 @@ export class WorkspaceContactSource implements ContactSource {
 
   /** The workspace's visual mode, once it told one (`aws.connect.user` `visualModeChange`). */
   get visualMode(): VisualMode | undefined {
-    return this.#visualMode;
+    return this.#user.visualMode;
   }
 
   /** Calls `listener` with each visual mode the workspace tells from now on; returns the unsubscribe function. */
   onVisualModeChange(listener: (mode: VisualMode) => void): () => void {
-    this.#visualModeListeners.add(listener);
-    return () => this.#visualModeListeners.delete(listener);
+    return this.#user.onVisualModeChange(listener);
   }
 
   /** The contacts reported so far and not cleared. */
@@ -184,18 +181,11 @@ export class WorkspaceContactSource implements ContactSource {
     await this.#readAgent(generation, agent);
     if (generation !== this.#generation) return;
     this.#detach.push(
-      followUserSettings(provider, {
-        language: (language) => {
-          this.#locale = language;
-          if (this.#agent && this.#agent.locale !== language) {
-            this.#agent = { ...this.#agent, locale: language };
-            this.#sink?.agent(this.#agent);
-          }
-        },
-        visualMode: (mode) => {
-          this.#visualMode = mode;
-          for (const listener of this.#visualModeListeners) listener(mode);
-        },
+      this.#user.follow(provider, (language) => {
+        if (this.#agent && this.#agent.locale !== language) {
+          this.#agent = { ...this.#agent, locale: language };
+          this.#sink?.agent(this.#agent);
+        }
       }),
     );
     ready();
@@ -289,26 +279,8 @@ export class WorkspaceContactSource implements ContactSource {
 
   /** Reports the contacts present at start (listContacts), with the events Streams would have fired for them. */
   async #walk(generation: number, client: ContactClient, scoped: string | undefined): Promise<void> {
-    const listed = await this.#requester(generation)(
-      'Contact.Details.View',
-      'contact/listContacts',
-      () => client.listContacts(),
-      [],
-    );
+    const present = await listPresent(this.#requester(generation), client, scoped);
     if (generation !== this.#generation) return;
-    const present: BaseContactLifecycleEvent[] = listed.map(
-      (entry) =>
-        ({
-          contactId: entry.contactId,
-          initialContactId: entry.initialContactId,
-          type: entry.type,
-          subtype: entry.subtype,
-        }) as BaseContactLifecycleEvent,
-    );
-    // The app's own contact is read even when listing was refused or left it out.
-    if (scoped && !present.some((entry) => entry.contactId === scoped)) {
-      present.push({ contactId: scoped, initialContactId: undefined } as BaseContactLifecycleEvent);
-    }
     for (const entry of present) {
       this.#enqueue(generation, entry.contactId, async () => {
         if (this.#contacts.has(entry.contactId)) return; // an event reported it first
@@ -325,7 +297,7 @@ export class WorkspaceContactSource implements ContactSource {
   async #readAgent(generation: number, client: AgentClient): Promise<void> {
     const agent = await readAgent(this.#requester(generation), client, this.#options.username ?? '');
     if (generation !== this.#generation) return;
-    this.#agent = this.#locale ? { ...agent, locale: this.#locale } : agent;
+    this.#agent = this.#user.language ? { ...agent, locale: this.#user.language } : agent;
     this.#sink?.agent(this.#agent);
   }
 

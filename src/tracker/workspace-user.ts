@@ -59,3 +59,40 @@ export function followUserSettings(provider: AmazonConnectProvider, listener: Us
     proxy.unsubscribe(VISUAL_MODE_TOPIC, onVisualMode);
   };
 }
+
+/** What the workspace last told of the agent's settings, for a source to keep and hand on. */
+export class UserSettings {
+  #language: string | undefined;
+  #visualMode: VisualMode | undefined;
+  readonly #listeners = new Set<(mode: VisualMode) => void>();
+
+  /** The agent's language, once told (`en_US`, `de_DE`, ...). */
+  get language(): string | undefined {
+    return this.#language;
+  }
+
+  /** The visual mode, once told. */
+  get visualMode(): VisualMode | undefined {
+    return this.#visualMode;
+  }
+
+  /** Calls `listener` with each visual mode told from now on; returns the unsubscribe function. */
+  onVisualModeChange(listener: (mode: VisualMode) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Follows `provider`'s settings (see followUserSettings), calling `language` at each language told. */
+  follow(provider: AmazonConnectProvider, language: (language: string) => void): () => void {
+    return followUserSettings(provider, {
+      language: (told) => {
+        this.#language = told;
+        language(told);
+      },
+      visualMode: (mode) => {
+        this.#visualMode = mode;
+        for (const listener of this.#listeners) listener(mode);
+      },
+    });
+  }
+}
