@@ -17,6 +17,16 @@ export type Message =
   | { type: 'sending'; contactKey: string; sending: boolean }
   /** A request landed, carrying these values at these revisions. */
   | { type: 'landed'; contact: ContactRef; contactKey: string; attributes: Attributes; revisions: Revisions }
+  /** A queued relay accepted a request carrying these values (durable there, not yet stored by Amazon Connect). */
+  | {
+      type: 'accepted';
+      contact: ContactRef;
+      contactKey: string;
+      attributes: Attributes;
+      revisions: Revisions;
+      writeId: string;
+      requestId?: string | undefined;
+    }
   | { type: 'failed'; entry: OutboxEntry }
   | { type: 'expired'; entry: OutboxEntry }
   | { type: 'superseded'; entry: OutboxEntry }
