@@ -54,5 +54,7 @@ export type WriteReceipt =
  * which; writers made before receipts resolve with nothing, which means landed), rejects with an AttributesError.
  */
 export interface AttributeWriter {
+  // Writers written before receipts resolve with nothing: `void` keeps them valid.
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
   write(contact: ContactRef, attributes: Readonly<Attributes>, options?: WriteOptions): Promise<WriteReceipt | void>;
 }

@@ -25,7 +25,12 @@ export async function expireBefore(
 ): Promise<void> {
   for (const listed of await store.list()) {
     if (stopped()) return;
-    if (listed.failed || listed.accepted || !Object.keys(listed.attributes).some((key) => queuedAtOf(listed, key) < before)) continue;
+    if (
+      listed.failed ||
+      listed.accepted ||
+      !Object.keys(listed.attributes).some((key) => queuedAtOf(listed, key) < before)
+    )
+      continue;
     let expired: OutboxEntry | undefined;
     const result = await store.update(listed.id, (current, revision) => {
       if (!current || current.failed || current.accepted || stopped()) return undefined;

@@ -69,16 +69,16 @@ export async function fly(
   sent: Sent,
   signal: AbortSignal,
   settings: Settings,
-  answered: (error: AttributesError | undefined, receipt: WriteReceipt | void) => void,
+  answered: (error: AttributesError | undefined, receipt: WriteReceipt | undefined) => void,
 ): Promise<FlightResult> {
   let error: AttributesError | undefined;
-  let receipt: WriteReceipt | void = undefined;
+  let receipt: WriteReceipt | undefined;
   const writeId = await writeIdOf(entry, sent.revisions);
   const attempt = deadline(signal, settings);
   try {
     // Raced with the attempt's signal: a sender that ignores it still ends at the deadline.
     const sending = settings.sender(entry.contact, sent.attributes, { signal: attempt.signal, writeId });
-    receipt = await orAbort(sending, attempt.signal);
+    receipt = (await orAbort(sending, attempt.signal)) || undefined;
   } catch (thrown) {
     if (signal.aborted) return { type: 'aborted' };
     // At the deadline: a retryable network error. The request may have landed, or may still land: its values are

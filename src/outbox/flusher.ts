@@ -171,7 +171,7 @@ export class Flusher {
     host.sending(key, true, true);
     // The contact stops "sending" once the answer came; its status changes once the store recorded the outcome.
     let landed = false;
-    const answered = (error: AttributesError | undefined, receipt: WriteReceipt | void): void => {
+    const answered = (error: AttributesError | undefined, receipt: WriteReceipt | undefined): void => {
       flight.answered = true;
       landed = error === undefined && receipt?.state !== 'accepted';
       host.sending(key, false, false);

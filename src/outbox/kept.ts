@@ -105,7 +105,12 @@ export async function sweepKept(
   }
   // An accepted request may yet become a kept failure: what landed for its contact is still needed then.
   const awaiting = entries.filter((entry) => entry.accepted && !entry.failed);
-  const needed = new Set([...left.values()].flat().concat(awaiting).map((held) => held.contactKey));
+  const needed = new Set(
+    [...left.values()]
+      .flat()
+      .concat(awaiting)
+      .map((held) => held.contactKey),
+  );
   for (const record of records) {
     if (stopped()) return;
     if (!needed.has(record.contactKey) && record.at < now - landedTtlMs)
