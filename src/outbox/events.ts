@@ -28,6 +28,8 @@ export interface OutboxState {
 export interface LandedEvent {
   contact: ContactRef;
   attributes: Attributes;
+  /** Set when a queued relay had accepted the request: the WriteId its `accepted` event and receipt gave. */
+  writeId?: string | undefined;
 }
 
 /**

@@ -45,11 +45,11 @@ export function handleMessage(message: Message, host: MessageHost, view: View, a
       if (!host.flusher()) view.setSending(message.contactKey, message.sending);
       break;
     case 'landed': {
-      const { contactKey, contact, attributes, revisions } = message;
+      const { contactKey, contact, attributes, revisions, writeId } = message;
       if (waiters.has(contactKey) || mirror.failures(contactKey).length > 0) {
         waiters.settle(contactKey, host.ledger.record(contactKey, revisions));
       }
-      emitter.emit('landed', { contact, attributes });
+      emitter.emit('landed', { contact, attributes, ...(writeId ? { writeId } : {}) });
       view.emitChange([contactKey]);
       break;
     }

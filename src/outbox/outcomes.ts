@@ -18,7 +18,7 @@ import { capKept, supersede, type KeptReport } from './kept.ts';
 import type { Message } from './leadership.ts';
 import type { Mirror } from './mirror.ts';
 import type { Settings, WriteOutcomeReport } from './options.ts';
-import type { OutboxEntry } from './types.ts';
+import type { AcceptedWrite, OutboxEntry } from './types.ts';
 
 /** What the poller needs of the flusher. */
 export interface OutcomeHost {
@@ -96,7 +96,10 @@ export class OutcomePoller {
       const giveUpBefore = clock.now() - outcomePolling.giveUpMs;
       for (const entry of this.#host.mirror.accepted()) {
         if (this.#stopped) return;
-        if ((entry.accepted?.at ?? 0) < giveUpBefore && (await this.#keep(entry, noOutcome(outcomePolling.giveUpMs))))
+        if (
+          (entry.accepted?.at ?? 0) < giveUpBefore &&
+          (await this.#keep(entry, noOutcome(outcomePolling.giveUpMs), 'unconfirmed'))
+        )
           settled++;
       }
     } catch (error) {
@@ -129,7 +132,7 @@ export class OutcomePoller {
 
   /** Applies one outcome to its accepted entry; false when the entry was gone already. */
   async #settle(entry: OutboxEntry, report: WriteOutcomeReport): Promise<boolean> {
-    if (report.state !== 'landed') return this.#keep(entry, errorOf(report));
+    if (report.state !== 'landed') return this.#keep(entry, errorOf(report), report.state);
     const { store, clock } = this.#settings;
     const { contactKey } = entry;
     let gone = false as boolean; // set inside the transaction
@@ -158,20 +161,27 @@ export class OutcomePoller {
       contactKey,
       attributes: Object.fromEntries(current.map((key) => [key, own(entry.attributes, key) ?? ''])),
       revisions: Object.fromEntries(current.map((key) => [key, revisionOf(entry, key)])),
+      writeId: entry.accepted?.writeId,
     });
     await supersede(store, contactKey, host.mirror.failures(contactKey), host.reportKept);
     return true;
   }
 
   /** Turns an accepted entry into a kept failure with `error`; false when the entry was gone already. */
-  async #keep(entry: OutboxEntry, error: AttributesError): Promise<boolean> {
+  async #keep(
+    entry: OutboxEntry,
+    error: AttributesError,
+    outcome: NonNullable<AcceptedWrite['outcome']>,
+  ): Promise<boolean> {
     const { store, clock, maxFailures } = this.#settings;
     const current = await store.get(entry.id);
     if (!current?.accepted || current.failed) return false;
+    const accepted = { ...current.accepted, outcome };
     const now = clock.now();
     const id = failureId(current.contactKey, current.revision);
     const put = await store.update(id, (_, revision) => ({
       ...current,
+      accepted,
       id,
       revision,
       attempts: 1,

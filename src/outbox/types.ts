@@ -85,6 +85,11 @@ export interface AcceptedWrite {
   requestId?: string | undefined;
   /** When the relay accepted it (ms since the epoch, the browser's clock). */
   at: number;
+  /**
+   * Set on the kept failure it became: what the relay reported (`refused`, `failed`, `dead-letter`), or
+   * `unconfirmed` when no outcome came within `outcomePolling.giveUpMs` (the values may be stored, or not).
+   */
+  outcome?: 'refused' | 'failed' | 'dead-letter' | 'unconfirmed' | undefined;
 }
 
 /** What an atomic update of one entry decides: a new entry, `null` to delete it, `undefined` to leave it. */

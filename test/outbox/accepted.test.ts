@@ -57,9 +57,9 @@ describe('Outbox: accepted by a queued relay, then its outcome', () => {
     const { outbox, relay, clock, store } = queued();
     const c = contact('c1');
     const accepted: string[] = [];
-    const landed: Attributes[] = [];
+    const landed: { attributes: Attributes; writeId: string | undefined }[] = [];
     outbox.on('accepted', (event) => accepted.push(event.writeId));
-    outbox.on('landed', (event) => landed.push(event.attributes));
+    outbox.on('landed', ({ attributes, writeId }) => landed.push({ attributes, writeId }));
     const receipt = await outbox.write(c, { Note: 'hello' });
     expect(receipt.state).to.equal('accepted');
     const writeId = relay.requests[0]?.writeId;
@@ -79,7 +79,7 @@ describe('Outbox: accepted by a queued relay, then its outcome', () => {
     relay.settle(0, 'landed');
     await clock.advance(2_000);
     expect(relay.polls.length).to.equal(2);
-    expect(landed).to.deep.equal([{ Note: 'hello' }]);
+    expect(landed).to.deep.equal([{ attributes: { Note: 'hello' }, writeId }]);
     expect(outbox.state.accepted).to.equal(0);
     expect(outbox.statusOf(c)).to.equal(undefined);
     expect(await store.list()).to.deep.equal([]);
@@ -105,6 +105,7 @@ describe('Outbox: accepted by a queued relay, then its outcome', () => {
     const [kept] = outbox.failures(c);
     expect(kept?.attributes).to.deep.equal({ Reason: 'refund', Tier: 'gold' });
     expect(kept?.lastError).to.deep.include({ kind: 'auth', status: 403, awsType: 'AccessDeniedException', message });
+    expect(kept?.accepted?.outcome).to.equal('refused');
     expect(outbox.state).to.deep.include({ accepted: 0, failed: 1 });
     expect(outbox.statusOf(c)?.state).to.equal('failed');
 
@@ -122,7 +123,9 @@ describe('Outbox: accepted by a queued relay, then its outcome', () => {
   it('makes an over-budget merge, an unknown contact and a dead letter kept failures of their kinds', async () => {
     const { outbox, relay, clock } = queued();
     const kinds = new Map<string, string>();
-    outbox.on('failed', ({ entry, error }) => kinds.set(entry.contact.contactId, error.kind));
+    outbox.on('failed', ({ entry, error }) =>
+      kinds.set(entry.contact.contactId, `${error.kind} ${entry.accepted?.outcome ?? '-'}`),
+    );
     await outbox.write(contact('a'), { A: '1' });
     await outbox.write(contact('b'), { B: '1' });
     await outbox.write(contact('d'), { D: '1' });
@@ -130,7 +133,11 @@ describe('Outbox: accepted by a queued relay, then its outcome', () => {
     relay.settle(1, 'failed', { status: 404, errorType: 'ResourceNotFoundException' });
     relay.settle(2, 'dead-letter');
     await clock.advance(1_000);
-    expect(Object.fromEntries(kinds)).to.deep.equal({ a: 'validation', b: 'not-found', d: 'server' });
+    expect(Object.fromEntries(kinds)).to.deep.equal({
+      a: 'validation failed',
+      b: 'not-found failed',
+      d: 'server dead-letter',
+    });
     expect(outbox.failures().map((entry) => Object.keys(entry.attributes)[0])).to.have.members(['A', 'B', 'D']);
     expect(outbox.state.accepted).to.equal(0);
     await outbox.close();
@@ -158,7 +165,9 @@ describe('Outbox: accepted by a queued relay, then its outcome', () => {
     expect(relay.polls[0]?.since).to.equal(Math.max(0, start - 10 * 60_000));
     // No outcome within a minute: the agent sees it as a failure to retry or discard, and polling stops.
     await clock.advance(30_000);
-    expect(outbox.failures().map((entry) => entry.lastError?.kind)).to.deep.equal(['network']);
+    expect(outbox.failures().map((entry) => [entry.lastError?.kind, entry.accepted?.outcome])).to.deep.equal([
+      ['network', 'unconfirmed'],
+    ]);
     expect(outbox.state.accepted).to.equal(0);
     const polls = relay.polls.length;
     await clock.advance(120_000);
