@@ -17,10 +17,11 @@ import { AttributesError, isAttributesError, validationError } from '../src/erro
 import { sameAttributes } from '../src/tracker/attributes.ts';
 import type { ContactModel, ContactTrackerLike } from '../src/tracker/types.ts';
 import { checkUpdate, MAX_TOTAL_BYTES, type Attributes } from '../src/validate.ts';
-import type { AttributeWriter, ContactRef } from '../src/writer.ts';
+import type { AttributeWriter, ContactRef, WriteReceipt } from '../src/writer.ts';
 import { emit } from './events.ts';
 import * as t from './messages/editor.ts';
 import { activeLocale } from './messages/localization.ts';
+import { watchAccepted } from './internal/accepted-watch.ts';
 import { Draft, type BudgetLevel, type FieldState, type NewFieldState } from './internal/draft.ts';
 import { readOnlyReason, type ReadOnlyReason } from './internal/read-only.ts';
 import {
@@ -80,6 +81,9 @@ export class AttributesController implements ReactiveController {
   #saving = new Set<ContactDraft>();
   #tracker: ContactTrackerLike | undefined;
   #unsubscribe: (() => void) | undefined;
+  /** The writer whose accepted saves' outcomes are watched, and how to stop. */
+  #writer: AttributeWriter | undefined;
+  #unwatch: (() => void) | undefined;
   #schemaInput: SchemaInput | undefined;
   #unknownKeys: 'show' | 'hide' = 'show';
   #locale: string = activeLocale();
@@ -102,6 +106,9 @@ export class AttributesController implements ReactiveController {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.#tracker = undefined;
+    this.#unwatch?.();
+    this.#unwatch = undefined;
+    this.#writer = undefined;
   }
 
   hostUpdate(): void {
@@ -181,7 +188,7 @@ export class AttributesController implements ReactiveController {
 
   /** The sentence describing the save status, if any, in the editor's language. */
   get statusMessage(): string | undefined {
-    const { status, note, error, retryAt } = this.#save;
+    const { status, note, error, retryAt, outcome } = this.#save;
     switch (status) {
       case 'idle':
         return note?.kind === 'reverted' ? t.revertedText() : undefined;
@@ -203,10 +210,20 @@ export class AttributesController implements ReactiveController {
       case 'waiting':
         return t.waitingText(retryAt);
       case 'failed':
-        return error ? t.notSavedText(error) : undefined;
+        return error ? t.notSavedText(error, outcome) : undefined;
+      case 'accepted':
+        return t.acceptedText();
       case 'saved':
         return t.savedText();
     }
+  }
+
+  /**
+   * True when the failed save had been accepted by a queued relay first: its values are in the list of failures,
+   * with Retry and Discard there (the fields already hold them, so saving the draft again would send nothing).
+   */
+  get failedAfterAccept(): boolean {
+    return this.status === 'failed' && this.#save.outcome !== undefined;
   }
 
   /** The error of the last failed save. */
@@ -309,12 +326,13 @@ export class AttributesController implements ReactiveController {
 
     this.#dispatch(current, { type: 'started' });
     this.#saving.add(current);
+    let receipt: WriteReceipt;
     try {
-      await writer.write(ref, toWrite, {
+      receipt = (await writer.write(ref, toWrite, {
         origin: 'agent',
         stored,
         onProgress: (progress) => this.#dispatch(current, { type: 'progress', progress }),
-      });
+      })) || { state: 'landed' };
     } catch (error) {
       this.#saving.delete(current);
       this.#fail(current, ref, toWrite, toError(error));
@@ -324,10 +342,14 @@ export class AttributesController implements ReactiveController {
     this.#saving.delete(current);
     // The tracker recorded the write before this runs, and its `change` rebuilt the viewed contact's draft from the
     // stored attributes (fields hold what was written; the keys added became fields); a draft not viewed is
-    // rebuilt when the agent comes back to it.
-    this.#dispatch(current, { type: 'saved' });
+    // rebuilt when the agent comes back to it. A queued relay's accept is recorded the same way; its outcome follows
+    // (#watch).
+    this.#dispatch(
+      current,
+      receipt.state === 'accepted' ? { type: 'accepted', writeId: receipt.writeId } : { type: 'saved' },
+    );
     this.structureVersion++;
-    emit(this.host, 'ccp-attributes-saved', { contact: ref, attributes: toWrite });
+    emit(this.host, 'ccp-attributes-saved', { contact: ref, attributes: toWrite, receipt });
     this.#prune();
   }
 
@@ -373,6 +395,33 @@ export class AttributesController implements ReactiveController {
       rebuild = true;
     }
     if (rebuild) this.#follow(true);
+    if (host.writer !== this.#writer) this.#watch(host.writer);
+  }
+
+  /**
+   * Follows the outcomes of saves a queued relay accepted: the status line of the save still awaiting one says
+   * saved or not saved, and every failure after an accept fires `ccp-attributes-error` (the outbox tells each tab:
+   * each editor shown fires it once), the values being kept in the list of failures.
+   */
+  #watch(writer: AttributeWriter | undefined): void {
+    this.#unwatch?.();
+    this.#writer = writer;
+    this.#unwatch = watchAccepted(writer, {
+      landed: (writeId) => {
+        for (const current of this.#drafts.values()) this.#dispatch(current, { type: 'confirmed', writeId });
+      },
+      failed: (entry, error) => {
+        const { writeId, outcome = 'failed' } = entry.accepted;
+        for (const current of this.#drafts.values())
+          this.#dispatch(current, { type: 'refused-later', writeId, error, outcome });
+        emit(this.host, 'ccp-attributes-error', {
+          contact: entry.contact,
+          attributes: entry.attributes,
+          error,
+          writeId,
+        });
+      },
+    });
   }
 
   /** Shows the tracker's viewed contact; rebuilds its draft when its attributes or the config changed. */

@@ -20,7 +20,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 function queuedRelay() {
   const outcomes: WriteOutcomeReport[] = [];
   const accepted: string[] = [];
-  const send: OutboxSender = (_contact, attributes, { writeId }) => {
+  const send: OutboxSender = (_contact, _attributes, { writeId }) => {
     if (!writeId) return Promise.reject(new AttributesError('validation', 'no WriteId'));
     accepted.push(writeId);
     return Promise.resolve({ state: 'accepted', writeId });
