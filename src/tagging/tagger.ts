@@ -194,10 +194,15 @@ export function createTagger(options: TaggerOptions): Tagger {
   };
 }
 
+/** The outbox's `failed` event as recordLandedWrites reads it. */
+type FailedShape = { entry?: { contact: ContactRef; attributes: Attributes; accepted?: unknown } } | undefined;
+
 /**
  * Records every landed write in the tracker's model, so tags show in the widget's view of the contact; and every
  * write a queued relay accepted (durable there; stored by Amazon Connect shortly), so the editor shows what the
- * agent saved and the byte budget counts it. Returns the unsubscribe function.
+ * agent saved and the byte budget counts it. An accepted write that fails afterwards (the outbox's `failed` event
+ * with `entry.accepted`) is taken back with `tracker.forgetWrite` when the tracker has it: its values are in the
+ * kept failures, not stored. Returns the unsubscribe function.
  */
 export function recordLandedWrites(
   outbox: {
@@ -206,10 +211,19 @@ export function recordLandedWrites(
       listener: (event: { contact: ContactRef; attributes: Attributes }) => void,
     ): () => void;
   },
-  tracker: Pick<ContactTrackerLike, 'recordWrite'>,
+  tracker: Pick<ContactTrackerLike, 'recordWrite' | 'forgetWrite'>,
 ): () => void {
   const record = ({ contact, attributes }: { contact: ContactRef; attributes: Attributes }): void =>
     tracker.recordWrite(contact.initialContactId, attributes);
-  const off = [outbox.on('landed', record), outbox.on('accepted', record)];
+  // The outbox's `failed` event, read defensively: another writer may have none, or another shape under that name.
+  const failures = outbox as unknown as { on(type: 'failed', listener: (event: FailedShape) => void): () => void };
+  const off = [
+    outbox.on('landed', record),
+    outbox.on('accepted', record),
+    failures.on('failed', (event) => {
+      const entry = event?.entry;
+      if (entry?.accepted) tracker.forgetWrite?.(entry.contact.initialContactId, entry.attributes);
+    }),
+  ];
   return () => off.forEach((unsubscribe) => unsubscribe());
 }

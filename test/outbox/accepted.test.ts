@@ -2,8 +2,10 @@
 // relay reports its outcome, which the flusher polls for with backoff while (and only while) one awaits it. A
 // refusal after 202 ends as a kept failure (Retry/Discard) with a `failed` event; a landing settles it.
 import { expect } from '@open-wc/testing';
+import sinon from 'sinon';
 import { AttributesError } from '../../src/errors.ts';
 import type { OutboxSender, OutcomeReader, WriteOutcomeReport } from '../../src/outbox/index.ts';
+import { recordLandedWrites } from '../../src/tagging/index.ts';
 import type { Attributes } from '../../src/validate.ts';
 import { contact, scriptedOutbox, settle } from './fakes.ts';
 
@@ -194,6 +196,24 @@ describe('Outbox: accepted by a queued relay, then its outcome', () => {
     const later = relay.requests.slice(2);
     expect(later.map((request) => request.attributes)).to.deep.equal([{ A: '2' }, { A: '2', B: '2' }]);
     expect(new Set(relay.requests.map((request) => request.writeId)).size).to.equal(3);
+    await outbox.close();
+  });
+
+  it('recordLandedWrites records an accepted write in the tracker, and takes it back when it is refused after 202', async () => {
+    const { outbox, relay, clock } = queued();
+    const tracker = { recordWrite: sinon.spy(), forgetWrite: sinon.spy() };
+    const off = recordLandedWrites(outbox, tracker);
+    await outbox.write(contact('c1'), { A: '1' });
+    await outbox.write(contact('c2'), { B: '2' });
+    expect(tracker.recordWrite.args).to.deep.equal([
+      ['c1', { A: '1' }],
+      ['c2', { B: '2' }],
+    ]);
+    relay.settle(0, 'refused');
+    relay.settle(1, 'landed');
+    await clock.advance(1_000);
+    expect(tracker.forgetWrite.args).to.deep.equal([['c1', { A: '1' }]]);
+    off();
     await outbox.close();
   });
 });
