@@ -66,8 +66,10 @@ describe('Outbox: accepted writes across tabs and reloads (IndexedDB)', () => {
     const landed: string[] = [];
     b.on('landed', (event) => landed.push(Object.keys(event.attributes).join()));
     relay.settle(relay.accepted[0]!, 'landed', ['Note']);
-    await until(() => b.state.accepted === 0, 'the write to settle');
+    // The entry goes first, then the landing is told (after reading what landed for the contact).
+    await until(() => landed.length > 0, 'the landed event');
     expect(landed).to.deep.equal(['Note']);
+    expect(b.state.accepted).to.equal(0);
     expect(await db.stores[1]!.list()).to.deep.equal([]);
     // Nothing left to ask about: B stops polling.
     const polledByB = readB.callCount;
