@@ -19,7 +19,7 @@ import type { Pacer } from './pacer.ts';
 import type { QueuedWrite } from './queued-write.ts';
 import { notYours, RelayError } from './respond.ts';
 import type { UserResolver } from './users.ts';
-import type { LegDecision, LegQuestion } from './ownership-decider.ts';
+import type { LegDecision, OwnershipCache } from './ownership-cache.ts';
 
 /** Why a call did not succeed, and whether another delivery can help. */
 export interface CallFailure {
@@ -42,13 +42,7 @@ export interface WorkerConnectOptions {
   config: Pick<ResolvedRelayConfig, 'instanceId' | 'allowKeyPrefixes' | 'denyKeyPrefixes' | 'connectTimeoutMs'>;
   connect: ConnectClient;
   users: UserResolver;
-  ownership: {
-    decide(
-      question: LegQuestion,
-      describe: (signal: AbortSignal) => Promise<Contact | undefined>,
-      signal?: AbortSignal,
-    ): Promise<LegDecision>;
-  };
+  ownership: Pick<OwnershipCache, 'decide'>;
   describePacer: Pacer;
   updatePacer: Pacer;
 }

@@ -17,7 +17,7 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import type { OutcomeStore, WriteOutcome } from './outcomes.ts';
-import { createOwnershipCache } from './ownership-decider.ts';
+import { createOwnershipCache } from './ownership-cache.ts';
 import { createPacer, type PacerClock } from './pacer.ts';
 import { decodeQueuedWrite, type QueuedWrite } from './queued-write.ts';
 import { auditToStdout, type AuditRecord } from './respond.ts';

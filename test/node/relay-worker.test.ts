@@ -118,6 +118,7 @@ describe('worker: merging a batch per contact', () => {
     assert.deepEqual(settlement, { settled: ['m-a', 'm-b', 'm-c'], retry: [] });
     assert.deepEqual(stored(), { step: 'c', first: 'x', last: 'y' });
     assert.equal(calls('UpdateContactAttributes'), 1, 'one call for the merged writes');
+    assert.equal(calls('DescribeContact'), 1, 'one ownership check for the leg');
     assert.deepEqual(states(), ['a:landed', 'b:landed', 'c:landed']);
     assert.deepEqual(
       recorded.map((o) => [o.requestId, o.status, o.keys]),
@@ -149,6 +150,7 @@ describe('worker: merging a batch per contact', () => {
     }
     assert.deepEqual(stored(), { step: 'c', first: 'x', last: 'y' });
     assert.equal(calls('UpdateContactAttributes'), 3);
+    assert.equal(calls('DescribeContact'), 1, 'the leg is remembered from batch to batch');
     assert.deepEqual(states(), ['a:landed', 'b:landed', 'c:landed']);
   });
 
