@@ -83,7 +83,9 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
   consumer.on('response_processed', () => {
     busy = false;
   });
+  let stopping = false;
   consumer.on('error', (error) => {
+    if (stopping && /abort/i.test(error.message)) return; // the long poll stop() aborted
     // A receive, a delete or a whole batch that failed; the loop polls again. A message not deleted comes back at
     // its visibility timeout (a write that landed is then sent again: harmless, its group waited behind it).
     console.error(`ccp-attributes worker: ${describeError(error)}`);
@@ -95,6 +97,7 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
       return batches;
     },
     async stop() {
+      stopping = true;
       const stopped = new Promise<void>((resolve) => consumer.once('stopped', () => resolve()));
       // Abort a long poll only when no batch is being worked on (aborting would also abort its deletes).
       consumer.stop({ abort: !busy });
