@@ -56,6 +56,7 @@ function startWorker(sqs: SQSClient = sqsOf(rig), pace = 50): WorkerLoop {
       outcomes: { record: (o) => (outcomes.push(o), store.record(o)), recent: (s, t) => store.recent(s, t) },
     },
     waitTimeSeconds: 1,
+    visibilityTimeoutSeconds: 2,
     stopTimeoutMs: 10_000,
   });
   loops.add(loop);
