@@ -64,7 +64,12 @@ function transport(lose: (post: number) => boolean = () => false): typeof fetch 
     const url = new URL(input instanceof Request ? input.url : String(input));
     const headers = Object.fromEntries(new Headers(init.headers).entries());
     const method = init.method ?? 'GET';
-    const answer = await relay({ method, path: url.pathname, headers, body: String(init.body ?? '') });
+    const answer = await relay({
+      method,
+      path: url.pathname,
+      headers,
+      body: typeof init.body === 'string' ? init.body : '',
+    });
     if (method === 'POST' && lose(++posts)) throw new TypeError('fetch failed: the connection dropped');
     return new Response(answer.body, { status: answer.statusCode, headers: answer.headers });
   };
@@ -127,7 +132,7 @@ describe('the outbox through the queued relay, end to end', () => {
     startWorker();
     await until(() => writer.state.accepted === 0 && landed.length === 1, 'the landing to settle the request');
     assert.deepEqual(stored(id), { Note: 'hello', Tier: 'gold' });
-    assert.equal(receipt.state === 'accepted' && receipt.writeId, landed[0]);
+    assert.deepEqual(landed, [(receipt as { writeId: string }).writeId]);
     assert.equal(writer.failures().length, 0);
   });
 
@@ -160,10 +165,12 @@ describe('the outbox through the queued relay, end to end', () => {
     assert.equal((await writer.write(ref(theirs), { Reason: 'refund' })).state, 'accepted');
     startWorker();
     await until(() => failed.length === 1, 'the refusal after 202');
-    assert.deepEqual(failed[0]?.keys, ['Reason']);
-    assert.equal(failed[0]?.kind, 'auth');
-    assert.equal(failed[0]?.outcome, 'refused');
-    assert.match(failed[0]?.message ?? '', /not yours/i);
+    const [refusal] = failed;
+    assert.ok(refusal);
+    assert.deepEqual(refusal.keys, ['Reason']);
+    assert.equal(refusal.kind, 'auth');
+    assert.equal(refusal.outcome, 'refused');
+    assert.match(refusal.message, /not yours/i);
     assert.deepEqual(writer.failures()[0]?.attributes, { Reason: 'refund' });
     assert.deepEqual(stored(theirs), {});
     assert.equal(writer.state.accepted, 0);
