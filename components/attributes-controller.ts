@@ -3,7 +3,8 @@
  * draft per contact while the tracker has it (so switching chats never loses edits) and saves through the plugin's
  * write path (an AttributeWriter: the outbox, or a client), firing the element's save events. The draft itself
  * (fields, keys being added, bytes, changes, problems) is the Lit-free `Draft` of internal/draft.ts; where a save
- * stands is the `saveReducer` of internal/save-status.ts.
+ * stands is the `saveReducer` of internal/save-status.ts, worded by internal/status-text.ts. A save a relay in
+ * queued mode accepted is followed to its outcome through the writer's events (internal/accepted-watch.ts).
  *
  * What is stored is the tracker's: a draft is built from the contact's attributes and rebuilt when they change.
  * The write path records a landed write into the tracker (the plugin wires the outbox's `landed` event to
@@ -19,11 +20,11 @@ import type { ContactModel, ContactTrackerLike } from '../src/tracker/types.ts';
 import { checkUpdate, MAX_TOTAL_BYTES, type Attributes } from '../src/validate.ts';
 import type { AttributeWriter, ContactRef, WriteReceipt } from '../src/writer.ts';
 import { emit } from './events.ts';
-import * as t from './messages/editor.ts';
 import { activeLocale } from './messages/localization.ts';
 import { watchAccepted } from './internal/accepted-watch.ts';
 import { Draft, type BudgetLevel, type FieldState, type NewFieldState } from './internal/draft.ts';
 import { readOnlyReason, type ReadOnlyReason } from './internal/read-only.ts';
+import { statusText } from './internal/status-text.ts';
 import {
   initialSaveState,
   isBusy,
@@ -188,34 +189,7 @@ export class AttributesController implements ReactiveController {
 
   /** The sentence describing the save status, if any, in the editor's language. */
   get statusMessage(): string | undefined {
-    const { status, note, error, retryAt, outcome } = this.#save;
-    switch (status) {
-      case 'idle':
-        return note?.kind === 'reverted' ? t.revertedText() : undefined;
-      case 'blocked':
-        switch (note?.kind) {
-          case 'problems':
-            return t.problemsText(note.count);
-          case 'over-budget':
-            return t.overLimitText(note.bytesOver);
-          case 'vetoed':
-            return t.vetoedText();
-          default:
-            return undefined;
-        }
-      case 'queued':
-        return t.queuedText();
-      case 'saving':
-        return t.savingText();
-      case 'waiting':
-        return t.waitingText(retryAt);
-      case 'failed':
-        return error ? t.notSavedText(error, outcome) : undefined;
-      case 'accepted':
-        return t.acceptedText();
-      case 'saved':
-        return t.savedText();
-    }
+    return statusText(this.#save);
   }
 
   /**
