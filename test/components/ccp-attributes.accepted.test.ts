@@ -112,6 +112,14 @@ describe('<ccp-attributes> through a queued relay', () => {
     expect(errors[0]!.error).to.deep.include({ kind: 'auth', status: 403, message });
     expect(outbox.failures().map((entry) => entry.accepted?.outcome)).to.deep.equal(['refused']);
     await expect(el).to.be.accessible();
+
+    // Retry in the list: accepted again (a new request), said as accepted, not as saved.
+    button(el, 'Retry saving note').click();
+    await untilPasses(async () => {
+      await settle(el);
+      expect(text(el, '[part~="failures-outcome"]')).to.equal('note accepted; waiting for Amazon Connect to confirm.');
+    });
+    expect(outbox.state).to.deep.include({ failed: 0, accepted: 1 });
   });
 
   it('turns an accepted save with no outcome in time into an "unconfirmed" failure', async () => {
