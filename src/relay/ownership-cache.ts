@@ -63,8 +63,6 @@ export interface OwnershipCache {
     describe: (signal: AbortSignal) => Promise<Contact | undefined>,
     signal?: AbortSignal,
   ): Promise<LegDecision>;
-  /** Forgets every entry. */
-  clear(): void;
   readonly size: number;
   readonly stats: Readonly<OwnershipCacheStats>;
 }
@@ -175,9 +173,6 @@ export function createOwnershipCache(options: OwnershipCacheOptions): OwnershipC
       const pending = inFlight.get(key);
       if (pending) stats.hits += 1;
       return join(key, pending ?? fly(key, question, describe), signal);
-    },
-    clear() {
-      entries.clear();
     },
     get size() {
       return entries.size;
