@@ -1,16 +1,15 @@
 /**
  * The browser's side of queued mode end to end, in one process: the outbox and the relay client, wired as the plugin
  * wires them -> the relay in queued mode (real JWTs) -> fauxqs's FIFO queue -> the worker loop -> the Connect API
- * stand-in. Checked at the stand-in (what it stored, how many UpdateContactAttributes calls carried a value) and in
- * the outbox (what it kept). The relay client reaches the relay through its `fetch` option (the relay's handler
- * called in process). The outcomes are read from the worker's outcome store with the contract's shape; the relay's
- * outcomes route (GET /contact/attributes/outcomes) is another branch's, tested there and against a stub here
- * (relay-queued-stub.test.ts).
+ * stand-in, and back: the worker records each outcome in the store the relay's outcomes route reads (GET
+ * /contact/attributes/outcomes), which the outbox polls through the relay client. Checked at the stand-in (what it
+ * stored, how many UpdateContactAttributes calls carried a value) and in the outbox (what it kept). The relay client
+ * reaches the relay through its `fetch` option (the relay's handler called in process).
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
-import { createOutbox, MemoryOutboxStore, type Outbox, type WriteOutcomeReport } from '../../src/outbox/index.ts';
+import { createOutbox, MemoryOutboxStore, type Outbox } from '../../src/outbox/index.ts';
 import { RelayClient } from '../../src/relay-client.ts';
 import { createRelay, type Relay } from '../../src/relay/index.ts';
 import { createMemoryOutcomeStore, type OutcomeStore } from '../../src/relay/outcomes.ts';
@@ -33,8 +32,13 @@ before(async () => {
 after(() => rig.close());
 beforeEach(() => {
   run += 1;
-  relay = createRelay(rig.config(), { connect: rig.connect(), sqs: sqsOf(rig), audit: () => undefined });
   store = createMemoryOutcomeStore();
+  relay = createRelay(rig.config(), {
+    connect: rig.connect(),
+    sqs: sqsOf(rig),
+    audit: () => undefined,
+    outcomes: store,
+  });
 });
 afterEach(async () => {
   await outbox?.close();
@@ -67,6 +71,7 @@ function transport(lose: (post: number) => boolean = () => false): typeof fetch 
     const answer = await relay({
       method,
       path: url.pathname,
+      query: url.search.slice(1),
       headers,
       body: typeof init.body === 'string' ? init.body : '',
     });
@@ -75,33 +80,14 @@ function transport(lose: (post: number) => boolean = () => false): typeof fetch 
   };
 }
 
-/** The subject of an id token (its payload's `sub`). */
-function subOf(token: string): string {
-  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub: string };
-  return payload.sub;
-}
-
 /** The plugin's wiring in relay mode (src/plugin.ts), the agent signed in as `username`. */
 function agentOutbox(username: string, fetch: typeof globalThis.fetch = transport()): Outbox {
   const token = rig.signIn(username);
   const client = new RelayClient({ url: 'https://relay.example/', token, fetch, timeoutMs: 5_000 });
-  const sub = subOf(token);
   const made = createOutbox({
     store: new MemoryOutboxStore(),
     sender: (c, attributes, { signal, writeId }) => client.update(c, attributes, { signal, writeId }),
-    // The contract's route reads store.recent(sub, since) and answers these members (PascalCase on the wire).
-    outcomes: async (since) =>
-      (await store.recent(sub, since)).map(
-        ({ writeId, state, status, at, keys, errorType, message }): WriteOutcomeReport => ({
-          writeId,
-          state,
-          status,
-          at,
-          keys,
-          errorType,
-          message,
-        }),
-      ),
+    outcomes: (since, { signal }) => client.outcomes(since, { signal }),
     authRetries: 0,
     locks: null,
     debounceMs: 0,
