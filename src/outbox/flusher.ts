@@ -124,9 +124,10 @@ export class Flusher {
     this.#outcomes.wake();
   }
 
-  /** Looks for due entries soon. */
+  /** Looks for due entries soon, and for outcomes when accepted requests await one and no poll is due. */
   schedule(): void {
     this.#pump.schedule();
+    this.#outcomes.resume();
   }
 
   /** What the request of a contact on the wire carries, if any. */

@@ -41,6 +41,8 @@ export class OutcomePoller {
   #pass: Promise<void> = Promise.resolve();
   #passing = false;
   #call: AbortController | undefined;
+  /** Set once this tab became the flusher (`wake`): before, it never polls. */
+  #woken = false;
   #stopped = false;
 
   constructor(settings: Settings, host: OutcomeHost) {
@@ -52,8 +54,17 @@ export class OutcomePoller {
   /** A request was accepted (or this tab became the flusher): poll soon, from the first delay again. */
   wake(): void {
     if (this.#stopped) return;
+    this.#woken = true;
     this.#delay = this.#settings.outcomePolling.firstMs;
     if (!this.#passing) this.#schedule();
+  }
+
+  /**
+   * Polls again, at the current backoff, when accepted requests await an outcome and no poll is due: e.g. once the
+   * agent named again on a shared desk has some, or another tab's writes were found. Nothing before `wake`.
+   */
+  resume(): void {
+    if (this.#woken && !this.#stopped && !this.#passing && this.#timer === undefined) this.#schedule();
   }
 
   /** Stops polling; resolves once a pass under way has recorded what it learnt (its call is aborted). */

@@ -216,4 +216,20 @@ describe('Outbox: accepted by a queued relay, then its outcome', () => {
     off();
     await outbox.close();
   });
+
+  it('polls again for an agent named again on a shared desk, whose accepted write awaited its outcome meanwhile', async () => {
+    const { outbox, relay, clock } = queued({ agent: 'arn:agent/a' });
+    await outbox.write(contact('c1'), { A: '1' });
+    outbox.setAgent('arn:agent/b');
+    await clock.advance(60_000);
+    const polls = relay.polls.length;
+    await clock.advance(60_000);
+    expect(relay.polls.length, 'nothing of agent b awaits an outcome').to.equal(polls);
+    relay.settle(0, 'landed');
+    outbox.setAgent('arn:agent/a');
+    await clock.advance(30_000); // at most the cap of the backoff
+    expect(relay.polls.length).to.be.greaterThan(polls);
+    expect(outbox.state.accepted).to.equal(0);
+    await outbox.close();
+  });
 });
