@@ -158,7 +158,8 @@ export function createOwnershipCache(options: OwnershipCacheOptions): OwnershipC
 
   return {
     async decide(question, describe, signal) {
-      const key = [question.userId, question.instanceId, question.contactId, question.initialContactId].join('\n');
+      // JSON, not a separator: ids from the request cannot make two questions share a key.
+      const key = JSON.stringify([question.userId, question.instanceId, question.contactId, question.initialContactId]);
       const entry = entries.get(key);
       if (entry) {
         if (entry.expiresAtMs > now()) {

@@ -249,6 +249,14 @@ describe('createOwnershipCache', () => {
     assert.equal(cache.stats.describes, 2);
   });
 
+  it('keeps questions apart whatever characters their ids hold', async () => {
+    const cache = createOwnershipCache({ windowMs: 3_600_000 });
+    const owned = () => Promise.resolve(contact('a'));
+    await cache.decide({ userId: 'u1', instanceId: 'i', contactId: 'a\nb', initialContactId: 'c' }, owned);
+    await cache.decide({ userId: 'u1', instanceId: 'i', contactId: 'a', initialContactId: 'b\nc' }, owned);
+    assert.equal(cache.stats.describes, 2);
+  });
+
   it('refuses settings below 0', () => {
     assert.throws(() => createOwnershipCache({ windowMs: 1, maxEntries: -1 }), /maxEntries must be 0 or more/);
   });
