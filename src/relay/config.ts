@@ -2,6 +2,7 @@
  * The relay's configuration: one JSON shape for the Node server's `--config relay.json` and the Lambda's
  * `RELAY_CONFIG` environment variable, checked once at start with an error naming every wrong field.
  */
+import { checkQueue, type RelayQueue } from './queue-config.ts';
 import { checkOutcomes, type RelayOutcomes } from './outcomes-config.ts';
 
 /** How the caller is authenticated. */
@@ -86,6 +87,11 @@ export interface RelayConfig {
    */
   connectTimeoutMs?: number;
   /**
+   * Queued mode: the relay checks the caller, the request and its policy, hands the write to this SQS FIFO queue and
+   * answers 202; a worker (src/relay/worker.ts) checks ownership and lands it at Connect's pace.
+   */
+  queue?: RelayQueue;
+  /**
    * Where the outcomes of queued writes are kept (a DynamoDB table), read back by the caller with
    * `GET /contact/attributes/outcomes?since=<ms>`.
    */
@@ -144,6 +150,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
   const timeout = value['connectTimeoutMs'] ?? 8000;
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 100 || timeout > 29_000)
     problems.push('connectTimeoutMs must be a whole number of milliseconds from 100 to 29000');
+  const queue = checkQueue(value['queue'], problems);
   const outcomes = checkOutcomes(value['outcomes'], problems);
   for (const derived of ['region', 'instanceId'] as const) {
     if (value[derived] !== undefined && (!arn || value[derived] !== arn[derived]))
@@ -159,6 +166,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     'allowedOrigins',
     'connectEndpoint',
     'connectTimeoutMs',
+    'queue',
     'outcomes',
     'region',
     'instanceId',
@@ -179,6 +187,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     connectTimeoutMs: Number(timeout),
   };
   if (typeof endpoint === 'string') resolved.connectEndpoint = endpoint.replace(/\/+$/, '');
+  if (queue) resolved.queue = queue;
   if (outcomes) resolved.outcomes = outcomes;
   return resolved;
 }
