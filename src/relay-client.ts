@@ -67,7 +67,7 @@ const agentReadableKinds: readonly AttributesErrorKind[] = ['validation', 'auth'
 /** Writes contact attributes through the relay. As an AttributeWriter it writes directly, without the outbox. */
 export class RelayClient implements AttributeWriter {
   readonly url: string;
-  readonly #endpoint: string;
+  readonly #base: string;
   readonly #token: RelayToken;
   readonly #fetch: typeof fetch | undefined;
   readonly #timeoutMs: number;
@@ -86,7 +86,7 @@ export class RelayClient implements AttributeWriter {
     checkTimeout('RelayClient', 'timeoutMs', options.timeoutMs);
     this.url = options.url;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.#endpoint = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}${RELAY_PATH}`;
+    this.#base = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
     this.#token = options.token;
     this.#fetch = options.fetch;
   }
@@ -108,8 +108,16 @@ export class RelayClient implements AttributeWriter {
     }
     options.signal?.throwIfAborted();
     const signal = withTimeout(options.signal, this.#timeoutMs);
+    // JSON.stringify writes every own key, an own `__proto__` included.
+    const body = JSON.stringify({
+      InstanceId: instanceId,
+      InitialContactId: initialContactId,
+      ContactId: contactId,
+      Attributes: attributes,
+    });
     try {
-      await this.#send(contact, attributes, signal);
+      const response = await this.#send(RELAY_PATH, body, signal);
+      await response.body?.cancel().catch(() => undefined);
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
       // Past the time limit (the reason is a TimeoutError): a retryable network failure, whatever it interrupted.
@@ -119,40 +127,52 @@ export class RelayClient implements AttributeWriter {
   }
 
   /**
+   * One JSON request to a read route of the relay (src/relay/history-routes.ts), with the token and the time limit of
+   * every request; resolves with the parsed answer, rejects with an AttributesError as writes do.
+   */
+  async read(path: string, payload: Readonly<Record<string, unknown>>, signal?: AbortSignal): Promise<unknown> {
+    signal?.throwIfAborted();
+    const limited = withTimeout(signal, this.#timeoutMs);
+    try {
+      const response = await this.#send(path, JSON.stringify(payload), limited);
+      try {
+        return JSON.parse(await response.text()) as unknown;
+      } catch (error) {
+        if (limited.aborted) throw error;
+        throw new AttributesError('server', 'The relay answered with something other than JSON.', { cause: error });
+      }
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (limited.aborted) throw classifyFailure({ cause: limited.reason });
+      throw error;
+    }
+  }
+
+  /**
    * Gets the token and sends the request, all ending when `signal` aborts. A 401 (the relay's "sign in again", or a
    * gateway authorizer's bare 401) refused the token, not the request: an expired token gets one more request with a
    * fresh one, within the same deadline. A 403 is the relay's decision on the request and is never sent again.
+   * Resolves with a successful response, its body unread.
    */
-  async #send(contact: ContactRef, attributes: Readonly<Attributes>, signal: AbortSignal): Promise<void> {
-    const { instanceId, initialContactId, contactId } = contact;
-    // JSON.stringify writes every own key, an own `__proto__` included.
-    const body = JSON.stringify({
-      InstanceId: instanceId,
-      InitialContactId: initialContactId,
-      ContactId: contactId,
-      Attributes: attributes,
-    });
+  async #send(path: string, body: string, signal: AbortSignal): Promise<Response> {
     const token = await orAbort(this.#readToken(), signal);
-    let response = await this.#post(body, token, signal);
+    let response = await this.#post(path, body, token, signal);
     if (response.status === 401 && typeof this.#token === 'function') {
       const fresh = await orAbort(this.#readToken({ forceRefresh: true }), signal);
       // The same token would be refused the same way: the first refusal stands.
       if (fresh !== token) {
         await response.body?.cancel().catch(() => undefined);
-        response = await this.#post(body, fresh, signal);
+        response = await this.#post(path, body, fresh, signal);
       }
     }
-    if (response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      return;
-    }
+    if (response.ok) return response;
     throw await failureOf(response, signal);
   }
 
   /** One request to the relay; no answer at all is a retryable network failure (or the signal's reason). */
-  async #post(body: string, token: string, signal: AbortSignal): Promise<Response> {
+  async #post(path: string, body: string, token: string, signal: AbortSignal): Promise<Response> {
     try {
-      return await (this.#fetch ?? fetch)(this.#endpoint, {
+      return await (this.#fetch ?? fetch)(`${this.#base}${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body,

@@ -1,7 +1,7 @@
-/** What a language module (./locales/) holds: a translation of every message of ./frame.ts, ./editor.ts and ./failures.ts. */
+/** What a language module (./locales/) holds: a translation of every message of ./frame.ts, ./editor.ts, ./failures.ts and ./recent.ts. */
 import type { StrResult } from '@lit/localize';
 
-/** The id of every message (./frame.ts, ./editor.ts, ./failures.ts): each language module translates all of them. */
+/** The id of every message (./frame.ts, ./editor.ts, ./failures.ts, ./recent.ts): each language module translates all of them. */
 export type MessageId =
   | 'frame.title'
   | 'frame.loading'
@@ -112,7 +112,23 @@ export type MessageId =
   | 'failures.retried'
   | 'failures.retry-failed'
   | 'failures.discarded'
-  | 'failures.discard-failed';
+  | 'failures.discard-failed'
+  | 'recent.title'
+  | 'recent.loading'
+  | 'recent.since'
+  | 'recent.empty'
+  | 'recent.failed'
+  | 'recent.refresh'
+  | 'recent.more'
+  | 'recent.channel'
+  | 'recent.queue'
+  | 'recent.started'
+  | 'recent.ended'
+  | 'recent.action'
+  | 'recent.open'
+  | 'recent.open-label'
+  | 'recent.past-window'
+  | 'recent.open-failed';
 
 /** A language module's messages: plain text, or a `str` template whose `${n}` stands for the n-th value of the English one. */
 export type Translations = Readonly<Record<MessageId, string | StrResult>>;

@@ -87,6 +87,8 @@ export interface RecentOptions {
 
 /** What the recent-contacts element reads through. */
 export interface ContactHistory {
+  /** The Amazon Connect instance searched. */
+  readonly instanceId: string;
   /** How far back (seconds after a contact's end) its attributes can still be written. */
   readonly windowSeconds: number;
   /** The agent's own contacts disconnected within the window, newest first. */

@@ -84,6 +84,11 @@ export interface RelayConfig {
    * it the answer is a retryable 503, and the browser sends again.
    */
   connectTimeoutMs?: number;
+  /**
+   * How many SearchContacts calls a second this relay makes for agents' recent-contacts lists (0.1 to 100, default 1;
+   * bursts of twice that): below the action's quota, which the account's other users of it share.
+   */
+  searchesPerSecond?: number;
 }
 
 /** A configuration with every default filled in and the instance ARN taken apart. */
@@ -95,6 +100,7 @@ export interface ResolvedRelayConfig extends RelayConfig {
   denyKeyPrefixes: string[];
   allowedOrigins: string[];
   connectTimeoutMs: number;
+  searchesPerSecond: number;
 }
 
 /** The issuer URL of a Cognito user pool, whose access tokens carry the username as `username`. */
@@ -138,6 +144,9 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
   const timeout = value['connectTimeoutMs'] ?? 8000;
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 100 || timeout > 29_000)
     problems.push('connectTimeoutMs must be a whole number of milliseconds from 100 to 29000');
+  const searches = value['searchesPerSecond'] ?? 1;
+  if (typeof searches !== 'number' || !(searches >= 0.1 && searches <= 100))
+    problems.push('searchesPerSecond must be a number from 0.1 to 100');
   for (const derived of ['region', 'instanceId'] as const) {
     if (value[derived] !== undefined && (!arn || value[derived] !== arn[derived]))
       problems.push(`${derived} must match instanceArn (or be left out)`);
@@ -152,6 +161,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     'allowedOrigins',
     'connectEndpoint',
     'connectTimeoutMs',
+    'searchesPerSecond',
     'region',
     'instanceId',
   ]);
@@ -169,6 +179,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     denyKeyPrefixes: deny,
     allowedOrigins: origins,
     connectTimeoutMs: Number(timeout),
+    searchesPerSecond: Number(searches),
   };
   if (typeof endpoint === 'string') resolved.connectEndpoint = endpoint.replace(/\/+$/, '');
   return resolved;

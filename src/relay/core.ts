@@ -23,6 +23,7 @@ import { createAuthenticator, type Authenticator } from './auth.ts';
 import { checkWrite } from './checks.ts';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import { createConnectSide } from './connect-side.ts';
+import { createHistoryRoutes, type RouteOutcome } from './history-routes.ts';
 import {
   RelayError,
   asRelayError,
@@ -58,7 +59,7 @@ export interface RelayDependencies {
 /** The relay: a function from request to response. */
 export type Relay = (request: RelayRequest) => Promise<RelayResponse>;
 
-/** The only route. */
+/** The write route (the read routes: src/relay/history-routes.ts). */
 export const relayPath = '/contact/attributes';
 
 /**
@@ -78,6 +79,7 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
   const authenticator = dependencies.authenticator ?? createAuthenticator(config.auth);
   const users = createUserResolver(config.user, connect, config.instanceId, now);
   const contacts = createConnectSide({ connect, users, now, windowMs: config.ownershipWindowSeconds * 1000 });
+  const history = createHistoryRoutes({ connect, contacts, authenticator, config, now });
   const audit = dependencies.audit ?? auditToStdout;
   const origins = new Set(config.allowedOrigins);
 
@@ -90,10 +92,10 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
     const record: AuditRecord = { time: '', requestId, decision: 'refused', status: 0, reason: '' };
     let response: RelayResponse;
     try {
-      await decide(request, record);
+      const read = await decide(request, record);
       record.decision = 'allowed';
-      record.reason = 'written';
-      response = jsonResponse(base, 200, {});
+      record.reason = read?.reason ?? 'written';
+      response = jsonResponse(base, 200, read?.payload ?? {});
     } catch (error) {
       const failure = asRelayError(error);
       record.decision = failure.status >= 500 || failure.reason.startsWith('connect:') ? 'failed' : 'refused';
@@ -106,7 +108,9 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
     return response;
   };
 
-  async function decide(request: RelayRequest, record: AuditRecord): Promise<void> {
+  async function decide(request: RelayRequest, record: AuditRecord): Promise<RouteOutcome | undefined> {
+    const read = history(request, record);
+    if (read) return read;
     if (request.path !== relayPath)
       throw new RelayError(
         404,
@@ -121,5 +125,6 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
     const userId = await contacts.resolveUser(write.claims, record, deadline);
     await contacts.confirmOwner(userId, write, deadline);
     await contacts.update(write, deadline);
+    return undefined;
   }
 }
