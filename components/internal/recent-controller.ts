@@ -36,6 +36,8 @@ export class RecentController implements ReactiveController {
   opening: string | undefined;
   /** Queue names by queue id, as they arrive. */
   readonly queueNames = new Map<string, string>();
+  /** Queues asked for (one question each). */
+  readonly #asked = new Set<string>();
 
   constructor(host: RecentHost) {
     this.#host = host;
@@ -111,12 +113,16 @@ export class RecentController implements ReactiveController {
         this.queueNames.set(queueId, queueName);
         continue;
       }
-      if (this.queueNames.has(queueId)) continue;
+      if (this.#asked.has(queueId)) continue;
+      this.#asked.add(queueId);
+      // A queue's name stays true after a refresh: it is kept even when the list that asked was replaced.
       void history.queueName(queueId, signal).then((name) => {
-        if (name && !signal.aborted) {
-          this.queueNames.set(queueId, name);
-          this.#host.requestUpdate();
+        if (!name) {
+          this.#asked.delete(queueId);
+          return;
         }
+        this.queueNames.set(queueId, name);
+        this.#host.requestUpdate();
       });
     }
   }
