@@ -6,8 +6,7 @@
 import { updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { openContact } from '../src/history/opened-contact.ts';
-import type { ContactHistory, ContactSummary } from '../src/history/types.ts';
-import { toChannel } from '../src/tracker/tracker.ts';
+import { channelOf, type ContactHistory, type ContactSummary } from '../src/history/types.ts';
 import type { Attributes } from '../src/validate.ts';
 import type { AttributeWriter, ContactRef } from '../src/writer.ts';
 import type { CcpAttributes } from './ccp-attributes.ts';
@@ -167,7 +166,7 @@ export class CcpRecentContacts extends LitElement {
       </thead>
       <tbody>
         ${contacts.map((contact) => {
-          const channel = channelText(toChannel(contact.channel));
+          const channel = channelText(channelOf(contact.channel));
           const editable = c.editable(contact, now);
           return html`<tr class=${editable ? '' : 'past'} data-contact-id=${contact.contactId}>
             <td>${channel}</td>

@@ -3,11 +3,10 @@
  * `writer`): a tracker holding that one contact, ended, as the viewed one, and a writer that records each landed write
  * into it before its promise settles, as the plugin's outbox does for the live contacts' tracker.
  */
-import { toChannel } from '../tracker/tracker.ts';
 import type { ContactModel, ContactTrackerLike, TrackerEventMap, TrackerEventType } from '../tracker/types.ts';
 import type { Attributes } from '../validate.ts';
 import type { AttributeWriter } from '../writer.ts';
-import type { ContactSummary } from './types.ts';
+import { channelOf, type ContactSummary } from './types.ts';
 
 /** What opening a contact gives the editor. */
 export interface OpenedContact {
@@ -30,7 +29,7 @@ export function openContact(
     region,
     arnSource: 'configured',
     instanceError: undefined,
-    channel: toChannel(summary.channel),
+    channel: channelOf(summary.channel),
     state: 'ended',
     queue: summary.queueName ? { name: summary.queueName, arn: undefined } : undefined,
     attributes: { ...attributes },

@@ -2,6 +2,7 @@
  * Completed contacts: what a search finds (SearchContacts' summaries, in the plugin's words), what it asks, and the
  * seam the recent-contacts and review elements read through (direct: the signed client; relay: the relay's routes).
  */
+import type { Channel } from '../tracker/types.ts';
 import type { Attributes } from '../validate.ts';
 import type { ContactRef } from '../writer.ts';
 
@@ -107,4 +108,10 @@ export function withinWindow(
 ): boolean {
   const end = contact.disconnectedAt?.getTime();
   return end === undefined || nowMs - end <= windowSeconds * 1000;
+}
+
+/** A search's channel (VOICE, CHAT, TASK, EMAIL) in the tracker's words. */
+export function channelOf(channel: string): Channel {
+  const known: Record<string, Channel> = { VOICE: 'voice', CHAT: 'chat', TASK: 'task', EMAIL: 'email' };
+  return known[channel] ?? 'unknown';
 }
