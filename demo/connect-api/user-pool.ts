@@ -29,6 +29,8 @@ export interface PoolUser {
   password: string;
   /** The agent's Amazon Connect user id (the last part of its agent ARN). */
   connectUserId: string;
+  /** The user pool groups the user belongs to (tokens carry them as `cognito:groups`); only administrators set them. */
+  groups?: readonly string[];
 }
 
 /** Settings of the user pool. */
@@ -176,6 +178,7 @@ export class UserPool {
     const header = { kid: this.#key.kid, alg: 'RS256' };
     const common = {
       sub,
+      ...(user.groups?.length ? { 'cognito:groups': [...user.groups] } : {}),
       iss: this.#settings.issuer(),
       auth_time: iat,
       iat,

@@ -3,6 +3,8 @@
  * `RELAY_CONFIG` environment variable, checked once at start with an error naming every wrong field.
  */
 
+import { checkReviewers, type RelayReviewers } from './review-config.ts';
+
 /** How the caller is authenticated. */
 export type RelayAuth =
   | {
@@ -89,6 +91,8 @@ export interface RelayConfig {
    * bursts of twice that): below the action's quota, which the account's other users of it share.
    */
   searchesPerSecond?: number;
+  /** Supervisors, QA, legal: who may write any contact of the instance, and which keys (src/relay/review-config.ts). */
+  reviewers?: RelayReviewers;
 }
 
 /** A configuration with every default filled in and the instance ARN taken apart. */
@@ -101,6 +105,7 @@ export interface ResolvedRelayConfig extends RelayConfig {
   allowedOrigins: string[];
   connectTimeoutMs: number;
   searchesPerSecond: number;
+  reviewers?: RelayReviewers;
 }
 
 /** The issuer URL of a Cognito user pool, whose access tokens carry the username as `username`. */
@@ -147,6 +152,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
   const searches = value['searchesPerSecond'] ?? 1;
   if (typeof searches !== 'number' || !(searches >= 0.1 && searches <= 100))
     problems.push('searchesPerSecond must be a number from 0.1 to 100');
+  const reviewers = checkReviewers(value['reviewers'], problems);
   for (const derived of ['region', 'instanceId'] as const) {
     if (value[derived] !== undefined && (!arn || value[derived] !== arn[derived]))
       problems.push(`${derived} must match instanceArn (or be left out)`);
@@ -162,6 +168,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     'connectEndpoint',
     'connectTimeoutMs',
     'searchesPerSecond',
+    'reviewers',
     'region',
     'instanceId',
   ]);
@@ -180,6 +187,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     allowedOrigins: origins,
     connectTimeoutMs: Number(timeout),
     searchesPerSecond: Number(searches),
+    ...(reviewers ? { reviewers } : {}),
   };
   if (typeof endpoint === 'string') resolved.connectEndpoint = endpoint.replace(/\/+$/, '');
   return resolved;

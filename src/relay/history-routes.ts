@@ -9,20 +9,15 @@
  *   DescribeContact shows the leg is the caller's and within the window, the same check as a write's.
  * Both authenticate first (src/relay/checks.ts), and share the request's one deadline for Connect's calls.
  */
-import {
-  DescribeQueueCommand,
-  GetContactAttributesCommand,
-  SearchContactsCommand,
-  type ConnectClient,
-  type ContactSearchSummary,
-} from '@aws-sdk/client-connect';
+import { GetContactAttributesCommand, SearchContactsCommand, type ConnectClient } from '@aws-sdk/client-connect';
 import { orAbort } from '../deadline.ts';
 import type { Authenticator } from './auth.ts';
 import { authenticateCaller, parseBody } from './checks.ts';
 import type { ResolvedRelayConfig } from './config.ts';
 import { connectError, type ConnectSide } from './connect-side.ts';
-import { Pacer } from './pacer.ts';
 import { notYours, RelayError, type AuditRecord, type RelayRequest } from './respond.ts';
+import { createReviewRoutes } from './review-routes.ts';
+import { createSearchSupport } from './summaries.ts';
 
 /** The search route. */
 export const searchPath = '/contacts/search';
@@ -46,19 +41,18 @@ export interface HistoryRouteOptions {
 
 /** Slack on a next page's start: the window moved on while the agent read the first page. */
 const pageSlackMs = 15 * 60_000;
-const maxQueueNames = 500;
 
 /** The routes' handler: undefined when the path is not theirs. */
 export function createHistoryRoutes(
   options: HistoryRouteOptions,
 ): (request: RelayRequest, record: AuditRecord) => Promise<RouteOutcome> | undefined {
   const { connect, contacts, authenticator, config, now } = options;
-  const pacer = new Pacer(config.searchesPerSecond, Math.max(1, Math.ceil(config.searchesPerSecond * 2)), now);
-  const queueNames = new Map<string, Promise<string | undefined>>();
+  const support = createSearchSupport(connect, config.instanceId, config.searchesPerSecond, now);
+  const review = createReviewRoutes({ ...options, support });
   const windowMs = config.ownershipWindowSeconds * 1000;
 
   return (request, record) => {
-    if (request.path !== searchPath && request.path !== readPath) return undefined;
+    if (request.path !== searchPath && request.path !== readPath) return review(request, record);
     if (request.method !== 'POST')
       return Promise.reject(
         new RelayError(405, 'UnknownOperationException', `Use POST on ${request.path}.`, 'wrong-method'),
@@ -73,7 +67,7 @@ export function createHistoryRoutes(
     record.instanceId = config.instanceId;
     const deadline = AbortSignal.timeout(config.connectTimeoutMs);
     const userId = await contacts.resolveUser(claims, record, deadline);
-    await pacer.take(deadline);
+    await support.pacer.take(deadline);
     const command = new SearchContactsCommand({
       InstanceId: config.instanceId,
       TimeRange: { Type: 'DISCONNECT_TIMESTAMP', StartTime: new Date(page.start), EndTime: new Date(page.end) },
@@ -90,9 +84,7 @@ export function createHistoryRoutes(
     }
     // The criterion is the relay's; a summary of anyone else's contact is dropped all the same.
     const own = (output.Contacts ?? []).filter((contact) => contact.AgentInfo?.Id === userId);
-    const Contacts = await Promise.all(
-      own.map(async (contact) => summary(contact, await queueName(contact, deadline))),
-    );
+    const Contacts = await support.summaries(own, deadline);
     return {
       reason: 'searched',
       payload: {
@@ -129,26 +121,6 @@ export function createHistoryRoutes(
       throw connectError('GetContactAttributes', error, deadline);
     }
   }
-
-  /** The queue's name, asked once per queue (DescribeQueue); undefined when it cannot be read. */
-  function queueName(contact: ContactSearchSummary, deadline: AbortSignal): Promise<string | undefined> {
-    const queueId = contact.QueueInfo?.Id;
-    if (!queueId) return Promise.resolve(undefined);
-    let name = queueNames.get(queueId);
-    if (!name) {
-      if (queueNames.size >= maxQueueNames) queueNames.clear();
-      const command = new DescribeQueueCommand({ InstanceId: config.instanceId, QueueId: queueId });
-      name = orAbort(connect.send(command, { abortSignal: deadline }), deadline).then(
-        (output) => output.Queue?.Name,
-        () => {
-          queueNames.delete(queueId);
-          return undefined;
-        },
-      );
-      queueNames.set(queueId, name);
-    }
-    return name;
-  }
 }
 
 /** A page's members: the window's range on a first page, the first page's range (checked) on the next. */
@@ -172,20 +144,4 @@ function readPage(
     throw invalid('A next page needs the StartTime and EndTime of the first one.');
   if (start * 1000 < nowMs - windowMs - pageSlackMs || end * 1000 > nowMs) throw notYours('window-passed', ' any more');
   return { start: start * 1000, end: end * 1000, maxResults, nextToken };
-}
-
-/** A summary as JSON: what the list shows, timestamps in epoch seconds (restJson1's default). */
-function summary(contact: ContactSearchSummary, queueName: string | undefined): Record<string, unknown> {
-  const seconds = (date: Date | undefined): number | undefined => (date ? date.getTime() / 1000 : undefined);
-  return {
-    Id: contact.Id,
-    InitialContactId: contact.InitialContactId ?? contact.Id,
-    Channel: contact.Channel,
-    InitiationMethod: contact.InitiationMethod,
-    QueueInfo: contact.QueueInfo?.Id ? { Id: contact.QueueInfo.Id } : undefined,
-    QueueName: queueName,
-    AgentInfo: { Id: contact.AgentInfo?.Id },
-    InitiationTimestamp: seconds(contact.InitiationTimestamp),
-    DisconnectTimestamp: seconds(contact.DisconnectTimestamp),
-  };
 }
