@@ -30,7 +30,8 @@ export function openContact(
     arnSource: 'configured',
     instanceError: undefined,
     channel: channelOf(summary.channel),
-    state: 'ended',
+    // Not Streams' 'ended' (a contact in after-contact work): this one is over.
+    state: 'completed',
     queue: summary.queueName ? { name: summary.queueName, arn: undefined } : undefined,
     attributes: { ...attributes },
     monitoring: false,

@@ -139,6 +139,8 @@ describe('<ccp-recent-contacts>', () => {
     });
     expect(editor.contact?.attributes).to.deep.equal({ reason: 'billing' });
     expect(history.attributes.callCount).to.equal(1);
+    await settle(editor);
+    expect(editor.shadowRoot!.querySelector('[part~="contact"]')?.textContent).to.contain('Ended');
 
     await settle(editor);
     await typeInto(editor, control(editor, 'reason'), 'refund');
