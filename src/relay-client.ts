@@ -127,10 +127,11 @@ export class RelayClient implements AttributeWriter {
   }
 
   /**
-   * One JSON request to a read route of the relay (src/relay/history-routes.ts), with the token and the time limit of
-   * every request; resolves with the parsed answer, rejects with an AttributesError as writes do.
+   * One JSON request to another route of the relay (its reads, src/relay/history-routes.ts, and the reviewers'
+   * routes), with the token and the time limit of every request; resolves with the parsed answer, rejects with an
+   * AttributesError as writes do.
    */
-  async read(path: string, payload: Readonly<Record<string, unknown>>, signal?: AbortSignal): Promise<unknown> {
+  async request(path: string, payload: Readonly<Record<string, unknown>>, signal?: AbortSignal): Promise<unknown> {
     signal?.throwIfAborted();
     const limited = withTimeout(signal, this.#timeoutMs);
     try {

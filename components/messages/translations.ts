@@ -1,7 +1,7 @@
-/** What a language module (./locales/) holds: a translation of every message of ./frame.ts, ./editor.ts, ./failures.ts and ./recent.ts. */
+/** What a language module (./locales/) holds: a translation of every message of ./frame.ts, ./editor.ts, ./failures.ts, ./recent.ts and ./review.ts. */
 import type { StrResult } from '@lit/localize';
 
-/** The id of every message (./frame.ts, ./editor.ts, ./failures.ts, ./recent.ts): each language module translates all of them. */
+/** The id of every message (./frame.ts, ./editor.ts, ./failures.ts, ./recent.ts, ./review.ts): each language module translates all of them. */
 export type MessageId =
   | 'frame.title'
   | 'frame.loading'
@@ -128,7 +128,23 @@ export type MessageId =
   | 'recent.open'
   | 'recent.open-label'
   | 'recent.past-window'
-  | 'recent.open-failed';
+  | 'recent.open-failed'
+  | 'review.title'
+  | 'review.from'
+  | 'review.to'
+  | 'review.agent'
+  | 'review.queue'
+  | 'review.any-channel'
+  | 'review.attribute'
+  | 'review.value'
+  | 'review.search'
+  | 'review.contact-id'
+  | 'review.find'
+  | 'review.not-found'
+  | 'review.searching'
+  | 'review.none'
+  | 'review.failed'
+  | 'review.agent-column';
 
 /** A language module's messages: plain text, or a `str` template whose `${n}` stands for the n-th value of the English one. */
 export type Translations = Readonly<Record<MessageId, string | StrResult>>;

@@ -32,7 +32,7 @@ export function relayHistory(options: RelayHistoryOptions): ContactHistory {
     async recent(page: RecentOptions = {}): Promise<RecentPage> {
       const range = page.nextToken ? ranges.get(page.nextToken) : undefined;
       const answer = record(
-        await relay.read(
+        await relay.request(
           '/contacts/search',
           {
             ...(page.maxResults ? { MaxResults: page.maxResults } : {}),
@@ -53,7 +53,7 @@ export function relayHistory(options: RelayHistoryOptions): ContactHistory {
     },
     async attributes(contact, signal): Promise<Attributes> {
       const answer = record(
-        await relay.read(
+        await relay.request(
           '/contact/attributes/read',
           {
             InstanceId: contact.instanceId,

@@ -158,7 +158,7 @@ describe('the relay lists the caller’s recent contacts', () => {
       ['jones-recent'],
     );
     // A browser naming another agent, or a time range of its own, is not heard: the criteria are the relay's.
-    const forged = (await client.read('/contacts/search', {
+    const forged = (await client.request('/contacts/search', {
       SearchCriteria: { AgentIds: [smith] },
       AgentIds: [smith],
     })) as { Contacts: Array<{ Id: string }> };
@@ -189,7 +189,7 @@ describe('the relay lists the caller’s recent contacts', () => {
   it('refuses a next page that reaches back past the window', async () => {
     const { client } = historyOf(await relay());
     const failure = await refusal(
-      client.read('/contacts/search', {
+      client.request('/contacts/search', {
         NextToken: 'x',
         StartTime: Date.now() / 1000 - 86_400,
         EndTime: Date.now() / 1000,
