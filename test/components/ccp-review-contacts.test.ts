@@ -30,9 +30,9 @@ function fakeClient(stored: Attributes = { reason: 'complaint' }) {
   const writer = fakeWriter();
   const client = {
     instanceId: 'inst-1',
-    search: sinon.spy((_search: ContactSearch): Promise<ContactPage> =>
-      Promise.resolve({ contacts: [lastWeek], nextToken: undefined }),
-    ),
+    search: sinon
+      .stub<[ContactSearch, AbortSignal?], Promise<ContactPage>>()
+      .resolves({ contacts: [lastWeek], nextToken: undefined }),
     find: sinon.spy((contactId: string) =>
       Promise.resolve(contactId === 'c-7' ? { contact: lastWeek, attributes: { ...stored } } : undefined),
     ),
@@ -109,9 +109,7 @@ describe('<ccp-review-contacts>', () => {
     expect(await el.find('nobody')).to.equal(false);
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('[role="alert"]')?.textContent.trim()).to.equal('No contact has this id.');
-    client.search = sinon.spy(() =>
-      Promise.reject(new AttributesError('auth', 'Only reviewers may do this.', { status: 403 })),
-    );
+    client.search.rejects(new AttributesError('auth', 'Only reviewers may do this.', { status: 403 }));
     await el.search();
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('[role="alert"]')?.textContent.trim()).to.match(/^The search failed: /);
