@@ -107,8 +107,12 @@ export class CcpReviewContacts extends LitElement {
     }
   }
 
-  /** Finds one contact by id and opens it. */
-  async find(contactId: string): Promise<boolean> {
+  /** Finds one contact by id and opens it; the results then list that contact alone. */
+  find(contactId: string): Promise<boolean> {
+    return this.#find(contactId, true);
+  }
+
+  async #find(contactId: string, alone: boolean): Promise<boolean> {
     const client = this.client;
     if (!client || contactId.trim() === '') return false;
     this._message = undefined;
@@ -118,9 +122,11 @@ export class CcpReviewContacts extends LitElement {
         this._message = t.reviewNotFoundText();
         return false;
       }
-      this._contacts = [found.contact];
-      this._nextToken = undefined;
-      this._status = 'done';
+      if (alone) {
+        this._contacts = [found.contact];
+        this._nextToken = undefined;
+        this._status = 'done';
+      }
       this.#show(found.contact, found.attributes);
       return true;
     } catch (error) {
@@ -129,9 +135,9 @@ export class CcpReviewContacts extends LitElement {
     }
   }
 
-  /** Opens a contact found: reads it again (with its attributes) and shows it in the editor. */
+  /** Opens a contact of the results: reads it again (with its attributes) and shows it in the editor. */
   open(contact: ContactSummary): Promise<boolean> {
-    return this.find(contact.contactId);
+    return this.#find(contact.contactId, false);
   }
 
   #show(contact: ContactSummary, attributes: Readonly<Attributes>): void {

@@ -63,6 +63,14 @@ export const demoUsers: readonly PoolUser[] = [
   { username: 'agent.jones', password: 'demo-password', connectUserId: 'agent-agent-jones' },
 ];
 
+/** The demo's reviewer (demo/review/): in the `reviewers` group, which the demo relay's reviewers setting names. */
+export const demoReviewer: PoolUser = {
+  username: 'qa.lee',
+  password: 'demo-password',
+  connectUserId: 'agent-qa-lee',
+  groups: ['reviewers'],
+};
+
 /** Encodes a JWT header and payload and signs them with RS256. */
 export function signJwt(
   header: Record<string, unknown>,
