@@ -25,7 +25,7 @@ export interface Credentials {
 export type CredentialsProvider = () => Promise<Credentials>;
 
 export { cognitoCredentials, type CognitoCredentialsOptions } from './cognito-credentials.ts';
-export { loadSdk } from './sdk-loader.ts';
+export { loadSdk } from './load-sdk.ts';
 export type { HttpHandlerOptionsLike, HttpRequestLike, HttpResponseLike, RequestHandler } from './request-handler.ts';
 
 export interface AttributesClientOptions {
