@@ -4,11 +4,16 @@
  * from the id token's `custom:connect_user_id` (which the pool's agent-desktop client may not write, so agents cannot
  * change it: demo/connect-api/user-pool.ts), and calls the stand-in with the stand-in's demo credentials.
  */
-import { ConnectClient } from '@aws-sdk/client-connect';
 import type { Plugin } from '@web/dev-server-core';
 import type { ConnectApiHandle } from './connect-api/server.ts';
 import { DEFAULT_ACCOUNT, DEFAULT_INSTANCE_ID } from './ccp/scenario.ts';
-import { resolveRelayConfig, startRelayServer, type AuditRecord, type RelayServer } from '../src/relay/index.ts';
+import {
+  createRelayConnectClient,
+  resolveRelayConfig,
+  startRelayServer,
+  type AuditRecord,
+  type RelayServer,
+} from '../src/relay/index.ts';
 
 /** Options of startStandInRelay; every field is optional. */
 export interface StandInRelayOptions {
@@ -33,11 +38,10 @@ export function startStandInRelay(api: ConnectApiHandle, options: StandInRelayOp
     // The demo's reviewers (demo/review/): the user pool's `reviewers` group, writing Review* and Legal* keys.
     reviewers: { claim: 'cognito:groups', values: ['reviewers'], allowKeyPrefixes: ['Review', 'Legal'] },
   });
-  const connect = new ConnectClient({
+  const connect = createRelayConnectClient({
     region: api.region,
     endpoint: api.url,
     credentials: { accessKeyId: api.accessKeyId, secretAccessKey: api.secretAccessKey },
-    retryMode: 'adaptive',
   });
   return startRelayServer({
     config,

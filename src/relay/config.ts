@@ -2,7 +2,7 @@
  * The relay's configuration: one JSON shape for the Node server's `--config relay.json` and the Lambda's
  * `RELAY_CONFIG` environment variable, checked once at start with an error naming every wrong field.
  */
-
+import { checkOutcomes, type RelayOutcomes } from './outcomes-config.ts';
 import { checkReviewers, type RelayReviewers } from './review-config.ts';
 
 /** How the caller is authenticated. */
@@ -93,6 +93,11 @@ export interface RelayConfig {
   searchesPerSecond?: number;
   /** Supervisors, QA, legal: who may write any contact of the instance, and which keys (src/relay/review-config.ts). */
   reviewers?: RelayReviewers;
+  /**
+   * Where the outcomes of queued writes are kept (a DynamoDB table), read back by the caller with
+   * `GET /contact/attributes/outcomes?since=<ms>`.
+   */
+  outcomes?: RelayOutcomes;
 }
 
 /** A configuration with every default filled in and the instance ARN taken apart. */
@@ -153,6 +158,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
   if (typeof searches !== 'number' || !(searches >= 0.1 && searches <= 100))
     problems.push('searchesPerSecond must be a number from 0.1 to 100');
   const reviewers = checkReviewers(value['reviewers'], problems);
+  const outcomes = checkOutcomes(value['outcomes'], problems);
   for (const derived of ['region', 'instanceId'] as const) {
     if (value[derived] !== undefined && (!arn || value[derived] !== arn[derived]))
       problems.push(`${derived} must match instanceArn (or be left out)`);
@@ -169,6 +175,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     'connectTimeoutMs',
     'searchesPerSecond',
     'reviewers',
+    'outcomes',
     'region',
     'instanceId',
   ]);
@@ -190,6 +197,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     ...(reviewers ? { reviewers } : {}),
   };
   if (typeof endpoint === 'string') resolved.connectEndpoint = endpoint.replace(/\/+$/, '');
+  if (outcomes) resolved.outcomes = outcomes;
   return resolved;
 }
 

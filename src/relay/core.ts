@@ -7,23 +7,31 @@
  * 2. the request is well formed (the project's validator, src/validate.ts; 400),
  * 3. the instance is the relay's, and every key passes the allow and deny lists (403, before any call to Connect),
  * 4. the caller maps to a Connect user (403), and DescribeContact shows the leg is that user's, in that chain, and
- *    ongoing, in after-contact work or ended within the window (403 "this contact is not yours").
+ *    ongoing, in after-contact work or ended within the window (403 "this contact is not yours"); its answer is
+ *    remembered per caller and leg (src/relay/ownership-cache.ts), so a burst of writes costs one DescribeContact.
  * Then 5. it writes with UpdateContactAttributes.
  * Checks 1 to 3 live in src/relay/checks.ts, 4 and 5 in src/relay/connect-side.ts, the response shapes and the audit
  * record in src/relay/respond.ts.
  * Connect's calls for one request (SearchUsers, DescribeContact, UpdateContactAttributes) share one deadline,
  * `connectTimeoutMs`: past it the answer is a retryable 503, never a handler left pending.
  * Errors use Connect's restJson1 shape (status, `x-amzn-errortype`, body with `message` and `Message`), so the
- * plugin decodes them as it decodes Connect's; Connect's own errors pass through with their status (429 stays 429).
+ * plugin decodes them as it decodes Connect's; Connect's own errors pass through with their status (429 stays 429),
+ * after one attempt and without Retry-After (Connect's ThrottlingException carries no time to wait either).
  * Every decision writes one audit line: caller, contact, keys, decision, reason. Never values, never the token.
+ * Other routes (`routes` below, by path) answer for themselves: `GET /contact/attributes/outcomes`
+ * (src/relay/outcomes-route.ts), the caller's write outcomes after 202.
  */
 import { randomUUID } from 'node:crypto';
-import { ConnectClient } from '@aws-sdk/client-connect';
+import type { ConnectClient } from '@aws-sdk/client-connect';
 import { createAuthenticator, type Authenticator } from './auth.ts';
 import { checkWrite } from './checks.ts';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
-import { createConnectSide } from './connect-side.ts';
+import { createConnectSide, createRelayConnectClient } from './connect-side.ts';
 import { createHistoryRoutes, type RouteOutcome } from './history-routes.ts';
+import { outcomeStoreFor } from './outcomes-dynamodb.ts';
+import { createOutcomesRoute, outcomesPath, type RelayRoute } from './outcomes-route.ts';
+import type { OutcomeStore } from './outcomes.ts';
+import { createOwnershipCache, type OwnershipCache } from './ownership-cache.ts';
 import {
   RelayError,
   asRelayError,
@@ -42,7 +50,7 @@ export type { AuditRecord, RelayRequest, RelayResponse } from './respond.ts';
 
 /** What the relay runs on; all optional, for tests and the two entry points. */
 export interface RelayDependencies {
-  /** Default: a ConnectClient for the configured region (and endpoint), adaptive retry mode. */
+  /** Default: createRelayConnectClient for the configured region (and endpoint): one attempt per call. */
   connect?: ConnectClient;
   /** Default: the configured authentication. */
   authenticator?: Authenticator;
@@ -54,12 +62,16 @@ export interface RelayDependencies {
   now?: () => number;
   /** Receives each audit record; default one JSON line on stdout (CloudWatch Logs under Lambda). */
   audit?: (record: AuditRecord) => void;
+  /** Default: createOwnershipCache with the configured window, on the relay's clock, its other settings default. */
+  ownershipCache?: OwnershipCache;
+  /** Where write outcomes are read from; default the DynamoDB table of the `outcomes` setting, else none (404). */
+  outcomes?: OutcomeStore;
 }
 
 /** The relay: a function from request to response. */
 export type Relay = (request: RelayRequest) => Promise<RelayResponse>;
 
-/** The write route (the read routes: src/relay/history-routes.ts). */
+/** The write's route (the reads of recent contacts and the reviewers' routes: src/relay/history-routes.ts). */
 export const relayPath = '/contact/attributes';
 
 /**
@@ -70,24 +82,34 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
   const config = resolveRelayConfig(given);
   const now = dependencies.now ?? Date.now;
   const connect =
-    dependencies.connect ??
-    new ConnectClient({
-      region: config.region,
-      retryMode: 'adaptive',
-      ...(config.connectEndpoint ? { endpoint: config.connectEndpoint } : {}),
-    });
+    dependencies.connect ?? createRelayConnectClient({ region: config.region, endpoint: config.connectEndpoint });
   const authenticator = dependencies.authenticator ?? createAuthenticator(config.auth);
   const users = createUserResolver(config.user, connect, config.instanceId, now);
-  const contacts = createConnectSide({ connect, users, now, windowMs: config.ownershipWindowSeconds * 1000 });
+  const ownership =
+    dependencies.ownershipCache ?? createOwnershipCache({ windowMs: config.ownershipWindowSeconds * 1000, now });
+  const contacts = createConnectSide({ connect, users, ownership });
   const history = createHistoryRoutes({ connect, contacts, authenticator, config, now });
   const audit = dependencies.audit ?? auditToStdout;
   const origins = new Set(config.allowedOrigins);
+  /** The routes besides the write, by path. */
+  const routes = new Map<string, RelayRoute>([
+    [
+      outcomesPath,
+      createOutcomesRoute({
+        authenticator,
+        store: dependencies.outcomes ?? (config.outcomes && outcomeStoreFor(config.outcomes, config.region)),
+        timeoutMs: config.connectTimeoutMs,
+      }),
+    ],
+  ]);
 
   return async (request) => {
     const cors = corsHeaders(request.headers['origin'], origins);
-    if (request.method === 'OPTIONS') return preflight(cors, 'POST, OPTIONS');
+    const route = routes.get(request.path);
+    if (request.method === 'OPTIONS') return preflight(cors, route?.methods ?? 'POST, OPTIONS');
     const requestId = request.requestId ?? randomUUID();
     const base = { ...cors, 'x-amzn-requestid': requestId };
+    if (route) return route.handle(request, base);
 
     const record: AuditRecord = { time: '', requestId, decision: 'refused', status: 0, reason: '' };
     let response: RelayResponse;
@@ -121,7 +143,8 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
     if (request.method !== 'POST')
       throw new RelayError(405, 'UnknownOperationException', `Use POST on ${relayPath}.`, 'wrong-method');
     const write = await checkWrite(request, record, authenticator, config);
-    const deadline = AbortSignal.timeout(config.connectTimeoutMs);
+    const timeout = AbortSignal.timeout(config.connectTimeoutMs);
+    const deadline = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
     const userId = await contacts.resolveUser(write.claims, record, deadline);
     await contacts.confirmOwner(userId, write, deadline);
     await contacts.update(write, deadline);

@@ -17,7 +17,7 @@ import type { ResolvedRelayConfig } from './config.ts';
 import { connectError, type ConnectSide } from './connect-side.ts';
 import { notYours, RelayError, type AuditRecord, type RelayRequest } from './respond.ts';
 import { createReviewRoutes } from './review-routes.ts';
-import { createSearchSupport } from './summaries.ts';
+import { createSearchSupport, deadlineOf } from './summaries.ts';
 
 /** The search route. */
 export const searchPath = '/contacts/search';
@@ -65,7 +65,7 @@ export function createHistoryRoutes(
     const body = parseBody(request.body);
     const page = readPage(body, now(), windowMs);
     record.instanceId = config.instanceId;
-    const deadline = AbortSignal.timeout(config.connectTimeoutMs);
+    const deadline = deadlineOf(request, config.connectTimeoutMs);
     const userId = await contacts.resolveUser(claims, record, deadline);
     await support.pacer.take(deadline);
     const command = new SearchContactsCommand({
@@ -110,7 +110,7 @@ export function createHistoryRoutes(
     Object.assign(record, { instanceId, initialContactId, contactId });
     if (instanceId !== config.instanceId)
       throw notYours('other-instance', ' (it belongs to another Amazon Connect instance)');
-    const deadline = AbortSignal.timeout(config.connectTimeoutMs);
+    const deadline = deadlineOf(request, config.connectTimeoutMs);
     const userId = await contacts.resolveUser(claims, record, deadline);
     await contacts.confirmOwner(userId, { instanceId, initialContactId, contactId, attributes: {} }, deadline);
     const command = new GetContactAttributesCommand({ InstanceId: instanceId, InitialContactId: initialContactId });

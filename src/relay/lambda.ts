@@ -6,6 +6,7 @@
 import type { Claims } from './auth.ts';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import { createRelay, type Relay, type RelayDependencies } from './core.ts';
+import { outcomesFromEnvironment } from './outcomes-config.ts';
 
 /**
  * The members of an API Gateway HTTP API event (payload format 2.0) the relay reads; `APIGatewayProxyEventV2` and
@@ -14,6 +15,8 @@ import { createRelay, type Relay, type RelayDependencies } from './core.ts';
  */
 export interface RelayEvent {
   rawPath: string;
+  /** The query string without '?' ('' when none). */
+  rawQueryString?: string;
   headers?: Readonly<Record<string, string | undefined>>;
   body?: string;
   isBase64Encoded: boolean;
@@ -50,6 +53,7 @@ export function createLambdaHandler(config: RelayConfig, dependencies: RelayDepe
     const response = await relay({
       method: event.requestContext.http.method,
       path: event.rawPath,
+      query: event.rawQueryString ?? '',
       headers,
       body,
       // Read only in 'api-gateway-jwt-authorizer' mode; present only when the route has a JWT authorizer.
@@ -67,12 +71,18 @@ function authorizerClaims(event: RelayEvent): { authorizerClaims?: Claims } {
 
 let cached: RelayLambdaHandler | undefined;
 
-/** The Lambda entry point: configured from RELAY_CONFIG (a missing or wrong configuration fails every invocation loudly). */
+/**
+ * The Lambda entry point: configured from RELAY_CONFIG, and RELAY_OUTCOMES_TABLE (with RELAY_DYNAMODB_ENDPOINT) for the
+ * outcome store (a missing or wrong configuration fails every invocation loudly).
+ */
 export const handler: RelayLambdaHandler = async (event) => {
   if (!cached) {
     const text = process.env['RELAY_CONFIG'];
     if (!text) throw new Error('ccp-attributes relay: the RELAY_CONFIG environment variable is not set');
-    cached = createLambdaHandler(resolveRelayConfig(JSON.parse(text)));
+    const outcomes = outcomesFromEnvironment(process.env);
+    cached = createLambdaHandler(
+      resolveRelayConfig({ ...(JSON.parse(text) as object), ...(outcomes ? { outcomes } : {}) }),
+    );
   }
   return cached(event);
 };

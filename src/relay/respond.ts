@@ -8,12 +8,19 @@ import type { Claims } from './auth.ts';
 export interface RelayRequest {
   method: string;
   path: string;
+  /** The raw query string, without '?' ('' or absent when none). */
+  query?: string;
   headers: Readonly<Record<string, string | undefined>>;
   body: string;
   /** Claims an API Gateway JWT authorizer verified (used only when the configuration says so). */
   authorizerClaims?: Claims;
   /** The gateway's request id, for the audit line; one is made when absent. */
   requestId?: string;
+  /**
+   * Aborted when the caller is gone (the Node server: the connection closed before the answer), so a browser that gave
+   * up and retries does not wait behind the abandoned request's Connect calls. Lambda has no such signal.
+   */
+  signal?: AbortSignal;
 }
 
 /** The relay's answer. */

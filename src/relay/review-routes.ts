@@ -25,7 +25,7 @@ import type { ResolvedRelayConfig } from './config.ts';
 import { connectError, statusOf, type ConnectSide } from './connect-side.ts';
 import { RelayError, type AuditRecord, type RelayRequest } from './respond.ts';
 import { isReviewer } from './review-config.ts';
-import type { SearchSupport } from './summaries.ts';
+import { deadlineOf, type SearchSupport } from './summaries.ts';
 
 /** What a route answers, and the reason its audit line gives. */
 interface Outcome {
@@ -55,7 +55,8 @@ export function createReviewRoutes(options: {
   support: SearchSupport;
 }): (request: RelayRequest, record: AuditRecord) => Promise<Outcome> | undefined {
   const { connect, contacts, authenticator, config, support } = options;
-  const routes: Record<string, (body: Record<string, unknown>, record: AuditRecord) => Promise<Outcome>> = {
+  type Route = (body: Record<string, unknown>, record: AuditRecord, deadline: AbortSignal) => Promise<Outcome>;
+  const routes: Record<string, Route> = {
     [reviewSearchPath]: search,
     [reviewContactPath]: describe,
     [reviewWritePath]: write,
@@ -71,7 +72,8 @@ export function createReviewRoutes(options: {
       noteUsername(claims, record);
       if (!isReviewer(claims, config.reviewers))
         throw new RelayError(403, 'AccessDeniedException', 'Only reviewers may do this.', 'not-reviewer');
-      return route(request.body === '' ? {} : parseBody(request.body), record);
+      const body = request.body === '' ? {} : parseBody(request.body);
+      return route(body, record, deadlineOf(request, config.connectTimeoutMs));
     })();
   };
 
@@ -82,10 +84,9 @@ export function createReviewRoutes(options: {
     if (typeof username === 'string') record.caller = { ...record.caller, username };
   }
 
-  async function search(body: Record<string, unknown>, record: AuditRecord): Promise<Outcome> {
+  async function search(body: Record<string, unknown>, record: AuditRecord, deadline: AbortSignal): Promise<Outcome> {
     record.instanceId = config.instanceId;
     const input = searchInput(body, config.instanceId);
-    const deadline = AbortSignal.timeout(config.connectTimeoutMs);
     await support.pacer.take(deadline);
     try {
       const output = await orAbort(connect.send(new SearchContactsCommand(input), { abortSignal: deadline }), deadline);
@@ -100,13 +101,12 @@ export function createReviewRoutes(options: {
     }
   }
 
-  async function describe(body: Record<string, unknown>, record: AuditRecord): Promise<Outcome> {
+  async function describe(body: Record<string, unknown>, record: AuditRecord, deadline: AbortSignal): Promise<Outcome> {
     const contactId = body['ContactId'];
     if (typeof contactId !== 'string' || contactId === '' || contactId.length > 256)
       throw new RelayError(400, 'InvalidParameterException', 'ContactId is missing or too long.', 'invalid:ids');
     record.instanceId = config.instanceId;
     record.contactId = contactId;
-    const deadline = AbortSignal.timeout(config.connectTimeoutMs);
     const contact = await describeContact(contactId, deadline);
     const initialContactId = contact.InitialContactId ?? contactId;
     record.initialContactId = initialContactId;
@@ -124,7 +124,7 @@ export function createReviewRoutes(options: {
     return { reason: 'review-read', payload: { Contact: summary, Attributes: attributes } };
   }
 
-  async function write(body: Record<string, unknown>, record: AuditRecord): Promise<Outcome> {
+  async function write(body: Record<string, unknown>, record: AuditRecord, deadline: AbortSignal): Promise<Outcome> {
     const asked = readWrite(JSON.stringify(body), record);
     if (asked.instanceId !== config.instanceId)
       throw new RelayError(403, 'AccessDeniedException', 'This contact belongs to another instance.', 'other-instance');
@@ -141,7 +141,6 @@ export function createReviewRoutes(options: {
         `Reviewers may not save the attribute "${forbidden.slice(0, 40)}".`,
         'review-key-not-allowed',
       );
-    const deadline = AbortSignal.timeout(config.connectTimeoutMs);
     const contact = await describeContact(asked.contactId, deadline);
     if ((contact.InitialContactId ?? contact.Id) !== asked.initialContactId)
       throw new RelayError(

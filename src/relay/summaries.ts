@@ -5,6 +5,7 @@
 import { DescribeQueueCommand, type ConnectClient, type ContactSearchSummary } from '@aws-sdk/client-connect';
 import { orAbort } from '../deadline.ts';
 import { Pacer } from './pacer.ts';
+import type { RelayRequest } from './respond.ts';
 
 const maxQueueNames = 500;
 
@@ -67,4 +68,10 @@ function summary(contact: ContactSearchSummary, queueName: string | undefined): 
     InitiationTimestamp: seconds(contact.InitiationTimestamp),
     DisconnectTimestamp: seconds(contact.DisconnectTimestamp),
   };
+}
+
+/** A request's deadline for Connect's calls: the relay's limit, or sooner when the caller went away. */
+export function deadlineOf(request: RelayRequest, timeoutMs: number): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
 }

@@ -111,7 +111,6 @@ function connect(): ConnectClient {
     region: handle.region,
     endpoint: handle.url,
     credentials: { accessKeyId: handle.accessKeyId, secretAccessKey: handle.secretAccessKey },
-    retryMode: 'adaptive',
     maxAttempts: 1,
   });
 }
@@ -459,7 +458,6 @@ describe('the relay, further', () => {
     assert.equal(audits.at(-1)?.reason, 'connect:SearchUsers:ThrottlingException');
 
     // Within the budget alone, over it with the flow's attributes already stored: Connect refuses, the relay passes it on.
-    // (A new handler: the adaptive retry mode of the first one now paces its requests after the throttle.)
     send = overLambda(settings());
     const overStored = await send({ contactId: 'live', attributes: { big: 'x'.repeat(32_760) } }, signIn());
     assert.equal(overStored.status, 400);
@@ -703,6 +701,7 @@ describe('checkOwnership', () => {
     assert.deepEqual(checkOwnership({ Id: 'c1', AgentInfo: { Id: 'u1' } }, question), {
       owned: true,
       state: 'ongoing',
+      holdsUntilMs: Date.parse('2026-01-01T13:00:00Z'),
     });
     assert.deepEqual(
       checkOwnership(
@@ -716,11 +715,12 @@ describe('checkOwnership', () => {
       {
         owned: true,
         state: 'after-contact-work',
+        holdsUntilMs: Date.parse('2026-01-01T13:00:00Z'),
       },
     );
     assert.deepEqual(
       checkOwnership({ Id: 'c1', DisconnectTimestamp: at('2026-01-01T11:00:00Z'), AgentInfo: { Id: 'u1' } }, question),
-      { owned: true, state: 'recently-ended' },
+      { owned: true, state: 'recently-ended', holdsUntilMs: Date.parse('2026-01-01T12:00:00Z') },
     );
     assert.deepEqual(
       checkOwnership({ Id: 'c1', DisconnectTimestamp: at('2026-01-01T10:59:59Z'), AgentInfo: { Id: 'u1' } }, question),
@@ -729,6 +729,7 @@ describe('checkOwnership', () => {
     assert.deepEqual(checkOwnership({ Id: 'c2', InitialContactId: 'c1', AgentInfo: { Id: 'u1' } }, question), {
       owned: true,
       state: 'ongoing',
+      holdsUntilMs: Date.parse('2026-01-01T13:00:00Z'),
     });
     assert.deepEqual(checkOwnership({ Id: 'c2', InitialContactId: 'c0', AgentInfo: { Id: 'u1' } }, question), {
       owned: false,
