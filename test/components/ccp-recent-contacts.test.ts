@@ -9,6 +9,8 @@ import type { CcpRecentContacts, RecentOpenDetail } from '../../components/ccp-r
 import { AttributesError } from '../../src/errors.ts';
 import type { ContactHistory, ContactSummary, RecentOptions, RecentPage } from '../../src/history/types.ts';
 import type { Attributes } from '../../src/validate.ts';
+import { activeLocale } from '../../components/messages/localization.ts';
+import { LOCALES } from '../../components/messages/match-locale.ts';
 import { until } from '../helpers/until.ts';
 import { control, fakeWriter, settle, typeInto } from './fakes.ts';
 
@@ -205,5 +207,22 @@ describe('<ccp-recent-contacts>', () => {
     await until(() => rows(el).length === 1, 'the list');
     expect(rows(el)[0]!.querySelector('button')?.textContent.trim()).to.equal('Öffnen');
     await expect(el).to.be.accessible();
+  });
+
+  it('has its own words in each of the ten languages, and stays accessible in each', async () => {
+    const history = new FakeHistory([{ contacts: [summary('c-1', 10)], nextToken: undefined, since }]);
+    const seen = new Map<string, string>();
+    for (const locale of LOCALES) {
+      const el = await fixture<CcpRecentContacts>(
+        html`<ccp-recent-contacts locale=${locale} .history=${history}></ccp-recent-contacts>`,
+      );
+      await until(() => activeLocale() === locale, `${locale} to load`);
+      await until(() => rows(el).length === 1, 'the list');
+      await el.updateComplete;
+      const words = [el.shadowRoot!.querySelector('h2')!.textContent, ...cells(rows(el)[0]!).slice(4)].join(' | ');
+      expect([...seen.values()], `${locale} repeats another language`).to.not.include(words);
+      seen.set(locale, words);
+      await expect(el).to.be.accessible();
+    }
   });
 });
