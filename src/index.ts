@@ -25,4 +25,12 @@ export { reviewClient, type ReviewClient } from './history/review-client.ts';
 export { withinWindow } from './history/types.ts';
 export type * from './history/types.ts';
 export { createCcpAttributes } from './plugin.ts';
+export {
+  ClearError,
+  type ClearErrorReason,
+  type ClearOptions,
+  type WrapUpActions,
+  type WrapUpParticipant,
+} from './wrap-up/wrap-up.ts';
+export { readinessOf, type Readiness, type ReadinessItem } from './wrap-up/readiness.ts';
 export type { CcpAttributesPlugin, CcpAttributesPluginOptions, RelayOptions } from './plugin.ts';

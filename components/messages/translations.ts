@@ -144,7 +144,15 @@ export type MessageId =
   | 'review.searching'
   | 'review.none'
   | 'review.failed'
-  | 'review.agent-column';
+  | 'review.agent-column'
+  | 'finish.button'
+  | 'finish.busy'
+  | 'finish.help'
+  | 'finish.missing'
+  | 'finish.unsaved'
+  | 'finish.failed-writes'
+  | 'finish.pending'
+  | 'finish.error';
 
 /** A language module's messages: plain text, or a `str` template whose `${n}` stands for the n-th value of the English one. */
 export type Translations = Readonly<Record<MessageId, string | StrResult>>;

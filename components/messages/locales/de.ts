@@ -154,4 +154,14 @@ export const templates: Translations = {
   'review.none': 'Keine passenden Kontakte.',
   'review.failed': str`Die Suche ist fehlgeschlagen: ${0}`,
   'review.agent-column': 'Agent',
+  'finish.button': 'Abschließen',
+  'finish.busy': 'Wird abgeschlossen…',
+  'finish.help': 'Speichert Ihre Änderungen und schließt den Kontakt.',
+  'finish.missing': str`Füllen Sie vor dem Abschließen aus: ${0}.`,
+  'finish.unsaved':
+    'Einige Änderungen konnten nicht gespeichert werden: Korrigieren Sie sie und schließen Sie dann ab.',
+  'finish.failed-writes':
+    'Ein Speichervorgang wurde abgelehnt: Wiederholen oder verwerfen Sie ihn oben und schließen Sie dann ab.',
+  'finish.pending': 'Speichervorgänge sind noch unterwegs: Versuchen Sie es gleich noch einmal.',
+  'finish.error': str`Der Kontakt konnte nicht geschlossen werden: ${0}`,
 };

@@ -152,4 +152,12 @@ export const templates: Translations = {
   'review.none': 'Ningún contacto coincide.',
   'review.failed': str`La búsqueda falló: ${0}`,
   'review.agent-column': 'Agente',
+  'finish.button': 'Finalizar',
+  'finish.busy': 'Finalizando…',
+  'finish.help': 'Guarda los cambios y cierra el contacto.',
+  'finish.missing': str`Complete ${0} antes de finalizar.`,
+  'finish.unsaved': 'Algunos cambios no se pudieron guardar: corríjalos y luego finalice.',
+  'finish.failed-writes': 'Se rechazó un guardado: reinténtelo o descártelo arriba y luego finalice.',
+  'finish.pending': 'Aún se están guardando cambios: vuelva a intentarlo en un momento.',
+  'finish.error': str`No se pudo cerrar el contacto: ${0}`,
 };

@@ -152,4 +152,12 @@ export const templates: Translations = {
   'review.none': 'Nessun contatto corrisponde.',
   'review.failed': str`Ricerca non riuscita: ${0}`,
   'review.agent-column': 'Agente',
+  'finish.button': 'Termina',
+  'finish.busy': 'Chiusura in corso…',
+  'finish.help': 'Salva le modifiche e chiude il contatto.',
+  'finish.missing': str`Compila ${0} prima di terminare.`,
+  'finish.unsaved': 'Alcune modifiche non sono state salvate: correggile, poi termina.',
+  'finish.failed-writes': 'Un salvataggio è stato rifiutato: riprovalo o scartalo qui sopra, poi termina.',
+  'finish.pending': 'Alcuni salvataggi sono ancora in corso: riprova tra un momento.',
+  'finish.error': str`Impossibile chiudere il contatto: ${0}`,
 };

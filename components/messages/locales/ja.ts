@@ -150,4 +150,12 @@ export const templates: Translations = {
   'review.none': '一致する問い合わせはありません。',
   'review.failed': str`検索に失敗しました: ${0}`,
   'review.agent-column': 'エージェント',
+  'finish.button': '完了',
+  'finish.busy': '完了処理中…',
+  'finish.help': '編集内容を保存してコンタクトを閉じます。',
+  'finish.missing': str`完了する前に${0}を入力してください。`,
+  'finish.unsaved': '保存できなかった編集があります。修正してから完了してください。',
+  'finish.failed-writes': '保存が拒否されました。上で再試行または破棄してから完了してください。',
+  'finish.pending': '保存処理がまだ完了していません。少し待ってからもう一度お試しください。',
+  'finish.error': str`コンタクトを閉じられませんでした: ${0}`,
 };

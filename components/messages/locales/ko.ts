@@ -146,4 +146,12 @@ export const templates: Translations = {
   'review.none': '일치하는 고객 응대가 없습니다.',
   'review.failed': str`검색에 실패했습니다: ${0}`,
   'review.agent-column': '상담원',
+  'finish.button': '완료',
+  'finish.busy': '완료하는 중…',
+  'finish.help': '편집 내용을 저장하고 연락처를 닫습니다.',
+  'finish.missing': str`완료하기 전에 ${0}을(를) 입력하세요.`,
+  'finish.unsaved': '저장하지 못한 편집이 있습니다. 수정한 후 완료하세요.',
+  'finish.failed-writes': '저장이 거부되었습니다. 위에서 다시 시도하거나 삭제한 후 완료하세요.',
+  'finish.pending': '저장이 아직 진행 중입니다. 잠시 후 다시 시도하세요.',
+  'finish.error': str`연락처를 닫을 수 없습니다: ${0}`,
 };

@@ -153,4 +153,12 @@ export const templates: Translations = {
   'review.none': 'Nenhum contato corresponde.',
   'review.failed': str`A pesquisa falhou: ${0}`,
   'review.agent-column': 'Agente',
+  'finish.button': 'Concluir',
+  'finish.busy': 'Concluindo…',
+  'finish.help': 'Salva suas alterações e fecha o contato.',
+  'finish.missing': str`Preencha ${0} antes de concluir.`,
+  'finish.unsaved': 'Algumas alterações não foram salvas: corrija-as e depois conclua.',
+  'finish.failed-writes': 'Um salvamento foi recusado: tente novamente ou descarte-o acima e depois conclua.',
+  'finish.pending': 'Ainda há salvamentos em andamento: tente novamente em instantes.',
+  'finish.error': str`Não foi possível fechar o contato: ${0}`,
 };
