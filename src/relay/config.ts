@@ -2,6 +2,7 @@
  * The relay's configuration: one JSON shape for the Node server's `--config relay.json` and the Lambda's
  * `RELAY_CONFIG` environment variable, checked once at start with an error naming every wrong field.
  */
+import { checkQueue, type RelayQueue } from './queue-config.ts';
 import { checkOutcomes, type RelayOutcomes } from './outcomes-config.ts';
 import { checkReviewers, type RelayReviewers } from './review-config.ts';
 
@@ -94,6 +95,11 @@ export interface RelayConfig {
   /** Supervisors, QA, legal: who may write any contact of the instance, and which keys (src/relay/review-config.ts). */
   reviewers?: RelayReviewers;
   /**
+   * Queued mode: the relay checks the caller, the request and its policy, hands the write to this SQS FIFO queue and
+   * answers 202; a worker (src/relay/worker.ts) checks ownership and lands it at Connect's pace.
+   */
+  queue?: RelayQueue;
+  /**
    * Where the outcomes of queued writes are kept (a DynamoDB table), read back by the caller with
    * `GET /contact/attributes/outcomes?since=<ms>`.
    */
@@ -158,6 +164,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
   if (typeof searches !== 'number' || !(searches >= 0.1 && searches <= 100))
     problems.push('searchesPerSecond must be a number from 0.1 to 100');
   const reviewers = checkReviewers(value['reviewers'], problems);
+  const queue = checkQueue(value['queue'], problems);
   const outcomes = checkOutcomes(value['outcomes'], problems);
   for (const derived of ['region', 'instanceId'] as const) {
     if (value[derived] !== undefined && (!arn || value[derived] !== arn[derived]))
@@ -175,6 +182,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     'connectTimeoutMs',
     'searchesPerSecond',
     'reviewers',
+    'queue',
     'outcomes',
     'region',
     'instanceId',
@@ -197,6 +205,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     ...(reviewers ? { reviewers } : {}),
   };
   if (typeof endpoint === 'string') resolved.connectEndpoint = endpoint.replace(/\/+$/, '');
+  if (queue) resolved.queue = queue;
   if (outcomes) resolved.outcomes = outcomes;
   return resolved;
 }

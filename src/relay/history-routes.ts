@@ -2,7 +2,7 @@
  * The relay's two read routes, for the caller's own contacts only (the recent-contacts list of the plugin):
  * - `POST /contacts/search` `{MaxResults?, NextToken?, StartTime?, EndTime?}`: SearchContacts with the caller's
  *   Connect user as the only agent criterion (the relay's, never the browser's), contacts disconnected within the
- *   ownership window, newest first, paced under SearchContacts' quota (src/relay/pacer.ts). Each summary gets its
+ *   ownership window, newest first, paced under SearchContacts' quota (src/relay/search-pacer.ts). Each summary gets its
  *   queue's name (DescribeQueue, cached). A next page repeats the first page's StartTime and EndTime, as Connect binds
  *   a NextToken to its search; a start earlier than the window is refused.
  * - `POST /contact/attributes/read` `{InstanceId, InitialContactId, ContactId}`: GetContactAttributes once

@@ -1,56 +1,66 @@
 /**
- * The relay's pace for SearchContacts: a token bucket per relay process, so agents' searches stay under the action's
- * quota (per account and Region, shared by every caller; the API reference's default is 2 requests a second, burst 5)
- * and leave room for the instance's other users of it. A search waits for a token until its deadline, then is refused
- * with a retryable 429, as Connect throttles.
+ * Paces one API's calls under its quota: calls start at least 1/rate seconds apart, in the order they asked, however
+ * many wait. After a throttle the caller holds the pace back for a while (`holdOff`), so a quota shared with others
+ * (every agent's Connect calls count against the account's per-API rate) gets room before the next call.
+ * Amazon Connect's quotas are per API and per account, e.g. about 10 requests per second for DescribeContact and for
+ * UpdateContactAttributes by default (https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { RelayError } from './respond.ts';
 
-/** Hands out tokens at `ratePerSecond`, up to `burst` at once. */
-export class Pacer {
-  readonly #ratePerSecond: number;
-  readonly #burst: number;
-  readonly #now: () => number;
-  #tokens: number;
-  #atMs: number;
-  /** Callers waiting, served in order. */
-  #queue: Promise<void> = Promise.resolve();
-
-  constructor(ratePerSecond: number, burst: number, now: () => number) {
-    this.#ratePerSecond = ratePerSecond;
-    this.#burst = burst;
-    this.#now = now;
-    this.#tokens = burst;
-    this.#atMs = now();
-  }
-
-  /** Resolves when a token is taken; throws a 429 RelayError when none comes before `deadline` aborts. */
-  take(deadline: AbortSignal): Promise<void> {
-    const turn = this.#queue.then(() => this.#wait(deadline));
-    this.#queue = turn.catch(() => undefined);
-    return turn;
-  }
-
-  async #wait(deadline: AbortSignal): Promise<void> {
-    for (;;) {
-      const nowMs = this.#now();
-      this.#tokens = Math.min(this.#burst, this.#tokens + ((nowMs - this.#atMs) * this.#ratePerSecond) / 1000);
-      this.#atMs = nowMs;
-      if (this.#tokens >= 1) {
-        this.#tokens -= 1;
-        return;
-      }
-      if (deadline.aborted) throw throttled();
-      const waitMs = Math.ceil(((1 - this.#tokens) * 1000) / this.#ratePerSecond);
-      try {
-        await sleep(waitMs, undefined, { signal: deadline });
-      } catch {
-        throw throttled();
-      }
-    }
-  }
+/** A pacer of one API's calls. */
+export interface Pacer {
+  /** Resolves when the next call may start; each resolution takes one slot. Rejects with `signal`'s reason if it aborts first. */
+  take(signal?: AbortSignal): Promise<void>;
+  /** No slot starts before `ms` from now. */
+  holdOff(ms: number): void;
+  /** Calls per second. */
+  readonly ratePerSecond: number;
 }
 
-const throttled = (): RelayError =>
-  new RelayError(429, 'ThrottlingException', 'Too many searches right now; try again in a moment.', 'paced');
+/** Clock and timer, injectable for tests. */
+export interface PacerClock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+const systemClock: PacerClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason as Error);
+        return;
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(signal?.reason as Error);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+/** A pacer of `ratePerSecond` calls per second (a finite number above 0). */
+export function createPacer(ratePerSecond: number, clock: PacerClock = systemClock): Pacer {
+  if (!(Number.isFinite(ratePerSecond) && ratePerSecond > 0))
+    throw new TypeError(`pacer: the rate must be a number of calls per second above 0, got ${ratePerSecond}`);
+  const spacingMs = 1000 / ratePerSecond;
+  /** When the next slot opens (ms since the epoch). */
+  let nextAtMs = 0;
+  return {
+    ratePerSecond,
+    async take(signal) {
+      // Reserve the slot at once (callers are served in order), then wait for it.
+      const now = clock.now();
+      const at = Math.max(now, nextAtMs);
+      nextAtMs = at + spacingMs;
+      if (at > now) await clock.sleep(at - now, signal);
+      else if (signal?.aborted) throw signal.reason as Error;
+    },
+    holdOff(ms) {
+      nextAtMs = Math.max(nextAtMs, clock.now() + ms);
+    },
+  };
+}

@@ -1,17 +1,17 @@
 /**
  * What the relay's search routes share: SearchContacts' summaries as JSON with their queue's name, queue names asked
- * once per queue (DescribeQueue, cached for the relay's life), and the pace of SearchContacts (src/relay/pacer.ts).
+ * once per queue (DescribeQueue, cached for the relay's life), and the pace of SearchContacts (src/relay/search-pacer.ts).
  */
 import { DescribeQueueCommand, type ConnectClient, type ContactSearchSummary } from '@aws-sdk/client-connect';
 import { orAbort } from '../deadline.ts';
-import { Pacer } from './pacer.ts';
+import { SearchPacer } from './search-pacer.ts';
 import type { RelayRequest } from './respond.ts';
 
 const maxQueueNames = 500;
 
 /** The shared parts of the search routes. */
 export interface SearchSupport {
-  pacer: Pacer;
+  pacer: SearchPacer;
   /** Summaries as JSON, each with its queue's name. */
   summaries(contacts: readonly ContactSearchSummary[], deadline: AbortSignal): Promise<Record<string, unknown>[]>;
 }
@@ -44,7 +44,7 @@ export function createSearchSupport(
   }
 
   return {
-    pacer: new Pacer(searchesPerSecond, Math.max(1, Math.ceil(searchesPerSecond * 2)), now),
+    pacer: new SearchPacer(searchesPerSecond, Math.max(1, Math.ceil(searchesPerSecond * 2)), now),
     summaries: (contacts, deadline) =>
       Promise.all(
         contacts.map(async (contact) =>
