@@ -97,8 +97,8 @@ const relayModule = {
   plugins: [typescript()],
   output: { dir: 'dist/relay', format: 'es', sourcemap: true },
 };
-const relayLambda = {
-  input: { index: 'src/relay/lambda.ts' },
+const relayLambdaFunction = (name, input) => ({
+  input: { [name]: input },
   plugins: [typescript(), nodeResolve({ exportConditions: ['node'], preferBuiltins: true }), commonjs(), json()],
   output: {
     dir: 'dist/relay-lambda',
@@ -107,7 +107,10 @@ const relayLambda = {
     inlineDynamicImports: true,
     sourcemap: true,
   },
-};
+});
+/** The relay (index.mjs) and, for queued mode, the worker on the write queue (worker.mjs). */
+const relayLambda = relayLambdaFunction('index', 'src/relay/lambda.ts');
+const relayWorkerLambda = relayLambdaFunction('worker', 'src/relay/worker-lambda.ts');
 
 /**
  * An agent workspace page: `template` (components/workspace-app.html, components/workspace-service.html) emitted as
@@ -147,7 +150,7 @@ function workspaceBuild(name, dir) {
 }
 
 export default process.env.RELAY_ONLY
-  ? [relayModule, relayLambda]
+  ? [relayModule, relayLambda, relayWorkerLambda]
   : [
       relayModule,
       {

@@ -9,7 +9,7 @@ export type {
   RequestOptions,
   UpdateOptions,
 } from './client.ts';
-export { RelayClient, RELAY_PATH } from './relay-client.ts';
+export { RelayClient, RELAY_OUTCOMES_PATH, RELAY_PATH } from './relay-client.ts';
 export type { RelayClientOptions, RelayRequestOptions, RelayToken, RelayTokenOptions } from './relay-client.ts';
 export { AttributesError, classifyFailure, isAttributesError, toAttributesError, validationError } from './errors.ts';
 export type { AttributeProblem, AttributesErrorKind, AttributesErrorOptions, FailureReport } from './errors.ts';
@@ -18,6 +18,12 @@ export type * from './writer.ts';
 export * from './tracker/index.ts';
 export * from './outbox/index.ts';
 export * from './tagging/index.ts';
+export { directHistory, type DirectHistoryOptions } from './history/direct-history.ts';
+export { relayHistory, type RelayHistoryOptions } from './history/relay-history.ts';
+export { openContact, type OpenedContact } from './history/opened-contact.ts';
+export { reviewClient, type ReviewClient } from './history/review-client.ts';
+export { withinWindow } from './history/types.ts';
+export type * from './history/types.ts';
 export { createCcpAttributes } from './plugin.ts';
 export {
   ClearError,

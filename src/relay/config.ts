@@ -2,7 +2,9 @@
  * The relay's configuration: one JSON shape for the Node server's `--config relay.json` and the Lambda's
  * `RELAY_CONFIG` environment variable, checked once at start with an error naming every wrong field.
  */
+import { checkQueue, type RelayQueue } from './queue-config.ts';
 import { checkOutcomes, type RelayOutcomes } from './outcomes-config.ts';
+import { checkReviewers, type RelayReviewers } from './review-config.ts';
 
 /** How the caller is authenticated. */
 export type RelayAuth =
@@ -86,6 +88,18 @@ export interface RelayConfig {
    */
   connectTimeoutMs?: number;
   /**
+   * How many SearchContacts calls a second this relay makes for agents' recent-contacts lists (0.1 to 100, default 1;
+   * bursts of twice that): below the action's quota, which the account's other users of it share.
+   */
+  searchesPerSecond?: number;
+  /** Supervisors, QA, legal: who may write any contact of the instance, and which keys (src/relay/review-config.ts). */
+  reviewers?: RelayReviewers;
+  /**
+   * Queued mode: the relay checks the caller, the request and its policy, hands the write to this SQS FIFO queue and
+   * answers 202; a worker (src/relay/worker.ts) checks ownership and lands it at Connect's pace.
+   */
+  queue?: RelayQueue;
+  /**
    * Where the outcomes of queued writes are kept (a DynamoDB table), read back by the caller with
    * `GET /contact/attributes/outcomes?since=<ms>`.
    */
@@ -101,6 +115,8 @@ export interface ResolvedRelayConfig extends RelayConfig {
   denyKeyPrefixes: string[];
   allowedOrigins: string[];
   connectTimeoutMs: number;
+  searchesPerSecond: number;
+  reviewers?: RelayReviewers;
 }
 
 /** The issuer URL of a Cognito user pool, whose access tokens carry the username as `username`. */
@@ -144,6 +160,11 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
   const timeout = value['connectTimeoutMs'] ?? 8000;
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 100 || timeout > 29_000)
     problems.push('connectTimeoutMs must be a whole number of milliseconds from 100 to 29000');
+  const searches = value['searchesPerSecond'] ?? 1;
+  if (typeof searches !== 'number' || !(searches >= 0.1 && searches <= 100))
+    problems.push('searchesPerSecond must be a number from 0.1 to 100');
+  const reviewers = checkReviewers(value['reviewers'], problems);
+  const queue = checkQueue(value['queue'], problems);
   const outcomes = checkOutcomes(value['outcomes'], problems);
   for (const derived of ['region', 'instanceId'] as const) {
     if (value[derived] !== undefined && (!arn || value[derived] !== arn[derived]))
@@ -159,6 +180,9 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     'allowedOrigins',
     'connectEndpoint',
     'connectTimeoutMs',
+    'searchesPerSecond',
+    'reviewers',
+    'queue',
     'outcomes',
     'region',
     'instanceId',
@@ -177,8 +201,11 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     denyKeyPrefixes: deny,
     allowedOrigins: origins,
     connectTimeoutMs: Number(timeout),
+    searchesPerSecond: Number(searches),
+    ...(reviewers ? { reviewers } : {}),
   };
   if (typeof endpoint === 'string') resolved.connectEndpoint = endpoint.replace(/\/+$/, '');
+  if (queue) resolved.queue = queue;
   if (outcomes) resolved.outcomes = outcomes;
   return resolved;
 }

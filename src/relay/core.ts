@@ -9,7 +9,8 @@
  * 4. the caller maps to a Connect user (403), and DescribeContact shows the leg is that user's, in that chain, and
  *    ongoing, in after-contact work or ended within the window (403 "this contact is not yours"); its answer is
  *    remembered per caller and leg (src/relay/ownership-cache.ts), so a burst of writes costs one DescribeContact.
- * Then 5. it writes with UpdateContactAttributes.
+ * Then 5. it writes with UpdateContactAttributes. In queued mode (the `queue` setting) it stops after 3 and hands the
+ * write to an SQS FIFO queue instead (src/relay/queued.ts): 202, and a worker does 4 and 5 (src/relay/worker.ts).
  * Checks 1 to 3 live in src/relay/checks.ts, 4 and 5 in src/relay/connect-side.ts, the response shapes and the audit
  * record in src/relay/respond.ts.
  * Connect's calls for one request (SearchUsers, DescribeContact, UpdateContactAttributes) share one deadline,
@@ -23,14 +24,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConnectClient } from '@aws-sdk/client-connect';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createAuthenticator, type Authenticator } from './auth.ts';
 import { checkWrite } from './checks.ts';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import { createConnectSide, createRelayConnectClient } from './connect-side.ts';
+import { createHistoryRoutes } from './history-routes.ts';
 import { outcomeStoreFor } from './outcomes-dynamodb.ts';
 import { createOutcomesRoute, outcomesPath, type RelayRoute } from './outcomes-route.ts';
 import type { OutcomeStore } from './outcomes.ts';
 import { createOwnershipCache, type OwnershipCache } from './ownership-cache.ts';
+import { createQueueSender, createSqsClient, readWriteId, type AcceptedBody } from './queued.ts';
 import {
   RelayError,
   asRelayError,
@@ -65,12 +69,14 @@ export interface RelayDependencies {
   ownershipCache?: OwnershipCache;
   /** Where write outcomes are read from; default the DynamoDB table of the `outcomes` setting, else none (404). */
   outcomes?: OutcomeStore;
+  /** Queued mode's SQS client; default one for the configured queue (its region, its endpoint). */
+  sqs?: SQSClient;
 }
 
 /** The relay: a function from request to response. */
 export type Relay = (request: RelayRequest) => Promise<RelayResponse>;
 
-/** The write's route. */
+/** The write's route (the reads of recent contacts and the reviewers' routes: src/relay/history-routes.ts). */
 export const relayPath = '/contact/attributes';
 
 /**
@@ -87,8 +93,12 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
   const ownership =
     dependencies.ownershipCache ?? createOwnershipCache({ windowMs: config.ownershipWindowSeconds * 1000, now });
   const contacts = createConnectSide({ connect, users, ownership });
+  const history = createHistoryRoutes({ connect, contacts, authenticator, config, now });
   const audit = dependencies.audit ?? auditToStdout;
   const origins = new Set(config.allowedOrigins);
+  const queued =
+    config.queue &&
+    createQueueSender(config.queue, config, dependencies.sqs ?? createSqsClient(config.queue, config.region), now);
   /** The routes besides the write, by path. */
   const routes = new Map<string, RelayRoute>([
     [
@@ -112,10 +122,15 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
     const record: AuditRecord = { time: '', requestId, decision: 'refused', status: 0, reason: '' };
     let response: RelayResponse;
     try {
-      await decide(request, record);
+      // The reads of recent contacts and the reviewers' routes answer here, audited like writes.
+      const read = history(request, record);
+      const outcome = read ? await read : undefined;
+      const accepted = outcome ? undefined : await decide(request, record, requestId);
       record.decision = 'allowed';
-      record.reason = 'written';
-      response = jsonResponse(base, 200, {});
+      record.reason = outcome?.reason ?? (accepted ? 'queued' : 'written');
+      response = outcome
+        ? jsonResponse(base, 200, outcome.payload)
+        : jsonResponse(base, accepted ? 202 : 200, accepted ?? {});
     } catch (error) {
       const failure = asRelayError(error);
       record.decision = failure.status >= 500 || failure.reason.startsWith('connect:') ? 'failed' : 'refused';
@@ -128,7 +143,12 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
     return response;
   };
 
-  async function decide(request: RelayRequest, record: AuditRecord): Promise<void> {
+  /** Lands the write (sync mode: resolves undefined) or queues it (queued mode: resolves the 202 body). */
+  async function decide(
+    request: RelayRequest,
+    record: AuditRecord,
+    requestId: string,
+  ): Promise<AcceptedBody | undefined> {
     if (request.path !== relayPath)
       throw new RelayError(
         404,
@@ -141,8 +161,11 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
     const write = await checkWrite(request, record, authenticator, config);
     const timeout = AbortSignal.timeout(config.connectTimeoutMs);
     const deadline = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
+    if (queued) return queued.accept(write, requestId, record, deadline);
+    readWriteId(write.body);
     const userId = await contacts.resolveUser(write.claims, record, deadline);
     await contacts.confirmOwner(userId, write, deadline);
     await contacts.update(write, deadline);
+    return undefined;
   }
 }

@@ -7,6 +7,7 @@ import type { Claims } from './auth.ts';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import { createRelay, type Relay, type RelayDependencies } from './core.ts';
 import { outcomesFromEnvironment } from './outcomes-config.ts';
+import { queueFromEnvironment } from './queue-config.ts';
 
 /**
  * The members of an API Gateway HTTP API event (payload format 2.0) the relay reads; `APIGatewayProxyEventV2` and
@@ -72,16 +73,22 @@ function authorizerClaims(event: RelayEvent): { authorizerClaims?: Claims } {
 let cached: RelayLambdaHandler | undefined;
 
 /**
- * The Lambda entry point: configured from RELAY_CONFIG, and RELAY_OUTCOMES_TABLE (with RELAY_DYNAMODB_ENDPOINT) for the
- * outcome store (a missing or wrong configuration fails every invocation loudly).
+ * The Lambda entry point: configured from RELAY_CONFIG, RELAY_QUEUE_URL (with RELAY_SQS_ENDPOINT) for queued mode, and
+ * RELAY_OUTCOMES_TABLE (with RELAY_DYNAMODB_ENDPOINT) for the outcome store (a missing or wrong configuration fails
+ * every invocation loudly).
  */
 export const handler: RelayLambdaHandler = async (event) => {
   if (!cached) {
     const text = process.env['RELAY_CONFIG'];
     if (!text) throw new Error('ccp-attributes relay: the RELAY_CONFIG environment variable is not set');
+    const queue = queueFromEnvironment(process.env);
     const outcomes = outcomesFromEnvironment(process.env);
     cached = createLambdaHandler(
-      resolveRelayConfig({ ...(JSON.parse(text) as object), ...(outcomes ? { outcomes } : {}) }),
+      resolveRelayConfig({
+        ...(JSON.parse(text) as object),
+        ...(queue ? { queue } : {}),
+        ...(outcomes ? { outcomes } : {}),
+      }),
     );
   }
   return cached(event);
