@@ -35,6 +35,8 @@ export function startStandInRelay(api: ConnectApiHandle, options: StandInRelayOp
     user: { userIdClaim: 'custom:connect_user_id', agentsCannotChangeClaim: true },
     allowedOrigins: options.allowedOrigins ?? [],
     connectEndpoint: api.url,
+    // The demo's reviewers (demo/review/): the user pool's `reviewers` group, writing Review* and Legal* keys.
+    reviewers: { claim: 'cognito:groups', values: ['reviewers'], allowKeyPrefixes: ['Review', 'Legal'] },
   });
   const connect = createRelayConnectClient({
     region: api.region,

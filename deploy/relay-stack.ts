@@ -1,9 +1,11 @@
 /**
- * The relay on AWS: an API Gateway HTTP API whose only route, `POST /contact/attributes`, sits behind a JWT authorizer
- * (a Cognito user pool or another OIDC issuer), integrated with the relay's Lambda function (the rollup bundle
- * dist/relay-lambda/index.mjs as its asset). The function's role may call connect:DescribeContact and
- * connect:UpdateContactAttributes on the instance's contacts and, when usernames are resolved, connect:SearchUsers on
- * the instance and its users; nothing on `*`. The stage throttles below Connect's quota, so a fleet's retries stop at
+ * The relay on AWS: an API Gateway HTTP API whose routes (`POST /contact/attributes`, and the recent-contacts reads
+ * `POST /contacts/search` and `POST /contact/attributes/read`) sit behind a JWT authorizer (a Cognito user pool or
+ * another OIDC issuer), integrated with the relay's Lambda function (the rollup bundle dist/relay-lambda/index.mjs as
+ * its asset). The function's role may call connect:DescribeContact, connect:GetContactAttributes and
+ * connect:UpdateContactAttributes on the instance's contacts, connect:SearchContacts on the instance,
+ * connect:DescribeQueue on its queues and, when usernames are resolved, connect:SearchUsers on the instance and its
+ * users; nothing on `*`. The stage throttles below Connect's quota, so a fleet's retries stop at
  * API Gateway (429, which the plugin's outbox backs off from) and Connect never sees a storm.
  */
 import { existsSync } from 'node:fs';
@@ -75,8 +77,22 @@ export class RelayStack extends Stack {
     role.addToPolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: ['connect:DescribeContact', 'connect:UpdateContactAttributes'],
+        actions: ['connect:DescribeContact', 'connect:GetContactAttributes', 'connect:UpdateContactAttributes'],
         resources: [contacts],
+      }),
+    );
+    role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['connect:SearchContacts'],
+        resources: [settings.instanceArn, contacts],
+      }),
+    );
+    role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['connect:DescribeQueue'],
+        resources: [`${settings.instanceArn}/queue/*`],
       }),
     );
     if ('usernameClaim' in settings.user) {
@@ -138,12 +154,9 @@ export class RelayStack extends Stack {
       jwtAudience: settings.audience,
       identitySource: ['$request.header.Authorization'],
     });
-    api.addRoutes({
-      path: '/contact/attributes',
-      methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('RelayIntegration', relay),
-      authorizer,
-    });
+    const integration = new HttpLambdaIntegration('RelayIntegration', relay);
+    for (const path of ['/contact/attributes', '/contacts/search', '/contact/attributes/read'])
+      api.addRoutes({ path, methods: [HttpMethod.POST], integration, authorizer });
 
     this.url = api.apiEndpoint;
     new CfnOutput(this, 'RelayUrl', {
