@@ -5,6 +5,10 @@
  * connect:UpdateContactAttributes on the instance's contacts and, when usernames are resolved, connect:SearchUsers on
  * the instance and its users; nothing on `*`. The stage throttles below Connect's quota, so a fleet's retries stop at
  * API Gateway (429, which the plugin's outbox backs off from) and Connect never sees a storm.
+ *
+ * In queued mode (settings.queued) the relay only accepts: it may send to the write queue and read the caller's
+ * outcomes, and the worker (deploy/queued-writes.ts) holds the Connect permissions and paces them; the stage's default
+ * throttle is then sized for accepting, and `GET /contact/attributes/outcomes` is routed behind the same authorizer.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +21,7 @@ import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { parseInstanceArn, type RelayConfig } from '../src/relay/config.ts';
+import { QueuedWrites } from './queued-writes.ts';
 import type { RelaySettings } from './settings.ts';
 
 /** Props of the relay stack. */
@@ -45,11 +50,11 @@ export class RelayStack extends Stack {
     const { settings } = props;
     const arn = parseInstanceArn(settings.instanceArn);
     if (!arn) throw new Error(`instanceArn is not an instance ARN: ${settings.instanceArn}`);
-    if (!existsSync(join(props.bundleDir, 'index.mjs'))) {
-      throw new Error(
-        `The relay's Lambda bundle ${join(props.bundleDir, 'index.mjs')} does not exist: run npm run build:relay first.`,
-      );
-    }
+    for (const file of settings.queued ? ['index.mjs', 'worker.mjs'] : ['index.mjs'])
+      if (!existsSync(join(props.bundleDir, file)))
+        throw new Error(
+          `The relay's Lambda bundle ${join(props.bundleDir, file)} does not exist: run npm run build:relay first.`,
+        );
     const retention = Object.values(RetentionDays).find(
       (days): days is RetentionDays => (days as number) === settings.logRetentionDays,
     );
@@ -72,13 +77,15 @@ export class RelayStack extends Stack {
     });
     logGroup.grantWrite(role);
     const contacts = `${settings.instanceArn}/contact/*`;
-    role.addToPolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['connect:DescribeContact', 'connect:UpdateContactAttributes'],
-        resources: [contacts],
-      }),
-    );
+    // In queued mode the worker checks ownership and writes; the relay only accepts.
+    if (!settings.queued)
+      role.addToPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['connect:DescribeContact', 'connect:UpdateContactAttributes'],
+          resources: [contacts],
+        }),
+      );
     if ('usernameClaim' in settings.user) {
       role.addToPolicy(
         new PolicyStatement({
@@ -90,7 +97,7 @@ export class RelayStack extends Stack {
     }
 
     // API Gateway verifies the token; the function reads the verified claims from the event (never guessed: configured).
-    const config: RelayConfig = {
+    const base: RelayConfig = {
       instanceArn: settings.instanceArn,
       auth: { type: 'api-gateway-jwt-authorizer' },
       user: settings.user,
@@ -100,6 +107,26 @@ export class RelayStack extends Stack {
       ...(settings.allowKeyPrefixes.length > 0 ? { allowKeyPrefixes: settings.allowKeyPrefixes } : {}),
       ...(settings.denyKeyPrefixes.length > 0 ? { denyKeyPrefixes: settings.denyKeyPrefixes } : {}),
     };
+    const queued = settings.queued
+      ? new QueuedWrites(this, 'Queued', {
+          settings: settings.queued,
+          contacts,
+          bundleDir: props.bundleDir,
+          logGroup,
+          connectTimeoutMs: settings.connectTimeoutMs,
+          environment: ({ queueUrl, table }) => ({
+            RELAY_CONFIG: this.toJsonString({ ...base, queue: { url: queueUrl }, outcomes: { table } }),
+          }),
+        })
+      : undefined;
+    queued?.grantAccept(role);
+    const config = queued
+      ? this.toJsonString({
+          ...base,
+          queue: { url: queued.queue.queueUrl },
+          outcomes: { table: queued.table.tableName },
+        })
+      : JSON.stringify(base);
     const relay = new LambdaFunction(this, 'Relay', {
       description: 'ccp-attributes relay: writes contact attributes only for the agent handling the contact',
       // Lambda deprecated nodejs20.x on 2026-04-30 (CDK's synth-time validation warns); 24 is the newest it offers.
@@ -113,7 +140,7 @@ export class RelayStack extends Stack {
       // The relay answers by its deadline on Connect; the function gets 2 s more (token check, cold start), at least
       // 10 s. settings.ts keeps the sum under API Gateway's 30 s integration limit.
       timeout: Duration.seconds(Math.max(10, Math.ceil(settings.connectTimeoutMs / 1000) + 2)),
-      environment: { RELAY_CONFIG: JSON.stringify(config), NODE_OPTIONS: '--enable-source-maps' },
+      environment: { RELAY_CONFIG: config, NODE_OPTIONS: '--enable-source-maps' },
     });
 
     const api = new HttpApi(this, 'Api', {
@@ -121,7 +148,9 @@ export class RelayStack extends Stack {
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins: settings.allowedOrigins,
-        allowMethods: [CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
+        allowMethods: settings.queued
+          ? [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS]
+          : [CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
         allowHeaders: corsAllowHeaders,
         // Unlike Connect, expose the error type, so the browser can read it.
         exposeHeaders: ['x-amzn-errortype', 'x-amzn-requestid'],
@@ -138,12 +167,11 @@ export class RelayStack extends Stack {
       jwtAudience: settings.audience,
       identitySource: ['$request.header.Authorization'],
     });
-    api.addRoutes({
-      path: '/contact/attributes',
-      methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('RelayIntegration', relay),
-      authorizer,
-    });
+    const integration = new HttpLambdaIntegration('RelayIntegration', relay);
+    api.addRoutes({ path: '/contact/attributes', methods: [HttpMethod.POST], integration, authorizer });
+    // Queued mode: the agent's outcomes of writes after 202 (landed, refused, failed, dead letter).
+    if (queued)
+      api.addRoutes({ path: '/contact/attributes/outcomes', methods: [HttpMethod.GET], integration, authorizer });
 
     this.url = api.apiEndpoint;
     new CfnOutput(this, 'RelayUrl', {
@@ -154,6 +182,16 @@ export class RelayStack extends Stack {
       value: logGroup.logGroupName,
       description: 'CloudWatch Logs group of the audit lines',
     });
+    if (queued) {
+      new CfnOutput(this, 'QueueUrl', {
+        value: queued.queue.queueUrl,
+        description: 'The FIFO queue of accepted writes',
+      });
+      new CfnOutput(this, 'DeadLetterQueueUrl', {
+        value: queued.deadLetters.queueUrl,
+        description: 'Writes that kept failing; see the README before redriving',
+      });
+    }
   }
 }
 
