@@ -1,0 +1,138 @@
+/**
+ * The relay's calls to Amazon Connect, checks 4 and 5 of src/relay/core.ts: whose contact (the caller's Connect user,
+ * then DescribeContact judged by src/relay/ownership.ts) and the write itself. Every call takes the request's one
+ * deadline: passed to the SDK, which aborts the HTTP request and stops (rather than the handler's requestTimeout,
+ * which @smithy/node-http-handler 4.x applies per attempt and by default only warns about), and raced with it, so a
+ * call the SDK does not end (credentials) ends anyway. Connect's errors pass through with their status (429 stays
+ * 429); no answer by the deadline, or none at all, is a retryable 503.
+ */
+import {
+  DescribeContactCommand,
+  UpdateContactAttributesCommand,
+  type ConnectClient,
+  type Contact,
+} from '@aws-sdk/client-connect';
+import { orAbort } from '../deadline.ts';
+import type { Claims } from './auth.ts';
+import { checkOwnership } from './ownership.ts';
+import { RelayError, notYours, type AuditRecord } from './respond.ts';
+import type { UserResolver } from './users.ts';
+
+/** The members of a write the Connect side reads. */
+export interface ContactWrite {
+  instanceId: string;
+  initialContactId: string;
+  contactId: string;
+  attributes: Record<string, string>;
+}
+
+/** What the Connect side runs on. */
+export interface ConnectSideOptions {
+  connect: ConnectClient;
+  users: UserResolver;
+  /** The relay's clock (ms since the epoch). */
+  now: () => number;
+  /** How long after its end a leg can still be written (ms). */
+  windowMs: number;
+}
+
+/** Checks 4 and 5, each ending by `deadline`. */
+export interface ConnectSide {
+  /** 4a. The caller's Connect user id (403 when the claims map to none); notes it in the audit record. */
+  resolveUser(claims: Claims, record: AuditRecord, deadline: AbortSignal): Promise<string>;
+  /** 4b. Throws a 403 unless DescribeContact shows the leg is `userId`'s, in the write's chain, and not too old. */
+  confirmOwner(userId: string, write: ContactWrite, deadline: AbortSignal): Promise<void>;
+  /** 5. UpdateContactAttributes with the relay's role. */
+  update(write: ContactWrite, deadline: AbortSignal): Promise<void>;
+}
+
+/** The Connect side of a relay (or a worker). */
+export function createConnectSide({ connect, users, now, windowMs }: ConnectSideOptions): ConnectSide {
+  return {
+    async resolveUser(claims, record, deadline) {
+      const user = await viaConnect('SearchUsers', deadline, () => users.resolve(claims, deadline));
+      if ('refused' in user) {
+        throw new RelayError(
+          403,
+          'AccessDeniedException',
+          'Your sign-in does not match an Amazon Connect user of this instance.',
+          `user:${user.refused}`,
+        );
+      }
+      record.caller = {
+        ...record.caller,
+        userId: user.userId,
+        ...(user.username ? { username: user.username } : {}),
+      };
+      return user.userId;
+    },
+
+    async confirmOwner(userId, write, deadline) {
+      let contact: Contact | undefined;
+      try {
+        const command = new DescribeContactCommand({ InstanceId: write.instanceId, ContactId: write.contactId });
+        contact = (await orAbort(connect.send(command, { abortSignal: deadline }), deadline)).Contact;
+      } catch (error) {
+        // An unknown contact is refused like someone else's: the answer does not tell which contacts exist.
+        if (statusOf(error) === 404) throw notYours('contact-not-found');
+        throw connectError('DescribeContact', error, deadline);
+      }
+      if (!contact) throw notYours('contact-not-found');
+      const ownership = checkOwnership(contact, {
+        userId,
+        initialContactId: write.initialContactId,
+        nowMs: now(),
+        windowMs,
+      });
+      if (!ownership.owned) throw notYours(ownership.reason, ownership.reason === 'window-passed' ? ' any more' : '');
+    },
+
+    async update(write, deadline) {
+      const update = new UpdateContactAttributesCommand({
+        InstanceId: write.instanceId,
+        InitialContactId: write.initialContactId,
+        Attributes: write.attributes,
+      });
+      await viaConnect('UpdateContactAttributes', deadline, () => connect.send(update, { abortSignal: deadline }));
+    },
+  };
+}
+
+async function viaConnect<T>(action: string, deadline: AbortSignal, call: () => Promise<T>): Promise<T> {
+  try {
+    return await orAbort(call(), deadline);
+  } catch (error) {
+    throw connectError(action, error, deadline);
+  }
+}
+
+/**
+ * Connect's error, passed through with its status and type; no answer by the deadline, or no response at all,
+ * becomes a retryable 503. A write may still have been stored (the browser's outbox treats a 503 as ambiguous).
+ */
+export function connectError(action: string, error: unknown, deadline: AbortSignal): RelayError {
+  if (deadline.aborted)
+    return new RelayError(
+      503,
+      'ServiceUnavailableException',
+      'Amazon Connect did not answer in time; try again.',
+      `connect:${action}:timeout`,
+    );
+  const status = statusOf(error);
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error && error.message ? error.message : `${action} failed.`;
+  if (status === undefined)
+    return new RelayError(
+      503,
+      'ServiceUnavailableException',
+      'Amazon Connect could not be reached; try again.',
+      `connect:${action}:unreachable`,
+    );
+  return new RelayError(status, name, message, `connect:${action}:${name}`);
+}
+
+/** The HTTP status of an AWS SDK error, when it had a response. */
+export function statusOf(error: unknown): number | undefined {
+  const metadata = (error as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata;
+  return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
+}
