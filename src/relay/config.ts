@@ -2,6 +2,7 @@
  * The relay's configuration: one JSON shape for the Node server's `--config relay.json` and the Lambda's
  * `RELAY_CONFIG` environment variable, checked once at start with an error naming every wrong field.
  */
+import { checkQueue, type RelayQueue } from './queue-config.ts';
 
 /** How the caller is authenticated. */
 export type RelayAuth =
@@ -84,6 +85,11 @@ export interface RelayConfig {
    * it the answer is a retryable 503, and the browser sends again.
    */
   connectTimeoutMs?: number;
+  /**
+   * Queued mode: the relay checks the caller, the request and its policy, hands the write to this SQS FIFO queue and
+   * answers 202; a worker (src/relay/worker.ts) checks ownership and lands it at Connect's pace.
+   */
+  queue?: RelayQueue;
 }
 
 /** A configuration with every default filled in and the instance ARN taken apart. */
@@ -138,6 +144,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
   const timeout = value['connectTimeoutMs'] ?? 8000;
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 100 || timeout > 29_000)
     problems.push('connectTimeoutMs must be a whole number of milliseconds from 100 to 29000');
+  const queue = checkQueue(value['queue'], problems);
   for (const derived of ['region', 'instanceId'] as const) {
     if (value[derived] !== undefined && (!arn || value[derived] !== arn[derived]))
       problems.push(`${derived} must match instanceArn (or be left out)`);
@@ -152,6 +159,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     'allowedOrigins',
     'connectEndpoint',
     'connectTimeoutMs',
+    'queue',
     'region',
     'instanceId',
   ]);
@@ -171,6 +179,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     connectTimeoutMs: Number(timeout),
   };
   if (typeof endpoint === 'string') resolved.connectEndpoint = endpoint.replace(/\/+$/, '');
+  if (queue) resolved.queue = queue;
   return resolved;
 }
 

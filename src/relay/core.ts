@@ -8,7 +8,8 @@
  * 3. the instance is the relay's, and every key passes the allow and deny lists (403, before any call to Connect),
  * 4. the caller maps to a Connect user (403), and DescribeContact shows the leg is that user's, in that chain, and
  *    ongoing, in after-contact work or ended within the window (403 "this contact is not yours").
- * Then 5. it writes with UpdateContactAttributes.
+ * Then 5. it writes with UpdateContactAttributes. In queued mode (the `queue` setting) it stops after 3 and hands the
+ * write to an SQS FIFO queue instead (src/relay/queued.ts): 202, and a worker does 4 and 5 (src/relay/worker.ts).
  * Checks 1 to 3 live in src/relay/checks.ts, 4 and 5 in src/relay/connect-side.ts, the response shapes and the audit
  * record in src/relay/respond.ts.
  * Connect's calls for one request (SearchUsers, DescribeContact, UpdateContactAttributes) share one deadline,
@@ -19,10 +20,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ConnectClient } from '@aws-sdk/client-connect';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createAuthenticator, type Authenticator } from './auth.ts';
 import { checkWrite } from './checks.ts';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import { createConnectSide } from './connect-side.ts';
+import { createQueueSender, createSqsClient, readWriteId, type AcceptedBody } from './queued.ts';
 import {
   RelayError,
   asRelayError,
@@ -53,6 +56,8 @@ export interface RelayDependencies {
   now?: () => number;
   /** Receives each audit record; default one JSON line on stdout (CloudWatch Logs under Lambda). */
   audit?: (record: AuditRecord) => void;
+  /** Queued mode's SQS client; default one for the configured queue (its region, its endpoint). */
+  sqs?: SQSClient;
 }
 
 /** The relay: a function from request to response. */
@@ -80,6 +85,9 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
   const contacts = createConnectSide({ connect, users, now, windowMs: config.ownershipWindowSeconds * 1000 });
   const audit = dependencies.audit ?? auditToStdout;
   const origins = new Set(config.allowedOrigins);
+  const queued =
+    config.queue &&
+    createQueueSender(config.queue, config, dependencies.sqs ?? createSqsClient(config.queue, config.region), now);
 
   return async (request) => {
     const cors = corsHeaders(request.headers['origin'], origins);
@@ -90,10 +98,10 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
     const record: AuditRecord = { time: '', requestId, decision: 'refused', status: 0, reason: '' };
     let response: RelayResponse;
     try {
-      await decide(request, record);
+      const accepted = await decide(request, record, requestId);
       record.decision = 'allowed';
-      record.reason = 'written';
-      response = jsonResponse(base, 200, {});
+      record.reason = accepted ? 'queued' : 'written';
+      response = jsonResponse(base, accepted ? 202 : 200, accepted ?? {});
     } catch (error) {
       const failure = asRelayError(error);
       record.decision = failure.status >= 500 || failure.reason.startsWith('connect:') ? 'failed' : 'refused';
@@ -106,7 +114,12 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
     return response;
   };
 
-  async function decide(request: RelayRequest, record: AuditRecord): Promise<void> {
+  /** Lands the write (sync mode: resolves undefined) or queues it (queued mode: resolves the 202 body). */
+  async function decide(
+    request: RelayRequest,
+    record: AuditRecord,
+    requestId: string,
+  ): Promise<AcceptedBody | undefined> {
     if (request.path !== relayPath)
       throw new RelayError(
         404,
@@ -118,8 +131,11 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
       throw new RelayError(405, 'UnknownOperationException', `Use POST on ${relayPath}.`, 'wrong-method');
     const write = await checkWrite(request, record, authenticator, config);
     const deadline = AbortSignal.timeout(config.connectTimeoutMs);
+    if (queued) return queued.accept(write, requestId, record, deadline);
+    readWriteId(write.body);
     const userId = await contacts.resolveUser(write.claims, record, deadline);
     await contacts.confirmOwner(userId, write, deadline);
     await contacts.update(write, deadline);
+    return undefined;
   }
 }

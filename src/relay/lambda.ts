@@ -6,6 +6,7 @@
 import type { Claims } from './auth.ts';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import { createRelay, type Relay, type RelayDependencies } from './core.ts';
+import { queueFromEnvironment } from './queue-config.ts';
 
 /**
  * The members of an API Gateway HTTP API event (payload format 2.0) the relay reads; `APIGatewayProxyEventV2` and
@@ -67,12 +68,16 @@ function authorizerClaims(event: RelayEvent): { authorizerClaims?: Claims } {
 
 let cached: RelayLambdaHandler | undefined;
 
-/** The Lambda entry point: configured from RELAY_CONFIG (a missing or wrong configuration fails every invocation loudly). */
+/**
+ * The Lambda entry point: configured from RELAY_CONFIG, and RELAY_QUEUE_URL (with RELAY_SQS_ENDPOINT) for queued mode
+ * (a missing or wrong configuration fails every invocation loudly).
+ */
 export const handler: RelayLambdaHandler = async (event) => {
   if (!cached) {
     const text = process.env['RELAY_CONFIG'];
     if (!text) throw new Error('ccp-attributes relay: the RELAY_CONFIG environment variable is not set');
-    cached = createLambdaHandler(resolveRelayConfig(JSON.parse(text)));
+    const queue = queueFromEnvironment(process.env);
+    cached = createLambdaHandler(resolveRelayConfig({ ...(JSON.parse(text) as object), ...(queue ? { queue } : {}) }));
   }
   return cached(event);
 };

@@ -37,6 +37,8 @@ export interface AuditRecord {
   initialContactId?: string;
   /** The attribute keys of the request (never their values). */
   keys?: string[];
+  /** Queued mode: the write's id, at accept and when the worker settles it. */
+  writeId?: string;
 }
 
 /** The default audit sink: one JSON line on stdout (CloudWatch Logs under Lambda). */
