@@ -6,15 +6,10 @@
  * call the SDK does not end (credentials) ends anyway. Connect's errors pass through with their status (429 stays
  * 429); no answer by the deadline, or none at all, is a retryable 503.
  */
-import {
-  DescribeContactCommand,
-  UpdateContactAttributesCommand,
-  type ConnectClient,
-  type Contact,
-} from '@aws-sdk/client-connect';
+import { DescribeContactCommand, UpdateContactAttributesCommand, type ConnectClient } from '@aws-sdk/client-connect';
 import { orAbort } from '../deadline.ts';
 import type { Claims } from './auth.ts';
-import { checkOwnership } from './ownership.ts';
+import type { LegDecision, OwnershipCache } from './ownership-cache.ts';
 import { RelayError, notYours, type AuditRecord } from './respond.ts';
 import type { UserResolver } from './users.ts';
 
@@ -30,24 +25,25 @@ export interface ContactWrite {
 export interface ConnectSideOptions {
   connect: ConnectClient;
   users: UserResolver;
-  /** The relay's clock (ms since the epoch). */
-  now: () => number;
-  /** How long after its end a leg can still be written (ms). */
-  windowMs: number;
+  /** Decides ownership, at most one DescribeContact per caller and leg while its answer holds. */
+  ownership: OwnershipCache;
 }
 
 /** Checks 4 and 5, each ending by `deadline`. */
 export interface ConnectSide {
   /** 4a. The caller's Connect user id (403 when the claims map to none); notes it in the audit record. */
   resolveUser(claims: Claims, record: AuditRecord, deadline: AbortSignal): Promise<string>;
-  /** 4b. Throws a 403 unless DescribeContact shows the leg is `userId`'s, in the write's chain, and not too old. */
+  /**
+   * 4b. Throws a 403 unless DescribeContact (or the cache's memory of it) shows the leg is `userId`'s, in the write's
+   * chain, and not too old.
+   */
   confirmOwner(userId: string, write: ContactWrite, deadline: AbortSignal): Promise<void>;
   /** 5. UpdateContactAttributes with the relay's role. */
   update(write: ContactWrite, deadline: AbortSignal): Promise<void>;
 }
 
 /** The Connect side of a relay (or a worker). */
-export function createConnectSide({ connect, users, now, windowMs }: ConnectSideOptions): ConnectSide {
+export function createConnectSide({ connect, users, ownership }: ConnectSideOptions): ConnectSide {
   return {
     async resolveUser(claims, record, deadline) {
       const user = await viaConnect('SearchUsers', deadline, () => users.resolve(claims, deadline));
@@ -68,23 +64,24 @@ export function createConnectSide({ connect, users, now, windowMs }: ConnectSide
     },
 
     async confirmOwner(userId, write, deadline) {
-      let contact: Contact | undefined;
+      const describe = async (signal: AbortSignal) => {
+        try {
+          const command = new DescribeContactCommand({ InstanceId: write.instanceId, ContactId: write.contactId });
+          return (await connect.send(command, { abortSignal: signal })).Contact;
+        } catch (error) {
+          if (statusOf(error) === 404) return undefined;
+          throw error;
+        }
+      };
+      let decision: LegDecision;
       try {
-        const command = new DescribeContactCommand({ InstanceId: write.instanceId, ContactId: write.contactId });
-        contact = (await orAbort(connect.send(command, { abortSignal: deadline }), deadline)).Contact;
+        // The cache ends this request's wait at its deadline, and the call once no request waits for it.
+        decision = await ownership.decide({ userId, ...write }, describe, deadline);
       } catch (error) {
-        // An unknown contact is refused like someone else's: the answer does not tell which contacts exist.
-        if (statusOf(error) === 404) throw notYours('contact-not-found');
         throw connectError('DescribeContact', error, deadline);
       }
-      if (!contact) throw notYours('contact-not-found');
-      const ownership = checkOwnership(contact, {
-        userId,
-        initialContactId: write.initialContactId,
-        nowMs: now(),
-        windowMs,
-      });
-      if (!ownership.owned) throw notYours(ownership.reason, ownership.reason === 'window-passed' ? ' any more' : '');
+      // An unknown contact is refused like someone else's: the answer does not tell which contacts exist.
+      if (!decision.owned) throw notYours(decision.reason, decision.reason === 'window-passed' ? ' any more' : '');
     },
 
     async update(write, deadline) {

@@ -7,7 +7,8 @@
  * 2. the request is well formed (the project's validator, src/validate.ts; 400),
  * 3. the instance is the relay's, and every key passes the allow and deny lists (403, before any call to Connect),
  * 4. the caller maps to a Connect user (403), and DescribeContact shows the leg is that user's, in that chain, and
- *    ongoing, in after-contact work or ended within the window (403 "this contact is not yours").
+ *    ongoing, in after-contact work or ended within the window (403 "this contact is not yours"); its answer is
+ *    remembered per caller and leg (src/relay/ownership-cache.ts), so a burst of writes costs one DescribeContact.
  * Then 5. it writes with UpdateContactAttributes. In queued mode (the `queue` setting) it stops after 3 and hands the
  * write to an SQS FIFO queue instead (src/relay/queued.ts): 202, and a worker does 4 and 5 (src/relay/worker.ts).
  * Checks 1 to 3 live in src/relay/checks.ts, 4 and 5 in src/relay/connect-side.ts, the response shapes and the audit
@@ -25,6 +26,7 @@ import { createAuthenticator, type Authenticator } from './auth.ts';
 import { checkWrite } from './checks.ts';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import { createConnectSide } from './connect-side.ts';
+import { createOwnershipCache, type OwnershipCache } from './ownership-cache.ts';
 import { createQueueSender, createSqsClient, readWriteId, type AcceptedBody } from './queued.ts';
 import {
   RelayError,
@@ -58,6 +60,8 @@ export interface RelayDependencies {
   audit?: (record: AuditRecord) => void;
   /** Queued mode's SQS client; default one for the configured queue (its region, its endpoint). */
   sqs?: SQSClient;
+  /** Default: createOwnershipCache with the configured window, on the relay's clock, its other settings default. */
+  ownershipCache?: OwnershipCache;
 }
 
 /** The relay: a function from request to response. */
@@ -82,7 +86,9 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
     });
   const authenticator = dependencies.authenticator ?? createAuthenticator(config.auth);
   const users = createUserResolver(config.user, connect, config.instanceId, now);
-  const contacts = createConnectSide({ connect, users, now, windowMs: config.ownershipWindowSeconds * 1000 });
+  const ownership =
+    dependencies.ownershipCache ?? createOwnershipCache({ windowMs: config.ownershipWindowSeconds * 1000, now });
+  const contacts = createConnectSide({ connect, users, ownership });
   const audit = dependencies.audit ?? auditToStdout;
   const origins = new Set(config.allowedOrigins);
   const queued =

@@ -27,6 +27,14 @@ export {
   type OwnershipRefusal,
   type OwnedState,
 } from './ownership.ts';
+export {
+  createOwnershipCache,
+  type LegDecision,
+  type LegQuestion,
+  type OwnershipCache,
+  type OwnershipCacheOptions,
+  type OwnershipCacheStats,
+} from './ownership-cache.ts';
 export { createUserResolver, type UserLookup, type UserResolver } from './users.ts';
 export { createLambdaHandler, handler, type RelayEvent, type RelayLambdaHandler, type RelayResult } from './lambda.ts';
 export { startRelayServer, type RelayServer, type RelayServerOptions } from './server.ts';

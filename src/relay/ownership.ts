@@ -12,8 +12,12 @@ export type OwnershipRefusal = 'not-the-agent' | 'other-chain' | 'window-passed'
 /** The leg's state when the write is allowed. */
 export type OwnedState = 'ongoing' | 'after-contact-work' | 'recently-ended';
 
-/** The decision on one leg. */
-export type Ownership = { owned: true; state: OwnedState } | { owned: false; reason: OwnershipRefusal };
+/**
+ * The decision on one leg. An owned leg stays owned at least until `holdsUntilMs`: an ended one until its window
+ * closes, an ongoing one (or one in after-contact work) a window from now, since it cannot end earlier than now.
+ */
+export type Ownership =
+  { owned: true; state: OwnedState; holdsUntilMs: number } | { owned: false; reason: OwnershipRefusal };
 
 /** The request's side of the check. */
 export interface OwnershipQuestion {
@@ -31,12 +35,13 @@ export function checkOwnership(contact: Contact, question: OwnershipQuestion): O
   if (contact.Id !== question.initialContactId && chain !== question.initialContactId)
     return { owned: false, reason: 'other-chain' };
   const disconnected = contact.DisconnectTimestamp;
-  if (!disconnected) return { owned: true, state: 'ongoing' };
+  const live = question.nowMs + question.windowMs;
+  if (!disconnected) return { owned: true, state: 'ongoing', holdsUntilMs: live };
   const acwStart = contact.AgentInfo.AfterContactWorkStartTimestamp;
   const acwEnd = contact.AgentInfo.AfterContactWorkEndTimestamp;
-  if (acwStart && !acwEnd) return { owned: true, state: 'after-contact-work' };
+  if (acwStart && !acwEnd) return { owned: true, state: 'after-contact-work', holdsUntilMs: live };
   const endedMs = Math.max(disconnected.getTime(), acwEnd?.getTime() ?? 0);
   return question.nowMs - endedMs <= question.windowMs
-    ? { owned: true, state: 'recently-ended' }
+    ? { owned: true, state: 'recently-ended', holdsUntilMs: endedMs + question.windowMs }
     : { owned: false, reason: 'window-passed' };
 }

@@ -703,6 +703,7 @@ describe('checkOwnership', () => {
     assert.deepEqual(checkOwnership({ Id: 'c1', AgentInfo: { Id: 'u1' } }, question), {
       owned: true,
       state: 'ongoing',
+      holdsUntilMs: Date.parse('2026-01-01T13:00:00Z'),
     });
     assert.deepEqual(
       checkOwnership(
@@ -716,11 +717,12 @@ describe('checkOwnership', () => {
       {
         owned: true,
         state: 'after-contact-work',
+        holdsUntilMs: Date.parse('2026-01-01T13:00:00Z'),
       },
     );
     assert.deepEqual(
       checkOwnership({ Id: 'c1', DisconnectTimestamp: at('2026-01-01T11:00:00Z'), AgentInfo: { Id: 'u1' } }, question),
-      { owned: true, state: 'recently-ended' },
+      { owned: true, state: 'recently-ended', holdsUntilMs: Date.parse('2026-01-01T12:00:00Z') },
     );
     assert.deepEqual(
       checkOwnership({ Id: 'c1', DisconnectTimestamp: at('2026-01-01T10:59:59Z'), AgentInfo: { Id: 'u1' } }, question),
@@ -729,6 +731,7 @@ describe('checkOwnership', () => {
     assert.deepEqual(checkOwnership({ Id: 'c2', InitialContactId: 'c1', AgentInfo: { Id: 'u1' } }, question), {
       owned: true,
       state: 'ongoing',
+      holdsUntilMs: Date.parse('2026-01-01T13:00:00Z'),
     });
     assert.deepEqual(checkOwnership({ Id: 'c2', InitialContactId: 'c0', AgentInfo: { Id: 'u1' } }, question), {
       owned: false,
