@@ -58,10 +58,10 @@ export interface RelayDependencies {
   now?: () => number;
   /** Receives each audit record; default one JSON line on stdout (CloudWatch Logs under Lambda). */
   audit?: (record: AuditRecord) => void;
-  /** Queued mode's SQS client; default one for the configured queue (its region, its endpoint). */
-  sqs?: SQSClient;
   /** Default: createOwnershipCache with the configured window, on the relay's clock, its other settings default. */
   ownershipCache?: OwnershipCache;
+  /** Queued mode's SQS client; default one for the configured queue (its region, its endpoint). */
+  sqs?: SQSClient;
 }
 
 /** The relay: a function from request to response. */
