@@ -5,10 +5,18 @@
  * change it: demo/connect-api/user-pool.ts), and calls the stand-in with the stand-in's demo credentials.
  */
 import { ConnectClient } from '@aws-sdk/client-connect';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Plugin } from '@web/dev-server-core';
 import type { ConnectApiHandle } from './connect-api/server.ts';
 import { DEFAULT_ACCOUNT, DEFAULT_INSTANCE_ID } from './ccp/scenario.ts';
-import { resolveRelayConfig, startRelayServer, type AuditRecord, type RelayServer } from '../src/relay/index.ts';
+import {
+  resolveRelayConfig,
+  startRelayServer,
+  type AuditRecord,
+  type RelayServer,
+  type ResolvedRelayConfig,
+} from '../src/relay/index.ts';
+import type { RelayQueue } from '../src/relay/queue-config.ts';
 
 /** Options of startStandInRelay; every field is optional. */
 export interface StandInRelayOptions {
@@ -20,17 +28,25 @@ export interface StandInRelayOptions {
   instanceId?: string;
   /** Receives each audit line (default: none). */
   audit?: (record: AuditRecord) => void;
+  /** Queued mode: the FIFO queue (on fauxqs) the relay hands writes to, and the SQS client it sends with. */
+  queue?: { queue: RelayQueue; sqs: SQSClient };
 }
 
-/** Starts the relay in this process, in front of the stand-in `api`. */
-export function startStandInRelay(api: ConnectApiHandle, options: StandInRelayOptions = {}): Promise<RelayServer> {
-  const config = resolveRelayConfig({
+/** The relay's configuration in front of the stand-in `api` (also the queued worker's: demo/queued.ts). */
+export function standInRelayConfig(api: ConnectApiHandle, options: StandInRelayOptions = {}): ResolvedRelayConfig {
+  return resolveRelayConfig({
     instanceArn: `arn:aws:connect:${api.region}:${DEFAULT_ACCOUNT}:instance/${options.instanceId ?? DEFAULT_INSTANCE_ID}`,
     auth: { type: 'oidc', issuer: api.issuer, audience: [api.userPoolClientId], jwksUri: api.jwksUri },
     user: { userIdClaim: 'custom:connect_user_id', agentsCannotChangeClaim: true },
     allowedOrigins: options.allowedOrigins ?? [],
     connectEndpoint: api.url,
+    ...(options.queue ? { queue: options.queue.queue } : {}),
   });
+}
+
+/** Starts the relay in this process, in front of the stand-in `api`. */
+export function startStandInRelay(api: ConnectApiHandle, options: StandInRelayOptions = {}): Promise<RelayServer> {
+  const config = standInRelayConfig(api, options);
   const connect = new ConnectClient({
     region: api.region,
     endpoint: api.url,
@@ -40,7 +56,11 @@ export function startStandInRelay(api: ConnectApiHandle, options: StandInRelayOp
   return startRelayServer({
     config,
     port: options.port ?? 0,
-    dependencies: { connect, audit: options.audit ?? (() => undefined) },
+    dependencies: {
+      connect,
+      audit: options.audit ?? (() => undefined),
+      ...(options.queue ? { sqs: options.queue.sqs } : {}),
+    },
   });
 }
 
