@@ -73,5 +73,19 @@ export function printFleet(counts: FleetCounts): void {
   console.log(
     `      drain ${counts.drainS.toFixed(1)} s against an ideal of ${idealS.toFixed(1)} s at ${counts.paceFor.what} ${counts.paceFor.perSecond}/s (${(counts.drainS / idealS).toFixed(3)}x); lost ${counts.lost} (attribute values missing from the stand-in's store)`,
   );
+  if (counts.mode === 'queued') {
+    // Where a queued drain loses time against the ideal: the gaps between consecutive UpdateContactAttributes calls.
+    const times = counts.connect
+      .filter((request) => request.action === 'UpdateContactAttributes')
+      .map((request) => Date.parse(request.time))
+      .sort((a, b) => a - b);
+    const gaps = times.slice(1).map((time, i) => time - times[i]!);
+    const interval = 1000 / counts.paceFor.perSecond;
+    const lostS = gaps.reduce((sum, gap) => sum + Math.max(0, gap - interval), 0) / 1000;
+    console.log(
+      `      gaps between UpdateContactAttributes calls: median ${percentile(gaps, 50)} ms, p99 ${percentile(gaps, 99)} ms, ` +
+        `longest ${Math.max(...gaps)} ms (the pace's interval: ${interval} ms; ${lostS.toFixed(1)} s over it in all)`,
+    );
+  }
   for (const extra of counts.extra) console.log(`      ${extra}`);
 }
