@@ -16,6 +16,8 @@ export interface FleetCounts {
   /** Queued mode: from the relay's 202 to the write's 200 at the stand-in. */
   acceptToLanded: number[];
   drainS: number;
+  /** Seconds over which the contacts ended: the drain cannot be shorter. */
+  spreadS: number;
   /** The pace the drain is measured against (requests/s): the quota (synchronous), the workers' pace (queued). */
   paceFor: { perSecond: number; what: string };
   lost: number;
@@ -52,7 +54,8 @@ export function printFleet(counts: FleetCounts): void {
     .sort(([a], [b]) => a - b)
     .map(([status, count]) => `${status} x${count}`)
     .join(', ');
-  const idealS = landed / counts.paceFor.perSecond;
+  // The ideal: every request at the pace, or, when the contacts end more slowly than that, the last one's end.
+  const idealS = Math.max(landed / counts.paceFor.perSecond, counts.spreadS);
   const line = (name: string, value: number): string =>
     `      ${name.padEnd(42)} ${String(value).padStart(6)}   per landed ${per(value, landed).padStart(5)}   per contact ${per(value, counts.contacts).padStart(5)}`;
   console.log(`  ${counts.mode}: ${landed} requests landed for ${counts.contacts} contacts`);

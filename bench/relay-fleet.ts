@@ -114,6 +114,7 @@ async function runFleet(mode: Mode): Promise<FleetCounts> {
       eventToLanded: [],
       acceptToLanded: [],
       drainS: 0,
+      spreadS: spreadMs / 1000,
       paceFor: backend
         ? { perSecond: backend.pacePerSecond, what: "the worker's pace" }
         : { perSecond: ratePerSecond, what: 'the quota' },
