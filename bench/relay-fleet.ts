@@ -117,7 +117,9 @@ async function runFleet(mode: Mode): Promise<FleetCounts> {
       spreadS: spreadMs / 1000,
       paceFor: backend
         ? { perSecond: backend.pacePerSecond, what: "the worker's pace" }
-        : { perSecond: ratePerSecond, what: 'the quota' },
+        : throttle.rateLimit < ratePerSecond
+          ? { perSecond: throttle.rateLimit, what: 'the stage throttle' }
+          : { perSecond: ratePerSecond, what: 'the quota' },
       lost: 0,
       extra: [],
     };
