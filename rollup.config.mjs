@@ -88,7 +88,7 @@ function browserFieldExtensions() {
 
 /**
  * The relay (Node only): `ccp-attributes/relay` as an ES module with bare imports (part of the package), and the
- * Lambda functions (the relay, queued mode's worker) as one self-contained file each (their dependencies bundled, so the deployment does not depend on the SDK
+ * Lambda function as one self-contained file (its dependencies bundled, so the deployment does not depend on the SDK
  * version of the runtime; not part of the package). `npm run build:relay` (RELAY_ONLY) builds both, for `cdk deploy`.
  */
 const relayModule = {
@@ -97,8 +97,7 @@ const relayModule = {
   plugins: [typescript()],
   output: { dir: 'dist/relay', format: 'es', sourcemap: true },
 };
-/** One self-contained Lambda file in dist/relay-lambda: the relay (index.mjs) or the queued mode's worker (worker.mjs). */
-const relayLambda = (name, input) => ({
+const relayLambdaFunction = (name, input) => ({
   input: { [name]: input },
   plugins: [typescript(), nodeResolve({ exportConditions: ['node'], preferBuiltins: true }), commonjs(), json()],
   output: {
@@ -109,6 +108,9 @@ const relayLambda = (name, input) => ({
     sourcemap: true,
   },
 });
+/** The relay (index.mjs) and, for queued mode, the worker on the write queue (worker.mjs). */
+const relayLambda = relayLambdaFunction('index', 'src/relay/lambda.ts');
+const relayWorkerLambda = relayLambdaFunction('worker', 'src/relay/worker-lambda.ts');
 
 /**
  * The agent workspace app's page: components/workspace-app.html emitted as dist/workspace/index.html, its script
@@ -130,7 +132,7 @@ function workspacePage() {
 }
 
 export default process.env.RELAY_ONLY
-  ? [relayModule, relayLambda('index', 'src/relay/lambda.ts'), relayLambda('worker', 'src/relay/worker-lambda.ts')]
+  ? [relayModule, relayLambda, relayWorkerLambda]
   : [
       relayModule,
       {

@@ -38,3 +38,20 @@ export {
 export { createUserResolver, type UserLookup, type UserResolver } from './users.ts';
 export { createLambdaHandler, handler, type RelayEvent, type RelayLambdaHandler, type RelayResult } from './lambda.ts';
 export { startRelayServer, type RelayServer, type RelayServerOptions } from './server.ts';
+export {
+  createWorker,
+  workerDefaults,
+  type Settlement,
+  type Worker,
+  type WorkerDependencies,
+  type WorkerMessage,
+  type WorkerSettings,
+} from './worker.ts';
+export { startWorkerLoop, type WorkerLoop, type WorkerLoopOptions } from './worker-loop.ts';
+export {
+  createWorkerLambdaHandler,
+  type SQSBatchResponse,
+  type SQSEvent,
+  type SQSRecord,
+  type WorkerLambdaHandler,
+} from './worker-lambda.ts';

@@ -4,6 +4,7 @@
  * deleted, the ones it hands back get its delay as their visibility timeout (src/relay/worker-runtime.ts).
  * sqs-consumer warns that it does not guarantee FIFO order by itself: here a batch is processed whole before the next
  * receive, and SQS holds a group back while any message of it is in flight, so order holds; the warning is silenced.
+ * A heartbeat keeps a batch hidden while it is worked on (sqs-consumer's heartbeatInterval).
  * `stop()` ends polling, lets a batch being processed finish (its deletes included), then resolves; every wait has a
  * deadline (`stopTimeoutMs`), past which the batch's messages come back at their visibility timeout.
  */
@@ -22,6 +23,11 @@ export interface WorkerLoopOptions {
   dependencies: WorkerDependencies & { sqs?: SQSClient };
   /** Seconds a long poll waits for messages (default 20, SQS's most). */
   waitTimeSeconds?: number;
+  /**
+   * Seconds a received batch stays hidden from other receivers (default 60); a heartbeat renews it every third of
+   * that while the batch is worked on, so a slow batch at a low pace is never delivered twice at once.
+   */
+  visibilityTimeoutSeconds?: number;
   /** How long stop() waits for a batch being processed (default 30,000 ms). */
   stopTimeoutMs?: number;
 }
@@ -42,6 +48,7 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
   const sqs = options.dependencies.sqs ?? createSqsClient(config.queue, config.region);
   const worker = createWorker(config, options.settings ?? {}, options.dependencies);
   const stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
+  const visibilityTimeout = options.visibilityTimeoutSeconds ?? 60;
   let batches = 0;
   /** Batches being worked on (handled, not yet deleted: sqs-consumer deletes after the handler resolves). */
   let busy = false;
@@ -70,6 +77,8 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
     batchSize: 10,
     waitTimeSeconds: options.waitTimeSeconds ?? 20,
     messageSystemAttributeNames: ['ApproximateReceiveCount', 'MessageGroupId'],
+    visibilityTimeout,
+    ...(visibilityTimeout >= 2 ? { heartbeatInterval: Math.max(1, Math.floor(visibilityTimeout / 3)) } : {}),
     suppressFifoWarning: true,
     // Send to the client's endpoint (fauxqs offline), not the host in the queue URL.
     useQueueUrlAsEndpoint: false,
@@ -83,7 +92,9 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
   consumer.on('response_processed', () => {
     busy = false;
   });
+  let stopping = false;
   consumer.on('error', (error) => {
+    if (stopping && /abort/i.test(error.message)) return; // the long poll stop() aborted
     // A receive, a delete or a whole batch that failed; the loop polls again. A message not deleted comes back at
     // its visibility timeout (a write that landed is then sent again: harmless, its group waited behind it).
     console.error(`ccp-attributes worker: ${describeError(error)}`);
@@ -95,6 +106,7 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
       return batches;
     },
     async stop() {
+      stopping = true;
       const stopped = new Promise<void>((resolve) => consumer.once('stopped', () => resolve()));
       // Abort a long poll only when no batch is being worked on (aborting would also abort its deletes).
       consumer.stop({ abort: !busy });
