@@ -7,7 +7,8 @@
  * API Gateway (429, which the plugin's outbox backs off from) and Connect never sees a storm.
  *
  * In queued mode (settings.queued) the relay only accepts: it may send to the write queue and read the caller's
- * outcomes, and the worker (deploy/queued-writes.ts) holds the Connect permissions and paces them; the stage's default
+ * outcomes, and the worker (deploy/queued-writes.ts), which resolves the caller's Connect user and checks ownership,
+ * holds the Connect permissions (SearchUsers included) and paces them; the stage's default
  * throttle is then sized for accepting, and `GET /contact/attributes/outcomes` is routed behind the same authorizer.
  */
 import { existsSync } from 'node:fs';
@@ -86,15 +87,16 @@ export class RelayStack extends Stack {
           resources: [contacts],
         }),
       );
-    if ('usernameClaim' in settings.user) {
-      role.addToPolicy(
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['connect:SearchUsers'],
-          resources: [settings.instanceArn, `${settings.instanceArn}/agent/*`],
-        }),
-      );
-    }
+    // Resolving a username to the Connect user: the relay's job, or in queued mode the worker's (below).
+    const searchUsers =
+      'usernameClaim' in settings.user
+        ? new PolicyStatement({
+            effect: Effect.ALLOW,
+            actions: ['connect:SearchUsers'],
+            resources: [settings.instanceArn, `${settings.instanceArn}/agent/*`],
+          })
+        : undefined;
+    if (searchUsers && !settings.queued) role.addToPolicy(searchUsers);
 
     // API Gateway verifies the token; the function reads the verified claims from the event (never guessed: configured).
     const base: RelayConfig = {
@@ -120,6 +122,7 @@ export class RelayStack extends Stack {
         })
       : undefined;
     queued?.grantAccept(role);
+    if (searchUsers) queued?.worker.addToRolePolicy(searchUsers);
     const config = queued
       ? this.toJsonString({
           ...base,

@@ -153,12 +153,11 @@ describe('the relay stack in queued mode', () => {
     });
   });
 
-  it('gives the relay SendMessage, Query on the outcomes and SearchUsers only; the worker the queue, the contacts and PutItem', () => {
+  it('gives the relay SendMessage and Query on the outcomes only; the worker the queue, the contacts, SearchUsers and PutItem', () => {
     const contacts = `${instanceArn}/contact/*`;
     assert.deepEqual(
       permissions(template, /^RelayRole/).sort(),
       [
-        [['connect:SearchUsers'], `${instanceArn} ${instanceArn}/agent/*`],
         [['dynamodb:Query'], `<${table}>`],
         [['logs:CreateLogStream', 'logs:PutLogEvents'], `<AuditLogA5B7094E>`],
         [['sqs:SendMessage'], `<${queue}>`],
@@ -168,6 +167,8 @@ describe('the relay stack in queued mode', () => {
       permissions(template, /^QueuedWorkerRole/).sort(),
       [
         [['connect:DescribeContact', 'connect:UpdateContactAttributes'], contacts],
+        // The worker resolves the username claim (the queued relay never calls Connect).
+        [['connect:SearchUsers'], `${instanceArn} ${instanceArn}/agent/*`],
         [['dynamodb:PutItem'], `<${table}>`],
         [['logs:CreateLogStream', 'logs:PutLogEvents'], `<AuditLogA5B7094E>`],
         [
@@ -191,7 +192,8 @@ describe('the relay stack in queued mode', () => {
       userIdClaim: 'connect_user_id',
       agentsCannotChangeClaim: 'true',
     });
-    assert.ok(!permissions(userId, /^RelayRole/).some(([actions]) => actions.includes('connect:SearchUsers')));
+    for (const role of [/^RelayRole/, /^QueuedWorkerRole/])
+      assert.ok(!permissions(userId, role).some(([actions]) => actions.includes('connect:SearchUsers')));
   });
 
   it('with a customer KMS key: both queues use it, the relay may encrypt with it and the worker decrypt, nothing more', () => {
