@@ -5,10 +5,9 @@
  * queue's depth (GetQueueAttributes, as CloudWatch's ApproximateNumberOf* metrics read it) and the worker's progress
  * (the outcomes it recorded).
  */
-import { ConnectClient } from '@aws-sdk/client-connect';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Plugin } from '@web/dev-server-core';
-import type { RelayServer } from '../src/relay/index.ts';
+import { createRelayConnectClient, type RelayServer } from '../src/relay/index.ts';
 import { createMemoryOutcomeStore, type OutcomeStore } from '../src/relay/outcomes.ts';
 import { workerDefaults } from '../src/relay/worker.ts';
 import { startWorkerLoop } from '../src/relay/worker-loop.ts';
@@ -87,7 +86,7 @@ export async function startQueuedStandIn(
   };
   const relayOptions = {
     allowedOrigins: options.allowedOrigins ?? [],
-    queue: { queue: { url: queue.queueUrl, endpoint: queue.endpoint }, sqs: queue.sqs },
+    queue: { queue: { url: queue.queueUrl, endpoint: queue.endpoint }, sqs: queue.sqs, outcomes },
   };
   let relay: RelayServer;
   try {
@@ -98,11 +97,10 @@ export async function startQueuedStandIn(
   }
   const pacePerSecond = options.pacePerSecond ?? workerDefaults.updateAttributesPerSecond;
   // The worker's own Connect client: one attempt per call (a throttle hands the message back to the queue).
-  const connect = new ConnectClient({
+  const connect = createRelayConnectClient({
     region: api.region,
     endpoint: api.url,
     credentials: { accessKeyId: api.accessKeyId, secretAccessKey: api.secretAccessKey },
-    maxAttempts: 1,
   });
   const worker = startWorkerLoop({
     config: standInRelayConfig(api, relayOptions),

@@ -4,18 +4,19 @@
  * from the id token's `custom:connect_user_id` (which the pool's agent-desktop client may not write, so agents cannot
  * change it: demo/connect-api/user-pool.ts), and calls the stand-in with the stand-in's demo credentials.
  */
-import { ConnectClient } from '@aws-sdk/client-connect';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Plugin } from '@web/dev-server-core';
 import type { ConnectApiHandle } from './connect-api/server.ts';
 import { DEFAULT_ACCOUNT, DEFAULT_INSTANCE_ID } from './ccp/scenario.ts';
 import {
+  createRelayConnectClient,
   resolveRelayConfig,
   startRelayServer,
   type AuditRecord,
   type RelayServer,
   type ResolvedRelayConfig,
 } from '../src/relay/index.ts';
+import type { OutcomeStore } from '../src/relay/outcomes.ts';
 import type { RelayQueue } from '../src/relay/queue-config.ts';
 
 /** Options of startStandInRelay; every field is optional. */
@@ -28,8 +29,11 @@ export interface StandInRelayOptions {
   instanceId?: string;
   /** Receives each audit line (default: none). */
   audit?: (record: AuditRecord) => void;
-  /** Queued mode: the FIFO queue (on fauxqs) the relay hands writes to, and the SQS client it sends with. */
-  queue?: { queue: RelayQueue; sqs: SQSClient };
+  /**
+   * Queued mode: the FIFO queue (on fauxqs) the relay hands writes to, the SQS client it sends with, and the store of
+   * the worker's outcomes it reads back to the callers.
+   */
+  queue?: { queue: RelayQueue; sqs: SQSClient; outcomes: OutcomeStore };
 }
 
 /** The relay's configuration in front of the stand-in `api` (also the queued worker's: demo/queued.ts). */
@@ -47,11 +51,10 @@ export function standInRelayConfig(api: ConnectApiHandle, options: StandInRelayO
 /** Starts the relay in this process, in front of the stand-in `api`. */
 export function startStandInRelay(api: ConnectApiHandle, options: StandInRelayOptions = {}): Promise<RelayServer> {
   const config = standInRelayConfig(api, options);
-  const connect = new ConnectClient({
+  const connect = createRelayConnectClient({
     region: api.region,
     endpoint: api.url,
     credentials: { accessKeyId: api.accessKeyId, secretAccessKey: api.secretAccessKey },
-    retryMode: 'adaptive',
   });
   return startRelayServer({
     config,
@@ -59,7 +62,7 @@ export function startStandInRelay(api: ConnectApiHandle, options: StandInRelayOp
     dependencies: {
       connect,
       audit: options.audit ?? (() => undefined),
-      ...(options.queue ? { sqs: options.queue.sqs } : {}),
+      ...(options.queue ? { sqs: options.queue.sqs, outcomes: options.queue.outcomes } : {}),
     },
   });
 }

@@ -1,10 +1,31 @@
 /**
- * Injected faults: a token-bucket request-rate quota, failures of the next N requests, added latency, dropped
+ * Injected faults: token-bucket request-rate quotas, one bucket per Connect action (Connect's throttling limits "are
+ * defined for each API separately at the AWS account level": Amazon Connect API Reference, "Best practices for using
+ * Amazon Connect APIs"), failures of the next N requests, added latency, dropped
  * connections, requests never answered, ambiguous failures of the next N writes (stored, then the connection dropped,
  * a 500 answered, or no answer ever) and the lifetime of newly issued Cognito credentials and user pool tokens.
  */
 import { isRecord } from './json.ts';
-import type { Faults } from './types.ts';
+import type { Faults, MeteredAction, Quota } from './types.ts';
+
+const meteredActions: readonly MeteredAction[] = [
+  'UpdateContactAttributes',
+  'GetContactAttributes',
+  'DescribeContact',
+  'SearchUsers',
+];
+
+/**
+ * Connect's default quotas as far as public listings tell (unconfirmed; check your account's in Service Quotas):
+ * UpdateContactAttributes and DescribeContact about 10 requests/s each (bursts of 15 assumed), the other actions
+ * Connect's general default of 2 requests/s, burst 5. Inject them with `setFaults({quotas: connectDefaultQuotas})`.
+ */
+export const connectDefaultQuotas: Readonly<Record<MeteredAction, Quota>> = {
+  UpdateContactAttributes: { ratePerSecond: 10, burst: 15 },
+  DescribeContact: { ratePerSecond: 10, burst: 15 },
+  GetContactAttributes: { ratePerSecond: 2, burst: 5 },
+  SearchUsers: { ratePerSecond: 2, burst: 5 },
+};
 
 /** A failure to answer instead of the real one. */
 export interface Failure {
@@ -15,17 +36,20 @@ export interface Failure {
 /** What happens to a write after it was stored: its connection is dropped, it is answered 500, or never answered. */
 export type AfterStore = 'drop' | 'fail' | 'hang';
 
-/** The current faults and the state they need (the quota's bucket, the countdowns). */
+/** The current faults and the state they need (each action's bucket, the countdowns). */
 export class FaultState {
   #faults: Faults = {};
-  #bucket = { tokens: 0, atMs: 0 };
+  #buckets = new Map<MeteredAction, { tokens: number; atMs: number }>();
 
   /** The faults in force. */
   current(): Faults {
     return structuredClone(this.#faults);
   }
 
-  /** Merges a patch: a field set to null is cleared, a field left out is kept. Setting a quota refills its bucket. */
+  /**
+   * Merges a patch: a field set to null is cleared, a field left out is kept. Setting `quota` or `quotas` refills every
+   * bucket.
+   */
   merge(patch: Faults, nowMs: number): void {
     const next = new Map<string, unknown>(Object.entries(this.#faults));
     for (const [name, value] of Object.entries(patch)) {
@@ -33,7 +57,13 @@ export class FaultState {
       else if (value !== undefined) next.set(name, value);
     }
     this.#faults = Object.fromEntries(next);
-    if (patch.quota) this.#bucket = { tokens: patch.quota.burst, atMs: nowMs };
+    if (patch.quota !== undefined || patch.quotas !== undefined) {
+      this.#buckets.clear();
+      for (const action of meteredActions) {
+        const quota = this.#quotaOf(action);
+        if (quota) this.#buckets.set(action, { tokens: quota.burst, atMs: nowMs });
+      }
+    }
   }
 
   /** Clears every fault. */
@@ -86,16 +116,24 @@ export class FaultState {
     return this.#faults.tokenTtlSeconds ?? undefined;
   }
 
-  /** Takes a token from the quota's bucket; true when there is none left (the request is throttled). */
-  takeThrottle(nowMs: number): boolean {
-    const quota = this.#faults.quota;
+  /** Takes a token from `action`'s bucket; true when there is none left (the request is throttled). */
+  takeThrottle(action: string, nowMs: number): boolean {
+    if (!isMetered(action)) return false;
+    const quota = this.#quotaOf(action);
     if (!quota) return false;
-    const elapsedMs = Math.max(0, nowMs - this.#bucket.atMs);
-    const tokens = Math.min(quota.burst, this.#bucket.tokens + (elapsedMs * quota.ratePerSecond) / 1000);
-    this.#bucket = { tokens, atMs: nowMs };
-    if (tokens < 1) return true;
-    this.#bucket.tokens = tokens - 1;
-    return false;
+    const bucket = this.#buckets.get(action) ?? { tokens: quota.burst, atMs: nowMs };
+    const elapsedMs = Math.max(0, nowMs - bucket.atMs);
+    const tokens = Math.min(quota.burst, bucket.tokens + (elapsedMs * quota.ratePerSecond) / 1000);
+    const throttled = tokens < 1;
+    this.#buckets.set(action, { tokens: throttled ? tokens : tokens - 1, atMs: nowMs });
+    return throttled;
+  }
+
+  /** The quota of `action`: its own in `quotas` (null: none), else `quota`. */
+  #quotaOf(action: MeteredAction): Quota | undefined {
+    const own = this.#faults.quotas?.[action];
+    if (own !== undefined) return own ?? undefined;
+    return this.#faults.quota ?? undefined;
   }
 
   /** The failure to answer with when failNext is counting down (500 InternalServiceException unless set). */
@@ -106,6 +144,10 @@ export class FaultState {
     else this.#faults.failNext = { ...failNext, count: failNext.count - 1 };
     return { status: failNext.status ?? 500, type: failNext.type ?? 'InternalServiceException' };
   }
+}
+
+function isMetered(action: string): action is MeteredAction {
+  return (meteredActions as readonly string[]).includes(action);
 }
 
 /** The faults that count down one request at a time. */
@@ -123,10 +165,10 @@ export function parseFaults(value: unknown): Faults {
   for (const [name, field] of Object.entries(value)) {
     switch (name) {
       case 'quota':
-        if (field === null) faults.quota = null;
-        else if (isRecord(field) && positive(field['ratePerSecond']) && positive(field['burst'])) {
-          faults.quota = { ratePerSecond: field['ratePerSecond'], burst: field['burst'] };
-        } else throw new TypeError('faults.quota: expected {ratePerSecond > 0, burst > 0} or null');
+        faults.quota = field === null ? null : parseQuota(field, 'faults.quota');
+        break;
+      case 'quotas':
+        faults.quotas = field === null ? null : parseQuotas(field);
         break;
       case 'failNext':
         faults.failNext = parseFailNext(field);
@@ -154,6 +196,23 @@ export function parseFaults(value: unknown): Faults {
     }
   }
   return faults;
+}
+
+function parseQuota(field: unknown, name: string): Quota {
+  if (isRecord(field) && positive(field['ratePerSecond']) && positive(field['burst']))
+    return { ratePerSecond: field['ratePerSecond'], burst: field['burst'] };
+  throw new TypeError(`${name}: expected {ratePerSecond > 0, burst > 0} or null`);
+}
+
+function parseQuotas(field: unknown): NonNullable<Faults['quotas']> {
+  if (!isRecord(field)) throw new TypeError(`faults.quotas: expected an object keyed by ${meteredActions.join(', ')}`);
+  const quotas: NonNullable<Faults['quotas']> = {};
+  for (const [action, quota] of Object.entries(field)) {
+    if (!isMetered(action))
+      throw new TypeError(`faults.quotas: unknown action ${action} (one of ${meteredActions.join(', ')})`);
+    quotas[action] = quota === null ? null : parseQuota(quota, `faults.quotas.${action}`);
+  }
+  return quotas;
 }
 
 function parseFailNext(field: unknown): Faults['failNext'] {

@@ -19,7 +19,16 @@ import { verifySigV4 } from './sigv4.ts';
 import type { ContactRecord, Faults, LoggedRequest, StandInConfigAnswer } from './types.ts';
 import { demoUsers, UserPool, type IssuedTokens, type PoolUser } from './user-pool.ts';
 
-export type { ContactChannel, ContactRecord, Faults, LoggedRequest, StandInConfigAnswer } from './types.ts';
+export type {
+  ContactChannel,
+  ContactRecord,
+  Faults,
+  LoggedRequest,
+  MeteredAction,
+  Quota,
+  StandInConfigAnswer,
+} from './types.ts';
+export { connectDefaultQuotas } from './faults.ts';
 
 /** Options of startConnectApi; every field is optional. */
 export interface ConnectApiOptions {
@@ -206,7 +215,7 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
           `No operation matches ${req.method ?? ''} ${target.path}.`,
         );
       // Quota and injected failures come after authentication: AWS meters an authenticated account.
-      if (faults.takeThrottle(now())) throw new ApiError(429, 'ThrottlingException', 'Rate exceeded');
+      if (faults.takeThrottle(action, now())) throw new ApiError(429, 'ThrottlingException', 'Rate exceeded');
       const failure = faults.takeFailure();
       if (failure) throw new ApiError(failure.status, failure.type, 'Injected failure (stand-in fault).');
       let payload: Record<string, unknown>;

@@ -29,8 +29,19 @@ export interface ContactRecord {
   afterContactWorkEndedAt?: string;
 }
 
+/** The Connect actions the stand-in meters, each with its own token bucket, as Connect meters each API separately. */
+export type MeteredAction = 'UpdateContactAttributes' | 'GetContactAttributes' | 'DescribeContact' | 'SearchUsers';
+
+/** A token-bucket quota: the steady rate and the bucket's size. */
+export interface Quota {
+  ratePerSecond: number;
+  burst: number;
+}
+
 /**
- * Injected faults. `quota` and `failNext` apply to the Connect actions; `latencyMs`, `dropNext` and `hangNext` to
+ * Injected faults. `quota` gives every Connect action its own bucket of that size (Connect's quotas are per API);
+ * `quotas` sets actions one by one (over `quota`; an action set to null is not metered even when `quota` is set).
+ * `quota`, `quotas` and `failNext` apply to the Connect actions; `latencyMs`, `dropNext` and `hangNext` to
  * every API request (Connect and Cognito, not preflights); `credentialTtlSeconds` to credentials issued from then on,
  * `tokenTtlSeconds` to user pool tokens issued from then on (a token that expires while a test holds it).
  * `hangNext`: the next N requests are never processed and never answered (the connection stays open until the
@@ -41,7 +52,8 @@ export interface ContactRecord {
  * or never: the stand-in never applies a request late.
  */
 export interface Faults {
-  quota?: { ratePerSecond: number; burst: number } | null;
+  quota?: Quota | null;
+  quotas?: Partial<Record<MeteredAction, Quota | null>> | null;
   failNext?: { count: number; status?: number; type?: string } | null;
   latencyMs?: number | null;
   dropNext?: number | null;

@@ -43,11 +43,16 @@ Settings (JSON):
   allowedOrigins           browser origins allowed by CORS, e.g. ["https://agents.example.com"] (default none)
   connectEndpoint          the Connect API's URL, for a stand-in (default: the region's endpoint; https, or http
                            on a loopback host only)
-  connectTimeoutMs         how long one request may wait on Connect, all its calls and retries together (default
-                           8000, from 100 to 29000); past it the answer is a retryable 503 ServiceUnavailableException
+  connectTimeoutMs         how long one request may wait on Connect, all its calls together (default 8000, from
+                           100 to 29000); past it the answer is a retryable 503 ServiceUnavailableException. Each
+                           call is made once: a throttle (429) goes back to the browser, whose outbox retries
+  outcomes                 where queued writes' outcomes are kept, read back with
+                           GET /contact/attributes/outcomes?since=<ms>: {"table": "<DynamoDB table>",
+                           "endpoint"?: "<DynamoDB URL, for a local server>"} (default none: that route answers 404)
 
 Connect is called with the AWS SDK's default credentials (environment, profile, instance role); the role needs
-connect:DescribeContact, connect:UpdateContactAttributes and, with usernameClaim, connect:SearchUsers.
+connect:DescribeContact, connect:UpdateContactAttributes and, with usernameClaim, connect:SearchUsers; with
+outcomes, dynamodb:Query on the table.
 One JSON audit line per decision goes to stdout (caller, contact, keys, decision, reason; never values or tokens).`;
 
 /** Thrown for anything the user typed wrong; exits with code 2. */

@@ -3,6 +3,7 @@
  * `RELAY_CONFIG` environment variable, checked once at start with an error naming every wrong field.
  */
 import { checkQueue, type RelayQueue } from './queue-config.ts';
+import { checkOutcomes, type RelayOutcomes } from './outcomes-config.ts';
 
 /** How the caller is authenticated. */
 export type RelayAuth =
@@ -90,6 +91,10 @@ export interface RelayConfig {
    * answers 202; a worker (src/relay/worker.ts) checks ownership and lands it at Connect's pace.
    */
   queue?: RelayQueue;
+   * Where the outcomes of queued writes are kept (a DynamoDB table), read back by the caller with
+   * `GET /contact/attributes/outcomes?since=<ms>`.
+   */
+  outcomes?: RelayOutcomes;
 }
 
 /** A configuration with every default filled in and the instance ARN taken apart. */
@@ -145,6 +150,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 100 || timeout > 29_000)
     problems.push('connectTimeoutMs must be a whole number of milliseconds from 100 to 29000');
   const queue = checkQueue(value['queue'], problems);
+  const outcomes = checkOutcomes(value['outcomes'], problems);
   for (const derived of ['region', 'instanceId'] as const) {
     if (value[derived] !== undefined && (!arn || value[derived] !== arn[derived]))
       problems.push(`${derived} must match instanceArn (or be left out)`);
@@ -160,6 +166,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     'connectEndpoint',
     'connectTimeoutMs',
     'queue',
+    'outcomes',
     'region',
     'instanceId',
   ]);
@@ -180,6 +187,7 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
   };
   if (typeof endpoint === 'string') resolved.connectEndpoint = endpoint.replace(/\/+$/, '');
   if (queue) resolved.queue = queue;
+  if (outcomes) resolved.outcomes = outcomes;
   return resolved;
 }
 

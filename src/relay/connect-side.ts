@@ -5,8 +5,15 @@
  * which @smithy/node-http-handler 4.x applies per attempt and by default only warns about), and raced with it, so a
  * call the SDK does not end (credentials) ends anyway. Connect's errors pass through with their status (429 stays
  * 429); no answer by the deadline, or none at all, is a retryable 503.
+ * No hidden retries: the relay's client makes one attempt (createRelayConnectClient), so a throttled call costs one
+ * call at Connect per browser attempt, and the browser's outbox backoff is the only retry loop.
  */
-import { DescribeContactCommand, UpdateContactAttributesCommand, type ConnectClient } from '@aws-sdk/client-connect';
+import {
+  ConnectClient,
+  DescribeContactCommand,
+  UpdateContactAttributesCommand,
+  type ConnectClientConfig,
+} from '@aws-sdk/client-connect';
 import { orAbort } from '../deadline.ts';
 import type { Claims } from './auth.ts';
 import type { LegDecision, OwnershipCache } from './ownership-cache.ts';
@@ -40,6 +47,25 @@ export interface ConnectSide {
   confirmOwner(userId: string, write: ContactWrite, deadline: AbortSignal): Promise<void>;
   /** 5. UpdateContactAttributes with the relay's role. */
   update(write: ContactWrite, deadline: AbortSignal): Promise<void>;
+}
+
+/**
+ * The relay's Connect client: one attempt per call (`maxAttempts: 1`, so no retry mode applies: neither the standard
+ * mode's retries nor the adaptive mode's client-side rate limiter). A retry inside the relay would multiply the calls a
+ * fleet makes against a quota its browsers already back off from, and spend the request's one deadline; the 429 goes
+ * back to the browser instead. `credentials`: default the SDK's chain (the function's role).
+ */
+export function createRelayConnectClient(options: {
+  region: string;
+  endpoint?: string | undefined;
+  credentials?: ConnectClientConfig['credentials'];
+}): ConnectClient {
+  return new ConnectClient({
+    region: options.region,
+    maxAttempts: 1,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  });
 }
 
 /** The Connect side of a relay (or a worker). */

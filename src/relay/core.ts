@@ -16,16 +16,22 @@
  * Connect's calls for one request (SearchUsers, DescribeContact, UpdateContactAttributes) share one deadline,
  * `connectTimeoutMs`: past it the answer is a retryable 503, never a handler left pending.
  * Errors use Connect's restJson1 shape (status, `x-amzn-errortype`, body with `message` and `Message`), so the
- * plugin decodes them as it decodes Connect's; Connect's own errors pass through with their status (429 stays 429).
+ * plugin decodes them as it decodes Connect's; Connect's own errors pass through with their status (429 stays 429),
+ * after one attempt and without Retry-After (Connect's ThrottlingException carries no time to wait either).
  * Every decision writes one audit line: caller, contact, keys, decision, reason. Never values, never the token.
+ * Other routes (`routes` below, by path) answer for themselves: `GET /contact/attributes/outcomes`
+ * (src/relay/outcomes-route.ts), the caller's write outcomes after 202.
  */
 import { randomUUID } from 'node:crypto';
-import { ConnectClient } from '@aws-sdk/client-connect';
+import type { ConnectClient } from '@aws-sdk/client-connect';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createAuthenticator, type Authenticator } from './auth.ts';
 import { checkWrite } from './checks.ts';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
-import { createConnectSide } from './connect-side.ts';
+import { createConnectSide, createRelayConnectClient } from './connect-side.ts';
+import { outcomeStoreFor } from './outcomes-dynamodb.ts';
+import { createOutcomesRoute, outcomesPath, type RelayRoute } from './outcomes-route.ts';
+import type { OutcomeStore } from './outcomes.ts';
 import { createOwnershipCache, type OwnershipCache } from './ownership-cache.ts';
 import { createQueueSender, createSqsClient, readWriteId, type AcceptedBody } from './queued.ts';
 import {
@@ -46,7 +52,7 @@ export type { AuditRecord, RelayRequest, RelayResponse } from './respond.ts';
 
 /** What the relay runs on; all optional, for tests and the two entry points. */
 export interface RelayDependencies {
-  /** Default: a ConnectClient for the configured region (and endpoint), adaptive retry mode. */
+  /** Default: createRelayConnectClient for the configured region (and endpoint): one attempt per call. */
   connect?: ConnectClient;
   /** Default: the configured authentication. */
   authenticator?: Authenticator;
@@ -62,12 +68,14 @@ export interface RelayDependencies {
   ownershipCache?: OwnershipCache;
   /** Queued mode's SQS client; default one for the configured queue (its region, its endpoint). */
   sqs?: SQSClient;
+  /** Where write outcomes are read from; default the DynamoDB table of the `outcomes` setting, else none (404). */
+  outcomes?: OutcomeStore;
 }
 
 /** The relay: a function from request to response. */
 export type Relay = (request: RelayRequest) => Promise<RelayResponse>;
 
-/** The only route. */
+/** The write's route. */
 export const relayPath = '/contact/attributes';
 
 /**
@@ -78,12 +86,7 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
   const config = resolveRelayConfig(given);
   const now = dependencies.now ?? Date.now;
   const connect =
-    dependencies.connect ??
-    new ConnectClient({
-      region: config.region,
-      retryMode: 'adaptive',
-      ...(config.connectEndpoint ? { endpoint: config.connectEndpoint } : {}),
-    });
+    dependencies.connect ?? createRelayConnectClient({ region: config.region, endpoint: config.connectEndpoint });
   const authenticator = dependencies.authenticator ?? createAuthenticator(config.auth);
   const users = createUserResolver(config.user, connect, config.instanceId, now);
   const ownership =
@@ -94,12 +97,25 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
   const queued =
     config.queue &&
     createQueueSender(config.queue, config, dependencies.sqs ?? createSqsClient(config.queue, config.region), now);
+  /** The routes besides the write, by path. */
+  const routes = new Map<string, RelayRoute>([
+    [
+      outcomesPath,
+      createOutcomesRoute({
+        authenticator,
+        store: dependencies.outcomes ?? (config.outcomes && outcomeStoreFor(config.outcomes, config.region)),
+        timeoutMs: config.connectTimeoutMs,
+      }),
+    ],
+  ]);
 
   return async (request) => {
     const cors = corsHeaders(request.headers['origin'], origins);
-    if (request.method === 'OPTIONS') return preflight(cors, 'POST, OPTIONS');
+    const route = routes.get(request.path);
+    if (request.method === 'OPTIONS') return preflight(cors, route?.methods ?? 'POST, OPTIONS');
     const requestId = request.requestId ?? randomUUID();
     const base = { ...cors, 'x-amzn-requestid': requestId };
+    if (route) return route.handle(request, base);
 
     const record: AuditRecord = { time: '', requestId, decision: 'refused', status: 0, reason: '' };
     let response: RelayResponse;

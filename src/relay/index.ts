@@ -19,6 +19,16 @@ export {
   type RelayUserMapping,
   type ResolvedRelayConfig,
 } from './config.ts';
+export { createRelayConnectClient } from './connect-side.ts';
+export {
+  createMemoryOutcomeStore,
+  type MemoryOutcomeStoreOptions,
+  type OutcomeStore,
+  type WriteOutcome,
+} from './outcomes.ts';
+export { createDynamoOutcomeStore, outcomeStoreFor, type DynamoOutcomeStoreOptions } from './outcomes-dynamodb.ts';
+export { outcomesFromEnvironment, type RelayOutcomes } from './outcomes-config.ts';
+export { outcomesPath, type WireOutcome } from './outcomes-route.ts';
 export { createAuthenticator, AuthFailure, type Authenticator, type Claims, type TokenRefusal } from './auth.ts';
 export {
   checkOwnership,

@@ -6,6 +6,7 @@
 import type { Claims } from './auth.ts';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import { createRelay, type Relay, type RelayDependencies } from './core.ts';
+import { outcomesFromEnvironment } from './outcomes-config.ts';
 import { queueFromEnvironment } from './queue-config.ts';
 
 /**
@@ -15,6 +16,8 @@ import { queueFromEnvironment } from './queue-config.ts';
  */
 export interface RelayEvent {
   rawPath: string;
+  /** The query string without '?' ('' when none). */
+  rawQueryString?: string;
   headers?: Readonly<Record<string, string | undefined>>;
   body?: string;
   isBase64Encoded: boolean;
@@ -51,6 +54,7 @@ export function createLambdaHandler(config: RelayConfig, dependencies: RelayDepe
     const response = await relay({
       method: event.requestContext.http.method,
       path: event.rawPath,
+      query: event.rawQueryString ?? '',
       headers,
       body,
       // Read only in 'api-gateway-jwt-authorizer' mode; present only when the route has a JWT authorizer.
@@ -69,15 +73,23 @@ function authorizerClaims(event: RelayEvent): { authorizerClaims?: Claims } {
 let cached: RelayLambdaHandler | undefined;
 
 /**
- * The Lambda entry point: configured from RELAY_CONFIG, and RELAY_QUEUE_URL (with RELAY_SQS_ENDPOINT) for queued mode
- * (a missing or wrong configuration fails every invocation loudly).
+ * The Lambda entry point: configured from RELAY_CONFIG, RELAY_QUEUE_URL (with RELAY_SQS_ENDPOINT) for queued mode, and
+ * RELAY_OUTCOMES_TABLE (with RELAY_DYNAMODB_ENDPOINT) for the outcome store (a missing or wrong configuration fails
+ * every invocation loudly).
  */
 export const handler: RelayLambdaHandler = async (event) => {
   if (!cached) {
     const text = process.env['RELAY_CONFIG'];
     if (!text) throw new Error('ccp-attributes relay: the RELAY_CONFIG environment variable is not set');
     const queue = queueFromEnvironment(process.env);
-    cached = createLambdaHandler(resolveRelayConfig({ ...(JSON.parse(text) as object), ...(queue ? { queue } : {}) }));
+    const outcomes = outcomesFromEnvironment(process.env);
+    cached = createLambdaHandler(
+      resolveRelayConfig({
+        ...(JSON.parse(text) as object),
+        ...(queue ? { queue } : {}),
+        ...(outcomes ? { outcomes } : {}),
+      }),
+    );
   }
   return cached(event);
 };

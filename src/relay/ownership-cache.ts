@@ -63,8 +63,6 @@ export interface OwnershipCache {
     describe: (signal: AbortSignal) => Promise<Contact | undefined>,
     signal?: AbortSignal,
   ): Promise<LegDecision>;
-  /** Forgets every entry. */
-  clear(): void;
   readonly size: number;
   readonly stats: Readonly<OwnershipCacheStats>;
 }
@@ -160,7 +158,8 @@ export function createOwnershipCache(options: OwnershipCacheOptions): OwnershipC
 
   return {
     async decide(question, describe, signal) {
-      const key = [question.userId, question.instanceId, question.contactId, question.initialContactId].join('\n');
+      // JSON, not a separator: ids from the request cannot make two questions share a key.
+      const key = JSON.stringify([question.userId, question.instanceId, question.contactId, question.initialContactId]);
       const entry = entries.get(key);
       if (entry) {
         if (entry.expiresAtMs > now()) {
@@ -175,9 +174,6 @@ export function createOwnershipCache(options: OwnershipCacheOptions): OwnershipC
       const pending = inFlight.get(key);
       if (pending) stats.hits += 1;
       return join(key, pending ?? fly(key, question, describe), signal);
-    },
-    clear() {
-      entries.clear();
     },
     get size() {
       return entries.size;

@@ -8,6 +8,8 @@ import type { Claims } from './auth.ts';
 export interface RelayRequest {
   method: string;
   path: string;
+  /** The raw query string, without '?' ('' or absent when none). */
+  query?: string;
   headers: Readonly<Record<string, string | undefined>>;
   body: string;
   /** Claims an API Gateway JWT authorizer verified (used only when the configuration says so). */

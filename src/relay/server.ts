@@ -44,8 +44,10 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
         for (const [name, value] of Object.entries(req.headers))
           headers[name] = Array.isArray(value) ? value.join(', ') : value;
         const rawUrl = req.url ?? '/';
-        const path = rawUrl.split('?')[0] ?? '/';
-        return relay({ method: req.method ?? 'GET', path, headers, body });
+        const at = rawUrl.indexOf('?');
+        const path = at < 0 ? rawUrl : rawUrl.slice(0, at);
+        const query = at < 0 ? '' : rawUrl.slice(at + 1);
+        return relay({ method: req.method ?? 'GET', path, query, headers, body });
       })
       .then((response) => {
         res.writeHead(response.statusCode, {

@@ -8,6 +8,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import {
   ConnectClient,
+  DescribeContactCommand,
   GetContactAttributesCommand,
   UpdateContactAttributesCommand,
   type ConnectClientConfig,
@@ -17,6 +18,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import {
   connectAllowHeaders,
+  connectDefaultQuotas,
   startConnectApi,
   type ConnectApiHandle,
   type ContactRecord,
@@ -523,20 +525,46 @@ describe('CORS as Connect answers it', () => {
 });
 
 describe('fault injection', () => {
-  it('throttles over the token-bucket quota with 429 ThrottlingException "Rate exceeded", for both actions', async () => {
+  it('throttles over the token-bucket quota with 429 ThrottlingException "Rate exceeded", each action in its own bucket', async () => {
     handle.setFaults({ quota: { ratePerSecond: 1, burst: 2 } });
     await update(connect(), 'c-1', { a: '1' });
-    await stored('c-1');
-    const error = await assertRefused(update(connect(), 'c-1', { a: '2' }), 'ThrottlingException', 429);
+    await update(connect(), 'c-1', { a: '2' });
+    const error = await assertRefused(update(connect(), 'c-1', { a: '3' }), 'ThrottlingException', 429);
     assert.equal(error.message, 'Rate exceeded');
+    // GetContactAttributes has a bucket of its own, still full.
+    assert.deepEqual(await stored('c-1'), { a: '2' });
+    await stored('c-1');
     await assertRefused(stored('c-1'), 'ThrottlingException', 429);
     clockMs += 1_000;
-    await update(connect(), 'c-1', { a: '3' });
-    await assertRefused(update(connect(), 'c-1', { a: '4' }), 'ThrottlingException', 429);
-    assert.deepEqual(handle.attributesOf(instanceId, 'c-1'), { a: '3' });
+    await update(connect(), 'c-1', { a: '4' });
+    await assertRefused(update(connect(), 'c-1', { a: '5' }), 'ThrottlingException', 429);
+    assert.deepEqual(handle.attributesOf(instanceId, 'c-1'), { a: '4' });
     handle.setFaults({ quota: null });
-    await update(connect(), 'c-1', { a: '5' });
+    await update(connect(), 'c-1', { a: '6' });
     assert.equal(handle.requestLog().filter((entry) => entry.errorType === 'ThrottlingException').length, 3);
+  });
+
+  it("throttling UpdateContactAttributes leaves DescribeContact's bucket untouched (quotas per action)", async () => {
+    handle.registerContacts([{ instanceId, contactId: 'c-9', startedAt: '2025-01-01T10:00:00Z', agentId: 'u-1' }]);
+    handle.setFaults({
+      quotas: { ...connectDefaultQuotas, UpdateContactAttributes: { ratePerSecond: 0.001, burst: 1 } },
+    });
+    await update(connect(), 'c-9', { a: '1' });
+    await assertRefused(update(connect(), 'c-9', { a: '2' }), 'ThrottlingException', 429);
+    const describe = () => connect().send(new DescribeContactCommand({ InstanceId: instanceId, ContactId: 'c-9' }));
+    // DescribeContact's own default bucket: a burst of 15, whatever UpdateContactAttributes went through.
+    for (let call = 0; call < connectDefaultQuotas.DescribeContact.burst; call += 1)
+      assert.equal((await describe()).Contact?.Id, 'c-9');
+    await assertRefused(describe(), 'ThrottlingException', 429);
+    // An action set to null is not metered, even under a quota for every action.
+    handle.setFaults({ quota: { ratePerSecond: 0.001, burst: 1 }, quotas: { GetContactAttributes: null } });
+    for (let call = 0; call < 5; call += 1) await stored('c-9');
+    await update(connect(), 'c-9', { a: '3' });
+    await assertRefused(update(connect(), 'c-9', { a: '4' }), 'ThrottlingException', 429);
+    // Injected failures keep working once the quotas are cleared.
+    handle.setFaults({ quotas: null, quota: null, failNext: { count: 1 } });
+    await assertRefused(describe(), 'InternalServiceException', 500);
+    assert.equal((await describe()).Contact?.Id, 'c-9');
   });
 
   it('fails the next N requests with 500 InternalServiceException or the given status and type', async () => {
@@ -644,6 +672,14 @@ describe('fault injection', () => {
 
   it('rejects malformed faults', () => {
     assert.throws(() => handle.setFaults({ quota: { ratePerSecond: 0, burst: 1 } }), TypeError);
+    assert.throws(
+      () => handle.setFaults({ quotas: { ListUsers: { ratePerSecond: 1, burst: 1 } } as never }),
+      /faults\.quotas: unknown action ListUsers/,
+    );
+    assert.throws(
+      () => handle.setFaults({ quotas: { DescribeContact: { ratePerSecond: 1, burst: 0 } } }),
+      /faults\.quotas\.DescribeContact/,
+    );
     assert.throws(() => handle.setFaults({ dropNext: -1 }), TypeError);
     assert.throws(() => handle.setFaults({ dropAfterStoreNext: -1 }), /faults\.dropAfterStoreNext/);
     assert.throws(() => handle.setFaults({ failAfterStoreNext: 1.5 }), /faults\.failAfterStoreNext/);

@@ -587,8 +587,8 @@ describe('RelayClient through the relay to the Connect API stand-in', () => {
     assert.equal(forged.status, 401);
     assert.match(forged.message, /sign in again/);
 
-    // The relay's SDK retries (adaptive mode, 3 attempts) before it passes the 429 on.
-    api.setFaults({ failNext: { count: 3, status: 429, type: 'ThrottlingException' } });
+    // The relay makes one attempt and passes the 429 on.
+    api.setFaults({ failNext: { count: 1, status: 429, type: 'ThrottlingException' } });
     const client = new RelayClient({ url: relay.url, token: () => api.signIn('agent.smith').idToken });
     const throttled = await failure(client.update(leg('smith-1'), { a: '1' }));
     assert.equal(throttled.kind, 'throttled');

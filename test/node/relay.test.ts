@@ -111,7 +111,6 @@ function connect(): ConnectClient {
     region: handle.region,
     endpoint: handle.url,
     credentials: { accessKeyId: handle.accessKeyId, secretAccessKey: handle.secretAccessKey },
-    retryMode: 'adaptive',
     maxAttempts: 1,
   });
 }
@@ -459,7 +458,6 @@ describe('the relay, further', () => {
     assert.equal(audits.at(-1)?.reason, 'connect:SearchUsers:ThrottlingException');
 
     // Within the budget alone, over it with the flow's attributes already stored: Connect refuses, the relay passes it on.
-    // (A new handler: the adaptive retry mode of the first one now paces its requests after the throttle.)
     send = overLambda(settings());
     const overStored = await send({ contactId: 'live', attributes: { big: 'x'.repeat(32_760) } }, signIn());
     assert.equal(overStored.status, 400);

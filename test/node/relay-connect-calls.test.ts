@@ -1,7 +1,10 @@
 /**
- * The relay's ownership cache (src/relay/ownership-cache.ts): counted at the Connect API stand-in, at most one
- * DescribeContact per caller and leg while its answer holds, whatever the number of writes; refusals expire; the cache
- * never lets another caller through; bounded; failures and abandoned calls are not remembered.
+ * The relay's calls to Connect, counted at the Connect API stand-in.
+ * The ownership cache (src/relay/ownership-cache.ts): at most one DescribeContact per caller and leg while its answer
+ * holds, whatever the number of writes; refusals expire; the cache never lets another caller through; bounded;
+ * failures and abandoned calls are not remembered.
+ * No hidden retries: the relay's own Connect client (createRelayConnectClient) makes one attempt, so one throttled
+ * browser attempt costs exactly one call at Connect, and the 429 reaches the browser without Retry-After.
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -21,7 +24,6 @@ const ago = (minutes: number): string => new Date(Date.now() - minutes * 60_000)
 
 const contacts = (): ContactRecord[] => [
   { instanceId, contactId: 'live', startedAt: ago(5), agentId: smith },
-  { instanceId, contactId: 'jones-live', startedAt: ago(5), agentId: 'agent-agent-jones' },
   // Ended 3 minutes ago: writable until the hour's window closes, 57 minutes from now.
   {
     instanceId,
@@ -47,7 +49,7 @@ afterEach(() => {
   handle.registerContacts(contacts());
 });
 
-function relay(overrides: Partial<RelayConfig> = {}): Relay {
+function relay(overrides: Partial<RelayConfig> = {}, ownConnectClient = false): Relay {
   const config = resolveRelayConfig({
     instanceArn: `arn:aws:connect:us-east-1:123456789012:instance/${instanceId}`,
     auth: { type: 'oidc', issuer: handle.issuer, audience: [handle.userPoolClientId], jwksUri: handle.jwksUri },
@@ -61,12 +63,20 @@ function relay(overrides: Partial<RelayConfig> = {}): Relay {
     credentials: { accessKeyId: handle.accessKeyId, secretAccessKey: handle.secretAccessKey },
     maxAttempts: 1,
   });
-  return createRelay(config, { connect, now: () => Date.now() + aheadMs, audit: () => undefined });
+  return createRelay(config, {
+    ...(ownConnectClient ? {} : { connect }),
+    now: () => Date.now() + aheadMs,
+    audit: () => undefined,
+  });
 }
 
 /** Writes `contactId` as `username`; resolves the status. */
 async function write(send: Relay, contactId: string, username = 'agent.smith', value = 'resolved'): Promise<number> {
-  const response = await send({
+  return (await answer(send, contactId, username, value)).statusCode;
+}
+
+async function answer(send: Relay, contactId: string, username = 'agent.smith', value = 'resolved') {
+  return send({
     method: 'POST',
     path: '/contact/attributes',
     headers: { authorization: `Bearer ${handle.signIn(username).idToken}`, 'content-type': 'application/json' },
@@ -77,7 +87,6 @@ async function write(send: Relay, contactId: string, username = 'agent.smith', v
       Attributes: { disposition: value },
     }),
   });
-  return response.statusCode;
 }
 
 const calls = (action: string): number => handle.requestLog().filter((entry) => entry.action === action).length;
@@ -152,6 +161,42 @@ describe('the ownership cache in the relay, counted at the stand-in', () => {
   });
 });
 
+describe("the relay's own Connect client", () => {
+  const saved = { id: process.env['AWS_ACCESS_KEY_ID'], secret: process.env['AWS_SECRET_ACCESS_KEY'] };
+  before(() => {
+    // The default client takes the SDK's credential chain (the function's role): here, the stand-in's demo keys.
+    process.env['AWS_ACCESS_KEY_ID'] = handle.accessKeyId;
+    process.env['AWS_SECRET_ACCESS_KEY'] = handle.secretAccessKey;
+  });
+  after(() => {
+    for (const [name, value] of [
+      ['AWS_ACCESS_KEY_ID', saved.id],
+      ['AWS_SECRET_ACCESS_KEY', saved.secret],
+    ] as const) {
+      if (value === undefined) Reflect.deleteProperty(process.env, name);
+      else process.env[name] = value;
+    }
+  });
+
+  it('makes one attempt: each throttled browser attempt is one call at Connect, and its 429 has no Retry-After', async () => {
+    const send = relay({ allowedOrigins: ['https://agents.example.com'] }, true);
+    assert.equal(await write(send, 'recent'), 200, 'the username is resolved and remembered');
+    handle.setFaults({ failNext: { count: 3, status: 429, type: 'ThrottlingException' } });
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      const throttled = await answer(send, 'live');
+      assert.equal(throttled.statusCode, 429);
+      assert.equal(throttled.headers['x-amzn-errortype'], 'ThrottlingException');
+      assert.equal(throttled.headers['retry-after'], undefined);
+      assert.equal(calls('DescribeContact'), 1 + attempt, `attempt ${attempt}: one DescribeContact`);
+    }
+    assert.equal(await write(send, 'live'), 200);
+    assert.equal(calls('DescribeContact'), 5);
+    handle.setFaults({ failNext: { count: 1, status: 500, type: 'InternalServiceException' } });
+    assert.equal(await write(send, 'live', 'agent.smith', 'again'), 500, 'a server error is passed on too');
+    assert.equal(calls('UpdateContactAttributes'), 3, 'one per attempt');
+  });
+});
+
 describe('createOwnershipCache', () => {
   const contact = (id: string, agent = 'u1'): Contact => ({ Id: id, AgentInfo: { Id: agent } });
   const question = (contactId: string, userId = 'u1') => ({
@@ -201,6 +246,14 @@ describe('createOwnershipCache', () => {
     assert.equal(aborted, 1);
     const decision = await cache.decide(question('a'), () => Promise.resolve(contact('a')));
     assert.equal(decision.owned, true, 'a new call, not the abandoned one');
+    assert.equal(cache.stats.describes, 2);
+  });
+
+  it('keeps questions apart whatever characters their ids hold', async () => {
+    const cache = createOwnershipCache({ windowMs: 3_600_000 });
+    const owned = () => Promise.resolve(contact('a'));
+    await cache.decide({ userId: 'u1', instanceId: 'i', contactId: 'a\nb', initialContactId: 'c' }, owned);
+    await cache.decide({ userId: 'u1', instanceId: 'i', contactId: 'a', initialContactId: 'b\nc' }, owned);
     assert.equal(cache.stats.describes, 2);
   });
 
