@@ -91,6 +91,7 @@ export interface RelayConfig {
    * answers 202; a worker (src/relay/worker.ts) checks ownership and lands it at Connect's pace.
    */
   queue?: RelayQueue;
+  /**
    * Where the outcomes of queued writes are kept (a DynamoDB table), read back by the caller with
    * `GET /contact/attributes/outcomes?since=<ms>`.
    */
