@@ -66,10 +66,10 @@ export interface RelayDependencies {
   audit?: (record: AuditRecord) => void;
   /** Default: createOwnershipCache with the configured window, on the relay's clock, its other settings default. */
   ownershipCache?: OwnershipCache;
-  /** Queued mode's SQS client; default one for the configured queue (its region, its endpoint). */
-  sqs?: SQSClient;
   /** Where write outcomes are read from; default the DynamoDB table of the `outcomes` setting, else none (404). */
   outcomes?: OutcomeStore;
+  /** Queued mode's SQS client; default one for the configured queue (its region, its endpoint). */
+  sqs?: SQSClient;
 }
 
 /** The relay: a function from request to response. */

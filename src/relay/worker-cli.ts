@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { resolveRelayConfig, type ResolvedRelayConfig } from './config.ts';
 import { workerDefaults, type WorkerSettings } from './worker.ts';
 import { startWorkerLoop } from './worker-loop.ts';
-import { checkWorkerSettings, describeSettings, processOutcomeStore } from './worker-runtime.ts';
+import { checkWorkerSettings, describeSettings, outcomeStoreOf } from './worker-runtime.ts';
 
 const usage = `Usage: npm run relay-worker -- --config <relay.json> [options]
 
@@ -19,7 +19,9 @@ stdout (never values or tokens).
 
 Options:
   --config <file.json>          the relay's settings (required; see npm run relay -- --help), with
-                                "queue": {"url": "<FIFO queue URL>", "endpoint"?: "<SQS endpoint>"}
+                                "queue": {"url": "<FIFO queue URL>", "endpoint"?: "<SQS endpoint>"} and
+                                "outcomes": {"table": "<DynamoDB table>"}, where the relay reads outcomes from
+                                (without it, outcomes stay in this process; the audit lines are written anyway)
   --queue-url <url>             the queue, instead of the settings' queue.url
   --sqs-endpoint <url>          an SQS-compatible endpoint (fauxqs), instead of the settings' queue.endpoint
   --describe-per-second <n>     DescribeContact calls per second (default ${workerDefaults.describeContactPerSecond})
@@ -31,7 +33,7 @@ Options:
 
 The paces are this process's: with several workers, divide Connect's quotas among them. Connect and SQS are called
 with the AWS SDK's default credentials; the role needs connect:DescribeContact, connect:UpdateContactAttributes (and
-connect:SearchUsers with usernameClaim), sqs:ReceiveMessage, sqs:DeleteMessage and sqs:ChangeMessageVisibility.`;
+connect:SearchUsers with usernameClaim), sqs:ReceiveMessage, sqs:DeleteMessage and sqs:ChangeMessageVisibility (and dynamodb:PutItem on the outcomes table).`;
 
 /** Thrown for anything the user typed wrong; exits with code 2. */
 class UsageError extends Error {}
@@ -114,7 +116,7 @@ async function main(argv: string[]): Promise<void> {
   const loop = startWorkerLoop({
     config,
     settings,
-    dependencies: { outcomes: processOutcomeStore() },
+    dependencies: { outcomes: outcomeStoreOf(config) },
     waitTimeSeconds,
   });
   const stop = (signal: NodeJS.Signals): void => {

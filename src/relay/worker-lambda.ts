@@ -6,17 +6,19 @@
  * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html): the worker hands back the rest of a
  * group from its first failure (src/relay/worker.ts). Handed-back messages get the worker's delay as their visibility
  * timeout (sqs:ChangeMessageVisibility on the queue).
- * Configured like the relay: RELAY_CONFIG (JSON), RELAY_QUEUE_URL (and RELAY_SQS_ENDPOINT), and the pace in
+ * Configured like the relay: RELAY_CONFIG (JSON), RELAY_QUEUE_URL (and RELAY_SQS_ENDPOINT), RELAY_OUTCOMES_TABLE (and
+ * RELAY_DYNAMODB_ENDPOINT) for the outcome store, and the pace in
  * RELAY_WORKER_PACING (src/relay/worker-runtime.ts). The pace is per execution environment: the event source's
  * maximum concurrency times it must stay under Connect's quotas.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import type { OutcomeStore } from './outcomes.ts';
+import { outcomesFromEnvironment } from './outcomes-config.ts';
 import { queueFromEnvironment, queueRegion } from './queue-config.ts';
 import { createSqsClient } from './queued.ts';
 import { createWorker, type WorkerDependencies, type WorkerMessage, type WorkerSettings } from './worker.ts';
-import { handBack, processOutcomeStore, workerSettingsFromEnvironment } from './worker-runtime.ts';
+import { handBack, outcomeStoreOf, workerSettingsFromEnvironment } from './worker-runtime.ts';
 
 /**
  * The members of an SQS event record the worker reads; `SQSRecord` of @types/aws-lambda fits it (declared here so the
@@ -58,7 +60,7 @@ export function createWorkerLambdaHandler(
   dependencies: WorkerLambdaDependencies = {},
 ): WorkerLambdaHandler {
   const config = resolveRelayConfig(given);
-  const outcomes = dependencies.outcomes ?? processOutcomeStore();
+  const outcomes = dependencies.outcomes ?? outcomeStoreOf(config);
   const worker = createWorker(config, settings, { ...dependencies, outcomes });
   const sqs = dependencies.sqs ?? (config.queue ? createSqsClient(config.queue, config.region) : undefined);
   return async (event) => {
@@ -101,7 +103,12 @@ export const handler: WorkerLambdaHandler = async (event) => {
     const text = process.env['RELAY_CONFIG'];
     if (!text) throw new Error('ccp-attributes worker: the RELAY_CONFIG environment variable is not set');
     const queue = queueFromEnvironment(process.env);
-    const config = { ...(JSON.parse(text) as RelayConfig), ...(queue ? { queue } : {}) };
+    const outcomes = outcomesFromEnvironment(process.env);
+    const config = {
+      ...(JSON.parse(text) as RelayConfig),
+      ...(queue ? { queue } : {}),
+      ...(outcomes ? { outcomes } : {}),
+    };
     cached = createWorkerLambdaHandler(config, workerSettingsFromEnvironment(process.env));
   }
   return cached(event);

@@ -7,6 +7,8 @@
  * timeout (the queue's) ends: later, never lost.
  */
 import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { ResolvedRelayConfig } from './config.ts';
+import { outcomeStoreFor } from './outcomes-dynamodb.ts';
 import { createMemoryOutcomeStore, type OutcomeStore } from './outcomes.ts';
 import { workerDefaults, type Settlement, type WorkerSettings } from './worker.ts';
 
@@ -53,12 +55,12 @@ export const describeSettings = (settings: WorkerSettings): string => {
 };
 
 /**
- * The outcome store when none is given: in this process only. Outcomes read by the relay's outcomes route need a
- * store both share (DynamoDB, the relay's `outcomes` setting); until then every settled write still writes its
- * audit line.
+ * The outcome store of the relay's `outcomes` setting (a DynamoDB table the relay's outcomes route reads too), or,
+ * without one, a store in this process only (every settled write still writes its audit line).
  */
-export function processOutcomeStore(): OutcomeStore {
-  console.warn('ccp-attributes worker: no outcome store given; outcomes are kept in this process only');
+export function outcomeStoreOf(config: Pick<ResolvedRelayConfig, 'outcomes' | 'region'>): OutcomeStore {
+  if (config.outcomes) return outcomeStoreFor(config.outcomes, config.region);
+  console.warn('ccp-attributes worker: no outcomes setting; outcomes are kept in this process only');
   return createMemoryOutcomeStore();
 }
 

@@ -14,8 +14,9 @@
  * Every settled write writes an audit line and an outcome; outcomes are best effort (a write that landed is deleted
  * even if its outcome could not be stored: delivering it again could overwrite newer values).
  */
-import { ConnectClient } from '@aws-sdk/client-connect';
+import type { ConnectClient } from '@aws-sdk/client-connect';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
+import { createRelayConnectClient } from './connect-side.ts';
 import type { OutcomeStore, WriteOutcome } from './outcomes.ts';
 import { createOwnershipCache } from './ownership-cache.ts';
 import { createPacer, type PacerClock } from './pacer.ts';
@@ -77,12 +78,7 @@ export function createWorker(given: RelayConfig, settings: WorkerSettings, depen
     throw new TypeError(`worker: maxReceiveCount must be a whole number from 1, got ${maxReceiveCount}`);
   const now = dependencies.now ?? Date.now;
   const connect =
-    dependencies.connect ??
-    new ConnectClient({
-      region: config.region,
-      maxAttempts: 1,
-      ...(config.connectEndpoint ? { endpoint: config.connectEndpoint } : {}),
-    });
+    dependencies.connect ?? createRelayConnectClient({ region: config.region, endpoint: config.connectEndpoint });
   const audit = dependencies.audit ?? auditToStdout;
   const calls = createWorkerConnect({
     config,

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { GetQueueAttributesCommand, PurgeQueueCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createRelay, type AuditRecord, type Relay } from '../../src/relay/index.ts';
-import { createMemoryOutcomeStore, type WriteOutcome } from '../../src/relay/outcomes.ts';
+import { createMemoryOutcomeStore, type OutcomeStore, type WriteOutcome } from '../../src/relay/outcomes.ts';
 import { startWorkerLoop, type WorkerLoop } from '../../src/relay/worker-loop.ts';
 import { fauxqsClient } from '../helpers/fauxqs.ts';
 import { instanceId, jones, sqsOf, startQueuedRig, type QueuedRig } from '../helpers/queued-rig.ts';
@@ -19,6 +19,8 @@ let rig: QueuedRig;
 let relay: Relay;
 let audits: AuditRecord[];
 let outcomes: WriteOutcome[];
+/** The store the worker records into and the relay's outcomes route reads. */
+let store: OutcomeStore;
 const loops = new Set<WorkerLoop>();
 
 before(async () => {
@@ -28,7 +30,13 @@ after(() => rig.close());
 beforeEach(() => {
   audits = [];
   outcomes = [];
-  relay = createRelay(rig.config(), { connect: rig.connect(), sqs: sqsOf(rig), audit: (r) => audits.push(r) });
+  store = createMemoryOutcomeStore();
+  relay = createRelay(rig.config(), {
+    connect: rig.connect(),
+    sqs: sqsOf(rig),
+    audit: (r) => audits.push(r),
+    outcomes: store,
+  });
   chain += 1;
 });
 afterEach(async () => {
@@ -45,7 +53,6 @@ const contact = (name = 'a') => `e2e-${chain}-${name}`;
 
 /** Starts a worker loop recording outcomes into `outcomes` (its own SQS client unless given). */
 function startWorker(sqs: SQSClient = sqsOf(rig), pace = 50): WorkerLoop {
-  const store = createMemoryOutcomeStore();
   const loop = startWorkerLoop({
     config: rig.config(),
     settings: { describeContactPerSecond: pace, updateAttributesPerSecond: pace, maxReceiveCount: 4 },
@@ -141,6 +148,23 @@ describe('queued mode end to end', () => {
     assert.deepEqual(stored(theirs), {});
     assert.deepEqual(landedValues(theirs), []);
     assert.deepEqual(stored(mine), { step: 'fine' });
+
+    // The agent reads both outcomes back from the relay, with the token they wrote with.
+    const read = await relay({
+      method: 'GET',
+      path: '/contact/attributes/outcomes',
+      query: 'since=0',
+      headers: { authorization: `Bearer ${rig.signIn()}` },
+      body: '',
+    });
+    assert.equal(read.statusCode, 200);
+    const { Outcomes } = JSON.parse(read.body) as {
+      Outcomes: Array<{ WriteId: string; State: string; Status: number }>;
+    };
+    assert.deepEqual(Outcomes.map((o) => [o.WriteId, o.State, o.Status]).sort(), [
+      ['fine', 'landed', 200],
+      ['steal', 'refused', 403],
+    ]);
   });
 });
 
