@@ -17,10 +17,10 @@ export interface QueuedBackend {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts queued mode in front of `api`, the worker at `pacePerSecond` per Connect action (default the worker's). */
+/** Starts queued mode in front of `api`, the worker at `pacePerSecond` per Connect action. */
 export async function startQueuedBackend(
   api: ConnectApiHandle,
-  options: { pacePerSecond?: number },
+  options: { pacePerSecond: number },
 ): Promise<QueuedBackend> {
   const queued = await startQueuedStandIn(api, options);
   const peak = { waiting: 0, inFlight: 0 };

@@ -10,8 +10,8 @@
 // benchRelayFleet(). By default 250 agents, 100 of them ending within 2.5 s (the issue's fleet at the same density, to
 // keep `npm run bench` short); `--agents 1000` (also `npm run bench -- --agents 1000`) runs the issue's fleet: 1,000
 // agents, 400 ending within 10 s. FLEET_AGENTS, FLEET_ACTIVE, FLEET_SPREAD_MS, FLEET_RATE and FLEET_BURST override as
-// in bench/fleet.ts; FLEET_WORKER_PACE sets the worker's calls/s per Connect action (queued mode); RELAY_FLEET_MODES=
-// synchronous,queued (both by default).
+// in bench/fleet.ts; FLEET_WORKER_PACE sets the worker's calls/s per Connect action (queued mode, default 8, the CDK
+// stack's); RELAY_FLEET_MODES=synchronous,queued (both by default).
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,7 +26,7 @@ import { createTagger } from '../src/tagging/index.ts';
 import { FakeTracker } from '../test/tagging/fake-tracker.ts';
 import { contactModel, FLEET_RULES, fleetSettings } from './fleet.ts';
 import { printFleet, type FleetCounts } from './relay-fleet-report.ts';
-import { defaultQueuedThrottle, defaultThrottle } from '../deploy/settings.ts';
+import { defaultQueuedThrottle, defaultThrottle, queuedDefaults } from '../deploy/settings.ts';
 import { startQueuedBackend, type QueuedBackend } from './relay-fleet-queued.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,8 +74,11 @@ export function relayFleetSettings(args: string[] = process.argv.slice(2)) {
     agents,
     active: Math.min(agents, env('FLEET_ACTIVE') ?? Math.round(agents * 0.4)),
     spreadMs: env('FLEET_SPREAD_MS') ?? agents * 10,
-    /** Queued mode: the worker's calls per second to each Connect action (default the worker's). */
-    pace: env('FLEET_WORKER_PACE'),
+    /**
+     * Queued mode: the worker's calls per second to each Connect action; default the CDK stack's pace for the whole
+     * worker fleet (one worker here), the stage throttle's rate in synchronous mode: the same pace, so the modes compare.
+     */
+    pace: env('FLEET_WORKER_PACE') ?? queuedDefaults.updateAttributesPerSecond,
   };
 }
 
@@ -101,8 +104,7 @@ async function runFleet(mode: Mode): Promise<FleetCounts> {
       })),
     );
     api.setFaults({ quota: { ratePerSecond, burst } });
-    backend =
-      mode === 'queued' ? await startQueuedBackend(api, pace === undefined ? {} : { pacePerSecond: pace }) : undefined;
+    backend = mode === 'queued' ? await startQueuedBackend(api, { pacePerSecond: pace }) : undefined;
     const relay = backend?.relay ?? (await startStandInRelay(api));
     const throttle = mode === 'queued' ? defaultQueuedThrottle : defaultThrottle;
     const counts: FleetCounts = {
@@ -195,7 +197,7 @@ export async function benchRelayFleet(): Promise<void> {
   if (unknown.length > 0) throw new TypeError(`RELAY_FLEET_MODES: unknown mode ${unknown.join(', ')}`);
   console.log(
     `\nThe fleet through the relay: ${agents} agents, ${active} end a contact within ${spreadMs / 1000} s, ` +
-      `${FLEET_RULES.length} ACW rules coalesced to one request per contact; Connect quota ${ratePerSecond}/s burst ${burst}; ` +
+      `${FLEET_RULES.length} ACW rules coalesced to one request per contact; Connect quota ${ratePerSecond}/s burst ${burst} per action; ` +
       `stage throttle modelled at the stack's default (synchronous ${defaultThrottle.rateLimit}/s burst ${defaultThrottle.burstLimit}, ` +
       `queued ${defaultQueuedThrottle.rateLimit}/s burst ${defaultQueuedThrottle.burstLimit})`,
   );
