@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { resolveRelayConfig, type ResolvedRelayConfig } from './config.ts';
 import { workerDefaults, type WorkerSettings } from './worker.ts';
 import { startWorkerLoop } from './worker-loop.ts';
-import { checkWorkerSettings, describeSettings, outcomeStoreOf } from './worker-runtime.ts';
+import { createSqsClient } from './queued.ts';
+import { checkWorkerSettings, describeSettings, outcomeStoreOf, readMaxReceiveCount } from './worker-runtime.ts';
 
 const usage = `Usage: npm run relay-worker -- --config <relay.json> [options]
 
@@ -27,7 +28,8 @@ Options:
   --describe-per-second <n>     DescribeContact calls per second (default ${workerDefaults.describeContactPerSecond})
   --update-per-second <n>       UpdateContactAttributes calls per second (default ${workerDefaults.updateAttributesPerSecond})
   --max-receive-count <n>       the queue's redrive maxReceiveCount: on that receive a failing write is reported as
-                                a dead letter (default ${workerDefaults.maxReceiveCount})
+                                a dead letter (default: read from the queue's redrive policy, else
+                                ${workerDefaults.maxReceiveCount})
   --wait-seconds <n>            long poll length, 0 to 20 (default 20)
   -h, --help                    print this help
 
@@ -113,6 +115,12 @@ async function main(argv: string[]): Promise<void> {
   if (!/^\d+$/.test(flags['wait-seconds']) || waitTimeSeconds > 20)
     throw new UsageError(`--wait-seconds must be a whole number from 0 to 20, got '${flags['wait-seconds']}'`);
   const config = await readConfig(flags);
+  if (settings.maxReceiveCount === undefined && config.queue) {
+    const fromQueue = await readMaxReceiveCount(createSqsClient(config.queue, config.region), config.queue.url);
+    if (fromQueue === undefined)
+      console.error('relay-worker: the queue has no dead-letter queue; check its redrive policy');
+    else settings.maxReceiveCount = fromQueue;
+  }
   const loop = startWorkerLoop({
     config,
     settings,

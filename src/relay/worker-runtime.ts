@@ -6,7 +6,7 @@
  * group waits behind it in SQS, so order holds. If that call fails, the message still comes back when its visibility
  * timeout (the queue's) ends: later, never lost.
  */
-import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { ResolvedRelayConfig } from './config.ts';
 import { outcomeStoreFor } from './outcomes-dynamodb.ts';
 import { createMemoryOutcomeStore, type OutcomeStore } from './outcomes.ts';
@@ -62,6 +62,25 @@ export function outcomeStoreOf(config: Pick<ResolvedRelayConfig, 'outcomes' | 'r
   if (config.outcomes) return outcomeStoreFor(config.outcomes, config.region);
   console.warn('ccp-attributes worker: no outcomes setting; outcomes are kept in this process only');
   return createMemoryOutcomeStore();
+}
+
+/**
+ * The queue's own maxReceiveCount (its RedrivePolicy), so the worker's 'dead-letter' outcomes fall on the receive
+ * after which SQS really moves a message; undefined when the queue has none or cannot be read.
+ */
+export async function readMaxReceiveCount(sqs: SQSClient, queueUrl: string): Promise<number | undefined> {
+  try {
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }),
+      { abortSignal: AbortSignal.timeout(10_000) },
+    );
+    const policy = JSON.parse(Attributes?.RedrivePolicy ?? '{}') as { maxReceiveCount?: unknown };
+    const count = Number(policy.maxReceiveCount);
+    return Number.isInteger(count) && count >= 1 ? count : undefined;
+  } catch (error) {
+    console.error(`ccp-attributes worker: the queue's redrive policy could not be read: ${describeError(error)}`);
+    return undefined;
+  }
 }
 
 /** A received message's handle, to hand it back. */

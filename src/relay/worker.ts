@@ -34,7 +34,7 @@ export interface WorkerSettings {
   describeContactPerSecond?: number;
   /** UpdateContactAttributes calls per second, per worker process (default 4). */
   updateAttributesPerSecond?: number;
-  /** The queue's redrive policy maxReceiveCount: on that receive a failing write's outcome is 'dead-letter' (default 5). */
+  /** The queue's redrive policy maxReceiveCount: on that receive a failing write's outcome is 'dead-letter' (default 10). */
   maxReceiveCount?: number;
 }
 
@@ -65,7 +65,7 @@ export interface Worker {
   process(messages: readonly WorkerMessage[]): Promise<Settlement>;
 }
 
-export const workerDefaults = { describeContactPerSecond: 4, updateAttributesPerSecond: 4, maxReceiveCount: 5 };
+export const workerDefaults = { describeContactPerSecond: 4, updateAttributesPerSecond: 4, maxReceiveCount: 10 };
 
 /** Seconds before a handed-back message is delivered again: 1, 2, 4, ... up to 30. */
 export const retryDelaySeconds = (receiveCount: number): number => Math.min(30, 2 ** Math.max(0, receiveCount - 1));

@@ -103,7 +103,11 @@ describe('npm run relay-worker', () => {
     }
     await until(() => rig.connectApi.attributesOf(instanceId, 'cli-contact')?.['step'] === '2', 'the newest value');
     await until(() => run.output.stdout.includes('"writeId":"cli-2"'), 'the audit line of the landing');
-    assert.match(run.output.stderr, /draining .*writes\.fifo.*DescribeContact 20\/s/);
+    assert.match(
+      run.output.stderr,
+      /draining .*writes\.fifo.*DescribeContact 20\/s.*maxReceiveCount 3\b/,
+      'read from the queue',
+    );
     run.child.kill('SIGTERM');
     assert.equal(await run.closed, 0);
   });
