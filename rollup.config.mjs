@@ -113,21 +113,39 @@ const relayLambda = relayLambdaFunction('index', 'src/relay/lambda.ts');
 const relayWorkerLambda = relayLambdaFunction('worker', 'src/relay/worker-lambda.ts');
 
 /**
- * The agent workspace app's page: components/workspace-app.html emitted as dist/workspace/index.html, its script
- * tag pointing at the built entry.
+ * An agent workspace page: `template` (components/workspace-app.html, components/workspace-service.html) emitted as
+ * index.html, its script tag pointing at the built entry.
  */
-function workspacePage() {
-  const template = 'components/workspace-app.html';
+function workspacePage(template, entry) {
   return {
-    name: 'workspace-app-page',
+    name: 'workspace-page',
     buildStart() {
       this.addWatchFile(template);
     },
     generateBundle() {
-      const source = readFileSync(template, 'utf8').replace('src="./workspace-app.ts"', 'src="./index.js"');
-      if (!source.includes('src="./index.js"')) this.error(`${template} has no <script src="./workspace-app.ts">`);
+      const source = readFileSync(template, 'utf8').replace(`src="./${entry}"`, 'src="./index.js"');
+      if (!source.includes('src="./index.js"')) this.error(`${template} has no <script src="./${entry}">`);
       this.emitFile({ type: 'asset', fileName: 'index.html', source });
     },
+  };
+}
+
+/** A page of the agent workspace, bundled like the drop-in, with no Streams at all (the workspace runs the CCP). */
+function workspaceBuild(name, dir) {
+  return {
+    input: { index: `components/${name}.ts` },
+    treeshake,
+    plugins: [
+      minifyCss(),
+      typescript(),
+      browserFieldExtensions(),
+      browserResolve(),
+      commonjs(),
+      json(),
+      terser({ format: { comments: false } }),
+      workspacePage(`components/${name}.html`, `${name}.ts`),
+    ],
+    output: { dir, format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
   };
 }
 
@@ -167,20 +185,7 @@ export default process.env.RELAY_ONLY
         ],
         output: { dir: 'dist/drop-in', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
       },
-      {
-        // The agent workspace app: bundled like the drop-in, with no Streams at all (the workspace runs the CCP).
-        input: { index: 'components/workspace-app.ts' },
-        treeshake,
-        plugins: [
-          minifyCss(),
-          typescript(),
-          browserFieldExtensions(),
-          browserResolve(),
-          commonjs(),
-          json(),
-          terser({ format: { comments: false } }),
-          workspacePage(),
-        ],
-        output: { dir: 'dist/workspace', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
-      },
+      // The agent workspace app, and the third-party service that tags and sends for it (dist/workspace/service/).
+      workspaceBuild('workspace-app', 'dist/workspace'),
+      workspaceBuild('workspace-service', 'dist/workspace/service'),
     ];

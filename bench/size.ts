@@ -1,4 +1,4 @@
-// Bundle sizes of the drop-in script and of the agent workspace app: the critical path (what loads before the editor
+// Bundle sizes of the drop-in script and of the agent workspace app and service: the critical path (what loads before the editor
 // paints), the whole plugin, and what each write mode downloads (direct: Cognito credentials and the AWS SDK; relay:
 // fetch to the relay), printed beside a reference built in the same run: the AWS SDK's ConnectClient with
 // UpdateContactAttributesCommand bundled alone by rollup with the same plugins. Figures only.
@@ -17,6 +17,7 @@ import { rollup } from 'rollup';
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const dropIn = join(rootDir, 'dist', 'drop-in');
 const workspaceApp = join(rootDir, 'dist', 'workspace');
+const workspaceService = join(workspaceApp, 'service');
 
 interface Size {
   raw: number;
@@ -221,6 +222,7 @@ export async function benchSize(): Promise<void> {
   );
   console.log(row('reference: ConnectClient + 1 command alone', ref));
   benchWorkspaceApp(files);
+  benchWorkspaceService(files);
 }
 
 /**
@@ -259,6 +261,26 @@ function benchWorkspaceApp(files: (list: string[]) => string): void {
   console.log(
     row('another language: the runtime and its messages, at most', largestLanguage, `(${languageCount} languages)`),
   );
+}
+
+/**
+ * The agent workspace service (dist/workspace/service/, built in the same run): headless, so no critical path; what
+ * the hidden frame downloads at most in each write mode (the editor's languages and failures list are never loaded).
+ */
+function benchWorkspaceService(files: (list: string[]) => string): void {
+  const entry = join(workspaceService, 'index.js');
+  const page = join(workspaceService, 'index.html');
+  const without =
+    (mode: 'direct' | 'relay') =>
+    (file: string): boolean =>
+      notLoadedIn(mode, workspaceService)(file) ||
+      languageChunk(workspaceService)(file) ||
+      failuresListChunk(workspaceService)(file);
+  const direct = [page, ...reachable(entry, without('direct'))];
+  const relay = [page, ...reachable(entry, without('relay'))];
+  console.log('\nAgent workspace service (dist/workspace/service/: index.html + index.js and its chunks; headless)');
+  console.log(row('direct mode: Cognito + AWS SDK (all files)', totalOf(direct), `(${files(direct)})`));
+  console.log(row('relay mode: fetch to the relay (all files)', totalOf(relay), `(${files(relay)})`));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await benchSize();

@@ -273,12 +273,30 @@ export class AttributesController implements ReactiveController {
    * Saves the current contact's edits. Resolves when the save settled (never rejects): the outcome
    * is in `status`, `error` and the element's events.
    */
-  async save(): Promise<void> {
-    const contact = this.contact;
-    const current = this.#current;
+  save(): Promise<void> {
+    return this.contact ? this.saveContact(this.contact.contactId) : Promise.resolve();
+  }
+
+  // ---- wrap-up: what `plugin.readiness` and `plugin.clear` ask of an editor ---------------------------
+
+  /** The keys the schema requires (shown ones: a hidden field cannot be filled in here). */
+  requiredKeys(): string[] {
+    return (this.schema?.fields ?? []).filter((spec) => spec.required && !spec.hidden).map((spec) => spec.key);
+  }
+
+  /** A contact's unsaved edits, viewed or not: key -> the value a save would write. */
+  unsavedOf(contactId: string): Map<string, string> {
+    const draft = this.#drafts.get(contactId)?.draft;
+    return new Map(draft && draft.changeCount > 0 ? Object.entries(draft.changes()) : []);
+  }
+
+  /** Saves a contact's edits, viewed or not, as `save()` saves the viewed one's; never rejects. */
+  async saveContact(contactId: string): Promise<void> {
+    const contact = this.contact?.contactId === contactId ? this.contact : this.#tracker?.contacts.get(contactId);
+    const current = this.#drafts.get(contactId);
     const writer = this.host.writer;
-    if (!contact || !current || this.busy) return;
-    if (this.readOnlyReason || !writer) return;
+    if (!contact || !current || isBusy(current.save.status)) return;
+    if (readOnlyReason(this.host, contact) || !writer) return;
     const draft = current.draft;
     if (draft.changeCount === 0) return;
     if (draft.problemCount > 0) {

@@ -8,6 +8,7 @@
  */
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import type { ContactModel, ContactTrackerLike } from '../src/tracker/types.ts';
+import type { WrapUpActions } from '../src/wrap-up/wrap-up.ts';
 import type { AttributeWriter } from '../src/writer.ts';
 import { styles } from './ccp-attributes.styles.ts';
 import type { EditorImpl } from './internal/editor-impl.ts';
@@ -64,6 +65,8 @@ function loadImpl(): Promise<typeof EditorImpl> {
  * @csspart status - The save status.
  * @csspart revert-button - The Revert button.
  * @csspart save-button - The Save button.
+ * @csspart finish - The Finish action (after contact work, with `finish`): its button, help and outcome.
+ * @csspart finish-button - The Finish button.
  *
  * @cssproperty --ccp-font-family - Font family (default: the system UI font).
  * @cssproperty --ccp-font-size - Base font size (default 14px).
@@ -97,6 +100,8 @@ export class CcpAttributes extends LitElement {
     theme: { reflect: true },
     setupError: { attribute: false },
     locale: {},
+    wrapUp: { attribute: false },
+    finish: { type: Boolean, reflect: true },
   };
 
   /** The contact tracker whose viewed contact is shown (a JS property). */
@@ -125,6 +130,15 @@ export class CcpAttributes extends LitElement {
    * when neither is one of its languages. One language per page: the last editor to ask for one sets it.
    */
   locale: string | undefined;
+
+  /**
+   * The plugin (a JS property): the editor's required fields and unsaved edits count in its `readiness` and
+   * `clear`, which saves them; the Finish action clears through it.
+   */
+  wrapUp: WrapUpActions | undefined;
+
+  /** Offers a Finish action in after-contact work: saves, then closes the contact through the plugin (`wrapUp`). */
+  finish = false;
 
   #impl: EditorImpl | undefined;
   #ready: Promise<unknown> | undefined;

@@ -34,7 +34,11 @@ function element(
   return found ? { found } : { problem: { attribute, message: `no element matches ${JSON.stringify(selector)}.` } };
 }
 
-async function loginToken(
+/** How long fetching `data-rules-url` may take (ms). */
+const RULES_TIMEOUT_MS = 10_000;
+
+/** The agent's sign-in token from where the configuration says; throws a DropInConfigError when there is none. */
+export async function loginToken(
   source: { function: string } | { storage: string },
   options?: RelayTokenOptions,
 ): Promise<string> {
@@ -62,7 +66,7 @@ async function loginToken(
 async function fetchRules(rulesUrl: string, allowed: readonly string[]): Promise<TagRule[]> {
   const problem = (message: string): DropInConfigError =>
     new DropInConfigError([{ attribute: 'data-rules-url', message: `${rulesUrl} ${message}` }]);
-  const response = await fetch(rulesUrl).catch((error: unknown) => {
+  const response = await fetch(rulesUrl, { signal: AbortSignal.timeout(RULES_TIMEOUT_MS) }).catch((error: unknown) => {
     throw problem(`could not be fetched (${error instanceof Error ? error.message : String(error)}).`);
   });
   // A redirect may have led elsewhere: only the origins the configuration allows are trusted with the rules.
@@ -191,6 +195,7 @@ export async function start(script: HTMLScriptElement, editors: CcpAttributesEle
   for (const editor of editors) {
     editor.tracker = plugin.tracker;
     if (plugin.outbox) editor.writer = plugin.outbox;
+    editor.wrapUp = plugin;
   }
   if (problems.length > 0) throw new DropInConfigError(problems);
   return plugin;

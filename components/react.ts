@@ -17,7 +17,19 @@ export type * from './events.ts';
 
 /** The element's settable properties that the component takes as props (its getters and methods are reached through a ref). */
 export type CcpAttributesElementProps = Partial<
-  Pick<CcpAttributes, 'tracker' | 'writer' | 'schema' | 'unknownKeys' | 'readOnly' | 'theme' | 'setupError' | 'locale'>
+  Pick<
+    CcpAttributes,
+    | 'tracker'
+    | 'writer'
+    | 'schema'
+    | 'unknownKeys'
+    | 'readOnly'
+    | 'theme'
+    | 'setupError'
+    | 'locale'
+    | 'wrapUp'
+    | 'finish'
+  >
 >;
 
 /** The event props and the events they listen to. */

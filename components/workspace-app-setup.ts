@@ -7,7 +7,7 @@ import type { CcpAttributes as CcpAttributesElement } from './ccp-attributes.ts'
 import { pluginOptions } from './drop-in-setup.ts';
 import { DropInConfigError, readDropInConfig, type DropInConfig, type DropInProblem } from '../src/drop-in-config.ts';
 import type { AttributesError } from '../src/errors.ts';
-import type { WorkspaceAttributesPlugin } from '../src/workspace.ts';
+import type { VisualMode, WorkspaceAttributesPlugin } from '../src/workspace.ts';
 
 /** The configuration file read beside the page when the script element carries no data-* attributes. */
 export const CONFIG_FILE = 'config.json';
@@ -25,9 +25,11 @@ function camel(name: string): string {
  */
 async function configFile(url: string): Promise<DOMStringMap> {
   const fail = (message: string): Error => new Error(`ccp-attributes: ${url} ${message}`);
-  const response = await fetch(url, { cache: 'no-cache' }).catch((error: unknown) => {
-    throw fail(`could not be fetched (${error instanceof Error ? error.message : String(error)}).`);
-  });
+  const response = await fetch(url, { cache: 'no-cache', signal: AbortSignal.timeout(CONFIG_TIMEOUT_MS) }).catch(
+    (error: unknown) => {
+      throw fail(`could not be fetched (${error instanceof Error ? error.message : String(error)}).`);
+    },
+  );
   if (response.status === 404) return {};
   if (!response.ok) throw fail(`answered ${response.status}.`);
   const body: unknown = await response.json().catch((error: unknown) => {
@@ -62,11 +64,14 @@ function checkedConfig(dataset: DOMStringMap, base: string): DropInConfig {
   throw new DropInConfigError(problems);
 }
 
-/** Reads the configuration, assembles the plugin over the agent workspace and wires `editors` (plus one in `data-target`). */
-export async function start(
-  script: HTMLScriptElement,
-  editors: CcpAttributesElement[],
-): Promise<WorkspaceAttributesPlugin> {
+/** How long reading `config.json` may take (ms). */
+const CONFIG_TIMEOUT_MS = 10_000;
+
+/**
+ * The checked configuration of a workspace page (the app's or the service's): the script element's data-*
+ * attributes, else `config.json` beside the page. Throws a DropInConfigError naming every problem.
+ */
+export async function readWorkspaceConfig(script: HTMLScriptElement): Promise<DropInConfig> {
   const fromScript = Object.keys(script.dataset).length > 0;
   const file = new URL(CONFIG_FILE, document.baseURI).href;
   const dataset = fromScript ? script.dataset : await configFile(file);
@@ -80,6 +85,19 @@ export async function start(
       { cause: error },
     );
   }
+  return config;
+}
+
+/**
+ * Reads the configuration, assembles the plugin over the agent workspace and wires `editors` (plus one in
+ * `data-target`). The workspace's visual mode sets the theme of the editors not in `ownTheme` (the page set theirs).
+ */
+export async function start(
+  script: HTMLScriptElement,
+  editors: CcpAttributesElement[],
+  ownTheme: ReadonlySet<CcpAttributesElement> = new Set(),
+): Promise<WorkspaceAttributesPlugin> {
+  const config = await readWorkspaceConfig(script);
   if (config.target !== undefined) {
     const target = document.querySelector<HTMLElement>(config.target);
     if (!target)
@@ -88,8 +106,8 @@ export async function start(
       ]);
     editors.push(target.appendChild(document.createElement('ccp-attributes')));
   }
-  // The workspace gives no agent language to this SDK: data-locale ("locale" in config.json) sets the editors' one;
-  // an editor's own locale attribute wins.
+  // The editors follow the agent's language as the workspace tells it (aws.connect.user, through the tracker's
+  // agent) unless data-locale ("locale" in config.json) or an editor's own locale attribute sets one: those win.
   if (config.locale !== undefined)
     for (const editor of editors) if (!editor.hasAttribute('locale')) editor.locale = config.locale;
   // The options' Streams part (`tracker`) is left aside: the plugin follows the workspace source instead.
@@ -108,9 +126,17 @@ export async function start(
     showSetupProblem(error);
   });
   showSetupProblem();
+  // The workspace's visual mode sets the theme of the editors whose page set none.
+  const themed = editors.filter((editor) => !ownTheme.has(editor));
+  const applyMode = (mode: VisualMode): void => {
+    for (const editor of themed) editor.theme = mode;
+  };
+  if (plugin.source.visualMode) applyMode(plugin.source.visualMode);
+  plugin.source.onVisualModeChange(applyMode);
   for (const editor of editors) {
     editor.tracker = plugin.tracker;
     if (plugin.outbox) editor.writer = plugin.outbox;
+    editor.wrapUp = plugin;
   }
   return plugin;
 }

@@ -16,8 +16,10 @@ function ownScript(): HTMLScriptElement | undefined {
 
 const script = ownScript();
 const editors: CcpAttributes[] = [...document.querySelectorAll('ccp-attributes')];
+// Read before the editors' first update reflects their default theme into the attribute.
+const ownTheme = new Set(editors.filter((editor) => editor.hasAttribute('theme')));
 const ready = script
-  ? import('./workspace-app-setup.ts').then(({ start }) => start(script, editors))
+  ? import('./workspace-app-setup.ts').then(({ start }) => start(script, editors, ownTheme))
   : Promise.reject(new Error('ccp-attributes: the workspace app script could not find its own <script> element.'));
 ready.catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

@@ -51,12 +51,12 @@ export function bundledSdk(): Plugin {
 
 /**
  * Where the demo's configuration expects the Connect API stand-in: `npm start`'s default. demo/drop-in.html and
- * demo/workspace/app.html write it literally, as a real page writes its real endpoints.
+ * demo/workspace/app.html and service.html write it literally, as a real page writes its real endpoints.
  */
 export const DEMO_API_URL = 'http://127.0.0.1:8787';
 
 /** The demo files that write DEMO_API_URL literally. */
-const DEMO_CONFIG_PATHS = new Set(['/demo/drop-in.html', '/demo/workspace/app.html']);
+const DEMO_CONFIG_PATHS = new Set(['/demo/drop-in.html', '/demo/workspace/app.html', '/demo/workspace/service.html']);
 
 /**
  * Tells pages where the Connect API stand-in listens: `GET /__standin` -> `{url}`; and when it listens elsewhere than

@@ -125,6 +125,7 @@ async function main(): Promise<void> {
   });
   editor.tracker = plugin.tracker;
   editor.writer = plugin.outbox;
+  editor.wrapUp = plugin;
   assembled.plugin = plugin;
   assembled.outboxPanel = new OutboxPanel($('outbox'), plugin.outbox, refresh);
   rules.watch(plugin.tracker, plugin.outbox);

@@ -19,4 +19,12 @@ export * from './tracker/index.ts';
 export * from './outbox/index.ts';
 export * from './tagging/index.ts';
 export { createCcpAttributes } from './plugin.ts';
+export {
+  ClearError,
+  type ClearErrorReason,
+  type ClearOptions,
+  type WrapUpActions,
+  type WrapUpParticipant,
+} from './wrap-up/wrap-up.ts';
+export { readinessOf, type Readiness, type ReadinessItem } from './wrap-up/readiness.ts';
 export type { CcpAttributesPlugin, CcpAttributesPluginOptions, RelayOptions } from './plugin.ts';

@@ -26,6 +26,8 @@ import {
   type StreamsTrackerOptions,
 } from './tracker/index.ts';
 import type { Attributes } from './validate.ts';
+import type { Readiness } from './wrap-up/readiness.ts';
+import { WrapUp, type ClearOptions, type WrapUpParticipant } from './wrap-up/wrap-up.ts';
 import type { WriteOptions } from './writer.ts';
 
 /** Relay mode's settings. */
@@ -71,6 +73,11 @@ export interface CcpAttributesPluginOptions {
   onTagError?: TaggerOptions['onError'];
   /** Called when a tagging rule queued its attributes (before they land). */
   onTag?: TaggerOptions['onTag'];
+  /**
+   * Attribute keys a contact must hold before it is cleared, beyond the required fields of the editors wired to the
+   * plugin (`readiness`, `clear`, and the workspace's clear interceptor).
+   */
+  requiredKeys?: readonly string[];
 }
 
 /** The assembled plugin (the `<ccp-attributes>` element is `CcpAttributes`). */
@@ -84,6 +91,19 @@ export interface CcpAttributesPlugin {
    * given contactId. Resolves when Amazon Connect stored them.
    */
   write(attributes: Readonly<Attributes>, options?: WriteOptions & { contactId?: string }): Promise<void>;
+  /**
+   * What stands between the contact and a clean wrap-up: required keys without a value, unsaved edits of the editors
+   * wired to the plugin, writes pending or failed. Rejects with a ClearError for a contact the tracker does not have.
+   */
+  readiness(contactId: string): Promise<Readiness>;
+  /**
+   * Saves the editors' unsaved edits of the contact, waits for its writes, then clears it through the host (Streams
+   * `contact.clear()`, the workspace's `ContactClient.clear`); rejects with a ClearError that says why it did not
+   * (`not-ready` lists what stands in the way).
+   */
+  clear(contactId: string, options?: ClearOptions): Promise<void>;
+  /** Wires an editor's required fields and unsaved edits into `readiness` and `clear`; returns the unwiring function. */
+  participate(participant: WrapUpParticipant): () => void;
   /** Stops everything: tracker subscriptions, tagging, the outbox. */
   dispose(): void;
 }
@@ -154,10 +174,23 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
     }
   }
 
+  const wrapUp = new WrapUp({ tracker, outbox, requiredKeys: options.requiredKeys ?? [] });
+  // Where the host's own Clear button can be held (the workspace), a contact is cleared there only once it is ready.
+  // A contact the tracker does not follow is not the plugin's to hold.
+  const stopIntercepting = tracker.interceptClear(async (contactId, signal) => {
+    if (!tracker.contacts.has(contactId)) return true;
+    const readiness = await wrapUp.settle(contactId, signal);
+    return readiness.ready;
+  });
+  cleanup.push(stopIntercepting);
+
   return {
     tracker,
     outbox,
     tagger,
+    readiness: (contactId) => wrapUp.readiness(contactId),
+    clear: (contactId, clearOptions) => wrapUp.clear(contactId, clearOptions),
+    participate: (participant) => wrapUp.participate(participant),
     async write(attributes, writeOptions = {}) {
       if (!outbox)
         throw new AttributesError(

@@ -20,6 +20,7 @@ import { editorStyles } from './editor.styles.ts';
 import { footer, meter, type FooterActions } from './editor-footer.ts';
 import { contactLine, notices } from './editor-notices.ts';
 import { FailuresView } from './failures-view.ts';
+import { WrapUpView, type WrapUpHost } from './wrap-up-view.ts';
 
 /** Rows rendered in the first update: more than a 320 px column shows. The rest follow in chunks, one per frame. */
 const FIRST_ROWS = 40;
@@ -38,7 +39,7 @@ function addEditorStyles(root: ShadowRoot): void {
 }
 
 /** What the implementation needs from its element. */
-export interface EditorHost extends AttributesControllerHost {
+export interface EditorHost extends AttributesControllerHost, WrapUpHost {
   readonly renderRoot: HTMLElement | DocumentFragment;
   readonly isConnected: boolean;
   /** The element's save (the Save and Retry buttons and Ctrl+Enter go through it, as a page's call does). */
@@ -55,6 +56,8 @@ export class EditorImpl implements ReactiveController {
   readonly controller: AttributesController;
   /** The viewed contact's kept failures, with Retry and Discard. */
   readonly failures: FailuresView;
+  /** The editor's part in the wrap-up: wired into the plugin's readiness and clear, and the Finish action. */
+  readonly wrapUp: WrapUpView;
   readonly #host: EditorHost;
   #styled = false;
   /** How many rows are rendered so far (progressive rendering of long lists). */
@@ -72,6 +75,7 @@ export class EditorImpl implements ReactiveController {
     this.#host = host;
     this.controller = new AttributesController(host);
     this.failures = new FailuresView(host);
+    this.wrapUp = new WrapUpView(host, this.controller);
     host.addController(this);
     // The element renders again when another language is ready (subscribed from here, off the critical path; until
     // this module arrives the frame shows its few words in the language active when it renders).
@@ -222,7 +226,7 @@ export class EditorImpl implements ReactiveController {
           ? html`<p class="notice warn-notice">${t.requiredForAcwText(missing.map((spec) => labelOf(spec, activeLocale())))}</p>`
           : nothing
       }
-      ${meter(c)} ${editable ? footer(c, this.#footerActions) : nothing}
+      ${meter(c)} ${editable ? footer(c, this.#footerActions) : nothing} ${this.wrapUp.render(c.contact, editable)}
       <div class="sr-only" aria-live="polite">${c.lastProblem ?? ''}</div>
     `;
   }

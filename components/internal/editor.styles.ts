@@ -142,7 +142,8 @@ export const editorStyles = css`
     cursor: pointer;
     border: 1px solid var(--_accent);
   }
-  button:disabled {
+  button:disabled,
+  button[aria-disabled='true'] {
     cursor: not-allowed;
     opacity: 0.55;
   }
@@ -222,6 +223,20 @@ export const editorStyles = css`
     align-items: center;
     gap: 6px;
     flex-wrap: wrap;
+  }
+  .finish {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+    gap: 4px;
+  }
+  .finish-outcome {
+    color: var(--_danger);
+    font-size: 0.9em;
+    overflow-wrap: anywhere;
+  }
+  .finish-outcome:empty {
+    display: none;
   }
   .changes {
     flex: 1 1 auto;

@@ -112,7 +112,15 @@ export type MessageId =
   | 'failures.retried'
   | 'failures.retry-failed'
   | 'failures.discarded'
-  | 'failures.discard-failed';
+  | 'failures.discard-failed'
+  | 'finish.button'
+  | 'finish.busy'
+  | 'finish.help'
+  | 'finish.missing'
+  | 'finish.unsaved'
+  | 'finish.failed-writes'
+  | 'finish.pending'
+  | 'finish.error';
 
 /** A language module's messages: plain text, or a `str` template whose `${n}` stands for the n-th value of the English one. */
 export type Translations = Readonly<Record<MessageId, string | StrResult>>;

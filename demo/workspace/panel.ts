@@ -1,7 +1,8 @@
 /**
  * The stand-in workspace's scenario controls (plain DOM): make contacts happen (ring a call, start a chat, transfer
- * in) and move them on (accept, miss, hang up into after-contact work, clear), with the workspace's own view of the
- * contacts. The apps show what they made of it. Usage: `mountWorkspacePanel(element, { workspace })`.
+ * in) and move them on (accept, miss, hang up into after-contact work or straight to the end, clear), view one, and
+ * open an app for one (the launcher, for that contact). The apps show what they made of it.
+ * Usage: `mountWorkspacePanel(element, { workspace })`.
  */
 import type { StandInContact } from '../ccp/scenario.ts';
 import type { StandInWorkspace } from './host.ts';
@@ -9,17 +10,12 @@ import type { StandInWorkspace } from './host.ts';
 /** What the panel drives, and what it tells the page. */
 export interface WorkspacePanelOptions {
   workspace: StandInWorkspace;
-  /** The agent picked a contact (its app comes to the front). */
-  onSelect?: (contactId: string) => void;
-  /** The contact whose app is in front, if any. */
-  selected?: () => string | undefined;
+  /** The app the per-contact "Open app" button opens; without it there is no such button. */
+  app?: string;
 }
 
 /** Renders the panel into `element`; returns a function that removes it and its subscription. */
-export function mountWorkspacePanel(
-  element: HTMLElement,
-  { workspace, onSelect, selected }: WorkspacePanelOptions,
-): () => void {
+export function mountWorkspacePanel(element: HTMLElement, { workspace, app }: WorkspacePanelOptions): () => void {
   const root = document.createElement('section');
   root.className = 'workspace-panel';
   root.setAttribute('aria-label', 'Stand-in workspace scenarios');
@@ -59,18 +55,18 @@ export function mountWorkspacePanel(
   const render = (): void => {
     table.replaceChildren();
     const head = table.createTHead().insertRow();
-    for (const title of ['app', 'contact', 'channel', 'state', 'registered', 'actions']) {
+    for (const title of ['', 'contact', 'channel', 'state', 'registered', 'actions']) {
       const th = document.createElement('th');
       th.textContent = title;
       head.append(th);
     }
     const body = table.createTBody();
-    const front = selected?.();
+    const active = workspace.activeContact;
     for (const contact of workspace.contacts()) {
       const row = body.insertRow();
       const id = contact.contactId;
       const cells = [
-        id === front ? 'in front' : '',
+        id === active ? 'active' : '',
         contact.initialContactId === id ? id : `${id} (initial ${contact.initialContactId})`,
         contact.monitoring ? `${contact.channel} (monitoring)` : contact.channel,
         stateText(contact),
@@ -83,14 +79,17 @@ export function mountWorkspacePanel(
         button(actions, 'Accept', () => workspace.accept(id));
         button(actions, 'Miss', () => workspace.missCall(id));
       }
-      if (contact.state === 'connected') button(actions, 'Hang up', () => workspace.hangUp(id));
-      if (contact.state === 'ended' || contact.state === 'missed') button(actions, 'Clear', () => workspace.clear(id));
-      if (onSelect) {
-        button(actions, 'Show', () => {
-          onSelect(id);
-          render();
-        });
+      if (contact.state === 'connected') {
+        button(actions, 'Hang up', () => workspace.hangUp(id));
+        button(actions, 'End without ACW', () => workspace.hangUp(id, { acw: false }));
       }
+      if (contact.state === 'ended' || contact.state === 'missed')
+        button(actions, 'Clear', async () => {
+          // The apps' clear-contact interceptors are asked first; one that says no holds the contact.
+          if (!(await workspace.clearFromWorkspace(id))) throw new Error('held by an app (the contact is not ready)');
+        });
+      if (id !== active) button(actions, 'View', () => workspace.view(id));
+      if (app) button(actions, 'Open app', () => workspace.launch(app, { scope: { type: 'contact', contactId: id } }));
     }
     if (body.rows.length === 0) {
       const cell = body.insertRow().insertCell();

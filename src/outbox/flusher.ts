@@ -123,16 +123,19 @@ export class Flusher {
 
   /**
    * Stops for good: timers stop and requests still waiting for their answer are aborted (their entries stay queued in
-   * the store, their values recorded as maybe stored: the service may have processed them). A request already answered is recorded and told to the other tabs before the returned promise
-   * resolves: the tab taking over then finds the store as it is, and the other tabs' writes settle.
+   * the store, their values recorded as maybe stored: the service may have processed them). With `drain` (a
+   * hand-over to another sender, not a close) they are waited for instead, each within its request deadline, so
+   * their values are not sent twice. A request already answered is recorded and told to the other tabs before the
+   * returned promise resolves: the tab taking over then finds the store as it is, and the other tabs' writes settle.
    */
-  stop(): Promise<void> {
+  stop(options: { drain?: boolean } = {}): Promise<void> {
     this.#stopped = true;
     this.#pump.stop();
     this.#settings.clock.clearTimeout(this.#expiryTimer);
     const recording: Promise<void>[] = [this.#expiring];
     for (const flight of this.#inFlight.values()) {
-      if (flight.answered) {
+      // Draining (a hand-over, not a close): each request on the wire ends on its own, within its deadline.
+      if (flight.answered || options.drain) {
         recording.push(flight.done);
         continue;
       }

@@ -47,6 +47,8 @@ export class Leadership {
   readonly #options: LeadershipOptions;
   readonly #channel: BroadcastChannel | null;
   readonly #abort = new AbortController();
+  /** Withdraws the current lock request (waiting or granted); replaced at each `acquire`. */
+  #request: AbortController | undefined;
   #release: (() => void) | undefined;
 
   constructor(options: LeadershipOptions) {
@@ -56,24 +58,38 @@ export class Leadership {
     if (this.#channel) this.#channel.onmessage = (event: MessageEvent<Message>) => options.onMessage(event.data);
   }
 
-  /** Waits for the flusher lock, then calls `lead`; the lock is held until `close()`. */
+  /** Waits for the flusher lock, then calls `lead`; the lock is held until `yield()` or `close()`. */
   acquire(lead: () => void): void {
     const { locks } = this.#options;
     if (!locks) {
       lead();
       return;
     }
+    const request = new AbortController();
+    this.#request = request;
+    const signal = AbortSignal.any([this.#abort.signal, request.signal]);
     locks
-      .request(this.#options.lockName, { signal: this.#abort.signal }, () => {
-        if (this.#abort.signal.aborted) return Promise.resolve();
+      .request(this.#options.lockName, { signal }, () => {
+        if (signal.aborted) return Promise.resolve();
         return new Promise<void>((release) => {
           this.#release = release;
           lead();
         });
       })
       .catch((error: unknown) => {
-        if (!this.#abort.signal.aborted) this.#options.onError(error);
+        if (!signal.aborted) this.#options.onError(error);
       });
+  }
+
+  /**
+   * Gives the lock up, or withdraws the request still waiting for it, and keeps listening: another tab becomes the
+   * flusher, and this one competes again only when `acquire` is called again.
+   */
+  yield(): void {
+    this.#request?.abort();
+    this.#request = undefined;
+    this.#release?.();
+    this.#release = undefined;
   }
 
   /** Tells the other tabs. */

@@ -47,14 +47,20 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   readonly #ledger = new Ledger();
   readonly #waiters = new Waiters();
   readonly #leadership: Leadership;
-  readonly #flusherSide: Flusher;
+  /** The sending side; a fresh one each time this tab leads (a yielded one is stopped for good). */
+  #flusherSide: Flusher;
   readonly #queue: Queue;
   readonly #aborts: Aborts;
   readonly #view: View;
   /** What the view, the message handling and the agent's naming need of this outbox. */
   readonly #tab: ViewHost & MessageHost & AgentHost;
+  readonly #announce: (message: Message) => void;
   #flusher = false;
   #competing = false;
+  /** True after `yieldSending()`: this tab leaves the lock to others until `resumeSending()`. */
+  #yielded = false;
+  /** The hand-over under way: the yielded sending side recording its last requests. */
+  #yielding: Promise<void> = Promise.resolve();
   #closed = false;
   #closing: Promise<void> = Promise.resolve();
 
@@ -96,23 +102,8 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       this.#leadership.post(message);
       this.#handle(message);
     };
-    this.#flusherSide = new Flusher(settings, {
-      mirror,
-      enqueuing: (key) => this.#queue.enqueuing(key),
-      abandoned: (key) => this.#aborts.abandoned(key),
-      landed: (key) => this.#ledger.landed(key),
-      changed: (change) => this.#changed(change),
-      found: (entry) => {
-        const known = mirror.get(entry.id);
-        if (known && known.revision >= entry.revision) return;
-        if (mirror.apply(entry.id, entry, entry.revision))
-          this.#changed({ id: entry.id, contactKey: entry.contactKey, entry, revision: entry.revision });
-      },
-      sending: (key, sending, emit) => this.#view.setSending(key, sending, emit),
-      announce,
-      onRetry: (error) => (this.#view.lastError = error),
-      fail: (error) => this.#fail(error),
-    });
+    this.#announce = announce;
+    this.#flusherSide = this.#newFlusher();
     this.#queue = new Queue(settings, {
       waiters: this.#waiters,
       agent: () => this.#mirror.agent,
@@ -145,9 +136,33 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
    * names one (its CCP not signed in) must not hold the lock and leave every tab's writes unsent.
    */
   #compete(): void {
-    if (this.#closed || this.#competing || (this.#mirror.scoped && this.#mirror.agent === undefined)) return;
+    if (this.#closed || this.#competing || this.#yielded || (this.#mirror.scoped && this.#mirror.agent === undefined))
+      return;
     this.#competing = true;
     this.#leadership.acquire(() => void this.#load().then(() => this.#lead()));
+  }
+
+  /** A sending side for this tab's next turn as the flusher. */
+  #newFlusher(): Flusher {
+    const settings = this.#settings;
+    const mirror = this.#mirror;
+    return new Flusher(settings, {
+      mirror,
+      enqueuing: (key) => this.#queue.enqueuing(key),
+      abandoned: (key) => this.#aborts.abandoned(key),
+      landed: (key) => this.#ledger.landed(key),
+      changed: (change) => this.#changed(change),
+      found: (entry) => {
+        const known = mirror.get(entry.id);
+        if (known && known.revision >= entry.revision) return;
+        if (mirror.apply(entry.id, entry, entry.revision))
+          this.#changed({ id: entry.id, contactKey: entry.contactKey, entry, revision: entry.revision });
+      },
+      sending: (key, sending, emit) => this.#view.setSending(key, sending, emit),
+      announce: this.#announce,
+      onRetry: (error) => (this.#view.lastError = error),
+      fail: (error) => this.#fail(error),
+    });
   }
 
   /** Subscribes to an event; returns the unsubscribe function. */
@@ -245,6 +260,43 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     return this.#queue.discard(id);
   }
 
+  /**
+   * Leaves the sending to another outbox over the same store (another page of the origin, e.g. an agent workspace
+   * service): this one stops competing for the flusher lock; if it was the flusher, it lets its requests on the wire
+   * end (each within its deadline), records them, then gives the lock up. Writes still go into the store and reach
+   * the flusher over the shared channel. Resolves once the lock is given up.
+   */
+  async yieldSending(): Promise<void> {
+    if (this.#closed || this.#yielded) return;
+    this.#yielded = true;
+    this.#competing = false;
+    if (this.#flusher) {
+      this.#flusher = false;
+      const side = this.#flusherSide;
+      this.#flusherSide = this.#newFlusher();
+      this.#yielding = side.stop({ drain: true });
+      await this.#yielding;
+    }
+    this.#leadership.yield();
+  }
+
+  /** Competes for the flusher lock again after `yieldSending()` (the other sender went away). */
+  resumeSending(): void {
+    if (!this.#yielded) return;
+    this.#yielded = false;
+    void this.ready.then(() => this.#compete());
+  }
+
+  /**
+   * Sends what is pending now, the writes still being stored included (`flush()`), and resolves when nothing is
+   * pending: a page about to go (an agent workspace app being destroyed) bounds this wait itself.
+   */
+  async sendPending(): Promise<void> {
+    await this.#queue.stored();
+    this.flush();
+    await this.whenIdle();
+  }
+
   /** Resolves when nothing is pending (kept failures aside); rejects with an AbortError once the outbox is closed. */
   whenIdle(): Promise<void> {
     return this.#waiters.whenIdle(this.#mirror.pending().length === 0);
@@ -266,7 +318,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
     );
     // Listeners still hear how the answers already received end (landed, failed, expired) until those are recorded.
     // A write being stored now is told to the other tabs before the channel closes, or no flusher would know of it.
-    this.#closing = Promise.all([this.#flusherSide.stop(), this.#queue.stored()]).then(() => {
+    this.#closing = Promise.all([this.#flusherSide.stop(), this.#yielding, this.#queue.stored()]).then(() => {
       this.#leadership.close();
       this.#emitter.clear();
     });
@@ -286,7 +338,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   }
 
   #lead(): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#yielded) return;
     this.#flusher = true;
     // The previous flusher may have died mid-request: its "sending" reports mean nothing now; its debounce does not bind us.
     this.#view.sending.clear();

@@ -152,7 +152,8 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
     if (request.method !== 'POST')
       throw new RelayError(405, 'UnknownOperationException', `Use POST on ${relayPath}.`, 'wrong-method');
     const write = await checkWrite(request, record, authenticator, config);
-    const deadline = AbortSignal.timeout(config.connectTimeoutMs);
+    const timeout = AbortSignal.timeout(config.connectTimeoutMs);
+    const deadline = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
     if (queued) return queued.accept(write, requestId, record, deadline);
     readWriteId(write.body);
     const userId = await contacts.resolveUser(write.claims, record, deadline);

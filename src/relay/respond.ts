@@ -16,6 +16,11 @@ export interface RelayRequest {
   authorizerClaims?: Claims;
   /** The gateway's request id, for the audit line; one is made when absent. */
   requestId?: string;
+  /**
+   * Aborted when the caller is gone (the Node server: the connection closed before the answer), so a browser that gave
+   * up and retries does not wait behind the abandoned request's Connect calls. Lambda has no such signal.
+   */
+  signal?: AbortSignal;
 }
 
 /** The relay's answer. */

@@ -38,6 +38,10 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
   }
   const relay = createRelay(config, options.dependencies);
   const server = createServer((req, res) => {
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort(new Error('the caller closed the connection before the answer'));
+    });
     readBody(req)
       .then((body) => {
         const headers: Record<string, string | undefined> = {};
@@ -47,7 +51,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
         const at = rawUrl.indexOf('?');
         const path = at < 0 ? rawUrl : rawUrl.slice(0, at);
         const query = at < 0 ? '' : rawUrl.slice(at + 1);
-        return relay({ method: req.method ?? 'GET', path, query, headers, body });
+        return relay({ method: req.method ?? 'GET', path, query, headers, body, signal: gone.signal });
       })
       .then((response) => {
         res.writeHead(response.statusCode, {

@@ -57,6 +57,11 @@ export interface TaggerOptions {
 /** A running tagger. */
 export interface Tagger {
   readonly rules: readonly TagRule[];
+  /**
+   * Stops running the rules (another page runs them: an agent workspace app while the service runs) or runs them
+   * again, from the next event on.
+   */
+  setActive(active: boolean): void;
   /** Stops listening to the tracker. */
   dispose(): void;
 }
@@ -122,6 +127,7 @@ export function createTagger(options: TaggerOptions): Tagger {
   /** When this tab saw each event of each contact, for `{{time.*}}` and `{{duration.*}}`. */
   const times = new Map<string, Partial<Record<TagEvent, Date>>>();
   let disposed = false;
+  let active = true;
 
   const handle = (type: TagEvent, event: ContactEvent): void => {
     if (disposed) return;
@@ -129,6 +135,11 @@ export function createTagger(options: TaggerOptions): Tagger {
     const seen = times.get(contact.contactId) ?? {};
     seen[type] ??= event.at;
     times.set(contact.contactId, seen);
+    // Inactive, the times are still kept: `{{duration.*}}` stays right once the rules run here again.
+    if (!active) {
+      if (type === 'destroyed') times.delete(contact.contactId);
+      return;
+    }
     const context: TemplateContext = { agent: event.agent, contact, event: { type, at: event.at }, times: { ...seen } };
     const matched: { rule: TagRule; attributes: Attributes; once: string }[] = [];
     for (const rule of rules) {
@@ -187,6 +198,9 @@ export function createTagger(options: TaggerOptions): Tagger {
   const unsubscribe = TAG_EVENTS.map((type) => tracker.on(type, (event: ContactEvent) => handle(type, event)));
   return {
     rules,
+    setActive(value) {
+      active = value;
+    },
     dispose() {
       disposed = true;
       for (const off of unsubscribe) off();

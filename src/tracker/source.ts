@@ -1,6 +1,6 @@
 /**
  * The boundary between the contact tracker and the host that delivers contacts: Streams in a custom CCP page
- * (`streams-source.ts`) or the Amazon Connect SDK in an agent workspace app (`workspace-source.ts`). A source
+ * (`streams-source.ts`) or the Amazon Connect SDK in an agent workspace app (`workspace-source.ts` and its parts). A source
  * reports raw facts; the tracker derives the model (instance, merged attributes, the viewed contact, events).
  */
 import type { AttributesError } from '../errors.ts';
@@ -71,4 +71,18 @@ export interface ContactSource {
   readContact(contactId: string): SourceContact | undefined;
   /** The agent now, or undefined before the host is ready. */
   readAgent(): SourceAgent | undefined;
+  /**
+   * Asks the host to clear the contact (end its after-contact work and close it, as the agent's Clear button does);
+   * resolves once the host accepted, rejects with the host's error or the signal's reason. A host without it cannot
+   * clear contacts for the page.
+   */
+  clear?(contactId: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Holds the host's own Clear action while `ready` says no (the workspace's clear-contact interceptor); returns the
+   * function that stops. A host whose Clear cannot be held (Streams' CCP) has none.
+   */
+  interceptClear?(ready: ClearCheck): () => void;
 }
+
+/** Whether a contact may be cleared now; may save and wait until `signal` aborts (the host's time limit). */
+export type ClearCheck = (contactId: string, signal: AbortSignal) => Promise<boolean>;

@@ -10,6 +10,7 @@
  * (https://github.com/amazon-connect/amazon-connect-streams/blob/master/Documentation.md).
  */
 import { AttributesError } from '../errors.ts';
+import { clearStreamsContact } from './streams-clear.ts';
 import type { ContactSource, SourceAgent, SourceContact, SourceEventType, SourceSink } from './source.ts';
 import { ContactTracker, type InstanceOverride } from './tracker.ts';
 import type { HostConnection } from './types.ts';
@@ -269,6 +270,13 @@ export class StreamsContactSource implements ContactSource {
     } catch {
       return undefined;
     }
+  }
+
+  /** Clears the contact as the CCP's Clear button does (streams-clear.ts). */
+  clear(contactId: string, signal: AbortSignal): Promise<void> {
+    const streams = this.#streams;
+    if (!streams || !this.#agentReady(streams)) return Promise.reject(new Error('The CCP is not connected.'));
+    return clearStreamsContact(streams, contactId, signal);
   }
 
   #agentReady(streams: StreamsGlobal): boolean {

@@ -7,7 +7,7 @@ import type { AttributesError } from '../errors.ts';
 import type { Attributes } from '../validate.ts';
 import { resolveInstance } from './arn.ts';
 import { mergeReported, normalizeAttributes, sameAttributes } from './attributes.ts';
-import type { ContactSource, SourceAgent, SourceContact, SourceContactEvent } from './source.ts';
+import type { ClearCheck, ContactSource, SourceAgent, SourceContact, SourceContactEvent } from './source.ts';
 import type {
   AgentInfo,
   Channel,
@@ -165,6 +165,20 @@ export class ContactTracker implements ContactTrackerLike {
       }
     }
     if (changed) this.#emitChange();
+  }
+
+  /**
+   * Asks the host to clear the contact (Streams: `contact.clear()`; the workspace: `ContactClient.clear`); resolves
+   * once the host accepted. Rejects with a TypeError when the host cannot clear contacts for the page.
+   */
+  clearContact(contactId: string, signal: AbortSignal): Promise<void> {
+    if (!this.#source.clear) return Promise.reject(new TypeError('This host of contacts cannot clear contacts.'));
+    return this.#source.clear(contactId, signal);
+  }
+
+  /** Holds the host's own Clear action while `ready` says no, where the host allows it; returns the function that stops. */
+  interceptClear(ready: ClearCheck): () => void {
+    return this.#source.interceptClear?.(ready) ?? (() => {});
   }
 
   /** Stops the source and drops all listeners and state. */

@@ -30,6 +30,7 @@ import {
   typeInto,
 } from './fakes.ts';
 import type { HostConnection } from '../../src/tracker/types.ts';
+import { WrapUp } from '../../src/wrap-up/wrap-up.ts';
 
 /** Words a language writes as English does. */
 const SAME_AS_ENGLISH: Partial<Record<Locale, readonly string[]>> = {
@@ -235,6 +236,24 @@ const STATES: Record<string, () => Promise<{ el: CcpAttributes; done?: () => voi
       return text(el, '[part~="failures-outcome"]').includes('still not saved') && $(el, '.failure');
     }, 'the retry refused again');
     return { el, done: () => void outbox.close() };
+  },
+  async 'finish refused'() {
+    const tracker = new FakeTracker(contact({ state: 'ended', ended: true, attributes: { order_id: 'A-1042' } }));
+    const wrapUp = new WrapUp({
+      tracker: { contacts: tracker.contacts, clearContact: () => Promise.resolve() },
+      outbox: undefined,
+      requiredKeys: [],
+    });
+    const el = await fixture<CcpAttributes>(
+      html`<ccp-attributes finish .tracker=${tracker} .writer=${fakeWriter()} .schema=${SCHEMA} .wrapUp=${wrapUp}></ccp-attributes>`,
+    );
+    await el.allRowsRendered();
+    button(el, 'Finish').click();
+    await until(async () => {
+      await settle(el);
+      return text(el, '[part~="finish"] [role="alert"]');
+    }, 'the refusal');
+    return { el };
   },
   ...connectionStates(),
   async 'read-only'() {

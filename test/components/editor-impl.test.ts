@@ -5,6 +5,7 @@ import { LitElement, type TemplateResult } from 'lit';
 import type { SchemaInput } from '../../components/schema.ts';
 import { EditorImpl, type EditorHost } from '../../components/internal/editor-impl.ts';
 import type { ContactTrackerLike } from '../../src/tracker/types.ts';
+import type { WrapUpActions } from '../../src/wrap-up/wrap-up.ts';
 import type { AttributeWriter } from '../../src/writer.ts';
 import { contact, fakeWriter, FakeTracker } from './fakes.ts';
 
@@ -15,6 +16,8 @@ class EditorTestHost extends LitElement implements EditorHost {
   unknownKeys: 'show' | 'hide' | undefined;
   readOnly = false;
   setupError: string | undefined;
+  wrapUp: WrapUpActions | undefined;
+  finish = false;
   readonly impl = new EditorImpl(this);
 
   save(): Promise<void> {

@@ -79,7 +79,7 @@ export const used: [AttributesClient, CcpAttributes, ContactModel | undefined, t
       join(project, 'consumer-workspace.ts'),
       `import { createWorkspaceAttributes, type WorkspaceAttributesPlugin, type WorkspaceScope } from 'ccp-attributes/workspace';
 export async function start(): Promise<WorkspaceScope | undefined> {
-  const plugin: WorkspaceAttributesPlugin = await createWorkspaceAttributes({ relay: { url: 'https://relay.example.com', token: () => 'jwt' }, workspace: { follow: 'scope' } });
+  const plugin: WorkspaceAttributesPlugin = await createWorkspaceAttributes({ relay: { url: 'https://relay.example.com', token: () => 'jwt' }, workspace: { refreshMs: 0 } });
   return plugin.source.scope;
 }
 `,

@@ -242,6 +242,8 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     assert.equal(endpoint, demo.api.url);
     await page.waitForSelector('#scenario .scenario-panel', { timeout: 15_000 });
 
+    // The workspace started the service with it, in a hidden frame: it tags every contact and sends the outbox.
+    assert.match(await page.$eval('#services', (element) => element.textContent), /ccp-attributes-service: running/);
     await page.locator('#scenario ::-p-text(Ring a call)').click();
     const contact = await until(
       () =>
@@ -286,7 +288,7 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     await context.close();
   });
 
-  it('stand-in agent workspace: the app page in its iframe follows the call, its rule tags it and the agent saves a note', async () => {
+  it('stand-in agent workspace: the agent opens the app for the call from the launcher; it follows the call, its rule tags it and the agent saves a note', async () => {
     const errors: string[] = [];
     const context = await browser.createBrowserContext();
     const page = await openPage(context, `${demo.url}/demo/workspace/`, errors);
@@ -306,7 +308,14 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
         }),
       'the call in the stand-in workspace',
     );
-    // The workspace opened the app page for this contact, in its scope; it assembles the plugin from its data-*.
+    // Apps run only when opened: the agent opens the app page from the launcher, for the call in front (its scope);
+    // it assembles the plugin from its data-*.
+    assert.equal(
+      (await page.$$('#apps iframe:not([title^="Third-party service"])')).length,
+      0,
+      'no app opened by itself',
+    );
+    await page.locator('#launcher ::-p-text(Open ccp-attributes)').click();
     const app = await until(
       async () => {
         const frame = page.frames().find((f) => f.url().endsWith('/demo/workspace/app.html'));
@@ -339,12 +348,18 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     assert.equal(edited['HandledBy'], 'Agent Smith', 'the save kept the tag (UpdateContactAttributes merges)');
     assert.equal(edited['greeting'], 'played', 'the flow attribute the workspace registered is kept');
 
-    // A chat arrives meanwhile: the workspace opens a second app for it, behind the call's.
+    // A chat arrives meanwhile: the agent opens a second app for it from the launcher, then brings the call's back.
     await page.locator('#scenario ::-p-text(Start a chat)').click();
     await until(
-      async () => ((await page.$$('#apps iframe')).length === 2 ? true : undefined),
+      async () => ((await page.$$('#scenario tbody tr')).length === 2 ? true : undefined),
+      'the chat in the contacts',
+    );
+    await page.locator('#launcher ::-p-text(Open ccp-attributes)').click();
+    await until(
+      async () => ((await page.$$('#apps iframe:not([title^="Third-party service"])')).length === 2 ? true : undefined),
       'a second app for the chat',
     );
+    await page.locator('#app-tabs ::-p-text(ccp-attributes · contact)').click();
     const updates = demo.api.requestLog().filter((request) => request.action === 'UpdateContactAttributes');
     assert.ok(updates.length >= 2 && updates.every((request) => request.status === 200), JSON.stringify(updates));
     assert.deepEqual(errors, []);

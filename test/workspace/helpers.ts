@@ -1,9 +1,15 @@
-// Helpers for the workspace source's browser tests: an app iframe (fixtures/app.html, the REAL Amazon Connect SDK)
-// served by the stand-in workspace host (demo/workspace/host.ts) in the test page, with the Connect API stand-in.
+// Helpers for the workspace browser tests: the stand-in workspace host (demo/workspace/host.ts) in the test page,
+// registered with the Connect API stand-in, opening apps from its launcher and starting services, each running the
+// REAL Amazon Connect SDK in its frame (fixtures/app.html, fixtures/service.html, or the app page itself).
+import type { AmazonConnectService } from '@amazon-connect/app';
+import type { AppControllerClient } from '@amazon-connect/app-controller';
+import type { AppScope } from '@amazon-connect/workspace-types';
 import {
   StandInWorkspace,
-  type AppOptions,
+  type AppDefinition,
   type HostedApp,
+  type HostedService,
+  type ServiceDefinition,
   type WorkspaceHostOptions,
 } from '../../demo/workspace/host.ts';
 import type { AttributesError } from '../../src/errors.ts';
@@ -13,6 +19,7 @@ import type { WorkspaceContactSource } from '../../src/tracker/workspace-source.
 import type { WorkspaceAttributesPlugin } from '../../src/workspace.ts';
 import type { CcpAttributes } from '../../components/ccp-attributes.ts';
 import { standInConfig } from '../helpers/stand-in.ts';
+import type { FrameRecords } from './fixtures/frame-records.ts';
 import { settle, until } from '../tracker/helpers.ts';
 
 /** Every lifecycle event type, to record them all. */
@@ -42,6 +49,13 @@ export interface WorkspaceApp {
   errors: AttributesError[];
 }
 
+/** What the test service exposes as `window.workspaceService` (objects of the iframe's realm). */
+export interface WorkspaceService extends FrameRecords {
+  provider: AmazonConnectService;
+  creates: unknown[];
+  appController: AppControllerClient;
+}
+
 /** A running app: its iframe, the host's view of it and the app's own objects. */
 export interface RunningApp {
   iframe: HTMLIFrameElement;
@@ -52,25 +66,47 @@ export interface RunningApp {
   close(): void;
 }
 
+/** How a test opens the test app: its registration and the launch's scope. */
+export interface TestAppOptions extends Omit<AppDefinition, 'name' | 'url'> {
+  scope?: AppScope;
+}
+
 export { settle, until };
 
-/** A stand-in workspace registered with the Connect API stand-in of the test run. */
+let names = 0;
+/** A name no other registration of the test run has. */
+export const uniqueName = (prefix: string): string => `${prefix}-${++names}`;
+
+/** A started stand-in workspace registered with the Connect API stand-in of the test run. */
 export async function workspace(options: WorkspaceHostOptions = {}): Promise<StandInWorkspace> {
   const host = new StandInWorkspace({ api: (await standInConfig()).url, ...options });
-  await host.ready;
+  await host.start();
   return host;
 }
 
-/** Loads the test app in an iframe served by `host` (or by nobody, with `host` undefined); with a host, waits until it follows. */
+/**
+ * Opens the test app from `host`'s launcher (registered under a new name with `options`), or loads it in a plain
+ * iframe outside any workspace when `host` is undefined; with a host, waits until it follows.
+ */
 export async function runApp(
   host: StandInWorkspace | undefined,
-  options: AppOptions = {},
+  options: TestAppOptions = {},
   query = '',
 ): Promise<RunningApp> {
-  const iframe = document.createElement('iframe');
-  const hosted = host?.attach(iframe, options);
-  iframe.src = `/test/workspace/fixtures/app.html${query ? `?${query}` : ''}`;
-  document.body.append(iframe);
+  const url = `/test/workspace/fixtures/app.html${query ? `?${query}` : ''}`;
+  let iframe: HTMLIFrameElement;
+  let hosted: HostedApp | undefined;
+  if (host) {
+    const { scope, ...definition } = options;
+    const name = uniqueName('test-app');
+    host.registerApp({ name, url, ...definition });
+    hosted = host.launch(name, scope ? { scope } : {});
+    iframe = hosted.iframe;
+  } else {
+    iframe = document.createElement('iframe');
+    iframe.src = url;
+    document.body.append(iframe);
+  }
   const app = await until(() => {
     // The fixture sets `workspaceApp` on its window once it loaded (fixtures/app.ts).
     const view: (Window & { workspaceApp?: WorkspaceApp }) | null = iframe.contentWindow;
@@ -85,10 +121,35 @@ export async function runApp(
     of: (contactId) => app.events.filter((e) => e.contactId === contactId).map((e) => e.type),
     close: () => {
       app.tracker.dispose();
-      hosted?.detach();
-      iframe.remove();
+      // The agent closes the app (destroy, then the frame goes); outside a workspace the frame just goes.
+      if (host && hosted) void host.close(hosted);
+      else iframe.remove();
     },
   };
+}
+
+/** The test service's frame as the workspace runs it, and the service's own objects once it loaded. */
+export interface RunningService {
+  hosted: HostedService;
+  service: WorkspaceService;
+}
+
+/** The test service (fixtures/service.html with `query`) as a service definition under a new name. */
+export function testService(query = '', options: Omit<ServiceDefinition, 'name' | 'url'> = {}): ServiceDefinition {
+  return {
+    name: uniqueName('test-service'),
+    url: `/test/workspace/fixtures/service.html${query ? `?${query}` : ''}`,
+    ...options,
+  };
+}
+
+/** The service's objects, once its page loaded. */
+export async function serviceIn(hosted: HostedService): Promise<RunningService> {
+  const service = await until(() => {
+    const view: (Window & { workspaceService?: WorkspaceService }) | null = hosted.iframe.contentWindow;
+    return view?.workspaceService;
+  }, 'the service to load');
+  return { hosted, service };
 }
 
 /** The app page's plugin and editor (components/workspace-app.ts; objects of the iframe's realm). */

@@ -3,26 +3,25 @@
 // owner-checking relay in front of the Connect API stand-in. A rule and an editor save land through the relay; the
 // app never loads the AWS SDK; a write by an agent who does not handle the contact is refused and kept.
 import { expect } from '@open-wc/testing';
-import type { AppOptions, HostedApp, StandInWorkspace } from '../../demo/workspace/host.ts';
+import type { StandInWorkspace } from '../../demo/workspace/host.ts';
 import { DEFAULT_OUTBOX_DB } from '../../src/outbox/index.ts';
 import { button, control, settle, typeInto } from '../components/fakes.ts';
 import { requestLog, storedAttributes } from '../helpers/stand-in.ts';
-import { appPageIn, until, workspace, type AppPage } from './helpers.ts';
+import { appPageIn, uniqueName, until, workspace, type AppPage, type TestAppOptions } from './helpers.ts';
 
 describe('the workspace app page in relay mode, end to end', () => {
   let host: StandInWorkspace;
-  const frames: { iframe: HTMLIFrameElement; hosted: HostedApp }[] = [];
 
+  /** The agent opens the relay-mode app page from the launcher. */
   async function openApp(
-    options: AppOptions,
+    { scope, ...definition }: TestAppOptions,
     agent = 'agent.smith',
   ): Promise<{ app: AppPage; iframe: HTMLIFrameElement }> {
-    const iframe = document.createElement('iframe');
+    const name = uniqueName('relay-app');
+    const url = `/test/workspace/fixtures/relay-app.html?agent=${encodeURIComponent(agent)}`;
+    host.registerApp({ name, url, ...definition });
+    const { iframe } = host.launch(name, scope ? { scope } : {});
     iframe.style.cssText = 'width: 400px; height: 600px;';
-    const hosted = host.attach(iframe, options);
-    iframe.src = `/test/workspace/fixtures/relay-app.html?agent=${encodeURIComponent(agent)}`;
-    document.body.append(iframe);
-    frames.push({ iframe, hosted });
     return { app: await appPageIn(iframe), iframe };
   }
 
@@ -37,12 +36,7 @@ describe('the workspace app page in relay mode, end to end', () => {
     host = await workspace();
   });
 
-  afterEach(() => {
-    for (const { iframe, hosted } of frames.splice(0)) {
-      hosted.detach();
-      iframe.remove();
-    }
-  });
+  afterEach(() => host.dispose());
 
   it("a rule and the agent's save land through the relay; the AWS SDK is never loaded", async () => {
     const since = Date.now(); // the stand-in's log holds other test files' requests too

@@ -3,24 +3,21 @@
 // the rules and the outbox) saving through the real AWS SDK with Cognito credentials to the Connect API stand-in,
 // where the workspace host registered the contact and reads its attributes back from.
 import { expect } from '@open-wc/testing';
-import type { AppOptions, HostedApp, StandInWorkspace } from '../../demo/workspace/host.ts';
+import type { StandInWorkspace } from '../../demo/workspace/host.ts';
 import type { CcpAttributes } from '../../components/ccp-attributes.ts';
 import { storedAttributes } from '../helpers/stand-in.ts';
 import { button, control, settle, text, typeInto } from '../components/fakes.ts';
-import { appPageIn, until, workspace, type AppPage } from './helpers.ts';
+import { appPageIn, uniqueName, until, workspace, type AppPage, type TestAppOptions } from './helpers.ts';
 
 describe('<ccp-attributes> end to end in the stand-in workspace (real Amazon Connect SDK + AWS SDK + API stand-in)', () => {
   let host: StandInWorkspace;
-  const frames: { iframe: HTMLIFrameElement; hosted: HostedApp }[] = [];
 
-  /** Opens the app page as the workspace would, and waits for its editor. */
-  async function openApp(options: AppOptions): Promise<AppPage> {
-    const iframe = document.createElement('iframe');
+  /** The agent opens the app page from the launcher; waits for its editor. */
+  async function openApp({ scope, ...definition }: TestAppOptions): Promise<AppPage> {
+    const name = uniqueName('app-page');
+    host.registerApp({ name, url: '/demo/workspace/app.html', ...definition });
+    const { iframe } = host.launch(name, scope ? { scope } : {});
     iframe.style.cssText = 'width: 400px; height: 600px;';
-    const hosted = host.attach(iframe, options);
-    iframe.src = '/demo/workspace/app.html';
-    document.body.append(iframe);
-    frames.push({ iframe, hosted });
     const app = await appPageIn(iframe);
     await until(() => app.editor.writer, 'the writer', 10_000);
     return app;
@@ -30,12 +27,7 @@ describe('<ccp-attributes> end to end in the stand-in workspace (real Amazon Con
     host = await workspace();
   });
 
-  afterEach(() => {
-    for (const { iframe, hosted } of frames.splice(0)) {
-      hosted.detach();
-      iframe.remove();
-    }
-  });
+  afterEach(() => host.dispose());
 
   it('the agent edits and saves in the app of a connected call: Connect stores it and the workspace reads it back', async () => {
     const id = await host.ringCall({ attributes: { topic: 'billing' } });

@@ -7,6 +7,9 @@ import type { WorkspaceContactSource } from '../../src/tracker/workspace-source.
 import { runApp, settle, until, workspace, type RunningApp } from './helpers.ts';
 
 const withoutViewed = (types: string[]): string[] => types.filter((type) => type !== 'viewed');
+/** The app's subscriptions to contact topics (the agent's settings topics of aws.connect.user aside). */
+const contactTopics = (running: RunningApp): number =>
+  running.hosted.subscriptions().filter((topic) => topic.namespace === 'aws.connect.contact').length;
 
 describe('workspace source: contacts present at start', () => {
   let host: StandInWorkspace;
@@ -21,7 +24,8 @@ describe('workspace source: contacts present at start', () => {
         { channel: 'chat', state: 'connected', attributes: { topic: 'billing' } },
       ],
     });
-    running = await runApp(host);
+    // Opened from the launcher in the idle scope (by default it opens for the active contact, the last present).
+    running = await runApp(host, { scope: { type: 'idle' } });
   });
 
   after(() => running.close());
@@ -50,7 +54,8 @@ describe('workspace source: contacts present at start', () => {
     const acw = host.contacts()[1]!;
     await host.clear(acw.contactId);
     await until(() => !running.app.tracker.contacts.has(acw.contactId), 'destroyed');
-    expect(withoutViewed(running.of(acw.contactId))).to.deep.equal(['acw', 'destroyed']);
+    // Streams too fires ENDED before DESTROYED for a contact whose ENDED it never fired (2.28.1 and later).
+    expect(withoutViewed(running.of(acw.contactId))).to.deep.equal(['acw', 'ended', 'destroyed']);
   });
 });
 
@@ -89,16 +94,16 @@ describe("workspace source: the app's scope", () => {
     expect(b.app.tracker.contacts.get(second)?.state).to.equal('connecting');
   });
 
-  it('an idle app follows every contact; `follow: all` makes a contact-scoped app do the same', async () => {
+  it('an idle app follows every contact', async () => {
     const first = await host.ringCall();
-    const idle = await runApp(host);
-    const all = await runApp(host, { scope: { type: 'contact', contactId: first } }, 'follow=all');
-    apps.push(idle, all);
+    const idle = await runApp(host, { scope: { type: 'idle' } });
+    apps.push(idle);
     const second = await host.startChat();
-    for (const running of [idle, all]) await until(() => running.app.tracker.contacts.size === 2, 'both contacts');
+    await until(() => idle.app.tracker.contacts.size === 2, 'both contacts');
+    expect([...idle.app.tracker.contacts.keys()]).to.have.members([first, second]);
     expect(idle.app.source.scope).to.deep.equal({ type: 'idle' });
+    expect(idle.app.tracker.contacts.has(first)).to.equal(true);
     expect(idle.app.tracker.viewed?.contactId).to.equal(second);
-    expect(all.app.tracker.viewed?.contactId).to.equal(first);
   });
 });
 
@@ -129,15 +134,15 @@ describe('workspace source: the provider and the subscriptions', () => {
   it('dispose unsubscribes every topic; a new tracker in the same window reuses the provider and follows again', async () => {
     running = await runApp(host);
     const { tracker, source } = running.app;
-    await until(() => running!.hosted.subscriptions().length === 8, 'the subscriptions');
+    await until(() => contactTopics(running!) === 8, 'the subscriptions');
     tracker.dispose();
-    await until(() => running!.hosted.subscriptions().length === 0, 'no subscriptions');
+    await until(() => contactTopics(running!) === 0, 'no subscriptions');
     // Constructors of the app's realm, as a second part of the page would make them.
     const Source = source.constructor as new () => WorkspaceContactSource;
     const Tracker = tracker.constructor as new (from: WorkspaceContactSource) => ContactTracker;
     const again = new Tracker(new Source());
     try {
-      await until(() => running!.hosted.subscriptions().length === 8, 'the subscriptions again');
+      await until(() => contactTopics(running!) === 8, 'the subscriptions again');
       const id = await host.ringCall();
       await until(() => again.contacts.get(id), 'the contact');
       expect(running.hosted.protocol().filter((r) => r.message.type === 'connect-app-host-init')).to.have.length(1);
@@ -189,7 +194,7 @@ describe('workspace source: missing permissions', () => {
     expect(source.readOnlyReason).to.match(/^This app lacks the Contact\.Details\.View permission/);
     expect(source.missingPermissions).to.deep.equal(['Contact.Details.View']);
     expect(errors.filter((e) => e.message.includes('Contact.Details.View'))).to.have.length(1);
-    expect(running.hosted.subscriptions()).to.have.length(0);
+    expect(contactTopics(running)).to.equal(0);
   });
 
   it('without User.Details.View: the agent has no ARN, the routing profile still gives the instance; no read-only reason', async () => {

@@ -122,4 +122,14 @@ export const templates: Translations = {
   'failures.retry-failed': str`${0} weiterhin nicht gespeichert: ${1}`,
   'failures.discarded': str`Nicht gespeicherte Werte von ${0} verworfen.`,
   'failures.discard-failed': str`Verwerfen nicht möglich: ${0}`,
+  'finish.button': 'Abschließen',
+  'finish.busy': 'Wird abgeschlossen…',
+  'finish.help': 'Speichert Ihre Änderungen und schließt den Kontakt.',
+  'finish.missing': str`Füllen Sie vor dem Abschließen aus: ${0}.`,
+  'finish.unsaved':
+    'Einige Änderungen konnten nicht gespeichert werden: Korrigieren Sie sie und schließen Sie dann ab.',
+  'finish.failed-writes':
+    'Ein Speichervorgang wurde abgelehnt: Wiederholen oder verwerfen Sie ihn oben und schließen Sie dann ab.',
+  'finish.pending': 'Speichervorgänge sind noch unterwegs: Versuchen Sie es gleich noch einmal.',
+  'finish.error': str`Der Kontakt konnte nicht geschlossen werden: ${0}`,
 };

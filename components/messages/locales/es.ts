@@ -120,4 +120,12 @@ export const templates: Translations = {
   'failures.retry-failed': str`Sigue sin guardarse (${0}): ${1}`,
   'failures.discarded': str`Se descartaron los valores sin guardar de ${0}.`,
   'failures.discard-failed': str`No se pudo descartar: ${0}`,
+  'finish.button': 'Finalizar',
+  'finish.busy': 'Finalizando…',
+  'finish.help': 'Guarda los cambios y cierra el contacto.',
+  'finish.missing': str`Complete ${0} antes de finalizar.`,
+  'finish.unsaved': 'Algunos cambios no se pudieron guardar: corríjalos y luego finalice.',
+  'finish.failed-writes': 'Se rechazó un guardado: reinténtelo o descártelo arriba y luego finalice.',
+  'finish.pending': 'Aún se están guardando cambios: vuelva a intentarlo en un momento.',
+  'finish.error': str`No se pudo cerrar el contacto: ${0}`,
 };

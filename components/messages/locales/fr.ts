@@ -120,4 +120,12 @@ export const templates: Translations = {
   'failures.retry-failed': str`Toujours pas enregistré (${0}) : ${1}`,
   'failures.discarded': str`Valeurs non enregistrées de ${0} abandonnées.`,
   'failures.discard-failed': str`Impossible d'abandonner : ${0}`,
+  'finish.button': 'Terminer',
+  'finish.busy': 'Fin en cours…',
+  'finish.help': 'Enregistre vos modifications et ferme le contact.',
+  'finish.missing': str`Renseignez ${0} avant de terminer.`,
+  'finish.unsaved': "Certaines modifications n'ont pas pu être enregistrées : corrigez-les, puis terminez.",
+  'finish.failed-writes': 'Un enregistrement a été refusé : réessayez-le ou abandonnez-le ci-dessus, puis terminez.',
+  'finish.pending': 'Des enregistrements sont encore en cours : réessayez dans un instant.',
+  'finish.error': str`Le contact n'a pas pu être fermé : ${0}`,
 };

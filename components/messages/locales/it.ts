@@ -120,4 +120,12 @@ export const templates: Translations = {
   'failures.retry-failed': str`Ancora non salvato (${0}): ${1}`,
   'failures.discarded': str`Valori non salvati di ${0} scartati.`,
   'failures.discard-failed': str`Impossibile scartare: ${0}`,
+  'finish.button': 'Termina',
+  'finish.busy': 'Chiusura in corso…',
+  'finish.help': 'Salva le modifiche e chiude il contatto.',
+  'finish.missing': str`Compila ${0} prima di terminare.`,
+  'finish.unsaved': 'Alcune modifiche non sono state salvate: correggile, poi termina.',
+  'finish.failed-writes': 'Un salvataggio è stato rifiutato: riprovalo o scartalo qui sopra, poi termina.',
+  'finish.pending': 'Alcuni salvataggi sono ancora in corso: riprova tra un momento.',
+  'finish.error': str`Impossibile chiudere il contatto: ${0}`,
 };

@@ -118,4 +118,12 @@ export const templates: Translations = {
   'failures.retry-failed': str`${0} はまだ保存されていません: ${1}`,
   'failures.discarded': str`${0} の未保存の値を破棄しました。`,
   'failures.discard-failed': str`破棄できませんでした: ${0}`,
+  'finish.button': '完了',
+  'finish.busy': '完了処理中…',
+  'finish.help': '編集内容を保存してコンタクトを閉じます。',
+  'finish.missing': str`完了する前に${0}を入力してください。`,
+  'finish.unsaved': '保存できなかった編集があります。修正してから完了してください。',
+  'finish.failed-writes': '保存が拒否されました。上で再試行または破棄してから完了してください。',
+  'finish.pending': '保存処理がまだ完了していません。少し待ってからもう一度お試しください。',
+  'finish.error': str`コンタクトを閉じられませんでした: ${0}`,
 };

@@ -114,4 +114,12 @@ export const templates: Translations = {
   'failures.retry-failed': str`${0}이(가) 아직 저장되지 않음: ${1}`,
   'failures.discarded': str`저장되지 않은 ${0} 값을 폐기했습니다.`,
   'failures.discard-failed': str`폐기할 수 없습니다: ${0}`,
+  'finish.button': '완료',
+  'finish.busy': '완료하는 중…',
+  'finish.help': '편집 내용을 저장하고 연락처를 닫습니다.',
+  'finish.missing': str`완료하기 전에 ${0}을(를) 입력하세요.`,
+  'finish.unsaved': '저장하지 못한 편집이 있습니다. 수정한 후 완료하세요.',
+  'finish.failed-writes': '저장이 거부되었습니다. 위에서 다시 시도하거나 삭제한 후 완료하세요.',
+  'finish.pending': '저장이 아직 진행 중입니다. 잠시 후 다시 시도하세요.',
+  'finish.error': str`연락처를 닫을 수 없습니다: ${0}`,
 };

@@ -121,4 +121,12 @@ export const templates: Translations = {
   'failures.retry-failed': str`Ainda não salvo (${0}): ${1}`,
   'failures.discarded': str`Valores não salvos de ${0} descartados.`,
   'failures.discard-failed': str`Não foi possível descartar: ${0}`,
+  'finish.button': 'Concluir',
+  'finish.busy': 'Concluindo…',
+  'finish.help': 'Salva suas alterações e fecha o contato.',
+  'finish.missing': str`Preencha ${0} antes de concluir.`,
+  'finish.unsaved': 'Algumas alterações não foram salvas: corrija-as e depois conclua.',
+  'finish.failed-writes': 'Um salvamento foi recusado: tente novamente ou descarte-o acima e depois conclua.',
+  'finish.pending': 'Ainda há salvamentos em andamento: tente novamente em instantes.',
+  'finish.error': str`Não foi possível fechar o contato: ${0}`,
 };

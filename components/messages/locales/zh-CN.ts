@@ -113,4 +113,12 @@ export const templates: Translations = {
   'failures.retry-failed': str`${0} 仍未保存：${1}`,
   'failures.discarded': str`已放弃未保存的 ${0}。`,
   'failures.discard-failed': str`无法放弃：${0}`,
+  'finish.button': '完成',
+  'finish.busy': '正在完成…',
+  'finish.help': '保存您的编辑并关闭联系人。',
+  'finish.missing': str`完成前请填写${0}。`,
+  'finish.unsaved': '部分编辑未能保存：请更正后再完成。',
+  'finish.failed-writes': '有一次保存被拒绝：请在上方重试或放弃，然后再完成。',
+  'finish.pending': '仍有保存正在进行：请稍后再试。',
+  'finish.error': str`无法关闭联系人：${0}`,
 };

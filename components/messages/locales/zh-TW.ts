@@ -113,4 +113,12 @@ export const templates: Translations = {
   'failures.retry-failed': str`${0} 仍未儲存：${1}`,
   'failures.discarded': str`已捨棄未儲存的 ${0}。`,
   'failures.discard-failed': str`無法捨棄：${0}`,
+  'finish.button': '完成',
+  'finish.busy': '正在完成…',
+  'finish.help': '儲存您的編輯並關閉聯絡人。',
+  'finish.missing': str`完成前請填寫${0}。`,
+  'finish.unsaved': '部分編輯未能儲存：請更正後再完成。',
+  'finish.failed-writes': '有一次儲存遭拒：請在上方重試或捨棄，然後再完成。',
+  'finish.pending': '仍有儲存正在進行：請稍後再試。',
+  'finish.error': str`無法關閉聯絡人：${0}`,
 };
