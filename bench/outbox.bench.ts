@@ -71,7 +71,7 @@ async function callsPerLifecycle(
     initialContactId: contact.initialContactId,
     instanceId: contact.instanceId,
   };
-  const writes: Promise<void>[] = [];
+  const writes: Promise<unknown>[] = [];
   tracker.emit('connecting', contact);
   tracker.emit('connected', contact);
   await sleep(200);

@@ -3,7 +3,8 @@
  * draft per contact while the tracker has it (so switching chats never loses edits) and saves through the plugin's
  * write path (an AttributeWriter: the outbox, or a client), firing the element's save events. The draft itself
  * (fields, keys being added, bytes, changes, problems) is the Lit-free `Draft` of internal/draft.ts; where a save
- * stands is the `saveReducer` of internal/save-status.ts.
+ * stands is the `saveReducer` of internal/save-status.ts, worded by internal/status-text.ts. A save a relay in
+ * queued mode accepted is followed to its outcome through the writer's events (internal/accepted-watch.ts).
  *
  * What is stored is the tracker's: a draft is built from the contact's attributes and rebuilt when they change.
  * The write path records a landed write into the tracker (the plugin wires the outbox's `landed` event to
@@ -17,12 +18,13 @@ import { AttributesError, isAttributesError, validationError } from '../src/erro
 import { sameAttributes } from '../src/tracker/attributes.ts';
 import type { ContactModel, ContactTrackerLike } from '../src/tracker/types.ts';
 import { checkUpdate, MAX_TOTAL_BYTES, type Attributes } from '../src/validate.ts';
-import type { AttributeWriter, ContactRef } from '../src/writer.ts';
+import type { AttributeWriter, ContactRef, WriteReceipt } from '../src/writer.ts';
 import { emit } from './events.ts';
-import * as t from './messages/editor.ts';
 import { activeLocale } from './messages/localization.ts';
+import { watchAccepted } from './internal/accepted-watch.ts';
 import { Draft, type BudgetLevel, type FieldState, type NewFieldState } from './internal/draft.ts';
 import { readOnlyReason, type ReadOnlyReason } from './internal/read-only.ts';
+import { statusText } from './internal/status-text.ts';
 import {
   initialSaveState,
   isBusy,
@@ -80,6 +82,9 @@ export class AttributesController implements ReactiveController {
   #saving = new Set<ContactDraft>();
   #tracker: ContactTrackerLike | undefined;
   #unsubscribe: (() => void) | undefined;
+  /** The writer whose accepted saves' outcomes are watched, and how to stop. */
+  #writer: AttributeWriter | undefined;
+  #unwatch: (() => void) | undefined;
   #schemaInput: SchemaInput | undefined;
   #unknownKeys: 'show' | 'hide' = 'show';
   #locale: string = activeLocale();
@@ -102,6 +107,9 @@ export class AttributesController implements ReactiveController {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.#tracker = undefined;
+    this.#unwatch?.();
+    this.#unwatch = undefined;
+    this.#writer = undefined;
   }
 
   hostUpdate(): void {
@@ -181,32 +189,15 @@ export class AttributesController implements ReactiveController {
 
   /** The sentence describing the save status, if any, in the editor's language. */
   get statusMessage(): string | undefined {
-    const { status, note, error, retryAt } = this.#save;
-    switch (status) {
-      case 'idle':
-        return note?.kind === 'reverted' ? t.revertedText() : undefined;
-      case 'blocked':
-        switch (note?.kind) {
-          case 'problems':
-            return t.problemsText(note.count);
-          case 'over-budget':
-            return t.overLimitText(note.bytesOver);
-          case 'vetoed':
-            return t.vetoedText();
-          default:
-            return undefined;
-        }
-      case 'queued':
-        return t.queuedText();
-      case 'saving':
-        return t.savingText();
-      case 'waiting':
-        return t.waitingText(retryAt);
-      case 'failed':
-        return error ? t.notSavedText(error) : undefined;
-      case 'saved':
-        return t.savedText();
-    }
+    return statusText(this.#save);
+  }
+
+  /**
+   * True when the failed save had been accepted by a queued relay first: its values are in the list of failures,
+   * with Retry and Discard there (the fields already hold them, so saving the draft again would send nothing).
+   */
+  get failedAfterAccept(): boolean {
+    return this.status === 'failed' && this.#save.outcome !== undefined;
   }
 
   /** The error of the last failed save. */
@@ -327,12 +318,13 @@ export class AttributesController implements ReactiveController {
 
     this.#dispatch(current, { type: 'started' });
     this.#saving.add(current);
+    let receipt: WriteReceipt;
     try {
-      await writer.write(ref, toWrite, {
+      receipt = (await writer.write(ref, toWrite, {
         origin: 'agent',
         stored,
         onProgress: (progress) => this.#dispatch(current, { type: 'progress', progress }),
-      });
+      })) || { state: 'landed' };
     } catch (error) {
       this.#saving.delete(current);
       this.#fail(current, ref, toWrite, toError(error));
@@ -342,10 +334,14 @@ export class AttributesController implements ReactiveController {
     this.#saving.delete(current);
     // The tracker recorded the write before this runs, and its `change` rebuilt the viewed contact's draft from the
     // stored attributes (fields hold what was written; the keys added became fields); a draft not viewed is
-    // rebuilt when the agent comes back to it.
-    this.#dispatch(current, { type: 'saved' });
+    // rebuilt when the agent comes back to it. A queued relay's accept is recorded the same way; its outcome follows
+    // (#watch).
+    this.#dispatch(
+      current,
+      receipt.state === 'accepted' ? { type: 'accepted', writeId: receipt.writeId } : { type: 'saved' },
+    );
     this.structureVersion++;
-    emit(this.host, 'ccp-attributes-saved', { contact: ref, attributes: toWrite });
+    emit(this.host, 'ccp-attributes-saved', { contact: ref, attributes: toWrite, receipt });
     this.#prune();
   }
 
@@ -391,6 +387,33 @@ export class AttributesController implements ReactiveController {
       rebuild = true;
     }
     if (rebuild) this.#follow(true);
+    if (host.writer !== this.#writer) this.#watch(host.writer);
+  }
+
+  /**
+   * Follows the outcomes of saves a queued relay accepted: the status line of the save still awaiting one says
+   * saved or not saved, and every failure after an accept fires `ccp-attributes-error` (the outbox tells each tab:
+   * each editor shown fires it once), the values being kept in the list of failures.
+   */
+  #watch(writer: AttributeWriter | undefined): void {
+    this.#unwatch?.();
+    this.#writer = writer;
+    this.#unwatch = watchAccepted(writer, {
+      landed: (writeId) => {
+        for (const current of this.#drafts.values()) this.#dispatch(current, { type: 'confirmed', writeId });
+      },
+      failed: (entry, error) => {
+        const { writeId, outcome = 'failed' } = entry.accepted;
+        for (const current of this.#drafts.values())
+          this.#dispatch(current, { type: 'refused-later', writeId, error, outcome });
+        emit(this.host, 'ccp-attributes-error', {
+          contact: entry.contact,
+          attributes: entry.attributes,
+          error,
+          writeId,
+        });
+      },
+    });
   }
 
   /** Shows the tracker's viewed contact; rebuilds its draft when its attributes or the config changed. */

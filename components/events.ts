@@ -4,7 +4,7 @@
  */
 import type { AttributesError } from '../src/errors.ts';
 import type { Attributes } from '../src/validate.ts';
-import type { ContactRef } from '../src/writer.ts';
+import type { ContactRef, WriteReceipt } from '../src/writer.ts';
 
 /** Detail of `ccp-attributes-before-save`: amend `attributes` in place, or call `preventDefault()` to veto the save. */
 export interface BeforeSaveDetail {
@@ -21,6 +21,11 @@ export interface SavedDetail {
   readonly contact: ContactRef;
   /** What was written. */
   readonly attributes: Readonly<Attributes>;
+  /**
+   * `landed`: Amazon Connect stored it. `accepted`: a relay in queued mode accepted it (durable there, stored by its
+   * worker shortly); should it fail then, `ccp-attributes-error` fires with the same `writeId`.
+   */
+  readonly receipt: WriteReceipt;
 }
 
 /** Detail of `ccp-attributes-error`. */
@@ -29,6 +34,11 @@ export interface ErrorDetail {
   /** What the save tried to write; the agent's edits are kept. */
   readonly attributes: Readonly<Attributes>;
   readonly error: AttributesError;
+  /**
+   * Set when a relay in queued mode had accepted the write (the receipt's `writeId`) and it failed afterwards: the
+   * values are kept in the editor's list of failures (Retry, Discard), and `error` says why (see the README).
+   */
+  readonly writeId?: string | undefined;
 }
 
 export type CcpAttributesBeforeSaveEvent = CustomEvent<BeforeSaveDetail>;

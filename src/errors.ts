@@ -128,6 +128,13 @@ export interface FailureReport {
 }
 
 /**
+ * Kinds whose message an owner-checking relay writes for the agent: its refusals ("This contact is not yours: ...", a
+ * key agents may not write, a sign-in to renew) and the validator's sentences. Throttling, server and network
+ * failures are retried and get the kind's own sentence.
+ */
+export const relayReadableKinds: readonly AttributesErrorKind[] = ['validation', 'auth', 'not-found'];
+
+/**
  * The one classification of a failed request: kind by the AWS error type when known, else by HTTP status, else a
  * network failure. The service's message is shown for the kinds in `showMessageOf` (by default `validation` only:
  * Connect's other messages are written for developers, not agents); the others get the kind's sentence.

@@ -9,7 +9,7 @@ export type {
   RequestOptions,
   UpdateOptions,
 } from './client.ts';
-export { RelayClient, RELAY_PATH } from './relay-client.ts';
+export { RelayClient, RELAY_OUTCOMES_PATH, RELAY_PATH } from './relay-client.ts';
 export type { RelayClientOptions, RelayRequestOptions, RelayToken, RelayTokenOptions } from './relay-client.ts';
 export { AttributesError, classifyFailure, isAttributesError, toAttributesError, validationError } from './errors.ts';
 export type { AttributeProblem, AttributesErrorKind, AttributesErrorOptions, FailureReport } from './errors.ts';

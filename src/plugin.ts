@@ -13,9 +13,10 @@ import { secureEndpoint } from './secure-url.ts';
 import {
   createOutbox,
   openIdbOutboxStore,
-  type Outbox,
   type OutboxOptions,
   type OutboxSender,
+  type OutcomeReader,
+  type Outbox,
 } from './outbox/index.ts';
 import { createTagger, recordLandedWrites, type Tagger, type TaggerOptions } from './tagging/index.ts';
 import {
@@ -28,7 +29,7 @@ import {
 import type { Attributes } from './validate.ts';
 import type { Readiness } from './wrap-up/readiness.ts';
 import { WrapUp, type ClearOptions, type WrapUpParticipant } from './wrap-up/wrap-up.ts';
-import type { WriteOptions } from './writer.ts';
+import type { WriteOptions, WriteReceipt } from './writer.ts';
 
 /** Relay mode's settings. */
 export interface RelayOptions {
@@ -88,9 +89,10 @@ export interface CcpAttributesPlugin {
   readonly tagger: Tagger | undefined;
   /**
    * Writes attributes to a contact through the outbox: the viewed contact by default, or the one with the
-   * given contactId. Resolves when Amazon Connect stored them.
+   * given contactId. Resolves when Amazon Connect stored them (`landed`), or a relay in queued mode accepted them
+   * (`accepted`: the outcome follows as the outbox's `landed` or `failed` event).
    */
-  write(attributes: Readonly<Attributes>, options?: WriteOptions & { contactId?: string }): Promise<void>;
+  write(attributes: Readonly<Attributes>, options?: WriteOptions & { contactId?: string }): Promise<WriteReceipt>;
   /**
    * What stands between the contact and a clean wrap-up: required keys without a value, unsaved edits of the editors
    * wired to the plugin, writes pending or failed. Rejects with a ClearError for a contact the tracker does not have.
@@ -119,11 +121,8 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
   // leaves nothing to undo.
   // The clients' own time limit is the outbox's deadline (the default when it is not given).
   const timeout = options.outbox?.requestTimeoutMs === undefined ? {} : { timeoutMs: options.outbox.requestTimeoutMs };
-  const sender = relay
-    ? await relaySender(relay, timeout)
-    : credentials
-      ? await clientSender(credentials, options, timeout)
-      : undefined;
+  const relayed = relay ? await relaySender(relay, timeout) : undefined;
+  const sender = relayed ? relayed.sender : credentials ? await clientSender(credentials, options, timeout) : undefined;
   const instance = { instanceId: options.instanceId, region: options.region };
   const tracker = options.source
     ? new ContactTracker(options.source, instance)
@@ -154,7 +153,9 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
       // The queue belongs to the agent the host names: nothing is sent before, and another agent's entries in this
       // browser profile's store wait for their agent.
       const agent = agentIdOf(tracker.agent) ?? null;
-      const writer = createOutbox({ ...options.outbox, authRetries, store, sender, agent });
+      // Relay mode: a queued relay's outcomes after 202 are read from it (polled only while writes await one).
+      const outcomes = options.outbox?.outcomes ?? relayed?.outcomes;
+      const writer = createOutbox({ ...options.outbox, authRetries, store, sender, agent, outcomes });
       outbox = writer;
       cleanup.push(tracker.on('change', (state) => writer.setAgent(agentIdOf(state.agent) ?? null)));
       cleanup.push(recordLandedWrites(outbox, tracker));
@@ -213,7 +214,7 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
       }
       const { contactId: id, initialContactId, instanceId, region } = contact;
       const ref = { contactId: id, initialContactId, instanceId, region };
-      await outbox.write(ref, attributes, { origin: 'agent', stored: contact.attributes, ...rest });
+      return outbox.write(ref, attributes, { origin: 'agent', stored: contact.attributes, ...rest });
     },
     dispose,
   };
@@ -260,13 +261,20 @@ async function clientSender(
 
 /**
  * Sends through the relay: its `ContactId` is the leg the write was queued for, so the relay checks that the agent
- * handles that leg; the region is the relay's.
+ * handles that leg; the region is the relay's. The request carries the outbox's WriteId; a queued relay's outcomes
+ * are read from the same relay.
  */
-async function relaySender(relay: RelayOptions, timeout: { timeoutMs?: number }): Promise<OutboxSender> {
+async function relaySender(
+  relay: RelayOptions,
+  timeout: { timeoutMs?: number },
+): Promise<{ sender: OutboxSender; outcomes: OutcomeReader }> {
   const given: unknown = relay; // JavaScript callers can pass anything
   if (!given || typeof given !== 'object')
     throw new TypeError('createCcpAttributes: the `relay` option must be `{ url, token }`.');
   const { RelayClient } = await import('./relay-client.ts');
   const client = new RelayClient({ url: relay.url, token: relay.token, ...timeout });
-  return (contact, attributes, { signal }) => client.update(contact, attributes, { signal });
+  return {
+    sender: (contact, attributes, { signal, writeId }) => client.update(contact, attributes, { signal, writeId }),
+    outcomes: (since, { signal }) => client.outcomes(since, { signal }),
+  };
 }

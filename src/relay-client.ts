@@ -6,13 +6,17 @@
  * The request is the relay's (src/relay/core.ts documents it): restJson1 `POST <url>/contact/attributes` with the
  * body of UpdateContactAttributes plus `ContactId`, the leg the agent is on, and `Authorization: Bearer <token>`.
  * Errors come back in Connect's shape (status, `x-amzn-errortype`, `message`) and are classified like Connect's.
+ * A relay in queued mode answers 202 `{State: 'ACCEPTED', WriteId, RequestId}`: the write is durable there, and its
+ * outcome is read later from `GET <url>/contact/attributes/outcomes?since=<ms>` (`outcomes()`).
  * This module imports nothing from the AWS SDK or from the relay itself, so it stays a few hundred bytes.
  */
 import { checkTimeout, DEFAULT_TIMEOUT_MS, orAbort, withTimeout } from './deadline.ts';
-import { AttributesError, classifyFailure, validationError, type AttributesErrorKind } from './errors.ts';
+import { AttributesError, classifyFailure, relayReadableKinds, validationError } from './errors.ts';
+import { acceptedOf, LANDED, outcomesOf, readJson } from './relay-wire.ts';
 import { secureEndpoint } from './secure-url.ts';
 import { checkUpdate, type Attributes } from './validate.ts';
-import type { AttributeWriter, ContactRef, WriteOptions } from './writer.ts';
+import type { WriteOutcomeReport } from './outbox/options.ts';
+import type { AttributeWriter, ContactRef, WriteOptions, WriteReceipt } from './writer.ts';
 
 /**
  * The agent's JWT, or a function returning (a promise of) a fresh one. The function is asked before every request,
@@ -49,25 +53,30 @@ export interface RelayRequestOptions {
   signal?: AbortSignal | undefined;
   /** What is known to be stored, so the 32,768-byte budget is checked on the merged result. */
   stored?: Readonly<Attributes> | undefined;
+  /**
+   * Names the request's content (1 to 128 of `A-Z a-z 0-9 _ . : -`; the outbox makes one per request): a queued
+   * relay drops a retry with the same one, and reports the outcome under it.
+   */
+  writeId?: string | undefined;
 }
 
-/** The relay's only route. */
+/** The relay's write route. */
 export const RELAY_PATH = '/contact/attributes';
+
+/** The route a queued relay reports the outcomes of the caller's accepted writes on. */
+export const RELAY_OUTCOMES_PATH = '/contact/attributes/outcomes';
+
+/** What the relay checks a WriteId against. */
+const WRITE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** As the relay checks ContactId (src/relay/core.ts); UpdateContactAttributes' InitialContactId has the same limit. */
 const MAX_CONTACT_ID_LENGTH = 256;
-
-/**
- * Kinds whose message the relay wrote for the agent: its refusals ("This contact is not yours: ...", a key agents
- * may not write, a sign-in to renew) and the validator's sentences. Throttling, server and network failures are
- * retried by the outbox and get the kind's own sentence.
- */
-const agentReadableKinds: readonly AttributesErrorKind[] = ['validation', 'auth', 'not-found'];
 
 /** Writes contact attributes through the relay. As an AttributeWriter it writes directly, without the outbox. */
 export class RelayClient implements AttributeWriter {
   readonly url: string;
   readonly #endpoint: string;
+  readonly #outcomesEndpoint: string;
   readonly #token: RelayToken;
   readonly #fetch: typeof fetch | undefined;
   readonly #timeoutMs: number;
@@ -86,32 +95,70 @@ export class RelayClient implements AttributeWriter {
     checkTimeout('RelayClient', 'timeoutMs', options.timeoutMs);
     this.url = options.url;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.#endpoint = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}${RELAY_PATH}`;
+    const base = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+    this.#endpoint = `${base}${RELAY_PATH}`;
+    this.#outcomesEndpoint = `${base}${RELAY_OUTCOMES_PATH}`;
     this.#token = options.token;
     this.#fetch = options.fetch;
   }
 
   /**
    * Merges `attributes` into the contact's stored attributes, through the relay. Validates first: a bad input
-   * never leaves the page.
+   * never leaves the page. Resolves with `landed` (200) or, from a relay in queued mode, `accepted` (202).
    */
   async update(
     contact: ContactRef,
     attributes: Readonly<Attributes>,
     options: RelayRequestOptions = {},
-  ): Promise<void> {
+  ): Promise<WriteReceipt> {
     const { instanceId, initialContactId, contactId } = contact;
     const problems = checkUpdate({ instanceId, initialContactId, attributes, stored: options.stored });
     if (problems.length > 0) throw validationError(problems);
     if (typeof contactId !== 'string' || contactId === '' || contactId.length > MAX_CONTACT_ID_LENGTH) {
       throw new AttributesError('validation', 'The id of the contact leg is missing or longer than 256 characters.');
     }
+    const { writeId } = options;
+    if (writeId !== undefined && (typeof writeId !== 'string' || !WRITE_ID.test(writeId)))
+      throw new TypeError('RelayClient: `writeId` must be 1 to 128 of the characters A-Z a-z 0-9 _ . : -');
     options.signal?.throwIfAborted();
-    const signal = withTimeout(options.signal, this.#timeoutMs);
+    const body = JSON.stringify({
+      InstanceId: instanceId,
+      InitialContactId: initialContactId,
+      ContactId: contactId,
+      Attributes: attributes,
+      ...(writeId === undefined ? {} : { WriteId: writeId }),
+    });
+    return this.#call(options.signal, async (signal) => {
+      const response = await this.#send('POST', this.#endpoint, body, signal);
+      if (response.status === 202) return acceptedOf(response, writeId, signal);
+      await response.body?.cancel().catch(() => undefined);
+      return LANDED;
+    });
+  }
+
+  /**
+   * The outcomes of the caller's writes a queued relay accepted and settled since `sinceMs` (the relay's clock, ms
+   * since the epoch), oldest first; only the caller's own (the relay reads the token's subject). The outbox polls it
+   * while accepted writes await their outcome (`OutboxOptions.outcomes`).
+   */
+  async outcomes(sinceMs: number, options: { signal?: AbortSignal | undefined } = {}): Promise<WriteOutcomeReport[]> {
+    if (!Number.isFinite(sinceMs) || sinceMs < 0)
+      throw new TypeError('RelayClient.outcomes: `sinceMs` must be a time in ms since the epoch.');
+    options.signal?.throwIfAborted();
+    const url = `${this.#outcomesEndpoint}?since=${Math.floor(sinceMs)}`;
+    return this.#call(options.signal, async (signal) => {
+      const response = await this.#send('GET', url, undefined, signal);
+      return outcomesOf(await readJson(response, signal));
+    });
+  }
+
+  /** Runs `work` within the client's time limit; past it, a retryable `network` AttributesError. */
+  async #call<T>(outer: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const signal = withTimeout(outer, this.#timeoutMs);
     try {
-      await this.#send(contact, attributes, signal);
+      return await work(signal);
     } catch (error) {
-      if (options.signal?.aborted) throw options.signal.reason;
+      if (outer?.aborted) throw outer.reason;
       // Past the time limit (the reason is a TimeoutError): a retryable network failure, whatever it interrupted.
       if (signal.aborted) throw classifyFailure({ cause: signal.reason });
       throw error;
@@ -119,45 +166,38 @@ export class RelayClient implements AttributeWriter {
   }
 
   /**
-   * Gets the token and sends the request, all ending when `signal` aborts. A 401 (the relay's "sign in again", or a
-   * gateway authorizer's bare 401) refused the token, not the request: an expired token gets one more request with a
-   * fresh one, within the same deadline. A 403 is the relay's decision on the request and is never sent again.
+   * Gets the token and sends the request, all ending when `signal` aborts; resolves with a successful response. A
+   * 401 (the relay's "sign in again", or a gateway authorizer's bare 401) refused the token, not the request: an
+   * expired token gets one more request with a fresh one, within the same deadline. A 403 is the relay's decision on
+   * the request and is never sent again. (JSON.stringify wrote every own key of the body, an own `__proto__` too.)
    */
-  async #send(contact: ContactRef, attributes: Readonly<Attributes>, signal: AbortSignal): Promise<void> {
-    const { instanceId, initialContactId, contactId } = contact;
-    // JSON.stringify writes every own key, an own `__proto__` included.
-    const body = JSON.stringify({
-      InstanceId: instanceId,
-      InitialContactId: initialContactId,
-      ContactId: contactId,
-      Attributes: attributes,
-    });
+  async #send(method: 'POST' | 'GET', url: string, body: string | undefined, signal: AbortSignal): Promise<Response> {
     const token = await orAbort(this.#readToken(), signal);
-    let response = await this.#post(body, token, signal);
+    let response = await this.#fetchWith(method, url, body, token, signal);
     if (response.status === 401 && typeof this.#token === 'function') {
       const fresh = await orAbort(this.#readToken({ forceRefresh: true }), signal);
       // The same token would be refused the same way: the first refusal stands.
       if (fresh !== token) {
         await response.body?.cancel().catch(() => undefined);
-        response = await this.#post(body, fresh, signal);
+        response = await this.#fetchWith(method, url, body, fresh, signal);
       }
     }
-    if (response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      return;
-    }
+    if (response.ok) return response;
     throw await failureOf(response, signal);
   }
 
   /** One request to the relay; no answer at all is a retryable network failure (or the signal's reason). */
-  async #post(body: string, token: string, signal: AbortSignal): Promise<Response> {
+  async #fetchWith(
+    method: 'POST' | 'GET',
+    url: string,
+    body: string | undefined,
+    token: string,
+    signal: AbortSignal,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
     try {
-      return await (this.#fetch ?? fetch)(this.#endpoint, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body,
-        signal,
-      });
+      return await (this.#fetch ?? fetch)(url, { method, headers, ...(body === undefined ? {} : { body }), signal });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       throw classifyFailure({ cause: error });
@@ -165,9 +205,13 @@ export class RelayClient implements AttributeWriter {
   }
 
   /** AttributeWriter: one request to the relay. */
-  async write(contact: ContactRef, attributes: Readonly<Attributes>, options: WriteOptions = {}): Promise<void> {
+  async write(
+    contact: ContactRef,
+    attributes: Readonly<Attributes>,
+    options: WriteOptions = {},
+  ): Promise<WriteReceipt> {
     options.onProgress?.({ state: 'sending' });
-    await this.update(contact, attributes, { signal: options.signal, stored: options.stored });
+    return this.update(contact, attributes, { signal: options.signal, stored: options.stored });
   }
 
   /** The token, from the string or the function; a token that cannot be had is an `auth` error, never a request. */
@@ -202,6 +246,6 @@ async function failureOf(response: Response, signal: AbortSignal | undefined): P
   // Only an answer that names its error type is the relay's own: a gateway's bare 401 "Unauthorized" gets the kind's sentence.
   return classifyFailure(
     { type, status: response.status, message: text(record['message']) ?? text(record['Message']) },
-    type ? agentReadableKinds : [],
+    type ? relayReadableKinds : [],
   );
 }

@@ -34,7 +34,27 @@ export interface WriteOptions {
   onProgress?: (progress: WriteProgress) => void;
 }
 
-/** Saves attributes; resolves once they are stored by Amazon Connect, rejects with an AttributesError. */
+/**
+ * How a write settled. `landed`: Amazon Connect stored the attributes. `accepted`: a relay in queued mode accepted
+ * them (HTTP 202): they are durable there and a worker writes them to Amazon Connect shortly; the outbox learns the
+ * outcome from the relay, and a refusal then becomes a kept failure (its `failed` event) rather than a rejection.
+ */
+export type WriteReceipt =
+  | { readonly state: 'landed' }
+  | {
+      readonly state: 'accepted';
+      /** The id the relay knows the request by (its outcome is reported under it). */
+      readonly writeId: string;
+      /** The relay's request id, when it gave one (its audit line carries it). */
+      readonly requestId?: string | undefined;
+    };
+
+/**
+ * Saves attributes; resolves once they are stored by Amazon Connect (or accepted by a queued relay: the receipt says
+ * which; writers made before receipts resolve with nothing, which means landed), rejects with an AttributesError.
+ */
 export interface AttributeWriter {
-  write(contact: ContactRef, attributes: Readonly<Attributes>, options?: WriteOptions): Promise<void>;
+  // Writers written before receipts resolve with nothing: `void` keeps them valid.
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
+  write(contact: ContactRef, attributes: Readonly<Attributes>, options?: WriteOptions): Promise<WriteReceipt | void>;
 }

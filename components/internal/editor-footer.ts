@@ -44,7 +44,11 @@ export function footer(c: AttributesController, act: FooterActions): TemplateRes
       ${
         failed
           ? html`<span>${c.statusMessage}</span>
-            <button type="button" class="small" @click=${act.save}>${t.retryText()}</button>`
+            ${
+              c.failedAfterAccept
+                ? nothing
+                : html`<button type="button" class="small" @click=${act.save}>${t.retryText()}</button>`
+            }`
           : nothing
       }
     </div>

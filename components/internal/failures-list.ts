@@ -8,14 +8,14 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { AttributesError, kindMessages } from '../../src/errors.ts';
 import type { OutboxEntry, StoredError } from '../../src/outbox/types.ts';
-import { errorText, formatList, retryText } from '../messages/editor.ts';
+import { acceptedErrorText, errorText, formatList, retryText } from '../messages/editor.ts';
 import * as t from '../messages/failures.ts';
 import { activeLocale } from '../messages/localization.ts';
 import { labelOf, type AttributesSchema } from '../schema.ts';
 
 /** What the last action did, for the live region (worded when rendered, in the language shown then). */
 export interface Outcome {
-  readonly kind: 'retrying' | 'retried' | 'retry-failed' | 'discarded' | 'discard-failed';
+  readonly kind: 'retrying' | 'retried' | 'retry-accepted' | 'retry-failed' | 'discarded' | 'discard-failed';
   /** The contact it concerns: shown only while that contact is viewed. */
   readonly contactKey: string;
   readonly keys: readonly string[];
@@ -104,7 +104,7 @@ function item(
         }</dd></div>`;
       })}
     </dl>
-    <p part="error" class="error">${errorText(errorOf(entry.lastError))}</p>
+    <p part="error" class="error">${acceptedErrorText(errorOf(entry.lastError), entry.accepted?.outcome)}</p>
     <div class="failure-actions">
       <button type="button" class="small" ?disabled=${busy} @click=${() => input.retry(entry, index)}>
         <span aria-hidden="true">${retryText()}</span><span class="sr-only">${t.retryFailureLabel(listed)}</span>
@@ -123,6 +123,8 @@ function outcomeText(outcome: Outcome, names: (keys: readonly string[]) => strin
       return t.retryingText(listed);
     case 'retried':
       return t.retriedText(listed);
+    case 'retry-accepted':
+      return t.retryAcceptedText(listed);
     case 'retry-failed':
       return t.retryFailedText(listed, outcome.error ? errorText(outcome.error) : '');
     case 'discarded':

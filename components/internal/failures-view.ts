@@ -20,8 +20,11 @@ import type { Outcome, renderFailures } from './failures-list.ts';
 export interface FailureKeeper {
   /** Kept failures, oldest first (every contact's). */
   failures(): readonly OutboxEntry[];
-  /** Sends a kept failure's values again; resolves once they landed, rejects with the error when refused again. */
-  retry(id: string): Promise<void>;
+  /**
+   * Sends a kept failure's values again; resolves once they landed (or a queued relay accepted them: its receipt
+   * says so), rejects with the error when refused again.
+   */
+  retry(id: string): Promise<{ readonly state: string } | undefined>;
   /** Deletes a kept failure for good. */
   discard(id: string): Promise<void>;
   /**
@@ -132,7 +135,8 @@ export class FailuresView implements ReactiveController {
       schema,
       busy: this.#busy,
       retry: (entry, index) => void this.#act(entry, index, (keeper) => keeper.retry(entry.id), 'retried'),
-      discard: (entry, index) => void this.#act(entry, index, (keeper) => keeper.discard(entry.id), 'discarded'),
+      discard: (entry, index) =>
+        void this.#act(entry, index, (keeper) => keeper.discard(entry.id).then(() => undefined), 'discarded'),
     });
   }
 
@@ -170,7 +174,7 @@ export class FailuresView implements ReactiveController {
   async #act(
     entry: OutboxEntry,
     index: number,
-    action: (keeper: FailureKeeper) => Promise<void>,
+    action: (keeper: FailureKeeper) => Promise<{ readonly state: string } | undefined>,
     done: 'retried' | 'discarded',
   ): Promise<void> {
     const keeper = this.#keeper;
@@ -181,8 +185,8 @@ export class FailuresView implements ReactiveController {
     if (done === 'retried') this.#outcome = { ...base, kind: 'retrying' };
     this.#host.requestUpdate();
     try {
-      await action(keeper);
-      this.#outcome = { ...base, kind: done };
+      const receipt = await action(keeper);
+      this.#outcome = { ...base, kind: receipt?.state === 'accepted' ? 'retry-accepted' : done };
     } catch (error) {
       this.#outcome = { ...base, kind: done === 'retried' ? 'retry-failed' : 'discard-failed', error: toError(error) };
     } finally {

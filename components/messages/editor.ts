@@ -13,6 +13,7 @@ import {
 import { MAX_KEY_LENGTH, MAX_TOTAL_BYTES, MAX_VALUE_LENGTH } from '../../src/validate.ts';
 import type { ContactModel, HostConnection } from '../../src/tracker/types.ts';
 import type { ReadOnlyReason } from '../internal/read-only.ts';
+import type { AcceptedOutcome } from '../internal/save-status.ts';
 import { activeLocale } from './localization.ts';
 
 // ---- Intl, one formatter per language --------------------------------------------------------------------------
@@ -241,8 +242,11 @@ export const waitingText = (retryAt: number | undefined): string =>
         id: 'status.waiting-until',
       });
 export const savedText = (): string => msg('All changes saved.', { id: 'status.saved' });
-export const notSavedText = (error: AttributesError): string =>
-  msg(str`Not saved: ${errorText(error)} Your changes are kept.`, { id: 'status.failed' });
+export const acceptedText = (): string =>
+  msg('Accepted; waiting for Amazon Connect to confirm it stored the changes.', { id: 'status.accepted' });
+/** A save that failed; `outcome` when a queued relay had accepted it first. */
+export const notSavedText = (error: AttributesError, outcome?: AcceptedOutcome): string =>
+  msg(str`Not saved: ${acceptedErrorText(error, outcome)} Your changes are kept.`, { id: 'status.failed' });
 
 // ---- problems and errors ------------------------------------------------------------------------------------------
 
@@ -301,6 +305,27 @@ function kindText(kind: AttributesErrorKind): string {
       return msg('Could not reach Amazon Connect (a network error, or access refused without CORS headers).', {
         id: 'error.network',
       });
+  }
+}
+
+/**
+ * Why a write a queued relay had accepted was not stored: what the relay reported (`outcome`, see
+ * src/outbox/types.ts AcceptedWrite) in the agent's language where the relay's own words say no more, else the
+ * error as `errorText` words it.
+ */
+export function acceptedErrorText(error: AttributesError, outcome: AcceptedOutcome | undefined): string {
+  switch (outcome) {
+    case 'unconfirmed':
+      return msg(
+        'These values were accepted, but Amazon Connect never confirmed storing them. They may be saved already; retrying is harmless.',
+        { id: 'error.unconfirmed' },
+      );
+    case 'dead-letter':
+      return msg('These values were accepted, but Amazon Connect did not store them after several attempts.', {
+        id: 'error.dead-letter',
+      });
+    default:
+      return errorText(error);
   }
 }
 

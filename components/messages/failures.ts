@@ -21,6 +21,8 @@ export const discardFailureLabel = (names: string): string =>
   msg(str`Discard unsaved ${names}`, { id: 'failures.discard-label' });
 export const retryingText = (names: string): string => msg(str`Saving ${names} again…`, { id: 'failures.retrying' });
 export const retriedText = (names: string): string => msg(str`${names} saved.`, { id: 'failures.retried' });
+export const retryAcceptedText = (names: string): string =>
+  msg(str`${names} accepted; waiting for Amazon Connect to confirm.`, { id: 'failures.retry-accepted' });
 export const retryFailedText = (names: string, reason: string): string =>
   msg(str`${names} still not saved: ${reason}`, { id: 'failures.retry-failed' });
 export const discardedText = (names: string): string =>

@@ -20,6 +20,7 @@ const statusLabels: Record<ContactStatus['state'], string> = {
   sending: 'sending…',
   waiting: 'will retry',
   failed: 'failed',
+  accepted: 'accepted (queued at the relay)',
 };
 
 export function errorText(error: AttributesError | undefined): string {

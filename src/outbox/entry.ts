@@ -46,6 +46,11 @@ export function failureId(contactKey: string, revision: number): string {
   return `${contactKey}#failed:${revision}`;
 }
 
+/** The id of a request a queued relay accepted, awaiting its outcome: unique, since a store revision is. */
+export function acceptedId(contactKey: string, revision: number): string {
+  return `${contactKey}#accepted:${revision}`;
+}
+
 /** The revision that set the current value of `key` (0 when unknown). */
 export function revisionOf(entry: OutboxEntry, key: string): number {
   return own(entry.revisions, key) ?? 0;
@@ -136,6 +141,8 @@ export interface MergeContext {
   fired: ReadonlySet<string>;
   debounceMs: number;
   maxDebounceMs: number;
+  /** The nonce of a live entry this merge creates (see write-id.ts); an existing entry keeps its own. */
+  writeNonce?: string | undefined;
 }
 
 /** One part of a write: its attributes and its fired marker. */
@@ -210,10 +217,17 @@ export function mergeParts(
       dueAt: dueTime(current, context.origin, now, createdAt, context.debounceMs, context.maxDebounceMs),
       notBefore: current?.notBefore ?? 0,
       failed: false,
+      ...writeNonceOf(current, context.writeNonce),
     },
     accepted,
     refused,
   };
+}
+
+/** The nonce a merged live entry keeps: its own, else the one given. */
+function writeNonceOf(current: OutboxEntry | undefined, given: string | undefined): { writeNonce?: string } {
+  const writeNonce = current?.writeNonce ?? given;
+  return writeNonce === undefined ? {} : { writeNonce };
 }
 
 /**

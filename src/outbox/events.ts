@@ -11,6 +11,11 @@ export interface OutboxState {
   pending: number;
   /** The agent's kept failures (non-retryable errors), across contacts. */
   failed: number;
+  /**
+   * The agent's requests a queued relay accepted whose outcome is not known yet (durable at the relay, not yet
+   * stored by Amazon Connect), across contacts.
+   */
+  accepted: number;
   /** True while this tab is the one that sends. */
   flusher: boolean;
   /** Status per contact that has pending writes or kept failures. */
@@ -23,9 +28,25 @@ export interface OutboxState {
 export interface LandedEvent {
   contact: ContactRef;
   attributes: Attributes;
+  /** Set when a queued relay had accepted the request: the WriteId its `accepted` event and receipt gave. */
+  writeId?: string | undefined;
 }
 
-/** A request that failed for good: the entry is kept (see `failures()`), until retried, discarded or superseded. */
+/**
+ * A request a queued relay accepted (HTTP 202): the values are durable at the relay and a worker writes them to
+ * Amazon Connect shortly. The outcome follows as a `landed` event, or a `failed` one (its entry's `accepted` set).
+ */
+export interface AcceptedEvent {
+  contact: ContactRef;
+  attributes: Attributes;
+  writeId: string;
+  requestId?: string | undefined;
+}
+
+/**
+ * A request that failed for good: the entry is kept (see `failures()`), until retried, discarded or superseded. When
+ * a queued relay had accepted it, `entry.accepted` says so: the refusal came after the write() promise resolved.
+ */
 export interface FailedEvent {
   entry: OutboxEntry;
   error: AttributesError;
@@ -58,6 +79,7 @@ export interface OutboxEventMap {
   change: OutboxState;
   status: ContactStatus;
   landed: LandedEvent;
+  accepted: AcceptedEvent;
   failed: FailedEvent;
   expired: ExpiredEvent;
   superseded: SupersededEvent;

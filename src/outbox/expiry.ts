@@ -4,7 +4,7 @@
  * cannot grow without end. Each value is judged by its own queue time inside the transaction that drops it, so a
  * value merged in meanwhile is never dropped with older ones. Every agent's values expire alike (another agent's
  * wait for their agent, but not for ever). Kept failures are not judged by `maxAgeMs`: kept.ts drops them after
- * `failureTtlMs` or beyond the cap.
+ * `failureTtlMs` or beyond the cap; accepted requests wait for their outcome (outcomes.ts gives up on them).
  */
 import { expireKeys, queuedAtOf, type Revisions } from './entry.ts';
 import type { Change } from './flight.ts';
@@ -25,10 +25,15 @@ export async function expireBefore(
 ): Promise<void> {
   for (const listed of await store.list()) {
     if (stopped()) return;
-    if (listed.failed || !Object.keys(listed.attributes).some((key) => queuedAtOf(listed, key) < before)) continue;
+    if (
+      listed.failed ||
+      listed.accepted ||
+      !Object.keys(listed.attributes).some((key) => queuedAtOf(listed, key) < before)
+    )
+      continue;
     let expired: OutboxEntry | undefined;
     const result = await store.update(listed.id, (current, revision) => {
-      if (!current || current.failed || stopped()) return undefined;
+      if (!current || current.failed || current.accepted || stopped()) return undefined;
       const outcome = expireKeys(current, before, revision, inFlight(listed.id));
       expired = outcome.expired;
       return expired ? outcome.rest : undefined;

@@ -6,10 +6,21 @@
 import { orAbort } from '../deadline.ts';
 import { classifyFailure, isAttributesError, toAttributesError, type AttributesError } from '../errors.ts';
 import type { Attributes } from '../validate.ts';
-import { contactKeyOfLive, failureId, own, pick, toStoredError, withoutSent, type Revisions } from './entry.ts';
+import type { WriteReceipt } from '../writer.ts';
+import {
+  acceptedId,
+  contactKeyOfLive,
+  failureId,
+  own,
+  pick,
+  toStoredError,
+  withoutSent,
+  type Revisions,
+} from './entry.ts';
 import type { Settings } from './options.ts';
 import { backoffDelay } from './pacing.ts';
-import type { OutboxEntry, OutboxStore } from './types.ts';
+import type { AcceptedWrite, OutboxEntry, OutboxStore } from './types.ts';
+import { writeIdOf } from './write-id.ts';
 
 /** A change of one stored entry (null: deleted) at a store revision. */
 export interface Change {
@@ -28,6 +39,8 @@ export interface Sent {
 /** How a request ended, and the store changes recorded for it. */
 export type FlightResult =
   | { type: 'landed'; sent: Sent; changes: Change[] }
+  /** A queued relay accepted it: the values moved to an accepted entry awaiting the outcome. */
+  | { type: 'accepted'; sent: Sent; accepted: OutboxEntry & { accepted: AcceptedWrite }; changes: Change[] }
   | { type: 'retry'; error: AttributesError; retryAt: number; changes: Change[] }
   | { type: 'failed'; error: AttributesError; kept: OutboxEntry; changes: Change[] }
   /** The outbox closed while the request was out: nothing is recorded, the entry stays queued in the store. */
@@ -49,20 +62,23 @@ export function shouldRetry(error: AttributesError, authRefusals: number, authRe
 
 /**
  * Sends `entry`'s values and records the outcome (see FlightResult); `answered` is called when the answer came, with
- * its error (undefined: the values landed), before the outcome is recorded.
+ * its error (undefined: the values landed, or were accepted as the receipt says), before the outcome is recorded.
  */
 export async function fly(
   entry: OutboxEntry,
   sent: Sent,
   signal: AbortSignal,
   settings: Settings,
-  answered: (error: AttributesError | undefined) => void,
+  answered: (error: AttributesError | undefined, receipt: WriteReceipt | undefined) => void,
 ): Promise<FlightResult> {
   let error: AttributesError | undefined;
+  let receipt: WriteReceipt | undefined;
+  const writeId = await writeIdOf(entry, sent.revisions);
   const attempt = deadline(signal, settings);
   try {
     // Raced with the attempt's signal: a sender that ignores it still ends at the deadline.
-    await orAbort(settings.sender(entry.contact, sent.attributes, { signal: attempt.signal }), attempt.signal);
+    const sending = settings.sender(entry.contact, sent.attributes, { signal: attempt.signal, writeId });
+    receipt = (await orAbort(sending, attempt.signal)) || undefined;
   } catch (thrown) {
     if (signal.aborted) return { type: 'aborted' };
     // At the deadline: a retryable network error. The request may have landed, or may still land: its values are
@@ -73,9 +89,13 @@ export async function fly(
     attempt.clear();
   }
   if (signal.aborted) return { type: 'aborted' };
-  answered(error);
+  answered(error, receipt);
   const { store, clock } = settings;
   const now = clock.now();
+  if (!error && receipt?.state === 'accepted') {
+    const { writeId: given, requestId } = receipt;
+    return accept(store, entry, sent, { writeId: given, ...(requestId ? { requestId } : {}), at: now });
+  }
   if (!error)
     return {
       type: 'landed',
@@ -102,6 +122,40 @@ export async function fly(
   const live = await takeOut(store, entry.id, sent.revisions, now);
   if (live) changes.push(live);
   return { type: 'failed', error, kept, changes };
+}
+
+/**
+ * Records a request a queued relay accepted: its values go to an accepted entry (kept until the relay reports the
+ * outcome), then out of the live entry, without a landing. A crash in between leaves them in both: sent again with
+ * the same WriteId, the relay drops the copy.
+ */
+async function accept(
+  store: OutboxStore,
+  entry: OutboxEntry,
+  sent: Sent,
+  accepted: AcceptedWrite,
+): Promise<FlightResult> {
+  const id = acceptedId(entry.contactKey, entry.revision);
+  const now = accepted.at;
+  const put = await store.update(id, (_, revision) => ({
+    ...entry,
+    ...pick(entry, Object.keys(sent.attributes)),
+    id,
+    revision,
+    attempts: 0,
+    authRefusals: undefined,
+    maybeStored: undefined,
+    lastError: undefined,
+    updatedAt: now,
+    failed: false,
+    accepted,
+  }));
+  const kept = put.entry;
+  if (!kept?.accepted) throw new Error('Outbox: the store did not keep the accepted entry.');
+  const changes: Change[] = [{ id, contactKey: entry.contactKey, entry: kept, revision: put.revision }];
+  const live = await takeOut(store, entry.id, sent.revisions, now);
+  if (live) changes.push(live);
+  return { type: 'accepted', sent, accepted: { ...kept, accepted: kept.accepted }, changes };
 }
 
 /**

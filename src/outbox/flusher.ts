@@ -5,6 +5,7 @@
  * mirror, the waiters and the events.
  */
 import type { AttributesError } from '../errors.ts';
+import type { WriteReceipt } from '../writer.ts';
 import { contactKeyOfLive, own, type Revisions } from './entry.ts';
 import { expireBefore } from './expiry.ts';
 import { fly, recordUnanswered, sentOf, type Change, type FlightResult, type Sent } from './flight.ts';
@@ -12,6 +13,7 @@ import { capKept, supersede, sweepKept, type KeptReport } from './kept.ts';
 import type { Mirror } from './mirror.ts';
 import type { Settings } from './options.ts';
 import { backoffDelay } from './pacing.ts';
+import { OutcomePoller } from './outcomes.ts';
 import { Pump } from './pump.ts';
 import type { Message } from './leadership.ts';
 import type { OutboxEntry } from './types.ts';
@@ -30,7 +32,9 @@ export interface FlusherHost {
   found(entry: OutboxEntry): void;
   sending(contactKey: string, sending: boolean, emit: boolean): void;
   /** Tells every tab (this one too) how a request ended or what expiry dropped. */
-  announce(message: Extract<Message, { type: 'landed' | 'failed' | 'expired' | 'superseded' | 'dropped' }>): void;
+  announce(
+    message: Extract<Message, { type: 'landed' | 'accepted' | 'failed' | 'expired' | 'superseded' | 'dropped' }>,
+  ): void;
   onRetry(error: AttributesError): void;
   fail(error: unknown): void;
 }
@@ -76,6 +80,7 @@ export class Flusher {
   readonly #settings: Settings;
   readonly #host: FlusherHost;
   readonly #pump: Pump;
+  readonly #outcomes: OutcomePoller;
   /** Requests on the wire, by contact: what each carries, and how to abort it. */
   readonly #inFlight = new Map<string, Flight>();
   /** Contacts whose last outcomes the store could not record. */
@@ -103,17 +108,26 @@ export class Flusher {
       inFlight: () => this.#inFlight.size,
       start: (id) => this.#start(id),
     });
+    this.#outcomes = new OutcomePoller(settings, {
+      mirror: host.mirror,
+      changed: (change) => host.changed(change),
+      announce: (message) => host.announce(message),
+      reportKept: this.#reportKept,
+      fail: (error) => host.fail(error),
+    });
   }
 
   /** Starts sending and expiring (this tab became the flusher). */
   run(): void {
     this.#pump.run();
     void this.#expire();
+    this.#outcomes.wake();
   }
 
-  /** Looks for due entries soon. */
+  /** Looks for due entries soon, and for outcomes when accepted requests await one and no poll is due. */
   schedule(): void {
     this.#pump.schedule();
+    this.#outcomes.resume();
   }
 
   /** What the request of a contact on the wire carries, if any. */
@@ -132,7 +146,7 @@ export class Flusher {
     this.#stopped = true;
     this.#pump.stop();
     this.#settings.clock.clearTimeout(this.#expiryTimer);
-    const recording: Promise<void>[] = [this.#expiring];
+    const recording: Promise<void>[] = [this.#expiring, this.#outcomes.stop()];
     for (const flight of this.#inFlight.values()) {
       // Draining (a hand-over, not a close): each request on the wire ends on its own, within its deadline.
       if (flight.answered || options.drain) {
@@ -161,9 +175,9 @@ export class Flusher {
     host.sending(key, true, true);
     // The contact stops "sending" once the answer came; its status changes once the store recorded the outcome.
     let landed = false;
-    const answered = (error: AttributesError | undefined): void => {
+    const answered = (error: AttributesError | undefined, receipt: WriteReceipt | undefined): void => {
       flight.answered = true;
-      landed = error === undefined;
+      landed = error === undefined && receipt?.state !== 'accepted';
       host.sending(key, false, false);
     };
     flight.done = fly(entry, sent, controller.signal, this.#settings, answered)
@@ -233,6 +247,11 @@ export class Flusher {
     if (result.type === 'landed') {
       host.announce({ type: 'landed', contact: entry.contact, contactKey: key, ...result.sent });
       await this.#supersede(key);
+    } else if (result.type === 'accepted') {
+      const { contact, accepted } = result.accepted;
+      const { writeId, requestId } = accepted;
+      host.announce({ type: 'accepted', contact, contactKey: key, ...result.sent, writeId, requestId });
+      this.#outcomes.wake();
     } else if (result.type === 'retry') {
       host.onRetry(result.error);
       if (result.error.kind === 'throttled') this.#pump.pause(result.retryAt);

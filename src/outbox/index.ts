@@ -1,12 +1,23 @@
 /** The durable outbox: coalescing, pacing, retries, persistence and one flusher across tabs. */
 export { Outbox, createOutbox } from './outbox.ts';
 export type { OutboxPart, OutboxWriteOptions } from './queue.ts';
-export { DEFAULT_BACKOFF, DEFAULT_FAILURE_TTL_MS, DEFAULT_MAX_FAILURES } from './options.ts';
-export type { OutboxOptions, OutboxSender, UpdatingClient, OutboxClock, LockManagerLike } from './options.ts';
+export { DEFAULT_BACKOFF, DEFAULT_FAILURE_TTL_MS, DEFAULT_MAX_FAILURES, DEFAULT_OUTCOME_POLLING } from './options.ts';
+export type {
+  OutboxOptions,
+  OutboxSender,
+  SendOptions,
+  OutcomeReader,
+  OutcomePolling,
+  WriteOutcomeReport,
+  UpdatingClient,
+  OutboxClock,
+  LockManagerLike,
+} from './options.ts';
 export type {
   OutboxState,
   OutboxEventMap,
   LandedEvent,
+  AcceptedEvent,
   FailedEvent,
   ExpiredEvent,
   SupersededEvent,

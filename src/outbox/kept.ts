@@ -103,7 +103,14 @@ export async function sweepKept(
     if (stopped()) return;
     await capKept(store, failures, maxFailures, report);
   }
-  const needed = new Set([...left.values()].flat().map((kept) => kept.contactKey));
+  // An accepted request may yet become a kept failure: what landed for its contact is still needed then.
+  const awaiting = entries.filter((entry) => entry.accepted && !entry.failed);
+  const needed = new Set(
+    [...left.values()]
+      .flat()
+      .concat(awaiting)
+      .map((held) => held.contactKey),
+  );
   for (const record of records) {
     if (stopped()) return;
     if (!needed.has(record.contactKey) && record.at < now - landedTtlMs)

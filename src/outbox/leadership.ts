@@ -16,7 +16,25 @@ export type Message =
   /** The flusher started or ended a request of the contact. */
   | { type: 'sending'; contactKey: string; sending: boolean }
   /** A request landed, carrying these values at these revisions. */
-  | { type: 'landed'; contact: ContactRef; contactKey: string; attributes: Attributes; revisions: Revisions }
+  | {
+      type: 'landed';
+      contact: ContactRef;
+      contactKey: string;
+      attributes: Attributes;
+      revisions: Revisions;
+      /** Set when the request was accepted by a queued relay first (the outcome reported under this id). */
+      writeId?: string | undefined;
+    }
+  /** A queued relay accepted a request carrying these values (durable there, not yet stored by Amazon Connect). */
+  | {
+      type: 'accepted';
+      contact: ContactRef;
+      contactKey: string;
+      attributes: Attributes;
+      revisions: Revisions;
+      writeId: string;
+      requestId?: string | undefined;
+    }
   | { type: 'failed'; entry: OutboxEntry }
   | { type: 'expired'; entry: OutboxEntry }
   | { type: 'superseded'; entry: OutboxEntry }

@@ -22,6 +22,8 @@ export interface MessageHost {
   emitter: Emitter<OutboxEventMap>;
   waiters: Waiters;
   ledger: Ledger;
+  /** What queued relays accepted, per contact, while a write() of the contact waits. */
+  acceptedLedger: Ledger;
   /** True while this tab sends for all tabs. */
   flusher(): boolean;
   /** Lets the flusher look for due entries. */
@@ -43,11 +45,22 @@ export function handleMessage(message: Message, host: MessageHost, view: View, a
       if (!host.flusher()) view.setSending(message.contactKey, message.sending);
       break;
     case 'landed': {
-      const { contactKey, contact, attributes, revisions } = message;
+      const { contactKey, contact, attributes, revisions, writeId } = message;
       if (waiters.has(contactKey) || mirror.failures(contactKey).length > 0) {
         waiters.settle(contactKey, host.ledger.record(contactKey, revisions));
       }
-      emitter.emit('landed', { contact, attributes });
+      emitter.emit('landed', { contact, attributes, ...(writeId ? { writeId } : {}) });
+      view.emitChange([contactKey]);
+      break;
+    }
+    case 'accepted': {
+      const { contactKey, contact, attributes, revisions, writeId, requestId } = message;
+      if (waiters.has(contactKey)) {
+        const receipt = { state: 'accepted', writeId, ...(requestId ? { requestId } : {}) } as const;
+        const accepted = host.acceptedLedger.record(contactKey, revisions);
+        waiters.settle(contactKey, host.ledger.landed(contactKey), { revisions: accepted, receipt });
+      }
+      emitter.emit('accepted', { contact, attributes, writeId, ...(requestId ? { requestId } : {}) });
       view.emitChange([contactKey]);
       break;
     }

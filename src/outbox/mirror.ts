@@ -30,6 +30,9 @@ export class Mirror {
   /** The agent's kept failures, by contact, then id. */
   readonly #failures = new Map<string, Map<string, OutboxEntry>>();
   #failureCount = 0;
+  /** The agent's accepted requests awaiting their outcome, by contact, then id. */
+  readonly #accepted = new Map<string, Map<string, OutboxEntry>>();
+  #acceptedCount = 0;
 
   /** The agent this tab answers for (undefined: the host has not named one). */
   get agent(): string | undefined {
@@ -48,6 +51,8 @@ export class Mirror {
     this.#live.clear();
     this.#failures.clear();
     this.#failureCount = 0;
+    this.#accepted.clear();
+    this.#acceptedCount = 0;
     for (const entry of this.#entries.values()) this.#index(entry);
   }
 
@@ -110,38 +115,64 @@ export class Mirror {
     return this.#failureCount;
   }
 
-  /** True when the agent has any entry (live or kept failure) of the contact. */
+  /** The agent's accepted requests awaiting their outcome, oldest first; of one contact when `contactKey` is given. */
+  accepted(contactKey?: string): OutboxEntry[] {
+    if (contactKey !== undefined) return [...(this.#accepted.get(contactKey)?.values() ?? [])].sort(byAge);
+    return [...this.#accepted.values()].flatMap((held) => [...held.values()]).sort(byAge);
+  }
+
+  /** How many accepted requests of the agent await their outcome. */
+  get acceptedCount(): number {
+    return this.#acceptedCount;
+  }
+
+  /** True when the agent has any entry (live, accepted or kept failure) of the contact. */
   holds(contactKey: string): boolean {
-    return this.#live.has(contactKey) || this.#failures.has(contactKey);
+    return this.#live.has(contactKey) || this.#failures.has(contactKey) || this.#accepted.has(contactKey);
   }
 
   /** The contacts of which the agent has any entry. */
   contactKeys(): Set<string> {
-    return new Set([...this.#live.keys(), ...this.#failures.keys()]);
+    return new Set([...this.#live.keys(), ...this.#failures.keys(), ...this.#accepted.keys()]);
   }
 
   #index(entry: OutboxEntry): void {
     if (!this.owns(entry)) return;
-    if (!entry.failed) {
+    if (entry.failed) {
+      if (add(this.#failures, entry)) this.#failureCount++;
+    } else if (entry.accepted) {
+      if (add(this.#accepted, entry)) this.#acceptedCount++;
+    } else if (entry.id === liveId(entry.contactKey, this.#agent)) {
       // Only the id this agent writes to is its live entry (an unowned copy waits for adoption under its own id).
-      if (entry.id === liveId(entry.contactKey, this.#agent)) this.#live.set(entry.contactKey, entry);
-      return;
+      this.#live.set(entry.contactKey, entry);
     }
-    let kept = this.#failures.get(entry.contactKey);
-    if (!kept) this.#failures.set(entry.contactKey, (kept = new Map<string, OutboxEntry>()));
-    if (!kept.has(entry.id)) this.#failureCount++;
-    kept.set(entry.id, entry);
   }
 
   #unindex(entry: OutboxEntry): void {
     if (!this.owns(entry)) return;
-    if (!entry.failed) {
-      if (this.#live.get(entry.contactKey) === entry) this.#live.delete(entry.contactKey);
-      return;
+    if (entry.failed) {
+      if (remove(this.#failures, entry)) this.#failureCount--;
+    } else if (entry.accepted) {
+      if (remove(this.#accepted, entry)) this.#acceptedCount--;
+    } else if (this.#live.get(entry.contactKey) === entry) {
+      this.#live.delete(entry.contactKey);
     }
-    const kept = this.#failures.get(entry.contactKey);
-    if (!kept?.delete(entry.id)) return;
-    this.#failureCount--;
-    if (kept.size === 0) this.#failures.delete(entry.contactKey);
   }
+}
+
+/** Adds `entry` to its contact's map; true when it was not there. */
+function add(index: Map<string, Map<string, OutboxEntry>>, entry: OutboxEntry): boolean {
+  let held = index.get(entry.contactKey);
+  if (!held) index.set(entry.contactKey, (held = new Map<string, OutboxEntry>()));
+  const fresh = !held.has(entry.id);
+  held.set(entry.id, entry);
+  return fresh;
+}
+
+/** Removes `entry` from its contact's map; true when it was there. */
+function remove(index: Map<string, Map<string, OutboxEntry>>, entry: OutboxEntry): boolean {
+  const held = index.get(entry.contactKey);
+  if (!held?.delete(entry.id)) return false;
+  if (held.size === 0) index.delete(entry.contactKey);
+  return true;
 }

@@ -1,7 +1,7 @@
 /** The outbox's options, the seams tests inject (clock, locks, sender), and their defaults. */
 import { checkTimeout, DEFAULT_TIMEOUT_MS } from '../deadline.ts';
 import type { Attributes } from '../validate.ts';
-import type { ContactRef } from '../writer.ts';
+import type { ContactRef, WriteReceipt } from '../writer.ts';
 import type { BackoffOptions } from './pacing.ts';
 import type { OutboxStore } from './types.ts';
 
@@ -9,12 +9,63 @@ import type { OutboxStore } from './types.ts';
  * Sends one merged request; must reject with an AttributesError (or something `toAttributesError` classifies).
  * `contact.region` is the region the write was queued for, when it was known then. `signal` aborts at the attempt's
  * deadline (`requestTimeoutMs`) or when the outbox closes: getting credentials or a token should end on it too.
+ * `writeId` names the request's content (see write-id.ts; the relay client sends it). Resolving with nothing (or a
+ * `landed` receipt) means the values are stored; an `accepted` receipt means a queued relay holds them (see
+ * `outcomes`).
  */
 export type OutboxSender = (
   contact: ContactRef,
   attributes: Readonly<Attributes>,
-  options: { signal: AbortSignal },
-) => Promise<void>;
+  options: SendOptions,
+  // Senders written before receipts resolve with nothing: `void` keeps them valid.
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
+) => Promise<WriteReceipt | void>;
+
+/** What the outbox gives its sender with each request. */
+export interface SendOptions {
+  signal: AbortSignal;
+  /** The request's WriteId; undefined where Web Crypto cannot hash (see write-id.ts). */
+  writeId?: string | undefined;
+}
+
+/** A settled outcome of an accepted request, as a queued relay reports it (`GET /contact/attributes/outcomes`). */
+export interface WriteOutcomeReport {
+  writeId: string;
+  requestId?: string | undefined;
+  instanceId?: string | undefined;
+  initialContactId?: string | undefined;
+  contactId?: string | undefined;
+  /** The attribute keys of the request (never values). */
+  keys?: readonly string[] | undefined;
+  /** landed: stored by Amazon Connect; refused: not the agent's contact; failed: an error no retry fixes (over the budget, an unknown contact); dead-letter: it kept failing. */
+  state: 'landed' | 'refused' | 'failed' | 'dead-letter';
+  /** HTTP-like status (200 landed, 403 refused, 400 over the budget, 404 unknown contact). */
+  status: number;
+  /** Amazon Connect's or the relay's error type, e.g. ResourceNotFoundException. */
+  errorType?: string | undefined;
+  message?: string | undefined;
+  /** When the worker settled it (ms since the epoch, the relay's clock). */
+  at: number;
+}
+
+/**
+ * Reads the settled outcomes of the agent's accepted requests since `sinceMs` (the relay's clock); must end by
+ * `signal` (the call's deadline, `requestTimeoutMs`) and reject with an AttributesError when it cannot answer.
+ */
+export type OutcomeReader = (sinceMs: number, options: { signal: AbortSignal }) => Promise<WriteOutcomeReport[]>;
+
+/** How the outbox polls for the outcomes of accepted requests (see `OutboxOptions.outcomePolling`). */
+export interface OutcomePolling {
+  /** The first poll after an accept (ms, default 1,000); each poll without news doubles the wait... */
+  firstMs: number;
+  /** ...up to this (ms, default 30,000). */
+  capMs: number;
+  /**
+   * An accepted request whose outcome is not reported within this time becomes a kept failure saying so (ms,
+   * default 1 h): the agent can send it again (a request with the same values is harmless) or discard it.
+   */
+  giveUpMs: number;
+}
 
 /** The part of AttributesClient the outbox uses (create the client with `maxAttempts: 1`: the outbox retries). */
 export interface UpdatingClient {
@@ -56,6 +107,14 @@ export interface OutboxOptions {
    * save calls only by leaving the quota unused once the crowd thins.
    */
   backoff?: Partial<BackoffOptions>;
+  /**
+   * Reads the outcomes of requests a queued relay accepted (the relay client's `outcomes`; the plugin sets it in
+   * relay mode). While the agent has accepted requests whose outcome is unknown, the flusher tab polls it with
+   * backoff (`outcomePolling`), every call within `requestTimeoutMs`, and stops when none is left.
+   */
+  outcomes?: OutcomeReader | undefined;
+  /** Polling for outcomes (default `DEFAULT_OUTCOME_POLLING`). */
+  outcomePolling?: Partial<OutcomePolling>;
   /** Client-side token bucket (default 2 requests/s, burst 5). */
   rate?: { ratePerSecond: number; burst: number };
   /**
@@ -132,7 +191,12 @@ export interface Settings {
   markerMaxAgeMs: number;
   lockName: string;
   locks: LockManagerLike | null;
+  outcomes: OutcomeReader | undefined;
+  outcomePolling: OutcomePolling;
 }
+
+/** Polling for outcomes unless told otherwise: first after 1 s, doubling up to 30 s, given up after 1 h. */
+export const DEFAULT_OUTCOME_POLLING: Readonly<OutcomePolling> = { firstMs: 1_000, capMs: 30_000, giveUpMs: 3600_000 };
 
 /** How long a kept failure stays unless retried, discarded or superseded: 7 days. */
 export const DEFAULT_FAILURE_TTL_MS = 7 * 24 * 3600_000;
@@ -193,5 +257,7 @@ export function settingsOf(options: OutboxOptions): Settings {
     markerMaxAgeMs: options.markerMaxAgeMs ?? 7 * 24 * 3600_000,
     lockName: options.lockName ?? `ccp-attributes-outbox:${store.name}`,
     locks: options.locks === undefined ? (store.shared ? (globalLocks ?? null) : null) : options.locks,
+    outcomes: options.outcomes,
+    outcomePolling: { ...DEFAULT_OUTCOME_POLLING, ...options.outcomePolling },
   };
 }

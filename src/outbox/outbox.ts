@@ -8,7 +8,7 @@
  * agent's writes (view.ts).
  */
 import type { Attributes } from '../validate.ts';
-import type { AttributeWriter, ContactRef, WriteOptions } from '../writer.ts';
+import type { AttributeWriter, ContactRef, WriteOptions, WriteReceipt } from '../writer.ts';
 import { Aborts } from './aborts.ts';
 import { Emitter, type Subscribable } from './emitter.ts';
 import { contactKeyOf, liveId } from './entry.ts';
@@ -45,6 +45,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
   readonly #emitter = new Emitter<OutboxEventMap>();
   readonly #mirror = new Mirror();
   readonly #ledger = new Ledger();
+  readonly #acceptedLedger = new Ledger();
   readonly #waiters = new Waiters();
   readonly #leadership: Leadership;
   /** The sending side; a fresh one each time this tab leads (a yielded one is stopped for good). */
@@ -85,6 +86,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
       emitter: this.#emitter,
       waiters: this.#waiters,
       ledger: this.#ledger,
+      acceptedLedger: this.#acceptedLedger,
       leadership: this.#leadership,
       flusher: () => this.#flusher,
       closed: () => this.#closed,
@@ -219,7 +221,11 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
    * attributes would break a rule of the API (the byte budget counted on `options.stored`, what the caller knows
    * to be stored).
    */
-  async write(contact: ContactRef, attributes: Readonly<Attributes>, options: OutboxWriteOptions = {}): Promise<void> {
+  async write(
+    contact: ContactRef,
+    attributes: Readonly<Attributes>,
+    options: OutboxWriteOptions = {},
+  ): Promise<WriteReceipt> {
     const [outcome] = await this.#queue.enqueue(contact, [{ attributes, once: options.once }], options);
     return partPromise(outcome);
   }
@@ -230,7 +236,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
    * one after the other. Returns one promise per part, settling like `write()`'s would (a part over the byte budget
    * is refused alone and its marker stays unset).
    */
-  writeBatch(contact: ContactRef, parts: readonly OutboxPart[], options: WriteOptions = {}): Promise<void>[] {
+  writeBatch(contact: ContactRef, parts: readonly OutboxPart[], options: WriteOptions = {}): Promise<WriteReceipt>[] {
     const outcomes = this.#queue.enqueue(contact, parts, options);
     return parts.map((_, index) => outcomes.then((all) => partPromise(all[index])));
   }
@@ -251,7 +257,7 @@ export class Outbox implements AttributeWriter, Subscribable<OutboxEventMap> {
    * values a newer write replaced and landed since (as the store records it, in every tab and after a reload) are
    * not sent again; a failure with nothing left is cleared.
    */
-  retry(id: string): Promise<void> {
+  retry(id: string): Promise<WriteReceipt> {
     return this.#queue.retry(id);
   }
 

@@ -33,10 +33,11 @@ export async function adopt(
   for (const entry of unowned) {
     if (!host.still()) return;
     const { contactKey } = entry;
-    if (entry.failed) {
+    if (entry.failed || entry.accepted) {
+      // A kept failure, or a request a queued relay accepted: the agent's from now on, where it is.
       let marked = false as boolean; // set inside the transaction
       const result = await store.update(entry.id, (current, revision) => {
-        marked = current?.failed === true && current.agent === undefined;
+        marked = (current?.failed === true || current?.accepted !== undefined) && current.agent === undefined;
         return marked && current ? { ...current, agent, revision } : undefined;
       });
       if (marked && result.entry)

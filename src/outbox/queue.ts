@@ -5,13 +5,14 @@
  */
 import { validationError, type AttributesError } from '../errors.ts';
 import { checkUpdate, type Attributes } from '../validate.ts';
-import type { ContactRef, WriteOptions } from '../writer.ts';
+import type { ContactRef, WriteOptions, WriteReceipt } from '../writer.ts';
 import { contactKeyOf, liveId, mergeParts, own, revisionOf, type Revisions } from './entry.ts';
 import type { Change } from './flight.ts';
 import { removeKept } from './kept.ts';
 import type { Settings } from './options.ts';
 import type { OutboxStore } from './types.ts';
 import type { Waiter, Waiters } from './waiters.ts';
+import { newWriteNonce } from './write-id.ts';
 
 /** One part of `Outbox.writeBatch`: attributes with their own fired marker. */
 export interface OutboxPart {
@@ -43,6 +44,8 @@ export interface QueueContext {
   now: number;
   debounceMs: number;
   maxDebounceMs: number;
+  /** The nonce of the live entry, should this write create it (see write-id.ts). */
+  writeNonce?: string | undefined;
 }
 
 /**
@@ -101,12 +104,15 @@ export async function queueParts(
   return { contactKey, fates, change };
 }
 
-/** How one part of a write settles: with its request (`landed`), or at once with a refusal. */
-export type PartOutcome = { landed: Promise<void> } | { error: AttributesError };
+/** How one part of a write settles: with its request (`landed`: landed or accepted), or at once with a refusal. */
+export type PartOutcome = { landed: Promise<WriteReceipt> } | { error: AttributesError };
+
+/** What a part with nothing to queue (empty, or its marker set already) resolves with: nothing of it is pending. */
+const NOTHING_PENDING: WriteReceipt = Object.freeze({ state: 'landed' });
 
 /** The promise of one part. */
-export function partPromise(outcome: PartOutcome | undefined): Promise<void> {
-  if (!outcome) return Promise.resolve();
+export function partPromise(outcome: PartOutcome | undefined): Promise<WriteReceipt> {
+  if (!outcome) return Promise.resolve(NOTHING_PENDING);
   return 'error' in outcome ? Promise.reject(outcome.error) : outcome.landed;
 }
 
@@ -197,7 +203,13 @@ export class Queue {
     const key = contactKeyOf(contact);
     this.#enqueuing.set(key, (this.#enqueuing.get(key) ?? 0) + 1);
     let queued: Queued;
-    const context = { agent: this.#host.agent(), now: clock.now(), debounceMs, maxDebounceMs };
+    const context = {
+      agent: this.#host.agent(),
+      now: clock.now(),
+      debounceMs,
+      maxDebounceMs,
+      writeNonce: newWriteNonce(),
+    };
     try {
       queued = await queueParts(store, contact, parts, options, context);
     } finally {
@@ -209,13 +221,13 @@ export class Queue {
     }
     const outcomes = queued.fates.map((fate): PartOutcome => {
       if ('error' in fate) return fate;
-      return { landed: 'queued' in fate ? this.#waitFor(key, fate.queued, options) : Promise.resolve() };
+      return { landed: 'queued' in fate ? this.#waitFor(key, fate.queued, options) : Promise.resolve(NOTHING_PENDING) };
     });
     if (queued.change) this.#host.changed(queued.change);
     return outcomes;
   }
 
-  #waitFor(key: string, revisions: Revisions, options: OutboxWriteOptions): Promise<void> {
+  #waitFor(key: string, revisions: Revisions, options: OutboxWriteOptions): Promise<WriteReceipt> {
     const landed = this.#host.waiters.add(key, revisions, {
       signal: options.signal,
       onProgress: options.onProgress,
@@ -234,7 +246,7 @@ export class Queue {
    * at their revision or a newer one (as the store records it: every tab and a reload agree), are not queued again; a
    * failure with nothing left to send is cleared.
    */
-  async retry(id: string): Promise<void> {
+  async retry(id: string): Promise<WriteReceipt> {
     const { store } = this.#settings;
     const agent = this.#host.agent();
     const failed = await this.#whileOpen(store.get(id));

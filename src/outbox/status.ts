@@ -4,8 +4,11 @@ import type { ContactRef, WriteProgress } from '../writer.ts';
 import { fromStoredError } from './entry.ts';
 import type { OutboxEntry } from './types.ts';
 
-/** Where a contact's writes stand. */
-export type ContactStatusState = 'idle' | 'queued' | 'sending' | 'waiting' | 'failed';
+/**
+ * Where a contact's writes stand. `accepted`: nothing is left to send and a queued relay holds requests whose outcome
+ * is not known yet (durable there, not yet stored by Amazon Connect).
+ */
+export type ContactStatusState = 'idle' | 'queued' | 'sending' | 'waiting' | 'failed' | 'accepted';
 
 /** The status of one contact's writes. */
 export interface ContactStatus {
@@ -16,6 +19,8 @@ export interface ContactStatus {
   pendingKeys: number;
   /** Kept failures of this contact. */
   failed: number;
+  /** Requests of this contact a queued relay accepted whose outcome is not known yet. */
+  accepted: number;
   /** Failed attempts since the last success. */
   attempts: number;
   /** The last error (retryable while waiting, non-retryable when failed). */
@@ -25,8 +30,8 @@ export interface ContactStatus {
 }
 
 /**
- * The status of a contact from its live entry, its kept failures (oldest first) and whether a request of it is on
- * the wire; undefined when the outbox holds nothing of it.
+ * The status of a contact from its live entry, its kept failures (oldest first), whether a request of it is on the
+ * wire and its accepted requests awaiting an outcome; undefined when the outbox holds nothing of it.
  */
 export function contactStatus(
   contactKey: string,
@@ -34,15 +39,17 @@ export function contactStatus(
   failures: readonly OutboxEntry[],
   sending: boolean,
   now: number,
+  accepted: readonly OutboxEntry[] = [],
 ): ContactStatus | undefined {
   const lastFailure = failures.at(-1);
-  const contact = live?.contact ?? lastFailure?.contact;
+  const contact = live?.contact ?? lastFailure?.contact ?? accepted.at(-1)?.contact;
   if (!contact) return undefined;
   const pendingKeys = live ? Object.keys(live.attributes).length : 0;
   let state: ContactStatusState;
   if (sending) state = 'sending';
   else if (live && pendingKeys > 0) state = live.notBefore > now ? 'waiting' : 'queued';
   else if (failures.length > 0) state = 'failed';
+  else if (accepted.length > 0) state = 'accepted';
   else state = 'idle';
   const stored = state === 'failed' ? lastFailure?.lastError : live?.lastError;
   return {
@@ -51,6 +58,7 @@ export function contactStatus(
     state,
     pendingKeys,
     failed: failures.length,
+    accepted: accepted.length,
     attempts: live?.attempts ?? 0,
     error: stored ? fromStoredError(stored) : undefined,
     retryAt: state === 'waiting' ? live?.notBefore : undefined,
@@ -59,7 +67,16 @@ export function contactStatus(
 
 /** The status a contact reports once the outbox holds nothing of it any more. */
 export function idleStatus(previous: ContactStatus): ContactStatus {
-  return { ...previous, state: 'idle', pendingKeys: 0, failed: 0, attempts: 0, error: undefined, retryAt: undefined };
+  return {
+    ...previous,
+    state: 'idle',
+    pendingKeys: 0,
+    failed: 0,
+    accepted: 0,
+    attempts: 0,
+    error: undefined,
+    retryAt: undefined,
+  };
 }
 
 /** True when nothing a listener sees changed between two statuses of a contact. */
@@ -69,6 +86,7 @@ export function sameStatus(a: ContactStatus | undefined, b: ContactStatus): bool
     a.state === b.state &&
     a.pendingKeys === b.pendingKeys &&
     a.failed === b.failed &&
+    a.accepted === b.accepted &&
     a.attempts === b.attempts &&
     a.retryAt === b.retryAt
   );

@@ -20,7 +20,8 @@ export interface StoredError {
 export interface OutboxEntry {
   /**
    * `<instanceId>/<initialContactId>#agent:<agent ARN>` for an agent's live entry of a contact (without `#agent:...`
-   * while no agent is named); `<instanceId>/<initialContactId>#failed:<revision>` for a kept failure.
+   * while no agent is named); `<instanceId>/<initialContactId>#failed:<revision>` for a kept failure;
+   * `<instanceId>/<initialContactId>#accepted:<revision>` for a request a queued relay accepted (see `accepted`).
    */
   id: string;
   /** `<instanceId>/<initialContactId>`: the contact, whoever wrote the entry. */
@@ -63,6 +64,32 @@ export interface OutboxEntry {
   notBefore: number;
   /** True when a non-retryable error stopped this entry: kept and surfaced, never sent again unless retried. */
   failed: boolean;
+  /**
+   * A random nonce made with the live entry (see write-id.ts): with the entry's id and the revisions a request
+   * carries, it makes the request's WriteId. Absent in entries stored by earlier versions.
+   */
+  writeNonce?: string | undefined;
+  /**
+   * Set on a request a queued relay accepted (202) and whose outcome is not known yet: its values are durable at the
+   * relay, not yet stored by Amazon Connect. The outbox asks the relay for the outcome (`OutboxOptions.outcomes`):
+   * landed, the entry goes; refused or failed, it becomes a kept failure. Kept failures made so keep it too.
+   */
+  accepted?: AcceptedWrite | undefined;
+}
+
+/** What a queued relay said when it accepted a request. */
+export interface AcceptedWrite {
+  /** The request's WriteId (the one sent, or the one the relay made). */
+  writeId: string;
+  /** The relay's request id, when it gave one. */
+  requestId?: string | undefined;
+  /** When the relay accepted it (ms since the epoch, the browser's clock). */
+  at: number;
+  /**
+   * Set on the kept failure it became: what the relay reported (`refused`, `failed`, `dead-letter`), or
+   * `unconfirmed` when no outcome came within `outcomePolling.giveUpMs` (the values may be stored, or not).
+   */
+  outcome?: 'refused' | 'failed' | 'dead-letter' | 'unconfirmed' | undefined;
 }
 
 /** What an atomic update of one entry decides: a new entry, `null` to delete it, `undefined` to leave it. */

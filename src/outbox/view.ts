@@ -19,6 +19,8 @@ export interface ViewHost {
   emitter: Emitter<OutboxEventMap>;
   waiters: Waiters;
   ledger: Ledger;
+  /** What queued relays accepted, per contact (see Ledger), while a write() of the contact waits. */
+  acceptedLedger: Ledger;
   leadership: Leadership;
   /** True while this tab sends for all tabs. */
   flusher(): boolean;
@@ -52,6 +54,7 @@ export class View {
     return {
       pending: mirror.pending().length,
       failed: mirror.failureCount,
+      accepted: mirror.acceptedCount,
       flusher: this.#host.flusher(),
       get contacts(): ReadonlyMap<string, ContactStatus> {
         return contacts ?? statuses();
@@ -62,7 +65,9 @@ export class View {
 
   statusOf(key: string): ContactStatus | undefined {
     const { mirror, settings } = this.#host;
-    return contactStatus(key, mirror.live(key), mirror.failures(key), this.sending.has(key), settings.clock.now());
+    const { clock } = settings;
+    const sending = this.sending.has(key);
+    return contactStatus(key, mirror.live(key), mirror.failures(key), sending, clock.now(), mirror.accepted(key));
   }
 
   setSending(key: string, sending: boolean, emit = true): void {
@@ -77,7 +82,7 @@ export class View {
   }
 
   emitChange(keys: Iterable<string>): void {
-    const { emitter, waiters, mirror, ledger } = this.#host;
+    const { emitter, waiters, mirror, ledger, acceptedLedger } = this.#host;
     if (this.#host.closed()) return;
     for (const key of keys) {
       const status = this.#statuses.change(key, this.statusOf(key));
@@ -87,7 +92,11 @@ export class View {
       if (progress) waiters.progress(key, progress, (error) => this.#host.fail(error));
     }
     // What landed is kept only while a write() or a kept failure of the contact still needs it.
-    for (const key of keys) if (!waiters.has(key) && mirror.failures(key).length === 0) ledger.release(key);
+    for (const key of keys) {
+      if (waiters.has(key)) continue;
+      acceptedLedger.release(key);
+      if (mirror.failures(key).length === 0) ledger.release(key);
+    }
     const state = this.state();
     emitter.emit('change', state);
     waiters.idle(state.pending === 0);

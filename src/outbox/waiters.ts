@@ -3,9 +3,18 @@
  * write got, per key; it resolves once each landed, or rejects with the error that stopped them. After `close()`
  * every waiter has settled and new ones reject at once: no promise outlives the outbox.
  */
-import type { WriteProgress } from '../writer.ts';
-import { covers, holdsAny, type Revisions } from './entry.ts';
+import type { WriteProgress, WriteReceipt } from '../writer.ts';
+import { covers, holdsAny, own, type Revisions } from './entry.ts';
 import type { OutboxEntry } from './types.ts';
+
+const LANDED: WriteReceipt = Object.freeze({ state: 'landed' });
+
+/** Per key, the higher revision of the two. */
+function highest(a: Readonly<Revisions>, b: Readonly<Revisions>): Revisions {
+  const out: Revisions = { ...a };
+  const higher = Object.entries(b).filter(([key, revision]) => revision > (own(out, key) ?? 0));
+  return { ...out, ...Object.fromEntries(higher) };
+}
 
 /** One write() waiting to land. */
 export interface Waiter {
@@ -15,7 +24,7 @@ export interface Waiter {
 }
 
 interface Pending extends Waiter {
-  resolve(): void;
+  resolve(receipt: WriteReceipt): void;
   reject(error: unknown): void;
   onProgress: ((progress: WriteProgress) => void) | undefined;
   cleanup(): void;
@@ -36,8 +45,8 @@ export class Waiters {
   #closedWith: Error | undefined;
 
   /** A promise for a write of the contact that got `revisions`. */
-  add(contactKey: string, revisions: Readonly<Revisions>, options: WaitOptions): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  add(contactKey: string, revisions: Readonly<Revisions>, options: WaitOptions): Promise<WriteReceipt> {
+    return new Promise<WriteReceipt>((resolve, reject) => {
       if (this.#closedWith) {
         reject(this.#closedWith);
         return;
@@ -70,19 +79,32 @@ export class Waiters {
     return this.#pending.has(waiter as Pending);
   }
 
-  /** Settles a waiter: rejects it with `error`, or resolves it when `error` is undefined. */
+  /** Settles a waiter: rejects it with `error`, or resolves it (landed) when `error` is undefined. */
   drop(waiter: Waiter, error?: unknown): void {
+    this.#end(waiter, error === undefined ? { receipt: LANDED } : { error });
+  }
+
+  #end(waiter: Waiter, end: { receipt: WriteReceipt } | { error: unknown }): void {
     const pending = waiter as Pending;
     if (!this.#pending.delete(pending)) return;
     pending.cleanup();
-    if (error === undefined) pending.resolve();
-    else pending.reject(error);
+    if ('receipt' in end) pending.resolve(end.receipt);
+    else pending.reject(end.error);
   }
 
-  /** Resolves the writes of the contact whose every key landed at (or after) its revision. */
-  settle(contactKey: string, landed: Readonly<Revisions>): void {
+  /**
+   * Resolves the writes of the contact whose every key landed at (or after) its revision, or was accepted by a
+   * queued relay (`accepted`: per key the highest accepted revision, with the receipt of the last accept).
+   */
+  settle(
+    contactKey: string,
+    landed: Readonly<Revisions>,
+    accepted?: { revisions: Readonly<Revisions>; receipt: WriteReceipt },
+  ): void {
+    const either = accepted ? highest(landed, accepted.revisions) : landed;
     for (const waiter of [...this.#pending]) {
-      if (waiter.contactKey === contactKey && covers(landed, waiter.revisions)) this.drop(waiter);
+      if (waiter.contactKey !== contactKey || !covers(either, waiter.revisions)) continue;
+      this.#end(waiter, { receipt: covers(landed, waiter.revisions) || !accepted ? LANDED : accepted.receipt });
     }
   }
 

@@ -18,7 +18,7 @@ export interface TaggingOutbox {
     contact: ContactRef,
     attributes: Readonly<Attributes>,
     options: WriteOptions & { once?: string },
-  ): Promise<void>;
+  ): Promise<unknown>;
   /**
    * When present, the rules one event matched are written with one call: one store transaction that checks and
    * sets every rule's marker (`Outbox.writeBatch`); one promise per part. Without it, one `write` per rule.
@@ -27,7 +27,7 @@ export interface TaggingOutbox {
     contact: ContactRef,
     parts: readonly { attributes: Readonly<Attributes>; once: string }[],
     options: WriteOptions,
-  ): Promise<void>[];
+  ): Promise<unknown>[];
 }
 
 /** The tracker surface the tagger listens to (`ContactTracker` fits). */
@@ -159,7 +159,7 @@ export function createTagger(options: TaggerOptions): Tagger {
       const ref: ContactRef = { contactId, initialContactId, instanceId, region };
       const writeOptions: WriteOptions = { origin: 'rule', stored: contact.attributes };
       // Every rule of this event in one outbox write (one store transaction, every marker checked and set in it).
-      let writes: Promise<void>[];
+      let writes: Promise<unknown>[];
       if (typeof outbox.writeBatch === 'function') {
         try {
           writes = outbox.writeBatch(
@@ -208,12 +208,36 @@ export function createTagger(options: TaggerOptions): Tagger {
   };
 }
 
-/** Records every landed write in the tracker's model, so tags show in the widget's view of the contact. */
+/** The outbox's `failed` event as recordLandedWrites reads it. */
+type FailedShape = { entry?: { contact: ContactRef; attributes: Attributes; accepted?: unknown } } | undefined;
+
+/**
+ * Records every landed write in the tracker's model, so tags show in the widget's view of the contact; and every
+ * write a queued relay accepted (durable there; stored by Amazon Connect shortly), so the editor shows what the
+ * agent saved and the byte budget counts it. An accepted write that fails afterwards (the outbox's `failed` event
+ * with `entry.accepted`) is taken back with `tracker.forgetWrite` when the tracker has it: its values are in the
+ * kept failures, not stored. Returns the unsubscribe function.
+ */
 export function recordLandedWrites(
   outbox: {
-    on(type: 'landed', listener: (event: { contact: ContactRef; attributes: Attributes }) => void): () => void;
+    on(
+      type: 'landed' | 'accepted',
+      listener: (event: { contact: ContactRef; attributes: Attributes }) => void,
+    ): () => void;
   },
-  tracker: Pick<ContactTrackerLike, 'recordWrite'>,
+  tracker: Pick<ContactTrackerLike, 'recordWrite' | 'forgetWrite'>,
 ): () => void {
-  return outbox.on('landed', ({ contact, attributes }) => tracker.recordWrite(contact.initialContactId, attributes));
+  const record = ({ contact, attributes }: { contact: ContactRef; attributes: Attributes }): void =>
+    tracker.recordWrite(contact.initialContactId, attributes);
+  // The outbox's `failed` event, read defensively: another writer may have none, or another shape under that name.
+  const failures = outbox as unknown as { on(type: 'failed', listener: (event: FailedShape) => void): () => void };
+  const off = [
+    outbox.on('landed', record),
+    outbox.on('accepted', record),
+    failures.on('failed', (event) => {
+      const entry = event?.entry;
+      if (entry?.accepted) tracker.forgetWrite?.(entry.contact.initialContactId, entry.attributes);
+    }),
+  ];
+  return () => off.forEach((unsubscribe) => unsubscribe());
 }

@@ -154,6 +154,31 @@ export class ContactTracker implements ContactTrackerLike {
     const matching = [...this.#contacts.values()].filter((c) => c.initialContactId === initialContactId);
     if (matching.length === 0) return;
     this.#local.set(initialContactId, { ...this.#local.get(initialContactId), ...attributes });
+    this.#showLocal(matching, initialContactId);
+  }
+
+  /**
+   * Takes back values `recordWrite` merged that were not stored after all (a relay in queued mode accepted them,
+   * then could not store them): each key still holding the value given shows what the host reported again; a key
+   * written since with another value keeps it.
+   */
+  forgetWrite(initialContactId: string, attributes: Readonly<Attributes>): void {
+    const local = this.#local.get(initialContactId);
+    if (this.#disposed || !local) return;
+    const kept = Object.entries(local).filter(
+      ([key, value]) => !Object.hasOwn(attributes, key) || attributes[key] !== value,
+    );
+    if (kept.length === Object.keys(local).length) return;
+    if (kept.length > 0) this.#local.set(initialContactId, Object.fromEntries(kept));
+    else this.#local.delete(initialContactId);
+    this.#showLocal(
+      [...this.#contacts.values()].filter((c) => c.initialContactId === initialContactId),
+      initialContactId,
+    );
+  }
+
+  /** Shows the contacts `matching` with what the host reported and, over it, what this plugin wrote. */
+  #showLocal(matching: readonly ContactModel[], initialContactId: string): void {
     let changed = false;
     for (const contact of matching) {
       const reported = this.#reported.get(contact.contactId) ?? {};

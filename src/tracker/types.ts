@@ -108,6 +108,8 @@ export interface ContactTrackerLike extends ContactTrackerState {
   on<K extends TrackerEventType>(type: K, listener: (event: TrackerEventMap[K]) => void): () => void;
   /** Merges attributes this plugin wrote into the contact's model (Streams may never reflect them). */
   recordWrite(initialContactId: string, attributes: Readonly<Attributes>): void;
+  /** Takes back recorded values that were not stored after all (see `ContactTracker.forgetWrite`); optional. */
+  forgetWrite?(initialContactId: string, attributes: Readonly<Attributes>): void;
   /** Unsubscribes from the source and drops all listeners. */
   dispose(): void;
 }

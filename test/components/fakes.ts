@@ -137,7 +137,9 @@ export class FakeWriter implements AttributeWriter {
     },
   );
 
-  on(_type: 'landed', listener: LandedListener): () => void {
+  /** Listens to `landed` (the only event it emits; the outbox's others are never heard). */
+  on(type: string, listener: LandedListener): () => void {
+    if (type !== 'landed') return () => undefined;
     this.#landed.add(listener);
     return () => this.#landed.delete(listener);
   }

@@ -431,6 +431,7 @@ describe('RelayClient', () => {
       'src/deadline.ts',
       'src/errors.ts',
       'src/relay-client.ts',
+      'src/relay-wire.ts',
       'src/secure-url.ts',
       'src/validate.ts',
     ]);

@@ -484,7 +484,7 @@ async function runSequence(steps: readonly Step[]): Promise<string[]> {
     contactKey: string,
     attributes: Attributes,
     once: string | null,
-    promise: Promise<void>,
+    promise: Promise<unknown>,
     controller: AbortController,
   ): void {
     const queued = once === null || !fired.has(once);

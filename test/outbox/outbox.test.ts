@@ -441,7 +441,7 @@ describe('Outbox', () => {
   it('does not report as aborted a write whose values a request already carries; an earlier abort keeps them off the wire', async () => {
     const { clock, sender, outbox } = track(setup());
     const c = contact('c1');
-    const outcome = (write: Promise<void>) =>
+    const outcome = (write: Promise<unknown>) =>
       write.then(
         () => 'landed',
         (e: unknown) => (e as DOMException).name,

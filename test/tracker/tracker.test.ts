@@ -165,6 +165,26 @@ describe('ContactTracker', () => {
     expect(tracker.contacts.get('c1')?.attributes).to.deep.equal({ a: '1', b: '2' });
   });
 
+  it('forgetWrite takes back recorded values not stored after all, but not a value written since', () => {
+    source.put('c1', { attributes: { a: '1' } });
+    source.put('c2', { initialContactId: 'c1' });
+    for (const id of ['c1', 'c2']) source.fire('connecting', id);
+    tracker.recordWrite('c1', { a: 'refused', b: 'refused', c: 'kept' });
+    tracker.recordWrite('c1', { b: 'newer' });
+    const change = sinon.spy();
+    tracker.on('change', change);
+    tracker.forgetWrite('c1', { a: 'refused', b: 'refused' });
+    // a: what Streams reported again; b: written since with another value; c: not in the refused write.
+    expect(tracker.contacts.get('c1')?.attributes).to.deep.equal({ a: '1', b: 'newer', c: 'kept' });
+    expect(tracker.contacts.get('c2')?.attributes).to.deep.equal({ b: 'newer', c: 'kept' });
+    expect(change.callCount).to.equal(1);
+    tracker.forgetWrite('c1', { a: 'refused' }); // nothing left to take back
+    tracker.forgetWrite('unknown', { z: '1' });
+    expect(change.callCount).to.equal(1);
+    source.fire('refresh', 'c1');
+    expect(tracker.contacts.get('c1')?.attributes).to.deep.equal({ a: '1', b: 'newer', c: 'kept' });
+  });
+
   it('keeps a __proto__ attribute from a Streams snapshot and from a recorded write', () => {
     // The attributes as Streams hands them over: {key: {name, value}} after its JSON deep copy.
     const attributes: unknown = JSON.parse(

@@ -90,6 +90,7 @@ export const templates: Translations = {
   'status.waiting': 'Amazon Connect ist ausgelastet; ein neuer Versuch folgt. Ihre Änderungen bleiben erhalten.',
   'status.waiting-until': str`Amazon Connect ist ausgelastet; neuer Versuch um ${0}. Ihre Änderungen bleiben erhalten.`,
   'status.saved': 'Alle Änderungen gespeichert.',
+  'status.accepted': 'Angenommen; wartet auf die Bestätigung, dass Amazon Connect die Änderungen gespeichert hat.',
   'status.failed': str`Nicht gespeichert: ${0} Ihre Änderungen bleiben erhalten.`,
   'problem.key-empty': 'Ein Attributname darf nicht leer sein.',
   'problem.key-too-long': str`Ein Attributname darf höchstens ${0} Zeichen lang sein.`,
@@ -106,6 +107,10 @@ export const templates: Translations = {
   'error.server': 'In Amazon Connect ist ein interner Fehler aufgetreten.',
   'error.network':
     'Amazon Connect ist nicht erreichbar (ein Netzwerkfehler oder ein ohne CORS-Header abgelehnter Zugriff).',
+  'error.unconfirmed':
+    'Diese Werte wurden angenommen, aber Amazon Connect hat das Speichern nie bestätigt. Vielleicht sind sie schon gespeichert; ein erneuter Versuch schadet nicht.',
+  'error.dead-letter':
+    'Diese Werte wurden angenommen, aber Amazon Connect hat sie nach mehreren Versuchen nicht gespeichert.',
   'error.more-one': str`${0} (und ${1} weiteres Problem)`,
   'error.more-other': str`${0} (und ${1} weitere Probleme)`,
   'error.validation-detail': str`Amazon Connect hat diese Attribute abgelehnt: ${0}`,
@@ -119,6 +124,7 @@ export const templates: Translations = {
   'failures.discard-label': str`Nicht gespeicherte Werte von ${0} verwerfen`,
   'failures.retrying': str`${0} wird erneut gespeichert…`,
   'failures.retried': str`${0} gespeichert.`,
+  'failures.retry-accepted': str`${0} angenommen; wartet auf die Bestätigung von Amazon Connect.`,
   'failures.retry-failed': str`${0} weiterhin nicht gespeichert: ${1}`,
   'failures.discarded': str`Nicht gespeicherte Werte von ${0} verworfen.`,
   'failures.discard-failed': str`Verwerfen nicht möglich: ${0}`,

@@ -89,6 +89,7 @@ export const templates: Translations = {
   'status.waiting': 'Amazon Connect está ocupado; se volverá a intentar. Sus cambios se conservan.',
   'status.waiting-until': str`Amazon Connect está ocupado; se volverá a intentar a las ${0}. Sus cambios se conservan.`,
   'status.saved': 'Todos los cambios se han guardado.',
+  'status.accepted': 'Aceptado; esperando a que Amazon Connect confirme que guardó los cambios.',
   'status.failed': str`No se ha guardado: ${0} Sus cambios se conservan.`,
   'problem.key-empty': 'El nombre de un atributo no puede estar vacío.',
   'problem.key-too-long': str`El nombre de un atributo puede tener como máximo ${0} caracteres.`,
@@ -105,6 +106,9 @@ export const templates: Translations = {
   'error.server': 'Amazon Connect ha tenido un error interno.',
   'error.network':
     'No se pudo conectar con Amazon Connect (un error de red o un acceso rechazado sin encabezados CORS).',
+  'error.unconfirmed':
+    'Estos valores se aceptaron, pero Amazon Connect nunca confirmó que los guardó. Puede que ya estén guardados; reintentar no causa problemas.',
+  'error.dead-letter': 'Estos valores se aceptaron, pero Amazon Connect no los guardó tras varios intentos.',
   'error.more-one': str`${0} (y ${1} problema más)`,
   'error.more-other': str`${0} (y ${1} problemas más)`,
   'error.validation-detail': str`Amazon Connect ha rechazado estos atributos: ${0}`,
@@ -117,6 +121,7 @@ export const templates: Translations = {
   'failures.discard-label': str`Descartar los valores sin guardar de ${0}`,
   'failures.retrying': str`Guardando de nuevo ${0}…`,
   'failures.retried': str`Guardado: ${0}.`,
+  'failures.retry-accepted': str`Aceptado: ${0}; esperando la confirmación de Amazon Connect.`,
   'failures.retry-failed': str`Sigue sin guardarse (${0}): ${1}`,
   'failures.discarded': str`Se descartaron los valores sin guardar de ${0}.`,
   'failures.discard-failed': str`No se pudo descartar: ${0}`,

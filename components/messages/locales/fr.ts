@@ -89,6 +89,7 @@ export const templates: Translations = {
   'status.waiting': 'Amazon Connect est occupé ; une nouvelle tentative est prévue. Vos modifications sont conservées.',
   'status.waiting-until': str`Amazon Connect est occupé ; nouvelle tentative à ${0}. Vos modifications sont conservées.`,
   'status.saved': 'Toutes les modifications sont enregistrées.',
+  'status.accepted': "Accepté ; en attente de la confirmation qu'Amazon Connect a enregistré les modifications.",
   'status.failed': str`Non enregistré : ${0} Vos modifications sont conservées.`,
   'problem.key-empty': "Le nom d'un attribut ne peut pas être vide.",
   'problem.key-too-long': str`Le nom d'un attribut peut compter au plus ${0} caractères.`,
@@ -104,6 +105,10 @@ export const templates: Translations = {
   'error.throttled': 'Amazon Connect reçoit trop de requêtes en ce moment.',
   'error.server': 'Amazon Connect a rencontré une erreur interne.',
   'error.network': 'Impossible de joindre Amazon Connect (erreur réseau, ou accès refusé sans en-têtes CORS).',
+  'error.unconfirmed':
+    "Ces valeurs ont été acceptées, mais Amazon Connect n'a jamais confirmé les avoir enregistrées. Elles le sont peut-être déjà ; réessayer est sans risque.",
+  'error.dead-letter':
+    'Ces valeurs ont été acceptées, mais Amazon Connect ne les a pas enregistrées après plusieurs tentatives.',
   'error.more-one': str`${0} (et ${1} autre problème)`,
   'error.more-other': str`${0} (et ${1} autres problèmes)`,
   'error.validation-detail': str`Amazon Connect a refusé ces attributs : ${0}`,
@@ -117,6 +122,7 @@ export const templates: Translations = {
   'failures.discard-label': str`Abandonner les valeurs non enregistrées de ${0}`,
   'failures.retrying': str`Nouvel enregistrement de ${0}…`,
   'failures.retried': str`Enregistré : ${0}.`,
+  'failures.retry-accepted': str`Accepté : ${0} ; en attente de la confirmation d'Amazon Connect.`,
   'failures.retry-failed': str`Toujours pas enregistré (${0}) : ${1}`,
   'failures.discarded': str`Valeurs non enregistrées de ${0} abandonnées.`,
   'failures.discard-failed': str`Impossible d'abandonner : ${0}`,

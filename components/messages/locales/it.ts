@@ -89,6 +89,7 @@ export const templates: Translations = {
   'status.waiting': 'Amazon Connect è occupato; in attesa di un nuovo tentativo. Le tue modifiche vengono mantenute.',
   'status.waiting-until': str`Amazon Connect è occupato; nuovo tentativo alle ${0}. Le tue modifiche vengono mantenute.`,
   'status.saved': 'Tutte le modifiche sono state salvate.',
+  'status.accepted': 'Accettato; in attesa che Amazon Connect confermi di aver salvato le modifiche.',
   'status.failed': str`Non salvato: ${0} Le tue modifiche vengono mantenute.`,
   'problem.key-empty': 'Il nome di un attributo non può essere vuoto.',
   'problem.key-too-long': str`Il nome di un attributo può avere al massimo ${0} caratteri.`,
@@ -105,6 +106,10 @@ export const templates: Translations = {
   'error.server': 'Si è verificato un errore interno di Amazon Connect.',
   'error.network':
     'Impossibile raggiungere Amazon Connect (errore di rete o accesso rifiutato senza intestazioni CORS).',
+  'error.unconfirmed':
+    'Questi valori sono stati accettati, ma Amazon Connect non ha mai confermato di averli salvati. Potrebbero essere già salvati; riprovare non causa problemi.',
+  'error.dead-letter':
+    'Questi valori sono stati accettati, ma Amazon Connect non li ha salvati dopo diversi tentativi.',
   'error.more-one': str`${0} (e ${1} altro problema)`,
   'error.more-other': str`${0} (e altri ${1} problemi)`,
   'error.validation-detail': str`Amazon Connect ha rifiutato questi attributi: ${0}`,
@@ -117,6 +122,7 @@ export const templates: Translations = {
   'failures.discard-label': str`Scarta i valori non salvati di ${0}`,
   'failures.retrying': str`Nuovo salvataggio di ${0}…`,
   'failures.retried': str`Salvato: ${0}.`,
+  'failures.retry-accepted': str`Accettato: ${0}; in attesa della conferma di Amazon Connect.`,
   'failures.retry-failed': str`Ancora non salvato (${0}): ${1}`,
   'failures.discarded': str`Valori non salvati di ${0} scartati.`,
   'failures.discard-failed': str`Impossibile scartare: ${0}`,

@@ -87,6 +87,7 @@ export const templates: Translations = {
   'status.waiting': 'Amazon Connect が混み合っています。再試行を待っています。変更は保持されています。',
   'status.waiting-until': str`Amazon Connect が混み合っています。${0} に再試行します。変更は保持されています。`,
   'status.saved': 'すべての変更を保存しました。',
+  'status.accepted': '受け付けました。Amazon Connect が変更を保存したことの確認を待っています。',
   'status.failed': str`保存されませんでした: ${0} 変更は保持されています。`,
   'problem.key-empty': '属性名は空にできません。',
   'problem.key-too-long': str`属性名は ${0} 文字以内にしてください。`,
@@ -103,6 +104,9 @@ export const templates: Translations = {
   'error.server': 'Amazon Connect で内部エラーが発生しました。',
   'error.network':
     'Amazon Connect に接続できませんでした (ネットワークエラー、または CORS ヘッダーがないためアクセスが拒否されました)。',
+  'error.unconfirmed':
+    'これらの値は受け付けられましたが、Amazon Connect から保存の確認がありませんでした。すでに保存されている可能性があります。再試行しても問題ありません。',
+  'error.dead-letter': 'これらの値は受け付けられましたが、Amazon Connect は何度か試行しても保存しませんでした。',
   'error.more-one': str`${0} (ほか ${1} 件の問題)`,
   'error.more-other': str`${0} (ほか ${1} 件の問題)`,
   'error.validation-detail': str`Amazon Connect がこれらの属性を拒否しました: ${0}`,
@@ -115,6 +119,7 @@ export const templates: Translations = {
   'failures.discard-label': str`${0} の未保存の値を破棄`,
   'failures.retrying': str`${0} を再度保存しています…`,
   'failures.retried': str`${0} を保存しました。`,
+  'failures.retry-accepted': str`${0} を受け付けました。Amazon Connect の確認を待っています。`,
   'failures.retry-failed': str`${0} はまだ保存されていません: ${1}`,
   'failures.discarded': str`${0} の未保存の値を破棄しました。`,
   'failures.discard-failed': str`破棄できませんでした: ${0}`,

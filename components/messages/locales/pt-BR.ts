@@ -89,6 +89,7 @@ export const templates: Translations = {
   'status.waiting': 'O Amazon Connect está ocupado; aguardando para tentar novamente. Suas alterações foram mantidas.',
   'status.waiting-until': str`O Amazon Connect está ocupado; nova tentativa às ${0}. Suas alterações foram mantidas.`,
   'status.saved': 'Todas as alterações foram salvas.',
+  'status.accepted': 'Aceito; aguardando o Amazon Connect confirmar que salvou as alterações.',
   'status.failed': str`Não salvo: ${0} Suas alterações foram mantidas.`,
   'problem.key-empty': 'O nome de um atributo não pode ficar vazio.',
   'problem.key-too-long': str`O nome de um atributo pode ter no máximo ${0} caracteres.`,
@@ -105,6 +106,9 @@ export const templates: Translations = {
   'error.server': 'O Amazon Connect teve um erro interno.',
   'error.network':
     'Não foi possível acessar o Amazon Connect (um erro de rede ou acesso recusado sem cabeçalhos CORS).',
+  'error.unconfirmed':
+    'Esses valores foram aceitos, mas o Amazon Connect nunca confirmou que os salvou. Talvez já estejam salvos; tentar novamente não causa problemas.',
+  'error.dead-letter': 'Esses valores foram aceitos, mas o Amazon Connect não os salvou após várias tentativas.',
   'error.more-one': str`${0} (e mais ${1} problema)`,
   'error.more-other': str`${0} (e mais ${1} problemas)`,
   'error.validation-detail': str`O Amazon Connect recusou estes atributos: ${0}`,
@@ -118,6 +122,7 @@ export const templates: Translations = {
   'failures.discard-label': str`Descartar os valores não salvos de ${0}`,
   'failures.retrying': str`Salvando ${0} novamente…`,
   'failures.retried': str`Salvo: ${0}.`,
+  'failures.retry-accepted': str`Aceito: ${0}; aguardando a confirmação do Amazon Connect.`,
   'failures.retry-failed': str`Ainda não salvo (${0}): ${1}`,
   'failures.discarded': str`Valores não salvos de ${0} descartados.`,
   'failures.discard-failed': str`Não foi possível descartar: ${0}`,

@@ -1,0 +1,83 @@
+/**
+ * What a queued relay answers, read strictly: the 202 of an accepted write (`{State: 'ACCEPTED', WriteId,
+ * RequestId}`) and the outcomes route's `{Outcomes: [{WriteId, RequestId, InstanceId, InitialContactId, ContactId,
+ * Keys, State, Status, ErrorType?, Message?, At}]}` (PascalCase on the wire, as the rest of the relay). An answer
+ * that does not fit is a retryable `server` error naming what is wrong, never a silent drop.
+ */
+import { AttributesError } from './errors.ts';
+import type { WriteOutcomeReport } from './outbox/options.ts';
+import type { WriteReceipt } from './writer.ts';
+
+/** The receipt of a write the relay stored at once (200). */
+export const LANDED: WriteReceipt = Object.freeze({ state: 'landed' });
+
+const STATES: ReadonlySet<string> = new Set(['landed', 'refused', 'failed', 'dead-letter']);
+
+/** The body of a response as JSON; an unreadable one is a `server` error (or the signal's reason). */
+export async function readJson(response: Response, signal: AbortSignal): Promise<unknown> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    throw malformed('its answer could not be read', error);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw malformed('its answer is not JSON', error);
+  }
+}
+
+/** The receipt of a 202: the WriteId the relay gives (else the one sent) and its request id. */
+export async function acceptedOf(
+  response: Response,
+  sent: string | undefined,
+  signal: AbortSignal,
+): Promise<WriteReceipt> {
+  const body = record(await readJson(response, signal));
+  const writeId = text(body['WriteId']) ?? sent;
+  if (writeId === undefined) throw malformed('it accepted the write (202) without a WriteId');
+  const requestId = text(body['RequestId']) ?? text(response.headers.get('x-amzn-requestid'));
+  return { state: 'accepted', writeId, ...(requestId ? { requestId } : {}) };
+}
+
+/** The outcomes of an answer of the outcomes route. */
+export function outcomesOf(json: unknown): WriteOutcomeReport[] {
+  const list = record(json)['Outcomes'];
+  if (!Array.isArray(list)) throw malformed('its outcomes answer has no Outcomes list');
+  return list.map((item: unknown, index) => {
+    const wire = record(item);
+    const writeId = text(wire['WriteId']);
+    const state = text(wire['State']);
+    const status = wire['Status'];
+    const at = wire['At'];
+    if (writeId === undefined || state === undefined || !STATES.has(state) || typeof status !== 'number')
+      throw malformed(`outcome ${index} lacks a WriteId, a known State or a Status`);
+    if (typeof at !== 'number') throw malformed(`outcome ${index} lacks its time (At)`);
+    const keys = wire['Keys'];
+    const optional = {
+      requestId: text(wire['RequestId']),
+      instanceId: text(wire['InstanceId']),
+      initialContactId: text(wire['InitialContactId']),
+      contactId: text(wire['ContactId']),
+      keys: Array.isArray(keys) ? keys.filter((key): key is string => typeof key === 'string') : undefined,
+      errorType: text(wire['ErrorType']),
+      message: text(wire['Message']),
+    };
+    const defined = Object.entries(optional).filter(([, value]) => value !== undefined);
+    return { writeId, state: state as WriteOutcomeReport['state'], status, at, ...Object.fromEntries(defined) };
+  });
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function malformed(what: string, cause?: unknown): AttributesError {
+  return new AttributesError('server', `The relay's answer is not what it should be: ${what}.`, { cause });
+}
