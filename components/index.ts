@@ -2,6 +2,9 @@
 export { CcpAttributes } from './ccp-attributes.ts';
 export type { ReadOnlyReason, SaveStatus } from './ccp-attributes.ts';
 export { CcpAttributeField } from './ccp-attribute-field.ts';
+export { CcpRecentContacts } from './ccp-recent-contacts.ts';
+export type { CcpRecentContactsOpenEvent, RecentOpenDetail } from './ccp-recent-contacts.ts';
+export { CcpReviewContacts } from './ccp-review-contacts.ts';
 export type * from './events.ts';
 export { parseSchema, SchemaError, FIELD_TYPES, labelOf, descriptionOf, optionLabelOf } from './schema.ts';
 export type {

@@ -45,6 +45,8 @@ export function standInRelayConfig(api: ConnectApiHandle, options: StandInRelayO
     allowedOrigins: options.allowedOrigins ?? [],
     connectEndpoint: api.url,
     ...(options.queue ? { queue: options.queue.queue } : {}),
+    // The demo's reviewers (demo/review/): the user pool's `reviewers` group, writing Review* and Legal* keys.
+    reviewers: { claim: 'cognito:groups', values: ['reviewers'], allowKeyPrefixes: ['Review', 'Legal'] },
   });
 }
 

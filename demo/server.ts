@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startDevServer } from '@web/dev-server';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { startConnectApi, type ConnectApiHandle, type ConnectApiOptions } from './connect-api/server.ts';
+import { demoReviewer, demoUsers } from './connect-api/user-pool.ts';
 import { bundledSdk, standInLocation } from './dev-plugins.ts';
 import { queuedLocation, startQueuedStandIn, type QueuedStandIn } from './queued.ts';
 import { loopbackOrigins, relayLocation, startStandInRelay } from './relay.ts';
@@ -40,7 +41,11 @@ const rootDir = fileURLToPath(new URL('..', import.meta.url));
 
 /** Starts the Connect API stand-in and the dev server; resolves once both listen. */
 export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> {
-  const api = await startConnectApi({ port: options.apiPort ?? 0, ...(options.log ? { log: options.log } : {}) });
+  const api = await startConnectApi({
+    port: options.apiPort ?? 0,
+    userPool: { users: [...demoUsers, demoReviewer] },
+    ...(options.log ? { log: options.log } : {}),
+  });
   let server: Awaited<ReturnType<typeof startDevServer>>;
   // Started once the pages' port is known: its CORS allows exactly their origin.
   let relay: RelayServer | undefined;

@@ -1,14 +1,17 @@
 /**
- * The relay on AWS: an API Gateway HTTP API whose only route, `POST /contact/attributes`, sits behind a JWT authorizer
- * (a Cognito user pool or another OIDC issuer), integrated with the relay's Lambda function (the rollup bundle
- * dist/relay-lambda/index.mjs as its asset). The function's role may call connect:DescribeContact and
- * connect:UpdateContactAttributes on the instance's contacts and, when usernames are resolved, connect:SearchUsers on
- * the instance and its users; nothing on `*`. The stage throttles below Connect's quota, so a fleet's retries stop at
+ * The relay on AWS: an API Gateway HTTP API whose routes (`POST /contact/attributes`, and the recent-contacts reads
+ * `POST /contacts/search` and `POST /contact/attributes/read`) sit behind a JWT authorizer (a Cognito user pool or
+ * another OIDC issuer), integrated with the relay's Lambda function (the rollup bundle dist/relay-lambda/index.mjs as
+ * its asset). The function's role may call connect:DescribeContact, connect:GetContactAttributes and
+ * connect:UpdateContactAttributes on the instance's contacts, connect:SearchContacts on the instance,
+ * connect:DescribeQueue on its queues and, when usernames are resolved, connect:SearchUsers on the instance and its
+ * users; nothing on `*`. The stage throttles below Connect's quota, so a fleet's retries stop at
  * API Gateway (429, which the plugin's outbox backs off from) and Connect never sees a storm.
  *
- * In queued mode (settings.queued) the relay only accepts: it may send to the write queue and read the caller's
- * outcomes, and the worker (deploy/queued-writes.ts), which resolves the caller's Connect user and checks ownership,
- * holds the Connect permissions (SearchUsers included) and paces them; the stage's default
+ * In queued mode (settings.queued) the relay accepts writes without calling Connect: it may send to the write queue and
+ * read the caller's outcomes, and keeps only the reads' Connect permissions; the worker (deploy/queued-writes.ts),
+ * which resolves the caller's Connect user and checks ownership, holds the write's (SearchUsers included) and paces
+ * them; the stage's default
  * throttle is then sized for accepting, and `GET /contact/attributes/outcomes` is routed behind the same authorizer.
  */
 import { existsSync } from 'node:fs';
@@ -78,16 +81,31 @@ export class RelayStack extends Stack {
     });
     logGroup.grantWrite(role);
     const contacts = `${settings.instanceArn}/contact/*`;
-    // In queued mode the worker checks ownership and writes; the relay only accepts.
-    if (!settings.queued)
-      role.addToPolicy(
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['connect:DescribeContact', 'connect:UpdateContactAttributes'],
-          resources: [contacts],
-        }),
-      );
-    // Resolving a username to the Connect user: the relay's job, or in queued mode the worker's (below).
+    // The reads (recent contacts, reviews) in both modes; the write only in synchronous mode (queued: the worker's).
+    role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: settings.queued
+          ? ['connect:DescribeContact', 'connect:GetContactAttributes']
+          : ['connect:DescribeContact', 'connect:GetContactAttributes', 'connect:UpdateContactAttributes'],
+        resources: [contacts],
+      }),
+    );
+    role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['connect:SearchContacts'],
+        resources: [settings.instanceArn, contacts],
+      }),
+    );
+    role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['connect:DescribeQueue'],
+        resources: [`${settings.instanceArn}/queue/*`],
+      }),
+    );
+    // Resolving a username to the Connect user: the relay's (its reads), and in queued mode the worker's too (below).
     const searchUsers =
       'usernameClaim' in settings.user
         ? new PolicyStatement({
@@ -96,7 +114,7 @@ export class RelayStack extends Stack {
             resources: [settings.instanceArn, `${settings.instanceArn}/agent/*`],
           })
         : undefined;
-    if (searchUsers && !settings.queued) role.addToPolicy(searchUsers);
+    if (searchUsers) role.addToPolicy(searchUsers);
 
     // API Gateway verifies the token; the function reads the verified claims from the event (never guessed: configured).
     const base: RelayConfig = {
@@ -171,7 +189,8 @@ export class RelayStack extends Stack {
       identitySource: ['$request.header.Authorization'],
     });
     const integration = new HttpLambdaIntegration('RelayIntegration', relay);
-    api.addRoutes({ path: '/contact/attributes', methods: [HttpMethod.POST], integration, authorizer });
+    for (const path of ['/contact/attributes', '/contacts/search', '/contact/attributes/read'])
+      api.addRoutes({ path, methods: [HttpMethod.POST], integration, authorizer });
     // Queued mode: the agent's outcomes of writes after 202 (landed, refused, failed, dead letter).
     if (queued)
       api.addRoutes({ path: '/contact/attributes/outcomes', methods: [HttpMethod.GET], integration, authorizer });

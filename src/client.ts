@@ -3,10 +3,12 @@
  * retries are @aws-sdk/client-connect's; this file adds validation before any request, one
  * typed error for every failure, and a lazy load of the SDK.
  */
-import { credentialsError } from './credentials-error.ts';
 import { checkTimeout, DEFAULT_TIMEOUT_MS, orAbort, withTimeout } from './deadline.ts';
 import { toAttributesError } from './errors.ts';
+import { searchCriteria, toSummaries } from './history/summary.ts';
+import type { ContactPage, ContactSearch } from './history/types.ts';
 import type { RequestHandler } from './request-handler.ts';
+import { loadSdkModule, type Sdk } from './sdk-loader.ts';
 import { secureEndpoint } from './secure-url.ts';
 import { assertValidUpdate, type Attributes } from './validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions } from './writer.ts';
@@ -22,6 +24,8 @@ export interface Credentials {
 /** Any AWS SDK credential provider: called when credentials are needed or about to expire. */
 export type CredentialsProvider = () => Promise<Credentials>;
 
+export { cognitoCredentials, type CognitoCredentialsOptions } from './cognito-credentials.ts';
+export { loadSdk } from './load-sdk.ts';
 export type { HttpHandlerOptionsLike, HttpRequestLike, HttpResponseLike, RequestHandler } from './request-handler.ts';
 
 export interface AttributesClientOptions {
@@ -55,28 +59,7 @@ export interface UpdateOptions extends RequestOptions {
   stored?: Readonly<Attributes>;
 }
 
-type Sdk = typeof import('./sdk.ts');
 type Connect = InstanceType<Sdk['ConnectClient']>;
-
-let sdkModule: Promise<Sdk> | undefined;
-
-/**
- * Loads the AWS SDK half of the plugin (once per page; a failed load, e.g. a network blip while fetching
- * the chunk, is tried again on the next call). Call it early to warm the cache. What it resolves with is internal
- * (`unknown`: the SDK's own types name Node's modules, which a browser app's declarations cannot resolve).
- */
-export function loadSdk(): Promise<unknown> {
-  return loadSdkModule();
-}
-
-/** `loadSdk` with the module's type, for this file. */
-function loadSdkModule(): Promise<Sdk> {
-  sdkModule ??= import('./sdk.ts').catch((error: unknown) => {
-    sdkModule = undefined;
-    throw error;
-  });
-  return sdkModule;
-}
 
 /**
  * Reads and writes contact attributes with UpdateContactAttributes and GetContactAttributes.
@@ -157,6 +140,39 @@ export class AttributesClient implements AttributeWriter {
   }
 
   /**
+   * One page of SearchContacts: the agent's recent contacts, or a reviewer's search. Needs `connect:SearchContacts`
+   * (and `connect:GetContactAttributes` when searching attributes). Loads the search commands on first use.
+   */
+  async searchContacts(instanceId: string, search: ContactSearch, options: RequestOptions = {}): Promise<ContactPage> {
+    assertValidUpdate({ instanceId, initialContactId: 'search', attributes: {} });
+    const output = await this.#send(async (connect, _sdk, signal) => {
+      const { SearchContactsCommand } = await import('./sdk-search.ts');
+      const { timeRange, sort, maxResults, nextToken } = search;
+      const command = new SearchContactsCommand({
+        InstanceId: instanceId,
+        TimeRange: { Type: timeRange.type, StartTime: timeRange.start, EndTime: timeRange.end },
+        SearchCriteria: searchCriteria(search),
+        MaxResults: maxResults ?? 25,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+        ...(sort ? { Sort: { FieldName: sort.field, Order: sort.order } } : {}),
+      });
+      return connect.send(command, { abortSignal: signal });
+    }, options.signal);
+    return { contacts: toSummaries(output.Contacts), nextToken: output.NextToken };
+  }
+
+  /** A queue's name (DescribeQueue; needs `connect:DescribeQueue`). */
+  async queueName(instanceId: string, queueId: string, options: RequestOptions = {}): Promise<string | undefined> {
+    const output = await this.#send(async (connect, _sdk, signal) => {
+      const { DescribeQueueCommand } = await import('./sdk-search.ts');
+      return connect.send(new DescribeQueueCommand({ InstanceId: instanceId, QueueId: queueId }), {
+        abortSignal: signal,
+      });
+    }, options.signal);
+    return output.Queue?.Name;
+  }
+
+  /**
    * Loads the SDK and the client, then sends, within `timeoutMs`; every failure, loading included, becomes an
    * AttributesError. The SDK passes the abort signal to the request only: waiting for credentials ends on it here.
    */
@@ -206,83 +222,4 @@ export class AttributesClient implements AttributeWriter {
     );
     return this.#connect;
   }
-}
-
-/** Options of the Cognito identity pool credentials of a real deployment. */
-export interface CognitoCredentialsOptions {
-  /** `us-east-1:1234abcd-...` */
-  identityPoolId: string;
-  /** Region of the identity pool (default: the pool id's prefix). */
-  region?: string;
-  /**
-   * The authenticated login, e.g. `{'cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC': idToken}`; a value may be a
-   * function returning (a promise of) a fresh token. Unauthenticated identities are deliberately not supported.
-   */
-  logins: Record<string, string | (() => string | Promise<string>)>;
-  /** Another Cognito Identity endpoint (a local stand-in). */
-  endpoint?: string;
-  /** The longest one request to Cognito Identity may take before it is aborted (ms, default 15,000). */
-  timeoutMs?: number;
-}
-
-/**
- * Credentials from a Cognito identity pool with an authenticated login, through the SDK's own
- * `fromCognitoIdentityPool`; loaded with the SDK on first use. Credentials are kept in memory only.
- */
-export function cognitoCredentials(options: CognitoCredentialsOptions): CredentialsProvider {
-  // JavaScript callers can pass anything: the required options are checked through a type that admits their absence.
-  const given = options as Partial<CognitoCredentialsOptions> | undefined;
-  if (typeof given?.identityPoolId !== 'string' || !given.identityPoolId.includes(':')) {
-    throw new TypeError('cognitoCredentials: the `identityPoolId` option is required (e.g. "us-east-1:1234abcd-...").');
-  }
-  if (!given.logins || Object.keys(given.logins).length === 0) {
-    throw new TypeError(
-      'cognitoCredentials: the `logins` option is required: an authenticated login (provider name -> token).',
-    );
-  }
-  if (options.endpoint !== undefined) secureEndpoint('cognitoCredentials', 'endpoint', options.endpoint);
-  checkTimeout('cognitoCredentials', 'timeoutMs', options.timeoutMs);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // Options of the SDK's default transport: in a browser the fetch handler aborts each request at its own signal
-  // (`requestInit`, @smithy/fetch-http-handler/dist-es/fetch-http-handler.js; its `requestTimeout` only stops
-  // waiting, leaving the connection open), in Node the http handler destroys it at `requestTimeout`.
-  const requestHandler = {
-    requestInit: () => ({ signal: AbortSignal.timeout(timeoutMs) }),
-    requestTimeout: timeoutMs,
-    throwOnRequestTimeout: true,
-  };
-  const region = options.region ?? options.identityPoolId.slice(0, options.identityPoolId.indexOf(':'));
-  let provider: Promise<CredentialsProvider> | undefined;
-  return async () => {
-    provider ??= loadSdkModule().then(
-      ({ fromCognitoIdentityPool }) =>
-        fromCognitoIdentityPool({
-          identityPoolId: options.identityPoolId,
-          // The SDK awaits a token function's result; its types ask for a promise, which this gives.
-          logins: Object.fromEntries(
-            Object.entries(options.logins).map(([name, token]) => [
-              name,
-              typeof token === 'function' ? async () => token() : token,
-            ]),
-          ),
-          clientConfig: {
-            region,
-            requestHandler,
-            ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-          },
-        }),
-      (error: unknown) => {
-        provider = undefined;
-        throw error;
-      },
-    );
-    try {
-      return await (
-        await provider
-      )();
-    } catch (error) {
-      // Cognito's failures are sign-in or configuration errors in its own words, never blamed on Amazon Connect.
-      throw credentialsError(error);
-    }
-  };
 }

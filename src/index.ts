@@ -18,6 +18,12 @@ export type * from './writer.ts';
 export * from './tracker/index.ts';
 export * from './outbox/index.ts';
 export * from './tagging/index.ts';
+export { directHistory, type DirectHistoryOptions } from './history/direct-history.ts';
+export { relayHistory, type RelayHistoryOptions } from './history/relay-history.ts';
+export { openContact, type OpenedContact } from './history/opened-contact.ts';
+export { reviewClient, type ReviewClient } from './history/review-client.ts';
+export { withinWindow } from './history/types.ts';
+export type * from './history/types.ts';
 export { createCcpAttributes } from './plugin.ts';
 export {
   ClearError,

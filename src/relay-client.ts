@@ -77,6 +77,7 @@ export class RelayClient implements AttributeWriter {
   readonly url: string;
   readonly #endpoint: string;
   readonly #outcomesEndpoint: string;
+  readonly #base: string;
   readonly #token: RelayToken;
   readonly #fetch: typeof fetch | undefined;
   readonly #timeoutMs: number;
@@ -96,6 +97,7 @@ export class RelayClient implements AttributeWriter {
     this.url = options.url;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const base = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+    this.#base = base;
     this.#endpoint = `${base}${RELAY_PATH}`;
     this.#outcomesEndpoint = `${base}${RELAY_OUTCOMES_PATH}`;
     this.#token = options.token;
@@ -150,6 +152,18 @@ export class RelayClient implements AttributeWriter {
       const response = await this.#send('GET', url, undefined, signal);
       return outcomesOf(await readJson(response, signal));
     });
+  }
+
+  /**
+   * One JSON request to another route of the relay (its reads of recent contacts, src/relay/history-routes.ts, and the
+   * reviewers' routes), with the token and the time limit of every request; resolves with the parsed answer, rejects
+   * with an AttributesError as writes do.
+   */
+  async request(path: string, payload: Readonly<Record<string, unknown>>, signal?: AbortSignal): Promise<unknown> {
+    signal?.throwIfAborted();
+    return this.#call(signal, async (limited) =>
+      readJson(await this.#send('POST', `${this.#base}${path}`, JSON.stringify(payload), limited), limited),
+    );
   }
 
   /** Runs `work` within the client's time limit; past it, a retryable `network` AttributesError. */

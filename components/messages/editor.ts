@@ -64,6 +64,8 @@ export function channelText(channel: ContactModel['channel']): string {
 
 /** Where the contact stands: after contact work once it ended (unless missed), else its state (Streams' state types). */
 export function stateText(contact: Pick<ContactModel, 'state' | 'ended'>): string {
+  // A completed contact opened from a search (src/history/opened-contact.ts): over, after-contact work done.
+  if (contact.state === 'completed') return msg('Ended', { id: 'state.ended' });
   if (contact.ended && contact.state !== 'missed') return msg('After contact work', { id: 'state.acw' });
   switch (contact.state) {
     case 'init':

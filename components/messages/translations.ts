@@ -1,7 +1,7 @@
-/** What a language module (./locales/) holds: a translation of every message of ./frame.ts, ./editor.ts and ./failures.ts. */
+/** What a language module (./locales/) holds: a translation of every message of ./frame.ts, ./editor.ts, ./failures.ts, ./recent.ts and ./review.ts. */
 import type { StrResult } from '@lit/localize';
 
-/** The id of every message (./frame.ts, ./editor.ts, ./failures.ts): each language module translates all of them. */
+/** The id of every message (./frame.ts, ./editor.ts, ./failures.ts, ./recent.ts, ./review.ts): each language module translates all of them. */
 export type MessageId =
   | 'frame.title'
   | 'frame.loading'
@@ -117,6 +117,38 @@ export type MessageId =
   | 'failures.retry-failed'
   | 'failures.discarded'
   | 'failures.discard-failed'
+  | 'recent.title'
+  | 'recent.loading'
+  | 'recent.since'
+  | 'recent.empty'
+  | 'recent.failed'
+  | 'recent.refresh'
+  | 'recent.more'
+  | 'recent.channel'
+  | 'recent.queue'
+  | 'recent.started'
+  | 'recent.ended'
+  | 'recent.action'
+  | 'recent.open'
+  | 'recent.open-label'
+  | 'recent.past-window'
+  | 'recent.open-failed'
+  | 'review.title'
+  | 'review.from'
+  | 'review.to'
+  | 'review.agent'
+  | 'review.queue'
+  | 'review.any-channel'
+  | 'review.attribute'
+  | 'review.value'
+  | 'review.search'
+  | 'review.contact-id'
+  | 'review.find'
+  | 'review.not-found'
+  | 'review.searching'
+  | 'review.none'
+  | 'review.failed'
+  | 'review.agent-column'
   | 'finish.button'
   | 'finish.busy'
   | 'finish.help'

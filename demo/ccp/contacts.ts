@@ -72,6 +72,8 @@ export class ApiRegistration {
       startedAt: contact.startedAt.toISOString(),
       agentId,
       channel: API_CHANNELS[contact.channel],
+      // The queue id of the snapshot's queue ARN (snapshot.ts), so SearchContacts and DescribeQueue name it.
+      ...(contact.monitoring ? {} : { queueId: queueIdOf(contact.queueName), queueName: contact.queueName }),
       ...extra,
     };
     try {
@@ -106,6 +108,11 @@ export class ApiRegistration {
       return undefined;
     }
   }
+}
+
+/** The id of a queue the stand-in names (the last part of its ARN in snapshot.ts). */
+export function queueIdOf(name: string): string {
+  return `q-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
 }
 
 /** The agent's Amazon Connect user id for a login name: the last part of its agent ARN. */

@@ -4,7 +4,7 @@
  * Pure: the same input gives the same output, and nothing outside is read or changed.
  */
 import type { HeldContact } from './contacts.ts';
-import { agentIdOf, agentNameOf } from './contacts.ts';
+import { agentIdOf, agentNameOf, queueIdOf } from './contacts.ts';
 import type { AgentConfigPatch, StandInConfig, StandInState } from './scenario.ts';
 
 /** The routing profile's chat concurrency. */
@@ -61,7 +61,7 @@ function queue(
   identity: AgentIdentity,
   name: string,
 ): { name: string; queueARN: string | null; queueId: string | null } {
-  const queueArn = arnOf(identity, 'queue', `q-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`);
+  const queueArn = arnOf(identity, 'queue', queueIdOf(name));
   return { name, queueARN: queueArn, queueId: queueArn };
 }
 

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { parseContactRecords } from './rules.ts';
+import { parseContactRecords } from './records.ts';
 import { startConnectApi, type ContactRecord } from './server.ts';
 
 const usage = `Usage: npm run connect-api -- [options]

@@ -8,7 +8,7 @@
  */
 import { ApiError } from './errors.ts';
 import { isRecord } from './json.ts';
-import type { ContactStore } from './rules.ts';
+import { initiationMethodOf, type ContactStore } from './rules.ts';
 import type { PoolUser } from './user-pool.ts';
 
 /** The AWS account of the stand-in's ARNs (the stand-in CCP's default account). */
@@ -61,8 +61,9 @@ export function describeContact(
       Id: contact.contactId,
       InitialContactId: contact.initialContactId,
       PreviousContactId: contact.previousContactId,
-      InitiationMethod: contact.initialContactId === contact.contactId ? 'INBOUND' : 'TRANSFER',
+      InitiationMethod: initiationMethodOf(contact),
       Channel: contact.channel ?? 'VOICE',
+      QueueInfo: contact.queueId ? { Id: contact.queueId, EnqueueTimestamp: started } : undefined,
       AgentInfo: agentInfo,
       InitiationTimestamp: started,
       DisconnectTimestamp: disconnected,

@@ -34,7 +34,8 @@ export const maxInstanceIdLength = 100;
 /** Contacts that started before this instant cannot be updated (the API's release, 2018-09-12). */
 export const apiReleaseMs = Date.UTC(2018, 8, 12);
 
-const keyPattern = /^[a-zA-Z0-9_-]+$/;
+/** What an attribute key may hold (API reference). */
+export const keyPattern = /^[a-zA-Z0-9_-]+$/;
 
 /** The attribute store shared by a chain of contacts (all contacts with one InitialContactId). */
 interface Chain {
@@ -46,6 +47,11 @@ interface Chain {
 
 /** A registered contact: its record with the defaults filled in. */
 export type StoredContact = ContactRecord & { initialContactId: string };
+
+/** The initiation method of a registered contact: its own, else INBOUND for the first leg and TRANSFER after it. */
+export function initiationMethodOf(contact: StoredContact): string {
+  return contact.initiationMethod ?? (contact.initialContactId === contact.contactId ? 'INBOUND' : 'TRANSFER');
+}
 
 /** UTF-8 size of a set of attributes, keys and values counted. */
 export function attributeBytes(attributes: Iterable<[string, string]>): number {
@@ -92,6 +98,14 @@ export class ContactStore {
   contact(instanceId: string, contactId: string): StoredContact | undefined {
     const record = this.#contacts.get(chainKey(instanceId, contactId));
     return record && { ...record };
+  }
+
+  /** The name of a queue some registered contact of the instance was routed through, or undefined. */
+  queueName(instanceId: string, queueId: string): string | undefined {
+    for (const record of this.#contacts.values()) {
+      if (record.instanceId === instanceId && record.queueId === queueId) return record.queueName ?? queueId;
+    }
+    return undefined;
   }
 
   /** Whether any contact of this instance was registered. */
@@ -219,59 +233,6 @@ export function validateGet(instanceId: string, initialContactId: string): void 
   checkId(problems, instanceId, 'instanceId', maxInstanceIdLength);
   checkId(problems, initialContactId, 'initialContactId', maxContactIdLength);
   if (problems.length > 0) throw invalidParameter(problems);
-}
-
-/** Parses a ContactRecord or an array of them (the control surface and the CLI's contacts file). */
-export function parseContactRecords(value: unknown): ContactRecord[] {
-  const items = Array.isArray(value) ? value : [value];
-  return items.map((item, index) => {
-    const where = Array.isArray(value) ? `contact [${index}]` : 'contact';
-    if (!isRecord(item)) throw new TypeError(`${where}: expected an object with instanceId, contactId, startedAt`);
-    const { instanceId, contactId, startedAt } = item;
-    for (const [name, member] of Object.entries({ instanceId, contactId, startedAt })) {
-      if (typeof member !== 'string' || member.length === 0)
-        throw new TypeError(`${where}: ${name} must be a non-empty string`);
-    }
-    if (Number.isNaN(Date.parse(String(startedAt)))) throw new TypeError(`${where}: startedAt must be an ISO date`);
-    const record: ContactRecord = {
-      instanceId: String(instanceId),
-      contactId: String(contactId),
-      startedAt: String(startedAt),
-    };
-    for (const name of ['initialContactId', 'previousContactId', 'agentId'] as const) {
-      const member = item[name];
-      if (member === undefined) continue;
-      if (typeof member !== 'string' || member.length === 0)
-        throw new TypeError(`${where}: ${name} must be a non-empty string when given`);
-      record[name] = member;
-    }
-    const channel = item['channel'];
-    if (channel !== undefined) {
-      if (typeof channel !== 'string' || !contactChannels.includes(channel as ContactChannel)) {
-        throw new TypeError(`${where}: channel must be one of ${contactChannels.join(', ')}`);
-      }
-      record.channel = channel as ContactChannel;
-    }
-    for (const name of ['disconnectedAt', 'afterContactWorkEndedAt'] as const) {
-      const member = item[name];
-      if (member === undefined) continue;
-      if (typeof member !== 'string' || Number.isNaN(Date.parse(member)))
-        throw new TypeError(`${where}: ${name} must be an ISO date when given`);
-      record[name] = member;
-    }
-    const attributes = item['attributes'];
-    if (attributes !== undefined) {
-      if (!isRecord(attributes)) throw new TypeError(`${where}: attributes must be an object of strings`);
-      const flow: Record<string, string> = Object.create(null) as Record<string, string>;
-      for (const [key, value] of Object.entries(attributes)) {
-        if (!keyPattern.test(key) || typeof value !== 'string')
-          throw new TypeError(`${where}: attributes must map keys of [a-zA-Z0-9_-] to strings`);
-        flow[key] = value;
-      }
-      record.attributes = flow;
-    }
-    return record;
-  });
 }
 
 function checkId(problems: string[], value: unknown, member: string, max: number): void {

@@ -1,6 +1,6 @@
 /**
- * A loopback stand-in for the Amazon Connect API (UpdateContactAttributes, GetContactAttributes, and the
- * DescribeContact and SearchUsers an owner-checking relay needs), a Cognito user pool (JWKS, InitiateAuth,
+ * A loopback stand-in for the Amazon Connect API (UpdateContactAttributes, GetContactAttributes, SearchContacts and
+ * DescribeQueue, and the DescribeContact and SearchUsers an owner-checking relay needs), a Cognito user pool (JWKS, InitiateAuth,
  * UpdateUserAttributes) and the two
  * Cognito Identity actions a browser needs for credentials, with real SigV4 verification, the API's rules, Connect's CORS,
  * fault injection and a control surface under /_standin/.
@@ -14,7 +14,9 @@ import { describeContact, describeLabels, isDescribeContact, searchUsers } from 
 import { ApiError, awsJsonError, restJsonError } from './errors.ts';
 import { FaultState, parseFaults } from './faults.ts';
 import { isRecord, parseJson } from './json.ts';
-import { ContactStore, parseContactRecords, validateGet, validateUpdate } from './rules.ts';
+import { parseContactRecords } from './records.ts';
+import { ContactStore, validateGet, validateUpdate } from './rules.ts';
+import { describeQueue, isDescribeQueue, isSearchContacts, SearchQuota, searchContacts } from './search.ts';
 import { verifySigV4 } from './sigv4.ts';
 import type { ContactRecord, Faults, LoggedRequest, StandInConfigAnswer } from './types.ts';
 import { demoUsers, UserPool, type IssuedTokens, type PoolUser } from './user-pool.ts';
@@ -72,6 +74,13 @@ export interface ConnectApiOptions {
     /** Default 3600. */
     tokenTtlSeconds?: number;
   };
+  /**
+   * SearchContacts' own request-rate quota, apart from the `quota` fault (default 2 requests/s, burst 5: a figure for
+   * the demo, not AWS's; Service Quotas shows your account's). null: no limit.
+   */
+  searchQuota?: { ratePerSecond: number; burst: number } | null;
+  /** Attribute keys an administrator made searchable (SearchableContactAttributes); default every key. */
+  searchableAttributeKeys?: string[];
   /** Injectable clock in milliseconds (SigV4 skew, credential expiry, the quota, log times, the Date header). */
   now?: () => number;
   /** Receives one line per API request; never given secrets. */
@@ -163,6 +172,11 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     authenticatedOnly: pool.authenticatedOnly ?? true,
   });
   const faults = new FaultState();
+  const searchQuota = new SearchQuota(
+    options.searchQuota === undefined ? { ratePerSecond: 2, burst: 5 } : options.searchQuota,
+    now(),
+  );
+  const searchableKeys = options.searchableAttributeKeys && new Set(options.searchableAttributeKeys);
   let requests: LoggedRequest[] = [];
 
   const record = (entry: Omit<LoggedRequest, 'time'>): void => {
@@ -244,6 +258,11 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
         const [instanceId, contactId] = describeLabels(target.path);
         validateGet(instanceId, contactId);
         payload = describeContact(store, region, instanceId, contactId);
+      } else if (action === 'SearchContacts') {
+        if (searchQuota.take(now())) throw new ApiError(429, 'ThrottlingException', 'Rate exceeded');
+        payload = searchContacts(store, region, parseJson(body), { searchableKeys });
+      } else if (action === 'DescribeQueue') {
+        payload = describeQueue(store, region, target.path);
       } else if (action === 'SearchUsers') {
         const request = parseJson(body);
         if (!isRecord(request) || !store.hasInstance(String(request['InstanceId']))) {
@@ -496,6 +515,8 @@ function connectActionOf(method: string | undefined, path: string): LoggedReques
   if (method === 'GET' && getPath.test(path)) return 'GetContactAttributes';
   if (isDescribeContact(method, path)) return 'DescribeContact';
   if (method === 'POST' && path === '/search-users') return 'SearchUsers';
+  if (isSearchContacts(method, path)) return 'SearchContacts';
+  if (isDescribeQueue(method, path)) return 'DescribeQueue';
   return 'Unknown';
 }
 

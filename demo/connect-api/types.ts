@@ -27,6 +27,12 @@ export interface ContactRecord {
   disconnectedAt?: string;
   /** ISO date the agent closed the contact (after-contact work done). */
   afterContactWorkEndedAt?: string;
+  /** The queue the contact was routed through (SearchContacts' `QueueInfo.Id`; DescribeQueue answers for it). */
+  queueId?: string;
+  /** The queue's name, DescribeQueue's `Name` (default: the queue id). */
+  queueName?: string;
+  /** SearchContacts' and DescribeContact's `InitiationMethod`; default INBOUND, or TRANSFER for a later leg. */
+  initiationMethod?: string;
 }
 
 /** The Connect actions the stand-in meters, each with its own token bucket, as Connect meters each API separately. */
@@ -77,6 +83,8 @@ export interface LoggedRequest {
     | 'GetContactAttributes'
     | 'DescribeContact'
     | 'SearchUsers'
+    | 'SearchContacts'
+    | 'DescribeQueue'
     | 'GetId'
     | 'GetCredentialsForIdentity'
     | 'InitiateAuth'

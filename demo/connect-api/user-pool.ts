@@ -29,6 +29,8 @@ export interface PoolUser {
   password: string;
   /** The agent's Amazon Connect user id (the last part of its agent ARN). */
   connectUserId: string;
+  /** The user pool groups the user belongs to (tokens carry them as `cognito:groups`); only administrators set them. */
+  groups?: readonly string[];
 }
 
 /** Settings of the user pool. */
@@ -60,6 +62,14 @@ export const demoUsers: readonly PoolUser[] = [
   { username: 'agent.smith', password: 'demo-password', connectUserId: 'agent-agent-smith' },
   { username: 'agent.jones', password: 'demo-password', connectUserId: 'agent-agent-jones' },
 ];
+
+/** The demo's reviewer (demo/review/): in the `reviewers` group, which the demo relay's reviewers setting names. */
+export const demoReviewer: PoolUser = {
+  username: 'qa.lee',
+  password: 'demo-password',
+  connectUserId: 'agent-qa-lee',
+  groups: ['reviewers'],
+};
 
 /** Encodes a JWT header and payload and signs them with RS256. */
 export function signJwt(
@@ -176,6 +186,7 @@ export class UserPool {
     const header = { kid: this.#key.kid, alg: 'RS256' };
     const common = {
       sub,
+      ...(user.groups?.length ? { 'cognito:groups': [...user.groups] } : {}),
       iss: this.#settings.issuer(),
       auth_time: iat,
       iat,

@@ -138,7 +138,7 @@ export function checkPolicy(
   }
 }
 
-function parseBody(text: string): Record<string, unknown> {
+export function parseBody(text: string): Record<string, unknown> {
   if (Buffer.byteLength(text) > maxBodyBytes)
     throw new RelayError(413, 'RequestEntityTooLargeException', 'Request body too large.', 'invalid:too-large');
   let value: unknown;

@@ -49,10 +49,16 @@ Settings (JSON):
   outcomes                 where queued writes' outcomes are kept, read back with
                            GET /contact/attributes/outcomes?since=<ms>: {"table": "<DynamoDB table>",
                            "endpoint"?: "<DynamoDB URL, for a local server>"} (default none: that route answers 404)
+  searchesPerSecond        SearchContacts calls a second for agents' recent contacts and reviewers' searches, per
+                           relay process (default 1, bursts of 2; 0.1 to 100), below SearchContacts' quota
+  reviewers                {"claim": "cognito:groups", "values": ["reviewers"], "allowKeyPrefixes": ["Review"]}:
+                           holders may search and read any contact and write only those keys (default none). Any
+                           claim but cognito:groups needs "claimCannotChange": true
 
 Connect is called with the AWS SDK's default credentials (environment, profile, instance role); the role needs
-connect:DescribeContact, connect:UpdateContactAttributes and, with usernameClaim, connect:SearchUsers; with
-outcomes, dynamodb:Query on the table.
+connect:DescribeContact, connect:UpdateContactAttributes, and for the read routes connect:GetContactAttributes,
+connect:SearchContacts and connect:DescribeQueue; with usernameClaim, connect:SearchUsers; with outcomes,
+dynamodb:Query on the table.
 One JSON audit line per decision goes to stdout (caller, contact, keys, decision, reason; never values or tokens).`;
 
 /** Thrown for anything the user typed wrong; exits with code 2. */

@@ -4,6 +4,7 @@
  */
 import { checkQueue, type RelayQueue } from './queue-config.ts';
 import { checkOutcomes, type RelayOutcomes } from './outcomes-config.ts';
+import { checkReviewers, type RelayReviewers } from './review-config.ts';
 
 /** How the caller is authenticated. */
 export type RelayAuth =
@@ -87,6 +88,13 @@ export interface RelayConfig {
    */
   connectTimeoutMs?: number;
   /**
+   * How many SearchContacts calls a second this relay makes for agents' recent-contacts lists (0.1 to 100, default 1;
+   * bursts of twice that): below the action's quota, which the account's other users of it share.
+   */
+  searchesPerSecond?: number;
+  /** Supervisors, QA, legal: who may write any contact of the instance, and which keys (src/relay/review-config.ts). */
+  reviewers?: RelayReviewers;
+  /**
    * Queued mode: the relay checks the caller, the request and its policy, hands the write to this SQS FIFO queue and
    * answers 202; a worker (src/relay/worker.ts) checks ownership and lands it at Connect's pace.
    */
@@ -107,6 +115,8 @@ export interface ResolvedRelayConfig extends RelayConfig {
   denyKeyPrefixes: string[];
   allowedOrigins: string[];
   connectTimeoutMs: number;
+  searchesPerSecond: number;
+  reviewers?: RelayReviewers;
 }
 
 /** The issuer URL of a Cognito user pool, whose access tokens carry the username as `username`. */
@@ -150,6 +160,10 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
   const timeout = value['connectTimeoutMs'] ?? 8000;
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 100 || timeout > 29_000)
     problems.push('connectTimeoutMs must be a whole number of milliseconds from 100 to 29000');
+  const searches = value['searchesPerSecond'] ?? 1;
+  if (typeof searches !== 'number' || !(searches >= 0.1 && searches <= 100))
+    problems.push('searchesPerSecond must be a number from 0.1 to 100');
+  const reviewers = checkReviewers(value['reviewers'], problems);
   const queue = checkQueue(value['queue'], problems);
   const outcomes = checkOutcomes(value['outcomes'], problems);
   for (const derived of ['region', 'instanceId'] as const) {
@@ -166,6 +180,8 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     'allowedOrigins',
     'connectEndpoint',
     'connectTimeoutMs',
+    'searchesPerSecond',
+    'reviewers',
     'queue',
     'outcomes',
     'region',
@@ -185,6 +201,8 @@ export function resolveRelayConfig(value: unknown): ResolvedRelayConfig {
     denyKeyPrefixes: deny,
     allowedOrigins: origins,
     connectTimeoutMs: Number(timeout),
+    searchesPerSecond: Number(searches),
+    ...(reviewers ? { reviewers } : {}),
   };
   if (typeof endpoint === 'string') resolved.connectEndpoint = endpoint.replace(/\/+$/, '');
   if (queue) resolved.queue = queue;

@@ -29,6 +29,7 @@ import { createAuthenticator, type Authenticator } from './auth.ts';
 import { checkWrite } from './checks.ts';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import { createConnectSide, createRelayConnectClient } from './connect-side.ts';
+import { createHistoryRoutes } from './history-routes.ts';
 import { outcomeStoreFor } from './outcomes-dynamodb.ts';
 import { createOutcomesRoute, outcomesPath, type RelayRoute } from './outcomes-route.ts';
 import type { OutcomeStore } from './outcomes.ts';
@@ -75,7 +76,7 @@ export interface RelayDependencies {
 /** The relay: a function from request to response. */
 export type Relay = (request: RelayRequest) => Promise<RelayResponse>;
 
-/** The write's route. */
+/** The write's route (the reads of recent contacts and the reviewers' routes: src/relay/history-routes.ts). */
 export const relayPath = '/contact/attributes';
 
 /**
@@ -92,6 +93,7 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
   const ownership =
     dependencies.ownershipCache ?? createOwnershipCache({ windowMs: config.ownershipWindowSeconds * 1000, now });
   const contacts = createConnectSide({ connect, users, ownership });
+  const history = createHistoryRoutes({ connect, contacts, authenticator, config, now });
   const audit = dependencies.audit ?? auditToStdout;
   const origins = new Set(config.allowedOrigins);
   const queued =
@@ -120,10 +122,15 @@ export function createRelay(given: RelayConfig, dependencies: RelayDependencies 
     const record: AuditRecord = { time: '', requestId, decision: 'refused', status: 0, reason: '' };
     let response: RelayResponse;
     try {
-      const accepted = await decide(request, record, requestId);
+      // The reads of recent contacts and the reviewers' routes answer here, audited like writes.
+      const read = history(request, record);
+      const outcome = read ? await read : undefined;
+      const accepted = outcome ? undefined : await decide(request, record, requestId);
       record.decision = 'allowed';
-      record.reason = accepted ? 'queued' : 'written';
-      response = jsonResponse(base, accepted ? 202 : 200, accepted ?? {});
+      record.reason = outcome?.reason ?? (accepted ? 'queued' : 'written');
+      response = outcome
+        ? jsonResponse(base, 200, outcome.payload)
+        : jsonResponse(base, accepted ? 202 : 200, accepted ?? {});
     } catch (error) {
       const failure = asRelayError(error);
       record.decision = failure.status >= 500 || failure.reason.startsWith('connect:') ? 'failed' : 'refused';

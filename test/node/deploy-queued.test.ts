@@ -153,11 +153,16 @@ describe('the relay stack in queued mode', () => {
     });
   });
 
-  it('gives the relay SendMessage and Query on the outcomes only; the worker the queue, the contacts, SearchUsers and PutItem', () => {
+  it("gives the relay SendMessage, Query on the outcomes and the reads' Connect actions, never the write; the worker the queue, the contacts, SearchUsers and PutItem", () => {
     const contacts = `${instanceArn}/contact/*`;
     assert.deepEqual(
       permissions(template, /^RelayRole/).sort(),
       [
+        // The recent contacts' and the reviews' reads answer in the relay in both modes; the write is the worker's.
+        [['connect:DescribeContact', 'connect:GetContactAttributes'], contacts],
+        [['connect:SearchContacts'], `${instanceArn} ${contacts}`],
+        [['connect:DescribeQueue'], `${instanceArn}/queue/*`],
+        [['connect:SearchUsers'], `${instanceArn} ${instanceArn}/agent/*`],
         [['dynamodb:Query'], `<${table}>`],
         [['logs:CreateLogStream', 'logs:PutLogEvents'], `<AuditLogA5B7094E>`],
         [['sqs:SendMessage'], `<${queue}>`],
@@ -167,7 +172,7 @@ describe('the relay stack in queued mode', () => {
       permissions(template, /^QueuedWorkerRole/).sort(),
       [
         [['connect:DescribeContact', 'connect:UpdateContactAttributes'], contacts],
-        // The worker resolves the username claim (the queued relay never calls Connect).
+        // The worker resolves the username claim itself (the queued relay does not resolve it for a write).
         [['connect:SearchUsers'], `${instanceArn} ${instanceArn}/agent/*`],
         [['dynamodb:PutItem'], `<${table}>`],
         [['logs:CreateLogStream', 'logs:PutLogEvents'], `<AuditLogA5B7094E>`],
@@ -243,6 +248,8 @@ describe('the relay stack in queued mode', () => {
     assert.deepEqual(routes.map(({ RouteKey, AuthorizationType }) => [RouteKey, AuthorizationType]).sort(), [
       ['GET /contact/attributes/outcomes', 'JWT'],
       ['POST /contact/attributes', 'JWT'],
+      ['POST /contact/attributes/read', 'JWT'],
+      ['POST /contacts/search', 'JWT'],
     ]);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: { AllowMethods: ['GET', 'POST', 'OPTIONS'] },

@@ -63,7 +63,11 @@ describe('the relay stack', () => {
       Object.values(routes)
         .map((route) => (route as { Properties: { RouteKey: string; AuthorizationType: string } }).Properties)
         .map(({ RouteKey, AuthorizationType }) => [RouteKey, AuthorizationType]),
-      [['POST /contact/attributes', 'JWT']],
+      [
+        ['POST /contact/attributes', 'JWT'],
+        ['POST /contacts/search', 'JWT'],
+        ['POST /contact/attributes/read', 'JWT'],
+      ],
     );
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'POST /contact/attributes',
@@ -71,14 +75,20 @@ describe('the relay stack', () => {
     });
   });
 
-  it("gives the function exactly DescribeContact and UpdateContactAttributes on the instance's contacts, SearchUsers on the instance and its users, and nothing on *", () => {
+  it("gives the function exactly DescribeContact, GetContactAttributes and UpdateContactAttributes on the instance's contacts, SearchContacts on the instance, DescribeQueue on its queues, SearchUsers on the instance and its users, and nothing on *", () => {
     const connect = statements(template).filter((statement) =>
       [statement.Action].flat().some((action) => action.startsWith('connect:')),
     );
     assert.deepEqual(
       connect.map((statement) => [statement.Effect, [statement.Action].flat().sort(), statement.Resource]),
       [
-        ['Allow', ['connect:DescribeContact', 'connect:UpdateContactAttributes'], `${instanceArn}/contact/*`],
+        [
+          'Allow',
+          ['connect:DescribeContact', 'connect:GetContactAttributes', 'connect:UpdateContactAttributes'],
+          `${instanceArn}/contact/*`,
+        ],
+        ['Allow', ['connect:SearchContacts'], [instanceArn, `${instanceArn}/contact/*`]],
+        ['Allow', ['connect:DescribeQueue'], `${instanceArn}/queue/*`],
         ['Allow', ['connect:SearchUsers'], [instanceArn, `${instanceArn}/agent/*`]],
       ],
     );

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-connect';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { JwtVerifier } from 'aws-jwt-verify';
-import { parseContactRecords } from '../../demo/connect-api/rules.ts';
+import { parseContactRecords } from '../../demo/connect-api/records.ts';
 import { makeSigningKey, signJwt } from '../../demo/connect-api/user-pool.ts';
 import { startConnectApi, type ConnectApiHandle, type ContactRecord } from '../../demo/connect-api/server.ts';
 

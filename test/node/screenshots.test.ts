@@ -242,8 +242,6 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     assert.equal(endpoint, demo.api.url);
     await page.waitForSelector('#scenario .scenario-panel', { timeout: 15_000 });
 
-    // The workspace started the service with it, in a hidden frame: it tags every contact and sends the outbox.
-    assert.match(await page.$eval('#services', (element) => element.textContent), /ccp-attributes-service: running/);
     await page.locator('#scenario ::-p-text(Ring a call)').click();
     const contact = await until(
       () =>
@@ -295,6 +293,14 @@ describe('demo pages in headless Chromium (screenshots for the README)', { skip 
     await page.waitForFunction(() => document.getElementById('setup-status')?.textContent === 'Ready', {
       timeout: 15_000,
     });
+    // The workspace started the service with it, in a hidden frame: it tags every contact and sends the outbox.
+    await until(
+      async () =>
+        /ccp-attributes-service: running/.test(await page.$eval('#services', (element) => element.textContent))
+          ? true
+          : undefined,
+      'the service running',
+    );
 
     await page.locator('#scenario ::-p-text(Ring a call)').click();
     const contact = await until(
