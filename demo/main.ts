@@ -6,8 +6,10 @@
  * what the Connect API stand-in stored (polled), injected network faults, the write mode, and the scenario panel
  * that drives the stand-in CCP. This module assembles them.
  * Writes go directly to Connect with Cognito credentials (`?writes=direct`, the default) or through the
- * owner-checking relay with the agent's sign-in token (`?writes=relay`); "Write another agent's contact" shows what
- * each mode does with a contact the agent does not handle.
+ * owner-checking relay with the agent's sign-in token (`?writes=relay`), or through the relay in queued mode
+ * (`?writes=queued`: fauxqs and the worker run beside the stand-in, and the queue panel shows the queue's depth and the
+ * worker's progress); "Write another agent's contact" shows what each mode does with a contact the agent does not
+ * handle.
  * Every value is rendered as text (Lit text bindings), never as HTML.
  */
 import '../components/ccp-attributes.ts';
@@ -21,6 +23,7 @@ import { RULES, SCHEMA } from './desk/config.ts';
 import { $, json, setStatus, showSetupError, until } from './desk/dom.ts';
 import { renderFaults } from './desk/faults-panel.ts';
 import { OutboxPanel } from './desk/outbox-panel.ts';
+import { watchQueue, type QueuedAnswer } from './desk/queue-panel.ts';
 import { RulesPanel } from './desk/rules-panel.ts';
 import { renderExtraScenarios } from './desk/scenarios.ts';
 import { StandInState } from './desk/stand-in.ts';
@@ -71,7 +74,13 @@ async function main(): Promise<void> {
   const { url: apiUrl } = await json<{ url: string }>('/__standin');
   const config = await json<StandInConfigAnswer>(`${apiUrl}/_standin/config`);
   const token = tokenSource({ endpoint: apiUrl, clientId: config.userPoolClientId ?? '' });
-  const relayUrl = mode === 'relay' ? (await json<{ url: string }>('/__relay')).url : undefined;
+  const relayUrl =
+    mode === 'relay'
+      ? (await json<{ url: string }>('/__relay')).url
+      : mode === 'queued'
+        ? (await json<QueuedAnswer>('/__queued')).url
+        : undefined;
+  if (mode === 'queued') watchQueue($('queue'), $('queue-card'));
 
   // The plugin and its outbox panel arrive once the CCP is up; the panels render before that.
   const assembled: { plugin?: CcpAttributesPlugin; outboxPanel?: OutboxPanel } = {};

@@ -4,6 +4,7 @@
  * from the id token's `custom:connect_user_id` (which the pool's agent-desktop client may not write, so agents cannot
  * change it: demo/connect-api/user-pool.ts), and calls the stand-in with the stand-in's demo credentials.
  */
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Plugin } from '@web/dev-server-core';
 import type { ConnectApiHandle } from './connect-api/server.ts';
 import { DEFAULT_ACCOUNT, DEFAULT_INSTANCE_ID } from './ccp/scenario.ts';
@@ -13,7 +14,10 @@ import {
   startRelayServer,
   type AuditRecord,
   type RelayServer,
+  type ResolvedRelayConfig,
 } from '../src/relay/index.ts';
+import type { OutcomeStore } from '../src/relay/outcomes.ts';
+import type { RelayQueue } from '../src/relay/queue-config.ts';
 
 /** Options of startStandInRelay; every field is optional. */
 export interface StandInRelayOptions {
@@ -25,19 +29,30 @@ export interface StandInRelayOptions {
   instanceId?: string;
   /** Receives each audit line (default: none). */
   audit?: (record: AuditRecord) => void;
+  /**
+   * Queued mode: the FIFO queue (on fauxqs) the relay hands writes to, the SQS client it sends with, and the store of
+   * the worker's outcomes it reads back to the callers.
+   */
+  queue?: { queue: RelayQueue; sqs: SQSClient; outcomes: OutcomeStore };
 }
 
-/** Starts the relay in this process, in front of the stand-in `api`. */
-export function startStandInRelay(api: ConnectApiHandle, options: StandInRelayOptions = {}): Promise<RelayServer> {
-  const config = resolveRelayConfig({
+/** The relay's configuration in front of the stand-in `api` (also the queued worker's: demo/queued.ts). */
+export function standInRelayConfig(api: ConnectApiHandle, options: StandInRelayOptions = {}): ResolvedRelayConfig {
+  return resolveRelayConfig({
     instanceArn: `arn:aws:connect:${api.region}:${DEFAULT_ACCOUNT}:instance/${options.instanceId ?? DEFAULT_INSTANCE_ID}`,
     auth: { type: 'oidc', issuer: api.issuer, audience: [api.userPoolClientId], jwksUri: api.jwksUri },
     user: { userIdClaim: 'custom:connect_user_id', agentsCannotChangeClaim: true },
     allowedOrigins: options.allowedOrigins ?? [],
     connectEndpoint: api.url,
+    ...(options.queue ? { queue: options.queue.queue } : {}),
     // The demo's reviewers (demo/review/): the user pool's `reviewers` group, writing Review* and Legal* keys.
     reviewers: { claim: 'cognito:groups', values: ['reviewers'], allowKeyPrefixes: ['Review', 'Legal'] },
   });
+}
+
+/** Starts the relay in this process, in front of the stand-in `api`. */
+export function startStandInRelay(api: ConnectApiHandle, options: StandInRelayOptions = {}): Promise<RelayServer> {
+  const config = standInRelayConfig(api, options);
   const connect = createRelayConnectClient({
     region: api.region,
     endpoint: api.url,
@@ -46,7 +61,11 @@ export function startStandInRelay(api: ConnectApiHandle, options: StandInRelayOp
   return startRelayServer({
     config,
     port: options.port ?? 0,
-    dependencies: { connect, audit: options.audit ?? (() => undefined) },
+    dependencies: {
+      connect,
+      audit: options.audit ?? (() => undefined),
+      ...(options.queue ? { sqs: options.queue.sqs, outcomes: options.queue.outcomes } : {}),
+    },
   });
 }
 

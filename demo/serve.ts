@@ -41,6 +41,8 @@ console.log(`ccp-attributes demo
   agent workspace app:    ${demo.url}/demo/workspace/ (a stand-in workspace with the app inside)
   Connect API stand-in:   ${api.url} (access key ${api.accessKeyId}, secret ${api.secretAccessKey}, region ${api.region})
   relay (owner-checked):  ${demo.relay.url}/contact/attributes (the agent desktop's relay mode: ${demo.url}/demo/?writes=relay)
+  queued relay:           ${demo.queued.relay.url}/contact/attributes (202, then the worker lands it: ${demo.url}/demo/?writes=queued)
+  SQS (fauxqs):           ${demo.queued.queue.queueUrl} (endpoint ${demo.queued.queue.endpoint}), worker at ${demo.queued.pacePerSecond} calls/s per action
 Press Ctrl+C to stop.`);
 
 async function stop(): Promise<void> {

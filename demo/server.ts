@@ -1,6 +1,7 @@
 /**
  * The demo server, started by `npm start` (demo/serve.ts) and by the screenshot test: the Connect API stand-in plus
- * a dev server for the demo pages (TypeScript compiled on the fly, bare imports resolved).
+ * a dev server for the demo pages (TypeScript compiled on the fly, bare imports resolved), the relay in front of the
+ * stand-in, and queued mode beside it (fauxqs, the relay in queued mode and the worker: demo/queued.ts).
  */
 import { fileURLToPath } from 'node:url';
 import { startDevServer } from '@web/dev-server';
@@ -8,6 +9,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { startConnectApi, type ConnectApiHandle, type ConnectApiOptions } from './connect-api/server.ts';
 import { demoReviewer, demoUsers } from './connect-api/user-pool.ts';
 import { bundledSdk, standInLocation } from './dev-plugins.ts';
+import { queuedLocation, startQueuedStandIn, type QueuedStandIn } from './queued.ts';
 import { loopbackOrigins, relayLocation, startStandInRelay } from './relay.ts';
 import type { RelayServer } from '../src/relay/index.ts';
 
@@ -29,7 +31,9 @@ export interface DemoHandle {
   api: ConnectApiHandle;
   /** The owner-checking relay in front of the stand-in (relay mode's writes), CORS open to the demo pages. */
   relay: RelayServer;
-  /** Stops both servers. */
+  /** Queued mode (`?writes=queued`): fauxqs, the relay in queued mode and the worker, in front of the stand-in. */
+  queued: QueuedStandIn;
+  /** Stops every server. */
   stop(): Promise<void>;
 }
 
@@ -45,6 +49,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
   let server: Awaited<ReturnType<typeof startDevServer>>;
   // Started once the pages' port is known: its CORS allows exactly their origin.
   let relay: RelayServer | undefined;
+  let queued: QueuedStandIn | undefined;
   try {
     server = await startDevServer({
       config: {
@@ -55,6 +60,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
         plugins: [
           standInLocation(() => api.url),
           relayLocation(() => relay?.url),
+          queuedLocation(() => queued),
           bundledSdk(),
           esbuildPlugin({
             ts: true,
@@ -75,19 +81,22 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
   }
   const address = server.server?.address();
   const port = address && typeof address === 'object' ? address.port : server.config.port;
+  const allowedOrigins = port === undefined ? [] : loopbackOrigins(port);
   try {
-    relay = await startStandInRelay(api, { allowedOrigins: port === undefined ? [] : loopbackOrigins(port) });
+    relay = await startStandInRelay(api, { allowedOrigins });
+    queued = await startQueuedStandIn(api, { allowedOrigins });
   } catch (error) {
-    await Promise.all([server.stop(), api.close()]);
+    await Promise.all([server.stop(), relay?.close(), api.close()]);
     throw error;
   }
-  const started = relay;
+  const started = { relay, queued };
   return {
     url: `http://127.0.0.1:${port}`,
     api,
-    relay: started,
+    ...started,
     stop: async () => {
-      await Promise.all([server.stop(), started.close(), api.close()]);
+      await Promise.all([server.stop(), started.relay.close(), started.queued.close()]);
+      await api.close();
     },
   };
 }

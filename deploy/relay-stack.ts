@@ -7,6 +7,12 @@
  * connect:DescribeQueue on its queues and, when usernames are resolved, connect:SearchUsers on the instance and its
  * users; nothing on `*`. The stage throttles below Connect's quota, so a fleet's retries stop at
  * API Gateway (429, which the plugin's outbox backs off from) and Connect never sees a storm.
+ *
+ * In queued mode (settings.queued) the relay accepts writes without calling Connect: it may send to the write queue and
+ * read the caller's outcomes, and keeps only the reads' Connect permissions; the worker (deploy/queued-writes.ts),
+ * which resolves the caller's Connect user and checks ownership, holds the write's (SearchUsers included) and paces
+ * them; the stage's default
+ * throttle is then sized for accepting, and `GET /contact/attributes/outcomes` is routed behind the same authorizer.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +25,7 @@ import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { parseInstanceArn, type RelayConfig } from '../src/relay/config.ts';
+import { QueuedWrites } from './queued-writes.ts';
 import type { RelaySettings } from './settings.ts';
 
 /** Props of the relay stack. */
@@ -47,11 +54,11 @@ export class RelayStack extends Stack {
     const { settings } = props;
     const arn = parseInstanceArn(settings.instanceArn);
     if (!arn) throw new Error(`instanceArn is not an instance ARN: ${settings.instanceArn}`);
-    if (!existsSync(join(props.bundleDir, 'index.mjs'))) {
-      throw new Error(
-        `The relay's Lambda bundle ${join(props.bundleDir, 'index.mjs')} does not exist: run npm run build:relay first.`,
-      );
-    }
+    for (const file of settings.queued ? ['index.mjs', 'worker.mjs'] : ['index.mjs'])
+      if (!existsSync(join(props.bundleDir, file)))
+        throw new Error(
+          `The relay's Lambda bundle ${join(props.bundleDir, file)} does not exist: run npm run build:relay first.`,
+        );
     const retention = Object.values(RetentionDays).find(
       (days): days is RetentionDays => (days as number) === settings.logRetentionDays,
     );
@@ -74,10 +81,13 @@ export class RelayStack extends Stack {
     });
     logGroup.grantWrite(role);
     const contacts = `${settings.instanceArn}/contact/*`;
+    // The reads (recent contacts, reviews) in both modes; the write only in synchronous mode (queued: the worker's).
     role.addToPolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: ['connect:DescribeContact', 'connect:GetContactAttributes', 'connect:UpdateContactAttributes'],
+        actions: settings.queued
+          ? ['connect:DescribeContact', 'connect:GetContactAttributes']
+          : ['connect:DescribeContact', 'connect:GetContactAttributes', 'connect:UpdateContactAttributes'],
         resources: [contacts],
       }),
     );
@@ -95,18 +105,19 @@ export class RelayStack extends Stack {
         resources: [`${settings.instanceArn}/queue/*`],
       }),
     );
-    if ('usernameClaim' in settings.user) {
-      role.addToPolicy(
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['connect:SearchUsers'],
-          resources: [settings.instanceArn, `${settings.instanceArn}/agent/*`],
-        }),
-      );
-    }
+    // Resolving a username to the Connect user: the relay's (its reads), and in queued mode the worker's too (below).
+    const searchUsers =
+      'usernameClaim' in settings.user
+        ? new PolicyStatement({
+            effect: Effect.ALLOW,
+            actions: ['connect:SearchUsers'],
+            resources: [settings.instanceArn, `${settings.instanceArn}/agent/*`],
+          })
+        : undefined;
+    if (searchUsers) role.addToPolicy(searchUsers);
 
     // API Gateway verifies the token; the function reads the verified claims from the event (never guessed: configured).
-    const config: RelayConfig = {
+    const base: RelayConfig = {
       instanceArn: settings.instanceArn,
       auth: { type: 'api-gateway-jwt-authorizer' },
       user: settings.user,
@@ -116,6 +127,27 @@ export class RelayStack extends Stack {
       ...(settings.allowKeyPrefixes.length > 0 ? { allowKeyPrefixes: settings.allowKeyPrefixes } : {}),
       ...(settings.denyKeyPrefixes.length > 0 ? { denyKeyPrefixes: settings.denyKeyPrefixes } : {}),
     };
+    const queued = settings.queued
+      ? new QueuedWrites(this, 'Queued', {
+          settings: settings.queued,
+          contacts,
+          bundleDir: props.bundleDir,
+          logGroup,
+          connectTimeoutMs: settings.connectTimeoutMs,
+          environment: ({ queueUrl, table }) => ({
+            RELAY_CONFIG: this.toJsonString({ ...base, queue: { url: queueUrl }, outcomes: { table } }),
+          }),
+        })
+      : undefined;
+    queued?.grantAccept(role);
+    if (searchUsers) queued?.worker.addToRolePolicy(searchUsers);
+    const config = queued
+      ? this.toJsonString({
+          ...base,
+          queue: { url: queued.queue.queueUrl },
+          outcomes: { table: queued.table.tableName },
+        })
+      : JSON.stringify(base);
     const relay = new LambdaFunction(this, 'Relay', {
       description: 'ccp-attributes relay: writes contact attributes only for the agent handling the contact',
       // Lambda deprecated nodejs20.x on 2026-04-30 (CDK's synth-time validation warns); 24 is the newest it offers.
@@ -129,7 +161,7 @@ export class RelayStack extends Stack {
       // The relay answers by its deadline on Connect; the function gets 2 s more (token check, cold start), at least
       // 10 s. settings.ts keeps the sum under API Gateway's 30 s integration limit.
       timeout: Duration.seconds(Math.max(10, Math.ceil(settings.connectTimeoutMs / 1000) + 2)),
-      environment: { RELAY_CONFIG: JSON.stringify(config), NODE_OPTIONS: '--enable-source-maps' },
+      environment: { RELAY_CONFIG: config, NODE_OPTIONS: '--enable-source-maps' },
     });
 
     const api = new HttpApi(this, 'Api', {
@@ -137,7 +169,9 @@ export class RelayStack extends Stack {
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins: settings.allowedOrigins,
-        allowMethods: [CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
+        allowMethods: settings.queued
+          ? [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS]
+          : [CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
         allowHeaders: corsAllowHeaders,
         // Unlike Connect, expose the error type, so the browser can read it.
         exposeHeaders: ['x-amzn-errortype', 'x-amzn-requestid'],
@@ -157,6 +191,9 @@ export class RelayStack extends Stack {
     const integration = new HttpLambdaIntegration('RelayIntegration', relay);
     for (const path of ['/contact/attributes', '/contacts/search', '/contact/attributes/read'])
       api.addRoutes({ path, methods: [HttpMethod.POST], integration, authorizer });
+    // Queued mode: the agent's outcomes of writes after 202 (landed, refused, failed, dead letter).
+    if (queued)
+      api.addRoutes({ path: '/contact/attributes/outcomes', methods: [HttpMethod.GET], integration, authorizer });
 
     this.url = api.apiEndpoint;
     new CfnOutput(this, 'RelayUrl', {
@@ -167,6 +204,16 @@ export class RelayStack extends Stack {
       value: logGroup.logGroupName,
       description: 'CloudWatch Logs group of the audit lines',
     });
+    if (queued) {
+      new CfnOutput(this, 'QueueUrl', {
+        value: queued.queue.queueUrl,
+        description: 'The FIFO queue of accepted writes',
+      });
+      new CfnOutput(this, 'DeadLetterQueueUrl', {
+        value: queued.deadLetters.queueUrl,
+        description: 'Writes that kept failing; see the README before redriving',
+      });
+    }
   }
 }
 

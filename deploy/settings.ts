@@ -32,6 +32,28 @@ export interface RelaySettings {
   logRetentionDays: number;
   /** The relay's deadline on Connect for one request (ms); the function's timeout follows it (2 s more, at least 10). */
   connectTimeoutMs: number;
+  /** Queued mode (present when `queued=true`): the relay answers 202 and a paced worker drains a FIFO queue. */
+  queued?: QueuedSettings;
+}
+
+/** Queued mode's settings; the paces are the whole worker fleet's, shared among its concurrent environments. */
+export interface QueuedSettings {
+  /** The SQS event source's maximum concurrency (2 to 1000). */
+  workerConcurrency: number;
+  /** DescribeContact calls per second, all workers together (at most the account's quota). */
+  describeContactPerSecond: number;
+  /** UpdateContactAttributes calls per second, all workers together (at most the account's quota). */
+  updateAttributesPerSecond: number;
+  /** Messages per worker invocation (1 to 10, FIFO's limit). */
+  workerBatchSize: number;
+  /** Receives before a message goes to the dead-letter queue. */
+  maxReceiveCount: number;
+  /** The age of the oldest queued message (s) that raises the alarm. */
+  oldestMessageAlarmSeconds: number;
+  /** A customer KMS key for both queues; default: SQS-managed encryption (SSE-SQS). */
+  kmsKeyArn?: string;
+  /** An SNS topic the alarms notify. */
+  alarmTopicArn?: string;
 }
 
 /** One setting: its context key, its environment variable, what it is. */
@@ -51,7 +73,28 @@ export const settingNames = {
   denyKeyPrefixes: ['denyKeyPrefixes', 'RELAY_DENY_KEY_PREFIXES'],
   logRetentionDays: ['logRetentionDays', 'RELAY_LOG_RETENTION_DAYS'],
   connectTimeoutMs: ['connectTimeoutMs', 'RELAY_CONNECT_TIMEOUT_MS'],
+  queued: ['queued', 'RELAY_QUEUED'],
+  workerConcurrency: ['workerConcurrency', 'RELAY_WORKER_CONCURRENCY'],
+  describeContactPerSecond: ['describeContactPerSecond', 'RELAY_DESCRIBE_CONTACT_PER_SECOND'],
+  updateAttributesPerSecond: ['updateAttributesPerSecond', 'RELAY_UPDATE_ATTRIBUTES_PER_SECOND'],
+  workerBatchSize: ['workerBatchSize', 'RELAY_WORKER_BATCH_SIZE'],
+  maxReceiveCount: ['maxReceiveCount', 'RELAY_MAX_RECEIVE_COUNT'],
+  oldestMessageAlarmSeconds: ['oldestMessageAlarmSeconds', 'RELAY_OLDEST_MESSAGE_ALARM_SECONDS'],
+  queueKmsKeyArn: ['queueKmsKeyArn', 'RELAY_QUEUE_KMS_KEY_ARN'],
+  alarmTopicArn: ['alarmTopicArn', 'RELAY_ALARM_TOPIC_ARN'],
 } as const;
+
+/** The settings that only queued mode reads. */
+const queuedOnly = [
+  'workerConcurrency',
+  'describeContactPerSecond',
+  'updateAttributesPerSecond',
+  'workerBatchSize',
+  'maxReceiveCount',
+  'oldestMessageAlarmSeconds',
+  'queueKmsKeyArn',
+  'alarmTopicArn',
+] as const;
 
 type SettingName = keyof typeof settingNames;
 
@@ -61,6 +104,23 @@ type SettingName = keyof typeof settingNames;
  * one of each, so the default stays below it and a fleet's retries stop at API Gateway with a 429.
  */
 export const defaultThrottle = { rateLimit: 8, burstLimit: 10 };
+
+/**
+ * In queued mode accepting a write costs one SQS SendMessage and no Connect call (the worker guards Connect's quotas),
+ * so the stage only bounds the relay's own load: 400 contacts ending within 10 s send 40 writes/s, and the agents'
+ * status reads come on top.
+ */
+export const defaultQueuedThrottle = { rateLimit: 100, burstLimit: 200 };
+
+/** Queued mode's defaults: 8 calls/s of each quota (10/s by default: room for flows and other tools), 2 workers. */
+export const queuedDefaults = {
+  workerConcurrency: 2,
+  describeContactPerSecond: 8,
+  updateAttributesPerSecond: 8,
+  workerBatchSize: 10,
+  maxReceiveCount: 10,
+  oldestMessageAlarmSeconds: 300,
+};
 
 /** Reads the settings; `context` is the CDK context lookup, `env` the environment. */
 export function readSettings(
@@ -149,6 +209,48 @@ export function readSettings(
     problems.push(changeableClaim(setting, claim, confirm));
   }
 
+  const queuedText = raw('queued');
+  if (queuedText !== undefined && queuedText !== 'true' && queuedText !== 'false')
+    problems.push(`${describe('queued')} must be true or false; got '${queuedText}'`);
+  const queued = queuedText === 'true';
+  if (!queued)
+    for (const name of queuedOnly)
+      if (raw(name) !== undefined) problems.push(`${describe(name)} is a queued mode setting: set queued=true too`);
+  const bounded = (name: SettingName, fallback: number, min: number, max: number): number => {
+    const value = number(name, fallback, min);
+    if (value > max) problems.push(`${describe(name)} must be at most ${max}; got '${raw(name)}'`);
+    return value;
+  };
+  const arn = (name: SettingName, pattern: RegExp, example: string): string | undefined => {
+    const value = raw(name);
+    if (value !== undefined && !pattern.test(value))
+      problems.push(`${describe(name)} must look like ${example}; got '${value}'`);
+    return value;
+  };
+  const queuedSettings = (): QueuedSettings => {
+    const kmsKeyArn = arn(
+      'queueKmsKeyArn',
+      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-)?[0-9a-f-]+$/,
+      'arn:aws:kms:<region>:<account>:key/<key id>',
+    );
+    const alarmTopicArn = arn(
+      'alarmTopicArn',
+      /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/,
+      'arn:aws:sns:<region>:<account>:<topic>',
+    );
+    return {
+      workerConcurrency: bounded('workerConcurrency', queuedDefaults.workerConcurrency, 2, 1000),
+      describeContactPerSecond: number('describeContactPerSecond', queuedDefaults.describeContactPerSecond, 1),
+      updateAttributesPerSecond: number('updateAttributesPerSecond', queuedDefaults.updateAttributesPerSecond, 1),
+      workerBatchSize: bounded('workerBatchSize', queuedDefaults.workerBatchSize, 1, 10),
+      maxReceiveCount: bounded('maxReceiveCount', queuedDefaults.maxReceiveCount, 1, 1000),
+      oldestMessageAlarmSeconds: number('oldestMessageAlarmSeconds', queuedDefaults.oldestMessageAlarmSeconds, 60),
+      ...(kmsKeyArn ? { kmsKeyArn } : {}),
+      ...(alarmTopicArn ? { alarmTopicArn } : {}),
+    };
+  };
+  const throttle = queued ? defaultQueuedThrottle : defaultThrottle;
+
   const prefixes = (name: SettingName): string[] => {
     const items = list(name);
     for (const item of items)
@@ -166,12 +268,13 @@ export function readSettings(
       ...(confirmed ? { agentsCannotChangeClaim: true } : {}),
     },
     ownershipWindowSeconds: number('ownershipWindowSeconds', 3600, 0),
-    throttleRateLimit: number('throttleRateLimit', defaultThrottle.rateLimit, 1),
-    throttleBurstLimit: number('throttleBurstLimit', defaultThrottle.burstLimit, 1),
+    throttleRateLimit: number('throttleRateLimit', throttle.rateLimit, 1),
+    throttleBurstLimit: number('throttleBurstLimit', throttle.burstLimit, 1),
     allowKeyPrefixes: prefixes('allowKeyPrefixes'),
     denyKeyPrefixes: prefixes('denyKeyPrefixes'),
     logRetentionDays: number('logRetentionDays', 365, 1),
     connectTimeoutMs: number('connectTimeoutMs', 8000, 100),
+    ...(queued ? { queued: queuedSettings() } : {}),
   };
   // With 2 s more for the function, it still answers within API Gateway's 30 s integration limit.
   if (settings.connectTimeoutMs > 27_000)

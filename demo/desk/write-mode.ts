@@ -1,6 +1,6 @@
 /**
- * The write mode (direct with Cognito credentials, or the owner-checking relay with the agent's token): the switch in
- * the top bar, and "Write another agent's contact", which shows what each mode does with a contact the agent does not
+ * The write mode (direct with Cognito credentials, the owner-checking relay with the agent's token, or the relay in
+ * queued mode: 202 once the write is queued, a paced worker checks and lands it): the switch in the top bar, and "Write another agent's contact", which shows what each mode does with a contact the agent does not
  * handle.
  */
 import { html, render } from 'lit';
@@ -9,11 +9,12 @@ import type { ContactRecord } from '../connect-api/types.ts';
 import type { StandInCcp } from '../ccp/scenario.ts';
 import { message, short } from './dom.ts';
 
-export type WriteMode = 'direct' | 'relay';
+export type WriteMode = 'direct' | 'relay' | 'queued';
 
-/** The write mode the page was opened with: `?writes=relay`, else direct. */
+/** The write mode the page was opened with: `?writes=relay` or `?writes=queued`, else direct. */
 export function writeMode(): WriteMode {
-  return new URLSearchParams(location.search).get('writes') === 'relay' ? 'relay' : 'direct';
+  const writes = new URLSearchParams(location.search).get('writes');
+  return writes === 'relay' || writes === 'queued' ? writes : 'direct';
 }
 
 /** The switch in the top bar: each mode is a page load (the plugin, its CCP and its outbox start once per page). */
@@ -23,7 +24,8 @@ export function renderWriteMode(host: HTMLElement, mode: WriteMode): void {
   render(
     html`<span>Writes:</span>
       ${link('direct', 'Direct (Cognito)', 'Each agent calls Amazon Connect with Cognito credentials that can write any contact of the instance')}
-      ${link('relay', 'Relay (owner-checked)', "Writes go to the relay with the agent's sign-in token; it writes only contacts the agent handles")}`,
+      ${link('relay', 'Relay (owner-checked)', "Writes go to the relay with the agent's sign-in token; it writes only contacts the agent handles")}
+      ${link('queued', 'Queued (SQS + worker)', 'Writes go to the relay, which queues them and answers at once; a worker paced under the quotas checks whose contact it is and lands them')}`,
     host,
   );
 }
@@ -68,15 +70,19 @@ export function renderOtherAgentWrite(
         { Note: 'written by agent.smith' },
         { origin: 'agent' },
       );
-      status.textContent = `Landed on agent.jones's call ${short(contactId)}: in direct mode any agent can write any contact of the instance.`;
+      status.textContent =
+        mode === 'queued'
+          ? `Accepted for agent.jones's call ${short(contactId)}: the worker checks it behind the queue and refuses it (the queue panel counts it).`
+          : `Landed on agent.jones's call ${short(contactId)}: in direct mode any agent can write any contact of the instance.`;
     } catch (error) {
       status.textContent = `Refused on agent.jones's call ${short(contactId)}: ${message(error)} (kept in the outbox as a failure, not retried)`;
     }
   };
-  const hint =
-    mode === 'relay'
-      ? 'The relay checks who handles the contact and refuses'
-      : 'Direct mode cannot tell whose contact it is';
+  const hint = {
+    direct: 'Direct mode cannot tell whose contact it is',
+    relay: 'The relay checks who handles the contact and refuses',
+    queued: 'The relay accepts it into the queue; the worker checks who handles the contact and refuses',
+  }[mode];
   const button = html`<button
     type="button"
     title=${`Registers a call handled by agent.jones and writes a note on it as agent.smith. ${hint}.`}

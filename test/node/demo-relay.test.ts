@@ -1,9 +1,10 @@
 /**
- * The custom agent desktop demo in both write modes, in headless Chromium against the demo server (Connect API
- * stand-in, the relay in front of it, dev server): in relay mode a rule's tags land through the relay (checked with
- * DescribeContact), the page never fetches the AWS SDK, and "Write another agent's contact" is refused with the
- * relay's reason and kept as a failure; in direct mode the same button lands, which is what the relay is for.
- * Skipped, saying why, only when no Chromium is installed.
+ * The custom agent desktop demo in its write modes, in headless Chromium against the demo server (Connect API
+ * stand-in, the relay in front of it, queued mode beside it, dev server): in relay mode a rule's tags land through the
+ * relay (checked with DescribeContact), the page never fetches the AWS SDK, and "Write another agent's contact" is
+ * refused with the relay's reason and kept as a failure; in direct mode the same button lands, which is what the relay
+ * is for; in queued mode the relay accepts (202), the worker lands the rule's tags from fauxqs and refuses the other
+ * agent's contact, and the Queue panel counts both. Skipped, saying why, only when no Chromium is installed.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -17,7 +18,7 @@ const skip = chromium
   ? false
   : "no Chromium found (install Debian's chromium, or set CHROME_PATH): the demo is not driven";
 
-describe('the agent desktop demo: direct and relay writes', { skip }, () => {
+describe('the agent desktop demo: direct, relay and queued writes', { skip }, () => {
   let demo: DemoHandle;
   let browser: Browser;
 
@@ -52,18 +53,13 @@ describe('the agent desktop demo: direct and relay writes', { skip }, () => {
       () =>
         page
           .$eval('#other-agent [role="status"]', (element) => element.textContent)
-          .then((text) => (/^(Landed|Refused)/.test(text) ? text : undefined)),
+          .then((text) => (/^(Landed|Refused|Accepted)/.test(text) ? text : undefined)),
       'the outcome of the write',
     );
   }
 
-  it("relay mode: a rule lands through the relay, no SDK is fetched, and another agent's contact is refused and kept", async () => {
-    const { page, fetched, errors } = await open('?writes=relay');
-    await untilPasses(async () => {
-      const mode = await page.$eval('#write-mode [aria-current="page"]', (element) => element.textContent.trim());
-      assert.equal(mode, 'Relay (owner-checked)');
-    });
-
+  /** Rings a call in the stand-in CCP and accepts it; returns its ids. */
+  async function acceptACall(page: Page): Promise<{ initial: string; instance: string }> {
     await page.locator('#scenario ::-p-text(Ring a call)').click();
     const contact = await until(
       () =>
@@ -76,6 +72,17 @@ describe('the agent desktop demo: direct and relay writes', { skip }, () => {
       'the ringing call',
     );
     await page.locator('#scenario ::-p-text(Accept)').click();
+    return contact;
+  }
+
+  it("relay mode: a rule lands through the relay, no SDK is fetched, and another agent's contact is refused and kept", async () => {
+    const { page, fetched, errors } = await open('?writes=relay');
+    await untilPasses(async () => {
+      const mode = await page.$eval('#write-mode [aria-current="page"]', (element) => element.textContent.trim());
+      assert.equal(mode, 'Relay (owner-checked)');
+    });
+
+    const contact = await acceptACall(page);
     const tags = await until(() => {
       const attributes = demo.api.attributesOf(contact.instance, contact.initial);
       return attributes?.['HandledBy'] ? attributes : undefined;
@@ -120,6 +127,61 @@ describe('the agent desktop demo: direct and relay writes', { skip }, () => {
     assert.match(outcome, /^Landed on agent\.jones's call/);
     const actions = demo.api.requestLog().map((request) => request.action);
     assert.ok(actions.includes('GetCredentialsForIdentity'), 'direct mode signed with Cognito credentials');
+    assert.deepEqual(errors, []);
+    await page.browserContext().close();
+  });
+
+  it("queued mode: the relay accepts, the worker lands a rule's tags and refuses another agent's contact, and the Queue panel counts both", async () => {
+    const { page, errors } = await open('?writes=queued');
+    await untilPasses(async () => {
+      const mode = await page.$eval('#write-mode [aria-current="page"]', (element) => element.textContent.trim());
+      assert.equal(mode, 'Queued (SQS + worker)');
+    });
+    const panelShown = await page.$eval('#queue-card', (element) => !(element as HTMLElement).hidden);
+    assert.ok(panelShown, 'the Queue panel is shown in queued mode');
+    const before = demo.api.requestLog().length;
+
+    const contact = await acceptACall(page);
+    const tags = await until(() => {
+      const attributes = demo.api.attributesOf(contact.instance, contact.initial);
+      return attributes?.['HandledBy'] ? attributes : undefined;
+    }, 'the connected tags stored by the worker');
+    assert.equal(tags['HandledBy'], 'agent.smith');
+
+    const outcome = await writeOtherAgentsContact(page);
+    assert.match(outcome, /^Accepted for agent\.jones's call/);
+    const status = await until(
+      () => demo.queued.status().then((now) => (now.settled.refused > 0 ? now : undefined)),
+      "the worker to refuse the other agent's write",
+    );
+    assert.equal(status.settled.refused, 1);
+    assert.ok(status.settled.landed >= 1, 'the worker counted the landed tags');
+    const updates = demo.api
+      .requestLog()
+      .slice(before)
+      .filter((request) => request.action === 'UpdateContactAttributes');
+    assert.ok(
+      updates.length > 0 && updates.every((request) => request.initialContactId === contact.initial),
+      "only the agent's own contact was written",
+    );
+
+    const counts = await until(
+      () =>
+        page
+          .$$eval('#queue [data-count]', (items) =>
+            Object.fromEntries(
+              items.map((item): [string, string] => [
+                item.getAttribute('data-count') ?? '',
+                item.querySelector('dd')?.textContent ?? '',
+              ]),
+            ),
+          )
+          .then((shown) => (shown['refused'] === '1' && shown['landed'] !== '0' ? shown : undefined)),
+      'the Queue panel to count the landed and the refused writes',
+    );
+    assert.equal(counts['dead-letters'], '0');
+    const newest = await page.$eval('#queue ol li', (element) => element.textContent.replace(/\s+/g, ' '));
+    assert.match(newest, /refused Note/);
     assert.deepEqual(errors, []);
     await page.browserContext().close();
   });

@@ -14,6 +14,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RelayStack } from '../../deploy/relay-stack.ts';
 import { readSettings, settingNames, type RelaySettings } from '../../deploy/settings.ts';
 import { resolveRelayConfig } from '../../src/relay/config.ts';
+import { statements } from '../helpers/cdk.ts';
 
 const instanceArn = 'arn:aws:connect:eu-west-2:111122223333:instance/4c1e1d3a-6b2f-4f7e-9a51-3b0f6c2d8e71';
 let bundleDir: string;
@@ -40,24 +41,6 @@ function synth(context: Record<string, string>): Template {
     env: { account: '111122223333', region: 'eu-west-2' },
   });
   return Template.fromStack(stack);
-}
-
-/** Every IAM statement of the template, from policies and inline role policies. */
-function statements(template: Template): Array<{ Action: string | string[]; Resource: unknown; Effect: string }> {
-  const found: Array<{ Action: string | string[]; Resource: unknown; Effect: string }> = [];
-  for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
-    found.push(
-      ...(policy as { Properties: { PolicyDocument: { Statement: typeof found } } }).Properties.PolicyDocument
-        .Statement,
-    );
-  }
-  for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
-    for (const inline of (role as { Properties: { Policies?: Array<{ PolicyDocument: { Statement: typeof found } }> } })
-      .Properties.Policies ?? []) {
-      found.push(...inline.PolicyDocument.Statement);
-    }
-  }
-  return found;
 }
 
 describe('the relay stack', () => {
