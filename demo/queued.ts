@@ -11,7 +11,7 @@ import { createRelayConnectClient, type RelayServer } from '../src/relay/index.t
 import { createMemoryOutcomeStore, type OutcomeStore } from '../src/relay/outcomes.ts';
 import { workerDefaults } from '../src/relay/worker.ts';
 import { startWorkerLoop } from '../src/relay/worker-loop.ts';
-import { startFauxqsQueue, type FauxqsQueue } from '../test/helpers/fauxqs.ts';
+import { startFauxqsQueue, type FauxqsQueue } from './fauxqs.ts';
 import type { ConnectApiHandle } from './connect-api/server.ts';
 import { standInRelayConfig, startStandInRelay } from './relay.ts';
 

@@ -4,7 +4,7 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { startConnectApi, type ConnectApiHandle, type ContactRecord } from '../../demo/connect-api/server.ts';
 import { resolveRelayConfig, type RelayConfig, type ResolvedRelayConfig } from '../../src/relay/config.ts';
-import { fauxqsClient, startFauxqsQueue, type FauxqsQueue, type FauxqsQueueOptions } from './fauxqs.ts';
+import { fauxqsClient, startFauxqsQueue, type FauxqsQueue, type FauxqsQueueOptions } from '../../demo/fauxqs.ts';
 
 export const instanceId = '4c1e1d3a-6b2f-4f7e-9a51-3b0f6c2d8e71';
 export const instanceArn = `arn:aws:connect:us-east-1:123456789012:instance/${instanceId}`;

@@ -16,7 +16,7 @@ import {
   SendMessageCommand,
   type Message,
 } from '@aws-sdk/client-sqs';
-import { startFauxqsQueue, type FauxqsQueue } from '../helpers/fauxqs.ts';
+import { startFauxqsQueue, type FauxqsQueue } from '../../demo/fauxqs.ts';
 
 let queue: FauxqsQueue;
 

@@ -11,7 +11,7 @@ import { GetQueueAttributesCommand, PurgeQueueCommand, SendMessageCommand, type 
 import { createRelay, type AuditRecord, type Relay } from '../../src/relay/index.ts';
 import { createMemoryOutcomeStore, type OutcomeStore, type WriteOutcome } from '../../src/relay/outcomes.ts';
 import { startWorkerLoop, type WorkerLoop } from '../../src/relay/worker-loop.ts';
-import { fauxqsClient } from '../helpers/fauxqs.ts';
+import { fauxqsClient } from '../../demo/fauxqs.ts';
 import { instanceId, jones, sqsOf, startQueuedRig, type QueuedRig } from '../helpers/queued-rig.ts';
 import { until } from '../helpers/until.ts';
 

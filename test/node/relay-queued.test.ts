@@ -10,7 +10,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { DeleteMessageCommand, PurgeQueueCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { createRelay, resolveRelayConfig, type AuditRecord, type Relay } from '../../src/relay/index.ts';
 import { decodeQueuedWrite } from '../../src/relay/queued-write.ts';
-import { fauxqsClient } from '../helpers/fauxqs.ts';
+import { fauxqsClient } from '../../demo/fauxqs.ts';
 import { instanceId, sqsOf, startQueuedRig, type QueuedRig } from '../helpers/queued-rig.ts';
 
 let rig: QueuedRig;
