@@ -5,7 +5,10 @@ import type { LoggedRequest } from '../demo/connect-api/types.ts';
 export interface FleetCounts {
   mode: 'synchronous' | 'queued';
   contacts: number;
-  /** The browsers' requests to the relay, by method and by the status they got. */
+  /**
+   * The browsers' requests to the relay, by method (POST: writes; GET: the outbox's polls of the outcomes route after
+   * a 202) and by the status they got.
+   */
   browser: { posts: number; gets: number; statuses: Map<number, number> };
   /** Requests the modelled API Gateway stage throttle answered 429 (they never reached the relay). */
   stageThrottled: number;
@@ -15,6 +18,10 @@ export interface FleetCounts {
   eventToLanded: number[];
   /** Queued mode: from the relay's 202 to the write's 200 at the stand-in. */
   acceptToLanded: number[];
+  /** Queued mode: from the relay's 202 to the browser's `landed` event (its poll of the outcomes route found it). */
+  acceptToHeard: number[];
+  /** Writes whose landing (or failure) the browser had not heard of when the run ended. */
+  unheard: number;
   drainS: number;
   /** Seconds over which the contacts ended: the drain cannot be shorter. */
   spreadS: number;
@@ -59,8 +66,9 @@ export function printFleet(counts: FleetCounts): void {
   const line = (name: string, value: number): string =>
     `      ${name.padEnd(42)} ${String(value).padStart(6)}   per landed ${per(value, landed).padStart(5)}   per contact ${per(value, counts.contacts).padStart(5)}`;
   console.log(`  ${counts.mode}: ${landed} requests landed for ${counts.contacts} contacts`);
-  console.log(line('browser calls (POST)', counts.browser.posts));
-  if (counts.browser.gets > 0) console.log(line('browser status reads (GET outcomes)', counts.browser.gets));
+  console.log(line('browser calls: writes (POST)', counts.browser.posts));
+  console.log(line('browser calls: outcome polls (GET)', counts.browser.gets));
+  console.log(line('browser calls: all', counts.browser.posts + counts.browser.gets));
   console.log(line('UpdateContactAttributes calls', update.calls));
   console.log(line('DescribeContact calls', describe.calls));
   if (search.calls > 0) console.log(line('SearchUsers calls', search.calls));
@@ -72,7 +80,13 @@ export function printFleet(counts: FleetCounts): void {
   console.log(line('429s from the stage throttle (modelled)', counts.stageThrottled));
   console.log(`      browser answers: ${statuses}`);
   console.log(`      rule event -> landed: ${ms(counts.eventToLanded)}`);
-  if (counts.mode === 'queued') console.log(`      accept (202) -> landed: ${ms(counts.acceptToLanded)}`);
+  if (counts.mode === 'queued') {
+    console.log(`      accept (202) -> landed: ${ms(counts.acceptToLanded)}`);
+    console.log(
+      `      accept (202) -> the browser heard of it (its poll found the outcome): ${ms(counts.acceptToHeard)}; ` +
+        `${counts.unheard} never heard of`,
+    );
+  }
   console.log(
     `      drain ${counts.drainS.toFixed(1)} s against an ideal of ${idealS.toFixed(1)} s at ${counts.paceFor.what} ${counts.paceFor.perSecond}/s (${(counts.drainS / idealS).toFixed(3)}x); lost ${counts.lost} (attribute values missing from the stand-in's store)`,
   );

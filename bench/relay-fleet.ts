@@ -19,7 +19,7 @@ import { startConnectApi, type ConnectApiHandle } from '../demo/connect-api/serv
 import type { PoolUser } from '../demo/connect-api/user-pool.ts';
 import { DEFAULT_INSTANCE_ID } from '../demo/ccp/scenario.ts';
 import { startStandInRelay } from '../demo/relay.ts';
-import { MemoryOutboxStore, Outbox } from '../src/outbox/index.ts';
+import { createOutbox, DEFAULT_OUTCOME_POLLING, MemoryOutboxStore } from '../src/outbox/index.ts';
 import { TokenBucket } from '../src/outbox/pacing.ts';
 import { RelayClient } from '../src/relay-client.ts';
 import { createTagger } from '../src/tagging/index.ts';
@@ -115,6 +115,8 @@ async function runFleet(mode: Mode): Promise<FleetCounts> {
       connect: [],
       eventToLanded: [],
       acceptToLanded: [],
+      acceptToHeard: [],
+      unheard: 0,
       drainS: 0,
       spreadS: spreadMs / 1000,
       paceFor: backend
@@ -131,13 +133,22 @@ async function runFleet(mode: Mode): Promise<FleetCounts> {
       new TokenBucket(throttle.rateLimit, throttle.burstLimit, () => performance.now()),
       acceptedAt,
     );
-    // Each agent's outbox sends through its own relay client, as the plugin wires relay mode (src/plugin.ts).
+    // Each agent's outbox sends through its own relay client with the outbox's WriteId, and reads a queued relay's
+    // outcomes after 202 from the same client, as the plugin wires relay mode (src/plugin.ts, relaySender): the
+    // outbox polls them while the agent's accepted writes await one, and the browser learns of each landing so.
+    const heardAt = new Map<string, number>();
+    let failed = 0;
     const outboxes = users.map((user) => {
       const client = new RelayClient({ url: relay.url, token: api.signIn(user.username).idToken, fetch: transport });
-      return new Outbox({
+      const outbox = createOutbox({
         store: new MemoryOutboxStore(),
-        sender: (contact, attributes, { signal }) => client.update(contact, attributes, { signal }),
+        agent: user.connectUserId,
+        sender: (contact, attributes, { signal, writeId }) => client.update(contact, attributes, { signal, writeId }),
+        outcomes: (since, { signal }) => client.outcomes(since, { signal }),
       });
+      outbox.on('landed', (event) => heardAt.set(event.contact.initialContactId, Date.now()));
+      outbox.on('failed', () => failed++);
+      return outbox;
     });
     const trackers = outboxes.map(() => new FakeTracker());
     const taggers = outboxes.map((outbox, i) =>
@@ -164,6 +175,10 @@ async function runFleet(mode: Mode): Promise<FleetCounts> {
       });
     // Queued: the outboxes are idle once accepted; wait for the worker to drain the queue (at most 10x the ideal).
     if (backend) await backend.drained(10 * (active / backend.pacePerSecond) * 1000 + 10_000);
+    // Then for the browsers to hear of every landing (or failure) from their polls: at most one backoff cap after it.
+    const heardBy = Date.now() + 2 * DEFAULT_OUTCOME_POLLING.capMs + 5_000;
+    while (heardAt.size + failed < contacts.length && Date.now() < heardBy) await sleep(100);
+    counts.unheard = contacts.length - heardAt.size - failed;
     counts.connect = api.requestLog();
     const landings = counts.connect.filter(
       (request) => request.action === 'UpdateContactAttributes' && request.status === 200,
@@ -175,6 +190,8 @@ async function runFleet(mode: Mode): Promise<FleetCounts> {
       counts.eventToLanded.push(landed - fired);
       const accepted = acceptedAt.get(contactId);
       if (accepted !== undefined) counts.acceptToLanded.push(landed - accepted);
+      const heard = heardAt.get(contactId);
+      if (accepted !== undefined && heard !== undefined) counts.acceptToHeard.push(heard - accepted);
     }
     counts.drainS = (Math.max(...landedAt.values()) - start) / 1000;
     counts.lost = missing().length;
