@@ -11,7 +11,8 @@
 // keep `npm run bench` short); `--agents 1000` (also `npm run bench -- --agents 1000`) runs the issue's fleet: 1,000
 // agents, 400 ending within 10 s. FLEET_AGENTS, FLEET_ACTIVE, FLEET_SPREAD_MS, FLEET_RATE and FLEET_BURST override as
 // in bench/fleet.ts; FLEET_WORKER_PACE sets the worker's calls/s per Connect action (queued mode, default 8, the CDK
-// stack's); RELAY_FLEET_MODES=synchronous,queued (both by default).
+// stack's); FLEET_POLL_FIRST_MS and FLEET_POLL_CAP_MS set the outboxes' outcome polling (`outcomePolling`, default the
+// outbox's: 1 s doubling to 30 s); RELAY_FLEET_MODES=synchronous,queued (both by default).
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -79,12 +80,17 @@ export function relayFleetSettings(args: string[] = process.argv.slice(2)) {
      * worker fleet (one worker here), the stage throttle's rate in synchronous mode: the same pace, so the modes compare.
      */
     pace: env('FLEET_WORKER_PACE') ?? queuedDefaults.updateAttributesPerSecond,
+    /** Queued mode: the outboxes' polling of the outcomes route after 202. */
+    polling: {
+      firstMs: env('FLEET_POLL_FIRST_MS') ?? DEFAULT_OUTCOME_POLLING.firstMs,
+      capMs: env('FLEET_POLL_CAP_MS') ?? DEFAULT_OUTCOME_POLLING.capMs,
+    },
   };
 }
 
 /** Runs the fleet in one mode and returns its counts. */
 async function runFleet(mode: Mode): Promise<FleetCounts> {
-  const { agents, active, spreadMs, ratePerSecond, burst, pace } = relayFleetSettings();
+  const { agents, active, spreadMs, ratePerSecond, burst, pace, polling } = relayFleetSettings();
   const instanceId = DEFAULT_INSTANCE_ID;
   const users: PoolUser[] = Array.from({ length: agents }, (_, i) => ({
     username: `fleet.agent.${i}`,
@@ -145,6 +151,7 @@ async function runFleet(mode: Mode): Promise<FleetCounts> {
         agent: user.connectUserId,
         sender: (contact, attributes, { signal, writeId }) => client.update(contact, attributes, { signal, writeId }),
         outcomes: (since, { signal }) => client.outcomes(since, { signal }),
+        outcomePolling: polling,
       });
       outbox.on('landed', (event) => heardAt.set(event.contact.initialContactId, Date.now()));
       outbox.on('failed', () => failed++);
@@ -176,7 +183,7 @@ async function runFleet(mode: Mode): Promise<FleetCounts> {
     // Queued: the outboxes are idle once accepted; wait for the worker to drain the queue (at most 10x the ideal).
     if (backend) await backend.drained(10 * (active / backend.pacePerSecond) * 1000 + 10_000);
     // Then for the browsers to hear of every landing (or failure) from their polls: at most one backoff cap after it.
-    const heardBy = Date.now() + 2 * DEFAULT_OUTCOME_POLLING.capMs + 5_000;
+    const heardBy = Date.now() + 2 * polling.capMs + 5_000;
     while (heardAt.size + failed < contacts.length && Date.now() < heardBy) await sleep(100);
     counts.unheard = contacts.length - heardAt.size - failed;
     counts.connect = api.requestLog();
@@ -208,7 +215,7 @@ async function runFleet(mode: Mode): Promise<FleetCounts> {
 
 /** Runs the fleet through the relay in each mode and prints the figures. */
 export async function benchRelayFleet(): Promise<void> {
-  const { agents, active, spreadMs, ratePerSecond, burst } = relayFleetSettings();
+  const { agents, active, spreadMs, ratePerSecond, burst, polling } = relayFleetSettings();
   const modes = (process.env['RELAY_FLEET_MODES'] ?? 'synchronous,queued').split(',');
   const unknown = modes.filter((mode) => mode !== 'synchronous' && mode !== 'queued');
   if (unknown.length > 0) throw new TypeError(`RELAY_FLEET_MODES: unknown mode ${unknown.join(', ')}`);
@@ -216,7 +223,8 @@ export async function benchRelayFleet(): Promise<void> {
     `\nThe fleet through the relay: ${agents} agents, ${active} end a contact within ${spreadMs / 1000} s, ` +
       `${FLEET_RULES.length} ACW rules coalesced to one request per contact; Connect quota ${ratePerSecond}/s burst ${burst} per action; ` +
       `stage throttle modelled at the stack's default (synchronous ${defaultThrottle.rateLimit}/s burst ${defaultThrottle.burstLimit}, ` +
-      `queued ${defaultQueuedThrottle.rateLimit}/s burst ${defaultQueuedThrottle.burstLimit})`,
+      `queued ${defaultQueuedThrottle.rateLimit}/s burst ${defaultQueuedThrottle.burstLimit}); ` +
+      `outcome polls after 202 from ${polling.firstMs / 1000} s, doubling to ${polling.capMs / 1000} s`,
   );
   for (const mode of modes as Mode[]) printFleet(await runFleet(mode));
 }
