@@ -2,9 +2,11 @@
 // rules coalesced to one request per contact, against the Connect API stand-in with a 10 requests/s quota per action;
 // each agent signed in to the stand-in's user pool with its own token, writing through a RelayClient.
 //   synchronous: the relay checks ownership (DescribeContact) and writes (UpdateContactAttributes) per request;
-//   queued: the relay accepts (202) into a FIFO queue on fauxqs, and a worker lands the writes at its pace.
+//   queued: the relay accepts (202) into a FIFO queue on fauxqs, and a worker lands the writes at its pace; each
+//   browser's outbox polls the outcomes route until it hears of its landing, as the plugin's does.
 // In front of the relay, the deployed stack's API Gateway stage throttle is modelled (a token bucket answering 429 as
-// API Gateway does) at the stack's default for the mode. Counts browser calls, Connect calls and 429s at each layer,
+// API Gateway does) at the stack's default for the mode. Counts browser calls (writes and outcome polls apart),
+// Connect calls and 429s at each layer,
 // latencies, drain time against the ideal at the pace, and lost writes (read from the stand-in's store after the queue
 // drained). Prints figures; asserts nothing. Run alone: `npx tsx bench/relay-fleet.ts`; bench/run.ts calls
 // benchRelayFleet(). By default 250 agents, 100 of them ending within 2.5 s (the issue's fleet at the same density, to
