@@ -6,9 +6,8 @@
 //   browser's outbox polls the outcomes route until it hears of its landing, as the plugin's does.
 // In front of the relay, the deployed stack's API Gateway stage throttle is modelled (a token bucket answering 429 as
 // API Gateway does) at the stack's default for the mode. Counts browser calls (writes and outcome polls apart),
-// Connect calls and 429s at each layer,
-// latencies, drain time against the ideal at the pace, and lost writes (read from the stand-in's store after the queue
-// drained). Prints figures; asserts nothing. Run alone: `npx tsx bench/relay-fleet.ts`; bench/run.ts calls
+// Connect calls and 429s at each layer, latencies, drain time against the ideal at the pace, and lost writes (read
+// from the stand-in's store after the queue drained). Prints figures; asserts nothing. Run alone: `npx tsx bench/relay-fleet.ts`; bench/run.ts calls
 // benchRelayFleet(). By default 250 agents, 100 of them ending within 2.5 s (the issue's fleet at the same density, to
 // keep `npm run bench` short); `--agents 1000` (also `npm run bench -- --agents 1000`) runs the issue's fleet: 1,000
 // agents, 400 ending within 10 s. FLEET_AGENTS, FLEET_ACTIVE, FLEET_SPREAD_MS, FLEET_RATE and FLEET_BURST override as
