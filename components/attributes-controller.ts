@@ -1,10 +1,11 @@
 /**
  * The logic of `<ccp-attributes>`, as a Lit ReactiveController: follows the tracker's viewed contact, keeps one
  * draft per contact while the tracker has it (so switching chats never loses edits) and saves through the plugin's
- * write path (an AttributeWriter: the outbox, or a client), firing the element's save events. The draft itself
- * (fields, keys being added, bytes, changes, problems) is the Lit-free `Draft` of internal/draft.ts; where a save
- * stands is the `saveReducer` of internal/save-status.ts, worded by internal/status-text.ts. A save a relay in
- * queued mode accepted is followed to its outcome through the writer's events (internal/accepted-watch.ts).
+ * write path (an AttributeWriter: the outbox, or a client), firing the element's save events. It ties together the
+ * jobs of components/internal/: the drafts held (contact-drafts.ts; each a Lit-free `Draft` of draft.ts) and what
+ * they are built with (editor-config.ts), the save of one draft (save-draft.ts), where a save stands (the
+ * `saveReducer` of save-status.ts, worded by status-text.ts), and the outcome of a save a relay in queued mode
+ * accepted, heard through the writer's events (accepted-watch.ts).
  *
  * What is stored is the tracker's: a draft is built from the contact's attributes and rebuilt when they change.
  * The write path records a landed write into the tracker (the plugin wires the outbox's `landed` event to
@@ -12,18 +13,16 @@
  * what was written; this controller never records writes itself nor keeps its own copy of what is stored.
  *
  * Only types are imported from the write path: the element must not pull in the AWS SDK.
- */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { AttributesError, isAttributesError, validationError } from '../src/errors.ts';
-import { sameAttributes } from '../src/tracker/attributes.ts';
+ */ import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { AttributesError } from '../src/errors.ts';
 import type { ContactModel, ContactTrackerLike } from '../src/tracker/types.ts';
-import { checkUpdate, MAX_TOTAL_BYTES, type Attributes } from '../src/validate.ts';
-import type { AttributeWriter, ContactRef, WriteReceipt } from '../src/writer.ts';
-import { emit } from './events.ts';
-import { activeLocale } from './messages/localization.ts';
-import { watchAccepted } from './internal/accepted-watch.ts';
-import { Draft, type BudgetLevel, type FieldState, type NewFieldState } from './internal/draft.ts';
+import type { AttributeWriter } from '../src/writer.ts';
+import { acceptedOutcomes, watchAccepted } from './internal/accepted-watch.ts';
+import { ContactDrafts, type ContactDraft } from './internal/contact-drafts.ts';
+import type { Draft, BudgetLevel, FieldState, NewFieldState } from './internal/draft.ts';
+import { EditorConfig } from './internal/editor-config.ts';
 import { readOnlyReason, type ReadOnlyReason } from './internal/read-only.ts';
+import { saveDraft } from './internal/save-draft.ts';
 import { statusText } from './internal/status-text.ts';
 import {
   initialSaveState,
@@ -33,7 +32,7 @@ import {
   type SaveState,
   type SaveStatus,
 } from './internal/save-status.ts';
-import { parseSchema, SchemaError, type AttributesSchema, type FieldSpec, type SchemaInput } from './schema.ts';
+import type { AttributesSchema, FieldSpec, SchemaError, SchemaInput } from './schema.ts';
 
 export type { ReadOnlyReason } from './internal/read-only.ts';
 export type { SaveStatus } from './internal/save-status.ts';
@@ -50,44 +49,23 @@ export interface AttributesControllerHost extends ReactiveControllerHost, EventT
   readonly setupError: string | undefined;
 }
 
-/** One contact's draft and where its save stands; a save in flight holds on to it while the draft is rebuilt. */
-interface ContactDraft {
-  draft: Draft;
-  save: SaveState;
-  /** The language the draft's problems are worded in: rebuilt (edits kept) when another is shown. */
-  wordedIn: string;
-}
-
-function contactRef(contact: ContactModel): ContactRef {
-  const { contactId, initialContactId, instanceId, region } = contact;
-  return { contactId, initialContactId, instanceId, region };
-}
-
 export class AttributesController implements ReactiveController {
   readonly host: AttributesControllerHost;
 
   /** The contact shown: the tracker's viewed one. */
   contact: ContactModel | undefined;
-  /** The checked schema, when one is set and valid. */
-  schema: AttributesSchema | undefined;
-  /** Why the schema given is unusable. */
-  schemaError: SchemaError | undefined;
   /** The problem found by the latest edit (announced to screen readers), if any. */
   lastProblem: string | undefined;
   /** Bumped whenever the list of fields changes shape (not on keystrokes): the element re-renders rows on it. */
   structureVersion = 0;
 
-  #drafts = new Map<string, ContactDraft>();
-  /** Drafts whose save is in flight: kept until it settles, even when their contact is gone. */
-  #saving = new Set<ContactDraft>();
+  #drafts = new ContactDrafts();
+  #config = new EditorConfig();
   #tracker: ContactTrackerLike | undefined;
   #unsubscribe: (() => void) | undefined;
   /** The writer whose accepted saves' outcomes are watched, and how to stop. */
   #writer: AttributeWriter | undefined;
   #unwatch: (() => void) | undefined;
-  #schemaInput: SchemaInput | undefined;
-  #unknownKeys: 'show' | 'hide' = 'show';
-  #locale: string = activeLocale();
   #connected = false;
 
   constructor(host: AttributesControllerHost) {
@@ -117,6 +95,16 @@ export class AttributesController implements ReactiveController {
   }
 
   // ---- what the element renders -------------------------------------------------------------
+
+  /** The checked schema, when one is set and valid. */
+  get schema(): AttributesSchema | undefined {
+    return this.#config.schema;
+  }
+
+  /** Why the schema given is unusable. */
+  get schemaError(): SchemaError | undefined {
+    return this.#config.schemaError;
+  }
 
   get #current(): ContactDraft | undefined {
     return this.contact ? this.#drafts.get(this.contact.contactId) : undefined;
@@ -277,8 +265,7 @@ export class AttributesController implements ReactiveController {
 
   /** A contact's unsaved edits, viewed or not: key -> the value a save would write. */
   unsavedOf(contactId: string): Map<string, string> {
-    const draft = this.#drafts.get(contactId)?.draft;
-    return new Map(draft && draft.changeCount > 0 ? Object.entries(draft.changes()) : []);
+    return this.#drafts.unsavedOf(contactId);
   }
 
   /** Saves a contact's edits, viewed or not, as `save()` saves the viewed one's; never rejects. */
@@ -288,61 +275,18 @@ export class AttributesController implements ReactiveController {
     const writer = this.host.writer;
     if (!contact || !current || isBusy(current.save.status)) return;
     if (readOnlyReason(this.host, contact) || !writer) return;
-    const draft = current.draft;
-    if (draft.changeCount === 0) return;
-    if (draft.problemCount > 0) {
-      this.#dispatch(current, { type: 'blocked', note: { kind: 'problems', count: draft.problemCount } });
-      return;
-    }
-    if (draft.budgetLevel === 'over') {
-      this.#dispatch(current, {
-        type: 'blocked',
-        note: { kind: 'over-budget', bytesOver: draft.bytesUsed - MAX_TOTAL_BYTES },
-      });
-      return;
-    }
-
-    const stored = { ...contact.attributes };
-    const ref = contactRef(contact);
-    const detail = { contact: ref, attributes: draft.changes(), stored };
-    if (!emit(this.host, 'ccp-attributes-before-save', detail)) {
-      this.#dispatch(current, { type: 'blocked', note: { kind: 'vetoed' } });
-      return;
-    }
-    const toWrite: Attributes = { ...detail.attributes };
-    const problems = checkUpdate({ ...ref, attributes: toWrite, stored });
-    if (problems.length > 0) {
-      this.#fail(current, ref, toWrite, validationError(problems));
-      return;
-    }
-
-    this.#dispatch(current, { type: 'started' });
-    this.#saving.add(current);
-    let receipt: WriteReceipt;
-    try {
-      receipt = (await writer.write(ref, toWrite, {
-        origin: 'agent',
-        stored,
-        onProgress: (progress) => this.#dispatch(current, { type: 'progress', progress }),
-      })) || { state: 'landed' };
-    } catch (error) {
-      this.#saving.delete(current);
-      this.#fail(current, ref, toWrite, toError(error));
-      this.#prune();
-      return;
-    }
-    this.#saving.delete(current);
-    // The tracker recorded the write before this runs, and its `change` rebuilt the viewed contact's draft from the
-    // stored attributes (fields hold what was written; the keys added became fields); a draft not viewed is
-    // rebuilt when the agent comes back to it. A queued relay's accept is recorded the same way; its outcome follows
-    // (#watch).
-    this.#dispatch(
+    await saveDraft(
+      {
+        host: this.host,
+        writer,
+        drafts: this.#drafts,
+        dispatch: (draft, action) => this.#dispatch(draft, action),
+        written: () => this.structureVersion++,
+        settled: () => this.#prune(),
+      },
+      contact,
       current,
-      receipt.state === 'accepted' ? { type: 'accepted', writeId: receipt.writeId } : { type: 'saved' },
     );
-    this.structureVersion++;
-    emit(this.host, 'ccp-attributes-saved', { contact: ref, attributes: toWrite, receipt });
-    this.#prune();
   }
 
   // ---- internals ---------------------------------------------------------------------------
@@ -350,33 +294,10 @@ export class AttributesController implements ReactiveController {
   #syncConfig(force: boolean): void {
     if (!this.#connected) return;
     const host = this.host;
-    let rebuild = force;
-    if (host.schema !== this.#schemaInput) {
-      this.#schemaInput = host.schema;
-      this.schema = undefined;
-      this.schemaError = undefined;
-      if (host.schema !== undefined && host.schema !== '') {
-        try {
-          this.schema = parseSchema(host.schema);
-        } catch (error) {
-          this.schemaError = error instanceof SchemaError ? error : new SchemaError([String(error)]);
-          console.error(`<ccp-attributes>: ${this.schemaError.message}`);
-        }
-      }
-      rebuild = true;
-    }
-    const locale = activeLocale();
-    if (locale !== this.#locale) {
-      // The problems shown are worded anew in the language now shown.
-      this.#locale = locale;
-      this.lastProblem = undefined;
-      rebuild = true;
-    }
-    const unknownKeys = host.unknownKeys === 'hide' ? 'hide' : 'show';
-    if (unknownKeys !== this.#unknownKeys) {
-      this.#unknownKeys = unknownKeys;
-      rebuild = true;
-    }
+    const { changed, localeChanged } = this.#config.sync(host);
+    // The problems shown are worded anew in the language now shown.
+    if (localeChanged) this.lastProblem = undefined;
+    let rebuild = force || changed;
     if (host.tracker !== this.#tracker) {
       this.#unsubscribe?.();
       this.#tracker = host.tracker;
@@ -390,36 +311,23 @@ export class AttributesController implements ReactiveController {
     if (host.writer !== this.#writer) this.#watch(host.writer);
   }
 
-  /**
-   * Follows the outcomes of saves a queued relay accepted: the status line of the save still awaiting one says
-   * saved or not saved, and every failure after an accept fires `ccp-attributes-error` (the outbox tells each tab:
-   * each editor shown fires it once), the values being kept in the list of failures.
-   */
+  /** Follows the outcomes of saves a queued relay accepted (internal/accepted-watch.ts). */
   #watch(writer: AttributeWriter | undefined): void {
     this.#unwatch?.();
     this.#writer = writer;
-    this.#unwatch = watchAccepted(writer, {
-      landed: (writeId) => {
-        for (const current of this.#drafts.values()) this.#dispatch(current, { type: 'confirmed', writeId });
-      },
-      failed: (entry, error) => {
-        const { writeId, outcome = 'failed' } = entry.accepted;
-        for (const current of this.#drafts.values())
-          this.#dispatch(current, { type: 'refused-later', writeId, error, outcome });
-        emit(this.host, 'ccp-attributes-error', {
-          contact: entry.contact,
-          attributes: entry.attributes,
-          error,
-          writeId,
-        });
-      },
-    });
+    this.#unwatch = watchAccepted(
+      writer,
+      acceptedOutcomes({
+        host: this.host,
+        drafts: this.#drafts,
+        dispatch: (draft, action) => this.#dispatch(draft, action),
+      }),
+    );
   }
 
   /** Shows the tracker's viewed contact; rebuilds its draft when its attributes or the config changed. */
   #follow(configChanged: boolean): void {
-    const tracker = this.#tracker;
-    const contact = tracker?.viewed;
+    const contact = this.#tracker?.viewed;
     const previous = this.contact;
     this.contact = contact;
     if (previous?.contactId !== contact?.contactId) this.lastProblem = undefined;
@@ -428,24 +336,7 @@ export class AttributesController implements ReactiveController {
       if (previous) this.structureVersion++;
       return;
     }
-    const current = this.#drafts.get(contact.contactId);
-    if (!current) {
-      this.#drafts.set(contact.contactId, {
-        draft: this.#build(contact, undefined),
-        save: initialSaveState,
-        wordedIn: this.#locale,
-      });
-      this.structureVersion++;
-    } else if (
-      configChanged ||
-      current.wordedIn !== this.#locale ||
-      (current.draft.stored !== contact.attributes && !sameAttributes(current.draft.stored, contact.attributes))
-    ) {
-      // In place: a save in flight holds on to this record.
-      current.draft = this.#build(contact, current.draft);
-      current.wordedIn = this.#locale;
-      this.structureVersion++;
-    }
+    if (this.#drafts.sync(contact, this.#config, configChanged)) this.structureVersion++;
     if (
       previous?.contactId !== contact.contactId ||
       previous.monitoring !== contact.monitoring ||
@@ -455,31 +346,11 @@ export class AttributesController implements ReactiveController {
     }
   }
 
-  #build(contact: ContactModel, previous: Draft | undefined): Draft {
-    return Draft.from(contact, this.schema, { unknownKeys: this.#unknownKeys, previous });
-  }
-
-  /**
-   * Drops the drafts of contacts the tracker no longer has, so a long shift of chats does not grow the editor's
-   * memory. A contact leaves the tracker when it is destroyed (in Streams: the agent closed it after contact work);
-   * the editor can then neither show nor save its draft, so its unsaved edits go too, reported on the console. While
-   * the contact exists its edits are kept, viewed or not. A draft whose save is in flight stays until the save
-   * settled. Runs on every change of the tracker, when the element is attached again, and after each save.
-   */
+  /** Drops the drafts of contacts gone (ContactDrafts.prune): runs on every change of the tracker and after saves. */
   #prune(): void {
     const tracker = this.#tracker;
     if (!tracker || this.#drafts.size === 0) return;
-    const contacts = tracker.contacts;
-    for (const [id, current] of this.#drafts) {
-      if (contacts.has(id) || id === this.contact?.contactId || this.#saving.has(current)) continue;
-      this.#drafts.delete(id);
-      const unsaved = current.draft.changeCount;
-      if (unsaved > 0) {
-        console.warn(
-          `<ccp-attributes>: contact ${id} is gone; its ${unsaved} unsaved change${unsaved === 1 ? ' was' : 's were'} discarded.`,
-        );
-      }
-    }
+    this.#drafts.prune(tracker.contacts, this.contact?.contactId);
   }
 
   #editedNew(id: number): void {
@@ -497,18 +368,4 @@ export class AttributesController implements ReactiveController {
     current.save = saveReducer(current.save, action);
     this.host.requestUpdate();
   }
-
-  #fail(current: ContactDraft, contact: ContactRef, attributes: Attributes, error: AttributesError): void {
-    this.#dispatch(current, { type: 'failed', error });
-    emit(this.host, 'ccp-attributes-error', { contact, attributes, error });
-  }
-}
-
-function toError(error: unknown): AttributesError {
-  if (isAttributesError(error)) return error;
-  if (error instanceof DOMException && error.name === 'AbortError') {
-    return new AttributesError('network', 'The save was cancelled.', { cause: error });
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new AttributesError('network', message || 'The save failed.', { cause: error });
 }

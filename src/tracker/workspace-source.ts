@@ -6,26 +6,22 @@
  *
  * The parts, by job: the provider and the app's scope (workspace-provider.ts), what each lifecycle topic means
  * (workspace-topics.ts), reading a contact and the agent (workspace-reader.ts), how the workspace says no
- * (workspace-failures.ts). Lifecycle topics carry `{contactId, initialContactId, type, subtype}`
- * (@amazon-connect/contact/lib/types.d.ts); this file orders the work per contact and reports to the tracker.
+ * (workspace-failures.ts) and what it refused so far (workspace-refusals.ts), the order of the work per contact
+ * (workspace-order.ts), clearing (workspace-clear.ts), the agent's language and the visual mode (workspace-user.ts).
+ * Lifecycle topics carry `{contactId, initialContactId, type, subtype}` (@amazon-connect/contact/lib/types.d.ts);
+ * this file runs the work per contact and reports to the tracker.
  */
 import type { AgentClient, BaseContactLifecycleEvent, ContactClient } from '@amazon-connect/contact';
 import type { AmazonConnectError } from '@amazon-connect/core';
-import type { AttributesError } from '../errors.ts';
 import { orAbort } from '../deadline.ts';
 import { normalizeAttributes, sameAttributes } from './attributes.ts';
 import type { ClearCheck, ContactSource, SourceAgent, SourceContact, SourceSink } from './source.ts';
 import { ContactTracker, type InstanceOverride } from './tracker.ts';
-import {
-  deniedError,
-  failureText,
-  isPermissionFailure,
-  providerFailure,
-  requestError,
-  type WorkspacePermission,
-} from './workspace-failures.ts';
+import { requestError, type WorkspacePermission } from './workspace-failures.ts';
+import { ContactWorkOrder } from './workspace-order.ts';
 import { appHandle, type Sdk, type WorkspaceProvider, type WorkspaceScope } from './workspace-provider.ts';
 import { listPresent, readAgent, readContact, type ContactHint, type Requester } from './workspace-reader.ts';
+import { WorkspaceRefusals } from './workspace-refusals.ts';
 import type { WorkspaceSourceOptions } from './workspace-options.ts';
 import { eventsFromInit, TOPICS, type TopicMeaning } from './workspace-topics.ts';
 import { clearInWorkspace, interceptWhenConnected } from './workspace-clear.ts';
@@ -44,15 +40,13 @@ export class WorkspaceContactSource implements ContactSource {
   #generation = 0;
   #scope: WorkspaceScope | undefined;
   #ready: Promise<void> = Promise.resolve();
-  /** The first read of the contact that arrived last: a new contact waits for it (see #enqueue). */
-  #arrivals: Promise<void> = Promise.resolve();
   #agent: SourceAgent | undefined;
   readonly #contacts = new Map<string, SourceContact>();
   /** The contacts `ended` was reported for (see #end). */
   readonly #ended = new Set<string>();
-  /** Per contact, the work in order: each event waits for the one before it. */
-  readonly #chains = new Map<string, Promise<void>>();
-  readonly #missing = new Map<WorkspacePermission, AttributesError>();
+  /** Per contact, the work in order (workspace-order.ts). */
+  readonly #order = new ContactWorkOrder();
+  readonly #refusals = new WorkspaceRefusals(() => this.#sink);
   #detach: (() => void)[] = [];
   /** The provider and the contact client, once connected. */
   #host: { provider: WorkspaceProvider; contacts: ContactClient } | undefined;
@@ -71,7 +65,7 @@ export class WorkspaceContactSource implements ContactSource {
 
   /** The permissions the workspace refused so far, in the order they were found missing. */
   get missingPermissions(): readonly WorkspacePermission[] {
-    return [...this.#missing.keys()];
+    return this.#refusals.missingPermissions;
   }
 
   /**
@@ -79,7 +73,7 @@ export class WorkspaceContactSource implements ContactSource {
    * (the same AttributesError the tracker reported as `error`). Missing User.Details.View alone leaves it undefined.
    */
   get readOnlyReason(): string | undefined {
-    return (this.#missing.get('Contact.Attributes.View') ?? this.#missing.get('Contact.Details.View'))?.message;
+    return this.#refusals.readOnlyReason;
   }
 
   /** Loads the SDK, connects to the workspace (or joins the page's provider) and reports contacts once the scope is known. */
@@ -89,7 +83,7 @@ export class WorkspaceContactSource implements ContactSource {
     const generation = ++this.#generation;
     let ready!: () => void;
     this.#ready = new Promise<void>((resolve) => (ready = resolve));
-    this.#arrivals = this.#ready;
+    this.#order.restart(this.#ready);
     this.#attach(generation, ready).catch((error: unknown) => {
       if (generation === this.#generation) this.#sink?.error(requestError(error, 'connecting to the agent workspace'));
     });
@@ -102,7 +96,7 @@ export class WorkspaceContactSource implements ContactSource {
     this.#detach = [];
     this.#contacts.clear();
     this.#ended.clear();
-    this.#chains.clear();
+    this.#order.clear();
     this.#sink = undefined;
   }
 
@@ -155,7 +149,9 @@ export class WorkspaceContactSource implements ContactSource {
     const agent = new sdk.AgentClient({ provider });
     this.#host = { provider, contacts };
 
-    const onError = (error: AmazonConnectError): void => this.#onProviderError(generation, error);
+    const onError = (error: AmazonConnectError): void => {
+      if (generation === this.#generation) this.#refusals.providerError(error);
+    };
     provider.onError(onError);
     this.#detach.push(() => provider.offError(onError));
     // Subscriptions go out now (the SDK queues them until the workspace acknowledges); events wait for the scope
@@ -221,24 +217,17 @@ export class WorkspaceContactSource implements ContactSource {
     return scope.contactId === contactId;
   }
 
-  /**
-   * Runs `task` after the contact's earlier work. A contact not seen before also waits for the first read of the
-   * contact that arrived before it: reads take varying time, and the tracker takes the order in which contacts are
-   * first reported as their arrival order (the newest is the one shown in the idle scope).
-   */
+  /** Runs `task` in the contact's order (workspace-order.ts) while this generation runs and follows the contact. */
   #enqueue(generation: number, contactId: string, task: () => Promise<void>): void {
-    const isNew = !this.#chains.has(contactId) && !this.#contacts.has(contactId);
-    const previous = isNew ? this.#arrivals : (this.#chains.get(contactId) ?? this.#ready);
-    const next = previous
-      .then(() => (generation === this.#generation && this.#follows(contactId) ? task() : undefined))
-      .catch((error: unknown) => {
+    const isNew = !this.#order.has(contactId) && !this.#contacts.has(contactId);
+    this.#order.enqueue(
+      contactId,
+      isNew,
+      () => (generation === this.#generation && this.#follows(contactId) ? task() : undefined),
+      (error: unknown) => {
         if (generation === this.#generation) this.#sink?.error(requestError(error, `reading contact ${contactId}`));
-      });
-    this.#chains.set(contactId, next);
-    if (isNew) this.#arrivals = next;
-    void next.then(() => {
-      if (this.#chains.get(contactId) === next) this.#chains.delete(contactId);
-    });
+      },
+    );
   }
 
   async #onEvent(
@@ -311,42 +300,9 @@ export class WorkspaceContactSource implements ContactSource {
     return readContact(this.#requester(generation), client, event, state, known);
   }
 
-  /**
-   * SDK requests of one generation; a failure gives the fallback. A refusal for want of `permission` is reported
-   * once per permission as a clear reason; with no permission named, a refusal is silent. Other failures are reported.
-   */
+  /** SDK requests of one generation (workspace-refusals.ts). */
   #requester(generation: number): Requester {
-    return async (permission, route, call, fallback) => {
-      try {
-        return await call();
-      } catch (error) {
-        if (generation !== this.#generation) return fallback;
-        if (isPermissionFailure(error)) {
-          if (permission) this.#denied(permission, `the workspace refused ${route} (${failureText(error)})`, error);
-        } else if (permission) {
-          this.#sink?.error(requestError(error, route));
-        }
-        return fallback;
-      }
-    };
-  }
-
-  #denied(permission: WorkspacePermission, what: string, cause: unknown): void {
-    if (this.#missing.has(permission)) return;
-    const error = deniedError(permission, what, cause);
-    this.#missing.set(permission, error);
-    this.#sink?.error(error);
-  }
-
-  #onProviderError(generation: number, error: AmazonConnectError): void {
-    if (generation !== this.#generation) return;
-    const failure = providerFailure(error);
-    if (failure.kind === 'denied') {
-      this.#denied(failure.permission, failure.what, error);
-      return;
-    }
-    if (failure.kind === 'unreachable') this.#sink?.connection('unreachable');
-    this.#sink?.error(failure.error);
+    return this.#refusals.requester(() => generation === this.#generation);
   }
 }
 
