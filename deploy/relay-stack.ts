@@ -134,6 +134,9 @@ export class RelayStack extends Stack {
       connectTimeoutMs: settings.connectTimeoutMs,
       ...(settings.allowKeyPrefixes.length > 0 ? { allowKeyPrefixes: settings.allowKeyPrefixes } : {}),
       ...(settings.denyKeyPrefixes.length > 0 ? { denyKeyPrefixes: settings.denyKeyPrefixes } : {}),
+    };
+    // The searches and the reviewers are the relay's alone (the worker lands agents' queued writes only).
+    const relayOnly: Partial<RelayConfig> = {
       ...(settings.searchesPerSecond !== undefined ? { searchesPerSecond: settings.searchesPerSecond } : {}),
       ...(settings.reviewers ? { reviewers: settings.reviewers } : {}),
     };
@@ -154,10 +157,11 @@ export class RelayStack extends Stack {
     const config = queued
       ? this.toJsonString({
           ...base,
+          ...relayOnly,
           queue: { url: queued.queue.queueUrl },
           outcomes: { table: queued.table.tableName },
         })
-      : JSON.stringify(base);
+      : JSON.stringify({ ...base, ...relayOnly });
     const relay = new LambdaFunction(this, 'Relay', {
       description: 'ccp-attributes relay: writes contact attributes only for the agent handling the contact',
       // Lambda deprecated nodejs20.x on 2026-04-30 (CDK's synth-time validation warns); 24 is the newest it offers.

@@ -57,11 +57,11 @@ function routes(template: Template): string[] {
   });
 }
 
-/** The relay function's configuration (the function whose handler is index.handler). */
-function relayConfig(template: Template): Record<string, unknown> {
+/** A function's configuration: the relay's (handler index.handler) or the worker's. */
+function relayConfig(template: Template, handler = 'index.handler'): Record<string, unknown> {
   const relay = Object.values(template.findResources('AWS::Lambda::Function'))
     .map((fn) => (fn as { Properties: Record<string, unknown> }).Properties)
-    .find((props) => props['Handler'] === 'index.handler');
+    .find((props) => props['Handler'] === handler);
   const variables = (relay?.['Environment'] as { Variables: Record<string, unknown> }).Variables;
   return JSON.parse(joined(variables['RELAY_CONFIG'])) as Record<string, unknown>;
 }
@@ -130,6 +130,10 @@ describe('the relay stack with reviewers', () => {
       const { queue, outcomes, ...rest } = config;
       assert.equal(queue !== undefined && outcomes !== undefined, context !== withReviewers);
       const resolved = resolveRelayConfig(rest);
+      if (context !== withReviewers) {
+        const worker = relayConfig(synth(context), 'worker.handler');
+        assert.ok(!('reviewers' in worker) && !('searchesPerSecond' in worker), 'the worker needs neither');
+      }
       assert.deepEqual(resolved.reviewers, reviewers);
       assert.equal(resolved.searchesPerSecond, 0.5);
     }
@@ -161,13 +165,15 @@ describe('the relay stack with reviewers', () => {
 
   it('runs the relay on the synthesized configuration: a reviewer searches and writes a Review key, an agent is refused', async () => {
     const sent: string[] = [];
+    // Connect's answers, recorded by command: the relay's own Connect side is what is under test, not Connect.
+    const answers: Record<string, unknown> = {
+      SearchContactsCommand: { Contacts: [] },
+      DescribeContactCommand: { Contact: { Id: 'c-1', InitialContactId: 'c-1', Channel: 'VOICE' } },
+    };
     const connect = {
-      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+      send: (command: { constructor: { name: string } }) => {
         sent.push(command.constructor.name);
-        if (command.constructor.name === 'SearchContactsCommand') return { Contacts: [] };
-        if (command.constructor.name === 'DescribeContactCommand')
-          return { Contact: { Id: 'c-1', InitialContactId: 'c-1', Channel: 'VOICE' } };
-        return {};
+        return Promise.resolve(answers[command.constructor.name] ?? {});
       },
     } as unknown as ConnectClient;
     const handler = createLambdaHandler(relayConfig(synth(withReviewers)) as unknown as RelayConfig, {
