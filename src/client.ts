@@ -13,16 +13,9 @@ import { secureEndpoint } from './secure-url.ts';
 import { assertValidUpdate, type Attributes } from './validate.ts';
 import type { AttributeWriter, ContactRef, WriteOptions } from './writer.ts';
 
-/** AWS credentials (structurally the SDK's AwsCredentialIdentity). */
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
+import type { Credentials, CredentialsProvider } from './credentials.ts';
 
-/** Any AWS SDK credential provider: called when credentials are needed or about to expire. */
-export type CredentialsProvider = () => Promise<Credentials>;
+export type { Credentials, CredentialsProvider };
 
 export { cognitoCredentials, type CognitoCredentialsOptions } from './cognito-credentials.ts';
 export { loadSdk } from './load-sdk.ts';

@@ -3,7 +3,7 @@
  * `fromCognitoIdentityPool` (loaded with the SDK on first use).
  */
 import { credentialsError } from './credentials-error.ts';
-import type { CredentialsProvider } from './client.ts';
+import type { CredentialsProvider } from './credentials.ts';
 import { checkTimeout, DEFAULT_TIMEOUT_MS } from './deadline.ts';
 import { loadSdkModule } from './sdk-loader.ts';
 import { secureEndpoint } from './secure-url.ts';

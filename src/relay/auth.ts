@@ -26,10 +26,10 @@ import {
 } from 'aws-jwt-verify/error';
 import { SimpleFetcher, type Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import type { Claims } from './claims.ts';
 import type { RelayAuth } from './config.ts';
 
-/** Verified claims of the caller's token. */
-export type Claims = Readonly<Record<string, unknown>>;
+export type { Claims };
 
 /** Why a token was refused, for the audit line (never the token itself). */
 export type TokenRefusal =

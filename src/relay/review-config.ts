@@ -4,7 +4,7 @@
  * an administrator's call; no user can add themselves to a group). Any other claim must be confirmed with
  * `claimCannotChange: true`, as for the user mapping: a Cognito user rewrites their own custom attributes and email.
  */
-import type { Claims } from './auth.ts';
+import type { Claims } from './claims.ts';
 
 /** Holders of `claim` with one of `values` may write any contact of the instance, only keys starting with `allowKeyPrefixes`. */
 export interface RelayReviewers {
