@@ -1,18 +1,21 @@
 /**
  * The relay on AWS: an API Gateway HTTP API whose routes (`POST /contact/attributes`, and the recent-contacts reads
- * `POST /contacts/search` and `POST /contact/attributes/read`) sit behind a JWT authorizer (a Cognito user pool or
- * another OIDC issuer), integrated with the relay's Lambda function (the rollup bundle dist/relay-lambda/index.mjs as
- * its asset). The function's role may call connect:DescribeContact, connect:GetContactAttributes and
- * connect:UpdateContactAttributes on the instance's contacts, connect:SearchContacts on the instance,
- * connect:DescribeQueue on its queues and, when usernames are resolved, connect:SearchUsers on the instance and its
- * users; nothing on `*`. The stage throttles below Connect's quota, so a fleet's retries stop at
+ * `POST /contacts/search` and `POST /contact/attributes/read`; with the `reviewers` setting, the reviewers'
+ * `POST /review/contacts/search`, `POST /review/contact` and `POST /review/contact/attributes`) sit behind a JWT
+ * authorizer (a Cognito user pool or another OIDC issuer), integrated with the relay's Lambda function (the rollup
+ * bundle dist/relay-lambda/index.mjs as its asset). The function's role may call connect:DescribeContact,
+ * connect:GetContactAttributes and connect:UpdateContactAttributes on the instance's contacts, connect:SearchContacts
+ * on the instance, connect:DescribeQueue on its queues and, when usernames are resolved, connect:SearchUsers on the
+ * instance and its users; nothing on `*`. The reviewers' routes need nothing more (their search, read and write are
+ * those actions on the same resources). The stage throttles below Connect's quota, so a fleet's retries stop at
  * API Gateway (429, which the plugin's outbox backs off from) and Connect never sees a storm.
  *
  * In queued mode (settings.queued) the relay accepts writes without calling Connect: it may send to the write queue and
- * read the caller's outcomes, and keeps only the reads' Connect permissions; the worker (deploy/queued-writes.ts),
- * which resolves the caller's Connect user and checks ownership, holds the write's (SearchUsers included) and paces
- * them; the stage's default
- * throttle is then sized for accepting, and `GET /contact/attributes/outcomes` is routed behind the same authorizer.
+ * read the caller's outcomes, and keeps only the reads' Connect permissions, plus connect:UpdateContactAttributes when
+ * reviewers are set (a reviewer's write is not queued: the relay lands it itself, src/relay/review-routes.ts); the
+ * worker (deploy/queued-writes.ts), which resolves the caller's Connect user and checks ownership, holds the write's
+ * (SearchUsers included) and paces them; the stage's default throttle is then sized for accepting, and
+ * `GET /contact/attributes/outcomes` is routed behind the same authorizer.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +28,7 @@ import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { parseInstanceArn, type RelayConfig } from '../src/relay/config.ts';
+import { reviewContactPath, reviewSearchPath, reviewWritePath } from '../src/relay/review-routes.ts';
 import { QueuedWrites } from './queued-writes.ts';
 import type { RelaySettings } from './settings.ts';
 
@@ -81,13 +85,17 @@ export class RelayStack extends Stack {
     });
     logGroup.grantWrite(role);
     const contacts = `${settings.instanceArn}/contact/*`;
-    // The reads (recent contacts, reviews) in both modes; the write only in synchronous mode (queued: the worker's).
+    // The reads (recent contacts, reviews) in both modes; the write in synchronous mode, and in queued mode (where the
+    // worker lands agents' writes) only for reviewers, whose writes the relay lands itself.
+    const writes = !settings.queued || settings.reviewers !== undefined;
     role.addToPolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: settings.queued
-          ? ['connect:DescribeContact', 'connect:GetContactAttributes']
-          : ['connect:DescribeContact', 'connect:GetContactAttributes', 'connect:UpdateContactAttributes'],
+        actions: [
+          'connect:DescribeContact',
+          'connect:GetContactAttributes',
+          ...(writes ? ['connect:UpdateContactAttributes'] : []),
+        ],
         resources: [contacts],
       }),
     );
@@ -127,6 +135,11 @@ export class RelayStack extends Stack {
       ...(settings.allowKeyPrefixes.length > 0 ? { allowKeyPrefixes: settings.allowKeyPrefixes } : {}),
       ...(settings.denyKeyPrefixes.length > 0 ? { denyKeyPrefixes: settings.denyKeyPrefixes } : {}),
     };
+    // The searches and the reviewers are the relay's alone (the worker lands agents' queued writes only).
+    const relayOnly: Partial<RelayConfig> = {
+      ...(settings.searchesPerSecond !== undefined ? { searchesPerSecond: settings.searchesPerSecond } : {}),
+      ...(settings.reviewers ? { reviewers: settings.reviewers } : {}),
+    };
     const queued = settings.queued
       ? new QueuedWrites(this, 'Queued', {
           settings: settings.queued,
@@ -144,10 +157,11 @@ export class RelayStack extends Stack {
     const config = queued
       ? this.toJsonString({
           ...base,
+          ...relayOnly,
           queue: { url: queued.queue.queueUrl },
           outcomes: { table: queued.table.tableName },
         })
-      : JSON.stringify(base);
+      : JSON.stringify({ ...base, ...relayOnly });
     const relay = new LambdaFunction(this, 'Relay', {
       description: 'ccp-attributes relay: writes contact attributes only for the agent handling the contact',
       // Lambda deprecated nodejs20.x on 2026-04-30 (CDK's synth-time validation warns); 24 is the newest it offers.
@@ -189,7 +203,8 @@ export class RelayStack extends Stack {
       identitySource: ['$request.header.Authorization'],
     });
     const integration = new HttpLambdaIntegration('RelayIntegration', relay);
-    for (const path of ['/contact/attributes', '/contacts/search', '/contact/attributes/read'])
+    const reviews = settings.reviewers ? [reviewSearchPath, reviewContactPath, reviewWritePath] : [];
+    for (const path of ['/contact/attributes', '/contacts/search', '/contact/attributes/read', ...reviews])
       api.addRoutes({ path, methods: [HttpMethod.POST], integration, authorizer });
     // Queued mode: the agent's outcomes of writes after 202 (landed, refused, failed, dead letter).
     if (queued)

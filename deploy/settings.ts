@@ -3,9 +3,10 @@
  * environment (`RELAY_INSTANCE_ARN=...`), checked together: one error lists every missing or wrong setting.
  */
 import { changeableClaim, parseInstanceArn, type RelayUserMapping } from '../src/relay/config.ts';
+import { readReviewSettings, type ReviewSettings } from './review-settings.ts';
 
-/** The settings of one relay deployment. */
-export interface RelaySettings {
+/** The settings of one relay deployment (`searchesPerSecond` and `reviewers`: deploy/review-settings.ts). */
+export interface RelaySettings extends ReviewSettings {
   /** `arn:aws:connect:<region>:<account>:instance/<instanceId>`; the stack is deployed in that account and region. */
   instanceArn: string;
   /** Who issues the agents' tokens: a Cognito user pool, or any OIDC issuer. */
@@ -73,6 +74,8 @@ export const settingNames = {
   denyKeyPrefixes: ['denyKeyPrefixes', 'RELAY_DENY_KEY_PREFIXES'],
   logRetentionDays: ['logRetentionDays', 'RELAY_LOG_RETENTION_DAYS'],
   connectTimeoutMs: ['connectTimeoutMs', 'RELAY_CONNECT_TIMEOUT_MS'],
+  searchesPerSecond: ['searchesPerSecond', 'RELAY_SEARCHES_PER_SECOND'],
+  reviewers: ['reviewers', 'RELAY_REVIEWERS'],
   queued: ['queued', 'RELAY_QUEUED'],
   workerConcurrency: ['workerConcurrency', 'RELAY_WORKER_CONCURRENCY'],
   describeContactPerSecond: ['describeContactPerSecond', 'RELAY_DESCRIBE_CONTACT_PER_SECOND'],
@@ -274,6 +277,10 @@ export function readSettings(
     denyKeyPrefixes: prefixes('denyKeyPrefixes'),
     logRetentionDays: number('logRetentionDays', 365, 1),
     connectTimeoutMs: number('connectTimeoutMs', 8000, 100),
+    ...readReviewSettings(
+      { searchesPerSecond: raw('searchesPerSecond'), reviewers: raw('reviewers'), describe, userPool: !!userPoolId },
+      problems,
+    ),
     ...(queued ? { queued: queuedSettings() } : {}),
   };
   // With 2 s more for the function, it still answers within API Gateway's 30 s integration limit.

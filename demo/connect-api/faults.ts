@@ -13,6 +13,7 @@ const meteredActions: readonly MeteredAction[] = [
   'GetContactAttributes',
   'DescribeContact',
   'SearchUsers',
+  'SearchContacts',
 ];
 
 /**
@@ -25,6 +26,7 @@ export const connectDefaultQuotas: Readonly<Record<MeteredAction, Quota>> = {
   DescribeContact: { ratePerSecond: 10, burst: 15 },
   GetContactAttributes: { ratePerSecond: 2, burst: 5 },
   SearchUsers: { ratePerSecond: 2, burst: 5 },
+  SearchContacts: { ratePerSecond: 2, burst: 5 },
 };
 
 /** A failure to answer instead of the real one. */

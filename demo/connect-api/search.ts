@@ -9,8 +9,8 @@
  * (dist-types/models/enums.d.ts). Criteria the stand-in does not implement (Name, ContactAnalysis, hierarchy groups,
  * routing criteria, additional time ranges, segment attributes, tags, AI agents) are refused with a message saying
  * so, never ignored: a search that silently widened would show an agent more than was asked. The criteria are
- * checked and matched in search-criteria.ts, the request-rate quota is in search-quota.ts; this file checks the
- * request, sorts, pages (NextToken) and serializes the summaries.
+ * checked and matched in search-criteria.ts (its quota is one of the server's per-action quotas); this file checks
+ * the request, sorts, pages (NextToken) and serializes the summaries.
  *
  * Summaries (`ContactSearchSummary$`) carry no user-defined attributes and only the queue's id: a queue's name costs
  * a DescribeQueue (`Queue$`: Name, QueueArn, QueueId, Status, ...).

@@ -17,7 +17,6 @@ import { isRecord, parseJson } from './json.ts';
 import { parseContactRecords } from './records.ts';
 import { ContactStore, validateGet, validateUpdate } from './rules.ts';
 import { describeQueue, isDescribeQueue, isSearchContacts, searchContacts } from './search.ts';
-import { SearchQuota } from './search-quota.ts';
 import { verifySigV4 } from './sigv4.ts';
 import type { ContactRecord, Faults, LoggedRequest, StandInConfigAnswer } from './types.ts';
 import { demoUsers, UserPool, type IssuedTokens, type PoolUser } from './user-pool.ts';
@@ -75,11 +74,6 @@ export interface ConnectApiOptions {
     /** Default 3600. */
     tokenTtlSeconds?: number;
   };
-  /**
-   * SearchContacts' own request-rate quota, apart from the `quota` fault (default 2 requests/s, burst 5: a figure for
-   * the demo, not AWS's; Service Quotas shows your account's). null: no limit.
-   */
-  searchQuota?: { ratePerSecond: number; burst: number } | null;
   /** Attribute keys an administrator made searchable (SearchableContactAttributes); default every key. */
   searchableAttributeKeys?: string[];
   /** Injectable clock in milliseconds (SigV4 skew, credential expiry, the quota, log times, the Date header). */
@@ -173,10 +167,6 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
     authenticatedOnly: pool.authenticatedOnly ?? true,
   });
   const faults = new FaultState();
-  const searchQuota = new SearchQuota(
-    options.searchQuota === undefined ? { ratePerSecond: 2, burst: 5 } : options.searchQuota,
-    now(),
-  );
   const searchableKeys = options.searchableAttributeKeys && new Set(options.searchableAttributeKeys);
   let requests: LoggedRequest[] = [];
 
@@ -260,7 +250,6 @@ export async function startConnectApi(options: ConnectApiOptions = {}): Promise<
         validateGet(instanceId, contactId);
         payload = describeContact(store, region, instanceId, contactId);
       } else if (action === 'SearchContacts') {
-        if (searchQuota.take(now())) throw new ApiError(429, 'ThrottlingException', 'Rate exceeded');
         payload = searchContacts(store, region, parseJson(body), { searchableKeys });
       } else if (action === 'DescribeQueue') {
         payload = describeQueue(store, region, target.path);

@@ -36,7 +36,8 @@ export interface ContactRecord {
 }
 
 /** The Connect actions the stand-in meters, each with its own token bucket, as Connect meters each API separately. */
-export type MeteredAction = 'UpdateContactAttributes' | 'GetContactAttributes' | 'DescribeContact' | 'SearchUsers';
+export type MeteredAction =
+  'UpdateContactAttributes' | 'GetContactAttributes' | 'DescribeContact' | 'SearchUsers' | 'SearchContacts';
 
 /** A token-bucket quota: the steady rate and the bucket's size. */
 export interface Quota {

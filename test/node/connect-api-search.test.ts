@@ -7,11 +7,17 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import {
   ConnectClient,
   DescribeQueueCommand,
+  GetContactAttributesCommand,
   SearchContactsCommand,
   UpdateContactAttributesCommand,
   type SearchContactsCommandInput,
 } from '@aws-sdk/client-connect';
-import { startConnectApi, type ConnectApiHandle, type ContactRecord } from '../../demo/connect-api/server.ts';
+import {
+  connectDefaultQuotas,
+  startConnectApi,
+  type ConnectApiHandle,
+  type ContactRecord,
+} from '../../demo/connect-api/server.ts';
 
 const instanceId = 'inst-s';
 const at = (minute: number): string => new Date(Date.UTC(2026, 0, 5, 9, minute)).toISOString();
@@ -66,7 +72,7 @@ const day = { StartTime: new Date(Date.UTC(2026, 0, 5)), EndTime: new Date(Date.
 
 let handle: ConnectApiHandle;
 before(async () => {
-  handle = await startConnectApi({ contacts, searchQuota: null });
+  handle = await startConnectApi({ contacts });
 });
 after(() => handle.close());
 afterEach(() => handle.reset());
@@ -251,36 +257,60 @@ describe('Connect API stand-in: SearchContacts', () => {
 });
 
 describe('Connect API stand-in: SearchContacts quota and searchable keys', () => {
-  it('throttles SearchContacts past its own quota, and not the other actions', async () => {
-    const quotaed = await startConnectApi({ contacts, searchQuota: { ratePerSecond: 0.001, burst: 2 } });
-    try {
-      const client = new ConnectClient({
-        region: quotaed.region,
-        endpoint: quotaed.url,
-        credentials: { accessKeyId: quotaed.accessKeyId, secretAccessKey: quotaed.secretAccessKey },
-        maxAttempts: 1,
-      });
-      const search = () =>
-        client.send(
-          new SearchContactsCommand({ InstanceId: instanceId, TimeRange: { Type: 'INITIATION_TIMESTAMP', ...day } }),
-        );
-      await search();
-      await search();
-      const refused = await refusal(search());
-      assert.equal(refused.name, 'ThrottlingException');
-      assert.equal(refused.status, 429);
-      await client.send(new DescribeQueueCommand({ InstanceId: instanceId, QueueId: 'q-basic' }));
-      assert.deepEqual(
-        quotaed.requestLog().map((entry) => `${entry.action} ${entry.status}`),
-        ['SearchContacts 200', 'SearchContacts 200', 'SearchContacts 429', 'DescribeQueue 200'],
+  it('throttles SearchContacts past its own per-action quota, and not the other actions', async () => {
+    const client = connect();
+    const search = () =>
+      client.send(
+        new SearchContactsCommand({ InstanceId: instanceId, TimeRange: { Type: 'INITIATION_TIMESTAMP', ...day } }),
       );
-    } finally {
-      await quotaed.close();
-    }
+    handle.setFaults({ quotas: { SearchContacts: { ratePerSecond: 0.001, burst: 2 } } });
+    await search();
+    await search();
+    const refused = await refusal(search());
+    assert.equal(refused.name, 'ThrottlingException');
+    assert.equal(refused.status, 429);
+    await client.send(new DescribeQueueCommand({ InstanceId: instanceId, QueueId: 'q-basic' }));
+    await client.send(new GetContactAttributesCommand({ InstanceId: instanceId, InitialContactId: 's-3' }));
+    assert.deepEqual(
+      handle.requestLog().map((entry) => `${entry.action} ${entry.status}`),
+      [
+        'SearchContacts 200',
+        'SearchContacts 200',
+        'SearchContacts 429',
+        'DescribeQueue 200',
+        'GetContactAttributes 200',
+      ],
+    );
+  });
+
+  it('meters SearchContacts like every action: not at all unless told, under `quota` and `connectDefaultQuotas`', async () => {
+    const client = connect();
+    const search = () =>
+      client.send(
+        new SearchContactsCommand({ InstanceId: instanceId, TimeRange: { Type: 'INITIATION_TIMESTAMP', ...day } }),
+      );
+    // No quota by default: more searches at once than Connect's default burst of 5 all pass.
+    for (let call = 0; call < 8; call += 1) await search();
+    assert.equal(handle.requestLog().filter((entry) => entry.status === 429).length, 0);
+
+    // `quota` gives SearchContacts its own bucket of that size, as it does every action.
+    handle.setFaults({ quota: { ratePerSecond: 0.001, burst: 1 } });
+    await search();
+    assert.equal((await refusal(search())).name, 'ThrottlingException');
+    await client.send(new DescribeQueueCommand({ InstanceId: instanceId, QueueId: 'q-basic' }));
+
+    // Connect's published defaults: 2/s, burst 5.
+    assert.deepEqual(connectDefaultQuotas.SearchContacts, { ratePerSecond: 2, burst: 5 });
+    handle.setFaults({ quota: null, quotas: connectDefaultQuotas });
+    for (let call = 0; call < connectDefaultQuotas.SearchContacts.burst; call += 1) await search();
+    assert.equal((await refusal(search())).name, 'ThrottlingException');
+    // A null leaves SearchContacts unmetered.
+    handle.setFaults({ quotas: { ...connectDefaultQuotas, SearchContacts: null } });
+    for (let call = 0; call < 8; call += 1) await search();
   });
 
   it('refuses a search on an attribute not configured as searchable', async () => {
-    const limited = await startConnectApi({ contacts, searchQuota: null, searchableAttributeKeys: ['Review'] });
+    const limited = await startConnectApi({ contacts, searchableAttributeKeys: ['Review'] });
     try {
       const client = new ConnectClient({
         region: limited.region,

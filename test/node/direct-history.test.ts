@@ -34,7 +34,7 @@ const contacts = [
 
 let handle: ConnectApiHandle;
 before(async () => {
-  handle = await startConnectApi({ contacts, searchQuota: null });
+  handle = await startConnectApi({ contacts });
 });
 after(() => handle.close());
 afterEach(() => handle.reset());

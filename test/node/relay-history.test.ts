@@ -79,7 +79,7 @@ let server: RelayServer | undefined;
 let audits: AuditRecord[] = [];
 
 before(async () => {
-  handle = await startConnectApi({ contacts, searchQuota: null });
+  handle = await startConnectApi({ contacts });
 });
 after(() => handle.close());
 afterEach(async () => {
@@ -207,6 +207,22 @@ describe('the relay lists the caller’s recent contacts', () => {
     assert.deepEqual(failure, { kind: 'throttled', status: 429 });
     assert.equal(calls('SearchContacts'), 1);
     assert.equal(audits.at(-1)?.reason, 'paced');
+  });
+
+  it("passes Connect's own SearchContacts throttle on as a retryable 429 (the stand-in's quota set explicitly)", async () => {
+    const { history } = historyOf(await relay({ searchesPerSecond: 10 }));
+    handle.setFaults({ quotas: { SearchContacts: { ratePerSecond: 0.001, burst: 1 } } });
+    await history.recent();
+    const failure = await refusal(history.recent());
+    assert.deepEqual(failure, { kind: 'throttled', status: 429 });
+    assert.deepEqual(
+      handle
+        .requestLog()
+        .filter((entry) => entry.action === 'SearchContacts')
+        .map((entry) => entry.status),
+      [200, 429],
+    );
+    assert.equal(audits.at(-1)?.decision, 'failed');
   });
 
   it('refuses a caller without a valid token before any call to Connect', async () => {

@@ -57,7 +57,7 @@ let server: RelayServer | undefined;
 let audits: AuditRecord[] = [];
 
 before(async () => {
-  handle = await startConnectApi({ contacts, searchQuota: null, userPool: { users } });
+  handle = await startConnectApi({ contacts, userPool: { users } });
 });
 after(() => handle.close());
 afterEach(async () => {
