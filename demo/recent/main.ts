@@ -6,17 +6,10 @@
  */
 import '../../components/ccp-attributes.ts';
 import '../../components/ccp-recent-contacts.ts';
-import type { ContactRecord, StandInConfigAnswer } from '../connect-api/server.ts';
+import { runDemoPage, startCompletedContactsDemo } from '../completed-contacts.ts';
+import type { ContactRecord } from '../connect-api/server.ts';
 import { DEFAULT_INSTANCE_ID } from '../ccp/scenario.ts';
-import { tokenSource } from '../sign-in.ts';
 import { relayHistory } from '../../src/history/relay-history.ts';
-import { RelayClient } from '../../src/relay-client.ts';
-
-async function json<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return (await response.json()) as T;
-}
 
 const minutesAgo = (minutes: number): string => new Date(Date.now() - minutes * 60_000).toISOString();
 
@@ -42,21 +35,8 @@ function demoContacts(): ContactRecord[] {
   ];
 }
 
-async function main(): Promise<void> {
-  const status = document.getElementById('status');
-  const { url: apiUrl } = await json<{ url: string }>('/__standin');
-  const config = await json<StandInConfigAnswer>(`${apiUrl}/_standin/config`);
-  const { url: relayUrl } = await json<{ url: string }>('/__relay');
-  const registered = await fetch(`${apiUrl}/_standin/contacts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(demoContacts()),
-  });
-  if (!registered.ok) throw new Error(`registering the demo contacts: HTTP ${registered.status}`);
-  const relay = new RelayClient({
-    url: relayUrl,
-    token: tokenSource({ endpoint: apiUrl, clientId: config.userPoolClientId ?? '' }),
-  });
+async function main(status: HTMLElement | null): Promise<void> {
+  const relay = await startCompletedContactsDemo(demoContacts());
   const list = document.querySelector('ccp-recent-contacts');
   const editor = document.querySelector('ccp-attributes');
   if (!list || !editor) throw new Error('demo: the list or the editor is missing from index.html');
@@ -67,9 +47,4 @@ async function main(): Promise<void> {
   if (status) status.textContent = 'Signed in as agent.smith (relay mode).';
 }
 
-main().catch((error: unknown) => {
-  const status = document.getElementById('status');
-  if (status)
-    status.textContent = `The demo could not start: ${error instanceof Error ? error.message : String(error)}`;
-  console.error(error);
-});
+runDemoPage(main);

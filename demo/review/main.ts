@@ -6,17 +6,10 @@
  */
 import '../../components/ccp-attributes.ts';
 import '../../components/ccp-review-contacts.ts';
-import type { ContactRecord, StandInConfigAnswer } from '../connect-api/server.ts';
+import { runDemoPage, startCompletedContactsDemo } from '../completed-contacts.ts';
+import type { ContactRecord } from '../connect-api/server.ts';
 import { DEFAULT_INSTANCE_ID } from '../ccp/scenario.ts';
-import { tokenSource } from '../sign-in.ts';
 import { reviewClient } from '../../src/history/review-client.ts';
-import { RelayClient } from '../../src/relay-client.ts';
-
-async function json<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return (await response.json()) as T;
-}
 
 const daysAgo = (days: number, minutes = 0): string =>
   new Date(Date.now() - days * 86_400_000 - minutes * 60_000).toISOString();
@@ -48,21 +41,8 @@ function demoContacts(): ContactRecord[] {
   ];
 }
 
-async function main(): Promise<void> {
-  const status = document.getElementById('status');
-  const { url: apiUrl } = await json<{ url: string }>('/__standin');
-  const config = await json<StandInConfigAnswer>(`${apiUrl}/_standin/config`);
-  const { url: relayUrl } = await json<{ url: string }>('/__relay');
-  const registered = await fetch(`${apiUrl}/_standin/contacts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(demoContacts()),
-  });
-  if (!registered.ok) throw new Error(`registering the demo contacts: HTTP ${registered.status}`);
-  const relay = new RelayClient({
-    url: relayUrl,
-    token: tokenSource({ endpoint: apiUrl, clientId: config.userPoolClientId ?? '', username: 'qa.lee' }),
-  });
+async function main(status: HTMLElement | null): Promise<void> {
+  const relay = await startCompletedContactsDemo(demoContacts(), 'qa.lee');
   const search = document.querySelector('ccp-review-contacts');
   const editor = document.querySelector('ccp-attributes');
   if (!search || !editor) throw new Error('demo: the search or the editor is missing from index.html');
@@ -85,9 +65,4 @@ async function main(): Promise<void> {
     status.textContent = 'Signed in as qa.lee (reviewers group): reviewers may write Review* and Legal* keys.';
 }
 
-main().catch((error: unknown) => {
-  const status = document.getElementById('status');
-  if (status)
-    status.textContent = `The demo could not start: ${error instanceof Error ? error.message : String(error)}`;
-  console.error(error);
-});
+runDemoPage(main);

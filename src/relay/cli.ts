@@ -2,9 +2,8 @@
  * `npm run relay -- --port 8788 --config relay.json`: runs the relay as a Node HTTP server until SIGINT or SIGTERM.
  * Exit codes: 0 after a clean stop or --help, 2 for bad flags or a bad configuration.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { resolveRelayConfig, type ResolvedRelayConfig } from './config.ts';
+import { readConfigFile, runCli, stopOnSignals, UsageError } from './cli-run.ts';
 import { startRelayServer } from './server.ts';
 
 const usage = `Usage: npm run relay -- --config <relay.json> [options]
@@ -61,9 +60,6 @@ connect:SearchContacts and connect:DescribeQueue; with usernameClaim, connect:Se
 dynamodb:Query on the table.
 One JSON audit line per decision goes to stdout (caller, contact, keys, decision, reason; never values or tokens).`;
 
-/** Thrown for anything the user typed wrong; exits with code 2. */
-class UsageError extends Error {}
-
 function parseFlags(argv: string[]) {
   try {
     return parseArgs({
@@ -82,20 +78,6 @@ function parseFlags(argv: string[]) {
   }
 }
 
-async function readConfig(file: string): Promise<ResolvedRelayConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read --config ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  try {
-    return resolveRelayConfig(JSON.parse(text));
-  } catch (error) {
-    throw new UsageError(`bad --config ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
 async function main(argv: string[]): Promise<void> {
   const values = parseFlags(argv);
   if (values.help) {
@@ -106,7 +88,7 @@ async function main(argv: string[]): Promise<void> {
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65_535)
     throw new UsageError(`--port must be an integer from 0 to 65535, got '${values.port}'`);
-  const config = await readConfig(values.config);
+  const config = await readConfigFile(values.config);
   let server;
   try {
     server = await startRelayServer({ config, port, host: values.host });
@@ -114,29 +96,11 @@ async function main(argv: string[]): Promise<void> {
     if (error instanceof TypeError) throw new UsageError(error.message);
     throw error;
   }
-  const stop = (signal: NodeJS.Signals): void => {
-    console.error(`${signal}: stopping`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals('stopping', () => server.close());
   // On stderr: stdout carries only the audit lines.
   console.error(
     `ccp-attributes relay listening on ${server.url}/contact/attributes for instance ${config.instanceId} (${config.region})`,
   );
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`relay: ${error.message}\nRun with --help for the options.`);
-    process.exit(2);
-  }
-  console.error(error);
-  process.exit(1);
-});
+runCli('relay', main);

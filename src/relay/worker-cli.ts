@@ -3,9 +3,9 @@
  * or SIGTERM (then it finishes the batch in progress and exits 0). Exit codes: 0 after a clean stop or --help, 2 for
  * bad flags or a bad configuration.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { resolveRelayConfig, type ResolvedRelayConfig } from './config.ts';
+import { readConfigFile, runCli, stopOnSignals, UsageError } from './cli-run.ts';
 import { workerDefaults, type WorkerSettings } from './worker.ts';
 import { startWorkerLoop } from './worker-loop.ts';
 import { createSqsClient } from './queued.ts';
@@ -37,9 +37,6 @@ The paces are this process's: with several workers, divide Connect's quotas amon
 with the AWS SDK's default credentials; the role needs connect:DescribeContact, connect:UpdateContactAttributes (and
 connect:SearchUsers with usernameClaim), sqs:ReceiveMessage, sqs:DeleteMessage and sqs:ChangeMessageVisibility (and dynamodb:PutItem on the outcomes table).`;
 
-/** Thrown for anything the user typed wrong; exits with code 2. */
-class UsageError extends Error {}
-
 function parseFlags(argv: string[]) {
   try {
     return parseArgs({
@@ -67,23 +64,15 @@ type Flags = ReturnType<typeof parseFlags>;
 async function readConfig(flags: Flags): Promise<ResolvedRelayConfig> {
   const file = flags.config;
   if (file === undefined) throw new UsageError('--config <relay.json> is required');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read --config ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  try {
-    const given = JSON.parse(text) as Record<string, unknown>;
+  return readConfigFile(file, (parsed) => {
+    const given = parsed as Record<string, unknown>;
     const queue = { ...(given['queue'] as object | undefined) } as Record<string, unknown>;
     if (flags['queue-url'] !== undefined) queue['url'] = flags['queue-url'];
     if (flags['sqs-endpoint'] !== undefined) queue['endpoint'] = flags['sqs-endpoint'];
     const config = resolveRelayConfig({ ...given, ...(Object.keys(queue).length > 0 ? { queue } : {}) });
     if (!config.queue) throw new TypeError('no queue to drain: set "queue": {"url": ...} or --queue-url');
     return config;
-  } catch (error) {
-    throw new UsageError(`bad --config ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  });
 }
 
 function readSettings(flags: Flags): WorkerSettings {
@@ -127,29 +116,11 @@ async function main(argv: string[]): Promise<void> {
     dependencies: { outcomes: outcomeStoreOf(config) },
     waitTimeSeconds,
   });
-  const stop = (signal: NodeJS.Signals): void => {
-    console.error(`${signal}: stopping after the batch in progress`);
-    loop.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals('stopping after the batch in progress', () => loop.stop());
   // On stderr: stdout carries only the audit lines.
   console.error(
     `ccp-attributes relay worker draining ${config.queue?.url ?? ''} into instance ${config.instanceId} (${describeSettings(settings)})`,
   );
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`relay-worker: ${error.message}\nRun with --help for the options.`);
-    process.exit(2);
-  }
-  console.error(error);
-  process.exit(1);
-});
+runCli('relay-worker', main);
