@@ -1,32 +1,10 @@
 import { css } from 'lit';
+import { hostStyles } from './internal/host.styles.ts';
 
 /** Styles of `<ccp-recent-contacts>`: the same `--ccp-*` custom properties and defaults as `<ccp-attributes>`. */
-export const styles = css`
-  :host {
-    display: block;
-    box-sizing: border-box;
-    max-width: 100%;
-    color-scheme: light dark;
-    --_bg: var(--ccp-color-background, light-dark(#ffffff, #161b22));
-    --_text: var(--ccp-color-text, light-dark(#1b1f24, #e6edf3));
-    --_muted: var(--ccp-color-muted, light-dark(#545d68, #a6b0bb));
-    --_border: var(--ccp-color-border, light-dark(#8c959f, #6e7681));
-    --_accent: var(--ccp-color-accent, light-dark(#0b5cad, #5aa9ff));
-    --_accent-text: var(--ccp-color-accent-text, light-dark(#ffffff, #0d1117));
-    --_danger: var(--ccp-color-danger, light-dark(#b42318, #ff8b80));
-    --_radius: var(--ccp-radius, 6px);
-    --_space: var(--ccp-spacing, 8px);
-    font-family: var(--ccp-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    font-size: var(--ccp-font-size, 14px);
-    line-height: 1.4;
-    color: var(--_text);
-  }
-  :host([theme='light']) {
-    color-scheme: light;
-  }
-  :host([theme='dark']) {
-    color-scheme: dark;
-  }
+export const styles = [
+  hostStyles,
+  css`
   .base {
     display: flex;
     flex-direction: column;
@@ -97,4 +75,5 @@ export const styles = css`
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
-`;
+`,
+];
