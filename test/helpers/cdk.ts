@@ -1,5 +1,29 @@
-/** What the CDK stack tests share: every IAM statement of a synthesized template, and CloudFormation joins read back. */
+/**
+ * What the CDK stack tests share: one-line stand-in Lambda bundles, every IAM statement of a synthesized template, and
+ * CloudFormation joins read back.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { Template } from 'aws-cdk-lib/assertions';
+
+/** A folder of one-line relay and worker bundles for the test file's stacks (made before its tests, removed after). */
+export function standInBundles(): () => string {
+  let dir: string | undefined;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'relay-bundle-'));
+    for (const file of ['index.mjs', 'worker.mjs'])
+      writeFileSync(join(dir, file), 'export const handler = async () => ({});\n');
+  });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!dir) throw new Error('standInBundles: used before the tests started');
+    return dir;
+  };
+}
 
 /** One IAM statement as CloudFormation holds it. */
 export interface Statement {

@@ -8,24 +8,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { workerTimeoutSeconds } from '../../deploy/queued-writes.ts';
 import { readSettings } from '../../deploy/settings.ts';
 import { RelayStack } from '../../deploy/relay-stack.ts';
-import { joined, logicalId, statements, type Statement } from '../helpers/cdk.ts';
+import { joined, standInBundles, logicalId, statements, type Statement } from '../helpers/cdk.ts';
 
 const instanceArn = 'arn:aws:connect:eu-west-2:111122223333:instance/4c1e1d3a-6b2f-4f7e-9a51-3b0f6c2d8e71';
 const keyArn = 'arn:aws:kms:eu-west-2:111122223333:key/0f8a3c52-5d7e-4b1a-9c36-2e4d6f8a1b3c';
-let bundleDir: string;
-
-before(() => {
-  bundleDir = mkdtempSync(join(tmpdir(), 'relay-bundle-'));
-  for (const file of ['index.mjs', 'worker.mjs'])
-    writeFileSync(join(bundleDir, file), 'export const handler = async () => ({});\n');
-});
-after(() => rmSync(bundleDir, { recursive: true, force: true }));
+const bundleDir = standInBundles();
 
 const queued = {
   instanceArn,
@@ -39,7 +32,7 @@ function synth(context: Record<string, string>): Template {
   const settings = readSettings((key) => context[key], {});
   const stack = new RelayStack(new App(), 'Relay', {
     settings,
-    bundleDir,
+    bundleDir: bundleDir(),
     env: { account: '111122223333', region: 'eu-west-2' },
   });
   return Template.fromStack(stack);

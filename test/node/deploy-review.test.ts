@@ -5,10 +5,7 @@
  * settings' errors. The Lambda assets are one-line stand-in bundles.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -16,19 +13,12 @@ import { RelayStack } from '../../deploy/relay-stack.ts';
 import { readSettings } from '../../deploy/settings.ts';
 import { resolveRelayConfig, type RelayConfig } from '../../src/relay/config.ts';
 import { createLambdaHandler, type RelayEvent } from '../../src/relay/lambda.ts';
-import { joined, statements } from '../helpers/cdk.ts';
+import { joined, standInBundles, statements } from '../helpers/cdk.ts';
 
 const instanceId = '4c1e1d3a-6b2f-4f7e-9a51-3b0f6c2d8e71';
 const instanceArn = `arn:aws:connect:eu-west-2:111122223333:instance/${instanceId}`;
 const reviewers = { claim: 'cognito:groups', values: ['reviewers'], allowKeyPrefixes: ['Review', 'Legal'] };
-let bundleDir: string;
-
-before(() => {
-  bundleDir = mkdtempSync(join(tmpdir(), 'relay-bundle-'));
-  for (const file of ['index.mjs', 'worker.mjs'])
-    writeFileSync(join(bundleDir, file), 'export const handler = async () => ({});\n');
-});
-after(() => rmSync(bundleDir, { recursive: true, force: true }));
+const bundleDir = standInBundles();
 
 const base = {
   instanceArn,
@@ -42,7 +32,7 @@ function synth(context: Record<string, unknown>, env: Record<string, string> = {
   const settings = readSettings((key) => context[key], env);
   const stack = new RelayStack(new App(), 'Relay', {
     settings,
-    bundleDir,
+    bundleDir: bundleDir(),
     env: { account: '111122223333', region: 'eu-west-2' },
   });
   return Template.fromStack(stack);
