@@ -18,16 +18,19 @@ export function isSecureTransport(url: URL): boolean {
 }
 
 /**
+ * Whether a WebSocket to `url` may carry secrets (its first message carries the login token): `wss:`, or `ws:` to a
+ * loopback host, the same rule as isSecureTransport's for requests.
+ */
+export function isSecureSocket(url: URL): boolean {
+  return url.protocol === 'wss:' || (url.protocol === 'ws:' && isLoopbackHost(url.hostname));
+}
+
+/**
  * Fails fast with a `TypeError` naming `owner` and its `option` when `value` is not a URL, or not one that may carry
  * secrets (see isSecureTransport). Returns the parsed URL.
  */
 export function secureEndpoint(owner: string, option: string, value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new TypeError(`${owner}: the \`${option}\` option is not a URL: ${value}`);
-  }
+  const url = urlOf(owner, option, value);
   if (!isSecureTransport(url)) {
     throw new TypeError(
       `${owner}: the \`${option}\` option must be an https: URL (plain http: only to a loopback address: localhost, 127.0.0.0/8, [::1]), ` +
@@ -35,4 +38,24 @@ export function secureEndpoint(owner: string, option: string, value: string): UR
     );
   }
   return url;
+}
+
+/** Like secureEndpoint, for a WebSocket URL (see isSecureSocket). Returns the parsed URL. */
+export function secureSocketEndpoint(owner: string, option: string, value: string): URL {
+  const url = urlOf(owner, option, value);
+  if (!isSecureSocket(url)) {
+    throw new TypeError(
+      `${owner}: the \`${option}\` option must be a wss: URL (plain ws: only to a loopback address: localhost, 127.0.0.0/8, [::1]), ` +
+        `since its first message carries the login token: ${value}`,
+    );
+  }
+  return url;
+}
+
+function urlOf(owner: string, option: string, value: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new TypeError(`${owner}: the \`${option}\` option is not a URL: ${value}`);
+  }
 }

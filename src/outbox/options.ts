@@ -54,6 +54,34 @@ export interface WriteOutcomeReport {
  */
 export type OutcomeReader = (sinceMs: number, options: { signal: AbortSignal }) => Promise<WriteOutcomeReport[]>;
 
+/**
+ * Opens a push feed of the agent's outcomes (the relay client's `outcomeFeed`, over a WebSocket): it tells `listener`
+ * its state and the outcomes it receives until the returned handle is closed, reconnecting by itself meanwhile.
+ */
+export type OutcomeFeed = (listener: OutcomeFeedListener) => OutcomeFeedHandle;
+
+/**
+ * connecting: opening, or subscribing (outcomes may be missed); subscribed: the backlog since `since()` arrived and
+ * outcomes come as they settle; down: lost, to be opened again after a backoff.
+ */
+export type OutcomeFeedState = 'connecting' | 'subscribed' | 'down';
+
+export interface OutcomeFeedListener {
+  /** The time (ms since the epoch, the relay's clock) the backlog of a subscribe starts at; asked at each one. */
+  since(): number;
+  outcomes(reports: WriteOutcomeReport[]): void;
+  state(state: OutcomeFeedState): void;
+  /** A refused token, a malformed message: the feed goes on (or reconnects); the outbox's `error` event tells it. */
+  error(error: Error): void;
+}
+
+export interface OutcomeFeedHandle {
+  /** Subscribes again with the token the function gives now (another agent signed in): `connecting` until done. */
+  renew(): void;
+  /** Stops for good: the socket closes, no more calls to the listener. */
+  close(): void;
+}
+
 /** How the outbox polls for the outcomes of accepted requests (see `OutboxOptions.outcomePolling`). */
 export interface OutcomePolling {
   /** The first poll after an accept (ms, default 1,000); each poll without news doubles the wait... */
@@ -113,6 +141,12 @@ export interface OutboxOptions {
    * backoff (`outcomePolling`), every call within `requestTimeoutMs`, and stops when none is left.
    */
   outcomes?: OutcomeReader | undefined;
+  /**
+   * Pushes the outcomes instead (the relay client's `outcomeFeed`; the plugin sets it when the relay has a socket
+   * URL): the flusher tab opens it when it starts sending and holds it while it is the flusher. While it is subscribed
+   * `outcomes` is not polled; while it is down, it is.
+   */
+  outcomeFeed?: OutcomeFeed | undefined;
   /** Polling for outcomes (default `DEFAULT_OUTCOME_POLLING`). */
   outcomePolling?: Partial<OutcomePolling>;
   /** Client-side token bucket (default 2 requests/s, burst 5). */
@@ -192,7 +226,10 @@ export interface Settings {
   lockName: string;
   locks: LockManagerLike | null;
   outcomes: OutcomeReader | undefined;
+  outcomeFeed: OutcomeFeed | undefined;
   outcomePolling: OutcomePolling;
+  /** When the outbox was created (its clock): where a feed's backlog starts while no request awaits an outcome. */
+  startedAt: number;
 }
 
 /** Polling for outcomes unless told otherwise: first after 1 s, doubling up to 30 s, given up after 1 h. */
@@ -235,11 +272,12 @@ export function settingsOf(options: OutboxOptions): Settings {
   }
   checkTimeout('Outbox', 'requestTimeoutMs', options.requestTimeoutMs);
   const debounceMs = options.debounceMs ?? 200;
+  const clock = options.clock ?? systemClock;
   const globalLocks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
   return {
     store,
     sender,
-    clock: options.clock ?? systemClock,
+    clock,
     random: options.random ?? Math.random,
     debounceMs,
     maxDebounceMs: Math.max(debounceMs, options.maxDebounceMs ?? 2000),
@@ -258,6 +296,8 @@ export function settingsOf(options: OutboxOptions): Settings {
     lockName: options.lockName ?? `ccp-attributes-outbox:${store.name}`,
     locks: options.locks === undefined ? (store.shared ? (globalLocks ?? null) : null) : options.locks,
     outcomes: options.outcomes,
+    outcomeFeed: options.outcomeFeed,
     outcomePolling: { ...DEFAULT_OUTCOME_POLLING, ...options.outcomePolling },
+    startedAt: clock.now(),
   };
 }

@@ -1,34 +1,18 @@
 /**
- * After a queued relay accepted a request (202), nothing may fail in silence: the flusher tab asks the relay for
- * the outcomes of the agent's recent requests (`OutboxOptions.outcomes`) while any accepted request of the agent
- * awaits one, with backoff (`outcomePolling`: the first poll soon after an accept, then doubling up to a cap while
- * nothing settles), every call within `requestTimeoutMs`, and stops once none is left. Each outcome is matched to
- * its accepted entry by WriteId:
- * - landed: the entry goes and the store records the landing (one transaction), so kept failures the values
- *   supersede go too; every tab hears `landed`.
- * - refused, failed, dead-letter: the entry becomes a kept failure (kept first, then the accepted entry removed: a
- *   crash in between duplicates, never loses) with the relay's error; every tab hears `failed`.
- * An accepted request with no outcome within `giveUpMs` becomes a kept failure saying so: the agent may send it
- * again (the same values again are harmless) or discard it.
+ * After a queued relay accepted a request (202), nothing may fail in silence: the flusher tab learns the outcomes of
+ * the agent's accepted requests and settles each one, matched by WriteId (outcome-settle.ts), from either source:
+ * - pushed (`OutboxOptions.outcomeFeed`): opened when this tab starts sending (not at the first accept, so one socket
+ *   serves the session), closed when it stops. While it is subscribed (its backlog arrived), nothing is polled.
+ * - polled (`OutboxOptions.outcomes`) while the feed is not subscribed, or there is none, and accepted requests await
+ *   an outcome: with backoff (`outcomePolling`: the first poll soon after an accept, or after the feed went down,
+ *   then doubling up to a cap while nothing settles), every call within `requestTimeoutMs`; none once none is left.
+ * One pass at a time, polled or pushed, so an entry is settled once. An accepted request with no outcome within
+ * `giveUpMs` becomes a kept failure saying so, however outcomes come: the agent may send it again (the same values
+ * again are harmless) or discard it.
  */
-import { AttributesError, classifyFailure, relayReadableKinds } from '../errors.ts';
-import { failureId, own, revisionOf, toStoredError } from './entry.ts';
-import type { Change } from './flight.ts';
-import { capKept, supersede, type KeptReport } from './kept.ts';
-import type { Message } from './leadership.ts';
-import type { Mirror } from './mirror.ts';
-import type { Settings, WriteOutcomeReport } from './options.ts';
-import type { AcceptedWrite, OutboxEntry } from './types.ts';
-
-/** What the poller needs of the flusher. */
-export interface OutcomeHost {
-  readonly mirror: Mirror;
-  changed(change: Change): void;
-  announce(message: Extract<Message, { type: 'landed' | 'failed' }>): void;
-  /** Tells of kept failures removed (superseded by what landed, or beyond the cap). */
-  readonly reportKept: KeptReport;
-  fail(error: unknown): void;
-}
+import type { OutcomeFeedHandle, OutcomeFeedState, Settings, WriteOutcomeReport } from './options.ts';
+import { noOutcome, OutcomeSettler, outcomeOf, type OutcomeHost } from './outcome-settle.ts';
+import type { OutboxEntry } from './types.ts';
 
 /** Outcomes of requests accepted this long before the oldest one still waiting are asked for too: the relay's clock may differ. */
 const CLOCK_MARGIN_MS = 10 * 60_000;
@@ -36,27 +20,36 @@ const CLOCK_MARGIN_MS = 10 * 60_000;
 export class OutcomePoller {
   readonly #settings: Settings;
   readonly #host: OutcomeHost;
+  readonly #settler: OutcomeSettler;
   #timer: unknown;
   #delay: number;
   #pass: Promise<void> = Promise.resolve();
-  #passing = false;
+  /** Passes queued or under way (polls, and outcomes the feed pushed); the next poll is scheduled once none is left. */
+  #passes = 0;
   #call: AbortController | undefined;
-  /** Set once this tab became the flusher (`wake`): before, it never polls. */
+  /** Set once this tab became the flusher (`wake`): before, it never polls nor opens the feed. */
   #woken = false;
   #stopped = false;
+  #feed: OutcomeFeedHandle | undefined;
+  /** True while the feed is subscribed and its backlog arrived: outcomes are pushed, not polled. */
+  #pushed = false;
+  /** The agent the feed subscribed for (its token's). */
+  #feedAgent: string | undefined;
 
   constructor(settings: Settings, host: OutcomeHost) {
     this.#settings = settings;
     this.#host = host;
+    this.#settler = new OutcomeSettler(settings, host);
     this.#delay = settings.outcomePolling.firstMs;
   }
 
-  /** A request was accepted (or this tab became the flusher): poll soon, from the first delay again. */
+  /** This tab became the flusher (the feed opens) or a request was accepted: poll soon, from the first delay again. */
   wake(): void {
     if (this.#stopped) return;
+    if (!this.#woken) this.#open();
     this.#woken = true;
     this.#delay = this.#settings.outcomePolling.firstMs;
-    if (!this.#passing) this.#schedule();
+    if (this.#passes === 0) this.#schedule();
   }
 
   /**
@@ -64,15 +57,66 @@ export class OutcomePoller {
    * agent named again on a shared desk has some, or another tab's writes were found. Nothing before `wake`.
    */
   resume(): void {
-    if (this.#woken && !this.#stopped && !this.#passing && this.#timer === undefined) this.#schedule();
+    if (!this.#woken || this.#stopped) return;
+    const agent = this.#host.mirror.agent;
+    if (this.#feed && agent !== this.#feedAgent) {
+      // Another agent signed in on this desk: the feed subscribed with the former agent's token.
+      this.#feedAgent = agent;
+      this.#feed.renew();
+    }
+    if (this.#passes === 0 && this.#timer === undefined) this.#schedule();
   }
 
-  /** Stops polling; resolves once a pass under way has recorded what it learnt (its call is aborted). */
+  /** Stops polling and closes the feed; resolves once a pass under way has recorded what it learnt. */
   stop(): Promise<void> {
     this.#stopped = true;
+    this.#feed?.close();
     this.#settings.clock.clearTimeout(this.#timer);
     this.#call?.abort(new DOMException('The outbox was closed.', 'AbortError'));
     return this.#pass;
+  }
+
+  #open(): void {
+    const { outcomeFeed } = this.#settings;
+    if (!outcomeFeed) return;
+    this.#feedAgent = this.#host.mirror.agent;
+    try {
+      this.#feed = outcomeFeed({
+        since: () => this.#since(this.#host.mirror.accepted()),
+        outcomes: (reports) => {
+          if (!this.#stopped) this.#run(() => this.#apply(reports));
+        },
+        state: (state) => this.#feedState(state),
+        error: (error) => {
+          if (!this.#stopped) this.#host.fail(error);
+        },
+      });
+    } catch (error) {
+      this.#host.fail(error);
+    }
+  }
+
+  #feedState(state: OutcomeFeedState): void {
+    const pushed = state === 'subscribed';
+    if (this.#stopped || pushed === this.#pushed) return;
+    this.#pushed = pushed;
+    // Outcomes pushed while the feed was down are lost to it: poll soon.
+    if (!pushed) this.#delay = this.#settings.outcomePolling.firstMs;
+    if (this.#passes === 0) this.#schedule();
+  }
+
+  /** Where outcomes are asked from: the oldest waiting accept less the margin, else when the outbox started. */
+  #since(waiting: readonly OutboxEntry[]): number {
+    const oldest = Math.min(...waiting.map((entry) => entry.accepted?.at ?? Infinity));
+    return Number.isFinite(oldest) ? Math.max(0, oldest - CLOCK_MARGIN_MS) : this.#settings.startedAt;
+  }
+
+  /** Runs `work` after the passes before it; the next poll is scheduled after the last. */
+  #run(work: () => Promise<void>): void {
+    this.#passes++;
+    this.#pass = this.#pass.then(work).finally(() => {
+      if (--this.#passes === 0) this.#schedule();
+    });
   }
 
   #schedule(): void {
@@ -80,28 +124,32 @@ export class OutcomePoller {
     clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#stopped || this.#host.mirror.acceptedCount === 0) return;
+    // While outcomes are pushed, the timer only gives up on requests whose outcome never came.
+    const delay = this.#pushed ? this.#giveUpDelay() : this.#delay;
     this.#timer = clock.setTimeout(() => {
       this.#timer = undefined;
-      this.#passing = true;
-      this.#pass = this.#poll().finally(() => {
-        this.#passing = false;
-        this.#schedule();
-      });
-    }, this.#delay);
+      this.#run(() => this.#poll());
+    }, delay);
+  }
+
+  /** Until the oldest accepted request is past `giveUpMs`. */
+  #giveUpDelay(): number {
+    const oldest = Math.min(...this.#host.mirror.accepted().map((entry) => entry.accepted?.at ?? 0));
+    return Math.max(0, oldest + this.#settings.outcomePolling.giveUpMs + 1 - this.#settings.clock.now());
   }
 
   async #poll(): Promise<void> {
     const { outcomes, clock, outcomePolling } = this.#settings;
+    const polled = outcomes !== undefined && !this.#pushed;
     let settled = 0;
     try {
       const waiting = this.#host.mirror.accepted();
-      const oldest = Math.min(...waiting.map((entry) => entry.accepted?.at ?? Infinity));
-      if (outcomes && waiting.length > 0) {
-        const reports = await this.#read(Math.max(0, oldest - CLOCK_MARGIN_MS));
+      if (polled && waiting.length > 0) {
+        const reports = await this.#read(this.#since(waiting));
         for (const entry of waiting) {
           if (this.#stopped) return;
           const report = outcomeOf(reports, entry.accepted?.writeId);
-          if (report && (await this.#settle(entry, report))) settled++;
+          if (report && (await this.#settler.settle(entry, report))) settled++;
         }
       }
       const giveUpBefore = clock.now() - outcomePolling.giveUpMs;
@@ -109,7 +157,7 @@ export class OutcomePoller {
         if (this.#stopped) return;
         if (
           (entry.accepted?.at ?? 0) < giveUpBefore &&
-          (await this.#keep(entry, noOutcome(outcomePolling.giveUpMs), 'unconfirmed'))
+          (await this.#settler.keep(entry, noOutcome(outcomePolling.giveUpMs), 'unconfirmed'))
         )
           settled++;
       }
@@ -117,7 +165,21 @@ export class OutcomePoller {
       // A failed call is tried again after the backoff; the accepted requests stay as they are.
       if (!this.#stopped) this.#host.fail(error);
     }
-    this.#delay = settled > 0 ? outcomePolling.firstMs : Math.min(this.#delay * 2, outcomePolling.capMs);
+    if (!this.#pushed)
+      this.#delay = settled > 0 ? outcomePolling.firstMs : Math.min(this.#delay * 2, outcomePolling.capMs);
+  }
+
+  /** Settles the accepted requests whose outcomes the feed pushed. */
+  async #apply(reports: readonly WriteOutcomeReport[]): Promise<void> {
+    try {
+      for (const entry of this.#host.mirror.accepted()) {
+        if (this.#stopped) return;
+        const report = outcomeOf(reports, entry.accepted?.writeId);
+        if (report) await this.#settler.settle(entry, report);
+      }
+    } catch (error) {
+      if (!this.#stopped) this.#host.fail(error);
+    }
   }
 
   /** One call to the reader, within `requestTimeoutMs` (its signal aborts then, and the call is raced with it). */
@@ -140,112 +202,4 @@ export class OutcomePoller {
       this.#call = undefined;
     }
   }
-
-  /** Applies one outcome to its accepted entry; false when the entry was gone already. */
-  async #settle(entry: OutboxEntry, report: WriteOutcomeReport): Promise<boolean> {
-    if (report.state !== 'landed') return this.#keep(entry, errorOf(report), report.state);
-    const { store, clock } = this.#settings;
-    const { contactKey } = entry;
-    let gone = false as boolean; // set inside the transaction
-    const result = await store.update(
-      entry.id,
-      (current) => {
-        gone = current?.accepted !== undefined && !current.failed;
-        return gone ? null : undefined;
-      },
-      { landed: { contactKey, revisions: { ...entry.revisions }, at: clock.now() } },
-    );
-    if (!gone) return false;
-    const host = this.#host;
-    host.changed({ id: entry.id, contactKey, entry: null, revision: result.revision });
-    // Values a newer request carried (accepted, or landed) are what the contact holds now: only the others are told.
-    const landed = (await store.landed(contactKey))?.revisions ?? {};
-    const newer = host.mirror.accepted(contactKey);
-    const current = Object.keys(entry.attributes).filter(
-      (key) =>
-        (own(landed, key) ?? 0) <= revisionOf(entry, key) &&
-        !newer.some((other) => (own(other.revisions, key) ?? 0) > revisionOf(entry, key)),
-    );
-    host.announce({
-      type: 'landed',
-      contact: entry.contact,
-      contactKey,
-      attributes: Object.fromEntries(current.map((key) => [key, own(entry.attributes, key) ?? ''])),
-      revisions: Object.fromEntries(current.map((key) => [key, revisionOf(entry, key)])),
-      writeId: entry.accepted?.writeId,
-    });
-    await supersede(store, contactKey, host.mirror.failures(contactKey), host.reportKept);
-    return true;
-  }
-
-  /** Turns an accepted entry into a kept failure with `error`; false when the entry was gone already. */
-  async #keep(
-    entry: OutboxEntry,
-    error: AttributesError,
-    outcome: NonNullable<AcceptedWrite['outcome']>,
-  ): Promise<boolean> {
-    const { store, clock, maxFailures } = this.#settings;
-    const current = await store.get(entry.id);
-    if (!current?.accepted || current.failed) return false;
-    const accepted = { ...current.accepted, outcome };
-    const now = clock.now();
-    const id = failureId(current.contactKey, current.revision);
-    const put = await store.update(id, (_, revision) => ({
-      ...current,
-      accepted,
-      id,
-      revision,
-      attempts: 1,
-      lastError: toStoredError(error),
-      updatedAt: now,
-      failed: true,
-    }));
-    const kept = put.entry;
-    if (!kept) throw new Error('Outbox: the store did not keep the failed entry.');
-    const host = this.#host;
-    host.changed({ id, contactKey: kept.contactKey, entry: kept, revision: put.revision });
-    let gone = false as boolean; // set inside the transaction
-    const removed = await store.update(entry.id, (held) => {
-      gone = held !== undefined;
-      return gone ? null : undefined;
-    });
-    if (gone) host.changed({ id: entry.id, contactKey: kept.contactKey, entry: null, revision: removed.revision });
-    host.announce({ type: 'failed', entry: kept });
-    await capKept(store, host.mirror.failures(), maxFailures, host.reportKept);
-    return true;
-  }
-}
-
-/**
- * The outcome of the request `writeId` among `reports`: a landing wins (the values are stored, whatever a later
- * delivery of the same message said), else the latest.
- */
-export function outcomeOf(
-  reports: readonly WriteOutcomeReport[],
-  writeId: string | undefined,
-): WriteOutcomeReport | undefined {
-  const mine = reports.filter((report) => report.writeId === writeId);
-  return mine.find((report) => report.state === 'landed') ?? mine.sort((a, b) => a.at - b.at).at(-1);
-}
-
-/** A refusal, failure or dead letter as an AttributesError the agent can read. */
-export function errorOf(report: WriteOutcomeReport): AttributesError {
-  const { status, errorType: type, message } = report;
-  if (report.state === 'dead-letter') {
-    return new AttributesError(
-      'server',
-      'Amazon Connect did not take this write after several attempts: the relay set it aside (dead-letter queue).',
-      { status, ...(type ? { awsType: type } : {}) },
-    );
-  }
-  return classifyFailure({ type, status, message }, relayReadableKinds);
-}
-
-/** The error of an accepted request whose outcome never came. */
-function noOutcome(giveUpMs: number): AttributesError {
-  const minutes = Math.round(giveUpMs / 60_000);
-  return new AttributesError(
-    'network',
-    `The relay accepted this write but reported no outcome within ${minutes} minutes: it may not be stored.`,
-  );
 }
