@@ -7,15 +7,17 @@
  * body of UpdateContactAttributes plus `ContactId`, the leg the agent is on, and `Authorization: Bearer <token>`.
  * Errors come back in Connect's shape (status, `x-amzn-errortype`, `message`) and are classified like Connect's.
  * A relay in queued mode answers 202 `{State: 'ACCEPTED', WriteId, RequestId}`: the write is durable there, and its
- * outcome is read later from `GET <url>/contact/attributes/outcomes?since=<ms>` (`outcomes()`).
+ * outcome is read later from `GET <url>/contact/attributes/outcomes?since=<ms>` (`outcomes()`), or pushed over the
+ * relay's WebSocket when `socketUrl` is given (`outcomeFeed()`, src/relay-feed.ts).
  * This module imports nothing from the AWS SDK or from the relay itself, so it stays a few hundred bytes.
  */
 import { checkTimeout, DEFAULT_TIMEOUT_MS, orAbort, withTimeout } from './deadline.ts';
 import { AttributesError, classifyFailure, relayReadableKinds, validationError } from './errors.ts';
+import { RelayFeed, type FeedSocketConstructor } from './relay-feed.ts';
 import { acceptedOf, LANDED, outcomesOf, readJson } from './relay-wire.ts';
-import { secureEndpoint } from './secure-url.ts';
+import { secureEndpoint, secureSocketEndpoint } from './secure-url.ts';
 import { checkUpdate, type Attributes } from './validate.ts';
-import type { WriteOutcomeReport } from './outbox/options.ts';
+import type { OutcomeFeedHandle, OutcomeFeedListener, WriteOutcomeReport } from './outbox/options.ts';
 import type { AttributeWriter, ContactRef, WriteOptions, WriteReceipt } from './writer.ts';
 
 /**
@@ -41,6 +43,14 @@ export interface RelayClientOptions {
   token: RelayToken;
   /** The transport (default: the global `fetch`), for tests and special networks. */
   fetch?: typeof fetch;
+  /**
+   * A queued relay's WebSocket URL (the stack's `RelaySocketUrl`, or a self-hosted relay's
+   * `ws(s)://host/contact/attributes/outcomes/socket`): `wss:`, or `ws:` to a loopback address. Given, outcomes are
+   * pushed over it (`outcomeFeed()`) instead of polled.
+   */
+  socketUrl?: string | undefined;
+  /** The WebSocket constructor behind `outcomeFeed()` (default: the global `WebSocket`), for tests and Node. */
+  WebSocket?: FeedSocketConstructor;
   /**
    * The longest one call may take, getting the token included (ms, default 15,000); past it the call rejects with
    * a retryable `network` AttributesError.
@@ -81,6 +91,8 @@ export class RelayClient implements AttributeWriter {
   readonly #token: RelayToken;
   readonly #fetch: typeof fetch | undefined;
   readonly #timeoutMs: number;
+  readonly #socketUrl: string | undefined;
+  readonly #WebSocket: FeedSocketConstructor | undefined;
 
   constructor(options: RelayClientOptions) {
     const given = options as Partial<RelayClientOptions> | undefined; // JavaScript callers can pass anything
@@ -94,6 +106,9 @@ export class RelayClient implements AttributeWriter {
       );
     }
     checkTimeout('RelayClient', 'timeoutMs', options.timeoutMs);
+    if (options.socketUrl !== undefined) secureSocketEndpoint('RelayClient', 'socketUrl', options.socketUrl);
+    this.#socketUrl = options.socketUrl;
+    this.#WebSocket = options.WebSocket;
     this.url = options.url;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const base = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
@@ -152,6 +167,21 @@ export class RelayClient implements AttributeWriter {
       const response = await this.#send('GET', url, undefined, signal);
       return outcomesOf(await readJson(response, signal));
     });
+  }
+
+  /**
+   * Opens the push feed of the caller's outcomes over `socketUrl` (see src/relay-feed.ts: it subscribes with the
+   * token, renews before the token expires, pings, and reopens after a loss) and tells `listener` until closed. The
+   * outbox holds one while it is the flusher (`OutboxOptions.outcomeFeed`).
+   */
+  outcomeFeed(listener: OutcomeFeedListener): OutcomeFeedHandle {
+    const url = this.#socketUrl;
+    if (url === undefined) throw new TypeError('RelayClient.outcomeFeed: the `socketUrl` option is not set.');
+    const WebSocket = this.#WebSocket ?? (globalThis as { WebSocket?: FeedSocketConstructor }).WebSocket;
+    if (!WebSocket)
+      throw new TypeError('RelayClient.outcomeFeed: there is no WebSocket here: give the `WebSocket` option.');
+    const readToken = (options?: RelayTokenOptions): Promise<string> => this.#readToken(options);
+    return new RelayFeed({ url, WebSocket, readToken, timeoutMs: this.#timeoutMs, listener });
   }
 
   /**

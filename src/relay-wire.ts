@@ -1,7 +1,8 @@
 /**
  * What a queued relay answers, read strictly: the 202 of an accepted write (`{State: 'ACCEPTED', WriteId,
  * RequestId}`) and the outcomes route's `{Outcomes: [{WriteId, RequestId, InstanceId, InitialContactId, ContactId,
- * Keys, State, Status, ErrorType?, Message?, At}]}` (PascalCase on the wire, as the rest of the relay). An answer
+ * Keys, State, Status, ErrorType?, Message?, At}]}` (PascalCase on the wire, as the rest of the relay), and the
+ * outcome feed's messages (`subscribed`, `outcomes` with the same WireOutcomes, `pong`, `error`). An answer
  * that does not fit is a retryable `server` error naming what is wrong, never a silent drop.
  */
 import { AttributesError } from './errors.ts';
@@ -44,8 +45,12 @@ export async function acceptedOf(
 
 /** The outcomes of an answer of the outcomes route. */
 export function outcomesOf(json: unknown): WriteOutcomeReport[] {
-  const list = record(json)['Outcomes'];
-  if (!Array.isArray(list)) throw malformed('its outcomes answer has no Outcomes list');
+  return wireOutcomes(record(json)['Outcomes'], 'its outcomes answer has no Outcomes list');
+}
+
+/** A list of WireOutcomes (the outcomes route's `Outcomes`, a pushed `outcomes` message's) as reports. */
+export function wireOutcomes(list: unknown, missing: string): WriteOutcomeReport[] {
+  if (!Array.isArray(list)) throw malformed(missing);
   return list.map((item: unknown, index) => {
     const wire = record(item);
     const writeId = text(wire['WriteId']);
@@ -68,6 +73,41 @@ export function outcomesOf(json: unknown): WriteOutcomeReport[] {
     const defined = Object.entries(optional).filter(([, value]) => value !== undefined);
     return { writeId, state: state as WriteOutcomeReport['state'], status, at, ...Object.fromEntries(defined) };
   });
+}
+
+/** A message the outcome feed's socket sends (JSON text, `type` naming it). */
+export type FeedMessage =
+  | { type: 'subscribed'; expiresAt: number }
+  | { type: 'outcomes'; outcomes: WriteOutcomeReport[]; backlog: boolean }
+  | { type: 'pong' }
+  | { type: 'error'; status: number | undefined; message: string | undefined };
+
+/** One message of the outcome feed, read strictly. */
+export function feedMessageOf(data: unknown): FeedMessage {
+  if (typeof data !== 'string') throw malformed('a message of its outcome feed is not text');
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch (error) {
+    throw malformed('a message of its outcome feed is not JSON', error);
+  }
+  const message = record(json);
+  const type = message['type'];
+  if (type === 'subscribed') {
+    const expiresAt = message['expiresAt'];
+    if (typeof expiresAt !== 'number') throw malformed('its feed said subscribed without expiresAt');
+    return { type, expiresAt };
+  }
+  if (type === 'outcomes') {
+    const outcomes = wireOutcomes(message['outcomes'], 'its feed sent outcomes without an outcomes list');
+    return { type, outcomes, backlog: message['backlog'] === true };
+  }
+  if (type === 'pong') return { type };
+  if (type === 'error') {
+    const status = message['status'];
+    return { type, status: typeof status === 'number' ? status : undefined, message: text(message['message']) };
+  }
+  throw malformed('a message of its outcome feed has no known type');
 }
 
 function record(value: unknown): Record<string, unknown> {
