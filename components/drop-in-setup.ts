@@ -95,7 +95,13 @@ export async function pluginOptions(config: DropInConfig): Promise<CcpAttributes
     region: config.region,
     endpoint: config.endpoint,
     instanceId: config.instanceId,
-    relay: relay ? { url: relay.url, token: (options) => loginToken(relay.token, options) } : undefined,
+    relay: relay
+      ? {
+          url: relay.url,
+          socketUrl: relay.socketUrl,
+          token: (options) => loginToken(relay.token, options),
+        }
+      : undefined,
     credentials:
       cognito && cognitoCredentials
         ? cognitoCredentials({

@@ -17,6 +17,7 @@ export const DROP_IN_ATTRIBUTES = [
   'instance-id',
   'endpoint',
   'relay-url',
+  'relay-socket-url',
   'identity-pool-id',
   'login-provider',
   'login-token-function',
@@ -44,8 +45,8 @@ export interface DropInConfig {
   instanceId: string | undefined;
   endpoint: string | undefined;
   cognito: (Omit<CognitoCredentialsOptions, 'logins'> & { loginProvider: string; token: TokenSource }) | undefined;
-  /** Relay mode: the relay's URL and where the agent's token comes from. */
-  relay: { url: string; token: TokenSource } | undefined;
+  /** Relay mode: the relay's URL, its WebSocket URL for pushed outcomes (queued mode), where the agent's token comes from. */
+  relay: { url: string; socketUrl?: string; token: TokenSource } | undefined;
   /** The inline rules, parsed and checked. */
   rules: TagRule[] | undefined;
   rulesUrl: string | undefined;

@@ -11,7 +11,7 @@ import {
   type DropInProblem,
   type TokenSource,
 } from './drop-in-attributes.ts';
-import { isSecureTransport } from './secure-url.ts';
+import { isSecureSocket, isSecureTransport } from './secure-url.ts';
 import { parseRules, TagRuleError, type TagRule } from './tagging/rules.ts';
 
 export * from './drop-in-attributes.ts';
@@ -61,21 +61,25 @@ export function inspectDropInConfig(
       return undefined;
     }
   };
-  // These carry the login token or AWS credentials (data-endpoint: signed requests with the session token), or
-  // decide what is written (data-rules-origin): never in clear text over a network.
-  const secureUrl = (name: 'endpoint' | 'cognito-endpoint' | 'relay-url' | 'rules-origin'): string | undefined => {
+  // These carry the login token or AWS credentials (data-endpoint: signed requests with the session token; the
+  // socket: in its first message), or decide what is written (data-rules-origin): never in clear text over a network.
+  const secureUrl = (
+    name: 'endpoint' | 'cognito-endpoint' | 'relay-url' | 'relay-socket-url' | 'rules-origin',
+  ): string | undefined => {
     const value = url(name);
     if (value === undefined) return undefined;
     const parsed = new URL(value);
-    if (isSecureTransport(parsed)) return value;
+    const socket = name === 'relay-socket-url';
+    if (socket ? isSecureSocket(parsed) : isSecureTransport(parsed)) return value;
     const what =
       name === 'endpoint' ? 'AWS credentials' : name === 'rules-origin' ? 'the tagging rules' : 'the login token';
+    const [secure, plain] = socket ? ['wss:', 'ws:'] : ['https:', 'http:'];
     problems.push({
       attribute: `data-${name}`,
       message:
-        parsed.protocol === 'http:'
-          ? `${JSON.stringify(value)} would carry ${what} in clear text: use https: (http: only to a loopback address: localhost, 127.0.0.0/8, [::1]).`
-          : `${JSON.stringify(value)} is not an https: URL.`,
+        parsed.protocol === plain
+          ? `${JSON.stringify(value)} would carry ${what} in clear text: use ${secure} (${plain} only to a loopback address: localhost, 127.0.0.0/8, [::1]).`
+          : `${JSON.stringify(value)} is not ${socket ? 'a' : 'an'} ${secure} URL.`,
     });
     return undefined;
   };
@@ -106,6 +110,9 @@ export function inspectDropInConfig(
   const tokenStorage = text('login-token-storage');
   const cognitoEndpoint = secureUrl('cognito-endpoint');
   const relayUrl = secureUrl('relay-url');
+  const relaySocketUrl = secureUrl('relay-socket-url');
+  if (relaySocketUrl !== undefined && text('relay-url') === undefined)
+    problems.push({ attribute: 'data-relay-socket-url', message: 'needs data-relay-url.' });
   const tokenSource = (): TokenSource | undefined => {
     if ((tokenFunction === undefined) === (tokenStorage === undefined)) {
       problems.push({
@@ -132,7 +139,8 @@ export function inspectDropInConfig(
         });
     }
     const token = tokenSource();
-    if (token && relayUrl !== undefined && identityPoolId === undefined) relay = { url: relayUrl, token };
+    if (token && relayUrl !== undefined && identityPoolId === undefined)
+      relay = { url: relayUrl, ...(relaySocketUrl === undefined ? {} : { socketUrl: relaySocketUrl }), token };
   } else if (identityPoolId !== undefined) {
     const poolIdValid = /^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f-]+$/.test(identityPoolId);
     if (!poolIdValid) {

@@ -15,6 +15,7 @@ import {
   openIdbOutboxStore,
   type OutboxOptions,
   type OutboxSender,
+  type OutcomeFeed,
   type OutcomeReader,
   type Outbox,
 } from './outbox/index.ts';
@@ -40,6 +41,11 @@ export interface RelayOptions {
    * and again with `{forceRefresh: true}` when the relay refused the token it gave (RelayToken).
    */
   token: RelayToken;
+  /**
+   * A queued relay's WebSocket URL (the socket URL a queued stack outputs; `wss:`, or `ws:` to a loopback address): the outcomes
+   * of accepted writes are pushed over it instead of polled (polled while it is down).
+   */
+  socketUrl?: string | undefined;
 }
 
 export interface CcpAttributesPluginOptions {
@@ -153,9 +159,11 @@ export async function createCcpAttributes(options: CcpAttributesPluginOptions = 
       // The queue belongs to the agent the host names: nothing is sent before, and another agent's entries in this
       // browser profile's store wait for their agent.
       const agent = agentIdOf(tracker.agent) ?? null;
-      // Relay mode: a queued relay's outcomes after 202 are read from it (polled only while writes await one).
+      // Relay mode: a queued relay's outcomes after 202 are pushed over its socket when it has one, else (and while
+      // the socket is down) read from it, polled only while writes await one.
       const outcomes = options.outbox?.outcomes ?? relayed?.outcomes;
-      const writer = createOutbox({ ...options.outbox, authRetries, store, sender, agent, outcomes });
+      const outcomeFeed = options.outbox?.outcomeFeed ?? relayed?.outcomeFeed;
+      const writer = createOutbox({ ...options.outbox, authRetries, store, sender, agent, outcomes, outcomeFeed });
       outbox = writer;
       cleanup.push(tracker.on('change', (state) => writer.setAgent(agentIdOf(state.agent) ?? null)));
       cleanup.push(recordLandedWrites(outbox, tracker));
@@ -262,19 +270,21 @@ async function clientSender(
 /**
  * Sends through the relay: its `ContactId` is the leg the write was queued for, so the relay checks that the agent
  * handles that leg; the region is the relay's. The request carries the outbox's WriteId; a queued relay's outcomes
- * are read from the same relay.
+ * are read from the same relay, and pushed over its socket when `socketUrl` is given.
  */
 async function relaySender(
   relay: RelayOptions,
   timeout: { timeoutMs?: number },
-): Promise<{ sender: OutboxSender; outcomes: OutcomeReader }> {
+): Promise<{ sender: OutboxSender; outcomes: OutcomeReader; outcomeFeed: OutcomeFeed | undefined }> {
   const given: unknown = relay; // JavaScript callers can pass anything
   if (!given || typeof given !== 'object')
     throw new TypeError('createCcpAttributes: the `relay` option must be `{ url, token }`.');
   const { RelayClient } = await import('./relay-client.ts');
-  const client = new RelayClient({ url: relay.url, token: relay.token, ...timeout });
+  const { url, token, socketUrl } = relay;
+  const client = new RelayClient({ url, token, socketUrl, ...timeout });
   return {
     sender: (contact, attributes, { signal, writeId }) => client.update(contact, attributes, { signal, writeId }),
     outcomes: (since, { signal }) => client.outcomes(since, { signal }),
+    outcomeFeed: socketUrl === undefined ? undefined : (listener) => client.outcomeFeed(listener),
   };
 }
