@@ -179,8 +179,8 @@ export class RelayFeed implements OutcomeFeedHandle {
 
   #pingLater(): void {
     this.#later('ping', PING_INTERVAL_MS, () => {
-      if (this.#socket?.readyState === OPEN) this.#socket.send(JSON.stringify({ action: 'ping' }));
       this.#expect();
+      if (this.#socket?.readyState === OPEN) this.#socket.send(JSON.stringify({ action: 'ping' }));
       this.#pingLater();
     });
   }

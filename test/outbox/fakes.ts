@@ -9,6 +9,7 @@ import {
   type OutboxOptions,
 } from '../../src/outbox/index.ts';
 import type { OutboxClock, OutboxSender } from '../../src/outbox/outbox.ts';
+import type { OutcomeReader, WriteOutcomeReport } from '../../src/outbox/options.ts';
 import type { Attributes } from '../../src/validate.ts';
 import type { ContactRef } from '../../src/writer.ts';
 
@@ -172,4 +173,43 @@ export function freshDatabase(prefix: string) {
     await deleteDB(db.name);
   });
   return db;
+}
+
+/** A relay in queued mode: answers 202 with the WriteId sent, and reports outcomes the test decides. */
+export class FakeQueuedRelay {
+  readonly requests: { writeId: string | undefined; attributes: Attributes }[] = [];
+  readonly outcomes: WriteOutcomeReport[] = [];
+  /** Calls of the outcomes route: the `since` each asked with, and when. */
+  readonly polls: { since: number; at: number }[] = [];
+  /** The next answers of the write route: 'accepted' (default), or an error kind. */
+  script: ('accepted' | 'server')[] = [];
+  hangPolls = false;
+  constructor(readonly now: () => number) {}
+
+  readonly send: OutboxSender = (_contact, attributes, { writeId }) => {
+    this.requests.push({ writeId, attributes: { ...attributes } });
+    if (this.script.shift() === 'server')
+      return Promise.reject(new AttributesError('server', 'scripted 500', { status: 500 }));
+    return Promise.resolve({
+      state: 'accepted',
+      writeId: writeId ?? 'relay-made',
+      requestId: `req-${this.requests.length}`,
+    });
+  };
+
+  readonly read: OutcomeReader = (since, { signal }) => {
+    this.polls.push({ since, at: this.now() });
+    if (this.hangPolls)
+      return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)));
+    return Promise.resolve(this.outcomes.filter((outcome) => outcome.at >= since).map((o) => ({ ...o })));
+  };
+
+  /** The worker settles the request `index` (0-based) with `state`. */
+  settle(index: number, state: WriteOutcomeReport['state'], extra: Partial<WriteOutcomeReport> = {}): void {
+    const request = this.requests[index];
+    if (!request?.writeId) throw new Error(`no request ${index} with a WriteId`);
+    const status = { landed: 200, refused: 403, failed: 400, 'dead-letter': 500 }[state];
+    const keys = Object.keys(request.attributes);
+    this.outcomes.push({ writeId: request.writeId, state, status, keys, at: this.now(), ...extra });
+  }
 }
