@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { DropInConfigError, readDropInConfig } from '../../src/drop-in-config.ts';
+import { DropInConfigError, inspectDropInConfig, readDropInConfig } from '../../src/drop-in-config.ts';
 
 const base = 'https://agents.example.com/desk/';
 
@@ -122,6 +122,32 @@ describe('readDropInConfig', () => {
       'data-relay-url',
     ]);
     expect(problems({ relayUrl: 'ws://127.0.0.1:1', loginTokenFunction: 'f' })).to.deep.equal(['data-relay-url']);
+  });
+
+  it('reads the relay socket URL (wss:, ws: on a loopback address only) for relay mode, and refuses it otherwise', () => {
+    const relayed = { relayUrl: 'https://relay.example.com', loginTokenFunction: 'f' };
+    for (const socketUrl of ['wss://abc.execute-api.us-east-1.amazonaws.com/prod', 'ws://127.0.0.1:8788/socket'])
+      expect(readDropInConfig({ ...relayed, relaySocketUrl: socketUrl }, base).relay).to.deep.equal({
+        url: 'https://relay.example.com/',
+        socketUrl,
+        token: { function: 'f' },
+      });
+    const { config, problems: found } = inspectDropInConfig(
+      { ...relayed, relaySocketUrl: 'ws://push.example.com/prod' },
+      base,
+    );
+    expect(found).to.deep.equal([
+      {
+        attribute: 'data-relay-socket-url',
+        message:
+          '"ws://push.example.com/prod" would carry the login token in clear text: use wss: (ws: only to a loopback address: localhost, 127.0.0.0/8, [::1]).',
+      },
+    ]);
+    expect(config.relay?.socketUrl).to.equal(undefined);
+    expect(problems({ ...relayed, relaySocketUrl: 'https://push.example.com/prod' })).to.deep.equal([
+      'data-relay-socket-url',
+    ]);
+    expect(problems({ relaySocketUrl: 'wss://push.example.com/prod' })).to.deep.equal(['data-relay-socket-url']);
   });
 
   it('resolves a relative endpoint against an http: page and refuses it there', () => {

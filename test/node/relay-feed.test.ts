@@ -163,11 +163,21 @@ describe('RelayClient.outcomeFeed', () => {
     last().open();
     await flush();
     last().receive({ type: 'subscribed', expiresAt: T0 + 3600_000 });
+    last().receive({ type: 'outcomes', outcomes: [wireRefused] }); // pushed, not the backlog
     assert.deepEqual(states, ['connecting'], 'not before the backlog');
     last().receive({ type: 'outcomes', outcomes: [wireLanded], backlog: true });
     assert.deepEqual(states, ['connecting', 'subscribed']);
-    last().receive({ type: 'outcomes', outcomes: [wireRefused] });
     assert.deepEqual(outcomes, [
+      [
+        {
+          writeId: 'w-2',
+          state: 'refused',
+          status: 403,
+          at: T0 - 4,
+          errorType: 'AccessDeniedException',
+          message: 'not yours',
+        },
+      ],
       [
         {
           writeId: 'w-1',
@@ -179,16 +189,6 @@ describe('RelayClient.outcomeFeed', () => {
           initialContactId: 'leg-1',
           contactId: 'leg-2',
           keys: ['A'],
-        },
-      ],
-      [
-        {
-          writeId: 'w-2',
-          state: 'refused',
-          status: 403,
-          at: T0 - 4,
-          errorType: 'AccessDeniedException',
-          message: 'not yours',
         },
       ],
     ]);
@@ -287,7 +287,10 @@ describe('RelayClient.outcomeFeed', () => {
       }
       gaps.push(waited);
     }
-    assert.ok(gaps.every((gap, i) => i === 0 || gap >= (gaps[i - 1] ?? 0) / 2), `gaps ${gaps.join()}`);
+    assert.ok(
+      gaps.every((gap, i) => i === 0 || gap >= (gaps[i - 1] ?? 0) / 2),
+      `gaps ${gaps.join()}`,
+    );
     assert.ok(gaps.at(-1)! >= 30_000 && gaps.at(-1)! <= 60_000, `capped: ${gaps.join()}`);
     feed.close();
   });
@@ -337,7 +340,10 @@ describe('RelayClient.outcomeFeed', () => {
       ['auth'],
     );
     const tokens = socket.sent.map((message) => String(message['token']));
-    assert.ok(errors.every((error) => tokens.every((sent) => !error.message.includes(sent))), 'no token in errors');
+    assert.ok(
+      errors.every((error) => tokens.every((sent) => !error.message.includes(sent))),
+      'no token in errors',
+    );
     assert.equal(socket.closed, true);
     assert.deepEqual(states, ['connecting', 'down']);
     feed.close();

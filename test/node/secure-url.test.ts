@@ -1,7 +1,7 @@
 // Which addresses may carry the login token or AWS credentials: https:, or http: to a loopback address only.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isSecureTransport, secureEndpoint } from '../../src/secure-url.ts';
+import { isSecureSocket, isSecureTransport, secureEndpoint, secureSocketEndpoint } from '../../src/secure-url.ts';
 
 describe('isSecureTransport', () => {
   const secure = [
@@ -45,5 +45,27 @@ describe('secureEndpoint', () => {
         'since its requests carry the login token or AWS credentials: http://proxy.example.com',
     });
     assert.equal(secureEndpoint('RelayClient', 'url', 'http://127.0.0.1:8788/relay').pathname, '/relay');
+  });
+});
+
+describe('isSecureSocket and secureSocketEndpoint', () => {
+  const secure = [
+    'wss://abc.execute-api.us-east-1.amazonaws.com/prod',
+    'ws://localhost:8788/',
+    'ws://127.0.0.1/',
+    'ws://[::1]/',
+  ];
+  const inClear = ['ws://push.example.com/', 'ws://128.0.0.1/', 'https://push.example.com/', 'http://127.0.0.1/'];
+  for (const url of secure) it(`allows ${url}`, () => assert.equal(isSecureSocket(new URL(url)), true));
+  for (const url of inClear) it(`refuses ${url}`, () => assert.equal(isSecureSocket(new URL(url)), false));
+  it('fails fast with a TypeError naming the owner and the option', () => {
+    assert.throws(() => secureSocketEndpoint('RelayClient', 'socketUrl', 'ws://push.example.com/prod'), {
+      name: 'TypeError',
+      message:
+        'RelayClient: the `socketUrl` option must be a wss: URL (plain ws: only to a loopback address: localhost, 127.0.0.0/8, [::1]), ' +
+        'since its first message carries the login token: ws://push.example.com/prod',
+    });
+    assert.throws(() => secureSocketEndpoint('RelayClient', 'socketUrl', 'nope'), TypeError);
+    assert.equal(secureSocketEndpoint('RelayClient', 'socketUrl', 'wss://push.example.com/prod').pathname, '/prod');
   });
 });

@@ -90,4 +90,100 @@ describe('createCcpAttributes through a queued relay', () => {
     expect(outbox.failures().map((entry) => entry.attributes)).to.deep.equal([{ Note: 'not mine after all' }]);
     expect(outbox.state.accepted).to.equal(0);
   });
+  it('with relay.socketUrl, opens one socket when the outbox starts and settles a write from a pushed outcome, polling nothing', async () => {
+    const polls: string[] = [];
+    let posted: string | undefined;
+    sinon.stub(window, 'fetch').callsFake((input, init) => {
+      if (init?.method === 'GET') {
+        polls.push(input instanceof Request ? input.url : String(input));
+        return Promise.resolve(Response.json({ Outcomes: [] }));
+      }
+      posted = (JSON.parse(init?.body as string) as { WriteId: string }).WriteId;
+      return Promise.resolve(Response.json({ State: 'ACCEPTED', WriteId: posted, RequestId: 'r-1' }, { status: 202 }));
+    });
+    const sockets: { url: string; sent: Record<string, unknown>[]; receive(message: unknown): void }[] = [];
+    class FakeSocket extends EventTarget {
+      readyState = 0;
+      readonly sent: Record<string, unknown>[] = [];
+      constructor(readonly url: string) {
+        super();
+        sockets.push(this);
+        setTimeout(() => {
+          this.readyState = 1;
+          this.dispatchEvent(new Event('open'));
+        });
+      }
+      send(data: string): void {
+        this.sent.push(JSON.parse(data) as Record<string, unknown>);
+      }
+      close(): void {
+        this.readyState = 3;
+      }
+      receive(message: unknown): void {
+        this.dispatchEvent(new MessageEvent('message', { data: JSON.stringify(message) }));
+      }
+    }
+    sinon.replace(window, 'WebSocket', FakeSocket as unknown as typeof WebSocket);
+    const contact: SourceContact = {
+      contactId,
+      initialContactId: contactId,
+      type: 'chat',
+      state: 'connected',
+      queue: undefined,
+      attributes: {},
+      monitoring: false,
+    };
+    let sink: SourceSink | undefined;
+    const source: ContactSource = {
+      start: (given) => void (sink = given),
+      stop: () => undefined,
+      listContacts: () => [contact],
+      readContact: (id) => (id === contactId ? contact : undefined),
+      readAgent: () => undefined,
+    };
+    const socketUrl = 'wss://push.example/prod';
+    plugin = await createCcpAttributes({
+      relay: { url: 'https://relay.example/prod/', token: 'jwt-1', socketUrl },
+      source,
+      outbox: { store: new MemoryOutboxStore(), debounceMs: 0, outcomePolling: { firstMs: 20, capMs: 40 } },
+    });
+    sink!.agent({
+      username: 'jdoe',
+      name: 'Jane Doe',
+      arn: `arn:aws:connect:us-east-1:123456789012:instance/${instanceId}/agent/a1`,
+      routingProfile: undefined,
+    });
+    sink!.contact({ type: 'connected', contactId, contact });
+    await until(() => sockets[0]?.sent.length === 1, 'the subscribe, before any write');
+    const [socket] = sockets;
+    expect(socket?.url).to.equal(socketUrl);
+    expect(socket?.sent[0]).to.deep.include({ action: 'subscribe', token: 'jwt-1' });
+    socket?.receive({ type: 'subscribed', expiresAt: Date.now() + 3600_000 });
+    socket?.receive({ type: 'outcomes', outcomes: [], backlog: true });
+    await until(() => plugin!.tracker.contacts.has(contactId), 'the contact');
+    expect((await plugin.write({ Note: 'pushed' }, { contactId })).state).to.equal('accepted');
+    const outbox = plugin.outbox!;
+    const landed = new Promise((resolve) => outbox.on('landed', resolve));
+    socket?.receive({
+      type: 'outcomes',
+      outcomes: [{ WriteId: posted, State: 'landed', Status: 200, At: Date.now(), Keys: ['Note'] }],
+    });
+    await landed;
+    expect(outbox.state.accepted).to.equal(0);
+    expect(sockets).to.have.length(1);
+    expect(polls).to.deep.equal([]);
+  });
+
+  it('refuses a relay socket URL that would carry the token in clear text', async () => {
+    let error: unknown;
+    try {
+      await createCcpAttributes({
+        relay: { url: 'https://relay.example/', token: 'jwt', socketUrl: 'ws://push.example/' },
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).to.be.instanceOf(TypeError);
+    expect((error as Error).message).to.contain('socketUrl');
+  });
 });
