@@ -2,8 +2,8 @@
 // names the attribute, and nothing is assembled.
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
-import { start } from '../../components/drop-in-setup.ts';
-import { DropInConfigError } from '../../src/drop-in-config.ts';
+import { pluginOptions, start } from '../../components/drop-in-setup.ts';
+import { DropInConfigError, readDropInConfig } from '../../src/drop-in-config.ts';
 
 /** A URL of `text` on this page's own origin (a blob: URL's origin is its creator's). */
 function ownUrl(text: string): string {
@@ -71,5 +71,17 @@ describe('the drop-in setup with a bad data-rules-url', () => {
           'https://rules.example.com/rules.json was redirected to https://elsewhere.example.net, which is not an allowed origin (see data-rules-origin).',
       },
     ]);
+  });
+});
+
+describe('the drop-in setup in relay mode', () => {
+  it('passes data-relay-socket-url to the plugin as relay.socketUrl', async () => {
+    const dataset = {
+      relayUrl: 'https://relay.example.com/prod',
+      relaySocketUrl: 'wss://push.example.com/prod',
+      loginTokenFunction: 'agentToken',
+    };
+    const options = await pluginOptions(readDropInConfig(dataset, 'https://agents.example.com/'));
+    expect(options.relay).to.deep.include({ url: 'https://relay.example.com/prod', socketUrl: dataset.relaySocketUrl });
   });
 });
