@@ -82,6 +82,9 @@ describe('the drop-in setup in relay mode', () => {
       loginTokenFunction: 'agentToken',
     };
     const options = await pluginOptions(readDropInConfig(dataset, 'https://agents.example.com/'));
-    expect(options.relay).to.deep.include({ url: 'https://relay.example.com/prod', socketUrl: dataset.relaySocketUrl });
+    expect([options.relay?.url, options.relay?.socketUrl]).to.deep.equal([
+      'https://relay.example.com/prod',
+      dataset.relaySocketUrl,
+    ]);
   });
 });
