@@ -1,7 +1,7 @@
 /**
  * The drop-in script's setup, loaded after the editor painted: reads the data-* configuration,
  * assembles the plugin (tracker, outbox, tagging) and wires the editors. In direct mode the AWS SDK loads on first
- * use; in relay mode (data-relay-url) it never loads: the relay client is a few hundred bytes of fetch.
+ * use; in relay mode (data-relay-url) it never loads: the relay client is a few KB of fetch and WebSocket.
  *
  * A configuration problem never takes the agent's CCP away: the CCP is created whenever its own settings
  * (`CCP_ATTRIBUTES`) are valid, the editors follow its contacts read-only, and every problem is named (the caller

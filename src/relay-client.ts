@@ -9,7 +9,7 @@
  * A relay in queued mode answers 202 `{State: 'ACCEPTED', WriteId, RequestId}`: the write is durable there, and its
  * outcome is read later from `GET <url>/contact/attributes/outcomes?since=<ms>` (`outcomes()`), or pushed over the
  * relay's WebSocket when `socketUrl` is given (`outcomeFeed()`, src/relay-feed.ts).
- * This module imports nothing from the AWS SDK or from the relay itself, so it stays a few hundred bytes.
+ * This module imports nothing from the AWS SDK or from the relay itself, so it stays a few KB (gzip).
  */
 import { checkTimeout, DEFAULT_TIMEOUT_MS, orAbort, withTimeout } from './deadline.ts';
 import { AttributesError, classifyFailure, relayReadableKinds, validationError } from './errors.ts';
