@@ -133,6 +133,11 @@ export class RelayFeed implements OutcomeFeedHandle {
       return;
     }
     if (this.#socket !== socket || this.#closed || socket?.readyState !== OPEN) return;
+    // The same token would be refused the same way: the first refusal stands.
+    if (forced && token === this.#sent?.token) {
+      this.#lost(classifyFailure({ status: 401 }, relayReadableKinds));
+      return;
+    }
     this.#sent = { token, forced };
     socket.send(JSON.stringify({ action: 'subscribe', token, since: Math.floor(this.#options.listener.since()) }));
   }

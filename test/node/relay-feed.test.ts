@@ -349,6 +349,24 @@ describe('RelayClient.outcomeFeed', () => {
     feed.close();
   });
 
+  it('does not send a token the relay refused again when the function gives the same one', async () => {
+    const token = jwt('t-1', T0 + 3600_000);
+    const { last, asked, errors, states, feed } = rig(() => token);
+    const socket = last();
+    socket.open();
+    await flush();
+    socket.receive({ type: 'error', status: 401, message: 'expired' });
+    await flush();
+    assert.deepEqual(asked, [undefined, { forceRefresh: true }]);
+    assert.equal(socket.sent.length, 1);
+    assert.deepEqual(
+      errors.map((error) => error instanceof AttributesError && error.kind),
+      ['auth'],
+    );
+    assert.deepEqual(states, ['connecting', 'down']);
+    feed.close();
+  });
+
   it('stops for good on close: the socket closes, no reopening, no more calls', async () => {
     const { subscribe, sockets, states, feed } = rig(() => jwt('t-1', T0 + 3600_000));
     const socket = await subscribe(T0 + 3600_000);
