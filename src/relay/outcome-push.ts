@@ -103,7 +103,8 @@ export function createOutcomeNotifier({ registry, poster, now = Date.now }: Outc
 export function createOutcomePush(options: OutcomePushOptions): OutcomePush {
   const { authenticator, store, registry, poster, now = Date.now } = options;
   const notifier = createOutcomeNotifier({ registry, poster, now });
-  const reply = (connectionId: string, frame: object) => sendAll(registry, poster, connectionId, [JSON.stringify(frame)]);
+  const reply = (connectionId: string, frame: object) =>
+    sendAll(registry, poster, connectionId, [JSON.stringify(frame)]);
 
   async function subscribe(connectionId: string, request: Record<string, unknown>): Promise<void> {
     const { token, since } = request;
@@ -128,7 +129,10 @@ export function createOutcomePush(options: OutcomePushOptions): OutcomePush {
       backlog = (await store.recent(sub, since)).filter((outcome) => outcome.sub === sub);
     } catch (error) {
       // Not subscribed without its backlog: the client polls, and subscribes again later.
-      console.error('ccp-attributes relay: the outcome store did not answer', error instanceof Error ? error.name : error);
+      console.error(
+        'ccp-attributes relay: the outcome store did not answer',
+        error instanceof Error ? error.name : error,
+      );
       await registry.remove(connectionId);
       await reply(connectionId, { type: 'error', status: 503, message: 'Your outcomes cannot be read right now.' });
       return;
@@ -137,12 +141,16 @@ export function createOutcomePush(options: OutcomePushOptions): OutcomePush {
   }
 
   return {
-    notify: notifier.notify,
+    notify: (outcomes) => notifier.notify(outcomes),
     async message(connectionId, text) {
       const request = parseMessage(text);
       if (request?.['action'] === 'subscribe') await subscribe(connectionId, request);
       else if (request?.['action'] === 'ping') await reply(connectionId, { type: 'pong' });
-      else await reply(connectionId, badRequest('Send {"action":"subscribe","token":...,"since":...} or {"action":"ping"}.'));
+      else
+        await reply(
+          connectionId,
+          badRequest('Send {"action":"subscribe","token":...,"since":...} or {"action":"ping"}.'),
+        );
     },
     disconnect: (connectionId) => registry.remove(connectionId),
   };
@@ -214,7 +222,12 @@ async function verify(authenticator: Authenticator, token: unknown): Promise<{ s
   );
   const sub = claims['sub'];
   if (typeof sub !== 'string' || sub.length === 0)
-    throw new RelayError(401, 'NotAuthorizedException', 'Your sign-in carries no subject (sub): sign in again.', 'token:no-sub');
+    throw new RelayError(
+      401,
+      'NotAuthorizedException',
+      'Your sign-in carries no subject (sub): sign in again.',
+      'token:no-sub',
+    );
   // The authenticator refuses a token without `exp` (seconds: a number, or digits from API Gateway).
   return { sub, expiresAtMs: Number(claims['exp']) * 1000 };
 }

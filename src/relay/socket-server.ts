@@ -78,6 +78,7 @@ export interface OutcomeSocketOptions extends Pick<OutcomePushOptions, 'authenti
  */
 export function serveOutcomeSocket(server: Server, options: OutcomeSocketOptions | undefined): () => void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxPayloadBytes });
+  const sockets = options?.sockets;
   const push =
     options &&
     createOutcomePush({
@@ -89,12 +90,17 @@ export function serveOutcomeSocket(server: Server, options: OutcomeSocketOptions
   const origins = new Set(options?.allowedOrigins ?? []);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (!push || !options || path !== outcomeSocketPath)
-      return refuse(socket, 404, 'No outcome socket here: read outcomes with GET /contact/attributes/outcomes.');
+    if (!push || !sockets || path !== outcomeSocketPath) {
+      refuse(socket, 404, 'No outcome socket here: read outcomes with GET /contact/attributes/outcomes.');
+      return;
+    }
     const origin = req.headers.origin;
-    if (origin !== undefined && !origins.has(origin)) return refuse(socket, 403, 'This origin may not connect.');
+    if (origin !== undefined && !origins.has(origin)) {
+      refuse(socket, 403, 'This origin may not connect.');
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const connectionId = options.sockets.add(ws);
+      const connectionId = sockets.add(ws);
       // One message at a time per connection, so replies keep the order of the requests.
       let queue = Promise.resolve();
       const run = (step: () => Promise<void>) => {
