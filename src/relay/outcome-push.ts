@@ -167,9 +167,10 @@ export function notifyingOutcomeStore(store: OutcomeStore, notifier: OutcomeNoti
       try {
         await notifier.notify([outcome]);
       } catch (error) {
+        // Name and message only: an SDK error also carries the request it failed on.
         console.error(
           'ccp-attributes relay: an outcome could not be pushed (the poll still finds it):',
-          error instanceof Error ? error.name : 'unknown error',
+          error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error',
         );
       }
     },

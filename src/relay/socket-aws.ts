@@ -4,7 +4,7 @@
  *
  * The connections table (made by the deployment): partition key `connectionId` (S); `sub` (S); `expiresAt` (N, epoch
  * seconds: the token's `exp`, the table's time to live attribute); a global secondary index `bySub` (partition key
- * `sub`) projecting `expiresAt`. DynamoDB deletes expired items only eventually ("typically within a few days": Amazon
+ * `sub`) that projects `expiresAt` (INCLUDE or ALL; KEYS_ONLY leaves it out, and the registry then refuses to guess). DynamoDB deletes expired items only eventually ("typically within a few days": Amazon
  * DynamoDB Developer Guide, "Working with Time to Live") and a global secondary index is read eventually consistent, so
  * `connectionsOf` filters on `expiresAt` itself and deletes the expired items it meets.
  * PostToConnection (`POST https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/@connections/{connection_id}`,
@@ -70,7 +70,12 @@ export function createDynamoConnectionRegistry(client: DynamoDBClient, table: st
         for (const item of page.Items ?? []) {
           const id = item['connectionId']?.S;
           if (id === undefined) continue;
-          if (Number(item['expiresAt']?.N) > now) live.push(id);
+          const expiresAt = item['expiresAt']?.N;
+          if (expiresAt === undefined)
+            throw new TypeError(
+              `the ${connectionsBySubIndex} index of ${table} must project expiresAt (INCLUDE or ALL)`,
+            );
+          if (Number(expiresAt) > now) live.push(id);
           else expired.push(id);
         }
         start = page.LastEvaluatedKey;

@@ -39,11 +39,14 @@ after(async () => {
 const socketUrl = (relay: RelayServer) => `${relay.url.replace(/^http/, 'ws')}${outcomeSocketPath}`;
 
 /** Opens a socket; resolves it with the frames it receives, or rejects with the handshake's status. */
-function open(url: string, from: string | undefined = origin) {
-  const socket = new WebSocket(url, from === undefined ? {} : { origin: from });
+/** `from`: the Origin header sent (null: none, as a client that is not a browser). */
+function open(url: string, from: string | null = origin) {
+  const socket = new WebSocket(url, from === null ? {} : { origin: from });
   sockets.add(socket);
   const frames: Array<Record<string, unknown>> = [];
-  socket.on('message', (data: WebSocket.RawData) => frames.push(JSON.parse(String(data)) as Record<string, unknown>));
+  socket.on('message', (data: WebSocket.RawData) =>
+    frames.push(JSON.parse((data as Buffer).toString('utf8')) as Record<string, unknown>),
+  );
   return new Promise<{ socket: WebSocket; frames: typeof frames }>((resolve, reject) => {
     socket.once('open', () => resolve({ socket, frames }));
     socket.once('unexpected-response', (_request, response) => reject(new Error(`status ${response.statusCode}`)));
@@ -123,7 +126,7 @@ describe('the Node relay outcome socket', () => {
   it('refuses a handshake from an origin outside allowedOrigins with 403', async () => {
     await assert.rejects(open(socketUrl(queued.relay), 'https://evil.example.com'), /status 403/);
     // Not a browser (no Origin): the handshake passes, the token still decides.
-    const { socket } = await open(socketUrl(queued.relay), undefined);
+    const { socket } = await open(socketUrl(queued.relay), null);
     assert.equal(socket.readyState, WebSocket.OPEN);
   });
 
