@@ -2,8 +2,10 @@
 // /{stage}/@connections/{connectionId}` with the frame as the body, SigV4-signed for service `execute-api` (verified by
 // recomputation, demo/connect-api/sigv4.ts). A connection the test opened gets the frame (kept, in order); any other
 // gets 410 GoneException, as API Gateway answers for a connection that is gone ("Use @connections commands in your
-// backend service", API Gateway Developer Guide).
+// backend service", API Gateway Developer Guide). Also the connections table those tests create, of the shape
+// src/relay/socket-aws.ts documents.
 import { createServer } from 'node:http';
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from '../../demo/connect-api/errors.ts';
 import { verifySigV4 } from '../../demo/connect-api/sigv4.ts';
@@ -27,10 +29,11 @@ export interface ManagementApiStandIn {
 
 const stage = 'production';
 
-/** Starts the stand-in on a free loopback port. */
-export async function startManagementApi(): Promise<ManagementApiStandIn> {
+/** Starts the stand-in on a free loopback port; it accepts calls signed with `credentials`. */
+export async function startManagementApi(
+  credentials = { accessKeyId: 'AKIDSOCKETSTANDIN', secretAccessKey: 'socket-stand-in-secret' },
+): Promise<ManagementApiStandIn> {
   const region = 'us-east-1';
-  const credentials = { accessKeyId: 'AKIDSOCKETSTANDIN', secretAccessKey: 'socket-stand-in-secret' };
   const frames = new Map<string, unknown[]>();
   const posts: ManagementApiStandIn['posts'] = [];
   const server = createServer((req, res) => {
@@ -103,4 +106,26 @@ export async function startManagementApi(): Promise<ManagementApiStandIn> {
         server.closeAllConnections();
       }),
   };
+}
+
+/** Creates the connections table: key `connectionId`, index `bySub` projecting `expiresAt`. */
+export async function createConnectionsTable(client: DynamoDBClient, name: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'connectionId', AttributeType: 'S' },
+        { AttributeName: 'sub', AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: 'connectionId', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'bySub',
+          KeySchema: [{ AttributeName: 'sub', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['expiresAt'] },
+        },
+      ],
+    }),
+  );
 }

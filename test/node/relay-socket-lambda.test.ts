@@ -30,7 +30,7 @@ import {
   type WireOutcome,
   type WriteOutcome,
 } from '../../src/relay/index.ts';
-import { startManagementApi, type ManagementApiStandIn } from '../helpers/management-api.ts';
+import { createConnectionsTable, startManagementApi, type ManagementApiStandIn } from '../helpers/management-api.ts';
 
 const instanceArn = 'arn:aws:connect:us-east-1:123456789012:instance/inst-socket';
 const origin = 'https://agents.example.com';
@@ -88,24 +88,7 @@ after(async () => {
 beforeEach(async () => {
   tables += 1;
   table = `connections-${tables}`;
-  await client.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'connectionId', AttributeType: 'S' },
-        { AttributeName: 'sub', AttributeType: 'S' },
-      ],
-      KeySchema: [{ AttributeName: 'connectionId', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'bySub',
-          KeySchema: [{ AttributeName: 'sub', KeyType: 'HASH' }],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['expiresAt'] },
-        },
-      ],
-    }),
-  );
+  await createConnectionsTable(client, table);
   handler = createSocketLambdaHandler(config(), {
     registry: createDynamoConnectionRegistry(client, table),
     outcomes,
