@@ -13,8 +13,8 @@
  * sends Origin, and no CORS check guards a WebSocket).
  * Configured from RELAY_CONFIG, RELAY_OUTCOMES_TABLE (the backlog; with RELAY_DYNAMODB_ENDPOINT),
  * RELAY_CONNECTIONS_TABLE and optionally RELAY_SOCKET_ENDPOINT. The role needs dynamodb:Query on the outcomes table,
- * dynamodb:PutItem, DeleteItem and Query (its `bySub` index) on the connections table, and execute-api:ManageConnections
- * on the API's `@connections`.
+ * dynamodb:PutItem and DeleteItem on the connections table, and execute-api:ManageConnections on the API's
+ * `@connections` (the worker, which pushes, also needs dynamodb:Query on the `bySub` index).
  */
 import { createAuthenticator, type Authenticator } from './auth.ts';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
