@@ -30,7 +30,6 @@ export { createDynamoOutcomeStore, outcomeStoreFor, type DynamoOutcomeStoreOptio
 export { outcomesFromEnvironment, type RelayOutcomes } from './outcomes-config.ts';
 export { outcomesPath, toWireOutcome, type WireOutcome } from './outcomes-route.ts';
 export {
-  createMemoryConnectionRegistry,
   createOutcomeNotifier,
   createOutcomePush,
   notifyingOutcomeStore,
@@ -42,7 +41,11 @@ export {
   type OutcomePush,
   type OutcomePushOptions,
 } from './outcome-push.ts';
-export { createLocalOutcomeSockets, type LocalOutcomeSockets } from './socket-server.ts';
+export {
+  createLocalOutcomeSockets,
+  createMemoryConnectionRegistry,
+  type LocalOutcomeSockets,
+} from './socket-server.ts';
 export {
   connectionsBySubIndex,
   createDynamoConnectionRegistry,

@@ -144,8 +144,18 @@ export function createOutcomePush(options: OutcomePushOptions): OutcomePush {
     notify: (outcomes) => notifier.notify(outcomes),
     async message(connectionId, text) {
       const request = parseMessage(text);
-      if (request?.['action'] === 'subscribe') await subscribe(connectionId, request);
-      else if (request?.['action'] === 'ping') await reply(connectionId, { type: 'pong' });
+      if (request?.['action'] === 'subscribe') {
+        try {
+          await subscribe(connectionId, request);
+        } catch (error) {
+          // The registry failed (DynamoDB unreachable): the client is told to try again, and polls meanwhile.
+          console.error(
+            'ccp-attributes relay: a subscription could not be registered:',
+            error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error',
+          );
+          await reply(connectionId, { type: 'error', status: 503, message: 'Subscribing failed; try again.' });
+        }
+      } else if (request?.['action'] === 'ping') await reply(connectionId, { type: 'pong' });
       else
         await reply(
           connectionId,
@@ -175,40 +185,6 @@ export function notifyingOutcomeStore(store: OutcomeStore, notifier: OutcomeNoti
       }
     },
     recent: (sub, sinceMs) => store.recent(sub, sinceMs),
-  };
-}
-
-/** Registrations in this process's memory (the Node relay with its worker in the same process). */
-export function createMemoryConnectionRegistry(): ConnectionRegistry {
-  const byConnection = new Map<string, { sub: string; expiresAtMs: number }>();
-  const bySub = new Map<string, Set<string>>();
-  const remove = (connectionId: string): void => {
-    const found = byConnection.get(connectionId);
-    if (!found) return;
-    byConnection.delete(connectionId);
-    const set = bySub.get(found.sub);
-    set?.delete(connectionId);
-    if (set?.size === 0) bySub.delete(found.sub);
-  };
-  return {
-    put(connectionId, sub, expiresAtMs) {
-      remove(connectionId);
-      byConnection.set(connectionId, { sub, expiresAtMs });
-      bySub.set(sub, (bySub.get(sub) ?? new Set<string>()).add(connectionId));
-      return Promise.resolve();
-    },
-    remove(connectionId) {
-      remove(connectionId);
-      return Promise.resolve();
-    },
-    connectionsOf(sub, nowMs) {
-      const live: string[] = [];
-      for (const connectionId of [...(bySub.get(sub) ?? [])]) {
-        if ((byConnection.get(connectionId)?.expiresAtMs ?? 0) > nowMs) live.push(connectionId);
-        else remove(connectionId);
-      }
-      return Promise.resolve(live);
-    },
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * The outcome socket on the Node relay: `GET /contact/attributes/outcomes/socket` upgraded to a WebSocket (`ws`),
  * speaking the protocol of src/relay/outcome-push.ts. It pushes only what a worker in the same process records: the
- * registry and the open sockets live in this process's memory (createLocalOutcomeSockets), shared by the relay server
- * (which accepts the sockets) and the worker (whose outcome store notifies them through notifyingOutcomeStore).
+ * registrations (createMemoryConnectionRegistry) and the open sockets live in this process's memory
+ * (createLocalOutcomeSockets), shared by the relay server (which accepts the sockets) and the worker (whose outcome
+ * store notifies them through notifyingOutcomeStore).
  * Without them the relay does not offer the socket: the upgrade is answered 404 and browsers poll.
  *
  * A browser sends Origin on a WebSocket handshake (RFC 6455 section 4.1, item 8) and, unlike fetch, no CORS check
@@ -14,7 +15,6 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import {
-  createMemoryConnectionRegistry,
   createOutcomeNotifier,
   createOutcomePush,
   outcomeSocketPath,
@@ -65,6 +65,40 @@ export function createLocalOutcomeSockets(options: { now?: () => number } = {}):
   };
 }
 
+/** Registrations in this process's memory (the Node relay with its worker in the same process). */
+export function createMemoryConnectionRegistry(): ConnectionRegistry {
+  const byConnection = new Map<string, { sub: string; expiresAtMs: number }>();
+  const bySub = new Map<string, Set<string>>();
+  const remove = (connectionId: string): void => {
+    const found = byConnection.get(connectionId);
+    if (!found) return;
+    byConnection.delete(connectionId);
+    const set = bySub.get(found.sub);
+    set?.delete(connectionId);
+    if (set?.size === 0) bySub.delete(found.sub);
+  };
+  return {
+    put(connectionId, sub, expiresAtMs) {
+      remove(connectionId);
+      byConnection.set(connectionId, { sub, expiresAtMs });
+      bySub.set(sub, (bySub.get(sub) ?? new Set<string>()).add(connectionId));
+      return Promise.resolve();
+    },
+    remove(connectionId) {
+      remove(connectionId);
+      return Promise.resolve();
+    },
+    connectionsOf(sub, nowMs) {
+      const live: string[] = [];
+      for (const connectionId of [...(bySub.get(sub) ?? [])]) {
+        if ((byConnection.get(connectionId)?.expiresAtMs ?? 0) > nowMs) live.push(connectionId);
+        else remove(connectionId);
+      }
+      return Promise.resolve(live);
+    },
+  };
+}
+
 /** What serveOutcomeSocket runs on. */
 export interface OutcomeSocketOptions extends Pick<OutcomePushOptions, 'authenticator' | 'store'> {
   sockets: LocalOutcomeSockets;
@@ -73,7 +107,7 @@ export interface OutcomeSocketOptions extends Pick<OutcomePushOptions, 'authenti
 
 /**
  * Answers every upgrade request of `server`: the outcome socket when `options` is given, 404 otherwise (and for any
- * other path). Resolves a function that closes the sockets it accepted (an upgraded socket is no longer the HTTP
+ * other path). Returns a function that closes the sockets it accepted (an upgraded socket is no longer the HTTP
  * server's, so closing the server does not end it).
  */
 export function serveOutcomeSocket(server: Server, options: OutcomeSocketOptions | undefined): () => void {

@@ -191,6 +191,13 @@ describe('outcome push: subscribe', () => {
     assert.deepEqual(await r.registry.connectionsOf('smith', base), []);
   });
 
+  it('answers 503 when the registry fails, so the client tries again (and polls meanwhile)', async () => {
+    const memory = createMemoryConnectionRegistry();
+    const r = rig({ registry: { ...memory, put: () => Promise.reject(new Error('table unreachable')) } });
+    await r.subscribe('a', token('smith'));
+    assert.deepEqual(r.framesOf('a'), [{ type: 'error', status: 503, message: 'Subscribing failed; try again.' }]);
+  });
+
   it('answers ping with pong, and anything else with 400', async () => {
     const r = rig();
     await r.push.message('a', '{"action":"ping"}');
