@@ -9,7 +9,7 @@ import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Plugin } from '@web/dev-server-core';
 import { createRelayConnectClient, type RelayServer } from '../src/relay/index.ts';
 import { createMemoryOutcomeStore, type OutcomeStore } from '../src/relay/outcomes.ts';
-import { workerDefaults } from '../src/relay/worker.ts';
+import { workerDefaults, type OwnershipCheck } from '../src/relay/worker.ts';
 import { startWorkerLoop } from '../src/relay/worker-loop.ts';
 import { startFauxqsQueue, type FauxqsQueue } from './fauxqs.ts';
 import type { ConnectApiHandle } from './connect-api/server.ts';
@@ -46,6 +46,8 @@ export interface QueuedStandInOptions {
   pacePerSecond?: number;
   /** Receives before a message goes to the dead-letter queue (default 5). */
   maxReceiveCount?: number;
+  /** How the worker checks ownership (default the worker's, DescribeContact). */
+  ownershipCheck?: OwnershipCheck;
 }
 
 /** A running queued mode. */
@@ -104,7 +106,12 @@ export async function startQueuedStandIn(
   });
   const worker = startWorkerLoop({
     config: standInRelayConfig(api, relayOptions),
-    settings: { describeContactPerSecond: pacePerSecond, updateAttributesPerSecond: pacePerSecond, maxReceiveCount },
+    settings: {
+      describeContactPerSecond: pacePerSecond,
+      updateAttributesPerSecond: pacePerSecond,
+      maxReceiveCount,
+      ...(options.ownershipCheck ? { ownershipCheck: options.ownershipCheck } : {}),
+    },
     dependencies: { outcomes, connect, sqs: queue.sqs, audit: () => undefined },
     waitTimeSeconds: 1,
     stopTimeoutMs: 5_000,
