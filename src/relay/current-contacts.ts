@@ -38,7 +38,7 @@ export interface CurrentContacts {
 
 interface Waiter {
   resolve(contacts: AgentContactReference[]): void;
-  reject(error: unknown): void;
+  reject(error: Error): void;
 }
 
 /** A batcher of GetCurrentUserData calls. */
@@ -98,7 +98,8 @@ export function createCurrentContacts(options: CurrentContactsOptions): CurrentC
         nextToken = page.NextToken;
       } while (nextToken);
     } catch (error) {
-      for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
+      const failure = error instanceof Error ? error : new Error(String(error));
+      for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(failure);
       return;
     }
     for (const [userId, waiters] of batch) for (const waiter of waiters) waiter.resolve(found.get(userId) ?? []);
@@ -120,7 +121,7 @@ export function createCurrentContacts(options: CurrentContactsOptions): CurrentC
           },
           reject: (error) => {
             signal?.removeEventListener('abort', leave);
-            reject(error as Error);
+            reject(error);
           },
         };
         const users = pending.get(instanceId) ?? new Map<string, Waiter[]>();

@@ -104,9 +104,7 @@ export function createWorker(given: RelayConfig, settings: WorkerSettings, depen
   if (!(Number.isInteger(maxReceiveCount) && maxReceiveCount >= 1))
     throw new TypeError(`worker: maxReceiveCount must be a whole number from 1, got ${maxReceiveCount}`);
   if (!ownershipChecks.includes(ownershipCheck))
-    throw new TypeError(
-      `worker: ownershipCheck must be one of ${ownershipChecks.join(', ')}, got ${String(ownershipCheck)}`,
-    );
+    throw new TypeError(`worker: ownershipCheck must be one of ${ownershipChecks.join(', ')}, got ${ownershipCheck}`);
   const now = dependencies.now ?? Date.now;
   const connect =
     dependencies.connect ?? createRelayConnectClient({ region: config.region, endpoint: config.connectEndpoint });
