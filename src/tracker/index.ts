@@ -8,7 +8,8 @@ export type {
   SourceEventType,
   SourceSink,
 } from './source.ts';
-export { ContactTracker, toChannel, type InstanceOverride } from './tracker.ts';
+export { ContactTracker } from './tracker.ts';
+export { toChannel, type InstanceOverride } from './contact-model.ts';
 export {
   StreamsContactSource,
   createStreamsTracker,

@@ -12,7 +12,8 @@
 import { AttributesError } from '../errors.ts';
 import { clearStreamsContact } from './streams-clear.ts';
 import type { ContactSource, SourceAgent, SourceContact, SourceEventType, SourceSink } from './source.ts';
-import { ContactTracker, type InstanceOverride } from './tracker.ts';
+import type { InstanceOverride } from './contact-model.ts';
+import { ContactTracker } from './tracker.ts';
 import type { HostConnection } from './types.ts';
 
 /** The Streams global, as `amazon-connect-streams` declares it. */
