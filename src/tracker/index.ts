@@ -13,11 +13,11 @@ export { toChannel, type InstanceOverride } from './contact-model.ts';
 export {
   StreamsContactSource,
   createStreamsTracker,
-  CCP_IFRAME_NAME,
   type StreamsSourceOptions,
   type StreamsTrackerOptions,
   type StreamsGlobal,
 } from './streams-source.ts';
+export { CCP_IFRAME_NAME } from './streams-read.ts';
 export {
   WorkspaceContactSource,
   createWorkspaceTracker,
