@@ -12,7 +12,7 @@ import { createRelayConnectClient, type RelayServer } from '../src/relay/index.t
 import { notifyingOutcomeStore } from '../src/relay/outcome-push.ts';
 import { createMemoryOutcomeStore, type OutcomeStore } from '../src/relay/outcomes.ts';
 import { createLocalOutcomeSockets } from '../src/relay/socket-server.ts';
-import { workerDefaults } from '../src/relay/worker.ts';
+import { workerDefaults, type OwnershipCheck } from '../src/relay/worker.ts';
 import { startWorkerLoop } from '../src/relay/worker-loop.ts';
 import { startFauxqsQueue, type FauxqsQueue } from './fauxqs.ts';
 import type { ConnectApiHandle } from './connect-api/server.ts';
@@ -49,6 +49,8 @@ export interface QueuedStandInOptions {
   pacePerSecond?: number;
   /** Receives before a message goes to the dead-letter queue (default 5). */
   maxReceiveCount?: number;
+  /** How the worker checks ownership (default the worker's, DescribeContact). */
+  ownershipCheck?: OwnershipCheck;
 }
 
 /** A running queued mode. */
@@ -109,7 +111,12 @@ export async function startQueuedStandIn(
   });
   const worker = startWorkerLoop({
     config: standInRelayConfig(api, relayOptions),
-    settings: { describeContactPerSecond: pacePerSecond, updateAttributesPerSecond: pacePerSecond, maxReceiveCount },
+    settings: {
+      describeContactPerSecond: pacePerSecond,
+      updateAttributesPerSecond: pacePerSecond,
+      maxReceiveCount,
+      ...(options.ownershipCheck ? { ownershipCheck: options.ownershipCheck } : {}),
+    },
     dependencies: { outcomes, connect, sqs: queue.sqs, audit: () => undefined },
     waitTimeSeconds: 1,
     stopTimeoutMs: 5_000,
