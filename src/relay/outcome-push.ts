@@ -21,6 +21,7 @@
  * A frame carries at most `maxFrameBytes` of outcomes (more go in several frames): API Gateway's WebSocket message
  * payload limit is 128 KB ("Amazon API Gateway quotas for configuring and running a WebSocket API").
  */
+import { orAbort } from '../deadline.ts';
 import type { Authenticator } from './auth.ts';
 import { authenticateCaller } from './checks.ts';
 import { toWireOutcome, type WireOutcome } from './outcomes-route.ts';
@@ -70,6 +71,8 @@ export interface OutcomePushOptions extends OutcomeNotifierOptions {
   authenticator: Authenticator;
   /** Where the backlog is read. */
   store: OutcomeStore;
+  /** How long the backlog's read may take (ms); past it the subscribe is answered 503. Default 8,000. */
+  timeoutMs?: number;
 }
 
 /** The socket's path on the Node relay (API Gateway's WebSocket API has its own URL). */
@@ -101,7 +104,7 @@ export function createOutcomeNotifier({ registry, poster, now = Date.now }: Outc
 
 /** The protocol over a registry and a poster. */
 export function createOutcomePush(options: OutcomePushOptions): OutcomePush {
-  const { authenticator, store, registry, poster, now = Date.now } = options;
+  const { authenticator, store, registry, poster, now = Date.now, timeoutMs = 8_000 } = options;
   const notifier = createOutcomeNotifier({ registry, poster, now });
   const reply = (connectionId: string, frame: object) =>
     sendAll(registry, poster, connectionId, [JSON.stringify(frame)]);
@@ -126,12 +129,13 @@ export function createOutcomePush(options: OutcomePushOptions): OutcomePush {
     if ((await reply(connectionId, { type: 'subscribed', expiresAt: expiresAtMs })) === 'gone') return;
     let backlog: WriteOutcome[];
     try {
-      backlog = (await store.recent(sub, since)).filter((outcome) => outcome.sub === sub);
+      const recent = await orAbort(store.recent(sub, since), AbortSignal.timeout(timeoutMs));
+      backlog = recent.filter((outcome) => outcome.sub === sub);
     } catch (error) {
       // Not subscribed without its backlog: the client polls, and subscribes again later.
       console.error(
         'ccp-attributes relay: the outcome store did not answer',
-        error instanceof Error ? error.name : error,
+        error instanceof Error ? error.name : 'unknown error',
       );
       await registry.remove(connectionId);
       await reply(connectionId, { type: 'error', status: 503, message: 'Your outcomes cannot be read right now.' });
@@ -168,7 +172,7 @@ export function createOutcomePush(options: OutcomePushOptions): OutcomePush {
 
 /**
  * An OutcomeStore whose `record` records, then notifies. A failed notify never fails the record (the outcome is kept,
- * and the browser's poll fallback finds it): it is logged by error name only, never with tokens or values.
+ * and the browser's poll fallback finds it): it is logged by error name and message, never with tokens or values.
  */
 export function notifyingOutcomeStore(store: OutcomeStore, notifier: OutcomeNotifier): OutcomeStore {
   return {

@@ -86,7 +86,13 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
   const closeSockets = serveOutcomeSocket(
     server,
     options.push && store
-      ? { sockets: options.push, authenticator, store, allowedOrigins: config.allowedOrigins }
+      ? {
+          sockets: options.push,
+          authenticator,
+          store,
+          allowedOrigins: config.allowedOrigins,
+          timeoutMs: config.connectTimeoutMs,
+        }
       : undefined,
   );
   await new Promise<void>((resolve, reject) => {

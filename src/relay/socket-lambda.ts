@@ -96,6 +96,7 @@ export function createSocketLambdaHandler(
         store,
         registry: dependencies.registry,
         poster,
+        timeoutMs: config.connectTimeoutMs,
         ...(dependencies.now ? { now: dependencies.now } : {}),
       });
       pushes.set(endpoint, push);

@@ -100,7 +100,7 @@ export function createMemoryConnectionRegistry(): ConnectionRegistry {
 }
 
 /** What serveOutcomeSocket runs on. */
-export interface OutcomeSocketOptions extends Pick<OutcomePushOptions, 'authenticator' | 'store'> {
+export interface OutcomeSocketOptions extends Pick<OutcomePushOptions, 'authenticator' | 'store' | 'timeoutMs'> {
   sockets: LocalOutcomeSockets;
   allowedOrigins: readonly string[];
 }
@@ -118,6 +118,7 @@ export function serveOutcomeSocket(server: Server, options: OutcomeSocketOptions
     createOutcomePush({
       authenticator: options.authenticator,
       store: options.store,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       registry: options.sockets.registry,
       poster: options.sockets.poster,
     });

@@ -94,6 +94,7 @@ function rig(options: { now?: () => number; store?: OutcomeStore; registry?: Con
     registry,
     poster: sent.poster,
     now: options.now ?? (() => base),
+    timeoutMs: 200,
   });
   const subscribe = (id: string, bearer: unknown, since: unknown = 0) =>
     push.message(id, JSON.stringify({ action: 'subscribe', token: bearer, since }));
@@ -196,6 +197,19 @@ describe('outcome push: subscribe', () => {
     const r = rig({ registry: { ...memory, put: () => Promise.reject(new Error('table unreachable')) } });
     await r.subscribe('a', token('smith'));
     assert.deepEqual(r.framesOf('a'), [{ type: 'error', status: 503, message: 'Subscribing failed; try again.' }]);
+  });
+
+  it('answers 503 and registers nothing when the backlog is not read in time', async () => {
+    const r = rig({ store: { record: () => Promise.resolve(), recent: () => new Promise(() => undefined) } });
+    await r.subscribe('a', token('smith'));
+    assert.deepEqual(
+      r.framesOf('a').map((f) => [f['type'], f['status']]),
+      [
+        ['subscribed', undefined],
+        ['error', 503],
+      ],
+    );
+    assert.deepEqual(await r.registry.connectionsOf('smith', base), []);
   });
 
   it('answers ping with pong, and anything else with 400', async () => {
