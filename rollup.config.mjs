@@ -108,9 +108,13 @@ const relayLambdaFunction = (name, input) => ({
     sourcemap: true,
   },
 });
-/** The relay (index.mjs) and, for queued mode, the worker on the write queue (worker.mjs). */
+/**
+ * The relay (index.mjs) and, for queued mode, the worker on the write queue (worker.mjs) and the outcome socket behind
+ * the WebSocket API (socket.mjs).
+ */
 const relayLambda = relayLambdaFunction('index', 'src/relay/lambda.ts');
 const relayWorkerLambda = relayLambdaFunction('worker', 'src/relay/worker-lambda.ts');
+const relaySocketLambda = relayLambdaFunction('socket', 'src/relay/socket-lambda.ts');
 
 /**
  * An agent workspace page: `template` (components/workspace-app.html, components/workspace-service.html) emitted as
@@ -150,7 +154,7 @@ function workspaceBuild(name, dir) {
 }
 
 export default process.env.RELAY_ONLY
-  ? [relayModule, relayLambda, relayWorkerLambda]
+  ? [relayModule, relayLambda, relayWorkerLambda, relaySocketLambda]
   : [
       relayModule,
       {

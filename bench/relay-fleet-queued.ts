@@ -3,6 +3,7 @@
 import type { ConnectApiHandle } from '../demo/connect-api/server.ts';
 import { startQueuedStandIn } from '../demo/queued.ts';
 import type { RelayServer } from '../src/relay/index.ts';
+import type { OwnershipCheck } from '../src/relay/worker.ts';
 
 export interface QueuedBackend {
   relay: RelayServer;
@@ -17,10 +18,10 @@ export interface QueuedBackend {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts queued mode in front of `api`, the worker at `pacePerSecond` per Connect action. */
+/** Starts queued mode in front of `api`, the worker at `pacePerSecond` per Connect action, checking ownership so. */
 export async function startQueuedBackend(
   api: ConnectApiHandle,
-  options: { pacePerSecond: number },
+  options: { pacePerSecond: number; ownershipCheck: OwnershipCheck },
 ): Promise<QueuedBackend> {
   const queued = await startQueuedStandIn(api, options);
   const peak = { waiting: 0, inFlight: 0 };
@@ -49,7 +50,7 @@ export async function startQueuedBackend(
       return [
         `queue: peak ${peak.waiting} waiting and ${peak.inFlight} in flight; ${deadLetters} dead letters` +
           (drainedAfterLimit ? '; NOT drained within the limit' : ''),
-        `worker (${queued.pacePerSecond} calls/s per Connect action): ${settled.landed} writes landed, ` +
+        `worker (${queued.pacePerSecond} calls/s per Connect action, ${options.ownershipCheck}): ${settled.landed} writes landed, ` +
           `${settled.refused} refused, ${settled.failed} failed, ${settled['dead-letter']} dead-lettered`,
       ];
     },

@@ -4,6 +4,8 @@ import type { LoggedRequest } from '../demo/connect-api/types.ts';
 /** What one run of the fleet through the relay counted. */
 export interface FleetCounts {
   mode: 'synchronous' | 'queued';
+  /** Queued mode: how the worker checked ownership. */
+  ownershipCheck?: string;
   contacts: number;
   /**
    * The browsers' requests to the relay, by method (POST: writes; GET: the outbox's polls of the outcomes route after
@@ -53,6 +55,7 @@ export function printFleet(counts: FleetCounts): void {
   const update = action(counts.connect, 'UpdateContactAttributes');
   const describe = action(counts.connect, 'DescribeContact');
   const search = action(counts.connect, 'SearchUsers');
+  const userData = action(counts.connect, 'GetCurrentUserData');
   const landed = counts.connect.filter(
     (request) => request.action === 'UpdateContactAttributes' && request.status === 200,
   ).length;
@@ -65,15 +68,18 @@ export function printFleet(counts: FleetCounts): void {
   const idealS = Math.max(landed / counts.paceFor.perSecond, counts.spreadS);
   const line = (name: string, value: number): string =>
     `      ${name.padEnd(42)} ${String(value).padStart(6)}   per landed ${per(value, landed).padStart(5)}   per contact ${per(value, counts.contacts).padStart(5)}`;
-  console.log(`  ${counts.mode}: ${landed} requests landed for ${counts.contacts} contacts`);
+  const how = counts.ownershipCheck ? ` (ownership: ${counts.ownershipCheck})` : '';
+  console.log(`  ${counts.mode}${how}: ${landed} requests landed for ${counts.contacts} contacts`);
   console.log(line('browser calls: writes (POST)', counts.browser.posts));
   console.log(line('browser calls: outcome polls (GET)', counts.browser.gets));
   console.log(line('browser calls: all', counts.browser.posts + counts.browser.gets));
   console.log(line('UpdateContactAttributes calls', update.calls));
   console.log(line('DescribeContact calls', describe.calls));
+  if (counts.ownershipCheck) console.log(line('GetCurrentUserData calls', userData.calls));
   if (search.calls > 0) console.log(line('SearchUsers calls', search.calls));
   console.log(line('429s from Connect: UpdateContactAttributes', update.throttled));
   console.log(line('429s from Connect: DescribeContact', describe.throttled));
+  if (counts.ownershipCheck) console.log(line('429s from Connect: GetCurrentUserData', userData.throttled));
   console.log(line('429s from the relay to the browser', relay429 - counts.stageThrottled));
   // The relay's retryable 503: Connect gave no answer within its deadline (connectTimeoutMs), or the queue was down.
   console.log(line('503s from the relay to the browser', counts.browser.statuses.get(503) ?? 0));

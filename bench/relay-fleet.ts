@@ -13,17 +13,20 @@
 // agents, 400 ending within 10 s. FLEET_AGENTS, FLEET_ACTIVE, FLEET_SPREAD_MS, FLEET_RATE and FLEET_BURST override as
 // in bench/fleet.ts; FLEET_WORKER_PACE sets the worker's calls/s per Connect action (queued mode, default 8, the CDK
 // stack's); FLEET_POLL_FIRST_MS and FLEET_POLL_CAP_MS set the outboxes' outcome polling (`outcomePolling`, default the
-// outbox's: 1 s doubling to 30 s); RELAY_FLEET_MODES=synchronous,queued (both by default).
+// outbox's: 1 s doubling to 30 s); RELAY_FLEET_MODES=synchronous,queued (both by default); FLEET_OWNERSHIP_CHECKS sets
+// the queued worker's ownership checks, one run each (default describe-contact,current-user-data), GetCurrentUserData
+// under its own quota (connectDefaultQuotas: 2/s, burst 5) beside the fleet's quota for the other actions.
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startConnectApi, type ConnectApiHandle } from '../demo/connect-api/server.ts';
+import { connectDefaultQuotas, startConnectApi, type ConnectApiHandle } from '../demo/connect-api/server.ts';
 import type { PoolUser } from '../demo/connect-api/user-pool.ts';
 import { DEFAULT_INSTANCE_ID } from '../demo/ccp/scenario.ts';
 import { startStandInRelay } from '../demo/relay.ts';
 import { createOutbox, DEFAULT_OUTCOME_POLLING, MemoryOutboxStore } from '../src/outbox/index.ts';
 import { TokenBucket } from '../src/outbox/pacing.ts';
 import { RelayClient } from '../src/relay-client.ts';
+import { ownershipChecks, type OwnershipCheck } from '../src/relay/worker.ts';
 import { createTagger } from '../src/tagging/index.ts';
 import { FakeTracker } from '../test/tagging/fake-tracker.ts';
 import { contactModel, FLEET_RULES, fleetSettings } from './fleet.ts';
@@ -89,8 +92,8 @@ export function relayFleetSettings(args: string[] = process.argv.slice(2)) {
   };
 }
 
-/** Runs the fleet in one mode and returns its counts. */
-async function runFleet(mode: Mode): Promise<FleetCounts> {
+/** Runs the fleet in one mode (queued: with one ownership check) and returns its counts. */
+async function runFleet(mode: Mode, ownershipCheck: OwnershipCheck = 'describe-contact'): Promise<FleetCounts> {
   const { agents, active, spreadMs, ratePerSecond, burst, pace, polling } = relayFleetSettings();
   const instanceId = DEFAULT_INSTANCE_ID;
   const users: PoolUser[] = Array.from({ length: agents }, (_, i) => ({
@@ -110,12 +113,16 @@ async function runFleet(mode: Mode): Promise<FleetCounts> {
         agentId: users[i]!.connectUserId,
       })),
     );
-    api.setFaults({ quota: { ratePerSecond, burst } });
-    backend = mode === 'queued' ? await startQueuedBackend(api, { pacePerSecond: pace }) : undefined;
+    api.setFaults({
+      quota: { ratePerSecond, burst },
+      quotas: { GetCurrentUserData: connectDefaultQuotas.GetCurrentUserData },
+    });
+    backend = mode === 'queued' ? await startQueuedBackend(api, { pacePerSecond: pace, ownershipCheck }) : undefined;
     const relay = backend?.relay ?? (await startStandInRelay(api));
     const throttle = mode === 'queued' ? defaultQueuedThrottle : defaultThrottle;
     const counts: FleetCounts = {
       mode,
+      ...(backend ? { ownershipCheck } : {}),
       contacts: active,
       browser: { posts: 0, gets: 0, statuses: new Map() },
       stageThrottled: 0,
@@ -227,7 +234,14 @@ export async function benchRelayFleet(): Promise<void> {
       `queued ${defaultQueuedThrottle.rateLimit}/s burst ${defaultQueuedThrottle.burstLimit}); ` +
       `outcome polls after 202 from ${polling.firstMs / 1000} s, doubling to ${polling.capMs / 1000} s`,
   );
-  for (const mode of modes as Mode[]) printFleet(await runFleet(mode));
+  const checks = (process.env['FLEET_OWNERSHIP_CHECKS'] ?? ownershipChecks.join(',')).split(',');
+  const unknownChecks = checks.filter((check) => !ownershipChecks.includes(check as OwnershipCheck));
+  if (unknownChecks.length > 0)
+    throw new TypeError(`FLEET_OWNERSHIP_CHECKS: unknown ownership check ${unknownChecks.join(', ')}`);
+  for (const mode of modes as Mode[]) {
+    if (mode === 'synchronous') printFleet(await runFleet(mode));
+    else for (const check of checks as OwnershipCheck[]) printFleet(await runFleet(mode, check));
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await benchRelayFleet();

@@ -3,13 +3,16 @@
  * FIFO write queue and its dead-letter queue, the relay in queued mode in front of it (202 once SQS holds a write), and
  * the worker landing the writes on the Connect API stand-in at its pace. `status()` reads what the demo page shows: the
  * queue's depth (GetQueueAttributes, as CloudWatch's ApproximateNumberOf* metrics read it) and the worker's progress
- * (the outcomes it recorded).
+ * (the outcomes it recorded). Relay and worker share this process, so the relay offers the outcome socket
+ * (src/relay/socket-server.ts) and the worker's outcome store pushes each outcome to its caller's sockets.
  */
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Plugin } from '@web/dev-server-core';
 import { createRelayConnectClient, type RelayServer } from '../src/relay/index.ts';
+import { notifyingOutcomeStore } from '../src/relay/outcome-push.ts';
 import { createMemoryOutcomeStore, type OutcomeStore } from '../src/relay/outcomes.ts';
-import { workerDefaults } from '../src/relay/worker.ts';
+import { createLocalOutcomeSockets } from '../src/relay/socket-server.ts';
+import { workerDefaults, type OwnershipCheck } from '../src/relay/worker.ts';
 import { startWorkerLoop } from '../src/relay/worker-loop.ts';
 import { startFauxqsQueue, type FauxqsQueue } from './fauxqs.ts';
 import type { ConnectApiHandle } from './connect-api/server.ts';
@@ -46,6 +49,8 @@ export interface QueuedStandInOptions {
   pacePerSecond?: number;
   /** Receives before a message goes to the dead-letter queue (default 5). */
   maxReceiveCount?: number;
+  /** How the worker checks ownership (default the worker's, DescribeContact). */
+  ownershipCheck?: OwnershipCheck;
 }
 
 /** A running queued mode. */
@@ -77,16 +82,18 @@ export async function startQueuedStandIn(
     recent.length = Math.min(recent.length, 8);
   };
   const store = createMemoryOutcomeStore();
+  const push = createLocalOutcomeSockets();
+  const notifying = notifyingOutcomeStore(store, push);
   const outcomes: OutcomeStore = {
     record: async (outcome) => {
       noteSettled(outcome);
-      await store.record(outcome);
+      await notifying.record(outcome);
     },
     recent: (sub, sinceMs) => store.recent(sub, sinceMs),
   };
   const relayOptions = {
     allowedOrigins: options.allowedOrigins ?? [],
-    queue: { queue: { url: queue.queueUrl, endpoint: queue.endpoint }, sqs: queue.sqs, outcomes },
+    queue: { queue: { url: queue.queueUrl, endpoint: queue.endpoint }, sqs: queue.sqs, outcomes, push },
   };
   let relay: RelayServer;
   try {
@@ -104,7 +111,12 @@ export async function startQueuedStandIn(
   });
   const worker = startWorkerLoop({
     config: standInRelayConfig(api, relayOptions),
-    settings: { describeContactPerSecond: pacePerSecond, updateAttributesPerSecond: pacePerSecond, maxReceiveCount },
+    settings: {
+      describeContactPerSecond: pacePerSecond,
+      updateAttributesPerSecond: pacePerSecond,
+      maxReceiveCount,
+      ...(options.ownershipCheck ? { ownershipCheck: options.ownershipCheck } : {}),
+    },
     dependencies: { outcomes, connect, sqs: queue.sqs, audit: () => undefined },
     waitTimeSeconds: 1,
     stopTimeoutMs: 5_000,

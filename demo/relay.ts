@@ -18,6 +18,7 @@ import {
 } from '../src/relay/index.ts';
 import type { OutcomeStore } from '../src/relay/outcomes.ts';
 import type { RelayQueue } from '../src/relay/queue-config.ts';
+import type { LocalOutcomeSockets } from '../src/relay/socket-server.ts';
 
 /** Options of startStandInRelay; every field is optional. */
 export interface StandInRelayOptions {
@@ -31,9 +32,10 @@ export interface StandInRelayOptions {
   audit?: (record: AuditRecord) => void;
   /**
    * Queued mode: the FIFO queue (on fauxqs) the relay hands writes to, the SQS client it sends with, and the store of
-   * the worker's outcomes it reads back to the callers.
+   * the worker's outcomes it reads back to the callers; with `push` (the worker runs in this process and notifies
+   * it), the relay also serves the outcome socket.
    */
-  queue?: { queue: RelayQueue; sqs: SQSClient; outcomes: OutcomeStore };
+  queue?: { queue: RelayQueue; sqs: SQSClient; outcomes: OutcomeStore; push?: LocalOutcomeSockets };
 }
 
 /** The relay's configuration in front of the stand-in `api` (also the queued worker's: demo/queued.ts). */
@@ -66,6 +68,7 @@ export function startStandInRelay(api: ConnectApiHandle, options: StandInRelayOp
       audit: options.audit ?? (() => undefined),
       ...(options.queue ? { sqs: options.queue.sqs, outcomes: options.queue.outcomes } : {}),
     },
+    ...(options.queue?.push ? { push: options.queue.push } : {}),
   });
 }
 

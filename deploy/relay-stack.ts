@@ -15,7 +15,8 @@
  * reviewers are set (a reviewer's write is not queued: the relay lands it itself, src/relay/review-routes.ts); the
  * worker (deploy/queued-writes.ts), which resolves the caller's Connect user and checks ownership, holds the write's
  * (SearchUsers included) and paces them; the stage's default throttle is then sized for accepting, and
- * `GET /contact/attributes/outcomes` is routed behind the same authorizer.
+ * `GET /contact/attributes/outcomes` is routed behind the same authorizer. Unless `socket=false`, queued mode also
+ * pushes outcomes to the browsers over a WebSocket API (deploy/outcome-socket.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { parseInstanceArn, type RelayConfig } from '../src/relay/config.ts';
 import { reviewContactPath, reviewSearchPath, reviewWritePath } from '../src/relay/review-routes.ts';
+import { OutcomeSocket, socketAuth } from './outcome-socket.ts';
 import { QueuedWrites } from './queued-writes.ts';
 import type { RelaySettings } from './settings.ts';
 
@@ -58,7 +60,12 @@ export class RelayStack extends Stack {
     const { settings } = props;
     const arn = parseInstanceArn(settings.instanceArn);
     if (!arn) throw new Error(`instanceArn is not an instance ARN: ${settings.instanceArn}`);
-    for (const file of settings.queued ? ['index.mjs', 'worker.mjs'] : ['index.mjs'])
+    const bundles = [
+      'index.mjs',
+      ...(settings.queued ? ['worker.mjs'] : []),
+      ...(settings.queued?.socket ? ['socket.mjs'] : []),
+    ];
+    for (const file of bundles)
       if (!existsSync(join(props.bundleDir, file)))
         throw new Error(
           `The relay's Lambda bundle ${join(props.bundleDir, file)} does not exist: run npm run build:relay first.`,
@@ -154,6 +161,22 @@ export class RelayStack extends Stack {
       : undefined;
     queued?.grantAccept(role);
     if (searchUsers) queued?.worker.addToRolePolicy(searchUsers);
+    // The socket verifies the agents' tokens itself; it reads outcomes, never Connect.
+    const socket =
+      queued && settings.queued?.socket
+        ? new OutcomeSocket(this, 'Socket', {
+            settings: settings.queued.socket,
+            bundleDir: props.bundleDir,
+            logGroup,
+            outcomes: queued.table,
+            worker: queued.worker,
+            config: this.toJsonString({
+              ...base,
+              auth: socketAuth(settings),
+              outcomes: { table: queued.table.tableName },
+            }),
+          })
+        : undefined;
     const config = queued
       ? this.toJsonString({
           ...base,
@@ -229,6 +252,12 @@ export class RelayStack extends Stack {
         description: 'Writes that kept failing; see the README before redriving',
       });
     }
+    if (socket)
+      new CfnOutput(this, 'SocketUrl', {
+        value: socket.stage.url,
+        description:
+          "The outcome socket's URL: the plugin's relay.socketUrl (outcomes of queued writes are pushed over it)",
+      });
   }
 }
 

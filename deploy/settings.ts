@@ -4,6 +4,7 @@
  */
 import { changeableClaim, parseInstanceArn, type RelayUserMapping } from '../src/relay/config.ts';
 import { readReviewSettings, type ReviewSettings } from './review-settings.ts';
+import { readSocketSettings, socketSettingNames, type SocketSettings } from './socket-settings.ts';
 
 /** The settings of one relay deployment (`searchesPerSecond` and `reviewers`: deploy/review-settings.ts). */
 export interface RelaySettings extends ReviewSettings {
@@ -55,6 +56,8 @@ export interface QueuedSettings {
   kmsKeyArn?: string;
   /** An SNS topic the alarms notify. */
   alarmTopicArn?: string;
+  /** The WebSocket API that pushes outcomes to the browsers (deploy/outcome-socket.ts); absent when turned off. */
+  socket?: SocketSettings;
 }
 
 /** One setting: its context key, its environment variable, what it is. */
@@ -85,6 +88,7 @@ export const settingNames = {
   oldestMessageAlarmSeconds: ['oldestMessageAlarmSeconds', 'RELAY_OLDEST_MESSAGE_ALARM_SECONDS'],
   queueKmsKeyArn: ['queueKmsKeyArn', 'RELAY_QUEUE_KMS_KEY_ARN'],
   alarmTopicArn: ['alarmTopicArn', 'RELAY_ALARM_TOPIC_ARN'],
+  ...socketSettingNames,
 } as const;
 
 /** The settings that only queued mode reads. */
@@ -97,6 +101,7 @@ const queuedOnly = [
   'oldestMessageAlarmSeconds',
   'queueKmsKeyArn',
   'alarmTopicArn',
+  ...(Object.keys(socketSettingNames) as Array<keyof typeof socketSettingNames>),
 ] as const;
 
 type SettingName = keyof typeof settingNames;
@@ -241,6 +246,7 @@ export function readSettings(
       /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/,
       'arn:aws:sns:<region>:<account>:<topic>',
     );
+    const socket = readSocketSettings({ raw, describe, oidcIssuer: !userPoolId }, problems);
     return {
       workerConcurrency: bounded('workerConcurrency', queuedDefaults.workerConcurrency, 2, 1000),
       describeContactPerSecond: number('describeContactPerSecond', queuedDefaults.describeContactPerSecond, 1),
@@ -250,6 +256,7 @@ export function readSettings(
       oldestMessageAlarmSeconds: number('oldestMessageAlarmSeconds', queuedDefaults.oldestMessageAlarmSeconds, 60),
       ...(kmsKeyArn ? { kmsKeyArn } : {}),
       ...(alarmTopicArn ? { alarmTopicArn } : {}),
+      ...(socket ? { socket } : {}),
     };
   };
   const throttle = queued ? defaultQueuedThrottle : defaultThrottle;

@@ -14,12 +14,15 @@ const meteredActions: readonly MeteredAction[] = [
   'DescribeContact',
   'SearchUsers',
   'SearchContacts',
+  'GetCurrentUserData',
 ];
 
 /**
  * Connect's default quotas as far as public listings tell (unconfirmed; check your account's in Service Quotas):
  * UpdateContactAttributes and DescribeContact about 10 requests/s each (bursts of 15 assumed), the other actions
- * Connect's general default of 2 requests/s, burst 5. Inject them with `setFaults({quotas: connectDefaultQuotas})`.
+ * Connect's general default of 2 requests/s, burst 5 (for GetCurrentUserData, Service Quotas lists "Rate of
+ * GetCurrentUserData API requests", quota code L-9E54B88B, at 2 by default). Inject them with
+ * `setFaults({quotas: connectDefaultQuotas})`.
  */
 export const connectDefaultQuotas: Readonly<Record<MeteredAction, Quota>> = {
   UpdateContactAttributes: { ratePerSecond: 10, burst: 15 },
@@ -27,6 +30,7 @@ export const connectDefaultQuotas: Readonly<Record<MeteredAction, Quota>> = {
   GetContactAttributes: { ratePerSecond: 2, burst: 5 },
   SearchUsers: { ratePerSecond: 2, burst: 5 },
   SearchContacts: { ratePerSecond: 2, burst: 5 },
+  GetCurrentUserData: { ratePerSecond: 2, burst: 5 },
 };
 
 /** A failure to answer instead of the real one. */

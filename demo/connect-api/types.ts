@@ -37,7 +37,12 @@ export interface ContactRecord {
 
 /** The Connect actions the stand-in meters, each with its own token bucket, as Connect meters each API separately. */
 export type MeteredAction =
-  'UpdateContactAttributes' | 'GetContactAttributes' | 'DescribeContact' | 'SearchUsers' | 'SearchContacts';
+  | 'UpdateContactAttributes'
+  | 'GetContactAttributes'
+  | 'DescribeContact'
+  | 'SearchUsers'
+  | 'SearchContacts'
+  | 'GetCurrentUserData';
 
 /** A token-bucket quota: the steady rate and the bucket's size. */
 export interface Quota {
@@ -86,6 +91,7 @@ export interface LoggedRequest {
     | 'SearchUsers'
     | 'SearchContacts'
     | 'DescribeQueue'
+    | 'GetCurrentUserData'
     | 'GetId'
     | 'GetCredentialsForIdentity'
     | 'InitiateAuth'

@@ -4,7 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import { readConfigFile, runCli, stopOnSignals, UsageError } from './cli-run.ts';
-import { startRelayServer } from './server.ts';
+import { outcomeSocketPath } from './outcome-push.ts';
+import { startInProcessWorker, type InProcessWorker } from './cli-worker.ts';
+import { startRelayServer, type RelayServer } from './server.ts';
 
 const usage = `Usage: npm run relay -- --config <relay.json> [options]
 
@@ -15,6 +17,10 @@ Options:
   --config <file.json>   the relay's settings (required), see below
   --port <n>             port to listen on, 0 picks a free one (default 8788)
   --host <address>       address to listen on (default 127.0.0.1)
+  --worker               queued mode: also run the worker in this process (paced by RELAY_WORKER_PACING, e.g.
+                         {"describeContactPerSecond": 2}) and push each outcome to its caller's WebSocket at
+                         /contact/attributes/outcomes/socket. Without it the relay offers no socket (the upgrade
+                         answers 404) and browsers poll GET /contact/attributes/outcomes
   -h, --help             print this help
 
 Settings (JSON):
@@ -70,6 +76,7 @@ function parseFlags(argv: string[]) {
         config: { type: 'string' },
         port: { type: 'string', default: '8788' },
         host: { type: 'string', default: '127.0.0.1' },
+        worker: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }).values;
@@ -89,17 +96,31 @@ async function main(argv: string[]): Promise<void> {
   if (!/^\d+$/.test(values.port) || port > 65_535)
     throw new UsageError(`--port must be an integer from 0 to 65535, got '${values.port}'`);
   const config = await readConfigFile(values.config);
-  let server;
+  let server: RelayServer;
+  let worker: InProcessWorker | undefined;
   try {
-    server = await startRelayServer({ config, port, host: values.host });
+    worker = values.worker ? await startInProcessWorker(config) : undefined;
+    server = await startRelayServer({
+      config,
+      port,
+      host: values.host,
+      ...(worker ? { push: worker.sockets, dependencies: { outcomes: worker.outcomes } } : {}),
+    });
   } catch (error) {
+    await worker?.loop.stop();
     if (error instanceof TypeError) throw new UsageError(error.message);
     throw error;
   }
-  stopOnSignals('stopping', () => server.close());
+  stopOnSignals('stopping', async () => {
+    await server.close();
+    await worker?.loop.stop();
+  });
   // On stderr: stdout carries only the audit lines.
   console.error(
-    `ccp-attributes relay listening on ${server.url}/contact/attributes for instance ${config.instanceId} (${config.region})`,
+    `ccp-attributes relay listening on ${server.url}/contact/attributes for instance ${config.instanceId} (${config.region})` +
+      (worker
+        ? `, with its worker and the outcome socket at ${server.url.replace(/^http/, 'ws')}${outcomeSocketPath}`
+        : ''),
   );
 }
 

@@ -28,7 +28,37 @@ export {
 } from './outcomes.ts';
 export { createDynamoOutcomeStore, outcomeStoreFor, type DynamoOutcomeStoreOptions } from './outcomes-dynamodb.ts';
 export { outcomesFromEnvironment, type RelayOutcomes } from './outcomes-config.ts';
-export { outcomesPath, type WireOutcome } from './outcomes-route.ts';
+export { outcomesPath, toWireOutcome, type WireOutcome } from './outcomes-route.ts';
+export {
+  createOutcomeNotifier,
+  createOutcomePush,
+  notifyingOutcomeStore,
+  outcomeSocketPath,
+  type ConnectionPoster,
+  type ConnectionRegistry,
+  type OutcomeNotifier,
+  type OutcomeNotifierOptions,
+  type OutcomePush,
+  type OutcomePushOptions,
+} from './outcome-push.ts';
+export {
+  createLocalOutcomeSockets,
+  createMemoryConnectionRegistry,
+  type LocalOutcomeSockets,
+} from './socket-server.ts';
+export {
+  connectionsBySubIndex,
+  createDynamoConnectionRegistry,
+  createManagementApiPoster,
+  socketNotifierFromEnvironment,
+} from './socket-aws.ts';
+export {
+  createSocketLambdaHandler,
+  type SocketEvent,
+  type SocketLambdaDependencies,
+  type SocketLambdaHandler,
+  type SocketResult,
+} from './socket-lambda.ts';
 export { createAuthenticator, AuthFailure, type Authenticator, type Claims, type TokenRefusal } from './auth.ts';
 export {
   checkOwnership,

@@ -97,7 +97,7 @@ export function createOutcomesRoute({ authenticator, store, timeoutMs }: Outcome
         }
         // The store was asked for this caller's only; checked again, since a leak here would show a colleague's writes.
         const own = outcomes.filter((outcome) => outcome.sub === sub);
-        return jsonResponse(base, 200, { Outcomes: own.map(toWire) });
+        return jsonResponse(base, 200, { Outcomes: own.map(toWireOutcome) });
       } catch (error) {
         return errorResponse(base, asRelayError(error));
       }
@@ -119,7 +119,8 @@ function readSince(query: string | undefined): number {
   return Number(text);
 }
 
-function toWire(outcome: WriteOutcome): WireOutcome {
+/** An outcome as the relay sends it (the route's answer and the outcome socket's frames): PascalCase, keys only. */
+export function toWireOutcome(outcome: WriteOutcome): WireOutcome {
   return {
     WriteId: outcome.writeId,
     RequestId: outcome.requestId,

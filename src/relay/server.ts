@@ -1,11 +1,17 @@
 /**
  * The relay as a Node HTTP server, for self-hosting and the demo. It verifies tokens itself: the
  * 'api-gateway-jwt-authorizer' mode has no meaning here and is refused at start.
+ * Given `push` (a worker runs in the same process and its outcome store notifies those sockets), it also serves the
+ * outcome socket at `/contact/attributes/outcomes/socket` (src/relay/socket-server.ts); otherwise that upgrade is
+ * answered 404 and browsers poll the outcomes route.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAuthenticator } from './auth.ts';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import { createRelay, type RelayDependencies } from './core.ts';
+import { outcomeStoreFor } from './outcomes-dynamodb.ts';
+import { serveOutcomeSocket, type LocalOutcomeSockets } from './socket-server.ts';
 
 /** A running relay server. */
 export interface RelayServer {
@@ -23,6 +29,12 @@ export interface RelayServerOptions {
   /** Default '127.0.0.1'. */
   host?: string;
   dependencies?: RelayDependencies;
+  /**
+   * The outcome sockets a worker in this process notifies (createLocalOutcomeSockets, with the worker's outcome store
+   * wrapped by notifyingOutcomeStore): the relay then serves the outcome socket. Needs an outcome store
+   * (`dependencies.outcomes` or the `outcomes` setting) for the backlog.
+   */
+  push?: LocalOutcomeSockets;
 }
 
 /** Bytes of a body kept: more than the core accepts, so an oversized body is still seen (and refused, and audited) as one. */
@@ -36,7 +48,12 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
       "relay server: auth.type 'api-gateway-jwt-authorizer' needs API Gateway in front; use 'oidc' or 'cognito' here",
     );
   }
-  const relay = createRelay(config, options.dependencies);
+  // One authenticator for the routes and the socket: a token is judged the same on both.
+  const authenticator = options.dependencies?.authenticator ?? createAuthenticator(config.auth);
+  const store = options.dependencies?.outcomes ?? (config.outcomes && outcomeStoreFor(config.outcomes, config.region));
+  const relay = createRelay(config, { ...options.dependencies, authenticator, ...(store ? { outcomes: store } : {}) });
+  if (options.push && !store)
+    throw new TypeError('relay server: push needs an outcome store (dependencies.outcomes or the outcomes setting)');
   const server = createServer((req, res) => {
     const gone = new AbortController();
     res.on('close', () => {
@@ -66,6 +83,18 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
         res.end('{"message":"internal error"}');
       });
   });
+  const closeSockets = serveOutcomeSocket(
+    server,
+    options.push && store
+      ? {
+          sockets: options.push,
+          authenticator,
+          store,
+          allowedOrigins: config.allowedOrigins,
+          timeoutMs: config.connectTimeoutMs,
+        }
+      : undefined,
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -81,6 +110,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
+        closeSockets();
       }),
   };
 }

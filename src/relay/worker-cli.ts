@@ -27,6 +27,11 @@ Options:
   --sqs-endpoint <url>          an SQS-compatible endpoint (fauxqs), instead of the settings' queue.endpoint
   --describe-per-second <n>     DescribeContact calls per second (default ${workerDefaults.describeContactPerSecond})
   --update-per-second <n>       UpdateContactAttributes calls per second (default ${workerDefaults.updateAttributesPerSecond})
+  --ownership-check <how>       describe-contact (default) or current-user-data: a leg that is its own initial
+                                contact is first looked for among its caller's current contacts (GetCurrentUserData,
+                                up to 100 callers per call), DescribeContact when it is not there
+  --current-user-data-per-second <n>
+                                GetCurrentUserData calls per second (default ${workerDefaults.currentUserDataPerSecond})
   --max-receive-count <n>       the queue's redrive maxReceiveCount: on that receive a failing write is reported as
                                 a dead letter (default: read from the queue's redrive policy, else
                                 ${workerDefaults.maxReceiveCount})
@@ -35,7 +40,8 @@ Options:
 
 The paces are this process's: with several workers, divide Connect's quotas among them. Connect and SQS are called
 with the AWS SDK's default credentials; the role needs connect:DescribeContact, connect:UpdateContactAttributes (and
-connect:SearchUsers with usernameClaim), sqs:ReceiveMessage, sqs:DeleteMessage and sqs:ChangeMessageVisibility (and dynamodb:PutItem on the outcomes table).`;
+connect:SearchUsers with usernameClaim, connect:GetCurrentUserData with --ownership-check current-user-data),
+sqs:ReceiveMessage, sqs:DeleteMessage and sqs:ChangeMessageVisibility (and dynamodb:PutItem on the outcomes table).`;
 
 function parseFlags(argv: string[]) {
   try {
@@ -49,6 +55,8 @@ function parseFlags(argv: string[]) {
         'sqs-endpoint': { type: 'string' },
         'describe-per-second': { type: 'string' },
         'update-per-second': { type: 'string' },
+        'ownership-check': { type: 'string' },
+        'current-user-data-per-second': { type: 'string' },
         'max-receive-count': { type: 'string' },
         'wait-seconds': { type: 'string', default: '20' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -76,10 +84,12 @@ async function readConfig(flags: Flags): Promise<ResolvedRelayConfig> {
 }
 
 function readSettings(flags: Flags): WorkerSettings {
-  const given: Record<string, number> = {};
+  const given: Record<string, number | string> = {};
+  if (flags['ownership-check'] !== undefined) given['ownershipCheck'] = flags['ownership-check'];
   const numbers = [
     ['describe-per-second', 'describeContactPerSecond'],
     ['update-per-second', 'updateAttributesPerSecond'],
+    ['current-user-data-per-second', 'currentUserDataPerSecond'],
     ['max-receive-count', 'maxReceiveCount'],
   ] as const;
   for (const [flag, name] of numbers) {

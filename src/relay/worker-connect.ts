@@ -3,10 +3,19 @@
  * Connect user, then DescribeContact through the ownership cache, paced under DescribeContact's quota) and the landing
  * (UpdateContactAttributes, paced under its quota). Every error is classified once: a throttle, a server error or no
  * answer is worth another delivery; any other error is final.
+ *
+ * With `currentContacts` (the worker's `ownershipCheck: 'current-user-data'`), a leg that is its own initial contact is
+ * first looked for among the caller's current contacts (GetCurrentUserData, many callers per call: current-contacts.ts).
+ * Found there in a state the agent is on it (CONNECTED, CONNECTED_ONHOLD) or in its after-contact work (ENDED: Connect
+ * keeps a contact on the agent's list until the agent clears it), it is the caller's, and is judged by the same
+ * checkOwnership as DescribeContact's answer. Not found (cleared already, not the caller's, still ringing), or the
+ * call failed: DescribeContact decides, as without the setting. A later leg of a chain (a transfer) always goes to
+ * DescribeContact: an AgentContactReference does not say which chain a contact belongs to.
  */
 import {
   DescribeContactCommand,
   UpdateContactAttributesCommand,
+  type AgentContactReference,
   type ConnectClient,
   type Contact,
 } from '@aws-sdk/client-connect';
@@ -19,6 +28,7 @@ import type { Pacer } from './pacer.ts';
 import type { QueuedWrite } from './queued-write.ts';
 import { notYours, RelayError } from './respond.ts';
 import type { UserResolver } from './users.ts';
+import type { CurrentContacts } from './current-contacts.ts';
 import type { LegDecision, OwnershipCache } from './ownership-cache.ts';
 
 /** Why a call did not succeed, and whether another delivery can help. */
@@ -45,6 +55,8 @@ export interface WorkerConnectOptions {
   ownership: Pick<OwnershipCache, 'decide'>;
   describePacer: Pacer;
   updatePacer: Pacer;
+  /** Agents' current contacts, asked before DescribeContact for a leg that is its own initial contact. */
+  currentContacts?: { batcher: CurrentContacts; pacer: Pacer };
 }
 
 /** The Connect side of the worker. */
@@ -59,7 +71,7 @@ export interface WorkerConnect {
 const throttleHoldOffMs = 1_000;
 
 export function createWorkerConnect(options: WorkerConnectOptions): WorkerConnect {
-  const { config, connect, users, ownership, describePacer, updatePacer } = options;
+  const { config, connect, users, ownership, describePacer, updatePacer, currentContacts } = options;
   const deadline = () => AbortSignal.timeout(config.connectTimeoutMs);
 
   return {
@@ -96,7 +108,11 @@ export function createWorkerConnect(options: WorkerConnectOptions): WorkerConnec
       };
       let decision: LegDecision;
       try {
-        decision = await ownership.decide(question, (flight) => describe(write.instanceId, write.contactId, flight));
+        decision = await ownership.decide(question, async (flight) => {
+          const current =
+            write.contactId === write.initialContactId ? await currentContact(question, flight) : undefined;
+          return current ?? describe(write.instanceId, write.contactId, flight);
+        });
       } catch (error) {
         const failure = classify('DescribeContact', error);
         if (failure.throttled) describePacer.holdOff(throttleHoldOffMs);
@@ -126,6 +142,24 @@ export function createWorkerConnect(options: WorkerConnectOptions): WorkerConnec
     },
   };
 
+  /** The leg as a Contact when it is among the caller's current contacts in a state that makes it theirs. */
+  async function currentContact(
+    question: { userId: string; instanceId: string; contactId: string },
+    flight: AbortSignal,
+  ): Promise<Contact | undefined> {
+    if (!currentContacts) return undefined;
+    let contacts: AgentContactReference[];
+    try {
+      contacts = await currentContacts.batcher.of(question.instanceId, question.userId, flight);
+    } catch (error) {
+      if (flight.aborted) throw error;
+      if (classify('GetCurrentUserData', error).throttled) currentContacts.pacer.holdOff(throttleHoldOffMs);
+      return undefined;
+    }
+    const reference = contacts.find((contact) => contact.ContactId === question.contactId);
+    return reference && asContact(reference, question.userId);
+  }
+
   /** DescribeContact once its slot comes; the deadline counts from then (a paced wait is not Connect's slowness). */
   async function describe(instanceId: string, contactId: string, flight: AbortSignal): Promise<Contact | undefined> {
     await describePacer.take(flight);
@@ -138,6 +172,29 @@ export function createWorkerConnect(options: WorkerConnectOptions): WorkerConnec
       throw error;
     }
   }
+}
+
+/** Agent contact states in which the contact is the agent's: on it, on hold, or in its after-contact work. */
+const ownedStates: ReadonlySet<string> = new Set(['CONNECTED', 'CONNECTED_ONHOLD', 'ENDED']);
+
+/**
+ * A current contact of `userId` as DescribeContact would describe the leg, for checkOwnership: the user is its agent,
+ * the leg is its own initial contact (only such legs are looked up), and an ENDED one is in after-contact work since
+ * its state started. Undefined in any other state (ringing, missed, rejected, in error): DescribeContact decides.
+ */
+export function asContact(reference: AgentContactReference, userId: string): Contact | undefined {
+  if (!reference.ContactId || !ownedStates.has(reference.AgentContactState ?? '')) return undefined;
+  const ended = reference.AgentContactState === 'ENDED' ? reference.StateStartTimestamp : undefined;
+  return {
+    Id: reference.ContactId,
+    InitialContactId: reference.ContactId,
+    AgentInfo: {
+      Id: userId,
+      ConnectedToAgentTimestamp: reference.ConnectedToAgentTimestamp,
+      ...(ended ? { AfterContactWorkStartTimestamp: ended } : {}),
+    },
+    ...(ended ? { DisconnectTimestamp: ended } : {}),
+  };
 }
 
 /**

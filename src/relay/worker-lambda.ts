@@ -7,16 +7,19 @@
  * group from its first failure (src/relay/worker.ts). Handed-back messages get the worker's delay as their visibility
  * timeout (sqs:ChangeMessageVisibility on the queue).
  * Configured like the relay: RELAY_CONFIG (JSON), RELAY_QUEUE_URL (and RELAY_SQS_ENDPOINT), RELAY_OUTCOMES_TABLE (and
- * RELAY_DYNAMODB_ENDPOINT) for the outcome store, and the pace in
+ * RELAY_DYNAMODB_ENDPOINT) for the outcome store, RELAY_CONNECTIONS_TABLE and RELAY_SOCKET_ENDPOINT (both, or neither)
+ * to push each outcome to its caller's open WebSockets (src/relay/socket-aws.ts), and the pace in
  * RELAY_WORKER_PACING (src/relay/worker-runtime.ts). The pace is per execution environment: the event source's
  * maximum concurrency times it must stay under Connect's quotas.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
+import { notifyingOutcomeStore, type OutcomeNotifier } from './outcome-push.ts';
 import type { OutcomeStore } from './outcomes.ts';
 import { outcomesFromEnvironment } from './outcomes-config.ts';
 import { queueFromEnvironment, queueRegion } from './queue-config.ts';
 import { createSqsClient } from './queued.ts';
+import { socketNotifierFromEnvironment } from './socket-aws.ts';
 import { createWorker, type WorkerDependencies, type WorkerMessage, type WorkerSettings } from './worker.ts';
 import { handBack, outcomeStoreOf, workerSettingsFromEnvironment } from './worker-runtime.ts';
 
@@ -51,6 +54,8 @@ export interface WorkerLambdaDependencies extends Omit<WorkerDependencies, 'outc
   outcomes?: OutcomeStore;
   /** For handing messages back; default a client for the configured queue. */
   sqs?: SQSClient;
+  /** Pushes each recorded outcome to its caller's sockets (after it is recorded; a failed push fails nothing). */
+  notifier?: OutcomeNotifier;
 }
 
 /** A handler over a given configuration (tests, or a function of one's own); a wrong one throws before any event. */
@@ -60,7 +65,8 @@ export function createWorkerLambdaHandler(
   dependencies: WorkerLambdaDependencies = {},
 ): WorkerLambdaHandler {
   const config = resolveRelayConfig(given);
-  const outcomes = dependencies.outcomes ?? outcomeStoreOf(config);
+  const kept = dependencies.outcomes ?? outcomeStoreOf(config);
+  const outcomes = dependencies.notifier ? notifyingOutcomeStore(kept, dependencies.notifier) : kept;
   const worker = createWorker(config, settings, { ...dependencies, outcomes });
   const sqs = dependencies.sqs ?? (config.queue ? createSqsClient(config.queue, config.region) : undefined);
   return async (event) => {
@@ -109,7 +115,12 @@ export const handler: WorkerLambdaHandler = async (event) => {
       ...(queue ? { queue } : {}),
       ...(outcomes ? { outcomes } : {}),
     };
-    cached = createWorkerLambdaHandler(config, workerSettingsFromEnvironment(process.env));
+    const notifier = socketNotifierFromEnvironment(process.env, resolveRelayConfig(config).region);
+    cached = createWorkerLambdaHandler(
+      config,
+      workerSettingsFromEnvironment(process.env),
+      notifier ? { notifier } : {},
+    );
   }
   return cached(event);
 };

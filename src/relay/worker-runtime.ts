@@ -10,11 +10,12 @@ import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, type SQ
 import type { ResolvedRelayConfig } from './config.ts';
 import { outcomeStoreFor } from './outcomes-dynamodb.ts';
 import { createMemoryOutcomeStore, type OutcomeStore } from './outcomes.ts';
-import { workerDefaults, type Settlement, type WorkerSettings } from './worker.ts';
+import { ownershipChecks, workerDefaults, type Settlement, type WorkerSettings } from './worker.ts';
 
 /**
  * The worker's settings from RELAY_WORKER_PACING, JSON `{"describeContactPerSecond": 2, "updateAttributesPerSecond":
- * 2, "maxReceiveCount": 5}` (each optional); throws a TypeError naming what is wrong.
+ * 2, "maxReceiveCount": 5, "ownershipCheck": "current-user-data", "currentUserDataPerSecond": 1}` (each optional);
+ * throws a TypeError naming what is wrong.
  */
 export function workerSettingsFromEnvironment(env: Readonly<Record<string, string | undefined>>): WorkerSettings {
   const text = env['RELAY_WORKER_PACING'];
@@ -35,13 +36,21 @@ export function checkWorkerSettings(value: unknown, where: string): WorkerSettin
   const problems: string[] = [];
   const settings: WorkerSettings = {};
   for (const [name, given] of Object.entries(value)) {
-    if (name === 'describeContactPerSecond' || name === 'updateAttributesPerSecond') {
+    if (
+      name === 'describeContactPerSecond' ||
+      name === 'updateAttributesPerSecond' ||
+      name === 'currentUserDataPerSecond'
+    ) {
       if (typeof given === 'number' && Number.isFinite(given) && given > 0 && given <= 1000) settings[name] = given;
       else problems.push(`${name} must be a number of calls per second above 0 (at most 1000)`);
     } else if (name === 'maxReceiveCount') {
       if (Number.isInteger(given) && (given as number) >= 1 && (given as number) <= 1000)
         settings.maxReceiveCount = given as number;
       else problems.push('maxReceiveCount must be a whole number from 1 to 1000 (the queue redrive policy)');
+    } else if (name === 'ownershipCheck') {
+      const check = ownershipChecks.find((each) => each === given);
+      if (check) settings.ownershipCheck = check;
+      else problems.push(`ownershipCheck must be one of ${ownershipChecks.join(', ')}`);
     } else problems.push(`unknown setting ${name}`);
   }
   if (problems.length > 0) throw new TypeError(`${where}: ${problems.join('; ')}`);
@@ -51,7 +60,9 @@ export function checkWorkerSettings(value: unknown, where: string): WorkerSettin
 /** The settings in force, for a start-up line. */
 export const describeSettings = (settings: WorkerSettings): string => {
   const s = { ...workerDefaults, ...settings };
-  return `DescribeContact ${s.describeContactPerSecond}/s, UpdateContactAttributes ${s.updateAttributesPerSecond}/s, maxReceiveCount ${s.maxReceiveCount}`;
+  const current =
+    s.ownershipCheck === 'current-user-data' ? `, GetCurrentUserData ${s.currentUserDataPerSecond}/s first` : '';
+  return `DescribeContact ${s.describeContactPerSecond}/s${current}, UpdateContactAttributes ${s.updateAttributesPerSecond}/s, maxReceiveCount ${s.maxReceiveCount}`;
 };
 
 /**

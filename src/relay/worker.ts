@@ -5,7 +5,9 @@
  * For each message group (one contact chain), in delivery order:
  * 1. read the write (a message that is not one is poison: handed back until SQS moves it to the dead-letter queue);
  * 2. judge it: the relay's policy again, the caller's Connect user, and ownership of the leg through the cache
- *    (DescribeContact paced under its quota). A refusal settles the message at once (outcome 'refused');
+ *    (DescribeContact paced under its quota; with `ownershipCheck: 'current-user-data'`, a leg that is its own initial
+ *    contact is first looked for among the caller's current contacts, GetCurrentUserData paced under its own quota:
+ *    src/relay/worker-connect.ts). A refusal settles the message at once (outcome 'refused');
  * 3. merge the owned writes in order (later values win) into as few UpdateContactAttributes calls as Connect's budget
  *    allows, paced under its quota, and settle them (outcome 'landed', or 'failed' for a final error: a merged call
  *    that fails so is retried write by write, so each write gets its own answer).
@@ -18,6 +20,7 @@ import type { ConnectClient } from '@aws-sdk/client-connect';
 import { resolveRelayConfig, type RelayConfig } from './config.ts';
 import { createRelayConnectClient } from './connect-side.ts';
 import type { OutcomeStore, WriteOutcome } from './outcomes.ts';
+import { createCurrentContacts } from './current-contacts.ts';
 import { createOwnershipCache } from './ownership-cache.ts';
 import { createPacer, type PacerClock } from './pacer.ts';
 import { decodeQueuedWrite, type QueuedWrite } from './queued-write.ts';
@@ -28,8 +31,20 @@ import { byGroup, mergeInOrder, type WorkerMessage } from './worker-plan.ts';
 
 export type { WorkerMessage } from './worker-plan.ts';
 
+/** How the worker checks that a leg is the caller's. */
+export type OwnershipCheck = 'describe-contact' | 'current-user-data';
+export const ownershipChecks: readonly OwnershipCheck[] = ['describe-contact', 'current-user-data'];
+
 /** The worker's settings. */
 export interface WorkerSettings {
+  /**
+   * 'describe-contact' (default): DescribeContact for every leg. 'current-user-data': a leg that is its own initial
+   * contact is first looked for among the caller's current contacts (GetCurrentUserData, up to 100 callers per call;
+   * the role then needs connect:GetCurrentUserData too), DescribeContact when it is not there.
+   */
+  ownershipCheck?: OwnershipCheck;
+  /** GetCurrentUserData calls per second, per worker process (default 1: Connect's default quota is 2/s). */
+  currentUserDataPerSecond?: number;
   /** DescribeContact calls per second, per worker process (default 4: Connect's default quota is about 10/s). */
   describeContactPerSecond?: number;
   /** UpdateContactAttributes calls per second, per worker process (default 4). */
@@ -65,7 +80,13 @@ export interface Worker {
   process(messages: readonly WorkerMessage[]): Promise<Settlement>;
 }
 
-export const workerDefaults = { describeContactPerSecond: 4, updateAttributesPerSecond: 4, maxReceiveCount: 10 };
+export const workerDefaults = {
+  describeContactPerSecond: 4,
+  updateAttributesPerSecond: 4,
+  maxReceiveCount: 10,
+  ownershipCheck: 'describe-contact' as OwnershipCheck,
+  currentUserDataPerSecond: 1,
+};
 
 /** Seconds before a handed-back message is delivered again: 1, 2, 4, ... up to 30. */
 export const retryDelaySeconds = (receiveCount: number): number => Math.min(30, 2 ** Math.max(0, receiveCount - 1));
@@ -73,9 +94,17 @@ export const retryDelaySeconds = (receiveCount: number): number => Math.min(30, 
 /** A worker for the relay's configuration. */
 export function createWorker(given: RelayConfig, settings: WorkerSettings, dependencies: WorkerDependencies): Worker {
   const config = resolveRelayConfig(given);
-  const { describeContactPerSecond, updateAttributesPerSecond, maxReceiveCount } = { ...workerDefaults, ...settings };
+  const {
+    describeContactPerSecond,
+    updateAttributesPerSecond,
+    maxReceiveCount,
+    ownershipCheck,
+    currentUserDataPerSecond,
+  } = { ...workerDefaults, ...settings };
   if (!(Number.isInteger(maxReceiveCount) && maxReceiveCount >= 1))
     throw new TypeError(`worker: maxReceiveCount must be a whole number from 1, got ${maxReceiveCount}`);
+  if (!ownershipChecks.includes(ownershipCheck))
+    throw new TypeError(`worker: ownershipCheck must be one of ${ownershipChecks.join(', ')}, got ${ownershipCheck}`);
   const now = dependencies.now ?? Date.now;
   const connect =
     dependencies.connect ?? createRelayConnectClient({ region: config.region, endpoint: config.connectEndpoint });
@@ -87,7 +116,13 @@ export function createWorker(given: RelayConfig, settings: WorkerSettings, depen
     ownership: dependencies.ownership ?? createOwnershipCache({ windowMs: config.ownershipWindowSeconds * 1000, now }),
     describePacer: createPacer(describeContactPerSecond, dependencies.pacerClock),
     updatePacer: createPacer(updateAttributesPerSecond, dependencies.pacerClock),
+    ...(ownershipCheck === 'current-user-data' ? { currentContacts: currentContactsOf(currentUserDataPerSecond) } : {}),
   });
+
+  function currentContactsOf(ratePerSecond: number) {
+    const pacer = createPacer(ratePerSecond, dependencies.pacerClock);
+    return { pacer, batcher: createCurrentContacts({ connect, pacer, timeoutMs: config.connectTimeoutMs }) };
+  }
 
   /** Records the outcome and writes the audit line of a settled (or dead-lettered) write. */
   async function report(write: QueuedWrite, state: WriteOutcome['state'], answer: Answer): Promise<void> {

@@ -8,15 +8,16 @@ export type {
   SourceEventType,
   SourceSink,
 } from './source.ts';
-export { ContactTracker, toChannel, type InstanceOverride } from './tracker.ts';
+export { ContactTracker } from './tracker.ts';
+export { toChannel, type InstanceOverride } from './contact-model.ts';
 export {
   StreamsContactSource,
   createStreamsTracker,
-  CCP_IFRAME_NAME,
   type StreamsSourceOptions,
   type StreamsTrackerOptions,
   type StreamsGlobal,
 } from './streams-source.ts';
+export { CCP_IFRAME_NAME } from './streams-read.ts';
 export {
   WorkspaceContactSource,
   createWorkspaceTracker,

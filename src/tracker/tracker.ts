@@ -5,12 +5,18 @@
  */
 import type { AttributesError } from '../errors.ts';
 import type { Attributes } from '../validate.ts';
-import { resolveInstance } from './arn.ts';
-import { mergeReported, normalizeAttributes, sameAttributes } from './attributes.ts';
+import { mergeReported, normalizeAttributes } from './attributes.ts';
+import {
+  baseModel,
+  freezeContact,
+  locateContact,
+  sameModel,
+  toAgentInfo,
+  type InstanceOverride,
+} from './contact-model.ts';
 import type { ClearCheck, ContactSource, SourceAgent, SourceContact, SourceContactEvent } from './source.ts';
 import type {
   AgentInfo,
-  Channel,
   ContactEvent,
   ContactEventType,
   ContactModel,
@@ -22,57 +28,6 @@ import type {
 } from './types.ts';
 
 type Listener<K extends TrackerEventType> = (event: TrackerEventMap[K]) => void;
-
-const CHANNELS: Readonly<Record<string, Channel>> = {
-  voice: 'voice',
-  chat: 'chat',
-  task: 'task',
-  email: 'email',
-  queue_callback: 'callback',
-  callback: 'callback',
-};
-
-/** Contact states after which a contact is over (Streams' inactive states). */
-const OVER_STATES: ReadonlySet<string> = new Set(['ended', 'missed', 'rejected', 'error', 'acw']);
-
-/** Maps a host's channel name to the tracker's. */
-export function toChannel(type: string): Channel {
-  return CHANNELS[type.toLowerCase()] ?? 'unknown';
-}
-
-function sameModel(a: ContactModel, b: ContactModel): boolean {
-  return (
-    a.contactId === b.contactId &&
-    a.initialContactId === b.initialContactId &&
-    a.instanceId === b.instanceId &&
-    a.region === b.region &&
-    a.arnSource === b.arnSource &&
-    a.instanceError?.message === b.instanceError?.message &&
-    a.channel === b.channel &&
-    a.state === b.state &&
-    a.queue?.name === b.queue?.name &&
-    a.queue?.arn === b.queue?.arn &&
-    a.monitoring === b.monitoring &&
-    a.ended === b.ended &&
-    sameAttributes(a.attributes, b.attributes)
-  );
-}
-
-function toAgentInfo(agent: SourceAgent): AgentInfo {
-  return Object.freeze({
-    username: agent.username,
-    name: agent.name,
-    arn: agent.arn,
-    routingProfile: agent.routingProfile ? Object.freeze({ ...agent.routingProfile }) : undefined,
-    ...(agent.locale ? { locale: agent.locale } : {}),
-  });
-}
-
-/** An instance id (and region) set by the page, for hosts whose ARNs do not give them. */
-export interface InstanceOverride {
-  instanceId?: string | undefined;
-  region?: string | undefined;
-}
 
 /** Tracks the agent's contacts from one ContactSource; see ContactTrackerLike. */
 export class ContactTracker implements ContactTrackerLike {
@@ -183,7 +138,7 @@ export class ContactTracker implements ContactTrackerLike {
     for (const contact of matching) {
       const reported = this.#reported.get(contact.contactId) ?? {};
       const local = this.#local.get(initialContactId) ?? {};
-      const next = this.#freeze({ ...contact, attributes: { ...reported, ...local } });
+      const next = freezeContact({ ...contact, attributes: { ...reported, ...local } });
       if (!sameModel(next, contact)) {
         this.#contacts.set(contact.contactId, next);
         changed = true;
@@ -237,7 +192,7 @@ export class ContactTracker implements ContactTrackerLike {
     // The instance comes from the agent's ARNs first: re-derive it for every contact.
     for (const [contactId, contact] of this.#contacts) {
       const data = this.#source.readContact(contactId);
-      const next = data ? this.#build(data, contact) : this.#withInstance(contact, undefined);
+      const next = data ? this.#build(data, contact) : locateContact(contact, this.#agent, this.#configured, undefined);
       this.#contacts.set(contactId, next);
       this.#reportInstanceError(next);
     }
@@ -251,7 +206,7 @@ export class ContactTracker implements ContactTrackerLike {
     if (event.type === 'destroyed') {
       if (!existing) return;
       const data = event.contact;
-      const last = this.#freeze({ ...(data ? this.#build(data, existing) : existing), ended: true });
+      const last = freezeContact({ ...(data ? this.#build(data, existing) : existing), ended: true });
       this.#contacts.delete(contactId);
       this.#reported.delete(contactId);
       this.#connectingSeen.delete(contactId);
@@ -270,7 +225,7 @@ export class ContactTracker implements ContactTrackerLike {
     this.#answered();
     let next = this.#build(data, existing);
     if (event.type === 'acw' || event.type === 'ended' || event.type === 'missed')
-      next = this.#freeze({ ...next, ended: true });
+      next = freezeContact({ ...next, ended: true });
     this.#contacts.set(contactId, next);
     const changed = !existing || !sameModel(existing, next);
     let fired = false;
@@ -329,47 +284,7 @@ export class ContactTracker implements ContactTrackerLike {
     this.#reported.set(data.contactId, reported);
     if (Object.keys(local).length > 0) this.#local.set(initialContactId, local);
     else this.#local.delete(initialContactId);
-    const base: ContactModel = {
-      contactId: data.contactId,
-      initialContactId,
-      instanceId: '',
-      region: '',
-      arnSource: undefined,
-      instanceError: undefined,
-      channel: toChannel(data.type),
-      state: data.state,
-      queue: data.queue ? { name: data.queue.name, arn: data.queue.arn } : undefined,
-      attributes: merged,
-      monitoring: data.monitoring,
-      ended: (previous?.ended ?? false) || OVER_STATES.has(data.state),
-    };
-    return this.#withInstance(base, previous);
-  }
-
-  #withInstance(contact: ContactModel, previous: ContactModel | undefined): ContactModel {
-    const agent = this.#agent;
-    const parsed = resolveInstance([
-      { source: 'routing-profile', arn: agent?.routingProfile?.arn },
-      { source: 'agent', arn: agent?.arn },
-      { source: 'queue', arn: contact.queue?.arn },
-    ]);
-    const { instanceId, region } = this.#configured;
-    const location =
-      instanceId === undefined
-        ? parsed
-        : { instanceId, region: region ?? ('kind' in parsed ? '' : parsed.region), source: 'configured' as const };
-    if ('kind' in location) {
-      // Keep the same error object while the cause is unchanged, so the model compares equal.
-      const error = previous?.instanceError?.message === location.message ? previous.instanceError : location;
-      return this.#freeze({ ...contact, instanceId: '', region: '', arnSource: undefined, instanceError: error });
-    }
-    return this.#freeze({
-      ...contact,
-      instanceId: location.instanceId,
-      region: location.region,
-      arnSource: location.source,
-      instanceError: undefined,
-    });
+    return locateContact(baseModel(data, merged, previous), this.#agent, this.#configured, previous);
   }
 
   #reportInstanceError(contact: ContactModel): void {
@@ -380,12 +295,6 @@ export class ContactTracker implements ContactTrackerLike {
     if (this.#errorSeen.has(contact.contactId)) return;
     this.#errorSeen.add(contact.contactId);
     this.#emit('error', contact.instanceError);
-  }
-
-  #freeze(contact: ContactModel): ContactModel {
-    Object.freeze(contact.attributes);
-    if (contact.queue) Object.freeze(contact.queue);
-    return Object.freeze(contact);
   }
 
   #emitLifecycle(type: ContactEventType, contact: ContactModel): void {

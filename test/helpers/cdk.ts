@@ -1,19 +1,20 @@
 /**
- * What the CDK stack tests share: one-line stand-in Lambda bundles, every IAM statement of a synthesized template, and
- * CloudFormation joins read back.
+ * What the CDK stack tests share: one-line stand-in Lambda bundles, a resource found by its logical id, the routes of
+ * one protocol's API, every IAM statement of a synthesized template or of one role, and CloudFormation joins read back.
  */
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { Template } from 'aws-cdk-lib/assertions';
 
-/** A folder of one-line relay and worker bundles for the test file's stacks (made before its tests, removed after). */
+/** A folder of one-line relay, worker and socket bundles for the test file's stacks (made before its tests, removed after). */
 export function standInBundles(): () => string {
   let dir: string | undefined;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'relay-bundle-'));
-    for (const file of ['index.mjs', 'worker.mjs'])
+    for (const file of ['index.mjs', 'worker.mjs', 'socket.mjs'])
       writeFileSync(join(dir, file), 'export const handler = async () => ({});\n');
   });
   after(() => {
@@ -66,4 +67,46 @@ export function logicalId(value: unknown): string {
   const id = ref ?? getAtt?.[0];
   if (id === undefined) throw new TypeError(`not a reference: ${JSON.stringify(value)}`);
   return id;
+}
+
+/** The one resource of a type whose logical id matches. */
+export function resource(template: Template, type: string, id: RegExp): { id: string; props: Record<string, unknown> } {
+  const found = Object.entries(template.findResources(type)).filter(([name]) => id.test(name));
+  assert.equal(found.length, 1, `one ${type} matching ${String(id)}: ${found.map(([name]) => name).join(', ')}`);
+  const [name, value] = found[0]!;
+  return { id: name, props: (value as { Properties: Record<string, unknown> }).Properties };
+}
+
+/** The statements of the policy attached to the role whose logical id matches, as [actions sorted, resource]. */
+export function permissions(template: Template, role: RegExp): Array<[string[], string]> {
+  const roleId = resource(template, 'AWS::IAM::Role', role).id;
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+    (policy as { Properties: { Roles: unknown[] } }).Properties.Roles.some((ref) => logicalId(ref) === roleId),
+  );
+  return policies
+    .flatMap((policy) => (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties)
+    .flatMap((props) => props.PolicyDocument.Statement)
+    .map((statement) => {
+      assert.equal(statement.Effect, 'Allow');
+      return [[statement.Action].flat().sort(), [statement.Resource].flat().map(joined).join(' ')];
+    });
+}
+
+/** One API Gateway route as CloudFormation holds it. */
+export interface Route {
+  ApiId: unknown;
+  RouteKey: string;
+  AuthorizationType: string;
+  AuthorizerId?: unknown;
+  Target?: unknown;
+}
+
+/** The routes of the template's APIs of one protocol (`HTTP`: the relay's; `WEBSOCKET`: the outcome socket's). */
+export function routesOf(template: Template, protocol: 'HTTP' | 'WEBSOCKET'): Route[] {
+  const apis = Object.entries(template.findResources('AWS::ApiGatewayV2::Api'))
+    .filter(([, api]) => (api as { Properties: { ProtocolType: string } }).Properties.ProtocolType === protocol)
+    .map(([id]) => id);
+  return Object.values(template.findResources('AWS::ApiGatewayV2::Route'))
+    .map((route) => (route as { Properties: Route }).Properties)
+    .filter((route) => apis.includes(logicalId(route.ApiId)));
 }

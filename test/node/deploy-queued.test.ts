@@ -14,7 +14,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { workerTimeoutSeconds } from '../../deploy/queued-writes.ts';
 import { readSettings } from '../../deploy/settings.ts';
 import { RelayStack } from '../../deploy/relay-stack.ts';
-import { joined, standInBundles, logicalId, statements, type Statement } from '../helpers/cdk.ts';
+import { joined, permissions, resource, routesOf, standInBundles, statements } from '../helpers/cdk.ts';
 
 const instanceArn = 'arn:aws:connect:eu-west-2:111122223333:instance/4c1e1d3a-6b2f-4f7e-9a51-3b0f6c2d8e71';
 const keyArn = 'arn:aws:kms:eu-west-2:111122223333:key/0f8a3c52-5d7e-4b1a-9c36-2e4d6f8a1b3c';
@@ -36,29 +36,6 @@ function synth(context: Record<string, string>): Template {
     env: { account: '111122223333', region: 'eu-west-2' },
   });
   return Template.fromStack(stack);
-}
-
-/** The one resource of a type whose logical id matches. */
-function resource(template: Template, type: string, id: RegExp): { id: string; props: Record<string, unknown> } {
-  const found = Object.entries(template.findResources(type)).filter(([name]) => id.test(name));
-  assert.equal(found.length, 1, `one ${type} matching ${String(id)}: ${found.map(([name]) => name).join(', ')}`);
-  const [name, value] = found[0]!;
-  return { id: name, props: (value as { Properties: Record<string, unknown> }).Properties };
-}
-
-/** The statements of the policy attached to the role whose logical id matches, as [actions sorted, resource]. */
-function permissions(template: Template, role: RegExp): Array<[string[], string]> {
-  const roleId = resource(template, 'AWS::IAM::Role', role).id;
-  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
-    (policy as { Properties: { Roles: unknown[] } }).Properties.Roles.some((ref) => logicalId(ref) === roleId),
-  );
-  return policies
-    .flatMap((policy) => (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties)
-    .flatMap((props) => props.PolicyDocument.Statement)
-    .map((statement) => {
-      assert.equal(statement.Effect, 'Allow');
-      return [[statement.Action].flat().sort(), [statement.Resource].flat().map(joined).join(' ')];
-    });
 }
 
 describe('the relay stack in queued mode', () => {
@@ -148,6 +125,9 @@ describe('the relay stack in queued mode', () => {
 
   it("gives the relay SendMessage, Query on the outcomes and the reads' Connect actions, never the write; the worker the queue, the contacts, SearchUsers and PutItem", () => {
     const contacts = `${instanceArn}/contact/*`;
+    const connections = resource(template, 'AWS::DynamoDB::Table', /^SocketConnections/).id;
+    const api = resource(template, 'AWS::ApiGatewayV2::Api', /^SocketApi/).id;
+    const socketConnections = `arn:<AWS::Partition>:execute-api:eu-west-2:111122223333:<${api}>/outcomes/POST/@connections/*`;
     assert.deepEqual(
       permissions(template, /^RelayRole/).sort(),
       [
@@ -169,6 +149,10 @@ describe('the relay stack in queued mode', () => {
         [['connect:SearchUsers'], `${instanceArn} ${instanceArn}/agent/*`],
         [['dynamodb:PutItem'], `<${table}>`],
         [['logs:CreateLogStream', 'logs:PutLogEvents'], `<AuditLogA5B7094E>`],
+        // Pushing outcomes (deploy/outcome-socket.ts; test/node/deploy-socket.test.ts).
+        [['execute-api:ManageConnections'], socketConnections],
+        [['dynamodb:Query'], `<${connections}>/index/bySub`],
+        [['dynamodb:DeleteItem'], `<${connections}>`],
         [
           [
             'sqs:ChangeMessageVisibility',
@@ -235,9 +219,7 @@ describe('the relay stack in queued mode', () => {
   });
 
   it('serves the outcomes route behind the same authorizer, allows GET in CORS, and throttles for accepting, not for Connect', () => {
-    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
-      (route) => (route as { Properties: { RouteKey: string; AuthorizationType: string } }).Properties,
-    );
+    const routes = routesOf(template, 'HTTP');
     assert.deepEqual(routes.map(({ RouteKey, AuthorizationType }) => [RouteKey, AuthorizationType]).sort(), [
       ['GET /contact/attributes/outcomes', 'JWT'],
       ['POST /contact/attributes', 'JWT'],
@@ -248,6 +230,7 @@ describe('the relay stack in queued mode', () => {
       CorsConfiguration: { AllowMethods: ['GET', 'POST', 'OPTIONS'] },
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
       DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
     });
   });

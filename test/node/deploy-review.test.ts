@@ -13,7 +13,7 @@ import { RelayStack } from '../../deploy/relay-stack.ts';
 import { readSettings } from '../../deploy/settings.ts';
 import { resolveRelayConfig, type RelayConfig } from '../../src/relay/config.ts';
 import { createLambdaHandler, type RelayEvent } from '../../src/relay/lambda.ts';
-import { joined, standInBundles, statements } from '../helpers/cdk.ts';
+import { joined, routesOf, standInBundles, statements } from '../helpers/cdk.ts';
 
 const instanceId = '4c1e1d3a-6b2f-4f7e-9a51-3b0f6c2d8e71';
 const instanceArn = `arn:aws:connect:eu-west-2:111122223333:instance/${instanceId}`;
@@ -40,11 +40,9 @@ function synth(context: Record<string, unknown>, env: Record<string, string> = {
 
 /** Each route as `<route key> <authorization> <authorizer>`. */
 function routes(template: Template): string[] {
-  return Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => {
-    const props = (route as { Properties: { RouteKey: string; AuthorizationType: string; AuthorizerId?: unknown } })
-      .Properties;
-    return `${props.RouteKey} ${props.AuthorizationType} ${props.AuthorizerId ? joined(props.AuthorizerId) : '-'}`;
-  });
+  return routesOf(template, 'HTTP').map(
+    (props) => `${props.RouteKey} ${props.AuthorizationType} ${props.AuthorizerId ? joined(props.AuthorizerId) : '-'}`,
+  );
 }
 
 /** A function's configuration: the relay's (handler index.handler) or the worker's. */

@@ -12,9 +12,13 @@ import {
   ReceiveMessageCommand,
   type Message,
 } from '@aws-sdk/client-sqs';
-import { createRelay } from '../../src/relay/index.ts';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { createDynamoConnectionRegistry, createRelay, type WireOutcome } from '../../src/relay/index.ts';
 import { createMemoryOutcomeStore, type WriteOutcome } from '../../src/relay/outcomes.ts';
 import { createWorkerLambdaHandler, queueUrlOf, type SQSEvent } from '../../src/relay/worker-lambda.ts';
+import { createConnectionsTable, startManagementApi } from '../helpers/management-api.ts';
 import { instanceId, sqsOf, startQueuedRig, type QueuedRig } from '../helpers/queued-rig.ts';
 
 let rig: QueuedRig;
@@ -126,10 +130,23 @@ describe('worker Lambda handler', () => {
     assert.deepEqual(Attributes, { ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
   });
 
-  it('runs from the environment: RELAY_CONFIG, RELAY_QUEUE_URL, RELAY_SQS_ENDPOINT, RELAY_WORKER_PACING', async () => {
+  it('runs from the environment: RELAY_CONFIG, RELAY_QUEUE_URL, RELAY_SQS_ENDPOINT, RELAY_WORKER_PACING, and pushes with RELAY_CONNECTIONS_TABLE and RELAY_SOCKET_ENDPOINT', async () => {
     rig.liveContact('lambda-env');
     await accept('lambda-env', 'env-1', 'env');
     const { queue, ...config } = rig.config();
+    // The writer's open WebSocket: registered in the connections table (dynalite), reached through the management API.
+    const dynamo = dynalite({ createTableMs: 0 });
+    await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
+    const dynamoEndpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+    const credentials = { accessKeyId: rig.connectApi.accessKeyId, secretAccessKey: rig.connectApi.secretAccessKey };
+    const client = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamoEndpoint, credentials });
+    const management = await startManagementApi(credentials);
+    await createConnectionsTable(client, 'connections');
+    const registry = createDynamoConnectionRegistry(client, 'connections');
+    const idToken = rig.signIn().split('.')[1] ?? '';
+    const { sub } = JSON.parse(Buffer.from(idToken, 'base64url').toString()) as { sub: string };
+    await registry.put('smith-socket', sub, Date.now() + 600_000);
+    management.open('smith-socket');
     const saved = { ...process.env };
     Object.assign(process.env, {
       RELAY_CONFIG: JSON.stringify({
@@ -144,13 +161,24 @@ describe('worker Lambda handler', () => {
       AWS_ACCESS_KEY_ID: rig.connectApi.accessKeyId,
       AWS_SECRET_ACCESS_KEY: rig.connectApi.secretAccessKey,
       AWS_REGION: rig.connectApi.region,
+      RELAY_CONNECTIONS_TABLE: 'connections',
+      RELAY_DYNAMODB_ENDPOINT: dynamoEndpoint,
+      RELAY_SOCKET_ENDPOINT: management.endpoint,
     });
     try {
       const { handler } = await import('../../src/relay/worker-lambda.ts');
       assert.deepEqual(await handler(await receiveEvent()), { batchItemFailures: [] });
       assert.deepEqual(rig.connectApi.attributesOf(instanceId, 'lambda-env'), { step: 'env' });
+      const frames = management.framesOf('smith-socket') as Array<{ type: string; outcomes: WireOutcome[] }>;
+      assert.deepEqual(
+        frames.map((f) => [f.type, ...f.outcomes.map((o) => [o.WriteId, o.State])]),
+        [['outcomes', ['env-1', 'landed']]],
+      );
     } finally {
       process.env = saved;
+      client.destroy();
+      await management.close();
+      await new Promise((resolve) => dynamo.close(resolve));
     }
   });
 

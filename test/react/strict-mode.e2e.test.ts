@@ -9,7 +9,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import { CcpAttributesComponent, type CcpAttributes } from '../../components/react.ts';
 import type { StandInCcp } from '../../demo/ccp/scenario.ts';
 import { createCcpAttributes, type CcpAttributesPlugin, type CcpAttributesPluginOptions } from '../../src/plugin.ts';
-import { CCP_IFRAME_NAME } from '../../src/tracker/streams-source.ts';
+import { CCP_IFRAME_NAME } from '../../src/tracker/streams-read.ts';
 import { button, control, settle, typeInto } from '../components/fakes.ts';
 import { requestLog, standInConfig, storedAttributes } from '../helpers/stand-in.ts';
 import { ccpOptions, scenario, until } from '../tracker/helpers.ts';

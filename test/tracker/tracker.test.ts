@@ -2,7 +2,8 @@
 // without Streams.
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
-import { ContactTracker, toChannel } from '../../src/tracker/tracker.ts';
+import { toChannel } from '../../src/tracker/contact-model.ts';
+import { ContactTracker } from '../../src/tracker/tracker.ts';
 import { StreamsContactSource, type StreamsGlobal } from '../../src/tracker/streams-source.ts';
 import type { ContactSource, SourceAgent, SourceContact, SourceSink } from '../../src/tracker/source.ts';
 import type { AttributesError } from '../../src/errors.ts';
