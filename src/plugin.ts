@@ -42,7 +42,7 @@ export interface RelayOptions {
    */
   token: RelayToken;
   /**
-   * A queued relay's WebSocket URL (the socket URL a queued stack outputs; `wss:`, or `ws:` to a loopback address): the outcomes
+   * A queued relay's WebSocket URL (the stack's `SocketUrl`; `wss:`, or `ws:` to a loopback address): the outcomes
    * of accepted writes are pushed over it instead of polled (polled while it is down).
    */
   socketUrl?: string | undefined;

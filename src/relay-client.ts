@@ -44,7 +44,7 @@ export interface RelayClientOptions {
   /** The transport (default: the global `fetch`), for tests and special networks. */
   fetch?: typeof fetch;
   /**
-   * A queued relay's WebSocket URL (the socket URL a queued stack outputs, or a self-hosted relay's
+   * A queued relay's WebSocket URL (the stack's `SocketUrl`, or a self-hosted relay's
    * `ws(s)://host/contact/attributes/outcomes/socket`): `wss:`, or `ws:` to a loopback address. Given, outcomes are
    * pushed over it (`outcomeFeed()`) instead of polled.
    */
