@@ -430,7 +430,9 @@ describe('RelayClient', () => {
     assert.deepEqual(inputs.map((path) => path.replace(/^.*src\//, 'src/')).sort(), [
       'src/deadline.ts',
       'src/errors.ts',
+      'src/outbox/pacing.ts',
       'src/relay-client.ts',
+      'src/relay-feed.ts',
       'src/relay-wire.ts',
       'src/secure-url.ts',
       'src/validate.ts',
