@@ -7,8 +7,8 @@
  * that drives the stand-in CCP. This module assembles them.
  * Writes go directly to Connect with Cognito credentials (`?writes=direct`, the default) or through the
  * owner-checking relay with the agent's sign-in token (`?writes=relay`), or through the relay in queued mode
- * (`?writes=queued`: fauxqs and the worker run beside the stand-in, and the queue panel shows the queue's depth and the
- * worker's progress); "Write another agent's contact" shows what each mode does with a contact the agent does not
+ * (`?writes=queued`: fauxqs and the worker run beside the stand-in, outcomes are pushed over the relay's WebSocket, and
+ * the queue panel shows the queue's depth, the worker's progress and the sockets subscribed); "Write another agent's contact" shows what each mode does with a contact the agent does not
  * handle.
  * Every value is rendered as text (Lit text bindings), never as HTML.
  */
@@ -74,11 +74,12 @@ async function main(): Promise<void> {
   const { url: apiUrl } = await json<{ url: string }>('/__standin');
   const config = await json<StandInConfigAnswer>(`${apiUrl}/_standin/config`);
   const token = tokenSource({ endpoint: apiUrl, clientId: config.userPoolClientId ?? '' });
-  const relayUrl =
+  // Queued mode: the outbox hears the outcomes of accepted writes pushed over the relay's outcome socket.
+  const relay: { url: string; socketUrl?: string } | undefined =
     mode === 'relay'
-      ? (await json<{ url: string }>('/__relay')).url
+      ? await json<{ url: string }>('/__relay')
       : mode === 'queued'
-        ? (await json<QueuedAnswer>('/__queued')).url
+        ? await json<QueuedAnswer>('/__queued')
         : undefined;
   if (mode === 'queued') watchQueue($('queue'), $('queue-card'));
 
@@ -100,8 +101,8 @@ async function main(): Promise<void> {
   // a container, the rules, the default IndexedDB outbox.
   const { onTag, onError } = rules.callbacks((text) => assembled.outboxPanel?.log('error', text));
   const plugin = await createCcpAttributes({
-    ...(relayUrl
-      ? { relay: { url: relayUrl, token } }
+    ...(relay
+      ? { relay: { url: relay.url, socketUrl: relay.socketUrl, token } }
       : {
           credentials: cognitoCredentials({
             identityPoolId: config.identityPoolId,

@@ -3,15 +3,16 @@
  * FIFO write queue and its dead-letter queue, the relay in queued mode in front of it (202 once SQS holds a write), and
  * the worker landing the writes on the Connect API stand-in at its pace. `status()` reads what the demo page shows: the
  * queue's depth (GetQueueAttributes, as CloudWatch's ApproximateNumberOf* metrics read it) and the worker's progress
- * (the outcomes it recorded). Relay and worker share this process, so the relay offers the outcome socket
- * (src/relay/socket-server.ts) and the worker's outcome store pushes each outcome to its caller's sockets.
+ * (the outcomes it recorded) and how many outcome sockets are subscribed. Relay and worker share this process, so the
+ * relay offers the outcome socket (src/relay/socket-server.ts, at `socketUrl`) and the worker's outcome store pushes
+ * each outcome to its caller's sockets.
  */
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Plugin } from '@web/dev-server-core';
 import { createRelayConnectClient, type RelayServer } from '../src/relay/index.ts';
-import { notifyingOutcomeStore } from '../src/relay/outcome-push.ts';
+import { notifyingOutcomeStore, outcomeSocketPath, type ConnectionRegistry } from '../src/relay/outcome-push.ts';
 import { createMemoryOutcomeStore, type OutcomeStore } from '../src/relay/outcomes.ts';
-import { createLocalOutcomeSockets } from '../src/relay/socket-server.ts';
+import { createLocalOutcomeSockets, type LocalOutcomeSockets } from '../src/relay/socket-server.ts';
 import { workerDefaults, type OwnershipCheck } from '../src/relay/worker.ts';
 import { startWorkerLoop } from '../src/relay/worker-loop.ts';
 import { startFauxqsQueue, type FauxqsQueue } from './fauxqs.ts';
@@ -39,6 +40,8 @@ export interface QueueStatus {
   settled: Record<SettledWrite['state'], number>;
   /** The newest settled writes, newest first (at most 8). */
   recent: SettledWrite[];
+  /** Outcome sockets subscribed now (their token not expired): the pages that hear outcomes pushed, not polled. */
+  subscribed: number;
 }
 
 /** Options of startQueuedStandIn. */
@@ -56,6 +59,8 @@ export interface QueuedStandInOptions {
 /** A running queued mode. */
 export interface QueuedStandIn {
   relay: RelayServer;
+  /** The relay's outcome socket: `ws://127.0.0.1:<port>/contact/attributes/outcomes/socket`. */
+  socketUrl: string;
   queue: FauxqsQueue;
   /** Every outcome the worker recorded. */
   outcomes: OutcomeStore;
@@ -82,7 +87,7 @@ export async function startQueuedStandIn(
     recent.length = Math.min(recent.length, 8);
   };
   const store = createMemoryOutcomeStore();
-  const push = createLocalOutcomeSockets();
+  const { push, subscribed } = countingSubscriptions(createLocalOutcomeSockets());
   const notifying = notifyingOutcomeStore(store, push);
   const outcomes: OutcomeStore = {
     record: async (outcome) => {
@@ -123,6 +128,7 @@ export async function startQueuedStandIn(
   });
   return {
     relay,
+    socketUrl: `${relay.url.replace(/^http/, 'ws')}${outcomeSocketPath}`,
     queue,
     outcomes,
     pacePerSecond,
@@ -130,6 +136,7 @@ export async function startQueuedStandIn(
       ...(await depth(queue.sqs, queue.queueUrl, queue.deadLetterUrl)),
       settled: { ...settled },
       recent: [...recent],
+      subscribed: subscribed(),
     }),
     close: async () => {
       await worker.stop();
@@ -137,6 +144,33 @@ export async function startQueuedStandIn(
       await relay.close();
       await queue.close();
     },
+  };
+}
+
+/**
+ * `sockets` with its registrations counted: each subscribe registers its connection until the token's expiry, and a
+ * closed socket's registration is removed (src/relay/outcome-push.ts).
+ */
+function countingSubscriptions(sockets: LocalOutcomeSockets): {
+  push: LocalOutcomeSockets;
+  subscribed: () => number;
+} {
+  const expiries = new Map<string, number>();
+  const { registry } = sockets;
+  const counted: ConnectionRegistry = {
+    put: async (connectionId, sub, expiresAtMs) => {
+      await registry.put(connectionId, sub, expiresAtMs);
+      expiries.set(connectionId, expiresAtMs);
+    },
+    remove: async (connectionId) => {
+      await registry.remove(connectionId);
+      expiries.delete(connectionId);
+    },
+    connectionsOf: (sub, nowMs) => registry.connectionsOf(sub, nowMs),
+  };
+  return {
+    push: { ...sockets, registry: counted },
+    subscribed: () => [...expiries.values()].filter((expiresAtMs) => expiresAtMs > Date.now()).length,
   };
 }
 
@@ -164,15 +198,19 @@ async function depth(
   };
 }
 
-/** Tells pages where the queued relay listens and how the queue stands: `GET /__queued` -> `{url, status}`. */
-export function queuedLocation(queued: () => QueuedStandIn | undefined): Plugin {
+/**
+ * Tells pages where the queued relay and its outcome socket listen and how the queue stands: `GET /__queued` ->
+ * `{url, socketUrl, status}` (404 before it started). `queued` may start it on the first request (the browser tests').
+ */
+export function queuedLocation(queued: () => QueuedStandIn | Promise<QueuedStandIn> | undefined): Plugin {
   return {
     name: 'queued-location',
     async serve(context) {
       if (context.path !== '/__queued') return undefined;
-      const running = queued();
+      const running = await queued();
       if (!running) return undefined;
-      return { body: JSON.stringify({ url: running.relay.url, status: await running.status() }), type: 'json' };
+      const { relay, socketUrl } = running;
+      return { body: JSON.stringify({ url: relay.url, socketUrl, status: await running.status() }), type: 'json' };
     },
   };
 }

@@ -1,16 +1,18 @@
 /**
  * The "Queue" panel of queued mode (`?writes=queued`): the write queue's depth on fauxqs (waiting, in flight, dead
- * letters) and the worker's progress (writes settled by outcome, the newest ones), read from the demo server's
- * `/__queued` every second.
+ * letters), the worker's progress (writes settled by outcome, the newest ones) and the outcome sockets subscribed
+ * (this page's outbox hears outcomes pushed over one, not polled), read from the demo server's `/__queued` every
+ * second.
  */
 import { html, render } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { QueueStatus } from '../queued.ts';
 import { clock, json, message, short } from './dom.ts';
 
-/** Where the queued relay listens and how its queue stands (demo/queued.ts's queuedLocation). */
+/** Where the queued relay and its outcome socket listen and how its queue stands (demo/queued.ts's queuedLocation). */
 export interface QueuedAnswer {
   url: string;
+  socketUrl: string;
   status: QueueStatus;
 }
 
@@ -43,6 +45,10 @@ function show(host: HTMLElement, status: QueueStatus): void {
         ${count('Landed', status.settled.landed, 'landed')} ${count('Refused', status.settled.refused, 'refused')}
         ${count('Failed', status.settled.failed, 'failed')}
         ${count('Dead-lettered', status.settled['dead-letter'], 'dead-lettered')}
+      </dl>
+      <h3>Outcomes <span class="hint">pushed to the page over the relay's WebSocket, not polled</span></h3>
+      <dl class="queue-counts" aria-label="Outcome sockets">
+        ${count('Sockets subscribed', status.subscribed, 'subscribed')}
       </dl>
       <ol class="requests" aria-label="The newest writes the worker settled">
         ${

@@ -4,7 +4,9 @@
  * relay (checked with DescribeContact), the page never fetches the AWS SDK, and "Write another agent's contact" is
  * refused with the relay's reason and kept as a failure; in direct mode the same button lands, which is what the relay
  * is for; in queued mode the relay accepts (202), the worker lands the rule's tags from fauxqs and refuses the other
- * agent's contact, and the Queue panel counts both. Skipped, saying why, only when no Chromium is installed.
+ * agent's contact, the Queue panel counts both, and the page's outbox hears both outcomes pushed over the relay's
+ * outcome socket (one subscribed) without a single GET /contact/attributes/outcomes. Skipped, saying why, only when no
+ * Chromium is installed.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -131,8 +133,8 @@ describe('the agent desktop demo: direct, relay and queued writes', { skip }, ()
     await page.browserContext().close();
   });
 
-  it("queued mode: the relay accepts, the worker lands a rule's tags and refuses another agent's contact, and the Queue panel counts both", async () => {
-    const { page, errors } = await open('?writes=queued');
+  it("queued mode: the relay accepts, the worker lands a rule's tags and refuses another agent's contact, the Queue panel counts both, and the outcomes are pushed, never polled", async () => {
+    const { page, fetched, errors } = await open('?writes=queued');
     await untilPasses(async () => {
       const mode = await page.$eval('#write-mode [aria-current="page"]', (element) => element.textContent.trim());
       assert.equal(mode, 'Queued (SQS + worker)');
@@ -182,6 +184,27 @@ describe('the agent desktop demo: direct, relay and queued writes', { skip }, ()
     assert.equal(counts['dead-letters'], '0');
     const newest = await page.$eval('#queue ol li', (element) => element.textContent.replace(/\s+/g, ' '));
     assert.match(newest, /refused Note/);
+
+    // Both outcomes reached the page's outbox: the tags' landing, and the refusal kept as a failure.
+    const outbox = await until(
+      () =>
+        page
+          .$eval('#outbox', (element) => element.textContent.replace(/\s+/g, ' '))
+          .then((text) => (/kept Note of .*This contact is not yours/.test(text) ? text : undefined)),
+      'the outbox to keep the refused write',
+    );
+    assert.match(outbox, new RegExp(`landed [^.]*HandledBy[^.]* on ${contact.initial.slice(0, 8)}`));
+    assert.deepEqual(
+      await page.evaluate(() => window.demo?.plugin.outbox?.state.accepted),
+      0,
+      'no accepted write awaits its outcome',
+    );
+    assert.deepEqual(
+      fetched.filter((url) => new URL(url).pathname === '/contact/attributes/outcomes'),
+      [],
+      'the outcomes were pushed over the socket, never polled',
+    );
+    assert.equal(counts['subscribed'], '1', "the page's outcome socket is subscribed");
     assert.deepEqual(errors, []);
     await page.browserContext().close();
   });
