@@ -1,8 +1,9 @@
 // The browser tests that depend most on the browser engine, run in Firefox too (the CCP supports Chrome, Edge and
 // Firefox): Debian's firefox-esr, driven by puppeteer-core over WebDriver BiDi. These are the outbox over IndexedDB,
 // Web Locks and BroadcastChannel (one tab sending for all, a flusher closing mid-flight), over the real AWS SDK's
-// fetch with its aborts and deadlines, and the drop-in script tag end to end in both write modes. The stand-ins and
-// the plugins are the Chromium config's. Run through `npm run test:firefox` (tsx loader on).
+// fetch with its aborts and deadlines, the drop-in script tag end to end in both write modes, and queued mode's
+// outcomes pushed over the engine's own WebSocket (its handshake's Origin, its open/close/error events). The
+// stand-ins and the plugins are the Chromium config's. Run through `npm run test:firefox` (tsx loader on).
 import * as puppeteer from 'puppeteer-core';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import base from './web-test-runner.config.mjs';
@@ -16,6 +17,7 @@ export default {
     'test/outbox/deadline.test.ts',
     'test/drop-in/drop-in.e2e.test.ts',
     'test/drop-in/drop-in-relay.e2e.test.ts',
+    'test/plugin/queued-push.e2e.test.ts',
   ],
   browsers: [
     // Given a puppeteer, this launcher launches the browser `launchOptions.browser` names (as
