@@ -1,5 +1,6 @@
 // The relay fleet bench's counts and how they are printed (bench/relay-fleet.ts runs the fleet).
 import type { LoggedRequest } from '../demo/connect-api/types.ts';
+import type { SocketCounts } from './relay-fleet-sockets.ts';
 
 /** What one run of the fleet through the relay counted. */
 export interface FleetCounts {
@@ -12,6 +13,8 @@ export interface FleetCounts {
    * a 202) and by the status they got.
    */
   browser: { posts: number; gets: number; statuses: Map<number, number> };
+  /** Queued mode with outcomes pushed: the browsers' outcome sockets. */
+  sockets?: SocketCounts;
   /** Requests the modelled API Gateway stage throttle answered 429 (they never reached the relay). */
   stageThrottled: number;
   /** The stand-in's log: each Connect action's calls and 429s. */
@@ -20,7 +23,7 @@ export interface FleetCounts {
   eventToLanded: number[];
   /** Queued mode: from the relay's 202 to the write's 200 at the stand-in. */
   acceptToLanded: number[];
-  /** Queued mode: from the relay's 202 to the browser's `landed` event (its poll of the outcomes route found it). */
+  /** Queued mode: from the relay's 202 to the browser's `landed` event (pushed, or its poll found it). */
   acceptToHeard: number[];
   /** Writes whose landing (or failure) the browser had not heard of when the run ended. */
   unheard: number;
@@ -73,6 +76,14 @@ export function printFleet(counts: FleetCounts): void {
   console.log(line('browser calls: writes (POST)', counts.browser.posts));
   console.log(line('browser calls: outcome polls (GET)', counts.browser.gets));
   console.log(line('browser calls: all', counts.browser.posts + counts.browser.gets));
+  if (counts.sockets) {
+    const { opened, subscribed, sent, pushes, backlogs } = counts.sockets;
+    const sentText = [...sent.entries()].map(([what, count]) => `${count} ${what}`).join(', ');
+    console.log(
+      `      outcome sockets: ${opened} opened (one per agent, at its outbox's start, before the burst), ${subscribed} subscribed; ` +
+        `sent ${sentText || 'nothing'}; received ${pushes} pushed outcome frames and ${backlogs} backlogs`,
+    );
+  }
   console.log(line('UpdateContactAttributes calls', update.calls));
   console.log(line('DescribeContact calls', describe.calls));
   if (counts.ownershipCheck) console.log(line('GetCurrentUserData calls', userData.calls));
@@ -89,7 +100,7 @@ export function printFleet(counts: FleetCounts): void {
   if (counts.mode === 'queued') {
     console.log(`      accept (202) -> landed: ${ms(counts.acceptToLanded)}`);
     console.log(
-      `      accept (202) -> the browser heard of it (its poll found the outcome): ${ms(counts.acceptToHeard)}; ` +
+      `      accept (202) -> the browser heard of it (${counts.sockets ? 'pushed' : 'its poll found the outcome'}): ${ms(counts.acceptToHeard)}; ` +
         `${counts.unheard} never heard of`,
     );
   }

@@ -3,7 +3,7 @@
 // each agent signed in to the stand-in's user pool with its own token, writing through a RelayClient.
 //   synchronous: the relay checks ownership (DescribeContact) and writes (UpdateContactAttributes) per request;
 //   queued: the relay accepts (202) into a FIFO queue on fauxqs, and a worker lands the writes at its pace; each
-//   browser's outbox polls the outcomes route until it hears of its landing, as the plugin's does.
+//   browser's outbox hears of its landing over its outcome socket (pushed), or by polling the outcomes route.
 // In front of the relay, the deployed stack's API Gateway stage throttle is modelled (a token bucket answering 429 as
 // API Gateway does) at the stack's default for the mode. Counts browser calls (writes and outcome polls apart),
 // Connect calls and 429s at each layer, latencies, drain time against the ideal at the pace, and lost writes (read
@@ -15,7 +15,9 @@
 // stack's); FLEET_POLL_FIRST_MS and FLEET_POLL_CAP_MS set the outboxes' outcome polling (`outcomePolling`, default the
 // outbox's: 1 s doubling to 30 s); RELAY_FLEET_MODES=synchronous,queued (both by default); FLEET_OWNERSHIP_CHECKS sets
 // the queued worker's ownership checks, one run each (default describe-contact,current-user-data), GetCurrentUserData
-// under its own quota (connectDefaultQuotas: 2/s, burst 5) beside the fleet's quota for the other actions.
+// under its own quota (connectDefaultQuotas: 2/s, burst 5) beside the fleet's quota for the other actions;
+// FLEET_OUTCOMES=push (the default: each browser holds one WebSocket to the relay's outcome socket, opened when its
+// outbox starts, before the burst, as the plugin does with relay.socketUrl) or poll (no socket: the outboxes poll).
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -33,6 +35,7 @@ import { contactModel, FLEET_RULES, fleetSettings } from './fleet.ts';
 import { printFleet, type FleetCounts } from './relay-fleet-report.ts';
 import { defaultQueuedThrottle, defaultThrottle, queuedDefaults } from '../deploy/settings.ts';
 import { startQueuedBackend, type QueuedBackend } from './relay-fleet-queued.ts';
+import { countingWebSocket, socketCounts } from './relay-fleet-sockets.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 type Mode = FleetCounts['mode'];
@@ -64,6 +67,11 @@ function browserFetch(counts: FleetCounts, stage: TokenBucket, acceptedAt: Map<s
   };
 }
 
+function outcomeDelivery(value: string): 'push' | 'poll' {
+  if (value !== 'push' && value !== 'poll') throw new TypeError(`FLEET_OUTCOMES: push or poll, not ${value}`);
+  return value;
+}
+
 /**
  * The fleet's size: `--agents N` (default 250), 40% of them ending a contact within N x 10 ms (the issue's 1,000 agents,
  * 400 within 10 s, scaled); the FLEET_* variables override.
@@ -89,12 +97,14 @@ export function relayFleetSettings(args: string[] = process.argv.slice(2)) {
       firstMs: env('FLEET_POLL_FIRST_MS') ?? DEFAULT_OUTCOME_POLLING.firstMs,
       capMs: env('FLEET_POLL_CAP_MS') ?? DEFAULT_OUTCOME_POLLING.capMs,
     },
+    /** Queued mode: outcomes pushed over each browser's socket, or polled. */
+    outcomes: outcomeDelivery(process.env['FLEET_OUTCOMES'] ?? 'push'),
   };
 }
 
 /** Runs the fleet in one mode (queued: with one ownership check) and returns its counts. */
 async function runFleet(mode: Mode, ownershipCheck: OwnershipCheck = 'describe-contact'): Promise<FleetCounts> {
-  const { agents, active, spreadMs, ratePerSecond, burst, pace, polling } = relayFleetSettings();
+  const { agents, active, spreadMs, ratePerSecond, burst, pace, polling, outcomes } = relayFleetSettings();
   const instanceId = DEFAULT_INSTANCE_ID;
   const users: PoolUser[] = Array.from({ length: agents }, (_, i) => ({
     username: `fleet.agent.${i}`,
@@ -141,25 +151,33 @@ async function runFleet(mode: Mode, ownershipCheck: OwnershipCheck = 'describe-c
       lost: 0,
       extra: [],
     };
+    const sockets = backend && outcomes === 'push' ? socketCounts() : undefined;
+    if (sockets) counts.sockets = sockets;
     const acceptedAt = new Map<string, number>();
     const transport = browserFetch(
       counts,
       new TokenBucket(throttle.rateLimit, throttle.burstLimit, () => performance.now()),
       acceptedAt,
     );
-    // Each agent's outbox sends through its own relay client with the outbox's WriteId, and reads a queued relay's
-    // outcomes after 202 from the same client, as the plugin wires relay mode (src/plugin.ts, relaySender): the
-    // outbox polls them while the agent's accepted writes await one, and the browser learns of each landing so.
+    // Each agent's outbox sends through its own relay client with the outbox's WriteId, and hears of a queued relay's
+    // outcomes after 202 from the same client, as the plugin wires relay mode (src/plugin.ts, relaySender): pushed over
+    // the client's outcome socket (`socketUrl`), the outbox polling only while it is down; or polled.
     const heardAt = new Map<string, number>();
     let failed = 0;
     const outboxes = users.map((user) => {
-      const client = new RelayClient({ url: relay.url, token: api.signIn(user.username).idToken, fetch: transport });
+      const client = new RelayClient({
+        url: relay.url,
+        token: api.signIn(user.username).idToken,
+        fetch: transport,
+        ...(sockets ? { socketUrl: socketUrlOf(relay.url), WebSocket: countingWebSocket(sockets) } : {}),
+      });
       const outbox = createOutbox({
         store: new MemoryOutboxStore(),
         agent: user.connectUserId,
         sender: (contact, attributes, { signal, writeId }) => client.update(contact, attributes, { signal, writeId }),
         outcomes: (since, { signal }) => client.outcomes(since, { signal }),
         outcomePolling: polling,
+        ...(sockets ? { outcomeFeed: (listener) => client.outcomeFeed(listener) } : {}),
       });
       outbox.on('landed', (event) => heardAt.set(event.contact.initialContactId, Date.now()));
       outbox.on('failed', () => failed++);
@@ -169,6 +187,9 @@ async function runFleet(mode: Mode, ownershipCheck: OwnershipCheck = 'describe-c
     const taggers = outboxes.map((outbox, i) =>
       createTagger({ tracker: trackers[i]!, outbox, rules: FLEET_RULES, onError: () => undefined }),
     );
+    // An agent's socket opens when its outbox starts, at sign-in, long before contacts end: wait for every one.
+    const subscribedBy = Date.now() + 30_000;
+    while (sockets && sockets.subscribed < agents && Date.now() < subscribedBy) await sleep(50);
     const firedAt = new Map<string, number>();
     const start = Date.now();
     await Promise.all(
@@ -190,7 +211,7 @@ async function runFleet(mode: Mode, ownershipCheck: OwnershipCheck = 'describe-c
       });
     // Queued: the outboxes are idle once accepted; wait for the worker to drain the queue (at most 10x the ideal).
     if (backend) await backend.drained(10 * (active / backend.pacePerSecond) * 1000 + 10_000);
-    // Then for the browsers to hear of every landing (or failure) from their polls: at most one backoff cap after it.
+    // Then for the browsers to hear of every landing (or failure), pushed or polled: at most one backoff cap after it.
     const heardBy = Date.now() + 2 * polling.capMs + 5_000;
     while (heardAt.size + failed < contacts.length && Date.now() < heardBy) await sleep(100);
     counts.unheard = contacts.length - heardAt.size - failed;
@@ -221,9 +242,14 @@ async function runFleet(mode: Mode, ownershipCheck: OwnershipCheck = 'describe-c
   }
 }
 
+/** The relay's outcome socket (src/relay/socket-server.ts) on the relay's own origin. */
+function socketUrlOf(relayUrl: string): string {
+  return `${relayUrl.replace(/^http/, 'ws')}/contact/attributes/outcomes/socket`;
+}
+
 /** Runs the fleet through the relay in each mode and prints the figures. */
 export async function benchRelayFleet(): Promise<void> {
-  const { agents, active, spreadMs, ratePerSecond, burst, polling } = relayFleetSettings();
+  const { agents, active, spreadMs, ratePerSecond, burst, polling, outcomes } = relayFleetSettings();
   const modes = (process.env['RELAY_FLEET_MODES'] ?? 'synchronous,queued').split(',');
   const unknown = modes.filter((mode) => mode !== 'synchronous' && mode !== 'queued');
   if (unknown.length > 0) throw new TypeError(`RELAY_FLEET_MODES: unknown mode ${unknown.join(', ')}`);
@@ -232,7 +258,9 @@ export async function benchRelayFleet(): Promise<void> {
       `${FLEET_RULES.length} ACW rules coalesced to one request per contact; Connect quota ${ratePerSecond}/s burst ${burst} per action; ` +
       `stage throttle modelled at the stack's default (synchronous ${defaultThrottle.rateLimit}/s burst ${defaultThrottle.burstLimit}, ` +
       `queued ${defaultQueuedThrottle.rateLimit}/s burst ${defaultQueuedThrottle.burstLimit}); ` +
-      `outcome polls after 202 from ${polling.firstMs / 1000} s, doubling to ${polling.capMs / 1000} s`,
+      (outcomes === 'push'
+        ? `queued outcomes pushed over one socket per agent (polls from ${polling.firstMs / 1000} s only while it is down)`
+        : `queued outcomes polled after 202 from ${polling.firstMs / 1000} s, doubling to ${polling.capMs / 1000} s`),
   );
   const checks = (process.env['FLEET_OWNERSHIP_CHECKS'] ?? ownershipChecks.join(',')).split(',');
   const unknownChecks = checks.filter((check) => !ownershipChecks.includes(check as OwnershipCheck));
