@@ -141,6 +141,11 @@ describe('the agent desktop demo: direct, relay and queued writes', { skip }, ()
     });
     const panelShown = await page.$eval('#queue-card', (element) => !(element as HTMLElement).hidden);
     assert.ok(panelShown, 'the Queue panel is shown in queued mode');
+    // The outbox opens its outcome socket when it starts, before any write; until it is subscribed it would poll.
+    await untilPasses(async () => {
+      const subscribed = await page.$eval('#queue [data-count="subscribed"] dd', (element) => element.textContent);
+      assert.equal(subscribed, '1', "the page's outcome socket subscribed");
+    });
     const before = demo.api.requestLog().length;
 
     const contact = await acceptACall(page);
@@ -204,7 +209,7 @@ describe('the agent desktop demo: direct, relay and queued writes', { skip }, ()
       [],
       'the outcomes were pushed over the socket, never polled',
     );
-    assert.equal(counts['subscribed'], '1', "the page's outcome socket is subscribed");
+    assert.equal(counts['subscribed'], '1', "the page's outcome socket is still subscribed");
     assert.deepEqual(errors, []);
     await page.browserContext().close();
   });
