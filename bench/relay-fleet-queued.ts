@@ -7,6 +7,8 @@ import type { OwnershipCheck } from '../src/relay/worker.ts';
 
 export interface QueuedBackend {
   relay: RelayServer;
+  /** The relay's outcome socket (ws://). */
+  socketUrl: string;
   /** The worker's pace per Connect action (calls per second). */
   pacePerSecond: number;
   /** Resolves once the queue is empty (nothing waiting, nothing in flight), or after `limitMs`. */
@@ -28,6 +30,7 @@ export async function startQueuedBackend(
   let drainedAfterLimit = false;
   return {
     relay: queued.relay,
+    socketUrl: queued.socketUrl,
     pacePerSecond: queued.pacePerSecond,
     async drained(limitMs) {
       const deadline = Date.now() + limitMs;

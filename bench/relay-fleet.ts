@@ -151,7 +151,8 @@ async function runFleet(mode: Mode, ownershipCheck: OwnershipCheck = 'describe-c
       lost: 0,
       extra: [],
     };
-    const sockets = backend && outcomes === 'push' ? socketCounts() : undefined;
+    const push = backend && outcomes === 'push' ? { url: backend.socketUrl, counts: socketCounts() } : undefined;
+    const sockets = push?.counts;
     if (sockets) counts.sockets = sockets;
     const acceptedAt = new Map<string, number>();
     const transport = browserFetch(
@@ -169,7 +170,7 @@ async function runFleet(mode: Mode, ownershipCheck: OwnershipCheck = 'describe-c
         url: relay.url,
         token: api.signIn(user.username).idToken,
         fetch: transport,
-        ...(sockets ? { socketUrl: socketUrlOf(relay.url), WebSocket: countingWebSocket(sockets) } : {}),
+        ...(push ? { socketUrl: push.url, WebSocket: countingWebSocket(push.counts) } : {}),
       });
       const outbox = createOutbox({
         store: new MemoryOutboxStore(),
@@ -240,11 +241,6 @@ async function runFleet(mode: Mode, ownershipCheck: OwnershipCheck = 'describe-c
     await backend?.close();
     await api.close();
   }
-}
-
-/** The relay's outcome socket (src/relay/socket-server.ts) on the relay's own origin. */
-function socketUrlOf(relayUrl: string): string {
-  return `${relayUrl.replace(/^http/, 'ws')}/contact/attributes/outcomes/socket`;
 }
 
 /** Runs the fleet through the relay in each mode and prints the figures. */
