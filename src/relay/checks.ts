@@ -74,6 +74,19 @@ export async function authenticateCaller(
   return claims;
 }
 
+/** The caller's subject (`sub`), which partitions what the relay keeps for each caller; a 401 when there is none. */
+export function subjectOf(claims: Claims): string {
+  const sub = claims['sub'];
+  if (typeof sub !== 'string' || sub.length === 0)
+    throw new RelayError(
+      401,
+      'NotAuthorizedException',
+      'Your sign-in carries no subject (sub): sign in again.',
+      'token:no-sub',
+    );
+  return sub;
+}
+
 /** 2. What is asked: the same rules as the browser's (src/validate.ts), plus ContactId. */
 export function readWrite(text: string, record: AuditRecord): Omit<CheckedWrite, 'claims' | 'sub'> {
   const body = parseBody(text);

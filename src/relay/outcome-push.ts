@@ -23,10 +23,10 @@
  */
 import { orAbort } from '../deadline.ts';
 import type { Authenticator } from './auth.ts';
-import { authenticateCaller } from './checks.ts';
+import { authenticateCaller, subjectOf } from './checks.ts';
 import { toWireOutcome, type WireOutcome } from './outcomes-route.ts';
 import type { OutcomeStore, WriteOutcome } from './outcomes.ts';
-import { RelayError, asRelayError, type AuditRecord } from './respond.ts';
+import { asRelayError, type AuditRecord } from './respond.ts';
 
 /** Which connections listen for whose outcomes. */
 export interface ConnectionRegistry {
@@ -201,14 +201,7 @@ async function verify(authenticator: Authenticator, token: unknown): Promise<{ s
     record,
     authenticator,
   );
-  const sub = claims['sub'];
-  if (typeof sub !== 'string' || sub.length === 0)
-    throw new RelayError(
-      401,
-      'NotAuthorizedException',
-      'Your sign-in carries no subject (sub): sign in again.',
-      'token:no-sub',
-    );
+  const sub = subjectOf(claims);
   // The authenticator refuses a token without `exp` (seconds: a number, or digits from API Gateway).
   return { sub, expiresAtMs: Number(claims['exp']) * 1000 };
 }

@@ -6,7 +6,7 @@
  */
 import { orAbort } from '../deadline.ts';
 import type { Authenticator } from './auth.ts';
-import { authenticateCaller } from './checks.ts';
+import { authenticateCaller, subjectOf } from './checks.ts';
 import type { OutcomeStore, WriteOutcome } from './outcomes.ts';
 import {
   RelayError,
@@ -64,14 +64,7 @@ export function createOutcomesRoute({ authenticator, store, timeoutMs }: Outcome
         // Not a write: the record only carries what authenticateCaller notes; no audit line is written.
         const record: AuditRecord = { time: '', requestId: '', decision: 'refused', status: 0, reason: '' };
         const claims = await authenticateCaller(request, record, authenticator);
-        const sub = claims['sub'];
-        if (typeof sub !== 'string' || sub.length === 0)
-          throw new RelayError(
-            401,
-            'NotAuthorizedException',
-            'Your sign-in carries no subject (sub): sign in again.',
-            'token:no-sub',
-          );
+        const sub = subjectOf(claims);
         const since = readSince(request.query);
         if (!store)
           throw new RelayError(
