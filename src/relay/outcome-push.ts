@@ -8,16 +8,22 @@
  * - `{"action":"subscribe","token":"<bearer JWT>","since":<ms>}`: the token is judged exactly as on the write routes
  *   (src/relay/checks.ts `authenticateCaller`: same authenticator, same refusals, an expiry required). Accepted, the
  *   connection is registered for the token's `sub` until its `exp` (a new subscribe replaces the registration: token
- *   renewal), answered `{"type":"subscribed","expiresAt":<ms>}`, then sent the backlog
+ *   renewal), the backlog is read, and only then is it answered `{"type":"subscribed","expiresAt":<ms>,"now":<ms>}`
+ *   (`now`: the relay's clock, by which the client times its renewal) followed by the backlog
  *   `{"type":"outcomes","outcomes":[WireOutcome...],"backlog":true}` (the caller's outcomes at or after `since`,
  *   oldest first, possibly empty). Refused: `{"type":"error","status":401,"message":...}` (503 when the issuer's keys
- *   cannot be fetched) and the connection is not registered (any earlier registration of it is dropped).
+ *   cannot be fetched, or the backlog cannot be read) and never `subscribed`; the connection is not registered (any
+ *   earlier registration of it is dropped).
  * - `{"action":"ping"}` -> `{"type":"pong"}`.
  * - anything else -> `{"type":"error","status":400,"message":...}`.
  * Server to client, as outcomes are recorded: `{"type":"outcomes","outcomes":[WireOutcome...]}`, the subscribed
  * `sub`'s only; a registration past its expiry receives nothing and is removed.
  * The registration is made before the backlog is read, so an outcome recorded in between is pushed, possibly twice
- * (once in the backlog): a client settles by WriteId, so a repeat is harmless, a gap would not be.
+ * (once in the backlog, possibly before `subscribed`): a client settles by WriteId, so a repeat is harmless, a gap
+ * would not be.
+ * A push (`notify`) has one budget (`budgetMs`, default 2 s) for finding the connections and posting to them (in
+ * parallel), so a slow registry or management API cannot hold the worker's batch: past it the push is given up and
+ * the browser's poll or its next backlog finds the outcome.
  * A frame carries at most `maxFrameBytes` of outcomes (more go in several frames): API Gateway's WebSocket message
  * payload limit is 128 KB ("Amazon API Gateway quotas for configuring and running a WebSocket API").
  */
@@ -33,19 +39,25 @@ export interface ConnectionRegistry {
   /** Registers (or re-registers) `connectionId` for `sub` until `expiresAtMs`. */
   put(connectionId: string, sub: string, expiresAtMs: number): Promise<void>;
   remove(connectionId: string): Promise<void>;
-  /** The connections of `sub` registered past `nowMs`; expired ones are not returned (and may be removed). */
-  connectionsOf(sub: string, nowMs: number): Promise<string[]>;
+  /**
+   * The connections of `sub` registered past `nowMs`; expired ones are not returned (and may be removed). `signal`
+   * aborts the lookup (the push's budget).
+   */
+  connectionsOf(sub: string, nowMs: number, signal?: AbortSignal): Promise<string[]>;
 }
 
 /** Sends one text frame to one connection. */
 export interface ConnectionPoster {
-  /** 'gone': the connection no longer exists (the caller drops its registration). */
-  post(connectionId: string, text: string): Promise<'sent' | 'gone'>;
+  /** 'gone': the connection no longer exists (the caller drops its registration). `signal` aborts the post. */
+  post(connectionId: string, text: string, signal?: AbortSignal): Promise<'sent' | 'gone'>;
 }
 
 /** Sends recorded outcomes to their callers' connections. */
 export interface OutcomeNotifier {
-  /** Groups by `sub` and posts to each live connection of each; drops gone ones. Rejects only if the registry fails. */
+  /**
+   * Groups by `sub` and posts to each live connection of each (in parallel); drops gone ones. Rejects if the registry
+   * fails or the budget runs out (a TimeoutError).
+   */
   notify(outcomes: readonly WriteOutcome[]): Promise<void>;
 }
 
@@ -63,6 +75,8 @@ export interface OutcomeNotifierOptions {
   poster: ConnectionPoster;
   /** ms since the epoch; default Date.now. */
   now?: () => number;
+  /** How long one push may take, lookup and posts together (ms); default defaultNotifyBudgetMs. */
+  budgetMs?: number;
 }
 
 /** What createOutcomePush runs on. */
@@ -78,11 +92,17 @@ export interface OutcomePushOptions extends OutcomeNotifierOptions {
 /** The socket's path on the Node relay (API Gateway's WebSocket API has its own URL). */
 export const outcomeSocketPath = '/contact/attributes/outcomes/socket';
 
+/** A push's default budget (ms): a worker's batch waits for it at most once per outcome it records. */
+export const defaultNotifyBudgetMs = 2_000;
+
 /** Outcomes' bytes per frame, well under API Gateway's 128 KB message payload. */
 const maxFrameBytes = 64 * 1024;
 
 /** The pushing half alone: what a worker needs. */
-export function createOutcomeNotifier({ registry, poster, now = Date.now }: OutcomeNotifierOptions): OutcomeNotifier {
+export function createOutcomeNotifier(options: OutcomeNotifierOptions): OutcomeNotifier {
+  const { registry, poster, now = Date.now, budgetMs = defaultNotifyBudgetMs } = options;
+  if (!(Number.isFinite(budgetMs) && budgetMs > 0))
+    throw new TypeError(`outcome push: budgetMs must be a positive number of ms, got ${budgetMs}`);
   return {
     async notify(outcomes) {
       const bySub = new Map<string, WriteOutcome[]>();
@@ -92,20 +112,24 @@ export function createOutcomeNotifier({ registry, poster, now = Date.now }: Outc
         list.push(outcome);
         bySub.set(outcome.sub, list);
       }
-      for (const [sub, own] of bySub) {
-        const connections = await registry.connectionsOf(sub, now());
-        if (connections.length === 0) continue;
+      if (bySub.size === 0) return;
+      const signal = AbortSignal.timeout(budgetMs);
+      const pushOne = async (sub: string, own: WriteOutcome[]): Promise<void> => {
+        const connections = await registry.connectionsOf(sub, now(), signal);
+        if (connections.length === 0) return;
         const frames = outcomeFrames(own.map(toWireOutcome), false);
-        await Promise.all(connections.map((id) => sendAll(registry, poster, id, frames)));
-      }
+        await Promise.all(connections.map((id) => sendAll(registry, poster, id, frames, signal)));
+      };
+      // orAbort: a registry or poster that ignores the signal still does not hold the caller past the budget.
+      await orAbort(Promise.all([...bySub].map(([sub, own]) => pushOne(sub, own))), signal);
     },
   };
 }
 
 /** The protocol over a registry and a poster. */
 export function createOutcomePush(options: OutcomePushOptions): OutcomePush {
-  const { authenticator, store, registry, poster, now = Date.now, timeoutMs = 8_000 } = options;
-  const notifier = createOutcomeNotifier({ registry, poster, now });
+  const { authenticator, store, registry, poster, now = Date.now, timeoutMs = 8_000, budgetMs } = options;
+  const notifier = createOutcomeNotifier({ registry, poster, now, ...(budgetMs === undefined ? {} : { budgetMs }) });
   const reply = (connectionId: string, frame: object) =>
     sendAll(registry, poster, connectionId, [JSON.stringify(frame)]);
 
@@ -125,8 +149,9 @@ export function createOutcomePush(options: OutcomePushOptions): OutcomePush {
       await reply(connectionId, badRequest('since must be a whole number of milliseconds since the epoch.'));
       return;
     }
+    // Registered before the backlog is read, so nothing recorded meanwhile is missed; `subscribed` only once both
+    // worked, so a client never takes a subscribe that then fails for a success.
     await registry.put(connectionId, sub, expiresAtMs);
-    if ((await reply(connectionId, { type: 'subscribed', expiresAt: expiresAtMs })) === 'gone') return;
     let backlog: WriteOutcome[];
     try {
       const recent = await orAbort(store.recent(sub, since), AbortSignal.timeout(timeoutMs));
@@ -141,6 +166,7 @@ export function createOutcomePush(options: OutcomePushOptions): OutcomePush {
       await reply(connectionId, { type: 'error', status: 503, message: 'Your outcomes cannot be read right now.' });
       return;
     }
+    if ((await reply(connectionId, { type: 'subscribed', expiresAt: expiresAtMs, now: now() })) !== 'sent') return;
     await sendAll(registry, poster, connectionId, outcomeFrames(backlog.map(toWireOutcome), true));
   }
 
@@ -246,11 +272,12 @@ async function sendAll(
   poster: ConnectionPoster,
   connectionId: string,
   frames: readonly string[],
+  signal?: AbortSignal,
 ): Promise<'sent' | 'gone' | 'failed'> {
   for (const text of frames) {
     let result: 'sent' | 'gone';
     try {
-      result = await poster.post(connectionId, text);
+      result = await poster.post(connectionId, text, signal);
     } catch (error) {
       // One connection's failure does not stop the others; the poll fallback covers what it missed.
       console.error(

@@ -25,6 +25,7 @@ import {
   type AttributeValue,
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
+import { withTimeout } from '../deadline.ts';
 import type { ConnectionPoster, ConnectionRegistry } from './outcome-push.ts';
 import { createOutcomeNotifier, type OutcomeNotifier } from './outcome-push.ts';
 
@@ -51,7 +52,7 @@ export function createDynamoConnectionRegistry(client: DynamoDBClient, table: st
     async remove(connectionId) {
       await remove(connectionId);
     },
-    async connectionsOf(sub, nowMs) {
+    async connectionsOf(sub, nowMs, signal) {
       const now = Math.floor(nowMs / 1000);
       const live: string[] = [];
       const expired: string[] = [];
@@ -66,6 +67,7 @@ export function createDynamoConnectionRegistry(client: DynamoDBClient, table: st
             ExpressionAttributeValues: { ':sub': { S: sub } },
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
+          signal ? { abortSignal: signal } : {},
         );
         for (const item of page.Items ?? []) {
           const id = item['connectionId']?.S;
@@ -109,11 +111,11 @@ async function removeExpired(client: DynamoDBClient, table: string, connectionId
 /** Posts through the management API at `endpoint` (`https://{domainName}/{stage}`); 410 GoneException is 'gone'. */
 export function createManagementApiPoster(client: ApiGatewayManagementApiClient): ConnectionPoster {
   return {
-    async post(connectionId, text) {
+    async post(connectionId, text, signal) {
       try {
         await client.send(
           new PostToConnectionCommand({ ConnectionId: connectionId, Data: new TextEncoder().encode(text) }),
-          { abortSignal: AbortSignal.timeout(5_000) },
+          { abortSignal: withTimeout(signal, 5_000) },
         );
         return 'sent';
       } catch (error) {

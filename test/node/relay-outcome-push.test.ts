@@ -101,6 +101,17 @@ function rig(options: { now?: () => number; store?: OutcomeStore; registry?: Con
   return { push, registry, store, ...sent, subscribe };
 }
 
+/** The options of a push with no connections, for tests that replace parts. */
+function rigOptions() {
+  return {
+    authenticator: createAuthenticator({ type: 'oidc', issuer, audience: [audience], jwksUri: issuer }),
+    store: createMemoryOutcomeStore({ now: () => base }),
+    registry: createMemoryConnectionRegistry(),
+    poster: recordingPoster().poster,
+    now: () => base,
+  };
+}
+
 const writeIds = (frame: Record<string, unknown> | undefined) =>
   (frame?.['outcomes'] as Array<{ WriteId: string }> | undefined)?.map((o) => o.WriteId);
 
@@ -114,7 +125,7 @@ describe('outcome push: subscribe', () => {
     const exp = Math.floor(Date.now() / 1000) + 600;
     await r.subscribe('a', token('smith', { exp }), base - 1_000);
     const [subscribed, backlog = {}, ...rest] = r.framesOf('a');
-    assert.deepEqual(subscribed, { type: 'subscribed', expiresAt: exp * 1000 });
+    assert.deepEqual(subscribed, { type: 'subscribed', expiresAt: exp * 1000, now: base }, "with the relay's clock");
     assert.equal(backlog['type'], 'outcomes');
     assert.equal(backlog['backlog'], true);
     assert.deepEqual(writeIds(backlog), [`w-smith-${base - 1_000}`, `w-smith-${base - 500}`]);
@@ -199,17 +210,37 @@ describe('outcome push: subscribe', () => {
     assert.deepEqual(r.framesOf('a'), [{ type: 'error', status: 503, message: 'Subscribing failed; try again.' }]);
   });
 
-  it('answers 503 and registers nothing when the backlog is not read in time', async () => {
+  it('answers only 503 (never subscribed) and registers nothing when the backlog is not read in time', async () => {
     const r = rig({ store: { record: () => Promise.resolve(), recent: () => new Promise(() => undefined) } });
     await r.subscribe('a', token('smith'));
     assert.deepEqual(
       r.framesOf('a').map((f) => [f['type'], f['status']]),
-      [
-        ['subscribed', undefined],
-        ['error', 503],
-      ],
+      [['error', 503]],
     );
     assert.deepEqual(await r.registry.connectionsOf('smith', base), []);
+  });
+
+  it('registers before reading the backlog, but answers subscribed only once the backlog is read', async () => {
+    let release = (): void => undefined;
+    const kept = createMemoryOutcomeStore({ now: () => base });
+    const store: OutcomeStore = {
+      record: (o) => kept.record(o),
+      recent: async (sub, since) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        return kept.recent(sub, since);
+      },
+    };
+    const r = rig({ store });
+    const subscribing = r.subscribe('a', token('smith'), base);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(r.framesOf('a'), [], 'nothing sent while the backlog is read');
+    assert.deepEqual(await r.registry.connectionsOf('smith', base), ['a'], 'but already registered');
+    release();
+    await subscribing;
+    assert.deepEqual(
+      r.framesOf('a').map((f) => f['type']),
+      ['subscribed', 'outcomes'],
+    );
   });
 
   it('answers ping with pong, and anything else with 400', async () => {
@@ -284,6 +315,61 @@ describe('outcome push: notify', () => {
       frames.flatMap((frame) => writeIds(frame) ?? []),
       many.map((o) => o.writeId),
     );
+  });
+});
+
+describe('outcome push: the budget of a push', () => {
+  it("gives up past its budget, aborting the registry's lookup, and the record still succeeds", async () => {
+    const kept = createMemoryOutcomeStore({ now: () => base });
+    let lookup: AbortSignal | undefined;
+    const registry: ConnectionRegistry = {
+      ...createMemoryConnectionRegistry(),
+      connectionsOf: (_sub, _now, signal) => {
+        lookup = signal;
+        return new Promise(() => undefined);
+      },
+    };
+    const push = createOutcomePush({ ...rigOptions(), store: kept, registry, budgetMs: 100 });
+    const store = notifyingOutcomeStore(kept, push);
+    const started = Date.now();
+    await store.record(outcome('smith', base));
+    const took = Date.now() - started;
+    assert.ok(took >= 90 && took < 1_000, `the record waited ${took} ms`);
+    assert.equal(lookup?.aborted, true, 'the lookup was aborted');
+    assert.deepEqual(
+      (await kept.recent('smith', 0)).map((o) => o.writeId),
+      [`w-smith-${base}`],
+    );
+  });
+
+  it('posts to the connections in parallel, and aborts a post still running at the budget', async () => {
+    const registry = createMemoryConnectionRegistry();
+    for (const id of ['a', 'b', 'c']) await registry.put(id, 'smith', base + 60_000);
+    const delivered: string[] = [];
+    const signals: AbortSignal[] = [];
+    const poster: ConnectionPoster = {
+      post: (id, _text, signal) => {
+        if (signal) signals.push(signal);
+        // c hangs until aborted; a and b take 120 ms each (in series they would exceed the 200 ms budget).
+        return new Promise((resolve, reject) => {
+          if (id === 'c') signal?.addEventListener('abort', () => reject(signal.reason as Error));
+          else
+            setTimeout(() => {
+              delivered.push(id);
+              resolve('sent');
+            }, 120);
+        });
+      },
+    };
+    const push = createOutcomePush({ ...rigOptions(), registry, poster, budgetMs: 200 });
+    await assert.rejects(push.notify([outcome('smith', base)]), { name: 'TimeoutError' });
+    assert.deepEqual(delivered.sort(), ['a', 'b']);
+    assert.equal(signals.length, 3);
+    assert.ok(signals.every((signal) => signal.aborted));
+  });
+
+  it('refuses a budget that is not a positive number', () => {
+    assert.throws(() => createOutcomePush({ ...rigOptions(), budgetMs: 0 }), TypeError);
   });
 });
 
