@@ -22,6 +22,7 @@ import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { defaultNotifyBudgetMs } from '../src/relay/outcome-push.ts';
 import type { QueuedSettings } from './settings.ts';
 
 /** Props of the queued writes. */
@@ -52,12 +53,16 @@ export function workerPace(settings: QueuedSettings): {
 
 /**
  * The worker's timeout (s): a whole batch at its pace (one DescribeContact and one UpdateContactAttributes per
- * message at worst), plus the deadline on Connect, plus 5 s; at least 30 s.
+ * message at worst), plus, with the outcome socket, one push's budget per message (each recorded outcome is pushed
+ * before the next: src/relay/outcome-push.ts), plus the deadline on Connect, plus 5 s; at least 30 s.
  */
 export function workerTimeoutSeconds(settings: QueuedSettings, connectTimeoutMs: number): number {
   const pace = workerPace(settings);
-  const batch = settings.workerBatchSize * (1 / pace.describeContactPerSecond + 1 / pace.updateAttributesPerSecond);
-  return Math.max(30, Math.ceil(batch + connectTimeoutMs / 1000 + 5));
+  const perMessage =
+    1 / pace.describeContactPerSecond +
+    1 / pace.updateAttributesPerSecond +
+    (settings.socket ? defaultNotifyBudgetMs / 1000 : 0);
+  return Math.max(30, Math.ceil(settings.workerBatchSize * perMessage + connectTimeoutMs / 1000 + 5));
 }
 
 /** The queue, its dead letters, the worker, the outcomes table and the alarms. */
