@@ -11,8 +11,6 @@ import { RelayError, notYours, type AuditRecord, type RelayRequest } from './res
 /** A write that passed the checks: the caller's claims and the request's members. */
 export interface CheckedWrite {
   claims: Claims;
-  /** The token's subject ('' when the token has none). */
-  sub: string;
   instanceId: string;
   initialContactId: string;
   /** The leg the agent is on. */
@@ -35,8 +33,7 @@ export async function checkWrite(
   const claims = await authenticateCaller(request, record, authenticator);
   const write = readWrite(request.body, record);
   checkPolicy(write, config);
-  const sub = claims['sub'];
-  return { ...write, claims, sub: typeof sub === 'string' ? sub : '' };
+  return { ...write, claims };
 }
 
 /**
@@ -74,7 +71,10 @@ export async function authenticateCaller(
   return claims;
 }
 
-/** The caller's subject (`sub`), which partitions what the relay keeps for each caller; a 401 when there is none. */
+/**
+ * The caller's subject (`sub`), which partitions what the relay keeps for each caller (queued writes, their outcomes,
+ * the outcome socket's registrations); a 401 when there is none.
+ */
 export function subjectOf(claims: Claims): string {
   const sub = claims['sub'];
   if (typeof sub !== 'string' || sub.length === 0)
@@ -88,7 +88,7 @@ export function subjectOf(claims: Claims): string {
 }
 
 /** 2. What is asked: the same rules as the browser's (src/validate.ts), plus ContactId. */
-export function readWrite(text: string, record: AuditRecord): Omit<CheckedWrite, 'claims' | 'sub'> {
+export function readWrite(text: string, record: AuditRecord): Omit<CheckedWrite, 'claims'> {
   const body = parseBody(text);
   const instanceId = stringMember(body, 'InstanceId');
   const initialContactId = stringMember(body, 'InitialContactId');

@@ -8,7 +8,7 @@
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { orAbort } from '../deadline.ts';
-import type { CheckedWrite } from './checks.ts';
+import { subjectOf, type CheckedWrite } from './checks.ts';
 import type { ResolvedRelayConfig } from './config.ts';
 import { queueRegion, type RelayQueue } from './queue-config.ts';
 import {
@@ -69,15 +69,9 @@ export function createQueueSender(
   const claimName = 'userIdClaim' in config.user ? config.user.userIdClaim : config.user.usernameClaim;
   return {
     async accept(write, requestId, record, deadline) {
+      // Without a subject the write's outcome could never be read or pushed to its caller.
+      const sub = subjectOf(write.claims);
       const givenWriteId = readWriteId(write.body);
-      if (!write.sub) {
-        throw new RelayError(
-          401,
-          'NotAuthorizedException',
-          'Your sign-in token has no subject (sub); the relay cannot report on your writes: sign in again.',
-          'token:no-subject',
-        );
-      }
       const claim = write.claims[claimName];
       if (typeof claim !== 'string' || claim.length === 0) {
         // As the synchronous relay answers a missing claim (src/relay/connect-side.ts), without asking Connect.
@@ -88,13 +82,13 @@ export function createQueueSender(
           'user:no-user-claim',
         );
       }
-      const deduplicationId = deduplicationIdOf(write, givenWriteId);
+      const deduplicationId = deduplicationIdOf({ ...write, sub }, givenWriteId);
       const message: QueuedWrite = {
         v: 1,
         requestId,
         writeId: givenWriteId ?? derivedWriteId(deduplicationId),
         acceptedAt: now(),
-        sub: write.sub,
+        sub,
         claims: { [claimName]: claim },
         instanceId: write.instanceId,
         initialContactId: write.initialContactId,

@@ -8,7 +8,13 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { DeleteMessageCommand, PurgeQueueCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { createRelay, resolveRelayConfig, type AuditRecord, type Relay } from '../../src/relay/index.ts';
+import {
+  createAuthenticator,
+  createRelay,
+  resolveRelayConfig,
+  type AuditRecord,
+  type Relay,
+} from '../../src/relay/index.ts';
 import { decodeQueuedWrite } from '../../src/relay/queued-write.ts';
 import { fauxqsClient } from '../../demo/fauxqs.ts';
 import { instanceId, sqsOf, startQueuedRig, type QueuedRig } from '../helpers/queued-rig.ts';
@@ -174,6 +180,23 @@ describe('queued mode: accept', () => {
       [write({ Attributes: { 'bad key': 'x' } }), rig.signIn(), 400],
     ];
     for (const [body, token, status] of cases) assert.equal((await post(body, token)).statusCode, status);
+    assert.deepEqual(await queued(), []);
+  });
+
+  it('refuses with 401 a token without a subject (its outcome could never be read), queuing nothing', async () => {
+    const verified = createAuthenticator(resolveRelayConfig(rig.config()).auth);
+    const noSubject = createRelay(rig.config(), {
+      connect: rig.connect(),
+      sqs: sqsOf(rig),
+      audit: (r) => audits.push(r),
+      authenticator: {
+        authenticate: async (input) => ({ ...(await verified.authenticate(input)), sub: undefined }),
+      },
+    });
+    const answer = await post(write({ WriteId: 'w-no-sub' }), rig.signIn(), noSubject);
+    assert.equal(answer.statusCode, 401);
+    assert.equal(answer.json['message'], 'Your sign-in carries no subject (sub): sign in again.');
+    assert.equal(audits[0]?.reason, 'token:no-sub');
     assert.deepEqual(await queued(), []);
   });
 
