@@ -112,7 +112,15 @@ export function createCurrentContacts(options: CurrentContactsOptions): CurrentC
           reject(signal.reason as Error);
           return;
         }
-        const leave = (): void => reject(signal?.reason as Error);
+        const users = pending.get(instanceId) ?? new Map<string, Waiter[]>();
+        // An aborted question leaves the queue, so a call not yet made does not ask about its user for nothing.
+        const leave = (): void => {
+          const waiters = users.get(userId)?.filter((each) => each !== waiter) ?? [];
+          if (waiters.length > 0) users.set(userId, waiters);
+          else users.delete(userId);
+          if (users.size === 0 && pending.get(instanceId) === users) pending.delete(instanceId);
+          reject(signal?.reason as Error);
+        };
         signal?.addEventListener('abort', leave, { once: true });
         const waiter: Waiter = {
           resolve: (contacts) => {
@@ -124,7 +132,6 @@ export function createCurrentContacts(options: CurrentContactsOptions): CurrentC
             reject(error);
           },
         };
-        const users = pending.get(instanceId) ?? new Map<string, Waiter[]>();
         pending.set(instanceId, users);
         users.set(userId, [...(users.get(userId) ?? []), waiter]);
         // The first call waits a turn of the event loop, so the questions of one batch of messages share it.
