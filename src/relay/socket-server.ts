@@ -30,7 +30,23 @@ export interface LocalOutcomeSockets extends OutcomeNotifier {
   readonly poster: ConnectionPoster;
   /** Adds an open socket under a new connection id (forgotten when it closes). */
   add(socket: WebSocket): string;
+  /** How long a socket may stay open unsubscribed, and without a message from its client (ms). */
+  readonly limits: SocketLimits;
 }
+
+/** When the relay closes a socket that costs memory and does nothing. */
+export interface SocketLimits {
+  /** Closed unless subscribed this long after it opened; default 10 s. */
+  subscribeWithinMs: number;
+  /**
+   * Closed after this long without a message from the client; default 10 minutes, as API Gateway closes an idle
+   * WebSocket ("Amazon API Gateway quotas for configuring and running a WebSocket API": idle connection timeout).
+   * The browser pings every 5 minutes.
+   */
+  idleMs: number;
+}
+
+const defaultLimits: SocketLimits = { subscribeWithinMs: 10_000, idleMs: 10 * 60_000 };
 
 /** Unsent bytes past which a socket is taken for a stalled client and dropped (its browser polls instead). */
 const maxBufferedBytes = 1024 * 1024;
@@ -38,7 +54,15 @@ const maxBufferedBytes = 1024 * 1024;
 const maxPayloadBytes = 64 * 1024;
 
 /** Sockets and registrations in memory; give it to the relay server and notify it from the worker's store. */
-export function createLocalOutcomeSockets(options: { now?: () => number } = {}): LocalOutcomeSockets {
+export function createLocalOutcomeSockets(
+  options: { now?: () => number } & Partial<SocketLimits> = {},
+): LocalOutcomeSockets {
+  const limits: SocketLimits = {
+    subscribeWithinMs: options.subscribeWithinMs ?? defaultLimits.subscribeWithinMs,
+    idleMs: options.idleMs ?? defaultLimits.idleMs,
+  };
+  for (const [name, ms] of Object.entries(limits))
+    if (!(Number.isFinite(ms) && ms > 0)) throw new TypeError(`outcome sockets: ${name} must be above 0 ms, got ${ms}`);
   const sockets = new Map<string, WebSocket>();
   const registry = createMemoryConnectionRegistry();
   const poster: ConnectionPoster = {
@@ -55,6 +79,7 @@ export function createLocalOutcomeSockets(options: { now?: () => number } = {}):
   return {
     registry,
     poster,
+    limits,
     ...createOutcomeNotifier({ registry, poster, ...(options.now ? { now: options.now } : {}) }),
     add(socket) {
       const connectionId = randomUUID();
@@ -113,13 +138,25 @@ export interface OutcomeSocketOptions extends Pick<OutcomePushOptions, 'authenti
 export function serveOutcomeSocket(server: Server, options: OutcomeSocketOptions | undefined): () => void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxPayloadBytes });
   const sockets = options?.sockets;
+  /** The connections registered now (a subscribe registers; a refused one, or a close, removes). */
+  const subscribed = new Set<string>();
   const push =
     options &&
     createOutcomePush({
       authenticator: options.authenticator,
       store: options.store,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      registry: options.sockets.registry,
+      registry: {
+        ...options.sockets.registry,
+        put: (connectionId, sub, expiresAtMs) => {
+          subscribed.add(connectionId);
+          return options.sockets.registry.put(connectionId, sub, expiresAtMs);
+        },
+        remove: (connectionId) => {
+          subscribed.delete(connectionId);
+          return options.sockets.registry.remove(connectionId);
+        },
+      },
       poster: options.sockets.poster,
     });
   const origins = new Set(options?.allowedOrigins ?? []);
@@ -136,6 +173,16 @@ export function serveOutcomeSocket(server: Server, options: OutcomeSocketOptions
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connectionId = sockets.add(ws);
+      const { subscribeWithinMs, idleMs } = sockets.limits;
+      // ws sends no heartbeat of its own: a socket that never subscribes, or whose client went quiet, is closed.
+      const unsubscribed = setTimeout(() => {
+        if (!subscribed.has(connectionId)) ws.close(1008, 'Not subscribed in time.');
+      }, subscribeWithinMs);
+      let idle = setTimeout(() => ws.close(1001, 'Idle.'), idleMs);
+      ws.once('close', () => {
+        clearTimeout(unsubscribed);
+        clearTimeout(idle);
+      });
       // One message at a time per connection, so replies keep the order of the requests.
       let queue = Promise.resolve();
       const run = (step: () => Promise<void>) => {
@@ -144,6 +191,8 @@ export function serveOutcomeSocket(server: Server, options: OutcomeSocketOptions
         });
       };
       ws.on('message', (data: RawData, isBinary: boolean) => {
+        clearTimeout(idle);
+        idle = setTimeout(() => ws.close(1001, 'Idle.'), idleMs);
         const text = isBinary ? '' : rawText(data);
         run(() => push.message(connectionId, text));
       });

@@ -11,7 +11,11 @@ import type { Pacer } from '../../src/relay/pacer.ts';
 /** A pacer that gives a slot only when the test calls `grant`. */
 function handPacer() {
   const waiting: Array<() => void> = [];
-  const pacer: Pacer = { take: () => new Promise<void>((resolve) => waiting.push(resolve)) };
+  const pacer: Pacer = {
+    take: () => new Promise<void>((resolve) => waiting.push(resolve)),
+    holdOff: () => undefined,
+    ratePerSecond: 1,
+  };
   return {
     pacer,
     /** Grants the next slot once a call waits for it. */
