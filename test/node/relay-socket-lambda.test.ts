@@ -182,6 +182,8 @@ describe('the outcome socket Lambda', () => {
     assert.equal(subscribed['type'], 'subscribed');
     const expiresAt = Number(subscribed['expiresAt']);
     assert.ok(expiresAt > now, 'until the token expires');
+    const relayNow = Number(subscribed['now']);
+    assert.ok(relayNow >= now && relayNow <= Date.now(), "with the relay's clock");
     assert.deepEqual(await item('conn-smith'), {
       connectionId: { S: 'conn-smith' },
       sub: { S: sub },
