@@ -16,6 +16,12 @@ import type { OutboxEntry } from './types.ts';
 
 /** Outcomes of requests accepted this long before the oldest one still waiting are asked for too: the relay's clock may differ. */
 const CLOCK_MARGIN_MS = 10 * 60_000;
+/**
+ * A pushed outcome that matched no accepted entry is kept this long, and at most this many, for an accept this tab
+ * has not recorded yet: the worker may land a request and push its outcome before the store wrote the 202.
+ */
+export const EARLY_OUTCOME_MS = 10 * 60_000;
+export const EARLY_OUTCOMES_MAX = 300;
 
 export class OutcomePoller {
   readonly #settings: Settings;
@@ -35,6 +41,8 @@ export class OutcomePoller {
   #pushed = false;
   /** The agent the feed subscribed for (its token's). */
   #feedAgent: string | undefined;
+  /** Pushed outcomes that matched no accepted entry yet, by WriteId, with when they came (oldest first). */
+  readonly #early = new Map<string, { report: WriteOutcomeReport; at: number }>();
 
   constructor(settings: Settings, host: OutcomeHost) {
     this.#settings = settings;
@@ -49,6 +57,7 @@ export class OutcomePoller {
     if (!this.#woken) this.#open();
     this.#woken = true;
     this.#delay = this.#settings.outcomePolling.firstMs;
+    this.#applyEarly();
     if (this.#passes === 0) this.#schedule();
   }
 
@@ -64,6 +73,7 @@ export class OutcomePoller {
       this.#feedAgent = agent;
       this.#feed.renew();
     }
+    this.#applyEarly();
     if (this.#passes === 0 && this.#timer === undefined) this.#schedule();
   }
 
@@ -140,10 +150,13 @@ export class OutcomePoller {
 
   async #poll(): Promise<void> {
     const { outcomes, clock, outcomePolling } = this.#settings;
-    const polled = outcomes !== undefined && !this.#pushed;
     let settled = 0;
     try {
       const waiting = this.#host.mirror.accepted();
+      const giveUpAt = clock.now() - outcomePolling.giveUpMs;
+      // While pushed, one last read before giving up: the outcome may sit in the relay's store though no push came.
+      const due = waiting.some((entry) => (entry.accepted?.at ?? 0) < giveUpAt);
+      const polled = outcomes !== undefined && (!this.#pushed || due);
       if (polled && waiting.length > 0) {
         const reports = await this.#read(this.#since(waiting));
         for (const entry of waiting) {
@@ -169,17 +182,42 @@ export class OutcomePoller {
       this.#delay = settled > 0 ? outcomePolling.firstMs : Math.min(this.#delay * 2, outcomePolling.capMs);
   }
 
-  /** Settles the accepted requests whose outcomes the feed pushed. */
+  /**
+   * Settles the accepted requests whose outcomes the feed pushed (with those kept from before); one that matches no
+   * accepted request is kept a while (`EARLY_OUTCOME_MS`), for an accept not recorded yet.
+   */
   async #apply(reports: readonly WriteOutcomeReport[]): Promise<void> {
+    const now = this.#settings.clock.now();
+    for (const [writeId, early] of this.#early) if (early.at + EARLY_OUTCOME_MS <= now) this.#early.delete(writeId);
+    for (const report of reports) {
+      const kept = this.#early.get(report.writeId)?.report;
+      this.#early.delete(report.writeId);
+      this.#early.set(report.writeId, {
+        report: outcomeOf(kept ? [kept, report] : [report], report.writeId)!,
+        at: now,
+      });
+    }
     try {
       for (const entry of this.#host.mirror.accepted()) {
         if (this.#stopped) return;
-        const report = outcomeOf(reports, entry.accepted?.writeId);
-        if (report) await this.#settler.settle(entry, report);
+        const writeId = entry.accepted?.writeId;
+        const early = writeId === undefined ? undefined : this.#early.get(writeId);
+        if (!early || writeId === undefined) continue;
+        this.#early.delete(writeId);
+        await this.#settler.settle(entry, early.report);
       }
     } catch (error) {
       if (!this.#stopped) this.#host.fail(error);
+    } finally {
+      // The oldest go first.
+      for (const writeId of [...this.#early.keys()].slice(0, Math.max(0, this.#early.size - EARLY_OUTCOMES_MAX)))
+        this.#early.delete(writeId);
     }
+  }
+
+  /** Settles, in a pass of its own, accepted requests whose outcomes were pushed before their accept was recorded. */
+  #applyEarly(): void {
+    if (this.#early.size > 0 && !this.#stopped) this.#run(() => this.#apply([]));
   }
 
   /** One call to the reader, within `requestTimeoutMs` (its signal aborts then, and the call is raced with it). */

@@ -115,17 +115,61 @@ describe('Outbox: outcomes pushed over the relay’s feed', () => {
     await outbox.close();
   });
 
-  it('still gives up on an accepted write after giveUpMs while outcomes are pushed', async () => {
+  it('reads the outcomes once before giving up while outcomes are pushed: one found there lands, one not found is unconfirmed', async () => {
     const { outbox, relay, clock, feed } = pushed({ outcomePolling: { giveUpMs: 60_000 } });
     await clock.advance(0);
     feed.listener.state('subscribed');
     await outbox.write(contact('c1'), { A: '1' });
+    await outbox.write(contact('c2'), { B: '1' });
+    relay.settle(0, 'landed'); // recorded by the relay, but its push was lost
     await clock.advance(60_000);
-    expect(outbox.state.accepted).to.equal(1);
+    expect(outbox.state.accepted).to.equal(2);
+    expect(relay.polls).to.deep.equal([]);
     await clock.advance(1);
+    expect(relay.polls, 'one last read').to.have.length(1);
+    expect(outbox.failures().map((entry) => [entry.attributes, entry.accepted?.outcome])).to.deep.equal([
+      [{ B: '1' }, 'unconfirmed'],
+    ]);
+    expect(outbox.state).to.deep.include({ accepted: 0, failed: 1 });
+    await outbox.close();
+  });
+
+  it('still gives up on an accepted write after giveUpMs while pushed, with no outcomes reader', async () => {
+    const { outbox, clock, feed } = pushed({ outcomes: undefined, outcomePolling: { giveUpMs: 60_000 } });
+    await clock.advance(0);
+    feed.listener.state('subscribed');
+    await outbox.write(contact('c1'), { A: '1' });
+    await clock.advance(60_001);
     expect(outbox.failures().map((entry) => [entry.lastError?.kind, entry.accepted?.outcome])).to.deep.equal([
       ['network', 'unconfirmed'],
     ]);
+    await outbox.close();
+  });
+
+  it('settles, once, an outcome pushed before the outbox recorded its accept', async () => {
+    let worker = (): void => undefined;
+    const { outbox, relay, clock, store, feed } = pushed({
+      sender: (...args) => {
+        const answer = relay.send(...args);
+        worker();
+        return answer;
+      },
+    });
+    // A fast worker: the outcome is pushed before the 202 reaches the outbox, and pushed again (the backlog).
+    worker = () => {
+      relay.settle(relay.requests.length - 1, 'landed');
+      feed.listener.outcomes(relay.outcomes.slice());
+      feed.listener.outcomes(relay.outcomes.slice());
+    };
+    await clock.advance(0);
+    feed.listener.state('subscribed');
+    const landed: string[] = [];
+    outbox.on('landed', (event) => landed.push(Object.keys(event.attributes).join()));
+    await outbox.write(contact('c1'), { Note: 'early' });
+    await clock.advance(0);
+    expect(landed).to.deep.equal(['Note']);
+    expect(outbox.state.accepted).to.equal(0);
+    expect(await store.list()).to.deep.equal([]);
     expect(relay.polls).to.deep.equal([]);
     await outbox.close();
   });
