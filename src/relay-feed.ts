@@ -24,7 +24,7 @@
 import { AttributesError, classifyFailure, relayReadableKinds } from './errors.ts';
 import type { OutcomeFeedHandle, OutcomeFeedListener, OutcomeFeedState } from './outbox/options.ts';
 import { backoffDelay, type BackoffOptions } from './outbox/pacing.ts';
-import { feedMessageOf } from './relay-wire.ts';
+import { expiryOf, feedMessageOf } from './relay-wire.ts';
 
 /** The part of a WebSocket the feed uses: the browser's (and Node 22's global) fits. */
 export interface FeedSocket {
@@ -105,11 +105,17 @@ export class RelayFeed implements OutcomeFeedHandle {
       // Opening would only send the refused token again: wait (down) until the function gives another.
       this.#options.readToken().then(
         (token) => {
-          if (token === refused) return this.#lost();
+          if (token === refused) {
+            this.#lost();
+            return;
+          }
           this.#refused = undefined;
           this.#open();
         },
-        (error: Error) => this.#lost(error),
+        // readToken rejects with an AttributesError (src/relay-client.ts).
+        (error: unknown) => {
+          this.#lost(error as Error);
+        },
       );
       return;
     }
@@ -266,15 +272,17 @@ export class RelayFeed implements OutcomeFeedHandle {
     }
   }
 
-  /** Runs `run` in `ms` (chained past MAX_TIMER_MS), replacing the timer of that name. */
+  /** Runs `run` in `ms`, replacing the timer of that name; past MAX_TIMER_MS, timers are chained to the time due. */
   #later(name: Timer, ms: number, run: () => void): void {
     clearTimeout(this.#timers.get(name));
+    const due = Date.now() + ms;
     const wait = Math.min(ms, MAX_TIMER_MS);
     this.#timers.set(
       name,
       setTimeout(() => {
         this.#timers.delete(name);
-        if (ms > wait) this.#later(name, ms - wait, run);
+        const left = due - Date.now();
+        if (ms > wait && left > 0) this.#later(name, left, run);
         else run();
       }, wait),
     );
@@ -289,18 +297,5 @@ export class RelayFeed implements OutcomeFeedHandle {
     if (this.#state === state || this.#closed) return;
     this.#state = state;
     this.#options.listener.state(state);
-  }
-}
-
-/** The `exp` of a JWT (ms since the epoch), for timing only: the relay verifies the token, not this. */
-export function expiryOf(token: string | undefined): number | undefined {
-  const payload = token?.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
-  } catch {
-    return undefined;
   }
 }

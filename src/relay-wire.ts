@@ -115,6 +115,19 @@ export function feedMessageOf(data: unknown): FeedMessage {
   throw malformed('a message of its outcome feed has no known type');
 }
 
+/** The `exp` of a JWT (ms since the epoch), for timing only: the relay verifies the token, not this. */
+export function expiryOf(token: string | undefined): number | undefined {
+  const payload = token?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }

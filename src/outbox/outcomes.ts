@@ -6,9 +6,10 @@
  * - polled (`OutboxOptions.outcomes`) while the feed is not subscribed, or there is none, and accepted requests await
  *   an outcome: with backoff (`outcomePolling`: the first poll soon after an accept, or after the feed went down,
  *   then doubling up to a cap while nothing settles), every call within `requestTimeoutMs`; none once none is left.
- * One pass at a time, polled or pushed, so an entry is settled once. An accepted request with no outcome within
- * `giveUpMs` becomes a kept failure saying so, however outcomes come: the agent may send it again (the same values
- * again are harmless) or discard it.
+ * A pushed outcome of an accept this tab has not recorded yet (a fast worker, a slow store) is kept a while and
+ * applied once the accept is. One pass at a time, polled or pushed, so an entry is settled once. An accepted request
+ * with no outcome within `giveUpMs` becomes a kept failure saying so, however outcomes come (while pushed, after one
+ * last read of the outcomes): the agent may send it again (the same values again are harmless) or discard it.
  */
 import type { OutcomeFeedHandle, OutcomeFeedState, Settings, WriteOutcomeReport } from './options.ts';
 import { noOutcome, OutcomeSettler, outcomeOf, type OutcomeHost } from './outcome-settle.ts';
@@ -150,15 +151,23 @@ export class OutcomePoller {
 
   async #poll(): Promise<void> {
     const { outcomes, clock, outcomePolling } = this.#settings;
+    const pushed = this.#pushed;
     let settled = 0;
     try {
       const waiting = this.#host.mirror.accepted();
       const giveUpAt = clock.now() - outcomePolling.giveUpMs;
-      // While pushed, one last read before giving up: the outcome may sit in the relay's store though no push came.
+      // While pushed, the only read is one last look before giving up: an outcome may sit in the relay's store
+      // though its push never came.
       const due = waiting.some((entry) => (entry.accepted?.at ?? 0) < giveUpAt);
-      const polled = outcomes !== undefined && (!this.#pushed || due);
-      if (polled && waiting.length > 0) {
-        const reports = await this.#read(this.#since(waiting));
+      if (outcomes !== undefined && waiting.length > 0 && (!pushed || due)) {
+        let reports: WriteOutcomeReport[] = [];
+        try {
+          reports = await this.#read(this.#since(waiting));
+        } catch (error) {
+          // That last look failing does not keep the entries waiting: nothing else would read again.
+          if (!pushed) throw error;
+          if (!this.#stopped) this.#host.fail(error);
+        }
         for (const entry of waiting) {
           if (this.#stopped) return;
           const report = outcomeOf(reports, entry.accepted?.writeId);
@@ -193,7 +202,7 @@ export class OutcomePoller {
       const kept = this.#early.get(report.writeId)?.report;
       this.#early.delete(report.writeId);
       this.#early.set(report.writeId, {
-        report: outcomeOf(kept ? [kept, report] : [report], report.writeId)!,
+        report: outcomeOf(kept ? [kept, report] : [report], report.writeId) ?? report,
         at: now,
       });
     }
@@ -217,7 +226,11 @@ export class OutcomePoller {
 
   /** Settles, in a pass of its own, accepted requests whose outcomes were pushed before their accept was recorded. */
   #applyEarly(): void {
-    if (this.#early.size > 0 && !this.#stopped) this.#run(() => this.#apply([]));
+    if (this.#stopped || this.#early.size === 0) return;
+    const early = this.#early;
+    // Only when one matches: a pass reschedules the next poll.
+    if (this.#host.mirror.accepted().some((entry) => early.has(entry.accepted?.writeId ?? '')))
+      this.#run(() => this.#apply([]));
   }
 
   /** One call to the reader, within `requestTimeoutMs` (its signal aborts then, and the call is raced with it). */
