@@ -1,7 +1,8 @@
 /**
  * The relay client's outcome feed against a fake WebSocket: what it subscribes with (the token in the first message,
  * never in the URL, and the listener's since), when it tells `subscribed` (after the backlog), outcomes converted as
- * the outcomes route's are, a refused token renewed once with forceRefresh, close, and the socket URL rule.
+ * the outcomes route's are, a refused token renewed once with forceRefresh and, refused even so, not sent again on
+ * reopening until the function gives another, the `now` of subscribed read strictly, close, and the socket URL rule.
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
