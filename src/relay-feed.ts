@@ -8,19 +8,23 @@
  * `{type: 'outcomes', outcomes, backlog: true}` (the agent's outcomes since `since`), then pushes `{type: 'outcomes',
  * outcomes}`; a refused token gets `{type: 'error', status: 401}`. The feed
  * - subscribes again a minute before the subscription ends (the token's `exp`, read from the JWT for timing only),
- *   with a newer token from the token function (asked with `{forceRefresh: true}` when it gives the same one);
- * - on a 401, asks the token function with `{forceRefresh: true}` once, as the relay client does for HTTP;
+ *   with a newer token from the token function (asked with `{forceRefresh: true}` when it gives the same one); the
+ *   time left is the relay's `expiresAt - now` when its `subscribed` says its `now`: the browser's clock may differ;
+ * - on a 401, asks the token function with `{forceRefresh: true}` once, as the relay client does for HTTP; a token
+ *   refused even so is not sent again, however often the socket is opened, until the function gives another;
+ * - takes any error answering a subscribe (the first or a renewal) for a loss: the relay did not register it;
  * - pings every 5 minutes: API Gateway closes a WebSocket idle for 10 minutes, and any after 2 hours
  *   (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html); a closed one is opened again;
- * - gives every question (open and subscribe, renewal, ping) the client's time limit: unanswered, the socket is
- *   taken for lost, closed, and opened again after a capped backoff with jitter.
+ * - gives every question (open and subscribe, renewal, ping) the client's time limit: unanswered (the backlog
+ *   answers a subscribe, a pong a ping; a pushed outcome answers neither), the socket is taken for lost, closed, and
+ *   opened again after a capped backoff with jitter.
  * It tells its listener `subscribed` only once the backlog arrived: nothing was missed then. The token is never
  * logged nor put in an error.
  */
 import { AttributesError, classifyFailure, relayReadableKinds } from './errors.ts';
 import type { OutcomeFeedHandle, OutcomeFeedListener, OutcomeFeedState } from './outbox/options.ts';
 import { backoffDelay, type BackoffOptions } from './outbox/pacing.ts';
-import { feedMessageOf } from './relay-wire.ts';
+import { expiryOf, feedMessageOf } from './relay-wire.ts';
 
 /** The part of a WebSocket the feed uses: the browser's (and Node 22's global) fits. */
 export interface FeedSocket {
@@ -53,6 +57,13 @@ export const RENEW_BEFORE_MS = 60_000;
 const MIN_RENEW_MS = 10_000;
 /** Reopening after a loss: from about a second, doubling, up to a minute. */
 export const FEED_BACKOFF: Readonly<BackoffOptions> = { baseMs: 1_000, capMs: 60_000, jitter: 'equal' };
+/**
+ * The longest delay setTimeout takes: a longer one fires at once (browsers and Node store it in 32 bits:
+ * https://developer.mozilla.org/docs/Web/API/Window/setTimeout#maximum_delay_value), so longer waits are chained.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+type Timer = 'answer' | 'ping' | 'renew' | 'lapse' | 'reopen';
 
 export class RelayFeed implements OutcomeFeedHandle {
   readonly #options: RelayFeedOptions;
@@ -63,9 +74,13 @@ export class RelayFeed implements OutcomeFeedHandle {
   #losses = 0;
   /** The token the last subscribe carried, and whether it was asked with forceRefresh (held in memory only). */
   #sent: { token: string; forced: boolean } | undefined;
-  /** When the current subscription ends (ms since the epoch). */
+  /** A token the relay refused even after a forced refresh: never sent again (kept across reopens, in memory only). */
+  #refused: string | undefined;
+  /** When the current subscription ends (ms since the epoch, as its token's `exp`). */
   #expiresAt: number | undefined;
-  readonly #timers = new Map<'answer' | 'ping' | 'renew' | 'lapse' | 'reopen', ReturnType<typeof setTimeout>>();
+  /** Questions sent and not answered yet: the answer deadline stands while any is. */
+  readonly #asked = new Set<'subscribe' | 'ping'>();
+  readonly #timers = new Map<Timer, ReturnType<typeof setTimeout>>();
 
   constructor(options: RelayFeedOptions) {
     this.#options = options;
@@ -85,6 +100,25 @@ export class RelayFeed implements OutcomeFeedHandle {
 
   #open(): void {
     if (this.#closed) return;
+    const refused = this.#refused;
+    if (refused !== undefined) {
+      // Opening would only send the refused token again: wait (down) until the function gives another.
+      this.#options.readToken().then(
+        (token) => {
+          if (token === refused) {
+            this.#lost();
+            return;
+          }
+          this.#refused = undefined;
+          this.#open();
+        },
+        // readToken rejects with an AttributesError (src/relay-client.ts).
+        (error: unknown) => {
+          this.#lost(error as Error);
+        },
+      );
+      return;
+    }
     this.#tell('connecting');
     let socket: FeedSocket;
     try {
@@ -135,10 +169,12 @@ export class RelayFeed implements OutcomeFeedHandle {
     if (this.#socket !== socket || this.#closed || socket?.readyState !== OPEN) return;
     // The same token would be refused the same way: the first refusal stands.
     if (forced && token === this.#sent?.token) {
+      this.#refused = token;
       this.#lost(classifyFailure({ status: 401 }, relayReadableKinds));
       return;
     }
     this.#sent = { token, forced };
+    this.#asked.add('subscribe');
     socket.send(JSON.stringify({ action: 'subscribe', token, since: Math.floor(this.#options.listener.since()) }));
   }
 
@@ -152,28 +188,41 @@ export class RelayFeed implements OutcomeFeedHandle {
       return;
     }
     if (message.type === 'subscribed') {
-      this.#expiresAt = Math.min(message.expiresAt, expiryOf(this.#sent?.token) ?? Infinity);
-      this.#renewLater(this.#expiresAt);
-      return;
-    }
-    this.#settle('answer');
-    if (message.type === 'outcomes') {
+      const expiresAt = Math.min(message.expiresAt, expiryOf(this.#sent?.token) ?? Infinity);
+      this.#expiresAt = expiresAt;
+      // Time left by the relay's clock when it says it (its `now`), else by the browser's.
+      this.#renewLater(expiresAt - (message.now ?? Date.now()));
+    } else if (message.type === 'outcomes') {
+      if (message.backlog) this.#answered('subscribe');
       if (message.outcomes.length > 0) listener.outcomes(message.outcomes);
       if (message.backlog && this.#state !== 'subscribed') {
         this.#losses = 0;
         this.#tell('subscribed');
       }
-    } else if (message.type === 'error') {
+    } else if (message.type === 'pong') {
+      this.#answered('ping');
+    } else {
+      const subscribing = this.#asked.has('subscribe');
+      this.#asked.clear();
+      this.#settle('answer');
       const sent = this.#sent;
       if (message.status === 401 && sent && !sent.forced) {
         // The token expired or was revoked: one more subscribe with a fresh one.
         void this.#subscribe('forced');
         return;
       }
+      if (message.status === 401 && sent) this.#refused = sent.token;
       const error = classifyFailure({ status: message.status ?? 500, message: message.message }, relayReadableKinds);
-      if (message.status === 401 || this.#state !== 'subscribed') this.#lost(error);
+      // A subscribe (a renewal too) refused is not registered: the relay pushes nothing, whatever it said before.
+      if (message.status === 401 || subscribing || this.#state !== 'subscribed') this.#lost(error);
       else listener.error(error);
     }
+  }
+
+  /** `question` is answered: the answer deadline goes once none is left. */
+  #answered(question: 'subscribe' | 'ping'): void {
+    this.#asked.delete(question);
+    if (this.#asked.size === 0) this.#settle('answer');
   }
 
   /** Arms the answer deadline (an armed one stands): unanswered by then, the socket is lost. */
@@ -185,14 +234,14 @@ export class RelayFeed implements OutcomeFeedHandle {
   #pingLater(): void {
     this.#later('ping', PING_INTERVAL_MS, () => {
       this.#expect();
+      this.#asked.add('ping');
       if (this.#socket?.readyState === OPEN) this.#socket.send(JSON.stringify({ action: 'ping' }));
       this.#pingLater();
     });
   }
 
-  /** Renews before `expiresAt`; a subscription not renewed by then is lost (the relay stops pushing). */
-  #renewLater(expiresAt: number): void {
-    const left = expiresAt - Date.now();
+  /** Renews before the subscription ends, `left` ms from now; one not renewed by then is lost (the relay stops pushing). */
+  #renewLater(left: number): void {
     this.#later('renew', Math.max(MIN_RENEW_MS, left - RENEW_BEFORE_MS), () => void this.#subscribe('renewal'));
     this.#later('lapse', Math.max(0, left), () => this.#lost());
   }
@@ -211,6 +260,7 @@ export class RelayFeed implements OutcomeFeedHandle {
   #drop(): void {
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
+    this.#asked.clear();
     const socket = this.#socket;
     this.#socket = undefined;
     this.#sent = undefined;
@@ -222,14 +272,19 @@ export class RelayFeed implements OutcomeFeedHandle {
     }
   }
 
-  #later(name: 'answer' | 'ping' | 'renew' | 'lapse' | 'reopen', ms: number, run: () => void): void {
+  /** Runs `run` in `ms`, replacing the timer of that name; past MAX_TIMER_MS, timers are chained to the time due. */
+  #later(name: Timer, ms: number, run: () => void): void {
     clearTimeout(this.#timers.get(name));
+    const due = Date.now() + ms;
+    const wait = Math.min(ms, MAX_TIMER_MS);
     this.#timers.set(
       name,
       setTimeout(() => {
         this.#timers.delete(name);
-        run();
-      }, ms),
+        const left = due - Date.now();
+        if (ms > wait && left > 0) this.#later(name, left, run);
+        else run();
+      }, wait),
     );
   }
 
@@ -242,18 +297,5 @@ export class RelayFeed implements OutcomeFeedHandle {
     if (this.#state === state || this.#closed) return;
     this.#state = state;
     this.#options.listener.state(state);
-  }
-}
-
-/** The `exp` of a JWT (ms since the epoch), for timing only: the relay verifies the token, not this. */
-export function expiryOf(token: string | undefined): number | undefined {
-  const payload = token?.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
-  } catch {
-    return undefined;
   }
 }

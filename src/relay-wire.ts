@@ -2,7 +2,7 @@
  * What a queued relay answers, read strictly: the 202 of an accepted write (`{State: 'ACCEPTED', WriteId,
  * RequestId}`) and the outcomes route's `{Outcomes: [{WriteId, RequestId, InstanceId, InitialContactId, ContactId,
  * Keys, State, Status, ErrorType?, Message?, At}]}` (PascalCase on the wire, as the rest of the relay), and the
- * outcome feed's messages (`subscribed`, `outcomes` with the same WireOutcomes, `pong`, `error`). An answer
+ * outcome feed's messages (`subscribed` with the relay's `now`, `outcomes` with the same WireOutcomes, `pong`, `error`). An answer
  * that does not fit is a retryable `server` error naming what is wrong, never a silent drop.
  */
 import { AttributesError } from './errors.ts';
@@ -77,7 +77,7 @@ export function wireOutcomes(list: unknown, missing: string): WriteOutcomeReport
 
 /** A message the outcome feed's socket sends (JSON text, `type` naming it). */
 export type FeedMessage =
-  | { type: 'subscribed'; expiresAt: number }
+  | { type: 'subscribed'; expiresAt: number; now: number | undefined }
   | { type: 'outcomes'; outcomes: WriteOutcomeReport[]; backlog: boolean }
   | { type: 'pong' }
   | { type: 'error'; status: number | undefined; message: string | undefined };
@@ -95,8 +95,13 @@ export function feedMessageOf(data: unknown): FeedMessage {
   const type = message['type'];
   if (type === 'subscribed') {
     const expiresAt = message['expiresAt'];
-    if (typeof expiresAt !== 'number') throw malformed('its feed said subscribed without expiresAt');
-    return { type, expiresAt };
+    if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt))
+      throw malformed('its feed said subscribed without expiresAt');
+    // The relay's clock (ms since the epoch), which relays before it was added do not send.
+    const now = message['now'];
+    if (now !== undefined && (typeof now !== 'number' || !Number.isFinite(now)))
+      throw malformed('its feed said subscribed with a `now` that is not a time');
+    return { type, expiresAt, now };
   }
   if (type === 'outcomes') {
     const outcomes = wireOutcomes(message['outcomes'], 'its feed sent outcomes without an outcomes list');
@@ -108,6 +113,19 @@ export function feedMessageOf(data: unknown): FeedMessage {
     return { type, status: typeof status === 'number' ? status : undefined, message: text(message['message']) };
   }
   throw malformed('a message of its outcome feed has no known type');
+}
+
+/** The `exp` of a JWT (ms since the epoch), for timing only: the relay verifies the token, not this. */
+export function expiryOf(token: string | undefined): number | undefined {
+  const payload = token?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function record(value: unknown): Record<string, unknown> {

@@ -6,9 +6,10 @@
  * - polled (`OutboxOptions.outcomes`) while the feed is not subscribed, or there is none, and accepted requests await
  *   an outcome: with backoff (`outcomePolling`: the first poll soon after an accept, or after the feed went down,
  *   then doubling up to a cap while nothing settles), every call within `requestTimeoutMs`; none once none is left.
- * One pass at a time, polled or pushed, so an entry is settled once. An accepted request with no outcome within
- * `giveUpMs` becomes a kept failure saying so, however outcomes come: the agent may send it again (the same values
- * again are harmless) or discard it.
+ * A pushed outcome of an accept this tab has not recorded yet (a fast worker, a slow store) is kept a while and
+ * applied once the accept is. One pass at a time, polled or pushed, so an entry is settled once. An accepted request
+ * with no outcome within `giveUpMs` becomes a kept failure saying so, however outcomes come (while pushed, after one
+ * last read of the outcomes): the agent may send it again (the same values again are harmless) or discard it.
  */
 import type { OutcomeFeedHandle, OutcomeFeedState, Settings, WriteOutcomeReport } from './options.ts';
 import { noOutcome, OutcomeSettler, outcomeOf, type OutcomeHost } from './outcome-settle.ts';
@@ -16,6 +17,12 @@ import type { OutboxEntry } from './types.ts';
 
 /** Outcomes of requests accepted this long before the oldest one still waiting are asked for too: the relay's clock may differ. */
 const CLOCK_MARGIN_MS = 10 * 60_000;
+/**
+ * A pushed outcome that matched no accepted entry is kept this long, and at most this many, for an accept this tab
+ * has not recorded yet: the worker may land a request and push its outcome before the store wrote the 202.
+ */
+export const EARLY_OUTCOME_MS = 10 * 60_000;
+export const EARLY_OUTCOMES_MAX = 300;
 
 export class OutcomePoller {
   readonly #settings: Settings;
@@ -35,6 +42,8 @@ export class OutcomePoller {
   #pushed = false;
   /** The agent the feed subscribed for (its token's). */
   #feedAgent: string | undefined;
+  /** Pushed outcomes that matched no accepted entry yet, by WriteId, with when they came (oldest first). */
+  readonly #early = new Map<string, { report: WriteOutcomeReport; at: number }>();
 
   constructor(settings: Settings, host: OutcomeHost) {
     this.#settings = settings;
@@ -49,6 +58,7 @@ export class OutcomePoller {
     if (!this.#woken) this.#open();
     this.#woken = true;
     this.#delay = this.#settings.outcomePolling.firstMs;
+    this.#applyEarly();
     if (this.#passes === 0) this.#schedule();
   }
 
@@ -64,6 +74,7 @@ export class OutcomePoller {
       this.#feedAgent = agent;
       this.#feed.renew();
     }
+    this.#applyEarly();
     if (this.#passes === 0 && this.#timer === undefined) this.#schedule();
   }
 
@@ -140,12 +151,23 @@ export class OutcomePoller {
 
   async #poll(): Promise<void> {
     const { outcomes, clock, outcomePolling } = this.#settings;
-    const polled = outcomes !== undefined && !this.#pushed;
+    const pushed = this.#pushed;
     let settled = 0;
     try {
       const waiting = this.#host.mirror.accepted();
-      if (polled && waiting.length > 0) {
-        const reports = await this.#read(this.#since(waiting));
+      const giveUpAt = clock.now() - outcomePolling.giveUpMs;
+      // While pushed, the only read is one last look before giving up: an outcome may sit in the relay's store
+      // though its push never came.
+      const due = waiting.some((entry) => (entry.accepted?.at ?? 0) < giveUpAt);
+      if (outcomes !== undefined && waiting.length > 0 && (!pushed || due)) {
+        let reports: WriteOutcomeReport[] = [];
+        try {
+          reports = await this.#read(this.#since(waiting));
+        } catch (error) {
+          // That last look failing does not keep the entries waiting: nothing else would read again.
+          if (!pushed) throw error;
+          if (!this.#stopped) this.#host.fail(error);
+        }
         for (const entry of waiting) {
           if (this.#stopped) return;
           const report = outcomeOf(reports, entry.accepted?.writeId);
@@ -169,17 +191,46 @@ export class OutcomePoller {
       this.#delay = settled > 0 ? outcomePolling.firstMs : Math.min(this.#delay * 2, outcomePolling.capMs);
   }
 
-  /** Settles the accepted requests whose outcomes the feed pushed. */
+  /**
+   * Settles the accepted requests whose outcomes the feed pushed (with those kept from before); one that matches no
+   * accepted request is kept a while (`EARLY_OUTCOME_MS`), for an accept not recorded yet.
+   */
   async #apply(reports: readonly WriteOutcomeReport[]): Promise<void> {
+    const now = this.#settings.clock.now();
+    for (const [writeId, early] of this.#early) if (early.at + EARLY_OUTCOME_MS <= now) this.#early.delete(writeId);
+    for (const report of reports) {
+      const kept = this.#early.get(report.writeId)?.report;
+      this.#early.delete(report.writeId);
+      this.#early.set(report.writeId, {
+        report: outcomeOf(kept ? [kept, report] : [report], report.writeId) ?? report,
+        at: now,
+      });
+    }
     try {
       for (const entry of this.#host.mirror.accepted()) {
         if (this.#stopped) return;
-        const report = outcomeOf(reports, entry.accepted?.writeId);
-        if (report) await this.#settler.settle(entry, report);
+        const writeId = entry.accepted?.writeId;
+        const early = writeId === undefined ? undefined : this.#early.get(writeId);
+        if (!early || writeId === undefined) continue;
+        this.#early.delete(writeId);
+        await this.#settler.settle(entry, early.report);
       }
     } catch (error) {
       if (!this.#stopped) this.#host.fail(error);
+    } finally {
+      // The oldest go first.
+      for (const writeId of [...this.#early.keys()].slice(0, Math.max(0, this.#early.size - EARLY_OUTCOMES_MAX)))
+        this.#early.delete(writeId);
     }
+  }
+
+  /** Settles, in a pass of its own, accepted requests whose outcomes were pushed before their accept was recorded. */
+  #applyEarly(): void {
+    if (this.#stopped || this.#early.size === 0) return;
+    const early = this.#early;
+    // Only when one matches: a pass reschedules the next poll.
+    if (this.#host.mirror.accepted().some((entry) => early.has(entry.accepted?.writeId ?? '')))
+      this.#run(() => this.#apply([]));
   }
 
   /** One call to the reader, within `requestTimeoutMs` (its signal aborts then, and the call is raced with it). */

@@ -1,10 +1,12 @@
 /**
  * The relay client's outcome feed over time, on mocked timers: renewal before the token expires, a subscription not
- * renewed taken for lost, reopening after a loss with a growing capped backoff, and pings.
+ * renewed taken for lost, a renewal refused taken for lost, the relay's clock timing the renewal, long tokens,
+ * only answers meeting the deadline, reopening after a loss with a growing capped backoff, and pings.
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
-import { PING_INTERVAL_MS, RENEW_BEFORE_MS } from '../../src/relay-feed.ts';
+import { AttributesError } from '../../src/errors.ts';
+import { MAX_TIMER_MS, PING_INTERVAL_MS, RENEW_BEFORE_MS } from '../../src/relay-feed.ts';
 import { flush, jwt, rig, T0, TIMEOUT_MS, wireLanded } from '../helpers/feed-rig.ts';
 
 describe('RelayClient.outcomeFeed over time', () => {
@@ -114,6 +116,84 @@ describe('RelayClient.outcomeFeed over time', () => {
     assert.deepEqual(states, ['connecting', 'subscribed', 'down']);
     mock.timers.tick(60_000);
     assert.equal(sockets.length, 2);
+    feed.close();
+  });
+
+  it('takes a renewal answered with an error for lost, though the relay said subscribed first: down, polled, reopened', async () => {
+    let issued = 0;
+    const { subscribe, states, errors, sockets, feed } = rig(() => jwt(`t-${++issued}`, T0 + issued * 3600_000));
+    const socket = await subscribe(T0 + 3600_000);
+    mock.timers.tick(3600_000 - RENEW_BEFORE_MS);
+    await flush();
+    assert.equal(socket.sent.filter((message) => message['action'] === 'subscribe').length, 2);
+    socket.receive({ type: 'subscribed', expiresAt: T0 + 7200_000 });
+    socket.receive({ type: 'error', status: 500, message: 'the backlog could not be read' });
+    assert.deepEqual(states, ['connecting', 'subscribed', 'down']);
+    assert.deepEqual(
+      errors.map((error) => error instanceof AttributesError && error.kind),
+      ['server'],
+    );
+    assert.equal(socket.closed, true);
+    mock.timers.tick(60_000);
+    assert.equal(sockets.length, 2, 'opened again');
+    feed.close();
+  });
+
+  it('takes a subscribe answered by pushed outcomes but no backlog within the time limit for lost', async () => {
+    const { last, states, outcomes, feed } = rig(() => jwt('t-1', T0 + 3600_000));
+    const socket = last();
+    socket.open();
+    await flush();
+    socket.receive({ type: 'subscribed', expiresAt: T0 + 3600_000 });
+    socket.receive({ type: 'outcomes', outcomes: [wireLanded] }); // pushed live, before the backlog
+    socket.receive({ type: 'pong' });
+    mock.timers.tick(TIMEOUT_MS);
+    assert.equal(socket.closed, true);
+    assert.deepEqual(states, ['connecting', 'down']);
+    assert.equal(outcomes.length, 1, 'the pushed outcome was still delivered');
+    feed.close();
+  });
+
+  it('times the renewal by the relay’s clock when its subscribed says its now', async () => {
+    const { last, feed } = rig(() => jwt('t-1', T0 + 3600_000));
+    const socket = last();
+    socket.open();
+    await flush();
+    // The relay's clock is 30 minutes ahead of the browser's: 30 minutes are left, not 60.
+    socket.receive({ type: 'subscribed', expiresAt: T0 + 3600_000, now: T0 + 1800_000 });
+    socket.receive({ type: 'outcomes', outcomes: [], backlog: true });
+    const subscribes = () => socket.sent.filter((message) => message['action'] === 'subscribe').length;
+    mock.timers.tick(1800_000 - RENEW_BEFORE_MS - 1);
+    await flush();
+    assert.equal(subscribes(), 1, 'not yet');
+    mock.timers.tick(1);
+    await flush();
+    assert.equal(subscribes(), 2, 'renewed a minute before the end by the relay’s clock');
+    feed.close();
+  });
+
+  it('waits for a token that lasts longer than setTimeout can wait (2^31-1 ms) instead of renewing at once', async () => {
+    // setTimeout fires a longer delay at once (browsers and Node; the mocked one too).
+    const expiresAt = T0 + 30 * 86_400_000;
+    const { subscribe, states, sockets, feed } = rig(() => jwt('t-1', expiresAt));
+    const socket = await subscribe(expiresAt);
+    const subscribes = () => socket.sent.filter((message) => message['action'] === 'subscribe').length;
+    mock.timers.tick(60_000);
+    await flush();
+    assert.equal(subscribes(), 1, 'no renewal yet');
+    assert.equal(socket.closed, false);
+    assert.deepEqual(states, ['connecting', 'subscribed']);
+    // The chained timers come due within the last half hour (the mock runs a timer set in a tick from its end).
+    while (Date.now() < expiresAt - 1800_000) mock.timers.tick(Math.min(600_000, expiresAt - 1800_000 - Date.now()));
+    await flush();
+    assert.equal(subscribes(), 1, 'not before the last minute');
+    while (subscribes() === 1 && Date.now() < expiresAt) {
+      mock.timers.tick(60_000);
+      await flush();
+    }
+    assert.equal(subscribes(), 2, 'renewed before the token’s end');
+    assert.equal(sockets.length, 1);
+    assert.ok(MAX_TIMER_MS < 30 * 86_400_000);
     feed.close();
   });
 });

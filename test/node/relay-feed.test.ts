@@ -1,7 +1,8 @@
 /**
  * The relay client's outcome feed against a fake WebSocket: what it subscribes with (the token in the first message,
  * never in the URL, and the listener's since), when it tells `subscribed` (after the backlog), outcomes converted as
- * the outcomes route's are, a refused token renewed once with forceRefresh, close, and the socket URL rule.
+ * the outcomes route's are, a refused token renewed once with forceRefresh and, refused even so, not sent again on
+ * reopening until the function gives another, the `now` of subscribed read strictly, close, and the socket URL rule.
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
@@ -125,6 +126,50 @@ describe('RelayClient.outcomeFeed', () => {
       ['auth'],
     );
     assert.deepEqual(states, ['connecting', 'down']);
+    feed.close();
+  });
+
+  it('does not send a token refused for good again when reopening, until the function gives another', async () => {
+    let token = jwt('t-1', T0 + 3600_000);
+    const { last, sockets, errors, states, feed } = rig(() => token);
+    last().open();
+    await flush();
+    last().receive({ type: 'error', status: 401, message: 'revoked' });
+    await flush();
+    assert.deepEqual(states, ['connecting', 'down']);
+    // Reopening with the same token would only be refused again: nothing is opened, nothing more reported.
+    mock.timers.tick(10 * 60_000);
+    await flush();
+    mock.timers.tick(10 * 60_000);
+    await flush();
+    assert.equal(sockets.length, 1);
+    assert.equal(errors.length, 1, 'the auth error is reported once');
+    assert.deepEqual(states, ['connecting', 'down']);
+    token = jwt('t-2', T0 + 7200_000);
+    mock.timers.tick(60_000);
+    await flush();
+    assert.equal(sockets.length, 2);
+    last().open();
+    await flush();
+    assert.deepEqual(
+      last().sent.map((message) => message['token']),
+      [token],
+    );
+    feed.close();
+  });
+
+  it('reads a subscribed frame’s now strictly: a time, or none (older relays)', async () => {
+    const { last, errors, states, feed } = rig(() => jwt('t-1', T0 + 3600_000));
+    last().open();
+    await flush();
+    last().receive({ type: 'subscribed', expiresAt: T0 + 3600_000, now: 'soon' });
+    last().receive({ type: 'subscribed', expiresAt: T0 + 3600_000 });
+    last().receive({ type: 'outcomes', outcomes: [], backlog: true });
+    assert.deepEqual(
+      errors.map((error) => error instanceof AttributesError && error.kind === 'server' && /now/.test(error.message)),
+      [true],
+    );
+    assert.deepEqual(states, ['connecting', 'subscribed']);
     feed.close();
   });
 

@@ -1,7 +1,8 @@
 // Outcomes pushed over the relay's feed (OutboxOptions.outcomeFeed): the flusher tab opens it when it starts
 // sending, before any write; while it is subscribed an accepted write settles from a pushed outcome with no poll at
-// all (landed: gone and recorded; refused: a kept failure), `giveUpMs` still applies, and when it goes down the
-// outbox polls as without it. Only the flusher tab holds it; the tab taking the lock over opens its own.
+// all (landed: gone and recorded; refused: a kept failure), an outcome pushed before its accept was recorded settles
+// it once recorded (kept 10 minutes, 300 at most), `giveUpMs` still applies after one last read of the outcomes, and
+// when it goes down the outbox polls as without it. Only the flusher tab holds it; the tab taking the lock over opens its own.
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
 import { AttributesError } from '../../src/errors.ts';
@@ -12,7 +13,8 @@ import {
   type OutcomeFeedListener,
   type OutcomeReader,
 } from '../../src/outbox/index.ts';
-import { contact, FakeQueuedRelay, freshDatabase, scriptedOutbox } from './fakes.ts';
+import { EARLY_OUTCOME_MS, EARLY_OUTCOMES_MAX } from '../../src/outbox/outcomes.ts';
+import { contact, FakeClock, FakeQueuedRelay, freshDatabase, scriptedOutbox } from './fakes.ts';
 
 /** The relay's feed as the outbox sees it: the test tells it what to report. */
 class FakeFeed {
@@ -115,20 +117,122 @@ describe('Outbox: outcomes pushed over the relay’s feed', () => {
     await outbox.close();
   });
 
-  it('still gives up on an accepted write after giveUpMs while outcomes are pushed', async () => {
+  it('reads the outcomes once before giving up while outcomes are pushed: one found there lands, one not found is unconfirmed', async () => {
     const { outbox, relay, clock, feed } = pushed({ outcomePolling: { giveUpMs: 60_000 } });
     await clock.advance(0);
     feed.listener.state('subscribed');
     await outbox.write(contact('c1'), { A: '1' });
+    await outbox.write(contact('c2'), { B: '1' });
+    relay.settle(0, 'landed'); // recorded by the relay, but its push was lost
     await clock.advance(60_000);
-    expect(outbox.state.accepted).to.equal(1);
+    expect(outbox.state.accepted).to.equal(2);
+    expect(relay.polls).to.deep.equal([]);
     await clock.advance(1);
+    expect(relay.polls, 'one last read').to.have.length(1);
+    expect(outbox.failures().map((entry) => [entry.attributes, entry.accepted?.outcome])).to.deep.equal([
+      [{ B: '1' }, 'unconfirmed'],
+    ]);
+    expect(outbox.state).to.deep.include({ accepted: 0, failed: 1 });
+    await outbox.close();
+  });
+
+  it('gives up while pushed though that last read fails, and reads no more', async () => {
+    const { outbox, relay, clock, feed } = pushed({ requestTimeoutMs: 5_000, outcomePolling: { giveUpMs: 60_000 } });
+    await clock.advance(0);
+    feed.listener.state('subscribed');
+    const errors: string[] = [];
+    outbox.on('error', (error) => errors.push(error.name));
+    await outbox.write(contact('c1'), { A: '1' });
+    relay.hangPolls = true;
+    await clock.advance(60_001 + 5_000);
+    expect(outbox.failures().map((entry) => entry.accepted?.outcome)).to.deep.equal(['unconfirmed']);
+    expect(errors).to.deep.equal(['TimeoutError']);
+    await clock.advance(10 * 60_000);
+    expect(relay.polls).to.have.length(1);
+    await outbox.close();
+  });
+
+  it('still gives up on an accepted write after giveUpMs while pushed, with no outcomes reader', async () => {
+    const { outbox, clock, feed } = pushed({ outcomes: undefined, outcomePolling: { giveUpMs: 60_000 } });
+    await clock.advance(0);
+    feed.listener.state('subscribed');
+    await outbox.write(contact('c1'), { A: '1' });
+    await clock.advance(60_001);
     expect(outbox.failures().map((entry) => [entry.lastError?.kind, entry.accepted?.outcome])).to.deep.equal([
       ['network', 'unconfirmed'],
     ]);
+    await outbox.close();
+  });
+
+  it('settles, once, an outcome pushed before the outbox recorded its accept', async () => {
+    let worker = (): void => undefined;
+    const { outbox, relay, clock, store, feed } = pushed({
+      sender: (...args) => {
+        const answer = relay.send(...args);
+        worker();
+        return answer;
+      },
+    });
+    // A fast worker: the outcome is pushed before the 202 reaches the outbox, and pushed again (the backlog).
+    worker = () => {
+      relay.settle(relay.requests.length - 1, 'landed');
+      feed.listener.outcomes(relay.outcomes.slice());
+      feed.listener.outcomes(relay.outcomes.slice());
+    };
+    await clock.advance(0);
+    feed.listener.state('subscribed');
+    const landed: string[] = [];
+    outbox.on('landed', (event) => landed.push(Object.keys(event.attributes).join()));
+    await outbox.write(contact('c1'), { Note: 'early' });
+    await clock.advance(0);
+    expect(landed).to.deep.equal(['Note']);
+    expect(outbox.state.accepted).to.equal(0);
+    expect(await store.list()).to.deep.equal([]);
     expect(relay.polls).to.deep.equal([]);
     await outbox.close();
   });
+
+  for (const [what, late] of [
+    ['kept past 10 minutes', (clock: FakeClock) => clock.advance(EARLY_OUTCOME_MS)],
+    [
+      'pushed out by 300 newer ones',
+      (_clock: FakeClock, feed: FakeFeed) => {
+        const others = Array.from(
+          { length: EARLY_OUTCOMES_MAX },
+          (_, i) => ({ writeId: `other-${i}`, state: 'landed', status: 200, at: 1 }) as const,
+        );
+        feed.listener.outcomes(others);
+        return Promise.resolve();
+      },
+    ],
+  ] as const)
+    it(`drops an outcome pushed before its accept once ${what}`, async () => {
+      let accept = (): void => undefined;
+      let worker = (): void => undefined;
+      const { outbox, relay, clock, feed } = pushed({
+        requestTimeoutMs: 20 * 60_000,
+        sender: async (...args) => {
+          const answer = relay.send(...args);
+          worker();
+          await new Promise<void>((resolve) => (accept = resolve));
+          return answer;
+        },
+      });
+      worker = () => {
+        relay.settle(relay.requests.length - 1, 'landed');
+        feed.listener.outcomes(relay.outcomes.slice());
+      };
+      await clock.advance(0);
+      feed.listener.state('subscribed');
+      const written = outbox.write(contact('c1'), { Note: 'early' });
+      await clock.advance(0);
+      await late(clock, feed);
+      accept();
+      await written;
+      await clock.advance(0);
+      expect(outbox.state.accepted).to.equal(1);
+      await outbox.close();
+    });
 
   it('subscribes from the outbox’s start with nothing awaiting, else from the oldest accept less the clock margin', async () => {
     const { outbox, clock, feed } = pushed();
