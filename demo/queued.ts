@@ -166,7 +166,7 @@ function countingSubscriptions(sockets: LocalOutcomeSockets): {
       await registry.remove(connectionId);
       expiries.delete(connectionId);
     },
-    connectionsOf: (sub, nowMs) => registry.connectionsOf(sub, nowMs),
+    connectionsOf: (sub, nowMs, signal) => registry.connectionsOf(sub, nowMs, signal),
   };
   return {
     push: { ...sockets, registry: counted },
