@@ -9,6 +9,18 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { Template } from 'aws-cdk-lib/assertions';
 
+/** The Connect instance the stack tests deploy for. */
+export const instanceArn = 'arn:aws:connect:eu-west-2:111122223333:instance/4c1e1d3a-6b2f-4f7e-9a51-3b0f6c2d8e71';
+
+/** The stack's settings in queued mode, as `-c` context strings, with a user pool. */
+export const queuedSettings = {
+  instanceArn,
+  userPoolId: 'eu-west-2_AbCdEf123',
+  audience: '4example5client6id7',
+  allowedOrigins: 'https://agents.example.com',
+  queued: 'true',
+};
+
 /** A folder of one-line relay, worker and socket bundles for the test file's stacks (made before its tests, removed after). */
 export function standInBundles(): () => string {
   let dir: string | undefined;

@@ -14,19 +14,21 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { workerTimeoutSeconds } from '../../deploy/queued-writes.ts';
 import { readSettings } from '../../deploy/settings.ts';
 import { RelayStack } from '../../deploy/relay-stack.ts';
-import { joined, permissions, resource, routesOf, standInBundles, statements } from '../helpers/cdk.ts';
+import {
+  instanceArn,
+  joined,
+  permissions,
+  queuedSettings,
+  resource,
+  routesOf,
+  standInBundles,
+  statements,
+} from '../helpers/cdk.ts';
 
-const instanceArn = 'arn:aws:connect:eu-west-2:111122223333:instance/4c1e1d3a-6b2f-4f7e-9a51-3b0f6c2d8e71';
 const keyArn = 'arn:aws:kms:eu-west-2:111122223333:key/0f8a3c52-5d7e-4b1a-9c36-2e4d6f8a1b3c';
 const bundleDir = standInBundles();
 
-const queued = {
-  instanceArn,
-  userPoolId: 'eu-west-2_AbCdEf123',
-  audience: '4example5client6id7',
-  allowedOrigins: 'https://agents.example.com',
-  queued: 'true',
-};
+const queued = queuedSettings;
 
 function synth(context: Record<string, string>): Template {
   const settings = readSettings((key) => context[key], {});

@@ -15,18 +15,21 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { readSettings } from '../../deploy/settings.ts';
 import { RelayStack } from '../../deploy/relay-stack.ts';
 import { resolveRelayConfig, type ResolvedRelayConfig } from '../../src/relay/config.ts';
-import { joined, logicalId, permissions, resource, routesOf, standInBundles, statements } from '../helpers/cdk.ts';
+import {
+  instanceArn,
+  joined,
+  logicalId,
+  permissions,
+  queuedSettings,
+  resource,
+  routesOf,
+  standInBundles,
+  statements,
+} from '../helpers/cdk.ts';
 
-const instanceArn = 'arn:aws:connect:eu-west-2:111122223333:instance/4c1e1d3a-6b2f-4f7e-9a51-3b0f6c2d8e71';
 const bundleDir = standInBundles();
 
-const queued = {
-  instanceArn,
-  userPoolId: 'eu-west-2_AbCdEf123',
-  audience: '4example5client6id7',
-  allowedOrigins: 'https://agents.example.com',
-  queued: 'true',
-};
+const queued = queuedSettings;
 
 function synth(context: Record<string, string>, dir = bundleDir()): Template {
   const settings = readSettings((key) => context[key], {});

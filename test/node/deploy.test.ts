@@ -14,9 +14,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RelayStack } from '../../deploy/relay-stack.ts';
 import { readSettings, settingNames, type RelaySettings } from '../../deploy/settings.ts';
 import { resolveRelayConfig } from '../../src/relay/config.ts';
-import { statements } from '../helpers/cdk.ts';
+import { instanceArn, statements } from '../helpers/cdk.ts';
 
-const instanceArn = 'arn:aws:connect:eu-west-2:111122223333:instance/4c1e1d3a-6b2f-4f7e-9a51-3b0f6c2d8e71';
 let bundleDir: string;
 
 before(() => {

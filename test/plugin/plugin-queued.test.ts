@@ -5,12 +5,46 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
 import { MemoryOutboxStore, type WriteOutcomeReport } from '../../src/outbox/index.ts';
-import { createCcpAttributes, type CcpAttributesPlugin } from '../../src/plugin.ts';
+import { createCcpAttributes, type CcpAttributesPlugin, type RelayOptions } from '../../src/plugin.ts';
 import type { ContactSource, SourceContact, SourceSink } from '../../src/tracker/source.ts';
 import { until } from '../tracker/helpers.ts';
 
 const instanceId = 'inst-queued';
 const contactId = 'c-queued';
+
+/** The plugin in relay mode on a source holding one connected chat of the agent's, with fast outcome polling. */
+async function startPlugin(relay: RelayOptions, attributes: Record<string, string>): Promise<CcpAttributesPlugin> {
+  const contact: SourceContact = {
+    contactId,
+    initialContactId: contactId,
+    type: 'chat',
+    state: 'connected',
+    queue: undefined,
+    attributes,
+    monitoring: false,
+  };
+  let sink: SourceSink | undefined;
+  const source: ContactSource = {
+    start: (given) => void (sink = given),
+    stop: () => undefined,
+    listContacts: () => [contact],
+    readContact: (id) => (id === contactId ? contact : undefined),
+    readAgent: () => undefined,
+  };
+  const plugin = await createCcpAttributes({
+    relay,
+    source,
+    outbox: { store: new MemoryOutboxStore(), debounceMs: 0, outcomePolling: { firstMs: 20, capMs: 40 } },
+  });
+  sink!.agent({
+    username: 'jdoe',
+    name: 'Jane Doe',
+    arn: `arn:aws:connect:us-east-1:123456789012:instance/${instanceId}/agent/a1`,
+    routingProfile: undefined,
+  });
+  sink!.contact({ type: 'connected', contactId, contact });
+  return plugin;
+}
 
 describe('createCcpAttributes through a queued relay', () => {
   let plugin: CcpAttributesPlugin | undefined;
@@ -44,35 +78,7 @@ describe('createCcpAttributes through a queued relay', () => {
       const accepted = { State: 'ACCEPTED', WriteId: body.WriteId, RequestId: `r-${posted.length}` };
       return Promise.resolve(Response.json(accepted, { status: 202 }));
     });
-    const contact: SourceContact = {
-      contactId,
-      initialContactId: contactId,
-      type: 'chat',
-      state: 'connected',
-      queue: undefined,
-      attributes: { Topic: 'billing' },
-      monitoring: false,
-    };
-    let sink: SourceSink | undefined;
-    const source: ContactSource = {
-      start: (given) => void (sink = given),
-      stop: () => undefined,
-      listContacts: () => [contact],
-      readContact: (id) => (id === contactId ? contact : undefined),
-      readAgent: () => undefined,
-    };
-    plugin = await createCcpAttributes({
-      relay: { url: 'https://relay.example/prod/', token: 'jwt-1' },
-      source,
-      outbox: { store: new MemoryOutboxStore(), debounceMs: 0, outcomePolling: { firstMs: 20, capMs: 40 } },
-    });
-    sink!.agent({
-      username: 'jdoe',
-      name: 'Jane Doe',
-      arn: `arn:aws:connect:us-east-1:123456789012:instance/${instanceId}/agent/a1`,
-      routingProfile: undefined,
-    });
-    sink!.contact({ type: 'connected', contactId, contact });
+    plugin = await startPlugin({ url: 'https://relay.example/prod/', token: 'jwt-1' }, { Topic: 'billing' });
     const tracker = plugin.tracker;
     await until(() => tracker.contacts.has(contactId), 'the contact');
 
@@ -124,36 +130,8 @@ describe('createCcpAttributes through a queued relay', () => {
       }
     }
     sinon.replace(window, 'WebSocket', FakeSocket as unknown as typeof WebSocket);
-    const contact: SourceContact = {
-      contactId,
-      initialContactId: contactId,
-      type: 'chat',
-      state: 'connected',
-      queue: undefined,
-      attributes: {},
-      monitoring: false,
-    };
-    let sink: SourceSink | undefined;
-    const source: ContactSource = {
-      start: (given) => void (sink = given),
-      stop: () => undefined,
-      listContacts: () => [contact],
-      readContact: (id) => (id === contactId ? contact : undefined),
-      readAgent: () => undefined,
-    };
     const socketUrl = 'wss://push.example/prod';
-    plugin = await createCcpAttributes({
-      relay: { url: 'https://relay.example/prod/', token: 'jwt-1', socketUrl },
-      source,
-      outbox: { store: new MemoryOutboxStore(), debounceMs: 0, outcomePolling: { firstMs: 20, capMs: 40 } },
-    });
-    sink!.agent({
-      username: 'jdoe',
-      name: 'Jane Doe',
-      arn: `arn:aws:connect:us-east-1:123456789012:instance/${instanceId}/agent/a1`,
-      routingProfile: undefined,
-    });
-    sink!.contact({ type: 'connected', contactId, contact });
+    plugin = await startPlugin({ url: 'https://relay.example/prod/', token: 'jwt-1', socketUrl }, {});
     await until(() => sockets[0]?.sent.length === 1, 'the subscribe, before any write');
     const [socket] = sockets;
     expect(socket?.url).to.equal(socketUrl);
